@@ -1,0 +1,39 @@
+/*
+ * Command-line front end. main.c parses the global options and dispatches
+ * to one cli_* function per command group; each lives in its own file.
+ * Exit codes: 0 ok, 1 failure, 2 usage.
+ */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include <stdio.h>
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+typedef struct cli_globals {
+    const char *conf_dir;    /* --conf, default "conf.d" */
+    const char *plugin_dir;  /* --plugins, NULL = runtime_plugin_dir(NULL) */
+    int json;                /* --json anywhere on the line */
+} cli_globals;
+
+/* argv[0] is the command group word ("plugin", "inbox" ...). */
+int cli_plugin(int argc, char **argv, const cli_globals *g);
+int cli_config(int argc, char **argv, const cli_globals *g);
+int cli_inbox(int argc, char **argv, const cli_globals *g);
+int cli_process(int argc, char **argv, const cli_globals *g);
+int cli_doc(int argc, char **argv, const cli_globals *g);
+int cli_ledger(int argc, char **argv, const cli_globals *g);
+int cli_stock(int argc, char **argv, const cli_globals *g);
+int cli_import(int argc, char **argv, const cli_globals *g);
+int cli_channel(int argc, char **argv, const cli_globals *g);
+int cli_serve(int argc, char **argv, const cli_globals *g);
+
+/* Helpers shared by the commands (cli_common.c). */
+/* Loads the tenant set from g->conf_dir; prints errors to stderr. */
+struct config_set;
+int cli_load_config(const cli_globals *g, struct config_set **out);
+/* Prints a jansson value as JSON on stdout (and a newline), then decrefs. */
+struct json_t;
+void cli_print_json(struct json_t *value);
+
+#endif

@@ -1,0 +1,13 @@
+/* Placeholder until the import command lands; says so instead of pretending. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int cli_import(int argc, char **argv, const cli_globals *g)
+{
+    (void)argc;
+    (void)argv;
+    (void)g;
+    fprintf(stderr, "shopledger: 'import' is not built yet\n");
+    return CLI_FAIL;
+}

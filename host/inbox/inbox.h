@@ -1,0 +1,99 @@
+/*
+ * The order inbox: every order a connector hands over (webhook or poll),
+ * stored with its raw payload and normalized JSON, keyed by (channel,
+ * external id). Idempotency comes from UNIQUE constraints, not from a
+ * SELECT before INSERT.
+ *
+ * Revisions: each distinct content (by order_content_hash) of an order is
+ * one revision row. A repeat delivery with the same hash changes nothing
+ * (an event notes it). A changed one becomes a new revision; if its
+ * modified time is not older than the current one it becomes current and
+ * the item goes back to `received` so the rules run again; an older one is
+ * recorded as `stale` and does not roll state back.
+ *
+ * Item states: received -> processed | draft | failed; failed -> retried
+ * (back to received) until attempts reach INBOX_MAX_ATTEMPTS -> dead.
+ * Every change writes an event (time, kind, text).
+ *
+ * All functions run inside the caller's transaction when one is open and
+ * open their own otherwise, except where noted.
+ */
+#ifndef SL_INBOX_H
+#define SL_INBOX_H
+
+#include <stdint.h>
+
+#include "order/order.h"
+#include "store/store.h"
+
+#define INBOX_MAX_ATTEMPTS 5
+
+enum inbox_state {
+    INBOX_RECEIVED = 1,
+    INBOX_PROCESSED,
+    INBOX_DRAFT,
+    INBOX_FAILED,
+    INBOX_DEAD
+};
+const char *inbox_state_name(int state);
+
+enum inbox_intake_result {
+    INBOX_NEW = 1,      /* first time seen */
+    INBOX_REVISION,     /* changed content, became current */
+    INBOX_DUPLICATE,    /* same content as a known revision */
+    INBOX_STALE         /* older than the current revision: recorded only */
+};
+
+/* Stores one order (takes nothing; the caller still owns `o`). Must be
+   called inside a transaction (the caller groups several deliveries and a
+   cursor in one commit). *result and *item_id are written on success. */
+int inbox_intake(store *s, const order *o, int *result, int64_t *item_id,
+                 sl_error *err);
+
+/* One inbox item with its current revision. */
+typedef struct inbox_item {
+    int64_t id;
+    char channel[64];
+    char external_id[128];
+    int state;
+    int attempts;
+    int64_t revision_id;       /* current revision */
+    int revision_no;           /* 1, 2, ... */
+    int64_t received_ms;
+    int64_t next_attempt_ms;   /* failed items wait until then */
+    order *order;              /* parsed current revision, owned */
+} inbox_item;
+void inbox_item_free(inbox_item *it);
+
+/* Loads an item and its current order. */
+int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err);
+/* Ids of items in state received (and failed whose next attempt is due at
+   `now_ms`), oldest first, at most `max`. Returns the count in *n. */
+int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n,
+                  sl_error *err);
+
+/* State changes (inside the caller's transaction). `reason` is recorded in
+   the event log. mark_failed increments attempts, schedules the next
+   attempt with exponential backoff, and moves to dead at the limit. */
+int inbox_mark(store *s, int64_t id, int state, const char *reason,
+               sl_error *err);
+int inbox_mark_failed(store *s, int64_t id, int64_t now_ms,
+                      const char *reason, sl_error *err);
+/* Operator retry: failed/dead/draft -> received, attempts reset. */
+int inbox_retry(store *s, int64_t id, sl_error *err);
+/* Appends an event to an item's log. */
+int inbox_event(store *s, int64_t id, const char *kind, const char *text,
+                sl_error *err);
+
+/* Poll cursor of a channel, saved in the caller's transaction. */
+int inbox_cursor_get(store *s, const char *channel, char **cursor,
+                     sl_error *err);
+int inbox_cursor_put(store *s, const char *channel, const char *cursor,
+                     sl_error *err);
+
+/* JSON views for the CLI and admin API (new references). */
+json_t *inbox_list_json(store *s, const char *state_filter, int limit,
+                        sl_error *err);
+json_t *inbox_show_json(store *s, int64_t id, sl_error *err);
+
+#endif

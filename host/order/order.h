@@ -1,0 +1,108 @@
+/*
+ * The normalized order: what a connector built through the SDK order
+ * builder, after the host validated it. This is the one shape the inbox
+ * stores (as JSON, beside the raw payload) and the rules turn into ledger
+ * documents. Connectors never see this struct; they see sl_order handles.
+ *
+ * Money is int64 minor units in the order's currency (exponent `exponent`).
+ * Quantities are int64 thousandths. Times are UTC milliseconds, 0 = unset.
+ * Every string is owned by the order (malloc) and freed by order_free;
+ * absent text is "" (never NULL) so readers need no NULL checks.
+ */
+#ifndef SL_ORDER_H
+#define SL_ORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "shopledger/sdk.h"
+
+#define ORDER_MAX_LINES 5000
+#define ORDER_MAX_TAXES_PER_LINE 8
+#define ORDER_MAX_TEXT 4096       /* bytes of one text field */
+#define ORDER_MAX_RAW (4u << 20)  /* bytes of the raw payload */
+
+typedef struct order_tax {
+    char *rate_id;
+    int64_t amount;               /* minor units, rounded half-up */
+} order_tax;
+
+typedef struct order_line {
+    int kind;                     /* enum sl_line_kind */
+    char *text[SL_LINE_TEXT_END_V1];   /* by enum sl_line_text; [0] unused */
+    int64_t money[SL_LINE_MONEY_END_V1];
+    unsigned money_set;           /* bit per enum sl_line_money */
+    int64_t qty_milli;            /* 1000 = one unit; default 1000 */
+    int64_t tax_percent_milli;    /* SL_LINE_TAX_PERCENT in thousandths */
+    order_tax taxes[ORDER_MAX_TAXES_PER_LINE];
+    size_t tax_count;
+} order_line;
+
+typedef struct order_address {
+    char *field[SL_ADDR_FIELD_END_V1]; /* by enum sl_address_field */
+} order_address;
+
+typedef struct order {
+    char *tenant;
+    char *channel;
+    char *text[SL_ORDER_TEXT_END_V1];   /* by enum sl_order_text */
+    int64_t money[SL_ORDER_MONEY_END_V1];
+    unsigned money_set;
+    int64_t time[SL_ORDER_TIME_END_V1];
+    int flag[SL_ORDER_FLAG_END_V1];
+    int exponent;                 /* of text[SL_ORDER_CURRENCY] */
+    order_address billing, shipping;
+    order_line *lines;
+    size_t line_count, line_cap;
+    char *raw;                    /* verbatim payload; may be NULL */
+    size_t raw_len;
+} order;
+
+/* Empty order for tenant/channel; currency exponents come from
+   `exponent_of` (the tenant may override one, e.g. HUF 0). */
+order *order_new(const char *tenant, const char *channel);
+void order_free(order *o);
+
+/* Field setters used by the SDK builder. They validate (length, UTF-8,
+   enum range, money text in the currency) and fill err naming the field.
+   Money setters require the currency to be set first. */
+int order_set_text(order *o, int field, const char *value, sl_error *err);
+int order_set_money(order *o, int field, const char *decimal, sl_error *err);
+int order_set_time(order *o, int field, int64_t utc_ms, sl_error *err);
+int order_set_flag(order *o, int field, int value, sl_error *err);
+int order_set_address(order *o, int which, int field, const char *value,
+                      sl_error *err);
+int order_set_raw(order *o, const char *data, size_t len, sl_error *err);
+order_line *order_add_line(order *o, int kind, sl_error *err);
+int order_line_set_text(order *o, order_line *l, int field, const char *value,
+                        sl_error *err);
+int order_line_set_money(order *o, order_line *l, int field,
+                         const char *decimal, sl_error *err);
+int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err);
+int order_line_add_tax(order *o, order_line *l, const char *rate_id,
+                       const char *decimal, sl_error *err);
+
+/* Whole-order validation before intake: external id, currency, status and
+   total present; line kinds sane. Names the first bad field. */
+int order_validate(const order *o, sl_error *err);
+
+/* Accessors with "" for absent text. */
+const char *order_text(const order *o, int field);
+const char *order_line_text(const order_line *l, int field);
+int order_has_money(const order *o, int field);
+int order_line_has_money(const order_line *l, int field);
+
+/* Normalized JSON form (stable key names; money as integers in minor
+   units). order_to_json returns a new reference; order_from_json builds a
+   new order (caller frees) from that form. The raw payload is not part of
+   the JSON: the inbox stores it beside. */
+json_t *order_to_json(const order *o);
+int order_from_json(const json_t *j, order **out, sl_error *err);
+
+/* SHA-256 hex of the normalized JSON (compact, sorted keys): two deliveries
+   with the same content have the same hash. out holds 65 bytes. */
+void order_content_hash(const order *o, char out[65]);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * The outbox: external side effects (notes and status back to a shop,
+ * e-mails, stock pushes) written as rows in the same transaction as the
+ * change that caused them, and sent after commit.
+ *
+ * Each row has a unique idempotency key (e.g. "note:<doc id>:posted"), so
+ * a retry of the producing transaction cannot queue it twice. Sending:
+ * a row is claimed (state sending, attempt++) in its own commit before the
+ * remote call, and marked sent after; a crash between the two leaves it
+ * `sending`, and at restart it is resent with the same idempotency key,
+ * which remotes that dedupe honour; for remotes that do not, the kind's
+ * sender checks first (send-once marker) where the remote allows reading.
+ * Failures back off exponentially up to OUTBOX_MAX_ATTEMPTS, then `dead`.
+ */
+#ifndef SL_OUTBOX_H
+#define SL_OUTBOX_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "store/store.h"
+
+#define OUTBOX_MAX_ATTEMPTS 10
+
+enum outbox_kind {
+    OUTBOX_NOTE = 1,     /* order note / status back to the shop */
+    OUTBOX_EMAIL,        /* e-mail the document (sending is a later phase) */
+    OUTBOX_STOCK_PUSH    /* push stock/prices of a channel */
+};
+const char *outbox_kind_name(int kind);
+
+/* Queues a row inside the caller's transaction. A duplicate key is not an
+   error (*queued = 0). `payload` is JSON text (copied). */
+int outbox_put(store *s, int kind, const char *channel, const char *key,
+               const char *external_id, const char *payload, int64_t now_ms,
+               int *queued, sl_error *err);
+
+typedef struct outbox_row {
+    int64_t id;
+    int kind;
+    char channel[64];
+    char key[160];
+    char external_id[128];
+    char *payload;     /* owned */
+    int attempts;
+} outbox_row;
+
+/* The sender: returns SL_OK when the remote accepted, SL_ERETRY (with
+   err->retry_after_ms) to back off, any other code to count a failure. */
+typedef int (*outbox_send_fn)(void *data, const outbox_row *row, sl_error *err);
+
+/* Sends due rows (state pending or sending, next_attempt <= now), at most
+   `max`, each claimed and finished in its own short transaction.
+   *sent / *failed count outcomes. */
+int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
+                    void *data, int *sent, int *failed, sl_error *err);
+
+json_t *outbox_list_json(store *s, const char *state_filter, int limit,
+                         sl_error *err);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * A tenant at run time: its config, its open store and, per channel, the
+ * loaded plugin with its open channel state and call context. The CLI
+ * commands and the server build one of these per tenant they touch.
+ */
+#ifndef SL_RUNTIME_H
+#define SL_RUNTIME_H
+
+#include "shopledger/sdk.h"
+#include "config/config.h"
+#include "loader/loader.h"
+#include "store/store.h"
+
+typedef struct runtime_channel {
+    const config_channel *config;
+    loaded_plugin *plugin;   /* NULL when open_plugins was 0 */
+    void *state;             /* the plugin's channel state */
+    sl_ctx *ctx;
+} runtime_channel;
+
+typedef struct runtime_tenant {
+    const config_tenant *config;
+    store *db;
+    runtime_channel *channels;
+    size_t channel_count;
+} runtime_tenant;
+
+/* Opens the tenant's store and, when `open_plugins`, loads each channel's
+   plugin from `plugin_dir` and opens the channel. */
+int runtime_open(const config_tenant *t, const char *plugin_dir,
+                 int open_plugins, runtime_tenant **out, sl_error *err);
+void runtime_close(runtime_tenant *rt);
+runtime_channel *runtime_channel_find(runtime_tenant *rt, const char *name);
+
+/* The plugin directory to use: `override` if set, else the build tree's
+   plugins/ when it exists, else the installed location. */
+const char *runtime_plugin_dir(const char *override);
+
+#endif

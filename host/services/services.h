@@ -1,0 +1,91 @@
+/*
+ * The host side of the SDK: the sl_host table and the sl_ctx a plugin call
+ * runs in. A context belongs to one channel of one tenant; each plugin call
+ * gets a fresh arena (services_call_begin / services_call_end) that frees
+ * everything the host handed out during the call.
+ *
+ * Orders the plugin submits and cursors it commits go to the sink the
+ * caller installed (the inbox in production, a collector in plugin check),
+ * so this module knows nothing about storage.
+ */
+#ifndef SL_SERVICES_H
+#define SL_SERVICES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shopledger/sdk.h"
+#include "config/config.h"
+#include "order/order.h"
+
+struct store;
+
+/* Where a context sends what the plugin produces. Each callback returns 0
+   or a negative SL_E*; order_take takes ownership of `o` in every case. */
+typedef struct services_sink {
+    void *data;
+    int (*order_take)(void *data, order *o, sl_error *err);
+    int (*cursor_commit)(void *data, const char *cursor, sl_error *err);
+    void (*push_report)(void *data, const char *sku, int outcome,
+                        const char *message);
+    int (*list_add)(void *data, int kind, const char *id, const char *label,
+                    const char *detail);
+    int (*result_set)(void *data, const char *key, const char *value);
+} services_sink;
+
+/* The table handed to plugins. Static; valid for the process lifetime. */
+const sl_host *services_table(void);
+
+/* A context for one channel. `store` (may be NULL) backs state_get/put;
+   the tenant/channel config must outlive the context. */
+sl_ctx *services_ctx_new(const config_tenant *tenant,
+                         const config_channel *channel, struct store *store);
+void services_ctx_free(sl_ctx *ctx);
+void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink);
+
+/* Brackets one plugin call: the arena is emptied at call end. */
+void services_call_begin(sl_ctx *ctx);
+void services_call_end(sl_ctx *ctx);
+
+/* Clock used by now_ms: real time unless a test fakes it (0 = real). */
+void services_fake_clock(int64_t utc_ms);
+int64_t services_now_ms(void);
+
+/* An incoming request for parse_webhook (borrowed pointers; the caller
+   keeps them alive during the call). Header lookup is case-insensitive. */
+typedef struct services_request_header { const char *name, *value; } services_request_header;
+typedef struct sl_request {
+    const services_request_header *headers;
+    size_t header_count;
+    const char *body;
+    size_t body_len;
+    int verified;  /* operator replay: skip signature */
+} services_request;
+
+/* Stock list for push_stock/push_prices. */
+typedef struct services_stock_item {
+    char *sku;
+    char quantity[32];
+    char price[48];        /* "" = no price */
+} services_stock_item;
+typedef struct sl_stock_list {
+    services_stock_item *items;
+    size_t count;
+    char currency[8];
+} services_stock_list;
+
+/* HTTP policy knobs (tests shorten them). */
+typedef struct services_http_policy {
+    long connect_timeout_ms;
+    long timeout_ms;
+    int max_retries;          /* for 429/5xx/transport errors */
+    int64_t max_retry_wait_ms;
+    int64_t min_interval_ms;  /* per-channel rate limit; 0 = none */
+} services_http_policy;
+void services_set_http_policy(const services_http_policy *p);
+
+/* Process-global init/cleanup the host owns (curl_global_init ...). */
+int services_global_init(sl_error *err);
+void services_global_cleanup(void);
+
+#endif

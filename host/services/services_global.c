@@ -1,0 +1,23 @@
+/*
+ * Process-global library state the host owns on behalf of every plugin:
+ * plugins must never call curl_global_init themselves (two plugins doing
+ * so races and aborts).
+ */
+#include <curl/curl.h>
+
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+int services_global_init(sl_error *err)
+{
+    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK)
+        return sl_error_set(err, SL_EINTERNAL, "", "curl_global_init: %s",
+                            curl_easy_strerror(rc));
+    return SL_OK;
+}
+
+void services_global_cleanup(void)
+{
+    curl_global_cleanup();
+}

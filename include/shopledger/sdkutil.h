@@ -1,0 +1,101 @@
+/*
+ * Helpers for connector authors, in the static library libshopledger_sdk.a
+ * (link it; it needs libjansson and libcrypto, the same shared libraries the
+ * host uses, never a private copy). None of these touch the host tables:
+ * they are plain functions usable from tests too.
+ *
+ * JSON getters wrap jansson with type checks and fill an sl_error naming the
+ * field path on a mismatch; they never abort. Returned strings are borrowed
+ * from the json_t and live as long as it does.
+ */
+#ifndef SHOPLEDGER_SDKUTIL_H
+#define SHOPLEDGER_SDKUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "sdk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Fills err (if non-NULL and large enough) and returns `code`. */
+int sl_error_set(sl_error *err, int code, const char *field, const char *fmt,
+                 ...) SL_PRINTF(4, 5);
+/* String name of a status ("SL_EINVALID" ...). Never NULL. */
+const char *sl_status_name(int code);
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Parses a body with a size cap and depth cap (jansson's own depth limit
+   is 2048; we refuse bodies over max_len). On success *out is a new
+   reference the caller json_decref()s. */
+int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out,
+                  sl_error *err);
+
+/* Typed getters. `required` nonzero: a missing key is SL_EINVALID; zero:
+   a missing key or JSON null leaves *out untouched and returns SL_OK.
+   A present value of the wrong type is always SL_EINVALID naming `key`. */
+int sl_json_str(const json_t *obj, const char *key, int required,
+                const char **out, sl_error *err);
+int sl_json_int(const json_t *obj, const char *key, int required,
+                int64_t *out, sl_error *err);
+int sl_json_bool(const json_t *obj, const char *key, int required, int *out,
+                 sl_error *err);
+/* An array member (required when `required`); *out borrowed. */
+int sl_json_array(const json_t *obj, const char *key, int required,
+                  json_t **out, sl_error *err);
+int sl_json_object(const json_t *obj, const char *key, int required,
+                   json_t **out, sl_error *err);
+/* A value that is a string or an integer (ids appear as both), returned as
+   text in buf (buflen bytes). */
+int sl_json_id(const json_t *obj, const char *key, int required, char *buf,
+               size_t buflen, sl_error *err);
+/* A money value given as a JSON string ("12.50") or a JSON number (19.99),
+   returned as exact decimal text in buf. Numbers are re-read from their
+   shortest round-trip text, never through arithmetic on a double. */
+int sl_json_decimal(const json_t *obj, const char *key, int required,
+                    char *buf, size_t buflen, sl_error *err);
+
+/* ---- crypto and encodings -------------------------------------------------- */
+
+#define SL_SHA256_LEN 32
+/* HMAC-SHA256 (and -SHA1 for OAuth 1.0a). out must hold 32 (20) bytes. */
+int sl_hmac_sha256(const void *key, size_t key_len, const void *data,
+                   size_t len, unsigned char out[32]);
+int sl_hmac_sha1(const void *key, size_t key_len, const void *data,
+                 size_t len, unsigned char out[20]);
+/* Standard base64 with padding. out must hold ((len+2)/3)*4+1 bytes.
+   Returns the encoded length. */
+size_t sl_base64_encode(const unsigned char *in, size_t len, char *out);
+/* Decodes; returns SL_EINVALID on bad input. *out_len receives the size. */
+int sl_base64_decode(const char *in, size_t len, unsigned char *out,
+                     size_t out_cap, size_t *out_len);
+/* Lower-case hex. out must hold 2*len+1 bytes. */
+void sl_hex_encode(const unsigned char *in, size_t len, char *out);
+/* Constant-time equality of two buffers (lengths compared first; the
+   length itself is not secret). Returns 1 when equal. */
+int sl_ct_equal(const void *a, size_t a_len, const void *b, size_t b_len);
+/* RFC 3986 percent-encoding (unreserved kept). Returns bytes written
+   excluding NUL, or (size_t)-1 when out_cap is too small. */
+size_t sl_url_encode(const char *in, char *out, size_t out_cap);
+/* Fills buf with n random alphanumeric chars and a NUL (OAuth nonce). */
+int sl_random_token(char *buf, size_t n);
+
+/* ---- time ------------------------------------------------------------------ */
+
+/* Parses ISO 8601 "YYYY-MM-DDTHH:MM:SS" with optional fraction and optional
+   "Z" or "+HH:MM"/"-HH:MM". Text without an offset is read as UTC when
+   `assume_utc` is nonzero and refused otherwise. Writes UTC milliseconds. */
+int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms,
+                     sl_error *err);
+/* Formats UTC ms as "YYYY-MM-DDTHH:MM:SS" (no offset) when `zulu` is 0,
+   with a trailing "Z" otherwise. buf must hold 32 bytes. */
+char *sl_iso8601_format(int64_t utc_ms, int zulu, char *buf);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

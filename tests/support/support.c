@@ -1,0 +1,2 @@
+/* Shared test helpers (temporary directories, file writing). */
+#include "support.h"
