@@ -54,8 +54,9 @@ typedef struct cfg_parse {
     config_channel *ch;     /* current channel (CHANNEL and MAP sections) */
     config_map *map;
     config_warehouse *wh;
-    config_kv *seen;        /* keys of the current section (duplicates) */
+    config_kv *seen;        /* "section\x1fkey" of every key given */
     size_t seen_count;
+    size_t section_keys;    /* keys in the current section */
     int tenant_line;        /* line of [tenant], 0 if absent */
     int accounts_line;
     int errors;
@@ -72,6 +73,8 @@ void cfg_error(cfg_parse *p, int line, const char *key, const char *fmt, ...)
 void cfg_error_in(cfg_parse *p, const char *section, int line,
                   const char *key, const char *fmt, ...) SL_PRINTF(5, 6);
 void cfg_text_add(cfg_text *t, const char *s);
+/* Was `key` given (even with a bad value) in [section]? */
+int cfg_given(const cfg_parse *p, const char *section, const char *key);
 /* Parses the file text already in p->buf (inih over our reader). */
 void cfg_parse_text(cfg_parse *p);
 

@@ -46,6 +46,7 @@ void cfg_text_add(cfg_text *t, const char *s)
 
 static void record(cfg_parse *p, const char *key, const char *msg)
 {
+    p->first.size = sizeof p->first;
     if (p->errors == 0)
         sl_error_set(&p->first, SL_EINVALID, key, "%s", msg);
     p->errors++;
@@ -212,17 +213,19 @@ static int on_value(void *user, const char *section, const char *name,
         cfg_error(p, p->line, NULL, "empty key");
         return 1;
     }
-    const config_kv *dup = cfg_kv_find(p->seen, p->seen_count, name);
+    char id[256];
+    snprintf(id, sizeof id, "%s\x1f%s", p->section, name);
+    const config_kv *dup = cfg_kv_find(p->seen, p->seen_count, id);
     if (dup != NULL) {
         cfg_error(p, p->line, name, "duplicate key (first set at line %d)", dup->line);
         return 1;
     }
     size_t cap = p->kind == CFG_SEC_MAP ? CONFIG_MAX_MAP_ITEMS : CONFIG_MAX_KEYS;
-    if (p->seen_count >= cap) {
+    if (p->section_keys++ >= cap) {
         cfg_error(p, p->line, name, "more than %zu keys in one section", cap);
         return 1;
     }
-    if (cfg_kv_push(&p->seen, &p->seen_count, name, NULL, p->line) != 0) {
+    if (cfg_kv_push(&p->seen, &p->seen_count, id, NULL, p->line) != 0) {
         p->oom = 1;
         return 1;
     }
@@ -232,6 +235,13 @@ static int on_value(void *user, const char *section, const char *name,
     }
     cfg_section_key(p, name, value);
     return 1;
+}
+
+int cfg_given(const cfg_parse *p, const char *section, const char *key)
+{
+    char id[256];
+    snprintf(id, sizeof id, "%s\x1f%s", section, key);
+    return cfg_kv_find(p->seen, p->seen_count, id) != NULL;
 }
 
 void cfg_parse_text(cfg_parse *p)

@@ -21,13 +21,6 @@ static const char *const MAP_NAMES[] = {"taxes",    "payments", "shipping",
 #define NAME_SET "a0_-"
 #define NAME_MAX_LEN 32
 
-static void reset_seen(cfg_parse *p)
-{
-    cfg_kv_free(p->seen, p->seen_count, 0);
-    p->seen = NULL;
-    p->seen_count = 0;
-}
-
 static int known_map(const char *name)
 {
     for (size_t i = 0; i < sizeof MAP_NAMES / sizeof MAP_NAMES[0]; i++)
@@ -156,7 +149,7 @@ static int begin_warehouse(cfg_parse *p, const char *name)
 
 void cfg_section_begin(cfg_parse *p, const char *name)
 {
-    reset_seen(p);
+    p->section_keys = 0;
     snprintf(p->section, sizeof p->section, "%s", name);
     p->section_line = p->line;
     p->ch = NULL;

@@ -22,11 +22,11 @@ static void tenant_defaults(cfg_parse *p)
                      "and currency)");
         return;
     }
-    if (t->id == NULL)
+    if (t->id == NULL && !cfg_given(p, "tenant", "id"))
         cfg_error_in(p, "tenant", p->tenant_line, "id", "missing");
-    if (t->currency == NULL)
+    if (t->currency == NULL && !cfg_given(p, "tenant", "currency"))
         cfg_error_in(p, "tenant", p->tenant_line, "currency", "missing (e.g. EUR)");
-    else if (t->currency_exponent < 0)
+    else if (t->currency != NULL && t->currency_exponent < 0)
         t->currency_exponent = sl_currency_exponent(t->currency);
     if (t->database == NULL && t->id != NULL) {
         size_t n = strlen(t->id) + sizeof "var/.db";
@@ -55,10 +55,10 @@ static void channel_check(cfg_parse *p, config_channel *ch)
 {
     char sec[64];
     snprintf(sec, sizeof sec, "channel:%s", ch->name);
-    if (ch->plugin == NULL)
+    if (ch->plugin == NULL && !cfg_given(p, sec, "plugin"))
         cfg_error_in(p, sec, ch->line, "plugin", "missing (the connector to load, e.g. "
                      "woocommerce)");
-    if (ch->process_when_count == 0)
+    if (ch->process_when_count == 0 && !cfg_given(p, sec, "process_when"))
         cfg_error_in(p, sec, ch->line, "process_when", "missing (the shop statuses that "
                      "turn an order into a document, e.g. processing, completed)");
     if (!ch->intake_webhook && !ch->intake_poll)
