@@ -113,6 +113,19 @@ static size_t lines(const char *s)
     return n;
 }
 
+static config_tenant *load_ok(tmpdir *d, const char *text)
+{
+    const char *path = put(d, "ok.ini", text, 0600);
+    config_tenant *t = NULL;
+    char *report = NULL;
+    sl_error err = {.size = sizeof err};
+    int rc = config_load_file_report(path, &t, &report, &err);
+    if (rc != SL_OK)
+        fail_msg("load failed: %s", report ? report : err.message);
+    free(report);
+    return t;
+}
+
 static void unknown_key_names_file_line_and_key(void **state)
 {
     char *text = cat3(BASE, "colour = blue\n", CHANNEL);
@@ -163,6 +176,45 @@ static void over_long_line_is_refused_not_cut(void **state)
     char *text = cat3(BASE, CHANNEL, line);
     char *r = expect_error(*state, text, 7, "", "", "line is 250 bytes long");
     /* inih never saw the line, so its tail is no second error */
+    assert_int_equal(lines(r), 1);
+    free(r);
+    free(text);
+}
+
+static void longest_allowed_line_is_kept_whole(void **state)
+{
+    char line[CONFIG_MAX_LINE + 2];
+    memset(line, 'y', sizeof line);
+    memcpy(line, "url = ", 6);
+    line[CONFIG_MAX_LINE] = '\n';
+    line[CONFIG_MAX_LINE + 1] = '\0';
+    char *text = cat3(BASE, CHANNEL, line);
+    config_tenant *t = load_ok(*state, text);
+    const char *url = config_channel_get(config_find_channel(t, "woo"), "url");
+    assert_non_null(url);
+    assert_int_equal(strlen(url), CONFIG_MAX_LINE - 6);
+    config_tenant_free(t);
+    free(text);
+}
+
+static void size_and_count_limits(void **state)
+{
+    tmpdir *d = *state;
+    size_t big = CONFIG_MAX_FILE_BYTES + 1;
+    char *text = malloc(big + 1);
+    assert_non_null(text);
+    memset(text, ';', big);
+    text[big] = '\0';
+    free(expect_error(d, text, 1, "", "", "file is 1048577 bytes; the limit is 1048576"));
+    free(text);
+    size_t cap = 4096 + (CONFIG_MAX_CHANNELS + 1) * 80;
+    text = malloc(cap);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, cap, "%s", BASE);
+    for (int i = 0; i <= CONFIG_MAX_CHANNELS; i++)
+        n += (size_t)snprintf(text + n, cap - n, "[channel:c%d]\nplugin = p\nprocess_when = x\n", i);
+    char *r = expect_error(d, text, 4 + 3 * CONFIG_MAX_CHANNELS, "channel:c32", "",
+                           "more than 32 channels");
     assert_int_equal(lines(r), 1);
     free(r);
     free(text);
@@ -247,19 +299,6 @@ static void directory_loads_in_name_order(void **state)
     assert_null(config_find_tenant(set, "nobody"));
     config_set_free(set);
     free(a);
-}
-
-static config_tenant *load_ok(tmpdir *d, const char *text)
-{
-    const char *path = put(d, "ok.ini", text, 0600);
-    config_tenant *t = NULL;
-    char *report = NULL;
-    sl_error err = {.size = sizeof err};
-    int rc = config_load_file_report(path, &t, &report, &err);
-    if (rc != SL_OK)
-        fail_msg("load failed: %s", report ? report : err.message);
-    free(report);
-    return t;
 }
 
 static void accounts_default_and_override(void **state)
@@ -351,6 +390,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_duration_and_range, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicate_key_points_at_first, setup, teardown),
         cmocka_unit_test_setup_teardown(over_long_line_is_refused_not_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(longest_allowed_line_is_kept_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(size_and_count_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_plugin_points_at_section, setup, teardown),
         cmocka_unit_test_setup_teardown(indented_line_is_not_a_continuation, setup, teardown),
         cmocka_unit_test_setup_teardown(every_error_of_a_file_is_reported, setup, teardown),
