@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "shopledger/money.h"
 #include "shopledger/sdk.h"
 #include "shopledger/sdkutil.h"
 
@@ -46,7 +47,7 @@ struct sl_ctx {
     struct sl_order building, submitted[MAX_ORDERS];
     int n_submitted;
     char cursor[F];
-    int cursor_commits;
+    int cursor_commits, discards;
 };
 
 static struct sl_ctx G;
@@ -106,10 +107,15 @@ static int h_set_text(sl_order *o, int f, const char *v)
     snprintf(o->text[f], F, "%s", v);
     return SL_OK;
 }
+/* Like the real host: money must fit the order's currency exactly. */
 static int h_set_money(sl_order *o, int f, const char *v)
 {
-    snprintf(o->money[f], F, "%s", v);
-    return SL_OK;
+    int64_t minor;
+    int rc = sl_money_parse(
+        v, sl_currency_exponent(o->text[SL_ORDER_CURRENCY]), &minor);
+    if (rc == SL_OK)
+        snprintf(o->money[f], F, "%s", v);
+    return rc;
 }
 static int h_set_time(sl_order *o, int f, int64_t ms)
 {
@@ -151,6 +157,11 @@ static int h_submit(sl_ctx *c, sl_order *o, sl_error *e)
     c->submitted[c->n_submitted++] = *o;
     return SL_OK;
 }
+static void h_discard(sl_order *o)
+{
+    assert_ptr_equal(o, &G.building);
+    G.discards++;
+}
 static int h_cursor(sl_ctx *c, const char *cur, sl_error *e)
 {
     (void)e;
@@ -171,7 +182,7 @@ static const sl_host HOST = {
     .order_set_raw = h_set_raw, .order_add_line = h_add_line,
     .line_set_text = h_line_text, .line_set_quantity = h_line_qty,
     .line_set_money = h_line_money, .order_submit = h_submit,
-    .cursor_commit = h_cursor,
+    .cursor_commit = h_cursor, .order_discard = h_discard,
 };
 
 static const sl_plugin *P;
@@ -277,6 +288,20 @@ static void test_fetch_builds_orders_and_commits_cursor(void **state)
     P->channel_close(st);
 }
 
+/* A one-order page with the given status, currency and total. */
+static const char *page_of(const char *status, const char *currency,
+                           const char *total)
+{
+    static char body[512];
+    snprintf(body, sizeof body,
+             "{\"orders\": [{\"id\": 1, \"status\": \"%s\", \"currency\":"
+             " \"%s\", \"total\": \"%s\", \"total_tax\": 0, \"item\":"
+             " {\"sku\": \"a\", \"name\": \"b\", \"quantity\": 1,"
+             " \"total\": \"1\", \"tax\": \"0\"}}], \"next_cursor\": \"x\"}",
+             status, currency, total);
+    return body;
+}
+
 static void test_fetch_errors_commit_no_cursor(void **state)
 {
     (void)state;
@@ -289,13 +314,17 @@ static void test_fetch_errors_commit_no_cursor(void **state)
     assert_int_equal(P->fetch_orders(st, &G, NULL, &err), SL_EINVALID);
     assert_string_equal(err.field, "total");
     assert_string_equal(G.req.query, "since=");
-    G.resp.body = "{\"orders\": [{\"id\": 1, \"status\": \"lost\","
-                  " \"currency\": \"EUR\", \"total\": \"1\", \"total_tax\": 0,"
-                  " \"item\": {\"sku\": \"a\", \"name\": \"b\", \"quantity\":"
-                  " 1, \"total\": \"1\", \"tax\": \"0\"}}],"
-                  " \"next_cursor\": \"x\"}";
+    G.resp.body = page_of("lost", "EUR", "1");
     assert_int_equal(P->fetch_orders(st, &G, NULL, &err), SL_EINVALID);
     assert_string_equal(err.field, "status");
+    G.resp.body = page_of("paid", "XYZ", "1");
+    assert_int_equal(P->fetch_orders(st, &G, NULL, &err), SL_EINVALID);
+    assert_string_equal(err.field, "currency");
+    /* Valid JSON the host refuses: yen have no decimals. The half-built
+       order goes back through order_discard. */
+    G.resp.body = page_of("paid", "JPY", "1.5");
+    assert_int_equal(P->fetch_orders(st, &G, NULL, &err), SL_EINVALID);
+    assert_int_equal(G.discards, 1);
     G.resp.body = "{\"orders\": []}";
     assert_int_equal(P->fetch_orders(st, &G, NULL, &err), SL_EINVALID);
     assert_string_equal(err.field, "next_cursor");
