@@ -2,7 +2,7 @@
 # Installs the Debian packages shopledger builds, tests and demos with.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
-PACKAGES=(build-essential cmake pkg-config git curl valgrind
+PACKAGES=(build-essential cmake pkg-config git curl openssl valgrind
           libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
           libmicrohttpd-dev libssl-dev libcmocka-dev sqlite3)
 missing=()
