@@ -534,7 +534,7 @@ static void woo_close(woo_fixture *f)
 }
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer. */
-static char *slurp(const char *path, size_t *len)
+static inline char *slurp(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
@@ -553,7 +553,7 @@ static char *slurp(const char *path, size_t *len)
 
 /* Compares `got` with the golden file rel (below tests/golden/woo/); with
    SL_GOLDEN_UPDATE=1 in the environment, rewrites the file instead. */
-static void golden_check(const char *rel, const json_t *got)
+static inline void golden_check(const char *rel, const json_t *got)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/golden/woo/%s", SL_SOURCE_DIR, rel);
