@@ -186,7 +186,7 @@ static int plan_one(push_run *r, size_t i, json_t *cache, sl_error *err)
         int rc = lookup_sku(r, sku, &p, err);
         if (rc != SL_OK)
             return rc;
-        json_object_set_new(cache, sku, p ? p : json_null());
+        json_object_set(cache, sku, p ? p : json_null()); /* keeps our ref */
     } else {
         json_incref(p);
     }
