@@ -1,0 +1,131 @@
+/*
+ * Internal contract of the WooCommerce connector (woocommerce.so). The
+ * plugin is split by concern: woo_plugin.c (table, channel config),
+ * woo_auth.c (Basic / OAuth 1.0a signing), woo_http.c (requests and the
+ * mapping of HTTP errors to SL_E*), woo_map.c (order JSON -> SDK order
+ * builder), woo_webhook.c, woo_fetch.c, woo_push.c, woo_lists.c and
+ * woo_notes.c. Nothing here is exported from the .so: the build uses hidden
+ * visibility and a version script that keeps only sl_plugin_entry.
+ */
+#ifndef WOO_H
+#define WOO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "shopledger/sdk.h"
+
+#define WOO_API_PREFIX "/wp-json/wc/v3"
+#define WOO_URL_MAX 512
+#define WOO_KEY_MAX 256
+#define WOO_MAX_PARAMS 16         /* query parameters of one request */
+#define WOO_MAX_BODY (32u << 20)  /* bytes of one REST answer we parse */
+#define WOO_MAX_WEBHOOK (8u << 20) /* bytes of one webhook delivery */
+#define WOO_MAX_PAGES 1000        /* pages followed by one paged listing */
+#define WOO_BATCH_MAX 100         /* items per batch request (WC limit) */
+#define WOO_ID_MAX 32             /* text of a numeric id */
+#define WOO_DEC_MAX 64            /* text of one decimal value */
+
+/* One open channel. Allocated by channel_open, freed by channel_close.
+   `secret` and `webhook_secret` are borrowed from the host until close. */
+typedef struct woo_chan {
+    const sl_host *host;
+    char base[WOO_URL_MAX]; /* store URL, no trailing slash */
+    int oauth;              /* 1: http:// with OAuth 1.0a; 0: https Basic */
+    int oauth_sha1;         /* 1: HMAC-SHA1; 0: HMAC-SHA256 */
+    char key[WOO_KEY_MAX];  /* consumer key ck_... */
+    const char *secret;     /* consumer secret cs_... */
+    const char *webhook_secret; /* may be NULL (then only replays pass) */
+    int per_page;           /* 1..100 */
+    int64_t overlap_ms;     /* poll window overlap */
+    int test_mode;          /* read everything, write nothing */
+} woo_chan;
+
+/* ---- woo_http.c ---------------------------------------------------------- */
+
+/* One REST call under construction: method, path below /wp-json/wc/v3 and
+   query parameters (the values are copied into the call's arena). */
+typedef struct woo_call {
+    const char *method;
+    char path[256];
+    const char *qname[WOO_MAX_PARAMS];
+    const char *qval[WOO_MAX_PARAMS];
+    size_t nq;
+    const char *body; /* JSON text or NULL; borrowed until send */
+    size_t body_len;
+} woo_call;
+
+/* Starts a call; `path` begins with '/'. Returns SL_EINVALID when the path
+   does not fit. */
+int woo_call_init(woo_call *c, const char *method, const char *path);
+/* Appends a query parameter; the value is copied to the ctx arena. */
+int woo_call_param(woo_call *c, woo_chan *ch, sl_ctx *ctx, const char *name,
+                   const char *value, sl_error *err);
+/* Sends the call with authentication and maps the outcome: 2xx -> SL_OK
+   with *out a new JSON reference (caller json_decref()s) and *resp the
+   response (arena, for headers); 401 -> SL_EAUTH; 429/5xx -> SL_ERETRY with
+   retry_after_ms; other 4xx -> SL_EREMOTE with the store's code/message.
+   `out` may be NULL when the answer is not needed. */
+int woo_call_send(woo_chan *ch, sl_ctx *ctx, const woo_call *c, json_t **out,
+                  const sl_http_resp **resp, sl_error *err);
+/* X-WP-TotalPages of a response, or 0 when absent or malformed. */
+int woo_total_pages(woo_chan *ch, const sl_http_resp *resp);
+
+/* ---- woo_auth.c ---------------------------------------------------------- */
+
+/* Adds authentication to `req` for a call to `url` (no query string):
+   Basic on https, OAuth 1.0a one-legged query parameters on http. `names`
+   and `vals` are the call's own query parameters (they are signed too). */
+int woo_auth_apply(woo_chan *ch, sl_ctx *ctx, sl_http_req *req,
+                   const char *method, const char *url, const woo_call *c,
+                   sl_error *err);
+/* OAuth 1.0a signature base string: METHOD&enc(url)&enc(sorted k=v&...)
+   with each key and value RFC 3986 encoded first. Writes into out (cap
+   bytes) and returns SL_OK, or SL_ETOOBIG when it does not fit. */
+int woo_oauth_base_string(const char *method, const char *url,
+                          const char *const *names, const char *const *vals,
+                          size_t n, char *out, size_t cap);
+/* base64(HMAC(secret + "&", base)) with SHA1 or SHA256 into out (cap >= 64). */
+int woo_oauth_sign(const char *base, const char *secret, int sha1, char *out,
+                   size_t cap);
+
+/* ---- woo_map.c ----------------------------------------------------------- */
+
+/* Maps one order object (webhook body or an element of GET /orders) and
+   submits it through the host's order builder. `raw` is stored verbatim.
+   A checkout-draft is skipped (SL_OK, *submitted 0). On success writes
+   the order's date_modified_gmt as UTC ms into *modified_ms (if non-NULL). */
+int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order,
+                     const char *raw, size_t raw_len, int *submitted,
+                     int64_t *modified_ms, sl_error *err);
+/* Submits a deletion notice for the order id `id` (order.deleted). */
+int woo_order_submit_deleted(woo_chan *ch, sl_ctx *ctx, const char *id,
+                             const char *raw, size_t raw_len, sl_error *err);
+/* The normalized status word for a WooCommerce status, or NULL. */
+const char *woo_status_normalized(const char *status);
+/* Decimal text rounded half-up to the currency's minor digits (unknown
+   currency: the text is passed through). negate flips the sign. */
+int woo_money_text(const char *in, const char *currency, int negate,
+                   char out[WOO_DEC_MAX]);
+
+/* ---- plugin slots (one file each) ---------------------------------------- */
+
+int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                      sl_error *err);
+int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
+                     sl_error *err);
+int woo_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list,
+                   sl_error *err);
+int woo_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list,
+                    sl_error *err);
+int woo_list_taxes(void *state, sl_ctx *ctx, sl_error *err);
+int woo_list_payment_methods(void *state, sl_ctx *ctx, sl_error *err);
+int woo_list_shipping_methods(void *state, sl_ctx *ctx, sl_error *err);
+int woo_report_status(void *state, sl_ctx *ctx, const char *external_id,
+                      const char *note, const char *status,
+                      const char *idempotency_key, sl_error *err);
+int woo_check_connection(void *state, sl_ctx *ctx, sl_error *err);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * Polling intake (slot fetch_orders).
+ *
+ * The cursor is the largest date_modified_gmt taken so far, as ISO text
+ * without offset ("" or NULL = from the beginning). We ask for
+ * modified_after = cursor - poll_overlap (date_modified has 1 s resolution
+ * and a checkout may commit late), dates_are_gmt, status=any, ordered by id
+ * (older stores refuse orderby=modified) and follow X-WP-TotalPages up to
+ * WOO_MAX_PAGES.
+ *
+ * Cursor safety: pages come in id order, not modification order, so a later
+ * page can hold an order modified before the maximum seen so far. Moving the
+ * cursor to that maximum after page 1 and crashing before page 2 would skip
+ * it for good. So each page commits its orders with the cursor we started
+ * from (the orders are idempotent, a repeat costs nothing), and only the
+ * last page moves the cursor, to min(max modified seen, the store's Date at
+ * the first answer): an order changed while we paged has a modified time at
+ * or after that Date and is caught by the next poll.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shopledger/sdkutil.h"
+#include "woo.h"
+
+/* "Sun, 22 Nov 2026 08:52:09 GMT" -> UTC ms; 0 when absent or malformed. */
+static int64_t http_date_ms(const char *v)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char wd[4], mon[4], iso[32];
+    int d, y, hh, mm, ss;
+    if (v == NULL || sscanf(v, "%3s %d %3s %d %d:%d:%d GMT", wd, &d, mon, &y,
+                            &hh, &mm, &ss) != 7)
+        return 0;
+    const char *p = strstr(months, mon);
+    if (p == NULL || strlen(mon) != 3 || (p - months) % 3 != 0)
+        return 0;
+    int month = (int)(p - months) / 3 + 1;
+    snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d", y, month, d, hh,
+             mm, ss);
+    int64_t ms = 0;
+    return sl_iso8601_parse(iso, 1, &ms, NULL) == SL_OK ? ms : 0;
+}
+
+typedef struct fetch_run {
+    woo_chan *ch;
+    sl_ctx *ctx;
+    const char *start;  /* cursor as given ("" = none) */
+    char after[32];     /* modified_after, "" = none */
+    int64_t seen_max;   /* largest date_modified_gmt submitted */
+    int64_t store_date; /* Date header of the first answer, 0 = unknown */
+    size_t submitted;
+} fetch_run;
+
+static int request_page(fetch_run *r, int page, json_t **arr,
+                        const sl_http_resp **resp, sl_error *err)
+{
+    woo_call c;
+    char pg[16], pp[16];
+    snprintf(pg, sizeof pg, "%d", page);
+    snprintf(pp, sizeof pp, "%d", r->ch->per_page);
+    woo_call_init(&c, "GET", "/orders");
+    int rc = SL_OK;
+    if (r->after[0] != '\0')
+        rc = woo_call_param(&c, r->ch, r->ctx, "modified_after", r->after, err);
+    if (rc || (rc = woo_call_param(&c, r->ch, r->ctx, "dates_are_gmt", "true",
+                                   err)) ||
+        (rc = woo_call_param(&c, r->ch, r->ctx, "status", "any", err)) ||
+        (rc = woo_call_param(&c, r->ch, r->ctx, "per_page", pp, err)) ||
+        (rc = woo_call_param(&c, r->ch, r->ctx, "page", pg, err)) ||
+        (rc = woo_call_param(&c, r->ch, r->ctx, "orderby", "id", err)) ||
+        (rc = woo_call_param(&c, r->ch, r->ctx, "order", "asc", err)))
+        return rc;
+    rc = woo_call_send(r->ch, r->ctx, &c, arr, resp, err);
+    if (rc == SL_OK && !json_is_array(*arr)) {
+        json_decref(*arr);
+        return sl_error_set(err, SL_EREMOTE, "body",
+                            "GET /orders did not answer a JSON array");
+    }
+    return rc;
+}
+
+/* Maps and submits every order of one page. */
+static int submit_page(fetch_run *r, const json_t *arr, sl_error *err)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o)
+    {
+        char *raw = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (raw == NULL)
+            return sl_error_set(err, SL_ENOMEM, "", "cannot serialize order");
+        int submitted = 0;
+        int64_t mod = 0;
+        int rc = woo_order_submit(r->ch, r->ctx, o, raw, strlen(raw),
+                                  &submitted, &mod, err);
+        free(raw);
+        if (rc != SL_OK)
+            return rc;
+        if (submitted) {
+            r->submitted++;
+            if (mod > r->seen_max)
+                r->seen_max = mod;
+        }
+    }
+    return SL_OK;
+}
+
+/* The cursor after the last page: never behind the start, never past the
+   store's clock at the first answer. */
+static int commit_final(fetch_run *r, int64_t start_ms, sl_error *err)
+{
+    int64_t next = r->seen_max;
+    if (r->store_date > 0 && next > r->store_date)
+        next = r->store_date;
+    if (next <= start_ms) {
+        if (r->submitted == 0)
+            return SL_OK;
+        return r->ch->host->cursor_commit(r->ctx, r->start, err);
+    }
+    char buf[32];
+    sl_iso8601_format(next, 0, buf);
+    return r->ch->host->cursor_commit(r->ctx, buf, err);
+}
+
+int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
+                     sl_error *err)
+{
+    fetch_run r = {.ch = state, .ctx = ctx, .start = cursor ? cursor : ""};
+    int64_t start_ms = 0;
+    if (r.start[0] != '\0') {
+        if (sl_iso8601_parse(r.start, 1, &start_ms, NULL) != SL_OK)
+            return sl_error_set(err, SL_EINVALID, "cursor",
+                                "cursor \"%.40s\" is not an ISO 8601 date",
+                                r.start);
+        sl_iso8601_format(start_ms - r.ch->overlap_ms, 0, r.after);
+    }
+    int total = 1;
+    for (int page = 1; page <= total && page <= WOO_MAX_PAGES; page++) {
+        json_t *arr = NULL;
+        const sl_http_resp *resp = NULL;
+        int rc = request_page(&r, page, &arr, &resp, err);
+        if (rc != SL_OK)
+            return rc;
+        if (page == 1)
+            r.store_date = http_date_ms(
+                r.ch->host->http_resp_header(resp, "Date"));
+        total = woo_total_pages(r.ch, resp);
+        size_t n = json_array_size(arr);
+        rc = submit_page(&r, arr, err);
+        json_decref(arr);
+        if (rc == SL_OK && n > 0 && page < total && r.submitted > 0)
+            rc = r.ch->host->cursor_commit(ctx, r.start, err);
+        if (rc != SL_OK)
+            return rc;
+        if (n == 0)
+            break; /* a page past the end answers 200 [] */
+    }
+    return commit_final(&r, start_ms, err);
+}

@@ -1,0 +1,186 @@
+/*
+ * REST calls to the store through the host's HTTP service, and the one place
+ * where HTTP outcomes become SL_E* codes. The host's HTTP layer already
+ * retries 429/5xx honouring Retry-After; what still arrives here is mapped:
+ * 401 -> SL_EAUTH with the store's message, 429/5xx -> SL_ERETRY with
+ * retry_after_ms, other 4xx -> SL_EREMOTE with "code: message" from the
+ * WordPress error body. A 500 answered with an HTML page (a PHP fatal) is
+ * tolerated: the message then says the body was not JSON.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shopledger/sdkutil.h"
+#include "woo.h"
+
+#define WOO_RETRY_MAX_MS (3600LL * 1000)
+
+int woo_call_init(woo_call *c, const char *method, const char *path)
+{
+    memset(c, 0, sizeof *c);
+    c->method = method;
+    int n = snprintf(c->path, sizeof c->path, "%s", path);
+    if (n < 0 || (size_t)n >= sizeof c->path || path[0] != '/')
+        return SL_EINVALID;
+    return SL_OK;
+}
+
+int woo_call_param(woo_call *c, woo_chan *ch, sl_ctx *ctx, const char *name,
+                   const char *value, sl_error *err)
+{
+    if (c->nq >= WOO_MAX_PARAMS)
+        return sl_error_set(err, SL_EINTERNAL, name, "too many parameters");
+    char *v = ch->host->strdup(ctx, value);
+    if (v == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    c->qname[c->nq] = name;
+    c->qval[c->nq++] = v;
+    return SL_OK;
+}
+
+/* Retry-After in seconds (the HTTP-date form is left to the host's retry
+   layer; 0 lets the host pick its own backoff). */
+static int64_t retry_after_ms(woo_chan *ch, const sl_http_resp *resp)
+{
+    const char *v = ch->host->http_resp_header(resp, "Retry-After");
+    if (v == NULL)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long s = strtoll(v, &end, 10);
+    if (errno != 0 || end == v || s < 0)
+        return 0;
+    return s * 1000 > WOO_RETRY_MAX_MS ? WOO_RETRY_MAX_MS : s * 1000;
+}
+
+/* Writes "code: message" of a WordPress error body into buf; "" if the
+   body is not such an object. */
+static void error_text(const char *body, size_t len, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    json_t *j = NULL;
+    if (body == NULL || sl_json_parse(body, len, 1u << 20, &j, NULL) != SL_OK)
+        return;
+    const char *code = NULL, *msg = NULL;
+    if (json_is_object(j)) {
+        sl_json_str(j, "code", 0, &code, NULL);
+        sl_json_str(j, "message", 0, &msg, NULL);
+    }
+    if (code != NULL || msg != NULL)
+        snprintf(buf, cap, "%s: %s", code ? code : "?", msg ? msg : "");
+    json_decref(j);
+}
+
+/* Maps a completed response with status >= 300 to an error. */
+static int map_status(woo_chan *ch, const woo_call *c,
+                      const sl_http_resp *resp, sl_error *err)
+{
+    const sl_host *h = ch->host;
+    int status = h->http_status(resp);
+    size_t len = 0;
+    const char *body = h->http_resp_body(resp, &len);
+    char text[200];
+    error_text(body, len, text, sizeof text);
+    if (text[0] == '\0')
+        snprintf(text, sizeof text, "answer was not a JSON error body");
+    int code = SL_EREMOTE;
+    if (status == 401)
+        code = SL_EAUTH;
+    else if (status == 429 || status >= 500)
+        code = SL_ERETRY;
+    sl_error_set(err, code, "", "%s %s: HTTP %d: %s", c->method, c->path,
+                 status, text);
+    if (err != NULL && err->size >= sizeof *err) {
+        err->http_status = status;
+        if (code == SL_ERETRY)
+            err->retry_after_ms = retry_after_ms(ch, resp);
+    }
+    return code;
+}
+
+static int parse_body(woo_chan *ch, const woo_call *c,
+                      const sl_http_resp *resp, json_t **out, sl_error *err)
+{
+    size_t len = 0;
+    const char *body = ch->host->http_resp_body(resp, &len);
+    int rc = sl_json_parse(body ? body : "", body ? len : 0, WOO_MAX_BODY,
+                           out, err);
+    if (rc != SL_OK && err != NULL && err->size >= sizeof *err) {
+        char msg[SL_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        sl_error_set(err, rc == SL_ETOOBIG ? SL_ETOOBIG : SL_EREMOTE, "body",
+                     "%s %s: answer is not valid JSON: %s", c->method,
+                     c->path, msg);
+        return err->code;
+    }
+    return rc;
+}
+
+/* Builds the request: URL, the call's query parameters, auth and body. */
+static int build_request(woo_chan *ch, sl_ctx *ctx, const woo_call *c,
+                         sl_http_req **out, sl_error *err)
+{
+    const sl_host *h = ch->host;
+    char url[WOO_URL_MAX + 256];
+    int n = snprintf(url, sizeof url, "%s%s%s", ch->base, WOO_API_PREFIX,
+                     c->path);
+    if (n < 0 || (size_t)n >= sizeof url)
+        return sl_error_set(err, SL_EINVALID, "url", "request URL too long");
+    sl_http_req *req = h->http_new(ctx, c->method, url);
+    if (req == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "http_new failed");
+    for (size_t i = 0; i < c->nq; i++)
+        if (h->http_query(req, c->qname[i], c->qval[i]) != SL_OK)
+            return sl_error_set(err, SL_EINTERNAL, c->qname[i],
+                                "http_query refused");
+    int rc = woo_auth_apply(ch, ctx, req, c->method, url, c, err);
+    if (rc != SL_OK)
+        return rc;
+    if (h->http_header(req, "Accept", "application/json") != SL_OK ||
+        (c->body != NULL && h->http_body(req, c->body, c->body_len,
+                                         "application/json") != SL_OK))
+        return sl_error_set(err, SL_EINTERNAL, "", "cannot set the body");
+    *out = req;
+    return SL_OK;
+}
+
+int woo_call_send(woo_chan *ch, sl_ctx *ctx, const woo_call *c, json_t **out,
+                  const sl_http_resp **resp_out, sl_error *err)
+{
+    sl_http_req *req = NULL;
+    int rc = build_request(ch, ctx, c, &req, err);
+    if (rc != SL_OK)
+        return rc;
+    sl_http_resp *resp = NULL;
+    rc = ch->host->http_send(req, &resp, err);
+    if (resp == NULL)
+        return rc != SL_OK ? rc
+                           : sl_error_set(err, SL_EIO, "", "%s %s: no response",
+                                          c->method, c->path);
+    int status = ch->host->http_status(resp);
+    if (status < 200 || status >= 300)
+        return map_status(ch, c, resp, err);
+    if (out != NULL) {
+        rc = parse_body(ch, c, resp, out, err);
+        if (rc != SL_OK)
+            return rc;
+    }
+    if (resp_out != NULL)
+        *resp_out = resp;
+    return SL_OK;
+}
+
+int woo_total_pages(woo_chan *ch, const sl_http_resp *resp)
+{
+    const char *v = ch->host->http_resp_header(resp, "X-WP-TotalPages");
+    if (v == NULL)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno != 0 || end == v || n < 0)
+        return 0;
+    return n > WOO_MAX_PAGES ? WOO_MAX_PAGES : (int)n;
+}

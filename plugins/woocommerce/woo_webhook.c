@@ -1,0 +1,141 @@
+/*
+ * Webhook deliveries from WooCommerce (slot parse_webhook).
+ *
+ * A delivery carries X-WC-Webhook-Signature = base64(HMAC-SHA256(raw body,
+ * webhook secret)); we recompute it over the exact bytes received and
+ * compare in constant time, unless the host vouches for the body (an
+ * operator's replay). The creation ping is the one unsigned request: a
+ * form-encoded body `webhook_id=N` and no topic; it is acknowledged and
+ * stores nothing. Order topics map and submit the order; order.deleted
+ * (body {"id":N}) submits a deletion notice; every other topic (product.*,
+ * customer.*, coupon.*, action.*) is acknowledged without storing, so the
+ * product.updated that our own stock push triggers cannot start a loop.
+ * X-WC-Webhook-Delivery-ID is not unique on real stores and is not used.
+ */
+#include <string.h>
+
+#include "shopledger/sdkutil.h"
+#include "woo.h"
+
+#define WOO_PING_MAX 64
+
+/* `webhook_id=<digits>` and nothing else (the creation ping). */
+static int is_ping(const char *body, size_t len)
+{
+    static const char prefix[] = "webhook_id=";
+    size_t plen = sizeof prefix - 1;
+    if (len <= plen || len > WOO_PING_MAX || memcmp(body, prefix, plen) != 0)
+        return 0;
+    for (size_t i = plen; i < len; i++)
+        if (body[i] < '0' || body[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int verify_signature(woo_chan *ch, const char *sig, const char *body,
+                            size_t len, sl_error *err)
+{
+    if (ch->webhook_secret == NULL)
+        return sl_error_set(err, SL_EAUTH, "webhook_secret",
+                            "no webhook_secret configured: cannot verify "
+                            "X-WC-Webhook-Signature");
+    unsigned char mac[SL_SHA256_LEN];
+    char expect[((SL_SHA256_LEN + 2) / 3) * 4 + 1];
+    if (sl_hmac_sha256(ch->webhook_secret, strlen(ch->webhook_secret), body,
+                       len, mac) != SL_OK)
+        return sl_error_set(err, SL_EINTERNAL, "", "HMAC failed");
+    size_t n = sl_base64_encode(mac, sizeof mac, expect);
+    size_t slen = strlen(sig);
+    while (slen > 0 && (sig[slen - 1] == ' ' || sig[slen - 1] == '\t'))
+        slen--;
+    if (!sl_ct_equal(expect, n, sig, slen))
+        return sl_error_set(err, SL_EAUTH, "X-WC-Webhook-Signature",
+                            "webhook signature does not match the body");
+    return SL_OK;
+}
+
+/* Parses the body as a JSON object (SL_EINVALID naming "body"). */
+static int parse_object(const char *body, size_t len, json_t **out,
+                        sl_error *err)
+{
+    json_t *j = NULL;
+    int rc = sl_json_parse(body, len, WOO_MAX_WEBHOOK, &j, err);
+    if (rc != SL_OK) {
+        if (err != NULL && err->size >= sizeof *err && err->field[0] == '\0')
+            memcpy(err->field, "body", sizeof "body");
+        return rc == SL_ETOOBIG ? rc : SL_EINVALID;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return sl_error_set(err, SL_EINVALID, "body",
+                            "webhook body is not a JSON object");
+    }
+    *out = j;
+    return SL_OK;
+}
+
+static int handle_order(woo_chan *ch, sl_ctx *ctx, const char *topic,
+                        const char *body, size_t len, sl_error *err)
+{
+    json_t *j = NULL;
+    int rc = parse_object(body, len, &j, err);
+    if (rc != SL_OK)
+        return rc;
+    if (strcmp(topic, "order.deleted") == 0) {
+        char id[WOO_ID_MAX] = "";
+        rc = sl_json_id(j, "id", 1, id, sizeof id, err);
+        if (rc == SL_OK)
+            rc = woo_order_submit_deleted(ch, ctx, id, body, len, err);
+    } else {
+        int submitted = 0;
+        rc = woo_order_submit(ch, ctx, j, body, len, &submitted, NULL, err);
+        if (rc == SL_OK && !submitted)
+            ch->host->log(ctx, SL_LOG_DEBUG, "%s: checkout draft skipped",
+                          topic);
+    }
+    json_decref(j);
+    return rc;
+}
+
+static int is_order_topic(const char *topic)
+{
+    return strcmp(topic, "order.created") == 0 ||
+           strcmp(topic, "order.updated") == 0 ||
+           strcmp(topic, "order.restored") == 0 ||
+           strcmp(topic, "order.deleted") == 0;
+}
+
+int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                      sl_error *err)
+{
+    woo_chan *ch = state;
+    const sl_host *h = ch->host;
+    size_t len = 0;
+    const char *body = h->request_body(req, &len);
+    if (body == NULL)
+        body = "", len = 0;
+    if (len > WOO_MAX_WEBHOOK)
+        return sl_error_set(err, SL_ETOOBIG, "body",
+                            "webhook body of %zu bytes is over the limit", len);
+    const char *sig = h->request_header(req, "X-WC-Webhook-Signature");
+    const char *topic = h->request_header(req, "X-WC-Webhook-Topic");
+    if (sig == NULL && topic == NULL && is_ping(body, len))
+        return SL_OK; /* creation ping: answer 200, store nothing */
+    if (!h->request_verified(req)) {
+        if (sig == NULL || *sig == '\0')
+            return sl_error_set(err, SL_EAUTH, "X-WC-Webhook-Signature",
+                                "unsigned webhook delivery refused");
+        int rc = verify_signature(ch, sig, body, len, err);
+        if (rc != SL_OK)
+            return rc;
+    }
+    if (topic == NULL || *topic == '\0')
+        return sl_error_set(err, SL_EINVALID, "X-WC-Webhook-Topic",
+                            "webhook delivery without a topic");
+    if (!is_order_topic(topic)) {
+        h->log(ctx, SL_LOG_DEBUG, "webhook topic %.64s acknowledged, ignored",
+               topic);
+        return SL_OK;
+    }
+    return handle_order(ch, ctx, topic, body, len, err);
+}
