@@ -60,8 +60,9 @@ admin() { curl -s --max-time 20 -H "Authorization: Bearer admin-token-5678" "$@"
 wait_docs() {
   local i
   for ((i = 0; i < 200; i++)); do
-    [ "$(admin "http://127.0.0.1:$PORT/admin/shop/documents" | sqlite3 :memory: \
-         "select json_array_length(readfile('/dev/stdin'))" 2>/dev/null)" = "$1" ] && return 0
+    admin "http://127.0.0.1:$PORT/admin/shop/documents" > "$SL_TMP/docs.json"
+    [ "$(sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/docs.json'))" \
+         2>/dev/null)" = "$1" ] && return 0
     sleep 0.1
   done
   echo "  timed out waiting for $1 documents" >&2
