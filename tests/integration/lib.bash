@@ -15,6 +15,7 @@ sl_cleanup() {
   rm -rf "$SL_TMP"
 }
 trap sl_cleanup EXIT
+trap "exit 130" INT TERM
 
 # Runs the host binary (under valgrind when asked and not sanitized).
 sl() {
