@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "server/server_int.h"
 #include "services/services.h"
@@ -246,20 +247,53 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
     return SL_OK;
 }
 
+/* Stop signals are caught by a handler (not left to their default action
+   in whichever thread the kernel picks) and turned into a byte on a pipe
+   the main thread waits on. */
+static int stop_pipe[2] = {-1, -1};
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+    char b = 1;
+    ssize_t w = write(stop_pipe[1], &b, 1);
+    (void)w;
+}
+
+static int install_stop_handlers(sl_error *err)
+{
+    if (pipe(stop_pipe) != 0)
+        return sl_error_set(err, SL_EIO, "", "pipe: %s", strerror(errno));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return SL_OK;
+}
+
+static void wait_for_stop(void)
+{
+    char b;
+    while (read(stop_pipe[0], &b, 1) < 0 && errno == EINTR)
+        ;
+    services_log(NULL, SL_LOG_INFO, "signal %d: finishing in-flight work", (int)stop_signal);
+}
+
 int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
 {
     server_state s = {.cfg = cfg, .opt = opt, .started_ms = services_now_ms()};
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    /* Blocked before any thread starts, so only sigwait below sees them. */
-    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    int r = install_stop_handlers(err);
+    if (r != SL_OK)
+        return r;
     const char *listen = opt->listen;
     if (listen == NULL && cfg->count > 0)
         listen = cfg->tenants[0].listen;
-    int r = open_tenants(&s, err);
+    r = open_tenants(&s, err);
     if (r == SL_OK)
         r = start_http(&s, listen ? listen : "127.0.0.1:8080", err);
     pthread_t sched;
@@ -270,16 +304,15 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
         if (r != SL_OK)
             sl_error_set(err, r, "scheduler", "cannot start the scheduler");
     }
-    if (r == SL_OK) {
-        int sig = 0;
-        sigwait(&stop_signals, &sig);
-        services_log(NULL, SL_LOG_INFO, "signal %d: finishing in-flight work", sig);
-    }
+    if (r == SL_OK)
+        wait_for_stop();
     atomic_store(&s.stopping, 1);
     if (s.mhd != NULL)
         MHD_stop_daemon(s.mhd); /* joins connection threads: deliveries finish */
     if (sched_started)
         pthread_join(sched, NULL);
     close_tenants(&s);
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
     return r;
 }
