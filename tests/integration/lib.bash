@@ -17,16 +17,20 @@ sl_cleanup() {
 trap sl_cleanup EXIT
 trap "exit 130" INT TERM
 
-# Runs the host binary (under valgrind when asked and not sanitized).
-sl() {
+# sl_exec ARGS: replaces the calling (sub)shell with the host binary,
+# under valgrind when asked and not sanitized. Start servers with
+# `sl_exec ... &` so that $! is the host's own pid (signals reach it).
+sl_exec() {
   if [ "${SL_VALGRIND:-0}" = 1 ] && [ "${SL_SANITIZE:-OFF}" != ON ]; then
-    valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+    exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
       --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
       "$SHOPLEDGER" "$@"
-  else
-    "$SHOPLEDGER" "$@"
   fi
+  exec "$SHOPLEDGER" "$@"
 }
+
+# sl ARGS: runs the host binary in the foreground.
+sl() { ( sl_exec "$@" ); }
 
 # check NAME COMMAND...: runs the command, counts a pass or a failure.
 check() {

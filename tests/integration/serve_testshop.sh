@@ -34,7 +34,7 @@ INI
 
 start_serve() {
   rm -f "$SL_TMP/port"
-  sl --conf "$CONF" --plugins "$SL_TEST_PLUGIN_DIR" serve --listen 127.0.0.1:0 \
+  sl_exec --conf "$CONF" --plugins "$SL_TEST_PLUGIN_DIR" serve --listen 127.0.0.1:0 \
      --port-file "$SL_TMP/port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
   SERVE_PID=$!
   SL_PIDS+=("$SERVE_PID")
@@ -42,7 +42,13 @@ start_serve() {
 }
 
 # Exit status 0 only when serve ends by itself after SIGTERM.
-stop_serve() { kill -TERM "$SERVE_PID" && wait "$SERVE_PID"; }
+stop_serve() {
+  kill -TERM "$SERVE_PID"
+  wait "$SERVE_PID"
+  local rc=$?
+  [ "$rc" = 0 ] || { echo "  serve exited $rc" >&2; tail -5 "$SL_TMP/serve.log" >&2; }
+  return "$rc"
+}
 
 sign() { openssl dgst -sha256 -hmac "whsec-test-1234" -binary "$1" | base64; }
 
