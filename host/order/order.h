@@ -135,5 +135,8 @@ int order_from_json(const json_t *j, order **out, sl_error *err);
 void order_content_hash(const order *o, char out[65]);
 /* The canonical text hashed above (malloc'd, caller frees; NULL on OOM). */
 char *order_canonical_json(const order *o);
+/* SHA-256 hex of a canonical text (so a caller that stores the text hashes
+   it without serializing twice). */
+void order_hash_text(const char *text, char out[65]);
 
 #endif

@@ -348,22 +348,28 @@ char *order_canonical_json(const order *o)
     return text;
 }
 
-void order_content_hash(const order *o, char out[65])
+void order_hash_text(const char *text, char out[65])
 {
     static const char HEX[] = "0123456789abcdef";
-    out[0] = '\0';
-    char *text = order_canonical_json(o);
-    if (text == NULL)
-        return;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    int ok = EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL);
-    free(text);
-    if (!ok || n != 32)
+    out[0] = '\0';
+    if (!EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL) ||
+        n != 32)
         return;
     for (unsigned i = 0; i < n; i++) {
         out[2 * i] = HEX[md[i] >> 4];
         out[2 * i + 1] = HEX[md[i] & 15];
     }
     out[64] = '\0';
+}
+
+void order_content_hash(const order *o, char out[65])
+{
+    out[0] = '\0';
+    char *text = order_canonical_json(o);
+    if (text == NULL)
+        return;
+    order_hash_text(text, out);
+    free(text);
 }
