@@ -39,7 +39,7 @@ const sl_host *services_table(void);
 /* A context for one channel. `store` (may be NULL) backs state_get/put;
    the tenant/channel config must outlive the context. */
 sl_ctx *services_ctx_new(const config_tenant *tenant,
-                         const config_channel *channel, struct store *store);
+                         const config_channel *channel, struct store *db);
 void services_ctx_free(sl_ctx *ctx);
 void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink);
 
@@ -74,6 +74,13 @@ typedef struct sl_stock_list {
     char currency[8];
 } services_stock_list;
 
+/* Key/value parameters for postal and gateway calls. */
+typedef struct sl_params {
+    const char *const *keys;
+    const char *const *values;
+    size_t count;
+} services_params;
+
 /* HTTP policy knobs (tests shorten them). */
 typedef struct services_http_policy {
     long connect_timeout_ms;
@@ -83,6 +90,10 @@ typedef struct services_http_policy {
     int64_t min_interval_ms;  /* per-channel rate limit; 0 = none */
 } services_http_policy;
 void services_set_http_policy(const services_http_policy *p);
+
+/* Host log line with the context's tenant/channel (ctx may be NULL);
+   secrets of the channel are masked. */
+void services_log(sl_ctx *ctx, int level, const char *fmt, ...) SL_PRINTF(3, 4);
 
 /* Process-global init/cleanup the host owns (curl_global_init ...). */
 int services_global_init(sl_error *err);
