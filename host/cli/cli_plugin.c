@@ -1,13 +1,152 @@
-/* Placeholder until the plugin command lands. */
+/*
+ * `shopledger plugin list` and `shopledger plugin check FILE.so`.
+ */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include <jansson.h>
+
+#include "check/check.h"
 #include "cli/cli.h"
+#include "loader/loader.h"
+#include "runtime/runtime.h"
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted *.so names in dir (malloc'd array of malloc'd strings). */
+static char **list_so(const char *dir, size_t *count)
+{
+    DIR *d = opendir(dir);
+    *count = 0;
+    if (d == NULL)
+        return NULL;
+    char **names = NULL;
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && *count < 1024) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 3, ".so") != 0)
+            continue;
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **grown = realloc(names, cap * sizeof *names);
+            if (grown == NULL)
+                break;
+            names = grown;
+        }
+        names[(*count)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    if (names)
+        qsort(names, *count, sizeof *names, by_name);
+    return names;
+}
+
+static json_t *describe(const char *path)
+{
+    loaded_plugin *p = NULL;
+    sl_error err = {.size = sizeof err};
+    if (loader_open(path, &p, &err) != SL_OK)
+        return json_pack("{s:s, s:b, s:s}", "file", path, "ok", 0, "error", err.message);
+    const sl_plugin *t = p->table;
+    char abi[32], caps[512];
+    snprintf(abi, sizeof abi, "%u.%u", t->abi_major, t->abi_minor);
+    json_t *j = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s}", "file", path, "ok", 1,
+                          "name", t->name, "version", t->version, "abi", abi,
+                          "description", t->description ? t->description : "",
+                          "capabilities", loader_caps_text(t->caps, caps, sizeof caps));
+    loader_free(p);
+    return j;
+}
+
+static void print_plugin_line(const json_t *j)
+{
+    if (!json_is_true(json_object_get(j, "ok"))) {
+        printf("REFUSED  %s\n", json_string_value(json_object_get(j, "error")));
+        return;
+    }
+    printf("%-14s %-8s ABI %-5s %s\n", json_string_value(json_object_get(j, "name")),
+           json_string_value(json_object_get(j, "version")),
+           json_string_value(json_object_get(j, "abi")),
+           json_string_value(json_object_get(j, "capabilities")));
+}
+
+static int plugin_list(const cli_globals *g)
+{
+    const char *dir = runtime_plugin_dir(g->plugin_dir);
+    size_t count = 0;
+    char **names = list_so(dir, &count);
+    json_t *all = json_array();
+    int refused = 0;
+    for (size_t i = 0; i < count; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        json_t *j = describe(path);
+        refused += !json_is_true(json_object_get(j, "ok"));
+        if (!g->json)
+            print_plugin_line(j);
+        json_array_append_new(all, j);
+        free(names[i]);
+    }
+    free(names);
+    if (g->json)
+        cli_print_json(json_pack("{s:s, s:o}", "plugin_dir", dir, "plugins", all));
+    else {
+        if (count == 0)
+            printf("no plugins in %s\n", dir);
+        json_decref(all);
+    }
+    return refused ? CLI_FAIL : CLI_OK;
+}
+
+/* Sandboxes are built next to the shopledger binary. */
+static void sandbox_dir_of_self(char *buf, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n <= 0) {
+        buf[0] = '\0';
+        return;
+    }
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = '\0';
+}
+
+static int plugin_check(const char *file, const cli_globals *g)
+{
+    char self_dir[4096];
+    sandbox_dir_of_self(self_dir, sizeof self_dir);
+    check_options opt = {.plugin_path = file, .sandbox_dir = self_dir, .timeout_s = 120};
+    json_t *report = NULL;
+    int rc = check_run(&opt, &report);
+    if (g->json) {
+        cli_print_json(report);
+        return rc ? CLI_FAIL : CLI_OK;
+    }
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(report, "steps"), i, s)
+        printf("%s  %s: %s\n", json_is_true(json_object_get(s, "ok")) ? "ok  " : "FAIL",
+               json_string_value(json_object_get(s, "name")),
+               json_string_value(json_object_get(s, "detail")));
+    printf("%s\n", rc ? "plugin check FAILED" : "plugin check passed");
+    json_decref(report);
+    return rc ? CLI_FAIL : CLI_OK;
+}
 
 int cli_plugin(int argc, char **argv, const cli_globals *g)
 {
-    (void)argc;
-    (void)argv;
-    (void)g;
-    fprintf(stderr, "shopledger: 'plugin' is not built yet\n");
-    return CLI_FAIL;
+    if (argc == 2 && strcmp(argv[1], "list") == 0)
+        return plugin_list(g);
+    if (argc == 3 && strcmp(argv[1], "check") == 0)
+        return plugin_check(argv[2], g);
+    fprintf(stderr, "usage: shopledger plugin list | plugin check FILE.so\n");
+    return CLI_USAGE;
 }

@@ -9,13 +9,34 @@
  * world readable) or from environment variables, and config_dump never
  * prints them.
  *
- * Sections:
+ * Sections (an unknown section, an unknown key where keys are fixed, a
+ * repeated section or a repeated key is an error):
  *   [tenant]               id, name, currency, currency_exponent, database,
- *                          vat_registered, timezone, listen, admin_token_file
- *   [accounts]             chart of accounts keys (see config_account_*)
- *   [channel:NAME]         plugin and rules; other keys go to the plugin
- *   [channel:NAME.MAP]     a map (taxes, payments, shipping, services, ...)
- *   [warehouse:NAME]       optional warehouses beyond "main"
+ *                          vat_registered, timezone, listen, and the admin
+ *                          token as admin_token_file / admin_token_env /
+ *                          admin_token (inline)
+ *   [accounts]             role = account code, roles of config_account()
+ *   [channel:NAME]         plugin and rules (config_channel); any other key
+ *                          matching [a-z0-9_]+ goes to `settings` for the
+ *                          plugin, except secrets (below)
+ *   [channel:NAME.MAP]     a map; MAP is one of taxes, payments, shipping,
+ *                          services, statuses, warehouses; the channel's
+ *                          own section must come first
+ *   [warehouse:NAME]       warehouses beyond "main": name, push_stock
+ *
+ * Secrets of a channel (stored in `secrets` under the name shown, never in
+ * `settings`):
+ *   X_file = PATH   secret "X" read from PATH (relative: against the INI
+ *                   file's directory); refused when group/world readable.
+ *                   `secret_file` gives "secret", `webhook_secret_file`
+ *                   gives "webhook_secret"; any key ending in _file does.
+ *   X_env = VAR     secret "X" from the environment; unset = missing (the
+ *                   value is NULL and config check shows "(missing)").
+ *   secret, password, token, api_key, *_secret, *_password, *_token
+ *                   inline secrets, allowed only when the INI file itself
+ *                   is not group/world readable.
+ *
+ * Every error reads "FILE:LINE: [section] key: what is wrong".
  */
 #ifndef SL_CONFIG_H
 #define SL_CONFIG_H
@@ -29,6 +50,14 @@
 #define CONFIG_MAX_CHANNELS 32
 #define CONFIG_MAX_KEYS 128     /* per section */
 #define CONFIG_MAX_FILE_BYTES (1 << 20)
+#define CONFIG_MAX_MAPS 16          /* per channel */
+#define CONFIG_MAX_MAP_ITEMS 1024   /* per map */
+#define CONFIG_MAX_WAREHOUSES 64
+#define CONFIG_MAX_LIST 32          /* items of a comma-separated list */
+#define CONFIG_MAX_LINE 198         /* bytes of a line without its newline;
+                                       libinih 55 silently cuts at 200 */
+#define CONFIG_MAX_SECRET_BYTES 65536
+#define CONFIG_MAX_ERRORS 100       /* reported per file, then one summary */
 
 typedef struct config_kv {
     char *key;
@@ -63,32 +92,48 @@ typedef struct config_channel {
     int shipping_as_other_income; /* book shipping to accounts.other_income */
     int intake_webhook, intake_poll;
     int64_t poll_every_s;       /* default 300 */
-    char *stock_sync;           /* "daily HH:MM", "manual" */
+    char *stock_sync;           /* "daily HH:MM", "manual" (default) */
+    int stock_sync_minute;      /* minute of day for daily, -1 for manual */
     int test_mode;              /* read everything, write nothing remote */
     config_kv *settings;        /* every key of the section, plugin keys too */
     size_t settings_count;
     config_map *maps;           /* [channel:NAME.MAP] sections */
     size_t map_count;
-    config_kv *secrets;         /* resolved secrets; never printed */
+    config_kv *secrets;         /* resolved secrets; never printed; value
+                                   NULL when its environment variable is
+                                   unset (missing) */
     size_t secret_count;
     int line;                   /* line of the section header */
 } config_channel;
 
+typedef struct config_warehouse {
+    char *name;                 /* "north" in [warehouse:north] */
+    char *label;                /* `name = ...`, display name, may be NULL */
+    int push_stock;             /* stock of it is pushed to shops (yes) */
+    int line;
+} config_warehouse;
+
 typedef struct config_tenant {
     char *file;                 /* path of the INI file */
     char *id;
+    int id_line;                /* where id was set (0: not set) */
     char *name;
     char *currency;
     int currency_exponent;
-    char *database;             /* path, relative paths against the cwd */
+    char *database;             /* path, relative paths against the cwd;
+                                   default var/<id>.db */
+    int database_line;          /* 0 when defaulted */
     int vat_registered;
     char *timezone;             /* for daily schedules, e.g. "Europe/Riga" */
     char *listen;               /* "127.0.0.1:8080" */
-    char *admin_token;          /* secret; never printed */
+    char *admin_token;          /* secret; never printed; NULL when unset */
+    int admin_token_line;       /* 0 when no admin token was configured */
     config_kv *accounts;        /* [accounts] key -> account code */
     size_t account_count;
     config_channel *channels;
     size_t channel_count;
+    config_warehouse *warehouses; /* declared ones; "main" always exists */
+    size_t warehouse_count;
     int ini_private;            /* the INI itself is not group/world readable */
 } config_tenant;
 
@@ -104,8 +149,11 @@ typedef struct config_set {
    *out is written only on success; free it with config_set_free. */
 int config_load_dir(const char *dir, config_set **out, char **report,
                     sl_error *err);
-/* Loads one file (same contract). */
+/* Loads one file (same contract; `report` as for config_load_dir: set to
+   the messages, or NULL when there are none). */
 int config_load_file(const char *path, config_tenant **out, sl_error *err);
+int config_load_file_report(const char *path, config_tenant **out,
+                            char **report, sl_error *err);
 void config_set_free(config_set *set);
 void config_tenant_free(config_tenant *t);
 
@@ -120,10 +168,13 @@ const char *config_channel_secret(const config_channel *ch, const char *name);
 /* Account code for a role ("receivable", "revenue", "vat_output",
    "shipping_income", "other_income", "discounts", "rounding",
    "gateway_fees", "cash", "prepayments", "inventory", "cogs"), with the
-   built-in default when the tenant did not set it. Never NULL. */
+   built-in default when the tenant did not set it. Never NULL: an unknown
+   role gives "". */
 const char *config_account(const config_tenant *t, const char *role);
 /* Does `status` appear in the channel's process_when list? */
 int config_channel_processes(const config_channel *ch, const char *status);
+/* Is `name` "main" or a declared [warehouse:NAME]? */
+int config_has_warehouse(const config_tenant *t, const char *name);
 
 /* Reads a secret file: refused (SL_EAUTH, message names the file and its
    mode) when group or world can read it. *out is malloc'd, trailing

@@ -39,7 +39,7 @@ const sl_host *services_table(void);
 /* A context for one channel. `store` (may be NULL) backs state_get/put;
    the tenant/channel config must outlive the context. */
 sl_ctx *services_ctx_new(const config_tenant *tenant,
-                         const config_channel *channel, struct store *store);
+                         const config_channel *channel, struct store *db);
 void services_ctx_free(sl_ctx *ctx);
 void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink);
 
@@ -73,6 +73,13 @@ typedef struct sl_stock_list {
     size_t count;
     char currency[8];
 } services_stock_list;
+
+/* Key/value parameters for postal and gateway calls. */
+typedef struct sl_params {
+    const char *const *keys;
+    const char *const *values;
+    size_t count;
+} services_params;
 
 /* HTTP policy knobs (tests shorten them). */
 typedef struct services_http_policy {

@@ -7,6 +7,12 @@
  * (sl_money_parse) or rounded by a named mode (sl_money_parse_round).
  * Overflow of int64 is always an error, never a wrap.
  *
+ * Decimal text grammar (one for the whole SDK):  [+-]? DIGITS ("." DIGITS)?
+ * Leading zeros are fine ("007.50"); ".5", "5.", "1e2", " 12", "12 ",
+ * "1,5", "", "-" and "+" are refused with SL_EINVALID. At most 128 chars.
+ * Every function returns SL_OK or a negative SL_E* status (sdk.h) and
+ * writes its out-parameter only on success. Thread-safe (no state).
+ *
  * Part of the static SDK helper library (libshopledger_sdk.a); the host
  * links the same code, so both sides agree to the minor unit.
  */
@@ -37,6 +43,14 @@ enum sl_rounding {
    KWD 3 ...). Returns -1 for an unknown code; tenants may override
    (e.g. HUF 0) in their INI. */
 int sl_currency_exponent(const char *code);
+/* The built-in table, for listings and tests: number of entries and the
+   code at index i (sorted; NULL past the end). */
+size_t sl_currency_count(void);
+const char *sl_currency_code_at(size_t i);
+
+/* SL_OK when text[0..len) matches the decimal grammar above, else
+   SL_EINVALID. Checks form only, not range. */
+int sl_decimal_check(const char *text, size_t len);
 
 /* Parses decimal text ("19.99", "-74.00", "1e2" is refused, "  12" is
    refused) into minor units at `exponent`. Fails with SL_EINVALID when the
@@ -49,7 +63,7 @@ int sl_money_parse_round(const char *text, int exponent, int mode,
                          int64_t *out);
 
 /* Same as sl_money_parse_round over a length-delimited buffer (JSON number
-   tokens are not NUL-terminated). */
+   tokens are not NUL-terminated). mode 0 means exact, as sl_money_parse. */
 int sl_money_parse_n(const char *text, size_t len, int exponent, int mode,
                      int64_t *out);
 
@@ -67,7 +81,10 @@ int sl_money_round_digits(int64_t minor, int digits, int mode, int64_t *out);
 
 /* Converts an amount between currencies with a rate given as decimal text.
    `multiply` nonzero: to = from * rate; zero: to = from / rate. Exponents
-   of both sides are honoured; the result is rounded once by `mode`. */
+   of both sides are honoured; the result is rounded once by `mode`.
+   The rate must be > 0 with at most 18 significant fraction digits.
+   Intermediates are __int128 with overflow checks (SL_ETOOBIG), so
+   e.g. 1 EUR -> IRR at rate "480000.123456" is exact before rounding. */
 int sl_money_convert(int64_t from_minor, int from_exponent, const char *rate,
                      int multiply, int to_exponent, int mode, int64_t *out);
 
@@ -76,7 +93,9 @@ int sl_money_convert(int64_t from_minor, int from_exponent, const char *rate,
 int sl_money_percent(int64_t minor, const char *percent, int mode,
                      int64_t *out);
 
-/* Quantity in thousandths parsed from decimal text ("2", "0.5"). */
+/* Quantity in thousandths parsed from decimal text ("2", "0.5" -> 500).
+   Signed (refund lines may carry "-1"); more than 3 nonzero decimals is
+   SL_EINVALID, like sl_money_parse at exponent 3. */
 int sl_quantity_parse(const char *text, int64_t *milli_out);
 
 #ifdef __cplusplus

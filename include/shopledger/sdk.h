@@ -366,6 +366,11 @@ typedef struct sl_host {
     /* Generic key/value parameters (postal and gateway calls). */
     const char *(*param_get)(const sl_params *p, const char *key);
     int (*result_set)(sl_ctx *ctx, const char *key, const char *value);
+
+    /* ---- appended in 1.1 (check SL_HAS_FIELD(host, x) before use) ---- */
+    /* Drops an order the plugin decided not to submit (its input turned
+       out bad half way); the handle is invalid afterwards. */
+    void (*order_discard)(sl_order *o);
 } sl_host;
 
 /* The host-services table of the current call. Never NULL. */

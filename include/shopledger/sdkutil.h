@@ -30,14 +30,17 @@ const char *sl_status_name(int code);
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Parses a body with a size cap and depth cap (jansson's own depth limit
-   is 2048; we refuse bodies over max_len). On success *out is a new
-   reference the caller json_decref()s. */
+   is 2048; we refuse bodies over max_len with SL_ETOOBIG, field "body").
+   Duplicate keys are refused; the top level must be an object or array.
+   On success *out is a new reference the caller json_decref()s. */
 int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out,
                   sl_error *err);
 
-/* Typed getters. `required` nonzero: a missing key is SL_EINVALID; zero:
-   a missing key or JSON null leaves *out untouched and returns SL_OK.
-   A present value of the wrong type is always SL_EINVALID naming `key`. */
+/* Typed getters. `required` nonzero: a missing key (or null) is
+   SL_EINVALID; zero: a missing key or JSON null leaves *out untouched and
+   returns SL_OK. A present value of the wrong type is always SL_EINVALID
+   naming `key` in err->field (also when obj itself is not an object).
+   sl_json_str refuses strings with an embedded \u0000. */
 int sl_json_str(const json_t *obj, const char *key, int required,
                 const char **out, sl_error *err);
 int sl_json_int(const json_t *obj, const char *key, int required,
@@ -54,15 +57,27 @@ int sl_json_object(const json_t *obj, const char *key, int required,
 int sl_json_id(const json_t *obj, const char *key, int required, char *buf,
                size_t buflen, sl_error *err);
 /* A money value given as a JSON string ("12.50") or a JSON number (19.99),
-   returned as exact decimal text in buf. Numbers are re-read from their
-   shortest round-trip text, never through arithmetic on a double. */
+   returned as exact decimal text in buf (money.h grammar; a string that
+   does not match it is SL_EINVALID). Integers pass through as their text.
+   jansson has already made a double of a JSON number with a point, so the
+   shop's printed text is recovered as the shortest decimal that reads
+   back as the same double (exact for up to 15 significant digits, which
+   is all a shop prints; see json.c), never through arithmetic on it.
+   Numbers beyond 1e30 or below 1e-30 are refused. SL_ETOOBIG when the
+   text does not fit buflen. */
 int sl_json_decimal(const json_t *obj, const char *key, int required,
                     char *buf, size_t buflen, sl_error *err);
+/* A date-time string (sl_iso8601_parse rules) as UTC milliseconds; a
+   bad one fails with err->field = key. */
+int sl_json_time(const json_t *obj, const char *key, int required,
+                 int assume_utc, int64_t *utc_ms, sl_error *err);
 
 /* ---- crypto and encodings -------------------------------------------------- */
 
 #define SL_SHA256_LEN 32
-/* HMAC-SHA256 (and -SHA1 for OAuth 1.0a). out must hold 32 (20) bytes. */
+/* HMAC-SHA256 (and -SHA1 for OAuth 1.0a). out must hold 32 (20) bytes.
+   SL_OK, SL_EINVALID (NULL with a length, key over INT_MAX) or
+   SL_EINTERNAL (libcrypto failed). */
 int sl_hmac_sha256(const void *key, size_t key_len, const void *data,
                    size_t len, unsigned char out[32]);
 int sl_hmac_sha1(const void *key, size_t key_len, const void *data,
@@ -70,29 +85,42 @@ int sl_hmac_sha1(const void *key, size_t key_len, const void *data,
 /* Standard base64 with padding. out must hold ((len+2)/3)*4+1 bytes.
    Returns the encoded length. */
 size_t sl_base64_encode(const unsigned char *in, size_t len, char *out);
-/* Decodes; returns SL_EINVALID on bad input. *out_len receives the size. */
+/* Decodes padded standard base64, strictly: no whitespace, no missing
+   padding, no nonzero leftover bits. SL_EINVALID on bad input,
+   SL_ETOOBIG when out_cap is short; out and *out_len written on success. */
 int sl_base64_decode(const char *in, size_t len, unsigned char *out,
                      size_t out_cap, size_t *out_len);
 /* Lower-case hex. out must hold 2*len+1 bytes. */
 void sl_hex_encode(const unsigned char *in, size_t len, char *out);
+/* Decodes hex of either case; errors as sl_base64_decode. */
+int sl_hex_decode(const char *in, size_t len, unsigned char *out,
+                  size_t out_cap, size_t *out_len);
+/* SHA-256 of data. */
+int sl_sha256(const void *data, size_t len, unsigned char out[32]);
 /* Constant-time equality of two buffers (lengths compared first; the
    length itself is not secret). Returns 1 when equal. */
 int sl_ct_equal(const void *a, size_t a_len, const void *b, size_t b_len);
 /* RFC 3986 percent-encoding (unreserved kept). Returns bytes written
    excluding NUL, or (size_t)-1 when out_cap is too small. */
 size_t sl_url_encode(const char *in, char *out, size_t out_cap);
-/* Fills buf with n random alphanumeric chars and a NUL (OAuth nonce). */
+/* Fills buf (n+1 bytes) with n random alphanumeric chars and a NUL (OAuth
+   nonce), from RAND_bytes without modulo bias. SL_EINTERNAL when the
+   generator fails (buf is then ""). */
 int sl_random_token(char *buf, size_t n);
 
 /* ---- time ------------------------------------------------------------------ */
 
 /* Parses ISO 8601 "YYYY-MM-DDTHH:MM:SS" with optional fraction and optional
-   "Z" or "+HH:MM"/"-HH:MM". Text without an offset is read as UTC when
-   `assume_utc` is nonzero and refused otherwise. Writes UTC milliseconds. */
+   "Z" or "+HH:MM"/"-HH:MM" (also "+HHMM"; "t"/space for "T"). Text without
+   an offset is read as UTC when `assume_utc` is nonzero and refused
+   otherwise. Every field is range-checked (Feb 29 only in leap years, no
+   leap second); year 0001-9999; fraction 1-9 digits, truncated to ms.
+   Independent of TZ. Writes UTC milliseconds; SL_EINVALID otherwise. */
 int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms,
                      sl_error *err);
 /* Formats UTC ms as "YYYY-MM-DDTHH:MM:SS" (no offset) when `zulu` is 0,
-   with a trailing "Z" otherwise. buf must hold 32 bytes. */
+   with a trailing "Z" otherwise. buf must hold 32 bytes. Milliseconds are
+   dropped (floor, also before 1970). Independent of TZ. */
 char *sl_iso8601_format(int64_t utc_ms, int zulu, char *buf);
 
 #ifdef __cplusplus

@@ -1,26 +1,291 @@
-/* Placeholder template connector; replaced by the real template. */
-#include "shopledger/sdk.h"
+/*
+ * Template connector: copy this file to start a connector for a new shop.
+ *
+ * It talks to an imaginary shop whose API is described in README.md beside
+ * this file: GET {url}/orders?since=CURSOR returns a page of orders, and
+ * the shop POSTs the same order object as a webhook, signed with
+ * X-Signature = base64(HMAC-SHA256(webhook_secret, raw body)). Replace the
+ * field names and the status table with your shop's; keep the structure.
+ *
+ * Rules every connector follows (sdk.h says them in full):
+ *  - Memory: whoever allocates frees. Everything the host hands you during
+ *    a call (HTTP responses, request bodies, state values) lives until your
+ *    function returns; config values and secrets until channel_close. The
+ *    host copies every string you pass in. Your own malloc()s (the channel
+ *    state below, json_t trees) are yours to free.
+ *  - Status codes: return SL_OK or a negative SL_E* and fill `err` with
+ *    sl_error_set() naming the offending field. SL_ERETRY for what may pass
+ *    later (the host retries), SL_EAUTH for credentials and signatures,
+ *    SL_EINVALID for bad data, SL_EREMOTE when the shop said no.
+ *  - Never print, never exit, never start a thread, never link your own
+ *    libcurl: HTTP goes through host->http_*, logging through host->log.
+ *  - Money is decimal text end to end: read it with sl_json_decimal and
+ *    hand the text to the order builder. Never a double.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static int open_channel(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
+#include <jansson.h>
+
+#include "shopledger/money.h"
+#include "shopledger/sdk.h"
+#include "shopledger/sdkutil.h"
+
+#define BODY_MAX (4u << 20) /* bytes of JSON we accept from the shop */
+#define PAGE_MAX 500        /* orders per page; more is a broken shop */
+#define URL_MAX 512
+
+/* Per-channel state: malloc'd in channel_open, freed in channel_close.
+   Keep everything here, never in globals: channels run concurrently. */
+typedef struct tpl_state {
+    const sl_host *host; /* valid while the channel is open */
+    char url[URL_MAX];   /* base URL, no trailing slash */
+} tpl_state;
+
+/* The shop's status words mapped to the host's normalized vocabulary. */
+static const char *normalize_status(const char *s)
 {
-    (void)host; (void)ctx; (void)err;
-    *state = NULL;
+    static const char *const map[][2] = {
+        {"pending", SL_STATUS_AWAITING},  {"paid", SL_STATUS_CONFIRMED},
+        {"packing", SL_STATUS_PREPARING}, {"shipped", SL_STATUS_SENT},
+        {"delivered", SL_STATUS_DELIVERED}, {"refunded", SL_STATUS_RETURNED},
+        {"cancelled", SL_STATUS_CANCELLED},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(s, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+static int tpl_open(const sl_host *host, sl_ctx *ctx, void **state,
+                    sl_error *err)
+{
+    const char *url = host->config_get(ctx, "url");
+    if (url == NULL || url[0] == '\0')
+        return sl_error_set(err, SL_EINVALID, "url", "url is not set");
+    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+        return sl_error_set(err, SL_EINVALID, "url",
+                            "url must start with https:// or http://");
+    size_t n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    if (n >= URL_MAX)
+        return sl_error_set(err, SL_EINVALID, "url", "url is too long");
+    tpl_state *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    st->host = host;
+    memcpy(st->url, url, n);
+    st->url[n] = '\0';
+    *state = st;
     return SL_OK;
 }
 
-static void close_channel(void *state) { (void)state; }
+static void tpl_close(void *state) { free(state); }
+
+/* The parts of one shop order we read, checked before anything is built. */
+typedef struct tpl_order {
+    char id[64], total[48], tax[48];
+    char qty[24], line_total[48], line_tax[48];
+    const char *status, *currency, *sku, *name, *email;
+    int64_t created_ms;
+} tpl_order;
+
+/* Reads and validates one order object. On error nothing is built. */
+static int read_order(const json_t *o, tpl_order *r, sl_error *err)
+{
+    json_t *item = NULL;
+    int rc;
+    r->email = NULL;
+    r->created_ms = -1;
+    if ((rc = sl_json_id(o, "id", 1, r->id, sizeof r->id, err)) ||
+        (rc = sl_json_str(o, "status", 1, &r->status, err)) ||
+        (rc = sl_json_str(o, "currency", 1, &r->currency, err)) ||
+        (rc = sl_json_decimal(o, "total", 1, r->total, sizeof r->total,
+                              err)) ||
+        (rc = sl_json_decimal(o, "total_tax", 1, r->tax, sizeof r->tax,
+                              err)) ||
+        (rc = sl_json_str(o, "email", 0, &r->email, err)) ||
+        (rc = sl_json_time(o, "created", 0, 0, &r->created_ms, err)) ||
+        (rc = sl_json_object(o, "item", 1, &item, err)) ||
+        (rc = sl_json_str(item, "sku", 1, &r->sku, err)) ||
+        (rc = sl_json_str(item, "name", 1, &r->name, err)) ||
+        (rc = sl_json_decimal(item, "quantity", 1, r->qty, sizeof r->qty,
+                              err)) ||
+        (rc = sl_json_decimal(item, "total", 1, r->line_total,
+                              sizeof r->line_total, err)) ||
+        (rc = sl_json_decimal(item, "tax", 1, r->line_tax,
+                              sizeof r->line_tax, err)))
+        return rc;
+    if (sl_currency_exponent(r->currency) < 0)
+        return sl_error_set(err, SL_EINVALID, "currency",
+                            "unknown currency \"%.8s\"", r->currency);
+    if (normalize_status(r->status) == NULL)
+        return sl_error_set(err, SL_EINVALID, "status",
+                            "unknown status \"%.40s\"", r->status);
+    return SL_OK;
+}
+
+/*
+ * Builds one order with the host's builder and submits it. `raw` is the
+ * shop's JSON for this order, stored verbatim beside the normal form.
+ * order_submit takes the order in every case; an order we never submit
+ * (a builder call failed) is dropped by the host when our call returns.
+ */
+static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o,
+                        const char *raw, size_t raw_len, sl_error *err)
+{
+    tpl_order r;
+    int rc = read_order(o, &r, err);
+    if (rc != SL_OK)
+        return rc;
+    sl_order *ord = h->order_new(ctx);
+    if (ord == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "order_new failed");
+    /* The currency comes first: money fields are parsed in it. */
+    if ((rc = h->order_set_text(ord, SL_ORDER_CURRENCY, r.currency)) ||
+        (rc = h->order_set_text(ord, SL_ORDER_EXTERNAL_ID, r.id)) ||
+        (rc = h->order_set_text(ord, SL_ORDER_STATUS, r.status)) ||
+        (rc = h->order_set_text(ord, SL_ORDER_STATUS_NORMALIZED,
+                                normalize_status(r.status))) ||
+        (rc = h->order_set_money(ord, SL_ORDER_TOTAL, r.total)) ||
+        (rc = h->order_set_money(ord, SL_ORDER_TOTAL_TAX, r.tax)) ||
+        /* optional fields: set only when the shop sent them */
+        (r.email && (rc = h->order_set_text(ord, SL_ORDER_EMAIL, r.email))) ||
+        (r.created_ms >= 0 &&
+         (rc = h->order_set_time(ord, SL_ORDER_CREATED, r.created_ms))) ||
+        (rc = h->order_set_raw(ord, raw, raw_len)))
+        return sl_error_set(err, rc, "", "order %s: builder refused a field",
+                            r.id);
+    sl_line *l = h->order_add_line(ord, SL_LINE_PRODUCT);
+    if (l == NULL)
+        return sl_error_set(err, SL_ENOMEM, "item", "order_add_line failed");
+    if ((rc = h->line_set_text(l, SL_LINE_SKU, r.sku)) ||
+        (rc = h->line_set_text(l, SL_LINE_NAME, r.name)) ||
+        (rc = h->line_set_quantity(l, r.qty)) ||
+        (rc = h->line_set_money(l, SL_LINE_TOTAL, r.line_total)) ||
+        (rc = h->line_set_money(l, SL_LINE_TOTAL_TAX, r.line_tax)))
+        return sl_error_set(err, rc, "item", "order %s: bad line", r.id);
+    return h->order_submit(ctx, ord, err);
+}
+
+/* Turns an HTTP status the host did not retry away into our status. */
+static int check_http(int status, sl_error *err)
+{
+    if (status < 400)
+        return SL_OK;
+    int rc = status == 401 || status == 403 ? SL_EAUTH : SL_EREMOTE;
+    sl_error_set(err, rc, "", "shop answered HTTP %d", status);
+    if (err != NULL && err->size >= sizeof *err)
+        err->http_status = status;
+    return rc;
+}
+
+/* SL_CAP_FETCH_ORDERS: one page of orders since `cursor`, then the new
+   cursor, which the host stores in the same transaction as the orders. */
+static int tpl_fetch(void *state, sl_ctx *ctx, const char *cursor,
+                     sl_error *err)
+{
+    tpl_state *st = state;
+    const sl_host *h = st->host;
+    char url[URL_MAX + 16];
+    snprintf(url, sizeof url, "%s/orders", st->url);
+    sl_http_req *req = h->http_new(ctx, "GET", url);
+    if (req == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "http_new failed");
+    int rc = h->http_query(req, "since", cursor ? cursor : "");
+    sl_http_resp *resp = NULL;
+    if (rc == SL_OK)
+        rc = h->http_send(req, &resp, err);
+    if (rc != SL_OK)
+        return rc; /* http_send filled err (SL_ERETRY: the host retries) */
+    if ((rc = check_http(h->http_status(resp), err)) != SL_OK)
+        return rc;
+    size_t len = 0;
+    const char *body = h->http_resp_body(resp, &len);
+    json_t *root = NULL, *orders = NULL;
+    const char *next = NULL;
+    if ((rc = sl_json_parse(body, len, BODY_MAX, &root, err)) != SL_OK)
+        return rc;
+    if ((rc = sl_json_array(root, "orders", 1, &orders, err)) == SL_OK &&
+        (rc = sl_json_str(root, "next_cursor", 1, &next, err)) == SL_OK &&
+        json_array_size(orders) > PAGE_MAX)
+        rc = sl_error_set(err, SL_ETOOBIG, "orders", "more than %d orders",
+                          PAGE_MAX);
+    for (size_t i = 0; rc == SL_OK && i < json_array_size(orders); i++) {
+        json_t *o = json_array_get(orders, i);
+        char *raw = json_dumps(o, JSON_COMPACT); /* ours: free below */
+        rc = raw ? submit_order(h, ctx, o, raw, strlen(raw), err)
+                 : sl_error_set(err, SL_ENOMEM, "orders", "json_dumps");
+        free(raw);
+    }
+    if (rc == SL_OK)
+        rc = h->cursor_commit(ctx, next, err);
+    json_decref(root); /* `next` pointed into root: used before this */
+    return rc;
+}
+
+/* Checks X-Signature against our HMAC of the raw body, in constant time. */
+static int verify_signature(const sl_host *h, sl_ctx *ctx,
+                            const sl_request *req, const char *body,
+                            size_t len, sl_error *err)
+{
+    const char *secret = h->secret_get(ctx, "webhook_secret");
+    if (secret == NULL || secret[0] == '\0')
+        return sl_error_set(err, SL_EAUTH, "webhook_secret",
+                            "webhook_secret is not configured");
+    const char *sig = h->request_header(req, "X-Signature");
+    if (sig == NULL)
+        return sl_error_set(err, SL_EAUTH, "X-Signature", "no signature");
+    unsigned char mac[SL_SHA256_LEN], got[SL_SHA256_LEN];
+    size_t got_len = 0;
+    if (sl_hmac_sha256(secret, strlen(secret), body, len, mac) != SL_OK)
+        return sl_error_set(err, SL_EINTERNAL, "", "HMAC failed");
+    if (sl_base64_decode(sig, strlen(sig), got, sizeof got, &got_len) !=
+            SL_OK ||
+        !sl_ct_equal(got, got_len, mac, sizeof mac))
+        return sl_error_set(err, SL_EAUTH, "X-Signature",
+                            "signature does not match the body");
+    return SL_OK;
+}
+
+/* SL_CAP_WEBHOOK: one order per delivery, the same object as in a page. */
+static int tpl_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                       sl_error *err)
+{
+    tpl_state *st = state;
+    const sl_host *h = st->host;
+    size_t len = 0;
+    const char *body = h->request_body(req, &len);
+    int rc;
+    if (!h->request_verified(req) &&
+        (rc = verify_signature(h, ctx, req, body, len, err)) != SL_OK)
+        return rc;
+    json_t *root = NULL;
+    if ((rc = sl_json_parse(body, len, BODY_MAX, &root, err)) != SL_OK)
+        return rc;
+    rc = submit_order(h, ctx, root, body, len, err);
+    json_decref(root);
+    return rc;
+}
 
 static const sl_plugin PLUGIN = {
     .size = sizeof(sl_plugin),
     .abi_major = SL_ABI_MAJOR,
     .abi_minor = SL_ABI_MINOR,
-    .min_host_minor = 0,
+    .min_host_minor = 0, /* we use no host slot newer than 1.0 */
     .name = "template",
-    .version = "0.1.0",
-    .description = "template connector",
-    .caps = 0,
-    .channel_open = open_channel,
-    .channel_close = close_channel,
+    .version = "0.2.0",
+    .description = "template connector (copy me)",
+    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK,
+    .channel_open = tpl_open,
+    .channel_close = tpl_close,
+    .fetch_orders = tpl_fetch,
+    .parse_webhook = tpl_webhook,
+    /* Every other slot stays NULL: the host never calls a capability the
+       caps bits do not announce. check_connection (1.1) is optional. */
 };
 
+/* The one exported symbol (plugin.map hides everything else). */
 SL_EXPORT const sl_plugin *sl_plugin_entry(void) { return &PLUGIN; }

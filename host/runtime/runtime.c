@@ -1,0 +1,102 @@
+/*
+ * Tenant runtime: opens what a command or the server needs for one tenant.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runtime/runtime.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+const char *runtime_plugin_dir(const char *override)
+{
+    if (override != NULL && override[0] != '\0')
+        return override;
+    const char *env = getenv("SHOPLEDGER_PLUGINS");
+    if (env != NULL && env[0] != '\0')
+        return env;
+    struct stat st;
+    if (stat(SL_BUILD_PLUGIN_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+        return SL_BUILD_PLUGIN_DIR;
+    return SL_INSTALL_PLUGIN_DIR;
+}
+
+static int open_channel(runtime_tenant *rt, runtime_channel *rc,
+                        const config_channel *ch, const char *plugin_dir,
+                        sl_error *err)
+{
+    char path[4096];
+    int r = loader_find(plugin_dir, ch->plugin, path, sizeof path, err);
+    if (r == SL_OK)
+        r = loader_open(path, &rc->plugin, err);
+    if (r != SL_OK)
+        return r;
+    rc->ctx = services_ctx_new(rt->config, ch, rt->db);
+    if (rc->ctx == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    services_call_begin(rc->ctx);
+    r = rc->plugin->table->channel_open(services_table(), rc->ctx, &rc->state, err);
+    services_call_end(rc->ctx);
+    if (r != SL_OK) {
+        char inner[SL_ERROR_MSG_MAX];
+        snprintf(inner, sizeof inner, "%s", err->message);
+        sl_error_set(err, r, err->field, "channel %s (%s): %s", ch->name,
+                     ch->plugin, inner);
+        rc->state = NULL;
+    }
+    return r;
+}
+
+int runtime_open(const config_tenant *t, const char *plugin_dir, int open_plugins,
+                 runtime_tenant **out, sl_error *err)
+{
+    runtime_tenant *rt = calloc(1, sizeof *rt);
+    if (rt == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    rt->config = t;
+    rt->channels = calloc(t->channel_count ? t->channel_count : 1, sizeof *rt->channels);
+    if (rt->channels == NULL) {
+        free(rt);
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    }
+    int r = store_open(t->database, &rt->db, err);
+    for (size_t i = 0; r == SL_OK && i < t->channel_count; i++) {
+        runtime_channel *rc = &rt->channels[rt->channel_count++];
+        rc->config = &t->channels[i];
+        if (open_plugins)
+            r = open_channel(rt, rc, &t->channels[i], runtime_plugin_dir(plugin_dir), err);
+    }
+    if (r != SL_OK) {
+        runtime_close(rt);
+        return r;
+    }
+    *out = rt;
+    return SL_OK;
+}
+
+void runtime_close(runtime_tenant *rt)
+{
+    if (rt == NULL)
+        return;
+    for (size_t i = 0; i < rt->channel_count; i++) {
+        runtime_channel *rc = &rt->channels[i];
+        if (rc->state != NULL)
+            rc->plugin->table->channel_close(rc->state);
+        services_ctx_free(rc->ctx);
+        loader_free(rc->plugin);
+    }
+    free(rt->channels);
+    if (rt->db != NULL)
+        store_close(rt->db);
+    free(rt);
+}
+
+runtime_channel *runtime_channel_find(runtime_tenant *rt, const char *name)
+{
+    for (size_t i = 0; i < rt->channel_count; i++)
+        if (strcmp(rt->channels[i].config->name, name) == 0)
+            return &rt->channels[i];
+    return NULL;
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages shopledger builds, tests and demos with.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+PACKAGES=(build-essential cmake pkg-config git curl valgrind
+          libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
+          libmicrohttpd-dev libssl-dev libcmocka-dev sqlite3)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "installing: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
