@@ -126,14 +126,14 @@ int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t 
     if (doc_id)
         rc = existing(&c, doc_id, cancelled, &st);
     else if (cancelled)
-        rc = inbox_event(s, it->id, "rules", "order cancelled before any document; nothing booked",
+        rc = inbox_event(s, it->id, now_ms, "rules", "order cancelled before any document; nothing booked",
                          err);
     else if (!triggers(ch, it->order))
-        rc = inbox_event(s, it->id, "rules", "status does not trigger processing; waiting", err);
+        rc = inbox_event(s, it->id, now_ms, "rules", "status does not trigger processing; waiting", err);
     else
         rc = create(&c, &st);
     if (rc == SL_OK)
-        rc = inbox_mark(s, it->id, st, st == INBOX_DRAFT ? "left draft" : "processed", err);
+        rc = inbox_mark(s, it->id, now_ms, st, st == INBOX_DRAFT ? "left draft" : "processed", err);
     if (rc == SL_OK)
         *state = st;
     return rc;

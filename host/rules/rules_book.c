@@ -53,7 +53,7 @@ int rules_note(rules_ctx *c, int64_t doc_id, const char *event, const char *text
                         payload, c->now_ms, &queued, c->err);
     free(payload);
     if (rc == SL_OK && c->it)
-        rc = inbox_event(c->s, c->it->id, "rules", text, c->err);
+        rc = inbox_event(c->s, c->it->id, c->now_ms, "rules", text, c->err);
     return rc;
 }
 
