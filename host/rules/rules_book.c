@@ -57,22 +57,22 @@ int rules_note(rules_ctx *c, int64_t doc_id, const char *event, const char *text
     return rc;
 }
 
-/* Ledger account of a cash code: the tenant's [accounts] entry of that
-   name when there is one, else the "cash" role. */
-static const char *cash_account_of(const config_tenant *t, const char *code)
-{
-    for (size_t i = 0; i < t->account_count; i++)
-        if (strcmp(t->accounts[i].key, code) == 0)
-            return t->accounts[i].value;
-    return config_account(t, "cash");
-}
-
+/* The payments map gives "CODE" or "CODE:ACCOUNT" ("bank:2620"); without
+   an account the cash code books to the tenant's "cash" role. */
 void rules_cash(rules_ctx *c, char *code, size_t code_cap, char *account, size_t account_cap)
 {
     const char *method = order_text(c->o, SL_ORDER_PAYMENT_METHOD);
     const char *m = *method ? config_channel_map(c->ch, "payments", method) : NULL;
-    snprintf(code, code_cap, "%s", m && *m ? m : "cash");
-    snprintf(account, account_cap, "%s", cash_account_of(c->t, code));
+    if (!m || !*m)
+        m = "cash";
+    const char *colon = strchr(m, ':');
+    if (colon && colon[1]) {
+        snprintf(code, code_cap, "%.*s", (int)(colon - m), m);
+        snprintf(account, account_cap, "%s", colon + 1);
+    } else {
+        snprintf(code, code_cap, "%s", m);
+        snprintf(account, account_cap, "%s", config_account(c->t, "cash"));
+    }
 }
 
 int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref, int64_t amount,
