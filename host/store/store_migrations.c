@@ -4,12 +4,12 @@
  * Each module keeps its own SQL next to its code and contributes a const
  * store_migration here.
  */
+#include "ledger/ledger_schema.h"
 #include "store/store.h"
 
 const store_migration *const store_migrations[] = {
     &store_core_migration, /* 1: channel state, inbox, cursors, outbox */
-    /* 2: &ledger_migration (host/ledger/ledger_schema.c) is added here at
-       merge time, together with its extern declaration in store.h. */
+    &ledger_migration,     /* 2: masters, documents, postings, stock */
 };
 
 const size_t store_migration_count =
