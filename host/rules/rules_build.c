@@ -189,6 +189,8 @@ static int service_line(build_ctx *c, const order_line *l, int booked)
         dl->tax = booked ? -x : 0;
         dl->discount = 0;
         dl->unit_price = dl->net;
+        if (!booked)
+            dl->tax_group[0] = '\0';
     }
     snprintf(dl->account, sizeof(dl->account), "%s", income_account(c, l->kind, dl->net));
     return SL_OK;
