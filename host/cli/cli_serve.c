@@ -1,13 +1,63 @@
-/* Placeholder until the serve command lands; says so instead of pretending. */
+/*
+ * `shopledger serve [--listen ADDR:PORT] [--port-file PATH] [--tick-ms N]
+ *  [--no-scheduler]`: runs the server for every tenant in --conf.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
+#include "server/server.h"
+
+static int value_of(int argc, char **argv, int *i, const char **out)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "shopledger serve: %s needs a value\n", argv[*i]);
+        return -1;
+    }
+    *out = argv[++*i];
+    return 0;
+}
 
 int cli_serve(int argc, char **argv, const cli_globals *g)
 {
-    (void)argc;
-    (void)argv;
-    (void)g;
-    fprintf(stderr, "shopledger: 'serve' is not built yet\n");
-    return CLI_FAIL;
+    server_options opt = {.plugin_dir = g->plugin_dir};
+    const char *tick = NULL;
+    for (int i = 1; i < argc; i++) {
+        int bad = 0;
+        if (strcmp(argv[i], "--listen") == 0)
+            bad = value_of(argc, argv, &i, &opt.listen);
+        else if (strcmp(argv[i], "--port-file") == 0)
+            bad = value_of(argc, argv, &i, &opt.port_file);
+        else if (strcmp(argv[i], "--tick-ms") == 0)
+            bad = value_of(argc, argv, &i, &tick);
+        else if (strcmp(argv[i], "--no-scheduler") == 0)
+            opt.no_scheduler = 1;
+        else
+            bad = 1;
+        if (bad) {
+            fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] [--port-file PATH] "
+                            "[--tick-ms N] [--no-scheduler]\n");
+            return CLI_USAGE;
+        }
+    }
+    if (tick != NULL) {
+        char *end;
+        long long v = strtoll(tick, &end, 10);
+        if (*end != '\0' || v < 10 || v > 3600000) {
+            fprintf(stderr, "shopledger serve: --tick-ms must be 10..3600000\n");
+            return CLI_USAGE;
+        }
+        opt.tick_ms = v;
+    }
+    config_set *cfg = NULL;
+    if (cli_load_config(g, &cfg) != 0)
+        return CLI_FAIL;
+    sl_error err = {.size = sizeof err};
+    int r = server_run(cfg, &opt, &err);
+    if (r != 0)
+        fprintf(stderr, "shopledger serve: %s\n", err.message);
+    config_set_free(cfg);
+    return r == 0 ? CLI_OK : CLI_FAIL;
 }

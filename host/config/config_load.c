@@ -4,7 +4,6 @@
  * path used twice). Also the small key/value helpers the parser shares,
  * and the frees, which wipe secrets before releasing them.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

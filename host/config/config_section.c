@@ -47,6 +47,25 @@ static int begin_once(cfg_parse *p, int *line_slot)
     return 0;
 }
 
+/* Grows an array of `count` elements of `size` bytes by one zeroed
+   element; NULL (after recording why) at the limit or out of memory. The
+   old array stays valid on failure. */
+static void *grow(cfg_parse *p, void *arr, size_t count, size_t size, size_t max,
+                  const char *what)
+{
+    if (count >= max) {
+        cfg_error(p, p->line, NULL, "more than %zu %s", max, what);
+        return NULL;
+    }
+    char *grown = realloc(arr, (count + 1) * size);
+    if (grown == NULL) {
+        p->oom = 1;
+        return NULL;
+    }
+    memset(grown + count * size, 0, size);
+    return grown;
+}
+
 static int begin_channel(cfg_parse *p, const char *name)
 {
     config_tenant *t = p->t;
@@ -57,18 +76,13 @@ static int begin_channel(cfg_parse *p, const char *name)
     config_channel *dup = find_channel(t, name);
     if (dup != NULL)
         return begin_once(p, &dup->line);
-    if (t->channel_count >= CONFIG_MAX_CHANNELS) {
-        cfg_error(p, p->line, NULL, "more than %d channels", CONFIG_MAX_CHANNELS);
-        return -1;
-    }
-    config_channel *arr = realloc(t->channels, (t->channel_count + 1) * sizeof *arr);
+    config_channel *arr = grow(p, t->channels, t->channel_count, sizeof *arr,
+                               CONFIG_MAX_CHANNELS, "channels");
     if (arr == NULL)
-        return p->oom = 1, -1;
+        return -1;
     t->channels = arr;
     config_channel *ch = &arr[t->channel_count];
-    memset(ch, 0, sizeof *ch);
-    ch->name = strdup(name);
-    if (ch->name == NULL)
+    if ((ch->name = strdup(name)) == NULL)
         return p->oom = 1, -1;
     t->channel_count++;
     cfg_channel_defaults(ch);
@@ -104,12 +118,11 @@ static int begin_map(cfg_parse *p, const char *name, const char *dot)
             return -1;
         }
     }
-    config_map *arr = realloc(ch->maps, (ch->map_count + 1) * sizeof *arr);
+    config_map *arr = grow(p, ch->maps, ch->map_count, sizeof *arr, CONFIG_MAX_MAPS, "maps");
     if (arr == NULL)
-        return p->oom = 1, -1;
+        return -1;
     ch->maps = arr;
     config_map *m = &arr[ch->map_count];
-    memset(m, 0, sizeof *m);
     if ((m->name = strdup(mapname)) == NULL)
         return p->oom = 1, -1;
     ch->map_count++;
@@ -128,16 +141,12 @@ static int begin_warehouse(cfg_parse *p, const char *name)
     for (size_t i = 0; i < t->warehouse_count; i++)
         if (strcmp(t->warehouses[i].name, name) == 0)
             return begin_once(p, &t->warehouses[i].line);
-    if (t->warehouse_count >= CONFIG_MAX_WAREHOUSES) {
-        cfg_error(p, p->line, NULL, "more than %d warehouses", CONFIG_MAX_WAREHOUSES);
-        return -1;
-    }
-    config_warehouse *arr = realloc(t->warehouses, (t->warehouse_count + 1) * sizeof *arr);
+    config_warehouse *arr = grow(p, t->warehouses, t->warehouse_count, sizeof *arr,
+                                 CONFIG_MAX_WAREHOUSES, "warehouses");
     if (arr == NULL)
-        return p->oom = 1, -1;
+        return -1;
     t->warehouses = arr;
     config_warehouse *w = &arr[t->warehouse_count];
-    memset(w, 0, sizeof *w);
     if ((w->name = strdup(name)) == NULL)
         return p->oom = 1, -1;
     t->warehouse_count++;

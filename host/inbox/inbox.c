@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "inbox/inbox.h"
-#include "inbox/inbox_internal.h"
 #include "shopledger/sdkutil.h"
 
 static const char *const STATE_NAMES[] = {NULL, "received", "processed",
@@ -38,32 +37,13 @@ int inbox_state_parse(const char *name)
     return 0;
 }
 
-/* ---- transactions -------------------------------------------------------- */
-
-int inbox_tx_open(store *s, int *own, sl_error *err)
-{
-    *own = !store_in_tx(s);
-    return *own ? store_begin(s, err) : SL_OK;
-}
-
-int inbox_tx_close(store *s, int own, int rc, sl_error *err)
-{
-    if (!own)
-        return rc;
-    if (rc != SL_OK) {
-        store_rollback(s);
-        return rc;
-    }
-    return store_commit(s, err);
-}
-
 /* ---- events -------------------------------------------------------------- */
 
 int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind,
                 const char *text, sl_error *err)
 {
     int own;
-    int rc = inbox_tx_open(s, &own, err);
+    int rc = store_tx_enter(s, &own, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_stmt *st = NULL;
@@ -78,7 +58,7 @@ int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind,
         sqlite3_bind_text(st, 4, text ? text : "", -1, SQLITE_STATIC);
         rc = store_step_done(s, st, err);
     }
-    return inbox_tx_close(s, own, rc, err);
+    return store_tx_leave(s, own, rc, err);
 }
 
 /* ---- intake -------------------------------------------------------------- */
@@ -303,7 +283,7 @@ int inbox_cursor_put(store *s, const char *channel, int64_t now_ms,
     if (cursor == NULL)
         return sl_error_set(err, SL_EINVALID, "cursor", "cursor is NULL");
     int own;
-    int rc = inbox_tx_open(s, &own, err);
+    int rc = store_tx_enter(s, &own, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_stmt *st = NULL;
@@ -319,5 +299,5 @@ int inbox_cursor_put(store *s, const char *channel, int64_t now_ms,
         sqlite3_bind_int64(st, 3, now_ms);
         rc = store_step_done(s, st, err);
     }
-    return inbox_tx_close(s, own, rc, err);
+    return store_tx_leave(s, own, rc, err);
 }

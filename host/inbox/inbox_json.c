@@ -20,32 +20,6 @@ static json_t *col_int(sqlite3_stmt *st, int col)
     return json_integer(sqlite3_column_int64(st, col));
 }
 
-/* Steps `st` and turns each row into an object with `build`. */
-static json_t *rows_json(store *s, sqlite3_stmt *st,
-                         json_t *(*build)(sqlite3_stmt *), sl_error *err)
-{
-    json_t *arr = json_array();
-    int rc;
-    while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (json_array_append_new(arr, build(st)) != 0) {
-            json_decref(arr);
-            arr = NULL;
-        }
-    }
-    if (arr == NULL) {
-        sqlite3_reset(st);
-        sl_error_set(err, SL_ENOMEM, "", "out of memory");
-        return NULL;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        store_error(s, rc, err);
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
-}
-
 static json_t *list_row(sqlite3_stmt *st)
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
@@ -85,7 +59,7 @@ json_t *inbox_list_json(store *s, const char *state_filter, int limit,
     if (state_filter)
         sqlite3_bind_text(st, 1, state_filter, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
-    return rows_json(s, st, list_row, err);
+    return store_rows_json(s, st, list_row, err);
 }
 
 static json_t *revision_row(sqlite3_stmt *st)
@@ -121,7 +95,7 @@ static json_t *revisions_json(store *s, int64_t id, sl_error *err)
                       &st, err) != SL_OK)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
-    return rows_json(s, st, revision_row, err);
+    return store_rows_json(s, st, revision_row, err);
 }
 
 static json_t *events_json(store *s, int64_t id, sl_error *err)
@@ -133,7 +107,7 @@ static json_t *events_json(store *s, int64_t id, sl_error *err)
                       &st, err) != SL_OK)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
-    return rows_json(s, st, event_row, err);
+    return store_rows_json(s, st, event_row, err);
 }
 
 json_t *inbox_show_json(store *s, int64_t id, sl_error *err)

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "inbox/inbox.h"
-#include "inbox/inbox_internal.h"
 #include "shopledger/sdkutil.h"
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
@@ -212,11 +211,11 @@ int inbox_mark_failed(store *s, int64_t id, int64_t now_ms,
                       const char *reason, sl_error *err)
 {
     int own;
-    int rc = inbox_tx_open(s, &own, err);
+    int rc = store_tx_enter(s, &own, err);
     if (rc != SL_OK)
         return rc;
     rc = mark_failed_tx(s, id, now_ms, reason, err);
-    return inbox_tx_close(s, own, rc, err);
+    return store_tx_leave(s, own, rc, err);
 }
 
 static int mark_tx(store *s, int64_t id, int64_t now_ms, int state,
@@ -246,11 +245,11 @@ int inbox_mark(store *s, int64_t id, int64_t now_ms, int state,
         return sl_error_set(err, SL_EINVALID, "state",
                             "unknown inbox state %d", state);
     int own;
-    int rc = inbox_tx_open(s, &own, err);
+    int rc = store_tx_enter(s, &own, err);
     if (rc != SL_OK)
         return rc;
     rc = mark_tx(s, id, now_ms, state, reason, err);
-    return inbox_tx_close(s, own, rc, err);
+    return store_tx_leave(s, own, rc, err);
 }
 
 static int retry_tx(store *s, int64_t id, int64_t now_ms, sl_error *err)
@@ -274,9 +273,9 @@ static int retry_tx(store *s, int64_t id, int64_t now_ms, sl_error *err)
 int inbox_retry(store *s, int64_t id, int64_t now_ms, sl_error *err)
 {
     int own;
-    int rc = inbox_tx_open(s, &own, err);
+    int rc = store_tx_enter(s, &own, err);
     if (rc != SL_OK)
         return rc;
     rc = retry_tx(s, id, now_ms, err);
-    return inbox_tx_close(s, own, rc, err);
+    return store_tx_leave(s, own, rc, err);
 }

@@ -44,7 +44,6 @@ struct sl_ctx {
 
 /* Writes a log line with tenant/channel context, masking secret values. */
 void services_vlog(sl_ctx *ctx, int level, const char *fmt, va_list ap);
-void services_log(sl_ctx *ctx, int level, const char *fmt, ...) SL_PRINTF(3, 4);
 
 /* HTTP slots of the host table (http.c). */
 sl_http_req *services_http_new(sl_ctx *ctx, const char *method, const char *url);

@@ -91,6 +91,10 @@ typedef struct services_http_policy {
 } services_http_policy;
 void services_set_http_policy(const services_http_policy *p);
 
+/* Host log line with the context's tenant/channel (ctx may be NULL);
+   secrets of the channel are masked. */
+void services_log(sl_ctx *ctx, int level, const char *fmt, ...) SL_PRINTF(3, 4);
+
 /* Process-global init/cleanup the host owns (curl_global_init ...). */
 int services_global_init(sl_error *err);
 void services_global_cleanup(void);

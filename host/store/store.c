@@ -350,6 +350,23 @@ int store_in_tx(const store *s)
     return s->in_tx;
 }
 
+int store_tx_enter(store *s, int *own, sl_error *err)
+{
+    *own = !s->in_tx;
+    return *own ? store_begin(s, err) : SL_OK;
+}
+
+int store_tx_leave(store *s, int own, int rc, sl_error *err)
+{
+    if (!own)
+        return rc;
+    if (rc != SL_OK) {
+        store_rollback(s);
+        return rc;
+    }
+    return store_commit(s, err);
+}
+
 int store_step_done(store *s, sqlite3_stmt *st, sl_error *err)
 {
     int rc = sqlite3_step(st);

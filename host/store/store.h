@@ -73,6 +73,13 @@ int store_begin(store *s, sl_error *err);
 int store_commit(store *s, sl_error *err);
 void store_rollback(store *s);
 int store_in_tx(const store *s);
+/* For functions that join the caller's transaction or run their own:
+   store_tx_enter begins one unless one is open (*own says which);
+   store_tx_leave commits (rc == SL_OK) or rolls back a transaction that
+   store_tx_enter began, leaves the caller's alone, and returns the final
+   code (rc, or the commit's error). */
+int store_tx_enter(store *s, int *own, sl_error *err);
+int store_tx_leave(store *s, int own, int rc, sl_error *err);
 
 /* Runs a statement that returns no rows; fills err from sqlite3_errmsg. */
 int store_step_done(store *s, sqlite3_stmt *st, sl_error *err);
@@ -87,6 +94,14 @@ int store_kv_get(store *s, const char *channel, const char *key, char **value,
                  sl_error *err);
 int store_kv_put(store *s, const char *channel, const char *key,
                  const char *value, sl_error *err);
+
+/* Steps `st` to the end and collects build(st) of each row into a new
+   JSON array (for the CLI/admin views); resets `st`. NULL with err on a
+   store error or when build returns NULL (out of memory). */
+struct json_t;
+struct json_t *store_rows_json(store *s, sqlite3_stmt *st,
+                               struct json_t *(*build)(sqlite3_stmt *),
+                               sl_error *err);
 
 /* The ordered migration list (store_migrations.c): versions 1..count,
    contiguous. Exposed for store_open and its tests. */

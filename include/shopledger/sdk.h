@@ -321,7 +321,9 @@ typedef struct sl_host {
     /* Order builder. order_new starts an order owned by the host; the
        plugin fills it and hands it to order_submit, which takes it whether
        it succeeds or not. Money is decimal text, parsed exactly in the
-       order's currency (set SL_ORDER_CURRENCY first). */
+       order's currency (set SL_ORDER_CURRENCY first). An order neither
+       submitted nor discarded is reclaimed by the host when the plugin
+       call returns (every host, 1.0 included), never stored. */
     sl_order *(*order_new)(sl_ctx *ctx);
     int (*order_set_text)(sl_order *o, int field, const char *value);
     int (*order_set_money)(sl_order *o, int field, const char *decimal);

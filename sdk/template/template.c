@@ -127,11 +127,58 @@ static int read_order(const json_t *o, tpl_order *r, sl_error *err)
     return SL_OK;
 }
 
+/* Gives back an order we will not submit. order_discard came in host 1.1;
+   an older host reclaims unsubmitted orders itself when the call returns. */
+static void drop_order(const sl_host *h, sl_order *o)
+{
+    if (SL_HAS_FIELD(h, order_discard) && h->order_discard != NULL)
+        h->order_discard(o);
+}
+
+/* Fills the order's header fields; the currency first, since money
+   fields are parsed in it. Returns the first builder refusal. */
+static int fill_header(const sl_host *h, sl_order *ord, const tpl_order *r,
+                       const char *raw, size_t raw_len)
+{
+    int rc;
+    if ((rc = h->order_set_text(ord, SL_ORDER_CURRENCY, r->currency)) ||
+        (rc = h->order_set_text(ord, SL_ORDER_EXTERNAL_ID, r->id)) ||
+        (rc = h->order_set_text(ord, SL_ORDER_STATUS, r->status)) ||
+        (rc = h->order_set_text(ord, SL_ORDER_STATUS_NORMALIZED,
+                                normalize_status(r->status))) ||
+        (rc = h->order_set_money(ord, SL_ORDER_TOTAL, r->total)) ||
+        (rc = h->order_set_money(ord, SL_ORDER_TOTAL_TAX, r->tax)) ||
+        (rc = h->order_set_raw(ord, raw, raw_len)))
+        return rc;
+    /* Optional fields: set only when the shop sent them. */
+    if (r->email && (rc = h->order_set_text(ord, SL_ORDER_EMAIL, r->email)))
+        return rc;
+    if (r->created_ms >= 0)
+        return h->order_set_time(ord, SL_ORDER_CREATED, r->created_ms);
+    return SL_OK;
+}
+
+/* Adds the order's one product line. */
+static int fill_line(const sl_host *h, sl_order *ord, const tpl_order *r)
+{
+    sl_line *l = h->order_add_line(ord, SL_LINE_PRODUCT);
+    int rc;
+    if (l == NULL)
+        return SL_ENOMEM;
+    if ((rc = h->line_set_text(l, SL_LINE_SKU, r->sku)) ||
+        (rc = h->line_set_text(l, SL_LINE_NAME, r->name)) ||
+        (rc = h->line_set_quantity(l, r->qty)) ||
+        (rc = h->line_set_money(l, SL_LINE_TOTAL, r->line_total)) ||
+        (rc = h->line_set_money(l, SL_LINE_TOTAL_TAX, r->line_tax)))
+        return rc;
+    return SL_OK;
+}
+
 /*
  * Builds one order with the host's builder and submits it. `raw` is the
  * shop's JSON for this order, stored verbatim beside the normal form.
- * order_submit takes the order in every case; an order we never submit
- * (a builder call failed) is dropped by the host when our call returns.
+ * order_submit takes the order in every case (success or not); an order
+ * we give up on before that goes back with drop_order.
  */
 static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o,
                         const char *raw, size_t raw_len, sl_error *err)
@@ -143,30 +190,12 @@ static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o,
     sl_order *ord = h->order_new(ctx);
     if (ord == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "order_new failed");
-    /* The currency comes first: money fields are parsed in it. */
-    if ((rc = h->order_set_text(ord, SL_ORDER_CURRENCY, r.currency)) ||
-        (rc = h->order_set_text(ord, SL_ORDER_EXTERNAL_ID, r.id)) ||
-        (rc = h->order_set_text(ord, SL_ORDER_STATUS, r.status)) ||
-        (rc = h->order_set_text(ord, SL_ORDER_STATUS_NORMALIZED,
-                                normalize_status(r.status))) ||
-        (rc = h->order_set_money(ord, SL_ORDER_TOTAL, r.total)) ||
-        (rc = h->order_set_money(ord, SL_ORDER_TOTAL_TAX, r.tax)) ||
-        /* optional fields: set only when the shop sent them */
-        (r.email && (rc = h->order_set_text(ord, SL_ORDER_EMAIL, r.email))) ||
-        (r.created_ms >= 0 &&
-         (rc = h->order_set_time(ord, SL_ORDER_CREATED, r.created_ms))) ||
-        (rc = h->order_set_raw(ord, raw, raw_len)))
-        return sl_error_set(err, rc, "", "order %s: builder refused a field",
+    if ((rc = fill_header(h, ord, &r, raw, raw_len)) != SL_OK ||
+        (rc = fill_line(h, ord, &r)) != SL_OK) {
+        drop_order(h, ord);
+        return sl_error_set(err, rc, "", "order %s: the host refused a field",
                             r.id);
-    sl_line *l = h->order_add_line(ord, SL_LINE_PRODUCT);
-    if (l == NULL)
-        return sl_error_set(err, SL_ENOMEM, "item", "order_add_line failed");
-    if ((rc = h->line_set_text(l, SL_LINE_SKU, r.sku)) ||
-        (rc = h->line_set_text(l, SL_LINE_NAME, r.name)) ||
-        (rc = h->line_set_quantity(l, r.qty)) ||
-        (rc = h->line_set_money(l, SL_LINE_TOTAL, r.line_total)) ||
-        (rc = h->line_set_money(l, SL_LINE_TOTAL_TAX, r.line_tax)))
-        return sl_error_set(err, rc, "item", "order %s: bad line", r.id);
+    }
     return h->order_submit(ctx, ord, err);
 }
 

@@ -1,0 +1,158 @@
+/*
+ * The admin API (JSON). Every request needs "Authorization: Bearer TOKEN"
+ * with the token of the tenant it names (admin_token_file in the tenant's
+ * INI); /admin/health accepts any tenant's token. With no token configured
+ * anywhere the admin API answers 403: an unprotected admin API is not a
+ * default. Reads use a short-lived connection of their own; writes that
+ * matter (retry) are tiny and SQLite serializes them with the writer.
+ *
+ *   GET  /admin/health
+ *   GET  /admin/<tenant>/inbox[?state=S]      GET /admin/<tenant>/inbox/<id>
+ *   POST /admin/<tenant>/inbox/<id>/retry
+ *   GET  /admin/<tenant>/documents            GET /admin/<tenant>/trial-balance
+ *   POST /admin/<tenant>/poll/<channel>       POST /admin/<tenant>/stock-sync/<channel>
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inbox/inbox.h"
+#include "ledger/ledger.h"
+#include "server/server_int.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+static char *dump(json_t *j)
+{
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    return text;
+}
+
+static char *error_reply(const char *msg)
+{
+    return dump(json_pack("{s:s}", "error", msg));
+}
+
+static int token_ok(const char *given, const char *want)
+{
+    return given && want && want[0] && sl_ct_equal(given, strlen(given), want, strlen(want));
+}
+
+static const char *bearer(struct MHD_Connection *conn)
+{
+    const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    return h && strncmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
+}
+
+static json_t *health(server_state *s)
+{
+    json_t *tenants = json_array();
+    for (size_t i = 0; i < s->tenant_count; i++) {
+        server_tenant *st = &s->tenants[i];
+        json_array_append_new(tenants, json_pack("{s:s, s:I, s:I, s:I}", "id",
+                                                 st->rt->config->id, "intake",
+                                                 (json_int_t)atomic_load(&st->intake_count),
+                                                 "processed",
+                                                 (json_int_t)atomic_load(&st->processed_count),
+                                                 "failed",
+                                                 (json_int_t)atomic_load(&st->failed_count)));
+    }
+    return json_pack("{s:s, s:I, s:o}", "status", "ok", "uptime_s",
+                     (json_int_t)((services_now_ms() - s->started_ms) / 1000), "tenants",
+                     tenants);
+}
+
+/* Routes a tenant request; `rest` is the path after /admin/<tenant>/. */
+static json_t *tenant_route(server_tenant *st, const char *method, const char *rest,
+                            struct MHD_Connection *conn, store *db, int *status,
+                            sl_error *err)
+{
+    int is_get = strcmp(method, "GET") == 0, is_post = strcmp(method, "POST") == 0;
+    long long id = 0;
+    char tail[32] = "", name[64] = "";
+    if (is_get && strcmp(rest, "inbox") == 0)
+        return inbox_list_json(db, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+                                                               "state"), 500, err);
+    if (is_get && sscanf(rest, "inbox/%lld%31s", &id, tail) == 1)
+        return inbox_show_json(db, id, err);
+    if (is_post && sscanf(rest, "inbox/%lld/%31s", &id, tail) == 2 &&
+        strcmp(tail, "retry") == 0) {
+        if (inbox_retry(db, id, services_now_ms(), err) != SL_OK)
+            return NULL;
+        writer_request_processing(st);
+        return json_pack("{s:s, s:I}", "status", "queued", "id", (json_int_t)id);
+    }
+    if (is_get && strcmp(rest, "documents") == 0)
+        return ledger_doc_list_json(db, 1000, err);
+    if (is_get && strcmp(rest, "trial-balance") == 0)
+        return ledger_trial_balance_json(db, err);
+    int ci = -1;
+    if (is_post && sscanf(rest, "poll/%63s", name) == 1 &&
+        (ci = server_channel_index(st, name)) >= 0) {
+        if (poll_channel(st, ci, db, err) != SL_OK)
+            return NULL;
+        return json_pack("{s:s}", "status", "polled");
+    }
+    if (is_post && sscanf(rest, "stock-sync/%63s", name) == 1 &&
+        (ci = server_channel_index(st, name)) >= 0) {
+        json_t *rep = NULL;
+        if (server_sync_channel(st, ci, db, &rep, err) != SL_OK) {
+            json_decref(rep);
+            return NULL;
+        }
+        return rep;
+    }
+    *status = 404;
+    sl_error_set(err, SL_ENOTFOUND, "path", "no such admin route");
+    return NULL;
+}
+
+static int any_token(server_state *s, const char *given)
+{
+    for (size_t i = 0; i < s->tenant_count; i++)
+        if (token_ok(given, s->tenants[i].admin_token))
+            return 1;
+    return 0;
+}
+
+int admin_handle(server_state *s, const char *method, const char *url,
+                 struct MHD_Connection *conn, int *status, char **reply)
+{
+    const char *given = bearer(conn);
+    const char *path = url + strlen("/admin/");
+    if (strcmp(path, "health") == 0) {
+        *status = any_token(s, given) ? 200 : 401;
+        *reply = *status == 200 ? dump(health(s)) : error_reply("bearer token required");
+        return 0;
+    }
+    char tenant[64];
+    const char *slash = strchr(path, '/');
+    size_t tlen = slash ? (size_t)(slash - path) : 0;
+    server_tenant *st = NULL;
+    if (tlen > 0 && tlen < sizeof tenant) {
+        memcpy(tenant, path, tlen);
+        tenant[tlen] = '\0';
+        st = server_find_tenant(s, tenant);
+    }
+    if (st == NULL || !token_ok(given, st->admin_token)) {
+        *status = st == NULL ? 404 : 401;
+        *reply = error_reply(st == NULL ? "unknown tenant" : "bearer token required");
+        return 0;
+    }
+    store *db = NULL;
+    sl_error err = {.size = sizeof err};
+    *status = 200;
+    json_t *out = NULL;
+    if (store_open(st->rt->config->database, &db, &err) == SL_OK)
+        out = tenant_route(st, method, slash + 1, conn, db, status, &err);
+    store_close(db);
+    if (out == NULL) {
+        if (*status == 200)
+            *status = err.code == SL_ENOTFOUND ? 404 : err.code == SL_ECONFLICT ? 409 : 500;
+        *reply = error_reply(err.message);
+        return 0;
+    }
+    *reply = dump(out);
+    return 0;
+}

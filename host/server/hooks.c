@@ -1,0 +1,136 @@
+/*
+ * Webhook intake: POST /hooks/<tenant>/<channel>. The channel's plugin
+ * verifies and parses the body; what it submits is committed by the
+ * tenant's writer before we answer 200, so an acknowledged delivery is
+ * durable. Status codes: 401 bad signature (nothing stored), 404 unknown
+ * tenant or channel, 400 malformed body (reason logged and recorded),
+ * 413 over the limit (decided by the HTTP layer), 503 while stopping or
+ * when the store fails (the shop may deliver again; intake is idempotent).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inbox/inbox.h"
+#include "server/server_int.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+#define HOOK_MAX_HEADERS 64
+
+typedef struct header_bag {
+    services_request_header items[HOOK_MAX_HEADERS];
+    size_t count;
+} header_bag;
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
+                                      const char *key, const char *value)
+{
+    (void)kind;
+    header_bag *bag = cls;
+    if (bag->count < HOOK_MAX_HEADERS && key && value) {
+        bag->items[bag->count].name = key;
+        bag->items[bag->count].value = value;
+        bag->count++;
+    }
+    return MHD_YES;
+}
+
+static int take_order(void *data, order *o, sl_error *err)
+{
+    return intake_job_add(data, o, INTAKE_MAX_ORDERS, err);
+}
+
+static char *reply_json(const char *status, const char *detail)
+{
+    json_t *j = json_pack("{s:s, s:s}", "status", status, "detail", detail ? detail : "");
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return text;
+}
+
+static int status_for(int rc)
+{
+    switch (rc) {
+    case SL_EAUTH: return 401;
+    case SL_EINVALID: return 400;
+    case SL_ETOOBIG: return 413;
+    case SL_ENOTFOUND: return 404;
+    case SL_EUNSUPPORTED: return 400;
+    default: return 503;
+    }
+}
+
+/* Splits "/hooks/<tenant>/<channel>" into its two names. */
+static int parse_path(const char *url, char *tenant, size_t tlen, char *channel, size_t clen)
+{
+    const char *p = url + strlen("/hooks/");
+    const char *slash = strchr(p, '/');
+    if (slash == NULL || (size_t)(slash - p) >= tlen || strlen(slash + 1) >= clen ||
+        slash[1] == '\0' || strchr(slash + 1, '/'))
+        return -1;
+    memcpy(tenant, p, (size_t)(slash - p));
+    tenant[slash - p] = '\0';
+    snprintf(channel, clen, "%s", slash + 1);
+    return 0;
+}
+
+/* Runs the plugin's parser under the channel lock into `job`. */
+static int parse_delivery(server_tenant *st, int ci, struct MHD_Connection *conn,
+                          const char *body, size_t len, intake_job *job)
+{
+    runtime_channel *rc = &st->rt->channels[ci];
+    header_bag bag = {.count = 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &bag);
+    services_request req = {.headers = bag.items, .header_count = bag.count,
+                            .body = body, .body_len = len};
+    services_sink sink = {.data = job, .order_take = take_order};
+    pthread_mutex_lock(&st->channel_locks[ci]);
+    services_ctx_set_sink(rc->ctx, &sink);
+    services_call_begin(rc->ctx);
+    int r = rc->plugin->table->parse_webhook(rc->state, rc->ctx, &req, &job->err);
+    services_call_end(rc->ctx);
+    services_ctx_set_sink(rc->ctx, NULL);
+    pthread_mutex_unlock(&st->channel_locks[ci]);
+    return r;
+}
+
+int hooks_handle(server_state *s, const char *url, const char *body, size_t len,
+                 struct MHD_Connection *conn, int *status, char **reply)
+{
+    char tenant[64], channel[64];
+    server_tenant *st = NULL;
+    int ci = -1;
+    if (parse_path(url, tenant, sizeof tenant, channel, sizeof channel) == 0 &&
+        (st = server_find_tenant(s, tenant)) != NULL)
+        ci = server_channel_index(st, channel);
+    if (ci < 0 || st->rt->channels[ci].plugin->table->parse_webhook == NULL) {
+        *status = 404;
+        *reply = reply_json("error", "unknown tenant or channel, or it takes no webhooks");
+        return 0;
+    }
+    intake_job *job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        *status = 503;
+        *reply = reply_json("error", "out of memory");
+        return 0;
+    }
+    job->err.size = sizeof job->err;
+    job->channel = st->rt->channels[ci].config->name;
+    int r = parse_delivery(st, ci, conn, body, len, job);
+    if (r == SL_OK && job->count > 0)
+        r = writer_submit(st, job);
+    if (r != SL_OK) {
+        *status = status_for(r);
+        services_log(st->rt->channels[ci].ctx, r == SL_EAUTH ? SL_LOG_WARN : SL_LOG_ERROR,
+                     "webhook refused (%d): %s%s%s", *status, job->err.message,
+                     job->err.field[0] ? " field " : "", job->err.field);
+        *reply = reply_json("error", job->err.message);
+    } else {
+        *status = 200;
+        *reply = reply_json("ok", job->count ? "stored" : "acknowledged");
+    }
+    intake_job_clear(job);
+    free(job);
+    return 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * Sending the outbox of one tenant through the channels' plugins. Runs on
+ * the scheduler thread with its own store connection; the plugin call is
+ * made under the channel lock (a context serves one thread at a time).
+ */
+#include <string.h>
+
+#include "outbox/outbox.h"
+#include "server/server_int.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+#include "sync/sync.h"
+
+/* E-mail sending is a later phase: rows wait (not fail) until it lands. */
+#define EMAIL_NOT_BUILT_WAIT_MS (24LL * 3600 * 1000)
+
+typedef struct send_ctx {
+    server_tenant *st;
+    store *db;
+} send_ctx;
+
+static int send_note(server_tenant *st, int ci, const outbox_row *row, sl_error *err)
+{
+    runtime_channel *rc = &st->rt->channels[ci];
+    if (rc->plugin->table->report_status == NULL)
+        return SL_OK; /* the shop takes no notes: nothing to do, ever */
+    json_t *p = json_loads(row->payload ? row->payload : "{}", 0, NULL);
+    const char *note = json_string_value(json_object_get(p, "note"));
+    const char *status = json_string_value(json_object_get(p, "status"));
+    pthread_mutex_lock(&st->channel_locks[ci]);
+    services_call_begin(rc->ctx);
+    int r = rc->plugin->table->report_status(rc->state, rc->ctx, row->external_id, note,
+                                             status, row->key, err);
+    services_call_end(rc->ctx);
+    pthread_mutex_unlock(&st->channel_locks[ci]);
+    json_decref(p);
+    return r;
+}
+
+static int send_row(void *data, const outbox_row *row, sl_error *err)
+{
+    send_ctx *sc = data;
+    int ci = server_channel_index(sc->st, row->channel);
+    if (ci < 0)
+        return sl_error_set(err, SL_ENOTFOUND, "channel",
+                            "channel %s is no longer configured", row->channel);
+    switch (row->kind) {
+    case OUTBOX_NOTE:
+        return send_note(sc->st, ci, row, err);
+    case OUTBOX_STOCK_PUSH: {
+        json_t *rep = NULL;
+        int r = server_sync_channel(sc->st, ci, sc->db, &rep, err);
+        json_decref(rep);
+        return r;
+    }
+    default:
+        sl_error_set(err, SL_ERETRY, "kind", "sending %s is not built yet",
+                     outbox_kind_name(row->kind));
+        err->retry_after_ms = EMAIL_NOT_BUILT_WAIT_MS;
+        return SL_ERETRY;
+    }
+}
+
+int server_send_outbox(server_tenant *st, store *db, int max, int *sent, int *failed)
+{
+    send_ctx sc = {.st = st, .db = db};
+    sl_error err = {.size = sizeof err};
+    *sent = *failed = 0;
+    int r = outbox_dispatch(db, services_now_ms(), max, send_row, &sc, sent, failed, &err);
+    if (r != SL_OK)
+        services_log(NULL, SL_LOG_ERROR, "tenant %s: outbox: %s", st->rt->config->id,
+                     err.message);
+    return r;
+}
+
+int server_sync_channel(server_tenant *st, int ci, store *db, json_t **report,
+                        sl_error *err)
+{
+    runtime_channel *rc = &st->rt->channels[ci];
+    sync_report rep;
+    pthread_mutex_lock(&st->channel_locks[ci]);
+    int r = sync_channel(st->rt, rc, db, services_now_ms(), &rep, err);
+    pthread_mutex_unlock(&st->channel_locks[ci]);
+    *report = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:O}", "channel",
+                        rc->config->name, "listed", rep.listed, "written", rep.written,
+                        "unchanged", rep.unchanged, "skipped", rep.skipped, "not_found",
+                        rep.not_found, "failed", rep.failed, "drift", rep.drift,
+                        "would_write", rep.would_write, "items", rep.items);
+    sync_report_clear(&rep);
+    return r;
+}

@@ -1,0 +1,89 @@
+/*
+ * Polling a channel: the plugin's fetch_orders hands orders over page by
+ * page and commits a cursor after each page; each page and its cursor go
+ * to the writer as one job, so the cursor is saved in the same transaction
+ * as the orders it covered. A crash mid-poll repeats at most one page,
+ * which idempotent intake absorbs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "inbox/inbox.h"
+#include "server/server_int.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+typedef struct poll_run {
+    server_tenant *st;
+    const char *channel;
+    intake_job job;
+    int pages;
+    int orders;
+} poll_run;
+
+static int take_order(void *data, order *o, sl_error *err)
+{
+    poll_run *run = data;
+    run->orders++;
+    return intake_job_add(&run->job, o, POLL_MAX_PAGE_ORDERS, err);
+}
+
+/* Sends what is collected (with `cursor`, may be NULL) and starts anew. */
+static int flush(poll_run *run, const char *cursor, sl_error *err)
+{
+    if (run->job.count == 0 && cursor == NULL)
+        return SL_OK;
+    if (cursor != NULL && (run->job.cursor = strdup(cursor)) == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    run->job.channel = run->channel;
+    int r = writer_submit(run->st, &run->job);
+    if (r != SL_OK && err && err->size >= sizeof *err)
+        *err = run->job.err;
+    intake_job_clear(&run->job);
+    run->pages++;
+    return r;
+}
+
+static int take_cursor(void *data, const char *cursor, sl_error *err)
+{
+    return flush(data, cursor, err);
+}
+
+/* The saved cursor, read on the caller's own connection: the writer may
+   commit a newer one meanwhile; an older value only repeats a page. */
+static char *saved_cursor(store *db, const char *channel)
+{
+    char *cursor = NULL;
+    sl_error err = {.size = sizeof err};
+    if (inbox_cursor_get(db, channel, &cursor, &err) != SL_OK)
+        return NULL;
+    return cursor;
+}
+
+int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
+{
+    runtime_channel *rc = &st->rt->channels[ci];
+    if (rc->plugin->table->fetch_orders == NULL)
+        return sl_error_set(err, SL_EUNSUPPORTED, "plugin", "channel %s cannot poll",
+                            rc->config->name);
+    poll_run run = {.st = st, .channel = rc->config->name};
+    run.job.err.size = sizeof run.job.err;
+    char *cursor = saved_cursor(db, rc->config->name);
+    services_sink sink = {.data = &run, .order_take = take_order,
+                          .cursor_commit = take_cursor};
+    pthread_mutex_lock(&st->channel_locks[ci]);
+    services_ctx_set_sink(rc->ctx, &sink);
+    services_call_begin(rc->ctx);
+    int r = rc->plugin->table->fetch_orders(rc->state, rc->ctx, cursor, err);
+    services_call_end(rc->ctx);
+    services_ctx_set_sink(rc->ctx, NULL);
+    pthread_mutex_unlock(&st->channel_locks[ci]);
+    if (r == SL_OK)
+        r = flush(&run, NULL, err); /* orders after the last cursor */
+    intake_job_clear(&run.job);
+    free(cursor);
+    services_log(rc->ctx, r == SL_OK ? SL_LOG_DEBUG : SL_LOG_WARN,
+                 "poll: %d order(s) in %d page(s)%s%s", run.orders, run.pages,
+                 r == SL_OK ? "" : ": ", r == SL_OK ? "" : err->message);
+    return r;
+}

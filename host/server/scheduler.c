@@ -1,0 +1,159 @@
+/*
+ * The scheduler thread: once a tick, per tenant, polls channels that are
+ * due, runs the daily stock sync when the tenant's local clock passes the
+ * configured time, and sends the outbox. It owns one store connection per
+ * tenant (the writer has its own).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server/server_int.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+#define OUTBOX_BATCH 100
+
+typedef struct sched {
+    server_state *s;
+    store **dbs;  /* per tenant */
+} sched;
+
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Local "HH:MM" minutes and "YYYY-MM-DD" of `now_ms` in zone `tz`. Only
+   this thread switches TZ, and nothing else in the host reads local time
+   (the style check bans localtime), so the switch is safe. */
+static int local_clock(const char *tz, int64_t now_ms, int *minutes, char day[16])
+{
+    pthread_mutex_lock(&tz_lock);
+    char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+    setenv("TZ", tz && tz[0] ? tz : "UTC", 1);
+    tzset();
+    time_t t = (time_t)(now_ms / 1000);
+    struct tm tm;
+    int ok = localtime_r(&t, &tm) != NULL;
+    if (old) {
+        setenv("TZ", old, 1);
+        free(old);
+    } else {
+        unsetenv("TZ");
+    }
+    tzset();
+    pthread_mutex_unlock(&tz_lock);
+    if (!ok)
+        return -1;
+    *minutes = tm.tm_hour * 60 + tm.tm_min;
+    strftime(day, 16, "%Y-%m-%d", &tm);
+    return 0;
+}
+
+/* Parses "daily HH:MM" into minutes after midnight, or -1. */
+static int daily_minutes(const char *spec)
+{
+    int h, m;
+    char tail;
+    if (spec == NULL || sscanf(spec, "daily %2d:%2d%c", &h, &m, &tail) != 2)
+        return -1;
+    return h >= 0 && h < 24 && m >= 0 && m < 60 ? h * 60 + m : -1;
+}
+
+static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
+{
+    const config_channel *ch = st->rt->channels[ci].config;
+    int target = daily_minutes(ch->stock_sync);
+    int minutes;
+    char day[16];
+    if (target < 0 || st->rt->channels[ci].plugin->table->push_stock == NULL ||
+        local_clock(st->rt->config->timezone, now, &minutes, day) != 0)
+        return;
+    if (minutes < target || strcmp(st->last_sync_day[ci], day) == 0)
+        return;
+    snprintf(st->last_sync_day[ci], sizeof st->last_sync_day[ci], "%s", day);
+    json_t *rep = NULL;
+    sl_error err = {.size = sizeof err};
+    int r = server_sync_channel(st, ci, db, &rep, &err);
+    services_log(st->rt->channels[ci].ctx, r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
+                 "daily stock sync: %s", r == SL_OK ? "done" : err.message);
+    json_decref(rep);
+}
+
+static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
+{
+    runtime_channel *rc = &st->rt->channels[ci];
+    if (!rc->config->intake_poll || rc->plugin->table->fetch_orders == NULL)
+        return;
+    if (now < st->next_poll_ms[ci])
+        return;
+    int64_t every = rc->config->poll_every_s > 0 ? rc->config->poll_every_s : 300;
+    st->next_poll_ms[ci] = now + every * 1000;
+    sl_error err = {.size = sizeof err};
+    poll_channel(st, ci, db, &err);
+}
+
+static void tick(sched *sc)
+{
+    server_state *s = sc->s;
+    for (size_t i = 0; i < s->tenant_count && !atomic_load(&s->stopping); i++) {
+        server_tenant *st = &s->tenants[i];
+        int64_t now = services_now_ms();
+        for (size_t c = 0; c < st->rt->channel_count; c++) {
+            maybe_poll(st, (int)c, sc->dbs[i], now);
+            maybe_sync(st, (int)c, sc->dbs[i], now);
+        }
+        int sent, failed;
+        server_send_outbox(st, sc->dbs[i], OUTBOX_BATCH, &sent, &failed);
+    }
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static void *scheduler_main(void *arg)
+{
+    sched *sc = arg;
+    server_state *s = sc->s;
+    int64_t tick_ms = s->opt->tick_ms > 0 ? s->opt->tick_ms : 1000;
+    while (!atomic_load(&s->stopping)) {
+        tick(sc);
+        for (int64_t slept = 0; slept < tick_ms && !atomic_load(&s->stopping); slept += 50)
+            sleep_ms(50);
+    }
+    for (size_t i = 0; i < s->tenant_count; i++)
+        store_close(sc->dbs[i]);
+    free(sc->dbs);
+    free(sc);
+    return NULL;
+}
+
+int scheduler_start(server_state *s, pthread_t *thread)
+{
+    sched *sc = calloc(1, sizeof *sc);
+    if (sc == NULL || (sc->dbs = calloc(s->tenant_count + 1, sizeof *sc->dbs)) == NULL) {
+        free(sc);
+        return SL_ENOMEM;
+    }
+    sc->s = s;
+    sl_error err = {.size = sizeof err};
+    for (size_t i = 0; i < s->tenant_count; i++)
+        if (store_open(s->tenants[i].rt->config->database, &sc->dbs[i], &err) != SL_OK) {
+            services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
+            for (size_t j = 0; j < i; j++)
+                store_close(sc->dbs[j]);
+            free(sc->dbs);
+            free(sc);
+            return err.code;
+        }
+    if (pthread_create(thread, NULL, scheduler_main, sc) != 0) {
+        for (size_t i = 0; i < s->tenant_count; i++)
+            store_close(sc->dbs[i]);
+        free(sc->dbs);
+        free(sc);
+        return SL_EINTERNAL;
+    }
+    return SL_OK;
+}

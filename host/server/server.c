@@ -1,0 +1,285 @@
+/*
+ * serve: start-up, the HTTP front (libmicrohttpd, a thread per connection
+ * so a delivery can wait for its group commit without blocking others),
+ * routing, and an orderly stop on SIGTERM/SIGINT.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server_int.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+#define DEFAULT_MAX_BODY (1u << 20)
+#define MAX_CONNECTIONS 512
+
+typedef struct conn_state {
+    char *body;
+    size_t len, cap;
+    int too_big;
+} conn_state;
+
+server_tenant *server_find_tenant(server_state *s, const char *id)
+{
+    for (size_t i = 0; i < s->tenant_count; i++)
+        if (strcmp(s->tenants[i].rt->config->id, id) == 0)
+            return &s->tenants[i];
+    return NULL;
+}
+
+int server_channel_index(server_tenant *st, const char *name)
+{
+    for (size_t i = 0; i < st->rt->channel_count; i++)
+        if (strcmp(st->rt->channels[i].config->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char *text)
+{
+    const char *body = text ? text : "{}";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    free(text);
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* Appends upload data, remembering (not storing) what exceeds the limit. */
+static void take_upload(conn_state *cs, const char *data, size_t n, size_t max)
+{
+    if (cs->too_big || cs->len + n > max) {
+        cs->too_big = 1;
+        return;
+    }
+    if (cs->len + n + 1 > cs->cap) {
+        size_t cap = cs->cap ? cs->cap * 2 : 4096;
+        while (cap < cs->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(cs->body, cap);
+        if (grown == NULL) {
+            cs->too_big = 1;
+            return;
+        }
+        cs->body = grown;
+        cs->cap = cap;
+    }
+    memcpy(cs->body + cs->len, data, n);
+    cs->len += n;
+    cs->body[cs->len] = '\0';
+}
+
+static int declared_too_big(struct MHD_Connection *conn, size_t max)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl == NULL)
+        return 0;
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return *end == '\0' && n > max;
+}
+
+static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const char *url,
+                             const char *method, conn_state *cs)
+{
+    int status = 404;
+    char *reply = NULL;
+    if (strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
+        if (cs->too_big) {
+            status = 413;
+            reply = strdup("{\"error\":\"body over the limit\"}");
+        } else {
+            hooks_handle(s, url, cs->body ? cs->body : "", cs->len, conn, &status, &reply);
+        }
+    } else if (strncmp(url, "/admin/", 7) == 0) {
+        admin_handle(s, method, url, conn, &status, &reply);
+    } else {
+        reply = strdup("{\"error\":\"not found\"}");
+    }
+    return send_reply(conn, status, reply);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size,
+                                  void **con_cls)
+{
+    (void)version;
+    server_state *s = cls;
+    size_t max = s->opt->max_body ? s->opt->max_body : DEFAULT_MAX_BODY;
+    conn_state *cs = *con_cls;
+    if (cs == NULL) {
+        if (declared_too_big(conn, max))
+            return send_reply(conn, 413, strdup("{\"error\":\"body over the limit\"}"));
+        if ((cs = calloc(1, sizeof *cs)) == NULL)
+            return MHD_NO;
+        *con_cls = cs;
+        return MHD_YES; /* answer on a later call: keeps keep-alive (TOOLCHAIN.md) */
+    }
+    if (*upload_size != 0) {
+        take_upload(cs, upload_data, *upload_size, max);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return route(s, conn, url, method, cs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)cls;
+    (void)conn;
+    (void)code;
+    conn_state *cs = *con_cls;
+    if (cs != NULL) {
+        free(cs->body);
+        free(cs);
+        *con_cls = NULL;
+    }
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *addr, sl_error *err)
+{
+    char host[64];
+    const char *colon = listen ? strrchr(listen, ':') : NULL;
+    if (colon == NULL || (size_t)(colon - listen) >= sizeof host)
+        return sl_error_set(err, SL_EINVALID, "listen", "listen must be ADDRESS:PORT, got '%s'",
+                            listen ? listen : "");
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_port = htons((uint16_t)port);
+    if (*end != '\0' || port < 0 || port > 65535 || inet_pton(AF_INET, host, &addr->sin_addr) != 1)
+        return sl_error_set(err, SL_EINVALID, "listen", "bad listen address '%s'", listen);
+    return SL_OK;
+}
+
+static int open_tenants(server_state *s, sl_error *err)
+{
+    const config_set *cfg = s->cfg;
+    s->tenants = calloc(cfg->count ? cfg->count : 1, sizeof *s->tenants);
+    if (s->tenants == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    for (size_t i = 0; i < cfg->count; i++) {
+        server_tenant *st = &s->tenants[i];
+        int r = runtime_open(&cfg->tenants[i], s->opt->plugin_dir, 1, &st->rt, err);
+        if (r != SL_OK)
+            return r;
+        s->tenant_count++;
+        st->admin_token = cfg->tenants[i].admin_token;
+        st->channel_locks = calloc(st->rt->channel_count + 1, sizeof *st->channel_locks);
+        if (st->channel_locks == NULL)
+            return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+        for (size_t c = 0; c < st->rt->channel_count; c++)
+            pthread_mutex_init(&st->channel_locks[c], NULL);
+        if ((r = writer_start(st, err)) != SL_OK) {
+            for (size_t c = 0; c < st->rt->channel_count; c++)
+                pthread_mutex_destroy(&st->channel_locks[c]);
+            free(st->channel_locks);
+            st->channel_locks = NULL; /* close_tenants: no writer to stop */
+            return r;
+        }
+    }
+    return SL_OK;
+}
+
+static void close_tenants(server_state *s)
+{
+    for (size_t i = 0; i < s->tenant_count; i++) {
+        server_tenant *st = &s->tenants[i];
+        if (st->channel_locks != NULL) {
+            writer_stop(st);
+            for (size_t c = 0; c < st->rt->channel_count; c++)
+                pthread_mutex_destroy(&st->channel_locks[c]);
+            free(st->channel_locks);
+        }
+        runtime_close(st->rt);
+    }
+    free(s->tenants);
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "%u\n", port);
+    fclose(f);
+    return rename(tmp, path); /* readers never see a half-written file */
+}
+
+static int start_http(server_state *s, const char *listen, sl_error *err)
+{
+    struct sockaddr_in addr;
+    int r = parse_listen(listen, &addr, err);
+    if (r != SL_OK)
+        return r;
+    s->mhd = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+        MHD_OPTION_END);
+    if (s->mhd == NULL)
+        return sl_error_set(err, SL_EIO, "listen", "cannot listen on %s: %s", listen,
+                            strerror(errno));
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : 0;
+    services_log(NULL, SL_LOG_INFO, "serving on %s (port %u), %zu tenant(s)", listen, port,
+                 s->tenant_count);
+    if (s->opt->port_file && write_port_file(s->opt->port_file, port) != 0)
+        return sl_error_set(err, SL_EIO, "port_file", "cannot write %s", s->opt->port_file);
+    return SL_OK;
+}
+
+int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
+{
+    server_state s = {.cfg = cfg, .opt = opt, .started_ms = services_now_ms()};
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    /* Blocked before any thread starts, so only sigwait below sees them. */
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    const char *listen = opt->listen;
+    if (listen == NULL && cfg->count > 0)
+        listen = cfg->tenants[0].listen;
+    int r = open_tenants(&s, err);
+    if (r == SL_OK)
+        r = start_http(&s, listen ? listen : "127.0.0.1:8080", err);
+    pthread_t sched;
+    int sched_started = 0;
+    if (r == SL_OK && !opt->no_scheduler) {
+        r = scheduler_start(&s, &sched);
+        sched_started = r == SL_OK;
+        if (r != SL_OK)
+            sl_error_set(err, r, "scheduler", "cannot start the scheduler");
+    }
+    if (r == SL_OK) {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        services_log(NULL, SL_LOG_INFO, "signal %d: finishing in-flight work", sig);
+    }
+    atomic_store(&s.stopping, 1);
+    if (s.mhd != NULL)
+        MHD_stop_daemon(s.mhd); /* joins connection threads: deliveries finish */
+    if (sched_started)
+        pthread_join(sched, NULL);
+    close_tenants(&s);
+    return r;
+}

@@ -1,0 +1,34 @@
+/*
+ * `shopledger serve`: the running mode. One process serves every tenant of
+ * the config set:
+ *   - an HTTP server (libmicrohttpd, a thread per connection) for webhooks
+ *     at POST /hooks/<tenant>/<channel> and the admin API under /admin/;
+ *   - per tenant one writer thread, the only writer of the tenant's
+ *     database: it group-commits intake (many deliveries per transaction,
+ *     each acknowledged only after its commit) and then processes pending
+ *     inbox items by the tenant's rules;
+ *   - one scheduler thread: polls each channel every poll_every, runs the
+ *     daily stock sync at the tenant's local time, and sends the outbox.
+ * SIGTERM/SIGINT: stop accepting, finish what is in flight, exit 0.
+ */
+#ifndef SL_SERVER_H
+#define SL_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+typedef struct server_options {
+    const char *listen;        /* "127.0.0.1:8080"; NULL = first tenant's */
+    const char *plugin_dir;
+    const char *port_file;     /* write the bound port here (tests) */
+    size_t max_body;           /* webhook body limit, default 1 MiB */
+    int64_t tick_ms;           /* scheduler period, default 1000 */
+    int no_scheduler;          /* tests that drive polls by hand */
+} server_options;
+
+/* Runs until SIGTERM/SIGINT. Returns 0 on a clean stop. */
+int server_run(const config_set *cfg, const server_options *opt, sl_error *err);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * Shared internals of the server files: the per-tenant state, the intake
+ * queue the HTTP threads and the scheduler feed, and the writer thread.
+ */
+#ifndef SL_SERVER_INT_H
+#define SL_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <microhttpd.h>
+
+#include "runtime/runtime.h"
+#include "server/server.h"
+
+#define INTAKE_MAX_ORDERS 64       /* one webhook delivery */
+#define POLL_MAX_PAGE_ORDERS 1000  /* orders between two cursor commits */
+#define WRITER_BATCH_JOBS 256      /* jobs per group commit */
+#define PROCESS_BATCH 64           /* inbox items per processing round */
+
+/* A unit of intake: the orders of one delivery (or of one poll page with
+   its cursor). The submitter waits until `done`. */
+typedef struct intake_job {
+    order **orders;                /* malloc'd array */
+    size_t count, cap;
+    char *cursor;                  /* poll cursor to save with the orders */
+    const char *channel;
+    int done;
+    int rc;                        /* SL_OK when committed */
+    sl_error err;
+    int new_items;                 /* new items or revisions made current */
+    struct intake_job *next;
+} intake_job;
+
+typedef struct server_tenant {
+    runtime_tenant *rt;            /* plugins + the writer's store */
+    pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
+    pthread_mutex_t lock;          /* queue */
+    pthread_cond_t wake;           /* writer: jobs or stop */
+    pthread_cond_t done;           /* submitters: a batch committed */
+    intake_job *head, *tail;
+    int stopping;
+    int process_requested;         /* e.g. an admin retry */
+    pthread_t writer;
+    atomic_long intake_count, processed_count, failed_count;
+    int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
+    char last_sync_day[CONFIG_MAX_CHANNELS][16];
+    const char *admin_token;
+} server_tenant;
+
+typedef struct server_state {
+    const config_set *cfg;
+    const server_options *opt;
+    server_tenant *tenants;
+    size_t tenant_count;
+    struct MHD_Daemon *mhd;
+    atomic_int stopping;
+    int64_t started_ms;
+} server_state;
+
+/* writer.c */
+int writer_start(server_tenant *st, sl_error *err);
+void writer_stop(server_tenant *st);
+/* Queues a job and waits for its commit; returns job->rc. */
+int writer_submit(server_tenant *st, intake_job *job);
+void writer_request_processing(server_tenant *st);
+void intake_job_clear(intake_job *job);
+/* Appends an order to a job (taking it); SL_ETOOBIG past `limit`. */
+int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
+
+/* Index of a channel in st->rt, or -1. */
+int server_channel_index(server_tenant *st, const char *name);
+server_tenant *server_find_tenant(server_state *s, const char *id);
+
+/* hooks.c: POST /hooks/<tenant>/<channel> */
+int hooks_handle(server_state *s, const char *url, const char *body, size_t len,
+                 struct MHD_Connection *conn, int *status, char **reply);
+/* poll.c: one poll of one channel through the writer. */
+int poll_channel(server_tenant *st, int channel_index, store *db, sl_error *err);
+/* admin.c: /admin/... */
+int admin_handle(server_state *s, const char *method, const char *url,
+                 struct MHD_Connection *conn, int *status, char **reply);
+/* scheduler.c */
+int scheduler_start(server_state *s, pthread_t *thread);
+/* outbox sending for one tenant (scheduler and admin). */
+int server_send_outbox(server_tenant *st, store *db, int max, int *sent, int *failed);
+int server_sync_channel(server_tenant *st, int channel_index, store *db,
+                        json_t **report, sl_error *err);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * Channel stock/price sync (see sync.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "services/services.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
+#include "stock/stock.h"
+#include "sync/sync.h"
+
+const char *sync_outcome_name(int outcome)
+{
+    switch (outcome) {
+    case SL_PUSH_WRITTEN: return "written";
+    case SL_PUSH_UNCHANGED: return "unchanged";
+    case SL_PUSH_SKIPPED: return "skipped";
+    case SL_PUSH_NOT_FOUND: return "not_found";
+    case SL_PUSH_FAILED: return "failed";
+    case SL_PUSH_DRIFT: return "drift";
+    case SL_PUSH_WOULD_WRITE: return "would_write";
+    default: return "unknown";
+    }
+}
+
+/* The worst outcome wins when stock and price pushes report the same SKU. */
+static int worse(int a, int b)
+{
+    static const int rank[SL_PUSH_OUTCOME_END_V1] = {
+        [SL_PUSH_UNCHANGED] = 1, [SL_PUSH_SKIPPED] = 2, [SL_PUSH_WRITTEN] = 3,
+        [SL_PUSH_WOULD_WRITE] = 4, [SL_PUSH_DRIFT] = 5, [SL_PUSH_NOT_FOUND] = 6,
+        [SL_PUSH_FAILED] = 7};
+    if (a <= 0 || a >= SL_PUSH_OUTCOME_END_V1)
+        return b;
+    if (b <= 0 || b >= SL_PUSH_OUTCOME_END_V1)
+        return a;
+    return rank[b] > rank[a] ? b : a;
+}
+
+static void on_report(void *data, const char *sku, int outcome, const char *message)
+{
+    json_t *outcomes = data; /* sku -> {"outcome": int, "message": str} */
+    json_t *prev = json_object_get(outcomes, sku);
+    int o = outcome;
+    if (prev != NULL)
+        o = worse((int)json_integer_value(json_object_get(prev, "outcome")), outcome);
+    json_object_set_new(outcomes, sku, json_pack("{s:I, s:s}", "outcome", (json_int_t)o,
+                                                  "message", message));
+}
+
+/* Builds the plugin-facing list from the stock module's JSON. */
+static int build_list(const json_t *items, const config_tenant *t, int with_prices,
+                      services_stock_list *list, sl_error *err)
+{
+    size_t n = json_array_size(items);
+    list->items = calloc(n ? n : 1, sizeof *list->items);
+    if (list->items == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    snprintf(list->currency, sizeof list->currency, "%s", t->currency);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        services_stock_item *si = &list->items[list->count];
+        si->sku = (char *)json_string_value(json_object_get(it, "sku"));
+        if (si->sku == NULL || si->sku[0] == '\0')
+            continue;
+        snprintf(si->quantity, sizeof si->quantity, "%lld",
+                 (long long)json_integer_value(json_object_get(it, "available")));
+        json_t *price = json_object_get(it, "price");
+        if (with_prices && json_is_integer(price))
+            sl_money_format(json_integer_value(price), t->currency_exponent, si->price);
+        list->count++;
+    }
+    return SL_OK;
+}
+
+static int call_push(runtime_channel *rc, int prices, services_stock_list *list,
+                     json_t *outcomes, sl_error *err)
+{
+    const sl_plugin *p = rc->plugin->table;
+    int (*fn)(void *, sl_ctx *, const sl_stock_list *, sl_error *) =
+        prices ? p->push_prices : p->push_stock;
+    if (fn == NULL)
+        return SL_OK;
+    services_sink sink = {.data = outcomes, .push_report = on_report};
+    services_ctx_set_sink(rc->ctx, &sink);
+    services_call_begin(rc->ctx);
+    int r = fn(rc->state, rc->ctx, list, err);
+    services_call_end(rc->ctx);
+    services_ctx_set_sink(rc->ctx, NULL);
+    return r;
+}
+
+static void count(sync_report *rep, int outcome)
+{
+    switch (outcome) {
+    case SL_PUSH_WRITTEN: rep->written++; break;
+    case SL_PUSH_UNCHANGED: rep->unchanged++; break;
+    case SL_PUSH_SKIPPED: rep->skipped++; break;
+    case SL_PUSH_NOT_FOUND: rep->not_found++; break;
+    case SL_PUSH_DRIFT: rep->drift++; break;
+    case SL_PUSH_WOULD_WRITE: rep->would_write++; break;
+    default: rep->failed++; break;
+    }
+}
+
+/* Items the shop took, to be marked pushed; fills the report. */
+static json_t *settle(const json_t *items, const json_t *outcomes, sync_report *rep)
+{
+    json_t *taken = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        const char *sku = json_string_value(json_object_get(it, "sku"));
+        json_t *o = sku ? json_object_get(outcomes, sku) : NULL;
+        int outcome = o ? (int)json_integer_value(json_object_get(o, "outcome")) : SL_PUSH_FAILED;
+        const char *msg = o ? json_string_value(json_object_get(o, "message"))
+                            : "the plugin reported nothing for this SKU";
+        count(rep, outcome);
+        json_array_append_new(rep->items, json_pack("{s:s, s:s, s:s}", "sku", sku ? sku : "",
+                                                    "outcome", sync_outcome_name(outcome),
+                                                    "message", msg ? msg : ""));
+        if (outcome == SL_PUSH_WRITTEN || outcome == SL_PUSH_UNCHANGED ||
+            outcome == SL_PUSH_SKIPPED)
+            json_array_append(taken, it);
+    }
+    return taken;
+}
+
+static int mark(store *db, const config_channel *ch, const json_t *taken, int64_t now_ms,
+                sl_error *err)
+{
+    if (ch->test_mode || json_array_size(taken) == 0)
+        return SL_OK;
+    int r = store_begin(db, err);
+    if (r == SL_OK)
+        r = stock_mark_pushed(db, ch->name, taken, now_ms, err);
+    if (r == SL_OK)
+        return store_commit(db, err);
+    store_rollback(db);
+    return r;
+}
+
+int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db, int64_t now_ms,
+                 sync_report *rep, sl_error *err)
+{
+    const config_channel *ch = rc->config;
+    memset(rep, 0, sizeof *rep);
+    rep->items = json_array();
+    if (rc->plugin == NULL || rc->plugin->table->push_stock == NULL)
+        return sl_error_set(err, SL_EUNSUPPORTED, "plugin",
+                            "channel %s: plugin %s cannot push stock", ch->name, ch->plugin);
+    json_t *items = stock_list_for_channel(db, ch->name, ch->warehouse, ch->price_group, 1, err);
+    if (items == NULL)
+        return err->code ? err->code : SL_EINTERNAL;
+    rep->listed = (int)json_array_size(items);
+    services_stock_list list = {0};
+    json_t *outcomes = json_object();
+    int r = build_list(items, rt->config, ch->sync_prices, &list, err);
+    if (r == SL_OK && list.count > 0)
+        r = call_push(rc, 0, &list, outcomes, err);
+    if (r == SL_OK && list.count > 0 && ch->sync_prices)
+        r = call_push(rc, 1, &list, outcomes, err);
+    if (r == SL_OK) {
+        json_t *taken = settle(items, outcomes, rep);
+        r = mark(db, ch, taken, now_ms, err);
+        json_decref(taken);
+    }
+    free(list.items);
+    json_decref(outcomes);
+    json_decref(items);
+    return r;
+}
+
+void sync_report_clear(sync_report *rep)
+{
+    json_decref(rep->items);
+    rep->items = NULL;
+}

@@ -1,0 +1,30 @@
+/*
+ * Stock and price sync of one channel: what the ledger says is available
+ * (stock_list_for_channel, only what changed since the last push) goes to
+ * the channel's plugin (push_stock, and push_prices when the channel syncs
+ * prices); each SKU's outcome is reported, and only items the shop took
+ * (written, unchanged, skipped as unmanaged) are marked pushed, so a failed
+ * or unknown SKU is tried again next time. In test mode nothing is marked.
+ */
+#ifndef SL_SYNC_H
+#define SL_SYNC_H
+
+#include <jansson.h>
+
+#include "runtime/runtime.h"
+
+typedef struct sync_report {
+    int listed;       /* SKUs that differed from the last push */
+    int written, unchanged, skipped, not_found, failed, drift, would_write;
+    json_t *items;    /* [{"sku","outcome","message"}], owned */
+} sync_report;
+
+/* Runs the sync for `rc` using `db` (a connection the caller owns and no
+   other thread uses meanwhile); the caller serializes calls into the
+   channel's plugin. Fills *rep (free with sync_report_clear). */
+int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db,
+                 int64_t now_ms, sync_report *rep, sl_error *err);
+void sync_report_clear(sync_report *rep);
+const char *sync_outcome_name(int outcome);
+
+#endif
