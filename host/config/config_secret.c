@@ -86,7 +86,7 @@ static int is_inline_secret(const char *key)
     return strcmp(key, "secret") == 0 || strcmp(key, "password") == 0 ||
            strcmp(key, "token") == 0 || strcmp(key, "api_key") == 0 ||
            ends_with(key, "_secret") || ends_with(key, "_password") ||
-           ends_with(key, "_token");
+           ends_with(key, "_token") || ends_with(key, "_key");
 }
 
 /* Joins a relative path to the INI file's directory. */
@@ -165,6 +165,10 @@ int cfg_secret_key(cfg_parse *p, const char *key, const char *value,
         return 0;
     memcpy(name, key, n);
     name[n] = '\0';
+    /* Only secret-like names read secrets: a plugin's ordinary path keys
+       (orders_file, ca_file ...) stay plain settings. */
+    if (source != 'i' && !is_inline_secret(name))
+        return 0;
     const config_kv *dup = cfg_kv_find(*secrets, *count, name);
     if (dup != NULL) {
         cfg_error(p, p->line, key, "secret '%s' already given at line %d", name, dup->line);

@@ -23,14 +23,15 @@ static json_t *col_int(sqlite3_stmt *st, int col)
 static json_t *list_row(sqlite3_stmt *st)
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-                     "s:o, s:o, s:o}",
+                     "s:o, s:o, s:o, s:o}",
                      "id", col_int(st, 0), "channel", col_text(st, 1),
                      "external_id", col_text(st, 2), "state", col_text(st, 3),
                      "attempts", col_int(st, 4), "revisions", col_int(st, 5),
                      "received_ms", col_int(st, 6), "updated_ms",
                      col_int(st, 7), "next_attempt_ms", col_int(st, 8),
                      "last_error", col_text(st, 9), "status", col_text(st, 10),
-                     "currency", col_text(st, 11), "total", col_int(st, 12));
+                     "currency", col_text(st, 11), "total", col_int(st, 12),
+                     "exponent", col_int(st, 13));
 }
 
 json_t *inbox_list_json(store *s, const char *state_filter, int limit,
@@ -50,7 +51,7 @@ json_t *inbox_list_json(store *s, const char *state_filter, int limit,
             "i.revision_count, i.received_ms, i.updated_ms, "
             "i.next_attempt_ms, i.last_error, "
             "r.normalized ->> '$.status', r.normalized ->> '$.currency', "
-            "r.normalized ->> '$.total' "
+            "r.normalized ->> '$.total', r.normalized ->> '$.exponent' "
             "FROM inbox_items i "
             "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
             "WHERE ?1 IS NULL OR i.state = ?1 ORDER BY i.id DESC LIMIT ?2",

@@ -10,6 +10,7 @@
 
 #include <microhttpd.h>
 
+#include "order/order.h"
 #include "runtime/runtime.h"
 #include "server/server.h"
 

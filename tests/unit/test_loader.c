@@ -119,7 +119,7 @@ static void test_refuses_missing_entry_and_small_table(void **state)
 {
     (void)state;
     refused("bad_no_entry", SL_EINVALID, "no sl_plugin_entry symbol");
-    refused("bad_small_table", SL_EINVALID, "not an SDK v1 table");
+    refused("bad_small_table", SL_EINVALID, "smaller than the ABI 1.0 table");
 }
 
 static void test_refuses_missing_file_and_non_plugin(void **state)
