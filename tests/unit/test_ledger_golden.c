@@ -84,6 +84,22 @@ static void intake_and_process(store *s, const config_tenant *t, const json_t *s
     assert_int_equal(rules_process_pending(s, t, now, 1000, &sum, &err), SL_OK);
 }
 
+/* Texts of the notes queued to the shop, in order. */
+static json_t *notes(store *s)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s),
+                                        "SELECT json_extract(payload, '$.note') FROM outbox"
+                                        " WHERE kind = 1 ORDER BY id",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    json_t *arr = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(arr, json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    return arr;
+}
+
 static json_t *actual_state(store *s)
 {
     sl_error err = {.size = sizeof(err)};
@@ -107,7 +123,8 @@ static json_t *actual_state(store *s)
     json_decref(inbox);
     json_t *stock = stock_show_json(s, &err);
     assert_non_null(stock);
-    return json_pack("{s:o, s:o, s:o}", "documents", docs, "stock", stock, "inbox", states);
+    return json_pack("{s:o, s:o, s:o, s:o}", "documents", docs, "stock", stock, "inbox", states,
+                     "notes", notes(s));
 }
 
 static void remove_db(const char *db)
