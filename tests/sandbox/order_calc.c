@@ -425,7 +425,8 @@ static void add_tax_lines(calc *c) {
                   "tax_total", sb_money_json(c->rate_tax[i]), "shipping_tax_total",
                   sb_money_json(c->rate_ship_tax[i]), "rate_percent",
                   e4 % 10000 == 0 ? json_integer(e4 / 10000)
-                                  : json_real((double)e4 / 10000.0)));
+                                  : json_real((double)e4 / 10000.0),
+                  "meta_data"));
   }
 }
 

@@ -23,7 +23,8 @@
 #define SB_MAX_BODY (4u * 1024u * 1024u)
 #define SB_BATCH_LIMIT 100
 #define SB_MAX_PARAMS 64
-#define SB_DUMP_FLAGS (JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_REAL_PRECISION(16))
+#define SB_DUMP_FLAGS \
+  (JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(16))
 
 /* ---- util.c: money, text, crypto, time ---------------------------------- */
 

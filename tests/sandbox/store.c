@@ -305,6 +305,10 @@ static int load_orders(sb_ctx *ctx, json_t *arr) {
       return -1;
     }
     json_array_append_new(st->orders, built);
+    const char *status = sb_str(built, "status", "");
+    if (strcmp(status, "processing") == 0 || strcmp(status, "on-hold") == 0 ||
+        strcmp(status, "completed") == 0) /* seed stock already counts it */
+      sb_order_reduce_stock(ctx, built, 0);
   }
   return 0;
 }
