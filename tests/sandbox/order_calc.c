@@ -36,7 +36,7 @@ static const char ORDER_TEMPLATE[] =
     "\"customer_note\":\"\",\"date_completed\":null,\"date_paid\":null,"
     "\"cart_hash\":\"\",\"number\":\"\",\"meta_data\":[],\"line_items\":[],"
     "\"tax_lines\":[],\"shipping_lines\":[],\"fee_lines\":[],"
-    "\"coupon_lines\":[],\"refunds\":[],\"is_editable\":true,"
+    "\"coupon_lines\":[],\"refunds\":[],\"payment_url\":\"\",\"is_editable\":true,"
     "\"needs_payment\":true,\"needs_processing\":true,\"date_created_gmt\":"
     "null,\"date_modified_gmt\":null,\"date_completed_gmt\":null,"
     "\"date_paid_gmt\":null,\"currency_symbol\":\"\"}";
