@@ -1,13 +1,387 @@
-/* Placeholder until the inbox command lands; says so instead of pretending. */
+/*
+ * `shopledger inbox ...`: the operator's view of a tenant's order inbox.
+ *
+ *   inbox list TENANT [--state S] [--limit N]   items, newest first
+ *   inbox show TENANT ID                        one item, revisions, events
+ *   inbox retry TENANT ID                       failed/dead/draft -> received
+ *   inbox add TENANT CHANNEL FILE               replay a webhook body
+ *
+ * `add` hands the file to the channel plugin's parse_webhook as an
+ * operator replay (request_verified = 1, so no signature is needed) and
+ * stores every order it submits in one transaction: all or nothing.
+ * Every command prints JSON with --json.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
+#include "inbox/inbox.h"
+#include "runtime/runtime.h"
+#include "services/services.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
+
+#define LIST_DEFAULT_LIMIT 50
+#define LIST_MAX_LIMIT 100000
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: shopledger inbox list TENANT [--state S] [--limit N]\n"
+                    "       shopledger inbox show TENANT ID\n"
+                    "       shopledger inbox retry TENANT ID\n"
+                    "       shopledger inbox add TENANT CHANNEL FILE\n");
+    return CLI_USAGE;
+}
+
+/* Parses a positive decimal id or count; 0 when it is not one. */
+static int64_t parse_positive(const char *text, int64_t max)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || v <= 0 || v > max)
+        return 0;
+    return v;
+}
+
+/* Loads the config and opens the tenant's store. */
+static int open_tenant(const cli_globals *g, const char *tenant,
+                       config_set **cfg, store **db)
+{
+    if (cli_load_config(g, cfg) != CLI_OK)
+        return CLI_FAIL;
+    const config_tenant *t = config_find_tenant(*cfg, tenant);
+    if (t == NULL) {
+        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", tenant,
+                g->conf_dir);
+        return CLI_FAIL;
+    }
+    sl_error err = {.size = sizeof err};
+    if (store_open(t->database, db, &err) != SL_OK) {
+        fprintf(stderr, "shopledger: %s\n", err.message);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+static const char *str_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static long long int_of(const json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static void print_list(const json_t *items)
+{
+    printf("%-8s %-12s %-16s %-10s %3s %4s %-14s %14s\n", "ID", "CHANNEL",
+           "EXTERNAL ID", "STATE", "TRY", "REVS", "STATUS", "TOTAL");
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        char money[SL_MONEY_TEXT_MAX];
+        int exp = (int)int_of(it, "exponent");
+        sl_money_format(int_of(it, "total"),
+                        exp >= 0 && exp <= SL_MONEY_MAX_EXPONENT ? exp : 0,
+                        money);
+        printf("%-8lld %-12s %-16s %-10s %3lld %4lld %-14s %10s %s\n",
+               int_of(it, "id"), str_of(it, "channel"),
+               str_of(it, "external_id"), str_of(it, "state"),
+               int_of(it, "attempts"), int_of(it, "revisions"),
+               str_of(it, "status"), money, str_of(it, "currency"));
+    }
+}
+
+static int cmd_list(int argc, char **argv, const cli_globals *g)
+{
+    const char *state = NULL;
+    int64_t limit = LIST_DEFAULT_LIMIT;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
+            state = argv[++i];
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
+                 (limit = parse_positive(argv[++i], LIST_MAX_LIMIT)) > 0)
+            continue;
+        else
+            return usage();
+    }
+    config_set *cfg = NULL;
+    store *db = NULL;
+    int rc = open_tenant(g, argv[2], &cfg, &db);
+    if (rc == CLI_OK) {
+        sl_error err = {.size = sizeof err};
+        json_t *items = inbox_list_json(db, state, (int)limit, &err);
+        if (items == NULL) {
+            fprintf(stderr, "shopledger: %s\n", err.message);
+            rc = CLI_FAIL;
+        } else if (g->json) {
+            cli_print_json(items);
+        } else {
+            print_list(items);
+            json_decref(items);
+        }
+    }
+    store_close(db);
+    config_set_free(cfg);
+    return rc;
+}
+
+static void print_time(const char *label, long long ms)
+{
+    char buf[32];
+    printf("%-12s %s\n", label, ms ? sl_iso8601_format(ms, 1, buf) : "-");
+}
+
+static void print_show(const json_t *j)
+{
+    printf("%-12s %lld\n", "item", int_of(j, "id"));
+    printf("%-12s %s / %s\n", "order", str_of(j, "channel"),
+           str_of(j, "external_id"));
+    printf("%-12s %s (attempts %lld)\n", "state", str_of(j, "state"),
+           int_of(j, "attempts"));
+    print_time("received", int_of(j, "received_ms"));
+    print_time("updated", int_of(j, "updated_ms"));
+    if (int_of(j, "next_attempt_ms"))
+        print_time("next try", int_of(j, "next_attempt_ms"));
+    if (*str_of(j, "last_error"))
+        printf("%-12s %s\n", "last error", str_of(j, "last_error"));
+    size_t i;
+    json_t *r;
+    printf("\nrevisions:\n");
+    json_array_foreach(json_object_get(j, "revisions"), i, r) {
+        char buf[32];
+        const json_t *o = json_object_get(r, "order");
+        printf("  #%lld%s%s status=%s modified=%s raw=%lld bytes %.12s\n",
+               int_of(r, "revision_no"),
+               json_is_true(json_object_get(r, "current")) ? " current" : "",
+               json_is_true(json_object_get(r, "stale")) ? " stale" : "",
+               str_of(o, "status"),
+               int_of(r, "modified_ms")
+                   ? sl_iso8601_format(int_of(r, "modified_ms"), 1, buf)
+                   : "-",
+               int_of(r, "raw_bytes"), str_of(r, "content_hash"));
+    }
+    printf("\nevents:\n");
+    json_array_foreach(json_object_get(j, "events"), i, r) {
+        char buf[32];
+        printf("  %s %-10s %s\n",
+               sl_iso8601_format(int_of(r, "at_ms"), 1, buf),
+               str_of(r, "kind"), str_of(r, "text"));
+    }
+}
+
+/* show and retry share their argument handling. */
+static int cmd_item(int argc, char **argv, const cli_globals *g, int retry)
+{
+    if (argc != 4)
+        return usage();
+    int64_t id = parse_positive(argv[3], INT64_MAX);
+    if (id == 0) {
+        fprintf(stderr, "shopledger: '%s' is not an inbox item id\n", argv[3]);
+        return CLI_USAGE;
+    }
+    config_set *cfg = NULL;
+    store *db = NULL;
+    int rc = open_tenant(g, argv[2], &cfg, &db);
+    sl_error err = {.size = sizeof err};
+    if (rc == CLI_OK && retry &&
+        inbox_retry(db, id, services_now_ms(), &err) != SL_OK) {
+        fprintf(stderr, "shopledger: %s\n", err.message);
+        rc = CLI_FAIL;
+    }
+    json_t *j = rc == CLI_OK ? inbox_show_json(db, id, &err) : NULL;
+    if (rc == CLI_OK && j == NULL) {
+        fprintf(stderr, "shopledger: %s\n", err.message);
+        rc = CLI_FAIL;
+    } else if (j != NULL && g->json) {
+        cli_print_json(j);
+    } else if (j != NULL) {
+        if (retry)
+            printf("item %lld is %s again\n", (long long)id, str_of(j, "state"));
+        else
+            print_show(j);
+        json_decref(j);
+    }
+    store_close(db);
+    config_set_free(cfg);
+    return rc;
+}
+
+/* ---- inbox add ------------------------------------------------------------ */
+
+typedef struct replay {
+    store *db;
+    int64_t now_ms;
+    json_t *results;   /* one object per submitted order */
+} replay;
+
+static const char *result_name(int r)
+{
+    switch (r) {
+    case INBOX_NEW: return "new";
+    case INBOX_REVISION: return "revision";
+    case INBOX_DUPLICATE: return "duplicate";
+    case INBOX_STALE: return "stale";
+    default: return "?";
+    }
+}
+
+/* The sink's order_take: stores the order in the open transaction. */
+static int take_order(void *data, order *o, sl_error *err)
+{
+    replay *rp = data;
+    int result = 0;
+    int64_t id = 0;
+    int rc = inbox_intake(rp->db, o, rp->now_ms, &result, &id, err);
+    if (rc == SL_OK)
+        json_array_append_new(
+            rp->results,
+            json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "external_id",
+                      order_text(o, SL_ORDER_EXTERNAL_ID), "result",
+                      result_name(result)));
+    order_free(o);
+    return rc;
+}
+
+/* Reads a whole file of at most ORDER_MAX_RAW bytes. */
+static int read_body(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "shopledger: cannot open %s: %s\n", path,
+                strerror(errno));
+        return CLI_FAIL;
+    }
+    char *buf = malloc(ORDER_MAX_RAW + 1);
+    size_t n = buf ? fread(buf, 1, ORDER_MAX_RAW + 1, f) : 0;
+    int bad = buf == NULL || ferror(f);
+    fclose(f);
+    if (bad || n > ORDER_MAX_RAW) {
+        fprintf(stderr, "shopledger: %s: %s\n", path,
+                bad ? "read failed" : "larger than the 4 MiB body limit");
+        free(buf);
+        return CLI_FAIL;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return CLI_OK;
+}
+
+/* Runs parse_webhook inside one transaction; SL_OK only when committed. */
+static int replay_body(runtime_tenant *rt, runtime_channel *ch,
+                       const char *body, size_t len, replay *rp,
+                       sl_error *err)
+{
+    static const services_request_header HEADERS[] = {
+        {"Content-Type", "application/json"}};
+    services_request req = {.headers = HEADERS, .header_count = 1,
+                            .body = body, .body_len = len, .verified = 1};
+    services_sink sink = {.data = rp, .order_take = take_order};
+    int rc = store_begin(rt->db, err);
+    if (rc != SL_OK)
+        return rc;
+    services_ctx_set_sink(ch->ctx, &sink);
+    services_call_begin(ch->ctx);
+    rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, &req, err);
+    services_call_end(ch->ctx);
+    services_ctx_set_sink(ch->ctx, NULL);
+    if (rc != SL_OK) {
+        store_rollback(rt->db);
+        return rc;
+    }
+    return store_commit(rt->db, err);
+}
+
+static int add_to(runtime_tenant *rt, const char *channel, const char *file,
+                  const cli_globals *g)
+{
+    runtime_channel *ch = runtime_channel_find(rt, channel);
+    if (ch == NULL || ch->plugin == NULL) {
+        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n",
+                rt->config->id, channel);
+        return CLI_FAIL;
+    }
+    if (ch->plugin->table->parse_webhook == NULL) {
+        fprintf(stderr, "shopledger: the plugin of channel '%s' takes no "
+                        "webhooks\n", channel);
+        return CLI_FAIL;
+    }
+    char *body = NULL;
+    size_t len = 0;
+    if (read_body(file, &body, &len) != CLI_OK)
+        return CLI_FAIL;
+    replay rp = {.db = rt->db, .now_ms = services_now_ms(),
+                 .results = json_array()};
+    sl_error err = {.size = sizeof err};
+    int rc = rp.results ? replay_body(rt, ch, body, len, &rp, &err)
+                        : sl_error_set(&err, SL_ENOMEM, "", "out of memory");
+    free(body);
+    if (rc != SL_OK) {
+        fprintf(stderr, "shopledger: %s refused: %s%s%s\n", file, err.message,
+                err.field[0] ? " (field " : "", err.field[0] ? err.field : "");
+        if (err.field[0])
+            fputs(")\n", stderr);
+        json_decref(rp.results);
+        return CLI_FAIL;
+    }
+    if (g->json) {
+        cli_print_json(rp.results);
+        return CLI_OK;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(rp.results, i, r)
+        printf("item %lld: order %s %s\n", int_of(r, "id"),
+               str_of(r, "external_id"), str_of(r, "result"));
+    if (json_array_size(rp.results) == 0)
+        printf("the plugin acknowledged the body and submitted no order\n");
+    json_decref(rp.results);
+    return CLI_OK;
+}
+
+static int cmd_add(int argc, char **argv, const cli_globals *g)
+{
+    if (argc != 5)
+        return usage();
+    config_set *cfg = NULL;
+    if (cli_load_config(g, &cfg) != CLI_OK)
+        return CLI_FAIL;
+    const config_tenant *t = config_find_tenant(cfg, argv[2]);
+    runtime_tenant *rt = NULL;
+    sl_error err = {.size = sizeof err};
+    int rc = CLI_FAIL;
+    if (t == NULL)
+        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", argv[2],
+                g->conf_dir);
+    else if (runtime_open(t, g->plugin_dir, 1, &rt, &err) != SL_OK)
+        fprintf(stderr, "shopledger: %s\n", err.message);
+    else
+        rc = add_to(rt, argv[3], argv[4], g);
+    runtime_close(rt);
+    config_set_free(cfg);
+    return rc;
+}
 
 int cli_inbox(int argc, char **argv, const cli_globals *g)
 {
-    (void)argc;
-    (void)argv;
-    (void)g;
-    fprintf(stderr, "shopledger: 'inbox' is not built yet\n");
-    return CLI_FAIL;
+    if (argc < 3)
+        return usage();
+    if (strcmp(argv[1], "list") == 0)
+        return cmd_list(argc, argv, g);
+    if (strcmp(argv[1], "show") == 0)
+        return cmd_item(argc, argv, g, 0);
+    if (strcmp(argv[1], "retry") == 0)
+        return cmd_item(argc, argv, g, 1);
+    if (strcmp(argv[1], "add") == 0)
+        return cmd_add(argc, argv, g);
+    return usage();
 }

@@ -1,13 +1,57 @@
-/* Placeholder until the process command lands; says so instead of pretending. */
+/*
+ * `shopledger process TENANT [--max N]`: runs the rules over the tenant's
+ * pending inbox items now (one transaction each) and prints a summary.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "cli/cli.h"
+#include <jansson.h>
+
+#include "ledger/ledger_cli.h"
+#include "rules/rules.h"
+
+#define PROCESS_DEFAULT_MAX 100000
+
+static int parse_max(const char *text, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || *end || v <= 0 || v > 10000000)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
 
 int cli_process(int argc, char **argv, const cli_globals *g)
 {
-    (void)argc;
-    (void)argv;
-    (void)g;
-    fprintf(stderr, "shopledger: 'process' is not built yet\n");
-    return CLI_FAIL;
+    int max = PROCESS_DEFAULT_MAX;
+    if (argc == 4 && strcmp(argv[2], "--max") == 0) {
+        if (parse_max(argv[3], &max)) {
+            fprintf(stderr, "shopledger: --max needs a positive count\n");
+            return CLI_USAGE;
+        }
+    } else if (argc != 2) {
+        fprintf(stderr, "usage: shopledger process TENANT [--max N] [--json]\n");
+        return CLI_USAGE;
+    }
+    ledger_cli_tenant lt;
+    if (ledger_cli_open(g, argv[1], &lt) != CLI_OK)
+        return CLI_FAIL;
+    rules_summary sum = {0, 0, 0};
+    sl_error err = {.size = sizeof(err)};
+    int rc = rules_process_pending(lt.s, lt.t, ledger_cli_now_ms(), max, &sum, &err);
+    ledger_cli_close(&lt);
+    if (rc) {
+        fprintf(stderr, "shopledger: process: %s\n", err.message);
+        return CLI_FAIL;
+    }
+    if (g->json)
+        cli_print_json(json_pack("{s:i, s:i, s:i}", "processed", sum.processed, "draft",
+                                 sum.drafts, "failed", sum.failed));
+    else
+        printf("processed %d, draft %d, failed %d\n", sum.processed, sum.drafts, sum.failed);
+    return sum.failed ? CLI_FAIL : CLI_OK;
 }

@@ -36,6 +36,8 @@ enum inbox_state {
     INBOX_DEAD
 };
 const char *inbox_state_name(int state);
+/* The state for a name ("received" ...), or 0 when unknown. */
+int inbox_state_parse(const char *name);
 
 enum inbox_intake_result {
     INBOX_NEW = 1,      /* first time seen */
@@ -44,11 +46,12 @@ enum inbox_intake_result {
     INBOX_STALE         /* older than the current revision: recorded only */
 };
 
-/* Stores one order (takes nothing; the caller still owns `o`). Must be
-   called inside a transaction (the caller groups several deliveries and a
-   cursor in one commit). *result and *item_id are written on success. */
-int inbox_intake(store *s, const order *o, int *result, int64_t *item_id,
-                 sl_error *err);
+/* Stores one order (takes nothing; the caller still owns `o`) received at
+   `now_ms`. Must be called inside a transaction (the caller groups several
+   deliveries and a cursor in one commit; SL_EINTERNAL otherwise). Runs
+   order_validate first. *result and *item_id are written on success. */
+int inbox_intake(store *s, const order *o, int64_t now_ms, int *result,
+                 int64_t *item_id, sl_error *err);
 
 /* One inbox item with its current revision. */
 typedef struct inbox_item {
@@ -61,6 +64,8 @@ typedef struct inbox_item {
     int revision_no;           /* 1, 2, ... */
     int64_t received_ms;
     int64_t next_attempt_ms;   /* failed items wait until then */
+    int64_t updated_ms;        /* last state change */
+    char last_error[256];      /* reason of the last failure, or "" */
     order *order;              /* parsed current revision, owned */
 } inbox_item;
 void inbox_item_free(inbox_item *it);
@@ -72,26 +77,36 @@ int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err);
 int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n,
                   sl_error *err);
 
-/* State changes (inside the caller's transaction). `reason` is recorded in
-   the event log. mark_failed increments attempts, schedules the next
-   attempt with exponential backoff, and moves to dead at the limit. */
-int inbox_mark(store *s, int64_t id, int state, const char *reason,
-               sl_error *err);
+/* State changes at `now_ms`. `reason` (may be NULL) is recorded in the
+   event log. mark_failed increments attempts, schedules the next attempt
+   with exponential backoff (INBOX_BACKOFF_BASE_MS * 2^(attempts-1),
+   capped at INBOX_BACKOFF_MAX_MS), and moves to dead at the limit.
+   SL_ENOTFOUND for an unknown id. */
+#define INBOX_BACKOFF_BASE_MS 30000
+#define INBOX_BACKOFF_MAX_MS 3600000
+int inbox_mark(store *s, int64_t id, int64_t now_ms, int state,
+               const char *reason, sl_error *err);
 int inbox_mark_failed(store *s, int64_t id, int64_t now_ms,
                       const char *reason, sl_error *err);
-/* Operator retry: failed/dead/draft -> received, attempts reset. */
-int inbox_retry(store *s, int64_t id, sl_error *err);
+/* Operator retry: failed/dead/draft -> received, attempts reset.
+   Processed items are refused (SL_ECONFLICT): reprocessing would post the
+   document twice. */
+int inbox_retry(store *s, int64_t id, int64_t now_ms, sl_error *err);
 /* Appends an event to an item's log. */
-int inbox_event(store *s, int64_t id, const char *kind, const char *text,
-                sl_error *err);
+int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind,
+                const char *text, sl_error *err);
 
-/* Poll cursor of a channel, saved in the caller's transaction. */
+/* Poll cursor of a channel, saved in the caller's transaction. get writes
+   a malloc'd string the caller frees, or NULL when none is stored yet. */
 int inbox_cursor_get(store *s, const char *channel, char **cursor,
                      sl_error *err);
-int inbox_cursor_put(store *s, const char *channel, const char *cursor,
-                     sl_error *err);
+int inbox_cursor_put(store *s, const char *channel, int64_t now_ms,
+                     const char *cursor, sl_error *err);
 
-/* JSON views for the CLI and admin API (new references). */
+/* JSON views for the CLI and admin API (new references; NULL with err on
+   failure). list: newest first, `state_filter` a state name or NULL, at
+   most `limit` items. show: the item, its revisions (normalized JSON and
+   raw size) and its events. */
 json_t *inbox_list_json(store *s, const char *state_filter, int limit,
                         sl_error *err);
 json_t *inbox_show_json(store *s, int64_t id, sl_error *err);

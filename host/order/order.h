@@ -58,12 +58,21 @@ typedef struct order {
     size_t line_count, line_cap;
     char *raw;                    /* verbatim payload; may be NULL */
     size_t raw_len;
+    char override_currency[8];    /* tenant exponent override, "" = none */
+    int override_exponent;
 } order;
 
-/* Empty order for tenant/channel; currency exponents come from
-   `exponent_of` (the tenant may override one, e.g. HUF 0). */
+/* Empty order for tenant/channel (NULL = ""); NULL when out of memory.
+   Currency exponents come from sl_currency_exponent unless the tenant
+   overrides one with order_set_exponent_override. */
 order *order_new(const char *tenant, const char *channel);
 void order_free(order *o);
+
+/* The tenant books `currency` with `exponent` minor digits instead of the
+   ISO one (e.g. HUF 0). Call before SL_ORDER_CURRENCY is set; services
+   does so right after order_new from the tenant's config. */
+int order_set_exponent_override(order *o, const char *currency, int exponent,
+                                sl_error *err);
 
 /* Field setters used by the SDK builder. They validate (length, UTF-8,
    enum range, money text in the currency) and fill err naming the field.
@@ -75,9 +84,16 @@ int order_set_flag(order *o, int field, int value, sl_error *err);
 int order_set_address(order *o, int which, int field, const char *value,
                       sl_error *err);
 int order_set_raw(order *o, const char *data, size_t len, sl_error *err);
+/* Appends a line. The lines array may move on the next order_add_line, so
+   the returned pointer is valid only until then: keep the index
+   (l - o->lines) across calls. NULL with err (SL_ETOOBIG past
+   ORDER_MAX_LINES, SL_EUNSUPPORTED for an unknown kind). */
 order_line *order_add_line(order *o, int kind, sl_error *err);
 int order_line_set_text(order *o, order_line *l, int field, const char *value,
                         sl_error *err);
+/* SL_LINE_TAX_PERCENT is a rate, not money: it is parsed with at most 3
+   decimals into tax_percent_milli (and money[SL_LINE_TAX_PERCENT] holds
+   the same thousandths). Every other field is money in the currency. */
 int order_line_set_money(order *o, order_line *l, int field,
                          const char *decimal, sl_error *err);
 int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err);
@@ -85,8 +101,20 @@ int order_line_add_tax(order *o, order_line *l, const char *rate_id,
                        const char *decimal, sl_error *err);
 
 /* Whole-order validation before intake: external id, currency, status and
-   total present; line kinds sane. Names the first bad field. */
+   total present; at least one line unless the DELETED flag is set; line
+   kinds sane. Names the first bad field (SL_EINVALID). */
 int order_validate(const order *o, sl_error *err);
+
+/* Names used in JSON and error fields ("external_id", "total", "sku" ...),
+   NULL for an id out of range. */
+const char *order_text_name(int field);
+const char *order_money_name(int field);
+const char *order_time_name(int field);
+const char *order_flag_name(int field);
+const char *order_address_name(int field);
+const char *order_line_kind_name(int kind);
+const char *order_line_text_name(int field);
+const char *order_line_money_name(int field);
 
 /* Accessors with "" for absent text. */
 const char *order_text(const order *o, int field);
@@ -102,7 +130,13 @@ json_t *order_to_json(const order *o);
 int order_from_json(const json_t *j, order **out, sl_error *err);
 
 /* SHA-256 hex of the normalized JSON (compact, sorted keys): two deliveries
-   with the same content have the same hash. out holds 65 bytes. */
+   with the same content have the same hash. out holds 65 bytes; it is ""
+   only when memory ran out. */
 void order_content_hash(const order *o, char out[65]);
+/* The canonical text hashed above (malloc'd, caller frees; NULL on OOM). */
+char *order_canonical_json(const order *o);
+/* SHA-256 hex of a canonical text (so a caller that stores the text hashes
+   it without serializing twice). */
+void order_hash_text(const char *text, char out[65]);
 
 #endif

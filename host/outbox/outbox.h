@@ -22,6 +22,14 @@
 #include "store/store.h"
 
 #define OUTBOX_MAX_ATTEMPTS 10
+/* Backoff after failed attempt n: BASE * 2^(n-1), capped at MAX; a larger
+   err->retry_after_ms from the sender wins. */
+#define OUTBOX_BACKOFF_BASE_MS 10000
+#define OUTBOX_BACKOFF_MAX_MS 3600000
+/* A claimed row is not due again before this lease ends, so a second
+   dispatcher (CLI beside the server) does not resend it mid-flight; after
+   a crash it becomes due when the lease ends. */
+#define OUTBOX_LEASE_MS 60000
 
 enum outbox_kind {
     OUTBOX_NOTE = 1,     /* order note / status back to the shop */
@@ -30,8 +38,10 @@ enum outbox_kind {
 };
 const char *outbox_kind_name(int kind);
 
-/* Queues a row inside the caller's transaction. A duplicate key is not an
-   error (*queued = 0). `payload` is JSON text (copied). */
+/* Queues a row inside the caller's transaction (or its own when none is
+   open). A duplicate key is not an error (*queued = 0). `payload` is JSON
+   text (copied; refused when it does not parse). channel, key and
+   external_id must fit outbox_row's arrays (SL_ETOOBIG naming the field). */
 int outbox_put(store *s, int kind, const char *channel, const char *key,
                const char *external_id, const char *payload, int64_t now_ms,
                int *queued, sl_error *err);
@@ -43,19 +53,26 @@ typedef struct outbox_row {
     char key[160];
     char external_id[128];
     char *payload;     /* owned */
-    int attempts;
+    int attempts;      /* including the one in progress */
 } outbox_row;
 
 /* The sender: returns SL_OK when the remote accepted, SL_ERETRY (with
-   err->retry_after_ms) to back off, any other code to count a failure. */
+   err->retry_after_ms) to back off, any other code to count a failure.
+   Every call is an attempt (row->attempts counts this one); attempts > 1
+   means an earlier try may have reached the remote, so a sender whose
+   remote does not dedupe by key checks there first. */
 typedef int (*outbox_send_fn)(void *data, const outbox_row *row, sl_error *err);
 
 /* Sends due rows (state pending or sending, next_attempt <= now), at most
-   `max`, each claimed and finished in its own short transaction.
-   *sent / *failed count outcomes. */
+   `max`, each claimed and finished in its own short transaction, so it
+   must be called outside a transaction (SL_EINTERNAL otherwise). *sent
+   counts rows the remote accepted, *failed every other outcome (backed
+   off or dead). A store error stops the run and is returned. */
 int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
                     void *data, int *sent, int *failed, sl_error *err);
 
+/* Rows newest first, `state_filter` pending|sending|sent|dead or NULL
+   (new reference; NULL with err). */
 json_t *outbox_list_json(store *s, const char *state_filter, int limit,
                          sl_error *err);
 

@@ -28,34 +28,86 @@ typedef struct store_migration {
     const char *sql;
 } store_migration;
 
+/* Flags of store_open_ex. */
+enum store_open_flag {
+    /* synchronous=NORMAL instead of FULL: a power cut may lose the last
+       commits. For benchmarks and throw-away databases only. */
+    STORE_OPEN_FAST = 1u << 0
+};
+
+/* Most distinct SQL texts cached per connection (least recently used
+   statement is finalized past that). */
+#define STORE_STMT_CACHE_MAX 128
+
 /* Opens (creating when missing) the database at `path`, sets WAL,
-   synchronous (FULL unless `fast` for benchmarks), foreign keys, busy
-   timeout, and runs pending migrations in one transaction each. */
+   synchronous FULL, foreign keys, busy timeout 5 s, and runs pending
+   migrations in one transaction each. A database whose schema version is
+   newer than this binary knows is refused (SL_ECONFLICT). *out is written
+   only on success; close it with store_close. */
 int store_open(const char *path, store **out, sl_error *err);
+/* store_open with enum store_open_flag bits. */
+int store_open_ex(const char *path, unsigned flags, store **out,
+                  sl_error *err);
+/* Closes the connection and finalizes every cached statement (a still-open
+   transaction is rolled back). NULL is a no-op. */
 void store_close(store *s);
 sqlite3 *store_db(store *s);
 /* Schema version after migrations. */
 int store_schema_version(store *s);
+/* Highest schema version this binary knows (the last migration). */
+int store_known_version(void);
 
 /* A cached prepared statement for `sql` (reset and bindings cleared before
-   it is returned). Borrowed until store_close. NULL with err on failure. */
+   it is returned). Borrowed until store_close, or until
+   STORE_STMT_CACHE_MAX other distinct statements have been asked for since
+   (LRU eviction; SQL in this program is static text, far below the cap).
+   NULL with err on failure. */
 sqlite3_stmt *store_stmt(store *s, const char *sql, sl_error *err);
+/* The same with the error contract: SL_OK and *out, or a negative code
+   (even when err is NULL or too small to be filled). */
+int store_prepare(store *s, const char *sql, sqlite3_stmt **out,
+                  sl_error *err);
 
 /* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. Nesting is refused. */
 int store_begin(store *s, sl_error *err);
 int store_commit(store *s, sl_error *err);
 void store_rollback(store *s);
 int store_in_tx(const store *s);
+/* For functions that join the caller's transaction or run their own:
+   store_tx_enter begins one unless one is open (*own says which);
+   store_tx_leave commits (rc == SL_OK) or rolls back a transaction that
+   store_tx_enter began, leaves the caller's alone, and returns the final
+   code (rc, or the commit's error). */
+int store_tx_enter(store *s, int *own, sl_error *err);
+int store_tx_leave(store *s, int own, int rc, sl_error *err);
 
 /* Runs a statement that returns no rows; fills err from sqlite3_errmsg. */
 int store_step_done(store *s, sqlite3_stmt *st, sl_error *err);
 /* Maps the last SQLite error to an sl_error (SL_ECONFLICT on constraint). */
 int store_error(store *s, int rc, sl_error *err);
 
-/* Per-channel key/value state (plugin state_get/put, cursors). */
+/* Per-channel key/value state (plugin state_get/put). store_kv_get writes
+   a malloc'd copy the caller frees, or NULL when the key is absent (still
+   SL_OK). store_kv_put upserts (a NULL value deletes) inside the caller's transaction when one
+   is open and commits at once otherwise. */
 int store_kv_get(store *s, const char *channel, const char *key, char **value,
                  sl_error *err);
 int store_kv_put(store *s, const char *channel, const char *key,
                  const char *value, sl_error *err);
+
+/* Steps `st` to the end and collects build(st) of each row into a new
+   JSON array (for the CLI/admin views); resets `st`. NULL with err on a
+   store error or when build returns NULL (out of memory). */
+struct json_t;
+struct json_t *store_rows_json(store *s, sqlite3_stmt *st,
+                               struct json_t *(*build)(sqlite3_stmt *),
+                               sl_error *err);
+
+/* The ordered migration list (store_migrations.c): versions 1..count,
+   contiguous. Exposed for store_open and its tests. */
+extern const store_migration *const store_migrations[];
+extern const size_t store_migration_count;
+/* Version 1: channel state, inbox, cursors, outbox (store_schema.c). */
+extern const store_migration store_core_migration;
 
 #endif

@@ -1,0 +1,239 @@
+/*
+ * Master data lookups and creation (see masters.h). The pattern everywhere:
+ * insert-or-ignore by the natural key, then read the id back, so two
+ * writers (CLI and server) cannot create the same record twice.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger/ledger_sql.h"
+#include "masters/masters.h"
+#include "shopledger/sdkutil.h"
+
+/* Runs an insert-or-ignore with one text key, then the lookup. */
+static int ensure_by_code(store *s, const char *insert_sql, const char *select_sql,
+                          const char *code, int64_t *id, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(s, insert_sql, err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, code);
+    int rc = store_step_done(s, st, err);
+    if (rc)
+        return rc;
+    int64_t found = 0;
+    rc = sql_id_by_text(s, select_sql, code, &found, err);
+    if (rc)
+        return rc;
+    if (!found)
+        return sl_error_set(err, SL_EINTERNAL, "code", "could not create %s", code);
+    *id = found;
+    return SL_OK;
+}
+
+static void display_name(const masters_customer *c, char *buf, size_t cap)
+{
+    const char *f = c->first_name ? c->first_name : "";
+    const char *l = c->last_name ? c->last_name : "";
+    if (*f && *l)
+        snprintf(buf, cap, "%s %s", f, l);
+    else if (*f || *l)
+        snprintf(buf, cap, "%s", *f ? f : l);
+    else if (c->company && *c->company)
+        snprintf(buf, cap, "%s", c->company);
+    else
+        snprintf(buf, cap, "Guest");
+}
+
+int masters_customer_ensure(store *s, const masters_customer *c, int64_t now_ms,
+                            int64_t *id, sl_error *err)
+{
+    char name[512];
+    display_name(c, name, sizeof(name));
+    sqlite3_stmt *st = store_stmt(
+        s,
+        "INSERT INTO customers(email, name, first_name, last_name, company, phone,"
+        " created_ms) VALUES(lower(?),?,?,?,?,?,?) ON CONFLICT(email, name) DO NOTHING",
+        err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, c->email);
+    sql_text(st, 2, name);
+    sql_text(st, 3, c->first_name);
+    sql_text(st, 4, c->last_name);
+    sql_text(st, 5, c->company);
+    sql_text(st, 6, c->phone);
+    sqlite3_bind_int64(st, 7, now_ms);
+    int rc = store_step_done(s, st, err);
+    if (rc)
+        return rc;
+    st = store_stmt(s, "SELECT id FROM customers WHERE email=lower(?) AND name=?", err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, c->email);
+    sql_text(st, 2, name);
+    rc = sql_step_row(s, st, err);
+    if (rc < 0)
+        return rc;
+    if (rc != SQLITE_ROW)
+        return sl_error_set(err, SL_EINTERNAL, "email", "customer not created");
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return SL_OK;
+}
+
+int masters_product_find(store *s, const char *sku, int64_t *id, sl_error *err)
+{
+    return sql_id_by_text(s, "SELECT id FROM products WHERE sku=?", sku, id, err);
+}
+
+static int product_insert(store *s, const char *sku, const char *name,
+                          int64_t parent_id, int64_t now_ms, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(
+        s,
+        "INSERT INTO products(sku, name, parent_id, created_ms) VALUES(?,?,NULLIF(?,0),?)"
+        " ON CONFLICT(sku) DO NOTHING",
+        err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, sku);
+    sql_text(st, 2, name && *name ? name : sku);
+    sqlite3_bind_int64(st, 3, parent_id);
+    sqlite3_bind_int64(st, 4, now_ms);
+    return store_step_done(s, st, err);
+}
+
+int masters_product_ensure(store *s, const char *sku, const char *name,
+                           const char *parent_sku, int create, int64_t now_ms,
+                           int64_t *id, int *created, sl_error *err)
+{
+    if (!sku || !*sku)
+        return sl_error_set(err, SL_EINVALID, "sku", "product without SKU");
+    int64_t found = 0;
+    int rc = masters_product_find(s, sku, &found, err);
+    if (rc)
+        return rc;
+    if (found) {
+        *id = found;
+        if (created)
+            *created = 0;
+        return SL_OK;
+    }
+    if (!create)
+        return sl_error_set(err, SL_ENOTFOUND, "sku",
+                            "product %s unknown and the channel does not create products",
+                            sku);
+    int64_t parent = 0;
+    if (parent_sku && *parent_sku && strcmp(parent_sku, sku) != 0) {
+        rc = masters_product_ensure(s, parent_sku, parent_sku, NULL, create, now_ms,
+                                    &parent, NULL, err);
+        if (rc)
+            return rc;
+    }
+    rc = product_insert(s, sku, name, parent, now_ms, err);
+    if (rc == SL_OK)
+        rc = masters_product_find(s, sku, &found, err);
+    if (rc)
+        return rc;
+    *id = found;
+    if (created)
+        *created = 1;
+    return SL_OK;
+}
+
+int masters_product_set_purchase_price(store *s, int64_t product_id,
+                                       int64_t price, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(s, "UPDATE products SET purchase_price=? WHERE id=?", err);
+    if (!st)
+        return sql_fail(err);
+    sqlite3_bind_int64(st, 1, price);
+    sqlite3_bind_int64(st, 2, product_id);
+    return store_step_done(s, st, err);
+}
+
+int masters_tax_group_ensure(store *s, const char *code, int64_t percent_milli,
+                             int64_t *id, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(
+        s,
+        "INSERT INTO tax_groups(code, percent_milli) VALUES(?,?) ON CONFLICT(code)"
+        " DO UPDATE SET percent_milli=excluded.percent_milli"
+        " WHERE percent_milli < 0 AND excluded.percent_milli >= 0",
+        err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, code);
+    sqlite3_bind_int64(st, 2, percent_milli);
+    int rc = store_step_done(s, st, err);
+    if (rc)
+        return rc;
+    return sql_id_by_text(s, "SELECT id FROM tax_groups WHERE code=?", code, id, err);
+}
+
+int masters_service_ensure(store *s, const char *code, const char *name,
+                           const char *kind, int64_t *id, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(
+        s, "INSERT INTO services(code, name, kind) VALUES(?,?,?) ON CONFLICT(code) DO NOTHING",
+        err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, code);
+    sql_text(st, 2, name && *name ? name : code);
+    sql_text(st, 3, kind);
+    int rc = store_step_done(s, st, err);
+    if (rc)
+        return rc;
+    return sql_id_by_text(s, "SELECT id FROM services WHERE code=?", code, id, err);
+}
+
+int masters_warehouse_ensure(store *s, const char *code, int64_t *id, sl_error *err)
+{
+    return ensure_by_code(s, "INSERT INTO warehouses(code) VALUES(?) ON CONFLICT DO NOTHING",
+                          "SELECT id FROM warehouses WHERE code=?", code, id, err);
+}
+
+int masters_price_group_ensure(store *s, const char *code, int64_t *id, sl_error *err)
+{
+    return ensure_by_code(s,
+                          "INSERT INTO price_groups(code) VALUES(?) ON CONFLICT DO NOTHING",
+                          "SELECT id FROM price_groups WHERE code=?", code, id, err);
+}
+
+int masters_price_set(store *s, int64_t product_id, const char *group,
+                      int64_t price, sl_error *err)
+{
+    int64_t gid = 0;
+    int rc = masters_price_group_ensure(s, group, &gid, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = store_stmt(
+        s,
+        "INSERT INTO product_prices(product_id, group_id, price) VALUES(?,?,?)"
+        " ON CONFLICT(product_id, group_id) DO UPDATE SET price=excluded.price",
+        err);
+    if (!st)
+        return sql_fail(err);
+    sqlite3_bind_int64(st, 1, product_id);
+    sqlite3_bind_int64(st, 2, gid);
+    sqlite3_bind_int64(st, 3, price);
+    return store_step_done(s, st, err);
+}
+
+int masters_cash_account_ensure(store *s, const char *code, const char *account,
+                                sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(
+        s,
+        "INSERT INTO cash_accounts(code, account) VALUES(?,?)"
+        " ON CONFLICT(code) DO UPDATE SET account=excluded.account"
+        " WHERE account <> excluded.account",
+        err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, code);
+    sql_text(st, 2, account);
+    return store_step_done(s, st, err);
+}

@@ -1,0 +1,546 @@
+/*
+ * The normalized order and its validating setters: the host half of the
+ * SDK order builder. Everything a connector hands over passes through
+ * here, so every setter checks the field id, the text (length, UTF-8) or
+ * the decimal money (exact in the order's currency) and names the field in
+ * the error: "order.total", "lines[3].sku", "billing.city".
+ *
+ * Absent text points at one shared empty string, so readers never meet
+ * NULL and order_free knows not to free it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "order/order.h"
+#include "order/order_internal.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
+
+static char EMPTY[1];
+
+/* ---- field names ------------------------------------------------------- */
+
+static const char *const TEXT_NAMES[SL_ORDER_TEXT_END_V1] = {
+    NULL, "external_id", "number", "status", "status_normalized", "currency",
+    "customer_id", "email", "first_name", "last_name", "company", "phone",
+    "payment_method", "payment_title", "transaction_id", "customer_note",
+    "header_note", "shipping_method", "language"};
+static const char *const MONEY_NAMES[SL_ORDER_MONEY_END_V1] = {
+    NULL, "total", "total_tax", "shipping_total", "shipping_tax",
+    "discount_total", "discount_tax"};
+static const char *const TIME_NAMES[SL_ORDER_TIME_END_V1] = {
+    NULL, "created_ms", "modified_ms", "paid_ms", "completed_ms"};
+static const char *const FLAG_NAMES[SL_ORDER_FLAG_END_V1] = {
+    NULL, "prices_include_tax", "deleted", "is_paid"};
+static const char *const ADDR_NAMES[SL_ADDR_FIELD_END_V1] = {
+    NULL, "first_name", "last_name", "company", "line1", "line2", "city",
+    "state", "postcode", "country", "email", "phone"};
+static const char *const KIND_NAMES[SL_LINE_KIND_END_V1] = {
+    NULL, "product", "shipping", "fee", "discount", "refund"};
+static const char *const LINE_TEXT_NAMES[SL_LINE_TEXT_END_V1] = {
+    NULL, "external_id", "sku", "name", "product_id", "variation_id",
+    "parent_sku", "tax_class", "tax_rate_id", "method_id", "reason", "unit"};
+static const char *const LINE_MONEY_NAMES[SL_LINE_MONEY_END_V1] = {
+    NULL, "unit_price", "subtotal", "subtotal_tax", "total", "total_tax",
+    "tax_percent_milli"};
+
+static const char *NORMALIZED_STATUSES[] = {
+    SL_STATUS_AWAITING, SL_STATUS_CONFIRMED, SL_STATUS_NOT_CONFIRMED,
+    SL_STATUS_PREPARING, SL_STATUS_RESERVED, SL_STATUS_INVOICE_DEFECT,
+    SL_STATUS_SENT_TO_POST, SL_STATUS_SENT, SL_STATUS_DELIVERED,
+    SL_STATUS_RETURNED, SL_STATUS_CANCELLED};
+
+#define NAME_OF(table, end, i) ((i) > 0 && (i) < (end) ? (table)[i] : NULL)
+
+const char *order_text_name(int f) { return NAME_OF(TEXT_NAMES, SL_ORDER_TEXT_END_V1, f); }
+const char *order_money_name(int f) { return NAME_OF(MONEY_NAMES, SL_ORDER_MONEY_END_V1, f); }
+const char *order_time_name(int f) { return NAME_OF(TIME_NAMES, SL_ORDER_TIME_END_V1, f); }
+const char *order_flag_name(int f) { return NAME_OF(FLAG_NAMES, SL_ORDER_FLAG_END_V1, f); }
+const char *order_address_name(int f) { return NAME_OF(ADDR_NAMES, SL_ADDR_FIELD_END_V1, f); }
+const char *order_line_kind_name(int k) { return NAME_OF(KIND_NAMES, SL_LINE_KIND_END_V1, k); }
+const char *order_line_text_name(int f) { return NAME_OF(LINE_TEXT_NAMES, SL_LINE_TEXT_END_V1, f); }
+const char *order_line_money_name(int f) { return NAME_OF(LINE_MONEY_NAMES, SL_LINE_MONEY_END_V1, f); }
+
+/* ---- text validation ---------------------------------------------------- */
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int utf8_valid(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t len;
+        unsigned min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            len = 2, min = 0x80, c &= 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            len = 3, min = 0x800, c &= 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            len = 4, min = 0x10000, c &= 0x07;
+        } else {
+            return 0;
+        }
+        if (i + len > n)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return 0;
+            c = (c << 6) | (p[i + k] & 0x3f);
+        }
+        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* Replaces *slot with a validated copy of value (NULL or "" = absent). */
+static int set_text_slot(char **slot, const char *value, const char *field,
+                         sl_error *err)
+{
+    size_t n = value ? strlen(value) : 0;
+    if (n > ORDER_MAX_TEXT)
+        return sl_error_set(err, SL_ETOOBIG, field,
+                            "%s is %zu bytes, more than %d", field, n,
+                            ORDER_MAX_TEXT);
+    if (!utf8_valid((const unsigned char *)value, n))
+        return sl_error_set(err, SL_EINVALID, field,
+                            "%s is not valid UTF-8", field);
+    char *copy = EMPTY;
+    if (n > 0) {
+        copy = malloc(n + 1);
+        if (copy == NULL)
+            return sl_error_set(err, SL_ENOMEM, field, "out of memory");
+        memcpy(copy, value, n + 1);
+    }
+    if (*slot != EMPTY)
+        free(*slot);
+    *slot = copy;
+    return SL_OK;
+}
+
+static void free_text(char *t)
+{
+    if (t != EMPTY)
+        free(t);
+}
+
+/* ---- new / free --------------------------------------------------------- */
+
+static void line_init(order_line *l, int kind)
+{
+    memset(l, 0, sizeof *l);
+    l->kind = kind;
+    for (int i = 0; i < SL_LINE_TEXT_END_V1; i++)
+        l->text[i] = EMPTY;
+    l->qty_milli = 1000;
+}
+
+static void line_clear(order_line *l)
+{
+    for (int i = 0; i < SL_LINE_TEXT_END_V1; i++)
+        free_text(l->text[i]);
+    for (size_t i = 0; i < l->tax_count; i++)
+        free_text(l->taxes[i].rate_id);
+}
+
+order *order_new(const char *tenant, const char *channel)
+{
+    order *o = calloc(1, sizeof *o);
+    if (o == NULL)
+        return NULL;
+    o->tenant = o->channel = EMPTY;
+    for (int i = 0; i < SL_ORDER_TEXT_END_V1; i++)
+        o->text[i] = EMPTY;
+    for (int i = 0; i < SL_ADDR_FIELD_END_V1; i++)
+        o->billing.field[i] = o->shipping.field[i] = EMPTY;
+    o->exponent = -1;
+    if (set_text_slot(&o->tenant, tenant, "tenant", NULL) != SL_OK ||
+        set_text_slot(&o->channel, channel, "channel", NULL) != SL_OK) {
+        order_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void order_free(order *o)
+{
+    if (o == NULL)
+        return;
+    free_text(o->tenant);
+    free_text(o->channel);
+    for (int i = 0; i < SL_ORDER_TEXT_END_V1; i++)
+        free_text(o->text[i]);
+    for (int i = 0; i < SL_ADDR_FIELD_END_V1; i++) {
+        free_text(o->billing.field[i]);
+        free_text(o->shipping.field[i]);
+    }
+    for (size_t i = 0; i < o->line_count; i++)
+        line_clear(&o->lines[i]);
+    free(o->lines);
+    free(o->raw);
+    free(o);
+}
+
+/* ---- order fields ------------------------------------------------------- */
+
+static int unsupported(sl_error *err, const char *what, int id)
+{
+    char field[SL_ERROR_FIELD_MAX];
+    snprintf(field, sizeof field, "%s[%d]", what, id);
+    return sl_error_set(err, SL_EUNSUPPORTED, field,
+                        "unknown %s field id %d", what, id);
+}
+
+int order_set_exponent_override(order *o, const char *currency, int exponent,
+                                sl_error *err)
+{
+    if (currency == NULL || strlen(currency) != 3 || exponent < 0 ||
+        exponent > SL_MONEY_MAX_EXPONENT)
+        return sl_error_set(err, SL_EINVALID, "currency_exponent",
+                            "exponent override needs a 3-letter code and "
+                            "0..%d digits",
+                            SL_MONEY_MAX_EXPONENT);
+    snprintf(o->override_currency, sizeof o->override_currency, "%s",
+             currency);
+    o->override_exponent = exponent;
+    return SL_OK;
+}
+
+/* The exponent of `code` honouring the tenant override; -1 when unknown. */
+static int exponent_for(const order *o, const char *code)
+{
+    if (o->override_currency[0] && strcmp(o->override_currency, code) == 0)
+        return o->override_exponent;
+    return sl_currency_exponent(code);
+}
+
+static int any_money_set(const order *o)
+{
+    if (o->money_set)
+        return 1;
+    for (size_t i = 0; i < o->line_count; i++)
+        if (o->lines[i].money_set || o->lines[i].tax_count)
+            return 1;
+    return 0;
+}
+
+static int set_currency(order *o, const char *value, sl_error *err)
+{
+    const char *f = "order.currency";
+    int e = value ? exponent_for(o, value) : -1;
+    if (e < 0)
+        return sl_error_set(err, SL_EINVALID, f, "unknown currency '%.16s'",
+                            value ? value : "");
+    if (o->text[SL_ORDER_CURRENCY][0] &&
+        strcmp(o->text[SL_ORDER_CURRENCY], value) != 0 && any_money_set(o))
+        return sl_error_set(err, SL_EINVALID, f,
+                            "currency changed after money was set");
+    int rc = set_text_slot(&o->text[SL_ORDER_CURRENCY], value, f, err);
+    if (rc == SL_OK)
+        o->exponent = e;
+    return rc;
+}
+
+static int known_status(const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return 1;
+    for (size_t i = 0; i < sizeof NORMALIZED_STATUSES / sizeof(char *); i++)
+        if (strcmp(value, NORMALIZED_STATUSES[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int order_set_text(order *o, int field, const char *value, sl_error *err)
+{
+    const char *name = order_text_name(field);
+    if (name == NULL)
+        return unsupported(err, "order.text", field);
+    if (field == SL_ORDER_CURRENCY)
+        return set_currency(o, value, err);
+    char fname[SL_ERROR_FIELD_MAX];
+    snprintf(fname, sizeof fname, "order.%s", name);
+    if (field == SL_ORDER_STATUS_NORMALIZED && !known_status(value))
+        return sl_error_set(err, SL_EINVALID, fname,
+                            "'%.40s' is not a normalized status word",
+                            value);
+    return set_text_slot(&o->text[field], value, fname, err);
+}
+
+/* Parses decimal money at the order's exponent: exact, or rounded half-up
+   when `round` (line taxes only). */
+static int parse_money(const order *o, const char *decimal, int round,
+                       const char *field, int64_t *out, sl_error *err)
+{
+    if (o->exponent < 0)
+        return sl_error_set(err, SL_EINVALID, field,
+                            "%s given before the order currency", field);
+    if (decimal == NULL)
+        return sl_error_set(err, SL_EINVALID, field, "%s is missing", field);
+    int rc = round ? sl_money_parse_round(decimal, o->exponent,
+                                          SL_ROUND_HALF_UP, out)
+                   : sl_money_parse(decimal, o->exponent, out);
+    if (rc == SL_ETOOBIG)
+        return sl_error_set(err, rc, field, "%s '%.48s' is out of range",
+                            field, decimal);
+    if (rc != SL_OK)
+        return sl_error_set(err, SL_EINVALID, field,
+                            "%s '%.48s' is not a decimal amount with at most "
+                            "%d decimals (%s)",
+                            field, decimal, o->exponent,
+                            o->text[SL_ORDER_CURRENCY]);
+    return SL_OK;
+}
+
+int order_set_money(order *o, int field, const char *decimal, sl_error *err)
+{
+    const char *name = order_money_name(field);
+    if (name == NULL)
+        return unsupported(err, "order.money", field);
+    char fname[SL_ERROR_FIELD_MAX];
+    snprintf(fname, sizeof fname, "order.%s", name);
+    int64_t v;
+    int rc = parse_money(o, decimal, 0, fname, &v, err);
+    if (rc != SL_OK)
+        return rc;
+    o->money[field] = v;
+    o->money_set |= 1u << field;
+    return SL_OK;
+}
+
+int order_set_time(order *o, int field, int64_t utc_ms, sl_error *err)
+{
+    const char *name = order_time_name(field);
+    if (name == NULL)
+        return unsupported(err, "order.time", field);
+    if (utc_ms < 0) {
+        char fname[SL_ERROR_FIELD_MAX];
+        snprintf(fname, sizeof fname, "order.%s", name);
+        return sl_error_set(err, SL_EINVALID, fname,
+                            "%s is before 1970", fname);
+    }
+    o->time[field] = utc_ms;
+    return SL_OK;
+}
+
+int order_set_flag(order *o, int field, int value, sl_error *err)
+{
+    if (order_flag_name(field) == NULL)
+        return unsupported(err, "order.flag", field);
+    o->flag[field] = value != 0;
+    return SL_OK;
+}
+
+int order_set_address(order *o, int which, int field, const char *value,
+                      sl_error *err)
+{
+    if (which != SL_ADDR_BILLING && which != SL_ADDR_SHIPPING)
+        return unsupported(err, "address", which);
+    const char *part = which == SL_ADDR_BILLING ? "billing" : "shipping";
+    const char *name = order_address_name(field);
+    if (name == NULL)
+        return unsupported(err, part, field);
+    char fname[SL_ERROR_FIELD_MAX];
+    snprintf(fname, sizeof fname, "%s.%s", part, name);
+    order_address *a = which == SL_ADDR_BILLING ? &o->billing : &o->shipping;
+    return set_text_slot(&a->field[field], value, fname, err);
+}
+
+int order_set_raw(order *o, const char *data, size_t len, sl_error *err)
+{
+    if (len > ORDER_MAX_RAW)
+        return sl_error_set(err, SL_ETOOBIG, "raw",
+                            "raw payload of %zu bytes is over %u", len,
+                            ORDER_MAX_RAW);
+    if (data == NULL && len > 0)
+        return sl_error_set(err, SL_EINVALID, "raw", "raw payload is NULL");
+    char *copy = NULL;
+    if (len > 0) {
+        copy = malloc(len + 1);  /* NUL-terminated for convenience */
+        if (copy == NULL)
+            return sl_error_set(err, SL_ENOMEM, "raw", "out of memory");
+        memcpy(copy, data, len);
+        copy[len] = '\0';
+    }
+    free(o->raw);
+    o->raw = copy;
+    o->raw_len = len;
+    return SL_OK;
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+order_line *order_add_line(order *o, int kind, sl_error *err)
+{
+    if (order_line_kind_name(kind) == NULL) {
+        unsupported(err, "line.kind", kind);
+        return NULL;
+    }
+    if (o->line_count >= ORDER_MAX_LINES) {
+        sl_error_set(err, SL_ETOOBIG, "lines", "more than %d lines",
+                     ORDER_MAX_LINES);
+        return NULL;
+    }
+    if (o->line_count == o->line_cap) {
+        size_t cap = o->line_cap ? o->line_cap * 2 : 8;
+        if (cap > ORDER_MAX_LINES)
+            cap = ORDER_MAX_LINES;
+        order_line *n = realloc(o->lines, cap * sizeof *n);
+        if (n == NULL) {
+            sl_error_set(err, SL_ENOMEM, "lines", "out of memory");
+            return NULL;
+        }
+        o->lines = n;
+        o->line_cap = cap;
+    }
+    order_line *l = &o->lines[o->line_count++];
+    line_init(l, kind);
+    return l;
+}
+
+/* "lines[i].name" for errors; the index makes a long order debuggable. */
+static void line_field(const order *o, const order_line *l, const char *name,
+                       char *buf, size_t n)
+{
+    long idx = o && l >= o->lines && l < o->lines + o->line_count
+                   ? (long)(l - o->lines)
+                   : -1;
+    snprintf(buf, n, "lines[%ld].%s", idx, name);
+}
+
+int order_line_set_text(order *o, order_line *l, int field, const char *value,
+                        sl_error *err)
+{
+    const char *name = order_line_text_name(field);
+    if (name == NULL)
+        return unsupported(err, "line.text", field);
+    char fname[SL_ERROR_FIELD_MAX];
+    line_field(o, l, name, fname, sizeof fname);
+    return set_text_slot(&l->text[field], value, fname, err);
+}
+
+int order_line_set_money(order *o, order_line *l, int field,
+                         const char *decimal, sl_error *err)
+{
+    const char *name = order_line_money_name(field);
+    if (name == NULL)
+        return unsupported(err, "line.money", field);
+    char fname[SL_ERROR_FIELD_MAX];
+    line_field(o, l, field == SL_LINE_TAX_PERCENT ? "tax_percent" : name,
+               fname, sizeof fname);
+    int64_t v;
+    if (field == SL_LINE_TAX_PERCENT) {
+        if (decimal == NULL || sl_quantity_parse(decimal, &v) != SL_OK ||
+            v < 0)
+            return sl_error_set(err, SL_EINVALID, fname,
+                                "%s '%.48s' is not a rate with at most 3 "
+                                "decimals",
+                                fname, decimal ? decimal : "");
+        l->tax_percent_milli = v;
+    } else {
+        int rc = parse_money(o, decimal, 0, fname, &v, err);
+        if (rc != SL_OK)
+            return rc;
+    }
+    l->money[field] = v;
+    l->money_set |= 1u << field;
+    return SL_OK;
+}
+
+int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err)
+{
+    int64_t v;
+    if (decimal == NULL || sl_quantity_parse(decimal, &v) != SL_OK)
+        return sl_error_set(err, SL_EINVALID, "line.quantity",
+                            "quantity '%.48s' is not a number with at most 3 "
+                            "decimals",
+                            decimal ? decimal : "");
+    l->qty_milli = v;
+    return SL_OK;
+}
+
+int order_tax_put(order_line *l, const char *rate_id, int64_t amount,
+                  const char *field, sl_error *err)
+{
+    if (l->tax_count >= ORDER_MAX_TAXES_PER_LINE)
+        return sl_error_set(err, SL_ETOOBIG, field,
+                            "more than %d taxes on one line",
+                            ORDER_MAX_TAXES_PER_LINE);
+    order_tax *t = &l->taxes[l->tax_count];
+    t->rate_id = EMPTY;
+    int rc = set_text_slot(&t->rate_id, rate_id, field, err);
+    if (rc != SL_OK)
+        return rc;
+    t->amount = amount;
+    l->tax_count++;
+    return SL_OK;
+}
+
+int order_line_add_tax(order *o, order_line *l, const char *rate_id,
+                       const char *decimal, sl_error *err)
+{
+    char fname[SL_ERROR_FIELD_MAX];
+    line_field(o, l, "taxes", fname, sizeof fname);
+    int64_t v;
+    int rc = parse_money(o, decimal, 1, fname, &v, err);
+    if (rc != SL_OK)
+        return rc;
+    return order_tax_put(l, rate_id, v, fname, err);
+}
+
+/* ---- whole order -------------------------------------------------------- */
+
+int order_validate(const order *o, sl_error *err)
+{
+    if (o->text[SL_ORDER_EXTERNAL_ID][0] == '\0')
+        return sl_error_set(err, SL_EINVALID, "order.external_id",
+                            "order has no external id");
+    if (o->text[SL_ORDER_CURRENCY][0] == '\0' || o->exponent < 0)
+        return sl_error_set(err, SL_EINVALID, "order.currency",
+                            "order %.64s has no currency",
+                            o->text[SL_ORDER_EXTERNAL_ID]);
+    if (o->text[SL_ORDER_STATUS][0] == '\0')
+        return sl_error_set(err, SL_EINVALID, "order.status",
+                            "order %.64s has no status",
+                            o->text[SL_ORDER_EXTERNAL_ID]);
+    if (!(o->money_set & (1u << SL_ORDER_TOTAL)))
+        return sl_error_set(err, SL_EINVALID, "order.total",
+                            "order %.64s has no total",
+                            o->text[SL_ORDER_EXTERNAL_ID]);
+    if (o->line_count == 0 && !o->flag[SL_ORDER_DELETED])
+        return sl_error_set(err, SL_EINVALID, "lines",
+                            "order %.64s has no lines",
+                            o->text[SL_ORDER_EXTERNAL_ID]);
+    for (size_t i = 0; i < o->line_count; i++)
+        if (order_line_kind_name(o->lines[i].kind) == NULL) {
+            char f[SL_ERROR_FIELD_MAX];
+            snprintf(f, sizeof f, "lines[%zu].kind", i);
+            return sl_error_set(err, SL_EINVALID, f, "unknown line kind %d",
+                                o->lines[i].kind);
+        }
+    return SL_OK;
+}
+
+const char *order_text(const order *o, int field)
+{
+    return order_text_name(field) && o->text[field] ? o->text[field] : "";
+}
+
+const char *order_line_text(const order_line *l, int field)
+{
+    return order_line_text_name(field) && l->text[field] ? l->text[field] : "";
+}
+
+int order_has_money(const order *o, int field)
+{
+    return order_money_name(field) && (o->money_set & (1u << field));
+}
+
+int order_line_has_money(const order_line *l, int field)
+{
+    return order_line_money_name(field) && (l->money_set & (1u << field));
+}

@@ -1,0 +1,375 @@
+/*
+ * The normalized JSON form of an order and its content hash.
+ *
+ * Shape (flat; key names come from the field-name tables in order.c):
+ *   {"tenant": "...", "channel": "...", "exponent": 2,
+ *    "external_id": "1042", "currency": "EUR", ...      text, only non-empty
+ *    "total": 12100, ...                                money set, minor units
+ *    "created_ms": 1717..., ...                         times, only non-zero
+ *    "prices_include_tax": true, ...                    flags, only true
+ *    "billing": {"city": "Riga", ...}, "shipping": {...},
+ *    "lines": [{"kind": "product", "sku": "A1", "qty_milli": 2000,
+ *               "total": 10000, "tax_percent_milli": 21000,
+ *               "taxes": [{"rate_id": "1", "amount": 2100}]}]}
+ * Absent and empty are the same thing in the struct, so leaving them out
+ * keeps the round trip exact and the hash independent of how a connector
+ * spelled "nothing". The raw payload is never part of this form.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "order/order.h"
+#include "order/order_internal.h"
+#include "shopledger/sdkutil.h"
+
+/* ---- to JSON ------------------------------------------------------------ */
+
+static int put_text(json_t *obj, const char *name, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return 0;
+    return json_object_set_new(obj, name, json_string(value));
+}
+
+static json_t *address_json(const order_address *a)
+{
+    json_t *j = json_object();
+    for (int f = 1; j && f < SL_ADDR_FIELD_END_V1; f++)
+        if (put_text(j, order_address_name(f), a->field[f]) != 0) {
+            json_decref(j);
+            return NULL;
+        }
+    return j;
+}
+
+static json_t *line_json(const order_line *l)
+{
+    json_t *j = json_object();
+    json_t *taxes = json_array();
+    int bad = j == NULL || taxes == NULL;
+    bad |= json_object_set_new(j, "kind",
+                               json_string(order_line_kind_name(l->kind)));
+    for (int f = 1; !bad && f < SL_LINE_TEXT_END_V1; f++)
+        bad |= put_text(j, order_line_text_name(f), l->text[f]);
+    for (int f = 1; !bad && f < SL_LINE_MONEY_END_V1; f++)
+        if (l->money_set & (1u << f))
+            bad |= json_object_set_new(j, order_line_money_name(f),
+                                       json_integer(l->money[f]));
+    bad |= json_object_set_new(j, "qty_milli", json_integer(l->qty_milli));
+    for (size_t i = 0; !bad && i < l->tax_count; i++)
+        bad |= json_array_append_new(
+            taxes, json_pack("{s:s, s:I}", "rate_id", l->taxes[i].rate_id,
+                             "amount", (json_int_t)l->taxes[i].amount));
+    if (!bad && l->tax_count > 0) {
+        bad |= json_object_set(j, "taxes", taxes);
+    }
+    json_decref(taxes);
+    if (bad) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+static int put_scalars(json_t *j, const order *o)
+{
+    int bad = 0;
+    for (int f = 1; !bad && f < SL_ORDER_TEXT_END_V1; f++)
+        bad |= put_text(j, order_text_name(f), o->text[f]);
+    for (int f = 1; !bad && f < SL_ORDER_MONEY_END_V1; f++)
+        if (o->money_set & (1u << f))
+            bad |= json_object_set_new(j, order_money_name(f),
+                                       json_integer(o->money[f]));
+    for (int f = 1; !bad && f < SL_ORDER_TIME_END_V1; f++)
+        if (o->time[f] != 0)
+            bad |= json_object_set_new(j, order_time_name(f),
+                                       json_integer(o->time[f]));
+    for (int f = 1; !bad && f < SL_ORDER_FLAG_END_V1; f++)
+        if (o->flag[f])
+            bad |= json_object_set_new(j, order_flag_name(f), json_true());
+    return bad;
+}
+
+json_t *order_to_json(const order *o)
+{
+    json_t *j = json_object();
+    json_t *lines = json_array();
+    int bad = j == NULL || lines == NULL;
+    bad |= json_object_set_new(j, "tenant", json_string(o->tenant));
+    bad |= json_object_set_new(j, "channel", json_string(o->channel));
+    bad |= json_object_set_new(j, "exponent", json_integer(o->exponent));
+    bad |= bad ? 0 : put_scalars(j, o);
+    bad |= json_object_set_new(j, "billing", address_json(&o->billing));
+    bad |= json_object_set_new(j, "shipping", address_json(&o->shipping));
+    for (size_t i = 0; !bad && i < o->line_count; i++)
+        bad |= json_array_append_new(lines, line_json(&o->lines[i]));
+    bad |= json_object_set(j, "lines", lines);
+    json_decref(lines);
+    if (bad) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* ---- from JSON ---------------------------------------------------------- */
+
+static int wrong_type(sl_error *err, const char *field, const char *want)
+{
+    return sl_error_set(err, SL_EINVALID, field, "%s must be %s", field, want);
+}
+
+/* A string member or NULL when absent; SL_EINVALID when another type. */
+static int get_str(const json_t *obj, const char *name, const char *field,
+                   const char **out, sl_error *err)
+{
+    json_t *v = json_object_get(obj, name);
+    if (v != NULL && !json_is_string(v))
+        return wrong_type(err, field, "a string");
+    *out = v ? json_string_value(v) : NULL;
+    return SL_OK;
+}
+
+/* An integer member; *present tells whether it was there. */
+static int get_int(const json_t *obj, const char *name, const char *field,
+                   int64_t *out, int *present, sl_error *err)
+{
+    json_t *v = json_object_get(obj, name);
+    *present = v != NULL;
+    if (v == NULL)
+        return SL_OK;
+    if (!json_is_integer(v))
+        return wrong_type(err, field, "an integer");
+    *out = json_integer_value(v);
+    return SL_OK;
+}
+
+static int read_address(const json_t *j, order *o, int which, sl_error *err)
+{
+    const char *part = which == SL_ADDR_BILLING ? "billing" : "shipping";
+    json_t *a = json_object_get(j, part);
+    if (a == NULL)
+        return SL_OK;
+    if (!json_is_object(a))
+        return wrong_type(err, part, "an object");
+    for (int f = 1; f < SL_ADDR_FIELD_END_V1; f++) {
+        const char *v = NULL;
+        int rc = get_str(a, order_address_name(f), part, &v, err);
+        if (rc == SL_OK && v)
+            rc = order_set_address(o, which, f, v, err);
+        if (rc != SL_OK)
+            return rc;
+    }
+    return SL_OK;
+}
+
+static int read_line_taxes(const json_t *jl, order_line *l, const char *field,
+                           sl_error *err)
+{
+    json_t *taxes = json_object_get(jl, "taxes");
+    if (taxes == NULL)
+        return SL_OK;
+    if (!json_is_array(taxes))
+        return wrong_type(err, field, "an array");
+    size_t i;
+    json_t *t;
+    json_array_foreach(taxes, i, t) {
+        const char *rate = NULL;
+        int64_t amount = 0;
+        int present = 0;
+        int rc = t && json_is_object(t) ? SL_OK
+                                        : wrong_type(err, field, "objects");
+        if (rc == SL_OK)
+            rc = get_str(t, "rate_id", field, &rate, err);
+        if (rc == SL_OK)
+            rc = get_int(t, "amount", field, &amount, &present, err);
+        if (rc == SL_OK && !present)
+            rc = sl_error_set(err, SL_EINVALID, field, "tax without amount");
+        if (rc == SL_OK)
+            rc = order_tax_put(l, rate, amount, field, err);
+        if (rc != SL_OK)
+            return rc;
+    }
+    return SL_OK;
+}
+
+static int line_kind_parse(const char *name)
+{
+    for (int k = 1; name && k < SL_LINE_KIND_END_V1; k++)
+        if (strcmp(order_line_kind_name(k), name) == 0)
+            return k;
+    return 0;
+}
+
+static int read_line_fields(const json_t *jl, order *o, order_line *l,
+                            const char *field, sl_error *err)
+{
+    int rc = SL_OK;
+    for (int f = 1; rc == SL_OK && f < SL_LINE_TEXT_END_V1; f++) {
+        const char *v = NULL;
+        rc = get_str(jl, order_line_text_name(f), field, &v, err);
+        if (rc == SL_OK && v)
+            rc = order_line_set_text(o, l, f, v, err);
+    }
+    for (int f = 1; rc == SL_OK && f < SL_LINE_MONEY_END_V1; f++) {
+        int64_t v = 0;
+        int present;
+        rc = get_int(jl, order_line_money_name(f), field, &v, &present, err);
+        if (rc == SL_OK && present) {
+            l->money[f] = v;
+            l->money_set |= 1u << f;
+            if (f == SL_LINE_TAX_PERCENT)
+                l->tax_percent_milli = v;
+        }
+    }
+    int present;
+    if (rc == SL_OK)
+        rc = get_int(jl, "qty_milli", field, &l->qty_milli, &present, err);
+    if (rc == SL_OK)
+        rc = read_line_taxes(jl, l, field, err);
+    return rc;
+}
+
+static int read_lines(const json_t *j, order *o, sl_error *err)
+{
+    json_t *lines = json_object_get(j, "lines");
+    if (lines == NULL)
+        return SL_OK;
+    if (!json_is_array(lines))
+        return wrong_type(err, "lines", "an array");
+    size_t i;
+    json_t *jl;
+    json_array_foreach(lines, i, jl) {
+        char field[SL_ERROR_FIELD_MAX];
+        snprintf(field, sizeof field, "lines[%zu]", i);
+        if (!json_is_object(jl))
+            return wrong_type(err, field, "an object");
+        const char *kind = NULL;
+        int rc = get_str(jl, "kind", field, &kind, err);
+        if (rc != SL_OK)
+            return rc;
+        sl_error local = {.size = sizeof local};
+        order_line *l = order_add_line(o, line_kind_parse(kind), &local);
+        if (l == NULL) {
+            if (err && err->size >= sizeof *err)
+                *err = local;
+            return local.code;
+        }
+        rc = read_line_fields(jl, o, l, field, err);
+        if (rc != SL_OK)
+            return rc;
+    }
+    return SL_OK;
+}
+
+/* Currency first (with the stored exponent as an override, so a tenant's
+   HUF 0 survives the trip), then the other scalar members. */
+static int read_scalars(const json_t *j, order *o, sl_error *err)
+{
+    int64_t exp = -1;
+    int present;
+    const char *cur = NULL;
+    int rc = get_int(j, "exponent", "exponent", &exp, &present, err);
+    if (rc == SL_OK)
+        rc = get_str(j, "currency", "order.currency", &cur, err);
+    if (rc == SL_OK && cur && exp >= 0)
+        rc = order_set_exponent_override(o, cur, (int)exp, err);
+    for (int f = 1; rc == SL_OK && f < SL_ORDER_TEXT_END_V1; f++) {
+        const char *v = NULL;
+        rc = get_str(j, order_text_name(f), order_text_name(f), &v, err);
+        if (rc == SL_OK && v)
+            rc = order_set_text(o, f, v, err);
+    }
+    for (int f = 1; rc == SL_OK && f < SL_ORDER_MONEY_END_V1; f++) {
+        int64_t v = 0;
+        rc = get_int(j, order_money_name(f), order_money_name(f), &v,
+                     &present, err);
+        if (rc == SL_OK && present) {
+            o->money[f] = v;
+            o->money_set |= 1u << f;
+        }
+    }
+    for (int f = 1; rc == SL_OK && f < SL_ORDER_TIME_END_V1; f++) {
+        int64_t v = 0;
+        rc = get_int(j, order_time_name(f), order_time_name(f), &v, &present,
+                     err);
+        if (rc == SL_OK && present)
+            rc = order_set_time(o, f, v, err);
+    }
+    for (int f = 1; rc == SL_OK && f < SL_ORDER_FLAG_END_V1; f++) {
+        json_t *v = json_object_get(j, order_flag_name(f));
+        if (v && !json_is_boolean(v))
+            rc = wrong_type(err, order_flag_name(f), "true or false");
+        else
+            o->flag[f] = v && json_is_true(v);
+    }
+    return rc;
+}
+
+int order_from_json(const json_t *j, order **out, sl_error *err)
+{
+    if (!json_is_object(j))
+        return wrong_type(err, "order", "an object");
+    const char *tenant = NULL, *channel = NULL;
+    int rc = get_str(j, "tenant", "tenant", &tenant, err);
+    if (rc == SL_OK)
+        rc = get_str(j, "channel", "channel", &channel, err);
+    if (rc != SL_OK)
+        return rc;
+    order *o = order_new(tenant, channel);
+    if (o == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    rc = read_scalars(j, o, err);
+    if (rc == SL_OK)
+        rc = read_address(j, o, SL_ADDR_BILLING, err);
+    if (rc == SL_OK)
+        rc = read_address(j, o, SL_ADDR_SHIPPING, err);
+    if (rc == SL_OK)
+        rc = read_lines(j, o, err);
+    if (rc != SL_OK) {
+        order_free(o);
+        return rc;
+    }
+    *out = o;
+    return SL_OK;
+}
+
+/* ---- hash --------------------------------------------------------------- */
+
+char *order_canonical_json(const order *o)
+{
+    json_t *j = order_to_json(o);
+    if (j == NULL)
+        return NULL;
+    char *text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(j);
+    return text;
+}
+
+void order_hash_text(const char *text, char out[65])
+{
+    static const char HEX[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    out[0] = '\0';
+    if (!EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL) ||
+        n != 32)
+        return;
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = HEX[md[i] >> 4];
+        out[2 * i + 1] = HEX[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+void order_content_hash(const order *o, char out[65])
+{
+    out[0] = '\0';
+    char *text = order_canonical_json(o);
+    if (text == NULL)
+        return;
+    order_hash_text(text, out);
+    free(text);
+}

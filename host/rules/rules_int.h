@@ -1,0 +1,43 @@
+/*
+ * Internal to the rules module: the per-item context shared by the driver
+ * (rules.c), the booking steps (rules_book.c) and credit notes
+ * (rules_credit.c).
+ */
+#ifndef SL_RULES_INT_H
+#define SL_RULES_INT_H
+
+#include "rules/rules.h"
+
+typedef struct rules_ctx {
+    store *s;
+    const config_tenant *t;
+    const config_channel *ch;
+    const inbox_item *it;
+    const order *o;
+    int64_t now_ms;
+    sl_error *err;
+} rules_ctx;
+
+/* Queues a note to the shop (outbox, key "note:<doc>:<event>") and logs
+   the same text as an inbox event. */
+int rules_note(rules_ctx *c, int64_t doc_id, const char *event, const char *text);
+/* Cash code and its ledger account for the order's payment method. */
+void rules_cash(rules_ctx *c, char *code, size_t code_cap, char *account,
+                size_t account_cap);
+/* Numbers, posts (or confirms a sales order), moves stock, adds the
+   payment, e-mails and notes. */
+int rules_finalize(rules_ctx *c, ledger_doc *d);
+/* Records a payment of `amount` on doc and posts cash against `against`
+   (receivable or prepayments). sign +1 receives, -1 refunds. Writes the
+   text "payment X to CODE" into buf. */
+int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
+              int64_t amount, const char *against, int sign, int exponent,
+              char *buf, size_t cap);
+/* Cancellation of the order's document: void or credit note. */
+int rules_cancel(rules_ctx *c, ledger_doc *d);
+/* One credit note per new refund id of the order. */
+int rules_refunds(rules_ctx *c, ledger_doc *d);
+/* Upper-case first letter display name of a document type. */
+const char *rules_type_label(const char *type);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * The ordered list of schema migrations. Version N is entry N-1; a
+ * released migration is never edited or reordered, only appended to.
+ * Each module keeps its own SQL next to its code and contributes a const
+ * store_migration here.
+ */
+#include "ledger/ledger_schema.h"
+#include "store/store.h"
+
+const store_migration *const store_migrations[] = {
+    &store_core_migration, /* 1: channel state, inbox, cursors, outbox */
+    &ledger_migration,     /* 2: masters, documents, postings, stock */
+};
+
+const size_t store_migration_count =
+    sizeof store_migrations / sizeof store_migrations[0];

@@ -1,0 +1,18 @@
+/* The golden cases under tests/golden/, one GOLDEN(dir) each (the test
+   defines GOLDEN before including this list). */
+GOLDEN(basic_invoice)
+GOLDEN(cancel_after_post)
+GOLDEN(coupon_fixed_cart)
+GOLDEN(fee_negative)
+GOLDEN(fee_positive)
+GOLDEN(irr_not_registered)
+GOLDEN(out_of_order_revision)
+GOLDEN(receipt_void)
+GOLDEN(refund_full)
+GOLDEN(refund_partial)
+GOLDEN(repeat_delivery)
+GOLDEN(rounding_tol0)
+GOLDEN(rounding_tol1)
+GOLDEN(sales_order_cancel)
+GOLDEN(tax_rates_incl_tax)
+GOLDEN(totals_mismatch)

@@ -1,0 +1,382 @@
+/*
+ * The normalized order: setters refuse bad input naming the field, money is
+ * exact in the order's currency (line taxes round half-up), limits hold,
+ * the JSON form round-trips exactly and the content hash is stable.
+ */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "order/order.h"
+#include "shopledger/sdkutil.h"
+
+#define OK(call) assert_int_equal((call), SL_OK)
+
+/* A complete small order: two lines, addresses, taxes, flags, times. */
+static order *sample(void)
+{
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("acme", "woo");
+    assert_non_null(o);
+    OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, "1042", &err));
+    OK(order_set_text(o, SL_ORDER_STATUS, "processing", &err));
+    OK(order_set_text(o, SL_ORDER_STATUS_NORMALIZED, SL_STATUS_CONFIRMED, &err));
+    OK(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err));
+    OK(order_set_text(o, SL_ORDER_EMAIL, "anna@example.com", &err));
+    OK(order_set_text(o, SL_ORDER_LAST_NAME, "Bērziņa", &err));
+    OK(order_set_money(o, SL_ORDER_TOTAL, "121.00", &err));
+    OK(order_set_money(o, SL_ORDER_TOTAL_TAX, "21", &err));
+    OK(order_set_money(o, SL_ORDER_DISCOUNT_TOTAL, "0.00", &err));
+    OK(order_set_time(o, SL_ORDER_CREATED, 1717000000000, &err));
+    OK(order_set_time(o, SL_ORDER_MODIFIED, 1717000100000, &err));
+    OK(order_set_flag(o, SL_ORDER_IS_PAID, 1, &err));
+    OK(order_set_address(o, SL_ADDR_BILLING, SL_ADDR_CITY, "Rīga", &err));
+    OK(order_set_address(o, SL_ADDR_SHIPPING, SL_ADDR_COUNTRY, "LV", &err));
+    order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
+    assert_non_null(l);
+    OK(order_line_set_text(o, l, SL_LINE_SKU, "A-1", &err));
+    OK(order_line_set_text(o, l, SL_LINE_NAME, "Mug", &err));
+    OK(order_line_set_quantity(l, "2", &err));
+    OK(order_line_set_money(o, l, SL_LINE_TOTAL, "100.00", &err));
+    OK(order_line_set_money(o, l, SL_LINE_TAX_PERCENT, "21", &err));
+    OK(order_line_add_tax(o, l, "1", "21.004", &err));
+    l = order_add_line(o, SL_LINE_SHIPPING, &err);
+    assert_non_null(l);
+    OK(order_line_set_money(o, l, SL_LINE_TOTAL, "0", &err));
+    const char raw[] = "{\"id\":1042}";
+    OK(order_set_raw(o, raw, sizeof raw - 1, &err));
+    return o;
+}
+
+static void builds_a_valid_order(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = sample();
+    OK(order_validate(o, &err));
+    assert_int_equal(o->exponent, 2);
+    assert_int_equal(o->money[SL_ORDER_TOTAL], 12100);
+    assert_int_equal(o->money[SL_ORDER_TOTAL_TAX], 2100);
+    assert_true(order_has_money(o, SL_ORDER_DISCOUNT_TOTAL));
+    assert_false(order_has_money(o, SL_ORDER_SHIPPING_TOTAL));
+    assert_int_equal(o->lines[0].qty_milli, 2000);
+    assert_int_equal(o->lines[0].tax_percent_milli, 21000);
+    assert_int_equal(o->lines[0].taxes[0].amount, 2100); /* 21.004 rounded */
+    assert_int_equal(o->lines[1].qty_milli, 1000);       /* default */
+    assert_string_equal(order_text(o, SL_ORDER_PHONE), "");
+    assert_string_equal(o->text[SL_ORDER_PHONE], ""); /* never NULL */
+    assert_string_equal(order_line_text(&o->lines[1], SL_LINE_SKU), "");
+    order_free(o);
+}
+
+static void money_needs_currency_first(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1.00", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.total");
+    assert_non_null(strstr(err.message, "currency"));
+    order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL, "1", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "lines[0].total");
+    order_free(o);
+}
+
+static void money_is_exact_in_currency(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    OK(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err));
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1.005", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.total");
+    assert_int_equal(order_set_money(o, SL_ORDER_SHIPPING_TAX, "abc", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.shipping_tax");
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL,
+                                     "99999999999999999999999", &err),
+                     SL_ETOOBIG);
+    assert_false(order_has_money(o, SL_ORDER_TOTAL));
+    /* Trailing zeros beyond the exponent are exact, so accepted. */
+    OK(order_set_money(o, SL_ORDER_TOTAL, "-74.500", &err));
+    assert_int_equal(o->money[SL_ORDER_TOTAL], -7450);
+    order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_UNIT_PRICE, "0.123",
+                                          &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "lines[0].unit_price");
+    /* Tax amounts round half-up per rate instead. */
+    OK(order_line_add_tax(o, l, "r", "0.125", &err));
+    OK(order_line_add_tax(o, l, "r2", "-0.125", &err));
+    assert_int_equal(l->taxes[0].amount, 13);
+    assert_int_equal(l->taxes[1].amount, -13);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TAX_PERCENT,
+                                          "7.2505", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "lines[0].tax_percent");
+    assert_int_equal(order_line_set_quantity(l, "1.0005", &err), SL_EINVALID);
+    assert_string_equal(err.field, "line.quantity");
+    order_free(o);
+}
+
+static void exponent_override_applies(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    OK(order_set_exponent_override(o, "HUF", 0, &err));
+    OK(order_set_text(o, SL_ORDER_CURRENCY, "HUF", &err));
+    assert_int_equal(o->exponent, 0);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1990.50", &err),
+                     SL_EINVALID);
+    OK(order_set_money(o, SL_ORDER_TOTAL, "1990", &err));
+    assert_int_equal(o->money[SL_ORDER_TOTAL], 1990);
+    /* Currency cannot change once money was parsed in it. */
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.currency");
+    assert_int_equal(order_set_exponent_override(o, "HUF", 9, &err),
+                     SL_EINVALID);
+    order_free(o);
+    o = order_new("t", "c");
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "XYZ", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.currency");
+    order_free(o);
+}
+
+static void unknown_ids_are_unsupported(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    assert_int_equal(order_set_text(o, 0, "x", &err), SL_EUNSUPPORTED);
+    assert_string_equal(err.field, "order.text[0]");
+    assert_int_equal(order_set_text(o, SL_ORDER_TEXT_END_V1 + 3, "x", &err),
+                     SL_EUNSUPPORTED);
+    assert_string_equal(err.field, "order.text[22]");
+    assert_int_equal(order_set_money(o, 99, "1", &err), SL_EUNSUPPORTED);
+    assert_string_equal(err.field, "order.money[99]");
+    assert_int_equal(order_set_time(o, 7, 1, &err), SL_EUNSUPPORTED);
+    assert_int_equal(order_set_flag(o, -1, 1, &err), SL_EUNSUPPORTED);
+    assert_int_equal(order_set_address(o, 3, SL_ADDR_CITY, "x", &err),
+                     SL_EUNSUPPORTED);
+    assert_int_equal(order_set_address(o, SL_ADDR_BILLING, 40, "x", &err),
+                     SL_EUNSUPPORTED);
+    assert_string_equal(err.field, "billing[40]");
+    assert_null(order_add_line(o, 77, &err));
+    assert_int_equal(err.code, SL_EUNSUPPORTED);
+    order_line *l = order_add_line(o, SL_LINE_FEE, &err);
+    assert_int_equal(order_line_set_text(o, l, 50, "x", &err),
+                     SL_EUNSUPPORTED);
+    assert_int_equal(order_line_set_money(o, l, 0, "1", &err),
+                     SL_EUNSUPPORTED);
+    order_free(o);
+}
+
+static void text_is_checked(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    assert_int_equal(order_set_text(o, SL_ORDER_EMAIL, "a\xc3(b", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.email");
+    assert_int_equal(order_set_text(o, SL_ORDER_EMAIL, "\xc0\xaf", &err),
+                     SL_EINVALID); /* overlong '/' */
+    assert_int_equal(order_set_text(o, SL_ORDER_EMAIL, "\xed\xa0\x80", &err),
+                     SL_EINVALID); /* surrogate */
+    OK(order_set_text(o, SL_ORDER_EMAIL, "ok \xf0\x9f\x98\x80", &err));
+    char *big = malloc(ORDER_MAX_TEXT + 2);
+    memset(big, 'x', ORDER_MAX_TEXT + 1);
+    big[ORDER_MAX_TEXT + 1] = '\0';
+    assert_int_equal(order_set_address(o, SL_ADDR_SHIPPING, SL_ADDR_LINE1,
+                                       big, &err),
+                     SL_ETOOBIG);
+    assert_string_equal(err.field, "shipping.line1");
+    big[ORDER_MAX_TEXT] = '\0';
+    OK(order_set_address(o, SL_ADDR_SHIPPING, SL_ADDR_LINE1, big, &err));
+    free(big);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS_NORMALIZED, "paid",
+                                    &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.status_normalized");
+    assert_int_equal(order_set_time(o, SL_ORDER_PAID, -5, &err), SL_EINVALID);
+    assert_string_equal(err.field, "order.paid_ms");
+    order_free(o);
+}
+
+static void counts_are_capped(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    OK(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err));
+    for (int i = 0; i < ORDER_MAX_LINES; i++)
+        assert_non_null(order_add_line(o, SL_LINE_PRODUCT, &err));
+    assert_null(order_add_line(o, SL_LINE_PRODUCT, &err));
+    assert_int_equal(err.code, SL_ETOOBIG);
+    assert_string_equal(err.field, "lines");
+    order_line *l = &o->lines[7];
+    for (int i = 0; i < ORDER_MAX_TAXES_PER_LINE; i++)
+        OK(order_line_add_tax(o, l, "r", "1", &err));
+    assert_int_equal(order_line_add_tax(o, l, "r", "1", &err), SL_ETOOBIG);
+    assert_string_equal(err.field, "lines[7].taxes");
+    char *raw = malloc(ORDER_MAX_RAW + 1);
+    memset(raw, 'r', ORDER_MAX_RAW + 1);
+    assert_int_equal(order_set_raw(o, raw, ORDER_MAX_RAW + 1, &err),
+                     SL_ETOOBIG);
+    free(raw);
+    order_free(o);
+}
+
+static void validate_names_missing_fields(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "order.external_id");
+    OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, "9", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "order.currency");
+    OK(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "order.status");
+    OK(order_set_text(o, SL_ORDER_STATUS, "pending", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "order.total");
+    OK(order_set_money(o, SL_ORDER_TOTAL, "0", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "lines");
+    /* A deleted order needs no lines. */
+    OK(order_set_flag(o, SL_ORDER_DELETED, 1, &err));
+    OK(order_validate(o, &err));
+    order_free(o);
+}
+
+static void json_round_trips_exactly(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = sample();
+    OK(order_set_exponent_override(o, "EUR", 2, &err));
+    json_t *j = order_to_json(o);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 12100);
+    assert_null(json_object_get(j, "raw"));
+    order *back = NULL;
+    OK(order_from_json(j, &back, &err));
+    json_t *j2 = order_to_json(back);
+    assert_true(json_equal(j, j2));
+    char *a = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    char *b = json_dumps(j2, JSON_SORT_KEYS | JSON_COMPACT);
+    assert_string_equal(a, b);
+    assert_int_equal(back->lines[0].taxes[0].amount, 2100);
+    assert_string_equal(back->lines[0].taxes[0].rate_id, "1");
+    assert_int_equal(back->lines[0].tax_percent_milli, 21000);
+    assert_int_equal(back->money_set, o->money_set);
+    assert_int_equal(back->lines[1].money_set, o->lines[1].money_set);
+    assert_string_equal(back->billing.field[SL_ADDR_CITY], "Rīga");
+    free(a);
+    free(b);
+    json_decref(j);
+    json_decref(j2);
+    order_free(back);
+    order_free(o);
+}
+
+static void json_keeps_overridden_exponent(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    OK(order_set_exponent_override(o, "HUF", 0, &err));
+    OK(order_set_text(o, SL_ORDER_CURRENCY, "HUF", &err));
+    OK(order_set_money(o, SL_ORDER_TOTAL, "1500", &err));
+    json_t *j = order_to_json(o);
+    order *back = NULL;
+    OK(order_from_json(j, &back, &err));
+    assert_int_equal(back->exponent, 0);
+    assert_int_equal(back->money[SL_ORDER_TOTAL], 1500);
+    json_decref(j);
+    order_free(back);
+    order_free(o);
+}
+
+static void json_errors_name_the_field(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = NULL;
+    json_t *j = json_loads("{\"currency\":\"EUR\",\"total\":\"12\"}", 0, NULL);
+    assert_int_equal(order_from_json(j, &o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "total");
+    json_decref(j);
+    j = json_loads("{\"lines\":[{\"kind\":\"spaceship\"}]}", 0, NULL);
+    assert_int_equal(order_from_json(j, &o, &err), SL_EUNSUPPORTED);
+    json_decref(j);
+    j = json_loads("{\"lines\":[{\"kind\":\"fee\",\"sku\":5}]}", 0, NULL);
+    assert_int_equal(order_from_json(j, &o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "lines[0]");
+    json_decref(j);
+    j = json_loads("[1]", 0, NULL);
+    assert_int_equal(order_from_json(j, &o, &err), SL_EINVALID);
+    json_decref(j);
+    assert_null(o);
+}
+
+static void hash_is_stable_and_content_sensitive(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *a = sample();
+    order *b = sample();
+    char ha[65], hb[65];
+    order_content_hash(a, ha);
+    order_content_hash(b, hb);
+    assert_int_equal(strlen(ha), 64);
+    assert_string_equal(ha, hb);
+    /* The raw payload is not content: a re-serialized body hashes alike. */
+    OK(order_set_raw(b, "{ \"id\": 1042 }", 14, &err));
+    order_content_hash(b, hb);
+    assert_string_equal(ha, hb);
+    /* Re-hashing after a JSON trip gives the same value. */
+    json_t *j = order_to_json(a);
+    order *c = NULL;
+    OK(order_from_json(j, &c, &err));
+    order_content_hash(c, hb);
+    assert_string_equal(ha, hb);
+    /* Any field change changes the hash. */
+    OK(order_set_text(b, SL_ORDER_STATUS, "cancelled", &err));
+    order_content_hash(b, hb);
+    assert_string_not_equal(ha, hb);
+    json_decref(j);
+    order_free(a);
+    order_free(b);
+    order_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(builds_a_valid_order),
+        cmocka_unit_test(money_needs_currency_first),
+        cmocka_unit_test(money_is_exact_in_currency),
+        cmocka_unit_test(exponent_override_applies),
+        cmocka_unit_test(unknown_ids_are_unsupported),
+        cmocka_unit_test(text_is_checked),
+        cmocka_unit_test(counts_are_capped),
+        cmocka_unit_test(validate_names_missing_fields),
+        cmocka_unit_test(json_round_trips_exactly),
+        cmocka_unit_test(json_keeps_overridden_exponent),
+        cmocka_unit_test(json_errors_name_the_field),
+        cmocka_unit_test(hash_is_stable_and_content_sensitive),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

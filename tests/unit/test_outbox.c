@@ -1,0 +1,314 @@
+/*
+ * The outbox: a duplicate key queues nothing, rows go out after commit, a
+ * crash between claim and send (a real one: a child process that _exits
+ * inside the sender) repeats the send once with the same key and never
+ * after success, failures back off (honouring Retry-After) and die.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "outbox/outbox.h"
+#include "shopledger/sdkutil.h"
+
+#define OK(call) assert_int_equal((call), SL_OK)
+#define T0 1717000000000LL
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/sl_outbox_XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static store *open_store(const fixture *f)
+{
+    sl_error err = {.size = sizeof err};
+    store *s = NULL;
+    OK(store_open(f->path, &s, &err));
+    return s;
+}
+
+/* A scripted remote: records keys it accepted, answers `rc` the first
+   `fail_times` calls, or _exits the process when `crash` is set. */
+typedef struct remote {
+    int calls;
+    int fail_times;
+    int rc;
+    int64_t retry_after_ms;
+    int crash;
+    char keys[8][160];
+    int attempts_seen[8];
+} remote;
+
+static int fake_send(void *data, const outbox_row *row, sl_error *err)
+{
+    remote *r = data;
+    if (r->crash)
+        _exit(0); /* power cut after the claim committed */
+    if (r->calls < 8) {
+        snprintf(r->keys[r->calls], sizeof r->keys[0], "%s", row->key);
+        r->attempts_seen[r->calls] = row->attempts;
+    }
+    r->calls++;
+    if (r->calls <= r->fail_times) {
+        sl_error_set(err, r->rc, "", "remote said no");
+        err->retry_after_ms = r->retry_after_ms;
+        return r->rc;
+    }
+    return SL_OK;
+}
+
+static void put_note(store *s, const char *key, int *queued)
+{
+    sl_error err = {.size = sizeof err};
+    OK(outbox_put(s, OUTBOX_NOTE, "woo", key, "1042",
+                  "{\"note\":\"Invoice INV-1 posted\"}", T0, queued, &err));
+}
+
+static void duplicate_key_is_ignored(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued = -1;
+    put_note(s, "note:1:posted", &queued);
+    assert_int_equal(queued, 1);
+    /* The producing transaction retried: same key, nothing new. */
+    OK(store_begin(s, &err));
+    put_note(s, "note:1:posted", &queued);
+    assert_int_equal(queued, 0);
+    OK(store_commit(s, &err));
+    json_t *rows = outbox_list_json(s, NULL, 10, &err);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    /* Bad input is refused naming the field. */
+    assert_int_equal(outbox_put(s, 9, "woo", "k", "", "{}", T0, &queued, &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "kind");
+    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", "", "", "{}", T0,
+                                &queued, &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "key");
+    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", "k2", "", "{oops", T0,
+                                &queued, &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "payload");
+    char longkey[200];
+    memset(longkey, 'k', sizeof longkey - 1);
+    longkey[sizeof longkey - 1] = '\0';
+    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", longkey, "", "{}", T0,
+                                &queued, &err),
+                     SL_ETOOBIG);
+    assert_string_equal(err.field, "key");
+    store_close(s);
+}
+
+static void rolled_back_change_queues_nothing(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued;
+    OK(store_begin(s, &err));
+    put_note(s, "note:2:posted", &queued);
+    store_rollback(s);
+    remote r = {0};
+    int sent = -1, failed = -1;
+    OK(outbox_dispatch(s, T0, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(r.calls, 0);
+    assert_int_equal(sent, 0);
+    /* Dispatch inside a transaction is refused: the claim must commit. */
+    OK(store_begin(s, &err));
+    assert_int_equal(outbox_dispatch(s, T0, 10, fake_send, &r, &sent,
+                                     &failed, &err),
+                     SL_EINTERNAL);
+    store_rollback(s);
+    store_close(s);
+}
+
+static void sent_once_then_never_again(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed;
+    put_note(s, "note:3:posted", &queued);
+    put_note(s, "note:4:posted", &queued);
+    remote r = {0};
+    OK(outbox_dispatch(s, T0, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(sent, 2);
+    assert_int_equal(failed, 0);
+    assert_string_equal(r.keys[0], "note:3:posted");
+    assert_string_equal(r.keys[1], "note:4:posted");
+    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 10, fake_send, &r,
+                       &sent, &failed, &err));
+    assert_int_equal(sent, 0);
+    assert_int_equal(r.calls, 2);
+    json_t *rows = outbox_list_json(s, "sent", 10, &err);
+    assert_int_equal(json_array_size(rows), 2);
+    json_decref(rows);
+    store_close(s);
+}
+
+static void crash_between_claim_and_send_resends_once(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed;
+    put_note(s, "note:5:posted", &queued);
+    store_close(s); /* no connection may cross the fork */
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        store *cs = NULL;
+        sl_error cerr = {.size = sizeof cerr};
+        remote cr = {.crash = 1};
+        if (store_open(f->path, &cs, &cerr) == SL_OK)
+            outbox_dispatch(cs, T0, 10, fake_send, &cr, NULL, NULL, &cerr);
+        _exit(3); /* only reached if the sender was never called */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    s = open_store(f);
+    json_t *rows = outbox_list_json(s, "sending", 10, &err);
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+    remote r = {0};
+    /* Within the lease nobody else picks it up. */
+    OK(outbox_dispatch(s, T0 + 1, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(r.calls, 0);
+    /* After it, the row is sent again with the same key, attempt 2. */
+    OK(outbox_dispatch(s, T0 + OUTBOX_LEASE_MS, 10, fake_send, &r, &sent,
+                       &failed, &err));
+    assert_int_equal(sent, 1);
+    assert_int_equal(r.calls, 1);
+    assert_string_equal(r.keys[0], "note:5:posted");
+    assert_int_equal(r.attempts_seen[0], 2);
+    /* And never again after success, even after a restart. */
+    store_close(s);
+    s = open_store(f);
+    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 10, fake_send, &r,
+                       &sent, &failed, &err));
+    assert_int_equal(r.calls, 1);
+    store_close(s);
+}
+
+static void failures_back_off_and_honour_retry_after(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed;
+    put_note(s, "note:6:posted", &queued);
+    remote r = {.fail_times = 2, .rc = SL_EREMOTE};
+    OK(outbox_dispatch(s, T0, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(failed, 1);
+    assert_int_equal(r.calls, 1); /* backed off: not retried in the run */
+    /* First backoff is the base; not due a millisecond earlier. */
+    OK(outbox_dispatch(s, T0 + OUTBOX_BACKOFF_BASE_MS - 1, 10, fake_send, &r,
+                       &sent, &failed, &err));
+    assert_int_equal(r.calls, 1);
+    int64_t t1 = T0 + OUTBOX_BACKOFF_BASE_MS;
+    OK(outbox_dispatch(s, t1, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(r.calls, 2);
+    /* Second backoff doubles. */
+    OK(outbox_dispatch(s, t1 + 2 * OUTBOX_BACKOFF_BASE_MS - 1, 10, fake_send,
+                       &r, &sent, &failed, &err));
+    assert_int_equal(r.calls, 2);
+    OK(outbox_dispatch(s, t1 + 2 * OUTBOX_BACKOFF_BASE_MS, 10, fake_send, &r,
+                       &sent, &failed, &err));
+    assert_int_equal(r.calls, 3);
+    assert_int_equal(sent, 1);
+    assert_string_equal(r.keys[2], "note:6:posted");
+
+    /* A remote's Retry-After longer than our backoff wins. */
+    put_note(s, "note:7:posted", &queued);
+    remote rr = {.fail_times = 1, .rc = SL_ERETRY, .retry_after_ms = 600000};
+    OK(outbox_dispatch(s, T0, 10, fake_send, &rr, &sent, &failed, &err));
+    assert_int_equal(rr.calls, 1);
+    OK(outbox_dispatch(s, T0 + 599999, 10, fake_send, &rr, &sent, &failed,
+                       &err));
+    assert_int_equal(rr.calls, 1);
+    OK(outbox_dispatch(s, T0 + 600000, 10, fake_send, &rr, &sent, &failed,
+                       &err));
+    assert_int_equal(rr.calls, 2);
+    assert_int_equal(sent, 1);
+    store_close(s);
+}
+
+static void dead_after_max_attempts(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed;
+    put_note(s, "note:8:posted", &queued);
+    remote r = {.fail_times = 1000, .rc = SL_EIO};
+    int64_t now = T0;
+    for (int i = 0; i < OUTBOX_MAX_ATTEMPTS + 3; i++) {
+        OK(outbox_dispatch(s, now, 10, fake_send, &r, &sent, &failed, &err));
+        now += OUTBOX_BACKOFF_MAX_MS; /* always past the next attempt */
+    }
+    assert_int_equal(r.calls, OUTBOX_MAX_ATTEMPTS);
+    json_t *rows = outbox_list_json(s, "dead", 10, &err);
+    assert_int_equal(json_array_size(rows), 1);
+    json_t *row = json_array_get(rows, 0);
+    assert_int_equal(json_integer_value(json_object_get(row, "attempts")),
+                     OUTBOX_MAX_ATTEMPTS);
+    assert_non_null(strstr(
+        json_string_value(json_object_get(row, "last_error")),
+        "remote said no"));
+    json_decref(rows);
+    assert_null(outbox_list_json(s, "lost", 10, &err));
+    assert_string_equal(err.field, "state");
+    store_close(s);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(duplicate_key_is_ignored),
+        T(rolled_back_change_queues_nothing),
+        T(sent_once_then_never_again),
+        T(crash_between_claim_and_send_resends_once),
+        T(failures_back_off_and_honour_retry_after),
+        T(dead_after_max_attempts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

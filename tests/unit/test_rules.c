@@ -1,0 +1,237 @@
+/*
+ * Processing rules beyond the golden files: a 500-line order, a failure
+ * after numbering rolls back everything (the series stays gapless), an
+ * unbalanced journal is refused before anything is written, a channel
+ * that may not create products leaves a Draft naming the SKU, and a stock
+ * sync list pushes only what changed since it was marked pushed.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "inbox/inbox.h"
+#include "ledger/ledger.h"
+#include "masters/masters.h"
+#include "order/order.h"
+#include "rules/rules.h"
+#include "stock/stock.h"
+#include "store/store.h"
+
+#define T0 1767225600000LL
+
+typedef struct fixture {
+    config_tenant *t;
+    store *s;
+    char db[64];
+} fixture;
+
+static const char INI_FMT[] = "[tenant]\nid = unit\ncurrency = EUR\ndatabase = x.db\n"
+                              "vat_registered = yes\n\n[channel:shop]\nplugin = testshop\n"
+                              "document = invoice\nprocess_when = processing\napprove = yes\n"
+                              "add_payment = yes\nseries = SH\nprice_group = retail\n%s";
+
+static void setup_with(fixture *f, const char *extra)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "rules-%d.ini", (int)getpid());
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, INI_FMT, extra);
+    fclose(fp);
+    sl_error err = {.size = sizeof(err)};
+    if (config_load_file(path, &f->t, &err) != SL_OK)
+        fail_msg("%s", err.message);
+    unlink(path);
+    snprintf(f->db, sizeof(f->db), "rules-%d.db", (int)getpid());
+    unlink(f->db);
+    assert_int_equal(store_open(f->db, &f->s, &err), SL_OK);
+}
+
+static void teardown(fixture *f)
+{
+    char p[80];
+    store_close(f->s);
+    config_tenant_free(f->t);
+    unlink(f->db);
+    snprintf(p, sizeof(p), "%s-wal", f->db);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", f->db);
+    unlink(p);
+}
+
+/* An order of n lines, each 1.00 net + 0.21 tax; `groups` distinct tax
+   rate ids spread over the lines. */
+static order *make_order(const char *ext, int n, int groups)
+{
+    sl_error err = {.size = sizeof(err)};
+    order *o = order_new("unit", "shop");
+    assert_int_equal(order_set_text(o, SL_ORDER_EXTERNAL_ID, ext, &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS, "processing", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err), SL_OK);
+    char total[32];
+    snprintf(total, sizeof(total), "%d.%02d", n * 121 / 100, n * 121 % 100);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, total, &err), SL_OK);
+    for (int i = 0; i < n; i++) {
+        order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
+        assert_non_null(l);
+        char sku[32], rate[16];
+        snprintf(sku, sizeof(sku), "SKU-%04d", i);
+        snprintf(rate, sizeof(rate), "r%d", i % groups);
+        assert_int_equal(order_line_set_text(o, l, SL_LINE_SKU, sku, &err), SL_OK);
+        assert_int_equal(order_line_set_text(o, l, SL_LINE_TAX_RATE_ID, rate, &err), SL_OK);
+        assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL, "1.00", &err), SL_OK);
+        assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL_TAX, "0.21", &err), SL_OK);
+    }
+    return o;
+}
+
+static int deliver(fixture *f, order *o, int64_t now)
+{
+    sl_error err = {.size = sizeof(err)};
+    int result = 0, state = 0;
+    int64_t item = 0;
+    assert_int_equal(store_begin(f->s, &err), SL_OK);
+    if (inbox_intake(f->s, o, now, &result, &item, &err) != SL_OK)
+        fail_msg("intake: %s", err.message);
+    assert_int_equal(store_commit(f->s, &err), SL_OK);
+    order_free(o);
+    rules_process_item(f->s, f->t, item, now, &state, &err);
+    return state;
+}
+
+static json_t *docs(fixture *f)
+{
+    sl_error err = {.size = sizeof(err)};
+    json_t *d = ledger_doc_list_json(f->s, 0, &err);
+    assert_non_null(d);
+    return d;
+}
+
+static void assert_balanced(fixture *f)
+{
+    sl_error err = {.size = sizeof(err)};
+    int64_t diff = -1;
+    assert_int_equal(ledger_imbalance(f->s, &diff, &err), SL_OK);
+    assert_int_equal(diff, 0);
+}
+
+static void five_hundred_lines_post_one_document(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    assert_int_equal(deliver(&f, make_order("big", 500, 3), T0), INBOX_PROCESSED);
+    json_t *d = docs(&f);
+    assert_int_equal(json_array_size(d), 1);
+    json_t *doc = json_array_get(d, 0);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "posted");
+    assert_int_equal(json_integer_value(json_object_get(doc, "gross")), 60500);
+    assert_int_equal(json_integer_value(json_object_get(doc, "tax")), 10500);
+    json_decref(d);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
+static void failure_after_numbering_rolls_back_and_keeps_series_gapless(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    /* 70 tax groups overflow one journal: the posting step fails after
+       the number was taken, so everything must roll back. */
+    assert_int_equal(deliver(&f, make_order("wide", 70, 70), T0), INBOX_FAILED);
+    json_t *d = docs(&f);
+    assert_int_equal(json_array_size(d), 0);
+    json_decref(d);
+    assert_int_equal(deliver(&f, make_order("next", 2, 1), T0 + 1000), INBOX_PROCESSED);
+    d = docs(&f);
+    assert_int_equal(json_array_size(d), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "number")),
+                        "SH-000001");
+    json_decref(d);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
+static void unbalanced_journal_is_refused(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    sl_error err = {.size = sizeof(err)};
+    ledger_journal j = {.n = 0};
+    assert_int_equal(ledger_journal_add(&j, "2310", 100, "", "", &err), SL_OK);
+    assert_int_equal(ledger_journal_add(&j, "6110", -99, "", "", &err), SL_OK);
+    ledger_doc *doc = ledger_doc_new(LEDGER_INVOICE, "shop", "x");
+    snprintf(doc->currency, sizeof(doc->currency), "EUR");
+    assert_int_equal(store_begin(f.s, &err), SL_OK);
+    assert_int_equal(ledger_doc_insert(f.s, doc, T0, &err), SL_OK);
+    assert_int_equal(ledger_post(f.s, doc->id, 0, &j, T0, &err), SL_EINTERNAL);
+    assert_non_null(strstr(err.message, "debits 100 != credits 99"));
+    assert_int_equal(store_commit(f.s, &err), SL_OK);
+    ledger_doc_free(doc);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
+static void unknown_product_without_creation_is_a_draft(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "create_products = no\n");
+    assert_int_equal(deliver(&f, make_order("nocreate", 1, 1), T0), INBOX_DRAFT);
+    json_t *d = docs(&f);
+    const char *reason = json_string_value(json_object_get(json_array_get(d, 0), "reason"));
+    assert_non_null(strstr(reason, "SKU-0000"));
+    json_decref(d);
+    teardown(&f);
+}
+
+static void stock_sync_pushes_only_changes(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    sl_error err = {.size = sizeof(err)};
+    int64_t p = 0, w = 0;
+    assert_int_equal(store_begin(f.s, &err), SL_OK);
+    assert_int_equal(masters_product_ensure(f.s, "SKU-0000", "A", NULL, 1, T0, &p, NULL, &err), 0);
+    assert_int_equal(masters_warehouse_ensure(f.s, "main", &w, &err), SL_OK);
+    assert_int_equal(stock_set_on_hand(f.s, w, p, 10000, T0, &err), SL_OK);
+    assert_int_equal(masters_price_set(f.s, p, "retail", 1999, &err), SL_OK);
+    assert_int_equal(store_commit(f.s, &err), SL_OK);
+    json_t *l = stock_list_for_channel(f.s, "shop", "main", "retail", 1, &err);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "available")), 10);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "price")), 1999);
+    assert_int_equal(stock_mark_pushed(f.s, "shop", l, T0, &err), SL_OK);
+    json_decref(l);
+    l = stock_list_for_channel(f.s, "shop", "main", "retail", 1, &err);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* Selling 2 (invoice) changes availability: it is listed again. */
+    assert_int_equal(deliver(&f, make_order("sale", 1, 1), T0 + 1), INBOX_PROCESSED);
+    l = stock_list_for_channel(f.s, "shop", "main", "retail", 1, &err);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "available_milli")),
+                     9000);
+    json_decref(l);
+    teardown(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(five_hundred_lines_post_one_document),
+        cmocka_unit_test(failure_after_numbering_rolls_back_and_keeps_series_gapless),
+        cmocka_unit_test(unbalanced_journal_is_refused),
+        cmocka_unit_test(unknown_product_without_creation_is_a_draft),
+        cmocka_unit_test(stock_sync_pushes_only_changes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
