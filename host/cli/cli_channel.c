@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "runtime/runtime.h"
 #include "services/services.h"
+#include "sync/product_import.h"
 
 static const char *KIND_NAMES[SL_LIST_KIND_END_V1] = {
     [SL_LIST_TAX_RATE] = "tax_rate", [SL_LIST_TAX_CLASS] = "tax_class",
@@ -52,22 +53,35 @@ static void print_items(const json_t *items)
                json_string_value(json_object_get(it, "detail")));
 }
 
+/* Opens TENANT with plugins and finds CHANNEL; prints why not. */
+static runtime_channel *open_channel(const cli_globals *g, config_set **cfg,
+                                     runtime_tenant **rt, const char *tenant,
+                                     const char *channel)
+{
+    if (cli_load_config(g, cfg) != CLI_OK)
+        return NULL;
+    const config_tenant *t = config_find_tenant(*cfg, tenant);
+    sl_error err = {.size = sizeof err};
+    if (t == NULL) {
+        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", tenant, g->conf_dir);
+        return NULL;
+    }
+    if (runtime_open(t, g->plugin_dir, 1, rt, &err) != SL_OK) {
+        fprintf(stderr, "shopledger: %s\n", err.message);
+        return NULL;
+    }
+    runtime_channel *ch = runtime_channel_find(*rt, channel);
+    if (ch == NULL)
+        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n", tenant, channel);
+    return ch;
+}
+
 static int describe(const cli_globals *g, const char *tenant, const char *channel)
 {
     config_set *cfg = NULL;
-    if (cli_load_config(g, &cfg) != CLI_OK)
-        return CLI_FAIL;
-    const config_tenant *t = config_find_tenant(cfg, tenant);
     runtime_tenant *rt = NULL;
-    sl_error err = {.size = sizeof err};
+    runtime_channel *ch = open_channel(g, &cfg, &rt, tenant, channel);
     int rc = CLI_FAIL;
-    if (t == NULL)
-        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", tenant, g->conf_dir);
-    else if (runtime_open(t, g->plugin_dir, 1, &rt, &err) != SL_OK)
-        fprintf(stderr, "shopledger: %s\n", err.message);
-    runtime_channel *ch = rt ? runtime_channel_find(rt, channel) : NULL;
-    if (rt != NULL && ch == NULL)
-        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n", tenant, channel);
     if (ch != NULL) {
         json_t *items = json_array(), *errors = json_array();
         const sl_plugin *p = ch->plugin->table;
@@ -92,10 +106,44 @@ static int describe(const cli_globals *g, const char *tenant, const char *channe
     return rc;
 }
 
+static int import_products(const cli_globals *g, const char *tenant, const char *channel)
+{
+    config_set *cfg = NULL;
+    runtime_tenant *rt = NULL;
+    runtime_channel *ch = open_channel(g, &cfg, &rt, tenant, channel);
+    int rc = CLI_FAIL;
+    if (ch != NULL) {
+        sl_error err = {.size = sizeof err};
+        json_t *report = NULL;
+        if (import_products_from_channel(rt, ch, services_now_ms(), &report, &err) != SL_OK) {
+            fprintf(stderr, "shopledger: import from %s failed, nothing stored: %s\n", channel,
+                    err.message);
+        } else {
+            rc = CLI_OK;
+            if (g->json)
+                cli_print_json(report);
+            else {
+                printf("%s %lld product(s), %lld new, %lld with stock\n",
+                       json_is_true(json_object_get(report, "test_mode")) ? "would import"
+                                                                           : "imported",
+                       (long long)json_integer_value(json_object_get(report, "products")),
+                       (long long)json_integer_value(json_object_get(report, "created")),
+                       (long long)json_integer_value(json_object_get(report, "with_stock")));
+                json_decref(report);
+            }
+        }
+    }
+    runtime_close(rt);
+    config_set_free(cfg);
+    return rc;
+}
+
 int cli_channel(int argc, char **argv, const cli_globals *g)
 {
     if (argc == 4 && strcmp(argv[1], "describe") == 0)
         return describe(g, argv[2], argv[3]);
-    fprintf(stderr, "usage: shopledger channel describe TENANT CHANNEL\n");
+    if (argc == 4 && strcmp(argv[1], "import") == 0)
+        return import_products(g, argv[2], argv[3]);
+    fprintf(stderr, "usage: shopledger channel describe|import TENANT CHANNEL\n");
     return CLI_USAGE;
 }

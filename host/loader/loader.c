@@ -37,14 +37,17 @@ static const cap_slot CAP_SLOTS[] = {
     SLOT(SL_CAP_TRACK_SHIPMENT, "track_shipment", track_shipment),
     SLOT(SL_CAP_VERIFY_PAYMENT, "verify_payment", verify_payment),
     SLOT(SL_CAP_FETCH_TRANSACTIONS, "fetch_transactions", fetch_transactions),
+    SLOT(SL_CAP_FETCH_PRODUCTS, "fetch_products", fetch_products),
 };
 #define CAP_SLOT_COUNT (sizeof CAP_SLOTS / sizeof CAP_SLOTS[0])
 
-/* Reads a function-pointer slot by offset; the table is known to be large
-   enough (all v1.0 slots lie within SL_PLUGIN_SIZE_V1_0). */
+/* Reads a function-pointer slot by offset; a slot beyond the plugin's own
+   table (built against an older header) is absent, never read. */
 static int slot_present(const sl_plugin *t, size_t offset)
 {
     void (*fn)(void);
+    if (t->size < offset + sizeof fn)
+        return 0;
     memcpy(&fn, (const char *)t + offset, sizeof fn);
     return fn != NULL;
 }
@@ -96,10 +99,10 @@ static int check_versions(const sl_plugin *t, const char *path, sl_error *err)
 
 static int check_caps(const sl_plugin *t, const char *path, sl_error *err)
 {
-    if (t->caps & ~(uint64_t)SL_CAP_ALL_V1)
+    if (t->caps & ~(uint64_t)SL_CAP_ALL_V1_2)
         return sl_error_set(err, SL_EUNSUPPORTED, "caps",
                             "%s: unknown capability bits 0x%llx", path,
-                            (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1));
+                            (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1_2));
     for (size_t i = 0; i < CAP_SLOT_COUNT; i++) {
         int flagged = (t->caps & CAP_SLOTS[i].bit) != 0;
         int present = slot_present(t, CAP_SLOTS[i].offset);

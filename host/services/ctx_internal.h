@@ -73,4 +73,9 @@ int services_line_add_tax(sl_line *l, const char *rate_id, const char *decimal);
 int services_order_submit(sl_ctx *ctx, sl_order *o, sl_error *err);
 void services_order_discard(sl_order *o);
 
+/* Product builder slots (product.c). */
+sl_product *services_product_new(sl_ctx *ctx);
+int services_product_set(sl_product *p, int field, const char *value);
+int services_product_submit(sl_ctx *ctx, sl_product *p, sl_error *err);
+
 #endif

@@ -20,6 +20,12 @@
 
 struct store;
 
+/* A product a plugin built (fetch_products). Text fields by enum
+   sl_product_field; absent ones are NULL. */
+typedef struct services_product {
+    char *field[SL_PRODUCT_FIELD_END_V1_2];
+} services_product;
+
 /* Where a context sends what the plugin produces. Each callback returns 0
    or a negative SL_E*; order_take takes ownership of `o` in every case. */
 typedef struct services_sink {
@@ -31,6 +37,8 @@ typedef struct services_sink {
     int (*list_add)(void *data, int kind, const char *id, const char *label,
                     const char *detail);
     int (*result_set)(void *data, const char *key, const char *value);
+    /* fetch_products: a validated product (borrowed for the callback). */
+    int (*product_take)(void *data, const struct services_product *p, sl_error *err);
 } services_sink;
 
 /* The table handed to plugins. Static; valid for the process lifetime. */

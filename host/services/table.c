@@ -239,6 +239,9 @@ static const sl_host HOST_TABLE = {
     .param_get = host_param_get,
     .result_set = host_result_set,
     .order_discard = services_order_discard,
+    .product_new = services_product_new,
+    .product_set = services_product_set,
+    .product_submit = services_product_submit,
 };
 
 const sl_host *services_table(void)

@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define SL_ABI_MAJOR 1
-#define SL_ABI_MINOR 1
+#define SL_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define SL_EXPORT __attribute__((visibility("default")))
@@ -108,9 +108,12 @@ enum sl_capability {
     SL_CAP_CREATE_SHIPMENT = 1u << 8,   /* slot create_shipment */
     SL_CAP_TRACK_SHIPMENT = 1u << 9,    /* slot track_shipment */
     SL_CAP_VERIFY_PAYMENT = 1u << 10,   /* slot verify_payment */
-    SL_CAP_FETCH_TRANSACTIONS = 1u << 11 /* slot fetch_transactions */
+    SL_CAP_FETCH_TRANSACTIONS = 1u << 11, /* slot fetch_transactions */
+    /* 1.2 */
+    SL_CAP_FETCH_PRODUCTS = 1u << 12      /* slot fetch_products */
 };
-#define SL_CAP_ALL_V1 0x0fffu
+#define SL_CAP_ALL_V1 0x0fffu   /* the bits of ABI 1.0 and 1.1 */
+#define SL_CAP_ALL_V1_2 0x1fffu /* every bit this header knows */
 
 /* ---- opaque handles (layouts are the host's business) ------------------ */
 
@@ -122,6 +125,7 @@ typedef struct sl_http_resp sl_http_resp; /* its response (arena-owned) */
 typedef struct sl_request sl_request;     /* incoming webhook request */
 typedef struct sl_stock_list sl_stock_list; /* SKUs to push */
 typedef struct sl_params sl_params;       /* key/value input of a call */
+typedef struct sl_product sl_product;     /* product under construction (1.2) */
 
 /* ---- order field ids (append only) ------------------------------------- */
 
@@ -230,6 +234,22 @@ enum sl_line_money {
     SL_LINE_TOTAL_TAX,      /* the shop's own rounded tax of this line */
     SL_LINE_TAX_PERCENT,    /* rate as decimal text, e.g. "21" or "7.25" */
     SL_LINE_MONEY_END_V1
+};
+
+/* Fields of a product (master-data import, 1.2). Text, copied by the host;
+   money and quantities as decimal text. */
+enum sl_product_field {
+    SL_PRODUCT_SKU = 1,        /* required: the product code */
+    SL_PRODUCT_PARENT_SKU,     /* for variations: the parent's code */
+    SL_PRODUCT_NAME,
+    SL_PRODUCT_CURRENCY,       /* of the prices; set before them */
+    SL_PRODUCT_PRICE,          /* selling price (the channel's price group) */
+    SL_PRODUCT_PURCHASE_PRICE,
+    SL_PRODUCT_STOCK,          /* quantity on hand in the shop */
+    SL_PRODUCT_TAX_RATE_ID,    /* shop tax id / short name, mapped by "taxes" */
+    SL_PRODUCT_UNIT,
+    SL_PRODUCT_EXTERNAL_ID,    /* the shop's own product id */
+    SL_PRODUCT_FIELD_END_V1_2
 };
 
 /* ---- list kinds for sl_host.list_add ----------------------------------- */
@@ -373,6 +393,14 @@ typedef struct sl_host {
     /* Drops an order the plugin decided not to submit (its input turned
        out bad half way); the handle is invalid afterwards. */
     void (*order_discard)(sl_order *o);
+
+    /* ---- appended in 1.2 ---- */
+    /* Product builder for fetch_products: new, set fields, submit (which
+       takes the product whether it succeeds or not). The first bad field
+       sticks and submit reports it, as with orders. */
+    sl_product *(*product_new)(sl_ctx *ctx);
+    int (*product_set)(sl_product *p, int field, const char *value);
+    int (*product_submit)(sl_ctx *ctx, sl_product *p, sl_error *err);
 } sl_host;
 
 /* The host-services table of the current call. Never NULL. */
@@ -438,6 +466,11 @@ typedef struct sl_plugin {
        proving that URL and credentials work; used by `plugin check` and at
        serve start. */
     int (*check_connection)(void *state, sl_ctx *ctx, sl_error *err);
+
+    /* ---- appended in 1.2 ---- */
+    /* SL_CAP_FETCH_PRODUCTS: master-data import (`shopledger channel
+       import`): submit every product of the shop with product_submit. */
+    int (*fetch_products)(void *state, sl_ctx *ctx, sl_error *err);
 } sl_plugin;
 
 /* Size of the first published plugin table (1.0): the oldest the host

@@ -18,6 +18,7 @@ plugin = testshop
 orders_dir = $SL_TMP/orders
 notes_file = $SL_TMP/notes.txt
 stock_file = $SL_TMP/stock.txt
+products_file = $DATA/products.json
 intake = poll
 document = invoice
 process_when = paid, cancelled
@@ -29,6 +30,12 @@ series = TS
 bacs = bank:2620
 INI
 SLX=(sl --conf "$CONF" --plugins "$SL_TEST_PLUGIN_DIR")
+
+# on_hand SKU: on-hand thousandths from `stock show`.
+on_hand() {
+  "${SLX[@]}" stock show shop --json > "$SL_TMP/stock.json" || return 1
+  sqlite3 :memory: "select sum(json_extract(value,'\$.on_hand_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
+}
 
 # docs_where SQL-CONDITION FIELD: a field of the documents matching a
 # condition on json_each's `value`, from the last doc list.
@@ -49,6 +56,9 @@ check "plugin check passes for testshop" "${SLX[@]}" plugin check "$SL_TEST_PLUG
 check "plugin check fails for a crashing plugin" refused_naming "crashed" \
   "${SLX[@]}" plugin check "$SL_TEST_PLUGIN_DIR/bad_crash_on_open.so"
 
+check "channel import loads the shop's products" "${SLX[@]}" channel import shop ts
+check "imported stock is on hand" eq "$(on_hand MUG-BL)" 25000
+
 check "inbox add stores the paid order" "${SLX[@]}" inbox add shop ts "$DATA/order-1001-paid.json"
 check "a repeat delivery is accepted" "${SLX[@]}" inbox add shop ts "$DATA/order-1001-paid.json"
 check "process" "${SLX[@]}" process shop
@@ -56,6 +66,7 @@ check "one invoice" eq "$(docs_field "1" type)" invoice
 check "it is posted" eq "$(docs_field "1" status)" posted
 check "numbered from the series" eq "$(docs_field "1" number)" TS-000001
 check "gross equals the shop total" eq "$(docs_field "1" gross)" 3025
+check "the invoice moved two mugs out" eq "$(on_hand MUG-BL)" 23000
 
 check "a stale revision is accepted" "${SLX[@]}" inbox add shop ts "$DATA/order-1001-stale-pending.json"
 check "process after the stale revision" "${SLX[@]}" process shop
@@ -71,6 +82,8 @@ check "the cancellation is stored" "${SLX[@]}" inbox add shop ts "$DATA/order-10
 check "process the cancellation" "${SLX[@]}" process shop
 check "the posted invoice got one credit note" eq \
   "$(docs_field "json_extract(value,'\$.type')='credit_note'" external_id)" 1001
+
+check "the credit note brought the stock back" eq "$(on_hand MUG-BL)" 25000
 
 check "a bad body is refused naming the field" refused_naming currency \
   "${SLX[@]}" inbox add shop ts "$DATA/order-bad-currency.json"

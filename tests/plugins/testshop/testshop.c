@@ -8,6 +8,8 @@
  *                cursor is the last file name handed over
  *   notes_file   report_status appends "EXTERNAL_ID<TAB>NOTE" lines
  *   stock_file   push_stock/push_prices append "SKU<TAB>QTY<TAB>PRICE" lines
+ *   products_file  fetch_products reads a JSON array of
+ *                {"sku","parent_sku","name","price","purchase_price","stock"}
  * Secret webhook_secret: X-Testshop-Signature = base64 HMAC-SHA256(body).
  *
  * Order JSON (its own simple wire format, see tests/golden/testshop/):
@@ -30,7 +32,7 @@
 
 typedef struct ts_state {
     const sl_host *host;
-    const char *orders_dir, *notes_file, *stock_file;
+    const char *orders_dir, *notes_file, *stock_file, *products_file;
 } ts_state;
 
 static int open_channel(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
@@ -42,6 +44,7 @@ static int open_channel(const sl_host *host, sl_ctx *ctx, void **state, sl_error
     s->orders_dir = host->config_get(ctx, "orders_dir");
     s->notes_file = host->config_get(ctx, "notes_file");
     s->stock_file = host->config_get(ctx, "stock_file");
+    s->products_file = host->config_get(ctx, "products_file");
     *state = s;
     return SL_OK;
 }
@@ -352,6 +355,49 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *e
     return SL_OK;
 }
 
+static int submit_product(const sl_host *h, sl_ctx *ctx, const json_t *jp, sl_error *err)
+{
+    static const struct {
+        const char *key;
+        int field;
+    } map[] = {{"sku", SL_PRODUCT_SKU}, {"parent_sku", SL_PRODUCT_PARENT_SKU},
+               {"name", SL_PRODUCT_NAME}, {"price", SL_PRODUCT_PRICE},
+               {"purchase_price", SL_PRODUCT_PURCHASE_PRICE}, {"stock", SL_PRODUCT_STOCK}};
+    sl_product *p = h->product_new(ctx);
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        char buf[256] = "";
+        int rc = sl_json_decimal(jp, map[i].key, 0, buf, sizeof buf, err);
+        if (rc != SL_OK) { /* not a number: take it as text */
+            const char *v = NULL;
+            if ((rc = sl_json_str(jp, map[i].key, 0, &v, err)) != SL_OK)
+                return rc; /* the unsubmitted product is reclaimed at call end */
+            snprintf(buf, sizeof buf, "%s", v ? v : "");
+        }
+        if (buf[0] != '\0')
+            h->product_set(p, map[i].field, buf);
+    }
+    return h->product_submit(ctx, p, err);
+}
+
+static int fetch_products(void *state, sl_ctx *ctx, sl_error *err)
+{
+    ts_state *s = state;
+    size_t len = 0;
+    char *body = s->products_file ? read_file(s->products_file, &len) : NULL;
+    if (body == NULL)
+        return sl_error_set(err, SL_EIO, "products_file", "products_file is not readable");
+    json_t *arr = NULL;
+    int rc = sl_json_parse(body, len, TS_MAX_BODY, &arr, err);
+    free(body);
+    if (rc != SL_OK)
+        return rc;
+    size_t i;
+    json_t *jp;
+    json_array_foreach(arr, i, jp) if ((rc = submit_product(s->host, ctx, jp, err)) != SL_OK) break;
+    json_decref(arr);
+    return rc;
+}
+
 static int check_connection(void *state, sl_ctx *ctx, sl_error *err)
 {
     (void)ctx;
@@ -372,7 +418,7 @@ static const sl_plugin PLUGIN = {
     .version = "1.0.0",
     .description = "file-backed shop for the host's own tests",
     .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK |
-            SL_CAP_PUSH_PRICES | SL_CAP_REPORT_STATUS,
+            SL_CAP_PUSH_PRICES | SL_CAP_REPORT_STATUS | SL_CAP_FETCH_PRODUCTS,
     .channel_open = open_channel,
     .channel_close = close_channel,
     .fetch_orders = fetch_orders,
@@ -381,6 +427,7 @@ static const sl_plugin PLUGIN = {
     .push_prices = push,
     .report_status = report_status,
     .check_connection = check_connection,
+    .fetch_products = fetch_products,
 };
 
 SL_EXPORT const sl_plugin *sl_plugin_entry(void)

@@ -1,0 +1,101 @@
+/*
+ * Channel master-data import (see product_import.h).
+ */
+#include <string.h>
+
+#include "masters/masters.h"
+#include "services/services.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
+#include "stock/stock.h"
+#include "sync/product_import.h"
+
+typedef struct import_run {
+    runtime_tenant *rt;
+    const config_channel *ch;
+    int64_t now_ms;
+    int64_t warehouse_id;
+    int products, created, with_stock;
+} import_run;
+
+static const char *field(const services_product *p, int f)
+{
+    return p->field[f] ? p->field[f] : "";
+}
+
+/* Money in the tenant's currency, rounded half-up to its exponent. */
+static int tenant_money(const import_run *run, const services_product *p, int f,
+                        int64_t *out, sl_error *err)
+{
+    const char *cur = field(p, SL_PRODUCT_CURRENCY);
+    if (*cur && strcmp(cur, run->rt->config->currency) != 0)
+        return sl_error_set(err, SL_EINVALID, "currency",
+                            "product %s is priced in %s, the tenant books %s",
+                            field(p, SL_PRODUCT_SKU), cur, run->rt->config->currency);
+    return sl_money_parse_round(p->field[f], run->rt->config->currency_exponent,
+                                SL_ROUND_HALF_UP, out);
+}
+
+static int store_product(import_run *run, const services_product *p, sl_error *err)
+{
+    store *db = run->rt->db;
+    int64_t id = 0, v;
+    int created = 0;
+    const char *name = *field(p, SL_PRODUCT_NAME) ? field(p, SL_PRODUCT_NAME) : field(p, SL_PRODUCT_SKU);
+    const char *parent = *field(p, SL_PRODUCT_PARENT_SKU) ? p->field[SL_PRODUCT_PARENT_SKU] : NULL;
+    int rc = masters_product_ensure(db, field(p, SL_PRODUCT_SKU), name, parent, 1, run->now_ms,
+                                    &id, &created, err);
+    if (rc == SL_OK && p->field[SL_PRODUCT_PRICE] &&
+        (rc = tenant_money(run, p, SL_PRODUCT_PRICE, &v, err)) == SL_OK)
+        rc = masters_price_set(db, id, run->ch->price_group ? run->ch->price_group : "retail", v,
+                               err);
+    if (rc == SL_OK && p->field[SL_PRODUCT_PURCHASE_PRICE] &&
+        (rc = tenant_money(run, p, SL_PRODUCT_PURCHASE_PRICE, &v, err)) == SL_OK)
+        rc = masters_product_set_purchase_price(db, id, v, err);
+    if (rc == SL_OK && p->field[SL_PRODUCT_STOCK]) {
+        if ((rc = sl_quantity_parse(p->field[SL_PRODUCT_STOCK], &v)) == SL_OK)
+            rc = stock_set_on_hand(db, run->warehouse_id, id, v, run->now_ms, err);
+        run->with_stock += rc == SL_OK;
+    }
+    run->products++;
+    run->created += created;
+    if (rc != SL_OK && err && err->message[0] == '\0')
+        sl_error_set(err, rc, "product", "product %s could not be stored", field(p, SL_PRODUCT_SKU));
+    return rc;
+}
+
+static int take_product(void *data, const services_product *p, sl_error *err)
+{
+    return store_product(data, p, err);
+}
+
+int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc, int64_t now_ms,
+                                 json_t **report, sl_error *err)
+{
+    const sl_plugin *t = rc->plugin->table;
+    if (!SL_HAS_FIELD(t, fetch_products) || t->fetch_products == NULL)
+        return sl_error_set(err, SL_EUNSUPPORTED, "plugin",
+                            "plugin %s cannot import products", rc->config->plugin);
+    import_run run = {.rt = rt, .ch = rc->config, .now_ms = now_ms};
+    int r = store_begin(rt->db, err);
+    if (r == SL_OK)
+        r = masters_warehouse_ensure(rt->db, rc->config->warehouse ? rc->config->warehouse : "main",
+                                     &run.warehouse_id, err);
+    if (r == SL_OK) {
+        services_sink sink = {.data = &run, .product_take = take_product};
+        services_ctx_set_sink(rc->ctx, &sink);
+        services_call_begin(rc->ctx);
+        r = t->fetch_products(rc->state, rc->ctx, err);
+        services_call_end(rc->ctx);
+        services_ctx_set_sink(rc->ctx, NULL);
+    }
+    if (r == SL_OK && !rc->config->test_mode)
+        r = store_commit(rt->db, err);
+    else if (store_in_tx(rt->db))
+        store_rollback(rt->db);
+    if (r == SL_OK)
+        *report = json_pack("{s:i, s:i, s:i, s:b}", "products", run.products, "created",
+                            run.created, "with_stock", run.with_stock, "test_mode",
+                            rc->config->test_mode);
+    return r;
+}
