@@ -157,6 +157,13 @@ int check_run(const check_options *opt, json_t **report)
         snprintf(detail, sizeof detail, "plugin crashed with signal %d during %s",
                  WTERMSIG(status), stage);
         add_step(steps, "crash", 0, detail);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+               strcmp(stage, "load") != 0) {
+        /* The probe exits 0 after its last step; anything else means the
+           plugin ended the process (exit() or a sanitizer) mid-stage. */
+        snprintf(detail, sizeof detail, "process ended with code %d during %s",
+                 WEXITSTATUS(status), stage);
+        add_step(steps, "exit", 0, detail);
     }
 done:
     *report = json_pack("{s:s, s:b, s:o}", "plugin", opt->plugin_path, "passed",
