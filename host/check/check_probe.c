@@ -49,6 +49,14 @@ static int sink_list(void *data, int kind, const char *id, const char *label,
     return SL_OK;
 }
 
+static int sink_product(void *data, const struct services_product *p, sl_error *err)
+{
+    (void)p;
+    (void)err;
+    ((probe_sink *)data)->products++;
+    return SL_OK;
+}
+
 static int sink_result(void *data, const char *key, const char *value)
 {
     (void)data;
@@ -66,7 +74,8 @@ int check_open_channel(const loaded_plugin *p, const config_channel *ch,
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     services_sink sink = {.data = seen, .order_take = sink_order,
                           .cursor_commit = sink_cursor, .push_report = sink_report,
-                          .list_add = sink_list, .result_set = sink_result};
+                          .list_add = sink_list, .result_set = sink_result,
+                          .product_take = sink_product};
     services_ctx_set_sink(*ctx, &sink);
     services_call_begin(*ctx);
     int rc = p->table->channel_open(services_table(), *ctx, state, err);

@@ -20,6 +20,7 @@ typedef struct probe_sink {
     int cursors;
     int lists;
     int reports;
+    int products;
     char first_external_id[128];
     char first_error[256];
 } probe_sink;
