@@ -499,6 +499,15 @@ int order_validate(const order *o, sl_error *err)
     if (o->text[SL_ORDER_EXTERNAL_ID][0] == '\0')
         return sl_error_set(err, SL_EINVALID, "order.external_id",
                             "order has no external id");
+    /* A deletion notice (e.g. WooCommerce order.deleted carries only the
+       id) needs no money: the rules treat it as a cancellation of the
+       document already booked, whose amounts they take from the ledger. */
+    if (o->flag[SL_ORDER_DELETED])
+        return o->text[SL_ORDER_STATUS][0] != '\0'
+                   ? SL_OK
+                   : sl_error_set(err, SL_EINVALID, "order.status",
+                                  "deleted order %.64s has no status",
+                                  o->text[SL_ORDER_EXTERNAL_ID]);
     if (o->text[SL_ORDER_CURRENCY][0] == '\0' || o->exponent < 0)
         return sl_error_set(err, SL_EINVALID, "order.currency",
                             "order %.64s has no currency",

@@ -51,6 +51,11 @@ sl_order *services_order_new(sl_ctx *ctx)
         free(so);
         return NULL;
     }
+    /* The tenant's exponent for its own currency (e.g. HUF kept in whole
+       forints) wins over the ISO table the plugin knows. */
+    const config_tenant *t = ctx->tenant;
+    if (t != NULL && t->currency != NULL && t->currency_exponent >= 0)
+        order_set_exponent_override(so->o, t->currency, t->currency_exponent, NULL);
     so->ctx = ctx;
     so->first_error.size = sizeof so->first_error;
     link_open(ctx, so);

@@ -260,6 +260,22 @@ static void validate_names_missing_fields(void **state)
     order_free(o);
 }
 
+/* A deletion notice carries only the id and a status word (WooCommerce
+   order.deleted sends {"id":N}); it must still reach the inbox. */
+static void deletion_needs_only_id_and_status(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("t", "c");
+    OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, "77", &err));
+    OK(order_set_flag(o, SL_ORDER_DELETED, 1, &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "order.status");
+    OK(order_set_text(o, SL_ORDER_STATUS, "deleted", &err));
+    OK(order_validate(o, &err));
+    order_free(o);
+}
+
 static void json_round_trips_exactly(void **state)
 {
     (void)state;
@@ -373,6 +389,7 @@ int main(void)
         cmocka_unit_test(text_is_checked),
         cmocka_unit_test(counts_are_capped),
         cmocka_unit_test(validate_names_missing_fields),
+        cmocka_unit_test(deletion_needs_only_id_and_status),
         cmocka_unit_test(json_round_trips_exactly),
         cmocka_unit_test(json_keeps_overridden_exponent),
         cmocka_unit_test(json_errors_name_the_field),
