@@ -273,6 +273,15 @@ static void deletion_needs_only_id_and_status(void **state)
     assert_string_equal(err.field, "order.status");
     OK(order_set_text(o, SL_ORDER_STATUS, "deleted", &err));
     OK(order_validate(o, &err));
+    /* ... and survive the inbox's JSON form. */
+    json_t *j = order_to_json(o);
+    order *back = NULL;
+    OK(order_from_json(j, &back, &err));
+    assert_true(back->flag[SL_ORDER_DELETED]);
+    assert_string_equal(order_text(back, SL_ORDER_EXTERNAL_ID), "77");
+    OK(order_validate(back, &err));
+    order_free(back);
+    json_decref(j);
     order_free(o);
 }
 
