@@ -54,20 +54,5 @@ static json_t *row_object(sqlite3_stmt *st)
 
 json_t *sql_rows_json(store *s, sqlite3_stmt *st, sl_error *err)
 {
-    json_t *arr = json_array();
-    int rc = SQLITE_DONE;
-    while (arr && (rc = sql_step_row(s, st, err)) == SQLITE_ROW) {
-        if (json_array_append_new(arr, row_object(st))) {
-            json_decref(arr);
-            arr = NULL;
-        }
-    }
-    sqlite3_reset(st);
-    if (rc < 0) {
-        json_decref(arr);
-        return NULL;
-    }
-    if (!arr)
-        sl_error_set(err, SL_ENOMEM, "", "out of memory building JSON");
-    return arr;
+    return store_rows_json(s, st, row_object, err);
 }
