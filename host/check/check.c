@@ -135,6 +135,7 @@ int check_run(const check_options *opt, json_t **report)
         for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
             signal(fatal[i], SIG_DFL);
         close(fds[0]);
+        json_decref(steps); /* the parent's; the child never reports it */
         int rc = check_probe_all(opt, fds[1]);
         close(fds[1]);
         _exit(rc);
