@@ -30,8 +30,7 @@ static int setup(void **state)
 {
     tmpdir *d = calloc(1, sizeof *d);
     assert_non_null(d);
-    snprintf(d->dir, sizeof d->dir, "/tmp/sl-secrets-XXXXXX");
-    assert_non_null(mkdtemp(d->dir));
+    assert_int_equal(sl_test_mkdtemp(d->dir, sizeof d->dir, "secrets"), 0);
     *state = d;
     return 0;
 }
@@ -39,11 +38,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     tmpdir *d = *state;
-    for (int i = 0; i < d->count; i++) {
-        unlink(d->files[i]);
+    for (int i = 0; i < d->count; i++)
         free(d->files[i]);
-    }
-    rmdir(d->dir);
+    sl_test_rmtree(d->dir);
     free(d);
     return 0;
 }

@@ -27,8 +27,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl_inbox_XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
+    if (sl_test_mkdtemp(f->dir, sizeof f->dir, "inbox") != 0)
         return -1;
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
     sl_error err = {.size = sizeof err};
@@ -42,13 +41,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     store_close(f->s);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    sl_test_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -23,8 +23,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl_store_XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
+    if (sl_test_mkdtemp(f->dir, sizeof f->dir, "store") != 0) {
         free(f);
         return -1;
     }
@@ -36,13 +35,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    sl_test_rmtree(f->dir);
     free(f);
     return 0;
 }
