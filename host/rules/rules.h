@@ -46,6 +46,13 @@ int rules_process_item(store *s, const config_tenant *t, int64_t item_id,
 int rules_process_pending(store *s, const config_tenant *t, int64_t now_ms,
                           int max, rules_summary *sum, sl_error *err);
 
+/* Processes up to `max` (at most 256) pending items in ONE transaction,
+   each under its own savepoint: an item that fails is rolled back alone
+   and marked failed after the commit. Used by the server, where one fsync
+   per batch instead of per item is what keeps up with intake. */
+int rules_process_batch(store *s, const config_tenant *t, int64_t now_ms,
+                        int max, rules_summary *sum, sl_error *err);
+
 /* ---- used between the rules files ---------------------------------------- */
 
 /* Builds the document for order `o` (type from the channel, status draft)

@@ -95,31 +95,10 @@ static int parse_delivery(server_tenant *st, int ci, struct MHD_Connection *conn
     return r;
 }
 
-int hooks_handle(server_state *s, const char *url, const char *body, size_t len,
-                 struct MHD_Connection *conn, int *status, char **reply)
+/* Fills the reply of a finished delivery and frees the job. */
+static void reply_for(server_tenant *st, int ci, intake_job *job, int r, int *status,
+                      char **reply)
 {
-    char tenant[64], channel[64];
-    server_tenant *st = NULL;
-    int ci = -1;
-    if (parse_path(url, tenant, sizeof tenant, channel, sizeof channel) == 0 &&
-        (st = server_find_tenant(s, tenant)) != NULL)
-        ci = server_channel_index(st, channel);
-    if (ci < 0 || st->rt->channels[ci].plugin->table->parse_webhook == NULL) {
-        *status = 404;
-        *reply = reply_json("error", "unknown tenant or channel, or it takes no webhooks");
-        return 0;
-    }
-    intake_job *job = calloc(1, sizeof *job);
-    if (job == NULL) {
-        *status = 503;
-        *reply = reply_json("error", "out of memory");
-        return 0;
-    }
-    job->err.size = sizeof job->err;
-    job->channel = st->rt->channels[ci].config->name;
-    int r = parse_delivery(st, ci, conn, body, len, job);
-    if (r == SL_OK && job->count > 0)
-        r = writer_submit(st, job);
     if (r != SL_OK) {
         *status = status_for(r);
         services_log(st->rt->channels[ci].ctx, r == SL_EAUTH ? SL_LOG_WARN : SL_LOG_ERROR,
@@ -132,5 +111,61 @@ int hooks_handle(server_state *s, const char *url, const char *body, size_t len,
     }
     intake_job_clear(job);
     free(job);
+}
+
+/* The writer committed: wake the suspended connection. */
+static void resume_delivery(intake_job *job)
+{
+    hook_call *hc = job->notify_data;
+    MHD_resume_connection(hc->conn);
+}
+
+int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
+                struct MHD_Connection *conn, hook_call **pending, int *status, char **reply)
+{
+    char tenant[64], channel[64];
+    server_tenant *st = NULL;
+    int ci = -1;
+    *pending = NULL;
+    if (parse_path(url, tenant, sizeof tenant, channel, sizeof channel) == 0 &&
+        (st = server_find_tenant(s, tenant)) != NULL)
+        ci = server_channel_index(st, channel);
+    if (ci < 0 || st->rt->channels[ci].plugin->table->parse_webhook == NULL) {
+        *status = 404;
+        *reply = reply_json("error", "unknown tenant or channel, or it takes no webhooks");
+        return 0;
+    }
+    hook_call *hc = calloc(1, sizeof *hc);
+    if (hc == NULL) {
+        *status = 503;
+        *reply = reply_json("error", "out of memory");
+        return 0;
+    }
+    intake_job *job = &hc->job;
+    job->err.size = sizeof job->err;
+    job->channel = st->rt->channels[ci].config->name;
+    hc->st = st;
+    hc->ci = ci;
+    hc->conn = conn;
+    int r = parse_delivery(st, ci, conn, body, len, job);
+    if (r == SL_OK && job->count > 0) {
+        job->notify = resume_delivery;
+        job->notify_data = hc;
+        /* Suspend before queueing, so the writer's resume cannot come
+           first; the commit's result is read in hooks_finish. */
+        MHD_suspend_connection(conn);
+        if (writer_submit_async(st, job) == SL_OK) {
+            *pending = hc;
+            return 1;
+        }
+        MHD_resume_connection(conn);
+        r = job->err.code;
+    }
+    reply_for(st, ci, job, r, status, reply); /* frees hc: job is its first member */
     return 0;
+}
+
+void hooks_finish(hook_call *hc, int *status, char **reply)
+{
+    reply_for(hc->st, hc->ci, &hc->job, hc->job.rc, status, reply);
 }

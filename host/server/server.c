@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server/server_int.h"
@@ -18,11 +19,13 @@
 
 #define DEFAULT_MAX_BODY (1u << 20)
 #define MAX_CONNECTIONS 512
+#define HTTP_THREADS 4
 
 typedef struct conn_state {
     char *body;
     size_t len, cap;
     int too_big;
+    hook_call *pending;  /* a delivery waiting for its commit */
 } conn_state;
 
 server_tenant *server_find_tenant(server_state *s, const char *id)
@@ -94,12 +97,18 @@ static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const
 {
     int status = 404;
     char *reply = NULL;
-    if (strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
+    if (cs->pending != NULL) { /* resumed after the group commit */
+        hooks_finish(cs->pending, &status, &reply);
+        cs->pending = NULL;
+        atomic_fetch_sub(&s->suspended, 1);
+    } else if (strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
         if (cs->too_big) {
             status = 413;
             reply = strdup("{\"error\":\"body over the limit\"}");
-        } else {
-            hooks_handle(s, url, cs->body ? cs->body : "", cs->len, conn, &status, &reply);
+        } else if (hooks_begin(s, url, cs->body ? cs->body : "", cs->len, conn, &cs->pending,
+                               &status, &reply)) {
+            atomic_fetch_add(&s->suspended, 1);
+            return MHD_YES; /* suspended until the writer commits */
         }
     } else if (strncmp(url, "/admin/", 7) == 0) {
         admin_handle(s, method, url, conn, &status, &reply);
@@ -229,12 +238,14 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
     int r = parse_listen(listen, &addr, err);
     if (r != SL_OK)
         return r;
+    /* A small thread pool; deliveries wait for their commit suspended,
+       not by holding a thread, so many connections share few threads. */
     s->mhd = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
-        MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
+        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60, MHD_OPTION_END);
     if (s->mhd == NULL)
         return sl_error_set(err, SL_EIO, "listen", "cannot listen on %s: %s", listen,
                             strerror(errno));
@@ -245,6 +256,19 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
     if (s->opt->port_file && write_port_file(s->opt->port_file, port) != 0)
         return sl_error_set(err, SL_EIO, "port_file", "cannot write %s", s->opt->port_file);
     return SL_OK;
+}
+
+/* Stops accepting, lets every suspended delivery get its commit and its
+   answer (bounded), then stops the daemon: MHD aborts the process if it is
+   stopped with a connection still suspended. */
+static void stop_http(server_state *s)
+{
+    MHD_quiesce_daemon(s->mhd);
+    for (int i = 0; i < 600 && atomic_load(&s->suspended) > 0; i++) {
+        struct timespec ts = {0, 50 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(s->mhd);
 }
 
 /* Stop signals are caught by a handler (not left to their default action
@@ -308,7 +332,7 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
         wait_for_stop();
     atomic_store(&s.stopping, 1);
     if (s.mhd != NULL)
-        MHD_stop_daemon(s.mhd); /* joins connection threads: deliveries finish */
+        stop_http(&s);
     if (sched_started)
         pthread_join(sched, NULL);
     close_tenants(&s);

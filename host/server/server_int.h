@@ -17,7 +17,8 @@
 #define INTAKE_MAX_ORDERS 64       /* one webhook delivery */
 #define POLL_MAX_PAGE_ORDERS 1000  /* orders between two cursor commits */
 #define WRITER_BATCH_JOBS 256      /* jobs per group commit */
-#define PROCESS_BATCH 64           /* inbox items per processing round */
+#define PROCESS_BATCH 64           /* inbox items per processing batch */
+#define PROCESS_BATCH_BUSY 8       /* ... while deliveries wait for commit */
 
 /* A unit of intake: the orders of one delivery (or of one poll page with
    its cursor). The submitter waits until `done`. */
@@ -30,6 +31,10 @@ typedef struct intake_job {
     int rc;                        /* SL_OK when committed */
     sl_error err;
     int new_items;                 /* new items or revisions made current */
+    /* Asynchronous submitters: called by the writer after the commit,
+       outside its lock; from then on the submitter owns the job. */
+    void (*notify)(struct intake_job *job);
+    void *notify_data;
     struct intake_job *next;
 } intake_job;
 
@@ -56,6 +61,7 @@ typedef struct server_state {
     size_t tenant_count;
     struct MHD_Daemon *mhd;
     atomic_int stopping;
+    atomic_int suspended;          /* deliveries waiting for their commit */
     int64_t started_ms;
 } server_state;
 
@@ -64,6 +70,10 @@ int writer_start(server_tenant *st, sl_error *err);
 void writer_stop(server_tenant *st);
 /* Queues a job and waits for its commit; returns job->rc. */
 int writer_submit(server_tenant *st, intake_job *job);
+/* Queues a job whose job->notify runs after its commit (the webhook path:
+   the connection is suspended meanwhile). SL_ERETRY when stopping, and
+   then notify never runs. */
+int writer_submit_async(server_tenant *st, intake_job *job);
 void writer_request_processing(server_tenant *st);
 void intake_job_clear(intake_job *job);
 /* Appends an order to a job (taking it); SL_ETOOBIG past `limit`. */
@@ -73,9 +83,21 @@ int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
 int server_channel_index(server_tenant *st, const char *name);
 server_tenant *server_find_tenant(server_state *s, const char *id);
 
-/* hooks.c: POST /hooks/<tenant>/<channel> */
-int hooks_handle(server_state *s, const char *url, const char *body, size_t len,
-                 struct MHD_Connection *conn, int *status, char **reply);
+/* hooks.c: POST /hooks/<tenant>/<channel>. A delivery that submitted
+   orders waits for its group commit with the connection suspended (no
+   thread is held): hooks_begin returns 1 with *pending set and the
+   connection suspended; when MHD calls again after the writer resumed it,
+   hooks_finish gives the reply and frees *pending. Otherwise hooks_begin
+   returns 0 with the reply ready. */
+typedef struct hook_call {
+    intake_job job;             /* first: freeing the call frees the job */
+    server_tenant *st;
+    int ci;
+    struct MHD_Connection *conn;
+} hook_call;
+int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
+                struct MHD_Connection *conn, hook_call **pending, int *status, char **reply);
+void hooks_finish(hook_call *hc, int *status, char **reply);
 /* poll.c: one poll of one channel through the writer. */
 int poll_channel(server_tenant *st, int channel_index, store *db, sl_error *err);
 /* admin.c: /admin/... */
