@@ -405,7 +405,12 @@ static int map_identity(mapper *m, const json_t *j, const char *status,
                         const char *currency)
 {
     const char *norm = tarad_status_normalized(status);
-    int rc;
+    char no[TARAD_NAME_MAX];
+    int rc = sl_json_id(j, TARAD_O_NO, 1, no, sizeof no, m->err);
+    if (rc != SL_OK)
+        return rc;
+    if (no[0] == '\0')
+        return fail(m, SL_EINVALID, TARAD_O_NO, "order_no is empty");
     if ((rc = put_str(m, NULL, SL_ORDER_EXTERNAL_ID, j, TARAD_O_NO)) ||
         (rc = put_str(m, NULL, SL_ORDER_NUMBER, j, TARAD_O_NO)) ||
         (rc = text(m, NULL, SL_ORDER_STATUS, TARAD_O_STATUS, status)) ||
