@@ -62,6 +62,13 @@ typedef struct unas_chan {
     int page_size;           /* LimitNum of listings, 1..500 */
     int64_t overlap_s;       /* TimeModStart overlap */
     int test_mode;           /* read everything, write nothing */
+    /* Copy of the plugin's state keys, used alone when the host has no
+       store for this call (e.g. `plugin check`): token and counters then
+       live for the channel's lifetime only. */
+    struct {
+        char key[16];
+        char val[1024];
+    } mem[4];
 } unas_chan;
 
 /* ---- unas_buf.c -------------------------------------------------------- */
@@ -127,6 +134,15 @@ size_t unas_count(const xmlNode *n, const char *name);
 void unas_xml_init(void);
 
 /* ---- unas_budget.c ----------------------------------------------------- */
+
+/* Channel state through the host (state_get/state_put), falling back to
+   the channel's in-memory copy when the host has no store for the call
+   (SL_EUNSUPPORTED). *value is borrowed until the call returns or the
+   next put of that key; NULL when absent. */
+int unas_state_get(unas_chan *ch, sl_ctx *ctx, const char *key,
+                   const char **value);
+int unas_state_put(unas_chan *ch, sl_ctx *ctx, const char *key,
+                   const char *value, sl_error *err);
 
 /* The hourly limit of category `cat` for the channel's subscription. */
 int unas_limit(const unas_chan *ch, int cat);

@@ -52,10 +52,52 @@ int unas_usable(const unas_chan *ch, int cat)
     return lim - reserve;
 }
 
+/* Slot of key in the in-memory copy (a free one when absent), or NULL. */
+static char *mem_slot(unas_chan *ch, const char *key, int create)
+{
+    size_t n = sizeof ch->mem / sizeof ch->mem[0];
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ch->mem[i].key, key) == 0)
+            return ch->mem[i].val;
+    for (size_t i = 0; create && i < n; i++)
+        if (ch->mem[i].key[0] == '\0') {
+            snprintf(ch->mem[i].key, sizeof ch->mem[i].key, "%s", key);
+            return ch->mem[i].val;
+        }
+    return NULL;
+}
+
+int unas_state_get(unas_chan *ch, sl_ctx *ctx, const char *key,
+                   const char **value)
+{
+    *value = NULL;
+    int rc = ch->host->state_get(ctx, key, value, NULL);
+    if (rc == SL_EUNSUPPORTED) {
+        *value = mem_slot(ch, key, 0);
+        return SL_OK;
+    }
+    return rc;
+}
+
+int unas_state_put(unas_chan *ch, sl_ctx *ctx, const char *key,
+                   const char *value, sl_error *err)
+{
+    char *m = mem_slot(ch, key, 1);
+    if (m != NULL)
+        snprintf(m, sizeof ch->mem[0].val, "%s", value);
+    sl_error e = {.size = sizeof e};
+    int rc = ch->host->state_put(ctx, key, value, &e);
+    if (rc == SL_EUNSUPPORTED && m != NULL)
+        return SL_OK;
+    if (rc != SL_OK && err != NULL && err->size >= sizeof *err)
+        *err = e;
+    return rc;
+}
+
 static int64_t state_int(unas_chan *ch, sl_ctx *ctx, const char *key)
 {
     const char *v = NULL;
-    if (ch->host->state_get(ctx, key, &v, NULL) != SL_OK || v == NULL)
+    if (unas_state_get(ch, ctx, key, &v) != SL_OK || v == NULL)
         return 0;
     char *end = NULL;
     errno = 0;
@@ -68,7 +110,7 @@ static void load(unas_chan *ch, sl_ctx *ctx, counters *c)
 {
     memset(c, 0, sizeof *c);
     const char *v = NULL;
-    if (ch->host->state_get(ctx, "rate", &v, NULL) != SL_OK || v == NULL)
+    if (unas_state_get(ch, ctx, "rate", &v) != SL_OK || v == NULL)
         return;
     char *p = (char *)v, *end = NULL;
     errno = 0;
@@ -90,7 +132,7 @@ static int save(unas_chan *ch, sl_ctx *ctx, const counters *c, sl_error *err)
         for (int s = 0; s < SLOTS && used < sizeof buf; s++)
             used += (size_t)snprintf(buf + used, sizeof buf - used, " %d",
                                      c->n[k][s]);
-    return ch->host->state_put(ctx, "rate", buf, err);
+    return unas_state_put(ch, ctx, "rate", buf, err);
 }
 
 /* Moves the window to `now_b`, emptying the slots that fell out. */
@@ -195,7 +237,7 @@ int unas_budget_ban(unas_chan *ch, sl_ctx *ctx, int64_t until_ms,
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%lld", (long long)until_ms);
-    return ch->host->state_put(ctx, "ban_until", buf, err);
+    return unas_state_put(ch, ctx, "ban_until", buf, err);
 }
 
 int unas_budget_count(unas_chan *ch, sl_ctx *ctx, int cat)

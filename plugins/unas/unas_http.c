@@ -160,9 +160,9 @@ static int store_token(unas_chan *ch, sl_ctx *ctx, xmlDocPtr doc,
     if (s > 0 && s * 1000 < exp)
         exp = s * 1000; /* the shop's word wins when shorter */
     snprintf(buf, sizeof buf, "%lld", (long long)exp);
-    int rc = ch->host->state_put(ctx, "token", tok, err);
+    int rc = unas_state_put(ch, ctx, "token", tok, err);
     if (rc == SL_OK)
-        rc = ch->host->state_put(ctx, "token_exp", buf, err);
+        rc = unas_state_put(ch, ctx, "token_exp", buf, err);
     if (rc == SL_OK)
         *token = ch->host->strdup(ctx, tok);
     return rc;
@@ -203,8 +203,8 @@ static int login(unas_chan *ch, sl_ctx *ctx, const char **token, sl_error *err)
 
 int unas_token_forget(unas_chan *ch, sl_ctx *ctx, sl_error *err)
 {
-    int rc = ch->host->state_put(ctx, "token_exp", "0", err);
-    return rc == SL_OK ? ch->host->state_put(ctx, "token", "", err) : rc;
+    int rc = unas_state_put(ch, ctx, "token_exp", "0", err);
+    return rc == SL_OK ? unas_state_put(ch, ctx, "token", "", err) : rc;
 }
 
 /* The cached token while it has more than the margin left, else a new one. */
@@ -213,8 +213,8 @@ static int token_get(unas_chan *ch, sl_ctx *ctx, const char **token,
 {
     const sl_host *h = ch->host;
     const char *tok = NULL, *exp = NULL;
-    h->state_get(ctx, "token", &tok, NULL);
-    h->state_get(ctx, "token_exp", &exp, NULL);
+    unas_state_get(ch, ctx, "token", &tok);
+    unas_state_get(ch, ctx, "token_exp", &exp);
     long long e = exp ? strtoll(exp, NULL, 10) : 0;
     if (tok != NULL && tok[0] && e - UNAS_TOKEN_MARGIN_MS > h->now_ms(ctx)) {
         *token = tok;
