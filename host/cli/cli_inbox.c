@@ -221,6 +221,8 @@ typedef struct replay {
     store *db;
     int64_t now_ms;
     json_t *results;   /* one object per submitted order */
+    order *orders[64]; /* collected during the plugin call, stored after */
+    size_t count;
 } replay;
 
 static const char *result_name(int r)
@@ -234,20 +236,38 @@ static const char *result_name(int r)
     }
 }
 
-/* The sink's order_take: stores the order in the open transaction. */
+/* The sink's order_take: collects the order. No transaction is open
+   while the plugin runs (it may write its own channel state meanwhile). */
 static int take_order(void *data, order *o, sl_error *err)
 {
     replay *rp = data;
-    int result = 0;
-    int64_t id = 0;
-    int rc = inbox_intake(rp->db, o, rp->now_ms, &result, &id, err);
+    if (rp->count >= sizeof rp->orders / sizeof rp->orders[0]) {
+        order_free(o);
+        return sl_error_set(err, SL_ETOOBIG, "orders", "more than 64 orders in one body");
+    }
+    rp->orders[rp->count++] = o;
+    return SL_OK;
+}
+
+/* Stores the collected orders in one transaction. */
+static int store_orders(replay *rp, sl_error *err)
+{
+    int rc = store_begin(rp->db, err);
+    for (size_t i = 0; rc == SL_OK && i < rp->count; i++) {
+        int result = 0;
+        int64_t id = 0;
+        order *o = rp->orders[i];
+        rc = inbox_intake(rp->db, o, rp->now_ms, &result, &id, err);
+        if (rc == SL_OK)
+            json_array_append_new(
+                rp->results,
+                json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "external_id",
+                          order_text(o, SL_ORDER_EXTERNAL_ID), "result", result_name(result)));
+    }
     if (rc == SL_OK)
-        json_array_append_new(
-            rp->results,
-            json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "external_id",
-                      order_text(o, SL_ORDER_EXTERNAL_ID), "result",
-                      result_name(result)));
-    order_free(o);
+        return store_commit(rp->db, err);
+    if (store_in_tx(rp->db))
+        store_rollback(rp->db);
     return rc;
 }
 
@@ -276,29 +296,29 @@ static int read_body(const char *path, char **out, size_t *len)
     return CLI_OK;
 }
 
-/* Runs parse_webhook inside one transaction; SL_OK only when committed. */
+/* Runs parse_webhook, then stores what it submitted in one transaction;
+   SL_OK only when committed. */
 static int replay_body(runtime_tenant *rt, runtime_channel *ch,
                        const char *body, size_t len, replay *rp,
                        sl_error *err)
 {
+    (void)rt;
     static const services_request_header HEADERS[] = {
         {"Content-Type", "application/json"}};
     services_request req = {.headers = HEADERS, .header_count = 1,
                             .body = body, .body_len = len, .verified = 1};
     services_sink sink = {.data = rp, .order_take = take_order};
-    int rc = store_begin(rt->db, err);
-    if (rc != SL_OK)
-        return rc;
     services_ctx_set_sink(ch->ctx, &sink);
     services_call_begin(ch->ctx);
-    rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, &req, err);
+    int rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, &req, err);
     services_call_end(ch->ctx);
     services_ctx_set_sink(ch->ctx, NULL);
-    if (rc != SL_OK) {
-        store_rollback(rt->db);
-        return rc;
-    }
-    return store_commit(rt->db, err);
+    if (rc == SL_OK)
+        rc = store_orders(rp, err);
+    for (size_t i = 0; i < rp->count; i++)
+        order_free(rp->orders[i]);
+    rp->count = 0;
+    return rc;
 }
 
 static int add_to(runtime_tenant *rt, const char *channel, const char *file,

@@ -33,7 +33,10 @@ static int open_channel(runtime_tenant *rt, runtime_channel *rc,
         r = loader_open(path, &rc->plugin, err);
     if (r != SL_OK)
         return r;
-    rc->ctx = services_ctx_new(rt->config, ch, rt->db);
+    r = store_open(rt->config->database, &rc->state_db, err);
+    if (r != SL_OK)
+        return r;
+    rc->ctx = services_ctx_new(rt->config, ch, rc->state_db);
     if (rc->ctx == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     services_call_begin(rc->ctx);
@@ -85,6 +88,8 @@ void runtime_close(runtime_tenant *rt)
         if (rc->state != NULL)
             rc->plugin->table->channel_close(rc->state);
         services_ctx_free(rc->ctx);
+        if (rc->state_db != NULL)
+            store_close(rc->state_db);
         loader_free(rc->plugin);
     }
     free(rt->channels);

@@ -10,7 +10,10 @@
 #include "stock/stock.h"
 #include "sync/product_import.h"
 
+#define IMPORT_MAX_PRODUCTS 200000
+
 typedef struct import_run {
+    json_t *collected;   /* products as the plugin gave them, stored after */
     runtime_tenant *rt;
     const config_channel *ch;
     int64_t now_ms;
@@ -64,9 +67,45 @@ static int store_product(import_run *run, const services_product *p, sl_error *e
     return rc;
 }
 
+/* Collects a product: no transaction is open while the plugin runs (it may
+   write its own channel state, e.g. a login token, meanwhile). */
 static int take_product(void *data, const services_product *p, sl_error *err)
 {
-    return store_product(data, p, err);
+    import_run *run = data;
+    if (json_array_size(run->collected) >= IMPORT_MAX_PRODUCTS)
+        return sl_error_set(err, SL_ETOOBIG, "products", "more than %d products",
+                            IMPORT_MAX_PRODUCTS);
+    json_t *fields = json_array();
+    for (int f = 0; f < SL_PRODUCT_FIELD_END_V1_2; f++)
+        json_array_append_new(fields, p->field[f] ? json_string(p->field[f]) : json_null());
+    return json_array_append_new(run->collected, fields) == 0
+               ? SL_OK
+               : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+}
+
+/* Stores every collected product in one transaction. */
+static int store_all(import_run *run, sl_error *err)
+{
+    store *db = run->rt->db;
+    int r = store_begin(db, err);
+    if (r == SL_OK)
+        r = masters_warehouse_ensure(db, run->ch->warehouse ? run->ch->warehouse : "main",
+                                     &run->warehouse_id, err);
+    size_t i;
+    json_t *fields;
+    json_array_foreach(run->collected, i, fields) {
+        if (r != SL_OK)
+            break;
+        services_product p = {{0}};
+        for (int f = 0; f < SL_PRODUCT_FIELD_END_V1_2; f++)
+            p.field[f] = (char *)json_string_value(json_array_get(fields, (size_t)f));
+        r = store_product(run, &p, err);
+    }
+    if (r == SL_OK && !run->ch->test_mode)
+        return store_commit(db, err);
+    if (store_in_tx(db))
+        store_rollback(db);
+    return r;
 }
 
 int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc, int64_t now_ms,
@@ -76,23 +115,16 @@ int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc, int64_
     if (!SL_HAS_FIELD(t, fetch_products) || t->fetch_products == NULL)
         return sl_error_set(err, SL_EUNSUPPORTED, "plugin",
                             "plugin %s cannot import products", rc->config->plugin);
-    import_run run = {.rt = rt, .ch = rc->config, .now_ms = now_ms};
-    int r = store_begin(rt->db, err);
+    import_run run = {.rt = rt, .ch = rc->config, .now_ms = now_ms, .collected = json_array()};
+    services_sink sink = {.data = &run, .product_take = take_product};
+    services_ctx_set_sink(rc->ctx, &sink);
+    services_call_begin(rc->ctx);
+    int r = t->fetch_products(rc->state, rc->ctx, err);
+    services_call_end(rc->ctx);
+    services_ctx_set_sink(rc->ctx, NULL);
     if (r == SL_OK)
-        r = masters_warehouse_ensure(rt->db, rc->config->warehouse ? rc->config->warehouse : "main",
-                                     &run.warehouse_id, err);
-    if (r == SL_OK) {
-        services_sink sink = {.data = &run, .product_take = take_product};
-        services_ctx_set_sink(rc->ctx, &sink);
-        services_call_begin(rc->ctx);
-        r = t->fetch_products(rc->state, rc->ctx, err);
-        services_call_end(rc->ctx);
-        services_ctx_set_sink(rc->ctx, NULL);
-    }
-    if (r == SL_OK && !rc->config->test_mode)
-        r = store_commit(rt->db, err);
-    else if (store_in_tx(rt->db))
-        store_rollback(rt->db);
+        r = store_all(&run, err);
+    json_decref(run.collected);
     if (r == SL_OK)
         *report = json_pack("{s:i, s:i, s:i, s:b}", "products", run.products, "created",
                             run.created, "with_stock", run.with_stock, "test_mode",

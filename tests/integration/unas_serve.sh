@@ -36,6 +36,7 @@ intake = poll
 poll_every = 30s
 document = order
 process_when = confirmed, preparing
+approve = yes
 series = UNAS1
 stock_sync = manual
 sync_prices = yes
@@ -57,6 +58,7 @@ intake = poll
 poll_every = 30s
 document = order
 process_when = confirmed
+approve = yes
 series = UNAS2
 test_mode = yes
 stock_sync = manual
@@ -86,7 +88,7 @@ wait_docs() {
   local i
   for ((i = 0; i < 150; i++)); do
     admin "http://127.0.0.1:$PORT/admin/hu/documents" > "$SL_TMP/docs.json"
-    [ "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.series') like '$2%' or '$2' = ''" 2>/dev/null)" = "$1" ] && return 0
+    [ "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.number') like '$2-%' or '$2' = ''" 2>/dev/null)" = "$1" ] && return 0
     sleep 0.2
   done
   echo "  timed out waiting for $1 documents" >&2; cat "$SL_TMP/docs.json" | head -c 600 >&2
