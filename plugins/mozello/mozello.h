@@ -43,6 +43,8 @@ typedef struct mz_chan {
     const sl_host *host;
     char base[MZ_URL_MAX]; /* ".../v1", no trailing slash */
     const char *api_key;   /* "MZL-..." */
+    const char *hook_key;  /* HMAC key of notifications: webhook_secret
+                              when configured (the same key), else api_key */
     char language[MZ_LANG_MAX]; /* preferred key of multi-language text */
     int page_size;         /* 1..100 */
     int64_t overlap_ms;    /* poll window overlap */

@@ -85,6 +85,14 @@ static int read_secret(mz_chan *ch, sl_ctx *ctx, sl_error *err)
     if (strpbrk(ch->api_key, "\r\n") != NULL)
         return sl_error_set(err, SL_EINVALID, "api_key",
                             "api_key holds a line break");
+    /* Mozello signs with the API key itself; the host asks webhook intake
+       for a webhook_secret, which is then the same key. */
+    ch->hook_key = ch->host->secret_get(ctx, "webhook_secret");
+    if (ch->hook_key == NULL || *ch->hook_key == '\0')
+        ch->hook_key = ch->api_key;
+    else if (strcmp(ch->hook_key, ch->api_key) != 0)
+        ch->host->log(ctx, SL_LOG_WARN, "webhook_secret differs from api_key: "
+                      "Mozello signs notifications with the API key");
     return SL_OK;
 }
 

@@ -32,7 +32,7 @@ static int verify(mz_chan *ch, const char *sig, const char *body, size_t len,
 {
     unsigned char mac[SL_SHA256_LEN];
     char expect[((SL_SHA256_LEN + 2) / 3) * 4 + 1];
-    if (sl_hmac_sha256(ch->api_key, strlen(ch->api_key), body, len, mac) !=
+    if (sl_hmac_sha256(ch->hook_key, strlen(ch->hook_key), body, len, mac) !=
         SL_OK)
         return sl_error_set(err, SL_EINTERNAL, "", "HMAC failed");
     size_t n = sl_base64_encode(mac, sizeof mac, expect);
