@@ -199,6 +199,9 @@ static void sync_run(const char *bin, unsigned port, const char *label)
            (long long)json_integer_value(json_object_get(rep, "skipped")),
            (long long)json_integer_value(json_object_get(rep, "failed")), calls, gets, batches,
            calls - gets - batches, batches ? (double)written / (double)batches : 0.0, wall);
+    const char *e = json_string_value(json_object_get(rep, "error"));
+    if (e)
+        printf("        error: %s\n", e);
     json_decref(before);
     json_decref(after);
 }
