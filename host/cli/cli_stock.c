@@ -2,6 +2,8 @@
  * `shopledger stock show TENANT`: on hand, reserved and available per
  * warehouse and SKU. `stock pending TENANT CHANNEL`: what the next stock
  * sync of the channel would push (only what changed since the last push).
+ * `stock sync TENANT [CHANNEL]`: pushes it now (every channel whose plugin
+ * can push stock when CHANNEL is not given) and prints each SKU's outcome.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,7 +12,10 @@
 #include <jansson.h>
 
 #include "ledger/ledger_cli.h"
+#include "runtime/runtime.h"
+#include "services/services.h"
 #include "stock/stock.h"
+#include "sync/sync.h"
 
 /* Thousandths as decimal text ("12.500"), without floating point. */
 static const char *qty_text(int64_t milli, char *buf, size_t cap)
@@ -49,13 +54,110 @@ static json_t *pending(const ledger_cli_tenant *lt, const char *channel, sl_erro
                                   ch->price_group ? ch->price_group : "", 1, err);
 }
 
+/* One channel's sync as JSON (the admin API's shape); *ok is cleared when
+   the sync failed or a SKU failed or drifted. */
+static json_t *sync_one(runtime_tenant *rt, runtime_channel *rc, int *ok)
+{
+    sl_error err = {.size = sizeof(err)};
+    sync_report rep;
+    int r = sync_channel(rt, rc, rt->db, services_now_ms(), &rep, &err);
+    json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:O}", "channel",
+                          rc->config->name, "listed", rep.listed, "written", rep.written,
+                          "unchanged", rep.unchanged, "skipped", rep.skipped, "not_found",
+                          rep.not_found, "failed", rep.failed, "drift", rep.drift,
+                          "would_write", rep.would_write, "items", rep.items);
+    if (r != SL_OK)
+        json_object_set_new(j, "error", json_string(err.message));
+    if (r != SL_OK || rep.failed > 0 || rep.drift > 0)
+        *ok = 0;
+    sync_report_clear(&rep);
+    return j;
+}
+
+static void print_sync(const json_t *rep)
+{
+    size_t i;
+    const json_t *it;
+    const char *ch = json_string_value(json_object_get(rep, "channel"));
+    json_array_foreach(json_object_get(rep, "items"), i, it)
+        printf("%-10s %-24s %-11s %s\n", ch, json_string_value(json_object_get(it, "sku")),
+               json_string_value(json_object_get(it, "outcome")),
+               json_string_value(json_object_get(it, "message")));
+    printf("%s: %lld listed, %lld written, %lld unchanged, %lld skipped, %lld not found, "
+           "%lld failed, %lld drift, %lld would write\n", ch,
+           (long long)json_integer_value(json_object_get(rep, "listed")),
+           (long long)json_integer_value(json_object_get(rep, "written")),
+           (long long)json_integer_value(json_object_get(rep, "unchanged")),
+           (long long)json_integer_value(json_object_get(rep, "skipped")),
+           (long long)json_integer_value(json_object_get(rep, "not_found")),
+           (long long)json_integer_value(json_object_get(rep, "failed")),
+           (long long)json_integer_value(json_object_get(rep, "drift")),
+           (long long)json_integer_value(json_object_get(rep, "would_write")));
+    const char *e = json_string_value(json_object_get(rep, "error"));
+    if (e)
+        fprintf(stderr, "shopledger: %s: %s\n", ch, e);
+}
+
+/* Syncs `channel` (NULL: every channel that can push stock); the reports
+   go to out. Returns CLI_OK when every sync ran and no SKU failed. */
+static int sync_channels(runtime_tenant *rt, const char *channel, json_t *out)
+{
+    int ok = 1, found = 0;
+    for (size_t i = 0; i < rt->channel_count; i++) {
+        runtime_channel *rc = &rt->channels[i];
+        if (channel ? strcmp(rc->config->name, channel) != 0
+                    : rc->plugin == NULL || rc->plugin->table->push_stock == NULL)
+            continue;
+        found++;
+        json_array_append_new(out, sync_one(rt, rc, &ok));
+    }
+    if (channel && !found) {
+        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n", rt->config->id,
+                channel);
+        return CLI_FAIL;
+    }
+    return ok ? CLI_OK : CLI_FAIL;
+}
+
+static int sync_cmd(const cli_globals *g, const char *tenant, const char *channel)
+{
+    config_set *cfg = NULL;
+    runtime_tenant *rt = NULL;
+    if (cli_load_config(g, &cfg) != CLI_OK)
+        return CLI_FAIL;
+    const config_tenant *t = config_find_tenant(cfg, tenant);
+    sl_error err = {.size = sizeof(err)};
+    int rc = CLI_FAIL;
+    if (t == NULL)
+        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", tenant, g->conf_dir);
+    else if (runtime_open(t, g->plugin_dir, 1, &rt, &err) != SL_OK)
+        fprintf(stderr, "shopledger: %s\n", err.message);
+    else {
+        json_t *reps = json_array();
+        rc = sync_channels(rt, channel, reps);
+        if (g->json) {
+            cli_print_json(reps);
+        } else {
+            size_t i;
+            const json_t *r;
+            json_array_foreach(reps, i, r) print_sync(r);
+            json_decref(reps);
+        }
+    }
+    runtime_close(rt);
+    config_set_free(cfg);
+    return rc;
+}
+
 int cli_stock(int argc, char **argv, const cli_globals *g)
 {
     int show = argc == 3 && strcmp(argv[1], "show") == 0;
     int pend = argc == 4 && strcmp(argv[1], "pending") == 0;
+    if ((argc == 3 || argc == 4) && strcmp(argv[1], "sync") == 0)
+        return sync_cmd(g, argv[2], argc == 4 ? argv[3] : NULL);
     if (!show && !pend) {
         fprintf(stderr, "usage: shopledger stock show TENANT | stock pending TENANT CHANNEL"
-                        " [--json]\n");
+                        " | stock sync TENANT [CHANNEL] [--json]\n");
         return CLI_USAGE;
     }
     ledger_cli_tenant lt;

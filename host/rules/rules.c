@@ -7,6 +7,7 @@
  *   no document, status not triggering  -> wait (processed, no document)
  *   no document, status triggers        -> build; draft with reason on a
  *                                          totals mismatch, else approve/post
+ *                                          and credit notes for its refunds
  *   draft document                      -> rebuilt from this revision
  *   document, order cancelled           -> void or credit note
  *   posted document                     -> credit notes for new refunds,
@@ -71,6 +72,10 @@ static int create(rules_ctx *c, int *state)
         rc = ledger_link_put(c->s, d->channel, d->external_id, d->id, c->err);
     if (rc == SL_OK)
         rc = settle(c, d, state);
+    /* An order first seen with refunds already made (a missed webhook the
+       poll finds later, a replay) gets their credit notes now. */
+    if (rc == SL_OK)
+        rc = rules_refunds(c, d);
     ledger_doc_free(d);
     return rc;
 }
@@ -85,6 +90,8 @@ static int rebuild(rules_ctx *c, const ledger_doc *old, int *state)
     rc = ledger_doc_rewrite(c->s, d, c->now_ms, c->err);
     if (rc == SL_OK)
         rc = settle(c, d, state);
+    if (rc == SL_OK)
+        rc = rules_refunds(c, d);
     ledger_doc_free(d);
     return rc;
 }

@@ -76,7 +76,13 @@ static int build_list(const json_t *items, const config_tenant *t, int with_pric
     return SL_OK;
 }
 
-static int call_push(runtime_channel *rc, int prices, services_stock_list *list,
+/* SKUs handed to the plugin in one call. Each call has its own arena,
+   freed when it ends, and a push costs memory per remote exchange (one
+   lookup per SKU on WooCommerce), so a long list goes in slices: 10,000
+   SKUs in one call ran out of the per-call arena. */
+#define SYNC_SLICE 500
+
+static int call_push(runtime_channel *rc, int prices, const services_stock_list *list,
                      json_t *outcomes, sl_error *err)
 {
     const sl_plugin *p = rc->plugin->table;
@@ -85,11 +91,17 @@ static int call_push(runtime_channel *rc, int prices, services_stock_list *list,
     if (fn == NULL)
         return SL_OK;
     services_sink sink = {.data = outcomes, .push_report = on_report};
-    services_ctx_set_sink(rc->ctx, &sink);
-    services_call_begin(rc->ctx);
-    int r = fn(rc->state, rc->ctx, list, err);
-    services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
+    int r = SL_OK;
+    for (size_t at = 0; r == SL_OK && at < list->count; at += SYNC_SLICE) {
+        services_stock_list slice = *list;
+        slice.items = list->items + at;
+        slice.count = list->count - at < SYNC_SLICE ? list->count - at : SYNC_SLICE;
+        services_ctx_set_sink(rc->ctx, &sink);
+        services_call_begin(rc->ctx);
+        r = fn(rc->state, rc->ctx, &slice, err);
+        services_call_end(rc->ctx);
+        services_ctx_set_sink(rc->ctx, NULL);
+    }
     return r;
 }
 

@@ -4,6 +4,8 @@
  *   woo_sandbox --seed FILE --port 0 --port-file PATH [--scheme http]
  *       [--consumer-key ck --consumer-secret cs] [--webhook-url URL
  *       --webhook-secret S] [--delivery-delay-ms N] [--state-file PATH]
+ *   (without --webhook-url the webhooks exist but stay paused until
+ *   PUT /webhooks/{id} gives them a delivery_url)
  *   woo_sandbox --receiver ...     (webhook capture, see receiver.c)
  *   woo_sandbox --sign-url METHOD URL KEY SECRET [sha1|sha256]
  *   woo_sandbox --version
@@ -106,7 +108,7 @@ static int run(const opts *o) {
   }
   snprintf(ctx.store.site_url, sizeof ctx.store.site_url, "%s://127.0.0.1:%u",
            o->scheme, bound);
-  if (o->hooks.url && sb_hooks_start(&ctx, &o->hooks) != 0)
+  if (sb_hooks_start(&ctx, &o->hooks) != 0)
     fprintf(stderr, "webhooks: cannot start the delivery thread\n");
   char text[32];
   snprintf(text, sizeof text, "%u\n", bound);

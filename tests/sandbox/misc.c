@@ -42,7 +42,33 @@ static void whole_list(sb_resp *resp, json_t *list) {
   sb_resp_json(resp, 200, list);
 }
 
-/* GET/PUT /webhooks/{id}: the connector re-enables a disabled webhook. */
+/* PUT body of /webhooks/{id}: delivery_url, secret, status. Returns 0 or
+   -1 with resp set. */
+static int webhook_update(sb_ctx *ctx, const json_t *body, int64_t id, sb_resp *resp) {
+  const char *status = sb_str(body, "status", NULL);
+  const char *url = sb_str(body, "delivery_url", NULL);
+  const char *secret = sb_str(body, "secret", NULL);
+  int bad = status && strcmp(status, "active") && strcmp(status, "paused") &&
+            strcmp(status, "disabled");
+  if (bad) {
+    sb_resp_error(resp, 400, "rest_invalid_param", "Invalid parameter(s): status");
+    return -1;
+  }
+  int r = sb_hooks_configure(ctx, id, url, secret);
+  if (r == -2) {
+    sb_resp_error(resp, 400, "rest_invalid_param",
+                  "Invalid parameter(s): delivery_url or secret");
+    return -1;
+  }
+  if (r != 0 || (status && sb_hooks_set_status(ctx, id, status))) {
+    sb_resp_error(resp, 404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.");
+    return -1;
+  }
+  return 0;
+}
+
+/* GET/PUT /webhooks/{id}: the connector re-enables a disabled webhook; a
+   setup (or the demo) points it at the host with delivery_url + secret. */
 static int webhook_one(sb_ctx *ctx, sb_req *req, int64_t id, sb_resp *resp) {
   int put = is(req, "PUT") || is(req, "PATCH") || is(req, "POST");
   if (!put && !is(req, "GET"))
@@ -51,17 +77,10 @@ static int webhook_one(sb_ctx *ctx, sb_req *req, int64_t id, sb_resp *resp) {
     json_t *body = sb_req_json(req, resp);
     if (!body)
       return 1;
-    const char *status = sb_str(body, "status", NULL);
-    int bad = status && strcmp(status, "active") && strcmp(status, "paused") &&
-              strcmp(status, "disabled");
-    if (bad || (status && sb_hooks_set_status(ctx, id, status))) {
-      json_decref(body);
-      sb_resp_error(resp, bad ? 400 : 404,
-                    bad ? "rest_invalid_param" : "woocommerce_rest_webhook_invalid_id",
-                    bad ? "Invalid parameter(s): status" : "Invalid ID.");
-      return 1;
-    }
+    int r = webhook_update(ctx, body, id, resp);
     json_decref(body);
+    if (r != 0)
+      return 1;
   }
   json_t *all = ctx->hooks ? sb_hooks_summary(ctx) : json_array();
   json_t *one = id >= 1 ? json_array_get(all, (size_t)(id - 1)) : NULL;

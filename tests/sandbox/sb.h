@@ -218,7 +218,8 @@ typedef struct sb_hook_opts {
   long delay_ms;
 } sb_hook_opts;
 
-/* Starts the delivery thread and queues the creation pings. */
+/* Starts the delivery thread and queues the creation pings. Without
+   opts->url the webhooks start paused with no delivery URL. */
 int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts);
 void sb_hooks_stop(sb_ctx *ctx);
 /* Queues an event ("order.updated", resource id). Caller holds store.mu. */
@@ -229,6 +230,10 @@ int sb_hooks_knob(sb_ctx *ctx, const char *knob);
 /* Sets webhook id's status ("active" also resets the failure count).
    Returns 0 or -1 for an unknown id. */
 int sb_hooks_set_status(sb_ctx *ctx, int64_t id, const char *status);
+/* Sets webhook id's delivery_url and/or secret (NULL: unchanged); a new
+   URL gets the creation ping again. Returns 0, -1 for an unknown id, -2
+   for a URL that is not http(s) or too long, or a secret too long. */
+int sb_hooks_configure(sb_ctx *ctx, int64_t id, const char *url, const char *secret);
 /* Webhook summary array for the state endpoint (new ref). */
 json_t *sb_hooks_summary(sb_ctx *ctx);
 

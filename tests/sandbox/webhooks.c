@@ -2,7 +2,9 @@
  * Webhook delivery as WooCommerce does it (class-wc-webhook.php plus what
  * real stores showed, woocommerce.md section 11):
  *  - one webhook per topic (order.created, order.updated, product.updated),
- *    all to --webhook-url with --webhook-secret;
+ *    all to --webhook-url with --webhook-secret; without --webhook-url they
+ *    start "paused" with no delivery URL until PUT /webhooks/{id} sets
+ *    delivery_url, secret and status (as an admin would in WooCommerce);
  *  - events are queued; a delivery thread sends each after
  *    --delivery-delay-ms; the body is serialized at SEND time from the
  *    current resource, so an order.created may show a later status;
@@ -30,11 +32,14 @@
 #define MAX_QUEUE 10000
 #define MAX_FAILURES 5
 #define FLUSH_WAIT_S 20
+#define URL_MAX 512
+#define SECRET_MAX 256
 
 typedef struct hook {
   int64_t id;
   const char *topic, *resource, *event;
   char status[16];
+  char url[URL_MAX], secret[SECRET_MAX]; /* guarded by sb_hooks.mu */
   int failures, ping_pending;
   int64_t sent, ok, failed, dropped, deduped;
 } hook;
@@ -52,7 +57,6 @@ struct sb_hooks {
   pthread_t thread;
   int stop, started;
   sb_ctx *ctx;
-  char *url, *secret;
   long delay_ms;
   hook hooks[NHOOKS];
   delivery *head;
@@ -84,8 +88,8 @@ void sb_hooks_event(sb_ctx *ctx, const char *topic, int64_t id) {
   int dup = 0;
   for (; *tail; tail = &(*tail)->next)
     dup |= (*tail)->hook == idx && (*tail)->resource_id == id;
-  if (!k || strcmp(k->status, "active") != 0 || h->queued >= MAX_QUEUE) {
-    /* no such webhook or disabled: nothing is queued */
+  if (!k || strcmp(k->status, "active") != 0 || !k->url[0] || h->queued >= MAX_QUEUE) {
+    /* no such webhook, not active or nowhere to send: nothing is queued */
   } else if (dup) {
     k->deduped++;
   } else if (h->drop_next) {
@@ -126,19 +130,25 @@ static char *build_body(struct sb_hooks *h, const hook *k, int64_t id) {
 
 static size_t discard(char *p, size_t s, size_t n, void *u) { return s * n; }
 
-/* POSTs body; returns the HTTP status (0 when no answer). */
+/* POSTs body to the webhook's URL as it is now; returns the HTTP status
+   (0 when no answer or no URL). */
 static long post(struct sb_hooks *h, const hook *k, const char *body, int ping) {
-  CURL *c = curl_easy_init();
+  char url[URL_MAX], secret[SECRET_MAX];
+  pthread_mutex_lock(&h->mu);
+  memcpy(url, k->url, sizeof url);
+  memcpy(secret, k->secret, sizeof secret);
+  pthread_mutex_unlock(&h->mu);
   struct curl_slist *hdr = NULL;
   char line[512];
   long code = 0;
+  CURL *c = url[0] ? curl_easy_init() : NULL;
   if (!c)
     return 0;
   hdr = curl_slist_append(hdr, ping ? "Content-Type: application/x-www-form-urlencoded"
                                     : "Content-Type: application/json");
   hdr = curl_slist_append(hdr, "Expect:");
   if (!ping) {
-    char *sig = sb_hmac_b64(1, h->secret, strlen(h->secret), body, strlen(body));
+    char *sig = sb_hmac_b64(1, secret, strlen(secret), body, strlen(body));
     char md5[33], seed[64];
     snprintf(seed, sizeof seed, "%lld%lld", (long long)k->id, (long long)time(NULL));
     sb_md5_hex(seed, md5);
@@ -158,7 +168,7 @@ static long post(struct sb_hooks *h, const hook *k, const char *body, int ping) 
     hdr = curl_slist_append(hdr, line);
     free(sig);
   }
-  curl_easy_setopt(c, CURLOPT_URL, h->url);
+  curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
@@ -278,19 +288,18 @@ int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts) {
   pthread_cond_init(&h->cv, NULL);
   pthread_cond_init(&h->idle, NULL);
   h->ctx = ctx;
-  h->url = strdup(opts->url);
-  h->secret = strdup(opts->secret ? opts->secret : "");
   h->delay_ms = opts->delay_ms;
   for (int i = 0; i < NHOOKS; i++) {
-    h->hooks[i] = (hook){.id = i + 1, .topic = topics[i][0], .resource = topics[i][1],
-                         .event = topics[i][2], .ping_pending = 1};
-    snprintf(h->hooks[i].status, sizeof h->hooks[i].status, "active");
+    hook *k = &h->hooks[i];
+    *k = (hook){.id = i + 1, .topic = topics[i][0], .resource = topics[i][1],
+                .event = topics[i][2], .ping_pending = opts->url != NULL};
+    snprintf(k->status, sizeof k->status, "%s", opts->url ? "active" : "paused");
+    snprintf(k->url, sizeof k->url, "%s", opts->url ? opts->url : "");
+    snprintf(k->secret, sizeof k->secret, "%s", opts->secret ? opts->secret : "");
   }
   ctx->hooks = h;
   if (pthread_create(&h->thread, NULL, run, h) != 0) {
     ctx->hooks = NULL;
-    free(h->url);
-    free(h->secret);
     free(h);
     return -1;
   }
@@ -315,8 +324,6 @@ void sb_hooks_stop(sb_ctx *ctx) {
   pthread_mutex_destroy(&h->mu);
   pthread_cond_destroy(&h->cv);
   pthread_cond_destroy(&h->idle);
-  free(h->url);
-  free(h->secret);
   free(h);
   ctx->hooks = NULL;
 }
@@ -363,7 +370,7 @@ json_t *sb_hooks_summary(sb_ctx *ctx) {
                        "s:I, s:I, s:I, s:I}",
                        "id", (json_int_t)k->id, "name", name, "status", k->status,
                        "topic", k->topic, "resource", k->resource, "event", k->event,
-                       "delivery_url", h->url, "failure_count", k->failures,
+                       "delivery_url", k->url, "failure_count", k->failures,
                        "ping_pending", k->ping_pending, "queued", (json_int_t)queued,
                        "sent", (json_int_t)k->sent, "succeeded", (json_int_t)k->ok,
                        "failed", (json_int_t)k->failed, "dropped",
@@ -382,6 +389,26 @@ int sb_hooks_set_status(sb_ctx *ctx, int64_t id, const char *status) {
   snprintf(k->status, sizeof k->status, "%s", status);
   if (strcmp(status, "active") == 0)
     k->failures = 0;
+  pthread_mutex_unlock(&h->mu);
+  return 0;
+}
+
+int sb_hooks_configure(sb_ctx *ctx, int64_t id, const char *url, const char *secret) {
+  struct sb_hooks *h = ctx->hooks;
+  if (!h || id < 1 || id > NHOOKS)
+    return -1;
+  if ((url && (strlen(url) >= URL_MAX ||
+               (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))) ||
+      (secret && strlen(secret) >= SECRET_MAX))
+    return -2;
+  pthread_mutex_lock(&h->mu);
+  hook *k = &h->hooks[id - 1];
+  if (url) {
+    snprintf(k->url, sizeof k->url, "%s", url);
+    k->ping_pending = 1;
+  }
+  if (secret)
+    snprintf(k->secret, sizeof k->secret, "%s", secret);
   pthread_mutex_unlock(&h->mu);
   return 0;
 }

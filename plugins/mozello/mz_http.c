@@ -1,0 +1,194 @@
+/*
+ * Store API calls through the host's HTTP service, and the one place where
+ * HTTP outcomes become SL_E* codes (api/mozello.md §1-3).
+ *
+ * Every call carries `Authorization: ApiKey <key>`. Mozello answers
+ * {"error": false, ...} on success and {"error": true, "error_code": N,
+ * "error_message": "..."} on failure; HTTP 200 can still carry
+ * "error": true (batches), so the body decides too. Throttling is a 403
+ * (not 429) after bursts: it becomes SL_ERETRY with a back-off of at least
+ * 60 s, so the host's scheduler waits instead of hammering the shop.
+ * next_page_uri is relative ("/store/orders/?page_size=50&page_start=id:9")
+ * and is resolved against the configured base, never built by us.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mozello.h"
+#include "shopledger/sdkutil.h"
+
+#define MZ_RETRY_MAX_MS (3600LL * 1000)
+
+/* Retry-After seconds, at least `floor_ms`, at most an hour. */
+static int64_t backoff_ms(const sl_host *h, const sl_http_resp *resp,
+                          int64_t floor_ms)
+{
+    const char *v = h->http_resp_header(resp, "Retry-After");
+    int64_t ms = floor_ms;
+    if (v != NULL) {
+        char *end = NULL;
+        errno = 0;
+        long long s = strtoll(v, &end, 10);
+        if (errno == 0 && end != v && s >= 0 && s < MZ_RETRY_MAX_MS / 1000 &&
+            s * 1000 > ms)
+            ms = s * 1000;
+    }
+    return ms > MZ_RETRY_MAX_MS ? MZ_RETRY_MAX_MS : ms;
+}
+
+/* error_message of a Mozello error body into buf ("" when there is none). */
+static void error_message(const json_t *j, char *buf, size_t cap)
+{
+    const char *msg = NULL;
+    buf[0] = '\0';
+    if (json_is_object(j) &&
+        sl_json_str(j, "error_message", 0, &msg, NULL) == SL_OK && msg)
+        snprintf(buf, cap, "%s", msg);
+}
+
+static int map_status(mz_chan *ch, const char *method, const char *path,
+                      const sl_http_resp *resp, sl_error *err)
+{
+    const sl_host *h = ch->host;
+    int status = h->http_status(resp);
+    size_t len = 0;
+    const char *body = h->http_resp_body(resp, &len);
+    json_t *j = NULL;
+    char text[200] = "";
+    if (body != NULL && sl_json_parse(body, len, 1u << 20, &j, NULL) == SL_OK)
+        error_message(j, text, sizeof text);
+    json_decref(j);
+    int code = SL_EREMOTE;
+    int64_t wait = 0;
+    if (status == 401)
+        code = SL_EAUTH;
+    else if (status == 403) /* Mozello's throttle (doc §2) */
+        code = SL_ERETRY, wait = backoff_ms(h, resp, MZ_THROTTLE_MS);
+    else if (status == 429 || status >= 500)
+        code = SL_ERETRY, wait = backoff_ms(h, resp, 0);
+    else if (status == 404)
+        code = SL_ENOTFOUND;
+    sl_error_set(err, code, "", "%s %.160s: HTTP %d%s%s%s", method, path,
+                 status, text[0] ? ": " : "", text,
+                 status == 403 ? " (throttled; backing off)" : "");
+    if (err != NULL && err->size >= sizeof *err) {
+        err->http_status = status;
+        err->retry_after_ms = wait;
+    }
+    return code;
+}
+
+/* Parses a 2xx body; "error": true in it is a remote refusal. */
+static int parse_answer(mz_chan *ch, const char *method, const char *path,
+                        const sl_http_resp *resp, json_t **out, sl_error *err)
+{
+    size_t len = 0;
+    const char *body = ch->host->http_resp_body(resp, &len);
+    json_t *j = NULL;
+    int rc = sl_json_parse(body ? body : "", body ? len : 0, MZ_MAX_BODY, &j,
+                           err);
+    if (rc != SL_OK)
+        return sl_error_set(err, rc == SL_ETOOBIG ? rc : SL_EREMOTE, "body",
+                            "%s %.160s: answer is not JSON", method, path);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return sl_error_set(err, SL_EREMOTE, "body",
+                            "%s %.160s: answer is not a JSON object", method,
+                            path);
+    }
+    if (json_is_true(json_object_get(j, "error"))) {
+        char text[200];
+        error_message(j, text, sizeof text);
+        json_decref(j);
+        return sl_error_set(err, SL_EREMOTE, "error", "%s %.160s: %s", method,
+                            path, text[0] ? text : "error without message");
+    }
+    *out = j;
+    return SL_OK;
+}
+
+static int build_request(mz_chan *ch, sl_ctx *ctx, const char *method,
+                         const char *path, const char *const *query,
+                         const char *body, sl_http_req **out, sl_error *err)
+{
+    const sl_host *h = ch->host;
+    char url[MZ_URL_MAX + 1024];
+    char auth[600];
+    int n = snprintf(url, sizeof url, "%s%s", ch->base, path);
+    if (n < 0 || (size_t)n >= sizeof url || path[0] != '/')
+        return sl_error_set(err, SL_EINVALID, "path", "request path too long");
+    n = snprintf(auth, sizeof auth, "ApiKey %s", ch->api_key);
+    if (n < 0 || (size_t)n >= sizeof auth)
+        return sl_error_set(err, SL_EINVALID, "api_key", "api_key too long");
+    sl_http_req *req = h->http_new(ctx, method, url);
+    if (req == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "http_new failed");
+    for (size_t i = 0; query != NULL && query[i] != NULL; i += 2)
+        if (h->http_query(req, query[i], query[i + 1]) != SL_OK)
+            return sl_error_set(err, SL_EINTERNAL, query[i],
+                                "http_query refused");
+    if (h->http_header(req, "Authorization", auth) != SL_OK ||
+        h->http_header(req, "Accept", "application/json") != SL_OK ||
+        (body != NULL && h->http_body(req, body, strlen(body),
+                                      "application/json") != SL_OK))
+        return sl_error_set(err, SL_EINTERNAL, "", "cannot build the request");
+    *out = req;
+    return SL_OK;
+}
+
+int mz_call(mz_chan *ch, sl_ctx *ctx, const char *method, const char *path,
+            const char *const *query, const char *body, json_t **out,
+            sl_error *err)
+{
+    sl_http_req *req = NULL;
+    int rc = build_request(ch, ctx, method, path, query, body, &req, err);
+    if (rc != SL_OK)
+        return rc;
+    sl_http_resp *resp = NULL;
+    rc = ch->host->http_send(req, &resp, err);
+    if (resp == NULL)
+        return rc != SL_OK ? rc
+                           : sl_error_set(err, SL_EIO, "", "%s %.160s: no "
+                                          "response", method, path);
+    int status = ch->host->http_status(resp);
+    if (status < 200 || status >= 300)
+        return map_status(ch, method, path, resp, err);
+    return parse_answer(ch, method, path, resp, out, err);
+}
+
+/* The path part of the base ("/v1" of "https://api.mozello.com/v1"). */
+static const char *base_path(const mz_chan *ch)
+{
+    const char *p = strstr(ch->base, "://");
+    p = p ? strchr(p + 3, '/') : NULL;
+    return p ? p : "";
+}
+
+int mz_next_page(const mz_chan *ch, const json_t *answer, char *buf,
+                 size_t cap, int *has_next, sl_error *err)
+{
+    const char *key = "next_page_uri", *v = NULL;
+    int rc = sl_json_str(answer, key, 0, &v, err);
+    if (rc == SL_OK && v == NULL)
+        rc = sl_json_str(answer, key = "next_page_link", 0, &v, err);
+    if (rc != SL_OK)
+        return rc;
+    *has_next = v != NULL && *v != '\0';
+    if (!*has_next)
+        return SL_OK;
+    size_t blen = strlen(ch->base), plen = strlen(base_path(ch));
+    if (strncmp(v, ch->base, blen) == 0) /* absolute under our base */
+        v += blen;
+    else if (plen > 0 && strncmp(v, base_path(ch), plen) == 0 &&
+             v[plen] == '/')
+        v += plen; /* "/v1/store/..." */
+    if (v[0] != '/' || strstr(v, "://") != NULL ||
+        strpbrk(v, " \t\r\n#") != NULL || strlen(v) >= cap)
+        return sl_error_set(err, SL_EINVALID, key,
+                            "%s \"%.80s\" is not a path below the API base",
+                            key, v);
+    memcpy(buf, v, strlen(v) + 1);
+    return SL_OK;
+}
