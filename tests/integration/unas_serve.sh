@@ -28,6 +28,8 @@ currency = HUF
 database = $SL_TMP/hu.db
 admin_token_file = $SL_TMP/admin.token
 
+[warehouse:test]
+
 [channel:unas]
 plugin = unas
 url = http://127.0.0.1:$LIVE/shop
@@ -62,6 +64,12 @@ approve = yes
 series = UNAS2
 test_mode = yes
 stock_sync = manual
+warehouse = test
+
+[channel:unastest.statuses]
+3 = confirmed
+1 = confirmed
+4 = confirmed
 INI
 
 SLX=(--conf "$CONF" --plugins "$SL_PLUGIN_DIR")
@@ -96,7 +104,7 @@ wait_docs() {
 }
 check "admin poll of the live shop" poll unas
 check "three orders become sales orders" wait_docs 3 UNAS1
-check "documents are sales orders" eq "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.type') like '%order%'")" 3
+check "documents are sales orders" eq "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.channel') = 'unas' and json_extract(value,'\$.type') like '%order%'")" 3
 check "the sandbox was never banned" eq "$(sget "$LIVE" '$.banned')" 0
 check "no InvoiceAutoSet sent" eq "$(sget "$LIVE" '$.stats.invoice_autoset_calls')" ""
 
@@ -107,7 +115,7 @@ check "a new order is polled" poll unas
 check "it becomes a fourth sales order" wait_docs 4 UNAS1
 
 sl "${SLX[@]}" stock show hu --json > "$SL_TMP/stock.json" 2>/dev/null
-reserved() { sqlite3 :memory: "select sum(json_extract(value,'\$.reserved_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"; }
+reserved() { sqlite3 :memory: "select sum(json_extract(value,'\$.reserved_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1' and json_extract(value,'\$.warehouse')='main'"; }
 check "open orders reserve stock (2+2 mugs)" eq "$(reserved BOG-KEK)" 4000
 
 admin "http://127.0.0.1:$PORT/admin/hu/inbox" > "$SL_TMP/inbox.json"
