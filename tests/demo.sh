@@ -16,7 +16,8 @@ BUILD=${SL_DEMO_BUILD:-$SRC/build-demo}
 bash tests/setup-deps.sh
 echo "== build ($BUILD, Release)"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSL_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD" -j"$JOBS" --target shopledger woocommerce woo_sandbox >/dev/null
+cmake --build "$BUILD" -j"$JOBS" --target shopledger woocommerce woo_sandbox tarad tarad_sandbox \
+  >/dev/null
 
 SL="$BUILD/shopledger"
 SANDBOX="$BUILD/woo_sandbox"
@@ -159,11 +160,69 @@ AMBER-PEND,Amber Pendant,,79.00,retail,6,main,30.00
 CSV
 }
 
-# The hook for a second tenant (another shop beside the WooCommerce one):
-# write its INI into $WORK/conf.d and whatever it needs, start its
-# emulator, and set SECOND_TENANT to its id so the summary covers it.
-SECOND_TENANT=""
-write_tenant_second() { :; }
+# The second tenant: a Thai shop on TARAD U-Commerce (THB, VAT registered).
+# TARAD pushes an order when it is paid and again when it is cancelled; a
+# paid order becomes a posted receipt with its payment at once, shipping
+# goes to other income, and a cancellation voids the receipt.
+SECOND_TENANT=thshop
+write_tenant_second() {
+  printf 'utk-demo-thshop-5b21' >"$WORK/thshop.token"
+  chmod 600 "$WORK/thshop.token"
+  cat >"$WORK/conf.d/thshop.ini" <<INI
+[tenant]
+id = thshop
+name = Demo Thai shop
+currency = THB
+database = $WORK/thshop.db
+vat_registered = yes
+timezone = Asia/Bangkok
+admin_token_file = $WORK/secrets/admin.token
+
+[accounts]
+other_income = 4190
+
+[channel:tarad]
+plugin = tarad
+user_token_file = $WORK/thshop.token
+webhook_secret_file = $WORK/thshop.token
+intake = webhook
+document = receipt
+process_when = paid, cancelled
+approve = yes
+add_payment = yes
+shipping_as_other_income = yes
+series = TRD
+INI
+}
+
+# tarad_push PATH [BODY]: asks the TARAD simulator to push to the host.
+tarad_push() {
+  curl -sf --max-time 60 -X POST --data-binary "${2:-}" "http://127.0.0.1:$TARAD_PORT$1"
+}
+
+thshop_status() {
+  "$SL" --conf "$WORK/conf.d" --plugins "$PLUGINS" doc list thshop --json >"$WORK/th.json" 2>/dev/null &&
+    [ "$(q "select group_concat(json_extract(value,'\$.external_id') || '=' ||
+                json_extract(value,'\$.status'), ' ') from json_each(readfile('$WORK/th.json'))")" = "$1" ]
+}
+
+run_tenant_second() {
+  "$BUILD/tarad_sandbox" --port 0 --port-file "$WORK/tarad.port" --token-file "$WORK/thshop.token" \
+    --target "http://127.0.0.1:$HOST_PORT/hooks/thshop/tarad" >"$WORK/tarad.log" 2>&1 &
+  PIDS+=($!)
+  TARAD_PID=$!
+  wait_until 15 test -s "$WORK/tarad.port" || die "the TARAD simulator did not start"
+  TARAD_PORT=$(cat "$WORK/tarad.port")
+  local spec='{"items":[{"sku":"SILK-SCARF","name":"Thai silk scarf","quantity":2,"unit_price":"450.00","vat_rate":7}],
+    "shipping_fee":"50.00","shipping_vat_rate":7,"payment_method":"bank_transfer",
+    "customer":{"name":"Somchai Jaidee","email":"somchai@example.co.th"}'
+  tarad_push /__sandbox/push "$spec,\"order_no\":\"TH-1\"}" >/dev/null || die "TARAD push TH-1 failed"
+  tarad_push /__sandbox/push "$spec,\"order_no\":\"TH-2\"}" >/dev/null || die "TARAD push TH-2 failed"
+  tarad_push /__sandbox/cancel/TH-2 >/dev/null || die "TARAD cancel TH-2 failed"
+  echo "TARAD pushed TH-1 and TH-2 as paid, then TH-2 as cancelled"
+  wait_until 30 thshop_status "TH-1=posted TH-2=void" ||
+    die "expected TH-1 posted and TH-2 void at thshop; have: $(q "select group_concat(json_extract(value,'\$.external_id') || '=' || json_extract(value,'\$.status'), ' ') from json_each(readfile('$WORK/th.json'))")"
+}
 
 start_serve() {
   "$SL" --conf "$WORK/conf.d" --plugins "$PLUGINS" serve --listen 127.0.0.1:0 \
@@ -299,6 +358,7 @@ o2=$(new_order bacs 15 1 18 1)
 echo "created orders $o1 and $o2 in the shop (delivered by webhook)"
 admin POST /demo/poll/woo >/dev/null || die "the admin poll failed"
 echo "polled the shop for orders the webhooks did not bring"
+run_tenant_second
 save_state || die "cannot read the shop's state"
 EXPECT_DOCS=$(q "select count(*) from json_each(readfile('$WORK/state.json'),'\$.orders')
                  where json_extract(value,'\$.status') in ('processing','completed')")
@@ -322,6 +382,9 @@ kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || die "serve did not stop cleanly"
 kill -TERM "$SB_PID"
 wait "$SB_PID" || die "the sandbox did not stop cleanly"
+kill -TERM "$TARAD_PID"
+wait "$TARAD_PID" || die "the TARAD simulator did not stop cleanly"
 PIDS=()
 echo
-echo "demo OK: $EXPECT_DOCS orders booked, notes back in the shop, stock in sync"
+echo "demo OK: $EXPECT_DOCS WooCommerce orders booked, notes back in the shop, stock in sync;"
+echo "         TARAD: a paid order posted as a receipt, a cancelled one voided"
