@@ -99,10 +99,10 @@ int unas_xml_parse(const char *data, size_t len, size_t max_len,
         char msg[160];
         snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "?");
         msg[strcspn(msg, "\n")] = '\0';
+        int line = e ? e->line : 0; /* e lives in pc: read it before the free */
         xmlFreeParserCtxt(pc);
         return sl_error_set(err, SL_EREMOTE, "body",
-                            "answer is not well-formed XML: %s (line %d)", msg,
-                            e ? e->line : 0);
+                            "answer is not well-formed XML: %s (line %d)", msg, line);
     }
     xmlFreeParserCtxt(pc);
     xmlNodePtr r = xmlDocGetRootElement(doc);

@@ -374,7 +374,7 @@ static void shipped_example_is_valid(void **state)
     assert_non_null(ch);
     assert_true(ch->intake_webhook && ch->intake_poll);
     assert_int_equal(ch->stock_sync_minute, 6 * 60);
-    assert_string_equal(config_channel_map(ch, "payments", "bacs"), "bank");
+    assert_string_equal(config_channel_map(ch, "payments", "bacs"), "bank:2620");
     config_tenant_free(t);
 }
 
