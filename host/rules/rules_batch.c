@@ -10,17 +10,11 @@
 
 #define RULES_BATCH_MAX 256
 
-static int exec_sql(store *s, const char *sql, sl_error *err)
-{
-    int rc = sqlite3_exec(store_db(s), sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? SL_OK : store_error(s, rc, err);
-}
-
 /* Applies one item under a savepoint; returns its processing status. */
 static int apply_one(store *s, const config_tenant *t, int64_t id, int64_t now_ms, int *state,
                      sl_error *err)
 {
-    int rc = exec_sql(s, "SAVEPOINT item", err);
+    int rc = store_exec(s, "SAVEPOINT item", err);
     if (rc != SL_OK)
         return rc;
     inbox_item *it = NULL;
@@ -29,7 +23,7 @@ static int apply_one(store *s, const config_tenant *t, int64_t id, int64_t now_m
         rc = rules_apply(s, t, it, now_ms, state, err);
     inbox_item_free(it);
     if (rc == SL_OK)
-        return exec_sql(s, "RELEASE item", err);
+        return store_exec(s, "RELEASE item", err);
     sqlite3_exec(store_db(s), "ROLLBACK TO item; RELEASE item", NULL, NULL, NULL);
     return rc;
 }

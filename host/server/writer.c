@@ -48,17 +48,11 @@ int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err)
     return SL_OK;
 }
 
-static int exec_sql(store *db, const char *sql, sl_error *err)
-{
-    int rc = sqlite3_exec(store_db(db), sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? SL_OK : store_error(db, rc, err);
-}
-
 /* Stores one job's orders (and cursor) under a savepoint. */
 static void intake_one(store *db, intake_job *job, int64_t now)
 {
     sl_error *err = &job->err;
-    job->rc = exec_sql(db, "SAVEPOINT job", err);
+    job->rc = store_exec(db, "SAVEPOINT job", err);
     for (size_t i = 0; job->rc == SL_OK && i < job->count; i++) {
         int result = 0;
         int64_t id = 0;
@@ -69,7 +63,7 @@ static void intake_one(store *db, intake_job *job, int64_t now)
     if (job->rc == SL_OK && job->cursor != NULL)
         job->rc = inbox_cursor_put(db, job->channel, now, job->cursor, err);
     if (job->rc == SL_OK) {
-        job->rc = exec_sql(db, "RELEASE job", err);
+        job->rc = store_exec(db, "RELEASE job", err);
     } else {
         sqlite3_exec(store_db(db), "ROLLBACK TO job; RELEASE job", NULL, NULL, NULL);
     }

@@ -59,7 +59,7 @@ int store_error(store *s, int rc, sl_error *err)
 }
 
 /* Runs SQL text without results (pragmas, DDL, transaction words). */
-static int exec_sql(store *s, const char *sql, sl_error *err)
+int store_exec(store *s, const char *sql, sl_error *err)
 {
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? SL_OK : store_error(s, rc, err);
@@ -109,7 +109,7 @@ static int apply_migration(store *s, const store_migration *m, sl_error *err)
     int have = 0;
     rc = pragma_int(s, "PRAGMA user_version", &have, err);
     if (rc == SL_OK && have < m->version) {
-        rc = exec_sql(s, m->sql, err);
+        rc = store_exec(s, m->sql, err);
         if (rc != SL_OK) {
             sl_error_set(err, rc, "migration", "migration %d (%s): %s",
                          m->version, m->name, sqlite3_errmsg(s->db));
@@ -117,7 +117,7 @@ static int apply_migration(store *s, const store_migration *m, sl_error *err)
             /* PRAGMA takes no bound parameters; the value is our own int. */
             char sql[64];
             snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
-            rc = exec_sql(s, sql, err);
+            rc = store_exec(s, sql, err);
         }
     }
     if (rc != SL_OK) {
@@ -167,11 +167,11 @@ static int set_pragmas(store *s, unsigned flags, sl_error *err)
         return sl_error_set(err, SL_EIO, "database",
                             "could not switch to WAL (journal_mode is '%s')",
                             mode);
-    rc = exec_sql(s, (flags & STORE_OPEN_FAST) ? "PRAGMA synchronous=NORMAL"
+    rc = store_exec(s, (flags & STORE_OPEN_FAST) ? "PRAGMA synchronous=NORMAL"
                                                : "PRAGMA synchronous=FULL",
                   err);
     if (rc == SL_OK)
-        rc = exec_sql(s, "PRAGMA foreign_keys=ON", err);
+        rc = store_exec(s, "PRAGMA foreign_keys=ON", err);
     return rc;
 }
 
@@ -317,7 +317,7 @@ int store_begin(store *s, sl_error *err)
     if (s->in_tx)
         return sl_error_set(err, SL_EINTERNAL, "",
                             "nested transaction refused");
-    int rc = exec_sql(s, "BEGIN IMMEDIATE", err);
+    int rc = store_exec(s, "BEGIN IMMEDIATE", err);
     if (rc == SL_OK)
         s->in_tx = 1;
     return rc;
@@ -327,7 +327,7 @@ int store_commit(store *s, sl_error *err)
 {
     if (!s->in_tx)
         return sl_error_set(err, SL_EINTERNAL, "", "commit without begin");
-    int rc = exec_sql(s, "COMMIT", err);
+    int rc = store_exec(s, "COMMIT", err);
     if (rc != SL_OK) {
         /* A failed COMMIT may leave the transaction open (SQLITE_BUSY);
            roll it back so the store is usable and the caller can retry. */

@@ -81,6 +81,10 @@ int store_in_tx(const store *s);
 int store_tx_enter(store *s, int *own, sl_error *err);
 int store_tx_leave(store *s, int own, int rc, sl_error *err);
 
+/* Runs constant SQL text (no values: those go through store_stmt), e.g.
+   "SAVEPOINT x"; fills err from SQLite on failure. */
+int store_exec(store *s, const char *sql, sl_error *err);
+
 /* Runs a statement that returns no rows; fills err from sqlite3_errmsg. */
 int store_step_done(store *s, sqlite3_stmt *st, sl_error *err);
 /* Maps the last SQLite error to an sl_error (SL_ECONFLICT on constraint). */
