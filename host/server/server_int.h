@@ -18,7 +18,8 @@
 #define POLL_MAX_PAGE_ORDERS 1000  /* orders between two cursor commits */
 #define WRITER_BATCH_JOBS 256      /* jobs per group commit */
 #define PROCESS_BATCH 64           /* inbox items per processing batch */
-#define PROCESS_BATCH_BUSY 8       /* ... while deliveries wait for commit */
+#define PROCESS_BATCH_BUSY 32      /* ... while deliveries wait for commit */
+#define PROCESS_MIN_GAP_MS 50      /* ... and at most this often */
 
 /* A unit of intake: the orders of one delivery (or of one poll page with
    its cursor). The submitter waits until `done`. */
@@ -52,6 +53,7 @@ typedef struct server_tenant {
     int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
     char last_sync_day[CONFIG_MAX_CHANNELS][16];
     const char *admin_token;
+    int64_t last_process_ms;       /* writer thread only */
 } server_tenant;
 
 typedef struct server_state {

@@ -140,19 +140,22 @@ static int intake_waiting(server_tenant *st)
 }
 
 /* Processes pending items in batches (one transaction each). Deliveries
-   waiting for their commit come first: then only one small batch runs, so
-   a burst is acknowledged at the group-commit rate and booked right after,
-   while a steady trickle is booked at once. Never zero, so processing
-   cannot starve under sustained intake. */
+   waiting for their commit come first: while they queue, processing runs
+   one small batch at most every PROCESS_MIN_GAP_MS, so a burst is
+   acknowledged at the group-commit rate and booked right after, a steady
+   trickle is booked at once, and sustained intake cannot starve it. */
 static void process_round(server_tenant *st)
 {
     for (int round = 0; round < 1000; round++) { /* bounded; resumes next wake */
         int busy = intake_waiting(st);
+        int64_t now = services_now_ms();
+        if (busy && now - st->last_process_ms < PROCESS_MIN_GAP_MS)
+            return;
+        st->last_process_ms = now;
         int want = busy ? PROCESS_BATCH_BUSY : PROCESS_BATCH;
         rules_summary sum = {0};
         sl_error err = {.size = sizeof err};
-        int r = rules_process_batch(st->rt->db, st->rt->config, services_now_ms(), want, &sum,
-                                    &err);
+        int r = rules_process_batch(st->rt->db, st->rt->config, now, want, &sum, &err);
         if (r != SL_OK)
             services_log(NULL, SL_LOG_ERROR, "tenant %s: processing: %s", st->rt->config->id,
                          err.message);
