@@ -10,7 +10,9 @@
  *   3. webhook -> posted document latency at a steady 100 orders/s, from
  *      the send time to the document's posting time (documents.updated_ms).
  *
- * usage: bench_webhook [ORDERS] [CONNS]   (defaults 6000, 16)
+ * usage: bench_webhook [ORDERS] [CONNS] [intake-only]   (defaults 6000, 16)
+ * "intake-only" configures a trigger status no order has, so the writer
+ * only stores deliveries: the intake path alone, without the rules.
  */
 #include <curl/curl.h>
 #include <pthread.h>
@@ -35,6 +37,7 @@ extern char **environ;
 
 static char dir[256];
 static int port;
+static const char *trigger = "paid";
 static atomic_int next_order;
 static int total_orders;
 static int64_t *latency_us;
@@ -71,8 +74,8 @@ static void write_config(void)
              "[tenant]\nid = bench\ncurrency = EUR\ndatabase = %s/bench.db\n\n"
              "[channel:ts]\nplugin = testshop\nintake = webhook\n"
              "webhook_secret_file = %s/webhook.secret\ndocument = invoice\n"
-             "process_when = paid\napprove = yes\nadd_payment = yes\nseries = TS\n",
-             dir, dir);
+             "process_when = %s\napprove = yes\nadd_payment = yes\nseries = TS\n",
+             dir, dir, trigger);
     write_file("conf/bench.ini", ini, 0600);
 }
 
@@ -259,6 +262,8 @@ int main(int argc, char **argv)
 {
     total_orders = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 6000;
     int conns = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 16;
+    if (argc > 3 && strcmp(argv[3], "intake-only") == 0)
+        trigger = "never";
     if (total_orders < 100 || total_orders > MAX_ORDERS || conns < 1 || conns > 256) {
         fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256]\n", MAX_ORDERS);
         return 2;
