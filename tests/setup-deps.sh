@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(build-essential cmake pkg-config git curl openssl valgrind
           libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
           libmicrohttpd-dev libssl-dev libcmocka-dev sqlite3
-          libxml2-dev)
+          libxml2-dev python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
