@@ -139,4 +139,5 @@ check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')"
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; rc=$?
 check "SIGTERM stops serve cleanly" eq "$rc" 0
+check "plugin check passes against the mozello sandbox" sl plugin check "$SL_PLUGIN_DIR/mozello.so"
 finish

@@ -131,4 +131,5 @@ check "rate counters stay under the limit" test "$(sget "$LIVE" '$.last_hour.get
 
 kill -TERM "$SERVE_PID"; wait "$SERVE_PID"
 check "serve stops cleanly" eq "$?" 0
+check "plugin check passes against the unas sandbox" sl plugin check "$SL_PLUGIN_DIR/unas.so"
 finish
