@@ -51,6 +51,22 @@ int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out,
     return SL_OK;
 }
 
+int sl_json_parse_object(const char *data, size_t len, size_t max_len,
+                         const char *what, json_t **out, sl_error *err)
+{
+    json_t *root = NULL;
+    int rc = sl_json_parse(data, len, max_len, &root, err);
+    if (rc != SL_OK)
+        return rc;
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return sl_error_set(err, SL_EINVALID, "body", "%s is not a JSON object",
+                            what ? what : "body");
+    }
+    *out = root;
+    return SL_OK;
+}
+
 /*
  * Finds obj[key]. SL_OK with *v = NULL when it is missing or null and not
  * required; SL_EINVALID naming key when required, or when obj is no object.

@@ -35,6 +35,11 @@ const char *sl_status_name(int code);
    On success *out is a new reference the caller json_decref()s. */
 int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out,
                   sl_error *err);
+/* sl_json_parse for bodies that must be one JSON object (webhook and push
+   bodies): anything else is SL_EINVALID naming "body", with `what` ("webhook
+   body") in the message. */
+int sl_json_parse_object(const char *data, size_t len, size_t max_len,
+                         const char *what, json_t **out, sl_error *err);
 
 /* Typed getters. `required` nonzero: a missing key (or null) is
    SL_EINVALID; zero: a missing key or JSON null leaves *out untouched and

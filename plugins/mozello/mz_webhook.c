@@ -48,18 +48,8 @@ static int verify(mz_chan *ch, const char *sig, const char *body, size_t len,
 static int parse_body(const char *body, size_t len, json_t **out,
                       sl_error *err)
 {
-    json_t *j = NULL;
-    int rc = sl_json_parse(body, len, MZ_MAX_WEBHOOK, &j, err);
-    if (rc != SL_OK)
-        return sl_error_set(err, rc == SL_ETOOBIG ? rc : SL_EINVALID, "body",
-                            "notification body is not JSON");
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return sl_error_set(err, SL_EINVALID, "body",
-                            "notification body is not a JSON object");
-    }
-    *out = j;
-    return SL_OK;
+    return sl_json_parse_object(body, len, MZ_MAX_WEBHOOK, "notification body",
+                                out, err);
 }
 
 /* order.order_id, else a top-level order_id. */

@@ -72,17 +72,9 @@ static int parse_envelope(const char *body, size_t len, json_t **out,
                           const char **event, sl_error *err)
 {
     json_t *j = NULL;
-    int rc = sl_json_parse(body, len, TARAD_MAX_BODY, &j, err);
-    if (rc != SL_OK) {
-        if (err != NULL && err->size >= sizeof *err && err->field[0] == '\0')
-            memcpy(err->field, "body", sizeof "body");
-        return rc == SL_ETOOBIG ? rc : SL_EINVALID;
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return sl_error_set(err, SL_EINVALID, "body",
-                            "push body is not a JSON object");
-    }
+    int rc = sl_json_parse_object(body, len, TARAD_MAX_BODY, "push body", &j, err);
+    if (rc != SL_OK)
+        return rc;
     rc = sl_json_str(j, TARAD_KEY_EVENT, 1, event, err);
     if (rc != SL_OK) {
         json_decref(j);

@@ -61,20 +61,8 @@ static int verify_signature(woo_chan *ch, const char *sig, const char *body,
 static int parse_object(const char *body, size_t len, json_t **out,
                         sl_error *err)
 {
-    json_t *j = NULL;
-    int rc = sl_json_parse(body, len, WOO_MAX_WEBHOOK, &j, err);
-    if (rc != SL_OK) {
-        if (err != NULL && err->size >= sizeof *err && err->field[0] == '\0')
-            memcpy(err->field, "body", sizeof "body");
-        return rc == SL_ETOOBIG ? rc : SL_EINVALID;
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return sl_error_set(err, SL_EINVALID, "body",
-                            "webhook body is not a JSON object");
-    }
-    *out = j;
-    return SL_OK;
+    return sl_json_parse_object(body, len, WOO_MAX_WEBHOOK, "webhook body", out,
+                                err);
 }
 
 static int handle_order(woo_chan *ch, sl_ctx *ctx, const char *topic,

@@ -63,6 +63,28 @@ static void test_parse_caps_and_errors(void **state)
     assert_int_equal(tiny.code, 1);
 }
 
+/* Webhook bodies must be one object: arrays and scalars are refused
+   naming "body", and a parse error keeps its own reason. */
+static void test_parse_object(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    json_t *j = NULL;
+    assert_int_equal(sl_json_parse_object("{\"a\":1}", 7, 100, "push body", &j, &err), SL_OK);
+    assert_true(json_is_object(j));
+    json_decref(j);
+    j = NULL;
+    assert_int_equal(sl_json_parse_object("[1]", 3, 100, "push body", &j, &err), SL_EINVALID);
+    assert_null(j);
+    assert_string_equal(err.field, "body");
+    assert_non_null(strstr(err.message, "push body is not a JSON object"));
+    assert_int_equal(sl_json_parse_object("{\"a\":", 5, 100, "push body", &j, &err),
+                     SL_EINVALID);
+    assert_non_null(strstr(err.message, "not JSON"));
+    assert_int_equal(sl_json_parse_object("{}", 2, 1, "push body", &j, &err), SL_ETOOBIG);
+    assert_null(j);
+}
+
 static void test_typed_getters(void **state)
 {
     (void)state;
@@ -291,6 +313,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_caps_and_errors),
+        cmocka_unit_test(test_parse_object),
         cmocka_unit_test(test_typed_getters),
         cmocka_unit_test(test_wrong_types_name_the_field),
         cmocka_unit_test(test_optional_members),

@@ -214,13 +214,9 @@ static int map_body(const sl_host *h, sl_ctx *ctx, const char *body, size_t len,
                     sl_error *err)
 {
     json_t *j = NULL;
-    int rc = sl_json_parse(body, len, TS_MAX_BODY, &j, err);
+    int rc = sl_json_parse_object(body, len, TS_MAX_BODY, "order", &j, err);
     if (rc != SL_OK)
         return rc;
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return sl_error_set(err, SL_EINVALID, "body", "order must be a JSON object");
-    }
     rc = map_order(h, ctx, j, body, len, err);
     json_decref(j);
     return rc;
