@@ -522,13 +522,9 @@ int mz_order_submit_deleted(mz_chan *ch, sl_ctx *ctx, const char *id,
     if (o == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "order_new failed");
     /* A deletion carries no currency or totals and the order can no longer
-       be read. The host's validation still wants both, so the deletion
-       states the channel's currency and a zero total; the rules void or
-       credit the existing document by its own amounts. */
-    const char *cur = h->config_get(ctx, "currency");
+       be read; the host takes a deletion notice with only its id and status
+       and voids or credits the existing document by its own amounts. */
     if (h->order_set_text(o, SL_ORDER_EXTERNAL_ID, id) != SL_OK ||
-        h->order_set_text(o, SL_ORDER_CURRENCY, cur ? cur : "EUR") != SL_OK ||
-        h->order_set_money(o, SL_ORDER_TOTAL, "0") != SL_OK ||
         h->order_set_text(o, SL_ORDER_STATUS, "deleted") != SL_OK ||
         h->order_set_text(o, SL_ORDER_STATUS_NORMALIZED,
                           SL_STATUS_CANCELLED) != SL_OK ||
