@@ -5,6 +5,8 @@
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -29,4 +31,39 @@ void sl_test_rmtree(const char *dir)
 {
     /* Depth first, without following symlinks; bounded by the tree. */
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int sl_test_dir_setup(void **state)
+{
+    sl_test_dir *d = calloc(1, sizeof *d);
+    assert_non_null(d);
+    assert_int_equal(sl_test_mkdtemp(d->dir, sizeof d->dir, "dir"), 0);
+    *state = d;
+    return 0;
+}
+
+int sl_test_dir_teardown(void **state)
+{
+    sl_test_dir *d = *state;
+    for (int i = 0; i < d->count; i++)
+        free(d->files[i]);
+    sl_test_rmtree(d->dir);
+    free(d);
+    return 0;
+}
+
+const char *sl_test_put(sl_test_dir *d, const char *name, const char *text, mode_t mode)
+{
+    assert_true(d->count < SL_TEST_DIR_FILES);
+    size_t n = strlen(d->dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    assert_non_null(path);
+    snprintf(path, n, "%s/%s", d->dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(chmod(path, mode), 0);
+    d->files[d->count++] = path;
+    return path;
 }

@@ -13,4 +13,18 @@
 int sl_test_mkdtemp(char *buf, size_t len, const char *tag);
 /* Removes a scratch directory and everything below it. */
 void sl_test_rmtree(const char *dir);
+
+#include <sys/types.h>
+
+/* A scratch directory for one test, as cmocka setup/teardown state. */
+#define SL_TEST_DIR_FILES 16
+typedef struct sl_test_dir {
+    char dir[64];
+    char *files[SL_TEST_DIR_FILES];
+    int count;
+} sl_test_dir;
+int sl_test_dir_setup(void **state);
+int sl_test_dir_teardown(void **state);
+/* Writes dir/name with `text` and `mode`; the path is owned by d. */
+const char *sl_test_put(sl_test_dir *d, const char *name, const char *text, mode_t mode);
 #endif

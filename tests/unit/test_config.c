@@ -13,13 +13,6 @@
 
 #include "config/config.h"
 
-#define MAX_FILES 8
-
-typedef struct tmpdir {
-    char dir[64];
-    char *files[MAX_FILES];
-    int count;
-} tmpdir;
 
 static const char *BASE = "[tenant]\n"
                           "id = acme\n"
@@ -28,43 +21,6 @@ static const char *BASE = "[tenant]\n"
 static const char *CHANNEL = "[channel:woo]\n"
                              "plugin = woocommerce\n"
                              "process_when = processing, completed\n";
-
-static int setup(void **state)
-{
-    tmpdir *d = calloc(1, sizeof *d);
-    assert_non_null(d);
-    assert_int_equal(sl_test_mkdtemp(d->dir, sizeof d->dir, "config"), 0);
-    *state = d;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tmpdir *d = *state;
-    for (int i = 0; i < d->count; i++)
-        free(d->files[i]);
-    sl_test_rmtree(d->dir);
-    free(d);
-    return 0;
-}
-
-/* Writes dir/name with the given text and mode; returns the path
-   (owned by d). */
-static const char *put(tmpdir *d, const char *name, const char *text, mode_t mode)
-{
-    assert_true(d->count < MAX_FILES);
-    size_t n = strlen(d->dir) + strlen(name) + 2;
-    char *path = malloc(n);
-    assert_non_null(path);
-    snprintf(path, n, "%s/%s", d->dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    assert_int_equal(chmod(path, mode), 0);
-    d->files[d->count++] = path;
-    return path;
-}
 
 /* Joins up to three pieces of INI text. */
 static char *cat3(const char *a, const char *b, const char *c)
@@ -79,10 +35,10 @@ static char *cat3(const char *a, const char *b, const char *c)
 /* Loads text as one file expected to fail; checks the first message is
    "PATH:LINE: [section] key: ..." and that `field` is named. Returns the
    report (caller frees). */
-static char *expect_error(tmpdir *d, const char *text, int line, const char *section,
+static char *expect_error(sl_test_dir *d, const char *text, int line, const char *section,
                           const char *field, const char *what)
 {
-    const char *path = put(d, "t.ini", text, 0600);
+    const char *path = sl_test_put(d, "t.ini", text, 0600);
     config_tenant *t = NULL;
     char *report = NULL;
     sl_error err = {.size = sizeof err};
@@ -110,9 +66,9 @@ static size_t lines(const char *s)
     return n;
 }
 
-static config_tenant *load_ok(tmpdir *d, const char *text)
+static config_tenant *load_ok(sl_test_dir *d, const char *text)
 {
-    const char *path = put(d, "ok.ini", text, 0600);
+    const char *path = sl_test_put(d, "ok.ini", text, 0600);
     config_tenant *t = NULL;
     char *report = NULL;
     sl_error err = {.size = sizeof err};
@@ -196,7 +152,7 @@ static void longest_allowed_line_is_kept_whole(void **state)
 
 static void size_and_count_limits(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     size_t big = CONFIG_MAX_FILE_BYTES + 1;
     char *text = malloc(big + 1);
     assert_non_null(text);
@@ -255,12 +211,12 @@ static void every_error_of_a_file_is_reported(void **state)
 
 static void duplicate_tenant_id_across_files(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     char *a = cat3(BASE, CHANNEL, "");
     char *b = cat3("[tenant]\ncurrency = EUR\nid = acme\ndatabase = var/other.db\n", "", "");
-    put(d, "a.ini", a, 0600);
-    const char *pb = put(d, "b.ini", b, 0600);
-    put(d, "notes.txt", "not a tenant", 0600);
+    sl_test_put(d, "a.ini", a, 0600);
+    const char *pb = sl_test_put(d, "b.ini", b, 0600);
+    sl_test_put(d, "notes.txt", "not a tenant", 0600);
     config_set *set = NULL;
     char *report = NULL;
     sl_error err = {.size = sizeof err};
@@ -277,10 +233,10 @@ static void duplicate_tenant_id_across_files(void **state)
 
 static void directory_loads_in_name_order(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     char *a = cat3("[tenant]\nid = zeta\ncurrency = HUF\ncurrency_exponent = 0\n", "", "");
-    put(d, "b.ini", a, 0600);
-    put(d, "a.ini", BASE, 0600);
+    sl_test_put(d, "b.ini", a, 0600);
+    sl_test_put(d, "a.ini", BASE, 0600);
     config_set *set = NULL;
     char *report = NULL;
     sl_error err = {.size = sizeof err};
@@ -381,22 +337,38 @@ static void shipped_example_is_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(unknown_key_names_file_line_and_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(unknown_section_is_an_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_boolean_names_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_duration_and_range, setup, teardown),
-        cmocka_unit_test_setup_teardown(duplicate_key_points_at_first, setup, teardown),
-        cmocka_unit_test_setup_teardown(over_long_line_is_refused_not_cut, setup, teardown),
-        cmocka_unit_test_setup_teardown(longest_allowed_line_is_kept_whole, setup, teardown),
-        cmocka_unit_test_setup_teardown(size_and_count_limits, setup, teardown),
-        cmocka_unit_test_setup_teardown(missing_plugin_points_at_section, setup, teardown),
-        cmocka_unit_test_setup_teardown(indented_line_is_not_a_continuation, setup, teardown),
-        cmocka_unit_test_setup_teardown(every_error_of_a_file_is_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(duplicate_tenant_id_across_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(directory_loads_in_name_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(accounts_default_and_override, setup, teardown),
-        cmocka_unit_test_setup_teardown(channel_defaults_maps_and_settings, setup, teardown),
-        cmocka_unit_test_setup_teardown(undeclared_warehouse_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_key_names_file_line_and_key, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(unknown_section_is_an_error, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(bad_boolean_names_key, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(bad_duration_and_range, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(duplicate_key_points_at_first, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(over_long_line_is_refused_not_cut, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(longest_allowed_line_is_kept_whole, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(size_and_count_limits, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(missing_plugin_points_at_section, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(indented_line_is_not_a_continuation, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(every_error_of_a_file_is_reported, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(duplicate_tenant_id_across_files, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(directory_loads_in_name_order, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(accounts_default_and_override, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(channel_defaults_maps_and_settings, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(undeclared_warehouse_is_refused, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
         cmocka_unit_test(shipped_example_is_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,58 +15,16 @@
 
 #include "config/config.h"
 
-#define MAX_FILES 8
-
-typedef struct tmpdir {
-    char dir[64];
-    char *files[MAX_FILES];
-    int count;
-} tmpdir;
 
 static const char *HEAD = "[tenant]\nid = acme\ncurrency = EUR\n"
                           "[channel:woo]\nplugin = woocommerce\nprocess_when = processing\n";
 
-static int setup(void **state)
-{
-    tmpdir *d = calloc(1, sizeof *d);
-    assert_non_null(d);
-    assert_int_equal(sl_test_mkdtemp(d->dir, sizeof d->dir, "secrets"), 0);
-    *state = d;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tmpdir *d = *state;
-    for (int i = 0; i < d->count; i++)
-        free(d->files[i]);
-    sl_test_rmtree(d->dir);
-    free(d);
-    return 0;
-}
-
-static const char *put(tmpdir *d, const char *name, const char *text, mode_t mode)
-{
-    assert_true(d->count < MAX_FILES);
-    size_t n = strlen(d->dir) + strlen(name) + 2;
-    char *path = malloc(n);
-    assert_non_null(path);
-    snprintf(path, n, "%s/%s", d->dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    assert_int_equal(chmod(path, mode), 0);
-    d->files[d->count++] = path;
-    return path;
-}
-
 /* Writes HEAD + extra as tenant.ini with `mode` and loads it. */
-static int load(tmpdir *d, const char *extra, mode_t mode, config_tenant **t, char **report)
+static int load(sl_test_dir *d, const char *extra, mode_t mode, config_tenant **t, char **report)
 {
     char text[1024];
     snprintf(text, sizeof text, "%s%s", HEAD, extra);
-    const char *path = put(d, "tenant.ini", text, mode);
+    const char *path = sl_test_put(d, "tenant.ini", text, mode);
     sl_error err = {.size = sizeof err};
     *t = NULL;
     return config_load_file_report(path, t, report, &err);
@@ -74,8 +32,8 @@ static int load(tmpdir *d, const char *extra, mode_t mode, config_tenant **t, ch
 
 static void world_readable_secret_file_is_refused(void **state)
 {
-    tmpdir *d = *state;
-    const char *secret = put(d, "woo.secret", "cs_topsecret\n", 0644);
+    sl_test_dir *d = *state;
+    const char *secret = sl_test_put(d, "woo.secret", "cs_topsecret\n", 0644);
     config_tenant *t = NULL;
     char *report = NULL;
     assert_int_equal(load(d, "secret_file = woo.secret\n", 0600, &t, &report), SL_EINVALID);
@@ -96,8 +54,8 @@ static void world_readable_secret_file_is_refused(void **state)
 
 static void private_secret_file_is_read_relative_to_ini(void **state)
 {
-    tmpdir *d = *state;
-    put(d, "woo.secret", "cs_topsecret\r\n", 0600);
+    sl_test_dir *d = *state;
+    sl_test_put(d, "woo.secret", "cs_topsecret\r\n", 0600);
     config_tenant *t = NULL;
     char *report = NULL;
     assert_int_equal(load(d, "secret_file = woo.secret\n", 0644, &t, &report), SL_OK);
@@ -111,13 +69,13 @@ static void private_secret_file_is_read_relative_to_ini(void **state)
 
 static void missing_or_empty_secret_file_is_an_error(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
     assert_int_equal(load(d, "webhook_secret_file = nope\n", 0600, &t, &report), SL_EINVALID);
     assert_non_null(strstr(report, "[channel:woo] webhook_secret_file: cannot open"));
     free(report);
-    put(d, "empty", "\n", 0600);
+    sl_test_put(d, "empty", "\n", 0600);
     assert_int_equal(load(d, "webhook_secret_file = empty\n", 0600, &t, &report), SL_EINVALID);
     assert_non_null(strstr(report, "is empty"));
     free(report);
@@ -125,7 +83,7 @@ static void missing_or_empty_secret_file_is_an_error(void **state)
 
 static void inline_secret_needs_private_ini(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
     assert_int_equal(load(d, "webhook_secret = whsec_1\n", 0644, &t, &report), SL_EINVALID);
@@ -145,7 +103,7 @@ static void inline_secret_needs_private_ini(void **state)
 
 static void env_secret_set_and_unset(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
     assert_int_equal(setenv("SL_TEST_WOO_SECRET", "from-env", 1), 0);
@@ -166,7 +124,7 @@ static void env_secret_set_and_unset(void **state)
 
 static void one_secret_from_two_sources_is_refused(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
     assert_int_equal(load(d, "secret_env = A\nsecret_env2 = B\nsecret = x\n", 0600, &t,
@@ -179,7 +137,7 @@ static void one_secret_from_two_sources_is_refused(void **state)
 
 static void webhook_intake_needs_a_webhook_secret(void **state)
 {
-    tmpdir *d = *state;
+    sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
     assert_int_equal(load(d, "intake = webhook, poll\n", 0600, &t, &report), SL_EINVALID);
@@ -189,12 +147,12 @@ static void webhook_intake_needs_a_webhook_secret(void **state)
 
 static void admin_token_from_file(void **state)
 {
-    tmpdir *d = *state;
-    put(d, "admin.token", "tok-123\n", 0600);
+    sl_test_dir *d = *state;
+    sl_test_put(d, "admin.token", "tok-123\n", 0600);
     char text[256];
     snprintf(text, sizeof text, "[tenant]\nid = a\ncurrency = EUR\nadmin_token_file = %s/admin.token\n",
              d->dir);
-    const char *path = put(d, "a.ini", text, 0644);
+    const char *path = sl_test_put(d, "a.ini", text, 0644);
     config_tenant *t = NULL;
     sl_error err = {.size = sizeof err};
     assert_int_equal(config_load_file(path, &t, &err), SL_OK);
@@ -206,16 +164,22 @@ static void admin_token_from_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(world_readable_secret_file_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(private_secret_file_is_read_relative_to_ini, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(missing_or_empty_secret_file_is_an_error, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(inline_secret_needs_private_ini, setup, teardown),
-        cmocka_unit_test_setup_teardown(env_secret_set_and_unset, setup, teardown),
-        cmocka_unit_test_setup_teardown(one_secret_from_two_sources_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(webhook_intake_needs_a_webhook_secret, setup, teardown),
-        cmocka_unit_test_setup_teardown(admin_token_from_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(world_readable_secret_file_is_refused, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(private_secret_file_is_read_relative_to_ini, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(missing_or_empty_secret_file_is_an_error, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(inline_secret_needs_private_ini, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(env_secret_set_and_unset, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(one_secret_from_two_sources_is_refused, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(webhook_intake_needs_a_webhook_secret, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(admin_token_from_file, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
