@@ -61,6 +61,26 @@ json_get() {
   sqlite3 :memory: "select json_extract(readfile('$1'), '$2');"
 }
 
+# start_serve PLUGIN_DIR: `serve` for every tenant in $CONF on a free
+# loopback port; sets SERVE_PID and PORT. Bounded wait for the port file.
+start_serve() {
+  rm -f "$SL_TMP/serve.port"
+  sl_exec --conf "$CONF" --plugins "$1" serve --listen 127.0.0.1:0 \
+    --port-file "$SL_TMP/serve.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
+  SERVE_PID=$!
+  SL_PIDS+=("$SERVE_PID")
+  wait_for_file "$SL_TMP/serve.port" 30 && PORT=$(cat "$SL_TMP/serve.port")
+}
+
+# stop_serve: 0 only when serve ends by itself after SIGTERM.
+stop_serve() {
+  kill -TERM "$SERVE_PID"
+  wait "$SERVE_PID"
+  local rc=$?
+  [ "$rc" = 0 ] || { echo "  serve exited $rc" >&2; tail -5 "$SL_TMP/serve.log" >&2; }
+  return "$rc"
+}
+
 finish() {
   echo "$SL_PASSED passed, $SL_FAILED failed"
   [ "$SL_FAILED" -eq 0 ]

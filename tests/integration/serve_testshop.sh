@@ -32,23 +32,7 @@ add_payment = yes
 series = TS
 INI
 
-start_serve() {
-  rm -f "$SL_TMP/port"
-  sl_exec --conf "$CONF" --plugins "$SL_TEST_PLUGIN_DIR" serve --listen 127.0.0.1:0 \
-     --port-file "$SL_TMP/port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
-  SERVE_PID=$!
-  SL_PIDS+=("$SERVE_PID")
-  wait_for_file "$SL_TMP/port" 30 && PORT=$(cat "$SL_TMP/port")
-}
 
-# Exit status 0 only when serve ends by itself after SIGTERM.
-stop_serve() {
-  kill -TERM "$SERVE_PID"
-  wait "$SERVE_PID"
-  local rc=$?
-  [ "$rc" = 0 ] || { echo "  serve exited $rc" >&2; tail -5 "$SL_TMP/serve.log" >&2; }
-  return "$rc"
-}
 
 sign() { openssl dgst -sha256 -hmac "whsec-test-1234" -binary "$1" | base64; }
 
@@ -75,7 +59,7 @@ wait_docs() {
   return 1
 }
 
-check "serve starts" start_serve
+check "serve starts" start_serve "$SL_TEST_PLUGIN_DIR"
 check "signed webhook is accepted" eq "$(post "$DATA/order-1001-paid.json")" 200
 check "it becomes a posted document" wait_docs 1
 check "bad signature is 401" eq "$(post "$DATA/order-1002-mismatch.json" AAAA)" 401
@@ -98,7 +82,7 @@ check "the polled order is booked" wait_docs 2
 check "SIGTERM stops cleanly" stop_serve
 
 # kill -9 during a burst of distinct orders, then restart: all exactly once.
-start_serve
+start_serve "$SL_TEST_PLUGIN_DIR"
 for n in $(seq 2001 2040); do
   sed "s/\"id\":\"1001\"/\"id\":\"$n\"/; s/\"number\":\"1001\"/\"number\":\"$n\"/" \
     "$DATA/order-1001-paid.json" > "$SL_TMP/o$n.json"
@@ -107,7 +91,7 @@ for n in $(seq 2001 2040); do post "$SL_TMP/o$n.json" > "$SL_TMP/status$n" & don
 sleep 0.3
 kill -9 "$SERVE_PID"
 wait 2>/dev/null
-start_serve
+start_serve "$SL_TEST_PLUGIN_DIR"
 # Redeliver everything (a real shop would not, but the poll or a resend
 # must not double anything).
 for n in $(seq 2001 2040); do post "$SL_TMP/o$n.json" > /dev/null; done

@@ -10,7 +10,7 @@ N=40
 need "sandbox starts" start_sandbox "$(empty_seed)"
 write_tenant
 need "products and stock import" import_stock
-need "serve starts" start_serve
+need "serve starts" start_serve "$SL_PLUGIN_DIR"
 need "shop webhooks point at serve" point_webhooks
 
 sign_post() { # FILE
@@ -35,7 +35,7 @@ sleep 0.2
 kill -9 "$SERVE_PID"
 for j in "${BURST[@]}"; do wait "$j" 2>/dev/null; done
 wait "$SERVE_PID" 2>/dev/null
-need "serve restarts" start_serve
+need "serve restarts" start_serve "$SL_PLUGIN_DIR"
 need "webhooks point at the new port" point_webhooks
 REPLAYS=()
 for ((i = 0; i < N; i += 4)); do sign_post "$SL_TMP/burst-$i.json" > /dev/null & REPLAYS+=($!); done

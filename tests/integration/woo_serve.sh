@@ -14,7 +14,7 @@ need "sandbox starts" start_sandbox "$(empty_seed)"
 write_tenant
 need "config check passes" "${SLX[@]}" config check
 need "products and stock import" import_stock
-need "serve starts" start_serve
+need "serve starts" start_serve "$SL_PLUGIN_DIR"
 need "shop webhooks point at serve" point_webhooks
 
 # ---- a signed webhook -> posted invoice + payment + note -------------------
