@@ -81,13 +81,7 @@ static int deliver(woo_fixture *f, const char *body, const char *ts,
         json_object_set_new(h, "X-Tarad-Timestamp", json_string(ts));
     if (sig)
         json_object_set_new(h, "X-Tarad-Signature", json_string(sig));
-    sl_request req = {.headers = h, .body = body, .len = strlen(body),
-                      .verified = verified};
-    f->err = (sl_error){.size = sizeof f->err};
-    int rc = f->p->parse_webhook(f->state, &f->ctx, &req, &f->err);
-    fake_end_call(&f->ctx);
-    json_decref(h);
-    return rc;
+    return fake_deliver(f, h, body, strlen(body), verified);
 }
 
 static int deliver_signed(woo_fixture *f, const char *body, const char *ts)

@@ -474,6 +474,20 @@ typedef struct woo_fixture {
     sl_error err;
 } woo_fixture;
 
+/* One webhook delivery to the fixture's channel. Takes `headers` (a JSON
+   object header -> value, or NULL for none); f->err holds any error. */
+static inline int fake_deliver(woo_fixture *f, json_t *headers, const char *body, size_t len,
+                               int verified)
+{
+    sl_request req = {.headers = headers ? headers : json_object(), .body = body, .len = len,
+                      .verified = verified};
+    f->err = (sl_error){.size = sizeof f->err};
+    int rc = f->p->parse_webhook(f->state, &f->ctx, &req, &f->err);
+    fake_end_call(&f->ctx);
+    json_decref(req.headers);
+    return rc;
+}
+
 /* The real woocommerce.so, loaded once (plugins are never unloaded). */
 static const sl_plugin *woo_plugin(void)
 {
