@@ -64,7 +64,7 @@ int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind,
 /* ---- intake -------------------------------------------------------------- */
 
 /* Creates the item if it is new. *is_new tells which happened. */
-static int item_upsert(store *s, const order *o, int64_t now_ms,
+static int item_upsert(store *s, const inbox_arrival *a, int64_t now_ms,
                        int64_t *id, int *is_new, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -76,8 +76,8 @@ static int item_upsert(store *s, const order *o, int64_t now_ms,
         &st, err);
     if (rc != SL_OK)
         return rc;
-    sqlite3_bind_text(st, 1, o->channel, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, o->text[SL_ORDER_EXTERNAL_ID], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, a->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->external_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now_ms);
     rc = store_step_done(s, st, err);
     if (rc != SL_OK)
@@ -94,8 +94,8 @@ static int item_upsert(store *s, const order *o, int64_t now_ms,
                        &st, err);
     if (rc != SL_OK)
         return rc;
-    sqlite3_bind_text(st, 1, o->channel, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, o->text[SL_ORDER_EXTERNAL_ID], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, a->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->external_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
@@ -123,18 +123,11 @@ static int current_modified(store *s, int64_t item, int64_t *out,
                                                  : store_error(s, rc, err);
 }
 
-typedef struct revision_in {
-    int64_t item;
-    const char *hash;
-    const char *json;
-    int64_t modified_ms;
-    int stale;
-} revision_in;
-
 /* Inserts a revision unless one with the same hash exists; *rev is the new
    row id or 0 for a duplicate. */
-static int revision_insert(store *s, const order *o, const revision_in *r,
-                           int64_t now_ms, int64_t *rev, sl_error *err)
+static int revision_insert(store *s, const inbox_arrival *a, int64_t item,
+                           int stale, int64_t now_ms, int64_t *rev,
+                           sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(
@@ -147,14 +140,14 @@ static int revision_insert(store *s, const order *o, const revision_in *r,
         &st, err);
     if (rc != SL_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, r->item);
-    sqlite3_bind_text(st, 2, r->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, r->modified_ms);
+    sqlite3_bind_int64(st, 1, item);
+    sqlite3_bind_text(st, 2, a->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, a->modified_ms);
     sqlite3_bind_int64(st, 4, now_ms);
-    sqlite3_bind_int(st, 5, r->stale);
-    if (o->raw)
-        sqlite3_bind_blob64(st, 6, o->raw, o->raw_len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, r->json, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, stale);
+    if (a->raw)
+        sqlite3_bind_blob64(st, 6, a->raw, a->raw_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, a->json, -1, SQLITE_STATIC);
     rc = store_step_done(s, st, err);
     if (rc != SL_OK)
         return rc;
@@ -192,22 +185,15 @@ static int item_advance(store *s, int64_t item, int64_t rev, int stale,
     return store_step_done(s, st, err);
 }
 
-static int intake_revision(store *s, const order *o, int64_t item, int is_new,
-                           int64_t now_ms, int *result, sl_error *err)
+static int intake_revision(store *s, const inbox_arrival *a, int64_t item,
+                           int is_new, int64_t now_ms, int *result,
+                           sl_error *err)
 {
-    char *json = order_canonical_json(o);
-    if (json == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    char hash[65];
-    order_hash_text(json, hash);
-    revision_in r = {.item = item, .hash = hash, .json = json,
-                     .modified_ms = o->time[SL_ORDER_MODIFIED]};
     int64_t cur = 0, rev = 0;
     int rc = is_new ? SL_OK : current_modified(s, item, &cur, err);
-    r.stale = !is_new && cur > 0 && r.modified_ms > 0 && r.modified_ms < cur;
+    int stale = !is_new && cur > 0 && a->modified_ms > 0 && a->modified_ms < cur;
     if (rc == SL_OK)
-        rc = revision_insert(s, o, &r, now_ms, &rev, err);
-    free(json);
+        rc = revision_insert(s, a, item, stale, now_ms, &rev, err);
     if (rc != SL_OK)
         return rc;
     if (rev == 0) {
@@ -216,17 +202,62 @@ static int intake_revision(store *s, const order *o, int64_t item, int is_new,
                            "same content delivered again; nothing changed",
                            err);
     }
-    rc = item_advance(s, item, rev, r.stale, now_ms, err);
+    rc = item_advance(s, item, rev, stale, now_ms, err);
     if (rc != SL_OK)
         return rc;
-    *result = is_new ? INBOX_NEW : r.stale ? INBOX_STALE : INBOX_REVISION;
+    *result = is_new ? INBOX_NEW : stale ? INBOX_STALE : INBOX_REVISION;
     const char *text =
-        is_new    ? "order received"
-        : r.stale ? "older revision arrived late: recorded, state unchanged"
-                  : "changed content: new current revision, back to received";
+        is_new  ? "order received"
+        : stale ? "older revision arrived late: recorded, state unchanged"
+                : "changed content: new current revision, back to received";
     return inbox_event(s, item, now_ms,
-                       is_new ? "received" : r.stale ? "stale" : "revision",
+                       is_new ? "received" : stale ? "stale" : "revision",
                        text, err);
+}
+
+int inbox_arrival_prepare(const order *o, inbox_arrival *a, sl_error *err)
+{
+    memset(a, 0, sizeof *a);
+    int rc = order_validate(o, err);
+    if (rc != SL_OK)
+        return rc;
+    if (o->channel[0] == '\0')
+        return sl_error_set(err, SL_EINVALID, "channel",
+                            "order has no channel");
+    if ((a->owned_json = order_canonical_json(o)) == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    order_hash_text(a->owned_json, a->hash);
+    a->json = a->owned_json;
+    a->channel = o->channel;
+    a->external_id = o->text[SL_ORDER_EXTERNAL_ID];
+    a->modified_ms = o->time[SL_ORDER_MODIFIED];
+    a->raw = o->raw;
+    a->raw_len = o->raw_len;
+    return SL_OK;
+}
+
+void inbox_arrival_clear(inbox_arrival *a)
+{
+    free(a->owned_json);
+    memset(a, 0, sizeof *a);
+}
+
+int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms,
+                         int *result, int64_t *item_id, sl_error *err)
+{
+    if (!store_in_tx(s))
+        return sl_error_set(err, SL_EINTERNAL, "",
+                            "inbox intake needs an open transaction");
+    int64_t item = 0;
+    int is_new = 0, res = 0;
+    int rc = item_upsert(s, a, now_ms, &item, &is_new, err);
+    if (rc == SL_OK)
+        rc = intake_revision(s, a, item, is_new, now_ms, &res, err);
+    if (rc != SL_OK)
+        return rc;
+    *result = res;
+    *item_id = item;
+    return SL_OK;
 }
 
 int inbox_intake(store *s, const order *o, int64_t now_ms, int *result,
@@ -235,22 +266,12 @@ int inbox_intake(store *s, const order *o, int64_t now_ms, int *result,
     if (!store_in_tx(s))
         return sl_error_set(err, SL_EINTERNAL, "",
                             "inbox_intake needs an open transaction");
-    int rc = order_validate(o, err);
-    if (rc != SL_OK)
-        return rc;
-    if (o->channel[0] == '\0')
-        return sl_error_set(err, SL_EINVALID, "channel",
-                            "order has no channel");
-    int64_t item = 0;
-    int is_new = 0, res = 0;
-    rc = item_upsert(s, o, now_ms, &item, &is_new, err);
+    inbox_arrival a;
+    int rc = inbox_arrival_prepare(o, &a, err);
     if (rc == SL_OK)
-        rc = intake_revision(s, o, item, is_new, now_ms, &res, err);
-    if (rc != SL_OK)
-        return rc;
-    *result = res;
-    *item_id = item;
-    return SL_OK;
+        rc = inbox_intake_arrival(s, &a, now_ms, result, item_id, err);
+    inbox_arrival_clear(&a);
+    return rc;
 }
 
 /* ---- cursors ------------------------------------------------------------- */

@@ -53,6 +53,47 @@ enum inbox_intake_result {
 int inbox_intake(store *s, const order *o, int64_t now_ms, int *result,
                  int64_t *item_id, sl_error *err);
 
+/* An order made ready for storage: validated, in canonical JSON, hashed.
+   Preparing needs no database, so the HTTP threads do it in parallel and
+   the single writer only stores. channel, external_id and raw are
+   borrowed from the order (or a row) and must outlive the arrival. */
+typedef struct inbox_arrival {
+    const char *channel;
+    const char *external_id;
+    int64_t modified_ms;
+    char hash[65];          /* SHA-256 of json, hex */
+    const char *json;       /* canonical order JSON */
+    const void *raw;        /* verbatim payload or NULL */
+    size_t raw_len;
+    char *owned_json;       /* json when prepared here; freed by clear */
+} inbox_arrival;
+
+/* Validates `o` and fills *a (written in full either way; clear it). */
+int inbox_arrival_prepare(const order *o, inbox_arrival *a, sl_error *err);
+void inbox_arrival_clear(inbox_arrival *a);
+/* inbox_intake for a prepared arrival (same contract). */
+int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms,
+                         int *result, int64_t *item_id, sl_error *err);
+
+/* The arrivals queue (inbox_arrivals.c). Serving appends each delivered
+   order as one row, the cheapest durable write there is, and acknowledges
+   the delivery after that commit; sorting then files the rows, oldest
+   first, into items and revisions exactly as inbox_intake does, and
+   deletes them, in one transaction. A crash between the two only delays
+   the sorting; one during it is rolled back and repeated.
+   append: inside the caller's transaction (SL_EINTERNAL otherwise).
+   sort: at most `max` rows, in the caller's transaction or its own;
+   *sorted counts them and *made_current (may be NULL) the new items and
+   revisions that became current (what the rules will pick up).
+   waiting: the number of rows not yet sorted. */
+int inbox_arrival_append(store *s, const inbox_arrival *a, int64_t now_ms,
+                         sl_error *err);
+int inbox_arrivals_sort(store *s, int max, int *sorted, int *made_current,
+                        sl_error *err);
+int inbox_arrivals_waiting(store *s, int64_t *n, sl_error *err);
+/* Schema version 3: the inbox_arrivals table. */
+extern const store_migration inbox_arrivals_migration;
+
 /* One inbox item with its current revision. */
 typedef struct inbox_item {
     int64_t id;

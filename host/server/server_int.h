@@ -10,6 +10,7 @@
 
 #include <microhttpd.h>
 
+#include "inbox/inbox.h"
 #include "order/order.h"
 #include "runtime/runtime.h"
 #include "server/server.h"
@@ -17,21 +18,19 @@
 #define INTAKE_MAX_ORDERS 64       /* one webhook delivery */
 #define POLL_MAX_PAGE_ORDERS 1000  /* orders between two cursor commits */
 #define WRITER_BATCH_JOBS 256      /* jobs per group commit */
-#define PROCESS_BATCH 64           /* inbox items per processing batch */
-#define PROCESS_BATCH_BUSY 32      /* ... while deliveries wait for commit */
-#define PROCESS_MIN_GAP_MS 50      /* ... and at most this often */
+#define WRITER_IDLE_WAKE_MS 1000   /* idle writer looks for due retries */
 
 /* A unit of intake: the orders of one delivery (or of one poll page with
    its cursor). The submitter waits until `done`. */
 typedef struct intake_job {
     order **orders;                /* malloc'd array */
+    inbox_arrival *arrivals;       /* orders[i] prepared, same count */
     size_t count, cap;
     char *cursor;                  /* poll cursor to save with the orders */
     const char *channel;
     int done;
     int rc;                        /* SL_OK when committed */
     sl_error err;
-    int new_items;                 /* new items or revisions made current */
     /* Asynchronous submitters: called by the writer after the commit,
        outside its lock; from then on the submitter owns the job. */
     void (*notify)(struct intake_job *job);
@@ -50,10 +49,14 @@ typedef struct server_tenant {
     int process_requested;         /* e.g. an admin retry */
     pthread_t writer;
     atomic_long intake_count, processed_count, failed_count;
+    atomic_long arrivals_waiting;  /* committed, not yet filed (estimate) */
     int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
     char last_sync_day[CONFIG_MAX_CHANNELS][16];
     const char *admin_token;
-    int64_t last_process_ms;       /* writer thread only */
+    int64_t last_slice_ms;         /* writer thread only: deferred.c */
+    int64_t items_pending;         /* writer thread only: filed, not booked (estimate) */
+    int64_t window_start_ms;       /* writer thread only: intake rate windows */
+    long window_count, window_prev;
 } server_tenant;
 
 typedef struct server_state {
@@ -77,8 +80,17 @@ int writer_submit(server_tenant *st, intake_job *job);
    then notify never runs. */
 int writer_submit_async(server_tenant *st, intake_job *job);
 void writer_request_processing(server_tenant *st);
+/* deferred.c (writer thread): files and books between commits. Returns
+   when to call again (services_now_ms() clock; a job arriving earlier
+   also does), or 0 when nothing is left. */
+int64_t writer_deferred_work(server_tenant *st);
+/* Counts `orders` committed at now_ms (the intake rate the policy uses). */
+void writer_count_intake(server_tenant *st, int64_t now_ms, long orders);
+/* Whether deliveries wait in the queue for their commit. */
+int writer_intake_waiting(server_tenant *st);
 void intake_job_clear(intake_job *job);
-/* Appends an order to a job (taking it); SL_ETOOBIG past `limit`. */
+/* Appends an order to a job (taking it) and prepares its arrival (checks,
+   canonical JSON, hash) in the calling thread; SL_ETOOBIG past `limit`. */
 int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
 
 /* Index of a channel in st->rt, or -1. */

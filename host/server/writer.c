@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "inbox/inbox.h"
 #include "rules/rules.h"
@@ -17,14 +18,33 @@
 
 void intake_job_clear(intake_job *job)
 {
-    for (size_t i = 0; i < job->count; i++)
+    for (size_t i = 0; i < job->count; i++) {
+        inbox_arrival_clear(&job->arrivals[i]);
         order_free(job->orders[i]);
+    }
     job->count = 0;
     free(job->orders);
     job->orders = NULL;
+    free(job->arrivals);
+    job->arrivals = NULL;
     job->cap = 0;
     free(job->cursor);
     job->cursor = NULL;
+}
+
+static int intake_job_grow(intake_job *job)
+{
+    size_t cap = job->cap ? job->cap * 2 : 8;
+    order **orders = realloc(job->orders, cap * sizeof *orders);
+    if (orders == NULL)
+        return -1;
+    job->orders = orders;
+    inbox_arrival *arrivals = realloc(job->arrivals, cap * sizeof *arrivals);
+    if (arrivals == NULL)
+        return -1;
+    job->arrivals = arrivals;
+    job->cap = cap;
+    return 0;
 }
 
 int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err)
@@ -34,32 +54,27 @@ int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err)
         return sl_error_set(err, SL_ETOOBIG, "orders", "more than %zu orders in one batch",
                             limit);
     }
-    if (job->count == job->cap) {
-        size_t cap = job->cap ? job->cap * 2 : 8;
-        order **grown = realloc(job->orders, cap * sizeof *grown);
-        if (grown == NULL) {
-            order_free(o);
-            return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-        }
-        job->orders = grown;
-        job->cap = cap;
+    if (job->count == job->cap && intake_job_grow(job) != 0) {
+        order_free(o);
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    }
+    int rc = inbox_arrival_prepare(o, &job->arrivals[job->count], err);
+    if (rc != SL_OK) {
+        inbox_arrival_clear(&job->arrivals[job->count]);
+        order_free(o);
+        return rc;
     }
     job->orders[job->count++] = o;
     return SL_OK;
 }
 
-/* Stores one job's orders (and cursor) under a savepoint. */
+/* Appends one job's arrivals (and cursor) under a savepoint. */
 static void intake_one(store *db, intake_job *job, int64_t now)
 {
     sl_error *err = &job->err;
     job->rc = store_exec(db, "SAVEPOINT job", err);
-    for (size_t i = 0; job->rc == SL_OK && i < job->count; i++) {
-        int result = 0;
-        int64_t id = 0;
-        job->rc = inbox_intake(db, job->orders[i], now, &result, &id, err);
-        if (job->rc == SL_OK && (result == INBOX_NEW || result == INBOX_REVISION))
-            job->new_items++;
-    }
+    for (size_t i = 0; job->rc == SL_OK && i < job->count; i++)
+        job->rc = inbox_arrival_append(db, &job->arrivals[i], now, err);
     if (job->rc == SL_OK && job->cursor != NULL)
         job->rc = inbox_cursor_put(db, job->channel, now, job->cursor, err);
     if (job->rc == SL_OK) {
@@ -112,8 +127,11 @@ static void finish_batch(server_tenant *st, intake_job *batch)
     for (intake_job *j = batch, *next; j; j = next) {
         next = j->next;
         j->next = NULL;
-        if (j->rc == SL_OK)
+        if (j->rc == SL_OK) {
+            writer_count_intake(st, services_now_ms(), (long)j->count);
             atomic_fetch_add(&st->intake_count, (long)j->count);
+            atomic_fetch_add(&st->arrivals_waiting, (long)j->count);
+        }
         j->done = 1;
         if (j->notify != NULL) { /* an asynchronous submitter */
             j->next = notify;
@@ -130,51 +148,37 @@ static void finish_batch(server_tenant *st, intake_job *batch)
     }
 }
 
-/* Whether intake is waiting: processing yields to it between batches. */
-static int intake_waiting(server_tenant *st)
+/* Waits for a job, a stop or a request until `until_ms` (0: the idle
+   wake, which picks up failed items whose backoff has ended). Called with
+   st->lock held. */
+static void wait_for_work(server_tenant *st, int64_t until_ms)
 {
-    pthread_mutex_lock(&st->lock);
-    int waiting = st->head != NULL;
-    pthread_mutex_unlock(&st->lock);
-    return waiting;
-}
-
-/* Processes pending items in batches (one transaction each). Deliveries
-   waiting for their commit come first: while they queue, processing runs
-   one small batch at most every PROCESS_MIN_GAP_MS, so a burst is
-   acknowledged at the group-commit rate and booked right after, a steady
-   trickle is booked at once, and sustained intake cannot starve it. */
-static void process_round(server_tenant *st)
-{
-    for (int round = 0; round < 1000; round++) { /* bounded; resumes next wake */
-        int busy = intake_waiting(st);
-        int64_t now = services_now_ms();
-        if (busy && now - st->last_process_ms < PROCESS_MIN_GAP_MS)
-            return;
-        st->last_process_ms = now;
-        int want = busy ? PROCESS_BATCH_BUSY : PROCESS_BATCH;
-        rules_summary sum = {0};
-        sl_error err = {.size = sizeof err};
-        int r = rules_process_batch(st->rt->db, st->rt->config, now, want, &sum, &err);
-        if (r != SL_OK)
-            services_log(NULL, SL_LOG_ERROR, "tenant %s: processing: %s", st->rt->config->id,
-                         err.message);
-        atomic_fetch_add(&st->processed_count, sum.processed + sum.drafts);
-        atomic_fetch_add(&st->failed_count, sum.failed);
-        int done = sum.processed + sum.drafts + sum.failed;
-        if (r != SL_OK || done < want || busy)
-            return;
-    }
+    int64_t now = services_now_ms();
+    if (until_ms == 0)
+        until_ms = now + WRITER_IDLE_WAKE_MS;
+    if (until_ms <= now)
+        return;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    int64_t ns = until.tv_nsec + (until_ms - now) % 1000 * 1000000;
+    until.tv_sec += (time_t)((until_ms - now) / 1000 + ns / 1000000000);
+    until.tv_nsec = (long)(ns % 1000000000);
+    while (st->head == NULL && !st->stopping && !st->process_requested)
+        if (pthread_cond_timedwait(&st->wake, &st->lock, &until) != 0)
+            break;
 }
 
 static void *writer_main(void *arg)
 {
     server_tenant *st = arg;
-    process_round(st); /* whatever a previous run left pending */
+    int64_t waiting = 0;
+    sl_error err = {.size = sizeof err};
+    if (inbox_arrivals_waiting(st->rt->db, &waiting, &err) == SL_OK)
+        atomic_store(&st->arrivals_waiting, (long)waiting);
+    int64_t again = services_now_ms(); /* what a previous run left behind */
     for (;;) {
         pthread_mutex_lock(&st->lock);
-        while (st->head == NULL && !st->stopping && !st->process_requested)
-            pthread_cond_wait(&st->wake, &st->lock);
+        wait_for_work(st, again);
         intake_job *batch = take_batch(st);
         int stop = st->stopping && batch == NULL;
         st->process_requested = 0;
@@ -188,11 +192,11 @@ static void *writer_main(void *arg)
             finish_batch(st, batch);
         }
         int64_t t1 = services_now_ms();
-        process_round(st);
+        again = stop ? 0 : writer_deferred_work(st);
         if (jobs > 0)
             services_log(NULL, SL_LOG_DEBUG, "writer %s: %d job(s) committed in %lld ms, "
-                         "processing %lld ms", st->rt->config->id, jobs, (long long)(t1 - t0),
-                         (long long)(services_now_ms() - t1));
+                         "filing and booking %lld ms", st->rt->config->id, jobs,
+                         (long long)(t1 - t0), (long long)(services_now_ms() - t1));
         if (stop)
             break;
     }

@@ -70,14 +70,30 @@ char *arena_strdup(arena *a, const char *s)
     return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* Keeps one standard chunk: a channel's context is reset around every
+   plugin call, and freeing and re-allocating the same 16 KB per webhook
+   made the allocator hand memory back to the kernel and take it again. */
 void arena_reset(arena *a)
 {
-    arena_chunk *c = a->head;
+    arena_chunk *keep = NULL, *c = a->head;
     while (c != NULL) {
         arena_chunk *next = c->next;
-        free(c);
+        if (keep == NULL && c->cap == ARENA_CHUNK) {
+            keep = c;
+            keep->next = NULL;
+            keep->used = 0;
+        } else {
+            free(c);
+        }
         c = next;
     }
-    a->head = NULL;
+    a->head = keep;
     a->total = 0;
+}
+
+void arena_release(arena *a)
+{
+    arena_reset(a);
+    free(a->head);
+    a->head = NULL;
 }

@@ -20,7 +20,10 @@ void arena_init(arena *a, size_t limit);
 void *arena_alloc(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
-/* Frees every chunk; the arena is reusable afterwards. */
+/* Forgets everything handed out (keeping one chunk for reuse); the arena
+   is reusable afterwards. */
 void arena_reset(arena *a);
+/* Frees every chunk (before the arena itself goes away). */
+void arena_release(arena *a);
 
 #endif

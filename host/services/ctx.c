@@ -48,7 +48,7 @@ void services_ctx_free(sl_ctx *ctx)
     if (ctx == NULL)
         return;
     services_drop_open_orders(ctx);
-    arena_reset(&ctx->call_arena);
+    arena_release(&ctx->call_arena);
     if (ctx->curl != NULL)
         curl_easy_cleanup(ctx->curl);
     free(ctx);

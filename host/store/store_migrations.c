@@ -4,12 +4,14 @@
  * Each module keeps its own SQL next to its code and contributes a const
  * store_migration here.
  */
+#include "inbox/inbox.h"
 #include "ledger/ledger_schema.h"
 #include "store/store.h"
 
 const store_migration *const store_migrations[] = {
     &store_core_migration, /* 1: channel state, inbox, cursors, outbox */
     &ledger_migration,     /* 2: masters, documents, postings, stock */
+    &inbox_arrivals_migration, /* 3: delivered orders waiting to be filed */
 };
 
 const size_t store_migration_count =

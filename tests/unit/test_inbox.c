@@ -1,7 +1,9 @@
 /*
  * The order inbox: a new order, repeats of the same content, revisions
  * (current and stale), the cursor committed or lost with its orders, the
- * failed -> backoff -> dead path, operator retry and the JSON views.
+ * failed -> backoff -> dead path, operator retry and the JSON views; the
+ * arrivals queue serve appends to, filed exactly as direct intake files
+ * (also by arrival order), once, and surviving a reopen before filing.
  */
 #include "support.h"
 
@@ -356,6 +358,138 @@ static void json_views_list_and_show(void **state)
     assert_int_equal(err.code, SL_ENOTFOUND);
 }
 
+/* ---- the arrivals queue: filed exactly as direct intake files ---------- */
+
+/* Appends one order in its own transaction, as the writer does. */
+static void append(store *s, const char *id, const char *status, int64_t modified,
+                   int64_t now)
+{
+    sl_error err = {.size = sizeof err};
+    order *o = make(id, status, modified);
+    inbox_arrival a;
+    OK(inbox_arrival_prepare(o, &a, &err));
+    OK(store_begin(s, &err));
+    OK(inbox_arrival_append(s, &a, now, &err));
+    OK(store_commit(s, &err));
+    inbox_arrival_clear(&a);
+    order_free(o);
+}
+
+static int sort_all(store *s, int *current)
+{
+    sl_error err = {.size = sizeof err};
+    int sorted = 0;
+    OK(inbox_arrivals_sort(s, 1000, &sorted, current, &err));
+    return sorted;
+}
+
+/* The current revision's status of the one item with this id. */
+static void assert_current_status(store *s, const char *id, const char *want)
+{
+    sqlite3_stmt *st = store_stmt(s,
+                                  "SELECT json_extract(r.normalized, '$.status') "
+                                  "FROM inbox_items i JOIN inbox_revisions r "
+                                  "ON r.id = i.current_revision WHERE i.external_id = ?1",
+                                  NULL);
+    assert_non_null(st);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
+    sqlite3_reset(st);
+}
+
+static void filing_matches_direct_intake(void **state)
+{
+    fixture *f = *state;
+    append(f->s, "7", "processing", T0 + 100, T0 + 1);
+    append(f->s, "7", "processing", T0 + 100, T0 + 2); /* repeat */
+    append(f->s, "7", "completed", T0 + 300, T0 + 3);  /* newer */
+    append(f->s, "7", "on-hold", T0 + 200, T0 + 4);    /* late, older */
+    append(f->s, "8", "processing", 0, T0 + 5);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_items"), 0);
+    int64_t waiting = 0;
+    sl_error err = {.size = sizeof err};
+    OK(inbox_arrivals_waiting(f->s, &waiting, &err));
+    assert_int_equal(waiting, 5);
+
+    int current = 0;
+    assert_int_equal(sort_all(f->s, &current), 5);
+    assert_int_equal(current, 3); /* 7 new, 7 revision, 8 new */
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_items"), 2);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_revisions"), 4);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_revisions WHERE stale = 1"), 1);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_events WHERE kind = 'duplicate'"),
+                     1);
+    assert_current_status(f->s, "7", "completed");
+    /* The item keeps the time the order arrived, not the time it was filed. */
+    assert_int_equal(count(f->s, "SELECT received_ms FROM inbox_items WHERE external_id = '8'"),
+                     T0 + 5);
+    OK(inbox_arrivals_waiting(f->s, &waiting, &err));
+    assert_int_equal(waiting, 0);
+    assert_int_equal(sort_all(f->s, NULL), 0);
+}
+
+static void arrival_order_decides_without_modified_times(void **state)
+{
+    fixture *f = *state;
+    append(f->s, "9", "pending", 0, T0 + 1);
+    append(f->s, "9", "processing", 0, T0 + 2);
+    append(f->s, "9", "cancelled", 0, T0 + 3);
+    assert_int_equal(sort_all(f->s, NULL), 3);
+    assert_current_status(f->s, "9", "cancelled");
+}
+
+static void arrivals_survive_a_reopen_and_are_filed_once(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    append(f->s, "10", "processing", T0, T0 + 1);
+    append(f->s, "11", "processing", T0, T0 + 2);
+    store_close(f->s); /* as if serve stopped after acknowledging */
+    OK(store_open(f->path, &f->s, &err));
+    int sorted = 0;
+    OK(inbox_arrivals_sort(f->s, 1, &sorted, NULL, &err)); /* a small batch */
+    assert_int_equal(sorted, 1);
+    assert_int_equal(sort_all(f->s, NULL), 1);
+    assert_int_equal(sort_all(f->s, NULL), 0);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_items"), 2);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_revisions"), 2);
+}
+
+static void filing_rolls_back_with_the_caller(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    append(f->s, "12", "processing", T0, T0 + 1);
+    OK(store_begin(f->s, &err));
+    int sorted = 0;
+    OK(inbox_arrivals_sort(f->s, 10, &sorted, NULL, &err));
+    assert_int_equal(sorted, 1);
+    store_rollback(f->s); /* a crash before the commit */
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_items"), 0);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_arrivals"), 1);
+    assert_int_equal(sort_all(f->s, NULL), 1);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_items"), 1);
+}
+
+static void append_needs_a_transaction_and_a_valid_order(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    order *o = make("13", "processing", T0);
+    inbox_arrival a;
+    OK(inbox_arrival_prepare(o, &a, &err));
+    assert_int_equal(inbox_arrival_append(f->s, &a, T0, &err), SL_EINTERNAL);
+    inbox_arrival_clear(&a);
+    order_free(o);
+
+    order *bad = order_new("acme", "woo"); /* no external id */
+    assert_int_not_equal(inbox_arrival_prepare(bad, &a, &err), SL_OK);
+    inbox_arrival_clear(&a);
+    order_free(bad);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_arrivals"), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -369,6 +503,11 @@ int main(void)
         T(failures_back_off_then_die),
         T(operator_retry_restarts_the_item),
         T(json_views_list_and_show),
+        T(filing_matches_direct_intake),
+        T(arrival_order_decides_without_modified_times),
+        T(arrivals_survive_a_reopen_and_are_filed_once),
+        T(filing_rolls_back_with_the_caller),
+        T(append_needs_a_transaction_and_a_valid_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
