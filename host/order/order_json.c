@@ -1,5 +1,6 @@
 /*
- * The normalized JSON form of an order and its content hash.
+ * The normalized JSON form of an order (its canonical text and hash are in
+ * order_canonical.c).
  *
  * Shape (flat; key names come from the field-name tables in order.c):
  *   {"tenant": "...", "channel": "...", "exponent": 2,
@@ -17,8 +18,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/evp.h>
 
 #include "order/order.h"
 #include "order/order_internal.h"
@@ -336,40 +335,4 @@ int order_from_json(const json_t *j, order **out, sl_error *err)
     return SL_OK;
 }
 
-/* ---- hash --------------------------------------------------------------- */
 
-char *order_canonical_json(const order *o)
-{
-    json_t *j = order_to_json(o);
-    if (j == NULL)
-        return NULL;
-    char *text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
-    json_decref(j);
-    return text;
-}
-
-void order_hash_text(const char *text, char out[65])
-{
-    static const char HEX[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    out[0] = '\0';
-    if (!EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL) ||
-        n != 32)
-        return;
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = HEX[md[i] >> 4];
-        out[2 * i + 1] = HEX[md[i] & 15];
-    }
-    out[64] = '\0';
-}
-
-void order_content_hash(const order *o, char out[65])
-{
-    out[0] = '\0';
-    char *text = order_canonical_json(o);
-    if (text == NULL)
-        return;
-    order_hash_text(text, out);
-    free(text);
-}

@@ -107,7 +107,9 @@ static void reply_for(server_tenant *st, int ci, intake_job *job, int r, int *st
         *reply = reply_json("error", job->err.message);
     } else {
         *status = 200;
-        *reply = reply_json("ok", job->count ? "stored" : "acknowledged");
+        /* Constant text: this is every delivery's path. */
+        *reply = strdup(job->count ? "{\"status\":\"ok\",\"detail\":\"stored\"}"
+                                   : "{\"status\":\"ok\",\"detail\":\"acknowledged\"}");
     }
     intake_job_clear(job);
     free(job);

@@ -5,6 +5,7 @@
  */
 #include "support.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -387,6 +388,94 @@ static void hash_is_stable_and_content_sensitive(void **state)
     order_free(c);
 }
 
+/* The canonical text must stay byte for byte what jansson prints for the
+   JSON form: stored hashes depend on it. */
+static void assert_canonical_matches_jansson(const order *o)
+{
+    json_t *j = order_to_json(o);
+    assert_non_null(j);
+    char *want = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    char *got = order_canonical_json(o);
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(want);
+    free(got);
+    json_decref(j);
+}
+
+/* Deterministic pseudo-random numbers (xorshift). */
+static uint32_t next_rand(uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+static const char *const TRICKY[] = {
+    "plain", "quote \" inside", "back\\slash", "tab\there", "new\nline", "cr\r",
+    "\x01\x02\x1f control", "\b\f", "Bērziņa Rīga", "emoji \xf0\x9f\x98\x80", "/slash/",
+    "", "0", "-12", "{\"json\":[1]}", "\x7f del",
+};
+#define TRICKY_COUNT (sizeof TRICKY / sizeof TRICKY[0])
+
+/* An order with a pseudo-random subset of every field set (setters may
+   refuse some values; those stay unset). */
+static order *random_order(uint32_t *seed)
+{
+    sl_error err = {.size = sizeof err};
+    order *o = order_new((next_rand(seed) & 1) ? "acme" : "t\"x", "woo");
+    order_set_text(o, SL_ORDER_CURRENCY, (next_rand(seed) & 1) ? "EUR" : "IRR", &err);
+    for (int f = 1; f < SL_ORDER_TEXT_END_V1; f++)
+        if (f != SL_ORDER_CURRENCY && next_rand(seed) % 3)
+            order_set_text(o, f, TRICKY[next_rand(seed) % TRICKY_COUNT], &err);
+    for (int f = 1; f < SL_ORDER_MONEY_END_V1; f++)
+        if (next_rand(seed) % 2)
+            order_set_money(o, f, (next_rand(seed) & 1) ? "-3" : "1234567", &err);
+    for (int f = 1; f < SL_ORDER_TIME_END_V1; f++)
+        if (next_rand(seed) % 2)
+            order_set_time(o, f, (int64_t)next_rand(seed) * 1000, &err);
+    for (int f = 1; f < SL_ORDER_FLAG_END_V1; f++)
+        order_set_flag(o, f, (int)(next_rand(seed) & 1), &err);
+    for (int f = 1; f < SL_ADDR_FIELD_END_V1; f++)
+        if (next_rand(seed) % 2)
+            order_set_address(o, 1 + (int)(next_rand(seed) & 1), f,
+                              TRICKY[next_rand(seed) % TRICKY_COUNT], &err);
+    for (int n = (int)(next_rand(seed) % 4); n > 0; n--) {
+        order_line *l = order_add_line(o, 1 + (int)(next_rand(seed) % (SL_LINE_KIND_END_V1 - 1)),
+                                       &err);
+        for (int f = 1; l && f < SL_LINE_TEXT_END_V1; f++)
+            if (next_rand(seed) % 2)
+                order_line_set_text(o, l, f, TRICKY[next_rand(seed) % TRICKY_COUNT], &err);
+        for (int f = 1; l && f < SL_LINE_MONEY_END_V1; f++)
+            if (next_rand(seed) % 2)
+                order_line_set_money(o, l, f, (next_rand(seed) & 1) ? "-0.5" : "99", &err);
+        if (l && next_rand(seed) % 2)
+            order_line_set_quantity(l, "3", &err);
+        for (int t = (int)(next_rand(seed) % 3); l && t > 0; t--)
+            order_line_add_tax(o, l, TRICKY[next_rand(seed) % TRICKY_COUNT], "1.25", &err);
+    }
+    return o;
+}
+
+static void canonical_text_matches_jansson(void **state)
+{
+    (void)state;
+    order *o = sample();
+    assert_canonical_matches_jansson(o);
+    order_free(o);
+    o = order_new("", "");
+    assert_canonical_matches_jansson(o); /* nothing set at all */
+    order_free(o);
+    uint32_t seed = 2463534242u;
+    for (int i = 0; i < 500; i++) {
+        o = random_order(&seed);
+        assert_canonical_matches_jansson(o);
+        order_free(o);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +492,7 @@ int main(void)
         cmocka_unit_test(json_keeps_overridden_exponent),
         cmocka_unit_test(json_errors_name_the_field),
         cmocka_unit_test(hash_is_stable_and_content_sensitive),
+        cmocka_unit_test(canonical_text_matches_jansson),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
