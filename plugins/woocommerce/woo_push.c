@@ -3,8 +3,11 @@
  *
  * A real store spends ~62 ms per product in a batch and fires a
  * product.updated webhook for each write, so we write only what changed:
- *  1. resolve every SKU with GET /products?sku=X (recent stores also find
- *     variations, type "variation" with parent_id), cached within the call;
+ *  1. find the shop's item of every SKU before deciding anything
+ *     (woo_catalog.c): a few SKUs with GET /products?sku=X each, more in
+ *     filtered listings of up to 100 SKUs (recent stores also find
+ *     variations, type "variation" with parent_id); the parents of
+ *     variations with manage_stock "parent" likewise, in one go;
  *  2. stock goes only to items with manage_stock true; a variation with
  *     manage_stock "parent" sends its stock to the parent product (once per
  *     parent); manage_stock false -> SL_PUSH_SKIPPED; unknown -> NOT_FOUND;
@@ -47,54 +50,13 @@ typedef struct push_run {
     push_item *items;
     size_t n;
     json_t *targets; /* id -> sku already pushed, for "once" */
+    json_t *found;   /* sku -> the shop's item, or null (not found) */
+    json_t *parents; /* id -> parent product of "parent" variations */
 } push_run;
 
 static void report(push_run *r, const char *sku, int outcome, const char *msg)
 {
     r->ch->host->push_report(r->ctx, sku, outcome, msg);
-}
-
-/* GET /products?sku=X; *out is the exact-SKU match or NULL. */
-static int lookup_sku(push_run *r, const char *sku, json_t **out,
-                      sl_error *err)
-{
-    woo_call c;
-    woo_call_init(&c, "GET", "/products");
-    int rc = woo_call_param(&c, r->ch, r->ctx, "sku", sku, err);
-    json_t *arr = NULL, *it;
-    if (rc == SL_OK)
-        rc = woo_call_send(r->ch, r->ctx, &c, &arr, NULL, err);
-    if (rc != SL_OK)
-        return rc;
-    size_t i;
-    *out = NULL;
-    json_array_foreach(arr, i, it)
-    {
-        const char *s = NULL;
-        if (sl_json_str(it, "sku", 0, &s, NULL) == SL_OK && s != NULL &&
-            strcmp(s, sku) == 0) {
-            *out = json_incref(it);
-            break;
-        }
-    }
-    json_decref(arr);
-    return SL_OK;
-}
-
-/* GET /products/{id} (the parent of a manage_stock "parent" variation). */
-static int get_product(push_run *r, int64_t id, json_t **out, sl_error *err)
-{
-    woo_call c;
-    char path[64];
-    snprintf(path, sizeof path, "/products/%lld", (long long)id);
-    woo_call_init(&c, "GET", path);
-    int rc = woo_call_send(r->ch, r->ctx, &c, out, NULL, err);
-    if (rc == SL_OK && !json_is_object(*out)) {
-        json_decref(*out);
-        return sl_error_set(err, SL_EREMOTE, "body", "GET %s: not an object",
-                            path);
-    }
-    return rc;
 }
 
 /* Normalized text of the remote's current value ("" when unset). */
@@ -103,8 +65,7 @@ static void current_value(const push_run *r, const json_t *p, char *out)
     char dec[WOO_DEC_MAX] = "";
     out[0] = '\0';
     const char *key = r->kind == PUSH_STOCK ? "stock_quantity" : "regular_price";
-    if (sl_json_decimal(p, key, 0, dec, sizeof dec, NULL) != SL_OK ||
-        dec[0] == '\0')
+    if (sl_json_decimal(p, key, 0, dec, sizeof dec, NULL) != SL_OK || dec[0] == '\0')
         return;
     int64_t v = 0;
     int exp = r->kind == PUSH_STOCK ? 0 : r->exponent;
@@ -116,8 +77,8 @@ static void current_value(const push_run *r, const json_t *p, char *out)
 static int desired_value(push_run *r, size_t i, char *out, const char **why)
 {
     const sl_host *h = r->ch->host;
-    const char *v = r->kind == PUSH_STOCK ? h->stock_quantity(r->list, i)
-                                          : h->stock_price(r->list, i);
+    const char *v =
+        r->kind == PUSH_STOCK ? h->stock_quantity(r->list, i) : h->stock_price(r->list, i);
     int64_t m = 0;
     if (v == NULL) {
         *why = "no value to push";
@@ -133,29 +94,55 @@ static int desired_value(push_run *r, size_t i, char *out, const char **why)
     return SL_OK;
 }
 
+/* manage_stock is the string "parent": the variation's stock is its parent's. */
+static int stock_on_parent(const json_t *p)
+{
+    json_t *ms = json_object_get(p, "manage_stock");
+    return json_is_string(ms) && strcmp(json_string_value(ms), "parent") == 0;
+}
+
+/* The parent product whose stock a variation item follows (stock push
+   only), as a decimal id in key; 0 when the item keeps its own. */
+static int64_t stock_parent(const push_run *r, const json_t *p, char key[32])
+{
+    int64_t parent = 0;
+    const char *type = "";
+    sl_json_str(p, "type", 0, &type, NULL);
+    if (r->kind != PUSH_STOCK || strcmp(type, "variation") != 0 || !stock_on_parent(p))
+        return 0;
+    sl_json_int(p, "parent_id", 0, &parent, NULL);
+    snprintf(key, 32, "%lld", (long long)parent);
+    return parent;
+}
+
 /* Resolves which remote object receives the value; reports and returns 0
-   when the SKU needs no write. */
-static int resolve_target(push_run *r, const char *sku, json_t *p,
-                          push_item *it, json_t **shown, sl_error *err)
+   when the SKU needs no write. *shown is borrowed from r->found/parents. */
+static int resolve_target(push_run *r, const char *sku, const json_t *p, push_item *it,
+                          const json_t **shown)
 {
     int64_t id = 0, parent = 0;
     const char *type = "";
+    char key[32];
     json_t *ms = json_object_get(p, "manage_stock");
     sl_json_int(p, "id", 1, &id, NULL);
     sl_json_str(p, "type", 0, &type, NULL);
     if (strcmp(type, "variation") == 0)
         sl_json_int(p, "parent_id", 0, &parent, NULL);
-    *shown = json_incref(p);
-    if (json_is_string(ms) && strcmp(json_string_value(ms), "parent") == 0 &&
-        r->kind == PUSH_STOCK && parent > 0) {
-        json_decref(*shown);
-        *shown = NULL;
-        int rc = get_product(r, parent, shown, err);
-        if (rc != SL_OK)
-            return rc;
+    *shown = p;
+    if (stock_parent(r, p, key) > 0) {
+        *shown = json_object_get(r->parents, key);
+        if (json_is_null(*shown) || *shown == NULL) {
+            char msg[96];
+            snprintf(msg, sizeof msg,
+                     "parent product %s of this variation "
+                     "is not a product",
+                     key);
+            report(r, sku, SL_PUSH_FAILED, msg);
+            return 0;
+        }
         id = parent, parent = 0;
         ms = json_object_get(*shown, "manage_stock");
-    } else if (json_is_string(ms) && strcmp(json_string_value(ms), "parent") == 0) {
+    } else if (stock_on_parent(p)) {
         ms = json_true(); /* price of a variation whose stock is the parent's */
     }
     if (!json_is_true(ms)) {
@@ -168,77 +155,85 @@ static int resolve_target(push_run *r, const char *sku, json_t *p,
 }
 
 /* Decides one SKU: reports it or appends a write to r->items. */
-static int plan_one(push_run *r, size_t i, json_t *cache, sl_error *err)
+static void plan_one(push_run *r, size_t i)
 {
     const sl_host *h = r->ch->host;
     const char *sku = h->stock_sku(r->list, i);
     char want[WOO_DEC_MAX], have[WOO_DEC_MAX], key[32];
     const char *why = NULL;
     if (sku == NULL || *sku == '\0')
-        return SL_OK;
+        return;
     int out = desired_value(r, i, want, &why);
     if (out != SL_OK) {
         report(r, sku, out, why);
-        return SL_OK;
+        return;
     }
-    json_t *p = json_object_get(cache, sku);
-    if (p == NULL) {
-        int rc = lookup_sku(r, sku, &p, err);
-        if (rc != SL_OK)
-            return rc;
-        json_object_set(cache, sku, p ? p : json_null()); /* keeps our ref */
-    } else {
-        json_incref(p);
-    }
+    const json_t *p = json_object_get(r->found, sku);
     if (p == NULL || json_is_null(p)) {
-        json_decref(p);
         report(r, sku, SL_PUSH_NOT_FOUND, "no product or variation has this SKU");
-        return SL_OK;
+        return;
     }
     push_item *it = &r->items[r->n];
-    json_t *shown = NULL;
-    int rc = resolve_target(r, sku, p, it, &shown, err);
-    json_decref(p);
-    if (rc <= 0) {
-        json_decref(shown);
-        return rc;
-    }
+    const json_t *shown = NULL;
+    if (!resolve_target(r, sku, p, it, &shown))
+        return;
     current_value(r, shown, have);
-    json_decref(shown);
     snprintf(key, sizeof key, "%lld", (long long)it->id);
     json_t *prev = json_object_get(r->targets, key);
     if (prev != NULL) {
         char msg[160];
-        snprintf(msg, sizeof msg, "same shop item as SKU %s, pushed once",
-                 json_string_value(prev));
+        snprintf(msg, sizeof msg, "same shop item as SKU %s, pushed once", json_string_value(prev));
         report(r, sku, SL_PUSH_SKIPPED, msg);
-        return SL_OK;
+        return;
     }
     json_object_set_new(r->targets, key, json_string(sku));
     if (strcmp(have, want) == 0) {
         report(r, sku, SL_PUSH_UNCHANGED, NULL);
-        return SL_OK;
+        return;
     }
     if (r->ch->test_mode) {
         report(r, sku, SL_PUSH_WOULD_WRITE, NULL);
-        return SL_OK;
+        return;
     }
     it->sku = sku;
     memcpy(it->value, want, sizeof want);
     r->n++;
-    return SL_OK;
+}
+
+/* Finds the shop's items of every SKU that has a value to push, then the
+   parents whose stock "parent" variations follow: before any decision, so
+   the lookups can go in listings (woo_catalog.c) rather than one by one. */
+static int find_items(push_run *r, size_t count, sl_error *err)
+{
+    const sl_host *h = r->ch->host;
+    char want[WOO_DEC_MAX], key[32];
+    const char *why = NULL, *sku;
+    json_t *p;
+    for (size_t i = 0; i < count; i++) {
+        sku = h->stock_sku(r->list, i);
+        if (sku != NULL && *sku != '\0' && desired_value(r, i, want, &why) == SL_OK)
+            json_object_set(r->found, sku, json_null());
+    }
+    int rc = woo_catalog_find_skus(r->ch, r->ctx, r->found, err);
+    if (rc != SL_OK)
+        return rc;
+    json_object_foreach(r->found, sku, p)
+    {
+        if (json_is_object(p) && stock_parent(r, p, key) > 0)
+            json_object_set(r->parents, key, json_null());
+    }
+    return json_object_size(r->parents) > 0 ? woo_catalog_find_ids(r->ch, r->ctx, r->parents, err)
+                                            : SL_OK;
 }
 
 /* One update entry: {"id":N, "stock_quantity":Q} or {"id":N,"regular_price":"P"}. */
 static json_t *update_entry(const push_run *r, const push_item *it)
 {
     if (r->kind == PUSH_PRICE)
-        return json_pack("{s:I, s:s}", "id", (json_int_t)it->id,
-                         "regular_price", it->value);
+        return json_pack("{s:I, s:s}", "id", (json_int_t)it->id, "regular_price", it->value);
     int64_t q = 0;
     sl_money_parse(it->value, 0, &q);
-    return json_pack("{s:I, s:I}", "id", (json_int_t)it->id, "stock_quantity",
-                     (json_int_t)q);
+    return json_pack("{s:I, s:I}", "id", (json_int_t)it->id, "stock_quantity", (json_int_t)q);
 }
 
 /* Reports one element of a batch answer for item it. */
@@ -282,8 +277,7 @@ static int send_batch(push_run *r, int64_t parent, sl_error *err)
     if (parent == 0)
         snprintf(path, sizeof path, "/products/batch");
     else
-        snprintf(path, sizeof path, "/products/%lld/variations/batch",
-                 (long long)parent);
+        snprintf(path, sizeof path, "/products/%lld/variations/batch", (long long)parent);
     json_t *body_obj = json_pack("{s:o}", "update", upd);
     char *body = body_obj ? json_dumps(body_obj, JSON_COMPACT) : NULL;
     json_decref(body_obj);
@@ -304,8 +298,7 @@ static int send_batch(push_run *r, int64_t parent, sl_error *err)
         int64_t aid = -1;
         if (a == NULL || sl_json_int(a, "id", 0, &aid, NULL) != SL_OK ||
             (aid != batch[k]->id && json_object_get(a, "error") == NULL)) {
-            report(r, batch[k]->sku, SL_PUSH_FAILED,
-                   "the batch answer has no entry for this item");
+            report(r, batch[k]->sku, SL_PUSH_FAILED, "the batch answer has no entry for this item");
             batch[k]->done = 1;
         } else {
             read_back(r, batch[k], a);
@@ -329,47 +322,46 @@ static int send_all(push_run *r, sl_error *err)
     return SL_OK;
 }
 
-static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
-                sl_error *err)
+static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind, sl_error *err)
 {
     woo_chan *ch = state;
     const sl_host *h = ch->host;
     size_t count = h->stock_count(list);
     if (count > WOO_PUSH_MAX)
-        return sl_error_set(err, SL_ETOOBIG, "list", "%zu SKUs in one push",
-                            count);
+        return sl_error_set(err, SL_ETOOBIG, "list", "%zu SKUs in one push", count);
     push_run r = {.ch = ch, .ctx = ctx, .list = list, .kind = kind};
     if (kind == PUSH_PRICE) {
         const char *cur = h->stock_currency(list);
         r.exponent = cur ? sl_currency_exponent(cur) : -1;
         if (r.exponent < 0)
-            return sl_error_set(err, SL_EINVALID, "currency",
-                                "price list currency is unknown");
+            return sl_error_set(err, SL_EINVALID, "currency", "price list currency is unknown");
     }
     r.items = calloc(count ? count : 1, sizeof *r.items);
-    json_t *cache = json_object();
     r.targets = json_object();
-    int rc = (r.items && cache && r.targets)
+    r.found = json_object();
+    r.parents = json_object();
+    int rc = (r.items && r.targets && r.found && r.parents)
                  ? SL_OK
                  : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    if (rc == SL_OK)
+        rc = find_items(&r, count, err);
     for (size_t i = 0; rc == SL_OK && i < count; i++)
-        rc = plan_one(&r, i, cache, err);
+        plan_one(&r, i);
     if (rc == SL_OK)
         rc = send_all(&r, err);
-    json_decref(cache);
     json_decref(r.targets);
+    json_decref(r.found);
+    json_decref(r.parents);
     free(r.items);
     return rc;
 }
 
-int woo_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                   sl_error *err)
+int woo_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err)
 {
     return push(state, ctx, list, PUSH_STOCK, err);
 }
 
-int woo_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                    sl_error *err)
+int woo_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err)
 {
     return push(state, ctx, list, PUSH_PRICE, err);
 }

@@ -2,7 +2,8 @@
  * The sandbox's HTTP side: libmicrohttpd on 127.0.0.1, body collection with
  * a size cap, the request/response structs the routes work on, dispatch
  * (auth first, like WordPress's rest_authentication_errors, then routes,
- * then rest_no_route), and WooCommerce's response headers and pagination.
+ * then rest_no_route), WordPress's _fields trimming, and WooCommerce's
+ * response headers and pagination.
  */
 #include "sb.h"
 
@@ -221,6 +222,50 @@ static int known_route(const char *path) {
   return 0;
 }
 
+/* 1 when `key` is named in the _fields list (a dotted name "a.b" keeps
+   all of "a": the sandbox trims the top level only). */
+static int field_wanted(const char *list, const char *key) {
+  size_t n = strlen(key);
+  for (const char *t = list; t && *t; t = strchr(t, ',')) {
+    if (*t == ',')
+      t++;
+    while (*t == ' ')
+      t++;
+    if (strncmp(t, key, n) == 0 &&
+        (t[n] == ',' || t[n] == '.' || t[n] == ' ' || t[n] == '\0'))
+      return 1;
+  }
+  return 0;
+}
+
+static void trim_object(json_t *obj, const char *list) {
+  const char *k;
+  json_t *v;
+  void *tmp;
+  json_object_foreach_safe(obj, tmp, k, v) {
+    if (!field_wanted(list, k))
+      json_object_del(obj, k);
+  }
+}
+
+/* WordPress's _fields (rest_filter_response_fields): a successful answer,
+   an object or each object of a list, keeps only the named members, and
+   _links goes unless named. Errors are never trimmed. */
+static void apply_fields(const sb_req *req, sb_resp *resp) {
+  const char *list = sb_param_get(req, "_fields");
+  if (!list || !*list || resp->status >= 300 || !resp->json)
+    return;
+  /* a route may answer with the store's own objects: trim a copy */
+  json_t *copy = json_deep_copy(resp->json), *it;
+  size_t i;
+  if (json_is_object(copy))
+    trim_object(copy, list);
+  else
+    json_array_foreach(copy, i, it) if (json_is_object(it))
+        trim_object(it, list);
+  sb_resp_json(resp, resp->status, copy);
+}
+
 /* Routes a request that passed the prefix check; fills resp. */
 static void dispatch(sb_ctx *ctx, sb_req *req, sb_resp *resp) {
   int auth = sb_auth_check(ctx, req, resp);
@@ -327,6 +372,7 @@ static enum MHD_Result api_handler(void *cls, struct MHD_Connection *conn,
               url[strlen(API_PREFIX)] == '\0')) {
     req.path = url + strlen(API_PREFIX);
     dispatch(ctx, &req, &resp);
+    apply_fields(&req, &resp);
   } else {
     req.path = url;
     sb_resp_error(&resp, 404, "rest_no_route",

@@ -1,6 +1,7 @@
 /*
  * /products and /products/{id}/variations routes: lists (sku lookup finds
- * variations too, type "variation" with parent_id), single get/update and
+ * variations too, type "variation" with parent_id; sku and include take
+ * comma lists), single get/update and
  * the batch endpoints with WooCommerce's rules: more than 100 items in a
  * batch is a 413, a failed item comes back in place as {id, error} while
  * the HTTP status stays 200, stock_quantity is ignored unless the product
@@ -209,12 +210,33 @@ static void batch(sb_ctx *ctx, sb_req *req, json_t *parent, sb_resp *resp) {
 
 /* ---- lists --------------------------------------------------------------- */
 
+/* WooCommerce splits `sku` on commas and, for a list, also keeps the
+   whole text as one more SKU; an empty SKU never matches. */
 static int sku_listed(const char *list, const char *sku) {
-  char buf[1024];
-  snprintf(buf, sizeof buf, "%s", list);
-  for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-    if (*sku && strcmp(t, sku) == 0)
+  if (!*sku)
+    return 0;
+  if (strcmp(list, sku) == 0)
+    return 1;
+  size_t n = strlen(sku);
+  for (const char *t = list; t; t = strchr(t, ',')) {
+    if (*t == ',')
+      t++;
+    if (strncmp(t, sku, n) == 0 && (t[n] == ',' || t[n] == '\0'))
       return 1;
+  }
+  return 0;
+}
+
+/* `include` (ids, comma list as WordPress parses it): 1 when id is in it. */
+static int id_listed(const char *list, int64_t id) {
+  for (const char *t = list; t && *t; t = strchr(t, ',')) {
+    if (*t == ',')
+      t++;
+    char *end;
+    long long v = strtoll(t, &end, 10);
+    if (end != t && v == id && (*end == ',' || *end == '\0'))
+      return 1;
+  }
   return 0;
 }
 
@@ -222,6 +244,7 @@ static void list_products(sb_ctx *ctx, sb_req *req, json_t *parent, sb_resp *res
   sb_store *st = &ctx->store;
   const char *sku = sb_param_get(req, "sku"), *type = sb_param_get(req, "type");
   const char *order = sb_param_get(req, "order");
+  const char *include = sb_param_get(req, "include");
   json_t *all = json_array(), *p;
   size_t i;
   json_array_foreach(st->products, i, p) {
@@ -235,6 +258,8 @@ static void list_products(sb_ctx *ctx, sb_req *req, json_t *parent, sb_resp *res
       continue;
     }
     if (type && strcmp(type, sb_str(p, "type", "")) != 0)
+      continue;
+    if (include && *include && !id_listed(include, sb_int(p, "id", 0)))
       continue;
     json_array_append_new(all, sb_product_view(st, p));
   }

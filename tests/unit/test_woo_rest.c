@@ -1,9 +1,10 @@
 /*
  * WooCommerce connector REST paths through the real woocommerce.so: polling
  * with paging and cursor commits (recorded order pages of the 10.0.2 store),
- * stock and price push (recorded SKU lookups, batch answers with per-item
- * errors and drift, test mode), lists, notes back, and the mapping of HTTP
- * errors (recorded 401/404 bodies, 429 with Retry-After, an HTML 500).
+ * stock and price push (recorded SKU lookups, alone and as one sku list,
+ * batch answers with per-item errors and drift, test mode), lists, notes
+ * back, and the mapping of HTTP errors (recorded 401/404 bodies, 429 with
+ * Retry-After, an HTML 500).
  */
 #include "support.h"
 
@@ -243,21 +244,51 @@ static json_t *batch_answer(sl_ctx *c, const json_t *req)
     return json_pack("{s:o}", "update", ans);
 }
 
+/* The answer of GET /products?sku=X for one SKU. */
+static void sku_answer(const char *sku, fake_resp *out)
+{
+    if (strcmp(sku, "TSHIRT-BASIC") == 0)
+        recorded("products-by-sku-simple", out);
+    else if (strcmp(sku, "HOODIE-M-RED") == 0)
+        recorded("products-by-sku-variation", out);
+    else if (strcmp(sku, "UNMANAGED") == 0) {
+        out->status = 200;
+        out->body = strdup("[{\"id\":40,\"sku\":\"UNMANAGED\",\"type\":"
+                           "\"simple\",\"manage_stock\":false,"
+                           "\"stock_quantity\":null,\"regular_price\":\"1\"}]");
+    } else
+        recorded("products-by-sku-unknown", out);
+}
+
+/* A sku=A,B,... list: the recorded answers of each SKU, as one page. */
+static void sku_list_answer(const char *list, fake_resp *out)
+{
+    char buf[512];
+    json_t *all = json_array();
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        fake_resp one = {0};
+        sku_answer(t, &one);
+        json_t *arr = json_loads(one.body, 0, NULL);
+        json_array_extend(all, arr);
+        json_decref(arr);
+        json_decref(one.headers);
+        free(one.body);
+    }
+    out->status = 200;
+    out->headers = json_pack("{s:s}", "X-WP-TotalPages", "1");
+    out->body = json_dumps(all, JSON_COMPACT);
+    json_decref(all);
+}
+
 static int route_products(sl_ctx *c, const json_t *req, fake_resp *out)
 {
     if (is(req, "GET", "/products")) {
         const char *sku = qv(req, "sku");
-        if (strcmp(sku, "TSHIRT-BASIC") == 0)
-            recorded("products-by-sku-simple", out);
-        else if (strcmp(sku, "HOODIE-M-RED") == 0)
-            recorded("products-by-sku-variation", out);
-        else if (strcmp(sku, "UNMANAGED") == 0) {
-            out->status = 200;
-            out->body = strdup("[{\"id\":40,\"sku\":\"UNMANAGED\",\"type\":"
-                               "\"simple\",\"manage_stock\":false,"
-                               "\"stock_quantity\":null,\"regular_price\":\"1\"}]");
-        } else
-            recorded("products-by-sku-unknown", out);
+        if (strchr(sku, ',') != NULL)
+            sku_list_answer(sku, out);
+        else
+            sku_answer(sku, out);
         return 0;
     }
     if (is(req, "POST", "/products/batch") ||
@@ -323,19 +354,24 @@ static void test_push_stock(void **s)
     assert_string_equal(json_string_value(json_array_get(dup, 0)),
                         "TSHIRT-BASIC");
     assert_string_equal(json_string_value(json_array_get(dup, 1)), "skipped");
-    /* lookups cached within the call: TSHIRT-BASIC asked once */
+    /* four distinct SKUs: found in one sku list, TSHIRT-BASIC once */
     size_t gets = 0, posts = 0, i;
     json_t *r;
     json_array_foreach(f.ctx.requests, i, r)
     {
-        gets += is(r, "GET", "/products");
+        if (is(r, "GET", "/products")) {
+            gets++;
+            assert_string_equal(qv(r, "sku"),
+                                "TSHIRT-BASIC,HOODIE-M-RED,UNKNOWN-1,UNMANAGED");
+            assert_string_equal(qv(r, "per_page"), "100");
+        }
         if (is(r, "POST", "/products/batch")) {
             posts++;
             assert_string_equal(json_string_value(json_object_get(r, "body")),
                                 "{\"update\":[{\"id\":12,\"stock_quantity\":190}]}");
         }
     }
-    assert_int_equal(gets, 4);
+    assert_int_equal(gets, 1);
     assert_int_equal(posts, 1);
     teardown_f(&f);
 }
