@@ -100,8 +100,7 @@ void writer_count_intake(server_tenant *st, int64_t now_ms, long orders)
     st->window_count += orders;
 }
 
-/* Whether orders are arriving fast: the current and the previous window. */
-static int intake_heavy(server_tenant *st, int64_t now_ms)
+int writer_intake_heavy(server_tenant *st, int64_t now_ms)
 {
     writer_count_intake(st, now_ms, 0); /* rolls the window forward */
     return st->window_prev + st->window_count >= HEAVY_INTAKE;
@@ -126,7 +125,7 @@ static int64_t deferred_slice(server_tenant *st, int64_t start)
 int64_t writer_deferred_work(server_tenant *st)
 {
     int64_t now = services_now_ms();
-    if (writer_intake_waiting(st) || intake_heavy(st, now))
+    if (writer_intake_waiting(st) || writer_intake_heavy(st, now))
         return deferred_slice(st, now);
     for (int round = 0; round < DEFER_MAX_ROUNDS; round++) {
         if (deferred_step(st, 0) == 0)

@@ -195,7 +195,8 @@ static int open_tenants(server_state *s, sl_error *err)
             return sl_error_set(err, SL_ENOMEM, "", "out of memory");
         for (size_t c = 0; c < st->rt->channel_count; c++)
             pthread_mutex_init(&st->channel_locks[c], NULL);
-        if ((r = writer_start(st, err)) != SL_OK) {
+        if ((r = checkpoint_start(st, err)) != SL_OK || (r = writer_start(st, err)) != SL_OK) {
+            checkpoint_stop(st);
             for (size_t c = 0; c < st->rt->channel_count; c++)
                 pthread_mutex_destroy(&st->channel_locks[c]);
             free(st->channel_locks);
@@ -212,6 +213,7 @@ static void close_tenants(server_state *s)
         server_tenant *st = &s->tenants[i];
         if (st->channel_locks != NULL) {
             writer_stop(st);
+            checkpoint_stop(st);
             for (size_t c = 0; c < st->rt->channel_count; c++)
                 pthread_mutex_destroy(&st->channel_locks[c]);
             free(st->channel_locks);

@@ -19,6 +19,7 @@
 #define POLL_MAX_PAGE_ORDERS 1000  /* orders between two cursor commits */
 #define WRITER_BATCH_JOBS 256      /* jobs per group commit */
 #define WRITER_IDLE_WAKE_MS 1000   /* idle writer looks for due retries */
+#define FILE_AT_ONCE_MAX 8         /* a batch this small, no burst: no queue */
 
 /* A unit of intake: the orders of one delivery (or of one poll page with
    its cursor). The submitter waits until `done`. */
@@ -55,6 +56,11 @@ typedef struct server_tenant {
     const char *admin_token;
     int64_t last_slice_ms;         /* writer thread only: deferred.c */
     int64_t items_pending;         /* writer thread only: filed, not booked (estimate) */
+    store *ckpt_db;                /* checkpoint.c: its own connection */
+    pthread_t ckpt_thread;
+    pthread_mutex_t ckpt_lock;
+    pthread_cond_t ckpt_wake;
+    int ckpt_wanted, ckpt_stopping;
     int64_t window_start_ms;       /* writer thread only: intake rate windows */
     long window_count, window_prev;
 } server_tenant;
@@ -84,6 +90,8 @@ void writer_request_processing(server_tenant *st);
    when to call again (services_now_ms() clock; a job arriving earlier
    also does), or 0 when nothing is left. */
 int64_t writer_deferred_work(server_tenant *st);
+/* Whether orders are arriving fast (the current and previous window). */
+int writer_intake_heavy(server_tenant *st, int64_t now_ms);
 /* Counts `orders` committed at now_ms (the intake rate the policy uses). */
 void writer_count_intake(server_tenant *st, int64_t now_ms, long orders);
 /* Whether deliveries wait in the queue for their commit. */
@@ -92,6 +100,11 @@ void intake_job_clear(intake_job *job);
 /* Appends an order to a job (taking it) and prepares its arrival (checks,
    canonical JSON, hash) in the calling thread; SL_ETOOBIG past `limit`. */
 int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
+
+/* checkpoint.c: WAL checkpoints on a thread of their own while serving
+   (start after the writer's store is open; stop after the writer). */
+int checkpoint_start(server_tenant *st, sl_error *err);
+void checkpoint_stop(server_tenant *st);
 
 /* Index of a channel in st->rt, or -1. */
 int server_channel_index(server_tenant *st, const char *name);

@@ -99,5 +99,39 @@ check "every order exactly once after kill -9" wait_docs 42
 admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
+check "SIGTERM after the redelivery stops cleanly" stop_serve
+
+# A fast burst is acknowledged from the arrivals queue and filed later:
+# kill -9 right after the last answer, and every acknowledged order must
+# be in the inbox or still queued, then booked after a restart without
+# any redelivery.
+BURST_N=300
+: > "$SL_TMP/burst.curl"
+for n in $(seq 3001 $((3000 + BURST_N))); do
+  sed "s/\"id\":\"1001\"/\"id\":\"$n\"/; s/\"number\":\"1001\"/\"number\":\"$n\"/" \
+    "$DATA/order-1001-paid.json" > "$SL_TMP/b$n.json"
+  printf 'url = "http://127.0.0.1:PORT/hooks/shop/ts"\ndata-binary = "@%s"\n' "$SL_TMP/b$n.json"
+  printf 'header = "Content-Type: application/json"\nheader = "X-Testshop-Signature: %s"\n' \
+    "$(sign "$SL_TMP/b$n.json")"
+  printf 'output = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n'
+  [ "$n" -lt $((3000 + BURST_N)) ] && printf 'next\n'
+done >> "$SL_TMP/burst.curl"
+start_serve "$SL_TEST_PLUGIN_DIR"
+sed -i "s/127.0.0.1:PORT/127.0.0.1:$PORT/" "$SL_TMP/burst.curl"
+curl -s -Z --parallel-max 32 --max-time 60 --config "$SL_TMP/burst.curl" > "$SL_TMP/burst.codes"
+kill -9 "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null
+ACKED=$(grep -c '^200$' "$SL_TMP/burst.codes")
+check "the burst was acknowledged" eq "$ACKED" "$BURST_N"
+STORED=$(sqlite3 "$SL_TMP/shop.db" "select count(distinct external_id) from (
+  select external_id from inbox_items where external_id between '3001' and '3300'
+  union all select external_id from inbox_arrivals where external_id between '3001' and '3300')")
+echo "  (at the kill: $(sqlite3 "$SL_TMP/shop.db" 'select count(*) from inbox_arrivals') still queued)"
+check "every acknowledged order was on disk at the kill" eq "$STORED" "$ACKED"
+start_serve "$SL_TEST_PLUGIN_DIR"
+check "all of them are booked after the restart" wait_docs $((42 + BURST_N))
+admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+check "trial balance is still zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
+  "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 check "final SIGTERM stops cleanly" stop_serve
 finish

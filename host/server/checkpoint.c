@@ -1,0 +1,112 @@
+/*
+ * WAL checkpoints off the writer's path.
+ *
+ * By default SQLite checkpoints inside the COMMIT that pushes the WAL past
+ * 1000 pages, so every few thousand deliveries one group commit also
+ * copied 4 MB into the database file and synced it, and the deliveries
+ * waiting on it were answered tens of milliseconds late. While serving,
+ * the writer's connection does not checkpoint by itself: a WAL hook wakes
+ * this thread, which checkpoints on its own connection (PASSIVE: it never
+ * blocks the writer, which keeps appending meanwhile) once the WAL holds
+ * CHECKPOINT_PAGES, or every CHECKPOINT_IDLE_MS.
+ *
+ * A passive checkpoint cannot finish while the writer keeps appending, and
+ * the WAL only starts over after a finished one. So past
+ * CHECKPOINT_WRITER_PAGES the writer checkpoints itself between two
+ * transactions, as SQLite would have: it bounds the WAL under a load that
+ * never pauses.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include "server/server_int.h"
+#include "services/services.h"
+#include "shopledger/sdkutil.h"
+
+#define CHECKPOINT_PAGES 2000
+#define CHECKPOINT_WRITER_PAGES 40000
+#define CHECKPOINT_IDLE_MS 1000
+
+/* Runs in the writer after each commit with the WAL's size in pages. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    server_tenant *st = arg;
+    if (pages >= CHECKPOINT_WRITER_PAGES) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    if (pages >= CHECKPOINT_PAGES) {
+        pthread_mutex_lock(&st->ckpt_lock);
+        st->ckpt_wanted = 1;
+        pthread_cond_signal(&st->ckpt_wake);
+        pthread_mutex_unlock(&st->ckpt_lock);
+    }
+    return SQLITE_OK;
+}
+
+static void wait_for_request(server_tenant *st)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)(CHECKPOINT_IDLE_MS % 1000) * 1000000;
+    until.tv_sec += CHECKPOINT_IDLE_MS / 1000 + until.tv_nsec / 1000000000;
+    until.tv_nsec %= 1000000000;
+    pthread_mutex_lock(&st->ckpt_lock);
+    while (!st->ckpt_wanted && !st->ckpt_stopping)
+        if (pthread_cond_timedwait(&st->ckpt_wake, &st->ckpt_lock, &until) != 0)
+            break;
+    st->ckpt_wanted = 0;
+    pthread_mutex_unlock(&st->ckpt_lock);
+}
+
+static void *checkpoint_main(void *arg)
+{
+    server_tenant *st = arg;
+    for (;;) {
+        wait_for_request(st);
+        int log = 0, done = 0;
+        int rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt_db), NULL,
+                                           SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            services_log(NULL, SL_LOG_WARN, "tenant %s: checkpoint: %s", st->rt->config->id,
+                         sqlite3_errstr(rc));
+        pthread_mutex_lock(&st->ckpt_lock);
+        int stop = st->ckpt_stopping;
+        pthread_mutex_unlock(&st->ckpt_lock);
+        if (stop)
+            return NULL;
+    }
+}
+
+int checkpoint_start(server_tenant *st, sl_error *err)
+{
+    int rc = store_open(st->rt->config->database, &st->ckpt_db, err);
+    if (rc != SL_OK)
+        return rc;
+    pthread_mutex_init(&st->ckpt_lock, NULL);
+    pthread_cond_init(&st->ckpt_wake, NULL);
+    if (pthread_create(&st->ckpt_thread, NULL, checkpoint_main, st) != 0) {
+        store_close(st->ckpt_db);
+        st->ckpt_db = NULL;
+        return sl_error_set(err, SL_EINTERNAL, "", "cannot start the checkpoint thread");
+    }
+    /* Replaces SQLite's own hook, which checkpointed inside the commit. */
+    sqlite3_wal_hook(store_db(st->rt->db), on_wal_commit, st);
+    return SL_OK;
+}
+
+void checkpoint_stop(server_tenant *st)
+{
+    if (st->ckpt_db == NULL)
+        return;
+    sqlite3_wal_autocheckpoint(store_db(st->rt->db), 1000); /* SQLite's default again */
+    pthread_mutex_lock(&st->ckpt_lock);
+    st->ckpt_stopping = 1;
+    pthread_cond_signal(&st->ckpt_wake);
+    pthread_mutex_unlock(&st->ckpt_lock);
+    pthread_join(st->ckpt_thread, NULL);
+    pthread_cond_destroy(&st->ckpt_wake);
+    pthread_mutex_destroy(&st->ckpt_lock);
+    store_close(st->ckpt_db);
+    st->ckpt_db = NULL;
+}
