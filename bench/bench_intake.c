@@ -8,6 +8,10 @@
  *   inbox_intake 100/tx     full intake (validate, canonical JSON, SHA-256,
  *                           item + revision + event) in batches of 100
  *   duplicates 100/tx       the same orders delivered again
+ *   arrival append 100/tx   what serve writes before it answers a webhook:
+ *                           orders prepared beforehand (the HTTP threads
+ *                           do that), one queue row each
+ *   filing 256/tx           those arrivals filed into the inbox later
  *
  * Usage: bench_intake [DIR] [N]  (DIR default /tmp, N orders default 10000)
  * Synchronous is FULL as in production.
@@ -129,6 +133,48 @@ static double intake_run(store *s, order **orders, int n, int *dups)
     return n / (now_s() - t);
 }
 
+/* Prepares orders [0, n) (not timed: the HTTP threads' work). */
+static inbox_arrival *prepare_all(order **orders, int n)
+{
+    sl_error err = {.size = sizeof err};
+    inbox_arrival *a = calloc((size_t)n, sizeof *a);
+    for (int i = 0; a && i < n; i++)
+        if (inbox_arrival_prepare(orders[i], &a[i], &err) != SL_OK)
+            die("prepare", &err);
+    return a;
+}
+
+/* Appends arrivals [0, n) in batches; returns orders/s. */
+static double append_run(store *s, const inbox_arrival *a, int n)
+{
+    sl_error err = {.size = sizeof err};
+    double t = now_s();
+    for (int i = 0; i < n; i += BATCH) {
+        if (store_begin(s, &err) != SL_OK)
+            die("begin", &err);
+        for (int k = i; k < i + BATCH && k < n; k++)
+            if (inbox_arrival_append(s, &a[k], 1, &err) != SL_OK)
+                die("append", &err);
+        if (store_commit(s, &err) != SL_OK)
+            die("commit", &err);
+    }
+    return n / (now_s() - t);
+}
+
+/* Files every queued arrival, 256 per transaction; returns orders/s. */
+static double filing_run(store *s, int n)
+{
+    sl_error err = {.size = sizeof err};
+    double t = now_s();
+    int total = 0, sorted = 0;
+    do {
+        if (inbox_arrivals_sort(s, 256, &sorted, NULL, &err) != SL_OK)
+            die("filing", &err);
+        total += sorted;
+    } while (sorted > 0 && total < n);
+    return total / (now_s() - t);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/tmp";
@@ -168,6 +214,17 @@ int main(int argc, char **argv)
     double in_new = intake_run(s, orders, n, &dups);
     double in_dup = intake_run(s, orders, n, &dups);
 
+    order **fresh = malloc(sizeof *fresh * (size_t)n);
+    if (fresh == NULL)
+        die("out of memory", NULL);
+    for (int i = 0; i < n; i++)
+        fresh[i] = make_order(n + i);
+    inbox_arrival *arrivals = prepare_all(fresh, n);
+    if (arrivals == NULL)
+        die("out of memory", NULL);
+    double appended = append_run(s, arrivals, n);
+    double filed = filing_run(s, n);
+
     printf("bench_intake (%s, synchronous=FULL, rows ~%d B)\n", dir,
            ROW_BYTES);
     printf("  raw insert      1 row/tx  : %9.0f rows/s   (%d rows)\n", r1,
@@ -179,6 +236,15 @@ int main(int argc, char **argv)
     printf("  inbox_intake  %3d/tx dup  : %9.0f orders/s (%d of %d dups)\n",
            BATCH, in_dup, dups, n);
     printf("  intake / raw(100/tx)      : %9.2f\n", in_new / r100);
+    printf("  arrival append %3d/tx     : %9.0f orders/s (%.2f of raw)\n", BATCH,
+           appended, appended / r100);
+    printf("  filing arrivals 256/tx    : %9.0f orders/s\n", filed);
+    for (int i = 0; i < n; i++) {
+        inbox_arrival_clear(&arrivals[i]);
+        order_free(fresh[i]);
+    }
+    free(arrivals);
+    free(fresh);
 
     for (int i = 0; i < n; i++)
         order_free(orders[i]);

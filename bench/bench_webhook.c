@@ -10,9 +10,14 @@
  *   3. webhook -> posted document latency at a steady 100 orders/s, from
  *      the send time to the document's posting time (documents.updated_ms).
  *
- * usage: bench_webhook [ORDERS] [CONNS] [intake-only]   (defaults 6000, 16)
+ * usage: bench_webhook [ORDERS] [CONNS] [intake-only] [woo]  (defaults 6000, 16)
  * "intake-only" configures a trigger status no order has, so the writer
  * only stores deliveries: the intake path alone, without the rules.
+ * "woo" sends through the WooCommerce connector instead: the order.created
+ * delivery recorded from a WooCommerce 10.0.2 store (../shared/fixtures,
+ * 3.4 KB) with its id and number changed per order, the store's headers
+ * and a valid X-WC-Webhook-Signature. Always intake-only: the recorded
+ * order is pending and in USD, which this bench tenant does not book.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "shopledger/sdkutil.h"
 
 extern char **environ;
@@ -43,6 +50,8 @@ extern char **environ;
 static char dir[256];
 static int port;
 static const char *trigger = "paid";
+static int woo_mode;
+static char *woo_head, *woo_mid, *woo_tail; /* the recorded body around id and number */
 static atomic_int next_order;
 static int total_orders;
 static int64_t *latency_us;
@@ -81,7 +90,37 @@ static void write_config(void)
              "webhook_secret_file = %s/webhook.secret\ndocument = invoice\n"
              "process_when = %s\napprove = yes\nadd_payment = yes\nseries = TS\n",
              dir, dir, trigger);
+    if (woo_mode)
+        snprintf(ini, sizeof ini,
+                 "[tenant]\nid = bench\ncurrency = EUR\ndatabase = %s/bench.db\n\n"
+                 "[channel:ts]\nplugin = woocommerce\nurl = http://127.0.0.1:9\n"
+                 "key = ck_bench\nsecret_file = %s/webhook.secret\nintake = webhook\n"
+                 "webhook_secret_file = %s/webhook.secret\ndocument = invoice\n"
+                 "process_when = never\nseries = WOO\n",
+                 dir, dir, dir);
     write_file("conf/bench.ini", ini, 0600);
+}
+
+/* Splits the recorded order.created body at its id and number, so each
+   order gets its own: {"id":163, ... "number":"163" ... */
+static void load_woo_body(void)
+{
+    json_error_t jerr;
+    FILE *f = fopen(SL_FIXTURE_DIR "/woocommerce/wc10/webhooks/order-created.jsonl", "r");
+    json_t *rec = f ? json_loadf(f, JSON_DISABLE_EOF_CHECK, &jerr) : NULL;
+    const char *body = json_string_value(json_object_get(rec, "body"));
+    const char *id = body ? strstr(body, "{\"id\":163,") : NULL;
+    const char *num = body ? strstr(body, "\"number\":\"163\"") : NULL;
+    if (id != body || num == NULL) {
+        fprintf(stderr, "bench_webhook: cannot use the recorded WooCommerce delivery\n");
+        exit(1);
+    }
+    woo_head = strdup("{\"id\":");
+    woo_mid = strndup(id + 9, (size_t)(num - id - 9)); /* from the comma after {"id":163 */
+    woo_tail = strdup(num + strlen("\"number\":\"163\""));
+    if (f)
+        fclose(f);
+    json_decref(rec);
 }
 
 /* A ~1.5 KB testshop order with id n. */
@@ -183,19 +222,38 @@ static long read_reply(hconn *h)
     return status;
 }
 
-/* Posts order n on h (reconnecting once); returns the HTTP status. */
-static long post_order(hconn *h, int n)
+/* The request head for a body of len bytes signed with sig. */
+static int request_head(char *head, size_t cap, int n, const char *sig, int len)
 {
-    char body[4096], head[512], sig[64];
-    int len = order_body(n, body, sizeof body);
-    unsigned char mac[32];
-    sl_hmac_sha256(SECRET, strlen(SECRET), body, (size_t)len, mac);
-    sl_base64_encode(mac, sizeof mac, sig);
-    int hlen = snprintf(head, sizeof head,
+    if (!woo_mode)
+        return snprintf(head, cap,
                         "POST /hooks/bench/ts HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
                         "Content-Type: application/json\r\nX-Testshop-Signature: %s\r\n"
                         "Content-Length: %d\r\n\r\n",
                         port, sig, len);
+    return snprintf(head, cap,
+                    "POST /hooks/bench/ts HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                    "User-Agent: WooCommerce/10.0.2 Hookshot (WordPress/6.8.8)\r\n"
+                    "Content-Type: application/json\r\n"
+                    "X-WC-Webhook-Source: https://shop.example/\r\n"
+                    "X-WC-Webhook-Topic: order.created\r\nX-WC-Webhook-Resource: order\r\n"
+                    "X-WC-Webhook-Event: created\r\nX-WC-Webhook-Signature: %s\r\n"
+                    "X-WC-Webhook-ID: 1\r\nX-WC-Webhook-Delivery-ID: bench%08d\r\n"
+                    "Content-Length: %d\r\n\r\n",
+                    port, sig, n, len);
+}
+
+/* Posts order n on h (reconnecting once); returns the HTTP status. */
+static long post_order(hconn *h, int n)
+{
+    char body[8192], head[1024], sig[64];
+    int len = woo_mode ? snprintf(body, sizeof body, "%s%d%s\"number\":\"%d\"%s", woo_head, n,
+                                  woo_mid, n, woo_tail)
+                       : order_body(n, body, sizeof body);
+    unsigned char mac[32];
+    sl_hmac_sha256(SECRET, strlen(SECRET), body, (size_t)len, mac);
+    sl_base64_encode(mac, sizeof mac, sig);
+    int hlen = request_head(head, sizeof head, n, sig, len);
     for (int attempt = 0; attempt < 2; attempt++) {
         if (h->fd < 0 && hconn_open(h) != 0)
             continue;
@@ -251,6 +309,20 @@ static double own_cpu_s(void)
            (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Removes what the run wrote (the databases take hundreds of MB). */
+static void remove_run_dir(void)
+{
+    static const char *const files[] = {"bench.db", "bench.db-wal", "bench.db-shm", "raw.db",
+                                        "raw.db-wal", "raw.db-shm", "webhook.secret", "port",
+                                        "conf/bench.ini", "conf"};
+    char path[512];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        remove(path);
+    }
+    rmdir(dir);
+}
+
 static int cmp64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -302,7 +374,8 @@ static pid_t start_serve(void)
     char conf[300], portfile[300];
     snprintf(conf, sizeof conf, "%s/conf", dir);
     snprintf(portfile, sizeof portfile, "%s/port", dir);
-    char *argv[] = {SL_SHOPLEDGER_BIN, "--conf", conf, "--plugins", SL_TEST_PLUGIN_DIR,
+    char *argv[] = {SL_SHOPLEDGER_BIN, "--conf", conf, "--plugins",
+                    woo_mode ? SL_PLUGIN_DIR : SL_TEST_PLUGIN_DIR,
                     "serve", "--listen", "127.0.0.1:0", "--port-file", portfile, NULL};
     pid_t pid;
     if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0) {
@@ -402,10 +475,20 @@ int main(int argc, char **argv)
 {
     total_orders = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 6000;
     int conns = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 16;
-    if (argc > 3 && strcmp(argv[3], "intake-only") == 0)
-        trigger = "never";
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "intake-only") == 0) {
+            trigger = "never";
+        } else if (strcmp(argv[i], "woo") == 0) {
+            trigger = "never";
+            woo_mode = 1;
+            load_woo_body();
+        } else {
+            conns = 0; /* usage */
+        }
+    }
     if (total_orders < 100 || total_orders > MAX_ORDERS || conns < 1 || conns > 256) {
-        fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256]\n", MAX_ORDERS);
+        fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256] [intake-only] [woo]\n",
+                MAX_ORDERS);
         return 2;
     }
     snprintf(dir, sizeof dir, "/tmp/sl-bench-XXXXXX");
@@ -437,6 +520,7 @@ int main(int argc, char **argv)
     int seen = posted_latencies(total_orders, total_orders + 500, lat);
     kill(serve, SIGTERM);
     waitpid(serve, NULL, 0);
+    remove_run_dir();
 
     printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s\n", raw);
     printf("webhook intake over loopback (%d orders, %d connections): %.0f orders/s, "
