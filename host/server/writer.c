@@ -1,10 +1,11 @@
 /*
  * The tenant writer: the only thread that writes a tenant's database while
- * serving. It takes every queued intake job, commits them in one
- * transaction (a savepoint per job, so one bad delivery cannot sink its
- * neighbours), wakes their submitters, and then runs the rules over
- * pending inbox items. Why one writer: SQLite allows one writer at a time
- * anyway; one thread doing group commit turns N fsyncs into one.
+ * serving (checkpoints aside: checkpoint.c). It takes every queued intake
+ * job, appends their orders to the arrivals queue in one transaction (a
+ * savepoint per job, so one bad delivery cannot sink its neighbours),
+ * wakes their submitters, and then files and books (deferred.c). Why one
+ * writer: SQLite allows one writer at a time anyway; one thread doing
+ * group commit turns N fsyncs into one.
  */
 #include <stdlib.h>
 #include <string.h>
