@@ -100,6 +100,17 @@ static void print_list(const json_t *items)
     }
 }
 
+/* Orders serve acknowledged but has not filed yet are not items: say so,
+   or an operator looking after a stop would miss them. */
+static void print_waiting(store *db)
+{
+    sl_error err = {.size = sizeof err};
+    int64_t n = 0;
+    if (inbox_arrivals_waiting(db, &n, &err) == SL_OK && n > 0)
+        printf("%lld acknowledged order(s) waiting to be filed "
+               "(serve files them; so does `shopledger process`)\n", (long long)n);
+}
+
 static int cmd_list(int argc, char **argv, const cli_globals *g)
 {
     const char *state = NULL;
@@ -127,6 +138,7 @@ static int cmd_list(int argc, char **argv, const cli_globals *g)
         } else {
             print_list(items);
             json_decref(items);
+            print_waiting(db);
         }
     }
     store_close(db);
