@@ -30,6 +30,7 @@
    dispatcher (CLI beside the server) does not resend it mid-flight; after
    a crash it becomes due when the lease ends. */
 #define OUTBOX_LEASE_MS 60000
+#define OUTBOX_CLAIM_BATCH 32     /* rows claimed (and finished) per commit */
 
 enum outbox_kind {
     OUTBOX_NOTE = 1,     /* order note / status back to the shop */
@@ -64,8 +65,9 @@ typedef struct outbox_row {
 typedef int (*outbox_send_fn)(void *data, const outbox_row *row, sl_error *err);
 
 /* Sends due rows (state pending or sending, next_attempt <= now), at most
-   `max`, each claimed and finished in its own short transaction, so it
-   must be called outside a transaction (SL_EINTERNAL otherwise). *sent
+   `max`, claimed and finished in short transactions of up to
+   OUTBOX_CLAIM_BATCH rows, so it must be called outside a transaction
+   (SL_EINTERNAL otherwise). *sent
    counts rows the remote accepted, *failed every other outcome (backed
    off or dead). A store error stops the run and is returned. */
 int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,

@@ -8,7 +8,9 @@
  * the writer's connection does not checkpoint by itself: a WAL hook wakes
  * this thread, which checkpoints on its own connection (PASSIVE: it never
  * blocks the writer, which keeps appending meanwhile) once the WAL holds
- * CHECKPOINT_PAGES, or every CHECKPOINT_IDLE_MS.
+ * CHECKPOINT_PAGES, or when the writer has committed nothing for
+ * CHECKPOINT_IDLE_MS (a checkpoint syncs the database file, and one every
+ * second under a steady trickle showed up in the trickle's latency).
  *
  * A passive checkpoint cannot finish while the writer keeps appending, and
  * the WAL only starts over after a finished one. So past
@@ -31,6 +33,8 @@
 static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
     server_tenant *st = arg;
+    atomic_store(&st->wal_pages, pages);
+    atomic_store(&st->last_commit_ms, services_now_ms());
     if (pages >= CHECKPOINT_WRITER_PAGES) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         return SQLITE_OK;
@@ -44,7 +48,8 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
-static void wait_for_request(server_tenant *st)
+/* Waits for a request or the idle period; returns whether one came. */
+static int wait_for_request(server_tenant *st)
 {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
@@ -55,18 +60,30 @@ static void wait_for_request(server_tenant *st)
     while (!st->ckpt_wanted && !st->ckpt_stopping)
         if (pthread_cond_timedwait(&st->ckpt_wake, &st->ckpt_lock, &until) != 0)
             break;
+    int wanted = st->ckpt_wanted;
     st->ckpt_wanted = 0;
     pthread_mutex_unlock(&st->ckpt_lock);
+    return wanted;
+}
+
+/* Without a request: only a WAL with frames, behind a writer at rest. */
+static int idle_checkpoint_due(server_tenant *st)
+{
+    return atomic_load(&st->wal_pages) > 0 &&
+           services_now_ms() - atomic_load(&st->last_commit_ms) >= CHECKPOINT_IDLE_MS;
 }
 
 static void *checkpoint_main(void *arg)
 {
     server_tenant *st = arg;
     for (;;) {
-        wait_for_request(st);
-        int log = 0, done = 0;
-        int rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt_db), NULL,
+        int log = 0, done = 0, rc = SQLITE_OK;
+        if (wait_for_request(st) || idle_checkpoint_due(st)) {
+            rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt_db), NULL,
                                            SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+            if (rc == SQLITE_OK && done == log) /* all copied: nothing to redo */
+                atomic_store(&st->wal_pages, 0);
+        }
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             services_log(NULL, SL_LOG_WARN, "tenant %s: checkpoint: %s", st->rt->config->id,
                          sqlite3_errstr(rc));

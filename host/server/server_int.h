@@ -61,6 +61,8 @@ typedef struct server_tenant {
     pthread_mutex_t ckpt_lock;
     pthread_cond_t ckpt_wake;
     int ckpt_wanted, ckpt_stopping;
+    atomic_int wal_pages;          /* after the writer's last commit */
+    atomic_llong last_commit_ms;
     int64_t window_start_ms;       /* writer thread only: intake rate windows */
     long window_count, window_prev;
 } server_tenant;

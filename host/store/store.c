@@ -20,11 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "shopledger/sdkutil.h"
 #include "store/store.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define BUSY_POLL_US 250
 
 typedef struct stmt_entry {
     const char *key;   /* the caller's pointer */
@@ -150,9 +152,25 @@ static int run_migrations(store *s, const char *path, sl_error *err)
     return pragma_int(s, "PRAGMA user_version", &s->version, err);
 }
 
+/* Another connection holds the write lock (serve's scheduler sending the
+   outbox, a plugin saving its state, the CLI): try again shortly, for up
+   to BUSY_TIMEOUT_MS. SQLite's own timeout handler sleeps 1, 2, 5, 10,
+   15, 20, 25 ms... between tries, so a writer that met the lock once
+   waited up to 80 ms for a transaction of one or two milliseconds, and a
+   steady trickle of webhooks felt it once a second. */
+static int busy_retry(void *arg, int tries)
+{
+    (void)arg;
+    if ((int64_t)tries * BUSY_POLL_US >= (int64_t)BUSY_TIMEOUT_MS * 1000)
+        return 0;
+    struct timespec ts = {0, BUSY_POLL_US * 1000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 static int set_pragmas(store *s, unsigned flags, sl_error *err)
 {
-    int rc = sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    int rc = sqlite3_busy_handler(s->db, busy_retry, NULL);
     if (rc != SQLITE_OK)
         return store_error(s, rc, err);
     char mode[16] = "";

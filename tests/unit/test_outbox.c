@@ -173,6 +173,36 @@ static void sent_once_then_never_again(void **state)
     store_close(s);
 }
 
+/* More rows than one claim batch: sent oldest first, `max` respected, each
+   exactly once across dispatches. */
+static void batches_send_in_order_up_to_max(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed, total = OUTBOX_CLAIM_BATCH * 2 + 5;
+    for (int i = 0; i < total; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "note:%03d", i);
+        OK(outbox_put(s, OUTBOX_NOTE, "woo", key, "1", "{}", T0, &queued, &err));
+    }
+    remote r = {0};
+    OK(outbox_dispatch(s, T0, OUTBOX_CLAIM_BATCH + 3, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(sent, OUTBOX_CLAIM_BATCH + 3);
+    assert_string_equal(r.keys[0], "note:000");
+    assert_string_equal(r.keys[7], "note:007");
+    OK(outbox_dispatch(s, T0, 1000, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(sent, total - OUTBOX_CLAIM_BATCH - 3);
+    assert_int_equal(r.calls, total);
+    json_t *rows = outbox_list_json(s, "sent", 1000, &err);
+    assert_int_equal(json_array_size(rows), (size_t)total);
+    json_decref(rows);
+    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 1000, fake_send, &r, &sent,
+                       &failed, &err));
+    assert_int_equal(sent, 0);
+    store_close(s);
+}
+
 static void crash_between_claim_and_send_resends_once(void **state)
 {
     fixture *f = *state;
@@ -299,6 +329,7 @@ int main(void)
         T(duplicate_key_is_ignored),
         T(rolled_back_change_queues_nothing),
         T(sent_once_then_never_again),
+        T(batches_send_in_order_up_to_max),
         T(crash_between_claim_and_send_resends_once),
         T(failures_back_off_and_honour_retry_after),
         T(dead_after_max_attempts),

@@ -5,6 +5,7 @@
  */
 #include "support.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +60,48 @@ static void open_sets_pragmas_and_migrates(void **state)
     assert_int_equal(store_schema_version(s), store_known_version());
     assert_int_equal(query_int(s, "PRAGMA foreign_keys"), 1);
     assert_int_equal(query_int(s, "PRAGMA synchronous"), 2); /* FULL */
-    assert_int_equal(query_int(s, "PRAGMA busy_timeout"), 5000);
     assert_int_equal(query_int(s, "SELECT count(*) FROM sqlite_schema "
                                   "WHERE name IN ('inbox_items','outbox')"),
                      2);
     store_close(s);
+}
+
+typedef struct lock_holder {
+    store *s;
+    int held_ms;
+} lock_holder;
+
+static void *release_later(void *arg)
+{
+    lock_holder *h = arg;
+    usleep((useconds_t)h->held_ms * 1000);
+    sl_error err = {.size = sizeof err};
+    store_commit(h->s, &err);
+    return NULL;
+}
+
+/* A write meeting another connection's write lock waits for it instead
+   of failing with SQLITE_BUSY. */
+static void write_waits_for_another_connections_lock(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *a = NULL, *b = NULL;
+    assert_int_equal(store_open(f->path, &a, &err), SL_OK);
+    assert_int_equal(store_open(f->path, &b, &err), SL_OK);
+    assert_int_equal(store_begin(b, &err), SL_OK); /* BEGIN IMMEDIATE: holds the lock */
+    assert_int_equal(store_kv_put(b, "woo", "held", "1", &err), SL_OK);
+    lock_holder h = {.s = b, .held_ms = 100};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, release_later, &h), 0);
+    assert_int_equal(store_kv_put(a, "woo", "waited", "1", &err), SL_OK);
+    pthread_join(t, NULL);
+    char *v = NULL;
+    assert_int_equal(store_kv_get(a, "woo", "held", &v, &err), SL_OK);
+    assert_string_equal(v, "1");
+    free(v);
+    store_close(b);
+    store_close(a);
 }
 
 static void fast_flag_uses_normal_sync(void **state)
@@ -230,6 +268,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_sets_pragmas_and_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(write_waits_for_another_connections_lock, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(fast_flag_uses_normal_sync, setup, teardown),
         cmocka_unit_test_setup_teardown(reopen_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),
