@@ -128,18 +128,6 @@ static int answer_empty_list(sl_ctx *c, const json_t *req, fake_resp *out)
     return 0;
 }
 
-static const char *query_value(const json_t *req, const char *name)
-{
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(req, "query"), i, p)
-    {
-        if (strcmp(json_string_value(json_array_get(p, 0)), name) == 0)
-            return json_string_value(json_array_get(p, 1));
-    }
-    return NULL;
-}
-
 /* Runs check_connection on a channel for url; returns the one request. */
 static json_t *one_request(const char *url, const char *method_cfg)
 {
@@ -164,16 +152,16 @@ static void check_oauth(const char *method_cfg, int sha1)
     json_t *r = one_request("http://127.0.0.1:8080/", method_cfg);
     assert_string_equal(json_string_value(json_object_get(r, "url")), VEC_URL);
     assert_null(json_object_get(r, "basic"));
-    assert_string_equal(query_value(r, "per_page"), "1");
-    assert_string_equal(query_value(r, "oauth_consumer_key"), "ck_test");
-    assert_string_equal(query_value(r, "oauth_timestamp"), "1795337400");
-    assert_string_equal(query_value(r, "oauth_signature_method"),
+    assert_string_equal(fake_query(r, "per_page"), "1");
+    assert_string_equal(fake_query(r, "oauth_consumer_key"), "ck_test");
+    assert_string_equal(fake_query(r, "oauth_timestamp"), "1795337400");
+    assert_string_equal(fake_query(r, "oauth_signature_method"),
                         sha1 ? "HMAC-SHA1" : "HMAC-SHA256");
-    assert_int_equal(strlen(query_value(r, "oauth_nonce")), 32);
+    assert_int_equal(strlen(fake_query(r, "oauth_nonce")), 32);
     char base[8192], sig[128];
     ref_base("GET", VEC_URL, json_object_get(r, "query"), base);
     ref_sign(base, "cs_test", sha1, sig);
-    assert_string_equal(query_value(r, "oauth_signature"), sig);
+    assert_string_equal(fake_query(r, "oauth_signature"), sig);
     json_decref(r);
 }
 
@@ -190,8 +178,8 @@ static void test_nonce_differs_per_request(void **s)
     (void)s;
     json_t *a = one_request("http://127.0.0.1:8080", NULL);
     json_t *b = one_request("http://127.0.0.1:8080", NULL);
-    assert_string_not_equal(query_value(a, "oauth_nonce"),
-                            query_value(b, "oauth_nonce"));
+    assert_string_not_equal(fake_query(a, "oauth_nonce"),
+                            fake_query(b, "oauth_nonce"));
     json_decref(a);
     json_decref(b);
 }
@@ -205,7 +193,7 @@ static void test_basic_over_https(void **s)
     json_t *basic = json_object_get(r, "basic");
     assert_string_equal(json_string_value(json_array_get(basic, 0)), "ck_test");
     assert_string_equal(json_string_value(json_array_get(basic, 1)), "cs_test");
-    assert_null(query_value(r, "oauth_signature"));
+    assert_null(fake_query(r, "oauth_signature"));
     json_decref(r);
 }
 

@@ -474,6 +474,27 @@ typedef struct woo_fixture {
     sl_error err;
 } woo_fixture;
 
+/* A recorded request's query parameter `name`, or NULL. */
+static inline const char *fake_query(const json_t *req, const char *name)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(req, "query"), i, p)
+    {
+        if (strcmp(json_string_value(json_array_get(p, 0)), name) == 0)
+            return json_string_value(json_array_get(p, 1));
+    }
+    return NULL;
+}
+
+/* A recorded request's path below /wp-json/wc/v3. */
+static inline const char *fake_route(const json_t *req)
+{
+    const char *url = json_string_value(json_object_get(req, "url"));
+    const char *p = strstr(url, "/wp-json/wc/v3");
+    return p ? p + strlen("/wp-json/wc/v3") : url;
+}
+
 /* One webhook delivery to the fixture's channel. Takes `headers` (a JSON
    object header -> value, or NULL for none); f->err holds any error. */
 static inline int fake_deliver(woo_fixture *f, json_t *headers, const char *body, size_t len,

@@ -67,26 +67,6 @@ static void shop_init(shop *s)
 
 /* ---- requests ------------------------------------------------------------ */
 
-static const char *qv(const json_t *req, const char *name)
-{
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(req, "query"), i, p)
-    {
-        if (strcmp(json_string_value(json_array_get(p, 0)), name) == 0)
-            return json_string_value(json_array_get(p, 1));
-    }
-    return NULL;
-}
-
-/* The path below /wp-json/wc/v3. */
-static const char *route_of(const json_t *req)
-{
-    const char *url = json_string_value(json_object_get(req, "url"));
-    const char *p = strstr(url, "/wp-json/wc/v3");
-    return p ? p + strlen("/wp-json/wc/v3") : url;
-}
-
 static int method_is(const json_t *req, const char *m)
 {
     return strcmp(json_string_value(json_object_get(req, "method")), m) == 0;
@@ -112,7 +92,7 @@ static int64_t num(const char *v, int64_t dflt)
 
 static int listed(const shop *s, const json_t *req, const json_t *it)
 {
-    const char *sku = qv(req, "sku"), *inc = qv(req, "include");
+    const char *sku = fake_query(req, "sku"), *inc = fake_query(req, "include");
     const char *type = json_string_value(json_object_get(it, "type"));
     const char *isku = json_string_value(json_object_get(it, "sku"));
     char id[32];
@@ -143,7 +123,7 @@ static void spoil(const shop *s, json_t *page, fake_resp *out)
 /* GET /products with sku / include / per_page / page, as a store pages. */
 static void list_products(const shop *s, const json_t *req, fake_resp *out)
 {
-    int64_t per = num(qv(req, "per_page"), 10), page = num(qv(req, "page"), 1);
+    int64_t per = num(fake_query(req, "per_page"), 10), page = num(fake_query(req, "page"), 1);
     json_t *all = json_array(), *it, *pg = json_array();
     size_t i;
     json_array_foreach(s->items, i, it) if (listed(s, req, it)) json_array_append(all, it);
@@ -209,7 +189,7 @@ static void batch(shop *s, const json_t *req, fake_resp *out)
 static int route(sl_ctx *c, const json_t *req, fake_resp *out)
 {
     shop *s = c->route_data;
-    const char *path = route_of(req);
+    const char *path = fake_route(req);
     int64_t pid = 0;
     char tail[64] = "";
     if (method_is(req, "GET") && strcmp(path, "/products") == 0) {
@@ -297,8 +277,8 @@ static size_t count(env *e, const char *m, const char *prefix, int comma)
     json_t *r;
     json_array_foreach(e->f.ctx.requests, i, r)
     {
-        const char *sku = qv(r, "sku");
-        if (!method_is(r, m) || strncmp(route_of(r), prefix, strlen(prefix)) != 0)
+        const char *sku = fake_query(r, "sku");
+        if (!method_is(r, m) || strncmp(fake_route(r), prefix, strlen(prefix)) != 0)
             continue;
         if (comma >= 0 && (sku == NULL || (strchr(sku, ',') != NULL) != comma))
             continue;
@@ -363,11 +343,11 @@ static void test_large_push_lists(void **state)
     assert_int_equal(count(e, "POST", "/products/", -1), 6);
     assert_int_equal(json_array_size(e->f.ctx.requests), 9);
     json_t *first = json_array_get(e->f.ctx.requests, 0);
-    assert_string_equal(qv(first, "per_page"), "100");
-    assert_string_equal(qv(first, "page"), "1");
-    assert_non_null(strstr(qv(first, "_fields"), "manage_stock"));
+    assert_string_equal(fake_query(first, "per_page"), "100");
+    assert_string_equal(fake_query(first, "page"), "1");
+    assert_non_null(strstr(fake_query(first, "_fields"), "manage_stock"));
     json_t *inc = json_array_get(e->f.ctx.requests, 2);
-    assert_string_equal(qv(inc, "include"), "50,60,70,80,90");
+    assert_string_equal(fake_query(inc, "include"), "50,60,70,80,90");
     assert_string_equal(outcome(e, "S-000"), "written");
     assert_string_equal(outcome(e, "S-001"), "unchanged");
     assert_int_equal(stock_of(e, 100), 7);
@@ -431,7 +411,7 @@ static void test_prices_through_lists(void **state)
     assert_string_equal(outcome(e, "VAR-0-3"), "skipped");
     assert_int_equal(json_array_size(e->f.ctx.requests), 2);
     json_t *w = json_array_get(e->f.ctx.requests, 1);
-    assert_string_equal(route_of(w), "/products/50/variations/batch");
+    assert_string_equal(fake_route(w), "/products/50/variations/batch");
     assert_string_equal(json_string_value(json_object_get(w, "body")),
                         "{\"update\":[{\"id\":52,\"regular_price\":\"22.50\"}]}");
 }
@@ -446,7 +426,7 @@ static void test_small_push_single_lookups(void **state)
     assert_int_equal(count(e, "GET", "/products", 1), 0);
     assert_int_equal(count(e, "GET", "/products/50", -1), 1);
     assert_int_equal(json_array_size(e->f.ctx.requests), 5);
-    assert_null(qv(json_array_get(e->f.ctx.requests, 0), "per_page"));
+    assert_null(fake_query(json_array_get(e->f.ctx.requests, 0), "per_page"));
     assert_string_equal(outcome(e, "S-000"), "written");
     assert_string_equal(outcome(e, "VAR-0-2"), "written");
     assert_string_equal(outcome(e, "MISSING-1"), "not_found");

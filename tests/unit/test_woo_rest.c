@@ -62,30 +62,11 @@ static void recorded(const char *name, fake_resp *out)
     fclose(fp);
 }
 
-static const char *qv(const json_t *req, const char *name)
-{
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(req, "query"), i, p)
-    {
-        if (strcmp(json_string_value(json_array_get(p, 0)), name) == 0)
-            return json_string_value(json_array_get(p, 1));
-    }
-    return NULL;
-}
-
-static const char *path_of(const json_t *req)
-{
-    const char *url = json_string_value(json_object_get(req, "url"));
-    const char *p = strstr(url, "/wp-json/wc/v3");
-    return p ? p + 14 : url;
-}
-
 static int is(const json_t *req, const char *method, const char *path)
 {
     return strcmp(json_string_value(json_object_get(req, "method")), method) ==
                0 &&
-           strcmp(path_of(req), path) == 0;
+           strcmp(fake_route(req), path) == 0;
 }
 
 static void setup(woo_fixture *f, fake_route_fn route)
@@ -107,7 +88,7 @@ static int route_orders(sl_ctx *c, const json_t *req, fake_resp *out)
     (void)c;
     if (!is(req, "GET", "/orders"))
         return 1;
-    const char *page = qv(req, "page");
+    const char *page = fake_query(req, "page");
     if (strcmp(page, "1") == 0)
         recorded("orders-list-per_page-5-page-1", out);
     else if (strcmp(page, "2") == 0)
@@ -134,12 +115,12 @@ static void test_fetch_pages_and_cursor(void **s)
     assert_int_equal(rc, SL_OK);
     assert_int_equal(json_array_size(f.ctx.requests), 2);
     json_t *r1 = json_array_get(f.ctx.requests, 0);
-    assert_string_equal(qv(r1, "modified_after"), "2026-11-22T08:35:00");
-    assert_string_equal(qv(r1, "dates_are_gmt"), "true");
-    assert_string_equal(qv(r1, "status"), "any");
-    assert_string_equal(qv(r1, "per_page"), "100");
-    assert_string_equal(qv(r1, "orderby"), "id");
-    assert_string_equal(qv(r1, "order"), "asc");
+    assert_string_equal(fake_query(r1, "modified_after"), "2026-11-22T08:35:00");
+    assert_string_equal(fake_query(r1, "dates_are_gmt"), "true");
+    assert_string_equal(fake_query(r1, "status"), "any");
+    assert_string_equal(fake_query(r1, "per_page"), "100");
+    assert_string_equal(fake_query(r1, "orderby"), "id");
+    assert_string_equal(fake_query(r1, "order"), "asc");
     /* 10 orders, one checkout-draft skipped */
     assert_int_equal(json_array_size(f.ctx.orders), 9);
     /* page 1 commits its orders with the starting cursor; the last page
@@ -162,8 +143,8 @@ static void test_fetch_from_start_and_bad_cursor(void **s)
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, NULL, &f.err), SL_OK);
     fake_end_call(&f.ctx);
     json_t *r1 = json_array_get(f.ctx.requests, 0);
-    assert_null(qv(r1, "modified_after"));
-    assert_string_equal(qv(r1, "per_page"), "5");
+    assert_null(fake_query(r1, "modified_after"));
+    assert_string_equal(fake_query(r1, "per_page"), "5");
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "last tuesday", &f.err),
                      SL_EINVALID);
     fake_end_call(&f.ctx);
@@ -284,7 +265,7 @@ static void sku_list_answer(const char *list, fake_resp *out)
 static int route_products(sl_ctx *c, const json_t *req, fake_resp *out)
 {
     if (is(req, "GET", "/products")) {
-        const char *sku = qv(req, "sku");
+        const char *sku = fake_query(req, "sku");
         if (strchr(sku, ',') != NULL)
             sku_list_answer(sku, out);
         else
@@ -361,9 +342,9 @@ static void test_push_stock(void **s)
     {
         if (is(r, "GET", "/products")) {
             gets++;
-            assert_string_equal(qv(r, "sku"),
+            assert_string_equal(fake_query(r, "sku"),
                                 "TSHIRT-BASIC,HOODIE-M-RED,UNKNOWN-1,UNMANAGED");
-            assert_string_equal(qv(r, "per_page"), "100");
+            assert_string_equal(fake_query(r, "per_page"), "100");
         }
         if (is(r, "POST", "/products/batch")) {
             posts++;
