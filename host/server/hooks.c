@@ -150,6 +150,8 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
     hc->ci = ci;
     hc->conn = conn;
     int r = parse_delivery(st, ci, conn, body, len, job);
+    if (r == SL_OK && job->count > 0)
+        r = intake_job_prepare(job, &job->err);
     if (r == SL_OK && job->count > 0) {
         job->notify = resume_delivery;
         job->notify_data = hc;

@@ -36,7 +36,9 @@ static int flush(poll_run *run, const char *cursor, sl_error *err)
     if (cursor != NULL && (run->job.cursor = strdup(cursor)) == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     run->job.channel = run->channel;
-    int r = writer_submit(run->st, &run->job);
+    int r = intake_job_prepare(&run->job, &run->job.err);
+    if (r == SL_OK)
+        r = writer_submit(run->st, &run->job);
     if (r != SL_OK && err && err->size >= sizeof *err)
         *err = run->job.err;
     intake_job_clear(&run->job);

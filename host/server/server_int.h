@@ -99,9 +99,12 @@ void writer_count_intake(server_tenant *st, int64_t now_ms, long orders);
 /* Whether deliveries wait in the queue for their commit. */
 int writer_intake_waiting(server_tenant *st);
 void intake_job_clear(intake_job *job);
-/* Appends an order to a job (taking it) and prepares its arrival (checks,
-   canonical JSON, hash) in the calling thread; SL_ETOOBIG past `limit`. */
+/* Appends an order to a job (taking it); SL_ETOOBIG past `limit`. */
 int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
+/* Prepares every order's arrival (checks, canonical JSON, hash) in the
+   calling thread, before the job is submitted: outside the channel lock,
+   so deliveries to one channel are prepared in parallel. */
+int intake_job_prepare(intake_job *job, sl_error *err);
 
 /* checkpoint.c: WAL checkpoints on a thread of their own while serving
    (start after the writer's store is open; stop after the writer). */

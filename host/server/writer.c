@@ -59,13 +59,19 @@ int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err)
         order_free(o);
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     }
-    int rc = inbox_arrival_prepare(o, &job->arrivals[job->count], err);
-    if (rc != SL_OK) {
-        inbox_arrival_clear(&job->arrivals[job->count]);
-        order_free(o);
-        return rc;
-    }
+    memset(&job->arrivals[job->count], 0, sizeof job->arrivals[0]);
     job->orders[job->count++] = o;
+    return SL_OK;
+}
+
+int intake_job_prepare(intake_job *job, sl_error *err)
+{
+    for (size_t i = 0; i < job->count; i++) {
+        inbox_arrival_clear(&job->arrivals[i]);
+        int rc = inbox_arrival_prepare(job->orders[i], &job->arrivals[i], err);
+        if (rc != SL_OK)
+            return rc;
+    }
     return SL_OK;
 }
 
