@@ -218,7 +218,7 @@ static int finish(store *s, const outbox_row *row, int64_t now_ms,
     sqlite3_bind_int64(st, 3, next);
     sqlite3_bind_int64(st, 4, now_ms);
     sqlite3_bind_text(st, 5, msg, -1, SQLITE_TRANSIENT);
-    return store_step_done(s, st, err); /* autocommit: its own commit */
+    return store_step_done(s, st, err); /* in finish_batch's transaction */
 }
 
 /* Sends claimed rows in order while their lease is young; records each

@@ -51,11 +51,7 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 /* Waits for a request or the idle period; returns whether one came. */
 static int wait_for_request(server_tenant *st)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += (long)(CHECKPOINT_IDLE_MS % 1000) * 1000000;
-    until.tv_sec += CHECKPOINT_IDLE_MS / 1000 + until.tv_nsec / 1000000000;
-    until.tv_nsec %= 1000000000;
+    struct timespec until = server_deadline_in(CHECKPOINT_IDLE_MS);
     pthread_mutex_lock(&st->ckpt_lock);
     while (!st->ckpt_wanted && !st->ckpt_stopping)
         if (pthread_cond_timedwait(&st->ckpt_wake, &st->ckpt_lock, &until) != 0)

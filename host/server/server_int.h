@@ -106,6 +106,10 @@ int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
    so deliveries to one channel are prepared in parallel. */
 int intake_job_prepare(intake_job *job, sl_error *err);
 
+/* The CLOCK_REALTIME deadline `ms` from now, for pthread_cond_timedwait
+   (writer.c). */
+struct timespec server_deadline_in(int64_t ms);
+
 /* checkpoint.c: WAL checkpoints on a thread of their own while serving
    (start after the writer's store is open; stop after the writer). */
 int checkpoint_start(server_tenant *st, sl_error *err);

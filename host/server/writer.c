@@ -183,6 +183,16 @@ static void finish_batch(server_tenant *st, intake_job *batch)
     }
 }
 
+struct timespec server_deadline_in(int64_t ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    int64_t ns = t.tv_nsec + ms % 1000 * 1000000;
+    t.tv_sec += (time_t)(ms / 1000 + ns / 1000000000);
+    t.tv_nsec = (long)(ns % 1000000000);
+    return t;
+}
+
 /* Waits for a job, a stop or a request until `until_ms` (0: the idle
    wake, which picks up failed items whose backoff has ended). Called with
    st->lock held. */
@@ -193,11 +203,7 @@ static void wait_for_work(server_tenant *st, int64_t until_ms)
         until_ms = now + WRITER_IDLE_WAKE_MS;
     if (until_ms <= now)
         return;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    int64_t ns = until.tv_nsec + (until_ms - now) % 1000 * 1000000;
-    until.tv_sec += (time_t)((until_ms - now) / 1000 + ns / 1000000000);
-    until.tv_nsec = (long)(ns % 1000000000);
+    struct timespec until = server_deadline_in(until_ms - now);
     while (st->head == NULL && !st->stopping && !st->process_requested)
         if (pthread_cond_timedwait(&st->wake, &st->lock, &until) != 0)
             break;
