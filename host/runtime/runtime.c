@@ -23,6 +23,45 @@ const char *runtime_plugin_dir(const char *override)
     return SL_INSTALL_PLUGIN_DIR;
 }
 
+/* Opens a context of `ch` on the already loaded plugin in rc->plugin:
+   its own state connection, its own services context, channel_open. */
+static int open_context(runtime_tenant *rt, runtime_channel *rc,
+                        const config_channel *ch, int quiet, sl_error *err)
+{
+    int r = store_open(rt->config->database, &rc->state_db, err);
+    if (r != SL_OK)
+        return r;
+    rc->ctx = services_ctx_new(rt->config, ch, rc->state_db);
+    if (rc->ctx == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    services_ctx_set_errors_only(rc->ctx, quiet);
+    services_call_begin(rc->ctx);
+    r = rc->plugin->table->channel_open(services_table(), rc->ctx, &rc->state, err);
+    services_call_end(rc->ctx);
+    services_ctx_set_errors_only(rc->ctx, 0);
+    if (r != SL_OK) {
+        char inner[SL_ERROR_MSG_MAX];
+        snprintf(inner, sizeof inner, "%s", err->message);
+        sl_error_set(err, r, err->field, "channel %s (%s): %s", ch->name,
+                     ch->plugin, inner);
+        rc->state = NULL;
+    }
+    return r;
+}
+
+/* Closes what open_context opened (the plugin stays loaded). */
+static void close_context(runtime_channel *rc)
+{
+    if (rc->state != NULL)
+        rc->plugin->table->channel_close(rc->state);
+    services_ctx_free(rc->ctx);
+    if (rc->state_db != NULL)
+        store_close(rc->state_db);
+    rc->state = NULL;
+    rc->ctx = NULL;
+    rc->state_db = NULL;
+}
+
 static int open_channel(runtime_tenant *rt, runtime_channel *rc,
                         const config_channel *ch, const char *plugin_dir,
                         sl_error *err)
@@ -33,23 +72,25 @@ static int open_channel(runtime_tenant *rt, runtime_channel *rc,
         r = loader_open(path, &rc->plugin, err);
     if (r != SL_OK)
         return r;
-    r = store_open(rt->config->database, &rc->state_db, err);
+    return open_context(rt, rc, ch, 0, err);
+}
+
+int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc,
+                              runtime_channel *copy, sl_error *err)
+{
+    memset(copy, 0, sizeof *copy);
+    copy->config = rc->config;
+    copy->plugin = rc->plugin;
+    int r = open_context(rt, copy, rc->config, 1, err);
     if (r != SL_OK)
-        return r;
-    rc->ctx = services_ctx_new(rt->config, ch, rc->state_db);
-    if (rc->ctx == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    services_call_begin(rc->ctx);
-    r = rc->plugin->table->channel_open(services_table(), rc->ctx, &rc->state, err);
-    services_call_end(rc->ctx);
-    if (r != SL_OK) {
-        char inner[SL_ERROR_MSG_MAX];
-        snprintf(inner, sizeof inner, "%s", err->message);
-        sl_error_set(err, r, err->field, "channel %s (%s): %s", ch->name,
-                     ch->plugin, inner);
-        rc->state = NULL;
-    }
+        runtime_channel_close_copy(copy);
     return r;
+}
+
+void runtime_channel_close_copy(runtime_channel *copy)
+{
+    close_context(copy);
+    copy->plugin = NULL; /* borrowed from the original */
 }
 
 int runtime_open(const config_tenant *t, const char *plugin_dir, int open_plugins,
@@ -85,11 +126,7 @@ void runtime_close(runtime_tenant *rt)
         return;
     for (size_t i = 0; i < rt->channel_count; i++) {
         runtime_channel *rc = &rt->channels[i];
-        if (rc->state != NULL)
-            rc->plugin->table->channel_close(rc->state);
-        services_ctx_free(rc->ctx);
-        if (rc->state_db != NULL)
-            store_close(rc->state_db);
+        close_context(rc);
         loader_free(rc->plugin);
     }
     free(rt->channels);

@@ -36,6 +36,15 @@ int runtime_open(const config_tenant *t, const char *plugin_dir,
 void runtime_close(runtime_tenant *rt);
 runtime_channel *runtime_channel_find(runtime_tenant *rt, const char *name);
 
+/* Opens one more context of an open channel `rc` into `copy`: the same
+   plugin and config, its own plugin state, services context and state
+   connection. The server parses one channel's webhooks on several threads
+   this way; each context is still used by one thread at a time (sdk.h).
+   Close copies with runtime_channel_close_copy before runtime_close. */
+int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc,
+                              runtime_channel *copy, sl_error *err);
+void runtime_channel_close_copy(runtime_channel *copy);
+
 /* The plugin directory to use: `override` if set, else the build tree's
    plugins/ when it exists, else the installed location. */
 const char *runtime_plugin_dir(const char *override);

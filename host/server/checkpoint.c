@@ -72,6 +72,7 @@ static int idle_checkpoint_due(server_tenant *st)
 static void *checkpoint_main(void *arg)
 {
     server_tenant *st = arg;
+    server_name_thread("sl-checkpoint");
     for (;;) {
         int log = 0, done = 0, rc = SQLITE_OK;
         if (wait_for_request(st) || idle_checkpoint_due(st)) {

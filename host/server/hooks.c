@@ -75,23 +75,25 @@ static int parse_path(const char *url, char *tenant, size_t tlen, char *channel,
     return 0;
 }
 
-/* Runs the plugin's parser under the channel lock into `job`. */
+/* Runs the plugin's parser in one of the channel's webhook lanes. */
 static int parse_delivery(server_tenant *st, int ci, struct MHD_Connection *conn,
                           const char *body, size_t len, intake_job *job)
 {
-    runtime_channel *rc = &st->rt->channels[ci];
     header_bag bag = {.count = 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &bag);
     services_request req = {.headers = bag.items, .header_count = bag.count,
                             .body = body, .body_len = len};
     services_sink sink = {.data = job, .order_take = take_order};
-    pthread_mutex_lock(&st->channel_locks[ci]);
+    hook_lane *lane = hook_lane_take(st, ci);
+    if (lane == NULL) /* hooks_begin answered 404 before: no lanes, no parser */
+        return sl_error_set(&job->err, SL_EUNSUPPORTED, "", "channel takes no webhooks");
+    runtime_channel *rc = hook_lane_channel(lane);
     services_ctx_set_sink(rc->ctx, &sink);
     services_call_begin(rc->ctx);
     int r = rc->plugin->table->parse_webhook(rc->state, rc->ctx, &req, &job->err);
     services_call_end(rc->ctx);
     services_ctx_set_sink(rc->ctx, NULL);
-    pthread_mutex_unlock(&st->channel_locks[ci]);
+    hook_lane_give(lane);
     return r;
 }
 

@@ -116,6 +116,7 @@ static void sleep_ms(int64_t ms)
 static void *scheduler_main(void *arg)
 {
     sched *sc = arg;
+    server_name_thread("sl-scheduler");
     server_state *s = sc->s;
     int64_t tick_ms = s->opt->tick_ms > 0 ? s->opt->tick_ms : 1000;
     while (!atomic_load(&s->stopping)) {

@@ -20,7 +20,6 @@
 
 #define DEFAULT_MAX_BODY (1u << 20)
 #define MAX_CONNECTIONS 512
-#define HTTP_THREADS 4
 
 typedef struct conn_state {
     char *body;
@@ -195,8 +194,10 @@ static int open_tenants(server_state *s, sl_error *err)
             return sl_error_set(err, SL_ENOMEM, "", "out of memory");
         for (size_t c = 0; c < st->rt->channel_count; c++)
             pthread_mutex_init(&st->channel_locks[c], NULL);
-        if ((r = checkpoint_start(st, err)) != SL_OK || (r = writer_start(st, err)) != SL_OK) {
+        if ((r = hook_lanes_open(st, err)) != SL_OK ||
+            (r = checkpoint_start(st, err)) != SL_OK || (r = writer_start(st, err)) != SL_OK) {
             checkpoint_stop(st);
+            hook_lanes_close(st);
             for (size_t c = 0; c < st->rt->channel_count; c++)
                 pthread_mutex_destroy(&st->channel_locks[c]);
             free(st->channel_locks);
@@ -214,6 +215,7 @@ static void close_tenants(server_state *s)
         if (st->channel_locks != NULL) {
             writer_stop(st);
             checkpoint_stop(st);
+            hook_lanes_close(st);
             for (size_t c = 0; c < st->rt->channel_count; c++)
                 pthread_mutex_destroy(&st->channel_locks[c]);
             free(st->channel_locks);

@@ -20,6 +20,10 @@
 #define WRITER_BATCH_JOBS 256      /* jobs per group commit */
 #define WRITER_IDLE_WAKE_MS 1000   /* idle writer looks for due retries */
 #define FILE_AT_ONCE_MAX 8         /* a batch this small, no burst: no queue */
+#define HTTP_THREADS 4             /* libmicrohttpd's thread pool */
+#define HOOK_LANES HTTP_THREADS    /* parsing contexts per webhook channel */
+
+typedef struct hook_lane hook_lane;
 
 /* A unit of intake: the orders of one delivery (or of one poll page with
    its cursor). The submitter waits until `done`. */
@@ -42,6 +46,7 @@ typedef struct intake_job {
 typedef struct server_tenant {
     runtime_tenant *rt;            /* plugins + the writer's store */
     pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
+    hook_lane *hook_lanes;         /* HOOK_LANES per channel: hook_lanes.c */
     pthread_mutex_t lock;          /* queue */
     pthread_cond_t wake;           /* writer: jobs or stop */
     pthread_cond_t done;           /* submitters: a batch committed */
@@ -78,6 +83,15 @@ typedef struct server_state {
     int64_t started_ms;
 } server_state;
 
+/* hook_lanes.c: the contexts webhook deliveries are parsed in. take
+   returns a locked lane of channel `ci` (NULL when the channel takes no
+   webhooks); give unlocks it. */
+int hook_lanes_open(server_tenant *st, sl_error *err);
+void hook_lanes_close(server_tenant *st);
+hook_lane *hook_lane_take(server_tenant *st, int ci);
+runtime_channel *hook_lane_channel(hook_lane *lane);
+void hook_lane_give(hook_lane *lane);
+
 /* writer.c */
 int writer_start(server_tenant *st, sl_error *err);
 void writer_stop(server_tenant *st);
@@ -109,6 +123,10 @@ int intake_job_prepare(intake_job *job, sl_error *err);
 /* The CLOCK_REALTIME deadline `ms` from now, for pthread_cond_timedwait
    (writer.c). */
 struct timespec server_deadline_in(int64_t ms);
+
+/* Names the calling thread (at most 15 bytes show), so `top -H` and
+   /proc/PID/task tell the writer, checkpointer and scheduler apart. */
+void server_name_thread(const char *name);
 
 /* checkpoint.c: WAL checkpoints on a thread of their own while serving
    (start after the writer's store is open; stop after the writer). */

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "inbox/inbox.h"
@@ -193,6 +194,11 @@ struct timespec server_deadline_in(int64_t ms)
     return t;
 }
 
+void server_name_thread(const char *name)
+{
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
 /* Waits for a job, a stop or a request until `until_ms` (0: the idle
    wake, which picks up failed items whose backoff has ended). Called with
    st->lock held. */
@@ -212,6 +218,7 @@ static void wait_for_work(server_tenant *st, int64_t until_ms)
 static void *writer_main(void *arg)
 {
     server_tenant *st = arg;
+    server_name_thread("sl-writer");
     int64_t waiting = 0;
     sl_error err = {.size = sizeof err};
     if (inbox_arrivals_waiting(st->rt->db, &waiting, &err) == SL_OK)

@@ -119,7 +119,7 @@ static void mask_secrets(const config_channel *ch, char *msg)
 
 void services_vlog(sl_ctx *ctx, int level, const char *fmt, va_list ap)
 {
-    if (level > log_threshold())
+    if (level > log_threshold() || (ctx != NULL && ctx->errors_only && level > SL_LOG_ERROR))
         return;
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -134,6 +134,11 @@ void services_vlog(sl_ctx *ctx, int level, const char *fmt, va_list ap)
     const char *channel = ctx && ctx->channel ? ctx->channel->name : "-";
     fprintf(stderr, "%s %s [%s/%s] %s\n", stamp, level_name(level), tenant,
             channel, msg);
+}
+
+void services_ctx_set_errors_only(sl_ctx *ctx, int on)
+{
+    ctx->errors_only = on;
 }
 
 void services_log(sl_ctx *ctx, int level, const char *fmt, ...)

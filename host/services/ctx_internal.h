@@ -40,6 +40,7 @@ struct sl_ctx {
     int64_t last_request_ms;     /* for the per-channel rate limit */
     int orders_submitted;        /* during the current call */
     struct sl_order *open_orders;  /* built but not yet submitted */
+    int errors_only;             /* services_ctx_set_errors_only */
 };
 
 /* Writes a log line with tenant/channel context, masking secret values. */

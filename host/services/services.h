@@ -50,6 +50,9 @@ sl_ctx *services_ctx_new(const config_tenant *tenant,
                          const config_channel *channel, struct store *db);
 void services_ctx_free(sl_ctx *ctx);
 void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink);
+/* While on, the context logs errors only: an extra context of a channel
+   (runtime_channel_open_copy) need not repeat its open's warnings. */
+void services_ctx_set_errors_only(sl_ctx *ctx, int on);
 
 /* Brackets one plugin call: the arena is emptied at call end. */
 void services_call_begin(sl_ctx *ctx);

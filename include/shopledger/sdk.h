@@ -37,7 +37,10 @@
  *
  * Threads. A channel context is used by one thread at a time. Different
  * channels may be called concurrently, so a plugin keeps its state in the
- * per-channel state pointer, not in globals.
+ * per-channel state pointer, not in globals. The host may open one
+ * channel's config more than once (serve parses each channel's webhooks
+ * in several contexts, one per HTTP thread): each channel_open gets its
+ * own state pointer, and such contexts run concurrently.
  */
 #ifndef SHOPLEDGER_SDK_H
 #define SHOPLEDGER_SDK_H

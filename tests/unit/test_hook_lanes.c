@@ -1,0 +1,143 @@
+/*
+ * Webhook lanes (host/server/hook_lanes.c): each webhook channel gets
+ * HOOK_LANES contexts of its own, so deliveries to one channel are parsed
+ * on several threads while every context keeps one thread at a time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config/config.h"
+#include "runtime/runtime.h"
+#include "server/server_int.h"
+
+typedef struct fixture {
+    config_tenant *t;
+    runtime_tenant *rt;
+    server_tenant st;
+    char db[64];
+} fixture;
+
+static void open_tenant(fixture *f, int open_plugins)
+{
+    char ini[64];
+    snprintf(ini, sizeof ini, "lanes-%d.ini", (int)getpid());
+    snprintf(f->db, sizeof f->db, "lanes-%d.db", (int)getpid());
+    FILE *fp = fopen(ini, "w");
+    assert_non_null(fp);
+    fprintf(fp, "[tenant]\nid = unit\ncurrency = EUR\ndatabase = %s\n\n"
+                "[channel:shop]\nplugin = testshop\ndocument = invoice\n"
+                "process_when = processing\nseries = SH\n", f->db);
+    fclose(fp);
+    sl_error err = {.size = sizeof err};
+    if (config_load_file(ini, &f->t, &err) != SL_OK)
+        fail_msg("%s", err.message);
+    unlink(ini);
+    if (runtime_open(f->t, SL_TEST_PLUGIN_DIR, open_plugins, &f->rt, &err) != SL_OK)
+        fail_msg("%s", err.message);
+    f->st.rt = f->rt;
+    if (hook_lanes_open(&f->st, &err) != SL_OK)
+        fail_msg("%s", err.message);
+}
+
+static void close_tenant(fixture *f)
+{
+    hook_lanes_close(&f->st);
+    runtime_close(f->rt);
+    config_tenant_free(f->t);
+    char p[80];
+    unlink(f->db);
+    snprintf(p, sizeof p, "%s-wal", f->db);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", f->db);
+    unlink(p);
+}
+
+/* Every lane taken at once is a different, opened context of the same
+   plugin, and none is the channel's own context. */
+static void test_lanes_are_distinct_contexts(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    open_tenant(&f, 1);
+    hook_lane *held[HOOK_LANES];
+    runtime_channel *own = &f.rt->channels[0];
+    for (int i = 0; i < HOOK_LANES; i++) {
+        held[i] = hook_lane_take(&f.st, 0);
+        assert_non_null(held[i]);
+        runtime_channel *rc = hook_lane_channel(held[i]);
+        assert_ptr_equal(rc->plugin, own->plugin);
+        assert_ptr_equal(rc->config, own->config);
+        assert_non_null(rc->state);
+        assert_ptr_not_equal(rc->ctx, own->ctx);
+        assert_ptr_not_equal(rc->state, own->state);
+        for (int j = 0; j < i; j++) {
+            assert_ptr_not_equal(held[i], held[j]);
+            assert_ptr_not_equal(rc->ctx, hook_lane_channel(held[j])->ctx);
+        }
+    }
+    for (int i = 0; i < HOOK_LANES; i++)
+        hook_lane_give(held[i]);
+    close_tenant(&f);
+}
+
+typedef struct waiter {
+    server_tenant *st;
+    hook_lane *got;
+} waiter;
+
+static void *take_and_give(void *arg)
+{
+    waiter *w = arg;
+    w->got = hook_lane_take(w->st, 0);
+    hook_lane_give(w->got);
+    return NULL;
+}
+
+/* With every lane busy a delivery waits for one instead of sharing it. */
+static void test_take_waits_when_all_busy(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    open_tenant(&f, 1);
+    hook_lane *held[HOOK_LANES];
+    for (int i = 0; i < HOOK_LANES; i++)
+        held[i] = hook_lane_take(&f.st, 0);
+    waiter w = {.st = &f.st};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, take_and_give, &w), 0);
+    for (int i = 0; i < HOOK_LANES; i++)
+        hook_lane_give(held[i]);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    int found = 0;
+    for (int i = 0; i < HOOK_LANES; i++)
+        found |= w.got == held[i];
+    assert_true(found);
+    close_tenant(&f);
+}
+
+/* Without opened plugins there is nothing to parse with: no lane. */
+static void test_no_lanes_without_parser(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    open_tenant(&f, 0);
+    assert_null(hook_lane_take(&f.st, 0));
+    close_tenant(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lanes_are_distinct_contexts),
+        cmocka_unit_test(test_take_waits_when_all_busy),
+        cmocka_unit_test(test_no_lanes_without_parser),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
