@@ -218,7 +218,10 @@ static int shortest_decimal(double d, char *out, size_t cap)
 {
     char e[40];
     int p;
-    for (p = 1; p <= 17; p++) {
+    /* Starting at DBL_DIG gives the same digits as starting at 1: when a
+       shorter text round-trips, the 15-digit text is that text with
+       trailing zeros (stripped below), for the reason given above. */
+    for (p = 15; p <= 17; p++) {
         snprintf(e, sizeof e, "%.*e", p - 1, d);
         if (strtod(e, NULL) == d)
             break;

@@ -187,6 +187,26 @@ void order_free(order *o)
 
 /* ---- order fields ------------------------------------------------------- */
 
+/* Appends `s` to buf (of n bytes) at *at, truncating. The setters name
+   their field for a possible error on every call, so this stays cheaper
+   than snprintf. */
+static void name_append(char *buf, size_t n, size_t *at, const char *s)
+{
+    while (*s && *at + 1 < n)
+        buf[(*at)++] = *s++;
+    buf[*at] = '\0';
+}
+
+/* "a.b" into buf. */
+static void name_join(char *buf, size_t n, const char *a, const char *b)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    name_append(buf, n, &at, a);
+    name_append(buf, n, &at, ".");
+    name_append(buf, n, &at, b);
+}
+
 static int unsupported(sl_error *err, const char *what, int id)
 {
     char field[SL_ERROR_FIELD_MAX];
@@ -263,7 +283,7 @@ int order_set_text(order *o, int field, const char *value, sl_error *err)
     if (field == SL_ORDER_CURRENCY)
         return set_currency(o, value, err);
     char fname[SL_ERROR_FIELD_MAX];
-    snprintf(fname, sizeof fname, "order.%s", name);
+    name_join(fname, sizeof fname, "order", name);
     if (field == SL_ORDER_STATUS_NORMALIZED && !known_status(value))
         return sl_error_set(err, SL_EINVALID, fname,
                             "'%.40s' is not a normalized status word",
@@ -302,7 +322,7 @@ int order_set_money(order *o, int field, const char *decimal, sl_error *err)
     if (name == NULL)
         return unsupported(err, "order.money", field);
     char fname[SL_ERROR_FIELD_MAX];
-    snprintf(fname, sizeof fname, "order.%s", name);
+    name_join(fname, sizeof fname, "order", name);
     int64_t v;
     int rc = parse_money(o, decimal, 0, fname, &v, err);
     if (rc != SL_OK)
@@ -345,7 +365,7 @@ int order_set_address(order *o, int which, int field, const char *value,
     if (name == NULL)
         return unsupported(err, part, field);
     char fname[SL_ERROR_FIELD_MAX];
-    snprintf(fname, sizeof fname, "%s.%s", part, name);
+    name_join(fname, sizeof fname, part, name);
     order_address *a = which == SL_ADDR_BILLING ? &o->billing : &o->shipping;
     return set_text_slot(&a->field[field], value, fname, err);
 }
@@ -409,7 +429,20 @@ static void line_field(const order *o, const order_line *l, const char *name,
     long idx = o && l >= o->lines && l < o->lines + o->line_count
                    ? (long)(l - o->lines)
                    : -1;
-    snprintf(buf, n, "lines[%ld].%s", idx, name);
+    char digits[24], *d = digits + sizeof digits - 1;
+    *d = '\0';
+    unsigned long v = idx < 0 ? 1 : (unsigned long)idx;
+    do
+        *--d = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    if (idx < 0)
+        *--d = '-';
+    size_t at = 0;
+    buf[0] = '\0';
+    name_append(buf, n, &at, "lines[");
+    name_append(buf, n, &at, d);
+    name_append(buf, n, &at, "].");
+    name_append(buf, n, &at, name);
 }
 
 int order_line_set_text(order *o, order_line *l, int field, const char *value,

@@ -84,6 +84,14 @@ static void money_needs_currency_first(void **state)
     assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL, "1", &err),
                      SL_EINVALID);
     assert_string_equal(err.field, "lines[0].total");
+    for (int i = 0; i < 11; i++)
+        l = order_add_line(o, SL_LINE_PRODUCT, &err);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_UNIT_PRICE, "1", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "lines[11].unit_price");
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS_NORMALIZED, "nonsense", &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "order.status_normalized");
     order_free(o);
 }
 

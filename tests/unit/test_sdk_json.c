@@ -267,6 +267,56 @@ static void test_decimal_from_numbers(void **state)
     assert_int_equal(number_text("1234.5", buf, 6), SL_ETOOBIG);
 }
 
+/* Significant digits of plain decimal text ("-0.0070" has 2). */
+static int significant_digits(const char *t)
+{
+    char digits[64];
+    int n = 0;
+    for (; *t; t++)
+        if (*t >= '0' && *t <= '9' && n < (int)sizeof digits)
+            digits[n++] = *t;
+    int first = 0;
+    while (first < n && digits[first] == '0')
+        first++;
+    while (n > first && digits[n - 1] == '0')
+        n--;
+    return n - first;
+}
+
+/* A JSON number comes back as the shortest text that reads back as the
+   same double: checked on numbers printed with 16 and 17 digits (as some
+   shops compute prices) and on a bounded pseudo-random sweep. */
+static void test_decimal_numbers_shortest(void **state)
+{
+    (void)state;
+    static const char *const rows[][2] = {
+        {"16.528925619834709", "16.52892561983471"},
+        {"0.30000000000000004", "0.30000000000000004"},
+        {"1.0000000000000002", "1.0000000000000002"},
+        {"2.4900000000000002", "2.49"},
+    };
+    char buf[64], lit[40], shorter[40];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(number_text(rows[i][0], buf, sizeof buf), SL_OK);
+        assert_string_equal(buf, rows[i][1]);
+    }
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double d = (double)(x % 100000000000ULL) / (double)(1ULL << (x >> 59));
+        snprintf(lit, sizeof lit, "%.17g", d);
+        assert_int_equal(number_text(lit, buf, sizeof buf), SL_OK);
+        if (strtod(buf, NULL) != d)
+            fail_msg("%s came back as %s", lit, buf);
+        int nd = significant_digits(buf);
+        if (nd > 1) {
+            snprintf(shorter, sizeof shorter, "%.*e", nd - 2, d);
+            if (strtod(shorter, NULL) == d)
+                fail_msg("%s came back as %s, but %s is shorter", lit, buf, shorter);
+        }
+    }
+}
+
 /* Every price a shop prints with two decimals comes back to the cent:
    a bounded sweep over a wide range of magnitudes. */
 static void test_decimal_numbers_exact_for_prices(void **state)
@@ -321,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_decimal_from_strings),
         cmocka_unit_test(test_decimal_from_numbers),
         cmocka_unit_test(test_decimal_numbers_exact_for_prices),
+        cmocka_unit_test(test_decimal_numbers_shortest),
         cmocka_unit_test(test_time_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
