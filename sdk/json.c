@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_load.h"
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
@@ -41,8 +42,8 @@ int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out,
         return sl_error_set(err, SL_ETOOBIG, "body",
                             "body of %zu bytes is over the limit of %zu", len,
                             max_len);
-    json_error_t je;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    sl_json_load_error je;
+    json_t *root = sl_json_load(data, len, &je);
     if (root == NULL)
         return sl_error_set(err, SL_EINVALID, "body",
                             "not JSON: %s (line %d, column %d)", je.text,
