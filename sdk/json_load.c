@@ -310,6 +310,24 @@ static json_t *read_word(reader *r, const char *word, json_t *value)
     return value;
 }
 
+/* After a member or element: 1 when `close` ends the container, 0 after
+   a comma (space skipped), -1 (recorded) otherwise. */
+static int next_or_close(reader *r, unsigned char close, const char *expected)
+{
+    skip_space(r);
+    if (r->p < r->end && *r->p == close) {
+        r->p++;
+        return 1;
+    }
+    if (r->p >= r->end || *r->p != ',') {
+        fail(r, expected);
+        return -1;
+    }
+    r->p++;
+    skip_space(r);
+    return 0;
+}
+
 /* r->p after '{'. */
 static json_t *read_object(reader *r)
 {
@@ -353,15 +371,9 @@ static json_t *read_object(reader *r)
         free(owned);
         if (rc != 0)
             return json_decref(obj), v == NULL ? NULL : fail(r, "out of memory");
-        skip_space(r);
-        if (r->p < r->end && *r->p == '}') {
-            r->p++;
-            return obj;
-        }
-        if (r->p >= r->end || *r->p != ',')
-            return json_decref(obj), fail(r, "',' or '}' expected");
-        r->p++;
-        skip_space(r);
+        int end = next_or_close(r, '}', "',' or '}' expected");
+        if (end != 0)
+            return end > 0 ? obj : (json_decref(obj), NULL);
     }
 }
 
@@ -380,15 +392,9 @@ static json_t *read_array(reader *r)
         json_t *v = read_value(r);
         if (v == NULL || json_array_append_new(arr, v) != 0)
             return json_decref(arr), v == NULL ? NULL : fail(r, "out of memory");
-        skip_space(r);
-        if (r->p < r->end && *r->p == ']') {
-            r->p++;
-            return arr;
-        }
-        if (r->p >= r->end || *r->p != ',')
-            return json_decref(arr), fail(r, "',' or ']' expected");
-        r->p++;
-        skip_space(r);
+        int end = next_or_close(r, ']', "',' or ']' expected");
+        if (end != 0)
+            return end > 0 ? arr : (json_decref(arr), NULL);
     }
 }
 
