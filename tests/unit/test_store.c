@@ -60,6 +60,7 @@ static void open_sets_pragmas_and_migrates(void **state)
     assert_int_equal(store_schema_version(s), store_known_version());
     assert_int_equal(query_int(s, "PRAGMA foreign_keys"), 1);
     assert_int_equal(query_int(s, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(query_int(s, "PRAGMA temp_store"), 2);  /* MEMORY */
     assert_int_equal(query_int(s, "SELECT count(*) FROM sqlite_schema "
                                   "WHERE name IN ('inbox_items','outbox')"),
                      2);
