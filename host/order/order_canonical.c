@@ -99,7 +99,7 @@ static void put(text_buf *b, const char *s, size_t n)
     if (b->oom)
         return;
     if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
+        size_t cap = b->cap ? b->cap : 4096; /* most orders fit: no regrowth */
         while (cap < b->len + n + 1)
             cap *= 2;
         char *grown = realloc(b->p, cap);
