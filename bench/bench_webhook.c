@@ -10,7 +10,8 @@
  *   3. webhook -> posted document latency at a steady 100 orders/s, from
  *      the send time to the document's posting time (documents.updated_ms).
  *
- * usage: bench_webhook [ORDERS] [CONNS] [intake-only] [woo]  (defaults 6000, 16)
+ * usage: bench_webhook [ORDERS] [CONNS] [intake-only] [woo] [floor]
+ *        (defaults 6000, 16)
  * "intake-only" configures a trigger status no order has, so the writer
  * only stores deliveries: the intake path alone, without the rules.
  * "woo" sends through the WooCommerce connector instead: the order.created
@@ -18,6 +19,8 @@
  * 3.4 KB) with its id and number changed per order, the store's headers
  * and a valid X-WC-Webhook-Signature. Always intake-only: the recorded
  * order is pending and in USD, which this bench tenant does not book.
+ * "floor" drives a do-nothing HTTP responder (http_floor.c) instead of
+ * serve: the rate loopback HTTP alone allows here, next to (1).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -40,6 +43,7 @@
 
 #include <jansson.h>
 
+#include "http_floor.h"
 #include "shopledger/sdkutil.h"
 
 extern char **environ;
@@ -51,6 +55,8 @@ static char dir[256];
 static int port;
 static const char *trigger = "paid";
 static int woo_mode;
+static int floor_mode;
+static double raw_cpu_per_row_us; /* measured by raw_group_commit_rate */
 static char *woo_head, *woo_mid, *woo_tail; /* the recorded body around id and number */
 static atomic_int next_order;
 static int total_orders;
@@ -350,6 +356,7 @@ static double raw_group_commit_rate(int rows)
     sqlite3_prepare_v2(db, "INSERT INTO t(k, body) VALUES (?, ?)", -1, &st, NULL);
     char body[1536];
     memset(body, 'r', sizeof body);
+    double cpu0 = own_cpu_s();
     int64_t t0 = now_us();
     for (int i = 0; i < rows; i++) {
         if (i % 100 == 0)
@@ -364,6 +371,7 @@ static double raw_group_commit_rate(int rows)
             sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     }
     double secs = (double)(now_us() - t0) / 1e6;
+    raw_cpu_per_row_us = 1e6 * (own_cpu_s() - cpu0) / rows;
     sqlite3_finalize(st);
     sqlite3_close(db);
     return rows / secs;
@@ -471,6 +479,44 @@ static void steady_rate(int from, int count, int per_second)
     hconn_close(&h);
 }
 
+/* Drives http_floor.c like serve and prints its rate next to `raw`. */
+static int run_floor(double raw, int conns)
+{
+    if (http_floor_start(4, &port) != 0) {
+        fprintf(stderr, "bench_webhook: floor responder did not start\n");
+        return 1;
+    }
+    pthread_t th[256];
+    double cpu0 = own_cpu_s();
+    int64_t t0 = now_us();
+    for (int i = 0; i < conns; i++)
+        pthread_create(&th[i], NULL, load_thread, NULL);
+    for (int i = 0; i < conns; i++)
+        pthread_join(th[i], NULL);
+    double secs = (double)(now_us() - t0) / 1e6, cpu = own_cpu_s() - cpu0;
+    http_floor_stop();
+    remove_run_dir();
+    double rate = total_orders / secs;
+    printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s, "
+           "CPU %.1f us per row\n", raw, raw_cpu_per_row_us);
+    printf("HTTP floor (a responder that answers 200 unread, 4 threads; %d requests, %d "
+           "connections): %.0f requests/s, request p50 %.2f ms, p99 %.2f ms\n",
+           total_orders, conns, rate, percentile(latency_us, total_orders, 50) / 1000.0,
+           percentile(latency_us, total_orders, 99) / 1000.0);
+    printf("HTTP floor / raw group commit: %.0f%%\n", 100.0 * rate / raw);
+    double per_request = 1e6 * cpu / total_orders;
+    printf("CPU per request, responder and load driver together: %.0f us\n", per_request);
+    /* What 70% of the raw rate would leave on this machine's cores. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    printf("at 70%% of raw (%.0f/s) %ld cores allow %.0f us of CPU per delivery; "
+           "HTTP alone (floor) plus the raw row take %.0f us of it\n",
+           0.7 * raw, cores, 1e6 * (double)cores / (0.7 * raw),
+           per_request + raw_cpu_per_row_us);
+    free(latency_us);
+    free(sent_ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     total_orders = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 6000;
@@ -478,6 +524,8 @@ int main(int argc, char **argv)
     for (int i = 3; i < argc; i++) {
         if (strcmp(argv[i], "intake-only") == 0) {
             trigger = "never";
+        } else if (strcmp(argv[i], "floor") == 0) {
+            floor_mode = 1;
         } else if (strcmp(argv[i], "woo") == 0) {
             trigger = "never";
             woo_mode = 1;
@@ -487,7 +535,7 @@ int main(int argc, char **argv)
         }
     }
     if (total_orders < 100 || total_orders > MAX_ORDERS || conns < 1 || conns > 256) {
-        fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256] [intake-only] [woo]\n",
+        fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256] [intake-only] [woo] [floor]\n",
                 MAX_ORDERS);
         return 2;
     }
@@ -499,6 +547,8 @@ int main(int argc, char **argv)
     sent_ms = calloc((size_t)total_orders + 1000, sizeof *sent_ms);
 
     double raw = raw_group_commit_rate(20000);
+    if (floor_mode)
+        return run_floor(raw, conns);
     pid_t serve = start_serve();
     pthread_t th[256];
     double serve_cpu0 = process_cpu_s(serve), own_cpu0 = own_cpu_s();
@@ -522,7 +572,8 @@ int main(int argc, char **argv)
     waitpid(serve, NULL, 0);
     remove_run_dir();
 
-    printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s\n", raw);
+    printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s, "
+           "CPU %.1f us per row\n", raw, raw_cpu_per_row_us);
     printf("webhook intake over loopback (%d orders, %d connections): %.0f orders/s, "
            "request p50 %.2f ms, p99 %.2f ms\n",
            total_orders, conns, rate, p50 / 1000.0, p99 / 1000.0);

@@ -4,6 +4,7 @@
  * the operator make (processed, draft, failed with backoff, dead, retry).
  * Every change writes an event in the same transaction.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +34,13 @@ static int load_order(sqlite3_stmt *st, int json_col, int raw_col,
     if (text == NULL)
         return sl_error_set(err, SL_EINTERNAL, "normalized",
                             "item has no current revision");
-    json_error_t jerr;
-    json_t *j = json_loads(text, 0, &jerr);
-    if (j == NULL)
+    /* The SDK's reader: about four times jansson's speed, and every
+       booking reads its order back. */
+    sl_error jerr = {.size = sizeof jerr};
+    json_t *j = NULL;
+    if (sl_json_parse_object(text, strlen(text), SIZE_MAX, "stored order", &j, &jerr) != SL_OK)
         return sl_error_set(err, SL_EINTERNAL, "normalized",
-                            "stored order JSON unreadable: %s", jerr.text);
+                            "stored order JSON unreadable: %s", jerr.message);
     order *o = NULL;
     int rc = order_from_json(j, &o, err);
     json_decref(j);
