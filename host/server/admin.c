@@ -50,9 +50,11 @@ static json_t *health(server_state *s)
     json_t *tenants = json_array();
     for (size_t i = 0; i < s->tenant_count; i++) {
         server_tenant *st = &s->tenants[i];
-        json_array_append_new(tenants, json_pack("{s:s, s:I, s:I, s:I, s:I}", "id",
+        json_array_append_new(tenants, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "id",
                                                  st->rt->config->id, "intake",
                                                  (json_int_t)atomic_load(&st->intake_count),
+                                                 "intake_flushes",
+                                                 (json_int_t)atomic_load(&st->flush_count),
                                                  "waiting_to_file",
                                                  (json_int_t)atomic_load(&st->arrivals_waiting),
                                                  "processed",

@@ -68,6 +68,13 @@ typedef struct server_tenant {
     int ckpt_wanted, ckpt_stopping;
     atomic_int wal_pages;          /* after the writer's last commit */
     atomic_llong last_commit_ms;
+    int flush_full;                /* writer thread only: synchronous=FULL now */
+    pthread_t syncer;              /* syncer.c: flushes intake commits */
+    pthread_cond_t sync_wake;
+    intake_job *sync_head, *sync_tail; /* committed, not yet flushed (under lock) */
+    int sync_stopping;
+    int wal_fd;                    /* -1: no syncer, intake commits flush themselves */
+    atomic_long flush_count;       /* WAL flushes the syncer made */
     int64_t window_start_ms;       /* writer thread only: intake rate windows */
     long window_count, window_prev;
 } server_tenant;
@@ -92,7 +99,19 @@ hook_lane *hook_lane_take(server_tenant *st, int ci);
 runtime_channel *hook_lane_channel(hook_lane *lane);
 void hook_lane_give(hook_lane *lane);
 
+/* syncer.c: flushes the WAL for intake commits and then answers them
+   (writer_start/stop run it). Without a WAL file to open it does not
+   run, and the writer commits intake with its own flush. */
+int syncer_start(server_tenant *st, sl_error *err);
+void syncer_stop(server_tenant *st);
+int syncer_running(const server_tenant *st);
+/* Hands a batch committed with synchronous=NORMAL over (writer thread). */
+void syncer_submit(server_tenant *st, intake_job *batch);
+
 /* writer.c */
+/* Answers a batch whose commit is durable (or failed): marks its jobs
+   done and wakes their submitters. */
+void writer_answer(server_tenant *st, intake_job *batch);
 int writer_start(server_tenant *st, sl_error *err);
 void writer_stop(server_tenant *st);
 /* Queues a job and waits for its commit; returns job->rc. */

@@ -114,6 +114,23 @@ static int file_at_once(server_tenant *st, intake_job *batch, int64_t now)
            !writer_intake_heavy(st, now);
 }
 
+/* Intake commits leave the WAL flush to the syncer (synchronous=NORMAL);
+   everything else the writer commits flushes itself (FULL). SL_OK when
+   the connection is in the wanted mode. */
+static int set_flush_mode(server_tenant *st, int full)
+{
+    if (st->flush_full == full)
+        return SL_OK;
+    if (!full && !syncer_running(st))
+        return SL_EUNSUPPORTED; /* nobody would flush: stay FULL */
+    sl_error err = {.size = sizeof err};
+    int rc = store_exec(st->rt->db, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                        &err);
+    if (rc == SL_OK)
+        st->flush_full = full;
+    return rc;
+}
+
 /* Commits a batch; on a failed COMMIT every job of the batch fails. */
 static void commit_batch(server_tenant *st, intake_job *batch)
 {
@@ -157,17 +174,25 @@ static intake_job *take_batch(server_tenant *st)
     return batch;
 }
 
-static void finish_batch(server_tenant *st, intake_job *batch)
+/* Writer thread: counts a committed batch's orders for the intake rate
+   the deferred-work policy reads. */
+static void count_batch(server_tenant *st, const intake_job *batch)
+{
+    int64_t now = services_now_ms();
+    for (const intake_job *j = batch; j; j = j->next)
+        if (j->rc == SL_OK)
+            writer_count_intake(st, now, (long)j->count);
+}
+
+void writer_answer(server_tenant *st, intake_job *batch)
 {
     intake_job *notify = NULL;
     pthread_mutex_lock(&st->lock);
     for (intake_job *j = batch, *next; j; j = next) {
         next = j->next;
         j->next = NULL;
-        if (j->rc == SL_OK) {
-            writer_count_intake(st, services_now_ms(), (long)j->count);
+        if (j->rc == SL_OK)
             atomic_fetch_add(&st->intake_count, (long)j->count);
-        }
         j->done = 1;
         if (j->notify != NULL) { /* an asynchronous submitter */
             j->next = notify;
@@ -236,11 +261,20 @@ static void *writer_main(void *arg)
         if (batch != NULL) {
             for (intake_job *j = batch; j; j = j->next)
                 jobs++;
+            set_flush_mode(st, 0);
             commit_batch(st, batch);
-            finish_batch(st, batch);
+            count_batch(st, batch);
+            if (st->flush_full)
+                writer_answer(st, batch); /* flushed by its own COMMIT */
+            else
+                syncer_submit(st, batch);
         }
         int64_t t1 = services_now_ms();
-        again = stop ? 0 : writer_deferred_work(st);
+        /* Filing, booking and the outbox commit with their own flush. */
+        if (set_flush_mode(st, 1) != SL_OK)
+            again = services_now_ms() + WRITER_IDLE_WAKE_MS;
+        else
+            again = stop ? 0 : writer_deferred_work(st);
         if (jobs > 0)
             services_log(NULL, SL_LOG_DEBUG, "writer %s: %d job(s) committed in %lld ms, "
                          "filing and booking %lld ms", st->rt->config->id, jobs,
@@ -256,9 +290,18 @@ int writer_start(server_tenant *st, sl_error *err)
     pthread_mutex_init(&st->lock, NULL);
     pthread_cond_init(&st->wake, NULL);
     pthread_cond_init(&st->done, NULL);
-    if (pthread_create(&st->writer, NULL, writer_main, st) != 0)
-        return sl_error_set(err, SL_EINTERNAL, "", "cannot start writer thread");
-    return SL_OK;
+    st->flush_full = 1; /* as the store opens */
+    int rc = syncer_start(st, err);
+    if (rc == SL_OK && pthread_create(&st->writer, NULL, writer_main, st) != 0) {
+        syncer_stop(st);
+        rc = sl_error_set(err, SL_EINTERNAL, "", "cannot start writer thread");
+    }
+    if (rc != SL_OK) {
+        pthread_cond_destroy(&st->wake);
+        pthread_cond_destroy(&st->done);
+        pthread_mutex_destroy(&st->lock);
+    }
+    return rc;
 }
 
 void writer_stop(server_tenant *st)
@@ -268,6 +311,7 @@ void writer_stop(server_tenant *st)
     pthread_cond_signal(&st->wake);
     pthread_mutex_unlock(&st->lock);
     pthread_join(st->writer, NULL);
+    syncer_stop(st); /* answers what the writer handed it last */
     pthread_cond_destroy(&st->wake);
     pthread_cond_destroy(&st->done);
     pthread_mutex_destroy(&st->lock);

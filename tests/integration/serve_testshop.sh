@@ -73,6 +73,7 @@ for i in 1 2 3 4 5; do post "$DATA/order-1001-paid.json" > /dev/null; done
 check "five repeats still one document" wait_docs 1
 check "admin needs its token" eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/admin/shop/documents")" 401
 check "health answers" bash -c "curl -s -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$PORT/admin/health | grep -q '\"status\":\"ok\"'"
+check "intake commits were flushed by the WAL syncer" bash -c "curl -s -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$PORT/admin/health | grep -q '\"intake_flushes\":[1-9]'"
 
 # A missed webhook: the order only exists in the shop; the poll finds it.
 cp "$DATA/order-1002-mismatch.json" "$SL_TMP/orders/0001.json"

@@ -1,0 +1,135 @@
+/*
+ * The WAL syncer (host/server/syncer.c): the writer commits intake with
+ * synchronous=NORMAL and a delivery is answered only after the syncer has
+ * flushed the WAL; when that flush fails the delivery fails too (the shop
+ * delivers again), and the other commits keep their own flush.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config/config.h"
+#include "runtime/runtime.h"
+#include "server/server_int.h"
+
+#define OK(x) assert_int_equal((x), SL_OK)
+
+typedef struct fixture {
+    config_tenant *t;
+    server_tenant st;
+    char db[64];
+} fixture;
+
+static void start(fixture *f)
+{
+    char ini[64];
+    snprintf(ini, sizeof ini, "syncer-%d.ini", (int)getpid());
+    snprintf(f->db, sizeof f->db, "syncer-%d.db", (int)getpid());
+    FILE *fp = fopen(ini, "w");
+    assert_non_null(fp);
+    fprintf(fp, "[tenant]\nid = unit\ncurrency = EUR\ndatabase = %s\n\n"
+                "[channel:shop]\nplugin = testshop\ndocument = invoice\n"
+                "process_when = never\nseries = SH\n", f->db);
+    fclose(fp);
+    sl_error err = {.size = sizeof err};
+    if (config_load_file(ini, &f->t, &err) != SL_OK)
+        fail_msg("%s", err.message);
+    unlink(ini);
+    if (runtime_open(f->t, NULL, 0, &f->st.rt, &err) != SL_OK)
+        fail_msg("%s", err.message);
+    if (writer_start(&f->st, &err) != SL_OK)
+        fail_msg("%s", err.message);
+}
+
+static void stop(fixture *f)
+{
+    writer_stop(&f->st);
+    runtime_close(f->st.rt);
+    config_tenant_free(f->t);
+    char p[80];
+    unlink(f->db);
+    snprintf(p, sizeof p, "%s-wal", f->db);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", f->db);
+    unlink(p);
+}
+
+/* Submits one order as a delivery would and returns the job's result. */
+static int deliver(fixture *f, const char *id, sl_error *out)
+{
+    sl_error err = {.size = sizeof err};
+    order *o = order_new("unit", "shop");
+    OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, id, &err));
+    OK(order_set_text(o, SL_ORDER_STATUS, "processing", &err));
+    OK(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err));
+    OK(order_set_money(o, SL_ORDER_TOTAL, "12.10", &err));
+    order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
+    assert_non_null(l);
+    OK(order_line_set_text(o, l, SL_LINE_SKU, "A-1", &err));
+    OK(order_line_set_money(o, l, SL_LINE_TOTAL, "12.10", &err));
+    OK(order_set_raw(o, "{}", 2, &err));
+    intake_job job = {.channel = "shop", .err = {.size = sizeof job.err}};
+    OK(intake_job_add(&job, o, INTAKE_MAX_ORDERS, &err));
+    if (intake_job_prepare(&job, &err) != SL_OK)
+        fail_msg("prepare: %s (%s)", err.message, err.field);
+    int rc = writer_submit(&f->st, &job);
+    *out = job.err;
+    intake_job_clear(&job);
+    return rc;
+}
+
+static void test_intake_is_answered_after_the_flush(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    start(&f);
+    assert_true(syncer_running(&f.st));
+    sl_error err;
+    OK(deliver(&f, "1001", &err));
+    OK(deliver(&f, "1002", &err));
+    /* Each answered delivery waited for at least one flush of its own. */
+    assert_true(atomic_load(&f.st.flush_count) >= 1);
+    assert_int_equal(atomic_load(&f.st.intake_count), 2);
+    stop(&f);
+}
+
+static void test_failed_flush_fails_the_delivery(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    start(&f);
+    sl_error err;
+    OK(deliver(&f, "2001", &err));
+    long flushes = atomic_load(&f.st.flush_count);
+    /* fdatasync on a pipe fails (EINVAL): stands in for a failing disk. */
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    int saved = dup(f.st.wal_fd);
+    assert_true(dup2(p[0], f.st.wal_fd) >= 0);
+    assert_int_equal(deliver(&f, "2002", &err), SL_EIO);
+    assert_non_null(strstr(err.message, "flushing the WAL failed"));
+    assert_int_equal(atomic_load(&f.st.flush_count), flushes);
+    /* The disk is back: the shop's next delivery is answered. */
+    assert_true(dup2(saved, f.st.wal_fd) >= 0);
+    OK(deliver(&f, "2002", &err));
+    close(saved);
+    close(p[0]);
+    close(p[1]);
+    stop(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_intake_is_answered_after_the_flush),
+        cmocka_unit_test(test_failed_flush_fails_the_delivery),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
