@@ -3,7 +3,8 @@
  * serving (checkpoints aside: checkpoint.c). It takes every queued intake
  * job, appends their orders to the arrivals queue in one transaction (a
  * savepoint per job, so one bad delivery cannot sink its neighbours),
- * wakes their submitters, and then files and books (deferred.c). Why one
+ * hands the batch to the syncer, which wakes the submitters once the WAL
+ * is flushed (syncer.c), and then files and books (deferred.c). Why one
  * writer: SQLite allows one writer at a time anyway; one thread doing
  * group commit turns N fsyncs into one.
  */

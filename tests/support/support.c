@@ -11,6 +11,9 @@
 
 #include "support.h"
 
+#include "config/config.h"
+#include "shopledger/sdkutil.h"
+
 int sl_test_mkdtemp(char *buf, size_t len, const char *tag)
 {
     int n = snprintf(buf, len, "/tmp/sl-%s-XXXXXX", tag);
@@ -66,4 +69,31 @@ const char *sl_test_put(sl_test_dir *d, const char *name, const char *text, mode
     assert_int_equal(chmod(path, mode), 0);
     d->files[d->count++] = path;
     return path;
+}
+
+struct config_tenant *sl_test_tenant(const char *db_path, const char *channel_lines)
+{
+    char ini[64];
+    snprintf(ini, sizeof ini, "tenant-%d.ini", (int)getpid());
+    FILE *fp = fopen(ini, "w");
+    assert_non_null(fp);
+    fprintf(fp, "[tenant]\nid = unit\ncurrency = EUR\ndatabase = %s\n\n"
+                "[channel:shop]\nplugin = testshop\n%s", db_path, channel_lines);
+    fclose(fp);
+    config_tenant *t = NULL;
+    sl_error err = {.size = sizeof err};
+    if (config_load_file(ini, &t, &err) != SL_OK)
+        fail_msg("%s", err.message);
+    unlink(ini);
+    return t;
+}
+
+void sl_test_remove_db(const char *db_path)
+{
+    char p[4096];
+    unlink(db_path);
+    snprintf(p, sizeof p, "%s-wal", db_path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db_path);
+    unlink(p);
 }

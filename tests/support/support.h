@@ -27,4 +27,12 @@ int sl_test_dir_setup(void **state);
 int sl_test_dir_teardown(void **state);
 /* Writes dir/name with `text` and `mode`; the path is owned by d. */
 const char *sl_test_put(sl_test_dir *d, const char *name, const char *text, mode_t mode);
+
+struct config_tenant;
+/* Loads tenant "unit" (EUR) with one channel "shop" on the testshop
+   plugin plus `channel_lines`, its database at db_path; fails the test
+   when the INI is refused. Free with config_tenant_free. */
+struct config_tenant *sl_test_tenant(const char *db_path, const char *channel_lines);
+/* Removes a SQLite database and its -wal and -shm files. */
+void sl_test_remove_db(const char *db_path);
 #endif

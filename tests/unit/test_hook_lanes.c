@@ -3,15 +3,10 @@
  * HOOK_LANES contexts of its own, so deliveries to one channel are parsed
  * on several threads while every context keeps one thread at a time.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "support.h"
 
 #include "config/config.h"
 #include "runtime/runtime.h"
@@ -26,19 +21,9 @@ typedef struct fixture {
 
 static void open_tenant(fixture *f, int open_plugins)
 {
-    char ini[64];
-    snprintf(ini, sizeof ini, "lanes-%d.ini", (int)getpid());
     snprintf(f->db, sizeof f->db, "lanes-%d.db", (int)getpid());
-    FILE *fp = fopen(ini, "w");
-    assert_non_null(fp);
-    fprintf(fp, "[tenant]\nid = unit\ncurrency = EUR\ndatabase = %s\n\n"
-                "[channel:shop]\nplugin = testshop\ndocument = invoice\n"
-                "process_when = processing\nseries = SH\n", f->db);
-    fclose(fp);
+    f->t = sl_test_tenant(f->db, "document = invoice\nprocess_when = processing\nseries = SH\n");
     sl_error err = {.size = sizeof err};
-    if (config_load_file(ini, &f->t, &err) != SL_OK)
-        fail_msg("%s", err.message);
-    unlink(ini);
     if (runtime_open(f->t, SL_TEST_PLUGIN_DIR, open_plugins, &f->rt, &err) != SL_OK)
         fail_msg("%s", err.message);
     f->st.rt = f->rt;
@@ -51,12 +36,7 @@ static void close_tenant(fixture *f)
     hook_lanes_close(&f->st);
     runtime_close(f->rt);
     config_tenant_free(f->t);
-    char p[80];
-    unlink(f->db);
-    snprintf(p, sizeof p, "%s-wal", f->db);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->db);
-    unlink(p);
+    sl_test_remove_db(f->db);
 }
 
 /* Every lane taken at once is a different, opened context of the same

@@ -4,16 +4,11 @@
  * flushed the WAL; when that flush fails the delivery fails too (the shop
  * delivers again), and the other commits keep their own flush.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "support.h"
 
 #include "config/config.h"
 #include "runtime/runtime.h"
@@ -29,19 +24,9 @@ typedef struct fixture {
 
 static void start(fixture *f)
 {
-    char ini[64];
-    snprintf(ini, sizeof ini, "syncer-%d.ini", (int)getpid());
     snprintf(f->db, sizeof f->db, "syncer-%d.db", (int)getpid());
-    FILE *fp = fopen(ini, "w");
-    assert_non_null(fp);
-    fprintf(fp, "[tenant]\nid = unit\ncurrency = EUR\ndatabase = %s\n\n"
-                "[channel:shop]\nplugin = testshop\ndocument = invoice\n"
-                "process_when = never\nseries = SH\n", f->db);
-    fclose(fp);
+    f->t = sl_test_tenant(f->db, "document = invoice\nprocess_when = never\nseries = SH\n");
     sl_error err = {.size = sizeof err};
-    if (config_load_file(ini, &f->t, &err) != SL_OK)
-        fail_msg("%s", err.message);
-    unlink(ini);
     if (runtime_open(f->t, NULL, 0, &f->st.rt, &err) != SL_OK)
         fail_msg("%s", err.message);
     if (writer_start(&f->st, &err) != SL_OK)
@@ -53,12 +38,7 @@ static void stop(fixture *f)
     writer_stop(&f->st);
     runtime_close(f->st.rt);
     config_tenant_free(f->t);
-    char p[80];
-    unlink(f->db);
-    snprintf(p, sizeof p, "%s-wal", f->db);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->db);
-    unlink(p);
+    sl_test_remove_db(f->db);
 }
 
 /* Submits one order as a delivery would and returns the job's result. */
