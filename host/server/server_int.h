@@ -75,6 +75,7 @@ typedef struct server_tenant {
     int sync_stopping;
     int wal_fd;                    /* -1: no syncer, intake commits flush themselves */
     atomic_long flush_count;       /* WAL flushes the syncer made */
+    int flush_failed;              /* syncer thread only: a flush failed */
     int64_t window_start_ms;       /* writer thread only: intake rate windows */
     long window_count, window_prev;
 } server_tenant;

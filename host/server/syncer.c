@@ -40,9 +40,16 @@ static int open_wal(server_tenant *st)
 }
 
 /* Flushes the WAL file; SL_OK or SL_EIO. Reopens it first if SQLite
-   removed it (it does when the last connection closes). */
+   removed it (it does when the last connection closes). After one failed
+   flush every later one fails too: the kernel may have dropped the pages
+   that failed, and SQLite's recovery stops at the first bad frame, so a
+   later "successful" flush would not make later commits durable. */
 static int flush_wal(server_tenant *st, sl_error *err)
 {
+    if (st->flush_failed)
+        return sl_error_set(err, SL_EIO, "database",
+                            "an earlier WAL flush failed; deliveries are refused until "
+                            "serve is restarted (check the disk)");
     struct stat sb;
     if (st->wal_fd >= 0 && fstat(st->wal_fd, &sb) == 0 && sb.st_nlink == 0) {
         close(st->wal_fd);
@@ -51,9 +58,11 @@ static int flush_wal(server_tenant *st, sl_error *err)
     if (st->wal_fd < 0)
         return sl_error_set(err, SL_EIO, "database", "WAL file of %s is gone",
                             st->rt->config->id);
-    if (fdatasync(st->wal_fd) != 0)
+    if (fdatasync(st->wal_fd) != 0) {
+        st->flush_failed = 1;
         return sl_error_set(err, SL_EIO, "database", "flushing the WAL failed: %s",
                             strerror(errno));
+    }
     atomic_fetch_add(&st->flush_count, 1);
     return SL_OK;
 }
