@@ -4,6 +4,7 @@
  * on several threads while every context keeps one thread at a time.
  */
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -70,12 +71,15 @@ static void test_lanes_are_distinct_contexts(void **state)
 typedef struct waiter {
     server_tenant *st;
     hook_lane *got;
+    atomic_int *released;  /* set by the test just before it gives lanes back */
+    int saw_release;
 } waiter;
 
 static void *take_and_give(void *arg)
 {
     waiter *w = arg;
     w->got = hook_lane_take(w->st, 0);
+    w->saw_release = atomic_load(w->released);
     hook_lane_give(w->got);
     return NULL;
 }
@@ -89,12 +93,18 @@ static void test_take_waits_when_all_busy(void **state)
     hook_lane *held[HOOK_LANES];
     for (int i = 0; i < HOOK_LANES; i++)
         held[i] = hook_lane_take(&f.st, 0);
-    waiter w = {.st = &f.st};
+    atomic_int released = 0;
+    waiter w = {.st = &f.st, .released = &released};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, take_and_give, &w), 0);
+    /* Time for a take that does not wait to come back (it must not). */
+    struct timespec pause = {.tv_sec = 0, .tv_nsec = 50 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    atomic_store(&released, 1);
     for (int i = 0; i < HOOK_LANES; i++)
         hook_lane_give(held[i]);
     assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(w.saw_release);
     int found = 0;
     for (int i = 0; i < HOOK_LANES; i++)
         found |= w.got == held[i];
