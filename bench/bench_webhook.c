@@ -44,6 +44,7 @@
 #include <jansson.h>
 
 #include "http_floor.h"
+#include "proc_cpu.h"
 #include "shopledger/sdkutil.h"
 
 extern char **environ;
@@ -288,33 +289,6 @@ static void *load_thread(void *arg)
     return NULL;
 }
 
-/* CPU seconds (user + system) a process has used so far. */
-static double process_cpu_s(pid_t pid)
-{
-    char path[64], text[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return 0;
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    char *p = strrchr(text, ')'); /* the command name may hold spaces */
-    unsigned long long ut = 0, st = 0;
-    if (p == NULL || sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu",
-                            &ut, &st) != 2)
-        return 0;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double own_cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 /* Removes what the run wrote (the databases take hundreds of MB). */
 static void remove_run_dir(void)
 {
@@ -552,6 +526,8 @@ int main(int argc, char **argv)
     pid_t serve = start_serve();
     pthread_t th[256];
     double serve_cpu0 = process_cpu_s(serve), own_cpu0 = own_cpu_s();
+    thread_cpu threads0, threads1;
+    threads_cpu(serve, &threads0);
     int64_t t0 = now_us();
     for (int i = 0; i < conns; i++)
         pthread_create(&th[i], NULL, load_thread, NULL);
@@ -560,6 +536,7 @@ int main(int argc, char **argv)
     double secs = (double)(now_us() - t0) / 1e6;
     double rate = total_orders / secs;
     double serve_cpu = process_cpu_s(serve) - serve_cpu0, own_cpu = own_cpu_s() - own_cpu0;
+    threads_cpu(serve, &threads1);
     int64_t p50 = percentile(latency_us, total_orders, 50);
     int64_t p99 = percentile(latency_us, total_orders, 99);
 
@@ -583,6 +560,12 @@ int main(int argc, char **argv)
     printf("CPU per order during the burst: serve %.0f us, load driver %.0f us "
            "(serve's includes the filing and booking done meanwhile)\n",
            1e6 * serve_cpu / total_orders, 1e6 * own_cpu / total_orders);
+    printf("  serve's by thread:");
+    static const char *const names[] = {"MHD-worker", "sl-writer", "sl-syncer", "sl-checkpoint"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        printf(" %s %.0f us%s", names[i],
+               1e6 * thread_cpu_delta(&threads0, &threads1, names[i]) / total_orders,
+               i + 1 < sizeof names / sizeof names[0] ? "," : "\n");
     if (seen > 0)
         printf("webhook -> posted document at 100 orders/s (%d of 500 posted): p50 %lld ms, "
                "p99 %lld ms\n", seen, (long long)percentile(lat, seen, 50),
