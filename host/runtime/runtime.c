@@ -24,17 +24,23 @@ const char *runtime_plugin_dir(const char *override)
 }
 
 /* Opens a context of `ch` on the already loaded plugin in rc->plugin:
-   its own state connection, its own services context, channel_open. */
+   its own state connection (for a `copy`, opened on first use), its own
+   services context, channel_open (a copy's warnings unlogged). */
 static int open_context(runtime_tenant *rt, runtime_channel *rc,
-                        const config_channel *ch, int quiet, sl_error *err)
+                        const config_channel *ch, int copy, sl_error *err)
 {
-    int r = store_open(rt->config->database, &rc->state_db, err);
+    /* A copy opens its state connection only if a call asks for state:
+       with one copy per HTTP thread, eager connections would multiply a
+       many-tenant server's file descriptors. */
+    int r = copy ? SL_OK : store_open(rt->config->database, &rc->state_db, err);
     if (r != SL_OK)
         return r;
     rc->ctx = services_ctx_new(rt->config, ch, rc->state_db);
     if (rc->ctx == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    services_ctx_set_errors_only(rc->ctx, quiet);
+    if (copy)
+        services_ctx_open_store_lazily(rc->ctx, rt->config->database);
+    services_ctx_set_errors_only(rc->ctx, copy);
     services_call_begin(rc->ctx);
     r = rc->plugin->table->channel_open(services_table(), rc->ctx, &rc->state, err);
     services_call_end(rc->ctx);

@@ -37,8 +37,8 @@ void runtime_close(runtime_tenant *rt);
 runtime_channel *runtime_channel_find(runtime_tenant *rt, const char *name);
 
 /* Opens one more context of an open channel `rc` into `copy`: the same
-   plugin and config, its own plugin state, services context and state
-   connection. The server parses one channel's webhooks on several threads
+   plugin and config, its own plugin state and services context, and its
+   own state connection, opened when a call first uses state. The server parses one channel's webhooks on several threads
    this way; each context is still used by one thread at a time (sdk.h).
    Close copies with runtime_channel_close_copy before runtime_close. */
 int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc,

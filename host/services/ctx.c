@@ -51,7 +51,28 @@ void services_ctx_free(sl_ctx *ctx)
     arena_release(&ctx->call_arena);
     if (ctx->curl != NULL)
         curl_easy_cleanup(ctx->curl);
+    if (ctx->owned_store != NULL)
+        store_close(ctx->owned_store);
     free(ctx);
+}
+
+void services_ctx_open_store_lazily(sl_ctx *ctx, const char *db_path)
+{
+    ctx->lazy_db_path = db_path;
+}
+
+int services_ctx_store(sl_ctx *ctx, struct store **out, sl_error *err)
+{
+    if (ctx->store == NULL && ctx->lazy_db_path == NULL)
+        return sl_error_set(err, SL_EUNSUPPORTED, "state", "no tenant store in this call");
+    if (ctx->store == NULL) {
+        int rc = store_open(ctx->lazy_db_path, &ctx->owned_store, err);
+        if (rc != SL_OK)
+            return rc;
+        ctx->store = ctx->owned_store;
+    }
+    *out = ctx->store;
+    return SL_OK;
 }
 
 void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink)

@@ -41,7 +41,14 @@ struct sl_ctx {
     int orders_submitted;        /* during the current call */
     struct sl_order *open_orders;  /* built but not yet submitted */
     int errors_only;             /* services_ctx_set_errors_only */
+    const char *lazy_db_path;    /* services_ctx_open_store_lazily */
+    struct store *owned_store;   /* opened from lazy_db_path, closed with ctx */
 };
+
+/* The context's state store into *out, opened on first use when the
+   context was made with services_ctx_open_store_lazily. SL_EUNSUPPORTED
+   when the context has none, or the open's error. */
+int services_ctx_store(sl_ctx *ctx, struct store **out, sl_error *err);
 
 /* Writes a log line with tenant/channel context, masking secret values. */
 void services_vlog(sl_ctx *ctx, int level, const char *fmt, va_list ap);

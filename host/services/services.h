@@ -53,6 +53,11 @@ void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink);
 /* While on, the context logs errors only: an extra context of a channel
    (runtime_channel_open_copy) need not repeat its open's warnings. */
 void services_ctx_set_errors_only(sl_ctx *ctx, int on);
+/* For a context made without a store: state_get/put open their own
+   connection to db_path on first use (closed with the context), so a
+   context whose calls rarely need state holds no connection (db_path must
+   outlive the context). */
+void services_ctx_open_store_lazily(sl_ctx *ctx, const char *db_path);
 
 /* Brackets one plugin call: the arena is emptied at call end. */
 void services_call_begin(sl_ctx *ctx);

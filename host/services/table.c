@@ -65,11 +65,12 @@ static int host_state_get(sl_ctx *ctx, const char *key, const char **value,
 {
     if (ctx == NULL || key == NULL || value == NULL)
         return sl_error_set(err, SL_EINVALID, "key", "state_get: bad arguments");
-    if (ctx->store == NULL)
-        return sl_error_set(err, SL_EUNSUPPORTED, "state",
-                            "no tenant store in this call");
+    struct store *db = NULL;
+    int rc = services_ctx_store(ctx, &db, err);
+    if (rc != SL_OK)
+        return rc;
     char *v = NULL;
-    int rc = store_kv_get(ctx->store, channel_name(ctx), key, &v, err);
+    rc = store_kv_get(db, channel_name(ctx), key, &v, err);
     if (rc != SL_OK)
         return rc;
     *value = v ? arena_strdup(&ctx->call_arena, v) : NULL;
@@ -82,10 +83,9 @@ static int host_state_put(sl_ctx *ctx, const char *key, const char *value,
 {
     if (ctx == NULL || key == NULL || value == NULL)
         return sl_error_set(err, SL_EINVALID, "key", "state_put: bad arguments");
-    if (ctx->store == NULL)
-        return sl_error_set(err, SL_EUNSUPPORTED, "state",
-                            "no tenant store in this call");
-    return store_kv_put(ctx->store, channel_name(ctx), key, value, err);
+    struct store *db = NULL;
+    int rc = services_ctx_store(ctx, &db, err);
+    return rc != SL_OK ? rc : store_kv_put(db, channel_name(ctx), key, value, err);
 }
 
 static const char *host_request_header(const sl_request *req, const char *name)

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "runtime/runtime.h"
 #include "server/server_int.h"
+#include "services/services.h"
 
 typedef struct fixture {
     config_tenant *t;
@@ -65,6 +66,33 @@ static void test_lanes_are_distinct_contexts(void **state)
     }
     for (int i = 0; i < HOOK_LANES; i++)
         hook_lane_give(held[i]);
+    close_tenant(&f);
+}
+
+/* A lane holds no database connection until a call uses state; then it
+   opens its own, on the tenant's database. */
+static void test_lane_state_opens_on_first_use(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    open_tenant(&f, 1);
+    hook_lane *lane = hook_lane_take(&f.st, 0);
+    runtime_channel *rc = hook_lane_channel(lane);
+    assert_null(rc->state_db);
+    const sl_host *h = services_table();
+    sl_error err = {.size = sizeof err};
+    services_call_begin(rc->ctx);
+    assert_int_equal(h->state_put(rc->ctx, "cursor", "42", &err), SL_OK);
+    services_call_end(rc->ctx);
+    hook_lane_give(lane);
+    /* The channel's own context reads what the lane wrote. */
+    runtime_channel *own = &f.rt->channels[0];
+    const char *value = NULL;
+    services_call_begin(own->ctx);
+    assert_int_equal(h->state_get(own->ctx, "cursor", &value, &err), SL_OK);
+    assert_non_null(value);
+    assert_string_equal(value, "42");
+    services_call_end(own->ctx);
     close_tenant(&f);
 }
 
@@ -128,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_lanes_are_distinct_contexts),
         cmocka_unit_test(test_take_waits_when_all_busy),
         cmocka_unit_test(test_no_lanes_without_parser),
+        cmocka_unit_test(test_lane_state_opens_on_first_use),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
