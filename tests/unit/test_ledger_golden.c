@@ -127,16 +127,6 @@ static json_t *actual_state(store *s)
                      "notes", notes(s));
 }
 
-static void remove_db(const char *db)
-{
-    char p[300];
-    unlink(db);
-    snprintf(p, sizeof(p), "%s-wal", db);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", db);
-    unlink(p);
-}
-
 static void run_case(const char *name)
 {
     char path[512], db[256];
@@ -146,7 +136,7 @@ static void run_case(const char *name)
     if (config_load_file(path, &t, &err) != SL_OK)
         fail_msg("%s: %s", path, err.message);
     snprintf(db, sizeof(db), "golden-%s.db", name);
-    remove_db(db);
+    sl_test_remove_db(db);
     store *s = NULL;
     assert_int_equal(store_open(db, &s, &err), SL_OK);
 
@@ -181,7 +171,7 @@ static void run_case(const char *name)
     json_decref(have);
     store_close(s);
     config_tenant_free(t);
-    remove_db(db);
+    sl_test_remove_db(db);
     assert_true(ok);
     assert_int_equal(diff, 0);
 }

@@ -20,10 +20,7 @@ static store *open_db(const char *name)
 {
     sl_error err = {.size = sizeof(err)};
     store *s = NULL;
-    char p[80];
-    unlink(name);
-    snprintf(p, sizeof(p), "%s-wal", name);
-    unlink(p);
+    sl_test_remove_db(name);
     assert_int_equal(store_open(name, &s, &err), SL_OK);
     return s;
 }

@@ -54,14 +54,9 @@ static void setup_with(fixture *f, const char *extra)
 
 static void teardown(fixture *f)
 {
-    char p[80];
     store_close(f->s);
     config_tenant_free(f->t);
-    unlink(f->db);
-    snprintf(p, sizeof(p), "%s-wal", f->db);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", f->db);
-    unlink(p);
+    sl_test_remove_db(f->db);
 }
 
 /* An order of n lines, each 1.00 net + 0.21 tax; `groups` distinct tax
