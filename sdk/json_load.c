@@ -310,15 +310,23 @@ static json_t *read_word(reader *r, const char *word, json_t *value)
     return value;
 }
 
-/* After a member or element: 1 when `close` ends the container, 0 after
-   a comma (space skipped), -1 (recorded) otherwise. */
-static int next_or_close(reader *r, unsigned char close, const char *expected)
+/* Skips space; 1 (consumed) when `close` is next. */
+static int take_close(reader *r, unsigned char close)
 {
     skip_space(r);
     if (r->p < r->end && *r->p == close) {
         r->p++;
         return 1;
     }
+    return 0;
+}
+
+/* After a member or element: 1 when `close` ends the container, 0 after
+   a comma (space skipped), -1 (recorded) otherwise. */
+static int next_or_close(reader *r, unsigned char close, const char *expected)
+{
+    if (take_close(r, close))
+        return 1;
     if (r->p >= r->end || *r->p != ',') {
         fail(r, expected);
         return -1;
@@ -334,11 +342,8 @@ static json_t *read_object(reader *r)
     json_t *obj = json_object();
     if (obj == NULL)
         return fail(r, "out of memory");
-    skip_space(r);
-    if (r->p < r->end && *r->p == '}') {
-        r->p++;
+    if (take_close(r, '}'))
         return obj;
-    }
     for (;;) {
         const char *key;
         size_t keylen;
@@ -383,11 +388,8 @@ static json_t *read_array(reader *r)
     json_t *arr = json_array();
     if (arr == NULL)
         return fail(r, "out of memory");
-    skip_space(r);
-    if (r->p < r->end && *r->p == ']') {
-        r->p++;
+    if (take_close(r, ']'))
         return arr;
-    }
     for (;;) {
         json_t *v = read_value(r);
         if (v == NULL || json_array_append_new(arr, v) != 0)
