@@ -453,6 +453,24 @@ static void steady_rate(int from, int count, int per_second)
     hconn_close(&h);
 }
 
+/* Sends the whole burst from `conns` keep-alive connections; seconds. */
+static double run_burst(int conns)
+{
+    pthread_t th[256];
+    int64_t t0 = now_us();
+    for (int i = 0; i < conns; i++)
+        pthread_create(&th[i], NULL, load_thread, NULL);
+    for (int i = 0; i < conns; i++)
+        pthread_join(th[i], NULL);
+    return (double)(now_us() - t0) / 1e6;
+}
+
+static void print_raw(double raw)
+{
+    printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s, "
+           "CPU %.1f us per row\n", raw, raw_cpu_per_row_us);
+}
+
 /* Drives http_floor.c like serve and prints its rate next to `raw`. */
 static int run_floor(double raw, int conns)
 {
@@ -460,19 +478,12 @@ static int run_floor(double raw, int conns)
         fprintf(stderr, "bench_webhook: floor responder did not start\n");
         return 1;
     }
-    pthread_t th[256];
     double cpu0 = own_cpu_s();
-    int64_t t0 = now_us();
-    for (int i = 0; i < conns; i++)
-        pthread_create(&th[i], NULL, load_thread, NULL);
-    for (int i = 0; i < conns; i++)
-        pthread_join(th[i], NULL);
-    double secs = (double)(now_us() - t0) / 1e6, cpu = own_cpu_s() - cpu0;
+    double secs = run_burst(conns), cpu = own_cpu_s() - cpu0;
     http_floor_stop();
     remove_run_dir();
     double rate = total_orders / secs;
-    printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s, "
-           "CPU %.1f us per row\n", raw, raw_cpu_per_row_us);
+    print_raw(raw);
     printf("HTTP floor (a responder that answers 200 unread, 4 threads; %d requests, %d "
            "connections): %.0f requests/s, request p50 %.2f ms, p99 %.2f ms\n",
            total_orders, conns, rate, percentile(latency_us, total_orders, 50) / 1000.0,
@@ -524,16 +535,10 @@ int main(int argc, char **argv)
     if (floor_mode)
         return run_floor(raw, conns);
     pid_t serve = start_serve();
-    pthread_t th[256];
     double serve_cpu0 = process_cpu_s(serve), own_cpu0 = own_cpu_s();
     thread_cpu threads0, threads1;
     threads_cpu(serve, &threads0);
-    int64_t t0 = now_us();
-    for (int i = 0; i < conns; i++)
-        pthread_create(&th[i], NULL, load_thread, NULL);
-    for (int i = 0; i < conns; i++)
-        pthread_join(th[i], NULL);
-    double secs = (double)(now_us() - t0) / 1e6;
+    double secs = run_burst(conns);
     double rate = total_orders / secs;
     double serve_cpu = process_cpu_s(serve) - serve_cpu0, own_cpu = own_cpu_s() - own_cpu0;
     threads_cpu(serve, &threads1);
@@ -549,8 +554,7 @@ int main(int argc, char **argv)
     waitpid(serve, NULL, 0);
     remove_run_dir();
 
-    printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s, "
-           "CPU %.1f us per row\n", raw, raw_cpu_per_row_us);
+    print_raw(raw);
     printf("webhook intake over loopback (%d orders, %d connections): %.0f orders/s, "
            "request p50 %.2f ms, p99 %.2f ms\n",
            total_orders, conns, rate, p50 / 1000.0, p99 / 1000.0);
