@@ -229,6 +229,10 @@ static int fill_from_order(docout_doc *d, const json_t *o)
     const char *title = jstr(o, "payment_title");
     d->payment_method = dup_or_empty(*title ? title : jstr(o, "payment_method"));
     d->buyer_comment = dup_or_empty(jstr(o, "customer_note"));
+    if (!*d->header_note && *jstr(o, "header_note")) { /* UNAS order code */
+        free(d->header_note);
+        d->header_note = strdup(jstr(o, "header_note"));
+    }
     int64_t supply = jnum(o, "completed_ms");
     if (supply == 0)
         supply = jnum(o, "paid_ms");
@@ -236,7 +240,8 @@ static int fill_from_order(docout_doc *d, const json_t *o)
         supply = jnum(o, "created_ms");
     if (supply != 0)
         d->supply_ms = supply;
-    return d->buyer_name && d->buyer_company && d->buyer_vat_id && d->billing_address &&
+    return d->header_note && d->buyer_name && d->buyer_company && d->buyer_vat_id &&
+                   d->billing_address &&
                    d->shipping_address && d->payment_method && d->buyer_comment
                ? 0
                : -1;
