@@ -64,6 +64,24 @@ write_ini lv "language = hu"
 check "the channel's language wins" "$SHOPLEDGER" "${SLX[@]}" doc pdf shop TS-000001 -o "$SL_TMP/hu.pdf"
 check "Hungarian title" has "$(pdf_text "$SL_TMP/hu.pdf")" "Számla"
 
+# export documents: CSV read back with Python's csv module
+check "export documents" sl "${SLX[@]}" export documents shop --bom -o "$SL_TMP/docs.csv"
+check "the CSV parses with the stable columns and the invoice row" /usr/bin/python3 - "$SL_TMP/docs.csv" <<'PY'
+import csv, sys
+raw = open(sys.argv[1], 'rb').read()
+assert raw.startswith(b'\xef\xbb\xbf'), 'no BOM'
+rows = list(csv.reader(raw[3:].decode('utf-8').splitlines()))
+assert rows[0] == ['number', 'type', 'status', 'channel', 'shop_order_id', 'order_number',
+                   'issue_date', 'currency', 'net', 'tax', 'gross', 'paid',
+                   'customer_name', 'customer_email'], rows[0]
+assert len(rows) == 2, rows
+r = dict(zip(rows[0], rows[1]))
+assert r['number'] == 'TS-000001' and r['gross'] == '30.25' and r['paid'] == '30.25', r
+assert r['customer_name'] == 'Ilze Ozola' and r['shop_order_id'] == '1001', r
+PY
+check "a status filter leaves only the header" bash -c "'$SHOPLEDGER' ${SLX[*]} export documents shop --status void -o '$SL_TMP/none.csv' && [ \$(wc -l < '$SL_TMP/none.csv') = 1 ]"
+check "a bad date is a usage error" bash -c "'$SHOPLEDGER' ${SLX[*]} export documents shop --from 2026-13-01 -o '$SL_TMP/x.csv' 2>/dev/null; [ \$? = 2 ]"
+
 write_ini de ""
 check "a bad language is refused naming the key" bash -c "! '$SHOPLEDGER' ${SLX[*]} doc pdf shop TS-000001 -o '$SL_TMP/de.pdf' 2>'$SL_TMP/err' && grep -q language '$SL_TMP/err'"
 finish
