@@ -21,12 +21,13 @@ static const command COMMANDS[] = {
     {"config", cli_config, "config check"},
     {"inbox", cli_inbox, "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID"},
     {"process", cli_process, "process TENANT"},
-    {"doc", cli_doc, "doc list TENANT | doc show TENANT ID"},
+    {"doc", cli_doc, "doc list TENANT | doc show TENANT ID | doc pdf TENANT NUMBER [-o FILE]"},
     {"ledger", cli_ledger, "ledger trial-balance TENANT"},
     {"stock", cli_stock, "stock show TENANT | stock sync TENANT [CHANNEL]"},
     {"import", cli_import, "import products|customers TENANT FILE.csv"},
     {"channel", cli_channel, "channel describe TENANT CHANNEL"},
     {"serve", cli_serve, "serve [--listen 127.0.0.1:PORT]"},
+    {"export", cli_export, "export documents TENANT [--from D] [--to D] [--channel C] [--status S] [--bom] -o FILE"},
 };
 
 static void usage(FILE *out)

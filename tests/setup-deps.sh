@@ -5,7 +5,15 @@ set -euo pipefail
 PACKAGES=(build-essential cmake pkg-config git curl openssl valgrind
           libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
           libmicrohttpd-dev libssl-dev libcmocka-dev sqlite3
-          libxml2-dev python3)
+          libxml2-dev python3
+          # documents out: cairo + pango (HarfBuzz) for PDFs; poppler-utils
+          # (pdftotext, pdffonts, pdftoppm) for the PDF tests
+          libcairo2-dev libpango1.0-dev poppler-utils
+          # fonts: Noto Sans (Latin incl. Latvian/Hungarian diacritics) and
+          # Noto Naskh/Sans Arabic (Persian) come in fonts-noto-core;
+          # fonts-thai-tlwg gives Thai a fallback beside Noto Sans Thai;
+          # fonts-dejavu-core is fontconfig's last resort for any symbol
+          fonts-noto-core fonts-thai-tlwg fonts-dejavu-core)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

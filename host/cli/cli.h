@@ -27,6 +27,9 @@ int cli_stock(int argc, char **argv, const cli_globals *g);
 int cli_import(int argc, char **argv, const cli_globals *g);
 int cli_channel(int argc, char **argv, const cli_globals *g);
 int cli_serve(int argc, char **argv, const cli_globals *g);
+/* `doc pdf ...` (cli_docout.c), reached through cli_doc. */
+int cli_doc_pdf(int argc, char **argv, const cli_globals *g);
+int cli_export(int argc, char **argv, const cli_globals *g);
 
 /* Helpers shared by the commands (cli_common.c). */
 /* Loads the tenant set from g->conf_dir; prints errors to stderr. */

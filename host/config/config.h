@@ -23,6 +23,8 @@
  *                          services, statuses, warehouses; the channel's
  *                          own section must come first
  *   [warehouse:NAME]       warehouses beyond "main": name, push_stock
+ *   [documents]            documents out (docout.h lists the keys); any key
+ *                          matching [a-z0-9_]+, secrets as in channels
  *
  * Secrets of a channel (stored in `secrets` under the name shown, never in
  * `settings`):
@@ -135,6 +137,9 @@ typedef struct config_tenant {
     config_warehouse *warehouses; /* declared ones; "main" always exists */
     size_t warehouse_count;
     int ini_private;            /* the INI itself is not group/world readable */
+    config_kv *documents;       /* [documents]: seller, language, mail keys,
+                                   read and checked by host/docout */
+    size_t document_count;
 } config_tenant;
 
 typedef struct config_set {

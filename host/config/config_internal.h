@@ -27,7 +27,8 @@ enum cfg_section {
     CFG_SEC_ACCOUNTS,
     CFG_SEC_CHANNEL,
     CFG_SEC_MAP,
-    CFG_SEC_WAREHOUSE
+    CFG_SEC_WAREHOUSE,
+    CFG_SEC_DOCUMENTS
 };
 
 /* A growable text buffer for the report; a failed append marks it broken
@@ -59,6 +60,7 @@ typedef struct cfg_parse {
     size_t section_keys;    /* keys in the current section */
     int tenant_line;        /* line of [tenant], 0 if absent */
     int accounts_line;
+    int documents_line;
     int errors;
     sl_error first;         /* first error of the file */
     cfg_text *report;       /* where every message goes; may be NULL */

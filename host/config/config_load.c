@@ -120,6 +120,7 @@ void cfg_tenant_clear(config_tenant *t)
     free(t->listen);
     cfg_secret_free(t->admin_token);
     cfg_kv_free(t->accounts, t->account_count, 0);
+    cfg_kv_free(t->documents, t->document_count, 1);
     for (size_t i = 0; i < t->channel_count; i++)
         channel_free(&t->channels[i]);
     free(t->channels);

@@ -179,11 +179,14 @@ void cfg_section_begin(cfg_parse *p, const char *name)
     } else if (strncmp(name, "warehouse:", 10) == 0) {
         kind = CFG_SEC_WAREHOUSE;
         rc = begin_warehouse(p, name + 10);
+    } else if (strcmp(name, "documents") == 0) {
+        kind = CFG_SEC_DOCUMENTS;
+        rc = begin_once(p, &p->documents_line);
     } else {
         kind = CFG_SEC_BAD;
         p->kind = kind;
         cfg_error(p, p->line, NULL, "unknown section (known: tenant, accounts, channel:NAME, "
-                  "channel:NAME.MAP, warehouse:NAME)");
+                  "channel:NAME.MAP, warehouse:NAME, documents)");
         return;
     }
     p->kind = rc == 0 ? kind : CFG_SEC_BAD;
@@ -311,6 +314,22 @@ static void map_key(cfg_parse *p, const char *key, const char *v)
         p->oom = 1;
 }
 
+/* [documents] keys are free-form here (host/docout checks their values);
+   a secret key (smtp_password_file ...) goes through the secret rules and
+   is stored with the others, cleared on free. */
+static void documents_key(cfg_parse *p, const char *key, const char *v)
+{
+    config_tenant *t = p->t;
+    if (!cfg_match(key, "a0_", 64)) {
+        cfg_error(p, p->line, key, "key must match [a-z0-9_]{1,64}");
+        return;
+    }
+    if (cfg_secret_key(p, key, v, &t->documents, &t->document_count))
+        return;
+    if (cfg_kv_push(&t->documents, &t->document_count, key, v, p->line) != 0)
+        p->oom = 1;
+}
+
 void cfg_section_key(cfg_parse *p, const char *key, const char *value)
 {
     switch (p->kind) {
@@ -319,6 +338,7 @@ void cfg_section_key(cfg_parse *p, const char *key, const char *value)
     case CFG_SEC_CHANNEL: cfg_channel_key(p, key, value); break;
     case CFG_SEC_MAP: map_key(p, key, value); break;
     case CFG_SEC_WAREHOUSE: warehouse_key(p, key, value); break;
+    case CFG_SEC_DOCUMENTS: documents_key(p, key, value); break;
     default: break;
     }
 }

@@ -128,6 +128,31 @@ int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms,
    dropped (floor, also before 1970). Independent of TZ. */
 char *sl_iso8601_format(int64_t utc_ms, int zulu, char *buf);
 
+/* Days since 1970-01-01 of proleptic Gregorian y-m-d (fields not checked)
+   and back. Pure integer arithmetic, independent of TZ. */
+int64_t sl_days_from_civil(int64_t y, int m, int d);
+void sl_civil_from_days(int64_t days, int *y, int *m, int *d);
+
+/* ---- Jalali (Solar Hijri) calendar ------------------------------------------ */
+
+/* Years this conversion supports (1921-03-21 .. 2121-03-20 Gregorian). The
+   leap rule is the 33-year arithmetic one, which matches the official
+   astronomical calendar throughout this range. */
+#define SL_JALALI_MIN_YEAR 1300
+#define SL_JALALI_MAX_YEAR 1499
+/* 1 when Jalali year jy has 366 days (Esfand 30), else 0. */
+int sl_jalali_is_leap(int jy);
+/* Days in month jm (1..12) of year jy; 0 for a month out of range. */
+int sl_jalali_month_days(int jy, int jm);
+/* Gregorian -> Jalali and back. Both check every field (Feb 29 only in
+   Gregorian leap years, Esfand 30 only in Jalali leap years) and the
+   supported range; SL_EINVALID otherwise, the outputs then unwritten.
+   Pure functions: no time zone, no locale, thread-safe. */
+int sl_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm,
+                             int *jd);
+int sl_gregorian_from_jalali(int jy, int jm, int jd, int *gy, int *gm,
+                             int *gd);
+
 #ifdef __cplusplus
 }
 #endif

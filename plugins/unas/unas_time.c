@@ -5,40 +5,18 @@
  * (CET +1, CEST +2 from the last Sunday of March 01:00 UTC to the last
  * Sunday of October 01:00 UTC) computed here, independent of the process
  * TZ and of the system zone database. Civil-date arithmetic is the
- * days-from-civil algorithm (proleptic Gregorian).
+ * SDK's (sl_days_from_civil, proleptic Gregorian).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "shopledger/sdkutil.h"
 #include "unas.h"
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 /* UTC seconds of the last Sunday of `month` in `year`, 01:00 UTC. */
 static int64_t last_sunday_1utc(int year, int month)
 {
-    int64_t last = days_from_civil(year, month + 1, 1) - 1;
+    int64_t last = sl_days_from_civil(year, month + 1, 1) - 1;
     int64_t wd = ((last % 7) + 11) % 7; /* 1970-01-01 was a Thursday: 0=Sun */
     return (last - wd) * 86400 + 3600;
 }
@@ -47,7 +25,7 @@ int unas_budapest_offset(int64_t utc_s)
 {
     int y, m, d;
     int64_t days = utc_s >= 0 ? utc_s / 86400 : -((-utc_s + 86399) / 86400);
-    civil_from_days(days, &y, &m, &d);
+    sl_civil_from_days(days, &y, &m, &d);
     int64_t start = last_sunday_1utc(y, 3), end = last_sunday_1utc(y, 10);
     return utc_s >= start && utc_s < end ? 7200 : 3600;
 }
@@ -71,7 +49,7 @@ static int wall_to_utc(int y, int mo, int d, int h, int mi, int s,
 {
     if (!valid_fields(y, mo, d, h, mi, s))
         return -1;
-    int64_t wall = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    int64_t wall = sl_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     int64_t summer = wall - 7200;
     *out = unas_budapest_offset(summer) == 7200 ? summer : wall - 3600;
     return 0;
@@ -123,7 +101,7 @@ char *unas_local_format(int64_t utc_s, int ban_style, char *buf)
     int64_t days = w >= 0 ? w / 86400 : -((-w + 86399) / 86400);
     int64_t sec = w - days * 86400;
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    sl_civil_from_days(days, &y, &m, &d);
     int hh = (int)(sec / 3600), mi = (int)(sec / 60 % 60), ss = (int)(sec % 60);
     if (ban_style)
         snprintf(buf, 32, "%02d.%02d.%04d %02d:%02d:%02d", m, d, y, hh, mi, ss);
