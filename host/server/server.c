@@ -92,6 +92,15 @@ static int declared_too_big(struct MHD_Connection *conn, size_t max)
     return *end == '\0' && n > max;
 }
 
+/* One suspended delivery less; the stop waits for none to be left. */
+static void release_suspended(server_state *s)
+{
+    pthread_mutex_lock(&s->suspend_lock);
+    if (atomic_fetch_sub(&s->suspended, 1) == 1)
+        pthread_cond_broadcast(&s->suspend_done);
+    pthread_mutex_unlock(&s->suspend_lock);
+}
+
 static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const char *url,
                              const char *method, conn_state *cs)
 {
@@ -100,7 +109,7 @@ static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const
     if (cs->pending != NULL) { /* resumed after the group commit */
         hooks_finish(cs->pending, &status, &reply);
         cs->pending = NULL;
-        atomic_fetch_sub(&s->suspended, 1);
+        release_suspended(s);
     } else if (strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
         if (cs->too_big) {
             status = 413;
@@ -143,14 +152,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return route(s, conn, url, method, cs);
 }
 
+/* A client that hung up while its delivery waited for the commit: MHD
+   ends the connection after the writer resumed it without calling
+   on_request again, so the delivery (committed: the shop may send it
+   again, intake is idempotent) is freed and counted off here. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)cls;
     (void)conn;
     (void)code;
+    server_state *s = cls;
     conn_state *cs = *con_cls;
     if (cs != NULL) {
+        if (cs->pending != NULL) {
+            int status;
+            char *reply = NULL;
+            hooks_finish(cs->pending, &status, &reply);
+            free(reply);
+            release_suspended(s);
+        }
         free(cs->body);
         free(cs);
         *con_cls = NULL;
@@ -266,14 +286,22 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
 /* Stops accepting, lets every suspended delivery get its commit and its
    answer (bounded), then stops the daemon: MHD aborts the process if it is
    stopped with a connection still suspended. */
+#define STOP_SUSPENDED_WAIT_MS 3000
+
 static void stop_http(server_state *s)
 {
     MHD_quiesce_daemon(s->mhd);
-    for (int i = 0; i < 600 && atomic_load(&s->suspended) > 0; i++) {
-        struct timespec ts = {0, 50 * 1000000};
-        nanosleep(&ts, NULL);
-    }
-    MHD_stop_daemon(s->mhd);
+    struct timespec until = server_deadline_in(STOP_SUSPENDED_WAIT_MS);
+    pthread_mutex_lock(&s->suspend_lock);
+    while (atomic_load(&s->suspended) > 0 &&
+           pthread_cond_timedwait(&s->suspend_done, &s->suspend_lock, &until) == 0)
+        ;
+    int left = atomic_load(&s->suspended);
+    pthread_mutex_unlock(&s->suspend_lock);
+    if (left > 0) /* MHD would abort on them: leave the daemon running */
+        services_log(NULL, SL_LOG_ERROR, "%d deliveries still wait for their commit", left);
+    else
+        MHD_stop_daemon(s->mhd);
 }
 
 /* Stop signals are caught by a handler (not left to their default action
@@ -324,6 +352,11 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
 {
     mallopt(M_TRIM_THRESHOLD, SERVE_TRIM_THRESHOLD);
     server_state s = {.cfg = cfg, .opt = opt, .started_ms = services_now_ms()};
+    pthread_mutex_init(&s.suspend_lock, NULL);
+    pthread_cond_init(&s.suspend_done, NULL);
+    pthread_mutex_init(&s.sched_lock, NULL);
+    pthread_cond_init(&s.sched_wake, NULL);
+    services_http_restart();
     int r = install_stop_handlers(err);
     if (r != SL_OK)
         return r;
@@ -343,7 +376,11 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     }
     if (r == SL_OK)
         wait_for_stop();
+    pthread_mutex_lock(&s.sched_lock);
     atomic_store(&s.stopping, 1);
+    pthread_cond_broadcast(&s.sched_wake);
+    pthread_mutex_unlock(&s.sched_lock);
+    services_http_stop(); /* remote calls in flight give up now */
     if (s.mhd != NULL)
         stop_http(&s);
     if (sched_started)
@@ -351,5 +388,9 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     close_tenants(&s);
     close(stop_pipe[0]);
     close(stop_pipe[1]);
+    pthread_cond_destroy(&s.suspend_done);
+    pthread_cond_destroy(&s.sched_wake);
+    pthread_mutex_destroy(&s.sched_lock);
+    pthread_mutex_destroy(&s.suspend_lock);
     return r;
 }
