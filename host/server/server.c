@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +102,34 @@ static void release_suspended(server_state *s)
     pthread_mutex_unlock(&s->suspend_lock);
 }
 
+typedef struct length_count {
+    const char *first;
+    int differ;
+} length_count;
+
+static enum MHD_Result note_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    length_count *lc = cls;
+    if (key == NULL || value == NULL || strcasecmp(key, "Content-Length") != 0)
+        return MHD_YES;
+    if (lc->first == NULL)
+        lc->first = value;
+    else if (strcmp(lc->first, value) != 0)
+        lc->differ = 1;
+    return MHD_YES;
+}
+
+/* Content-Length given twice with different values: which one frames the
+   body is ambiguous (a smuggling vector behind a proxy), so it is 400. */
+static int lengths_conflict(struct MHD_Connection *conn)
+{
+    length_count lc = {NULL, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, note_length, &lc);
+    return lc.differ;
+}
+
 static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const char *url,
                              const char *method, conn_state *cs)
 {
@@ -137,6 +166,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     size_t max = s->opt->max_body ? s->opt->max_body : DEFAULT_MAX_BODY;
     conn_state *cs = *con_cls;
     if (cs == NULL) {
+        if (lengths_conflict(conn))
+            return send_reply(conn, 400,
+                              strdup("{\"error\":\"Content-Length given twice, differently\"}"));
         if (declared_too_big(conn, max))
             return send_reply(conn, 413, strdup("{\"error\":\"body over the limit\"}"));
         if ((cs = calloc(1, sizeof *cs)) == NULL)
