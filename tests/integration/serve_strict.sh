@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `serve` refuses what is ambiguous or not configured: Content-Length given
 # twice with different values is 400 (nothing stored), and a channel with
-# `intake = poll` takes no webhook, even a signed one.
+# `intake = poll` takes no webhook, even a signed one. The admin API lets
+# a token see its own tenant only, and answers an unknown tenant exactly
+# as a wrong token (no enumeration of ids), logging the refusal.
 source "$(dirname "$0")/lib.bash"
 TS_DATA="$SL_SOURCE_DIR/tests/integration/data/testshop"
 CONF="$SL_TMP/conf.d"
@@ -31,6 +33,25 @@ orders_dir = $SL_TMP/orders
 notes_file = $SL_TMP/notes.txt
 intake = poll
 poll_every = 1h
+webhook_secret_file = $SL_TMP/webhook.secret
+document = invoice
+process_when = paid
+INI
+
+printf 'other-token-9999' > "$SL_TMP/other.token"
+chmod 600 "$SL_TMP/other.token"
+cat > "$CONF/other.ini" <<INI
+[tenant]
+id = other
+currency = EUR
+database = $SL_TMP/other.db
+admin_token_file = $SL_TMP/other.token
+
+[channel:hook]
+plugin = testshop
+orders_dir = $SL_TMP/orders
+notes_file = $SL_TMP/notes.txt
+intake = webhook
 webhook_secret_file = $SL_TMP/webhook.secret
 document = invoice
 process_when = paid
@@ -67,5 +88,17 @@ check "Content-Length twice, differently, is 400" eq "$(two_lengths)" 400
 check "a poll-only channel refuses a signed webhook" eq "$(post /hooks/ts/polled)" 404
 check "nothing was stored" eq "$(inbox_size)" 0
 check "the webhook channel still takes it" eq "$(post /hooks/ts/hook)" 200
+admin_as() { # TOKEN PATH: prints status and body
+  curl -s -w ' %{http_code}' --max-time 10 -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT/admin/$2"
+}
+curl -s --max-time 10 -H 'Authorization: Bearer admin-token-5678' \
+  "http://127.0.0.1:$PORT/admin/health" > "$SL_TMP/health.json"
+check "health with one tenant's token lists that tenant only" eq \
+  "$(sqlite3 :memory: "select group_concat(json_extract(value,'\$.id')) from json_each(readfile('$SL_TMP/health.json'),'\$.tenants')")" ts
+check "an unknown tenant answers like a wrong token" eq \
+  "$(admin_as admin-token-5678 nosuch/documents)" "$(admin_as wrong-token other/documents)"
+check "which is 401" eq "$(admin_as wrong-token other/documents | awk '{print $NF}')" 401
+check "a refused token is logged (without it)" bash -c \
+  "grep -q 'admin: refused' '$SL_TMP/serve.log' && ! grep -q wrong-token '$SL_TMP/serve.log'"
 check "SIGTERM stops cleanly" stop_serve
 finish
