@@ -20,7 +20,13 @@
 #include "shopledger/sdkutil.h"
 
 #define DEFAULT_MAX_BODY (1u << 20)
-#define MAX_CONNECTIONS 512
+#define MAX_CONNECTIONS 1024
+/* Slow or hostile clients: one address may hold only so many connections
+   (the rest of the limit stays for other shops), and a connection that
+   sends nothing for this long is closed (deliveries waiting for their
+   commit are suspended and not subject to it). */
+#define MAX_CONNECTIONS_PER_ADDRESS 64
+#define IDLE_TIMEOUT_S 10
 
 typedef struct conn_state {
     char *body;
@@ -298,11 +304,13 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
     /* A small thread pool; deliveries wait for their commit suspended,
        not by holding a thread, so many connections share few threads. */
     s->mhd = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_ERROR_LOG, 0, NULL,
         NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_END);
     if (s->mhd == NULL)
         return sl_error_set(err, SL_EIO, "listen", "cannot listen on %s: %s", listen,
                             strerror(errno));
