@@ -152,7 +152,9 @@ void config_set_free(config_set *set)
 /* Reads the file into p->buf after checking kind and size. */
 static int read_file(cfg_parse *p, char **buf)
 {
-    int fd = open(p->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; the kind
+       check right after refuses it. */
+    int fd = open(p->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         cfg_error_in(p, NULL, 1, NULL, "cannot read: %s", strerror(errno));

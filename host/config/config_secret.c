@@ -36,7 +36,9 @@ static int check_secret_stat(const char *path, const struct stat *st, sl_error *
 /* Reads the whole file into a new string (see config.h). */
 int config_read_secret_file(const char *path, char **out, sl_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; the kind
+       check right after refuses it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return sl_error_set(err, SL_EIO, "secret_file", "cannot open secret file '%s': %s",
                             path, strerror(errno));

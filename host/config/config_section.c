@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/config_internal.h"
 #include "shopledger/money.h"
@@ -213,6 +214,21 @@ static void tenant_secret(cfg_parse *p, const char *key, const char *value)
     cfg_kv_free(s, n, 1);
 }
 
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
+
+/* A zone the C library can load: its file exists in the zone database
+   (an unknown name would silently run as UTC, and the daily stock sync
+   at the wrong hour). Without a zone database only UTC is known. */
+static int known_zone(const char *name)
+{
+    if (strcmp(name, "UTC") == 0)
+        return 1;
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", ZONEINFO_DIR, name);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static int valid_listen(const char *v)
 {
     const char *colon = strrchr(v, ':');
@@ -259,6 +275,10 @@ static void tenant_key(cfg_parse *p, const char *key, const char *v)
     } else if (strcmp(key, "timezone") == 0) {
         if (!cfg_match(v, "aA0_+-/", 64) || strstr(v, "..") || v[0] == '/') {
             cfg_error(p, p->line, key, "not a time zone name (e.g. Europe/Riga, UTC)");
+            return;
+        }
+        if (!known_zone(v)) {
+            cfg_error(p, p->line, key, "unknown time zone '%s' (not in %s)", v, ZONEINFO_DIR);
             return;
         }
         ok = cfg_set_str(&t->timezone, v) == 0;

@@ -51,6 +51,8 @@ static char *default_series(const char *name)
     return strdup(buf);
 }
 
+#define CONFIG_MIN_WEBHOOK_SECRET 12
+
 static void channel_check(cfg_parse *p, config_channel *ch)
 {
     char sec[64];
@@ -69,6 +71,12 @@ static void channel_check(cfg_parse *p, config_channel *ch)
                      "webhook intake needs webhook_secret_file, webhook_secret_env or "
                      "webhook_secret to verify signatures");
     }
+    const config_kv *secret = cfg_kv_find(ch->secrets, ch->secret_count, "webhook_secret");
+    if (secret != NULL && secret->value != NULL &&
+        strlen(secret->value) < CONFIG_MIN_WEBHOOK_SECRET)
+        cfg_error_in(p, sec, secret->line, "webhook_secret",
+                     "shorter than %d bytes: a signature over it can be guessed",
+                     CONFIG_MIN_WEBHOOK_SECRET);
     if (ch->warehouse != NULL && !config_has_warehouse(p->t, ch->warehouse)) {
         const config_kv *kv = cfg_kv_find(ch->settings, ch->settings_count, "warehouse");
         cfg_error_in(p, sec, kv ? kv->line : ch->line, "warehouse",

@@ -1,7 +1,8 @@
 /*
  * The admin API (JSON). Every request needs "Authorization: Bearer TOKEN"
  * with the token of the tenant it names (admin_token_file in the tenant's
- * INI); /admin/health accepts any tenant's token. With no token configured
+ * INI); /admin/health accepts any tenant's token and lists the tenants of
+ * that token only. An unknown tenant answers 401 like a wrong token. With no token configured
  * anywhere the admin API answers 403: an unprotected admin API is not a
  * default. Reads use a short-lived connection of their own; writes that
  * matter (retry) are tiny and SQLite serializes them with the writer.
@@ -12,6 +13,8 @@
  *   GET  /admin/<tenant>/documents            GET /admin/<tenant>/trial-balance
  *   POST /admin/<tenant>/poll/<channel>       POST /admin/<tenant>/stock-sync/<channel>
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,26 +48,44 @@ static const char *bearer(struct MHD_Connection *conn)
     return h && strncmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
 }
 
-static json_t *health(server_state *s)
+static json_t *tenant_health(server_tenant *st)
+{
+    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id, "intake",
+                     (json_int_t)atomic_load(&st->intake_count), "intake_flushes",
+                     (json_int_t)atomic_load(&st->flush_count), "waiting_to_file",
+                     (json_int_t)atomic_load(&st->arrivals_waiting), "processed",
+                     (json_int_t)atomic_load(&st->processed_count), "failed",
+                     (json_int_t)atomic_load(&st->failed_count));
+}
+
+/* The tenants whose token was given: a token shows its own tenant only
+   (tenants sharing one token see each other, as they share the secret). */
+static json_t *health(server_state *s, const char *given)
 {
     json_t *tenants = json_array();
-    for (size_t i = 0; i < s->tenant_count; i++) {
-        server_tenant *st = &s->tenants[i];
-        json_array_append_new(tenants, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "id",
-                                                 st->rt->config->id, "intake",
-                                                 (json_int_t)atomic_load(&st->intake_count),
-                                                 "intake_flushes",
-                                                 (json_int_t)atomic_load(&st->flush_count),
-                                                 "waiting_to_file",
-                                                 (json_int_t)atomic_load(&st->arrivals_waiting),
-                                                 "processed",
-                                                 (json_int_t)atomic_load(&st->processed_count),
-                                                 "failed",
-                                                 (json_int_t)atomic_load(&st->failed_count)));
-    }
+    for (size_t i = 0; i < s->tenant_count; i++)
+        if (token_ok(given, s->tenants[i].admin_token))
+            json_array_append_new(tenants, tenant_health(&s->tenants[i]));
     return json_pack("{s:s, s:I, s:o}", "status", "ok", "uptime_s",
                      (json_int_t)((services_now_ms() - s->started_ms) / 1000), "tenants",
                      tenants);
+}
+
+/* A refused admin request, logged with the peer and the path (never the
+   token). An unknown tenant and a wrong token get the same answer, so
+   tenant ids cannot be found by trying. */
+static void refuse(struct MHD_Connection *conn, const char *url, int *status, char **reply)
+{
+    char peer[64] = "?";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci != NULL && ci->client_addr != NULL && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, peer,
+                  sizeof peer);
+    services_log(NULL, SL_LOG_WARN, "admin: refused %.120s from %s: no valid bearer token",
+                 url, peer);
+    *status = 401;
+    *reply = error_reply("bearer token required");
 }
 
 /* Routes a tenant request; `rest` is the path after /admin/<tenant>/. */
@@ -126,8 +147,12 @@ int admin_handle(server_state *s, const char *method, const char *url,
     const char *given = bearer(conn);
     const char *path = url + strlen("/admin/");
     if (strcmp(path, "health") == 0) {
-        *status = any_token(s, given) ? 200 : 401;
-        *reply = *status == 200 ? dump(health(s)) : error_reply("bearer token required");
+        if (!any_token(s, given)) {
+            refuse(conn, url, status, reply);
+            return 0;
+        }
+        *status = 200;
+        *reply = dump(health(s, given));
         return 0;
     }
     char tenant[64];
@@ -140,8 +165,7 @@ int admin_handle(server_state *s, const char *method, const char *url,
         st = server_find_tenant(s, tenant);
     }
     if (st == NULL || !token_ok(given, st->admin_token)) {
-        *status = st == NULL ? 404 : 401;
-        *reply = error_reply(st == NULL ? "unknown tenant" : "bearer token required");
+        refuse(conn, url, status, reply);
         return 0;
     }
     store *db = NULL;

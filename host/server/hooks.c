@@ -134,7 +134,10 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
     if (parse_path(url, tenant, sizeof tenant, channel, sizeof channel) == 0 &&
         (st = server_find_tenant(s, tenant)) != NULL)
         ci = server_channel_index(st, channel);
-    if (ci < 0 || st->rt->channels[ci].plugin->table->parse_webhook == NULL) {
+    /* A channel configured for polling only takes no deliveries, even
+       signed ones: its intake is what the operator chose. */
+    if (ci < 0 || st->rt->channels[ci].plugin->table->parse_webhook == NULL ||
+        !st->rt->channels[ci].config->intake_webhook) {
         *status = 404;
         *reply = reply_json("error", "unknown tenant or channel, or it takes no webhooks");
         return 0;

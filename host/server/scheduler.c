@@ -14,6 +14,8 @@
 #include "shopledger/sdkutil.h"
 
 #define OUTBOX_BATCH 100
+#define SYNC_RETRY_BASE_MS 60000      /* a failed daily sync: first retry */
+#define SYNC_RETRY_MAX_MS 3600000
 
 typedef struct sched {
     server_state *s;
@@ -59,6 +61,18 @@ static int daily_minutes(const char *spec)
     return h >= 0 && h < 24 && m >= 0 && m < 60 ? h * 60 + m : -1;
 }
 
+int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt)
+{
+    int64_t d = SYNC_RETRY_BASE_MS;
+    for (int i = 1; i < failures && d < SYNC_RETRY_MAX_MS; i++)
+        d *= 2;
+    if (d > SYNC_RETRY_MAX_MS)
+        d = SYNC_RETRY_MAX_MS;
+    /* Up to a quarter more, so channels that failed together spread out. */
+    d += (int64_t)(((uint64_t)salt * 2654435761u + (uint64_t)failures * 40503u) % (uint64_t)(d / 4 + 1));
+    return retry_after_ms > d ? retry_after_ms : d;
+}
+
 static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
 {
     const config_channel *ch = st->rt->channels[ci].config;
@@ -68,15 +82,24 @@ static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
     if (target < 0 || st->rt->channels[ci].plugin->table->push_stock == NULL ||
         local_clock(st->rt->config->timezone, now, &minutes, day) != 0)
         return;
-    if (minutes < target || strcmp(st->last_sync_day[ci], day) == 0)
+    if (minutes < target || strcmp(st->last_sync_day[ci], day) == 0 ||
+        now < st->next_sync_try_ms[ci])
         return;
-    snprintf(st->last_sync_day[ci], sizeof st->last_sync_day[ci], "%s", day);
     json_t *rep = NULL;
     sl_error err = {.size = sizeof err};
     int r = server_sync_channel(st, ci, db, &rep, &err);
+    json_decref(rep);
+    /* The day counts as synced only once a sync went through; a failed
+       one is tried again the same day, after a pause that grows. */
+    if (r == SL_OK) {
+        snprintf(st->last_sync_day[ci], sizeof st->last_sync_day[ci], "%s", day);
+        st->sync_failures[ci] = 0;
+    } else {
+        st->next_sync_try_ms[ci] = now + scheduler_backoff_ms(++st->sync_failures[ci],
+                                                              err.retry_after_ms, ci);
+    }
     services_log(st->rt->channels[ci].ctx, r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
                  "daily stock sync: %s", r == SL_OK ? "done" : err.message);
-    json_decref(rep);
 }
 
 static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
@@ -89,7 +112,8 @@ static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
     int64_t every = rc->config->poll_every_s > 0 ? rc->config->poll_every_s : 300;
     st->next_poll_ms[ci] = now + every * 1000;
     sl_error err = {.size = sizeof err};
-    poll_channel(st, ci, db, &err);
+    if (poll_channel(st, ci, db, &err) == SL_ERETRY && err.retry_after_ms > every * 1000)
+        st->next_poll_ms[ci] = now + err.retry_after_ms; /* the shop asked for a pause */
 }
 
 static void tick(sched *sc)
@@ -98,19 +122,26 @@ static void tick(sched *sc)
     for (size_t i = 0; i < s->tenant_count && !atomic_load(&s->stopping); i++) {
         server_tenant *st = &s->tenants[i];
         int64_t now = services_now_ms();
-        for (size_t c = 0; c < st->rt->channel_count; c++) {
+        for (size_t c = 0; c < st->rt->channel_count && !atomic_load(&s->stopping); c++) {
             maybe_poll(st, (int)c, sc->dbs[i], now);
-            maybe_sync(st, (int)c, sc->dbs[i], now);
+            if (!atomic_load(&s->stopping))
+                maybe_sync(st, (int)c, sc->dbs[i], now);
         }
         int sent, failed;
-        server_send_outbox(st, sc->dbs[i], OUTBOX_BATCH, &sent, &failed);
+        if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */
+            server_send_outbox(st, sc->dbs[i], OUTBOX_BATCH, &sent, &failed);
     }
 }
 
-static void sleep_ms(int64_t ms)
+/* Waits one tick, or less when the stop comes. */
+static void wait_tick(server_state *s, int64_t ms)
 {
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
+    struct timespec until = server_deadline_in(ms);
+    pthread_mutex_lock(&s->sched_lock);
+    while (!atomic_load(&s->stopping) &&
+           pthread_cond_timedwait(&s->sched_wake, &s->sched_lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&s->sched_lock);
 }
 
 static void *scheduler_main(void *arg)
@@ -121,8 +152,7 @@ static void *scheduler_main(void *arg)
     int64_t tick_ms = s->opt->tick_ms > 0 ? s->opt->tick_ms : 1000;
     while (!atomic_load(&s->stopping)) {
         tick(sc);
-        for (int64_t slept = 0; slept < tick_ms && !atomic_load(&s->stopping); slept += 50)
-            sleep_ms(50);
+        wait_tick(s, tick_ms);
     }
     for (size_t i = 0; i < s->tenant_count; i++)
         store_close(sc->dbs[i]);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,7 +20,13 @@
 #include "shopledger/sdkutil.h"
 
 #define DEFAULT_MAX_BODY (1u << 20)
-#define MAX_CONNECTIONS 512
+#define MAX_CONNECTIONS 1024
+/* Slow or hostile clients: one address may hold only so many connections
+   (the rest of the limit stays for other shops), and a connection that
+   sends nothing for this long is closed (deliveries waiting for their
+   commit are suspended and not subject to it). */
+#define MAX_CONNECTIONS_PER_ADDRESS 64
+#define IDLE_TIMEOUT_S 10
 
 typedef struct conn_state {
     char *body;
@@ -92,6 +99,43 @@ static int declared_too_big(struct MHD_Connection *conn, size_t max)
     return *end == '\0' && n > max;
 }
 
+/* One suspended delivery less; the stop waits for none to be left. */
+static void release_suspended(server_state *s)
+{
+    pthread_mutex_lock(&s->suspend_lock);
+    if (atomic_fetch_sub(&s->suspended, 1) == 1)
+        pthread_cond_broadcast(&s->suspend_done);
+    pthread_mutex_unlock(&s->suspend_lock);
+}
+
+typedef struct length_count {
+    const char *first;
+    int differ;
+} length_count;
+
+static enum MHD_Result note_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    length_count *lc = cls;
+    if (key == NULL || value == NULL || strcasecmp(key, "Content-Length") != 0)
+        return MHD_YES;
+    if (lc->first == NULL)
+        lc->first = value;
+    else if (strcmp(lc->first, value) != 0)
+        lc->differ = 1;
+    return MHD_YES;
+}
+
+/* Content-Length given twice with different values: which one frames the
+   body is ambiguous (a smuggling vector behind a proxy), so it is 400. */
+static int lengths_conflict(struct MHD_Connection *conn)
+{
+    length_count lc = {NULL, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, note_length, &lc);
+    return lc.differ;
+}
+
 static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const char *url,
                              const char *method, conn_state *cs)
 {
@@ -100,7 +144,7 @@ static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const
     if (cs->pending != NULL) { /* resumed after the group commit */
         hooks_finish(cs->pending, &status, &reply);
         cs->pending = NULL;
-        atomic_fetch_sub(&s->suspended, 1);
+        release_suspended(s);
     } else if (strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
         if (cs->too_big) {
             status = 413;
@@ -128,6 +172,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     size_t max = s->opt->max_body ? s->opt->max_body : DEFAULT_MAX_BODY;
     conn_state *cs = *con_cls;
     if (cs == NULL) {
+        if (lengths_conflict(conn))
+            return send_reply(conn, 400,
+                              strdup("{\"error\":\"Content-Length given twice, differently\"}"));
         if (declared_too_big(conn, max))
             return send_reply(conn, 413, strdup("{\"error\":\"body over the limit\"}"));
         if ((cs = calloc(1, sizeof *cs)) == NULL)
@@ -143,14 +190,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return route(s, conn, url, method, cs);
 }
 
+/* A client that hung up while its delivery waited for the commit: MHD
+   ends the connection after the writer resumed it without calling
+   on_request again, so the delivery (committed: the shop may send it
+   again, intake is idempotent) is freed and counted off here. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)cls;
     (void)conn;
     (void)code;
+    server_state *s = cls;
     conn_state *cs = *con_cls;
     if (cs != NULL) {
+        if (cs->pending != NULL) {
+            int status;
+            char *reply = NULL;
+            hooks_finish(cs->pending, &status, &reply);
+            free(reply);
+            release_suspended(s);
+        }
         free(cs->body);
         free(cs);
         *con_cls = NULL;
@@ -246,11 +304,13 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
     /* A small thread pool; deliveries wait for their commit suspended,
        not by holding a thread, so many connections share few threads. */
     s->mhd = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_ERROR_LOG, 0, NULL,
         NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_END);
     if (s->mhd == NULL)
         return sl_error_set(err, SL_EIO, "listen", "cannot listen on %s: %s", listen,
                             strerror(errno));
@@ -266,14 +326,22 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
 /* Stops accepting, lets every suspended delivery get its commit and its
    answer (bounded), then stops the daemon: MHD aborts the process if it is
    stopped with a connection still suspended. */
+#define STOP_SUSPENDED_WAIT_MS 3000
+
 static void stop_http(server_state *s)
 {
     MHD_quiesce_daemon(s->mhd);
-    for (int i = 0; i < 600 && atomic_load(&s->suspended) > 0; i++) {
-        struct timespec ts = {0, 50 * 1000000};
-        nanosleep(&ts, NULL);
-    }
-    MHD_stop_daemon(s->mhd);
+    struct timespec until = server_deadline_in(STOP_SUSPENDED_WAIT_MS);
+    pthread_mutex_lock(&s->suspend_lock);
+    while (atomic_load(&s->suspended) > 0 &&
+           pthread_cond_timedwait(&s->suspend_done, &s->suspend_lock, &until) == 0)
+        ;
+    int left = atomic_load(&s->suspended);
+    pthread_mutex_unlock(&s->suspend_lock);
+    if (left > 0) /* MHD would abort on them: leave the daemon running */
+        services_log(NULL, SL_LOG_ERROR, "%d deliveries still wait for their commit", left);
+    else
+        MHD_stop_daemon(s->mhd);
 }
 
 /* Stop signals are caught by a handler (not left to their default action
@@ -324,6 +392,11 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
 {
     mallopt(M_TRIM_THRESHOLD, SERVE_TRIM_THRESHOLD);
     server_state s = {.cfg = cfg, .opt = opt, .started_ms = services_now_ms()};
+    pthread_mutex_init(&s.suspend_lock, NULL);
+    pthread_cond_init(&s.suspend_done, NULL);
+    pthread_mutex_init(&s.sched_lock, NULL);
+    pthread_cond_init(&s.sched_wake, NULL);
+    services_http_restart();
     int r = install_stop_handlers(err);
     if (r != SL_OK)
         return r;
@@ -343,7 +416,11 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     }
     if (r == SL_OK)
         wait_for_stop();
+    pthread_mutex_lock(&s.sched_lock);
     atomic_store(&s.stopping, 1);
+    pthread_cond_broadcast(&s.sched_wake);
+    pthread_mutex_unlock(&s.sched_lock);
+    services_http_stop(); /* remote calls in flight give up now */
     if (s.mhd != NULL)
         stop_http(&s);
     if (sched_started)
@@ -351,5 +428,9 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     close_tenants(&s);
     close(stop_pipe[0]);
     close(stop_pipe[1]);
+    pthread_cond_destroy(&s.suspend_done);
+    pthread_cond_destroy(&s.sched_wake);
+    pthread_mutex_destroy(&s.sched_lock);
+    pthread_mutex_destroy(&s.suspend_lock);
     return r;
 }

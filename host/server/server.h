@@ -9,7 +9,8 @@
  *     inbox items by the tenant's rules;
  *   - one scheduler thread: polls each channel every poll_every, runs the
  *     daily stock sync at the tenant's local time, and sends the outbox.
- * SIGTERM/SIGINT: stop accepting, finish what is in flight, exit 0.
+ * SIGTERM/SIGINT: stop accepting, abandon remote calls in flight (their
+ * outbox rows stay to retry), answer what waits for a commit, exit 0.
  */
 #ifndef SL_SERVER_H
 #define SL_SERVER_H

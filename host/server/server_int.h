@@ -57,7 +57,9 @@ typedef struct server_tenant {
     atomic_long intake_count, processed_count, failed_count;
     atomic_long arrivals_waiting;  /* committed, not yet filed (estimate) */
     int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
-    char last_sync_day[CONFIG_MAX_CHANNELS][16];
+    char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
+    int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
+    int sync_failures[CONFIG_MAX_CHANNELS];
     const char *admin_token;
     int64_t last_slice_ms;         /* writer thread only: deferred.c */
     int64_t items_pending;         /* writer thread only: filed, not booked (estimate) */
@@ -88,6 +90,10 @@ typedef struct server_state {
     struct MHD_Daemon *mhd;
     atomic_int stopping;
     atomic_int suspended;          /* deliveries waiting for their commit */
+    pthread_mutex_t suspend_lock;  /* with suspend_done: the stop waits */
+    pthread_cond_t suspend_done;   /* suspended reached 0 */
+    pthread_mutex_t sched_lock;    /* with sched_wake: the scheduler's pause */
+    pthread_cond_t sched_wake;     /* broadcast at the stop */
     int64_t started_ms;
 } server_state;
 
@@ -179,6 +185,10 @@ int admin_handle(server_state *s, const char *method, const char *url,
                  struct MHD_Connection *conn, int *status, char **reply);
 /* scheduler.c */
 int scheduler_start(server_state *s, pthread_t *thread);
+/* The pause after `failures` failed tries in a row: doubling from a base,
+   capped, with up to a quarter of jitter spread by `salt`; a longer
+   retry_after_ms (the remote's own) wins. */
+int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt);
 /* outbox sending for one tenant (scheduler and admin). */
 int server_send_outbox(server_tenant *st, store *db, int max, int *sent, int *failed);
 int server_sync_channel(server_tenant *st, int channel_index, store *db,

@@ -1,12 +1,21 @@
 /*
  * HTTP for plugins through the host's libcurl. The host, not the plugin,
  * owns the policy: TLS verification always on (a channel may name its own
- * `ca_file`), only http/https, timeouts, retries of 429/502/503/504 and
- * transport failures with backoff that honours Retry-After, a per-channel
- * minimum interval between requests, a response size cap, and a request
- * log without query strings (they can carry OAuth signatures).
+ * `ca_file`), only http/https, short timeouts (a channel may set
+ * `http_connect_timeout_ms` and `http_timeout_ms`), a per-channel minimum
+ * interval between requests, a response size cap, and a request log
+ * without query strings (they can carry OAuth signatures).
+ *
+ * No call sleeps to retry: a 429/502/503/504 answer or a transport failure
+ * comes back at once (SL_ERETRY with err->retry_after_ms from Retry-After
+ * or the backoff), and the caller schedules the retry (outbox rows, the
+ * next poll). services_http_stop() abandons every transfer in flight
+ * within about a second (curl's progress callback checks it) and refuses
+ * new ones, so a hanging shop cannot hold up a shutdown.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +57,9 @@ struct sl_http_resp {
 };
 
 static services_http_policy policy = {
-    .connect_timeout_ms = 10000,
-    .timeout_ms = 60000,
-    .max_retries = 4,
+    .connect_timeout_ms = 5000,
+    .timeout_ms = 20000,
+    .max_retries = 0,
     .max_retry_wait_ms = 60000,
     .min_interval_ms = 0,
 };
@@ -58,6 +67,50 @@ static services_http_policy policy = {
 void services_set_http_policy(const services_http_policy *p)
 {
     policy = *p;
+}
+
+/* The stop: a flag the transfers poll, and a condition the rate-limit
+   pause waits on so that it ends at once too. */
+static atomic_int http_stopping;
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
+
+void services_http_stop(void)
+{
+    pthread_mutex_lock(&stop_lock);
+    atomic_store(&http_stopping, 1);
+    pthread_cond_broadcast(&stop_cond);
+    pthread_mutex_unlock(&stop_lock);
+}
+
+void services_http_restart(void)
+{
+    atomic_store(&http_stopping, 0);
+}
+
+int services_http_stopping(void)
+{
+    return atomic_load(&http_stopping);
+}
+
+/* curl calls this at least once a second during a transfer, connecting
+   included; non-zero aborts it (CURLE_ABORTED_BY_CALLBACK). */
+static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)user, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return atomic_load(&http_stopping);
+}
+
+/* A channel's own millisecond setting, else the policy's. */
+static long channel_ms(const sl_ctx *ctx, const char *key, long fallback)
+{
+    const char *v = ctx->channel ? config_channel_get(ctx->channel, key) : NULL;
+    if (v == NULL)
+        return fallback;
+    char *end;
+    long long ms = strtoll(v, &end, 10);
+    return *end == '\0' && ms > 0 && ms <= 600000 ? (long)ms : fallback;
 }
 
 sl_http_req *services_http_new(sl_ctx *ctx, const char *method, const char *url)
@@ -232,26 +285,29 @@ static int64_t retry_after_ms(const sl_http_resp *resp)
     return (int64_t)s * 1000;
 }
 
-static void sleep_ms(int64_t ms)
-{
-    if (ms <= 0)
-        return;
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
+/* Paces a channel's requests (min_request_interval_ms): a pause of at
+   most one interval, which a stop ends at once. */
 static void wait_rate_limit(sl_ctx *ctx)
 {
-    int64_t interval = policy.min_interval_ms;
-    const char *v = ctx->channel ? config_channel_get(ctx->channel, "min_request_interval_ms") : NULL;
-    if (v != NULL)
-        interval = strtoll(v, NULL, 10);
+    int64_t interval = channel_ms(ctx, "min_request_interval_ms", (long)policy.min_interval_ms);
     if (interval <= 0 || ctx->last_request_ms == 0)
         return;
-    int64_t now = services_now_ms();
-    if (now - ctx->last_request_ms < interval)
-        sleep_ms(interval - (now - ctx->last_request_ms));
+    int64_t left = interval - (services_now_ms() - ctx->last_request_ms);
+    if (left <= 0)
+        return;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += left / 1000;
+    until.tv_nsec += (left % 1000) * 1000000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    pthread_mutex_lock(&stop_lock);
+    while (!atomic_load(&http_stopping) &&
+           pthread_cond_timedwait(&stop_cond, &stop_lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&stop_lock);
 }
 
 static struct curl_slist *build_headers(const sl_http_req *r)
@@ -281,8 +337,11 @@ static void setup_curl(CURL *c, const sl_http_req *r, sl_http_resp *resp,
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, policy.connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, policy.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     channel_ms(ctx, "http_connect_timeout_ms", policy.connect_timeout_ms));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, channel_ms(ctx, "http_timeout_ms", policy.timeout_ms));
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_PROXY, "");
@@ -360,11 +419,33 @@ static int64_t backoff_ms(int attempt_no)
     return ms > policy.max_retry_wait_ms ? policy.max_retry_wait_ms : ms;
 }
 
+/* The transient outcome of the last attempt, for the caller to schedule. */
+static int transient_failure(sl_http_req *r, sl_http_resp *resp, CURLcode rc, int64_t wait,
+                             sl_http_resp **out, sl_error *err)
+{
+    if (rc == CURLE_OK)
+        *out = resp;
+    if (rc == CURLE_ABORTED_BY_CALLBACK)
+        sl_error_set(err, SL_ERETRY, "http", "%s abandoned: the host is stopping", r->method);
+    else if (rc != CURLE_OK)
+        sl_error_set(err, SL_ERETRY, "http", "%s failed: %s", r->method,
+                     curl_easy_strerror(rc));
+    else
+        sl_error_set(err, SL_ERETRY, "http", "%s answered HTTP %d", r->method, resp->status);
+    if (err && err->size >= sizeof *err) {
+        err->http_status = rc == CURLE_OK ? resp->status : 0;
+        err->retry_after_ms = wait;
+    }
+    return SL_ERETRY;
+}
+
 int services_http_send(sl_http_req *r, sl_http_resp **out, sl_error *err)
 {
     if (r == NULL || r->bad)
         return sl_error_set(err, SL_EINVALID, "request",
                             "HTTP request was built with invalid parts");
+    if (atomic_load(&http_stopping))
+        return sl_error_set(err, SL_ERETRY, "http", "not sent: the host is stopping");
     sl_http_resp *resp = arena_alloc(&r->ctx->call_arena, sizeof *resp);
     if (resp == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
@@ -388,21 +469,10 @@ int services_http_send(sl_http_req *r, sl_http_resp **out, sl_error *err)
         int64_t wait = retry_after_ms(resp);
         if (wait < 0)
             wait = backoff_ms(i);
-        if (i >= policy.max_retries || wait > policy.max_retry_wait_ms) {
-            if (rc == CURLE_OK)
-                *out = resp;
-            if (rc != CURLE_OK)
-                sl_error_set(err, SL_ERETRY, "http", "%s failed: %s",
-                             r->method, curl_easy_strerror(rc));
-            else
-                sl_error_set(err, SL_ERETRY, "http", "%s answered HTTP %d",
-                             r->method, resp->status);
-            if (err && err->size >= sizeof *err) {
-                err->http_status = resp->status;
-                err->retry_after_ms = wait;
-            }
-            return SL_ERETRY;
-        }
-        sleep_ms(wait);
+        /* Only an immediate retry is made here (policy.max_retries, 0 by
+           default); anything that must wait is the caller's to schedule. */
+        if (i >= policy.max_retries || rc == CURLE_ABORTED_BY_CALLBACK ||
+            atomic_load(&http_stopping) || retry_after_ms(resp) > 0)
+            return transient_failure(r, resp, rc, wait, out, err);
     }
 }

@@ -106,6 +106,12 @@ typedef struct services_http_policy {
     int64_t min_interval_ms;  /* per-channel rate limit; 0 = none */
 } services_http_policy;
 void services_set_http_policy(const services_http_policy *p);
+/* Abandons every transfer in flight (they fail with SL_ERETRY within about
+   a second) and refuses new ones, until services_http_restart(). Safe from
+   any thread; serve calls it first thing on SIGTERM. */
+void services_http_stop(void);
+void services_http_restart(void);
+int services_http_stopping(void);
 
 /* Host log line with the context's tenant/channel (ctx may be NULL);
    secrets of the channel are masked. */

@@ -44,6 +44,8 @@ struct store {
     uint64_t clock;
 };
 
+#define STORE_FULL_RETRY_MS 60000
+
 int store_error(store *s, int rc, sl_error *err)
 {
     int base = rc & 0xff;
@@ -55,8 +57,16 @@ int store_error(store *s, int rc, sl_error *err)
         code = SL_ENOMEM;
     else if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
         code = SL_ERETRY;
-    else if (base == SQLITE_TOOBIG || base == SQLITE_FULL)
+    else if (base == SQLITE_TOOBIG)
         code = SL_ETOOBIG;
+    if (base == SQLITE_FULL) {
+        /* A full disk is an outage, not a request too big: the sender
+           retries (serve answers 503) once space is freed. */
+        sl_error_set(err, SL_ERETRY, "disk", "sqlite: %s (free disk space)", msg);
+        if (err && err->size >= sizeof *err)
+            err->retry_after_ms = STORE_FULL_RETRY_MS;
+        return SL_ERETRY;
+    }
     return sl_error_set(err, code, "", "sqlite: %s", msg);
 }
 

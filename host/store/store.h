@@ -87,7 +87,9 @@ int store_exec(store *s, const char *sql, sl_error *err);
 
 /* Runs a statement that returns no rows; fills err from sqlite3_errmsg. */
 int store_step_done(store *s, sqlite3_stmt *st, sl_error *err);
-/* Maps the last SQLite error to an sl_error (SL_ECONFLICT on constraint). */
+/* Maps the last SQLite error to an sl_error: SL_ECONFLICT on a constraint,
+   SL_ERETRY (field "disk", retry_after_ms set) when the disk or database
+   is full, SL_ERETRY when busy, SL_EIO otherwise. */
 int store_error(store *s, int rc, sl_error *err);
 
 /* Per-channel key/value state (plugin state_get/put). store_kv_get writes

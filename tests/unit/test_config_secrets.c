@@ -86,16 +86,16 @@ static void inline_secret_needs_private_ini(void **state)
     sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
-    assert_int_equal(load(d, "webhook_secret = whsec_1\n", 0644, &t, &report), SL_EINVALID);
+    assert_int_equal(load(d, "webhook_secret = whsec_1_for_tests\n", 0644, &t, &report), SL_EINVALID);
     assert_non_null(strstr(report, ":7: [channel:woo] webhook_secret: an inline secret needs "
                                    "a private INI file"));
     assert_non_null(strstr(report, "mode 0644"));
-    assert_null(strstr(report, "whsec_1"));
+    assert_null(strstr(report, "whsec_1_for_tests"));
     free(report);
-    assert_int_equal(load(d, "webhook_secret = whsec_1\nintake = webhook\n", 0600, &t, &report),
+    assert_int_equal(load(d, "webhook_secret = whsec_1_for_tests\nintake = webhook\n", 0600, &t, &report),
                      SL_OK);
     const config_channel *ch = config_find_channel(t, "woo");
-    assert_string_equal(config_channel_secret(ch, "webhook_secret"), "whsec_1");
+    assert_string_equal(config_channel_secret(ch, "webhook_secret"), "whsec_1_for_tests");
     assert_null(config_channel_get(ch, "webhook_secret"));
     assert_true(t->ini_private);
     config_tenant_free(t);
@@ -106,7 +106,7 @@ static void env_secret_set_and_unset(void **state)
     sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
-    assert_int_equal(setenv("SL_TEST_WOO_SECRET", "from-env", 1), 0);
+    assert_int_equal(setenv("SL_TEST_WOO_SECRET", "from-env-secret", 1), 0);
     unsetenv("SL_TEST_UNSET_VAR");
     assert_int_equal(load(d,
                           "secret_env = SL_TEST_WOO_SECRET\n"
@@ -114,7 +114,7 @@ static void env_secret_set_and_unset(void **state)
                           0644, &t, &report),
                      SL_OK);
     const config_channel *ch = config_find_channel(t, "woo");
-    assert_string_equal(config_channel_secret(ch, "secret"), "from-env");
+    assert_string_equal(config_channel_secret(ch, "secret"), "from-env-secret");
     assert_int_equal(ch->secret_count, 2);
     assert_null(config_channel_secret(ch, "api_password")); /* missing */
     assert_null(config_channel_get(ch, "secret_env"));

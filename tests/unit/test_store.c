@@ -265,6 +265,36 @@ static void constraint_maps_to_conflict(void **state)
     store_close(s);
 }
 
+/* A full disk (here: the database at its page limit) is a passing outage
+   the shop should retry (503), not a request too big (413). */
+static void full_database_is_retry_not_too_big(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = NULL;
+    assert_int_equal(store_open(f->path, &s, &err), SL_OK);
+    int pages = 0;
+    sqlite3_stmt *st = store_stmt(s, "PRAGMA page_count", &err);
+    assert_non_null(st);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    pages = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %d", pages + 2);
+    assert_int_equal(store_exec(s, sql, &err), SL_OK);
+    int rc = SL_OK;
+    for (int i = 0; i < 1000 && rc == SL_OK; i++) {
+        char ins[128];
+        snprintf(ins, sizeof ins, "INSERT INTO inbox_cursors(channel, cursor, updated_ms) "
+                 "VALUES('c%d', printf('%%.3000c', 'x'), 1)", i);
+        rc = store_exec(s, ins, &err);
+    }
+    assert_int_equal(rc, SL_ERETRY);
+    assert_string_equal(err.field, "disk");
+    assert_true(err.retry_after_ms > 0);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +309,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(statement_cache_is_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(transactions_commit_and_roll_back, setup, teardown),
         cmocka_unit_test_setup_teardown(constraint_maps_to_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(full_database_is_retry_not_too_big, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
