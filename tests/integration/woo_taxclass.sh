@@ -37,5 +37,7 @@ check "no group named after a bare percent" eq \
 check "its gross is the shop's total" eq "$(json_get "$SL_TMP/doc.json" '$.gross')" \
   "$(q "select cast(replace(json_extract(readfile('$SL_TMP/order.json'),'\$.total'),'.','') as int)")"
 check "order $ORDER's document is posted" eq "$(json_get "$SL_TMP/doc.json" '$.status')" posted
+"${SLX[@]}" doc show shop 1 > "$SL_TMP/doc.txt"
+check "doc show prints a quantity of 1 as 1, not 1000" grep -Eq "TOWEL-LIN .* 1 VAT21 " "$SL_TMP/doc.txt"
 check "SIGTERM stops serve cleanly" stop_serve
 finish
