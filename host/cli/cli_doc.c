@@ -14,6 +14,22 @@
 #include "ledger/ledger_cli.h"
 #include "shopledger/money.h"
 
+/* A quantity in thousandths as people write it: 2000 -> "2",
+   1500 -> "1.5". */
+static const char *qty_text(int64_t milli, char out[SL_MONEY_TEXT_MAX])
+{
+    sl_money_format(milli, 3, out);
+    char *dot = strchr(out, '.');
+    if (dot != NULL) {
+        char *end = dot + strlen(dot) - 1;
+        while (end > dot && *end == '0')
+            *end-- = '\0';
+        if (end == dot)
+            *dot = '\0';
+    }
+    return out;
+}
+
 static const char *str(const json_t *o, const char *k)
 {
     const char *v = json_string_value(json_object_get(o, k));
@@ -55,8 +71,9 @@ static void print_show(const json_t *d)
     const json_t *x;
     json_array_foreach(json_object_get(d, "lines"), i, x)
     {
-        printf("  %-9s %-16s %-30.30s %8lld %-10s %12s %10s\n", str(x, "kind"), str(x, "sku"),
-               str(x, "text"), (long long)num(x, "qty_milli"), str(x, "tax_group"),
+        char q[SL_MONEY_TEXT_MAX];
+        printf("  %-9s %-16s %-30.30s %8s %-10s %12s %10s\n", str(x, "kind"), str(x, "sku"),
+               str(x, "text"), qty_text(num(x, "qty_milli"), q), str(x, "tax_group"),
                sl_money_format(num(x, "net"), e, a), sl_money_format(num(x, "tax"), e, b));
     }
     json_array_foreach(json_object_get(d, "postings"), i, x)

@@ -388,8 +388,9 @@ static int transient_status(int status)
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
-/* One attempt: fills resp; returns the CURLcode. */
-static CURLcode attempt(sl_http_req *r, sl_http_resp *resp)
+/* One attempt: fills resp and curl's own detail in why
+   (CURL_ERROR_SIZE bytes); returns the CURLcode. */
+static CURLcode attempt(sl_http_req *r, sl_http_resp *resp, char *why)
 {
     sl_ctx *ctx = r->ctx;
     if (ctx->curl == NULL && (ctx->curl = curl_easy_init()) == NULL)
@@ -402,8 +403,11 @@ static CURLcode attempt(sl_http_req *r, sl_http_resp *resp)
     resp->body_len = 0;
     resp->too_big = 0;
     setup_curl(ctx->curl, r, resp, headers);
+    why[0] = '\0';
+    curl_easy_setopt(ctx->curl, CURLOPT_ERRORBUFFER, why);
     wait_rate_limit(ctx);
     CURLcode rc = curl_easy_perform(ctx->curl);
+    curl_easy_setopt(ctx->curl, CURLOPT_ERRORBUFFER, NULL);
     ctx->last_request_ms = services_now_ms();
     long code = 0;
     curl_easy_getinfo(ctx->curl, CURLINFO_RESPONSE_CODE, &code);
@@ -439,6 +443,31 @@ static int transient_failure(sl_http_req *r, sl_http_resp *resp, CURLcode rc, in
     return SL_ERETRY;
 }
 
+/* A certificate the client cannot trust: asking again gives the same
+   answer, so it is never retried. */
+static int tls_trust_error(CURLcode rc)
+{
+    return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+           rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR ||
+           rc == CURLE_SSL_CRL_BADFILE || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+/* The error for tls_trust_error: curl's cause and the INI key to fix it. */
+static int tls_error(const sl_http_req *r, CURLcode rc, const char *why, sl_error *err)
+{
+    const char *cause = why[0] ? why : curl_easy_strerror(rc);
+    const char *ca = r->ctx->channel ? config_channel_get(r->ctx->channel, "ca_file") : NULL;
+    if (ca != NULL)
+        return sl_error_set(err, SL_EIO, "ca_file",
+                            "%s refused the server's certificate: %s (checked against "
+                            "ca_file %s; is it the CA that signed the shop's certificate?)",
+                            r->method, cause, ca);
+    return sl_error_set(err, SL_EIO, "ca_file",
+                        "%s refused the server's certificate: %s (set ca_file = PATH "
+                        "of the CA's PEM in the channel's section to trust it)",
+                        r->method, cause);
+}
+
 int services_http_send(sl_http_req *r, sl_http_resp **out, sl_error *err)
 {
     if (r == NULL || r->bad)
@@ -452,7 +481,8 @@ int services_http_send(sl_http_req *r, sl_http_resp **out, sl_error *err)
     resp->mem = &r->ctx->call_arena;
     for (int i = 0;; i++) {
         int64_t start = services_now_ms();
-        CURLcode rc = attempt(r, resp);
+        char why[CURL_ERROR_SIZE];
+        CURLcode rc = attempt(r, resp, why);
         int64_t took = services_now_ms() - start;
         if (resp->too_big) {
             log_request(r->ctx, r, 0, took, "response too large");
@@ -462,6 +492,8 @@ int services_http_send(sl_http_req *r, sl_http_resp **out, sl_error *err)
         int transient = rc != CURLE_OK || transient_status(resp->status);
         log_request(r->ctx, r, resp->status, took,
                     rc != CURLE_OK ? curl_easy_strerror(rc) : NULL);
+        if (tls_trust_error(rc))
+            return tls_error(r, rc, why, err);
         if (!transient) {
             *out = resp;
             return SL_OK;

@@ -106,6 +106,18 @@ int woo_order_submit_deleted(woo_chan *ch, sl_ctx *ctx, const char *id,
                              const char *raw, size_t raw_len, sl_error *err);
 /* The normalized status word for a WooCommerce status, or NULL. */
 const char *woo_status_normalized(const char *status);
+
+/* The tenant-facing name of a shop tax class: "" (how the shop sends the
+   standard class) becomes "standard", any other slug is returned as is.
+   Never NULL; the result is `shop_class` or a static string. */
+const char *woo_tax_class_name(const char *shop_class);
+
+/* The class a shipping line's tax follows: that of the first item in
+   line_items taxed at the shipping line's first rate id, by
+   woo_tax_class_name; NULL when the line is untaxed or no item matches.
+   Borrowed from line_items (or static), valid as long as it is. */
+const char *woo_shipping_tax_class(const json_t *line_items,
+                                   const json_t *shipping_line);
 /* Decimal text rounded half-up to the currency's minor digits (unknown
    currency: the text is passed through). negate flips the sign. */
 int woo_money_text(const char *in, const char *currency, int negate,

@@ -27,6 +27,7 @@ typedef struct mapper {
     sl_order *o;
     const char *currency;
     const json_t *tax_lines; /* borrowed; may be NULL */
+    const json_t *items;     /* line_items, borrowed; may be NULL */
     char path[64];           /* prefix of the object being mapped */
     sl_error *err;
 } mapper;
@@ -135,6 +136,16 @@ static int put_str(mapper *m, sl_line *l, int field, const json_t *obj,
     if (rc != SL_OK)
         return with_path(m, rc);
     return v == NULL ? SL_OK : set_text(m, l, field, key, v);
+}
+
+/* tax_class of obj into SL_LINE_TAX_CLASS, "" named "standard". */
+static int put_tax_class(mapper *m, sl_line *l, const json_t *obj)
+{
+    const char *v = NULL;
+    int rc = sl_json_str(obj, "tax_class", 0, &v, m->err);
+    if (rc != SL_OK)
+        return with_path(m, rc);
+    return set_text(m, l, SL_LINE_TAX_CLASS, "tax_class", woo_tax_class_name(v));
 }
 
 /* Optional id member (string or integer) into a text field. */
@@ -281,7 +292,7 @@ static int map_product(mapper *m, const json_t *it)
         (rc = put_str(m, l, SL_LINE_NAME, it, "name")) ||
         (rc = put_id(m, l, SL_LINE_PRODUCT_ID, it, "product_id")) ||
         (rc = put_id(m, l, SL_LINE_VARIATION_ID, it, "variation_id")) ||
-        (rc = put_str(m, l, SL_LINE_TAX_CLASS, it, "tax_class")) ||
+        (rc = put_tax_class(m, l, it)) ||
         (rc = put_money(m, l, SL_LINE_UNIT_PRICE, it, "price", 0)) ||
         (rc = put_money(m, l, SL_LINE_SUBTOTAL, it, "subtotal", 0)) ||
         (rc = put_money(m, l, SL_LINE_SUBTOTAL_TAX, it, "subtotal_tax", 0)) ||
@@ -289,6 +300,13 @@ static int map_product(mapper *m, const json_t *it)
         (rc = put_money(m, l, SL_LINE_TOTAL_TAX, it, "total_tax", 0)))
         return rc;
     return put_taxes(m, l, it);
+}
+
+/* Shipping has no class of its own: it inherits the items' one. */
+static int put_shipping_class(mapper *m, sl_line *l, const json_t *it)
+{
+    const char *cls = woo_shipping_tax_class(m->items, it);
+    return cls == NULL ? SL_OK : set_text(m, l, SL_LINE_TAX_CLASS, "tax_class", cls);
 }
 
 static int map_shipping(mapper *m, const json_t *it)
@@ -299,6 +317,7 @@ static int map_shipping(mapper *m, const json_t *it)
         return rc;
     if ((rc = put_str(m, l, SL_LINE_NAME, it, "method_title")) ||
         (rc = put_str(m, l, SL_LINE_METHOD_ID, it, "method_id")) ||
+        (rc = put_shipping_class(m, l, it)) ||
         (rc = put_money(m, l, SL_LINE_TOTAL, it, "total", 0)) ||
         (rc = put_money(m, l, SL_LINE_TOTAL_TAX, it, "total_tax", 0)))
         return rc;
@@ -313,7 +332,7 @@ static int map_fee(mapper *m, const json_t *it)
         return rc;
     if ((rc = put_str(m, l, SL_LINE_NAME, it, "name")) ||
         (rc = put_str(m, l, SL_LINE_METHOD_ID, it, "name")) ||
-        (rc = put_str(m, l, SL_LINE_TAX_CLASS, it, "tax_class")) ||
+        (rc = put_tax_class(m, l, it)) ||
         (rc = put_money(m, l, SL_LINE_TOTAL, it, "total", 0)) ||
         (rc = put_money(m, l, SL_LINE_TOTAL_TAX, it, "total_tax", 0)))
         return rc;
@@ -491,6 +510,7 @@ static int map_order(mapper *m, const json_t *j, const char *status,
     if ((rc = sl_json_array(j, "tax_lines", 0, &tl, m->err)))
         return rc;
     m->tax_lines = tl;
+    m->items = json_object_get(j, "line_items");
     if ((rc = map_identity(m, j, status)) || (rc = map_times(m, j, modified)) ||
         (rc = map_totals(m, j)) ||
         (rc = map_address(m, j, "billing", SL_ADDR_BILLING)) ||

@@ -397,17 +397,29 @@ static void request_done(void *cls, struct MHD_Connection *conn,
 
 struct MHD_Daemon *sb_http_start(unsigned port, void *handler, void *cls,
                                  unsigned *bound_port) {
+  return sb_https_start(port, handler, cls, NULL, NULL, bound_port);
+}
+
+struct MHD_Daemon *sb_https_start(unsigned port, void *handler, void *cls,
+                                  const char *cert_pem, const char *key_pem,
+                                  unsigned *bound_port) {
   struct sockaddr_in sa;
   memset(&sa, 0, sizeof sa);
   sa.sin_family = AF_INET;
   sa.sin_port = htons((uint16_t)port);
   sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  /* Without TLS the two HTTPS options are skipped: MHD_OPTION_END ends
+     the list before them. */
+  int tls = cert_pem != NULL && key_pem != NULL;
   struct MHD_Daemon *d = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+      flags | (tls ? MHD_USE_TLS : 0), 0, NULL, NULL,
       (MHD_AccessHandlerCallback)handler, cls, MHD_OPTION_SOCK_ADDR,
       (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4,
       MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+      tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert_pem,
+      MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_END);
   if (!d)
     return NULL;
   const union MHD_DaemonInfo *info =
@@ -424,7 +436,8 @@ struct MHD_Daemon *sb_http_start(unsigned port, void *handler, void *cls,
 
 struct MHD_Daemon *sb_api_start(sb_ctx *ctx, unsigned port,
                                 unsigned *bound_port) {
-  return sb_http_start(port, (void *)api_handler, ctx, bound_port);
+  return sb_https_start(port, (void *)api_handler, ctx, ctx->tls_cert,
+                        ctx->tls_key, bound_port);
 }
 
 int sb_write_file_atomic(const char *path, const char *text) {

@@ -4,6 +4,8 @@
  *   woo_sandbox --seed FILE --port 0 --port-file PATH [--scheme http]
  *       [--consumer-key ck --consumer-secret cs] [--webhook-url URL
  *       --webhook-secret S] [--delivery-delay-ms N] [--state-file PATH]
+ *       [--tls-cert PEM --tls-key PEM]  (https + Basic auth, as a real
+ *       store on https; OAuth is then refused like any unknown scheme)
  *   (without --webhook-url the webhooks exist but stay paused until
  *   PUT /webhooks/{id} gives them a delivery_url)
  *   woo_sandbox --receiver ...     (webhook capture, see receiver.c)
@@ -23,6 +25,7 @@
 
 typedef struct opts {
   const char *seed, *port_file, *scheme, *key, *secret, *state_file;
+  const char *tls_cert, *tls_key;
   sb_hook_opts hooks;
   unsigned port;
 } opts;
@@ -32,7 +35,7 @@ static int usage(void) {
           "usage: woo_sandbox --seed FILE.json --port N --port-file PATH\n"
           "         [--scheme http] [--consumer-key ck_x --consumer-secret cs_x]\n"
           "         [--webhook-url URL --webhook-secret S] [--delivery-delay-ms N]\n"
-          "         [--state-file PATH]\n"
+          "         [--state-file PATH] [--tls-cert PEM --tls-key PEM]\n"
           "       woo_sandbox --receiver --port N --port-file F --capture-dir D\n"
           "       woo_sandbox --sign-url METHOD URL KEY SECRET [sha1|sha256]\n"
           "       woo_sandbox --version\n");
@@ -64,6 +67,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
     else if (strcmp(a, "--consumer-key") == 0) o->key = v;
     else if (strcmp(a, "--consumer-secret") == 0) o->secret = v;
     else if (strcmp(a, "--state-file") == 0) o->state_file = v;
+    else if (strcmp(a, "--tls-cert") == 0) o->tls_cert = v;
+    else if (strcmp(a, "--tls-key") == 0) o->tls_key = v;
     else if (strcmp(a, "--webhook-url") == 0) o->hooks.url = v;
     else if (strcmp(a, "--webhook-secret") == 0) o->hooks.secret = v;
     else if (strcmp(a, "--port") == 0) {
@@ -83,8 +88,14 @@ static int parse_opts(int argc, char **argv, opts *o) {
     fprintf(stderr, "--seed and --port-file are required\n");
     return -1;
   }
-  if (strcmp(o->scheme, "http") != 0) {
-    fprintf(stderr, "--scheme: only http is served (no TLS); use OAuth 1.0a\n");
+  if (!o->tls_cert != !o->tls_key) {
+    fprintf(stderr, "--tls-cert and --tls-key go together\n");
+    return -1;
+  }
+  if (o->tls_cert)
+    o->scheme = "https";
+  else if (strcmp(o->scheme, "http") != 0) {
+    fprintf(stderr, "--scheme: https needs --tls-cert and --tls-key\n");
     return -1;
   }
   return 0;
@@ -97,13 +108,24 @@ static int run(const opts *o) {
   ctx.consumer_secret = o->secret;
   ctx.scheme = o->scheme;
   ctx.state_file = o->state_file;
-  if (sb_store_load(&ctx, o->seed) != 0)
+  if (o->tls_cert && (!(ctx.tls_cert = sb_read_file(o->tls_cert, 65536, NULL)) ||
+                      !(ctx.tls_key = sb_read_file(o->tls_key, 65536, NULL)))) {
+    fprintf(stderr, "cannot read --tls-cert / --tls-key\n");
+    free(ctx.tls_cert);
     return 1;
+  }
+  if (sb_store_load(&ctx, o->seed) != 0) {
+    free(ctx.tls_cert);
+    free(ctx.tls_key);
+    return 1;
+  }
   unsigned bound = 0;
   struct MHD_Daemon *d = sb_api_start(&ctx, o->port, &bound);
   if (!d) {
     fprintf(stderr, "cannot listen on 127.0.0.1:%u\n", o->port);
     sb_store_free(&ctx.store);
+    free(ctx.tls_cert);
+    free(ctx.tls_key);
     return 1;
   }
   snprintf(ctx.store.site_url, sizeof ctx.store.site_url, "%s://127.0.0.1:%u",
@@ -126,6 +148,8 @@ static int run(const opts *o) {
     rc = 1;
   }
   sb_store_free(&ctx.store);
+  free(ctx.tls_cert);
+  free(ctx.tls_key);
   return rc;
 }
 

@@ -121,6 +121,7 @@ typedef struct sb_ctx {
   const char *consumer_key, *consumer_secret;
   const char *scheme;
   const char *state_file;
+  char *tls_cert, *tls_key; /* PEM texts with --tls-cert/--tls-key, else NULL */
 } sb_ctx;
 
 /* Loads a seed file into a zeroed store. Returns 0 or -1 (message on
@@ -242,6 +243,11 @@ json_t *sb_hooks_summary(sb_ctx *ctx);
 /* Runs `--receiver` mode. Returns the exit code. */
 int sb_receiver_main(int argc, char **argv);
 /* Starts an MHD daemon on 127.0.0.1:port for handler (see http.c). */
+/* As sb_http_start, over TLS with the PEM texts given (both non-NULL),
+   like a store with a self-signed certificate. */
+struct MHD_Daemon *sb_https_start(unsigned port, void *handler, void *cls,
+                                  const char *cert_pem, const char *key_pem,
+                                  unsigned *bound_port);
 struct MHD_Daemon *sb_http_start(unsigned port, void *handler, void *cls,
                                  unsigned *bound_port);
 /* Starts the store's API server. */
