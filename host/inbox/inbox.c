@@ -185,6 +185,26 @@ static int item_advance(store *s, int64_t item, int64_t rev, int stale,
     return store_step_done(s, st, err);
 }
 
+/* The canonical JSON names the fields the host shortened (order.h,
+   ORDER_MAX_TEXT) under "truncated"; a quote inside a string value is
+   always escaped there, so the key cannot be mistaken for text. */
+static int truncation_event(store *s, const inbox_arrival *a, int64_t item,
+                            int64_t now_ms, sl_error *err)
+{
+    static const char key[] = "\"truncated\":\"";
+    const char *at = a->json ? strstr(a->json, key) : NULL;
+    if (at == NULL)
+        return SL_OK;
+    at += sizeof key - 1;
+    const char *end = strchr(at, '"');
+    char text[ORDER_TRUNCATED_MAX + 160];
+    snprintf(text, sizeof text,
+             "kept shortened to %d bytes in the normalized order (the raw payload "
+             "is stored in full): %.*s",
+             ORDER_MAX_TEXT, end ? (int)(end - at) : 0, at);
+    return inbox_event(s, item, now_ms, "truncated", text, err);
+}
+
 static int intake_revision(store *s, const inbox_arrival *a, int64_t item,
                            int is_new, int64_t now_ms, int *result,
                            sl_error *err)
@@ -210,9 +230,10 @@ static int intake_revision(store *s, const inbox_arrival *a, int64_t item,
         is_new  ? "order received"
         : stale ? "older revision arrived late: recorded, state unchanged"
                 : "changed content: new current revision, back to received";
-    return inbox_event(s, item, now_ms,
-                       is_new ? "received" : stale ? "stale" : "revision",
-                       text, err);
+    rc = inbox_event(s, item, now_ms,
+                     is_new ? "received" : stale ? "stale" : "revision",
+                     text, err);
+    return rc == SL_OK ? truncation_event(s, a, item, now_ms, err) : rc;
 }
 
 int inbox_arrival_prepare(const order *o, inbox_arrival *a, sl_error *err)

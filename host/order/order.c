@@ -97,29 +97,66 @@ static int utf8_valid(const unsigned char *p, size_t n)
     return 1;
 }
 
-/* Replaces *slot with a validated copy of value (NULL or "" = absent). */
-static int set_text_slot(char **slot, const char *value, const char *field,
-                         sl_error *err)
+/* Notes in o->truncated that `field` (of `n` bytes) was cut; the record
+   itself is bounded and says "..." once it is full. */
+static void note_truncated(order *o, const char *field, size_t n)
+{
+    size_t used = strlen(o->truncated);
+    char item[SL_ERROR_FIELD_MAX + 32];
+    snprintf(item, sizeof item, "%s%s (%zu bytes)", used ? ", " : "", field, n);
+    if (used + strlen(item) < sizeof o->truncated - 4)
+        memcpy(o->truncated + used, item, strlen(item) + 1);
+    else if (used + 4 < sizeof o->truncated && strstr(o->truncated, "...") == NULL)
+        memcpy(o->truncated + used, "...", 4);
+}
+
+/* Bytes of value to keep: all of it, or (o given) the longest prefix of
+   at most ORDER_MAX_TEXT bytes that ends on a UTF-8 character boundary. */
+static size_t kept_length(order *o, const char *value, size_t n,
+                          const char *field)
+{
+    if (n <= ORDER_MAX_TEXT || o == NULL)
+        return n;
+    size_t keep = ORDER_MAX_TEXT;
+    while (keep > 0 && (((unsigned char)value[keep]) & 0xc0) == 0x80)
+        keep--;
+    note_truncated(o, field, n);
+    return keep;
+}
+
+/* Replaces *slot with a validated copy of value (NULL or "" = absent).
+   With `o`, a value over ORDER_MAX_TEXT is shortened and recorded (see
+   order.h); without, it is refused. */
+static int set_text_kept(order *o, char **slot, const char *value,
+                         const char *field, sl_error *err)
 {
     size_t n = value ? strlen(value) : 0;
-    if (n > ORDER_MAX_TEXT)
+    if (n > ORDER_MAX_TEXT && o == NULL)
         return sl_error_set(err, SL_ETOOBIG, field,
                             "%s is %zu bytes, more than %d", field, n,
                             ORDER_MAX_TEXT);
     if (!utf8_valid((const unsigned char *)value, n))
         return sl_error_set(err, SL_EINVALID, field,
                             "%s is not valid UTF-8", field);
+    n = kept_length(o, value, n, field);
     char *copy = EMPTY;
     if (n > 0) {
         copy = malloc(n + 1);
         if (copy == NULL)
             return sl_error_set(err, SL_ENOMEM, field, "out of memory");
-        memcpy(copy, value, n + 1);
+        memcpy(copy, value, n);
+        copy[n] = '\0';
     }
     if (*slot != EMPTY)
         free(*slot);
     *slot = copy;
     return SL_OK;
+}
+
+static int set_text_slot(char **slot, const char *value, const char *field,
+                         sl_error *err)
+{
+    return set_text_kept(NULL, slot, value, field, err);
 }
 
 static void free_text(char *t)
@@ -180,6 +217,8 @@ void order_free(order *o)
     }
     for (size_t i = 0; i < o->line_count; i++)
         line_clear(&o->lines[i]);
+    for (size_t i = 0; i < o->rate_count; i++)
+        free_text(o->rates[i].rate_id);
     free(o->lines);
     free(o->raw);
     free(o);
@@ -288,7 +327,7 @@ int order_set_text(order *o, int field, const char *value, sl_error *err)
         return sl_error_set(err, SL_EINVALID, fname,
                             "'%.40s' is not a normalized status word",
                             value);
-    return set_text_slot(&o->text[field], value, fname, err);
+    return set_text_kept(o, &o->text[field], value, fname, err);
 }
 
 /* Parses decimal money at the order's exponent: exact, or rounded half-up
@@ -367,7 +406,7 @@ int order_set_address(order *o, int which, int field, const char *value,
     char fname[SL_ERROR_FIELD_MAX];
     name_join(fname, sizeof fname, part, name);
     order_address *a = which == SL_ADDR_BILLING ? &o->billing : &o->shipping;
-    return set_text_slot(&a->field[field], value, fname, err);
+    return set_text_kept(o, &a->field[field], value, fname, err);
 }
 
 int order_set_raw(order *o, const char *data, size_t len, sl_error *err)
@@ -453,7 +492,7 @@ int order_line_set_text(order *o, order_line *l, int field, const char *value,
         return unsupported(err, "line.text", field);
     char fname[SL_ERROR_FIELD_MAX];
     line_field(o, l, name, fname, sizeof fname);
-    return set_text_slot(&l->text[field], value, fname, err);
+    return set_text_kept(o, &l->text[field], value, fname, err);
 }
 
 int order_line_set_money(order *o, order_line *l, int field,
@@ -497,7 +536,7 @@ int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err)
 }
 
 int order_tax_put(order_line *l, const char *rate_id, int64_t amount,
-                  const char *field, sl_error *err)
+                  int64_t exact, const char *field, sl_error *err)
 {
     if (l->tax_count >= ORDER_MAX_TAXES_PER_LINE)
         return sl_error_set(err, SL_ETOOBIG, field,
@@ -509,8 +548,17 @@ int order_tax_put(order_line *l, const char *rate_id, int64_t amount,
     if (rc != SL_OK)
         return rc;
     t->amount = amount;
+    t->exact = exact;
     l->tax_count++;
     return SL_OK;
+}
+
+int64_t order_exact_of(const order *o, int64_t amount)
+{
+    int64_t scale = 1;
+    for (int e = o->exponent; e >= 0 && e < ORDER_EXACT_DIGITS; e++)
+        scale *= 10;
+    return amount * scale;
 }
 
 int order_line_add_tax(order *o, order_line *l, const char *rate_id,
@@ -518,11 +566,68 @@ int order_line_add_tax(order *o, order_line *l, const char *rate_id,
 {
     char fname[SL_ERROR_FIELD_MAX];
     line_field(o, l, "taxes", fname, sizeof fname);
-    int64_t v;
+    int64_t v, exact;
     int rc = parse_money(o, decimal, 1, fname, &v, err);
     if (rc != SL_OK)
         return rc;
-    return order_tax_put(l, rate_id, v, fname, err);
+    if (o->exponent > ORDER_EXACT_DIGITS ||
+        sl_money_parse_round(decimal, ORDER_EXACT_DIGITS, SL_ROUND_HALF_UP,
+                             &exact) != SL_OK)
+        exact = order_exact_of(o, v);
+    return order_tax_put(l, rate_id, v, exact, fname, err);
+}
+
+/* ---- per-rate totals ---------------------------------------------------- */
+
+const order_rate *order_find_rate(const order *o, const char *rate_id)
+{
+    for (size_t i = 0; rate_id && i < o->rate_count; i++)
+        if (strcmp(o->rates[i].rate_id, rate_id) == 0)
+            return &o->rates[i];
+    return NULL;
+}
+
+int order_rate_put(order *o, const order_rate *r, const char *field,
+                   sl_error *err)
+{
+    if (o->rate_count >= ORDER_MAX_TAX_RATES)
+        return sl_error_set(err, SL_ETOOBIG, field, "more than %d tax rates",
+                            ORDER_MAX_TAX_RATES);
+    if (r->rate_id == NULL || *r->rate_id == '\0')
+        return sl_error_set(err, SL_EINVALID, field, "tax rate without an id");
+    if (order_find_rate(o, r->rate_id) != NULL)
+        return sl_error_set(err, SL_EINVALID, field,
+                            "tax rate %.32s given twice", r->rate_id);
+    order_rate *slot = &o->rates[o->rate_count];
+    *slot = *r;
+    slot->rate_id = EMPTY;
+    int rc = set_text_slot(&slot->rate_id, r->rate_id, field, err);
+    if (rc == SL_OK)
+        o->rate_count++;
+    return rc;
+}
+
+int order_add_tax_rate(order *o, const char *rate_id, const char *tax,
+                       const char *shipping_tax, const char *percent,
+                       int compound, sl_error *err)
+{
+    char fname[SL_ERROR_FIELD_MAX];
+    snprintf(fname, sizeof fname, "tax_rates[%zu]", o->rate_count);
+    order_rate r = {.rate_id = (char *)rate_id, .percent_milli = -1,
+                    .compound = compound != 0};
+    int rc = SL_OK;
+    if (tax && *tax)
+        rc = parse_money(o, tax, 0, fname, &r.tax, err);
+    if (rc == SL_OK && shipping_tax && *shipping_tax)
+        rc = parse_money(o, shipping_tax, 0, fname, &r.shipping_tax, err);
+    if (rc == SL_OK && percent && *percent &&
+        (sl_quantity_parse(percent, &r.percent_milli) != SL_OK ||
+         r.percent_milli < 0))
+        rc = sl_error_set(err, SL_EINVALID, fname,
+                          "%s percent '%.32s' is not a rate with at most 3 "
+                          "decimals",
+                          fname, percent);
+    return rc == SL_OK ? order_rate_put(o, &r, fname, err) : rc;
 }
 
 /* ---- whole order -------------------------------------------------------- */

@@ -19,15 +19,47 @@
 
 #include "shopledger/sdk.h"
 
+/*
+ * Limits, in one place. They follow what the shops themselves allow, so
+ * that no real order is refused for its size: WooCommerce keeps notes and
+ * addresses as unbounded text and an order may carry hundreds of lines.
+ *   ORDER_MAX_LINES    lines of one order (every kind together)
+ *   ORDER_MAX_TEXT     bytes of one text field kept in the normalized
+ *                      order; a longer value is NOT refused: it is cut at
+ *                      a UTF-8 boundary, the order records which field
+ *                      (order->truncated) and the inbox writes an event.
+ *                      The raw payload keeps the full text.
+ *   ORDER_MAX_RAW      bytes of the raw payload (the HTTP transport limit
+ *                      of serve, 16 MiB by default, is the same figure)
+ *   ORDER_MAX_TAX_RATES  per-rate totals of one order (tax_lines)
+ */
 #define ORDER_MAX_LINES 5000
 #define ORDER_MAX_TAXES_PER_LINE 8
-#define ORDER_MAX_TEXT 4096       /* bytes of one text field */
-#define ORDER_MAX_RAW (4u << 20)  /* bytes of the raw payload */
+#define ORDER_MAX_TEXT 65536
+#define ORDER_MAX_RAW (16u << 20)
+#define ORDER_MAX_TAX_RATES 32
+#define ORDER_TRUNCATED_MAX 256   /* bytes of the truncation record */
+
+/* Tax amounts keep, beside the rounded minor units, the shop's own figure
+   in millionths of the major unit ("1.449275" -> 1449275), which is what
+   the largest-remainder spread of a rate's total needs. */
+#define ORDER_EXACT_DIGITS 6
 
 typedef struct order_tax {
     char *rate_id;
     int64_t amount;               /* minor units, rounded half-up */
+    int64_t exact;                /* millionths of the major unit */
 } order_tax;
+
+/* One tax rate as the shop totals it for the whole order (WooCommerce
+   tax_lines): authoritative for the books. */
+typedef struct order_rate {
+    char *rate_id;
+    int64_t tax;                  /* tax of items and fees, minor units */
+    int64_t shipping_tax;         /* tax of shipping, minor units */
+    int64_t percent_milli;        /* -1 = unknown */
+    int compound;
+} order_rate;
 
 typedef struct order_line {
     int kind;                     /* enum sl_line_kind */
@@ -60,6 +92,9 @@ typedef struct order {
     size_t raw_len;
     char override_currency[8];    /* tenant exponent override, "" = none */
     int override_exponent;
+    order_rate rates[ORDER_MAX_TAX_RATES]; /* per-rate totals, may be none */
+    size_t rate_count;
+    char truncated[ORDER_TRUNCATED_MAX]; /* "customer_note (70000 bytes)"..., "" */
 } order;
 
 /* Empty order for tenant/channel (NULL = ""); NULL when out of memory.
@@ -99,6 +134,15 @@ int order_line_set_money(order *o, order_line *l, int field,
 int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err);
 int order_line_add_tax(order *o, order_line *l, const char *rate_id,
                        const char *decimal, sl_error *err);
+/* Adds the shop's total of one tax rate: `tax` on items and fees and
+   `shipping_tax` on shipping, decimal text exact in the currency (NULL or
+   "" = 0); `percent` decimal text or NULL; compound nonzero for a rate
+   levied on top of the others. A rate id given twice is SL_EINVALID. */
+int order_add_tax_rate(order *o, const char *rate_id, const char *tax,
+                       const char *shipping_tax, const char *percent,
+                       int compound, sl_error *err);
+/* The order's total for rate_id, or NULL when the order has none. */
+const order_rate *order_find_rate(const order *o, const char *rate_id);
 
 /* Whole-order validation before intake: external id, currency, status and
    total present; at least one line unless the DELETED flag is set; line

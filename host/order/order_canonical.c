@@ -20,10 +20,11 @@
 #include <openssl/evp.h>
 
 #include "order/order.h"
+#include "order/order_internal.h"
 
 enum key_kind {
     K_TENANT, K_CHANNEL, K_EXPONENT, K_TEXT, K_MONEY, K_TIME, K_FLAG,
-    K_BILLING, K_SHIPPING, K_LINES,                        /* order */
+    K_BILLING, K_SHIPPING, K_LINES, K_RATES, K_TRUNCATED,  /* order */
     K_KIND, K_QTY, K_TAXES,                                /* line */
     K_ADDRESS                                              /* address */
 };
@@ -36,7 +37,7 @@ typedef struct key {
 
 typedef struct key_plan {
     key order[SL_ORDER_TEXT_END_V1 + SL_ORDER_MONEY_END_V1 + SL_ORDER_TIME_END_V1 +
-              SL_ORDER_FLAG_END_V1 + 6];
+              SL_ORDER_FLAG_END_V1 + 8];
     key line[SL_LINE_TEXT_END_V1 + SL_LINE_MONEY_END_V1 + 3];
     key address[SL_ADDR_FIELD_END_V1];
     size_t orders, lines, addresses;
@@ -72,6 +73,8 @@ static void build_plan(void)
     add(plan.order, &plan.orders, "billing", K_BILLING, 0);
     add(plan.order, &plan.orders, "shipping", K_SHIPPING, 0);
     add(plan.order, &plan.orders, "lines", K_LINES, 0);
+    add(plan.order, &plan.orders, "tax_rates", K_RATES, 0);
+    add(plan.order, &plan.orders, "truncated", K_TRUNCATED, 0);
     add(plan.line, &plan.lines, "kind", K_KIND, 0);
     for (int f = 1; f < SL_LINE_TEXT_END_V1; f++)
         add(plan.line, &plan.lines, order_line_text_name(f), K_TEXT, f);
@@ -196,12 +199,16 @@ static void put_address(text_buf *b, const order_address *a)
     put_c(b, '}');
 }
 
-static void put_taxes(text_buf *b, const order_line *l)
+static void put_taxes(text_buf *b, const order *o, const order_line *l)
 {
     put_c(b, '[');
     for (size_t i = 0; i < l->tax_count; i++) {
         put(b, i ? ",{\"amount\":" : "{\"amount\":", i ? 11 : 10);
         put_int(b, l->taxes[i].amount);
+        if (l->taxes[i].exact != order_exact_of(o, l->taxes[i].amount)) {
+            put(b, ",\"exact\":", 9);
+            put_int(b, l->taxes[i].exact);
+        }
         put(b, ",\"rate_id\":", 11);
         put_string(b, l->taxes[i].rate_id);
         put_c(b, '}');
@@ -209,7 +216,7 @@ static void put_taxes(text_buf *b, const order_line *l)
     put_c(b, ']');
 }
 
-static void put_line(text_buf *b, const order_line *l)
+static void put_line(text_buf *b, const order *o, const order_line *l)
 {
     int first = 1;
     put_c(b, '{');
@@ -229,7 +236,7 @@ static void put_line(text_buf *b, const order_line *l)
             put_int(b, l->qty_milli);
         } else if (k->kind == K_TAXES && l->tax_count > 0) {
             put_key(b, &first, k->name);
-            put_taxes(b, l);
+            put_taxes(b, o, l);
         }
     }
     put_c(b, '}');
@@ -241,7 +248,35 @@ static void put_lines(text_buf *b, const order *o)
     for (size_t i = 0; i < o->line_count; i++) {
         if (i)
             put_c(b, ',');
-        put_line(b, &o->lines[i]);
+        put_line(b, o, &o->lines[i]);
+    }
+    put_c(b, ']');
+}
+
+/* tax_rates members in jansson's sorted order: compound, percent_milli,
+   rate_id, shipping_tax, tax. */
+static void put_rates(text_buf *b, const order *o)
+{
+    put_c(b, '[');
+    for (size_t i = 0; i < o->rate_count; i++) {
+        const order_rate *r = &o->rates[i];
+        int first = 1;
+        put(b, i ? ",{" : "{", i ? 2 : 1);
+        if (r->compound) {
+            put_key(b, &first, "compound");
+            put(b, "true", 4);
+        }
+        if (r->percent_milli >= 0) {
+            put_key(b, &first, "percent_milli");
+            put_int(b, r->percent_milli);
+        }
+        put_key(b, &first, "rate_id");
+        put_string(b, r->rate_id);
+        put_key(b, &first, "shipping_tax");
+        put_int(b, r->shipping_tax);
+        put_key(b, &first, "tax");
+        put_int(b, r->tax);
+        put_c(b, '}');
     }
     put_c(b, ']');
 }
@@ -281,6 +316,18 @@ static void put_member(text_buf *b, int *first, const order *o, const key *k)
     case K_BILLING: put_key(b, first, k->name); put_address(b, &o->billing); break;
     case K_SHIPPING: put_key(b, first, k->name); put_address(b, &o->shipping); break;
     case K_LINES: put_key(b, first, k->name); put_lines(b, o); break;
+    case K_RATES:
+        if (o->rate_count > 0) {
+            put_key(b, first, k->name);
+            put_rates(b, o);
+        }
+        break;
+    case K_TRUNCATED:
+        if (o->truncated[0]) {
+            put_key(b, first, k->name);
+            put_string(b, o->truncated);
+        }
+        break;
     default: break;
     }
 }

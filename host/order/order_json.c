@@ -43,7 +43,42 @@ static json_t *address_json(const order_address *a)
     return j;
 }
 
-static json_t *line_json(const order_line *l)
+/* One tax of a line; "exact" only when the shop gave more digits than
+   the currency has (so orders without them hash as they always did). */
+static json_t *tax_json(const order *o, const order_tax *t)
+{
+    json_t *j = json_pack("{s:s, s:I}", "rate_id", t->rate_id, "amount",
+                          (json_int_t)t->amount);
+    if (j != NULL && t->exact != order_exact_of(o, t->amount) &&
+        json_object_set_new(j, "exact", json_integer(t->exact)) != 0) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+static json_t *rates_json(const order *o)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < o->rate_count; i++) {
+        const order_rate *r = &o->rates[i];
+        json_t *j = json_pack("{s:s, s:I, s:I}", "rate_id", r->rate_id, "tax",
+                              (json_int_t)r->tax, "shipping_tax",
+                              (json_int_t)r->shipping_tax);
+        if (j && r->percent_milli >= 0)
+            json_object_set_new(j, "percent_milli",
+                                json_integer(r->percent_milli));
+        if (j && r->compound)
+            json_object_set_new(j, "compound", json_true());
+        if (j == NULL || json_array_append_new(arr, j) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static json_t *line_json(const order *o, const order_line *l)
 {
     json_t *j = json_object();
     json_t *taxes = json_array();
@@ -58,9 +93,7 @@ static json_t *line_json(const order_line *l)
                                        json_integer(l->money[f]));
     bad |= json_object_set_new(j, "qty_milli", json_integer(l->qty_milli));
     for (size_t i = 0; !bad && i < l->tax_count; i++)
-        bad |= json_array_append_new(
-            taxes, json_pack("{s:s, s:I}", "rate_id", l->taxes[i].rate_id,
-                             "amount", (json_int_t)l->taxes[i].amount));
+        bad |= json_array_append_new(taxes, tax_json(o, &l->taxes[i]));
     if (!bad && l->tax_count > 0) {
         bad |= json_object_set(j, "taxes", taxes);
     }
@@ -103,8 +136,12 @@ json_t *order_to_json(const order *o)
     bad |= json_object_set_new(j, "billing", address_json(&o->billing));
     bad |= json_object_set_new(j, "shipping", address_json(&o->shipping));
     for (size_t i = 0; !bad && i < o->line_count; i++)
-        bad |= json_array_append_new(lines, line_json(&o->lines[i]));
+        bad |= json_array_append_new(lines, line_json(o, &o->lines[i]));
     bad |= json_object_set(j, "lines", lines);
+    if (!bad && o->rate_count > 0)
+        bad |= json_object_set_new(j, "tax_rates", rates_json(o));
+    if (!bad && o->truncated[0])
+        bad |= json_object_set_new(j, "truncated", json_string(o->truncated));
     json_decref(lines);
     if (bad) {
         json_decref(j);
@@ -164,8 +201,8 @@ static int read_address(const json_t *j, order *o, int which, sl_error *err)
     return SL_OK;
 }
 
-static int read_line_taxes(const json_t *jl, order_line *l, const char *field,
-                           sl_error *err)
+static int read_line_taxes(const json_t *jl, const order *o, order_line *l,
+                           const char *field, sl_error *err)
 {
     json_t *taxes = json_object_get(jl, "taxes");
     if (taxes == NULL)
@@ -186,8 +223,11 @@ static int read_line_taxes(const json_t *jl, order_line *l, const char *field,
             rc = get_int(t, "amount", field, &amount, &present, err);
         if (rc == SL_OK && !present)
             rc = sl_error_set(err, SL_EINVALID, field, "tax without amount");
+        int64_t exact = order_exact_of(o, amount);
         if (rc == SL_OK)
-            rc = order_tax_put(l, rate, amount, field, err);
+            rc = get_int(t, "exact", field, &exact, &present, err);
+        if (rc == SL_OK)
+            rc = order_tax_put(l, rate, amount, exact, field, err);
         if (rc != SL_OK)
             return rc;
     }
@@ -227,7 +267,7 @@ static int read_line_fields(const json_t *jl, order *o, order_line *l,
     if (rc == SL_OK)
         rc = get_int(jl, "qty_milli", field, &l->qty_milli, &present, err);
     if (rc == SL_OK)
-        rc = read_line_taxes(jl, l, field, err);
+        rc = read_line_taxes(jl, o, l, field, err);
     return rc;
 }
 
@@ -257,6 +297,43 @@ static int read_lines(const json_t *j, order *o, sl_error *err)
             return local.code;
         }
         rc = read_line_fields(jl, o, l, field, err);
+        if (rc != SL_OK)
+            return rc;
+    }
+    return SL_OK;
+}
+
+static int read_rates(const json_t *j, order *o, sl_error *err)
+{
+    json_t *rates = json_object_get(j, "tax_rates");
+    if (rates == NULL)
+        return SL_OK;
+    if (!json_is_array(rates))
+        return wrong_type(err, "tax_rates", "an array");
+    size_t i;
+    json_t *jr;
+    json_array_foreach(rates, i, jr) {
+        char field[SL_ERROR_FIELD_MAX];
+        snprintf(field, sizeof field, "tax_rates[%zu]", i);
+        if (!json_is_object(jr))
+            return wrong_type(err, field, "an object");
+        const char *id = NULL;
+        order_rate r = {.percent_milli = -1};
+        int present = 0;
+        json_t *c = json_object_get(jr, "compound");
+        int rc = get_str(jr, "rate_id", field, &id, err);
+        if (rc == SL_OK)
+            rc = get_int(jr, "tax", field, &r.tax, &present, err);
+        if (rc == SL_OK)
+            rc = get_int(jr, "shipping_tax", field, &r.shipping_tax, &present, err);
+        if (rc == SL_OK)
+            rc = get_int(jr, "percent_milli", field, &r.percent_milli, &present, err);
+        if (rc == SL_OK && c != NULL && !json_is_boolean(c))
+            rc = wrong_type(err, field, "compound true or false");
+        r.rate_id = (char *)id;
+        r.compound = c != NULL && json_is_true(c);
+        if (rc == SL_OK)
+            rc = order_rate_put(o, &r, field, err);
         if (rc != SL_OK)
             return rc;
     }
@@ -327,6 +404,13 @@ int order_from_json(const json_t *j, order **out, sl_error *err)
         rc = read_address(j, o, SL_ADDR_SHIPPING, err);
     if (rc == SL_OK)
         rc = read_lines(j, o, err);
+    if (rc == SL_OK)
+        rc = read_rates(j, o, err);
+    const char *cut = NULL;
+    if (rc == SL_OK)
+        rc = get_str(j, "truncated", "truncated", &cut, err);
+    if (rc == SL_OK && cut)
+        snprintf(o->truncated, sizeof o->truncated, "%s", cut);
     if (rc != SL_OK) {
         order_free(o);
         return rc;

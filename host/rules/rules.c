@@ -26,6 +26,31 @@ static int is_cancelled(const order *o)
            o->flag[SL_ORDER_DELETED];
 }
 
+/* The shop took the buyer's money at some point (paid date or flag, or a
+   refund, which only follows a payment). */
+static int was_paid(const order *o)
+{
+    if (o->flag[SL_ORDER_IS_PAID] || o->time[SL_ORDER_PAID] != 0)
+        return 1;
+    for (size_t i = 0; i < o->line_count; i++)
+        if (o->lines[i].kind == SL_LINE_REFUND)
+            return 1;
+    return 0;
+}
+
+/* First seen refunded, or cancelled after payment: the money moved twice,
+   so the sale, its payment and the credit notes are all booked, whatever
+   the channel's trigger statuses. Deleted (trashed) orders are not. */
+static int moved_money_already(const order *o)
+{
+    if (o->flag[SL_ORDER_DELETED] || !was_paid(o))
+        return 0;
+    const char *norm = order_text(o, SL_ORDER_STATUS_NORMALIZED);
+    return strcmp(norm, SL_STATUS_RETURNED) == 0 || strcmp(norm, SL_STATUS_CANCELLED) == 0 ||
+           strcmp(order_text(o, SL_ORDER_STATUS), "cancelled") == 0 ||
+           strcmp(order_text(o, SL_ORDER_STATUS), "refunded") == 0;
+}
+
 static int triggers(const config_channel *ch, const order *o)
 {
     return config_channel_processes(ch, order_text(o, SL_ORDER_STATUS)) ||
@@ -76,6 +101,26 @@ static int create(rules_ctx *c, int *state)
        poll finds later, a replay) gets their credit notes now. */
     if (rc == SL_OK)
         rc = rules_refunds(c, d);
+    ledger_doc_free(d);
+    return rc;
+}
+
+/* Books the sale of an order first seen refunded or cancelled after
+   payment, then what followed: its credit notes (create does those for
+   each refund) and, when cancelled, the credit of whatever is left. */
+static int create_then_settle_refunds(rules_ctx *c, int cancelled, int *state)
+{
+    int rc = create(c, state);
+    int64_t doc_id = 0;
+    if (rc == SL_OK && cancelled && *state == INBOX_PROCESSED)
+        rc = ledger_link_get(c->s, c->ch->name, order_text(c->o, SL_ORDER_EXTERNAL_ID), &doc_id,
+                             c->err);
+    if (rc != SL_OK || doc_id == 0)
+        return rc;
+    ledger_doc *d = NULL;
+    rc = ledger_doc_load(c->s, doc_id, &d, c->err);
+    if (rc == SL_OK)
+        rc = rules_cancel(c, d);
     ledger_doc_free(d);
     return rc;
 }
@@ -132,6 +177,8 @@ int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t 
     int st = INBOX_PROCESSED;
     if (doc_id)
         rc = existing(&c, doc_id, cancelled, &st);
+    else if (moved_money_already(it->order))
+        rc = create_then_settle_refunds(&c, cancelled, &st);
     else if (cancelled)
         rc = inbox_event(s, it->id, now_ms, "rules", "order cancelled before any document; nothing booked",
                          err);

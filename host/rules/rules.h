@@ -62,6 +62,12 @@ int rules_build_doc(store *s, const config_tenant *t, const config_channel *ch,
                     const order *o, int64_t now_ms, ledger_doc **out,
                     sl_error *err);
 
+/* What is never guessed: an order in a currency other than the tenant's
+   (no conversion rule exists yet) and a line whose quantity is not
+   positive are SL_EINVALID naming the field, so the item is recorded
+   failed with that reason. */
+int rules_check_order(const config_tenant *t, const order *o, sl_error *err);
+
 /* Adds a document's sale journal: receivable debit gross, each line's
    account credited its net, output VAT its tax (credit notes carry
    negative amounts, so the same rule reverses). */

@@ -10,6 +10,7 @@
 
 #include "masters/masters.h"
 #include "rules/rules.h"
+#include "rules/rules_taxes.h"
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
@@ -22,6 +23,7 @@ typedef struct build_ctx {
     const order *o;
     int64_t now_ms;
     ledger_doc *d;
+    rules_tax_plan plan;
     sl_error *err;
 } build_ctx;
 
@@ -30,17 +32,7 @@ static int64_t line_money(const order_line *l, int field)
     return order_line_has_money(l, field) ? l->money[field] : 0;
 }
 
-/* The shop's tax of a line: its rounded total tax, else the sum of its
-   per-rate amounts. */
-static int64_t line_tax(const order_line *l)
-{
-    if (order_line_has_money(l, SL_LINE_TOTAL_TAX))
-        return l->money[SL_LINE_TOTAL_TAX];
-    int64_t sum = 0;
-    for (size_t i = 0; i < l->tax_count; i++)
-        sum += l->taxes[i].amount;
-    return sum;
-}
+
 
 static int64_t line_net(const order_line *l)
 {
@@ -80,7 +72,7 @@ static void tax_group_code(const config_channel *ch, const order_line *l,
     if (percent_milli >= 0) {
         percent_text(percent_milli, pct, sizeof(pct));
         snprintf(buf, cap, "TAX-%s", pct);
-    } else if (line_tax(l) == 0) {
+    } else if (rules_shop_line_tax(l) == 0) {
         snprintf(buf, cap, "TAX-0");
     } else {
         snprintf(buf, cap, "TAX-%s", *keys[0] ? keys[0] : *keys[1] ? keys[1] : "?");
@@ -90,9 +82,15 @@ static void tax_group_code(const config_channel *ch, const order_line *l,
 /* Sets qty, unit price, discount, tax group, net and tax of a line. */
 static int fill_amounts(build_ctx *c, ledger_line *dl, const order_line *l)
 {
-    dl->qty_milli = l->qty_milli > 0 ? l->qty_milli : 1000;
+    /* Quantities were checked (rules_check_order): never guessed here. */
+    dl->qty_milli = l->qty_milli;
     dl->net = line_net(l);
-    dl->tax = line_tax(l);
+    dl->tax = rules_shop_line_tax(l);
+    if (l >= c->o->lines && l < c->o->lines + c->o->line_count) {
+        size_t i = (size_t)(l - c->o->lines);
+        dl->tax = c->plan.line_tax[i];
+        dl->net += c->plan.net_shift[i];
+    }
     int64_t before = order_line_has_money(l, SL_LINE_SUBTOTAL) ? l->money[SL_LINE_SUBTOTAL]
                                                                : dl->net;
     dl->discount = before - dl->net;
@@ -267,6 +265,10 @@ static int totals_check(build_ctx *c)
     int64_t dg = shop_gross - d->gross, dt = shop_tax - d->tax;
     if (dg == 0 && dt == 0)
         return SL_OK;
+    if (c->plan.reason[0] && !d->reason[0]) {
+        snprintf(d->reason, sizeof(d->reason), "%s", c->plan.reason);
+        return SL_OK;
+    }
     int64_t tol = c->ch->rounding_tolerance;
     if (tol > 0 && abs64(dg) <= tol && abs64(dt) <= tol) {
         if (dg == 0)
@@ -328,18 +330,49 @@ static int build_header(build_ctx *c)
     return masters_warehouse_ensure(c->s, wh, &d->warehouse_id, c->err);
 }
 
+int rules_check_order(const config_tenant *t, const order *o, sl_error *err)
+{
+    const char *cur = order_text(o, SL_ORDER_CURRENCY);
+    if (t->currency && *t->currency && strcmp(cur, t->currency) != 0)
+        return sl_error_set(err, SL_EINVALID, "order.currency",
+                            "order in %s, but tenant %s books %s and no conversion rule is "
+                            "configured: not booked",
+                            cur, t->id ? t->id : "", t->currency);
+    for (size_t i = 0; i < o->line_count; i++) {
+        const order_line *l = &o->lines[i];
+        if (l->kind != SL_LINE_REFUND && l->qty_milli <= 0) {
+            char f[SL_ERROR_FIELD_MAX], q[SL_MONEY_TEXT_MAX];
+            snprintf(f, sizeof f, "lines[%zu].quantity", i);
+            return sl_error_set(err, SL_EINVALID, f,
+                                "%s is %s (%s \"%.60s\"): a quantity must be positive", f,
+                                sl_money_format(l->qty_milli, 3, q),
+                                order_line_kind_name(l->kind), order_line_text(l, SL_LINE_NAME));
+        }
+    }
+    return SL_OK;
+}
+
 int rules_build_doc(store *s, const config_tenant *t, const config_channel *ch,
                     const order *o, int64_t now_ms, ledger_doc **out, sl_error *err)
 {
+    int rc = rules_check_order(t, o, err);
+    if (rc)
+        return rc;
     ledger_doc *d = ledger_doc_new(doc_type(ch), ch->name, order_text(o, SL_ORDER_EXTERNAL_ID));
     if (!d)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    build_ctx c = {s, t, ch, o, now_ms, d, err};
-    int rc = build_header(&c);
+    build_ctx c = {s, t, ch, o, now_ms, d, {NULL, NULL, ""}, err};
+    rc = rules_tax_plan_make(o, &c.plan, err);
+    if (rc) {
+        ledger_doc_free(d);
+        return rc;
+    }
+    rc = build_header(&c);
     if (rc == SL_OK)
         rc = build_lines(&c);
     if (rc == SL_OK)
         rc = totals_check(&c);
+    rules_tax_plan_free(&c.plan);
     if (rc) {
         ledger_doc_free(d);
         return rc;

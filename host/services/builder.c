@@ -160,6 +160,12 @@ int services_line_add_tax(sl_line *h, const char *rate_id, const char *decimal)
     BUILD(h->owner, order_line_add_tax(h->owner->o, line_of(h), rate_id, decimal, &e_));
 }
 
+int services_order_add_tax_rate(sl_order *so, const char *rate_id, const char *tax,
+                                const char *shipping_tax, const char *percent, int compound)
+{
+    BUILD(so, order_add_tax_rate(so->o, rate_id, tax, shipping_tax, percent, compound, &e_));
+}
+
 int services_order_submit(sl_ctx *ctx, sl_order *so, sl_error *err)
 {
     if (so == NULL)

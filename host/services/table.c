@@ -242,6 +242,7 @@ static const sl_host HOST_TABLE = {
     .product_new = services_product_new,
     .product_set = services_product_set,
     .product_submit = services_product_submit,
+    .order_add_tax_rate = services_order_add_tax_rate,
 };
 
 const sl_host *services_table(void)

@@ -53,7 +53,7 @@ extern "C" {
 #endif
 
 #define SL_ABI_MAJOR 1
-#define SL_ABI_MINOR 2
+#define SL_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define SL_EXPORT __attribute__((visibility("default")))
@@ -404,6 +404,21 @@ typedef struct sl_host {
     sl_product *(*product_new)(sl_ctx *ctx);
     int (*product_set)(sl_product *p, int field, const char *value);
     int (*product_submit)(sl_ctx *ctx, sl_product *p, sl_error *err);
+
+    /* ---- appended in 1.3 (books) ---- */
+    /* The shop's own total of one tax rate for the whole order (e.g.
+       WooCommerce tax_lines[]: rate_id, tax_total, shipping_tax_total,
+       rate_percent, compound). `tax_total` is the rate's tax on items and
+       fees, `shipping_tax_total` its tax on shipping, both decimal text
+       exact in the order's currency ("" or NULL = 0); `percent` is
+       decimal text or NULL. The host books these totals as authoritative:
+       the line taxes of that rate (line_add_tax with the same rate id) are
+       spread to sum to them exactly, by largest remainder. Each rate id
+       once per order. A first bad value sticks, as with every setter. */
+    int (*order_add_tax_rate)(sl_order *o, const char *rate_id,
+                              const char *tax_total,
+                              const char *shipping_tax_total,
+                              const char *percent, int compound);
 } sl_host;
 
 /* The host-services table of the current call. Never NULL. */

@@ -502,6 +502,50 @@ static int map_shipping_method(mapper *m, const json_t *j)
                : SL_OK;
 }
 
+/* Decimal member `key` of obj rounded to the currency into out ("" when
+   absent). */
+static int money_member(mapper *m, const json_t *obj, const char *key,
+                        char out[WOO_DEC_MAX])
+{
+    char dec[WOO_DEC_MAX] = "";
+    out[0] = '\0';
+    int rc = sl_json_decimal(obj, key, 0, dec, sizeof dec, m->err);
+    if (rc != SL_OK)
+        return with_path(m, rc);
+    if (dec[0] != '\0' && woo_money_text(dec, m->currency, 0, out) != SL_OK) {
+        char f[SL_ERROR_FIELD_MAX];
+        field_name(m, key, f);
+        return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"",
+                            f, dec);
+    }
+    return SL_OK;
+}
+
+/* One tax_lines[] entry: the shop's total of that rate for the order,
+   which the host books as authoritative (a store rounding at subtotal
+   rounds only these, not the line taxes). Hosts before 1.3 lack the
+   slot; the line taxes alone then decide, as they always did. */
+static int map_tax_line(mapper *m, const json_t *tl)
+{
+    const sl_host *h = m->h;
+    if (!SL_HAS_FIELD(h, order_add_tax_rate) || h->order_add_tax_rate == NULL)
+        return SL_OK;
+    char id[WOO_ID_MAX] = "", tax[WOO_DEC_MAX], ship[WOO_DEC_MAX];
+    char pct[WOO_DEC_MAX] = "";
+    int compound = 0, rc;
+    if ((rc = sl_json_id(tl, "rate_id", 1, id, sizeof id, m->err)) ||
+        (rc = sl_json_decimal(tl, "rate_percent", 0, pct, sizeof pct,
+                              m->err)) ||
+        (rc = sl_json_bool(tl, "compound", 0, &compound, m->err)))
+        return with_path(m, rc);
+    if ((rc = money_member(m, tl, "tax_total", tax)) ||
+        (rc = money_member(m, tl, "shipping_tax_total", ship)))
+        return rc;
+    rc = h->order_add_tax_rate(m->o, id, tax, ship, pct[0] ? pct : NULL,
+                               compound);
+    return rc == SL_OK ? SL_OK : refused(m, rc, "rate_id", id);
+}
+
 static int map_order(mapper *m, const json_t *j, const char *status,
                      int64_t *modified)
 {
@@ -520,7 +564,8 @@ static int map_order(mapper *m, const json_t *j, const char *status,
         (rc = map_lines(m, j, "shipping_lines", map_shipping)) ||
         (rc = map_lines(m, j, "fee_lines", map_fee)) ||
         (rc = map_lines(m, j, "coupon_lines", map_coupon)) ||
-        (rc = map_lines(m, j, "refunds", map_refund)))
+        (rc = map_lines(m, j, "refunds", map_refund)) ||
+        (rc = map_lines(m, j, "tax_lines", map_tax_line)))
         return rc;
     return SL_OK;
 }

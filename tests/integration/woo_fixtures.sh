@@ -73,6 +73,11 @@ case_result() { # STORE FILE
   local refunds credits
   refunds=$(sqlite3 :memory: "select coalesce(sum(cast(replace(json_extract(value,'\$.total'),'.','') as int)),0) from json_each(readfile('$f'),'\$.refunds')")
   credits=$(sqlite3 :memory: "select coalesce(sum(json_extract(value,'\$.gross')),0) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.external_id')='$id' and json_extract(value,'\$.original_id')>0")
+  # Cancelled after payment: the sale and its payment are booked and a
+  # credit note takes back the whole of it.
+  if [ "$(json_get "$f" '$.status')" = cancelled ] && [ -n "$(json_get "$f" '$.date_paid_gmt')" ]; then
+    refunds=$((-total))
+  fi
   [ "$refunds" = "$credits" ] || { echo "refunds $refunds but credit notes $credits"; return 1; }
   [ "$refunds" = 0 ] || echo -n "credit notes $credits = refunds; "
   IFS='|' read -r type status gross reason <<< "$docs"

@@ -385,6 +385,17 @@ static int fk_line_tax(sl_line *l, const char *rate, const char *v)
     json_array_append_new(fk_sub(l->j, "taxes", 1), json_pack("[s,s]", rate, v));
     return SL_OK;
 }
+static int fk_add_tax_rate(sl_order *o, const char *rate, const char *tax,
+                           const char *ship, const char *pct, int compound)
+{
+    if (!fk_money_ok(o->exponent, tax && *tax ? tax : "0") ||
+        !fk_money_ok(o->exponent, ship && *ship ? ship : "0"))
+        return SL_EINVALID;
+    json_array_append_new(fk_sub(o->j, "tax_rates", 1),
+                          json_pack("[s,s,s,s,b]", rate, tax ? tax : "",
+                                    ship ? ship : "", pct ? pct : "", compound));
+    return SL_OK;
+}
 static int fk_submit(sl_ctx *c, sl_order *o, sl_error *e)
 {
     json_array_append(c->orders, o->j);
@@ -462,7 +473,7 @@ static const sl_host FAKE_HOST = {
     .stock_count = fk_stock_count, .stock_sku = fk_stock_sku,
     .stock_quantity = fk_stock_qty, .stock_price = fk_stock_price,
     .stock_currency = fk_stock_cur, .push_report = fk_push_report,
-    .list_add = fk_list_add,
+    .list_add = fk_list_add, .order_add_tax_rate = fk_add_tax_rate,
 };
 
 /* ---- fixture ------------------------------------------------------------- */
