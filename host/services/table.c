@@ -189,6 +189,15 @@ static int host_result_set(sl_ctx *ctx, const char *key, const char *value)
     return ctx->sink.result_set(ctx->sink.data, key, value);
 }
 
+static int host_result_row(sl_ctx *ctx)
+{
+    if (ctx == NULL)
+        return SL_EINVALID;
+    if (ctx->sink.result_row == NULL)
+        return SL_EUNSUPPORTED;
+    return ctx->sink.result_row(ctx->sink.data);
+}
+
 static const sl_host HOST_TABLE = {
     .size = sizeof(sl_host),
     .abi_major = SL_ABI_MAJOR,
@@ -242,6 +251,7 @@ static const sl_host HOST_TABLE = {
     .product_new = services_product_new,
     .product_set = services_product_set,
     .product_submit = services_product_submit,
+    .result_row = host_result_row,
 };
 
 const sl_host *services_table(void)
