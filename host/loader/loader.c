@@ -38,6 +38,11 @@ static const cap_slot CAP_SLOTS[] = {
     SLOT(SL_CAP_VERIFY_PAYMENT, "verify_payment", verify_payment),
     SLOT(SL_CAP_FETCH_TRANSACTIONS, "fetch_transactions", fetch_transactions),
     SLOT(SL_CAP_FETCH_PRODUCTS, "fetch_products", fetch_products),
+    SLOT(SL_CAP_REQUEST_PAYMENT, "request_payment", request_payment),
+    SLOT(SL_CAP_SETTLE_PAYMENT, "settle_payment", settle_payment),
+    SLOT(SL_CAP_INQUIRE_PAYMENT, "inquire_payment", inquire_payment),
+    SLOT(SL_CAP_REVERSE_PAYMENT, "reverse_payment", reverse_payment),
+    SLOT(SL_CAP_LIST_UNVERIFIED, "list_unverified", list_unverified),
 };
 #define CAP_SLOT_COUNT (sizeof CAP_SLOTS / sizeof CAP_SLOTS[0])
 
@@ -99,10 +104,10 @@ static int check_versions(const sl_plugin *t, const char *path, sl_error *err)
 
 static int check_caps(const sl_plugin *t, const char *path, sl_error *err)
 {
-    if (t->caps & ~(uint64_t)SL_CAP_ALL_V1_2)
+    if (t->caps & ~(uint64_t)SL_CAP_ALL_V1_3)
         return sl_error_set(err, SL_EUNSUPPORTED, "caps",
                             "%s: unknown capability bits 0x%llx", path,
-                            (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1_2));
+                            (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1_3));
     for (size_t i = 0; i < CAP_SLOT_COUNT; i++) {
         int flagged = (t->caps & CAP_SLOTS[i].bit) != 0;
         int present = slot_present(t, CAP_SLOTS[i].offset);
@@ -115,6 +120,11 @@ static int check_caps(const sl_plugin *t, const char *path, sl_error *err)
                                 "%s: sets function %s without declaring its "
                                 "capability", path, CAP_SLOTS[i].name);
     }
+    /* A payment request is useless without reading the buyer's return. */
+    if ((t->caps & SL_CAP_REQUEST_PAYMENT) &&
+        !slot_present(t, offsetof(sl_plugin, parse_return)))
+        return sl_error_set(err, SL_EINVALID, "parse_return",
+                            "%s: declares request_payment without parse_return", path);
     return SL_OK;
 }
 

@@ -39,6 +39,8 @@ typedef struct services_sink {
     int (*result_set)(void *data, const char *key, const char *value);
     /* fetch_products: a validated product (borrowed for the callback). */
     int (*product_take)(void *data, const struct services_product *p, sl_error *err);
+    /* result_row (1.3): the next result_set calls start a new row. */
+    int (*result_row)(void *data);
 } services_sink;
 
 /* The table handed to plugins. Static; valid for the process lifetime. */

@@ -189,6 +189,15 @@ static int host_result_set(sl_ctx *ctx, const char *key, const char *value)
     return ctx->sink.result_set(ctx->sink.data, key, value);
 }
 
+static int host_result_row(sl_ctx *ctx)
+{
+    if (ctx == NULL)
+        return SL_EINVALID;
+    if (ctx->sink.result_row == NULL)
+        return SL_EUNSUPPORTED;
+    return ctx->sink.result_row(ctx->sink.data);
+}
+
 static const sl_host HOST_TABLE = {
     .size = sizeof(sl_host),
     .abi_major = SL_ABI_MAJOR,
@@ -243,6 +252,7 @@ static const sl_host HOST_TABLE = {
     .product_set = services_product_set,
     .product_submit = services_product_submit,
     .order_add_tax_rate = services_order_add_tax_rate,
+    .result_row = host_result_row,
 };
 
 const sl_host *services_table(void)

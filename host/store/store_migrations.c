@@ -6,12 +6,14 @@
  */
 #include "inbox/inbox.h"
 #include "ledger/ledger_schema.h"
+#include "payments/payments.h"
 #include "store/store.h"
 
 const store_migration *const store_migrations[] = {
     &store_core_migration, /* 1: channel state, inbox, cursors, outbox */
     &ledger_migration,     /* 2: masters, documents, postings, stock */
     &inbox_arrivals_migration, /* 3: delivered orders waiting to be filed */
+    &payments_migration,       /* 4: gateway attempts and their events */
 };
 
 const size_t store_migration_count =

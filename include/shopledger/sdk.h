@@ -419,6 +419,12 @@ typedef struct sl_host {
                               const char *tax_total,
                               const char *shipping_tax_total,
                               const char *percent, int compound);
+
+    /* ---- appended in 1.3 (gateways) ---- */
+    /* Starts a new row of results for a call that answers a list
+       (list_unverified): every result_set after it belongs to that row.
+       Without a result_row call, results form one row as before. */
+    int (*result_row)(sl_ctx *ctx);
 } sl_host;
 
 /* The host-services table of the current call. Never NULL. */
@@ -489,7 +495,64 @@ typedef struct sl_plugin {
     /* SL_CAP_FETCH_PRODUCTS: master-data import (`shopledger channel
        import`): submit every product of the shop with product_submit. */
     int (*fetch_products)(void *state, sl_ctx *ctx, sl_error *err);
+
+    /* ---- appended in 1.3 (gateways) ---- */
+    /* Bank gateways. The host keeps every attempt and decides what to do
+       next; a plugin only speaks the gateway's wire format. Amounts cross
+       as decimal integer text in the gateway's minor unit (Rial for IRR).
+       Every call answers through result_set; the keys are listed below.
+       Return codes: SL_OK = the gateway confirmed what was asked (an
+       "already verified / already settled" answer is SL_OK with result
+       "already" = "1"); SL_EREMOTE = the gateway refused, results "code"
+       and "message" say why and the answer is final; SL_ERETRY / SL_EIO
+       = no usable answer (timeout, fault): the outcome is unknown.
+
+       SL_CAP_REQUEST_PAYMENT: params "amount", "currency", "order_ref"
+       (the host's unique numeric attempt number), "callback_url",
+       "description", optional "mobile", "email". Results "authority"
+       (the gateway's session id: ZarinPal authority, Mellat RefId),
+       "start_url" (public, no secrets), "start_method" ("GET" or "POST"),
+       "start_field" (POST form field carrying the authority), optional
+       "fee", "code", "message". */
+    int (*request_payment)(void *state, sl_ctx *ctx, const sl_params *p,
+                           sl_error *err);
+    /* Required with SL_CAP_REQUEST_PAYMENT: reads the buyer's return to
+       the callback URL. The host hands GET query text and form POST
+       bodies alike as an application/x-www-form-urlencoded body. No
+       remote call. Results "authority", "ok" ("1" when the gateway says
+       paid: never proof), optional "order_ref", "sale_reference",
+       "card_mask", "amount", "code". SL_EINVALID when fields are missing. */
+    int (*parse_return)(void *state, sl_ctx *ctx, const sl_request *req,
+                        sl_error *err);
+    /* verify_payment (SL_CAP_VERIFY_PAYMENT, the 1.0 slot) takes params
+       "authority", "amount", "order_ref", "sale_reference" and answers
+       "reference" (shown to the buyer), optional "card_mask", "fee",
+       "already", "code", "message". */
+    /* SL_CAP_SETTLE_PAYMENT: the gateway needs an explicit settle after
+       verify (Mellat). Same params as verify. */
+    int (*settle_payment)(void *state, sl_ctx *ctx, const sl_params *p,
+                          sl_error *err);
+    /* SL_CAP_INQUIRE_PAYMENT: params as verify; result "state" is one of
+       "in_bank" (buyer still at the bank), "paid" (not verified yet),
+       "verified", "settled", "failed", "reversed"; optional "reference". */
+    int (*inquire_payment)(void *state, sl_ctx *ctx, const sl_params *p,
+                           sl_error *err);
+    /* SL_CAP_REVERSE_PAYMENT: give the money back (params as verify). */
+    int (*reverse_payment)(void *state, sl_ctx *ctx, const sl_params *p,
+                           sl_error *err);
+    /* SL_CAP_LIST_UNVERIFIED: sessions paid but never verified, one
+       result_row each with "authority", "amount", optional "date". */
+    int (*list_unverified)(void *state, sl_ctx *ctx, const sl_params *p,
+                           sl_error *err);
 } sl_plugin;
+
+/* Capability bits of 1.3 (gateways); their slots are the ones above. */
+#define SL_CAP_REQUEST_PAYMENT (1u << 16)  /* request_payment + parse_return */
+#define SL_CAP_SETTLE_PAYMENT (1u << 17)   /* settle_payment */
+#define SL_CAP_INQUIRE_PAYMENT (1u << 18)  /* inquire_payment */
+#define SL_CAP_REVERSE_PAYMENT (1u << 19)  /* reverse_payment */
+#define SL_CAP_LIST_UNVERIFIED (1u << 20)  /* list_unverified */
+#define SL_CAP_ALL_V1_3 (SL_CAP_ALL_V1_2 | 0x1f0000u) /* every bit of 1.3 */
 
 /* Size of the first published plugin table (1.0): the oldest the host
    accepts. Fields after it are read only when SL_HAS_FIELD says so. */

@@ -1,0 +1,76 @@
+/*
+ * Internals of host/payments: the stored attempt, its SQL (pay_store.c)
+ * and booking (pay_book.c).
+ */
+#ifndef SL_PAY_INT_H
+#define SL_PAY_INT_H
+
+#include "payments/payments.h"
+
+/* Attempt statuses as stored. */
+#define PAY_REQUESTING "requesting"
+#define PAY_PENDING "pending"
+#define PAY_RETURNED "returned"
+#define PAY_VERIFIED "verified"
+#define PAY_SETTLED "settled"
+#define PAY_BOOKED "booked"
+#define PAY_FAILED "failed"
+#define PAY_CANCELLED "cancelled"
+#define PAY_REFUSED "refused"
+#define PAY_REVERSED "reversed"
+
+/* How long a gateway gives to verify before it reverses by itself
+   (Mellat: 20 minutes); recovery reverses what it cannot confirm sooner. */
+#define PAY_VERIFY_DEADLINE_MS (20LL * 60 * 1000)
+
+typedef struct pay_attempt {
+    int64_t id;
+    char channel[64];          /* the gateway channel */
+    char shop_channel[64];
+    char external_id[128];
+    int64_t document_id;
+    char origin[8];            /* "link" or "shop" */
+    char authority[128];
+    char status[16];
+    char shop_currency[8];
+    int shop_exponent;
+    int64_t shop_amount;
+    char gateway_currency[8];
+    int gateway_exponent;
+    int64_t gateway_amount;
+    char rule[PAY_TEXT_MAX];
+    char reference[64];
+    char sale_reference[64];
+    char card_mask[64];
+    char message[PAY_TEXT_MAX];
+    char code[16];
+    int64_t fee_gateway;       /* -1: the gateway reported none */
+    int64_t created_ms, entered_ms, returned_ms, verified_ms, settled_ms, booked_ms;
+} pay_attempt;
+
+/* pay_store.c. Every write runs in the caller's transaction when one is
+   open, else commits at once. */
+int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err);
+int pay_attempt_load(store *db, int64_t id, pay_attempt *a, sl_error *err);
+/* SL_ENOTFOUND when the channel has no attempt with that authority. */
+int pay_attempt_by_authority(store *db, const char *channel, const char *authority,
+                             pay_attempt *a, sl_error *err);
+/* Writes the mutable fields of `a` (status, authority, references, fee,
+   times, message) back. */
+int pay_attempt_save(store *db, const pay_attempt *a, int64_t now_ms, sl_error *err);
+/* Ids of the channel's attempts in a non-final status, oldest first. */
+int pay_attempts_open(store *db, const char *channel, int64_t *ids, int max, int *n,
+                      sl_error *err);
+/* An event of a channel (attempt_id 0 = none, e.g. a forged return). */
+int pay_event(store *db, const char *channel, int64_t attempt_id, const char *kind,
+              const char *text, int64_t now_ms, sl_error *err);
+
+/* pay_book.c: books a verified (and settled) attempt once, in the
+   caller's transaction: payment, fee, rounding, status booked, outbox. */
+int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a,
+             int64_t now_ms, sl_error *err);
+
+/* Is `status` final (nothing more will happen)? */
+int pay_status_final(const char *status);
+
+#endif
