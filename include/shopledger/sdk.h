@@ -53,7 +53,7 @@ extern "C" {
 #endif
 
 #define SL_ABI_MAJOR 1
-#define SL_ABI_MINOR 2
+#define SL_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define SL_EXPORT __attribute__((visibility("default")))
@@ -474,6 +474,16 @@ typedef struct sl_plugin {
     /* SL_CAP_FETCH_PRODUCTS: master-data import (`shopledger channel
        import`): submit every product of the shop with product_submit. */
     int (*fetch_products)(void *state, sl_ctx *ctx, sl_error *err);
+
+    /* ---- appended in 1.3 (kit) ---- */
+    /* The channel keys the connector reads (shopledger/options.h), or NULL.
+       With a table the host validates the [channel:NAME] section against
+       it before channel_open (errors name FILE:LINE), refuses every key
+       that neither the table nor the host declares, and lists the options
+       in `config check` and `channel describe`. A plugin without one (and
+       every plugin built against 1.0-1.2) keeps the old behaviour: it
+       sees every key and validates its own. */
+    const struct sl_option_table *options;
 } sl_plugin;
 
 /* Size of the first published plugin table (1.0): the oldest the host
