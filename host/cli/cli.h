@@ -39,4 +39,15 @@ int cli_load_config(const cli_globals *g, struct config_set **out);
 struct json_t;
 void cli_print_json(struct json_t *value);
 
+/* A channel's options as its plugin's table declares them (cli_options.c),
+   with the value the section gives, the default, or for secrets only
+   "(set)" / "(missing)" / "(not set)". A NULL table prints nothing and
+   gives an empty array. */
+struct config_channel;
+struct sl_option_table;
+void cli_print_options(const struct config_channel *ch, const struct sl_option_table *opts,
+                       const char *indent);
+struct json_t *cli_options_json(const struct config_channel *ch,
+                                const struct sl_option_table *opts);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * `shopledger channel describe TENANT CHANNEL`: asks the channel's plugin
  * for the remote tax rates/classes, payment methods and shipping methods,
- * so a user can fill the [channel:X.taxes|payments|shipping] maps.
+ * so a user can fill the [channel:X.taxes|payments|shipping] maps, and
+ * lists the channel's options from the plugin's option table.
  */
 #include <stdio.h>
 #include <string.h>
@@ -90,10 +91,12 @@ static int describe(const cli_globals *g, const char *tenant, const char *channe
         r |= run_list(ch, p->list_shipping_methods, items, errors);
         rc = r == 0 ? CLI_OK : CLI_FAIL;
         if (g->json) {
-            cli_print_json(json_pack("{s:s, s:s, s:o, s:o}", "tenant", tenant, "channel",
-                                     channel, "items", items, "errors", errors));
+            cli_print_json(json_pack("{s:s, s:s, s:o, s:o, s:o}", "tenant", tenant, "channel",
+                                     channel, "items", items, "errors", errors, "options",
+                                     cli_options_json(ch->config, loader_options(ch->plugin))));
         } else {
             print_items(items);
+            cli_print_options(ch->config, loader_options(ch->plugin), "");
             size_t i;
             json_t *e;
             json_array_foreach(errors, i, e) fprintf(stderr, "error: %s\n", json_string_value(e));

@@ -14,6 +14,9 @@
 
 #include "cli/cli.h"
 #include "config/config.h"
+#include "loader/loader.h"
+#include "runtime/runtime.h"
+#include "shopledger/options.h"
 
 static const char *doc_name(int document)
 {
@@ -45,7 +48,7 @@ static void print_list(const char *label, char **items, size_t n)
     printf("\n");
 }
 
-static void print_channel(const config_channel *ch)
+static void print_channel(const config_channel *ch, const sl_option_table *opts)
 {
     printf("  channel %s: plugin %s\n", ch->name, ch->plugin);
     printf("    document %s, series %s, warehouse %s\n", doc_name(ch->document), ch->series,
@@ -68,9 +71,10 @@ static void print_channel(const config_channel *ch)
         printf("%s %s %s", i ? "," : "", ch->secrets[i].key,
                ch->secrets[i].value ? "(set)" : "(missing)");
     printf("%s\n", ch->secret_count ? "" : " none");
+    cli_print_options(ch, opts, "    ");
 }
 
-static void print_tenant(const config_tenant *t)
+static void print_tenant(const config_tenant *t, const sl_option_table *const *opts)
 {
     printf("tenant %s (%s)\n", t->id, t->file);
     if (t->name != NULL)
@@ -89,7 +93,7 @@ static void print_tenant(const config_tenant *t)
                t->warehouses[i].label ? t->warehouses[i].label : "",
                t->warehouses[i].label ? "\"" : "");
     for (size_t i = 0; i < t->channel_count; i++)
-        print_channel(&t->channels[i]);
+        print_channel(&t->channels[i], opts[i]);
 }
 
 /* Warns (stderr) about secrets whose environment variable is unset. */
@@ -115,7 +119,7 @@ static json_t *str_array(char **items, size_t n)
     return a;
 }
 
-static json_t *channel_json(const config_channel *ch)
+static json_t *channel_json(const config_channel *ch, const sl_option_table *opts)
 {
     json_t *maps = json_object(), *secrets = json_object(), *keys = json_array();
     for (size_t i = 0; i < ch->map_count; i++)
@@ -127,7 +131,7 @@ static json_t *channel_json(const config_channel *ch)
         json_array_append_new(keys, json_string(ch->settings[i].key));
     char *intake[2] = {"webhook", "poll"};
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:b, s:b, s:b, s:b, s:b,"
-                     " s:b, s:s?, s:I, s:o, s:o, s:o}",
+                     " s:b, s:s?, s:I, s:o, s:o, s:o, s:o}",
                      "name", ch->name, "plugin", ch->plugin, "document", doc_name(ch->document),
                      "series", ch->series, "warehouse", ch->warehouse, "process_when",
                      str_array(ch->process_when, ch->process_when_count), "intake",
@@ -138,16 +142,17 @@ static json_t *channel_json(const config_channel *ch)
                      "sync_prices", ch->sync_prices, "create_products", ch->create_products,
                      "test_mode", ch->test_mode, "price_group", ch->price_group,
                      "rounding_tolerance", (json_int_t)ch->rounding_tolerance, "maps", maps,
-                     "secrets", secrets, "settings_keys", keys);
+                     "secrets", secrets, "settings_keys", keys, "options",
+                     cli_options_json(ch, opts));
 }
 
-static json_t *tenant_json(const config_tenant *t)
+static json_t *tenant_json(const config_tenant *t, const sl_option_table *const *opts)
 {
     json_t *accounts = json_object(), *channels = json_array(), *wh = json_array();
     for (size_t i = 0; i < t->account_count; i++)
         json_object_set_new(accounts, t->accounts[i].key, json_string(t->accounts[i].value));
     for (size_t i = 0; i < t->channel_count; i++)
-        json_array_append_new(channels, channel_json(&t->channels[i]));
+        json_array_append_new(channels, channel_json(&t->channels[i], opts[i]));
     for (size_t i = 0; i < t->warehouse_count; i++)
         json_array_append_new(wh, json_string(t->warehouses[i].name));
     const char *token = t->admin_token_line == 0 ? NULL
@@ -182,6 +187,61 @@ static size_t count_lines(const char *s)
     return n;
 }
 
+/* The option table of a channel's plugin, or NULL when the plugin has
+   none or cannot be loaded (a warning says so: its keys go unchecked).
+   The library stays mapped, so the table outlives the record. */
+static const sl_option_table *plugin_options(const cli_globals *g, const config_tenant *t,
+                                             const config_channel *ch)
+{
+    char path[4096];
+    sl_error err = {.size = sizeof err};
+    loaded_plugin *p = NULL;
+    const char *dir = runtime_plugin_dir(g->plugin_dir);
+    if (loader_find(dir, ch->plugin, path, sizeof path, &err) != SL_OK ||
+        loader_open(path, &p, &err) != SL_OK) {
+        fprintf(stderr, "warning: %s:%d: [channel:%s] plugin keys not checked: %s\n", t->file,
+                ch->line, ch->name, err.message);
+        return NULL;
+    }
+    const sl_option_table *opts = loader_options(p);
+    loader_free(p);
+    return opts;
+}
+
+/* Checks every channel of the set against its plugin's option table; the
+   tables land in *tables (one per channel, tenant by tenant; caller
+   frees), the problems in *report. Returns the number of problems' files
+   with errors (0 = clean). */
+static int check_plugins(const cli_globals *g, const config_set *set,
+                         const sl_option_table ***tables, char **report)
+{
+    size_t total = 0, k = 0, used = 0;
+    int bad = 0;
+    for (size_t i = 0; i < set->count; i++)
+        total += set->tenants[i].channel_count;
+    *tables = calloc(total ? total : 1, sizeof **tables);
+    for (size_t i = 0; *tables != NULL && i < set->count; i++) {
+        const config_tenant *t = &set->tenants[i];
+        for (size_t j = 0; j < t->channel_count; j++, k++) {
+            char *lines = NULL;
+            sl_error err = {.size = sizeof err};
+            (*tables)[k] = plugin_options(g, t, &t->channels[j]);
+            if (config_check_options(t, &t->channels[j], (*tables)[k], &lines, &err) == SL_OK)
+                continue;
+            bad++;
+            const char *add = lines ? lines : err.message;
+            char *grown = realloc(*report, used + strlen(add) + 2);
+            if (grown != NULL) {
+                *report = grown;
+                used += (size_t)snprintf(grown + used, strlen(add) + 2, "%s%s", add,
+                                         lines ? "" : "\n");
+            }
+            free(lines);
+        }
+    }
+    return *tables == NULL ? 1 : bad;
+}
+
 static int check(const cli_globals *g)
 {
     config_set *set = NULL;
@@ -190,17 +250,24 @@ static int check(const cli_globals *g)
     int rc = config_load_dir(g->conf_dir, &set, &report, &err);
     if (rc != 0 && report == NULL && (report = malloc(sizeof err.message + 1)) != NULL)
         snprintf(report, sizeof err.message + 1, "%s\n", err.message);
+    const sl_option_table **tables = NULL;
+    if (rc == 0 && check_plugins(g, set, &tables, &report) != 0)
+        rc = SL_EINVALID;
     if (rc != 0)
         fputs(report ? report : "out of memory\n", stderr);
     if (g->json) {
         json_t *tenants = json_array();
-        for (size_t i = 0; set != NULL && i < set->count; i++)
-            json_array_append_new(tenants, tenant_json(&set->tenants[i]));
+        for (size_t i = 0, k = 0; tables != NULL && i < set->count; i++) {
+            json_array_append_new(tenants, tenant_json(&set->tenants[i], tables + k));
+            k += set->tenants[i].channel_count;
+        }
         cli_print_json(json_pack("{s:o, s:o}", "tenants", tenants, "errors",
                                  errors_json(rc != 0 ? report : NULL)));
     } else if (rc == 0) {
-        for (size_t i = 0; i < set->count; i++)
-            print_tenant(&set->tenants[i]);
+        for (size_t i = 0, k = 0; i < set->count; i++) {
+            print_tenant(&set->tenants[i], tables + k);
+            k += set->tenants[i].channel_count;
+        }
     }
     for (size_t i = 0; set != NULL && i < set->count; i++)
         warn_missing(&set->tenants[i]);
@@ -208,6 +275,7 @@ static int check(const cli_globals *g)
         fprintf(stderr, "config check: %zu error(s) in %s\n", count_lines(report), g->conf_dir);
     else if (!g->json)
         printf("config check: %zu tenant(s) valid in %s\n", set->count, g->conf_dir);
+    free(tables);
     free(report);
     config_set_free(set);
     return rc == 0 ? CLI_OK : CLI_FAIL;

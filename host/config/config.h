@@ -181,6 +181,21 @@ int config_channel_processes(const config_channel *ch, const char *status);
 /* Is `name` "main" or a declared [warehouse:NAME]? */
 int config_has_warehouse(const config_tenant *t, const char *name);
 
+/* Is `key` a [channel:NAME] key the host itself reads (rules, intake,
+   HTTP tuning)? Those need no entry in a plugin's option table. */
+int config_is_host_channel_key(const char *key);
+/* Checks channel `ch` of `t` against its plugin's option table (ABI 1.3;
+   NULL = the plugin has none: SL_OK, nothing checked): a key neither the
+   table nor the host declares, an undeclared secret, a value the one
+   grammar refuses, or a required option that is absent is each one line
+   "FILE:LINE: [channel:NAME] key: what" in *report (malloc'd, NULL when
+   clean; `report` may be NULL). SL_EINVALID with the first line in
+   err->message and the key in err->field, SL_ENOMEM, or SL_OK. */
+struct sl_option_table;
+int config_check_options(const config_tenant *t, const config_channel *ch,
+                         const struct sl_option_table *opts, char **report,
+                         sl_error *err);
+
 /* Reads a secret file: refused (SL_EAUTH, message names the file and its
    mode) when group or world can read it. *out is malloc'd, trailing
    newline stripped. */

@@ -160,3 +160,23 @@ void cfg_channel_key(cfg_parse *p, const char *key, const char *value)
     if (cfg_kv_push(&ch->settings, &ch->settings_count, key, value, p->line) != 0)
         p->oom = 1;
 }
+
+/* The non-boolean rule keys of rule_key, and the channel keys the host's
+   services read themselves (services/http.c): a plugin's option table
+   need not declare them. */
+static const char *const HOST_KEYS[] = {
+    "plugin",     "document",           "intake",     "process_when", "series",
+    "warehouse",  "price_group",        "rounding_tolerance", "poll_every",
+    "stock_sync", "min_request_interval_ms", "ca_file", "http_connect_timeout_ms",
+    "http_timeout_ms", "language"};
+
+int config_is_host_channel_key(const char *key)
+{
+    config_channel probe = {0};
+    if (bool_slot(&probe, key) != NULL)
+        return 1;
+    for (size_t i = 0; i < sizeof HOST_KEYS / sizeof HOST_KEYS[0]; i++)
+        if (strcmp(HOST_KEYS[i], key) == 0)
+            return 1;
+    return 0;
+}

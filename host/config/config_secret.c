@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config/config_internal.h"
+#include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 
 static int check_secret_stat(const char *path, const struct stat *st, sl_error *err)
@@ -83,12 +84,11 @@ static int ends_with(const char *s, const char *suffix)
     return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* The one rule of secret names, shared with the connectors' option
+   tables (shopledger/options.h). */
 static int is_inline_secret(const char *key)
 {
-    return strcmp(key, "secret") == 0 || strcmp(key, "password") == 0 ||
-           strcmp(key, "token") == 0 || strcmp(key, "api_key") == 0 ||
-           ends_with(key, "_secret") || ends_with(key, "_password") ||
-           ends_with(key, "_token") || ends_with(key, "_key");
+    return sl_option_secret_name(key);
 }
 
 /* Joins a relative path to the INI file's directory. */

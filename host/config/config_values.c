@@ -6,94 +6,45 @@
  * caller puts after "FILE:LINE: [section] key: ".
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config/config_internal.h"
+#include "shopledger/options.h"
 
-/* Accepts yes/no/true/false/1/0 in any letter case. */
+/* The host's keys use the SDK's one grammar (shopledger/options.h), the
+   same the connectors' option tables use; these wrappers only turn its
+   verdict into the short static reason the config report prints. */
+
 int cfg_bool(const char *text, int *out, const char **why)
 {
-    static const char *const yes[] = {"yes", "true", "1"};
-    static const char *const no[] = {"no", "false", "0"};
-    for (size_t i = 0; i < 3; i++) {
-        if (strcasecmp(text, yes[i]) == 0) {
-            *out = 1;
-            return 0;
-        }
-        if (strcasecmp(text, no[i]) == 0) {
-            *out = 0;
-            return 0;
-        }
-    }
-    *why = "not a boolean (use yes/no, true/false or 1/0)";
+    sl_error err = {.size = sizeof err};
+    if (sl_parse_flag("", text, out, &err) == SL_OK)
+        return 0;
+    *why = "not a boolean (use yes/no, true/false, on/off or 1/0)";
     return -1;
 }
 
-/* Parses a decimal integer in [min, max]; the whole text must be used. */
 int cfg_int(const char *text, int64_t min, int64_t max, int64_t *out,
             const char **why)
 {
-    if (*text == '\0' || !(isdigit((unsigned char)*text) || *text == '-')) {
-        *why = "not an integer";
-        return -1;
-    }
-    errno = 0;
-    char *end = NULL;
-    long long v = strtoll(text, &end, 10);
-    if (end == text || *end != '\0') {
-        *why = "not an integer";
-        return -1;
-    }
-    if (errno == ERANGE || v < min || v > max) {
-        *why = "integer out of range";
-        return -1;
-    }
-    *out = v;
-    return 0;
+    sl_error err = {.size = sizeof err};
+    if (sl_parse_int("", text, min, max, out, &err) == SL_OK)
+        return 0;
+    *why = strncmp(err.message, "not an", 6) == 0 ? "not an integer" : "integer out of range";
+    return -1;
 }
 
-/* "30s", "5m", "1h", "2d": digits then one unit letter. */
 int cfg_duration(const char *text, int64_t *seconds, const char **why)
 {
-    size_t n = strlen(text);
-    *why = "not a duration (use e.g. 30s, 5m, 1h, 1d)";
-    if (n < 2 || n > 12)
-        return -1;
-    int64_t unit;
-    switch (text[n - 1]) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: return -1;
+    sl_error err = {.size = sizeof err};
+    int64_t ms;
+    if (sl_parse_duration("", text, 0, INT64_MAX, &ms, &err) == SL_OK) {
+        *seconds = ms / 1000;
+        return 0;
     }
-    int64_t v = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (!isdigit((unsigned char)text[i]))
-            return -1;
-        v = v * 10 + (text[i] - '0'); /* at most 11 digits: no overflow */
-    }
-    *seconds = v * unit;
-    return 0;
-}
-
-static char *trimmed_copy(const char *s, size_t n)
-{
-    while (n > 0 && isspace((unsigned char)*s)) {
-        s++;
-        n--;
-    }
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        n--;
-    char *c = malloc(n + 1);
-    if (c != NULL) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
+    *why = "not a duration (use digits and a unit: 30s, 5m, 2h or 1d)";
+    return -1;
 }
 
 void cfg_list_free(char **items, size_t count)
@@ -105,39 +56,28 @@ void cfg_list_free(char **items, size_t count)
 
 int cfg_list(const char *text, char ***items, size_t *count, const char **why)
 {
-    char **out = calloc(CONFIG_MAX_LIST, sizeof *out);
-    size_t n = 0;
+    sl_error err = {.size = sizeof err};
+    size_t n = 0, pos = 0;
+    if (sl_parse_list("", text, CONFIG_MAX_LIST, &n, &err) != SL_OK) {
+        *why = strncmp(err.message, "too many", 8) == 0 ? "too many list items"
+                                                        : "empty list item";
+        return -1;
+    }
+    char **out = calloc(n, sizeof *out);
+    size_t len = strlen(text) + 1;
+    for (size_t i = 0; out != NULL && i < n; i++) {
+        if ((out[i] = malloc(len)) == NULL || !sl_list_next(text, &pos, out[i], len)) {
+            cfg_list_free(out, i + 1);
+            out = NULL;
+        }
+    }
     if (out == NULL) {
         *why = "out of memory";
         return -1;
     }
-    const char *p = text;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (n == CONFIG_MAX_LIST) {
-            *why = "too many list items";
-            goto fail;
-        }
-        out[n] = trimmed_copy(p, len);
-        if (out[n] == NULL) {
-            *why = "out of memory";
-            goto fail;
-        }
-        if (out[n++][0] == '\0') {
-            *why = "empty list item";
-            goto fail;
-        }
-        if (comma == NULL)
-            break;
-        p = comma + 1;
-    }
     *items = out;
     *count = n;
     return 0;
-fail:
-    cfg_list_free(out, n);
-    return -1;
 }
 
 static int two_digits(const char *s, int max)

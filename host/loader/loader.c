@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "loader/loader.h"
+#include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 
 typedef struct cap_slot {
@@ -128,6 +129,17 @@ static int check_caps(const sl_plugin *t, const char *path, sl_error *err)
     return SL_OK;
 }
 
+/* A 1.3 table's option table, checked by the SDK's own rules. */
+static int check_options(const sl_plugin *t, const char *path, sl_error *err)
+{
+    if (!SL_HAS_FIELD(t, options) || t->options == NULL)
+        return SL_OK;
+    sl_error inner = {.size = sizeof inner};
+    if (sl_options_check_table(t->options, &inner) != SL_OK)
+        return sl_error_set(err, SL_EINVALID, inner.field, "%s: %s", path, inner.message);
+    return SL_OK;
+}
+
 int loader_validate(const sl_plugin *t, const char *path, sl_error *err)
 {
     if (t == NULL)
@@ -153,7 +165,16 @@ int loader_validate(const sl_plugin *t, const char *path, sl_error *err)
     if (t->channel_open == NULL || t->channel_close == NULL)
         return sl_error_set(err, SL_EINVALID, "channel_open",
                             "%s: plugin table lacks channel_open/channel_close", path);
-    return check_caps(t, path, err);
+    rc = check_caps(t, path, err);
+    if (rc == SL_OK)
+        rc = check_options(t, path, err);
+    return rc;
+}
+
+const sl_option_table *loader_options(const loaded_plugin *p)
+{
+    const sl_plugin *t = p->table;
+    return SL_HAS_FIELD(t, options) ? t->options : NULL;
 }
 
 loader_check_fn loader_check_connection(const loaded_plugin *p)

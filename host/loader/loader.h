@@ -7,7 +7,9 @@
  *   - name and version are present;
  *   - capability flags and function slots agree (a flag without its slot,
  *     or a slot without its flag, is refused), and no unknown flag is set;
- *   - channel_open / channel_close are present.
+ *   - channel_open / channel_close are present;
+ *   - an option table (1.3), when there is one, passes
+ *     sl_options_check_table.
  * Every refusal names the file and, for version mismatches, both versions.
  * Plugins stay loaded for the life of the process (no dlclose), so pointers
  * into them never dangle.
@@ -38,6 +40,10 @@ int loader_validate(const sl_plugin *table, const char *path, sl_error *err);
 /* The plugin's optional 1.1 slot, or NULL when its table predates it. */
 typedef int (*loader_check_fn)(void *, sl_ctx *, sl_error *);
 loader_check_fn loader_check_connection(const loaded_plugin *p);
+
+/* The plugin's option table (1.3), or NULL when it has none: validated
+   by loader_open. Static data of the plugin. */
+const struct sl_option_table *loader_options(const loaded_plugin *p);
 
 /* Finds NAME.so in `dir`; writes the path into buf. */
 int loader_find(const char *dir, const char *name, char *buf, size_t buflen,

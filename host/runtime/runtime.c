@@ -76,6 +76,10 @@ static int open_channel(runtime_tenant *rt, runtime_channel *rc,
     int r = loader_find(plugin_dir, ch->plugin, path, sizeof path, err);
     if (r == SL_OK)
         r = loader_open(path, &rc->plugin, err);
+    /* A plugin with an option table gets its section checked here, with
+       file and line, before channel_open sees it. */
+    if (r == SL_OK)
+        r = config_check_options(rt->config, ch, loader_options(rc->plugin), NULL, err);
     if (r != SL_OK)
         return r;
     return open_context(rt, rc, ch, 0, err);

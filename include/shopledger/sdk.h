@@ -544,6 +544,16 @@ typedef struct sl_plugin {
        result_row each with "authority", "amount", optional "date". */
     int (*list_unverified)(void *state, sl_ctx *ctx, const sl_params *p,
                            sl_error *err);
+
+    /* ---- appended in 1.3 (kit) ---- */
+    /* The channel keys the connector reads (shopledger/options.h), or NULL.
+       With a table the host validates the [channel:NAME] section against
+       it before channel_open (errors name FILE:LINE), refuses every key
+       that neither the table nor the host declares, and lists the options
+       in `config check` and `channel describe`. A plugin without one (and
+       every plugin built against 1.0-1.2) keeps the old behaviour: it
+       sees every key and validates its own. */
+    const struct sl_option_table *options;
 } sl_plugin;
 
 /* Capability bits of 1.3 (gateways); their slots are the ones above. */

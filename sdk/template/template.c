@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "shopledger/money.h"
+#include "shopledger/options.h"
 #include "shopledger/sdk.h"
 #include "shopledger/sdkutil.h"
 
@@ -58,26 +59,29 @@ static const char *normalize_status(const char *s)
     return NULL;
 }
 
+/* The channel keys this connector reads: the host checks the INI section
+   against this table (file and line in every error, unknown keys refused)
+   and lists it in `config check`; sl_options_read fills tpl_state. */
+static const sl_option TPL_OPTION_ROWS[] = {
+    SL_OPT_URL("url", tpl_state, url, SL_OPT_REQUIRED, NULL, URL_MAX - 1,
+               "the shop's API root, e.g. https://shop.example/api"),
+    SL_OPT_SECRET_DECLARED("webhook_secret", 0,
+                           "HMAC key the shop signs webhooks with"),
+};
+static const sl_option_table TPL_OPTIONS = SL_OPTION_TABLE(TPL_OPTION_ROWS);
+
 static int tpl_open(const sl_host *host, sl_ctx *ctx, void **state,
                     sl_error *err)
 {
-    const char *url = host->config_get(ctx, "url");
-    if (url == NULL || url[0] == '\0')
-        return sl_error_set(err, SL_EINVALID, "url", "url is not set");
-    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
-        return sl_error_set(err, SL_EINVALID, "url",
-                            "url must start with https:// or http://");
-    size_t n = strlen(url);
-    while (n > 0 && url[n - 1] == '/')
-        n--;
-    if (n >= URL_MAX)
-        return sl_error_set(err, SL_EINVALID, "url", "url is too long");
     tpl_state *st = calloc(1, sizeof *st);
     if (st == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     st->host = host;
-    memcpy(st->url, url, n);
-    st->url[n] = '\0';
+    int rc = sl_options_read(host, ctx, &TPL_OPTIONS, st, err);
+    if (rc != SL_OK) {
+        free(st);
+        return rc;
+    }
     *state = st;
     return SL_OK;
 }
@@ -312,6 +316,7 @@ static const sl_plugin PLUGIN = {
     .channel_close = tpl_close,
     .fetch_orders = tpl_fetch,
     .parse_webhook = tpl_webhook,
+    .options = &TPL_OPTIONS, /* 1.3: read by hosts that know it */
     /* Every other slot stays NULL: the host never calls a capability the
        caps bits do not announce. check_connection (1.1) is optional. */
 };
