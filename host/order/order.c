@@ -632,11 +632,29 @@ int order_add_tax_rate(order *o, const char *rate_id, const char *tax,
 
 /* ---- whole order -------------------------------------------------------- */
 
+/* Whether an external id is safe as a key wherever the host uses it (the
+   store, admin URLs, file names of exports): no control characters, no
+   path separators, not "." or "..". Real shops' ids are numbers or short
+   codes such as UNAS's "1000-1000000", so this refuses no real order. */
+static int external_id_safe(const char *id)
+{
+    if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+            return 0;
+    return 1;
+}
+
 int order_validate(const order *o, sl_error *err)
 {
     if (o->text[SL_ORDER_EXTERNAL_ID][0] == '\0')
         return sl_error_set(err, SL_EINVALID, "order.external_id",
                             "order has no external id");
+    if (!external_id_safe(o->text[SL_ORDER_EXTERNAL_ID]))
+        return sl_error_set(err, SL_EINVALID, "order.external_id",
+                            "external id has a control character, a slash or a "
+                            "backslash, or is a dot path");
     /* A deletion notice (e.g. WooCommerce order.deleted carries only the
        id) needs no money: the rules treat it as a cancellation of the
        document already booked, whose amounts they take from the ledger. */

@@ -256,6 +256,15 @@ static void validate_names_missing_fields(void **state)
     order *o = order_new("t", "c");
     assert_int_equal(order_validate(o, &err), SL_EINVALID);
     assert_string_equal(err.field, "order.external_id");
+    const char *unsafe[] = {"../../etc", "a\\b", "..", ".", "x\ty"};
+    for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++) {
+        OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, unsafe[i], &err));
+        assert_int_equal(order_validate(o, &err), SL_EINVALID);
+        assert_string_equal(err.field, "order.external_id");
+    }
+    OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, "1000-1000000", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "order.currency");
     OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, "9", &err));
     assert_int_equal(order_validate(o, &err), SL_EINVALID);
     assert_string_equal(err.field, "order.currency");
