@@ -128,15 +128,20 @@ static int product_row(store *s, const csv_row *row, const int *col, size_t line
     int64_t price_v = 0, qty_v = 0, pp_v = 0, id = 0;
     if (!*sku)
         return bad(err, line, "sku", "required");
-    if (!*get(row, col, 1))
-        return bad(err, line, "name", "required");
+    /* A stock or price update by SKU needs no name; a new product does. */
+    int rc = *get(row, col, 1) ? SL_OK : masters_product_find(s, sku, &id, err);
+    if (rc != SL_OK)
+        return rc;
+    if (!*get(row, col, 1) && id == 0)
+        return bad(err, line, "name", "required for a new product");
     if (*price && sl_money_parse(price, exponent, &price_v))
         return bad(err, line, "price", "not a decimal amount in the currency");
     if (*qty && sl_quantity_parse(qty, &qty_v))
         return bad(err, line, "on_hand", "not a decimal quantity");
     if (*pp && sl_money_parse(pp, exponent, &pp_v))
         return bad(err, line, "purchase_price", "not a decimal amount in the currency");
-    int rc = masters_product_ensure(s, sku, get(row, col, 1), get(row, col, 2), 1, now_ms, &id,
+    if (id == 0)
+        rc = masters_product_ensure(s, sku, get(row, col, 1), get(row, col, 2), 1, now_ms, &id,
                                     NULL, err);
     if (rc == SL_OK && *price)
         rc = masters_price_set(s, id, *group ? group : "retail", price_v, err);

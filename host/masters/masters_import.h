@@ -6,6 +6,8 @@
  * caller's one transaction, so an import is all or nothing.
  *
  * products:  sku,name,parent_sku,price,price_group,on_hand,warehouse,purchase_price
+ *            (name only for a new SKU: a known one takes a stock or price
+ *            update by sku alone)
  * customers: email,first_name,last_name,company,phone
  */
 #ifndef SL_MASTERS_IMPORT_H

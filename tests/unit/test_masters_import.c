@@ -79,6 +79,21 @@ static void bad_row_names_line_and_field_and_imports_nothing(void **state)
     assert_int_equal(import(s, IMPORT_PRODUCTS, "sku,name,price\nA,x,1.234\n", &rows, &err),
                      SL_EINVALID);
     assert_string_equal(err.field, "price");
+    /* Without a name: refused for a new SKU, a stock update for a known one. */
+    assert_int_equal(import(s, IMPORT_PRODUCTS, "sku,on_hand\nNEW-1,4\n", &rows, &err),
+                     SL_EINVALID);
+    assert_string_equal(err.field, "name");
+    assert_int_equal(import(s, IMPORT_PRODUCTS, "sku,name,on_hand\nOLD-1,Old,1\n", &rows, &err),
+                     SL_OK);
+    assert_int_equal(import(s, IMPORT_PRODUCTS, "sku,on_hand\nOLD-1,7\n", &rows, &err), SL_OK);
+    sqlite3_prepare_v2(store_db(s),
+                       "SELECT p.name, l.on_hand_milli FROM products p JOIN stock_levels l"
+                       " ON l.product_id = p.id WHERE p.sku = 'OLD-1'",
+                       -1, &st, NULL);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "Old");
+    assert_int_equal(sqlite3_column_int64(st, 1), 7000);
+    sqlite3_finalize(st);
     store_close(s);
     unlink("import-b.db");
 }
