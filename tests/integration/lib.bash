@@ -85,3 +85,33 @@ finish() {
   echo "$SL_PASSED passed, $SL_FAILED failed"
   [ "$SL_FAILED" -eq 0 ]
 }
+
+# testshop_secrets: the webhook secret and admin token of the testshop
+# tenants below, as files only the owner reads.
+testshop_secrets() {
+  printf 'whsec-test-1234' > "$SL_TMP/webhook.secret"
+  printf 'admin-token-5678' > "$SL_TMP/admin.token"
+  chmod 600 "$SL_TMP/webhook.secret" "$SL_TMP/admin.token"
+}
+
+# testshop_webhook_tenant FILE ID TOKEN_FILE CHANNEL: writes a EUR tenant
+# whose channel CHANNEL takes signed testshop webhooks and invoices paid
+# orders (database $SL_TMP/ID.db).
+testshop_webhook_tenant() {
+  cat > "$1" <<INI
+[tenant]
+id = $2
+currency = EUR
+database = $SL_TMP/$2.db
+admin_token_file = $3
+
+[channel:$4]
+plugin = testshop
+orders_dir = $SL_TMP/orders
+notes_file = $SL_TMP/notes.txt
+intake = webhook
+webhook_secret_file = $SL_TMP/webhook.secret
+document = invoice
+process_when = paid
+INI
+}

@@ -12,10 +12,9 @@ CONF="$SL_TMP/conf.d"
 mkdir -p "$CONF" "$SL_TMP/orders"
 BOUND_S=5
 if [ "${SL_VALGRIND:-0}" = 1 ] || [ "${SL_SANITIZE:-OFF}" = ON ]; then BOUND_S=20; fi
+testshop_secrets
 printf 'cs_fault_secret' > "$SL_TMP/woo.secret"
-printf 'whsec-test-1234' > "$SL_TMP/webhook.secret"
-printf 'admin-token-5678' > "$SL_TMP/admin.token"
-chmod 600 "$SL_TMP/woo.secret" "$SL_TMP/webhook.secret" "$SL_TMP/admin.token"
+chmod 600 "$SL_TMP/woo.secret"
 
 # start_remote MODE: a misbehaving shop; sets REMOTE_PORT.
 start_remote() {
@@ -57,24 +56,6 @@ bacs = bank:2620
 INI
 }
 
-testshop_tenant() {
-  cat > "$CONF/ts.ini" <<INI
-[tenant]
-id = ts
-currency = EUR
-database = $SL_TMP/ts.db
-admin_token_file = $SL_TMP/admin.token
-
-[channel:ts]
-plugin = testshop
-orders_dir = $SL_TMP/orders
-notes_file = $SL_TMP/notes.txt
-intake = webhook
-webhook_secret_file = $SL_TMP/webhook.secret
-document = invoice
-process_when = paid
-INI
-}
 
 # wait_seen FILE N: bounded wait until the remote saw N requests.
 wait_seen() {
@@ -156,7 +137,7 @@ check "SIGTERM ends serve within ${BOUND_S}s (refused)" term_within "$BOUND_S"
 rm -f "$CONF"/*.ini
 
 # ---- clients that hang up while their delivery waits for the commit ---------
-testshop_tenant
+testshop_webhook_tenant "$CONF/ts.ini" ts "$SL_TMP/admin.token" ts
 : > "$SL_TMP/serve.log"
 check "serve starts for the hang-up clients" start_serve "$SL_TEST_PLUGIN_DIR"
 check "30 deliveries sent and hung up on" python3 "$FAULTS/hangup_clients.py" "$PORT" \

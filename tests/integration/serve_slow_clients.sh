@@ -9,25 +9,8 @@ FAULTS="$SL_SOURCE_DIR/tests/integration/data/faults"
 TS_DATA="$SL_SOURCE_DIR/tests/integration/data/testshop"
 CONF="$SL_TMP/conf.d"
 mkdir -p "$CONF" "$SL_TMP/orders"
-printf 'whsec-test-1234' > "$SL_TMP/webhook.secret"
-printf 'admin-token-5678' > "$SL_TMP/admin.token"
-chmod 600 "$SL_TMP/webhook.secret" "$SL_TMP/admin.token"
-cat > "$CONF/ts.ini" <<INI
-[tenant]
-id = ts
-currency = EUR
-database = $SL_TMP/ts.db
-admin_token_file = $SL_TMP/admin.token
-
-[channel:ts]
-plugin = testshop
-orders_dir = $SL_TMP/orders
-notes_file = $SL_TMP/notes.txt
-intake = webhook
-webhook_secret_file = $SL_TMP/webhook.secret
-document = invoice
-process_when = paid
-INI
+testshop_secrets
+testshop_webhook_tenant "$CONF/ts.ini" ts "$SL_TMP/admin.token" ts
 SLOW=1000
 BOUND_S=5
 if [ "${SL_VALGRIND:-0}" = 1 ] || [ "${SL_SANITIZE:-OFF}" = ON ]; then BOUND_S=20; fi

@@ -8,24 +8,9 @@ source "$(dirname "$0")/lib.bash"
 TS_DATA="$SL_SOURCE_DIR/tests/integration/data/testshop"
 CONF="$SL_TMP/conf.d"
 mkdir -p "$CONF" "$SL_TMP/orders"
-printf 'whsec-test-1234' > "$SL_TMP/webhook.secret"
-printf 'admin-token-5678' > "$SL_TMP/admin.token"
-chmod 600 "$SL_TMP/webhook.secret" "$SL_TMP/admin.token"
-cat > "$CONF/ts.ini" <<INI
-[tenant]
-id = ts
-currency = EUR
-database = $SL_TMP/ts.db
-admin_token_file = $SL_TMP/admin.token
-
-[channel:hook]
-plugin = testshop
-orders_dir = $SL_TMP/orders
-notes_file = $SL_TMP/notes.txt
-intake = webhook
-webhook_secret_file = $SL_TMP/webhook.secret
-document = invoice
-process_when = paid
+testshop_secrets
+testshop_webhook_tenant "$CONF/ts.ini" ts "$SL_TMP/admin.token" hook
+cat >> "$CONF/ts.ini" <<INI
 
 [channel:polled]
 plugin = testshop
@@ -40,22 +25,7 @@ INI
 
 printf 'other-token-9999' > "$SL_TMP/other.token"
 chmod 600 "$SL_TMP/other.token"
-cat > "$CONF/other.ini" <<INI
-[tenant]
-id = other
-currency = EUR
-database = $SL_TMP/other.db
-admin_token_file = $SL_TMP/other.token
-
-[channel:hook]
-plugin = testshop
-orders_dir = $SL_TMP/orders
-notes_file = $SL_TMP/notes.txt
-intake = webhook
-webhook_secret_file = $SL_TMP/webhook.secret
-document = invoice
-process_when = paid
-INI
+testshop_webhook_tenant "$CONF/other.ini" other "$SL_TMP/other.token" hook
 
 BODY="$TS_DATA/order-1001-paid.json"
 SIG=$(openssl dgst -sha256 -hmac "whsec-test-1234" -binary "$BODY" | base64)
