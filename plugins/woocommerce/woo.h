@@ -28,14 +28,16 @@
 #define WOO_ID_MAX 32             /* text of a numeric id */
 #define WOO_DEC_MAX 64            /* text of one decimal value */
 
-/* One open channel. Allocated by channel_open, freed by channel_close.
-   `secret` and `webhook_secret` are borrowed from the host until close. */
+/* One open channel. Allocated by channel_open, freed by channel_close;
+   filled from the option table in woo_plugin.c. `key`, `secret` and
+   `webhook_secret` are borrowed from the host until close. */
 typedef struct woo_chan {
     const sl_host *host;
     char base[WOO_URL_MAX]; /* store URL, no trailing slash */
+    int auth_mode;          /* the `auth` key: 0 auto, 1 basic, 2 oauth */
     int oauth;              /* 1: http:// with OAuth 1.0a; 0: https Basic */
     int oauth_sha1;         /* 1: HMAC-SHA1; 0: HMAC-SHA256 */
-    char key[WOO_KEY_MAX];  /* consumer key ck_... */
+    const char *key;        /* consumer key ck_..., borrowed until close */
     const char *secret;     /* consumer secret cs_... */
     const char *webhook_secret; /* may be NULL (then only replays pass) */
     int per_page;           /* 1..100 */

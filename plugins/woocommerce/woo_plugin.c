@@ -4,150 +4,70 @@
  * method, paging and poll overlap, test mode) into a woo_chan, and the
  * cheap connection check. Every other slot lives in its own file.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 #include "woo.h"
 
-#define WOO_DEFAULT_PER_PAGE 100
-#define WOO_DEFAULT_OVERLAP_MS (5 * 60 * 1000)
-#define WOO_MAX_OVERLAP_MS (24LL * 3600 * 1000)
+/* Longest store URL we keep: room is left in woo_chan.base for the API
+   prefix and a resource path. */
+#define WOO_URL_LEN_MAX (WOO_URL_MAX - sizeof WOO_API_PREFIX - 128)
 
-/* Parses a non-negative integer with an optional unit suffix s/m/h
-   (no suffix = seconds) into milliseconds. */
-static int parse_duration_ms(const char *text, int64_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno != 0 || end == text || v < 0 || v > 86400LL * 365)
-        return SL_EINVALID;
-    int64_t mult = 1000;
-    if (*end == 'm')
-        mult = 60 * 1000, end++;
-    else if (*end == 'h')
-        mult = 3600 * 1000, end++;
-    else if (*end == 's')
-        end++;
-    if (*end != '\0')
-        return SL_EINVALID;
-    *out = (int64_t)v * mult;
-    return SL_OK;
-}
+enum woo_auth_mode { WOO_AUTH_AUTO, WOO_AUTH_BASIC, WOO_AUTH_OAUTH };
 
-/* yes/no style flag; absent = 0. */
-static int parse_flag(const char *text, int *out)
-{
-    if (text == NULL || strcasecmp(text, "no") == 0 ||
-        strcasecmp(text, "false") == 0 || strcmp(text, "0") == 0 ||
-        strcasecmp(text, "off") == 0) {
-        *out = 0;
-        return SL_OK;
-    }
-    if (strcasecmp(text, "yes") == 0 || strcasecmp(text, "true") == 0 ||
-        strcmp(text, "1") == 0 || strcasecmp(text, "on") == 0) {
-        *out = 1;
-        return SL_OK;
-    }
-    return SL_EINVALID;
-}
+/* The channel keys this connector reads. The host checks the INI section
+   against this table before the channel opens (FILE:LINE in each error, an
+   undeclared key refused) and lists it in `config check` and `channel
+   describe`; sl_options_read fills the woo_chan. */
+static const sl_option WOO_OPTION_ROWS[] = {
+    SL_OPT_URL("url", woo_chan, base, SL_OPT_REQUIRED, NULL, WOO_URL_LEN_MAX,
+               "the store's address, https://shop.example (http:// only for a "
+               "local test store)"),
+    SL_OPT_ENUM("auth", woo_chan, auth_mode, "auto", "auto|basic|oauth",
+                "auto: Basic on https, OAuth 1.0a on http; basic needs https, "
+                "oauth needs http (WooCommerce only checks OAuth there)"),
+    SL_OPT_STRING("key", woo_chan, key, SL_OPT_REQUIRED, NULL, 1, WOO_KEY_MAX - 1,
+                  "aA0_-.", "REST API consumer key ck_..."),
+    SL_OPT_SECRET("secret", woo_chan, secret, SL_OPT_REQUIRED,
+                  "REST API consumer secret cs_..."),
+    SL_OPT_SECRET("webhook_secret", woo_chan, webhook_secret, 0,
+                  "the secret of the store's webhooks (without it signed "
+                  "deliveries are refused)"),
+    SL_OPT_ENUM("oauth_signature_method", woo_chan, oauth_sha1, "HMAC-SHA256",
+                "HMAC-SHA256|HMAC-SHA1", "OAuth 1.0a signature over http"),
+    SL_OPT_INT("per_page", woo_chan, per_page, "100", 1, 100,
+               "orders or products per page of a listing (WooCommerce allows "
+               "at most 100)"),
+    SL_OPT_DURATION("poll_overlap", woo_chan, overlap_ms, "5m", 0,
+                    24LL * 3600 * 1000,
+                    "how far back each poll looks again before its cursor"),
+    SL_OPT_FLAG("test_mode", woo_chan, test_mode, "no",
+                "read everything, write nothing to the store"),
+};
+static const sl_option_table WOO_OPTIONS = SL_OPTION_TABLE(WOO_OPTION_ROWS);
 
-/* url: http(s)://host[:port][/path], no query or fragment, no spaces. */
-static int read_url(woo_chan *ch, const char *url, sl_error *err)
+/* Settles the scheme: WooCommerce tries Basic only over https and OAuth
+   1.0a only over plain http, so a mode against the scheme can never
+   authenticate (the store answers 401 woocommerce_rest_cannot_view). */
+static int settle_auth(woo_chan *ch, sl_error *err)
 {
-    if (url == NULL || *url == '\0')
-        return sl_error_set(err, SL_EINVALID, "url", "url is required");
-    if (strncmp(url, "https://", 8) == 0)
-        ch->oauth = 0;
-    else if (strncmp(url, "http://", 7) == 0)
-        ch->oauth = 1;
-    else
-        return sl_error_set(err, SL_EINVALID, "url",
-                            "url must start with https:// or http://");
-    size_t len = strlen(url);
-    if (len + sizeof WOO_API_PREFIX + 128 >= sizeof ch->base)
-        return sl_error_set(err, SL_EINVALID, "url", "url is too long");
-    if (strpbrk(url, "?# \t\r\n") != NULL)
-        return sl_error_set(err, SL_EINVALID, "url",
-                            "url must not carry a query, fragment or spaces");
-    while (len > 0 && url[len - 1] == '/')
-        len--;
-    const char *host = url + (ch->oauth ? 7 : 8);
-    if ((size_t)(host - url) >= len)
-        return sl_error_set(err, SL_EINVALID, "url", "url has no host");
-    memcpy(ch->base, url, len);
-    ch->base[len] = '\0';
-    return SL_OK;
-}
-
-static int read_key(woo_chan *ch, const char *key, sl_error *err)
-{
-    if (key == NULL || *key == '\0')
-        return sl_error_set(err, SL_EINVALID, "key",
-                            "key (the consumer key ck_...) is required");
-    if (strlen(key) >= sizeof ch->key || strpbrk(key, " \t\r\n:") != NULL)
-        return sl_error_set(err, SL_EINVALID, "key",
-                            "key is too long or holds spaces or ':'");
-    memcpy(ch->key, key, strlen(key) + 1);
-    return SL_OK;
-}
-
-/* Reads the optional tuning keys; defaults when absent. */
-static int read_options(woo_chan *ch, const sl_host *h, sl_ctx *ctx,
-                        sl_error *err)
-{
-    const char *v = h->config_get(ctx, "oauth_signature_method");
-    if (v == NULL || strcmp(v, "HMAC-SHA256") == 0)
-        ch->oauth_sha1 = 0;
-    else if (strcmp(v, "HMAC-SHA1") == 0)
-        ch->oauth_sha1 = 1;
-    else
-        return sl_error_set(err, SL_EINVALID, "oauth_signature_method",
-                            "oauth_signature_method must be HMAC-SHA256 or "
-                            "HMAC-SHA1");
-    ch->per_page = WOO_DEFAULT_PER_PAGE;
-    v = h->config_get(ctx, "per_page");
-    if (v != NULL) {
-        char *end = NULL;
-        errno = 0;
-        long n = strtol(v, &end, 10);
-        if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 100)
-            return sl_error_set(err, SL_EINVALID, "per_page",
-                                "per_page must be an integer 1..100");
-        ch->per_page = (int)n;
-    }
-    ch->overlap_ms = WOO_DEFAULT_OVERLAP_MS;
-    v = h->config_get(ctx, "poll_overlap");
-    if (v != NULL && (parse_duration_ms(v, &ch->overlap_ms) != SL_OK ||
-                      ch->overlap_ms > WOO_MAX_OVERLAP_MS))
-        return sl_error_set(err, SL_EINVALID, "poll_overlap",
-                            "poll_overlap must be a duration like 300s, 5m "
-                            "or 1h (at most 24h)");
-    if (parse_flag(h->config_get(ctx, "test_mode"), &ch->test_mode) != SL_OK)
-        return sl_error_set(err, SL_EINVALID, "test_mode",
-                            "test_mode must be yes or no");
-    return SL_OK;
-}
-
-static int read_config(woo_chan *ch, const sl_host *h, sl_ctx *ctx,
-                       sl_error *err)
-{
-    int rc = read_url(ch, h->config_get(ctx, "url"), err);
-    if (rc == SL_OK)
-        rc = read_key(ch, h->config_get(ctx, "key"), err);
-    if (rc != SL_OK)
-        return rc;
-    ch->secret = h->secret_get(ctx, "secret");
-    if (ch->secret == NULL || *ch->secret == '\0')
-        return sl_error_set(err, SL_EINVALID, "secret",
-                            "secret (the consumer secret cs_...) is missing");
-    ch->webhook_secret = h->secret_get(ctx, "webhook_secret");
+    int http = strncmp(ch->base, "http://", 7) == 0;
+    if (ch->auth_mode == WOO_AUTH_BASIC && http)
+        return sl_error_set(err, SL_EINVALID, "auth",
+                            "auth = basic needs an https:// url: over plain "
+                            "http WooCommerce accepts only OAuth 1.0a "
+                            "(auth = oauth or auto)");
+    if (ch->auth_mode == WOO_AUTH_OAUTH && !http)
+        return sl_error_set(err, SL_EINVALID, "auth",
+                            "auth = oauth needs an http:// url: over https "
+                            "WooCommerce ignores OAuth and wants Basic "
+                            "(auth = basic or auto)");
+    ch->oauth = http;
     if (ch->webhook_secret != NULL && *ch->webhook_secret == '\0')
         ch->webhook_secret = NULL;
-    return read_options(ch, h, ctx, err);
+    return SL_OK;
 }
 
 /* Slot channel_open: validates the config and allocates the channel. */
@@ -158,7 +78,9 @@ static int woo_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
     if (ch == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     ch->host = host;
-    int rc = read_config(ch, host, ctx, err);
+    int rc = sl_options_read(host, ctx, &WOO_OPTIONS, ch, err);
+    if (rc == SL_OK)
+        rc = settle_auth(ch, err);
     if (rc != SL_OK) {
         free(ch);
         return rc;
@@ -211,6 +133,7 @@ static const sl_plugin WOO_PLUGIN = {
     .list_shipping_methods = woo_list_shipping_methods,
     .report_status = woo_report_status,
     .check_connection = woo_check_connection,
+    .options = &WOO_OPTIONS, /* 1.3: read by hosts that know it */
 };
 
 /* The one exported symbol: the static plugin table. */

@@ -31,6 +31,20 @@ check "the message names the INI key to fix it" grep -q "ca_file" "$SL_TMP/descr
 check "the certificate error was tried once, not retried" eq \
   "$(grep -c 'GET https://127.0.0.1:[0-9]*/wp-json/wc/v3/taxes failed' "$SL_TMP/describe1.err")" 1
 
+# ---- keys that would do nothing are refused ---------------------------------
+cp "$CONF/shop.ini" "$SL_TMP/shop.ini.good"
+sed -i "s|^plugin = woocommerce|plugin = woocommerce\ncafile = $SL_TMP/cert.pem|" "$CONF/shop.ini"
+"${SLX[@]}" config check > /dev/null 2> "$SL_TMP/check1.err"
+check "a misspelled cafile fails config check" test $? -ne 0
+check "naming the file, line and key" grep -q "shop.ini:[0-9]*: \[channel:woo\] cafile: unknown key" \
+  "$SL_TMP/check1.err"
+cp "$SL_TMP/shop.ini.good" "$CONF/shop.ini"
+sed -i "s|^plugin = woocommerce|plugin = woocommerce\nauth = oauth|" "$CONF/shop.ini"
+"${SLX[@]}" channel describe shop woo > /dev/null 2> "$SL_TMP/describe2.err"
+check "auth = oauth over https is refused (the store never checks OAuth there)" test $? -ne 0
+check "naming the auth key" grep -q "auth" "$SL_TMP/describe2.err"
+cp "$SL_TMP/shop.ini.good" "$CONF/shop.ini"
+
 # ---- ca_file trusts the shop: describe and serve work over https -----------
 sed -i "s|^plugin = woocommerce|plugin = woocommerce\nca_file = $SL_TMP/cert.pem|" "$CONF/shop.ini"
 check "describe works with ca_file" "${SLX[@]}" channel describe shop woo

@@ -232,6 +232,37 @@ static void test_config_errors_name_the_key(void **s)
     expect_config_error("poll_overlap", "5x", "poll_overlap");
     expect_config_error("poll_overlap", "25h", "poll_overlap");
     expect_config_error("test_mode", "maybe", "test_mode");
+    /* one grammar for durations: a bare number has no unit */
+    expect_config_error("poll_overlap", "300", "poll_overlap");
+    expect_config_error("auth", "digest", "auth");
+    /* over https WooCommerce never checks an OAuth signature */
+    expect_config_error("auth", "oauth", "auth");
+}
+
+/* Over plain http WooCommerce answers Basic auth with 401: `auth = basic`
+   there is refused at open; `auto` and `oauth` sign with OAuth 1.0a. */
+static void test_auth_mode_follows_the_scheme(void **s)
+{
+    (void)s;
+    woo_fixture f;
+    woo_ctx_init(&f.ctx, "http://127.0.0.1:8080");
+    json_object_set_new(f.ctx.config, "auth", json_string("basic"));
+    assert_int_equal(woo_open(&f), SL_EINVALID);
+    assert_string_equal(f.err.field, "auth");
+    assert_non_null(strstr(f.err.message, "https://"));
+    woo_ctx_free(&f.ctx);
+
+    woo_ctx_init(&f.ctx, "http://127.0.0.1:8080");
+    json_object_set_new(f.ctx.config, "auth", json_string("oauth"));
+    f.ctx.route = answer_empty_list;
+    assert_int_equal(woo_open(&f), SL_OK);
+    assert_int_equal(f.p->check_connection(f.state, &f.ctx, &f.err), SL_OK);
+    fake_end_call(&f.ctx);
+    json_t *r = json_array_get(f.ctx.requests, 0);
+    assert_null(json_object_get(r, "basic"));
+    assert_non_null(fake_query(r, "oauth_signature"));
+    woo_close(&f);
+    woo_ctx_free(&f.ctx);
 }
 
 /* ---- webhook signatures -------------------------------------------------- */
@@ -379,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_nonce_differs_per_request),
         cmocka_unit_test(test_basic_over_https),
         cmocka_unit_test(test_config_errors_name_the_key),
+        cmocka_unit_test(test_auth_mode_follows_the_scheme),
         cmocka_unit_test(test_webhook_signatures),
         cmocka_unit_test(test_webhook_ping_and_ignored_topics),
         cmocka_unit_test(test_webhook_without_secret_refused),
