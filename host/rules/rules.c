@@ -3,6 +3,10 @@
  * the order means for its (single) document, and run it in one
  * transaction with the inbox state change.
  *
+ *   order moved to the trash            -> recorded, nothing booked: trash
+ *                                          is not a refund and WooCommerce
+ *                                          does not restock it; a restore
+ *                                          is a revision in the real state
  *   no document, order cancelled        -> nothing to book (processed)
  *   no document, status not triggering  -> wait (processed, no document)
  *   no document, status triggers        -> build; draft with reason on a
@@ -22,8 +26,7 @@
 static int is_cancelled(const order *o)
 {
     return strcmp(order_text(o, SL_ORDER_STATUS_NORMALIZED), SL_STATUS_CANCELLED) == 0 ||
-           strcmp(order_text(o, SL_ORDER_STATUS), "cancelled") == 0 ||
-           o->flag[SL_ORDER_DELETED];
+           strcmp(order_text(o, SL_ORDER_STATUS), "cancelled") == 0;
 }
 
 /* The shop took the buyer's money at some point (paid date or flag, or a
@@ -175,7 +178,13 @@ int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t 
         return rc;
     int cancelled = is_cancelled(it->order);
     int st = INBOX_PROCESSED;
-    if (doc_id)
+    if (it->order->flag[SL_ORDER_DELETED])
+        rc = inbox_event(s, it->id, now_ms, "rules",
+                         doc_id ? "order deleted in the shop (trash); its document stays as "
+                                  "booked: a deletion is not a refund"
+                                : "order deleted in the shop (trash); nothing booked",
+                         err);
+    else if (doc_id)
         rc = existing(&c, doc_id, cancelled, &st);
     else if (moved_money_already(it->order))
         rc = create_then_settle_refunds(&c, cancelled, &st);

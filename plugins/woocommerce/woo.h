@@ -103,8 +103,11 @@ int woo_oauth_sign(const char *base, const char *secret, int sha1, char *out,
 int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order,
                      const char *raw, size_t raw_len, int *submitted,
                      int64_t *modified_ms, sl_error *err);
-/* Submits a deletion notice for the order id `id` (order.deleted). */
+/* Submits a deletion notice for the order id `id` (order.deleted: the
+   order moved to the trash). `body` is the delivery's JSON: its
+   date_modified_gmt orders the revision when present. */
 int woo_order_submit_deleted(woo_chan *ch, sl_ctx *ctx, const char *id,
+                             const json_t *body,
                              const char *raw, size_t raw_len, sl_error *err);
 /* The normalized status word for a WooCommerce status, or NULL. */
 const char *woo_status_normalized(const char *status);

@@ -609,18 +609,26 @@ int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order,
 }
 
 int woo_order_submit_deleted(woo_chan *ch, sl_ctx *ctx, const char *id,
-                             const char *raw, size_t raw_len, sl_error *err)
+                             const json_t *body, const char *raw,
+                             size_t raw_len, sl_error *err)
 {
     const sl_host *h = ch->host;
+    /* Moving to the trash bumps the order's date_modified, and a later
+       restore bumps it again: the revision is ordered by the shop's own
+       time when the body has it (a deletion that carries only the id is
+       ordered by the time we learnt of it). The body's status is the one
+       the order had; it is not booked (the host records trash only). */
+    int64_t modified = 0;
+    const char *gmt = json_string_value(json_object_get(body, "date_modified_gmt"));
+    if (gmt == NULL || sl_iso8601_parse(gmt, 1, &modified, NULL) != SL_OK)
+        modified = h->now_ms(ctx);
     sl_order *o = h->order_new(ctx);
     if (o == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "order_new failed");
-    /* The deletion carries no currency or totals; its revision is ordered
-       by the time we learnt of it. */
     if (h->order_set_text(o, SL_ORDER_EXTERNAL_ID, id) != SL_OK ||
         h->order_set_text(o, SL_ORDER_STATUS, "deleted") != SL_OK ||
         h->order_set_flag(o, SL_ORDER_DELETED, 1) != SL_OK ||
-        h->order_set_time(o, SL_ORDER_MODIFIED, h->now_ms(ctx)) != SL_OK ||
+        h->order_set_time(o, SL_ORDER_MODIFIED, modified) != SL_OK ||
         h->order_set_raw(o, raw, raw_len) != SL_OK)
         return sl_error_set(err, SL_EINVALID, "id",
                             "the host refused the deletion of order %s", id);

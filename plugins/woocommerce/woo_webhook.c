@@ -76,7 +76,7 @@ static int handle_order(woo_chan *ch, sl_ctx *ctx, const char *topic,
         char id[WOO_ID_MAX] = "";
         rc = sl_json_id(j, "id", 1, id, sizeof id, err);
         if (rc == SL_OK)
-            rc = woo_order_submit_deleted(ch, ctx, id, body, len, err);
+            rc = woo_order_submit_deleted(ch, ctx, id, j, body, len, err);
     } else {
         int submitted = 0;
         rc = woo_order_submit(ch, ctx, j, body, len, &submitted, NULL, err);

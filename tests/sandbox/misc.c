@@ -2,7 +2,8 @@
  * The read-only settings endpoints (/taxes, /taxes/classes,
  * /payment_gateways, /shipping_methods, /webhooks) and the sandbox's own
  * control endpoints under /__sandbox/ (not part of WooCommerce; no auth):
- * webhook knobs, state summary, order creation, status change, fake clock.
+ * webhook knobs, state summary, order creation, status change, restore
+ * from the trash (wp-admin's Restore), fake clock.
  */
 #include "sb.h"
 
@@ -172,6 +173,16 @@ static void admin_status(sb_ctx *ctx, const json_t *body, sb_resp *resp) {
   sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
 }
 
+static void admin_restore(sb_ctx *ctx, const json_t *body, sb_resp *resp) {
+  json_t *order = sb_order_find(&ctx->store, sb_int(body, "order_id", 0));
+  if (!order)
+    sb_resp_error(resp, 404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
+  else if (sb_order_restore(ctx, order) != 0)
+    sb_resp_error(resp, 409, "sandbox_not_trashed", "the order is not in the trash");
+  else
+    sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
+}
+
 static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp) {
   static const char *const knobs[] = {"duplicate-next", "reorder", "drop-next", "flush"};
   for (size_t i = 0; i < 4; i++) {
@@ -191,8 +202,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
     return 1;
   }
   int order = strcmp(what, "order") == 0, clock = strcmp(what, "clock") == 0;
-  int status = strcmp(what, "status") == 0;
-  if (!order && !clock && !status)
+  int status = strcmp(what, "status") == 0, restore = strcmp(what, "restore") == 0;
+  if (!order && !clock && !status && !restore)
     return 0;
   json_t *body = sb_req_json(req, resp);
   if (!body)
@@ -204,6 +215,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
       sb_resp_json(resp, 201, sb_order_view(&ctx->store, o));
   } else if (clock) {
     admin_clock(ctx, body, resp);
+  } else if (restore) {
+    admin_restore(ctx, body, resp);
   } else {
     admin_status(ctx, body, resp);
   }

@@ -3,7 +3,9 @@
  * create, notes and refunds, with WooCommerce's side effects: a status
  * change bumps date_modified and fires order.updated; processing, on-hold
  * and completed reduce stock once (line meta _reduced_stock), cancelled
- * restores it; a refund bumps the order and fires order.updated.
+ * restores it; a refund bumps the order and fires order.updated; DELETE
+ * moves it to the trash (order.deleted, no restock) and the control
+ * endpoint /__sandbox/restore brings it back (order.restored).
  * All functions run with store.mu held (http.c takes it around routes).
  */
 #include "sb.h"
@@ -213,7 +215,7 @@ static void list_orders(sb_ctx *ctx, sb_req *req, sb_resp *resp) {
   json_t *o;
   json_array_foreach(st->orders, i, o) {
     int64_t mod = gmt_field(o, "date_modified_gmt"), cre = gmt_field(o, "date_created_gmt");
-    if (!status_wanted(req, sb_str(o, "status", "")) ||
+    if (!status_wanted(req, sb_order_trashed(o) ? "trash" : sb_str(o, "status", "")) ||
         (lim[0] && mod <= lim[0]) || (lim[1] && mod >= lim[1]) ||
         (lim[2] && cre <= lim[2]) || (lim[3] && cre >= lim[3]))
       continue;
@@ -257,6 +259,41 @@ static void update_order(sb_ctx *ctx, json_t *order, const json_t *body,
   else if (changed)
     touch(ctx, order);
   sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
+}
+
+/* ---- trash and restore ---------------------------------------------------- */
+
+int sb_order_trashed(const json_t *order) {
+  return json_is_true(json_object_get(order, "_trashed"));
+}
+
+/* DELETE /orders/{id} without force: the store moves the order to the
+   trash and fires order.deleted with the order as it was (status
+   unchanged); nothing is restocked. Permanent deletion is not emulated. */
+static void trash_order(sb_ctx *ctx, sb_req *req, json_t *order, sb_resp *resp) {
+  const char *force = sb_param_get(req, "force");
+  if (force && (strcmp(force, "true") == 0 || strcmp(force, "1") == 0)) {
+    sb_resp_error(resp, 501, "sandbox_not_emulated",
+                  "sandbox: permanent deletion (force=true) is not emulated");
+    return;
+  }
+  if (!sb_order_trashed(order)) {
+    json_object_set_new(order, "_trashed", json_true());
+    sb_set_date(&ctx->store, order, "date_modified", sb_now(&ctx->store));
+    sb_hooks_event(ctx, "order.deleted", sb_int(order, "id", 0));
+  }
+  sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
+}
+
+/* wp-admin "Restore": the order leaves the trash in its real state and
+   order.restored fires. */
+int sb_order_restore(sb_ctx *ctx, json_t *order) {
+  if (!sb_order_trashed(order))
+    return -1;
+  json_object_del(order, "_trashed");
+  sb_set_date(&ctx->store, order, "date_modified", sb_now(&ctx->store));
+  sb_hooks_event(ctx, "order.restored", sb_int(order, "id", 0));
+  return 0;
 }
 
 /* ---- notes and refunds -------------------------------------------------- */
@@ -417,11 +454,16 @@ int sb_route_orders(sb_ctx *ctx, sb_req *req, sb_resp *resp) {
     return 0;
   json_t *order = sb_order_find(&ctx->store, ids[0]);
   int put = is(req, "PUT") || is(req, "PATCH") || is(req, "POST");
-  if (!put && !is(req, "GET"))
+  int del = is(req, "DELETE");
+  if (!put && !del && !is(req, "GET"))
     return 0;
   if (!order) {
     sb_resp_error(resp, put ? 400 : 404, "woocommerce_rest_shop_order_invalid_id",
                   "Invalid ID.");
+    return 1;
+  }
+  if (del) {
+    trash_order(ctx, req, order, resp);
     return 1;
   }
   if (!put) {

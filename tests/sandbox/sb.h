@@ -189,6 +189,11 @@ int sb_route_admin(sb_ctx *ctx, sb_req *req, sb_resp *resp);
 /* Order status transition with WooCommerce's stock and date habits and
    order.updated; caller holds store.mu. */
 void sb_order_set_status(sb_ctx *ctx, json_t *order, const char *status);
+/* 1 when the order is in the trash (kept as a hidden "_trashed" member that
+   sb_order_view drops: the store shows the status it had). */
+int sb_order_trashed(const json_t *order);
+/* Brings a trashed order back (order.restored); -1 when not trashed. */
+int sb_order_restore(sb_ctx *ctx, json_t *order);
 /* Creates and stores an order from a create body; fires order.created and
    order.updated. Returns the stored order (borrowed) or NULL (resp set). */
 json_t *sb_order_create(sb_ctx *ctx, const json_t *body, sb_resp *resp);

@@ -112,6 +112,7 @@ static json_t *links(sb_store *st, const char *self, const char *coll,
 
 json_t *sb_order_view(sb_store *st, const json_t *order) {
   json_t *v = json_deep_copy(order);
+  json_object_del(v, "_trashed");
   char self[64], url[256];
   int64_t id = sb_int(order, "id", 0);
   snprintf(url, sizeof url,

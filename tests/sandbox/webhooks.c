@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-#define NHOOKS 3
+#define NHOOKS 5
 #define MAX_QUEUE 10000
 #define MAX_FAILURES 5
 #define FLUSH_WAIT_S 20
@@ -280,7 +280,9 @@ static void *run(void *arg) {
 int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts) {
   static const char *const topics[NHOOKS][3] = {{"order.created", "order", "created"},
                                                 {"order.updated", "order", "updated"},
-                                                {"product.updated", "product", "updated"}};
+                                                {"product.updated", "product", "updated"},
+                                                {"order.deleted", "order", "deleted"},
+                                                {"order.restored", "order", "restored"}};
   struct sb_hooks *h = calloc(1, sizeof *h);
   if (!h)
     return -1;

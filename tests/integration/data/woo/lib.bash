@@ -102,10 +102,11 @@ knob() {
     ${2:+--data-binary "$2"} "http://127.0.0.1:$SB_PORT/__sandbox/$1"
 }
 
-# point_webhooks: the shop's three webhooks deliver to serve.
+# point_webhooks: the shop's five webhooks (order created, updated,
+# deleted, restored; product updated) deliver to serve.
 point_webhooks() {
   local id
-  for id in 1 2 3; do
+  for id in 1 2 3 4 5; do
     woo PUT "/webhooks/$id" "{\"delivery_url\":\"http://127.0.0.1:$PORT/hooks/shop/woo\",\
 \"secret\":\"$WOO_HOOK_SECRET\",\"status\":\"active\"}" | grep -q '"status":"active"' || return 1
   done
