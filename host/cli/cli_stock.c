@@ -61,11 +61,7 @@ static json_t *sync_one(runtime_tenant *rt, runtime_channel *rc, int *ok)
     sl_error err = {.size = sizeof(err)};
     sync_report rep;
     int r = sync_channel(rt, rc, rt->db, services_now_ms(), &rep, &err);
-    json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:O}", "channel",
-                          rc->config->name, "listed", rep.listed, "written", rep.written,
-                          "unchanged", rep.unchanged, "skipped", rep.skipped, "not_found",
-                          rep.not_found, "failed", rep.failed, "drift", rep.drift,
-                          "would_write", rep.would_write, "items", rep.items);
+    json_t *j = sync_report_json(rc->config->name, &rep);
     if (r != SL_OK)
         json_object_set_new(j, "error", json_string(err.message));
     if (r != SL_OK || rep.failed > 0 || rep.drift > 0)
@@ -74,17 +70,27 @@ static json_t *sync_one(runtime_tenant *rt, runtime_channel *rc, int *ok)
     return j;
 }
 
+/* One line per SKU and side ("stock" / "price"), each with its reason,
+   then the counts. */
 static void print_sync(const json_t *rep)
 {
     size_t i;
     const json_t *it;
     const char *ch = json_string_value(json_object_get(rep, "channel"));
-    json_array_foreach(json_object_get(rep, "items"), i, it)
-        printf("%-10s %-24s %-11s %s\n", ch, json_string_value(json_object_get(it, "sku")),
-               json_string_value(json_object_get(it, "outcome")),
-               json_string_value(json_object_get(it, "message")));
+    json_array_foreach(json_object_get(rep, "items"), i, it) {
+        const char *sku = json_string_value(json_object_get(it, "sku"));
+        static const char *const sides[] = {"stock", "price"};
+        for (size_t k = 0; k < 2; k++) {
+            char mkey[32];
+            snprintf(mkey, sizeof mkey, "%s_message", sides[k]);
+            const char *o = json_string_value(json_object_get(it, sides[k]));
+            if (o && *o)
+                printf("%-10s %-24s %-5s %-13s %s\n", ch, sku, sides[k], o,
+                       json_string_value(json_object_get(it, mkey)));
+        }
+    }
     printf("%s: %lld listed, %lld written, %lld unchanged, %lld skipped, %lld not found, "
-           "%lld failed, %lld drift, %lld would write\n", ch,
+           "%lld failed, %lld drift, %lld would write, %lld stock unknown\n", ch,
            (long long)json_integer_value(json_object_get(rep, "listed")),
            (long long)json_integer_value(json_object_get(rep, "written")),
            (long long)json_integer_value(json_object_get(rep, "unchanged")),
@@ -92,7 +98,8 @@ static void print_sync(const json_t *rep)
            (long long)json_integer_value(json_object_get(rep, "not_found")),
            (long long)json_integer_value(json_object_get(rep, "failed")),
            (long long)json_integer_value(json_object_get(rep, "drift")),
-           (long long)json_integer_value(json_object_get(rep, "would_write")));
+           (long long)json_integer_value(json_object_get(rep, "would_write")),
+           (long long)json_integer_value(json_object_get(rep, "stock_unknown")));
     const char *e = json_string_value(json_object_get(rep, "error"));
     if (e)
         fprintf(stderr, "shopledger: %s: %s\n", ch, e);

@@ -81,11 +81,7 @@ int server_sync_channel(server_tenant *st, int ci, store *db, json_t **report,
     pthread_mutex_lock(&st->channel_locks[ci]);
     int r = sync_channel(st->rt, rc, db, services_now_ms(), &rep, err);
     pthread_mutex_unlock(&st->channel_locks[ci]);
-    *report = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:O}", "channel",
-                        rc->config->name, "listed", rep.listed, "written", rep.written,
-                        "unchanged", rep.unchanged, "skipped", rep.skipped, "not_found",
-                        rep.not_found, "failed", rep.failed, "drift", rep.drift,
-                        "would_write", rep.would_write, "items", rep.items);
+    *report = sync_report_json(rc->config->name, &rep);
     sync_report_clear(&rep);
     return r;
 }

@@ -150,7 +150,11 @@ json_t *stock_list_for_channel(store *s, const char *channel, const char *wareho
         s,
         "SELECT p.sku AS sku, p.id AS product_id,"
         " l.on_hand_milli - l.reserved_milli AS available_milli,"
-        " (l.on_hand_milli - l.reserved_milli) / 1000 AS available, pp.price AS price"
+        " (l.on_hand_milli - l.reserved_milli) / 1000 AS available, pp.price AS price,"
+        /* known once an import, a count or a purchase set it (a "receive"
+           move, even of 0); a product an order created has only sales */
+        " EXISTS(SELECT 1 FROM stock_moves m WHERE m.product_id=l.product_id"
+        "  AND m.warehouse_id=l.warehouse_id AND m.kind='receive') AS stock_known"
         " FROM stock_levels l JOIN products p ON p.id=l.product_id"
         " JOIN warehouses w ON w.id=l.warehouse_id AND w.code=?"
         " LEFT JOIN price_groups g ON g.code=?"

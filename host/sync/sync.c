@@ -39,19 +39,37 @@ static int worse(int a, int b)
     return rank[b] > rank[a] ? b : a;
 }
 
+/* What one push (stock or prices) collects: sku -> {"stock"|"price":
+   {"outcome": int, "message": str}}. */
+typedef struct push_sink {
+    json_t *outcomes;
+    const char *which; /* "stock" or "price" */
+} push_sink;
+
 static void on_report(void *data, const char *sku, int outcome, const char *message)
 {
-    json_t *outcomes = data; /* sku -> {"outcome": int, "message": str} */
-    json_t *prev = json_object_get(outcomes, sku);
-    int o = outcome;
-    if (prev != NULL)
-        o = worse((int)json_integer_value(json_object_get(prev, "outcome")), outcome);
-    json_object_set_new(outcomes, sku, json_pack("{s:I, s:s}", "outcome", (json_int_t)o,
-                                                  "message", message));
+    push_sink *ps = data;
+    json_t *per = json_object_get(ps->outcomes, sku);
+    if (per == NULL) {
+        per = json_object();
+        json_object_set_new(ps->outcomes, sku, per);
+    }
+    json_object_set_new(per, ps->which, json_pack("{s:I, s:s}", "outcome", (json_int_t)outcome,
+                                                  "message", message ? message : ""));
 }
 
-/* Builds the plugin-facing list from the stock module's JSON. */
-static int build_list(const json_t *items, const config_tenant *t, int with_prices,
+/* The stock module's "stock_known" column (an SQL 0/1). */
+static int stock_known(const json_t *item)
+{
+    return json_integer_value(json_object_get(item, "stock_known")) != 0;
+}
+
+/* Builds the plugin-facing list from the stock module's JSON: for the
+   stock push only items whose stock is known (a product an order created
+   has none until an import, a count or a purchase sets it: pushing its
+   negative would empty the shop's shelf), for the price push only items
+   with a price. */
+static int build_list(const json_t *items, const config_tenant *t, int for_prices,
                       services_stock_list *list, sl_error *err)
 {
     size_t n = json_array_size(items);
@@ -66,10 +84,13 @@ static int build_list(const json_t *items, const config_tenant *t, int with_pric
         si->sku = (char *)json_string_value(json_object_get(it, "sku"));
         if (si->sku == NULL || si->sku[0] == '\0')
             continue;
+        json_t *price = json_object_get(it, "price");
+        if (for_prices ? !json_is_integer(price)
+                       : !stock_known(it))
+            continue;
         snprintf(si->quantity, sizeof si->quantity, "%lld",
                  (long long)json_integer_value(json_object_get(it, "available")));
-        json_t *price = json_object_get(it, "price");
-        if (with_prices && json_is_integer(price))
+        if (for_prices)
             sl_money_format(json_integer_value(price), t->currency_exponent, si->price);
         list->count++;
     }
@@ -90,7 +111,8 @@ static int call_push(runtime_channel *rc, int prices, const services_stock_list 
         prices ? p->push_prices : p->push_stock;
     if (fn == NULL)
         return SL_OK;
-    services_sink sink = {.data = outcomes, .push_report = on_report};
+    push_sink ps = {outcomes, prices ? "price" : "stock"};
+    services_sink sink = {.data = &ps, .push_report = on_report};
     int r = SL_OK;
     for (size_t at = 0; r == SL_OK && at < list->count; at += SYNC_SLICE) {
         services_stock_list slice = *list;
@@ -118,24 +140,60 @@ static void count(sync_report *rep, int outcome)
     }
 }
 
-/* Items the shop took, to be marked pushed; fills the report. */
-static json_t *settle(const json_t *items, const json_t *outcomes, sync_report *rep)
+/* One side's outcome of an item: the plugin's report, or a failure when a
+   pushed item got none. 0 when the side was not pushed. */
+static int side(const json_t *per, const char *which, int pushed, const char **msg)
+{
+    const json_t *o = per ? json_object_get(per, which) : NULL;
+    *msg = o ? json_string_value(json_object_get(o, "message")) : "";
+    if (o)
+        return (int)json_integer_value(json_object_get(o, "outcome"));
+    if (!pushed)
+        return 0;
+    *msg = "the plugin reported nothing for this SKU";
+    return SL_PUSH_FAILED;
+}
+
+static int taken_outcome(int o)
+{
+    return o == SL_PUSH_WRITTEN || o == SL_PUSH_UNCHANGED || o == SL_PUSH_SKIPPED;
+}
+
+#define STOCK_UNKNOWN_WHY                                                           \
+    "stock unknown: the product came with an order and was never imported, "  \
+    "counted or received; no quantity is pushed until one is"
+
+/* Items the shop took, to be marked pushed; fills the report with each
+   SKU's stock and price outcomes apart (and the worse of the two, which
+   the counters use). An item of unknown stock is reported as such and
+   never marked, so it is listed again until its stock is known. */
+static json_t *settle(const json_t *items, const json_t *outcomes, int prices_pushed,
+                      sync_report *rep)
 {
     json_t *taken = json_array();
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
         const char *sku = json_string_value(json_object_get(it, "sku"));
-        json_t *o = sku ? json_object_get(outcomes, sku) : NULL;
-        int outcome = o ? (int)json_integer_value(json_object_get(o, "outcome")) : SL_PUSH_FAILED;
-        const char *msg = o ? json_string_value(json_object_get(o, "message"))
-                            : "the plugin reported nothing for this SKU";
-        count(rep, outcome);
-        json_array_append_new(rep->items, json_pack("{s:s, s:s, s:s}", "sku", sku ? sku : "",
-                                                    "outcome", sync_outcome_name(outcome),
-                                                    "message", msg ? msg : ""));
-        if (outcome == SL_PUSH_WRITTEN || outcome == SL_PUSH_UNCHANGED ||
-            outcome == SL_PUSH_SKIPPED)
+        const json_t *per = sku ? json_object_get(outcomes, sku) : NULL;
+        int known = stock_known(it);
+        int priced = prices_pushed && json_is_integer(json_object_get(it, "price"));
+        const char *smsg = "", *pmsg = "";
+        int so = side(per, "stock", known, &smsg), po = side(per, "price", priced, &pmsg);
+        if (!known)
+            smsg = STOCK_UNKNOWN_WHY;
+        int overall = worse(so, po);
+        if (known || po)
+            count(rep, overall ? overall : SL_PUSH_FAILED);
+        rep->unknown += !known;
+        json_array_append_new(
+            rep->items,
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "sku", sku ? sku : "", "outcome",
+                      known ? sync_outcome_name(overall) : "stock_unknown", "message",
+                      known ? (*smsg ? smsg : pmsg) : smsg, "stock",
+                      known ? sync_outcome_name(so) : "stock_unknown", "stock_message", smsg,
+                      "price", po ? sync_outcome_name(po) : "", "price_message", pmsg));
+        if (known && taken_outcome(so) && (!priced || taken_outcome(po)))
             json_array_append(taken, it);
     }
     return taken;
@@ -168,22 +226,35 @@ int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db, int64_t now
     if (items == NULL)
         return err->code ? err->code : SL_EINTERNAL;
     rep->listed = (int)json_array_size(items);
-    services_stock_list list = {0};
+    services_stock_list stock = {0}, prices = {0};
     json_t *outcomes = json_object();
-    int r = build_list(items, rt->config, ch->sync_prices, &list, err);
-    if (r == SL_OK && list.count > 0)
-        r = call_push(rc, 0, &list, outcomes, err);
-    if (r == SL_OK && list.count > 0 && ch->sync_prices)
-        r = call_push(rc, 1, &list, outcomes, err);
+    int r = build_list(items, rt->config, 0, &stock, err);
+    if (r == SL_OK && ch->sync_prices)
+        r = build_list(items, rt->config, 1, &prices, err);
+    if (r == SL_OK && stock.count > 0)
+        r = call_push(rc, 0, &stock, outcomes, err);
+    if (r == SL_OK && prices.count > 0)
+        r = call_push(rc, 1, &prices, outcomes, err);
     if (r == SL_OK) {
-        json_t *taken = settle(items, outcomes, rep);
+        json_t *taken = settle(items, outcomes, ch->sync_prices, rep);
         r = mark(db, ch, taken, now_ms, err);
         json_decref(taken);
     }
-    free(list.items);
+    free(stock.items);
+    free(prices.items);
     json_decref(outcomes);
     json_decref(items);
     return r;
+}
+
+json_t *sync_report_json(const char *channel, const sync_report *rep)
+{
+    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:O}", "channel",
+                     channel, "listed", rep->listed, "written", rep->written, "unchanged",
+                     rep->unchanged, "skipped", rep->skipped, "not_found", rep->not_found,
+                     "failed", rep->failed, "drift", rep->drift, "would_write",
+                     rep->would_write, "stock_unknown", rep->unknown, "items",
+                     rep->items ? rep->items : json_array());
 }
 
 void sync_report_clear(sync_report *rep)

@@ -5,6 +5,11 @@
  * prices); each SKU's outcome is reported, and only items the shop took
  * (written, unchanged, skipped as unmanaged) are marked pushed, so a failed
  * or unknown SKU is tried again next time. In test mode nothing is marked.
+ * Stock and prices are separate decisions per SKU: a product whose stock
+ * the ledger does not know (one an order created, never imported, counted
+ * or received) gets its price pushed but never a quantity, and is reported
+ * as "stock_unknown"; each item's report carries its stock and its price
+ * outcome apart, with the reason of each.
  */
 #ifndef SL_SYNC_H
 #define SL_SYNC_H
@@ -16,7 +21,10 @@
 typedef struct sync_report {
     int listed;       /* SKUs that differed from the last push */
     int written, unchanged, skipped, not_found, failed, drift, would_write;
-    json_t *items;    /* [{"sku","outcome","message"}], owned */
+    int unknown;      /* SKUs whose stock is not known: no quantity pushed */
+    json_t *items;    /* [{"sku","outcome","message","stock","stock_message",
+                         "price","price_message"}], owned; "outcome" is the
+                         worse of the two sides */
 } sync_report;
 
 /* Runs the sync for `rc` using `db` (a connection the caller owns and no
@@ -25,6 +33,9 @@ typedef struct sync_report {
 int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db,
                  int64_t now_ms, sync_report *rep, sl_error *err);
 void sync_report_clear(sync_report *rep);
+/* The report as the admin API and `stock sync --json` give it, with the
+   channel's name and the counters. New reference. */
+json_t *sync_report_json(const char *channel, const sync_report *rep);
 const char *sync_outcome_name(int outcome);
 
 #endif

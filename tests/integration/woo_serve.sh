@@ -94,10 +94,6 @@ check "poll: exactly one document for it" eq \
 check "the webhooks are active again" eval "hook_status 1 active && hook_status 3 active"
 
 # ---- cancel after posting -> credit note, stock back, note -----------------
-on_hand() { # SKU: on-hand units in the ledger
-  "${SLX[@]}" stock show shop --json > "$SL_TMP/stock.json" &&
-    q "select sum(json_extract(value,'\$.on_hand_milli'))/1000 from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
-}
 MUG_BEFORE=$(on_hand MUG-CER)
 O4=$(new_order cod processing 11 3)
 check "the order to cancel is booked" wait_true 20 docs_are 4

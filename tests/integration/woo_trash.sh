@@ -15,10 +15,6 @@ need "products and stock import" import_stock
 need "serve starts" start_serve "$SL_PLUGIN_DIR"
 need "shop webhooks point at serve" point_webhooks
 
-on_hand() { # SKU: on-hand units in the ledger
-  "${SLX[@]}" stock show shop --json > "$SL_TMP/stock.json" &&
-    q "select sum(json_extract(value,'\$.on_hand_milli'))/1000 from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
-}
 event_seen() { # TEXT: the tenant's inbox events hold a line starting with TEXT
   [ "$(sqlite3 "$SL_TMP/shop.db" "select count(*) from inbox_events where text like '$1%'")" -gt 0 ]
 }

@@ -123,6 +123,12 @@ new_order() {
     json_get "$SL_TMP/order.json" '$.id'
 }
 
+# on_hand SKU: on-hand units in the ledger.
+on_hand() {
+  "${SLX[@]}" stock show shop --json > "$SL_TMP/stock.json" &&
+    q "select sum(json_extract(value,'\$.on_hand_milli'))/1000 from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
+}
+
 # q SQL: sqlite3 over the JSON files saved by the helpers below.
 q() { sqlite3 -batch :memory: "$1"; }
 save_state() { curl -sf --max-time 20 "http://127.0.0.1:$SB_PORT/__sandbox/state" > "$SL_TMP/state.json"; }
