@@ -146,23 +146,28 @@ int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,
 json_t *stock_list_for_channel(store *s, const char *channel, const char *warehouse,
                                const char *price_group, int only_changed, sl_error *err)
 {
+    /* Every product with a level in the warehouse or a price in the
+       group: a gift card or a service keeps no stock but has a price. */
     sqlite3_stmt *st = store_stmt(
         s,
         "SELECT p.sku AS sku, p.id AS product_id,"
-        " l.on_hand_milli - l.reserved_milli AS available_milli,"
-        " (l.on_hand_milli - l.reserved_milli) / 1000 AS available, pp.price AS price,"
+        " COALESCE(l.on_hand_milli - l.reserved_milli, 0) AS available_milli,"
+        " COALESCE(l.on_hand_milli - l.reserved_milli, 0) / 1000 AS available,"
+        " pp.price AS price, l.product_id IS NOT NULL AS has_level,"
         /* known once an import, a count or a purchase set it (a "receive"
            move, even of 0); a product an order created has only sales */
-        " EXISTS(SELECT 1 FROM stock_moves m WHERE m.product_id=l.product_id"
-        "  AND m.warehouse_id=l.warehouse_id AND m.kind='receive') AS stock_known"
-        " FROM stock_levels l JOIN products p ON p.id=l.product_id"
-        " JOIN warehouses w ON w.id=l.warehouse_id AND w.code=?"
+        " (l.product_id IS NOT NULL AND EXISTS(SELECT 1 FROM stock_moves m"
+        "  WHERE m.product_id=l.product_id AND m.warehouse_id=l.warehouse_id"
+        "  AND m.kind='receive')) AS stock_known"
+        " FROM products p JOIN warehouses w ON w.code=?"
+        " LEFT JOIN stock_levels l ON l.product_id=p.id AND l.warehouse_id=w.id"
         " LEFT JOIN price_groups g ON g.code=?"
         " LEFT JOIN product_prices pp ON pp.product_id=p.id AND pp.group_id=g.id"
         " LEFT JOIN stock_pushed sp ON sp.channel=? AND sp.product_id=p.id"
-        " WHERE ?=0 OR sp.product_id IS NULL"
-        " OR sp.available_milli <> l.on_hand_milli - l.reserved_milli"
-        " OR sp.price IS NOT pp.price ORDER BY p.sku",
+        " WHERE (l.product_id IS NOT NULL OR pp.price IS NOT NULL)"
+        " AND (?=0 OR sp.product_id IS NULL"
+        " OR sp.available_milli <> COALESCE(l.on_hand_milli - l.reserved_milli, 0)"
+        " OR sp.price IS NOT pp.price) ORDER BY p.sku",
         err);
     if (!st)
         return NULL;

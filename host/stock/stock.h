@@ -40,9 +40,10 @@ int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,
 /* What a stock sync of `channel` would push: a JSON array of
    {"sku", "product_id", "available_milli", "available" (whole units,
    rounded down), "price" (minor units in `price_group`, or null),
+   "has_level" (1 when the product has a level in `warehouse`),
    "stock_known" (1 once an import, count or purchase set the level; an
-   order alone does not)} for
-   every product with a level in `warehouse`. When `only_changed`, items
+   order alone does not)} for every product with a level in `warehouse`
+   or a price in `price_group` (available 0 when it has no level). When `only_changed`, items
    equal to what was last marked pushed are left out. New reference. */
 json_t *stock_list_for_channel(store *s, const char *channel,
                                const char *warehouse, const char *price_group,

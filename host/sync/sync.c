@@ -177,23 +177,28 @@ static json_t *settle(const json_t *items, const json_t *outcomes, int prices_pu
         const char *sku = json_string_value(json_object_get(it, "sku"));
         const json_t *per = sku ? json_object_get(outcomes, sku) : NULL;
         int known = stock_known(it);
+        int level = json_integer_value(json_object_get(it, "has_level")) != 0;
         int priced = prices_pushed && json_is_integer(json_object_get(it, "price"));
+        if (!level && !priced)
+            continue; /* listed for a price the channel does not sync */
+        rep->listed++;
         const char *smsg = "", *pmsg = "";
         int so = side(per, "stock", known, &smsg), po = side(per, "price", priced, &pmsg);
-        if (!known)
+        if (level && !known)
             smsg = STOCK_UNKNOWN_WHY;
-        int overall = worse(so, po);
+        int unknown = level && !known, overall = worse(so, po);
         if (known || po)
             count(rep, overall ? overall : SL_PUSH_FAILED);
-        rep->unknown += !known;
+        rep->unknown += unknown;
+        const char *stock_word = unknown ? "stock_unknown" : so ? sync_outcome_name(so) : "";
         json_array_append_new(
             rep->items,
             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "sku", sku ? sku : "", "outcome",
-                      known ? sync_outcome_name(overall) : "stock_unknown", "message",
-                      known ? (*smsg ? smsg : pmsg) : smsg, "stock",
-                      known ? sync_outcome_name(so) : "stock_unknown", "stock_message", smsg,
+                      unknown ? "stock_unknown" : sync_outcome_name(overall), "message",
+                      unknown || *smsg ? smsg : pmsg, "stock", stock_word, "stock_message", smsg,
                       "price", po ? sync_outcome_name(po) : "", "price_message", pmsg));
-        if (known && taken_outcome(so) && (!priced || taken_outcome(po)))
+        /* an item without a level is marked for its price alone */
+        if (!unknown && (!known || taken_outcome(so)) && (!priced || taken_outcome(po)))
             json_array_append(taken, it);
     }
     return taken;
@@ -225,7 +230,6 @@ int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db, int64_t now
     json_t *items = stock_list_for_channel(db, ch->name, ch->warehouse, ch->price_group, 1, err);
     if (items == NULL)
         return err->code ? err->code : SL_EINTERNAL;
-    rep->listed = (int)json_array_size(items);
     services_stock_list stock = {0}, prices = {0};
     json_t *outcomes = json_object();
     int r = build_list(items, rt->config, 0, &stock, err);

@@ -12,7 +12,8 @@
  *     manage_stock "parent" sends its stock to the parent product (once per
  *     parent); manage_stock false -> SL_PUSH_SKIPPED; unknown -> NOT_FOUND;
  *     prices go to the item itself (regular_price lives on the variation
- *     even when its stock lives on the parent) when it manages stock;
+ *     even when its stock lives on the parent), whether or not it manages
+ *     stock (gift cards and services have prices, not stock);
  *  3. equal current values -> SL_PUSH_UNCHANGED;
  *  4. the rest is written in batches of at most 100 (/products/batch, and
  *     /products/{parent}/variations/batch per parent); a per-item error in
@@ -145,7 +146,14 @@ static int resolve_target(push_run *r, const char *sku, const json_t *p, push_it
     } else if (stock_on_parent(p)) {
         ms = json_true(); /* price of a variation whose stock is the parent's */
     }
-    if (!json_is_true(ms)) {
+    if (r->kind == PUSH_PRICE && strcmp(type, "variable") == 0) {
+        report(r, sku, SL_PUSH_SKIPPED,
+               "a variable product's price is its variations' (WooCommerce shows none)");
+        return 0;
+    }
+    /* Stock and price are separate decisions: a gift card, a service or a
+       download (manage_stock false) keeps no stock but has a price. */
+    if (r->kind == PUSH_STOCK && !json_is_true(ms)) {
         report(r, sku, SL_PUSH_SKIPPED, "manage_stock is off in the shop");
         return 0;
     }

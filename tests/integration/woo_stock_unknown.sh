@@ -4,6 +4,8 @@
 # not know its stock. The stock sync must never push that -2 (the shop,
 # holding 3, would show it out of stock); it reports "stock unknown" with
 # the reason, keeps listing it, and pushes once a count sets its stock.
+# Stock and price are separate decisions: a gift card that keeps no stock
+# (manage_stock false in the shop, no level in the ledger) gets its price.
 source "$(dirname "$0")/lib.bash"
 source "$SL_SOURCE_DIR/tests/integration/data/woo/lib.bash"
 
@@ -44,4 +46,13 @@ check "the ledger holds the count" eq "$(on_hand AMBER-PEND)" 4
 check "now the quantity is pushed" eq "$(item "$SL_TMP/sync2.json" AMBER-PEND stock)" written
 check "the shop holds the counted 4" eq "$(shop_stock 18)" 4
 check "nothing is unknown any more" eq "$(q "select json_extract(readfile('$SL_TMP/sync2.json'),'\$[0].stock_unknown')")" 0
+
+printf 'sku,price,price_group\nGIFT-25,27.50,retail\n' > "$SL_TMP/price.csv"
+need "a new gift card price" "${SLX[@]}" import products shop "$SL_TMP/price.csv"
+"${SLX[@]}" stock sync shop woo --json > "$SL_TMP/sync3.json"
+check "the gift card's price is written" eq "$(item "$SL_TMP/sync3.json" GIFT-25 price)" written
+check "with no stock decision for it" eq "$(item "$SL_TMP/sync3.json" GIFT-25 stock)" ""
+check "the shop shows the new price" eq "$(save_state && q "select json_extract(value,'\$.regular_price') from json_each(readfile('$SL_TMP/state.json'),'\$.products') where json_extract(value,'\$.sku')='GIFT-25'")" 27.50
+"${SLX[@]}" stock sync shop woo --json > "$SL_TMP/sync4.json"
+check "a second sync lists nothing" eq "$(q "select json_extract(readfile('$SL_TMP/sync4.json'),'\$[0].listed')")" 0
 finish

@@ -47,11 +47,18 @@ static void products_with_quotes_prices_and_stock(void **state)
                       "HOOD-M,Hoodie M,HOOD,39.00,retail,5,main\r\n";
     assert_int_equal(import(s, IMPORT_PRODUCTS, csv, &rows, &err), SL_OK);
     assert_int_equal(rows, 2);
+    /* HOOD keeps no stock but has a price: listed, without a level */
     json_t *l = stock_list_for_channel(s, "c", "main", "retail", 0, &err);
-    assert_int_equal(json_array_size(l), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(l, 0), "sku")), "HOOD-M");
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "price")), 3900);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "available")), 5);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *hood = json_array_get(l, 0), *m = json_array_get(l, 1);
+    assert_string_equal(json_string_value(json_object_get(hood, "sku")), "HOOD");
+    assert_int_equal(json_integer_value(json_object_get(hood, "has_level")), 0);
+    assert_int_equal(json_integer_value(json_object_get(hood, "stock_known")), 0);
+    assert_int_equal(json_integer_value(json_object_get(hood, "price")), 3900);
+    assert_string_equal(json_string_value(json_object_get(m, "sku")), "HOOD-M");
+    assert_int_equal(json_integer_value(json_object_get(m, "price")), 3900);
+    assert_int_equal(json_integer_value(json_object_get(m, "available")), 5);
+    assert_int_equal(json_integer_value(json_object_get(m, "stock_known")), 1);
     json_decref(l);
     store_close(s);
     unlink("import-a.db");

@@ -406,14 +406,16 @@ static void test_prices_through_lists(void **state)
     assert_int_equal(push(e, items, 1), SL_OK);
     assert_string_equal(outcome(e, "S-000"), "unchanged");
     assert_string_equal(outcome(e, "VAR-0-1"), "unchanged");
-    /* a "parent" variation's price is its own: no parent lookup */
+    /* a "parent" variation's price is its own: no parent lookup; an
+       unmanaged one (manage_stock false) still has a price of its own */
     assert_string_equal(outcome(e, "VAR-0-2"), "written");
-    assert_string_equal(outcome(e, "VAR-0-3"), "skipped");
+    assert_string_equal(outcome(e, "VAR-0-3"), "written");
     assert_int_equal(json_array_size(e->f.ctx.requests), 2);
     json_t *w = json_array_get(e->f.ctx.requests, 1);
     assert_string_equal(fake_route(w), "/products/50/variations/batch");
     assert_string_equal(json_string_value(json_object_get(w, "body")),
-                        "{\"update\":[{\"id\":52,\"regular_price\":\"22.50\"}]}");
+                        "{\"update\":[{\"id\":52,\"regular_price\":\"22.50\"},"
+                        "{\"id\":53,\"regular_price\":\"1.00\"}]}");
 }
 
 static void test_small_push_single_lookups(void **state)
