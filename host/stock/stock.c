@@ -147,10 +147,13 @@ json_t *stock_list_for_channel(store *s, const char *channel, const char *wareho
                                const char *price_group, int only_changed, sl_error *err)
 {
     /* Every product with a level in the warehouse or a price in the
-       group: a gift card or a service keeps no stock but has a price. */
+       group (a gift card or a service keeps no stock but has a price).
+       With only_changed, a variation is listed when it or any sibling
+       changed: a shop that keeps one number on the parent for its
+       variations needs all of them to push their sum. */
     sqlite3_stmt *st = store_stmt(
         s,
-        "SELECT p.sku AS sku, p.id AS product_id,"
+        "WITH listed AS (SELECT p.sku AS sku, p.id AS product_id, p.parent_id AS parent_id,"
         " COALESCE(l.on_hand_milli - l.reserved_milli, 0) AS available_milli,"
         " COALESCE(l.on_hand_milli - l.reserved_milli, 0) / 1000 AS available,"
         " pp.price AS price, l.product_id IS NOT NULL AS has_level,"
@@ -158,16 +161,20 @@ json_t *stock_list_for_channel(store *s, const char *channel, const char *wareho
            move, even of 0); a product an order created has only sales */
         " (l.product_id IS NOT NULL AND EXISTS(SELECT 1 FROM stock_moves m"
         "  WHERE m.product_id=l.product_id AND m.warehouse_id=l.warehouse_id"
-        "  AND m.kind='receive')) AS stock_known"
+        "  AND m.kind='receive')) AS stock_known,"
+        " (sp.product_id IS NULL"
+        "  OR sp.available_milli <> COALESCE(l.on_hand_milli - l.reserved_milli, 0)"
+        "  OR sp.price IS NOT pp.price) AS changed"
         " FROM products p JOIN warehouses w ON w.code=?"
         " LEFT JOIN stock_levels l ON l.product_id=p.id AND l.warehouse_id=w.id"
         " LEFT JOIN price_groups g ON g.code=?"
         " LEFT JOIN product_prices pp ON pp.product_id=p.id AND pp.group_id=g.id"
         " LEFT JOIN stock_pushed sp ON sp.channel=? AND sp.product_id=p.id"
-        " WHERE (l.product_id IS NOT NULL OR pp.price IS NOT NULL)"
-        " AND (?=0 OR sp.product_id IS NULL"
-        " OR sp.available_milli <> COALESCE(l.on_hand_milli - l.reserved_milli, 0)"
-        " OR sp.price IS NOT pp.price) ORDER BY p.sku",
+        " WHERE l.product_id IS NOT NULL OR pp.price IS NOT NULL)"
+        " SELECT sku, product_id, available_milli, available, price, has_level, stock_known"
+        " FROM listed r WHERE ?=0 OR r.changed OR (r.parent_id IS NOT NULL AND EXISTS("
+        "  SELECT 1 FROM listed x WHERE x.parent_id=r.parent_id AND x.changed))"
+        " ORDER BY sku",
         err);
     if (!st)
         return NULL;

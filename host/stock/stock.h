@@ -43,8 +43,11 @@ int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,
    "has_level" (1 when the product has a level in `warehouse`),
    "stock_known" (1 once an import, count or purchase set the level; an
    order alone does not)} for every product with a level in `warehouse`
-   or a price in `price_group` (available 0 when it has no level). When `only_changed`, items
-   equal to what was last marked pushed are left out. New reference. */
+   or a price in `price_group` (available 0 when it has no level).
+   When `only_changed`, items equal to what was last marked pushed are
+   left out, except that a variation is kept when a sibling (same parent)
+   changed: shops that keep one number for a parent's variations push
+   their sum. New reference. */
 json_t *stock_list_for_channel(store *s, const char *channel,
                                const char *warehouse, const char *price_group,
                                int only_changed, sl_error *err);

@@ -8,9 +8,12 @@
  *     filtered listings of up to 100 SKUs (recent stores also find
  *     variations, type "variation" with parent_id); the parents of
  *     variations with manage_stock "parent" likewise, in one go;
- *  2. stock goes only to items with manage_stock true; a variation with
- *     manage_stock "parent" sends its stock to the parent product (once per
- *     parent); manage_stock false -> SL_PUSH_SKIPPED; unknown -> NOT_FOUND;
+ *  2. stock goes only to items with manage_stock true; variations with
+ *     manage_stock "parent" share the parent's one number, so the parent
+ *     gets the SUM of those variations' quantities in the list (the host
+ *     lists every sibling when one changed) and each of them is reported
+ *     with the parent's outcome; manage_stock false -> SL_PUSH_SKIPPED;
+ *     unknown -> NOT_FOUND;
  *     prices go to the item itself (regular_price lives on the variation
  *     even when its stock lives on the parent), whether or not it manages
  *     stock (gift cards and services have prices, not stock);
@@ -40,6 +43,9 @@ typedef struct push_item {
     int64_t parent;
     char value[WOO_DEC_MAX]; /* desired: integer stock or price text */
     int done;
+    const json_t *shared; /* parent stock: the SKUs of the variations that
+                             share it (borrowed from push_run.groups), or
+                             NULL for an item of its own */
 } push_item;
 
 typedef struct push_run {
@@ -53,11 +59,25 @@ typedef struct push_run {
     json_t *targets; /* id -> sku already pushed, for "once" */
     json_t *found;   /* sku -> the shop's item, or null (not found) */
     json_t *parents; /* id -> parent product of "parent" variations */
+    json_t *groups;  /* parent id -> {"sum": int, "skus": [..]} (stock) */
 } push_run;
 
 static void report(push_run *r, const char *sku, int outcome, const char *msg)
 {
     r->ch->host->push_report(r->ctx, sku, outcome, msg);
+}
+
+/* Reports an item's outcome: for parent stock, once per variation that
+   shares it. */
+static void report_item(push_run *r, const push_item *it, int outcome, const char *msg)
+{
+    if (it->shared == NULL) {
+        report(r, it->sku, outcome, msg);
+        return;
+    }
+    size_t i;
+    const json_t *v;
+    json_array_foreach(it->shared, i, v) report(r, json_string_value(v), outcome, msg);
 }
 
 /* Normalized text of the remote's current value ("" when unset). */
@@ -162,12 +182,48 @@ static int resolve_target(push_run *r, const char *sku, const json_t *p, push_it
     return 1;
 }
 
-/* Decides one SKU: reports it or appends a write to r->items. */
+/* Compares an item's desired value with the shop's and reports it or
+   appends the write to r->items. */
+static void decide(push_run *r, push_item *it, const json_t *shown, const char *want)
+{
+    char have[WOO_DEC_MAX];
+    current_value(r, shown, have);
+    if (strcmp(have, want) == 0) {
+        report_item(r, it, SL_PUSH_UNCHANGED, NULL);
+        return;
+    }
+    if (r->ch->test_mode) {
+        report_item(r, it, SL_PUSH_WOULD_WRITE, NULL);
+        return;
+    }
+    snprintf(it->value, sizeof it->value, "%s", want);
+    r->n++;
+}
+
+/* Adds a "parent" variation's quantity to its parent's group; the group
+   is decided once every SKU is planned (decide_groups). */
+static void join_group(push_run *r, const char *sku, int64_t parent, const char *want)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)parent);
+    json_t *g = json_object_get(r->groups, key);
+    if (g == NULL) {
+        g = json_pack("{s:I, s:[]}", "sum", (json_int_t)0, "skus");
+        json_object_set_new(r->groups, key, g);
+    }
+    int64_t q = 0;
+    sl_money_parse(want, 0, &q);
+    json_object_set_new(g, "sum", json_integer(json_integer_value(json_object_get(g, "sum")) + q));
+    json_array_append_new(json_object_get(g, "skus"), json_string(sku));
+}
+
+/* Decides one SKU: reports it, appends a write to r->items, or (stock of
+   a "parent" variation) adds it to its parent's group. */
 static void plan_one(push_run *r, size_t i)
 {
     const sl_host *h = r->ch->host;
     const char *sku = h->stock_sku(r->list, i);
-    char want[WOO_DEC_MAX], have[WOO_DEC_MAX], key[32];
+    char want[WOO_DEC_MAX], key[32];
     const char *why = NULL;
     if (sku == NULL || *sku == '\0')
         return;
@@ -185,7 +241,10 @@ static void plan_one(push_run *r, size_t i)
     const json_t *shown = NULL;
     if (!resolve_target(r, sku, p, it, &shown))
         return;
-    current_value(r, shown, have);
+    if (stock_parent(r, p, key) > 0) {
+        join_group(r, sku, it->id, want);
+        return;
+    }
     snprintf(key, sizeof key, "%lld", (long long)it->id);
     json_t *prev = json_object_get(r->targets, key);
     if (prev != NULL) {
@@ -195,17 +254,39 @@ static void plan_one(push_run *r, size_t i)
         return;
     }
     json_object_set_new(r->targets, key, json_string(sku));
-    if (strcmp(have, want) == 0) {
-        report(r, sku, SL_PUSH_UNCHANGED, NULL);
-        return;
-    }
-    if (r->ch->test_mode) {
-        report(r, sku, SL_PUSH_WOULD_WRITE, NULL);
-        return;
-    }
     it->sku = sku;
-    memcpy(it->value, want, sizeof want);
-    r->n++;
+    it->shared = NULL;
+    decide(r, it, shown, want);
+}
+
+/* Decides each parent whose stock its "parent" variations share: the sum
+   of their quantities, unless the parent's own SKU was pushed already (the
+   ledger keeps the parent's own number then, and it wins). */
+static void decide_groups(push_run *r)
+{
+    const char *key;
+    json_t *g;
+    json_object_foreach(r->groups, key, g) {
+        const json_t *skus = json_object_get(g, "skus");
+        const json_t *prev = json_object_get(r->targets, key);
+        if (prev != NULL) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "the parent's stock comes from its own SKU %s",
+                     json_string_value(prev));
+            size_t i;
+            const json_t *v;
+            json_array_foreach(skus, i, v) report(r, json_string_value(v), SL_PUSH_SKIPPED, msg);
+            continue;
+        }
+        push_item *it = &r->items[r->n];
+        char want[WOO_DEC_MAX];
+        snprintf(want, sizeof want, "%lld", (long long)json_integer_value(json_object_get(g, "sum")));
+        it->id = strtoll(key, NULL, 10);
+        it->parent = 0;
+        it->sku = json_string_value(json_array_get(skus, 0));
+        it->shared = skus;
+        decide(r, it, json_object_get(r->parents, key), want);
+    }
 }
 
 /* Finds the shop's items of every SKU that has a value to push, then the
@@ -254,17 +335,17 @@ static void read_back(push_run *r, push_item *it, const json_t *ans)
         sl_json_str(e, "message", 0, &msg, NULL);
         char text[200];
         snprintf(text, sizeof text, "%s: %s", code, msg);
-        report(r, it->sku, SL_PUSH_FAILED, text);
+        report_item(r, it, SL_PUSH_FAILED, text);
     } else {
         char have[WOO_DEC_MAX];
         current_value(r, ans, have);
         if (strcmp(have, it->value) == 0) {
-            report(r, it->sku, SL_PUSH_WRITTEN, NULL);
+            report_item(r, it, SL_PUSH_WRITTEN, NULL);
         } else {
             char text[160];
             snprintf(text, sizeof text, "wrote %s, shop shows %s", it->value,
                      have[0] ? have : "nothing");
-            report(r, it->sku, SL_PUSH_DRIFT, text);
+            report_item(r, it, SL_PUSH_DRIFT, text);
         }
     }
     it->done = 1;
@@ -306,7 +387,7 @@ static int send_batch(push_run *r, int64_t parent, sl_error *err)
         int64_t aid = -1;
         if (a == NULL || sl_json_int(a, "id", 0, &aid, NULL) != SL_OK ||
             (aid != batch[k]->id && json_object_get(a, "error") == NULL)) {
-            report(r, batch[k]->sku, SL_PUSH_FAILED, "the batch answer has no entry for this item");
+            report_item(r, batch[k], SL_PUSH_FAILED, "the batch answer has no entry for this item");
             batch[k]->done = 1;
         } else {
             read_back(r, batch[k], a);
@@ -348,7 +429,8 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind, s
     r.targets = json_object();
     r.found = json_object();
     r.parents = json_object();
-    int rc = (r.items && r.targets && r.found && r.parents)
+    r.groups = json_object();
+    int rc = (r.items && r.targets && r.found && r.parents && r.groups)
                  ? SL_OK
                  : sl_error_set(err, SL_ENOMEM, "", "out of memory");
     if (rc == SL_OK)
@@ -356,10 +438,13 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind, s
     for (size_t i = 0; rc == SL_OK && i < count; i++)
         plan_one(&r, i);
     if (rc == SL_OK)
+        decide_groups(&r);
+    if (rc == SL_OK)
         rc = send_all(&r, err);
     json_decref(r.targets);
     json_decref(r.found);
     json_decref(r.parents);
+    json_decref(r.groups);
     free(r.items);
     return rc;
 }

@@ -383,12 +383,32 @@ static void test_two_variations_one_parent(void **state)
     static const char *const list[] = {"VAR-0-1", "44",    "VAR-0-2", "45", "S-000",
                                        "5",       "S-001", "5",       NULL};
     assert_int_equal(push(e, stock_pairs(list), 0), SL_OK);
+    /* both share the parent's one number: it gets their sum, 44 + 45 */
     assert_string_equal(outcome(e, "VAR-0-1"), "written");
-    assert_string_equal(outcome(e, "VAR-0-2"), "skipped");
-    assert_int_equal(stock_of(e, 50), 44);
+    assert_string_equal(outcome(e, "VAR-0-2"), "written");
+    assert_int_equal(stock_of(e, 50), 89);
     /* one list, one GET of the single parent */
     assert_int_equal(count(e, "GET", "/products", 1), 1);
     assert_int_equal(count(e, "GET", "/products/50", -1), 1);
+}
+
+/* The parent's own SKU in the list wins over its variations' sum; a sum
+   equal to the shop's number writes nothing. */
+static void test_parent_stock_own_sku_and_unchanged(void **state)
+{
+    env *e = *state;
+    json_object_set_new(find_id(&e->s, 61), "manage_stock", json_string("parent"));
+    static const char *const own[] = {"VAR-0-2", "7", "VAR-0", "12", NULL};
+    assert_int_equal(push(e, stock_pairs(own), 0), SL_OK);
+    assert_string_equal(outcome(e, "VAR-0"), "written");
+    assert_string_equal(outcome(e, "VAR-0-2"), "skipped");
+    assert_int_equal(stock_of(e, 50), 12);
+    /* VAR-1 holds 40: variations 61 and 62 with 15 + 25 leave it alone */
+    static const char *const same[] = {"VAR-1-1", "15", "VAR-1-2", "25", NULL};
+    assert_int_equal(push(e, stock_pairs(same), 0), SL_OK);
+    assert_string_equal(outcome(e, "VAR-1-1"), "unchanged");
+    assert_string_equal(outcome(e, "VAR-1-2"), "unchanged");
+    assert_int_equal(stock_of(e, 60), 40);
 }
 
 static void test_prices_through_lists(void **state)
@@ -537,6 +557,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_large_push_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_variations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_variations_one_parent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parent_stock_own_sku_and_unchanged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prices_through_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_push_single_lookups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_ignoring_lists, setup, teardown),
