@@ -54,6 +54,66 @@ static void print_items(const json_t *items)
                json_string_value(json_object_get(it, "detail")));
 }
 
+/* The value of "class=" in a list item's detail ("rate=21 class=x"), or
+   "" (into buf). */
+static const char *detail_class(const char *detail, char *buf, size_t cap)
+{
+    const char *at = detail ? strstr(detail, "class=") : NULL;
+    buf[0] = '\0';
+    if (at != NULL) {
+        at += strlen("class=");
+        size_t n = strcspn(at, " ");
+        snprintf(buf, cap, "%.*s", (int)(n < cap ? n : cap - 1), at);
+    }
+    return buf;
+}
+
+/* Warnings for the shop's tax rates and classes the channel's taxes map
+   does not cover (their lines would be Draft), or for a missing map (its
+   groups would be named after the percent). */
+static json_t *tax_warnings(const config_tenant *t, const config_channel *ch, const json_t *items)
+{
+    json_t *out = json_array();
+    char w[512], cls[64];
+    if (!t->vat_registered)
+        return out;
+    if (config_channel_map_size(ch, "taxes") == 0) {
+        snprintf(w, sizeof w,
+                 "no [channel:%s.taxes] map: tax groups are named after the percent (TAX-21); "
+                 "map the rates or classes listed here to the tenant's VAT groups",
+                 ch->name);
+        json_array_append_new(out, json_string(w));
+        return out;
+    }
+    size_t i;
+    const json_t *it;
+    json_array_foreach(items, i, it) {
+        const char *kind = json_string_value(json_object_get(it, "kind"));
+        const char *id = json_string_value(json_object_get(it, "id"));
+        const char *label = json_string_value(json_object_get(it, "label"));
+        if (kind == NULL || id == NULL || config_channel_map(ch, "taxes", id) != NULL)
+            continue;
+        if (strcmp(kind, "tax_rate") == 0) {
+            detail_class(json_string_value(json_object_get(it, "detail")), cls, sizeof cls);
+            if (*cls && config_channel_map(ch, "taxes", cls) != NULL)
+                continue;
+            snprintf(w, sizeof w,
+                     "tax rate %s (%s%s%s) is not mapped in [channel:%s.taxes]: its lines "
+                     "would leave documents Draft",
+                     id, label ? label : "", *cls ? ", class " : "", cls, ch->name);
+        } else if (strcmp(kind, "tax_class") == 0) {
+            snprintf(w, sizeof w,
+                     "tax class %s (%s) is not mapped in [channel:%s.taxes] (fine when each of "
+                     "its rates is mapped by id)",
+                     id, label ? label : "", ch->name);
+        } else {
+            continue;
+        }
+        json_array_append_new(out, json_string(w));
+    }
+    return out;
+}
+
 /* Opens TENANT with plugins and finds CHANNEL; prints why not. */
 static runtime_channel *open_channel(const cli_globals *g, config_set **cfg,
                                      runtime_tenant **rt, const char *tenant,
@@ -90,15 +150,20 @@ static int describe(const cli_globals *g, const char *tenant, const char *channe
         r |= run_list(ch, p->list_payment_methods, items, errors);
         r |= run_list(ch, p->list_shipping_methods, items, errors);
         rc = r == 0 ? CLI_OK : CLI_FAIL;
+        json_t *warnings = tax_warnings(rt->config, ch->config, items);
         if (g->json) {
-            cli_print_json(json_pack("{s:s, s:s, s:o, s:o, s:o}", "tenant", tenant, "channel",
-                                     channel, "items", items, "errors", errors, "options",
+            cli_print_json(json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "tenant", tenant,
+                                     "channel", channel, "items", items, "errors", errors,
+                                     "warnings", warnings, "options",
                                      cli_options_json(ch->config, loader_options(ch->plugin))));
         } else {
             print_items(items);
             cli_print_options(ch->config, loader_options(ch->plugin), "");
             size_t i;
             json_t *e;
+            json_array_foreach(warnings, i, e)
+                fprintf(stderr, "warning: %s\n", json_string_value(e));
+            json_decref(warnings);
             json_array_foreach(errors, i, e) fprintf(stderr, "error: %s\n", json_string_value(e));
             json_decref(items);
             json_decref(errors);

@@ -170,6 +170,8 @@ const char *config_channel_get(const config_channel *ch, const char *key);
 const char *config_channel_map(const config_channel *ch, const char *map,
                                const char *key);
 const char *config_channel_secret(const config_channel *ch, const char *name);
+/* Entries of the map section [channel:NAME.MAP]; 0 when there is none. */
+size_t config_channel_map_size(const config_channel *ch, const char *map);
 /* Account code for a role ("receivable", "revenue", "vat_output",
    "shipping_income", "other_income", "discounts", "rounding",
    "gateway_fees", "cash", "prepayments", "inventory", "cogs"), with the

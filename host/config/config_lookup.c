@@ -74,6 +74,14 @@ const char *config_channel_map(const config_channel *ch, const char *map, const 
     return NULL;
 }
 
+size_t config_channel_map_size(const config_channel *ch, const char *map)
+{
+    for (size_t i = 0; i < ch->map_count; i++)
+        if (strcmp(ch->maps[i].name, map) == 0)
+            return ch->maps[i].count;
+    return 0;
+}
+
 const char *config_channel_secret(const config_channel *ch, const char *name)
 {
     const config_kv *kv = cfg_kv_find(ch->secrets, ch->secret_count, name);

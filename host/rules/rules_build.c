@@ -54,9 +54,10 @@ static void percent_text(int64_t milli, char *buf, size_t cap)
 }
 
 /* Tax group: the first of rate id, first tax's rate id, class found in the
-   channel's taxes map; else a group named after the percent ("TAX-7.25"). */
-static void tax_group_code(const config_channel *ch, const order_line *l,
-                           int64_t percent_milli, char *buf, size_t cap)
+   channel's taxes map; else a group named after the percent ("TAX-7.25").
+   Returns 1 when the map named the group. */
+static int tax_group_code(const config_channel *ch, const order_line *l,
+                          int64_t percent_milli, char *buf, size_t cap)
 {
     const char *keys[3] = {order_line_text(l, SL_LINE_TAX_RATE_ID),
                            l->tax_count ? l->taxes[0].rate_id : "",
@@ -65,7 +66,7 @@ static void tax_group_code(const config_channel *ch, const order_line *l,
         const char *hit = keys[i] && *keys[i] ? config_channel_map(ch, "taxes", keys[i]) : NULL;
         if (hit && *hit) {
             snprintf(buf, cap, "%s", hit);
-            return;
+            return 1;
         }
     }
     char pct[32];
@@ -77,6 +78,31 @@ static void tax_group_code(const config_channel *ch, const order_line *l,
     } else {
         snprintf(buf, cap, "TAX-%s", *keys[0] ? keys[0] : *keys[1] ? keys[1] : "?");
     }
+    return 0;
+}
+
+/* A channel with a taxes map books only mapped rates: a line whose rate
+   or class the map lacks leaves the document Draft, saying which (a group
+   named after the percent would put it beside the right one unseen). A
+   channel without a map names groups after the percent (config check
+   warns about that). A tenant not registered for VAT books no tax, and a
+   coupon line only tells what the product lines already carry. */
+static void check_mapped(build_ctx *c, const order_line *l, int mapped)
+{
+    if (mapped || c->d->reason[0] || !c->t->vat_registered || l->kind == SL_LINE_DISCOUNT ||
+        config_channel_map_size(c->ch, "taxes") == 0)
+        return;
+    const char *rate = *order_line_text(l, SL_LINE_TAX_RATE_ID) ? order_line_text(l, SL_LINE_TAX_RATE_ID)
+                       : l->tax_count                           ? l->taxes[0].rate_id
+                                                                : "";
+    const char *cls = order_line_text(l, SL_LINE_TAX_CLASS);
+    if (!*rate && !*cls && rules_shop_line_tax(l) == 0)
+        return; /* an untaxed line that names no rate or class */
+    snprintf(c->d->reason, sizeof(c->d->reason),
+             "tax rate %s%s%s of line \"%.60s\" is not mapped in [channel:%s.taxes]; "
+             "map it, then `inbox retry`",
+             *rate ? rate : "(none)", *cls ? ", class " : "", cls,
+             order_line_text(l, SL_LINE_NAME), c->ch->name);
 }
 
 /* Sets qty, unit price, discount, tax group, net and tax of a line. */
@@ -100,7 +126,9 @@ static int fill_amounts(build_ctx *c, ledger_line *dl, const order_line *l)
         dl->unit_price = before;
     dl->tax_percent_milli = order_line_has_money(l, SL_LINE_TAX_PERCENT) ? l->tax_percent_milli
                                                                          : -1;
-    tax_group_code(c->ch, l, dl->tax_percent_milli, dl->tax_group, sizeof(dl->tax_group));
+    check_mapped(c, l,
+                 tax_group_code(c->ch, l, dl->tax_percent_milli, dl->tax_group,
+                                sizeof(dl->tax_group)));
     int64_t gid;
     int rc = masters_tax_group_ensure(c->s, dl->tax_group, dl->tax_percent_milli, &gid, c->err);
     if (rc)
