@@ -66,15 +66,16 @@ static void make_plan(const order *o, rules_tax_plan *p)
     assert_int_equal(rules_tax_plan_make(o, p, &err), SL_OK);
 }
 
-/* Equal excess, equal exact: the earlier line takes the unit. Two lines of
-   exact 0.125 round to 0.13 each (0.26); the shop's total is the rounding
-   of 0.250 = 0.25, D = -1: line 1 gets 0.12, line 2 keeps 0.13. */
+/* Equal excess, equal exact: the earlier line takes the unit. 25 %: two
+   lines of 0.50 have exact 0.125, rounded 0.13 each (0.26); the shop's
+   total is the rounding of 0.250 = 0.25, D = -1: line 1 gets 0.12, line 2
+   keeps 0.13. */
 static void test_tie_goes_to_earlier_line(void **state)
 {
     (void)state;
     order *o = new_order("EUR", -1);
-    add_taxed(o, SL_LINE_PRODUCT, "0.60", "1", "0.125");
-    add_taxed(o, SL_LINE_PRODUCT, "0.60", "1", "0.125");
+    add_taxed(o, SL_LINE_PRODUCT, "0.50", "1", "0.125");
+    add_taxed(o, SL_LINE_PRODUCT, "0.50", "1", "0.125");
     add_rate(o, "1", "0.25", NULL, 0);
     rules_tax_plan p;
     make_plan(o, &p);
@@ -86,15 +87,15 @@ static void test_tie_goes_to_earlier_line(void **state)
 }
 
 /* Equal excess, different exact: the larger exact amount takes the unit,
-   though it is the later line. 0.125 -> 0.13 and 0.245 -> 0.25, both
-   excess -0.005; sum 0.38 against the shop's 0.37 (exact 0.370): D = -1
-   goes to line 2 (0.245 > 0.125): 0.13 and 0.24. */
+   though it is the later line. 25 % of 0.50 and 0.98: 0.125 -> 0.13 and
+   0.245 -> 0.25, both excess -0.005; sum 0.38 against the shop's 0.37
+   (exact 0.370): D = -1 goes to line 2 (0.245 > 0.125): 0.13 and 0.24. */
 static void test_tie_goes_to_larger_exact(void **state)
 {
     (void)state;
     order *o = new_order("EUR", -1);
-    add_taxed(o, SL_LINE_PRODUCT, "0.60", "1", "0.125");
-    add_taxed(o, SL_LINE_PRODUCT, "1.17", "1", "0.245");
+    add_taxed(o, SL_LINE_PRODUCT, "0.50", "1", "0.125");
+    add_taxed(o, SL_LINE_PRODUCT, "0.98", "1", "0.245");
     add_rate(o, "1", "0.37", NULL, 0);
     rules_tax_plan p;
     make_plan(o, &p);
@@ -179,20 +180,21 @@ static void test_total_equal_to_sum_moves_nothing(void **state)
     order_free(o);
 }
 
-/* Items and shipping are spread apart. Items: three lines of exact 0.014
-   round to 0.01 each (0.03), the rate's tax_total is 0.04 (exact 0.042):
-   D = +1, a three-way tie, line 1 gets 0.02. Shipping: two lines of exact
-   0.435 round to 0.44 each (0.88), shipping_tax_total 0.87: D = -1, tie,
-   the first shipping line gets 0.43. Pooled, +1 and -1 would cancel and
-   nothing would move: both parts would then disagree with the shop. */
+/* Items and shipping are spread apart. 7 %: three items of 0.20 have
+   exact 0.014, rounded 0.01 each (0.03); the rate's tax_total is 0.04
+   (exact 0.042): D = +1, a three-way tie, line 1 gets 0.02. Two shipping
+   lines of 6.22 have exact 0.4354, rounded 0.44 each (0.88);
+   shipping_tax_total 0.87 (exact 0.8708): D = -1, tie, the first shipping
+   line gets 0.43. Pooled, +1 and -1 would cancel and nothing would move:
+   both parts would then disagree with the shop. */
 static void test_shipping_and_items_apart(void **state)
 {
     (void)state;
     order *o = new_order("EUR", -1);
     for (int i = 0; i < 3; i++)
         add_taxed(o, SL_LINE_PRODUCT, "0.20", "1", "0.014");
-    add_taxed(o, SL_LINE_SHIPPING, "6.21", "1", "0.435");
-    add_taxed(o, SL_LINE_SHIPPING, "6.21", "1", "0.435");
+    add_taxed(o, SL_LINE_SHIPPING, "6.22", "1", "0.4354");
+    add_taxed(o, SL_LINE_SHIPPING, "6.22", "1", "0.4354");
     add_rate(o, "1", "0.04", "0.87", 0);
     rules_tax_plan p;
     make_plan(o, &p);
