@@ -83,7 +83,9 @@ static int has_rounding_line(store *s, json_int_t doc_id)
     json_t *l;
     int found = 0;
     json_array_foreach(json_object_get(full, "lines"), i, l)
+    {
         found |= strcmp(sql_text(l, "kind"), "rounding") == 0;
+    }
     json_decref(full);
     return found;
 }
@@ -96,10 +98,12 @@ static void credit_notes(const json_t *docs, json_int_t sale_id, int exponent, c
     json_t *d;
     int64_t gross = 0;
     json_array_foreach(docs, i, d)
+    {
         if (sql_int(d, "original_id") == sale_id) {
             n++;
             gross += sql_int(d, "gross");
         }
+    }
     char g[SL_MONEY_TEXT_MAX];
     if (n)
         snprintf(out, cap, "; %zu credit note%s %s", n, n == 1 ? "" : "s",
@@ -114,29 +118,32 @@ static void print_not_booked(store *s, const char *name, const order *o, tally *
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
+    {
         if (strcmp(sql_text(it, "external_id"), order_text(o, SL_ORDER_EXTERNAL_ID)) == 0 &&
             strcmp(sql_text(it, "channel"), o->channel) == 0) {
             state = sql_text(it, "state");
             why = sql_text(it, "last_error");
         }
+    }
     printf("  %-58s not booked (inbox %s%s%.200s)\n", name, state, *why ? ": " : "", why);
     json_decref(items);
     tl->not_booked++;
 }
 
 /* Classifies the sale document of `o` (the last revision given) in `s`. */
-static void classify(store *s, const config_tenant *t, const char *name, const order *o,
-                     tally *tl)
+static void classify(store *s, const config_tenant *t, const char *name, const order *o, tally *tl)
 {
     sl_error err = {.size = sizeof(err)};
     tl->orders++;
     json_t *docs = ledger_doc_list_json(s, 0, &err), *sale = NULL, *d;
     size_t i;
     json_array_foreach(docs, i, d)
+    {
         if (!sale && sql_int(d, "original_id") == 0 &&
             strcmp(sql_text(d, "external_id"), order_text(o, SL_ORDER_EXTERNAL_ID)) == 0 &&
             strcmp(sql_text(d, "channel"), o->channel) == 0)
             sale = d;
+    }
     if (!sale) {
         print_not_booked(s, name, o, tl);
         json_decref(docs);
@@ -162,8 +169,8 @@ static void classify(store *s, const config_tenant *t, const char *name, const o
                sl_money_format(shop_tax, exp, e), credits);
         tl->rounding++;
     } else if (gross == total && tax == shop_tax) {
-        printf("  %-58s exact (%s %s, gross %s, tax %s%s)\n", name, sql_text(sale, "type"),
-               status, sl_money_format(gross, exp, a), sl_money_format(tax, exp, b), credits);
+        printf("  %-58s exact (%s %s, gross %s, tax %s%s)\n", name, sql_text(sale, "type"), status,
+               sl_money_format(gross, exp, a), sl_money_format(tax, exp, b), credits);
         tl->exact++;
     } else {
         printf("  %-58s off (%s %s): gross %s vs shop %s, tax %s vs shop %s%s\n", name,
@@ -234,8 +241,8 @@ static void fixture_order(runtime_tenant *rt, runtime_channel *ch, const char *p
     char *body = read_file(path, &len);
     sl_error err = {.size = sizeof(err)};
     static const services_request_header HEADERS[] = {{"Content-Type", "application/json"}};
-    services_request req = {.headers = HEADERS, .header_count = 1, .body = body,
-                            .body_len = len, .verified = 1};
+    services_request req = {
+        .headers = HEADERS, .header_count = 1, .body = body, .body_len = len, .verified = 1};
     collected c = {.count = 0};
     services_sink sink = {.data = &c, .order_take = take_order};
     int rc = body ? SL_OK : sl_error_set(&err, SL_EINVALID, "body", "cannot read %s", path);
@@ -324,8 +331,8 @@ static void fixture_store(const char *fixtures, const char *store_name, tally *t
     for (int i = 0; i < n; i++) {
         char path[1100], name[600];
         snprintf(path, sizeof path, "%s/%s", orders, files[i]->d_name);
-        snprintf(name, sizeof name, "%s/%.*s", store_name,
-                 (int)(strlen(files[i]->d_name) - 5), files[i]->d_name);
+        snprintf(name, sizeof name, "%s/%.*s", store_name, (int)(strlen(files[i]->d_name) - 5),
+                 files[i]->d_name);
         fixture_order(rt, ch, path, name, tl);
         free(files[i]);
     }
@@ -445,9 +452,9 @@ int main(int argc, char **argv)
         golden_case(golden, GOLDEN_CASES[i], &gold);
     print_tally("recorded", &rec);
     print_tally("golden", &gold);
-    tally all = {rec.orders + gold.orders, rec.exact + gold.exact,
+    tally all = {rec.orders + gold.orders,     rec.exact + gold.exact,
                  rec.rounding + gold.rounding, rec.draft + gold.draft,
-                 rec.off + gold.off, rec.not_booked + gold.not_booked};
+                 rec.off + gold.off,           rec.not_booked + gold.not_booked};
     print_tally("all", &all);
     services_global_cleanup();
     remove_work_dir();

@@ -97,8 +97,9 @@ static int fill_amounts(build_ctx *c, ledger_line *dl, const order_line *l)
        before discount with it: the discount stays the shop's, and the
        shop's unit price (the rounding of an unrounded net) is taken again
        from the moved figure so that price x quantity - discount = net. */
-    int64_t before = order_line_has_money(l, SL_LINE_SUBTOTAL) ? l->money[SL_LINE_SUBTOTAL] + shift
-                                                               : dl->net;
+    int64_t before = dl->net;
+    if (order_line_has_money(l, SL_LINE_SUBTOTAL))
+        before = l->money[SL_LINE_SUBTOTAL] + shift;
     dl->discount = before - dl->net;
     if (order_line_has_money(l, SL_LINE_UNIT_PRICE) && shift == 0)
         dl->unit_price = l->money[SL_LINE_UNIT_PRICE];

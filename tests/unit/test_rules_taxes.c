@@ -46,8 +46,7 @@ static size_t add_line(order *o, int kind, const char *total, const tax_text *ta
     return idx;
 }
 
-static size_t add_taxed(order *o, int kind, const char *total, const char *rate_id,
-                        const char *tax)
+static size_t add_taxed(order *o, int kind, const char *total, const char *rate_id, const char *tax)
 {
     tax_text t = {rate_id, tax};
     return add_line(o, kind, total, &t, 1);
