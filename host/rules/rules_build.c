@@ -112,15 +112,22 @@ static int fill_amounts(build_ctx *c, ledger_line *dl, const order_line *l)
     dl->qty_milli = l->qty_milli;
     dl->net = line_net(l);
     dl->tax = rules_shop_line_tax(l);
+    int64_t shift = 0;
     if (l >= c->o->lines && l < c->o->lines + c->o->line_count) {
         size_t i = (size_t)(l - c->o->lines);
         dl->tax = c->plan.line_tax[i];
-        dl->net += c->plan.net_shift[i];
+        shift = c->plan.net_shift[i];
+        dl->net += shift;
     }
-    int64_t before = order_line_has_money(l, SL_LINE_SUBTOTAL) ? l->money[SL_LINE_SUBTOTAL]
-                                                               : dl->net;
+    /* A net moved against its tax (prices including tax) moves the price
+       before discount with it: the discount stays the shop's, and the
+       shop's unit price (the rounding of an unrounded net) is taken again
+       from the moved figure so that price x quantity - discount = net. */
+    int64_t before = dl->net;
+    if (order_line_has_money(l, SL_LINE_SUBTOTAL))
+        before = l->money[SL_LINE_SUBTOTAL] + shift;
     dl->discount = before - dl->net;
-    if (order_line_has_money(l, SL_LINE_UNIT_PRICE))
+    if (order_line_has_money(l, SL_LINE_UNIT_PRICE) && shift == 0)
         dl->unit_price = l->money[SL_LINE_UNIT_PRICE];
     else if (sl_div_round(before * 1000, dl->qty_milli, SL_ROUND_HALF_UP, &dl->unit_price))
         dl->unit_price = before;
