@@ -38,28 +38,28 @@ static int copy_negated(ledger_doc *cn, const ledger_doc *from, sl_error *err)
     return SL_OK;
 }
 
-/* One line crediting `amount` (gross), its tax split in the proportion of
-   the original document (rounded half-up, once). */
-static int partial_line(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int64_t amount,
-                        const char *text)
+/* A refund without lines: one refund line per tax group of the original,
+   the amount split in proportion to the groups' gross (the rule is in
+   rules_refund_split.c). *parts tells the caller how many groups shared. */
+static int partial_lines(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int64_t amount,
+                         const char *text, size_t *parts)
 {
-    ledger_line *n = ledger_doc_add_line(cn, "refund", "", text);
-    if (!n)
-        return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
-    int64_t tax = 0;
-    if (from->tax != 0 && from->gross != 0 && amount <= INT64_MAX / abs64(from->tax) &&
-        sl_div_round(amount * from->tax, from->gross, SL_ROUND_HALF_UP, &tax))
-        tax = 0;
-    n->net = -(amount - tax);
-    n->tax = -tax;
-    n->unit_price = amount - tax;
-    snprintf(n->account, sizeof(n->account), "%s", config_account(c->t, "revenue"));
-    for (size_t i = 0; i < from->line_count; i++)
-        if (from->lines[i].tax != 0 || i + 1 == from->line_count) {
-            memcpy(n->tax_group, from->lines[i].tax_group, sizeof(n->tax_group));
-            break;
-        }
-    return SL_OK;
+    rules_refund_part p[RULES_REFUND_MAX_PARTS];
+    size_t n = 0;
+    int rc = rules_refund_split(from, amount, p, &n, c->err);
+    for (size_t i = 0; rc == SL_OK && i < n; i++) {
+        ledger_line *l = ledger_doc_add_line(cn, "refund", "", text);
+        if (!l)
+            return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
+        l->net = -(p[i].gross - p[i].tax);
+        l->tax = -p[i].tax;
+        l->unit_price = p[i].gross - p[i].tax;
+        l->tax_percent_milli = p[i].tax_percent_milli;
+        memcpy(l->tax_group, p[i].tax_group, sizeof(l->tax_group));
+        snprintf(l->account, sizeof(l->account), "%s", config_account(c->t, "revenue"));
+    }
+    *parts = n;
+    return rc;
 }
 
 static ledger_doc *credit_header(const ledger_doc *from, const char *ref)
@@ -138,10 +138,18 @@ static int credit(rules_ctx *c, const ledger_doc *from, const char *ref, int64_t
     ledger_doc *cn = credit_header(from, ref);
     if (!cn)
         return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
-    rc = full ? copy_negated(cn, from, c->err) : partial_line(c, cn, from, amount, why);
+    size_t parts = 1;
+    rc = full ? copy_negated(cn, from, c->err)
+              : partial_lines(c, cn, from, amount, why, &parts);
+    char told[320];
+    if (parts > 1)
+        snprintf(told, sizeof(told), "%s; split over %zu tax groups in proportion to their gross",
+                 why, parts);
+    else
+        snprintf(told, sizeof(told), "%s", why);
     if (rc == SL_OK) {
         ledger_doc_sum(cn);
-        rc = book_credit(c, cn, from, full, refunded, why);
+        rc = book_credit(c, cn, from, full, refunded, told);
     }
     ledger_doc_free(cn);
     return rc;

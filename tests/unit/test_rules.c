@@ -2,8 +2,9 @@
  * Processing rules beyond the golden files: a 500-line order, a failure
  * after numbering rolls back everything (the series stays gapless), an
  * unbalanced journal is refused before anything is written, a channel
- * that may not create products leaves a Draft naming the SKU, and a stock
- * sync list pushes only what changed since it was marked pushed.
+ * that may not create products leaves a Draft naming the SKU, a stock
+ * sync list pushes only what changed since it was marked pushed, and a
+ * refund without lines is split over the order's tax rates.
  */
 #include "support.h"
 
@@ -219,6 +220,71 @@ static void stock_sync_pushes_only_changes(void **state)
     teardown(&f);
 }
 
+static void add_taxed_line(order *o, const char *sku, const char *total, const char *tax,
+                           const char *percent)
+{
+    sl_error err = {.size = sizeof(err)};
+    order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
+    assert_non_null(l);
+    assert_int_equal(order_line_set_text(o, l, SL_LINE_SKU, sku, &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL, total, &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL_TAX, tax, &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TAX_PERCENT, percent, &err), SL_OK);
+}
+
+static void assert_refund_line(const json_t *line, const char *group, int64_t net, int64_t tax)
+{
+    assert_string_equal(json_string_value(json_object_get(line, "kind")), "refund");
+    assert_string_equal(json_string_value(json_object_get(line, "tax_group")), group);
+    assert_int_equal(json_integer_value(json_object_get(line, "net")), net);
+    assert_int_equal(json_integer_value(json_object_get(line, "tax")), tax);
+}
+
+/* Invoice: A 100.00 + 21.00 VAT (gross 121.00), B 50.00 + 6.00 VAT
+   (gross 56.00), together 177.00. Refund 50.00 without lines:
+     gross  A 5000 * 12100 / 17700 = 3418 rest 1400
+            B 5000 *  5600 / 17700 = 1581 rest 16300
+            one unit left (5000 - 4999): B has the larger rest -> 1582
+     tax    A 3418 * 2100 / 12100 = 593.21 -> 593, net 2825
+            B 1582 *  600 /  5600 = 169.50 -> 170 (half up), net 1412
+   The old single line would have booked 5000 * 2700 / 17700 = 763 at
+   21 % only. */
+static void refund_without_lines_is_split_per_rate(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    sl_error err = {.size = sizeof(err)};
+    order *o = order_new("unit", "shop");
+    assert_int_equal(order_set_text(o, SL_ORDER_EXTERNAL_ID, "two-rates", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS, "processing", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err), SL_OK);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "177.00", &err), SL_OK);
+    add_taxed_line(o, "A", "100.00", "21.00", "21");
+    add_taxed_line(o, "B", "50.00", "6.00", "12");
+    order_line *r = order_add_line(o, SL_LINE_REFUND, &err);
+    assert_non_null(r);
+    assert_int_equal(order_line_set_text(o, r, SL_LINE_EXTERNAL_ID, "7", &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, r, SL_LINE_TOTAL, "50.00", &err), SL_OK);
+    assert_int_equal(deliver(&f, o, T0), INBOX_PROCESSED);
+    json_t *d = docs(&f);
+    assert_int_equal(json_array_size(d), 2);
+    json_t *cn = ledger_doc_show_json(
+        f.s, json_integer_value(json_object_get(json_array_get(d, 1), "id")), &err);
+    assert_non_null(cn);
+    assert_string_equal(json_string_value(json_object_get(cn, "type")), "credit_note");
+    assert_int_equal(json_integer_value(json_object_get(cn, "gross")), -5000);
+    assert_int_equal(json_integer_value(json_object_get(cn, "tax")), -763);
+    json_t *lines = json_object_get(cn, "lines");
+    assert_int_equal(json_array_size(lines), 2);
+    assert_refund_line(json_array_get(lines, 0), "TAX-21", -2825, -593);
+    assert_refund_line(json_array_get(lines, 1), "TAX-12", -1412, -170);
+    json_decref(cn);
+    json_decref(d);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +293,7 @@ int main(void)
         cmocka_unit_test(unbalanced_journal_is_refused),
         cmocka_unit_test(unknown_product_without_creation_is_a_draft),
         cmocka_unit_test(stock_sync_pushes_only_changes),
+        cmocka_unit_test(refund_without_lines_is_split_per_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
