@@ -155,9 +155,27 @@ static int credit(rules_ctx *c, const ledger_doc *from, const char *ref, int64_t
     return rc;
 }
 
+/* Gives back what was paid on d and not yet refunded: a refund payment
+   row with its own posting (cash out against receivable), so the void
+   that follows reverses only what is left, the sale. */
+static int refund_paid(rules_ctx *c, const ledger_doc *d, char *pay, size_t cap)
+{
+    int64_t paid = 0, refunded = 0;
+    int rc = ledger_payment_sum(c->s, d->id, "payment", &paid, c->err);
+    if (rc == SL_OK)
+        rc = ledger_payment_sum(c->s, d->id, "refund", &refunded, c->err);
+    if (rc == SL_OK && paid > refunded)
+        rc = rules_pay(c, d->id, "refund", "void", paid - refunded,
+                       config_account(c->t, "receivable"), -1, d->exponent, pay, cap);
+    return rc;
+}
+
 static int void_doc(rules_ctx *c, ledger_doc *d)
 {
-    int rc = ledger_post_reverse_of(c->s, d->id, d->id, c->now_ms, c->err);
+    char pay[128] = "";
+    int rc = refund_paid(c, d, pay, sizeof(pay));
+    if (rc == SL_OK)
+        rc = ledger_post_reverse_of(c->s, d->id, d->id, c->now_ms, c->err);
     if (rc == SL_OK)
         rc = stock_reverse_doc(c->s, d->id, d->id, c->now_ms, c->err);
     if (rc == SL_OK)
@@ -165,8 +183,8 @@ static int void_doc(rules_ctx *c, ledger_doc *d)
     if (rc)
         return rc;
     char text[256];
-    snprintf(text, sizeof(text), "%s %s voided (order cancelled)", rules_type_label(d->type),
-             d->number[0] ? d->number : "draft");
+    snprintf(text, sizeof(text), "%s %s voided (order cancelled)%s%s", rules_type_label(d->type),
+             d->number[0] ? d->number : "draft", pay[0] ? "; " : "", pay);
     return rules_note(c, d->id, "void", text);
 }
 
