@@ -15,7 +15,6 @@
 #include "shopledger/sdkutil.h"
 #include "stock/stock.h"
 
-#define CANCEL_REF "cancel"
 
 static int64_t abs64(int64_t v)
 {
@@ -199,8 +198,14 @@ int rules_cancel(rules_ctx *c, ledger_doc *d)
         return rc;
     int posted = strcmp(d->status, LEDGER_POSTED) == 0;
     if (posted && (strcmp(d->type, LEDGER_INVOICE) == 0 || count > 0))
-        return credit(c, d, CANCEL_REF, d->gross, "order cancelled");
+        return credit(c, d, RULES_CANCEL_REF, d->gross, "order cancelled");
     return void_doc(c, d);
+}
+
+const char *rules_refund_ref(const order_line *l)
+{
+    const char *id = order_line_text(l, SL_LINE_EXTERNAL_ID);
+    return *id ? id : "refund";
 }
 
 int rules_refunds(rules_ctx *c, ledger_doc *d)
@@ -213,9 +218,7 @@ int rules_refunds(rules_ctx *c, ledger_doc *d)
         if (l->kind != SL_LINE_REFUND)
             continue;
         char ref[128];
-        snprintf(ref, sizeof(ref), "%s", *order_line_text(l, SL_LINE_EXTERNAL_ID)
-                                             ? order_line_text(l, SL_LINE_EXTERNAL_ID)
-                                             : "refund");
+        snprintf(ref, sizeof(ref), "%s", rules_refund_ref(l));
         int64_t have = 0;
         int rc = ledger_credit_find(c->s, d->id, ref, &have, c->err);
         if (rc)
@@ -231,5 +234,5 @@ int rules_refunds(rules_ctx *c, ledger_doc *d)
         if (rc)
             return rc;
     }
-    return SL_OK;
+    return rules_restock(c, d);
 }

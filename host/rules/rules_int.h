@@ -35,8 +35,17 @@ int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
               char *buf, size_t cap);
 /* Cancellation of the order's document: void or credit note. */
 int rules_cancel(rules_ctx *c, ledger_doc *d);
-/* One credit note per new refund id of the order. */
+/* Refund reference of the credit note for a cancellation. */
+#define RULES_CANCEL_REF "cancel"
+/* One credit note per new refund id of the order, then the stock the shop
+   restocked (rules_restock). */
 int rules_refunds(rules_ctx *c, ledger_doc *d);
+/* Refund reference of a refund line: its shop id, else "refund". */
+const char *rules_refund_ref(const order_line *l);
+/* Returns to stock what the shop restocked on the lines of posted sale d
+   and the books have not yet given back, as moves of the order's newest
+   credit note (rules_restock.c). */
+int rules_restock(rules_ctx *c, const ledger_doc *d);
 /* One share of a refund without lines (rules_refund_split.c): the tax
    group, its gross and tax on the original, and the refund's gross and
    tax booked to it. */
