@@ -292,10 +292,12 @@ static int put_restocked(mapper *m, sl_line *l, const json_t *it)
         if (key == NULL || strcmp(key, "_restock_refunded_items") != 0)
             continue;
         char qty[WOO_DEC_MAX] = "";
-        int rc = sl_json_decimal(e, "value", 1, qty, sizeof qty, m->err);
-        if (rc != SL_OK)
-            return with_path(m, rc);
-        rc = h->line_set_restocked(l, qty);
+        if (sl_json_decimal(e, "value", 1, qty, sizeof qty, NULL) != SL_OK) {
+            char f[SL_ERROR_FIELD_MAX];
+            field_name(m, "meta_data._restock_refunded_items", f);
+            return sl_error_set(m->err, SL_EINVALID, f, "%s is not a quantity", f);
+        }
+        int rc = h->line_set_restocked(l, qty);
         return rc == SL_OK ? SL_OK
                            : refused(m, rc, "meta_data._restock_refunded_items", qty);
     }

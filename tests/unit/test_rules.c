@@ -3,8 +3,9 @@
  * after numbering rolls back everything (the series stays gapless), an
  * unbalanced journal is refused before anything is written, a channel
  * that may not create products leaves a Draft naming the SKU, a stock
- * sync list pushes only what changed since it was marked pushed, and a
- * refund without lines is split over the order's tax rates.
+ * sync list pushes only what changed since it was marked pushed, a
+ * refund without lines is split over the order's tax rates, and what the
+ * shop restocked returns to stock once.
  */
 #include "support.h"
 
@@ -86,7 +87,7 @@ static order *make_order(const char *ext, int n, int groups)
     return o;
 }
 
-static int deliver(fixture *f, order *o, int64_t now)
+static int deliver_item(fixture *f, order *o, int64_t now, int64_t *item_out)
 {
     sl_error err = {.size = sizeof(err)};
     int result = 0, state = 0;
@@ -97,7 +98,14 @@ static int deliver(fixture *f, order *o, int64_t now)
     assert_int_equal(store_commit(f->s, &err), SL_OK);
     order_free(o);
     rules_process_item(f->s, f->t, item, now, &state, &err);
+    *item_out = item;
     return state;
+}
+
+static int deliver(fixture *f, order *o, int64_t now)
+{
+    int64_t item = 0;
+    return deliver_item(f, o, now, &item);
 }
 
 static json_t *docs(fixture *f)
@@ -285,6 +293,74 @@ static void refund_without_lines_is_split_per_rate(void **state)
     teardown(&f);
 }
 
+/* 3 x MUG 10.00 + 2.10 VAT = 36.30; each revision adds refunds and the
+   shop's cumulative restocked figure. */
+static order *mug_order(int64_t modified, int refunds, const char *restocked)
+{
+    sl_error err = {.size = sizeof(err)};
+    order *o = order_new("unit", "shop");
+    assert_int_equal(order_set_text(o, SL_ORDER_EXTERNAL_ID, "mugs", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS, "processing", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err), SL_OK);
+    assert_int_equal(order_set_time(o, SL_ORDER_MODIFIED, modified, &err), SL_OK);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "36.30", &err), SL_OK);
+    add_taxed_line(o, "MUG", "30.00", "6.30", "21");
+    assert_int_equal(order_line_set_quantity(&o->lines[0], "3", &err), SL_OK);
+    if (restocked)
+        assert_int_equal(order_line_set_restocked(o, &o->lines[0], restocked, &err), SL_OK);
+    for (int i = 1; i <= refunds; i++) {
+        char id[8];
+        snprintf(id, sizeof(id), "r%d", i);
+        order_line *r = order_add_line(o, SL_LINE_REFUND, &err);
+        assert_non_null(r);
+        assert_int_equal(order_line_set_text(o, r, SL_LINE_EXTERNAL_ID, id, &err), SL_OK);
+        assert_int_equal(order_line_set_money(o, r, SL_LINE_TOTAL, "12.10", &err), SL_OK);
+    }
+    assert_int_equal(order_validate(o, &err), SL_OK);
+    return o;
+}
+
+static int64_t mug_on_hand(fixture *f)
+{
+    sl_error err = {.size = sizeof(err)};
+    json_t *st = stock_show_json(f->s, &err);
+    assert_int_equal(json_array_size(st), 1);
+    int64_t v = json_integer_value(json_object_get(json_array_get(st, 0), "on_hand_milli"));
+    json_decref(st);
+    return v;
+}
+
+static void restock_returns_stock_once(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    int64_t item = 0;
+    sl_error err = {.size = sizeof(err)};
+    assert_int_equal(deliver_item(&f, mug_order(T0, 0, NULL), T0, &item), INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), -3000);
+    /* refund r1 with one mug restocked: 1 back */
+    assert_int_equal(deliver_item(&f, mug_order(T0 + 1000, 1, "1"), T0 + 1000, &item),
+                     INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), -2000);
+    /* the same revision processed again books nothing more */
+    int st = 0;
+    assert_int_equal(rules_process_item(f.s, f.t, item, T0 + 1500, &st, &err), SL_OK);
+    assert_int_equal(st, INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), -2000);
+    /* refund r2, figure now 3 (cumulative): 3 - 1 = 2 back */
+    assert_int_equal(deliver(&f, mug_order(T0 + 2000, 2, "3"), T0 + 2000), INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), 0);
+    /* refund r3, figure still 3: nothing */
+    assert_int_equal(deliver(&f, mug_order(T0 + 3000, 3, "3"), T0 + 3000), INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), 0);
+    json_t *d = docs(&f);
+    assert_int_equal(json_array_size(d), 4); /* invoice + 3 credit notes */
+    json_decref(d);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +370,7 @@ int main(void)
         cmocka_unit_test(unknown_product_without_creation_is_a_draft),
         cmocka_unit_test(stock_sync_pushes_only_changes),
         cmocka_unit_test(refund_without_lines_is_split_per_rate),
+        cmocka_unit_test(restock_returns_stock_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
