@@ -309,7 +309,7 @@ static order *mug_order(int64_t modified, int refunds, const char *restocked)
     if (restocked)
         assert_int_equal(order_line_set_restocked(o, &o->lines[0], restocked, &err), SL_OK);
     for (int i = 1; i <= refunds; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof(id), "r%d", i);
         order_line *r = order_add_line(o, SL_LINE_REFUND, &err);
         assert_non_null(r);
