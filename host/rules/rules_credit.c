@@ -4,7 +4,9 @@
  * itself, stock returned or reservations released). A posted invoice is
  * never changed: it gets a credit note, one per refund id (the UNIQUE
  * (original_id, refund_ref) index makes it once), and one for what is left
- * when the order is cancelled.
+ * when the order is cancelled. A refund without lines is split over the
+ * original's tax groups (rules_refund_split.c); the stock the shop
+ * restocked follows the credit notes (rules_restock.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,6 @@
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 #include "stock/stock.h"
-
 
 static int64_t abs64(int64_t v)
 {
