@@ -535,6 +535,43 @@ int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err)
     return SL_OK;
 }
 
+int order_line_set_restocked(order *o, order_line *l, const char *decimal,
+                             sl_error *err)
+{
+    char fname[SL_ERROR_FIELD_MAX];
+    line_field(o, l, "restocked", fname, sizeof fname);
+    int64_t v;
+    if (decimal == NULL || sl_quantity_parse(decimal, &v) != SL_OK || v < 0)
+        return sl_error_set(err, SL_EINVALID, fname,
+                            "%s '%.48s' is not a quantity >= 0 with at most 3 "
+                            "decimals",
+                            fname, decimal ? decimal : "");
+    l->restocked_milli = v;
+    return SL_OK;
+}
+
+/* What the shop restocked fits the line: products only, never more than
+   was sold (a later revision may only raise it, which the rules see). */
+static int line_restock_valid(const order_line *l, size_t i, sl_error *err)
+{
+    if (l->restocked_milli == 0)
+        return SL_OK;
+    char f[SL_ERROR_FIELD_MAX];
+    snprintf(f, sizeof f, "lines[%zu].restocked", i);
+    if (l->kind != SL_LINE_PRODUCT)
+        return sl_error_set(err, SL_EINVALID, f,
+                            "%s is set on a %s line: only products are "
+                            "restocked",
+                            f, order_line_kind_name(l->kind));
+    if (l->restocked_milli < 0 || l->restocked_milli > l->qty_milli)
+        return sl_error_set(err, SL_EINVALID, f,
+                            "%s is %lld thousandths, outside 0..quantity "
+                            "(%lld)",
+                            f, (long long)l->restocked_milli,
+                            (long long)l->qty_milli);
+    return SL_OK;
+}
+
 int order_tax_put(order_line *l, const char *rate_id, int64_t amount,
                   int64_t exact, const char *field, sl_error *err)
 {
@@ -687,6 +724,11 @@ int order_validate(const order *o, sl_error *err)
             return sl_error_set(err, SL_EINVALID, f, "unknown line kind %d",
                                 o->lines[i].kind);
         }
+    for (size_t i = 0; i < o->line_count; i++) {
+        int rc = line_restock_valid(&o->lines[i], i, err);
+        if (rc != SL_OK)
+            return rc;
+    }
     return SL_OK;
 }
 

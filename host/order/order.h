@@ -70,6 +70,8 @@ typedef struct order_line {
     int64_t tax_percent_milli;    /* SL_LINE_TAX_PERCENT in thousandths */
     order_tax taxes[ORDER_MAX_TAXES_PER_LINE];
     size_t tax_count;
+    int64_t restocked_milli;      /* product line: cumulative quantity the
+                                     shop put back after refunds; 0 = none */
 } order_line;
 
 typedef struct order_address {
@@ -134,6 +136,11 @@ int order_line_set_money(order *o, order_line *l, int field,
 int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err);
 int order_line_add_tax(order *o, order_line *l, const char *rate_id,
                        const char *decimal, sl_error *err);
+/* Cumulative restocked quantity of a product line (decimal text, at most
+   3 decimals, >= 0). order_validate checks it against the quantity and the
+   kind, once every field is set. */
+int order_line_set_restocked(order *o, order_line *l, const char *decimal,
+                             sl_error *err);
 /* Adds the shop's total of one tax rate: `tax` on items and fees and
    `shipping_tax` on shipping, decimal text exact in the currency (NULL or
    "" = 0); `percent` decimal text or NULL; compound nonzero for a rate
@@ -146,7 +153,8 @@ const order_rate *order_find_rate(const order *o, const char *rate_id);
 
 /* Whole-order validation before intake: external id, currency, status and
    total present; at least one line unless the DELETED flag is set; line
-   kinds sane. Names the first bad field (SL_EINVALID). */
+   kinds sane; a restocked quantity only on a product line and within
+   0..quantity. Names the first bad field (SL_EINVALID). */
 int order_validate(const order *o, sl_error *err);
 
 /* Names used in JSON and error fields ("external_id", "total", "sku" ...),

@@ -25,7 +25,7 @@
 enum key_kind {
     K_TENANT, K_CHANNEL, K_EXPONENT, K_TEXT, K_MONEY, K_TIME, K_FLAG,
     K_BILLING, K_SHIPPING, K_LINES, K_RATES, K_TRUNCATED,  /* order */
-    K_KIND, K_QTY, K_TAXES,                                /* line */
+    K_KIND, K_QTY, K_TAXES, K_RESTOCKED,                   /* line */
     K_ADDRESS                                              /* address */
 };
 
@@ -38,7 +38,7 @@ typedef struct key {
 typedef struct key_plan {
     key order[SL_ORDER_TEXT_END_V1 + SL_ORDER_MONEY_END_V1 + SL_ORDER_TIME_END_V1 +
               SL_ORDER_FLAG_END_V1 + 8];
-    key line[SL_LINE_TEXT_END_V1 + SL_LINE_MONEY_END_V1 + 3];
+    key line[SL_LINE_TEXT_END_V1 + SL_LINE_MONEY_END_V1 + 4];
     key address[SL_ADDR_FIELD_END_V1];
     size_t orders, lines, addresses;
 } key_plan;
@@ -82,6 +82,7 @@ static void build_plan(void)
         add(plan.line, &plan.lines, order_line_money_name(f), K_MONEY, f);
     add(plan.line, &plan.lines, "qty_milli", K_QTY, 0);
     add(plan.line, &plan.lines, "taxes", K_TAXES, 0);
+    add(plan.line, &plan.lines, "restocked_milli", K_RESTOCKED, 0);
     for (int f = 1; f < SL_ADDR_FIELD_END_V1; f++)
         add(plan.address, &plan.addresses, order_address_name(f), K_ADDRESS, f);
     qsort(plan.order, plan.orders, sizeof(key), key_cmp);
@@ -234,6 +235,9 @@ static void put_line(text_buf *b, const order *o, const order_line *l)
         } else if (k->kind == K_QTY) {
             put_key(b, &first, k->name);
             put_int(b, l->qty_milli);
+        } else if (k->kind == K_RESTOCKED && l->restocked_milli != 0) {
+            put_key(b, &first, k->name);
+            put_int(b, l->restocked_milli);
         } else if (k->kind == K_TAXES && l->tax_count > 0) {
             put_key(b, &first, k->name);
             put_taxes(b, o, l);

@@ -11,6 +11,7 @@
  *    "billing": {"city": "Riga", ...}, "shipping": {...},
  *    "lines": [{"kind": "product", "sku": "A1", "qty_milli": 2000,
  *               "total": 10000, "tax_percent_milli": 21000,
+ *               "restocked_milli": 1000 (only when not 0),
  *               "taxes": [{"rate_id": "1", "amount": 2100}]}]}
  * Absent and empty are the same thing in the struct, so leaving them out
  * keeps the round trip exact and the hash independent of how a connector
@@ -92,6 +93,9 @@ static json_t *line_json(const order *o, const order_line *l)
             bad |= json_object_set_new(j, order_line_money_name(f),
                                        json_integer(l->money[f]));
     bad |= json_object_set_new(j, "qty_milli", json_integer(l->qty_milli));
+    if (!bad && l->restocked_milli != 0)
+        bad |= json_object_set_new(j, "restocked_milli",
+                                   json_integer(l->restocked_milli));
     for (size_t i = 0; !bad && i < l->tax_count; i++)
         bad |= json_array_append_new(taxes, tax_json(o, &l->taxes[i]));
     if (!bad && l->tax_count > 0) {
@@ -266,6 +270,9 @@ static int read_line_fields(const json_t *jl, order *o, order_line *l,
     int present;
     if (rc == SL_OK)
         rc = get_int(jl, "qty_milli", field, &l->qty_milli, &present, err);
+    if (rc == SL_OK)
+        rc = get_int(jl, "restocked_milli", field, &l->restocked_milli,
+                     &present, err);
     if (rc == SL_OK)
         rc = read_line_taxes(jl, o, l, field, err);
     return rc;

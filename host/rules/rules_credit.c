@@ -4,7 +4,9 @@
  * itself, stock returned or reservations released). A posted invoice is
  * never changed: it gets a credit note, one per refund id (the UNIQUE
  * (original_id, refund_ref) index makes it once), and one for what is left
- * when the order is cancelled.
+ * when the order is cancelled. A refund without lines is split over the
+ * original's tax groups (rules_refund_split.c); the stock the shop
+ * restocked follows the credit notes (rules_restock.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +16,6 @@
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 #include "stock/stock.h"
-
-#define CANCEL_REF "cancel"
 
 static int64_t abs64(int64_t v)
 {
@@ -38,28 +38,28 @@ static int copy_negated(ledger_doc *cn, const ledger_doc *from, sl_error *err)
     return SL_OK;
 }
 
-/* One line crediting `amount` (gross), its tax split in the proportion of
-   the original document (rounded half-up, once). */
-static int partial_line(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int64_t amount,
-                        const char *text)
+/* A refund without lines: one refund line per tax group of the original,
+   the amount split in proportion to the groups' gross (the rule is in
+   rules_refund_split.c). *parts tells the caller how many groups shared. */
+static int partial_lines(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int64_t amount,
+                         const char *text, size_t *parts)
 {
-    ledger_line *n = ledger_doc_add_line(cn, "refund", "", text);
-    if (!n)
-        return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
-    int64_t tax = 0;
-    if (from->tax != 0 && from->gross != 0 && amount <= INT64_MAX / abs64(from->tax) &&
-        sl_div_round(amount * from->tax, from->gross, SL_ROUND_HALF_UP, &tax))
-        tax = 0;
-    n->net = -(amount - tax);
-    n->tax = -tax;
-    n->unit_price = amount - tax;
-    snprintf(n->account, sizeof(n->account), "%s", config_account(c->t, "revenue"));
-    for (size_t i = 0; i < from->line_count; i++)
-        if (from->lines[i].tax != 0 || i + 1 == from->line_count) {
-            memcpy(n->tax_group, from->lines[i].tax_group, sizeof(n->tax_group));
-            break;
-        }
-    return SL_OK;
+    rules_refund_part p[RULES_REFUND_MAX_PARTS];
+    size_t n = 0;
+    int rc = rules_refund_split(from, amount, p, &n, c->err);
+    for (size_t i = 0; rc == SL_OK && i < n; i++) {
+        ledger_line *l = ledger_doc_add_line(cn, "refund", "", text);
+        if (!l)
+            return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
+        l->net = -(p[i].gross - p[i].tax);
+        l->tax = -p[i].tax;
+        l->unit_price = p[i].gross - p[i].tax;
+        l->tax_percent_milli = p[i].tax_percent_milli;
+        memcpy(l->tax_group, p[i].tax_group, sizeof(l->tax_group));
+        snprintf(l->account, sizeof(l->account), "%s", config_account(c->t, "revenue"));
+    }
+    *parts = n;
+    return rc;
 }
 
 static ledger_doc *credit_header(const ledger_doc *from, const char *ref)
@@ -138,18 +138,44 @@ static int credit(rules_ctx *c, const ledger_doc *from, const char *ref, int64_t
     ledger_doc *cn = credit_header(from, ref);
     if (!cn)
         return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
-    rc = full ? copy_negated(cn, from, c->err) : partial_line(c, cn, from, amount, why);
+    size_t parts = 1;
+    rc = full ? copy_negated(cn, from, c->err)
+              : partial_lines(c, cn, from, amount, why, &parts);
+    char told[320];
+    if (parts > 1)
+        snprintf(told, sizeof(told), "%s; split over %zu tax groups in proportion to their gross",
+                 why, parts);
+    else
+        snprintf(told, sizeof(told), "%s", why);
     if (rc == SL_OK) {
         ledger_doc_sum(cn);
-        rc = book_credit(c, cn, from, full, refunded, why);
+        rc = book_credit(c, cn, from, full, refunded, told);
     }
     ledger_doc_free(cn);
     return rc;
 }
 
+/* Gives back what was paid on d and not yet refunded: a refund payment
+   row with its own posting (cash out against receivable), so the void
+   that follows reverses only what is left, the sale. */
+static int refund_paid(rules_ctx *c, const ledger_doc *d, char *pay, size_t cap)
+{
+    int64_t paid = 0, refunded = 0;
+    int rc = ledger_payment_sum(c->s, d->id, "payment", &paid, c->err);
+    if (rc == SL_OK)
+        rc = ledger_payment_sum(c->s, d->id, "refund", &refunded, c->err);
+    if (rc == SL_OK && paid > refunded)
+        rc = rules_pay(c, d->id, "refund", "void", paid - refunded,
+                       config_account(c->t, "receivable"), -1, d->exponent, pay, cap);
+    return rc;
+}
+
 static int void_doc(rules_ctx *c, ledger_doc *d)
 {
-    int rc = ledger_post_reverse_of(c->s, d->id, d->id, c->now_ms, c->err);
+    char pay[128] = "";
+    int rc = refund_paid(c, d, pay, sizeof(pay));
+    if (rc == SL_OK)
+        rc = ledger_post_reverse_of(c->s, d->id, d->id, c->now_ms, c->err);
     if (rc == SL_OK)
         rc = stock_reverse_doc(c->s, d->id, d->id, c->now_ms, c->err);
     if (rc == SL_OK)
@@ -157,8 +183,8 @@ static int void_doc(rules_ctx *c, ledger_doc *d)
     if (rc)
         return rc;
     char text[256];
-    snprintf(text, sizeof(text), "%s %s voided (order cancelled)", rules_type_label(d->type),
-             d->number[0] ? d->number : "draft");
+    snprintf(text, sizeof(text), "%s %s voided (order cancelled)%s%s", rules_type_label(d->type),
+             d->number[0] ? d->number : "draft", pay[0] ? "; " : "", pay);
     return rules_note(c, d->id, "void", text);
 }
 
@@ -173,8 +199,14 @@ int rules_cancel(rules_ctx *c, ledger_doc *d)
         return rc;
     int posted = strcmp(d->status, LEDGER_POSTED) == 0;
     if (posted && (strcmp(d->type, LEDGER_INVOICE) == 0 || count > 0))
-        return credit(c, d, CANCEL_REF, d->gross, "order cancelled");
+        return credit(c, d, RULES_CANCEL_REF, d->gross, "order cancelled");
     return void_doc(c, d);
+}
+
+const char *rules_refund_ref(const order_line *l)
+{
+    const char *id = order_line_text(l, SL_LINE_EXTERNAL_ID);
+    return *id ? id : "refund";
 }
 
 int rules_refunds(rules_ctx *c, ledger_doc *d)
@@ -187,9 +219,7 @@ int rules_refunds(rules_ctx *c, ledger_doc *d)
         if (l->kind != SL_LINE_REFUND)
             continue;
         char ref[128];
-        snprintf(ref, sizeof(ref), "%s", *order_line_text(l, SL_LINE_EXTERNAL_ID)
-                                             ? order_line_text(l, SL_LINE_EXTERNAL_ID)
-                                             : "refund");
+        snprintf(ref, sizeof(ref), "%s", rules_refund_ref(l));
         int64_t have = 0;
         int rc = ledger_credit_find(c->s, d->id, ref, &have, c->err);
         if (rc)
@@ -205,5 +235,5 @@ int rules_refunds(rules_ctx *c, ledger_doc *d)
         if (rc)
             return rc;
     }
-    return SL_OK;
+    return rules_restock(c, d);
 }

@@ -35,8 +35,34 @@ int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
               char *buf, size_t cap);
 /* Cancellation of the order's document: void or credit note. */
 int rules_cancel(rules_ctx *c, ledger_doc *d);
-/* One credit note per new refund id of the order. */
+/* Refund reference of the credit note for a cancellation. */
+#define RULES_CANCEL_REF "cancel"
+/* One credit note per new refund id of the order, then the stock the shop
+   restocked (rules_restock). */
 int rules_refunds(rules_ctx *c, ledger_doc *d);
+/* Refund reference of a refund line: its shop id, else "refund". */
+const char *rules_refund_ref(const order_line *l);
+/* Returns to stock what the shop restocked on the lines of posted sale d
+   and the books have not yet given back, as moves of the order's newest
+   credit note (rules_restock.c). */
+int rules_restock(rules_ctx *c, const ledger_doc *d);
+/* One share of a refund without lines (rules_refund_split.c): the tax
+   group, its gross and tax on the original, and the refund's gross and
+   tax booked to it. */
+#define RULES_REFUND_MAX_PARTS 31 /* a credit note's journal holds 2 per group + 1 */
+typedef struct rules_refund_part {
+    char tax_group[LEDGER_CODE_MAX];
+    int64_t tax_percent_milli;
+    int64_t group_gross, group_tax; /* of the original document */
+    int64_t gross, tax;             /* of this refund, both >= 0 for amount > 0 */
+} rules_refund_part;
+/* Splits `amount` (> 0, gross) over the tax groups of `from` in proportion
+   to each group's gross (largest remainder: the parts sum to amount), each
+   part's tax from its own group's tax/gross rounded half-up once. Writes
+   *n parts (>= 1) into parts[RULES_REFUND_MAX_PARTS]; SL_ETOOBIG for more
+   groups or an amount whose products overflow. */
+int rules_refund_split(const ledger_doc *from, int64_t amount, rules_refund_part *parts,
+                       size_t *n, sl_error *err);
 /* Upper-case first letter display name of a document type. */
 const char *rules_type_label(const char *type);
 

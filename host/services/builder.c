@@ -160,6 +160,13 @@ int services_line_add_tax(sl_line *h, const char *rate_id, const char *decimal)
     BUILD(h->owner, order_line_add_tax(h->owner->o, line_of(h), rate_id, decimal, &e_));
 }
 
+int services_line_set_restocked(sl_line *h, const char *decimal_qty)
+{
+    if (h == NULL)
+        return SL_EINVALID;
+    BUILD(h->owner, order_line_set_restocked(h->owner->o, line_of(h), decimal_qty, &e_));
+}
+
 int services_order_add_tax_rate(sl_order *so, const char *rate_id, const char *tax,
                                 const char *shipping_tax, const char *percent, int compound)
 {

@@ -78,6 +78,7 @@ int services_line_set_text(sl_line *l, int field, const char *value);
 int services_line_set_money(sl_line *l, int field, const char *decimal);
 int services_line_set_quantity(sl_line *l, const char *decimal);
 int services_line_add_tax(sl_line *l, const char *rate_id, const char *decimal);
+int services_line_set_restocked(sl_line *l, const char *decimal_qty);
 int services_order_add_tax_rate(sl_order *so, const char *rate_id, const char *tax,
                                 const char *shipping_tax, const char *percent, int compound);
 int services_order_submit(sl_ctx *ctx, sl_order *o, sl_error *err);

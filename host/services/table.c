@@ -253,6 +253,7 @@ static const sl_host HOST_TABLE = {
     .product_submit = services_product_submit,
     .order_add_tax_rate = services_order_add_tax_rate,
     .result_row = host_result_row,
+    .line_set_restocked = services_line_set_restocked,
 };
 
 const sl_host *services_table(void)

@@ -32,6 +32,20 @@ int stock_move(store *s, int64_t doc_id, int64_t warehouse_id, int64_t product_i
 int stock_reverse_doc(store *s, int64_t from_doc, int64_t to_doc, int64_t now_ms,
                       sl_error *err);
 
+/* The shop has put `restocked_milli` of a product back into stock,
+   cumulative over every refund of sale document `sale_doc` (the sum of
+   its lines' restocked figures for that product). Returns to stock, as a
+   "return" move of credit note `to_doc`, what the moves of the sale and
+   its credit notes have not given back yet, capped at what went out;
+   *returned_milli is that quantity (0 when nothing was due). Each
+   (sale_doc, product, figure) is booked once, decided by the primary key
+   of stock_restocks: the same figure again books nothing. */
+int stock_restock(store *s, int64_t sale_doc, int64_t to_doc, int64_t warehouse_id,
+                  int64_t product_id, int64_t restocked_milli, int64_t now_ms,
+                  int64_t *returned_milli, sl_error *err);
+/* The schema of stock_restocks (appended to store_migrations). */
+extern const store_migration stock_restock_migration;
+
 /* Sets on hand of a product in a warehouse to `qty_milli` (import),
    recording the difference as a "receive" move. */
 int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,

@@ -7,6 +7,7 @@
 #include "inbox/inbox.h"
 #include "ledger/ledger_schema.h"
 #include "payments/payments.h"
+#include "stock/stock.h"
 #include "store/store.h"
 
 const store_migration *const store_migrations[] = {
@@ -14,6 +15,7 @@ const store_migration *const store_migrations[] = {
     &ledger_migration,     /* 2: masters, documents, postings, stock */
     &inbox_arrivals_migration, /* 3: delivered orders waiting to be filed */
     &payments_migration,       /* 4: gateway attempts and their events */
+    &stock_restock_migration,  /* 5: restocked figures of refunded sales */
 };
 
 const size_t store_migration_count =

@@ -53,7 +53,7 @@ extern "C" {
 #endif
 
 #define SL_ABI_MAJOR 1
-#define SL_ABI_MINOR 3
+#define SL_ABI_MINOR 4
 
 #if defined(__GNUC__)
 #define SL_EXPORT __attribute__((visibility("default")))
@@ -425,6 +425,15 @@ typedef struct sl_host {
        (list_unverified): every result_set after it belongs to that row.
        Without a result_row call, results form one row as before. */
     int (*result_row)(sl_ctx *ctx);
+
+    /* ---- appended in 1.4 (books) ---- */
+    /* How much of a product line the shop has put back into stock after
+       its refunds, cumulative over all of them (WooCommerce line meta
+       _restock_refunded_items), as decimal text with at most 3 decimals
+       ("1"). 0 <= restocked <= the line's quantity (order_submit checks
+       it, naming lines[i].restocked). The host returns to stock what is
+       restocked and not yet returned, once. Only product lines. */
+    int (*line_set_restocked)(sl_line *l, const char *decimal_qty);
 } sl_host;
 
 /* The host-services table of the current call. Never NULL. */

@@ -275,6 +275,35 @@ static sl_line *add_line(mapper *m, int kind, const json_t *item, int *rc)
     return *rc == SL_OK ? l : NULL;
 }
 
+/* What the shop's refunds put back into stock from this line, cumulative:
+   line meta _restock_refunded_items (WooCommerce writes it when a refund
+   with restock_items restocks the line). Hosts before 1.4 lack the slot;
+   their books then return no stock for partial refunds, as before. */
+static int put_restocked(mapper *m, sl_line *l, const json_t *it)
+{
+    const sl_host *h = m->h;
+    if (!SL_HAS_FIELD(h, line_set_restocked) || h->line_set_restocked == NULL)
+        return SL_OK;
+    json_t *meta = json_object_get(it, "meta_data"), *e;
+    size_t i;
+    json_array_foreach(meta, i, e)
+    {
+        const char *key = json_string_value(json_object_get(e, "key"));
+        if (key == NULL || strcmp(key, "_restock_refunded_items") != 0)
+            continue;
+        char qty[WOO_DEC_MAX] = "";
+        if (sl_json_decimal(e, "value", 1, qty, sizeof qty, NULL) != SL_OK) {
+            char f[SL_ERROR_FIELD_MAX];
+            field_name(m, "meta_data._restock_refunded_items", f);
+            return sl_error_set(m->err, SL_EINVALID, f, "%s is not a quantity", f);
+        }
+        int rc = h->line_set_restocked(l, qty);
+        return rc == SL_OK ? SL_OK
+                           : refused(m, rc, "meta_data._restock_refunded_items", qty);
+    }
+    return SL_OK;
+}
+
 static int map_product(mapper *m, const json_t *it)
 {
     int rc;
@@ -297,7 +326,8 @@ static int map_product(mapper *m, const json_t *it)
         (rc = put_money(m, l, SL_LINE_SUBTOTAL, it, "subtotal", 0)) ||
         (rc = put_money(m, l, SL_LINE_SUBTOTAL_TAX, it, "subtotal_tax", 0)) ||
         (rc = put_money(m, l, SL_LINE_TOTAL, it, "total", 0)) ||
-        (rc = put_money(m, l, SL_LINE_TOTAL_TAX, it, "total_tax", 0)))
+        (rc = put_money(m, l, SL_LINE_TOTAL_TAX, it, "total_tax", 0)) ||
+        (rc = put_restocked(m, l, it)))
         return rc;
     return put_taxes(m, l, it);
 }

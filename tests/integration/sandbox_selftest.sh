@@ -209,6 +209,30 @@ curl -s -m 25 -X POST "http://127.0.0.1:$PORT/__sandbox/flush" >/dev/null
 last=$(grep -l '"X-WC-Webhook-Topic": "product.updated"' "$WORK/cap"/*.json | wc -l)
 check "drop-next loses the event" 0 $((last - after))
 
+# ---- refunds with line items and restock_items ------------------------------
+# A refund of one of two units with restock_items: stock 23 -> 24, the
+# order line's cumulative _restock_refunded_items, the refund's own lines.
+req POST "/orders" '{"status":"processing","line_items":[{"product_id":11,"quantity":2}]}'
+RID=$(echo "$BODY" | json 'd["id"]')
+LID=$(echo "$BODY" | json 'd["line_items"][0]["id"]')
+TAXID=$(echo "$BODY" | json 'd["line_items"][0]["taxes"][0]["id"]')
+check "restock order reduces stock" 23 "$(stock 11)"
+req POST "/orders/$RID/refunds" '{"amount":"17.55","restock_items":true,"line_items":[{"id":'"$LID"',"quantity":1,"refund_total":"14.50","refund_tax":[{"id":'"$TAXID"',"refund_total":"3.05"}]}]}'
+check "restocking refund 201" 201 "$CODE"
+check "refund keeps its lines" "-1 -14.50 -3.05 $LID" \
+  "$(echo "$BODY" | json 'str(d["line_items"][0]["quantity"])+" "+d["line_items"][0]["total"]+" "+d["line_items"][0]["total_tax"]+" "+d["line_items"][0]["meta_data"][0]["value"]')"
+check "restock raises stock" 24 "$(stock 11)"
+req POST "/orders/$RID/refunds" '{"amount":"1.00"}'
+check "refund without lines leaves stock" 24 "$(stock 11)"
+req GET "/orders/$RID"
+check "line meta _restock_refunded_items" 1 \
+  "$(echo "$BODY" | json '[m["value"] for m in d["line_items"][0]["meta_data"] if m["key"]=="_restock_refunded_items"][0]')"
+req GET "/orders/$RID/refunds"
+check "GET refunds lists both, lines kept" "2 1 0" \
+  "$(echo "$BODY" | json 'str(len(d))+" "+str(len(d[0]["line_items"]))+" "+str(len(d[1]["line_items"]))')"
+req POST "/orders/$RID/refunds" '{"amount":"1.00","line_items":[{"id":'"$LID"',"quantity":3}]}'
+check "refunding more units than the line has is 400" 400 "$CODE"
+
 # ---- clean stop writes the state file ---------------------------------------
 kill -TERM "$SBPID"
 for _ in $(seq 1 50); do kill -0 "$SBPID" 2>/dev/null || break; sleep 0.1; done

@@ -4,7 +4,8 @@
 # its payment and a note back in the shop; a bad signature is 401 with the
 # inbox unchanged; repeated and reordered deliveries make one document; a
 # dropped webhook is found by the poll; a cancellation after posting and a
-# refund make credit notes (stock back, note back); the stock sync makes the
+# refund make credit notes (stock back, note back); a refund that restocks
+# a unit returns it in the ledger too; the stock sync makes the
 # shop equal the ledger and a second sync writes nothing; the product.updated
 # webhooks our own push causes do not loop. Every wait is bounded.
 source "$(dirname "$0")/lib.bash"
@@ -115,6 +116,18 @@ check "the refund credit note is 5.00 for that order" eq \
   "$(q "select json_extract(value,'\$.type')||'/'||abs(json_extract(value,'\$.gross')) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.external_id')='$O1' and json_extract(value,'\$.original_id')>0")" \
   "credit_note/500"
 
+# ---- refund restocking one unit -> stock back in the ledger too ------------
+woo GET "/orders/$O3" > "$SL_TMP/o3.json"
+O3_LINE=$(json_get "$SL_TMP/o3.json" '$.line_items[0].id')
+O3_SKU=$(json_get "$SL_TMP/o3.json" '$.line_items[0].sku')
+O3_BEFORE=$(on_hand "$O3_SKU")
+woo POST "/orders/$O3/refunds" \
+  '{"amount":"1.00","restock_items":true,"line_items":[{"id":'"$O3_LINE"',"quantity":1,"refund_total":"1.00"}]}' \
+  > "$SL_TMP/refund3.json"
+check "the shop took the restocking refund" grep -q '"amount":"1.00"' "$SL_TMP/refund3.json"
+check "the restocking refund makes a credit note" wait_true 20 docs_are 7
+check "the unit the shop restocked is back in the ledger" eq "$(on_hand "$O3_SKU")" "$((O3_BEFORE + 1))"
+
 # ---- stock sync: shop = ledger; a second sync writes nothing; no loop ------
 knob flush > /dev/null
 sleep 0.5
@@ -146,7 +159,7 @@ save_state
 check "the push caused product.updated deliveries" test \
   "$(q "select json_extract(value,'\$.succeeded') from json_each(readfile('$SL_TMP/state.json'),'\$.webhooks') where json_extract(value,'\$.topic')='product.updated'")" -gt 0
 check "they add nothing to the inbox (no loop)" eq "$(inbox_count)" "$INBOX_BEFORE"
-check "and no new document" eq "$(doc_count)" 6
+check "and no new document" eq "$(doc_count)" 7
 
 admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \

@@ -3,7 +3,10 @@
  * create, notes and refunds, with WooCommerce's side effects: a status
  * change bumps date_modified and fires order.updated; processing, on-hold
  * and completed reduce stock once (line meta _reduced_stock), cancelled
- * restores it; a refund bumps the order and fires order.updated; DELETE
+ * restores it; a refund bumps the order and fires order.updated, keeps
+ * its line_items[] (negative copies of the refunded lines) for
+ * GET /orders/{id}/refunds and, with restock_items, puts their quantity
+ * back into stock and raises the line meta _restock_refunded_items; DELETE
  * moves it to the trash (order.deleted, no restock) and the control
  * endpoint /__sandbox/restore brings it back (order.restored).
  * All functions run with store.mu held (http.c takes it around routes).
@@ -357,6 +360,134 @@ static void list_notes(sb_ctx *ctx, sb_req *req, int64_t oid, sb_resp *resp) {
   sb_resp_json(resp, 200, out);
 }
 
+static json_t *line_by_id(json_t *order, int64_t id) {
+  size_t i;
+  json_t *line;
+  json_array_foreach(json_object_get(order, "line_items"), i, line) {
+    if (sb_int(line, "id", 0) == id)
+      return line;
+  }
+  return NULL;
+}
+
+/* A system note as WooCommerce writes it when a refund restocks. */
+static void system_note(sb_store *st, int64_t oid, const char *text) {
+  json_t *note = json_pack("{s:I, s:s, s:n, s:n, s:s, s:b}", "id",
+                           (json_int_t)sb_next(&st->next_note_id), "author", "system",
+                           "date_created", "date_created_gmt", "note", text,
+                           "customer_note", 0);
+  sb_set_date(st, note, "date_created", sb_now(st));
+  json_array_insert_new(bucket(st->notes, oid), 0, note);
+}
+
+/* Raises the line's cumulative _restock_refunded_items by qty. */
+static void add_restocked_meta(sb_store *st, json_t *line, int64_t qty) {
+  json_t *m = line_meta_find(line, "_restock_refunded_items", NULL);
+  int64_t before = m ? strtoll(sb_str(m, "value", "0"), NULL, 10) : 0;
+  char q[32];
+  snprintf(q, sizeof q, "%lld", (long long)(before + qty));
+  if (m) {
+    json_object_set_new(m, "value", json_string(q));
+    json_object_set_new(m, "display_value", json_string(q));
+    return;
+  }
+  json_array_append_new(
+      json_object_get(line, "meta_data"),
+      json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)sb_next(&st->next_meta_id),
+                "key", "_restock_refunded_items", "value", q, "display_key",
+                "_restock_refunded_items", "display_value", q));
+}
+
+/* Puts qty of the line's product back, as wc_restock_refunded_items does:
+   stock up, the line's meta, a note naming the change. */
+static void restock_line(sb_ctx *ctx, int64_t oid, json_t *line, int64_t qty) {
+  json_t *item = line_target(&ctx->store, line);
+  json_t *target = item ? sb_stock_adjust(ctx, item, qty) : NULL;
+  if (!target)
+    return; /* not stock-managed: WooCommerce restocks nothing */
+  add_restocked_meta(&ctx->store, line, qty);
+  char text[160];
+  int64_t now = sb_int(target, "stock_quantity", 0);
+  snprintf(text, sizeof text, "Item #%lld stock increased from %lld to %lld.",
+           (long long)sb_int(item, "id", 0), (long long)(now - qty), (long long)now);
+  system_note(&ctx->store, oid, text);
+}
+
+/* The refund's own copy of a refunded line: negative quantity and
+   amounts, _refunded_item_id naming the order line. */
+static json_t *refund_item(sb_store *st, const json_t *line, int64_t qty, int64_t net,
+                           const json_t *taxes) {
+  char ref[32];
+  snprintf(ref, sizeof ref, "%lld", (long long)sb_int(line, "id", 0));
+  int64_t tax = 0;
+  size_t i;
+  json_t *t, *tx = json_array();
+  json_array_foreach(taxes, i, t) {
+    int64_t v = 0;
+    sb_money_get(t, "refund_total", &v);
+    tax += v;
+    json_array_append_new(tx, json_pack("{s:I, s:o, s:o}", "id",
+                                        (json_int_t)sb_int(t, "id", 0), "total",
+                                        sb_money_json(-v), "subtotal", sb_money_json(-v)));
+  }
+  json_t *item = json_pack(
+      "{s:I, s:s, s:I, s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:[{s:I, s:s, s:s, s:s, s:s}],"
+      " s:s}",
+      "id", (json_int_t)sb_next(&st->next_item_id), "name", sb_str(line, "name", ""),
+      "product_id", (json_int_t)sb_int(line, "product_id", 0), "variation_id",
+      (json_int_t)sb_int(line, "variation_id", 0), "quantity", (json_int_t)-qty, "tax_class",
+      sb_str(line, "tax_class", ""), "subtotal", sb_money_json(-net), "subtotal_tax",
+      sb_money_json(-tax), "total", sb_money_json(-net), "total_tax", sb_money_json(-tax),
+      "taxes", tx, "meta_data", "id", (json_int_t)sb_next(&st->next_meta_id), "key",
+      "_refunded_item_id", "value", ref, "display_key", "_refunded_item_id", "display_value",
+      ref, "sku", sb_str(line, "sku", ""));
+  if (qty > 0 && net % (qty * 100) == 0)
+    json_object_set_new(item, "price", json_integer(-net / (qty * 100)));
+  else if (qty > 0)
+    json_object_set_new(item, "price", json_real(-(double)net / 100.0 / (double)qty));
+  return item;
+}
+
+/* Checks the body's line_items[] ({id, quantity, refund_total,
+   refund_tax[]}) against the order; names the first bad entry. */
+static int refund_lines_valid(json_t *order, const json_t *lines, sb_resp *resp) {
+  size_t i;
+  json_t *x;
+  char msg[128];
+  json_array_foreach(lines, i, x) {
+    json_t *line = line_by_id(order, sb_int(x, "id", 0));
+    int64_t qty = sb_int(x, "quantity", 0), v;
+    if (line && qty >= 0 && qty <= sb_int(line, "quantity", 0) &&
+        sb_money_get(x, "refund_total", &v) == 0 && v >= 0)
+      continue;
+    snprintf(msg, sizeof msg, "Invalid refund line item %zu (order item %lld).", i,
+             (long long)sb_int(x, "id", 0));
+    sb_resp_error(resp, 400, "woocommerce_rest_invalid_order_refund", msg);
+    return 0;
+  }
+  return 1;
+}
+
+/* The refunded lines: the refund's own line_items, and the stock put
+   back when restock_items is true (a refund without lines restocks
+   nothing). */
+static void refund_lines(sb_ctx *ctx, json_t *order, json_t *refund, const json_t *body) {
+  int restock = json_is_true(json_object_get(body, "restock_items"));
+  int64_t oid = sb_int(order, "id", 0);
+  size_t i;
+  json_t *x;
+  json_array_foreach(json_object_get(body, "line_items"), i, x) {
+    json_t *line = line_by_id(order, sb_int(x, "id", 0));
+    int64_t qty = sb_int(x, "quantity", 0), net = 0;
+    sb_money_get(x, "refund_total", &net);
+    json_array_append_new(json_object_get(refund, "line_items"),
+                          refund_item(&ctx->store, line, qty, net,
+                                      json_object_get(x, "refund_tax")));
+    if (restock && qty > 0)
+      restock_line(ctx, oid, line, qty);
+  }
+}
+
 static void add_refund(sb_ctx *ctx, json_t *order, const json_t *body,
                        sb_resp *resp) {
   sb_store *st = &ctx->store;
@@ -378,6 +509,8 @@ static void add_refund(sb_ctx *ctx, json_t *order, const json_t *body,
                   "Invalid refund amount.");
     return;
   }
+  if (!refund_lines_valid(order, json_object_get(body, "line_items"), resp))
+    return;
   int64_t oid = sb_int(order, "id", 0), id = sb_next(&st->next_post_id);
   const char *reason = sb_str(body, "reason", "");
   json_t *refund = json_pack(
@@ -387,6 +520,7 @@ static void add_refund(sb_ctx *ctx, json_t *order, const json_t *body,
       "refunded_payment", json_is_true(json_object_get(body, "api_refund")),
       "meta_data", "line_items", "shipping_lines", "tax_lines", "fee_lines");
   sb_set_date(st, refund, "date_created", sb_now(st));
+  refund_lines(ctx, order, refund, body);
   json_array_append_new(bucket(st->refunds, oid), refund);
   json_array_append_new(json_object_get(order, "refunds"),
                         json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id,

@@ -339,6 +339,42 @@ static void json_round_trips_exactly(void **state)
     order_free(o);
 }
 
+static void assert_canonical_matches_jansson(const order *o);
+
+/* The restocked figure of a product line: a quantity >= 0, at most the
+   line's quantity, only on products; kept by the JSON form. */
+static void restocked_is_checked_and_kept(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = sample(); /* line 0: 2 mugs; line 1: shipping */
+    order_line *mug = &o->lines[0];
+    assert_int_equal(order_line_set_restocked(o, mug, "-1", &err), SL_EINVALID);
+    assert_string_equal(err.field, "lines[0].restocked");
+    assert_int_equal(order_line_set_restocked(o, mug, "1.0001", &err), SL_EINVALID);
+    OK(order_line_set_restocked(o, mug, "2.5", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "lines[0].restocked");
+    OK(order_line_set_restocked(o, mug, "2", &err));
+    OK(order_validate(o, &err));
+    OK(order_line_set_restocked(o, &o->lines[1], "1", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "lines[1].restocked");
+    OK(order_line_set_restocked(o, &o->lines[1], "0", &err));
+    json_t *j = order_to_json(o);
+    json_t *l0 = json_array_get(json_object_get(j, "lines"), 0);
+    assert_int_equal(json_integer_value(json_object_get(l0, "restocked_milli")), 2000);
+    assert_null(json_object_get(json_array_get(json_object_get(j, "lines"), 1),
+                                "restocked_milli"));
+    order *back = NULL;
+    OK(order_from_json(j, &back, &err));
+    assert_int_equal(back->lines[0].restocked_milli, 2000);
+    assert_canonical_matches_jansson(back);
+    order_free(back);
+    json_decref(j);
+    order_free(o);
+}
+
 static void json_keeps_overridden_exponent(void **state)
 {
     (void)state;
@@ -477,6 +513,8 @@ static order *random_order(uint32_t *seed)
             order_line_set_quantity(l, "3", &err);
         for (int t = (int)(next_rand(seed) % 3); l && t > 0; t--)
             order_line_add_tax(o, l, TRICKY[next_rand(seed) % TRICKY_COUNT], "1.25", &err);
+        if (l && next_rand(seed) % 3 == 0)
+            order_line_set_restocked(o, l, "1.5", &err);
     }
     return o;
 }
@@ -512,6 +550,7 @@ int main(void)
         cmocka_unit_test(deletion_needs_only_id_and_status),
         cmocka_unit_test(json_round_trips_exactly),
         cmocka_unit_test(json_keeps_overridden_exponent),
+        cmocka_unit_test(restocked_is_checked_and_kept),
         cmocka_unit_test(json_errors_name_the_field),
         cmocka_unit_test(hash_is_stable_and_content_sensitive),
         cmocka_unit_test(canonical_text_matches_jansson),

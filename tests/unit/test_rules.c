@@ -2,8 +2,10 @@
  * Processing rules beyond the golden files: a 500-line order, a failure
  * after numbering rolls back everything (the series stays gapless), an
  * unbalanced journal is refused before anything is written, a channel
- * that may not create products leaves a Draft naming the SKU, and a stock
- * sync list pushes only what changed since it was marked pushed.
+ * that may not create products leaves a Draft naming the SKU, a stock
+ * sync list pushes only what changed since it was marked pushed, a
+ * refund without lines is split over the order's tax rates, and what the
+ * shop restocked returns to stock once.
  */
 #include "support.h"
 
@@ -85,7 +87,7 @@ static order *make_order(const char *ext, int n, int groups)
     return o;
 }
 
-static int deliver(fixture *f, order *o, int64_t now)
+static int deliver_item(fixture *f, order *o, int64_t now, int64_t *item_out)
 {
     sl_error err = {.size = sizeof(err)};
     int result = 0, state = 0;
@@ -96,7 +98,14 @@ static int deliver(fixture *f, order *o, int64_t now)
     assert_int_equal(store_commit(f->s, &err), SL_OK);
     order_free(o);
     rules_process_item(f->s, f->t, item, now, &state, &err);
+    *item_out = item;
     return state;
+}
+
+static int deliver(fixture *f, order *o, int64_t now)
+{
+    int64_t item = 0;
+    return deliver_item(f, o, now, &item);
 }
 
 static json_t *docs(fixture *f)
@@ -219,6 +228,139 @@ static void stock_sync_pushes_only_changes(void **state)
     teardown(&f);
 }
 
+static void add_taxed_line(order *o, const char *sku, const char *total, const char *tax,
+                           const char *percent)
+{
+    sl_error err = {.size = sizeof(err)};
+    order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
+    assert_non_null(l);
+    assert_int_equal(order_line_set_text(o, l, SL_LINE_SKU, sku, &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL, total, &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL_TAX, tax, &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TAX_PERCENT, percent, &err), SL_OK);
+}
+
+static void assert_refund_line(const json_t *line, const char *group, int64_t net, int64_t tax)
+{
+    assert_string_equal(json_string_value(json_object_get(line, "kind")), "refund");
+    assert_string_equal(json_string_value(json_object_get(line, "tax_group")), group);
+    assert_int_equal(json_integer_value(json_object_get(line, "net")), net);
+    assert_int_equal(json_integer_value(json_object_get(line, "tax")), tax);
+}
+
+/* Invoice: A 100.00 + 21.00 VAT (gross 121.00), B 50.00 + 6.00 VAT
+   (gross 56.00), together 177.00. Refund 50.00 without lines:
+     gross  A 5000 * 12100 / 17700 = 3418 rest 1400
+            B 5000 *  5600 / 17700 = 1581 rest 16300
+            one unit left (5000 - 4999): B has the larger rest -> 1582
+     tax    A 3418 * 2100 / 12100 = 593.21 -> 593, net 2825
+            B 1582 *  600 /  5600 = 169.50 -> 170 (half up), net 1412
+   The old single line would have booked 5000 * 2700 / 17700 = 763 at
+   21 % only. */
+static void refund_without_lines_is_split_per_rate(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    sl_error err = {.size = sizeof(err)};
+    order *o = order_new("unit", "shop");
+    assert_int_equal(order_set_text(o, SL_ORDER_EXTERNAL_ID, "two-rates", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS, "processing", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err), SL_OK);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "177.00", &err), SL_OK);
+    add_taxed_line(o, "A", "100.00", "21.00", "21");
+    add_taxed_line(o, "B", "50.00", "6.00", "12");
+    order_line *r = order_add_line(o, SL_LINE_REFUND, &err);
+    assert_non_null(r);
+    assert_int_equal(order_line_set_text(o, r, SL_LINE_EXTERNAL_ID, "7", &err), SL_OK);
+    assert_int_equal(order_line_set_money(o, r, SL_LINE_TOTAL, "50.00", &err), SL_OK);
+    assert_int_equal(deliver(&f, o, T0), INBOX_PROCESSED);
+    json_t *d = docs(&f);
+    assert_int_equal(json_array_size(d), 2);
+    json_t *cn = ledger_doc_show_json(
+        f.s, json_integer_value(json_object_get(json_array_get(d, 1), "id")), &err);
+    assert_non_null(cn);
+    assert_string_equal(json_string_value(json_object_get(cn, "type")), "credit_note");
+    assert_int_equal(json_integer_value(json_object_get(cn, "gross")), -5000);
+    assert_int_equal(json_integer_value(json_object_get(cn, "tax")), -763);
+    json_t *lines = json_object_get(cn, "lines");
+    assert_int_equal(json_array_size(lines), 2);
+    assert_refund_line(json_array_get(lines, 0), "TAX-21", -2825, -593);
+    assert_refund_line(json_array_get(lines, 1), "TAX-12", -1412, -170);
+    json_decref(cn);
+    json_decref(d);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
+/* 3 x MUG 10.00 + 2.10 VAT = 36.30; each revision adds refunds and the
+   shop's cumulative restocked figure. */
+static order *mug_order(int64_t modified, int refunds, const char *restocked)
+{
+    sl_error err = {.size = sizeof(err)};
+    order *o = order_new("unit", "shop");
+    assert_int_equal(order_set_text(o, SL_ORDER_EXTERNAL_ID, "mugs", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS, "processing", &err), SL_OK);
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err), SL_OK);
+    assert_int_equal(order_set_time(o, SL_ORDER_MODIFIED, modified, &err), SL_OK);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "36.30", &err), SL_OK);
+    add_taxed_line(o, "MUG", "30.00", "6.30", "21");
+    assert_int_equal(order_line_set_quantity(&o->lines[0], "3", &err), SL_OK);
+    if (restocked)
+        assert_int_equal(order_line_set_restocked(o, &o->lines[0], restocked, &err), SL_OK);
+    for (int i = 1; i <= refunds; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "r%d", i);
+        order_line *r = order_add_line(o, SL_LINE_REFUND, &err);
+        assert_non_null(r);
+        assert_int_equal(order_line_set_text(o, r, SL_LINE_EXTERNAL_ID, id, &err), SL_OK);
+        assert_int_equal(order_line_set_money(o, r, SL_LINE_TOTAL, "12.10", &err), SL_OK);
+    }
+    assert_int_equal(order_validate(o, &err), SL_OK);
+    return o;
+}
+
+static int64_t mug_on_hand(fixture *f)
+{
+    sl_error err = {.size = sizeof(err)};
+    json_t *st = stock_show_json(f->s, &err);
+    assert_int_equal(json_array_size(st), 1);
+    int64_t v = json_integer_value(json_object_get(json_array_get(st, 0), "on_hand_milli"));
+    json_decref(st);
+    return v;
+}
+
+static void restock_returns_stock_once(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    int64_t item = 0;
+    sl_error err = {.size = sizeof(err)};
+    assert_int_equal(deliver_item(&f, mug_order(T0, 0, NULL), T0, &item), INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), -3000);
+    /* refund r1 with one mug restocked: 1 back */
+    assert_int_equal(deliver_item(&f, mug_order(T0 + 1000, 1, "1"), T0 + 1000, &item),
+                     INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), -2000);
+    /* the same revision processed again books nothing more */
+    int st = 0;
+    assert_int_equal(rules_process_item(f.s, f.t, item, T0 + 1500, &st, &err), SL_OK);
+    assert_int_equal(st, INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), -2000);
+    /* refund r2, figure now 3 (cumulative): 3 - 1 = 2 back */
+    assert_int_equal(deliver(&f, mug_order(T0 + 2000, 2, "3"), T0 + 2000), INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), 0);
+    /* refund r3, figure still 3: nothing */
+    assert_int_equal(deliver(&f, mug_order(T0 + 3000, 3, "3"), T0 + 3000), INBOX_PROCESSED);
+    assert_int_equal(mug_on_hand(&f), 0);
+    json_t *d = docs(&f);
+    assert_int_equal(json_array_size(d), 4); /* invoice + 3 credit notes */
+    json_decref(d);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +369,8 @@ int main(void)
         cmocka_unit_test(unbalanced_journal_is_refused),
         cmocka_unit_test(unknown_product_without_creation_is_a_draft),
         cmocka_unit_test(stock_sync_pushes_only_changes),
+        cmocka_unit_test(refund_without_lines_is_split_per_rate),
+        cmocka_unit_test(restock_returns_stock_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

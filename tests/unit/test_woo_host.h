@@ -385,6 +385,14 @@ static int fk_line_tax(sl_line *l, const char *rate, const char *v)
     json_array_append_new(fk_sub(l->j, "taxes", 1), json_pack("[s,s]", rate, v));
     return SL_OK;
 }
+static int fk_line_restocked(sl_line *l, const char *v)
+{
+    int64_t q;
+    if (v == NULL || sl_quantity_parse(v, &q) != SL_OK || q < 0)
+        return SL_EINVALID;
+    json_object_set_new(l->j, "restocked", json_string(v));
+    return SL_OK;
+}
 static int fk_add_tax_rate(sl_order *o, const char *rate, const char *tax,
                            const char *ship, const char *pct, int compound)
 {
@@ -474,6 +482,7 @@ static const sl_host FAKE_HOST = {
     .stock_quantity = fk_stock_qty, .stock_price = fk_stock_price,
     .stock_currency = fk_stock_cur, .push_report = fk_push_report,
     .list_add = fk_list_add, .order_add_tax_rate = fk_add_tax_rate,
+    .line_set_restocked = fk_line_restocked,
 };
 
 /* ---- fixture ------------------------------------------------------------- */

@@ -232,6 +232,48 @@ static void test_refund_positive_and_flags(void **s)
     json_decref(o);
 }
 
+static const char RESTOCKED[] =
+    "{\"id\":8,\"number\":\"8\",\"status\":\"completed\",\"currency\":\"USD\","
+    "\"date_modified_gmt\":\"2026-11-22T08:00:00\",\"total\":\"30.00\","
+    "\"line_items\":[{\"id\":5,\"name\":\"A\",\"product_id\":3,\"quantity\":3,"
+    "\"sku\":\"A\",\"price\":10,\"subtotal\":\"30.00\",\"total\":\"30.00\","
+    "\"meta_data\":[{\"id\":1,\"key\":\"_reduced_stock\",\"value\":\"3\"},"
+    "{\"id\":2,\"key\":\"_restock_refunded_items\",\"value\":%s}]}],"
+    "\"refunds\":[{\"id\":9,\"reason\":\"\",\"total\":\"-10.00\"}]}";
+
+static int map_restocked(const char *value, json_t **order, sl_error *err)
+{
+    char body[2048];
+    snprintf(body, sizeof body, RESTOCKED, value);
+    woo_fixture f;
+    open_default(&f);
+    int rc = feed(&f, "order.updated", body, strlen(body));
+    *order = json_incref(json_array_get(f.ctx.orders, 0));
+    *err = f.err;
+    finish(&f);
+    return rc;
+}
+
+/* _restock_refunded_items (string or number) becomes the line's restocked
+   figure; anything else is refused naming the meta key of that line. */
+static void test_restocked_from_line_meta(void **s)
+{
+    (void)s;
+    sl_error err;
+    json_t *o = NULL;
+    assert_int_equal(map_restocked("\"1\"", &o, &err), SL_OK);
+    json_t *l0 = json_array_get(json_object_get(o, "lines"), 0);
+    assert_string_equal(json_string_value(json_object_get(l0, "restocked")), "1");
+    json_decref(o);
+    assert_int_equal(map_restocked("2", &o, &err), SL_OK);
+    l0 = json_array_get(json_object_get(o, "lines"), 0);
+    assert_string_equal(json_string_value(json_object_get(l0, "restocked")), "2");
+    json_decref(o);
+    assert_int_equal(map_restocked("\"some\"", &o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "line_items[0].meta_data._restock_refunded_items");
+    json_decref(o);
+}
+
 static void test_status_table(void **s)
 {
     (void)s;
@@ -321,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_golden_webhooks),
         cmocka_unit_test(test_price_as_number),
         cmocka_unit_test(test_refund_positive_and_flags),
+        cmocka_unit_test(test_restocked_from_line_meta),
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_checkout_draft_skipped),
         cmocka_unit_test(test_malformed_named),
