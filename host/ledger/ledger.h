@@ -39,7 +39,8 @@
 
 /* One document line. Strings are owned by the line (malloc, never NULL). */
 typedef struct ledger_line {
-    char kind[16];          /* product, shipping, fee, discount, rounding, refund */
+    char kind[16];          /* product, shipping, fee, discount, rounding, refund,
+                               tax (a further rate group's tax of the line above) */
     int64_t product_id;     /* 0 = none */
     int64_t service_id;     /* 0 = none */
     char *sku;

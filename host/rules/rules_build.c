@@ -148,6 +148,49 @@ static int fill_amounts(build_ctx *c, ledger_line *dl, const order_line *l)
     return SL_OK;
 }
 
+/* A line taxed by rates that the taxes map puts in different groups (a
+   state rate and a county rate, say) is booked as its net with the tax of
+   its own group's rates, plus one line per further group carrying that
+   group's tax (no net, the same account), so each group's
+   VAT is posted and reported as the shop computed it and the line's gross
+   is unchanged. Rates of one group stay summed on the line. */
+static int split_rates(build_ctx *c, size_t di, const order_line *l)
+{
+    if (!c->t->vat_registered || l->tax_count < 2 || l < c->o->lines ||
+        l >= c->o->lines + c->o->line_count)
+        return SL_OK;
+    const int64_t *share = c->plan.rate_tax + (size_t)(l - c->o->lines) * ORDER_MAX_TAXES_PER_LINE;
+    int moved[ORDER_MAX_TAXES_PER_LINE] = {0};
+    for (size_t k = 0; k < l->tax_count; k++) {
+        const char *group = config_channel_map(c->ch, "taxes", l->taxes[k].rate_id);
+        if (moved[k] || group == NULL || !*group || strcmp(group, c->d->lines[di].tax_group) == 0)
+            continue;
+        int64_t tax = 0;
+        for (size_t m = k; m < l->tax_count; m++) { /* this group's rates, once */
+            const char *g = config_channel_map(c->ch, "taxes", l->taxes[m].rate_id);
+            if (!moved[m] && g && strcmp(g, group) == 0)
+                tax += share[m], moved[m] = 1;
+        }
+        char text[160];
+        snprintf(text, sizeof text, "%s on %.100s", group, c->d->lines[di].text);
+        ledger_line *x = ledger_doc_add_line(c->d, "tax", "", text);
+        if (!x)
+            return sl_error_set(c->err, SL_ETOOBIG, "lines", "too many document lines");
+        ledger_line *dl = &c->d->lines[di]; /* the add may have moved the array */
+        snprintf(x->tax_group, sizeof x->tax_group, "%s", group);
+        snprintf(x->account, sizeof x->account, "%s", dl->account);
+        const order_rate *r = order_find_rate(c->o, l->taxes[k].rate_id);
+        x->tax_percent_milli = r ? r->percent_milli : -1;
+        x->tax = tax;
+        dl->tax -= tax;
+        int64_t gid;
+        int rc = masters_tax_group_ensure(c->s, x->tax_group, x->tax_percent_milli, &gid, c->err);
+        if (rc)
+            return rc;
+    }
+    return SL_OK;
+}
+
 static const char *income_account(build_ctx *c, int kind, int64_t net)
 {
     switch (kind) {
@@ -180,7 +223,9 @@ static int product_line(build_ctx *c, const order_line *l)
             return rc;
     }
     snprintf(dl->account, sizeof(dl->account), "%s", income_account(c, SL_LINE_PRODUCT, 0));
-    return fill_amounts(c, dl, l);
+    size_t di = (size_t)(dl - c->d->lines);
+    int rc = fill_amounts(c, dl, l);
+    return rc ? rc : split_rates(c, di, l);
 }
 
 static const char *service_kind(int kind, int64_t net)
@@ -226,7 +271,7 @@ static int service_line(build_ctx *c, const order_line *l, int booked)
             dl->tax_group[0] = '\0';
     }
     snprintf(dl->account, sizeof(dl->account), "%s", income_account(c, l->kind, dl->net));
-    return SL_OK;
+    return l->kind == SL_LINE_DISCOUNT ? SL_OK : split_rates(c, (size_t)(dl - c->d->lines), l);
 }
 
 /* Shipping given only as order totals (no shipping line). */
@@ -396,7 +441,7 @@ int rules_build_doc(store *s, const config_tenant *t, const config_channel *ch,
     ledger_doc *d = ledger_doc_new(doc_type(ch), ch->name, order_text(o, SL_ORDER_EXTERNAL_ID));
     if (!d)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    build_ctx c = {s, t, ch, o, now_ms, d, {NULL, NULL, ""}, err};
+    build_ctx c = {s, t, ch, o, now_ms, d, {NULL, NULL, NULL, ""}, err};
     rc = rules_tax_plan_make(o, &c.plan, err);
     if (rc) {
         ledger_doc_free(d);

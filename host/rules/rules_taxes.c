@@ -139,9 +139,10 @@ int rules_tax_plan_make(const order *o, rules_tax_plan *p, sl_error *err)
     size_t n = o->line_count ? o->line_count : 1;
     p->line_tax = calloc(n, sizeof *p->line_tax);
     p->net_shift = calloc(n, sizeof *p->net_shift);
+    p->rate_tax = calloc(n * ORDER_MAX_TAXES_PER_LINE, sizeof *p->rate_tax);
     int64_t **alloc = calloc(n, sizeof *alloc);
     component *buf = calloc(n * ORDER_MAX_TAXES_PER_LINE, sizeof *buf);
-    int rc = p->line_tax && p->net_shift && alloc && buf ? SL_OK
+    int rc = p->line_tax && p->net_shift && p->rate_tax && alloc && buf ? SL_OK
                                                          : sl_error_set(err, SL_ENOMEM, "", "out of memory");
     for (size_t i = 0; rc == SL_OK && i < o->line_count; i++) {
         alloc[i] = calloc(ORDER_MAX_TAXES_PER_LINE, sizeof **alloc);
@@ -161,6 +162,11 @@ int rules_tax_plan_make(const order *o, rules_tax_plan *p, sl_error *err)
         for (size_t k = 0; k < l->tax_count; k++)
             sum += alloc[i][k];
         p->line_tax[i] = spread_ok && l->tax_count > 0 ? sum : own;
+        /* Each rate's share: the spread amounts; without a spread the
+           line's own tax stays whole on its first rate. */
+        for (size_t k = 0; k < l->tax_count; k++)
+            p->rate_tax[i * ORDER_MAX_TAXES_PER_LINE + k] =
+                spread_ok ? alloc[i][k] : k == 0 ? own : 0;
         if (o->flag[SL_ORDER_PRICES_INCLUDE_TAX] && l->kind == SL_LINE_PRODUCT)
             p->net_shift[i] = own - p->line_tax[i];
     }
@@ -177,5 +183,6 @@ void rules_tax_plan_free(rules_tax_plan *p)
 {
     free(p->line_tax);
     free(p->net_shift);
-    p->line_tax = p->net_shift = NULL;
+    free(p->rate_tax);
+    p->line_tax = p->net_shift = p->rate_tax = NULL;
 }

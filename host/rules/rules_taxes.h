@@ -11,6 +11,10 @@
 
 typedef struct rules_tax_plan {
     int64_t *line_tax;  /* per order line: the tax to book */
+    /* per order line and tax component (line i, component k at
+       [i * ORDER_MAX_TAXES_PER_LINE + k]): that rate's share of line_tax;
+       they sum to line_tax when the line has components */
+    int64_t *rate_tax;
     int64_t *net_shift; /* per order line: added to the net (prices incl. tax) */
     char reason[400];   /* a real inconsistency (the document stays Draft), or "" */
 } rules_tax_plan;
