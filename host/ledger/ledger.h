@@ -160,6 +160,12 @@ int ledger_payment_add(store *s, int64_t doc_id, const ledger_payment *p,
 int ledger_payment_sum(store *s, int64_t doc_id, const char *kind,
                        int64_t *sum, sl_error *err);
 
+/* Cash code and account of the first payment received on `doc_id`
+   (kind payment or prepayment), where a refund of it goes back. Writes
+   "" to both when there is none. */
+int ledger_payment_source(store *s, int64_t doc_id, char *code, size_t code_cap,
+                          char *account, size_t account_cap, sl_error *err);
+
 /* What credit notes of document `doc_id` added up to: *credited is the sum
    of their gross (negative), *refunded the sum of their refund payments,
    *count how many there are. */

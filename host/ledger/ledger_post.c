@@ -156,6 +156,27 @@ int ledger_payment_sum(store *s, int64_t doc_id, const char *kind,
     return SL_OK;
 }
 
+int ledger_payment_source(store *s, int64_t doc_id, char *code, size_t code_cap,
+                          char *account, size_t account_cap, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(s,
+                                  "SELECT cash_code, account FROM payments WHERE document_id=?"
+                                  " AND kind IN ('payment','prepayment') ORDER BY id LIMIT 1",
+                                  err);
+    if (!st)
+        return sql_fail(err);
+    sqlite3_bind_int64(st, 1, doc_id);
+    int rc = sql_step_row(s, st, err);
+    if (rc < 0)
+        return rc;
+    const unsigned char *c = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    const unsigned char *a = rc == SQLITE_ROW ? sqlite3_column_text(st, 1) : NULL;
+    snprintf(code, code_cap, "%s", c ? (const char *)c : "");
+    snprintf(account, account_cap, "%s", a ? (const char *)a : "");
+    sqlite3_reset(st);
+    return SL_OK;
+}
+
 int ledger_imbalance(store *s, int64_t *diff, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(

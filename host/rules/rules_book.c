@@ -75,11 +75,12 @@ void rules_cash(rules_ctx *c, char *code, size_t code_cap, char *account, size_t
     }
 }
 
-int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref, int64_t amount,
-              const char *against, int sign, int exponent, char *buf, size_t cap)
+/* Records and posts a payment of `amount` to cash `code` / `account`. */
+static int pay_with(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
+                    int64_t amount, const char *code, const char *account, const char *against,
+                    int sign, int exponent, char *buf, size_t cap)
 {
-    char code[LEDGER_CODE_MAX], account[LEDGER_ACCOUNT_MAX], m[SL_MONEY_TEXT_MAX];
-    rules_cash(c, code, sizeof(code), account, sizeof(account));
+    char m[SL_MONEY_TEXT_MAX];
     int rc = masters_cash_account_ensure(c->s, code, account, c->err);
     if (rc)
         return rc;
@@ -100,6 +101,29 @@ int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref, i
         snprintf(buf, cap, "%s %s %s %s", sign > 0 ? kind : "refund",
                  sl_money_format(amount, exponent, m), sign > 0 ? "to" : "from", code);
     return rc;
+}
+
+int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref, int64_t amount,
+              const char *against, int sign, int exponent, char *buf, size_t cap)
+{
+    char code[LEDGER_CODE_MAX], account[LEDGER_ACCOUNT_MAX];
+    rules_cash(c, code, sizeof(code), account, sizeof(account));
+    return pay_with(c, doc_id, kind, ref, amount, code, account, against, sign, exponent, buf,
+                    cap);
+}
+
+int rules_refund_pay(rules_ctx *c, int64_t doc_id, int64_t paid_doc_id, const char *ref,
+                     int64_t amount, int exponent, char *buf, size_t cap)
+{
+    char code[LEDGER_CODE_MAX], account[LEDGER_ACCOUNT_MAX];
+    int rc = ledger_payment_source(c->s, paid_doc_id, code, sizeof(code), account,
+                                   sizeof(account), c->err);
+    if (rc)
+        return rc;
+    if (!code[0])
+        rules_cash(c, code, sizeof(code), account, sizeof(account));
+    return pay_with(c, doc_id, "refund", ref, amount, code, account,
+                    config_account(c->t, "receivable"), -1, exponent, buf, cap);
 }
 
 static int move_lines(rules_ctx *c, const ledger_doc *d, const char *kind)

@@ -107,8 +107,8 @@ static int book_credit(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int
     if (back > -cn->gross)
         back = -cn->gross;
     if (rc == SL_OK && back > 0)
-        rc = rules_pay(c, cn->id, "refund", cn->refund_ref, back,
-                       config_account(c->t, "receivable"), -1, cn->exponent, pay, sizeof(pay));
+        rc = rules_refund_pay(c, cn->id, from->id, cn->refund_ref, back, cn->exponent, pay,
+                              sizeof(pay));
     if (rc)
         return rc;
     char text[512], event[160];
@@ -165,8 +165,7 @@ static int refund_paid(rules_ctx *c, const ledger_doc *d, char *pay, size_t cap)
     if (rc == SL_OK)
         rc = ledger_payment_sum(c->s, d->id, "refund", &refunded, c->err);
     if (rc == SL_OK && paid > refunded)
-        rc = rules_pay(c, d->id, "refund", "void", paid - refunded,
-                       config_account(c->t, "receivable"), -1, d->exponent, pay, cap);
+        rc = rules_refund_pay(c, d->id, d->id, "void", paid - refunded, d->exponent, pay, cap);
     return rc;
 }
 

@@ -33,6 +33,11 @@ int rules_finalize(rules_ctx *c, ledger_doc *d);
 int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
               int64_t amount, const char *against, int sign, int exponent,
               char *buf, size_t cap);
+/* Records a refund of `amount` on doc_id back to the cash account the
+   payment of paid_doc_id came from (the order's current payment method
+   only when that document has no payment), against receivable. */
+int rules_refund_pay(rules_ctx *c, int64_t doc_id, int64_t paid_doc_id, const char *ref,
+                     int64_t amount, int exponent, char *buf, size_t cap);
 /* Cancellation of the order's document: void or credit note. */
 int rules_cancel(rules_ctx *c, ledger_doc *d);
 /* Refund reference of the credit note for a cancellation. */
