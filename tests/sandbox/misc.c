@@ -191,8 +191,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
     return 1;
   }
   int order = strcmp(what, "order") == 0, clock = strcmp(what, "clock") == 0;
-  int status = strcmp(what, "status") == 0;
-  if (!order && !clock && !status)
+  int status = strcmp(what, "status") == 0, fault = strcmp(what, "fault") == 0;
+  if (!order && !clock && !status && !fault)
     return 0;
   json_t *body = sb_req_json(req, resp);
   if (!body)
@@ -204,6 +204,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
       sb_resp_json(resp, 201, sb_order_view(&ctx->store, o));
   } else if (clock) {
     admin_clock(ctx, body, resp);
+  } else if (fault) {
+    sb_fault_knob(ctx, body, resp);
   } else {
     admin_status(ctx, body, resp);
   }
