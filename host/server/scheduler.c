@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "outbox/outbox.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -21,6 +22,7 @@
 typedef struct sched {
     server_state *s;
     store **dbs;  /* per tenant */
+    outbox_gate *gates; /* per tenant: channels whose remote is down (this thread only) */
 } sched;
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -150,7 +152,7 @@ static void tick(sched *sc)
         }
         int sent, failed;
         if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */
-            server_send_outbox(st, sc->dbs[i], OUTBOX_BATCH, &sent, &failed);
+            server_send_outbox(st, sc->dbs[i], &sc->gates[i], OUTBOX_BATCH, &sent, &failed);
     }
 }
 
@@ -189,6 +191,7 @@ static void *scheduler_main(void *arg)
         channel_runs_clear(&s->tenants[i]);
     }
     free(sc->dbs);
+    free(sc->gates);
     free(sc);
     return NULL;
 }
@@ -196,7 +199,10 @@ static void *scheduler_main(void *arg)
 int scheduler_start(server_state *s, pthread_t *thread)
 {
     sched *sc = calloc(1, sizeof *sc);
-    if (sc == NULL || (sc->dbs = calloc(s->tenant_count + 1, sizeof *sc->dbs)) == NULL) {
+    if (sc == NULL || (sc->dbs = calloc(s->tenant_count + 1, sizeof *sc->dbs)) == NULL ||
+        (sc->gates = calloc(s->tenant_count + 1, sizeof *sc->gates)) == NULL) {
+        if (sc != NULL)
+            free(sc->dbs);
         free(sc);
         return SL_ENOMEM;
     }
@@ -208,6 +214,7 @@ int scheduler_start(server_state *s, pthread_t *thread)
             for (size_t j = 0; j < i; j++)
                 store_close(sc->dbs[j]);
             free(sc->dbs);
+            free(sc->gates);
             free(sc);
             return err.code;
         }
@@ -215,6 +222,7 @@ int scheduler_start(server_state *s, pthread_t *thread)
         for (size_t i = 0; i < s->tenant_count; i++)
             store_close(sc->dbs[i]);
         free(sc->dbs);
+        free(sc->gates);
         free(sc);
         return SL_EINTERNAL;
     }

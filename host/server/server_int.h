@@ -227,8 +227,11 @@ void channel_runs_clear(server_tenant *st);
    capped, with up to a quarter of jitter spread by `salt`; a longer
    retry_after_ms (the remote's own) wins. */
 int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt);
-/* outbox sending for one tenant (scheduler and admin). */
-int server_send_outbox(server_tenant *st, store *db, int max, int *sent, int *failed);
+/* outbox sending for one tenant (the scheduler), through the tenant's
+   gate of channels whose remote is down (NULL: none; outbox.h). */
+typedef struct outbox_gate outbox_gate;
+int server_send_outbox(server_tenant *st, store *db, outbox_gate *gate, int max, int *sent,
+                       int *failed);
 int server_sync_channel(server_tenant *st, int channel_index, store *db,
                         json_t **report, sl_error *err);
 
