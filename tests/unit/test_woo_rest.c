@@ -166,6 +166,9 @@ static int route_errors(sl_ctx *c, const json_t *req, fake_resp *out)
         out->status = 429;
         out->headers = json_pack("{s:s}", "Retry-After", "30");
         out->body = strdup("slow down");
+    } else if (strcmp(which, "empty-200") == 0) {
+        out->status = 200; /* a cache answering for the store with nothing */
+        out->body = strdup("");
     } else {
         out->status = 500;
         out->body = strdup("<html><b>Fatal error</b>: Uncaught Error</html>");
@@ -196,6 +199,8 @@ static void test_http_errors(void **s)
                  "woocommerce_rest_shop_order_invalid_id: Invalid ID.");
     expect_error("429", SL_ERETRY, 429, 30000, "HTTP 429");
     expect_error("500", SL_ERETRY, 500, 0, "not a JSON error body");
+    expect_error("empty-200", SL_ERETRY, 200, 0,
+                 "GET /orders: HTTP 200 but the answer is not JSON (empty body)");
 }
 
 /* ---- push ---------------------------------------------------------------- */
