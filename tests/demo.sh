@@ -81,6 +81,27 @@ admin() {
   curl -sf --max-time 60 -X "$1" -H "Authorization: Bearer $ADMIN_TOKEN" "$(host_url "/admin$2")"
 }
 
+# admin_job TENANT JOB CHANNEL: a poll or stock-sync (JOB) runs on serve's
+# scheduler; the request is answered 202 at once, so wait (bounded) for
+# GET /admin/TENANT/channels/CHANNEL to show it finished; prints the
+# job's record ("outcome", "error", "report").
+admin_job() {
+  local key=poll n i rec="$WORK/job.json"
+  [ "$2" = stock-sync ] && key=stock_sync
+  admin POST "/$1/$2/$3" >"$rec" || return 1
+  n=$(q "select json_extract(readfile('$rec'), '\$.request')")
+  [ -n "$n" ] || return 1
+  for ((i = 0; i < 1200; i++)); do
+    admin GET "/$1/channels/$3" >"$rec" || return 1
+    if [ "$(q "select json_extract(readfile('$rec'), '\$.$key.finished') >= $n")" = 1 ]; then
+      q "select json_extract(readfile('$rec'), '\$.$key')"
+      return 0
+    fi
+    sleep 0.05
+  done
+  return 1
+}
+
 start_sandbox() {
   "$SANDBOX" --seed "$SRC/tests/sandbox/seed/demo.json" --port 0 \
     --port-file "$WORK/sandbox.port" --consumer-key "$CK" --consumer-secret "$CS" \
@@ -356,7 +377,7 @@ echo "== shop http://127.0.0.1:$SB_PORT, host http://127.0.0.1:$HOST_PORT"
 o1=$(new_order cod 10 1 11 2)
 o2=$(new_order bacs 15 1 18 1)
 echo "created orders $o1 and $o2 in the shop (delivered by webhook)"
-admin POST /demo/poll/woo >/dev/null || die "the admin poll failed"
+admin_job demo poll woo | grep -q '"outcome":"ok"' || die "the admin poll failed"
 echo "polled the shop for orders the webhooks did not bring"
 run_tenant_second
 save_state || die "cannot read the shop's state"
@@ -365,7 +386,8 @@ EXPECT_DOCS=$(q "select count(*) from json_each(readfile('$WORK/state.json'),'\$
 wait_until 60 booked_and_noted ||
   die "expected $EXPECT_DOCS documents with notes back in the shop; have $(doc_count) documents, $(notes_missing) orders without a note"
 
-admin POST /demo/stock-sync/woo >"$WORK/sync.json" || die "the stock sync failed"
+admin_job demo stock-sync woo >"$WORK/sync-job.json" || die "the stock sync failed"
+q "select json_extract(readfile('$WORK/sync-job.json'), '\$.report')" >"$WORK/sync.json"
 q "select printf('stock sync: %s listed, %s written, %s unchanged, %s skipped, %s failed',
           json_extract(j,'\$.listed'), json_extract(j,'\$.written'), json_extract(j,'\$.unchanged'),
           json_extract(j,'\$.skipped'), json_extract(j,'\$.failed'))

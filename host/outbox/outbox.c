@@ -14,6 +14,10 @@
  * sender sees attempts > 1). A row marked sent is never selected again.
  * Why batches: serve's writer shares the database, and two commits per
  * row (200 a second behind a trickle of 100 orders/s) kept it waiting.
+ * A failed row is retried later, never in the same run: its next attempt
+ * is a scheduled time (outbox_backoff_ms, with jitter), and a channel whose
+ * remote gives no answer at all is held as a whole by the caller's gate,
+ * one probe row at a time (outbox.h), so nothing here sleeps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,11 +183,16 @@ static int64_t monotonic_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t backoff_ms(int attempts, int64_t retry_after_ms)
+int64_t outbox_backoff_ms(int attempts, int64_t retry_after_ms, int64_t salt)
 {
     int64_t d = OUTBOX_BACKOFF_BASE_MS;
     for (int i = 1; i < attempts && d < OUTBOX_BACKOFF_MAX_MS; i++)
         d *= 2;
+    /* Jitter from the salt and attempt, not a random draw: the same row
+       backs off the same on every run, so tests can name the figure. */
+    uint64_t j = ((uint64_t)salt * 2654435761u + (uint64_t)(attempts > 0 ? attempts : 0) * 40503u) %
+                 (2 * OUTBOX_JITTER_PCT + 1);
+    d = d * (100 - OUTBOX_JITTER_PCT + (int64_t)j) / 100;
     if (d > OUTBOX_BACKOFF_MAX_MS)
         d = OUTBOX_BACKOFF_MAX_MS;
     return retry_after_ms > d ? retry_after_ms : d;
@@ -200,7 +209,7 @@ static int finish(store *s, const outbox_row *row, int64_t now_ms,
         int dead = row->attempts >= OUTBOX_MAX_ATTEMPTS;
         state = dead ? "dead" : "pending";
         int64_t after = send_rc == SL_ERETRY ? serr->retry_after_ms : 0;
-        next = dead ? now_ms : now_ms + backoff_ms(row->attempts, after);
+        next = dead ? now_ms : now_ms + outbox_backoff_ms(row->attempts, after, row->id);
         snprintf(msg, sizeof msg, "%s: %s", sl_status_name(send_rc),
                  serr->message);
     }
@@ -221,45 +230,146 @@ static int finish(store *s, const outbox_row *row, int64_t now_ms,
     return store_step_done(s, st, err); /* in finish_batch's transaction */
 }
 
+int outbox_remote_down(int send_rc, const sl_error *err)
+{
+    if (send_rc == SL_OK || err == NULL || err->http_status != 0)
+        return 0; /* an HTTP answer, whatever it said, means the remote is up */
+    /* The host's HTTP service names field "http" for a call that got no
+       answer (refused, reset, timeout) and "ca_file" for a TLS refusal. */
+    return (send_rc == SL_ERETRY && strcmp(err->field, "http") == 0) ||
+           (send_rc == SL_EIO && strcmp(err->field, "ca_file") == 0);
+}
+
+static outbox_gate_channel *gate_find(outbox_gate *g, const char *channel, int add)
+{
+    for (int i = 0; i < g->n; i++)
+        if (strcmp(g->ch[i].channel, channel) == 0)
+            return &g->ch[i];
+    if (!add || g->n >= OUTBOX_GATE_CHANNELS)
+        return NULL;
+    outbox_gate_channel *c = &g->ch[g->n++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->channel, sizeof c->channel, "%s", channel);
+    return c;
+}
+
+int outbox_gate_admit(outbox_gate *g, const char *channel, int64_t now_ms, int64_t *until_ms)
+{
+    outbox_gate_channel *c = gate_find(g, channel, 0);
+    if (c == NULL || c->down_until_ms == 0)
+        return 1;
+    if (now_ms >= c->down_until_ms && !c->probing) {
+        c->probing = 1; /* this row is the probe */
+        return 1;
+    }
+    *until_ms = c->down_until_ms > now_ms ? c->down_until_ms : now_ms + OUTBOX_BACKOFF_BASE_MS;
+    return 0;
+}
+
+/* A channel's salt for its jitter: FNV-1a of its name. */
+static int64_t channel_salt(const char *channel)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)channel; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+void outbox_gate_record(outbox_gate *g, const char *channel, int64_t now_ms, int send_rc,
+                        const sl_error *err)
+{
+    int down = outbox_remote_down(send_rc, err);
+    outbox_gate_channel *c = gate_find(g, channel, down);
+    if (c == NULL)
+        return;
+    c->probing = 0;
+    if (!down) {
+        c->failures = 0;
+        c->down_until_ms = 0;
+        return;
+    }
+    int64_t after = send_rc == SL_ERETRY ? err->retry_after_ms : 0;
+    c->failures++;
+    c->down_until_ms = now_ms + outbox_backoff_ms(c->failures, after, channel_salt(channel));
+}
+
+/* A claimed row the gate held: results[i] says so, held_until[i] when. */
+#define OUTBOX_HELD 1
+
+typedef struct send_batch {
+    const outbox_row *rows;
+    int n;
+    int results[OUTBOX_CLAIM_BATCH];
+    int64_t held_until[OUTBOX_CLAIM_BATCH];
+    sl_error *serrs;
+} send_batch;
+
 /* Sends claimed rows in order while their lease is young; records each
-   outcome in results[] and returns how many were sent (the rest stay
+   outcome in b->results and returns how many were done (the rest stay
    `sending` and come due again when their lease ends). */
-static int send_claimed(const outbox_row *rows, int n, outbox_send_fn send, void *data,
-                        int *results, sl_error *serrs)
+static int send_claimed(send_batch *b, outbox_send_fn send, void *data, outbox_gate *gate,
+                        int64_t now_ms)
 {
     int64_t claimed = monotonic_ms();
     int done = 0;
-    for (; done < n && monotonic_ms() - claimed < OUTBOX_LEASE_MS / 2; done++) {
-        serrs[done] = (sl_error){.size = sizeof serrs[done]};
-        results[done] = send(data, &rows[done], &serrs[done]);
-        if (results[done] != SL_OK && serrs[done].message[0] == '\0')
-            snprintf(serrs[done].message, sizeof serrs[done].message, "sender failed");
+    for (; done < b->n && monotonic_ms() - claimed < OUTBOX_LEASE_MS / 2; done++) {
+        const outbox_row *row = &b->rows[done];
+        sl_error *e = &b->serrs[done];
+        *e = (sl_error){.size = sizeof *e};
+        if (gate != NULL && !outbox_gate_admit(gate, row->channel, now_ms, &b->held_until[done])) {
+            b->results[done] = OUTBOX_HELD;
+            continue;
+        }
+        b->results[done] = send(data, row, e);
+        if (b->results[done] != SL_OK && e->message[0] == '\0')
+            snprintf(e->message, sizeof e->message, "sender failed");
+        if (gate != NULL)
+            outbox_gate_record(gate, row->channel, now_ms, b->results[done], e);
     }
     return done;
 }
 
-/* Finishes the sent rows in one commit. */
-static int finish_batch(store *s, const outbox_row *rows, int n, int64_t now_ms,
-                        const int *results, const sl_error *serrs, sl_error *err)
+/* A held row goes back to pending as it was before the claim (the attempt
+   is not counted: nothing was sent), due when its channel is. */
+static int release(store *s, const outbox_row *row, int64_t until_ms, int64_t now_ms,
+                   sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "UPDATE outbox SET state = 'pending', attempts = attempts - 1,"
+                           " next_attempt_ms = ?2, updated_ms = ?3 WHERE id = ?1",
+                           &st, err);
+    if (rc != SL_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, row->id);
+    sqlite3_bind_int64(st, 2, until_ms);
+    sqlite3_bind_int64(st, 3, now_ms);
+    return store_step_done(s, st, err);
+}
+
+/* Finishes the rows done in one commit. */
+static int finish_batch(store *s, const send_batch *b, int n, int64_t now_ms, sl_error *err)
 {
     int rc = store_begin(s, err);
     for (int i = 0; rc == SL_OK && i < n; i++)
-        rc = finish(s, &rows[i], now_ms, results[i], &serrs[i], err);
+        rc = b->results[i] == OUTBOX_HELD
+                 ? release(s, &b->rows[i], b->held_until[i], now_ms, err)
+                 : finish(s, &b->rows[i], now_ms, b->results[i], &b->serrs[i], err);
     if (rc == SL_OK)
         return store_commit(s, err);
     store_rollback(s);
     return rc;
 }
 
-int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
-                    void *data, int *sent, int *failed, sl_error *err)
+int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data,
+                          outbox_gate *gate, int *sent, int *failed, sl_error *err)
 {
     if (store_in_tx(s))
         return sl_error_set(err, SL_EINTERNAL, "",
                             "outbox_dispatch must run outside a transaction");
     outbox_row rows[OUTBOX_CLAIM_BATCH];
-    int results[OUTBOX_CLAIM_BATCH];
     static _Thread_local sl_error serrs[OUTBOX_CLAIM_BATCH];
+    send_batch b = {.rows = rows, .serrs = serrs};
     int n_sent = 0, n_failed = 0, rc = SL_OK;
     for (int left = max; rc == SL_OK && left > 0;) {
         int n = 0;
@@ -268,11 +378,12 @@ int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
         if (rc != SL_OK || n == 0)
             break;
         qsort(rows, (size_t)n, sizeof rows[0], by_id);
-        int done = send_claimed(rows, n, send, data, results, serrs);
-        rc = finish_batch(s, rows, done, now_ms, results, serrs, err);
+        b.n = n;
+        int done = send_claimed(&b, send, data, gate, now_ms);
+        rc = finish_batch(s, &b, done, now_ms, err);
         for (int i = 0; i < done; i++) {
-            n_sent += results[i] == SL_OK;
-            n_failed += results[i] != SL_OK;
+            n_sent += b.results[i] == SL_OK;
+            n_failed += b.results[i] != SL_OK && b.results[i] != OUTBOX_HELD;
         }
         for (int i = 0; i < n; i++)
             free(rows[i].payload);
@@ -283,6 +394,12 @@ int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
     if (failed)
         *failed = n_failed;
     return rc;
+}
+
+int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
+                    void *data, int *sent, int *failed, sl_error *err)
+{
+    return outbox_dispatch_gated(s, now_ms, max, send, data, NULL, sent, failed, err);
 }
 
 static int state_known(const char *st)

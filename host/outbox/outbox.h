@@ -22,10 +22,12 @@
 #include "store/store.h"
 
 #define OUTBOX_MAX_ATTEMPTS 10
-/* Backoff after failed attempt n: BASE * 2^(n-1), capped at MAX; a larger
+/* Backoff after failed attempt n: BASE * 2^(n-1), spread by a jitter of
+   -20..+20 % and capped at MAX (outbox_backoff_ms); a larger
    err->retry_after_ms from the sender wins. */
 #define OUTBOX_BACKOFF_BASE_MS 10000
 #define OUTBOX_BACKOFF_MAX_MS 3600000
+#define OUTBOX_JITTER_PCT 20
 /* A claimed row is not due again before this lease ends, so a second
    dispatcher (CLI beside the server) does not resend it mid-flight; after
    a crash it becomes due when the lease ends. */
@@ -72,6 +74,50 @@ typedef int (*outbox_send_fn)(void *data, const outbox_row *row, sl_error *err);
    off or dead). A store error stops the run and is returned. */
 int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
                     void *data, int *sent, int *failed, sl_error *err);
+
+/* The pause after failed attempt `attempts` of the row (or channel) with
+   id `salt`: BASE * 2^(attempts-1), times (100 - 20 + j) % where
+   j = (salt * 2654435761 + attempts * 40503) mod 41, so rows that failed
+   together do not all come due together, yet the figure is the same on
+   every run; then capped at MAX. A longer retry_after_ms wins. */
+int64_t outbox_backoff_ms(int attempts, int64_t retry_after_ms, int64_t salt);
+
+/* A channel whose remote fails as a whole (connection refused or reset,
+   timeout, TLS refused: no HTTP answer at all) is down: trying its other
+   rows would only fail the same way, each counted as an attempt. The gate
+   remembers, per channel, until when it is down; while it is, its due rows
+   are held (back to pending, the attempt not counted, due again at that
+   time), and once the time is reached one row at a time goes as a probe.
+   Any answer from the remote, even an error, clears the channel; another
+   whole failure doubles the pause (outbox_backoff_ms). The state is in
+   memory, owned by the one thread that dispatches (serve's scheduler);
+   after a restart every channel starts up. */
+#define OUTBOX_GATE_CHANNELS 64 /* channels past this are never held */
+typedef struct outbox_gate_channel {
+    char channel[64];
+    int failures;          /* whole-remote failures in a row */
+    int64_t down_until_ms; /* 0: up */
+    int probing;           /* a probe row is out now */
+} outbox_gate_channel;
+typedef struct outbox_gate {
+    outbox_gate_channel ch[OUTBOX_GATE_CHANNELS];
+    int n;
+} outbox_gate;
+
+/* Whether a send outcome means the remote failed as a whole. */
+int outbox_remote_down(int send_rc, const sl_error *err);
+/* Whether a row of `channel` may be sent at now_ms: 1 when the channel is
+   up, or down with its time reached and no probe out (it becomes the
+   probe); 0 to hold it, with *until_ms when it is due again. */
+int outbox_gate_admit(outbox_gate *g, const char *channel, int64_t now_ms, int64_t *until_ms);
+/* Records the outcome of a row the gate admitted. */
+void outbox_gate_record(outbox_gate *g, const char *channel, int64_t now_ms, int send_rc,
+                        const sl_error *err);
+
+/* outbox_dispatch through a gate (NULL: no gate). Held rows count neither
+   as sent nor failed. */
+int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data,
+                          outbox_gate *gate, int *sent, int *failed, sl_error *err);
 
 /* Rows newest first, `state_filter` pending|sending|sent|dead or NULL
    (new reference; NULL with err). */

@@ -12,6 +12,12 @@
  *   POST /admin/<tenant>/inbox/<id>/retry
  *   GET  /admin/<tenant>/documents            GET /admin/<tenant>/trial-balance
  *   POST /admin/<tenant>/poll/<channel>       POST /admin/<tenant>/stock-sync/<channel>
+ *   GET  /admin/<tenant>/channels/<channel>
+ *
+ * poll and stock-sync answer 202 {"status":"queued", "request": N} at
+ * once: the scheduler thread makes the call on the tick the request wakes,
+ * and GET channels/<channel> shows each job's "finished" request number,
+ * outcome, error and (stock sync) report.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -89,7 +95,8 @@ static void refuse(struct MHD_Connection *conn, const char *url, int *status, ch
 }
 
 /* Routes a tenant request; `rest` is the path after /admin/<tenant>/. */
-static json_t *tenant_route(server_tenant *st, const char *method, const char *rest,
+static json_t *tenant_route(server_state *s, server_tenant *st, const char *method,
+                            const char *rest,
                             struct MHD_Connection *conn, store *db, int *status,
                             sl_error *err)
 {
@@ -113,20 +120,21 @@ static json_t *tenant_route(server_tenant *st, const char *method, const char *r
     if (is_get && strcmp(rest, "trial-balance") == 0)
         return ledger_trial_balance_json(db, err);
     int ci = -1;
-    if (is_post && sscanf(rest, "poll/%63s", name) == 1 &&
-        (ci = server_channel_index(st, name)) >= 0) {
-        if (poll_channel(st, ci, db, err) != SL_OK)
-            return NULL;
-        return json_pack("{s:s}", "status", "polled");
-    }
-    if (is_post && sscanf(rest, "stock-sync/%63s", name) == 1 &&
-        (ci = server_channel_index(st, name)) >= 0) {
-        json_t *rep = NULL;
-        if (server_sync_channel(st, ci, db, &rep, err) != SL_OK) {
-            json_decref(rep);
-            return NULL;
-        }
-        return rep;
+    if (is_get && sscanf(rest, "channels/%63s", name) == 1 &&
+        (ci = server_channel_index(st, name)) >= 0)
+        return channel_runs_json(st, ci);
+    int job = -1;
+    if (is_post && sscanf(rest, "poll/%63s", name) == 1)
+        job = CHANNEL_POLL;
+    else if (is_post && sscanf(rest, "stock-sync/%63s", name) == 1)
+        job = CHANNEL_SYNC;
+    if (job >= 0 && (ci = server_channel_index(st, name)) >= 0) {
+        /* The remote call is the scheduler's: an HTTP thread never waits on a shop. */
+        long n = channel_run_request(s, st, ci, job);
+        *status = 202;
+        return json_pack("{s:s, s:s, s:s, s:I}", "status", "queued", "channel", name, "job",
+                         job == CHANNEL_POLL ? "poll" : "stock_sync", "request",
+                         (json_int_t)n);
     }
     *status = 404;
     sl_error_set(err, SL_ENOTFOUND, "path", "no such admin route");
@@ -173,10 +181,10 @@ int admin_handle(server_state *s, const char *method, const char *url,
     *status = 200;
     json_t *out = NULL;
     if (store_open(st->rt->config->database, &db, &err) == SL_OK)
-        out = tenant_route(st, method, slash + 1, conn, db, status, &err);
+        out = tenant_route(s, st, method, slash + 1, conn, db, status, &err);
     store_close(db);
     if (out == NULL) {
-        if (*status == 200)
+        if (*status == 200 || *status == 202)
             *status = err.code == SL_ENOTFOUND ? 404 : err.code == SL_ECONFLICT ? 409 : 500;
         *reply = error_reply(err.message);
         return 0;

@@ -61,12 +61,14 @@ static int send_row(void *data, const outbox_row *row, sl_error *err)
     }
 }
 
-int server_send_outbox(server_tenant *st, store *db, int max, int *sent, int *failed)
+int server_send_outbox(server_tenant *st, store *db, outbox_gate *gate, int max, int *sent,
+                       int *failed)
 {
     send_ctx sc = {.st = st, .db = db};
     sl_error err = {.size = sizeof err};
     *sent = *failed = 0;
-    int r = outbox_dispatch(db, services_now_ms(), max, send_row, &sc, sent, failed, &err);
+    int r = outbox_dispatch_gated(db, services_now_ms(), max, send_row, &sc, gate, sent, failed,
+                                  &err);
     if (r != SL_OK)
         services_log(NULL, SL_LOG_ERROR, "tenant %s: outbox: %s", st->rt->config->id,
                      err.message);

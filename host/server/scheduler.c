@@ -1,14 +1,16 @@
 /*
  * The scheduler thread: once a tick, per tenant, polls channels that are
  * due, runs the daily stock sync when the tenant's local clock passes the
- * configured time, and sends the outbox. It owns one store connection per
- * tenant (the writer has its own).
+ * configured time, and sends the outbox. Polls and syncs an admin asked
+ * for (channel_runs.c) run here too, on the tick the request wakes. It
+ * owns one store connection per tenant (the writer has its own).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "outbox/outbox.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -20,6 +22,7 @@
 typedef struct sched {
     server_state *s;
     store **dbs;  /* per tenant */
+    outbox_gate *gates; /* per tenant: channels whose remote is down (this thread only) */
 } sched;
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -73,8 +76,25 @@ int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt)
     return retry_after_ms > d ? retry_after_ms : d;
 }
 
+/* One stock sync, recorded for the admin API; the report is kept there. */
+static int run_sync(server_tenant *st, int ci, store *db, sl_error *err)
+{
+    json_t *rep = NULL;
+    channel_run_begin(st, ci, CHANNEL_SYNC, services_now_ms());
+    int r = server_sync_channel(st, ci, db, &rep, err);
+    channel_run_end(st, ci, CHANNEL_SYNC, services_now_ms(), r, err, rep);
+    return r;
+}
+
 static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
 {
+    sl_error err = {.size = sizeof err};
+    if (channel_run_wanted(st, ci, CHANNEL_SYNC)) { /* an admin asked: now */
+        int r = run_sync(st, ci, db, &err);
+        services_log(st->rt->channels[ci].ctx, r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
+                     "stock sync asked for: %s", r == SL_OK ? "done" : err.message);
+        return;
+    }
     const config_channel *ch = st->rt->channels[ci].config;
     int target = daily_minutes(ch->stock_sync);
     int minutes;
@@ -85,10 +105,7 @@ static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
     if (minutes < target || strcmp(st->last_sync_day[ci], day) == 0 ||
         now < st->next_sync_try_ms[ci])
         return;
-    json_t *rep = NULL;
-    sl_error err = {.size = sizeof err};
-    int r = server_sync_channel(st, ci, db, &rep, &err);
-    json_decref(rep);
+    int r = run_sync(st, ci, db, &err);
     /* The day counts as synced only once a sync went through; a failed
        one is tried again the same day, after a pause that grows. */
     if (r == SL_OK) {
@@ -102,17 +119,23 @@ static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
                  "daily stock sync: %s", r == SL_OK ? "done" : err.message);
 }
 
+/* A poll is due by the channel's schedule, or because an admin asked
+   (then even on a channel that is not polled on a schedule). */
 static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
 {
     runtime_channel *rc = &st->rt->channels[ci];
-    if (!rc->config->intake_poll || rc->plugin->table->fetch_orders == NULL)
-        return;
-    if (now < st->next_poll_ms[ci])
+    int asked = channel_run_wanted(st, ci, CHANNEL_POLL);
+    if (!asked && (!rc->config->intake_poll || rc->plugin->table->fetch_orders == NULL ||
+                   now < st->next_poll_ms[ci]))
         return;
     int64_t every = rc->config->poll_every_s > 0 ? rc->config->poll_every_s : 300;
-    st->next_poll_ms[ci] = now + every * 1000;
+    if (rc->config->intake_poll)
+        st->next_poll_ms[ci] = now + every * 1000;
     sl_error err = {.size = sizeof err};
-    if (poll_channel(st, ci, db, &err) == SL_ERETRY && err.retry_after_ms > every * 1000)
+    channel_run_begin(st, ci, CHANNEL_POLL, now);
+    int r = poll_channel(st, ci, db, &err);
+    channel_run_end(st, ci, CHANNEL_POLL, services_now_ms(), r, &err, NULL);
+    if (r == SL_ERETRY && rc->config->intake_poll && err.retry_after_ms > every * 1000)
         st->next_poll_ms[ci] = now + err.retry_after_ms; /* the shop asked for a pause */
 }
 
@@ -129,18 +152,27 @@ static void tick(sched *sc)
         }
         int sent, failed;
         if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */
-            server_send_outbox(st, sc->dbs[i], OUTBOX_BATCH, &sent, &failed);
+            server_send_outbox(st, sc->dbs[i], &sc->gates[i], OUTBOX_BATCH, &sent, &failed);
     }
 }
 
-/* Waits one tick, or less when the stop comes. */
+/* Waits one tick, or less when the stop or a kick comes. */
 static void wait_tick(server_state *s, int64_t ms)
 {
     struct timespec until = server_deadline_in(ms);
     pthread_mutex_lock(&s->sched_lock);
-    while (!atomic_load(&s->stopping) &&
+    while (!atomic_load(&s->stopping) && !s->sched_kick &&
            pthread_cond_timedwait(&s->sched_wake, &s->sched_lock, &until) == 0)
         ;
+    s->sched_kick = 0;
+    pthread_mutex_unlock(&s->sched_lock);
+}
+
+void scheduler_kick(server_state *s)
+{
+    pthread_mutex_lock(&s->sched_lock);
+    s->sched_kick = 1;
+    pthread_cond_signal(&s->sched_wake);
     pthread_mutex_unlock(&s->sched_lock);
 }
 
@@ -154,9 +186,12 @@ static void *scheduler_main(void *arg)
         tick(sc);
         wait_tick(s, tick_ms);
     }
-    for (size_t i = 0; i < s->tenant_count; i++)
+    for (size_t i = 0; i < s->tenant_count; i++) {
         store_close(sc->dbs[i]);
+        channel_runs_clear(&s->tenants[i]);
+    }
     free(sc->dbs);
+    free(sc->gates);
     free(sc);
     return NULL;
 }
@@ -164,7 +199,10 @@ static void *scheduler_main(void *arg)
 int scheduler_start(server_state *s, pthread_t *thread)
 {
     sched *sc = calloc(1, sizeof *sc);
-    if (sc == NULL || (sc->dbs = calloc(s->tenant_count + 1, sizeof *sc->dbs)) == NULL) {
+    if (sc == NULL || (sc->dbs = calloc(s->tenant_count + 1, sizeof *sc->dbs)) == NULL ||
+        (sc->gates = calloc(s->tenant_count + 1, sizeof *sc->gates)) == NULL) {
+        if (sc != NULL)
+            free(sc->dbs);
         free(sc);
         return SL_ENOMEM;
     }
@@ -176,6 +214,7 @@ int scheduler_start(server_state *s, pthread_t *thread)
             for (size_t j = 0; j < i; j++)
                 store_close(sc->dbs[j]);
             free(sc->dbs);
+            free(sc->gates);
             free(sc);
             return err.code;
         }
@@ -183,6 +222,7 @@ int scheduler_start(server_state *s, pthread_t *thread)
         for (size_t i = 0; i < s->tenant_count; i++)
             store_close(sc->dbs[i]);
         free(sc->dbs);
+        free(sc->gates);
         free(sc);
         return SL_EINTERNAL;
     }

@@ -25,6 +25,22 @@
 
 typedef struct hook_lane hook_lane;
 
+/* Remote work of a channel that an admin may ask for: it runs on the
+   scheduler thread, never on an HTTP thread (a hanging shop would hold
+   one). channel_runs.c keeps the record below under its own lock. */
+enum channel_job { CHANNEL_POLL, CHANNEL_SYNC, CHANNEL_JOBS };
+
+typedef struct channel_run {
+    long requested;        /* number of the last admin request */
+    long covered;          /* request number the running (or last) run covers */
+    long finished;         /* request number covered by the last finished run */
+    int running;
+    int64_t started_ms, ended_ms; /* of the last run, 0 before the first */
+    int rc;                /* SL_OK or the last run's failure */
+    char error[SL_ERROR_MSG_MAX];
+    json_t *report;        /* stock sync: the last run's report (owned) */
+} channel_run;
+
 /* A unit of intake: the orders of one delivery (or of one poll page with
    its cursor). The submitter waits until `done`. */
 typedef struct intake_job {
@@ -60,6 +76,7 @@ typedef struct server_tenant {
     char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
     int sync_failures[CONFIG_MAX_CHANNELS];
+    channel_run runs[CONFIG_MAX_CHANNELS][CHANNEL_JOBS]; /* channel_runs.c */
     const char *admin_token;
     int64_t last_slice_ms;         /* writer thread only: deferred.c */
     int64_t items_pending;         /* writer thread only: filed, not booked (estimate) */
@@ -93,7 +110,8 @@ typedef struct server_state {
     pthread_mutex_t suspend_lock;  /* with suspend_done: the stop waits */
     pthread_cond_t suspend_done;   /* suspended reached 0 */
     pthread_mutex_t sched_lock;    /* with sched_wake: the scheduler's pause */
-    pthread_cond_t sched_wake;     /* broadcast at the stop */
+    pthread_cond_t sched_wake;     /* broadcast at the stop, signalled for admin work */
+    int sched_kick;                /* under sched_lock: run a tick now */
     int64_t started_ms;
 } server_state;
 
@@ -185,12 +203,35 @@ int admin_handle(server_state *s, const char *method, const char *url,
                  struct MHD_Connection *conn, int *status, char **reply);
 /* scheduler.c */
 int scheduler_start(server_state *s, pthread_t *thread);
+/* Wakes the scheduler for a tick now (any thread). */
+void scheduler_kick(server_state *s);
+
+/* channel_runs.c: admin requests for a channel's poll or stock sync and
+   the outcome of the runs, read by the admin API (any thread). */
+/* Records a request (the scheduler is woken) and returns its number. */
+long channel_run_request(server_state *s, server_tenant *st, int ci, int job);
+/* Scheduler: the number of the request a run now starting covers, or 0
+   when no admin request waits; marks the job running either way. */
+long channel_run_begin(server_tenant *st, int ci, int job, int64_t now_ms);
+/* Scheduler: the run that began ended with rc (err when failed); report
+   is taken (may be NULL). */
+void channel_run_end(server_tenant *st, int ci, int job, int64_t now_ms, int rc,
+                     const sl_error *err, json_t *report);
+/* Whether an admin request waits for job (scheduler). */
+int channel_run_wanted(server_tenant *st, int ci, int job);
+/* {"channel", "poll": {...}, "stock_sync": {...}} (new reference). */
+json_t *channel_runs_json(server_tenant *st, int ci);
+/* Frees the reports (the scheduler, as it ends). */
+void channel_runs_clear(server_tenant *st);
 /* The pause after `failures` failed tries in a row: doubling from a base,
    capped, with up to a quarter of jitter spread by `salt`; a longer
    retry_after_ms (the remote's own) wins. */
 int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt);
-/* outbox sending for one tenant (scheduler and admin). */
-int server_send_outbox(server_tenant *st, store *db, int max, int *sent, int *failed);
+/* outbox sending for one tenant (the scheduler), through the tenant's
+   gate of channels whose remote is down (NULL: none; outbox.h). */
+typedef struct outbox_gate outbox_gate;
+int server_send_outbox(server_tenant *st, store *db, outbox_gate *gate, int max, int *sent,
+                       int *failed);
 int server_sync_channel(server_tenant *st, int channel_index, store *db,
                         json_t **report, sl_error *err);
 

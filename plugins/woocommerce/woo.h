@@ -48,10 +48,20 @@ typedef struct woo_chan {
 
 /* ---- woo_http.c ---------------------------------------------------------- */
 
+/* What a successful answer must be. Any 2xx answer must be JSON: a 200
+   from a proxy or cache with an HTML page (or nothing) is not the store
+   having done the call. */
+enum woo_answer {
+    WOO_ANSWER_JSON = 0, /* any JSON value */
+    WOO_ANSWER_OBJECT,   /* a JSON object (one resource, a batch answer) */
+    WOO_ANSWER_ARRAY     /* a JSON array (a listing) */
+};
+
 /* One REST call under construction: method, path below /wp-json/wc/v3 and
    query parameters (the values are copied into the call's arena). */
 typedef struct woo_call {
     const char *method;
+    int answer;       /* enum woo_answer; woo_call_init sets WOO_ANSWER_JSON */
     char path[256];
     const char *qname[WOO_MAX_PARAMS];
     const char *qval[WOO_MAX_PARAMS];
@@ -66,11 +76,15 @@ int woo_call_init(woo_call *c, const char *method, const char *path);
 /* Appends a query parameter; the value is copied to the ctx arena. */
 int woo_call_param(woo_call *c, woo_chan *ch, sl_ctx *ctx, const char *name,
                    const char *value, sl_error *err);
-/* Sends the call with authentication and maps the outcome: 2xx -> SL_OK
-   with *out a new JSON reference (caller json_decref()s) and *resp the
-   response (arena, for headers); 401 -> SL_EAUTH; 429/5xx -> SL_ERETRY with
+/* Sends the call with authentication (signed afresh: a new OAuth nonce and
+   timestamp on every call) and maps the outcome: 2xx whose body is JSON of
+   the kind c->answer names -> SL_OK with *out a new JSON reference (caller
+   json_decref()s) and *resp the response (arena, for headers); a 2xx
+   whose body is not (HTML, empty) -> SL_ERETRY naming what was expected,
+   with err->http_status set; 401 -> SL_EAUTH; 429/5xx -> SL_ERETRY with
    retry_after_ms; other 4xx -> SL_EREMOTE with the store's code/message.
-   `out` may be NULL when the answer is not needed. */
+   `out` may be NULL when the answer is not needed (it is checked all the
+   same). */
 int woo_call_send(woo_chan *ch, sl_ctx *ctx, const woo_call *c, json_t **out,
                   const sl_http_resp **resp, sl_error *err);
 /* X-WP-TotalPages of a response, or 0 when absent or malformed. */

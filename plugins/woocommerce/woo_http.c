@@ -1,11 +1,13 @@
 /*
  * REST calls to the store through the host's HTTP service, and the one place
- * where HTTP outcomes become SL_E* codes. The host's HTTP layer already
- * retries 429/5xx honouring Retry-After; what still arrives here is mapped:
+ * where HTTP outcomes become SL_E* codes. The host's HTTP layer makes no
+ * waiting retries (callers schedule them); what arrives here is mapped:
  * 401 -> SL_EAUTH with the store's message, 429/5xx -> SL_ERETRY with
  * retry_after_ms, other 4xx -> SL_EREMOTE with "code: message" from the
  * WordPress error body. A 500 answered with an HTML page (a PHP fatal) is
- * tolerated: the message then says the body was not JSON.
+ * tolerated: the message then says the body was not JSON. A 2xx whose body
+ * is not the JSON the call expects (a proxy's HTML page, nothing) is
+ * SL_ERETRY: nothing says the store did the call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -100,22 +102,46 @@ static int map_status(woo_chan *ch, const woo_call *c,
     return code;
 }
 
-static int parse_body(woo_chan *ch, const woo_call *c,
-                      const sl_http_resp *resp, json_t **out, sl_error *err)
+static const char *answer_name(int answer)
+{
+    return answer == WOO_ANSWER_OBJECT  ? "a JSON object"
+           : answer == WOO_ANSWER_ARRAY ? "a JSON array"
+                                        : "JSON";
+}
+
+/* The body of a 2xx answer as c->answer asks. A success status whose body
+   cannot be read is not a success: a proxy or cache page in front of the
+   store says nothing of what the store did, so it is SL_ERETRY. */
+static int parse_body(woo_chan *ch, const woo_call *c, const sl_http_resp *resp,
+                      json_t **out, sl_error *err)
 {
     size_t len = 0;
     const char *body = ch->host->http_resp_body(resp, &len);
-    int rc = sl_json_parse(body ? body : "", body ? len : 0, WOO_MAX_BODY,
-                           out, err);
-    if (rc != SL_OK && err != NULL && err->size >= sizeof *err) {
-        char msg[SL_ERROR_MSG_MAX];
-        snprintf(msg, sizeof msg, "%s", err->message);
-        sl_error_set(err, rc == SL_ETOOBIG ? SL_ETOOBIG : SL_EREMOTE, "body",
-                     "%s %s: answer is not valid JSON: %s", c->method,
-                     c->path, msg);
-        return err->code;
+    int status = ch->host->http_status(resp);
+    json_t *j = NULL;
+    sl_error perr = {.size = sizeof perr};
+    int rc = sl_json_parse(body ? body : "", body ? len : 0, WOO_MAX_BODY, &j, &perr);
+    if (rc == SL_ETOOBIG)
+        return sl_error_set(err, SL_ETOOBIG, "body", "%s %s: answer over %u bytes",
+                            c->method, c->path, WOO_MAX_BODY);
+    const char *why = rc != SL_OK                                          ? perr.message
+                      : c->answer == WOO_ANSWER_OBJECT && !json_is_object(j) ? "another JSON value"
+                      : c->answer == WOO_ANSWER_ARRAY && !json_is_array(j)   ? "another JSON value"
+                                                                            : NULL;
+    if (why != NULL) {
+        json_decref(j);
+        sl_error_set(err, SL_ERETRY, "body", "%s %s: HTTP %d but the answer is not %s (%s%s)",
+                     c->method, c->path, status, answer_name(c->answer),
+                     len == 0 ? "empty body" : "", len == 0 ? "" : why);
+        if (err != NULL && err->size >= sizeof *err)
+            err->http_status = status;
+        return SL_ERETRY;
     }
-    return rc;
+    if (out != NULL)
+        *out = j;
+    else
+        json_decref(j);
+    return SL_OK;
 }
 
 /* Builds the request: URL, the call's query parameters, auth and body. */
@@ -162,11 +188,9 @@ int woo_call_send(woo_chan *ch, sl_ctx *ctx, const woo_call *c, json_t **out,
     int status = ch->host->http_status(resp);
     if (status < 200 || status >= 300)
         return map_status(ch, c, resp, err);
-    if (out != NULL) {
-        rc = parse_body(ch, c, resp, out, err);
-        if (rc != SL_OK)
-            return rc;
-    }
+    rc = parse_body(ch, c, resp, out, err);
+    if (rc != SL_OK)
+        return rc;
     if (resp_out != NULL)
         *resp_out = resp;
     return SL_OK;

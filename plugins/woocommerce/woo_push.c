@@ -374,6 +374,7 @@ static int send_batch(push_run *r, int64_t parent, sl_error *err)
         return sl_error_set(err, SL_ENOMEM, "", "cannot build batch");
     woo_call c;
     woo_call_init(&c, "POST", path);
+    c.answer = WOO_ANSWER_OBJECT;
     c.body = body;
     c.body_len = strlen(body);
     json_t *ans = NULL;
@@ -382,6 +383,11 @@ static int send_batch(push_run *r, int64_t parent, sl_error *err)
     if (rc != SL_OK)
         return rc;
     json_t *list = json_object_get(ans, "update");
+    if (!json_is_array(list)) { /* not the store's batch answer: nothing is known */
+        json_decref(ans);
+        return sl_error_set(err, SL_ERETRY, "update",
+                            "POST %s: HTTP 200 but the answer has no \"update\" list", path);
+    }
     for (size_t k = 0; k < nb; k++) {
         json_t *a = json_array_get(list, k);
         int64_t aid = -1;

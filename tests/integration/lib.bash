@@ -115,3 +115,37 @@ document = invoice
 process_when = paid
 INI
 }
+
+# admin_run TOKEN TENANT JOB CHANNEL: asks serve for a poll or a stock sync
+# (JOB poll or stock-sync; answered 202 at once, the scheduler makes the
+# call), then waits, bounded, until the scheduler finished that request.
+# Prints the job's record from GET /admin/TENANT/channels/CHANNEL
+# ({"outcome":"ok"|"failed", "error", "report" for a stock sync ...}).
+admin_run() {
+  local key=poll n i out="$SL_TMP/admin_run.json"
+  [ "$3" = stock-sync ] && key=stock_sync
+  curl -s --max-time 10 -X POST -H "Authorization: Bearer $1" \
+    "http://127.0.0.1:$PORT/admin/$2/$3/$4" > "$out" || return 1
+  n=$(json_get "$out" '$.request')
+  [ -n "$n" ] || { echo "  $3 $4 was not queued: $(cat "$out")" >&2; return 1; }
+  for ((i = 0; i < 2400; i++)); do
+    curl -s --max-time 10 -H "Authorization: Bearer $1" \
+      "http://127.0.0.1:$PORT/admin/$2/channels/$4" > "$out"
+    if [ "$(json_get "$out" "\$.$key.finished")" -ge "$n" ] 2>/dev/null; then
+      json_get "$out" "\$.$key"
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "  $3 $4 did not finish" >&2
+  return 1
+}
+
+# admin_poll_ok TOKEN TENANT CHANNEL: an admin poll that went through.
+admin_poll_ok() { admin_run "$1" "$2" poll "$3" | grep -q '"outcome":"ok"'; }
+
+# admin_sync TOKEN TENANT CHANNEL: an admin stock sync; prints its report.
+admin_sync() {
+  admin_run "$1" "$2" stock-sync "$3" > "$SL_TMP/admin_sync.json" &&
+    json_get "$SL_TMP/admin_sync.json" '$.report'
+}

@@ -117,7 +117,7 @@ check "PAYMENT_CHANGED books the re-read order" wait_docs 2
 check "the order was read again" test "$(sbval '$.calls."GET /store/order/MZ-2211334-000117/"')" -ge 1
 check "the invoice took two blue mugs" eq "$(avail MUG-BL)" 23000
 
-admin -X POST "http://127.0.0.1:$PORT/admin/shop/stock-sync/mz" > "$SL_TMP/sync1.json"
+admin_sync admin-token-mz shop mz > "$SL_TMP/sync1.json"
 sbget
 check "shop stock of MUG-BL equals ledger available" eq "$(json_get "$SL_TMP/sb.json" '$.items.MUG-BL.stock')000" "$(avail MUG-BL)"
 check "shop stock of TEE-RED-L equals ledger available" eq "$(json_get "$SL_TMP/sb.json" '$.items.TEE-RED-L.stock')000" "$(avail TEE-RED-L)"
@@ -125,7 +125,7 @@ check "stock:null product untouched" eq "$(json_get "$SL_TMP/sb.json" '$.items.G
 check "no change ever named GIFT-25" eq "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/sb.json'),'\$.changes') where json_extract(value,'\$.sku')='GIFT-25' and json_extract(value,'\$.field')='stock'")" 0
 CHANGES=$(sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/sb.json'),'\$.changes')")
 check "the first push wrote something" test "$CHANGES" -ge 2
-admin -X POST "http://127.0.0.1:$PORT/admin/shop/stock-sync/mz" > "$SL_TMP/sync2.json"
+admin_sync admin-token-mz shop mz > "$SL_TMP/sync2.json"
 check "a second push writes nothing" eq "$(sqlite3 :memory: "select json_array_length(readfile('$(sbget; echo "$SL_TMP/sb.json")'),'\$.changes')")" "$CHANGES"
 
 sbpost order/MZ-2211334-000118/ '{"deleted":true}' > /dev/null

@@ -77,7 +77,7 @@ check "intake commits were flushed by the WAL syncer" bash -c "curl -s -H 'Autho
 
 # A missed webhook: the order only exists in the shop; the poll finds it.
 cp "$DATA/order-1002-mismatch.json" "$SL_TMP/orders/0001.json"
-check "admin-triggered poll" bash -c "curl -s -X POST -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$PORT/admin/shop/poll/ts | grep -q polled"
+check "admin-triggered poll" admin_poll_ok admin-token-5678 shop ts
 check "the polled order is booked" wait_docs 2
 
 check "SIGTERM stops cleanly" stop_serve

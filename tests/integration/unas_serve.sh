@@ -90,7 +90,7 @@ SL_PIDS+=("$SERVE_PID")
 check "serve starts" wait_for_file "$SL_TMP/port" 30
 PORT=$(cat "$SL_TMP/port")
 admin() { curl -s --max-time 30 -H "Authorization: Bearer admin-token-5678" "$@"; }
-poll() { admin -X POST "http://127.0.0.1:$PORT/admin/hu/poll/$1" | grep -q polled; }
+poll() { admin_poll_ok admin-token-5678 hu "$1"; }
 
 wait_docs() {
   local i
@@ -119,12 +119,12 @@ reserved() { sqlite3 :memory: "select sum(json_extract(value,'\$.reserved_milli'
 check "open orders reserve stock (2+2 mugs)" eq "$(reserved BOG-KEK)" 4000
 
 admin "http://127.0.0.1:$PORT/admin/hu/inbox" > "$SL_TMP/inbox.json"
-admin -X POST "http://127.0.0.1:$PORT/admin/hu/stock-sync/unas" > "$SL_TMP/sync.json"
+admin_sync admin-token-5678 hu unas > "$SL_TMP/sync.json"
 check "stock push reports per SKU" grep -q '"outcome"' "$SL_TMP/sync.json"
 check "stock reached the shop (14 - 4 reserved)" eq "$(sget "$LIVE" '$.products[0].stock')" 10
 check "the test-mode channel polls" poll unastest
 check "test-mode orders are booked too" wait_docs 3 UNAS2
-admin -X POST "http://127.0.0.1:$PORT/admin/hu/stock-sync/unastest" > "$SL_TMP/sync2.json"
+admin_sync admin-token-5678 hu unastest > "$SL_TMP/sync2.json"
 check "test mode reports would_write" grep -q 'would_write' "$SL_TMP/sync2.json"
 check "test mode wrote nothing to the shop" eq "$(sget "$TEST" '$.stats.writes')" ""
 check "rate counters stay under the limit" test "$(sget "$LIVE" '$.last_hour.get_multi')" -le 27

@@ -40,7 +40,7 @@ need "webhooks point at the new port" point_webhooks
 REPLAYS=()
 for ((i = 0; i < N; i += 4)); do sign_post "$SL_TMP/burst-$i.json" > /dev/null & REPLAYS+=($!); done
 for j in "${REPLAYS[@]}"; do wait "$j"; done
-check "admin poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$PORT/admin/shop/poll/woo | grep -q polled"
+check "admin poll is queued and runs" admin_poll_ok "$WOO_ADMIN" shop woo
 check "every order is booked" wait_true 40 docs_are "$N"
 check "each exactly once" eq \
   "$(q "select count(distinct json_extract(value,'\$.external_id')) from json_each(readfile('$SL_TMP/docs.json'))")" "$N"

@@ -88,7 +88,7 @@ check "the shop dropped the delivery" eq \
   "$(q "select sum(json_extract(value,'\$.dropped')) from json_each(readfile('$SL_TMP/state.json'),'\$.webhooks')")" 1
 sleep 0.3
 check "a dropped webhook books nothing by itself" docs_are 2
-check "admin poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$PORT/admin/shop/poll/woo | grep -q polled"
+check "admin poll is queued and runs" admin_poll_ok "$WOO_ADMIN" shop woo
 check "the poll books the missed order" wait_true 20 docs_are 3
 check "poll: exactly one document for it" eq \
   "$(q "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.external_id')='$O3'")" 1
@@ -133,7 +133,7 @@ knob flush > /dev/null
 sleep 0.5
 INBOX_BEFORE=$(inbox_count)
 PUTS_BEFORE=$(writes)
-admin_post stock-sync/woo > "$SL_TMP/sync1.json"
+admin_sync "$WOO_ADMIN" shop woo > "$SL_TMP/sync1.json"
 check "first sync writes and fails nothing" eq \
   "$(json_get "$SL_TMP/sync1.json" '$.failed')/$(test "$(json_get "$SL_TMP/sync1.json" '$.written')" -gt 0 && echo wrote)" "0/wrote"
 stock_equal() {
@@ -149,7 +149,7 @@ check "shop prices equal the ledger's retail prices" eq \
   "$(q "select json_extract(value,'\$.regular_price') from json_each(readfile('$SL_TMP/state.json'),'\$.products') where json_extract(value,'\$.sku')='MUG-CER'")" 14.90
 WRITES1=$(writes)
 check "the first sync wrote to the shop" test "$WRITES1" -gt "$PUTS_BEFORE"
-admin_post stock-sync/woo > "$SL_TMP/sync2.json"
+admin_sync "$WOO_ADMIN" shop woo > "$SL_TMP/sync2.json"
 check "second sync lists nothing" eq "$(json_get "$SL_TMP/sync2.json" '$.listed')" 0
 WRITES2=$(writes)
 check "second sync makes no write call" eq "$WRITES2" "$WRITES1"

@@ -194,13 +194,18 @@ static void add_common_headers(sb_ctx *ctx, struct MHD_Response *r,
 
 static enum MHD_Result send_resp(sb_ctx *ctx, struct MHD_Connection *conn,
                                  sb_resp *resp) {
-  char *text = json_dumps(resp->json ? resp->json : json_null(),
-                          SB_DUMP_FLAGS | JSON_ENCODE_ANY);
+  char *text = resp->raw ? strdup(resp->raw)
+                         : json_dumps(resp->json ? resp->json : json_null(),
+                                      SB_DUMP_FLAGS | JSON_ENCODE_ANY);
   if (!text)
     return MHD_NO;
   struct MHD_Response *r =
       MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
   add_common_headers(ctx, r, resp);
+  if (resp->raw) { /* a page from something in front of the store */
+    MHD_del_response_header(r, "Content-Type", "application/json; charset=UTF-8");
+    MHD_add_response_header(r, "Content-Type", "text/html; charset=UTF-8");
+  }
   enum MHD_Result rc = MHD_queue_response(conn, (unsigned)resp->status, r);
   MHD_destroy_response(r);
   return rc;
@@ -279,10 +284,15 @@ static void dispatch(sb_ctx *ctx, sb_req *req, sb_resp *resp) {
   pthread_mutex_lock(&ctx->store.mu);
   sb_count_call(&ctx->store, req->method, req->path);
   int handled = 0;
-  if (auth == 1)
+  int fault = auth == 1 ? sb_fault_before(ctx, req, resp) : 0;
+  if (fault == SB_FAULT_ANSWERED)
+    handled = 1;
+  else if (auth == 1)
     handled = sb_route_orders(ctx, req, resp) ||
               sb_route_products(ctx, req, resp) ||
               sb_route_misc(ctx, req, resp);
+  if (handled && fault == SB_FAULT_AFTER)
+    sb_fault_after(resp); /* the route did the call; the "proxy" gave up */
   pthread_mutex_unlock(&ctx->store.mu);
   if (handled)
     return;
@@ -381,6 +391,7 @@ static enum MHD_Result api_handler(void *cls, struct MHD_Connection *conn,
   enum MHD_Result rc = send_resp(ctx, conn, &resp);
   json_decref(resp.json);
   free(resp.link);
+  free(resp.raw);
   free_req(&req);
   return rc;
 }

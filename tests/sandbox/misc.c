@@ -202,8 +202,9 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
     return 1;
   }
   int order = strcmp(what, "order") == 0, clock = strcmp(what, "clock") == 0;
-  int status = strcmp(what, "status") == 0, restore = strcmp(what, "restore") == 0;
-  if (!order && !clock && !status && !restore)
+  int status = strcmp(what, "status") == 0, fault = strcmp(what, "fault") == 0;
+  int restore = strcmp(what, "restore") == 0;
+  if (!order && !clock && !status && !fault && !restore)
     return 0;
   json_t *body = sb_req_json(req, resp);
   if (!body)
@@ -217,6 +218,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
     admin_clock(ctx, body, resp);
   } else if (restore) {
     admin_restore(ctx, body, resp);
+  } else if (fault) {
+    sb_fault_knob(ctx, body, resp);
   } else {
     admin_status(ctx, body, resp);
   }

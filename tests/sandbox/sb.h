@@ -85,6 +85,7 @@ typedef struct sb_resp {
   json_t *json; /* owned; the body */
   char *link;   /* owned; Link header for collections, or NULL */
   int64_t total, total_pages; /* X-WP-Total(Pages) when total >= 0 */
+  char *raw;    /* owned; when set, the body sent as is (text/html), not json */
 } sb_resp;
 
 /* Query parameter value (decoded, borrowed from req) or NULL. */
@@ -107,6 +108,7 @@ typedef struct sb_store {
   json_t *taxes, *tax_classes, *gateways, *shipping_methods, *coupons;
   json_t *calls;      /* object: "GET /orders/{id}" -> count */
   json_t *nonces;     /* object: nonce -> timestamp */
+  json_t *faults;     /* object: "METHOD /route/{id}" -> {mode, status, left} (faults.c) */
   int64_t batch_requests;
   int64_t next_post_id, next_item_id, next_meta_id, next_note_id;
   int64_t clock_fixed;  /* nonzero: fake now (epoch seconds) */
@@ -157,6 +159,8 @@ json_t *sb_store_summary(sb_ctx *ctx);
 int sb_store_save(sb_ctx *ctx, const char *path);
 /* Records one API call under "METHOD /route/{id}". */
 void sb_count_call(sb_store *st, const char *method, const char *path);
+/* The "METHOD /route/{id}" key of a call (ids replaced) into key (cap). */
+void sb_call_key(const char *method, const char *path, char *key, size_t cap);
 /* Next id from one of the store counters. */
 int64_t sb_next(int64_t *counter);
 
@@ -206,6 +210,26 @@ json_t *sb_req_json(const sb_req *req, sb_resp *resp);
    X-WP-Total(Pages) numbers and Link header. Takes `all`. */
 void sb_paginate(sb_ctx *ctx, sb_req *req, sb_resp *resp, json_t *all,
                  const char *route);
+
+/* ---- faults.c: answers a real store (or what is in front of it) gives
+   now and then, on demand ----------------------------------------------- */
+
+/* POST /__sandbox/fault {"route":"POST /orders/{id}/notes", "mode": M,
+   "count": N (default 1), "status": S}: the next N authenticated calls of
+   that route fail. Modes: "html-200" answers 200 with a proxy's HTML page
+   and does nothing; "store-then-504" does the call, then answers 504 (a
+   proxy that forwarded it and gave up waiting); "status" answers S with a
+   WooCommerce error body and does nothing. {"clear":true} drops them all.
+   Caller holds store.mu. */
+void sb_fault_knob(sb_ctx *ctx, const json_t *body, sb_resp *resp);
+/* Before the route (store.mu held): 0 (no fault), SB_FAULT_ANSWERED (resp
+   holds the fault's answer: skip the route) or SB_FAULT_AFTER (run the
+   route, then call sb_fault_after). */
+#define SB_FAULT_ANSWERED 1
+#define SB_FAULT_AFTER 2
+int sb_fault_before(sb_ctx *ctx, const sb_req *req, sb_resp *resp);
+/* Replaces the route's answer with a proxy's 504 page. */
+void sb_fault_after(sb_resp *resp);
 
 /* ---- auth.c ------------------------------------------------------------- */
 

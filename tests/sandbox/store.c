@@ -355,7 +355,8 @@ int sb_store_load(sb_ctx *ctx, const char *path) {
 void sb_store_free(sb_store *st) {
   json_t **all[] = {&st->settings, &st->products, &st->orders, &st->notes,
                     &st->refunds, &st->taxes, &st->tax_classes, &st->gateways,
-                    &st->shipping_methods, &st->coupons, &st->calls, &st->nonces};
+                    &st->shipping_methods, &st->coupons, &st->calls, &st->nonces,
+                    &st->faults};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     json_decref(*all[i]);
     *all[i] = NULL;
@@ -363,19 +364,23 @@ void sb_store_free(sb_store *st) {
   pthread_mutex_destroy(&st->mu);
 }
 
-void sb_count_call(sb_store *st, const char *method, const char *path) {
-  char key[256];
-  size_t n = (size_t)snprintf(key, sizeof key, "%s ", method);
-  for (const char *p = path; *p && n + 6 < sizeof key; p++) {
+void sb_call_key(const char *method, const char *path, char *key, size_t cap) {
+  size_t n = (size_t)snprintf(key, cap, "%s ", method);
+  for (const char *p = path; *p && n + 6 < cap; p++) {
     if (*p >= '0' && *p <= '9') {
       while (p[1] >= '0' && p[1] <= '9')
         p++;
-      n += (size_t)snprintf(key + n, sizeof key - n, "{id}");
+      n += (size_t)snprintf(key + n, cap - n, "{id}");
     } else {
       key[n++] = *p;
     }
   }
   key[n] = '\0';
+}
+
+void sb_count_call(sb_store *st, const char *method, const char *path) {
+  char key[256];
+  sb_call_key(method, path, key, sizeof key);
   json_object_set_new(st->calls, key,
                       json_integer(sb_int(st->calls, key, 0) + 1));
   if (strstr(path, "/batch"))

@@ -262,18 +262,20 @@ static void failures_back_off_and_honour_retry_after(void **state)
     OK(outbox_dispatch(s, T0, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(failed, 1);
     assert_int_equal(r.calls, 1); /* backed off: not retried in the run */
-    /* First backoff is the base; not due a millisecond earlier. */
-    OK(outbox_dispatch(s, T0 + OUTBOX_BACKOFF_BASE_MS - 1, 10, fake_send, &r,
+    /* Row 1, attempt 1: the base 10 s times (80 + j) %, j = (1 * 2654435761
+       + 1 * 40503) mod 41 = 2654476264 mod 41 = 21: 10.1 s; not due a
+       millisecond earlier. */
+    OK(outbox_dispatch(s, T0 + 10100 - 1, 10, fake_send, &r,
                        &sent, &failed, &err));
     assert_int_equal(r.calls, 1);
-    int64_t t1 = T0 + OUTBOX_BACKOFF_BASE_MS;
+    int64_t t1 = T0 + 10100;
     OK(outbox_dispatch(s, t1, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(r.calls, 2);
-    /* Second backoff doubles. */
-    OK(outbox_dispatch(s, t1 + 2 * OUTBOX_BACKOFF_BASE_MS - 1, 10, fake_send,
+    /* Attempt 2 doubles: 20 s, j = (2654435761 + 81006) mod 41 = 16: 19.2 s. */
+    OK(outbox_dispatch(s, t1 + 19200 - 1, 10, fake_send,
                        &r, &sent, &failed, &err));
     assert_int_equal(r.calls, 2);
-    OK(outbox_dispatch(s, t1 + 2 * OUTBOX_BACKOFF_BASE_MS, 10, fake_send, &r,
+    OK(outbox_dispatch(s, t1 + 19200, 10, fake_send, &r,
                        &sent, &failed, &err));
     assert_int_equal(r.calls, 3);
     assert_int_equal(sent, 1);
@@ -322,11 +324,147 @@ static void dead_after_max_attempts(void **state)
     store_close(s);
 }
 
+/* The figures of outbox_backoff_ms, worked by hand from its contract:
+   BASE * 2^(n-1) * (80 + j) / 100 with j = (salt * 2654435761 + n * 40503)
+   mod 41, capped at MAX. */
+static void backoff_has_deterministic_jitter(void **state)
+{
+    (void)state;
+    /* j = 2654476264 mod 41 = 21 */
+    assert_int_equal(outbox_backoff_ms(1, 0, 1), 10100);
+    /* j = 2654516767 mod 41 = 16: 20000 * 96 % */
+    assert_int_equal(outbox_backoff_ms(2, 0, 1), 19200);
+    /* j = 2654557270 mod 41 = 11: 40000 * 91 % */
+    assert_int_equal(outbox_backoff_ms(3, 0, 1), 36400);
+    /* rows that failed together spread: j = 6 and 32 */
+    assert_int_equal(outbox_backoff_ms(1, 0, 2), 8600);
+    assert_int_equal(outbox_backoff_ms(1, 0, 3), 11200);
+    /* past the cap the jitter may only shorten; here j = 7 gives 87 % of
+       2^11 * 10 s, still over the hour */
+    assert_int_equal(outbox_backoff_ms(12, 0, 1), OUTBOX_BACKOFF_MAX_MS);
+    /* the remote's Retry-After wins when longer */
+    assert_int_equal(outbox_backoff_ms(1, 600000, 1), 600000);
+    assert_int_equal(outbox_backoff_ms(1, 5000, 1), 10100);
+    for (int64_t salt = 1; salt <= 500; salt++)
+        for (int n = 1; n <= 5; n++) {
+            int64_t nominal = OUTBOX_BACKOFF_BASE_MS << (n - 1);
+            int64_t d = outbox_backoff_ms(n, 0, salt);
+            assert_true(d >= nominal * 80 / 100 && d <= nominal * 120 / 100);
+        }
+}
+
+/* A remote that gets no answer from channel "woo" while `down`: the host's
+   HTTP service reports that as SL_ERETRY, field "http", no HTTP status. */
+typedef struct flaky {
+    int down;
+    int calls;
+    int64_t sent_ids[16];
+} flaky;
+
+static int flaky_send(void *data, const outbox_row *row, sl_error *err)
+{
+    flaky *r = data;
+    if (r->calls < 16)
+        r->sent_ids[r->calls] = row->id;
+    r->calls++;
+    if (r->down && strcmp(row->channel, "woo") == 0)
+        return sl_error_set(err, SL_ERETRY, "http", "POST failed: Couldn't connect to server");
+    return SL_OK;
+}
+
+static int64_t row_field(store *s, int64_t id, const char *field)
+{
+    sl_error err = {.size = sizeof err};
+    json_t *rows = outbox_list_json(s, NULL, 100, &err), *row;
+    size_t i;
+    int64_t v = -1;
+    json_array_foreach(rows, i, row) if (json_integer_value(json_object_get(row, "id")) == id)
+        v = json_integer_value(json_object_get(row, field));
+    json_decref(rows);
+    return v;
+}
+
+static void remote_down_sends_one_probe_at_a_time(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed;
+    put_note(s, "note:1:posted", &queued); /* rows 1..3: channel woo */
+    put_note(s, "note:2:posted", &queued);
+    put_note(s, "note:3:posted", &queued);
+    OK(outbox_put(s, OUTBOX_NOTE, "other", "note:4:posted", "77", "{\"note\":\"x\"}", T0,
+                  &queued, &err));
+    outbox_gate gate = {.n = 0};
+    flaky r = {.down = 1};
+    /* Row 1 finds woo down; rows 2 and 3 are not tried; the other channel
+       is not held. woo's pause: failure 1, salt FNV-1a("woo") = 719909276,
+       j = (719909276 * 2654435761 + 40503) mod 41 = 18: 9.8 s. */
+    OK(outbox_dispatch_gated(s, T0, 10, flaky_send, &r, &gate, &sent, &failed, &err));
+    assert_int_equal(r.calls, 2);
+    assert_int_equal(r.sent_ids[0], 1);
+    assert_int_equal(r.sent_ids[1], 4);
+    assert_int_equal(sent, 1);
+    assert_int_equal(failed, 1);
+    assert_int_equal(row_field(s, 1, "attempts"), 1);
+    assert_int_equal(row_field(s, 1, "next_attempt_ms"), T0 + 10100); /* the row's own */
+    assert_int_equal(row_field(s, 2, "attempts"), 0); /* held: not an attempt */
+    assert_int_equal(row_field(s, 2, "next_attempt_ms"), T0 + 9800);
+    assert_int_equal(row_field(s, 3, "next_attempt_ms"), T0 + 9800);
+    OK(outbox_dispatch_gated(s, T0 + 9799, 10, flaky_send, &r, &gate, &sent, &failed, &err));
+    assert_int_equal(r.calls, 2);
+    /* At 9.8 s one probe (row 2) goes; it fails, so row 3 waits again:
+       failure 2, j = (719909276 * 2654435761 + 81006) mod 41 = 13: 18.6 s. */
+    OK(outbox_dispatch_gated(s, T0 + 9800, 10, flaky_send, &r, &gate, &sent, &failed, &err));
+    assert_int_equal(r.calls, 3);
+    assert_int_equal(r.sent_ids[2], 2);
+    assert_int_equal(row_field(s, 3, "next_attempt_ms"), T0 + 9800 + 18600);
+    /* Row 1's own time (10.1 s) comes while woo is still down: held. */
+    OK(outbox_dispatch_gated(s, T0 + 10100, 10, flaky_send, &r, &gate, &sent, &failed, &err));
+    assert_int_equal(r.calls, 3);
+    assert_int_equal(row_field(s, 1, "next_attempt_ms"), T0 + 28400);
+    /* The remote is back: at 28.4 s row 1 is the probe, it goes through,
+       and the rest follow in the same run. */
+    r.down = 0;
+    OK(outbox_dispatch_gated(s, T0 + 28400, 10, flaky_send, &r, &gate, &sent, &failed, &err));
+    assert_int_equal(r.calls, 6);
+    assert_int_equal(sent, 3);
+    assert_int_equal(r.sent_ids[3], 1);
+    assert_int_equal(row_field(s, 1, "attempts"), 2);
+    assert_int_equal(row_field(s, 2, "attempts"), 2);
+    assert_int_equal(row_field(s, 3, "attempts"), 1);
+    json_t *left = outbox_list_json(s, "pending", 10, &err);
+    assert_int_equal(json_array_size(left), 0);
+    json_decref(left);
+    store_close(s);
+}
+
+/* An HTTP answer, even an error, means the remote is up: no channel hold. */
+static void remote_down_only_without_an_answer(void **state)
+{
+    (void)state;
+    sl_error e = {.size = sizeof e};
+    sl_error_set(&e, SL_ERETRY, "http", "POST failed: Timeout was reached");
+    assert_true(outbox_remote_down(SL_ERETRY, &e));
+    e.http_status = 504;
+    assert_false(outbox_remote_down(SL_ERETRY, &e));
+    sl_error t = {.size = sizeof t};
+    sl_error_set(&t, SL_EIO, "ca_file", "POST refused the server's certificate");
+    assert_true(outbox_remote_down(SL_EIO, &t));
+    sl_error b = {.size = sizeof b};
+    sl_error_set(&b, SL_ERETRY, "body", "HTTP 200 but the answer is not JSON");
+    assert_false(outbox_remote_down(SL_ERETRY, &b));
+    assert_false(outbox_remote_down(SL_OK, &b));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(duplicate_key_is_ignored),
+        T(backoff_has_deterministic_jitter),
+        T(remote_down_sends_one_probe_at_a_time),
+        T(remote_down_only_without_an_answer),
         T(rolled_back_change_queues_nothing),
         T(sent_once_then_never_again),
         T(batches_send_in_order_up_to_max),

@@ -166,6 +166,9 @@ static int route_errors(sl_ctx *c, const json_t *req, fake_resp *out)
         out->status = 429;
         out->headers = json_pack("{s:s}", "Retry-After", "30");
         out->body = strdup("slow down");
+    } else if (strcmp(which, "empty-200") == 0) {
+        out->status = 200; /* a cache answering for the store with nothing */
+        out->body = strdup("");
     } else {
         out->status = 500;
         out->body = strdup("<html><b>Fatal error</b>: Uncaught Error</html>");
@@ -196,6 +199,8 @@ static void test_http_errors(void **s)
                  "woocommerce_rest_shop_order_invalid_id: Invalid ID.");
     expect_error("429", SL_ERETRY, 429, 30000, "HTTP 429");
     expect_error("500", SL_ERETRY, 500, 0, "not a JSON error body");
+    expect_error("empty-200", SL_ERETRY, 200, 0,
+                 "GET /orders: HTTP 200 but the answer is not JSON (empty body)");
 }
 
 /* ---- push ---------------------------------------------------------------- */
@@ -450,33 +455,151 @@ static void test_lists(void **s)
     teardown_f(&f);
 }
 
+/* An order's notes as the store keeps them, and how the next POST goes. */
+enum note_fault { NOTE_OK, NOTE_STORE_THEN_504, NOTE_HTML_200 };
+typedef struct note_shop {
+    json_t *notes; /* what GET /orders/163/notes answers */
+    int fault;     /* for the next POST, then NOTE_OK */
+} note_shop;
+
+static int route_notes(sl_ctx *c, const json_t *req, fake_resp *out)
+{
+    note_shop *shop = c->route_data;
+    if (is(req, "GET", "/orders/163/notes")) {
+        out->status = 200;
+        out->body = json_dumps(shop->notes, JSON_COMPACT);
+    } else if (is(req, "POST", "/orders/163/notes")) {
+        int fault = shop->fault;
+        shop->fault = NOTE_OK;
+        if (fault == NOTE_HTML_200) { /* a proxy's page; the store saw nothing */
+            out->status = 200;
+            out->body = strdup("<html><body>Please wait...</body></html>");
+            return 0;
+        }
+        json_t *body = json_loads(json_string_value(json_object_get(req, "body")), 0, NULL);
+        json_array_append_new(shop->notes,
+                              json_pack("{s:i, s:O}", "id", 311, "note",
+                                        json_object_get(body, "note")));
+        json_decref(body);
+        out->status = fault == NOTE_STORE_THEN_504 ? 504 : 201;
+        out->body = strdup(fault == NOTE_STORE_THEN_504 ? "<html>Gateway Timeout</html>"
+                                                        : "{\"id\":311}");
+    } else if (is(req, "PUT", "/orders/163")) {
+        out->status = 200;
+        out->body = strdup("{\"id\":163,\"status\":\"completed\"}");
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+static void notes_setup(woo_fixture *f, note_shop *shop, const char *url)
+{
+    shop->notes = json_array();
+    shop->fault = NOTE_OK;
+    woo_ctx_init(&f->ctx, url);
+    f->ctx.route = route_notes;
+    f->ctx.route_data = shop;
+    assert_int_equal(woo_open(f), SL_OK);
+}
+
+static const char *req_body(woo_fixture *f, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(f->ctx.requests, i), "body"));
+}
+
 static void test_report_status(void **s)
 {
     (void)s;
     woo_fixture f;
-    setup(&f, route_lists);
-    assert_int_equal(woo_open(&f), SL_OK);
+    note_shop shop;
+    notes_setup(&f, &shop, "https://127.0.0.1:8444");
     assert_int_equal(f.p->report_status(f.state, &f.ctx, "163",
                                         "Synced to ledger doc \"INV-88\"",
                                         "completed", "k1", &f.err),
                      SL_OK);
     fake_end_call(&f.ctx);
-    json_t *note = json_array_get(f.ctx.requests, 0);
+    /* The order's notes are read first: none carries the marker. */
+    json_t *list = json_array_get(f.ctx.requests, 0);
+    assert_true(is(list, "GET", "/orders/163/notes"));
+    assert_string_equal(fake_query(list, "type"), "internal");
+    json_t *note = json_array_get(f.ctx.requests, 1);
     assert_true(is(note, "POST", "/orders/163/notes"));
-    assert_string_equal(json_string_value(json_object_get(note, "body")),
-                        "{\"note\":\"Synced to ledger doc \\\"INV-88\\\"\","
+    /* sha256("k1") begins 6ab9f1eb8f7d (python3 hashlib). */
+    assert_string_equal(req_body(&f, 1),
+                        "{\"note\":\"Synced to ledger doc \\\"INV-88\\\" [sl:6ab9f1eb8f7d]\","
                         "\"customer_note\":false}");
-    json_t *put = json_array_get(f.ctx.requests, 1);
+    json_t *put = json_array_get(f.ctx.requests, 2);
     assert_true(is(put, "PUT", "/orders/163"));
-    assert_string_equal(json_string_value(json_object_get(put, "body")),
-                        "{\"status\":\"completed\"}");
+    assert_string_equal(req_body(&f, 2), "{\"status\":\"completed\"}");
     /* a path-changing id is refused before any request */
     assert_int_equal(f.p->report_status(f.state, &f.ctx, "163/../1", "x", NULL,
                                         "k2", &f.err),
                      SL_EINVALID);
     fake_end_call(&f.ctx);
     assert_string_equal(f.err.field, "external_id");
-    assert_int_equal(json_array_size(f.ctx.requests), 2);
+    assert_int_equal(json_array_size(f.ctx.requests), 3);
+    json_decref(shop.notes);
+    teardown_f(&f);
+}
+
+/* A proxy forwarded the POST and answered 504: the retry finds the note by
+   its marker and does not write it again; each request signed afresh. */
+static void test_note_retry_after_504_writes_once(void **s)
+{
+    (void)s;
+    woo_fixture f;
+    note_shop shop;
+    notes_setup(&f, &shop, "http://127.0.0.1:8444");
+    shop.fault = NOTE_STORE_THEN_504;
+    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-7", NULL,
+                                        "note:7:posted", &f.err),
+                     SL_ERETRY);
+    fake_end_call(&f.ctx);
+    assert_int_equal(f.err.http_status, 504);
+    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-7", NULL,
+                                        "note:7:posted", &f.err),
+                     SL_OK);
+    fake_end_call(&f.ctx);
+    /* GET, POST (504); GET finds it: no second POST. */
+    assert_int_equal(json_array_size(f.ctx.requests), 3);
+    assert_true(is(json_array_get(f.ctx.requests, 2), "GET", "/orders/163/notes"));
+    assert_int_equal(json_array_size(shop.notes), 1);
+    /* sha256("note:7:posted") begins 7678a8f4a19e (python3 hashlib). */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(shop.notes, 0), "note")),
+                        "Invoice WOO-7 [sl:7678a8f4a19e]");
+    const char *n0 = fake_query(json_array_get(f.ctx.requests, 0), "oauth_nonce");
+    const char *n1 = fake_query(json_array_get(f.ctx.requests, 1), "oauth_nonce");
+    const char *n2 = fake_query(json_array_get(f.ctx.requests, 2), "oauth_nonce");
+    assert_int_equal(strlen(n1), 32);
+    assert_string_not_equal(n0, n1);
+    assert_string_not_equal(n1, n2);
+    json_decref(shop.notes);
+    teardown_f(&f);
+}
+
+/* A 200 whose body is a proxy's HTML page is not a note written. */
+static void test_note_200_html_is_a_failure(void **s)
+{
+    (void)s;
+    woo_fixture f;
+    note_shop shop;
+    notes_setup(&f, &shop, "https://127.0.0.1:8444");
+    shop.fault = NOTE_HTML_200;
+    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-8", NULL,
+                                        "note:8:posted", &f.err),
+                     SL_ERETRY);
+    fake_end_call(&f.ctx);
+    assert_int_equal(f.err.http_status, 200);
+    const char *want = "POST /orders/163/notes: HTTP 200 but the answer is not a JSON object (";
+    assert_memory_equal(f.err.message, want, strlen(want)); /* then the parser's reason */
+    /* Once the fault clears the note is written, once. */
+    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-8", NULL,
+                                        "note:8:posted", &f.err),
+                     SL_OK);
+    fake_end_call(&f.ctx);
+    assert_int_equal(json_array_size(shop.notes), 1);
+    json_decref(shop.notes);
     teardown_f(&f);
 }
 
@@ -491,6 +614,8 @@ int main(void)
         cmocka_unit_test(test_push_prices),
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_report_status),
+        cmocka_unit_test(test_note_retry_after_504_writes_once),
+        cmocka_unit_test(test_note_200_html_is_a_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
