@@ -43,6 +43,8 @@ typedef struct woo_chan {
     int per_page;           /* 1..100 */
     int64_t overlap_ms;     /* poll window overlap */
     int test_mode;          /* read everything, write nothing */
+    const char *currency;   /* the store's currency for imported prices, or
+                               NULL (the tenant's); borrowed until close */
     int sku_lists;          /* sku=A,B lists: 1 work, -1 ignored, 0 unknown */
 } woo_chan;
 
@@ -187,5 +189,11 @@ int woo_report_status(void *state, sl_ctx *ctx, const char *external_id,
                       const char *note, const char *status,
                       const char *idempotency_key, sl_error *err);
 int woo_check_connection(void *state, sl_ctx *ctx, sl_error *err);
+
+/* ---- woo_products.c ------------------------------------------------------ */
+
+/* Slot fetch_products: every product and variation with SKU, name,
+   parent, regular price and (where the store keeps it) stock. */
+int woo_fetch_products(void *state, sl_ctx *ctx, sl_error *err);
 
 #endif

@@ -45,6 +45,9 @@ static const sl_option WOO_OPTION_ROWS[] = {
                     "how far back each poll looks again before its cursor"),
     SL_OPT_FLAG("test_mode", woo_chan, test_mode, "no",
                 "read everything, write nothing to the store"),
+    SL_OPT_STRING("currency", woo_chan, currency, 0, NULL, 3, 3, "A",
+                  "the store's currency (ISO 4217) for `channel import` prices; "
+                  "absent: the tenant's"),
 };
 static const sl_option_table WOO_OPTIONS = SL_OPTION_TABLE(WOO_OPTION_ROWS);
 
@@ -121,7 +124,7 @@ static const sl_plugin WOO_PLUGIN = {
                    "stock and price push, notes back",
     .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK |
             SL_CAP_PUSH_PRICES | SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS |
-            SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS,
+            SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS | SL_CAP_FETCH_PRODUCTS,
     .channel_open = woo_channel_open,
     .channel_close = woo_channel_close,
     .fetch_orders = woo_fetch_orders,
@@ -133,6 +136,7 @@ static const sl_plugin WOO_PLUGIN = {
     .list_shipping_methods = woo_list_shipping_methods,
     .report_status = woo_report_status,
     .check_connection = woo_check_connection,
+    .fetch_products = woo_fetch_products,
     .options = &WOO_OPTIONS, /* 1.3: read by hosts that know it */
 };
 
