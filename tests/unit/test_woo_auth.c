@@ -397,8 +397,10 @@ static void test_plugin_table(void **s)
     assert_int_equal(p->caps, SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK |
                                   SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES |
                                   SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS |
-                                  SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS);
+                                  SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS |
+                                  SL_CAP_FETCH_PRODUCTS);
     assert_non_null(p->check_connection);
+    assert_non_null(p->fetch_products);
     assert_null(p->create_shipment);
 }
 
