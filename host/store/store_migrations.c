@@ -14,6 +14,7 @@ const store_migration *const store_migrations[] = {
     &ledger_migration,     /* 2: masters, documents, postings, stock */
     &inbox_arrivals_migration, /* 3: delivered orders waiting to be filed */
     &payments_migration,       /* 4: gateway attempts and their events */
+    &inbox_failed_migration,   /* 5: authentic input that did not map */
 };
 
 const size_t store_migration_count =

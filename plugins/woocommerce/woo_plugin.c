@@ -211,6 +211,7 @@ static const sl_plugin WOO_PLUGIN = {
     .list_shipping_methods = woo_list_shipping_methods,
     .report_status = woo_report_status,
     .check_connection = woo_check_connection,
+    .verify_webhook = woo_verify_webhook, /* read by 1.4 hosts only */
 };
 
 /* The one exported symbol: the static plugin table. */

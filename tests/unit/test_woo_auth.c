@@ -345,7 +345,7 @@ static void test_webhook_body_limit(void **s)
     woo_fixture f;
     woo_ctx_init(&f.ctx, "https://shop.example");
     assert_int_equal(woo_open(&f), SL_OK);
-    size_t n = (8u << 20) + 1;
+    size_t n = (16u << 20) + 1; /* WOO_MAX_WEBHOOK + 1 */
     char *big = malloc(n + 1);
     memset(big, ' ', n);
     big[n] = '\0';
