@@ -116,7 +116,8 @@ inbox_failed_input *inbox_failed_input_new(const char *channel, const char *sour
 void inbox_failed_input_free(inbox_failed_input *f);
 /* Stores one input received at now_ms, in the caller's transaction when
    one is open (serve's writer groups it with good deliveries); *id (may
-   be NULL) gets the row id. */
+   be NULL) gets the row id, or 0 when the channel holds the same body
+   already (kept once: the first reason stays). */
 int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms,
                      int64_t *id, sl_error *err);
 

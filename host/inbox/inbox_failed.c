@@ -11,7 +11,8 @@
  * inbox path (idempotent by content hash) and marks the row replayed in
  * the same transaction, so a second replay files nothing twice.
  *
- * Portable SQL only: TEXT/INTEGER/BLOB columns, no SQLite-only clauses.
+ * The same body on the same channel is kept once (UNIQUE, ON CONFLICT DO
+ * NOTHING, which SQLite and PostgreSQL share).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,17 @@ static const char FAILED_SQL[] =
     "  received_ms INTEGER NOT NULL,"
     "  headers TEXT NOT NULL,"         /* JSON object of request headers */
     "  body BLOB,"
+    "  body_hash TEXT NOT NULL,"       /* SHA-256 of body, hex */
     "  error_code INTEGER NOT NULL,"
     "  error_field TEXT NOT NULL,"
     "  reason TEXT NOT NULL,"
     "  state TEXT NOT NULL,"           /* 'failed' or 'replayed' */
     "  attempts INTEGER NOT NULL,"     /* replays that failed again */
     "  updated_ms INTEGER NOT NULL);"
-    "CREATE INDEX inbox_failed_by_state ON inbox_failed(state, id);";
+    "CREATE INDEX inbox_failed_by_state ON inbox_failed(state, id);"
+    /* The same bytes on the same channel are kept once: a poll's overlap
+       fetches a bad order again, a shop may repeat a delivery. */
+    "CREATE UNIQUE INDEX inbox_failed_once ON inbox_failed(channel, body_hash);";
 
 const store_migration inbox_failed_migration = {
     .version = 5,
@@ -85,18 +90,30 @@ void inbox_failed_input_free(inbox_failed_input *f)
     free(f);
 }
 
+static void body_hash(const inbox_failed_input *f, char hex[65])
+{
+    unsigned char h[SL_SHA256_LEN];
+    sl_sha256(f->body, f->body_len, h);
+    for (size_t i = 0; i < sizeof h; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+}
+
 int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms,
                      int64_t *id, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "INSERT INTO inbox_failed(channel, source, external_id, "
-                           "received_ms, headers, body, error_code, error_field, "
-                           "reason, state, attempts, updated_ms) VALUES(?1, ?2, ?3, "
-                           "?4, ?5, ?6, ?7, ?8, ?9, 'failed', 0, ?4)",
+                           "received_ms, headers, body, body_hash, error_code, "
+                           "error_field, reason, state, attempts, updated_ms) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?10, ?7, ?8, ?9, 'failed', "
+                           "0, ?4) ON CONFLICT(channel, body_hash) DO NOTHING",
                            &st, err);
     if (rc != SL_OK)
         return rc;
+    char hash[65];
+    body_hash(f, hash);
+    sqlite3_bind_text(st, 10, hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 1, f->channel, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, f->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, f->external_id, -1, SQLITE_STATIC);
@@ -108,7 +125,7 @@ int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms,
     sqlite3_bind_text(st, 9, f->reason.message, -1, SQLITE_STATIC);
     rc = store_step_done(s, st, err);
     if (rc == SL_OK && id != NULL)
-        *id = sqlite3_last_insert_rowid(store_db(s));
+        *id = sqlite3_changes(store_db(s)) == 1 ? sqlite3_last_insert_rowid(store_db(s)) : 0;
     return rc;
 }
 
