@@ -21,9 +21,9 @@
 #include "config/config.h"
 
 /* The transport limit of a webhook body: far above any real order (the
-   largest WooCommerce delivery we have seen is under 100 KiB), equal to
-   ORDER_MAX_RAW, the largest raw payload an order may keep. A body over it
-   is answered 413 and stored nowhere. */
+   largest WooCommerce delivery recorded in shared/fixtures is under
+   5 KiB), equal to ORDER_MAX_RAW, the largest raw payload an order may
+   keep. A body over it is answered 413 and stored nowhere. */
 #define SERVER_MAX_BODY_DEFAULT (16u << 20)
 
 typedef struct server_options {
