@@ -108,8 +108,8 @@ static void print_list(const json_t *items)
     }
 }
 
-/* Orders serve acknowledged but has not filed yet are not items: say so,
-   or an operator looking after a stop would miss them. */
+/* Orders serve acknowledged but has not filed yet, and input kept as
+   failed, are not items: say so, or an operator would miss them. */
 static void print_waiting(store *db)
 {
     sl_error err = {.size = sizeof err};
@@ -117,6 +117,10 @@ static void print_waiting(store *db)
     if (inbox_arrivals_waiting(db, &n, &err) == SL_OK && n > 0)
         printf("%lld acknowledged order(s) waiting to be filed "
                "(serve files them; so does `shopledger process`)\n", (long long)n);
+    n = 0;
+    if (inbox_failed_open_count(db, &n, &err) == SL_OK && n > 0)
+        printf("%lld delivery(ies) or polled order(s) kept as failed: not items until "
+               "replayed (`shopledger inbox failed`, `inbox retry --failed`)\n", (long long)n);
 }
 
 static int cmd_list(int argc, char **argv, const cli_globals *g)

@@ -137,6 +137,8 @@ typedef struct inbox_failed_row {
 } inbox_failed_row;
 /* Ids of rows still failed, oldest first, at most `max`, count in *n. */
 int inbox_failed_waiting(store *s, int64_t *ids, int max, int *n, sl_error *err);
+/* How many rows are still failed. */
+int inbox_failed_open_count(store *s, int64_t *n, sl_error *err);
 /* SL_ENOTFOUND for an unknown id. */
 int inbox_failed_load(store *s, int64_t id, inbox_failed_row **out, sl_error *err);
 void inbox_failed_row_free(inbox_failed_row *r);

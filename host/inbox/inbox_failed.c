@@ -149,6 +149,20 @@ int inbox_failed_waiting(store *s, int64_t *ids, int max, int *n, sl_error *err)
     return SL_OK;
 }
 
+int inbox_failed_open_count(store *s, int64_t *n, sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT count(*) FROM inbox_failed WHERE state = 'failed'",
+                           &st, err);
+    if (rc != SL_OK)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return step == SQLITE_ROW ? SL_OK : store_error(s, step, err);
+}
+
 static void copy_column(sqlite3_stmt *st, int col, char *out, size_t cap)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

@@ -50,6 +50,8 @@ check "order 103 is kept as failed, from the poll, with the host's reason" eq \
   "$(failed_at 0 source)/$(failed_at 0 external_id)/$(failed_at 0 field)/$(failed_at 0 reason)" \
   "poll/103/lines/order 103 has no lines"
 check "its raw payload is kept" test "$(failed_at 0 body_bytes)" -gt 1000
+check "inbox list says one is kept as failed" grep -q \
+  "^1 delivery(ies) or polled order(s) kept as failed" <("${SLX[@]}" inbox list shop)
 # The newest date_modified_gmt of the four is order 104's (the seed).
 check "the cursor moved past it, to order 104's modification" eq \
   "$(sqlite3 "$SL_TMP/shop.db" "select cursor from inbox_cursors where channel='woo'")" \

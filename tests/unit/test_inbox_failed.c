@@ -113,6 +113,10 @@ static void test_same_body_kept_once(void **state)
     assert_int_equal(put(f->s, "woo", BODY, BODY_LEN - 1), 2);      /* other bytes */
     assert_int_equal(put(f->s, "woo-eu", BODY, BODY_LEN), 3);       /* other channel */
     assert_int_equal(waiting(f->s), 3);
+    int64_t n = -1;
+    sl_error err = {.size = sizeof err};
+    OK(inbox_failed_open_count(f->s, &n, &err));
+    assert_int_equal(n, 3);
 }
 
 static void test_replayed_once(void **state)
