@@ -5,10 +5,16 @@
  *   inbox show TENANT ID                        one item, revisions, events
  *   inbox retry TENANT ID                       failed/dead/draft -> received
  *   inbox add TENANT CHANNEL FILE               replay a webhook body
+ *   inbox failed TENANT [--all] [--limit N]     authentic input kept as failed
+ *   inbox retry TENANT --failed                 replay every failed one
  *
  * `add` hands the file to the channel plugin's parse_webhook as an
  * operator replay (request_verified = 1, so no signature is needed) and
  * stores every order it submits in one transaction: all or nothing.
+ * `retry --failed` does the same for each stored failed delivery or polled
+ * order (with the headers it came with), and marks the row replayed in
+ * the transaction that files its orders, so a second run files nothing
+ * twice; a row refused again keeps its place with the new reason.
  * Every command prints JSON with --json.
  */
 #include <errno.h>
@@ -34,7 +40,9 @@ static int usage(void)
     fprintf(stderr, "usage: shopledger inbox list TENANT [--state S] [--limit N]\n"
                     "       shopledger inbox show TENANT ID\n"
                     "       shopledger inbox retry TENANT ID\n"
-                    "       shopledger inbox add TENANT CHANNEL FILE\n");
+                    "       shopledger inbox add TENANT CHANNEL FILE\n"
+                    "       shopledger inbox failed TENANT [--all] [--limit N]\n"
+                    "       shopledger inbox retry TENANT --failed\n");
     return CLI_USAGE;
 }
 
@@ -100,8 +108,8 @@ static void print_list(const json_t *items)
     }
 }
 
-/* Orders serve acknowledged but has not filed yet are not items: say so,
-   or an operator looking after a stop would miss them. */
+/* Orders serve acknowledged but has not filed yet, and input kept as
+   failed, are not items: say so, or an operator would miss them. */
 static void print_waiting(store *db)
 {
     sl_error err = {.size = sizeof err};
@@ -109,6 +117,10 @@ static void print_waiting(store *db)
     if (inbox_arrivals_waiting(db, &n, &err) == SL_OK && n > 0)
         printf("%lld acknowledged order(s) waiting to be filed "
                "(serve files them; so does `shopledger process`)\n", (long long)n);
+    n = 0;
+    if (inbox_failed_open_count(db, &n, &err) == SL_OK && n > 0)
+        printf("%lld delivery(ies) or polled order(s) kept as failed: not items until "
+               "replayed (`shopledger inbox failed`, `inbox retry --failed`)\n", (long long)n);
 }
 
 static int cmd_list(int argc, char **argv, const cli_globals *g)
@@ -261,10 +273,13 @@ static int take_order(void *data, order *o, sl_error *err)
     return SL_OK;
 }
 
-/* Stores the collected orders in one transaction. */
-static int store_orders(replay *rp, sl_error *err)
+/* Stores the collected orders in one transaction; with `failed_id` > 0
+   that failed row is marked replayed in the same transaction. */
+static int store_orders(replay *rp, int64_t failed_id, sl_error *err)
 {
     int rc = store_begin(rp->db, err);
+    if (rc == SL_OK && failed_id > 0)
+        rc = inbox_failed_mark_replayed(rp->db, failed_id, rp->now_ms, err);
     for (size_t i = 0; rc == SL_OK && i < rp->count; i++) {
         int result = 0;
         int64_t id = 0;
@@ -298,7 +313,7 @@ static int read_body(const char *path, char **out, size_t *len)
     fclose(f);
     if (bad || n > ORDER_MAX_RAW) {
         fprintf(stderr, "shopledger: %s: %s\n", path,
-                bad ? "read failed" : "larger than the 4 MiB body limit");
+                bad ? "read failed" : "larger than the 16 MiB body limit (ORDER_MAX_RAW)");
         free(buf);
         return CLI_FAIL;
     }
@@ -308,29 +323,34 @@ static int read_body(const char *path, char **out, size_t *len)
     return CLI_OK;
 }
 
-/* Runs parse_webhook, then stores what it submitted in one transaction;
-   SL_OK only when committed. */
-static int replay_body(runtime_tenant *rt, runtime_channel *ch,
-                       const char *body, size_t len, replay *rp,
-                       sl_error *err)
+/* Runs parse_webhook over `req` (the host vouching for it), then stores
+   what it submitted in one transaction (marking `failed_id` replayed when
+   > 0); SL_OK only when committed. */
+static int replay_request(runtime_channel *ch, const services_request *req,
+                          int64_t failed_id, replay *rp, sl_error *err)
 {
-    (void)rt;
-    static const services_request_header HEADERS[] = {
-        {"Content-Type", "application/json"}};
-    services_request req = {.headers = HEADERS, .header_count = 1,
-                            .body = body, .body_len = len, .verified = 1};
     services_sink sink = {.data = rp, .order_take = take_order};
     services_ctx_set_sink(ch->ctx, &sink);
     services_call_begin(ch->ctx);
-    int rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, &req, err);
+    int rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, req, err);
     services_call_end(ch->ctx);
     services_ctx_set_sink(ch->ctx, NULL);
     if (rc == SL_OK)
-        rc = store_orders(rp, err);
+        rc = store_orders(rp, failed_id, err);
     for (size_t i = 0; i < rp->count; i++)
         order_free(rp->orders[i]);
     rp->count = 0;
     return rc;
+}
+
+static int replay_body(runtime_channel *ch, const char *body, size_t len,
+                       replay *rp, sl_error *err)
+{
+    static const services_request_header HEADERS[] = {
+        {"Content-Type", "application/json"}};
+    services_request req = {.headers = HEADERS, .header_count = 1,
+                            .body = body, .body_len = len, .verified = 1};
+    return replay_request(ch, &req, 0, rp, err);
 }
 
 static int add_to(runtime_tenant *rt, const char *channel, const char *file,
@@ -354,7 +374,7 @@ static int add_to(runtime_tenant *rt, const char *channel, const char *file,
     replay rp = {.db = rt->db, .now_ms = services_now_ms(),
                  .results = json_array()};
     sl_error err = {.size = sizeof err};
-    int rc = rp.results ? replay_body(rt, ch, body, len, &rp, &err)
+    int rc = rp.results ? replay_body(ch, body, len, &rp, &err)
                         : sl_error_set(&err, SL_ENOMEM, "", "out of memory");
     free(body);
     if (rc != SL_OK) {
@@ -403,6 +423,193 @@ static int cmd_add(int argc, char **argv, const cli_globals *g)
     return rc;
 }
 
+/* ---- inbox failed, inbox retry --failed ------------------------------------ */
+
+#define FAILED_HEADERS_MAX 64
+#define FAILED_REPLAY_MAX 100000 /* rows one retry run replays */
+
+static void print_failed(const json_t *rows)
+{
+    printf("%-6s %-12s %-8s %-12s %-9s %3s %s\n", "ID", "CHANNEL", "SOURCE",
+           "EXTERNAL ID", "STATE", "TRY", "REASON");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        const char *ext = str_of(r, "external_id");
+        printf("%-6lld %-12s %-8s %-12s %-9s %3lld %s%s%s%s\n", int_of(r, "id"),
+               str_of(r, "channel"), str_of(r, "source"), *ext ? ext : "-",
+               str_of(r, "state"), int_of(r, "attempts"), str_of(r, "reason"),
+               *str_of(r, "field") ? " (field " : "", str_of(r, "field"),
+               *str_of(r, "field") ? ")" : "");
+    }
+}
+
+static int cmd_failed(int argc, char **argv, const cli_globals *g)
+{
+    int all = 0;
+    int64_t limit = LIST_DEFAULT_LIMIT;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--all") == 0)
+            all = 1;
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
+                 (limit = parse_positive(argv[++i], LIST_MAX_LIMIT)) > 0)
+            continue;
+        else
+            return usage();
+    }
+    config_set *cfg = NULL;
+    store *db = NULL;
+    int rc = open_tenant(g, argv[2], &cfg, &db);
+    if (rc == CLI_OK) {
+        sl_error err = {.size = sizeof err};
+        json_t *rows = inbox_failed_list_json(db, all, (int)limit, &err);
+        if (rows == NULL) {
+            fprintf(stderr, "shopledger: %s\n", err.message);
+            rc = CLI_FAIL;
+        } else if (g->json) {
+            cli_print_json(rows);
+        } else {
+            print_failed(rows);
+            json_decref(rows);
+        }
+    }
+    store_close(db);
+    config_set_free(cfg);
+    return rc;
+}
+
+/* A failed row as the request it came in (the host vouching for it);
+   names and values borrowed from `headers`. */
+static void request_of(const inbox_failed_row *r, json_t *headers,
+                       services_request_header *items, services_request *req)
+{
+    size_t n = 0;
+    const char *name;
+    json_t *value;
+    json_object_foreach(headers, name, value) {
+        if (n < FAILED_HEADERS_MAX && json_is_string(value))
+            items[n++] = (services_request_header){name, json_string_value(value)};
+    }
+    *req = (services_request){.headers = items, .header_count = n, .body = r->body,
+                              .body_len = r->body_len, .verified = 1};
+}
+
+/* One outcome line of a replay, kept for --json. */
+static json_t *outcome(const inbox_failed_row *r, const char *result, const sl_error *why,
+                       json_t *orders)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)r->id, "channel",
+                     r->channel, "result", result, "reason", why ? why->message : "",
+                     "field", why ? why->field : "", "orders", orders ? orders : json_array());
+}
+
+/* Replays one failed row through its channel's current parser. Returns
+   1 when filed, 0 when refused again or not replayable, -1 on a store
+   failure; appends the outcome to `out`. */
+static int replay_failed(runtime_tenant *rt, const inbox_failed_row *r, json_t *out)
+{
+    sl_error err = {.size = sizeof err};
+    runtime_channel *ch = runtime_channel_find(rt, r->channel);
+    if (ch == NULL || ch->plugin == NULL || ch->plugin->table->parse_webhook == NULL) {
+        sl_error_set(&err, SL_EUNSUPPORTED, "channel",
+                     "channel '%s' is not configured or its plugin takes no "
+                     "webhooks: nothing can replay it", r->channel);
+        json_array_append_new(out, outcome(r, "skipped", &err, NULL));
+        return 0;
+    }
+    json_t *headers = json_loads(r->headers, 0, NULL);
+    services_request_header items[FAILED_HEADERS_MAX];
+    services_request req;
+    request_of(r, headers ? headers : json_object(), items, &req);
+    replay rp = {.db = rt->db, .now_ms = services_now_ms(), .results = json_array()};
+    int rc = rp.results ? replay_request(ch, &req, r->id, &rp, &err)
+                        : sl_error_set(&err, SL_ENOMEM, "", "out of memory");
+    int filed = rc == SL_OK ? 1 : services_content_error(rc) ? 0 : -1;
+    sl_error note = {.size = sizeof note};
+    if (filed == 0 && inbox_failed_refused_again(rt->db, r->id, rp.now_ms, &err, &note) != SL_OK)
+        filed = -1;
+    json_array_append_new(out, outcome(r, rc == SL_OK ? "replayed" : "refused",
+                                       rc == SL_OK ? NULL : &err, rp.results));
+    json_decref(headers);
+    return filed;
+}
+
+static void print_outcomes(const json_t *out)
+{
+    size_t i, k;
+    json_t *o, *ord;
+    json_array_foreach(out, i, o) {
+        printf("failed %lld (%s): %s", int_of(o, "id"), str_of(o, "channel"),
+               str_of(o, "result"));
+        if (*str_of(o, "reason"))
+            printf(": %s%s%s%s", str_of(o, "reason"), *str_of(o, "field") ? " (field " : "",
+                   str_of(o, "field"), *str_of(o, "field") ? ")" : "");
+        json_array_foreach(json_object_get(o, "orders"), k, ord)
+            printf("%s item %lld: order %s %s", k ? "," : ";", int_of(ord, "id"),
+                   str_of(ord, "external_id"), str_of(ord, "result"));
+        printf("\n");
+    }
+    if (json_array_size(out) == 0)
+        printf("no failed delivery waits for a replay\n");
+}
+
+/* Replays every row still failed, oldest first. */
+static int retry_failed_in(runtime_tenant *rt, const cli_globals *g)
+{
+    sl_error err = {.size = sizeof err};
+    int n = 0;
+    int64_t *ids = malloc(FAILED_REPLAY_MAX * sizeof *ids);
+    json_t *out = json_array();
+    if (ids == NULL || out == NULL ||
+        inbox_failed_waiting(rt->db, ids, FAILED_REPLAY_MAX, &n, &err) != SL_OK) {
+        fprintf(stderr, "shopledger: %s\n", ids && out ? err.message : "out of memory");
+        free(ids);
+        json_decref(out);
+        return CLI_FAIL;
+    }
+    int rc = CLI_OK;
+    for (int i = 0; i < n; i++) {
+        inbox_failed_row *r = NULL;
+        int filed = inbox_failed_load(rt->db, ids[i], &r, &err) == SL_OK
+                        ? replay_failed(rt, r, out) : -1;
+        if (filed < 0)
+            fprintf(stderr, "shopledger: failed %lld: %s\n", (long long)ids[i], err.message);
+        if (filed != 1)
+            rc = CLI_FAIL; /* a script sees that something still waits */
+        inbox_failed_row_free(r);
+    }
+    free(ids);
+    if (g->json)
+        cli_print_json(out);
+    else {
+        print_outcomes(out);
+        json_decref(out);
+    }
+    return rc;
+}
+
+/* Opens the tenant's runtime (plugins loaded) and runs `fn` on it. */
+static int with_runtime(const char *tenant, const cli_globals *g,
+                        int (*fn)(runtime_tenant *rt, const cli_globals *g))
+{
+    config_set *cfg = NULL;
+    if (cli_load_config(g, &cfg) != CLI_OK)
+        return CLI_FAIL;
+    const config_tenant *t = config_find_tenant(cfg, tenant);
+    runtime_tenant *rt = NULL;
+    sl_error err = {.size = sizeof err};
+    int rc = CLI_FAIL;
+    if (t == NULL)
+        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", tenant, g->conf_dir);
+    else if (runtime_open(t, g->plugin_dir, 1, &rt, &err) != SL_OK)
+        fprintf(stderr, "shopledger: %s\n", err.message);
+    else
+        rc = fn(rt, g);
+    runtime_close(rt);
+    config_set_free(cfg);
+    return rc;
+}
+
 int cli_inbox(int argc, char **argv, const cli_globals *g)
 {
     if (argc < 3)
@@ -411,8 +618,12 @@ int cli_inbox(int argc, char **argv, const cli_globals *g)
         return cmd_list(argc, argv, g);
     if (strcmp(argv[1], "show") == 0)
         return cmd_item(argc, argv, g, 0);
+    if (strcmp(argv[1], "retry") == 0 && argc == 4 && strcmp(argv[3], "--failed") == 0)
+        return with_runtime(argv[2], g, retry_failed_in);
     if (strcmp(argv[1], "retry") == 0)
         return cmd_item(argc, argv, g, 1);
+    if (strcmp(argv[1], "failed") == 0)
+        return cmd_failed(argc, argv, g);
     if (strcmp(argv[1], "add") == 0)
         return cmd_add(argc, argv, g);
     return usage();

@@ -1,6 +1,9 @@
 /*
  * `shopledger serve [--listen ADDR:PORT] [--port-file PATH] [--tick-ms N]
- *  [--no-scheduler]`: runs the server for every tenant in --conf.
+ *  [--max-body BYTES] [--no-scheduler]`: runs the server for every tenant
+ *  in --conf. --max-body is the webhook body limit (SERVER_MAX_BODY_DEFAULT,
+ *  16 MiB, unless given; at most ORDER_MAX_RAW, the raw payload an order
+ *  may keep).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "config/config.h"
+#include "order/order.h"
 #include "server/server.h"
 
 static int value_of(int argc, char **argv, int *i, const char **out)
@@ -22,8 +26,8 @@ static int value_of(int argc, char **argv, int *i, const char **out)
 
 int cli_serve(int argc, char **argv, const cli_globals *g)
 {
-    server_options opt = {.plugin_dir = g->plugin_dir};
-    const char *tick = NULL;
+    server_options opt = {.plugin_dir = g->plugin_dir, .max_body = SERVER_MAX_BODY_DEFAULT};
+    const char *tick = NULL, *max_body = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
         if (strcmp(argv[i], "--listen") == 0)
@@ -32,13 +36,15 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             bad = value_of(argc, argv, &i, &opt.port_file);
         else if (strcmp(argv[i], "--tick-ms") == 0)
             bad = value_of(argc, argv, &i, &tick);
+        else if (strcmp(argv[i], "--max-body") == 0)
+            bad = value_of(argc, argv, &i, &max_body);
         else if (strcmp(argv[i], "--no-scheduler") == 0)
             opt.no_scheduler = 1;
         else
             bad = 1;
         if (bad) {
             fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] [--port-file PATH] "
-                            "[--tick-ms N] [--no-scheduler]\n");
+                            "[--tick-ms N] [--max-body BYTES] [--no-scheduler]\n");
             return CLI_USAGE;
         }
     }
@@ -50,6 +56,16 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             return CLI_USAGE;
         }
         opt.tick_ms = v;
+    }
+    if (max_body != NULL) {
+        char *end;
+        long long v = strtoll(max_body, &end, 10);
+        if (*end != '\0' || v < 1024 || v > (long long)ORDER_MAX_RAW) {
+            fprintf(stderr, "shopledger serve: --max-body must be 1024..%u bytes\n",
+                    ORDER_MAX_RAW);
+            return CLI_USAGE;
+        }
+        opt.max_body = (size_t)v;
     }
     config_set *cfg = NULL;
     if (cli_load_config(g, &cfg) != 0)

@@ -94,6 +94,67 @@ int inbox_arrivals_waiting(store *s, int64_t *n, sl_error *err);
 /* Schema version 3: the inbox_arrivals table. */
 extern const store_migration inbox_arrivals_migration;
 
+/* Failed intake (inbox_failed.c): authentic input that did not become an
+   order, kept verbatim with the reason so nothing a shop sent is lost and
+   the operator can replay it once the cause is fixed. Rows are 'failed'
+   until a replay files what they hold, then 'replayed' (never deleted).
+
+   An input to record, owned (every string copied): channel, source
+   ("webhook" or "poll"), the external id when known ("" otherwise), the
+   request headers as a JSON object text ("{}" for none), the body bytes
+   and the refusal. new returns NULL when out of memory. */
+typedef struct inbox_failed_input {
+    char *channel, *source, *external_id, *headers;
+    char *body;
+    size_t body_len;
+    sl_error reason;
+} inbox_failed_input;
+inbox_failed_input *inbox_failed_input_new(const char *channel, const char *source,
+                                           const char *external_id, const char *headers,
+                                           const void *body, size_t body_len,
+                                           const sl_error *reason);
+void inbox_failed_input_free(inbox_failed_input *f);
+/* Stores one input received at now_ms, in the caller's transaction when
+   one is open (serve's writer groups it with good deliveries); *id (may
+   be NULL) gets the row id, or 0 when the channel holds the same body
+   already (kept once: the first reason stays). */
+int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms,
+                     int64_t *id, sl_error *err);
+
+/* A stored row, for replay (body NUL-terminated beyond body_len). */
+typedef struct inbox_failed_row {
+    int64_t id;
+    char channel[64];
+    char source[16];
+    char external_id[128];
+    char *headers;           /* JSON object text */
+    char *body;
+    size_t body_len;
+    char field[SL_ERROR_FIELD_MAX];
+    char reason[SL_ERROR_MSG_MAX];
+    int replayed;
+    int attempts;
+} inbox_failed_row;
+/* Ids of rows still failed, oldest first, at most `max`, count in *n. */
+int inbox_failed_waiting(store *s, int64_t *ids, int max, int *n, sl_error *err);
+/* How many rows are still failed. */
+int inbox_failed_open_count(store *s, int64_t *n, sl_error *err);
+/* SL_ENOTFOUND for an unknown id. */
+int inbox_failed_load(store *s, int64_t id, inbox_failed_row **out, sl_error *err);
+void inbox_failed_row_free(inbox_failed_row *r);
+/* A replay filed the row's orders (call it in the same transaction):
+   failed -> replayed. SL_ECONFLICT when the row is not failed (so two
+   replays racing cannot both file it). */
+int inbox_failed_mark_replayed(store *s, int64_t id, int64_t now_ms, sl_error *err);
+/* A replay was refused again: attempts + 1, the reason becomes `why`. */
+int inbox_failed_refused_again(store *s, int64_t id, int64_t now_ms,
+                               const sl_error *why, sl_error *err);
+/* JSON view, oldest first: rows still failed, or every row. */
+json_t *inbox_failed_list_json(store *s, int include_replayed, int limit,
+                               sl_error *err);
+/* Schema version 5: the inbox_failed table. */
+extern const store_migration inbox_failed_migration;
+
 /* One inbox item with its current revision. */
 typedef struct inbox_item {
     int64_t id;

@@ -168,7 +168,18 @@ int loader_validate(const sl_plugin *t, const char *path, sl_error *err)
     rc = check_caps(t, path, err);
     if (rc == SL_OK)
         rc = check_options(t, path, err);
+    /* A signature check alone would take deliveries nobody can parse. */
+    if (rc == SL_OK && loader_verify_webhook(t) != NULL && t->parse_webhook == NULL)
+        rc = sl_error_set(err, SL_EINVALID, "verify_webhook",
+                          "%s: sets verify_webhook without parse_webhook", path);
     return rc;
+}
+
+loader_verify_fn loader_verify_webhook(const sl_plugin *t)
+{
+    if (!SL_HAS_FIELD(t, verify_webhook))
+        return NULL;
+    return t->verify_webhook;
 }
 
 const sl_option_table *loader_options(const loaded_plugin *p)

@@ -9,7 +9,8 @@
  *     or a slot without its flag, is refused), and no unknown flag is set;
  *   - channel_open / channel_close are present;
  *   - an option table (1.3), when there is one, passes
- *     sl_options_check_table.
+ *     sl_options_check_table;
+ *   - verify_webhook (1.4), when set, comes with parse_webhook.
  * Every refusal names the file and, for version mismatches, both versions.
  * Plugins stay loaded for the life of the process (no dlclose), so pointers
  * into them never dangle.
@@ -44,6 +45,11 @@ loader_check_fn loader_check_connection(const loaded_plugin *p);
 /* The plugin's option table (1.3), or NULL when it has none: validated
    by loader_open. Static data of the plugin. */
 const struct sl_option_table *loader_options(const loaded_plugin *p);
+
+/* The plugin's optional 1.4 signature check, or NULL when its table
+   predates it or leaves it unset (then parse_webhook alone decides). */
+typedef int (*loader_verify_fn)(void *, sl_ctx *, const sl_request *, int *, sl_error *);
+loader_verify_fn loader_verify_webhook(const sl_plugin *t);
 
 /* Finds NAME.so in `dir`; writes the path into buf. */
 int loader_find(const char *dir, const char *name, char *buf, size_t buflen,

@@ -3,15 +3,26 @@
  * verifies and parses the body; what it submits is committed by the
  * tenant's writer before we answer 200, so an acknowledged delivery is
  * durable. Status codes: 401 bad signature (nothing stored), 404 unknown
- * tenant or channel, 400 malformed body (reason logged and recorded),
- * 413 over the limit (decided by the HTTP layer), 503 while stopping or
- * when the store fails (the shop may deliver again; intake is idempotent).
+ * tenant or channel, 413 over the transport limit (decided by the HTTP
+ * layer), 503 while stopping or when the store fails (the shop may
+ * deliver again; intake is idempotent).
+ *
+ * An authentic delivery is never refused for its content: WooCommerce
+ * counts every non-2xx as a failure, never retries and disables the
+ * webhook after a few in a row, so a 4xx would lose the order and later
+ * ones too. When the plugin has verify_webhook (1.4) and it says the
+ * signature holds, a parse or mapping failure stores the delivery (body,
+ * headers, reason) as failed in the same group commit as good ones and
+ * answers 200; `inbox retry --failed` replays it. A plugin without the
+ * slot keeps the old answer: 400 for a body it refuses.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inbox/inbox.h"
+#include "loader/loader.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -75,25 +86,84 @@ static int parse_path(const char *url, char *tenant, size_t tlen, char *channel,
     return 0;
 }
 
-/* Runs the plugin's parser in one of the channel's webhook lanes. */
-static int parse_delivery(server_tenant *st, int ci, struct MHD_Connection *conn,
-                          const char *body, size_t len, intake_job *job)
+/* Runs one plugin slot in a lane's context with `sink` (may be NULL). */
+static void call_begin(runtime_channel *rc, const services_sink *sink)
 {
-    header_bag bag = {.count = 0};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &bag);
-    services_request req = {.headers = bag.items, .header_count = bag.count,
-                            .body = body, .body_len = len};
+    services_ctx_set_sink(rc->ctx, sink);
+    services_call_begin(rc->ctx);
+}
+
+static void call_end(runtime_channel *rc)
+{
+    services_call_end(rc->ctx);
+    services_ctx_set_sink(rc->ctx, NULL);
+}
+
+/* Checks and parses a delivery in one of the channel's webhook lanes.
+   *authentic is set when the plugin's verify_webhook accepted the
+   signature (then content errors no longer refuse the delivery). */
+static int parse_delivery(server_tenant *st, int ci, const services_request *req,
+                          intake_job *job, int *authentic)
+{
     services_sink sink = {.data = job, .order_take = take_order};
     hook_lane *lane = hook_lane_take(st, ci);
+    *authentic = 0;
     if (lane == NULL) /* hooks_begin answered 404 before: no lanes, no parser */
         return sl_error_set(&job->err, SL_EUNSUPPORTED, "", "channel takes no webhooks");
     runtime_channel *rc = hook_lane_channel(lane);
-    services_ctx_set_sink(rc->ctx, &sink);
-    services_call_begin(rc->ctx);
-    int r = rc->plugin->table->parse_webhook(rc->state, rc->ctx, &req, &job->err);
-    services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
+    loader_verify_fn verify = loader_verify_webhook(rc->plugin->table);
+    int r = SL_OK, acknowledge_only = 0;
+    if (verify != NULL) {
+        call_begin(rc, NULL); /* a signature check submits nothing */
+        r = verify(rc->state, rc->ctx, req, &acknowledge_only, &job->err);
+        call_end(rc);
+        *authentic = r == SL_OK;
+    }
+    if (r == SL_OK && !acknowledge_only) {
+        call_begin(rc, &sink);
+        r = rc->plugin->table->parse_webhook(rc->state, rc->ctx, req, &job->err);
+        call_end(rc);
+    }
     hook_lane_give(lane);
+    return r;
+}
+
+/* Headers a replay must never see again: credentials, not content. */
+static int secret_header(const char *name)
+{
+    return strcasecmp(name, "Authorization") == 0 || strcasecmp(name, "Cookie") == 0 ||
+           strcasecmp(name, "Proxy-Authorization") == 0;
+}
+
+/* The request headers as JSON object text (malloc'd), or NULL. */
+static char *headers_json(const header_bag *bag)
+{
+    json_t *j = json_object();
+    for (size_t i = 0; j && i < bag->count; i++)
+        if (!secret_header(bag->items[i].name))
+            json_object_set_new(j, bag->items[i].name, json_string(bag->items[i].value));
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(j);
+    return text;
+}
+
+/* Replaces what the parser submitted by the delivery itself, kept as
+   failed with the parser's reason; SL_OK when queued for storing. */
+static int keep_as_failed(server_tenant *st, int ci, intake_job *job, const header_bag *bag,
+                          const char *body, size_t len)
+{
+    sl_error why = job->err;
+    intake_job_clear(job); /* orders of a half-parsed delivery: the replay redoes them */
+    char *headers = headers_json(bag);
+    inbox_failed_input *f = headers ? inbox_failed_input_new(job->channel, "webhook", "",
+                                                             headers, body, len, &why)
+                                    : NULL;
+    free(headers);
+    int r = intake_job_add_failed(job, f, &job->err);
+    if (r == SL_OK)
+        services_log(st->rt->channels[ci].ctx, SL_LOG_WARN,
+                     "authentic webhook kept as failed (inbox failed lists it): %s%s%s",
+                     why.message, why.field[0] ? " field " : "", why.field);
     return r;
 }
 
@@ -110,8 +180,9 @@ static void reply_for(server_tenant *st, int ci, intake_job *job, int r, int *st
     } else {
         *status = 200;
         /* Constant text: this is every delivery's path. */
-        *reply = strdup(job->count ? "{\"status\":\"ok\",\"detail\":\"stored\"}"
-                                   : "{\"status\":\"ok\",\"detail\":\"acknowledged\"}");
+        *reply = strdup(job->count          ? "{\"status\":\"ok\",\"detail\":\"stored\"}"
+                        : job->failed_count ? "{\"status\":\"ok\",\"detail\":\"stored as failed\"}"
+                                            : "{\"status\":\"ok\",\"detail\":\"acknowledged\"}");
     }
     intake_job_clear(job);
     free(job);
@@ -154,10 +225,17 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
     hc->st = st;
     hc->ci = ci;
     hc->conn = conn;
-    int r = parse_delivery(st, ci, conn, body, len, job);
+    header_bag bag = {.count = 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &bag);
+    services_request req = {.headers = bag.items, .header_count = bag.count,
+                            .body = body, .body_len = len};
+    int authentic = 0;
+    int r = parse_delivery(st, ci, &req, job, &authentic);
     if (r == SL_OK && job->count > 0)
         r = intake_job_prepare(job, &job->err);
-    if (r == SL_OK && job->count > 0) {
+    if (r != SL_OK && authentic && services_content_error(r))
+        r = keep_as_failed(st, ci, job, &bag, body, len);
+    if (r == SL_OK && intake_job_has_work(job)) {
         job->notify = resume_delivery;
         job->notify_data = hc;
         /* Suspend before queueing, so the writer's resume cannot come

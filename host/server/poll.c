@@ -4,6 +4,13 @@
  * to the writer as one job, so the cursor is saved in the same transaction
  * as the orders it covered. A crash mid-poll repeats at most one page,
  * which idempotent intake absorbs.
+ *
+ * One bad order never holds back the others: an order the builder refuses
+ * for its content is kept as failed intake (its raw payload and the
+ * reason, `inbox failed` lists it) in the same job as its page, and the
+ * plugin is told it was taken, so the fetch goes on and the cursor moves
+ * past it. This lives in the host (services/builder.c hands the refusal
+ * to the sink) so that every connector gets it without code of its own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,7 @@ typedef struct poll_run {
     intake_job job;
     int pages;
     int orders;
+    int refused;   /* kept as failed intake */
 } poll_run;
 
 static int take_order(void *data, order *o, sl_error *err)
@@ -28,10 +36,30 @@ static int take_order(void *data, order *o, sl_error *err)
     return intake_job_add(&run->job, o, POLL_MAX_PAGE_ORDERS, err);
 }
 
+/* The sink's order_refused: keeps the order's raw payload with the
+   reason, to be stored with the page. Takes `o`. */
+static int keep_refused(void *data, order *o, const sl_error *why, sl_error *err)
+{
+    poll_run *run = data;
+    inbox_failed_input *f = inbox_failed_input_new(run->channel, "poll",
+                                                   order_text(o, SL_ORDER_EXTERNAL_ID), "{}",
+                                                   o->raw, o->raw ? o->raw_len : 0, why);
+    order_free(o);
+    int rc = intake_job_add_failed(&run->job, f, err);
+    if (rc == SL_OK) {
+        run->refused++;
+        services_log(NULL, SL_LOG_WARN,
+                     "poll %s: order %.64s kept as failed (inbox failed lists it): %s%s%s",
+                     run->channel, f->external_id, why->message, why->field[0] ? " field " : "",
+                     why->field);
+    }
+    return rc;
+}
+
 /* Sends what is collected (with `cursor`, may be NULL) and starts anew. */
 static int flush(poll_run *run, const char *cursor, sl_error *err)
 {
-    if (run->job.count == 0 && cursor == NULL)
+    if (run->job.count == 0 && run->job.failed_count == 0 && cursor == NULL)
         return SL_OK;
     if (cursor != NULL && (run->job.cursor = strdup(cursor)) == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
@@ -72,7 +100,7 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
     run.job.err.size = sizeof run.job.err;
     char *cursor = saved_cursor(db, rc->config->name);
     services_sink sink = {.data = &run, .order_take = take_order,
-                          .cursor_commit = take_cursor};
+                          .cursor_commit = take_cursor, .order_refused = keep_refused};
     pthread_mutex_lock(&st->channel_locks[ci]);
     services_ctx_set_sink(rc->ctx, &sink);
     services_call_begin(rc->ctx);
@@ -85,7 +113,8 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
     intake_job_clear(&run.job);
     free(cursor);
     services_log(rc->ctx, r == SL_OK ? SL_LOG_DEBUG : SL_LOG_WARN,
-                 "poll: %d order(s) in %d page(s)%s%s", run.orders, run.pages,
-                 r == SL_OK ? "" : ": ", r == SL_OK ? "" : err->message);
+                 "poll: %d order(s) in %d page(s), %d kept as failed%s%s", run.orders,
+                 run.pages, run.refused, r == SL_OK ? "" : ": ",
+                 r == SL_OK ? "" : err->message);
     return r;
 }

@@ -20,11 +20,19 @@
 
 #include "config/config.h"
 
+/* The transport limit of a webhook body: far above any real order (the
+   largest WooCommerce delivery recorded in shared/fixtures is under
+   5 KiB), equal to ORDER_MAX_RAW, the largest raw payload an order may
+   keep. A body over it is answered 413 and stored nowhere. */
+#define SERVER_MAX_BODY_DEFAULT (16u << 20)
+
 typedef struct server_options {
     const char *listen;        /* "127.0.0.1:8080"; NULL = first tenant's */
     const char *plugin_dir;
     const char *port_file;     /* write the bound port here (tests) */
-    size_t max_body;           /* webhook body limit, default 1 MiB */
+    size_t max_body;           /* webhook body limit; serve passes
+                                  SERVER_MAX_BODY_DEFAULT unless --max-body
+                                  says otherwise (0 = server.c's fallback) */
     int64_t tick_ms;           /* scheduler period, default 1000 */
     int no_scheduler;          /* tests that drive polls by hand */
 } server_options;

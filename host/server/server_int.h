@@ -48,6 +48,10 @@ typedef struct intake_job {
     inbox_arrival *arrivals;       /* orders[i] prepared, same count */
     size_t count, cap;
     char *cursor;                  /* poll cursor to save with the orders */
+    /* Authentic input that did not map, stored beside the orders (a
+       delivery whose parse failed, polled orders the builder refused). */
+    inbox_failed_input **failed;
+    size_t failed_count, failed_cap;
     const char *channel;
     int done;
     int rc;                        /* SL_OK when committed */
@@ -159,6 +163,10 @@ int writer_intake_waiting(server_tenant *st);
 void intake_job_clear(intake_job *job);
 /* Appends an order to a job (taking it); SL_ETOOBIG past `limit`. */
 int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
+/* Appends a failed input to a job (taking it, also on failure). */
+int intake_job_add_failed(intake_job *job, inbox_failed_input *f, sl_error *err);
+/* Whether a job has anything for the writer to store. */
+int intake_job_has_work(const intake_job *job);
 /* Prepares every order's arrival (checks, canonical JSON, hash) in the
    calling thread, before the job is submitted: outside the channel lock,
    so deliveries to one channel are prepared in parallel. */

@@ -33,6 +33,34 @@ void intake_job_clear(intake_job *job)
     job->cap = 0;
     free(job->cursor);
     job->cursor = NULL;
+    for (size_t i = 0; i < job->failed_count; i++)
+        inbox_failed_input_free(job->failed[i]);
+    free(job->failed);
+    job->failed = NULL;
+    job->failed_count = job->failed_cap = 0;
+}
+
+int intake_job_add_failed(intake_job *job, inbox_failed_input *f, sl_error *err)
+{
+    if (f == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    if (job->failed_count == job->failed_cap) {
+        size_t cap = job->failed_cap ? job->failed_cap * 2 : 4;
+        inbox_failed_input **grown = realloc(job->failed, cap * sizeof *grown);
+        if (grown == NULL) {
+            inbox_failed_input_free(f);
+            return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+        }
+        job->failed = grown;
+        job->failed_cap = cap;
+    }
+    job->failed[job->failed_count++] = f;
+    return SL_OK;
+}
+
+int intake_job_has_work(const intake_job *job)
+{
+    return job->count > 0 || job->failed_count > 0 || job->cursor != NULL;
 }
 
 static int intake_job_grow(intake_job *job)
@@ -94,6 +122,8 @@ static void intake_one(store *db, intake_job *job, int64_t now, int file_now, lo
         job->rc = inbox_intake_arrival(db, &job->arrivals[i], now, &result, &item, err);
         *current += result == INBOX_NEW || result == INBOX_REVISION;
     }
+    for (size_t i = 0; job->rc == SL_OK && i < job->failed_count; i++)
+        job->rc = inbox_failed_put(db, job->failed[i], now, NULL, err);
     if (job->rc == SL_OK && job->cursor != NULL)
         job->rc = inbox_cursor_put(db, job->channel, now, job->cursor, err);
     if (job->rc == SL_OK) {

@@ -173,24 +173,42 @@ int services_order_add_tax_rate(sl_order *so, const char *rate_id, const char *t
     BUILD(so, order_add_tax_rate(so->o, rate_id, tax, shipping_tax, percent, compound, &e_));
 }
 
+int services_content_error(int rc)
+{
+    return rc == SL_EINVALID || rc == SL_EUNSUPPORTED || rc == SL_ETOOBIG;
+}
+
+/* A refused order: to the sink's failed intake when it keeps one, else
+   the refusal goes back to the plugin. Why the host and not each
+   connector: every connector's poll would otherwise stop at the first
+   order it cannot map and hold back every later one (its cursor never
+   moves); here one rule covers them all, and the raw payload the plugin
+   set is what gets kept. */
+static int refuse(sl_ctx *ctx, order *o, int rc, const sl_error *why, sl_error *err)
+{
+    if (services_content_error(rc) && ctx->sink.order_refused != NULL)
+        return ctx->sink.order_refused(ctx->sink.data, o, why, err);
+    order_free(o);
+    if (err && err->size >= sizeof *err)
+        *err = *why;
+    return rc;
+}
+
 int services_order_submit(sl_ctx *ctx, sl_order *so, sl_error *err)
 {
     if (so == NULL)
         return sl_error_set(err, SL_EINVALID, "order", "order_submit(NULL)");
     unlink_open(so);
     order *o = so->o;
-    int rc = so->first_error.code;
-    if (rc != SL_OK) {
-        if (err && err->size >= sizeof *err)
-            *err = so->first_error;
-    } else {
-        rc = order_validate(o, err);
+    sl_error why = so->first_error;
+    int rc = why.code;
+    if (rc == SL_OK) {
+        why = (sl_error){.size = sizeof why};
+        rc = order_validate(o, &why);
     }
     free(so);
-    if (rc != SL_OK) {
-        order_free(o);
-        return rc;
-    }
+    if (rc != SL_OK)
+        return refuse(ctx, o, rc, &why, err);
     if (ctx->sink.order_take == NULL) {
         order_free(o);
         return sl_error_set(err, SL_EUNSUPPORTED, "order",

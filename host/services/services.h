@@ -41,7 +41,18 @@ typedef struct services_sink {
     int (*product_take)(void *data, const struct services_product *p, sl_error *err);
     /* result_row (1.3): the next result_set calls start a new row. */
     int (*result_row)(void *data);
+    /* Optional: an order the builder refused for its content (`why`),
+       taken in every case. SL_OK = the sink recorded it as failed intake
+       and order_submit answers the plugin SL_OK, so one bad order does not
+       end a poll; without this callback order_submit reports `why`. */
+    int (*order_refused)(void *data, order *o, const sl_error *why, sl_error *err);
 } services_sink;
+
+/* Whether a status says the input's content is at fault (SL_EINVALID,
+   SL_EUNSUPPORTED, SL_ETOOBIG), as opposed to the transport, the store or
+   a bug: content failures of authentic input are kept as failed intake,
+   never refused. */
+int services_content_error(int rc);
 
 /* The table handed to plugins. Static; valid for the process lifetime. */
 const sl_host *services_table(void);

@@ -16,6 +16,7 @@ const store_migration *const store_migrations[] = {
     &inbox_arrivals_migration, /* 3: delivered orders waiting to be filed */
     &payments_migration,       /* 4: gateway attempts and their events */
     &stock_restock_migration,  /* 5: restocked figures of refunded sales */
+    &inbox_failed_migration,   /* 6: authentic input that did not map */
 };
 
 const size_t store_migration_count =

@@ -563,6 +563,23 @@ typedef struct sl_plugin {
        every plugin built against 1.0-1.2) keeps the old behaviour: it
        sees every key and validates its own. */
     const struct sl_option_table *options;
+
+    /* ---- appended in 1.4 (intake) ---- */
+    /* Optional, beside parse_webhook (SL_CAP_WEBHOOK; no bit of its own):
+       checks only that a delivery is authentic (its signature), without
+       mapping anything. SL_OK = authentic; then *acknowledge_only = 1 says
+       "answer 200 and store nothing" (pings, topics the connector ignores)
+       and 0 says "parse it". SL_EAUTH = bad or missing signature (answered
+       401, nothing stored); any other code is the host's 503. Must not
+       submit orders. With this slot the host runs parse_webhook only on an
+       authentic delivery, and a content failure there (SL_EINVALID,
+       SL_EUNSUPPORTED, SL_ETOOBIG) no longer refuses it: the host stores
+       the delivery as failed with the reason, answers 200, and the operator
+       replays it later (parse_webhook with request_verified). Plugins
+       without it (built against 1.0-1.3, or leaving it NULL) keep the old
+       path: parse_webhook's error decides the answer. */
+    int (*verify_webhook)(void *state, sl_ctx *ctx, const sl_request *req,
+                          int *acknowledge_only, sl_error *err);
 } sl_plugin;
 
 /* Capability bits of 1.3 (gateways); their slots are the ones above. */

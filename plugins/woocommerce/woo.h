@@ -22,7 +22,7 @@
 #define WOO_KEY_MAX 256
 #define WOO_MAX_PARAMS 16         /* query parameters of one request */
 #define WOO_MAX_BODY (32u << 20)  /* bytes of one REST answer we parse */
-#define WOO_MAX_WEBHOOK (8u << 20) /* bytes of one webhook delivery */
+#define WOO_MAX_WEBHOOK (16u << 20) /* one webhook delivery: serve's 16 MiB */
 #define WOO_MAX_PAGES 1000        /* pages followed by one paged listing */
 #define WOO_BATCH_MAX 100         /* items per batch request (WC limit) */
 #define WOO_ID_MAX 32             /* text of a numeric id */
@@ -174,6 +174,8 @@ int woo_catalog_find_ids(woo_chan *ch, sl_ctx *ctx, json_t *ids,
 
 /* ---- plugin slots (one file each) ---------------------------------------- */
 
+int woo_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                       int *acknowledge_only, sl_error *err);
 int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
                       sl_error *err);
 int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,

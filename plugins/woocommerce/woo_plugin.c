@@ -137,7 +137,8 @@ static const sl_plugin WOO_PLUGIN = {
     .report_status = woo_report_status,
     .check_connection = woo_check_connection,
     .fetch_products = woo_fetch_products,
-    .options = &WOO_OPTIONS, /* 1.3: read by hosts that know it */
+    .options = &WOO_OPTIONS,              /* 1.3: read by hosts that know it */
+    .verify_webhook = woo_verify_webhook, /* read by 1.4 hosts only */
 };
 
 /* The one exported symbol: the static plugin table. */

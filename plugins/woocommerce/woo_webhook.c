@@ -14,6 +14,10 @@
  * A body the host vouches for without a topic (an operator's
  * `inbox add` of a stored GET /orders/{id} answer) is taken as
  * order.updated: replays carry no WooCommerce headers.
+ *
+ * verify_webhook (1.4) runs the same signature and topic checks without
+ * parsing, so the host knows a delivery is authentic before a mapping
+ * error could refuse it: such a delivery is stored as failed, not lost.
  */
 #include <string.h>
 
@@ -96,22 +100,24 @@ static int is_order_topic(const char *topic)
            strcmp(topic, "order.deleted") == 0;
 }
 
-int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
-                      sl_error *err)
+/* What the headers and signature say about a delivery, before parsing. */
+enum delivery_kind { DELIVERY_ORDER, DELIVERY_IGNORED, DELIVERY_NO_TOPIC };
+
+/* Authenticates a delivery and sorts it by its topic: the one check both
+   slots run. *topic_out is the topic to parse with (an operator's replay
+   without one is taken as order.updated). SL_EAUTH for a bad signature. */
+static int classify(woo_chan *ch, const sl_request *req, const char *body,
+                    size_t len, int *kind, const char **topic_out,
+                    sl_error *err)
 {
-    woo_chan *ch = state;
     const sl_host *h = ch->host;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
-    if (body == NULL)
-        body = "", len = 0;
-    if (len > WOO_MAX_WEBHOOK)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "webhook body of %zu bytes is over the limit", len);
     const char *sig = h->request_header(req, "X-WC-Webhook-Signature");
     const char *topic = h->request_header(req, "X-WC-Webhook-Topic");
-    if (sig == NULL && topic == NULL && is_ping(body, len))
-        return SL_OK; /* creation ping: answer 200, store nothing */
+    *topic_out = topic;
+    if (sig == NULL && topic == NULL && is_ping(body, len)) {
+        *kind = DELIVERY_IGNORED; /* creation ping: answer 200, store nothing */
+        return SL_OK;
+    }
     if (!h->request_verified(req)) {
         if (sig == NULL || *sig == '\0')
             return sl_error_set(err, SL_EAUTH, "X-WC-Webhook-Signature",
@@ -121,13 +127,64 @@ int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
             return rc;
     }
     if ((topic == NULL || *topic == '\0') && h->request_verified(req))
-        topic = "order.updated";
+        *topic_out = topic = "order.updated";
     if (topic == NULL || *topic == '\0')
+        *kind = DELIVERY_NO_TOPIC;
+    else
+        *kind = is_order_topic(topic) ? DELIVERY_ORDER : DELIVERY_IGNORED;
+    return SL_OK;
+}
+
+static const char *body_of(const sl_host *h, const sl_request *req,
+                           size_t *len)
+{
+    const char *body = h->request_body(req, len);
+    if (body == NULL)
+        body = "", *len = 0;
+    return body;
+}
+
+int woo_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                       int *acknowledge_only, sl_error *err)
+{
+    woo_chan *ch = state;
+    size_t len = 0;
+    const char *body = body_of(ch->host, req, &len);
+    const char *topic = NULL;
+    int kind = DELIVERY_ORDER;
+    int rc = classify(ch, req, body, len, &kind, &topic, err);
+    if (rc != SL_OK)
+        return rc;
+    if (kind == DELIVERY_IGNORED && topic != NULL)
+        ch->host->log(ctx, SL_LOG_DEBUG,
+                      "webhook topic %.64s acknowledged, ignored", topic);
+    /* A signed delivery without a topic is parsed, so that its refusal
+       is stored with the reason rather than lost. */
+    *acknowledge_only = kind == DELIVERY_IGNORED;
+    return SL_OK;
+}
+
+int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                      sl_error *err)
+{
+    woo_chan *ch = state;
+    size_t len = 0;
+    const char *body = body_of(ch->host, req, &len);
+    if (len > WOO_MAX_WEBHOOK)
+        return sl_error_set(err, SL_ETOOBIG, "body",
+                            "webhook body of %zu bytes is over the limit", len);
+    const char *topic = NULL;
+    int kind = DELIVERY_ORDER;
+    int rc = classify(ch, req, body, len, &kind, &topic, err);
+    if (rc != SL_OK)
+        return rc;
+    if (kind == DELIVERY_NO_TOPIC)
         return sl_error_set(err, SL_EINVALID, "X-WC-Webhook-Topic",
                             "webhook delivery without a topic");
-    if (!is_order_topic(topic)) {
-        h->log(ctx, SL_LOG_DEBUG, "webhook topic %.64s acknowledged, ignored",
-               topic);
+    if (kind == DELIVERY_IGNORED) {
+        if (topic != NULL)
+            ch->host->log(ctx, SL_LOG_DEBUG,
+                          "webhook topic %.64s acknowledged, ignored", topic);
         return SL_OK;
     }
     return handle_order(ch, ctx, topic, body, len, err);

@@ -283,6 +283,22 @@ static int verify_signature(const sl_host *h, sl_ctx *ctx,
     return SL_OK;
 }
 
+/* 1.4, beside SL_CAP_WEBHOOK: the signature alone. With it the host stores
+   an authentic delivery that fails to parse as failed (answered 200, to be
+   replayed) instead of refusing it; every signed body here is an order. */
+static int tpl_verify(void *state, sl_ctx *ctx, const sl_request *req,
+                      int *acknowledge_only, sl_error *err)
+{
+    tpl_state *st = state;
+    const sl_host *h = st->host;
+    size_t len = 0;
+    const char *body = h->request_body(req, &len);
+    *acknowledge_only = 0;
+    if (h->request_verified(req))
+        return SL_OK;
+    return verify_signature(h, ctx, req, body, len, err);
+}
+
 /* SL_CAP_WEBHOOK: one order per delivery, the same object as in a page. */
 static int tpl_webhook(void *state, sl_ctx *ctx, const sl_request *req,
                        sl_error *err)
@@ -317,6 +333,7 @@ static const sl_plugin PLUGIN = {
     .fetch_orders = tpl_fetch,
     .parse_webhook = tpl_webhook,
     .options = &TPL_OPTIONS, /* 1.3: read by hosts that know it */
+    .verify_webhook = tpl_verify, /* 1.4: likewise */
     /* Every other slot stays NULL: the host never calls a capability the
        caps bits do not announce. check_connection (1.1) is optional. */
 };

@@ -65,10 +65,20 @@ check "it becomes a posted document" wait_docs 1
 check "bad signature is 401" eq "$(post "$DATA/order-1002-mismatch.json" AAAA)" 401
 check "unknown channel is 404" eq "$(post "$DATA/order-1001-paid.json" "" /hooks/shop/nope)" 404
 check "unknown tenant is 404" eq "$(post "$DATA/order-1001-paid.json" "" /hooks/other/ts)" 404
-head -c 2000000 /dev/zero | tr '\0' 'x' > "$SL_TMP/big.json"
+# 16 MiB is the transport limit (SERVER_MAX_BODY_DEFAULT): one byte more is 413.
+head -c $((16 * 1024 * 1024 + 1)) /dev/zero | tr '\0' 'x' > "$SL_TMP/big.json"
 check "over-limit body is 413" eq "$(post "$SL_TMP/big.json" x)" 413
+# 2 MB was over the old 1 MiB transport limit; now it reaches the plugin,
+# whose own 1 MiB JSON limit refuses it: authentic, so kept, not refused.
+head -c 2000000 /dev/zero | tr '\0' 'x' > "$SL_TMP/two-mb.json"
+check "a signed 2 MB body passes the transport and is kept as failed" eq "$(post "$SL_TMP/two-mb.json")" 200
 printf '{"id":' > "$SL_TMP/bad.json"
-check "malformed body is 400" eq "$(post "$SL_TMP/bad.json")" 400
+check "a signed malformed body is 200, kept as failed" eq "$(post "$SL_TMP/bad.json")" 200
+sl --conf "$CONF" --plugins "$SL_TEST_PLUGIN_DIR" inbox failed shop --json > "$SL_TMP/failed.json"
+check "inbox failed lists it with the parser's reason" eq \
+  "$(json_get "$SL_TMP/failed.json" '$[0].body_bytes') $(json_get "$SL_TMP/failed.json" '$[1].channel')/$(json_get "$SL_TMP/failed.json" '$[1].source')/$(json_get "$SL_TMP/failed.json" '$[1].body_bytes')" \
+  "2000000 ts/webhook/6"
+check "a forged malformed body is still 401" eq "$(post "$SL_TMP/bad.json" AAAA)" 401
 for i in 1 2 3 4 5; do post "$DATA/order-1001-paid.json" > /dev/null; done
 check "five repeats still one document" wait_docs 1
 check "admin needs its token" eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/admin/shop/documents")" 401

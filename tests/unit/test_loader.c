@@ -6,6 +6,7 @@
  */
 #include "support.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +89,54 @@ static void test_accepts_plugin_built_against_abi_1_0(void **state)
     assert_string_equal(seen, "A-1/paid");
     p->table->channel_close(st);
     services_ctx_free(ctx);
+    loader_free(p);
+}
+
+static int stub_open(const sl_host *h, sl_ctx *c, void **st, sl_error *e)
+{
+    (void)h, (void)c, (void)e;
+    *st = NULL;
+    return SL_OK;
+}
+static void stub_close(void *st) { (void)st; }
+static int stub_parse(void *st, sl_ctx *c, const sl_request *r, sl_error *e)
+{
+    (void)st, (void)c, (void)r, (void)e;
+    return SL_OK;
+}
+static int stub_verify(void *st, sl_ctx *c, const sl_request *r, int *ack, sl_error *e)
+{
+    (void)st, (void)c, (void)r, (void)e;
+    *ack = 0;
+    return SL_OK;
+}
+
+/* 1.4: verify_webhook is read only from a table that holds it, and only
+   beside parse_webhook; testshop (built against today's header) has it,
+   the 1.0 plugin's table ends before it. */
+static void test_verify_webhook_slot(void **state)
+{
+    (void)state;
+    sl_plugin t = {.size = sizeof t, .abi_major = SL_ABI_MAJOR, .abi_minor = SL_ABI_MINOR,
+                   .name = "v", .version = "1", .caps = SL_CAP_WEBHOOK,
+                   .channel_open = stub_open, .channel_close = stub_close,
+                   .parse_webhook = stub_parse, .verify_webhook = stub_verify};
+    sl_error err = {.size = sizeof err};
+    assert_int_equal(loader_validate(&t, "v.so", &err), SL_OK);
+    assert_true(loader_verify_webhook(&t) == stub_verify);
+    t.caps = 0;
+    t.parse_webhook = NULL;
+    assert_int_equal(loader_validate(&t, "v.so", &err), SL_EINVALID);
+    assert_string_equal(err.field, "verify_webhook");
+    assert_non_null(strstr(err.message, "v.so: sets verify_webhook without parse_webhook"));
+    t.size = offsetof(sl_plugin, verify_webhook); /* built against 1.3 */
+    assert_null(loader_verify_webhook(&t));
+    loaded_plugin *p = NULL;
+    assert_int_equal(open_named("testshop", &p, &err), SL_OK);
+    assert_non_null(loader_verify_webhook(p->table));
+    loader_free(p);
+    assert_int_equal(open_named("abi_v1_0", &p, &err), SL_OK);
+    assert_null(loader_verify_webhook(p->table));
     loader_free(p);
 }
 
@@ -181,6 +230,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepts_current_plugin),
         cmocka_unit_test(test_accepts_plugin_built_against_abi_1_0),
+        cmocka_unit_test(test_verify_webhook_slot),
         cmocka_unit_test(test_refuses_wrong_major),
         cmocka_unit_test(test_refuses_plugin_needing_newer_host),
         cmocka_unit_test(test_refuses_caps_slots_mismatch),

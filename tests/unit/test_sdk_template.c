@@ -388,6 +388,27 @@ static void test_webhook_signatures(void **state)
     P->channel_close(st);
 }
 
+/* 1.4 verify_webhook: the same signature rule, nothing submitted. */
+static void test_verify_webhook(void **state)
+{
+    (void)state;
+    void *st = open_channel("https://shop.test");
+    unsigned char mac[32];
+    char good[48];
+    assert_int_equal(sl_hmac_sha256("s3cret", 6, HOOK, strlen(HOOK), mac), SL_OK);
+    sl_base64_encode(mac, sizeof mac, good);
+    sl_error err = {.size = sizeof err};
+    int ack = -1;
+    struct sl_request req = {.body = HOOK, .sig = good};
+    assert_int_equal(P->verify_webhook(st, &G, &req, &ack, &err), SL_OK);
+    assert_int_equal(ack, 0);
+    req.sig = "QQ==";
+    assert_int_equal(P->verify_webhook(st, &G, &req, &ack, &err), SL_EAUTH);
+    assert_string_equal(err.field, "X-Signature");
+    assert_int_equal(G.n_submitted, 0);
+    P->channel_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_fetch_builds_orders_and_commits_cursor),
         cmocka_unit_test(test_fetch_errors_commit_no_cursor),
         cmocka_unit_test(test_webhook_signatures),
+        cmocka_unit_test(test_verify_webhook),
     };
     return cmocka_run_group_tests(tests, load, NULL);
 }

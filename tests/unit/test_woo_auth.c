@@ -370,13 +370,67 @@ static void test_webhook_without_secret_refused(void **s)
     woo_ctx_free(&f.ctx);
 }
 
+/* verify_webhook (1.4) with the headers of deliver(); *ack gets its
+   acknowledge-only answer. Nothing is parsed, nothing submitted. */
+static int verify_only(woo_fixture *f, const char *body, const char *sig, const char *topic,
+                       int *ack)
+{
+    json_t *h = json_object();
+    if (sig)
+        json_object_set_new(h, "X-WC-Webhook-Signature", json_string(sig));
+    if (topic)
+        json_object_set_new(h, "X-WC-Webhook-Topic", json_string(topic));
+    sl_request req = {.headers = h, .body = body, .len = strlen(body)};
+    f->err = (sl_error){.size = sizeof f->err};
+    *ack = -1;
+    int rc = f->p->verify_webhook(f->state, &f->ctx, &req, ack, &f->err);
+    fake_end_call(&f->ctx);
+    json_decref(h);
+    return rc;
+}
+
+static void test_verify_webhook(void **s)
+{
+    (void)s;
+    woo_fixture f;
+    woo_ctx_init(&f.ctx, "https://shop.example");
+    assert_int_equal(woo_open(&f), SL_OK);
+    char sig[64], bad_sig[64];
+    sign_body(ORDER_BODY, sig);
+    /* A body that cannot map is still authentic: parse it (and fail later). */
+    static const char UNMAPPABLE[] = "{\"id\":7,\"line_items\":[{\"quantity\":\"abc\"}]}";
+    char sig2[64];
+    sign_body(UNMAPPABLE, sig2);
+    int ack = -1;
+    assert_int_equal(verify_only(&f, ORDER_BODY, sig, "order.updated", &ack), SL_OK);
+    assert_int_equal(ack, 0);
+    assert_int_equal(verify_only(&f, UNMAPPABLE, sig2, "order.updated", &ack), SL_OK);
+    assert_int_equal(ack, 0);
+    /* A signed delivery without a topic is parsed, so its refusal is kept. */
+    assert_int_equal(verify_only(&f, ORDER_BODY, sig, NULL, &ack), SL_OK);
+    assert_int_equal(ack, 0);
+    /* Topics we ignore and the creation ping: acknowledge, store nothing. */
+    assert_int_equal(verify_only(&f, ORDER_BODY, sig, "product.updated", &ack), SL_OK);
+    assert_int_equal(ack, 1);
+    assert_int_equal(verify_only(&f, "webhook_id=3", NULL, NULL, &ack), SL_OK);
+    assert_int_equal(ack, 1);
+    /* Forged or missing: 401 material, whatever the topic. */
+    sign_body(UNMAPPABLE, bad_sig);
+    assert_int_equal(verify_only(&f, ORDER_BODY, bad_sig, "product.updated", &ack), SL_EAUTH);
+    assert_string_equal(f.err.field, "X-WC-Webhook-Signature");
+    assert_int_equal(verify_only(&f, ORDER_BODY, NULL, "order.updated", &ack), SL_EAUTH);
+    assert_int_equal(json_array_size(f.ctx.orders), 0);
+    woo_close(&f);
+    woo_ctx_free(&f.ctx);
+}
+
 static void test_webhook_body_limit(void **s)
 {
     (void)s;
     woo_fixture f;
     woo_ctx_init(&f.ctx, "https://shop.example");
     assert_int_equal(woo_open(&f), SL_OK);
-    size_t n = (8u << 20) + 1;
+    size_t n = (16u << 20) + 1; /* WOO_MAX_WEBHOOK + 1 */
     char *big = malloc(n + 1);
     memset(big, ' ', n);
     big[n] = '\0';
@@ -417,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_webhook_ping_and_ignored_topics),
         cmocka_unit_test(test_webhook_without_secret_refused),
         cmocka_unit_test(test_webhook_body_limit),
+        cmocka_unit_test(test_verify_webhook),
         cmocka_unit_test(test_plugin_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

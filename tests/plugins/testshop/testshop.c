@@ -250,6 +250,17 @@ static int parse_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_err
     return rc != SL_OK ? rc : map_body(s->host, ctx, body, len, err);
 }
 
+/* 1.4: the signature alone; every signed body is parsed. */
+static int verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                          int *acknowledge_only, sl_error *err)
+{
+    ts_state *s = state;
+    size_t len = 0;
+    const char *body = s->host->request_body(req, &len);
+    *acknowledge_only = 0;
+    return verify(s->host, ctx, req, body, len, err);
+}
+
 static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -424,6 +435,7 @@ static const sl_plugin PLUGIN = {
     .report_status = report_status,
     .check_connection = check_connection,
     .fetch_products = fetch_products,
+    .verify_webhook = verify_webhook,
 };
 
 SL_EXPORT const sl_plugin *sl_plugin_entry(void)
