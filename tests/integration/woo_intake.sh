@@ -40,7 +40,7 @@ failed_count() { failed_rows && q "select json_array_length(readfile('$SL_TMP/fa
 failed_at() { json_get "$SL_TMP/failed.json" "\$[$1].$2"; } # INDEX KEY
 
 # ---- the poll: one bad order among three good ones --------------------------
-check "admin poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$PORT/admin/shop/poll/woo | grep -q polled"
+check "admin poll answers" admin_poll_ok "$WOO_ADMIN" shop woo
 check "the poll books the three good orders" wait_true 20 docs_are 3
 check "the three documents are 101, 102 and 104" eq \
   "$(q "select group_concat(e, ',') from (select json_extract(value,'\$.external_id') e from json_each(readfile('$SL_TMP/docs.json')) order by e)")" \
@@ -56,7 +56,7 @@ check "inbox list says one is kept as failed" grep -q \
 check "the cursor moved past it, to order 104's modification" eq \
   "$(sqlite3 "$SL_TMP/shop.db" "select cursor from inbox_cursors where channel='woo'")" \
   "2026-11-22T07:46:00"
-check "a second poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$PORT/admin/shop/poll/woo | grep -q polled"
+check "a second poll answers" admin_poll_ok "$WOO_ADMIN" shop woo
 check "and keeps nothing twice" eq "$(failed_count)" 1
 
 # ---- a signed delivery that does not map: 200, kept as failed ---------------
