@@ -218,6 +218,20 @@ int services_order_submit(sl_ctx *ctx, sl_order *so, sl_error *err)
     return ctx->sink.order_take(ctx->sink.data, o, err);
 }
 
+int services_order_refuse(sl_ctx *ctx, sl_order *so, const sl_error *why, sl_error *err)
+{
+    if (so == NULL)
+        return sl_error_set(err, SL_EINVALID, "order", "order_refuse(NULL)");
+    if (why == NULL || why->code == SL_OK)
+        return sl_error_set(err, SL_EINVALID, "why", "order_refuse without a reason");
+    unlink_open(so);
+    order *o = so->o;
+    sl_error copy = *why;
+    copy.size = sizeof copy;
+    free(so);
+    return refuse(ctx, o, copy.code, &copy, err);
+}
+
 void services_order_discard(sl_order *so)
 {
     if (so == NULL)

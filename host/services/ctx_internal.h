@@ -83,6 +83,7 @@ int services_order_add_tax_rate(sl_order *so, const char *rate_id, const char *t
                                 const char *shipping_tax, const char *percent, int compound);
 int services_order_submit(sl_ctx *ctx, sl_order *o, sl_error *err);
 void services_order_discard(sl_order *o);
+int services_order_refuse(sl_ctx *ctx, sl_order *o, const sl_error *why, sl_error *err);
 
 /* Product builder slots (product.c). */
 sl_product *services_product_new(sl_ctx *ctx);

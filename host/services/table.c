@@ -254,6 +254,7 @@ static const sl_host HOST_TABLE = {
     .order_add_tax_rate = services_order_add_tax_rate,
     .result_row = host_result_row,
     .line_set_restocked = services_line_set_restocked,
+    .order_refuse = services_order_refuse,
 };
 
 const sl_host *services_table(void)

@@ -434,6 +434,17 @@ typedef struct sl_host {
        it, naming lines[i].restocked). The host returns to stock what is
        restocked and not yet returned, once. Only product lines. */
     int (*line_set_restocked)(sl_line *l, const char *decimal_qty);
+
+    /* ---- appended in 1.4 (intake) ---- */
+    /* An authentic order the plugin cannot map (a value it refuses half
+       way, after order_new): hands `o` to the host with the reason, its
+       external id and raw payload set as far as they are known. In a
+       fetch the host keeps it as failed (listed by `inbox failed`,
+       replayed by `inbox retry --failed`) and answers SL_OK, so the fetch
+       goes on past it and its cursor moves; elsewhere it answers
+       why->code with *why copied into err. Consumes `o` in every case.
+       One bad order never holds back the others. */
+    int (*order_refuse)(sl_ctx *ctx, sl_order *o, const sl_error *why, sl_error *err);
 } sl_host;
 
 /* The host-services table of the current call. Never NULL. */

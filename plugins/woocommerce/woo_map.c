@@ -600,6 +600,26 @@ static int map_order(mapper *m, const json_t *j, const char *status,
     return SL_OK;
 }
 
+/* An order whose mapping failed on its content: handed to the host as
+   refused (1.4 hosts keep it as failed and let a poll go on), with its id
+   and raw payload. Older hosts, and other failures, get the error back. */
+static int refuse_unmappable(woo_chan *ch, sl_ctx *ctx, mapper *m, const json_t *order,
+                             const char *raw, size_t raw_len, int rc, sl_error *err)
+{
+    const sl_host *h = ch->host;
+    if (rc != SL_EINVALID && rc != SL_EUNSUPPORTED && rc != SL_ETOOBIG)
+        return rc;
+    if (!SL_HAS_FIELD(h, order_refuse) || h->order_refuse == NULL)
+        return rc;
+    char id[WOO_ID_MAX] = "";
+    if (sl_json_id(order, "id", 0, id, sizeof id, NULL) == SL_OK && id[0])
+        h->order_set_text(m->o, SL_ORDER_EXTERNAL_ID, id);
+    if (raw != NULL)
+        h->order_set_raw(m->o, raw, raw_len);
+    sl_error why = *err;
+    return h->order_refuse(ctx, m->o, &why, err);
+}
+
 int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order,
                      const char *raw, size_t raw_len, int *submitted,
                      int64_t *modified_ms, sl_error *err)
@@ -628,7 +648,7 @@ int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order,
         ch->host->order_set_raw(m.o, raw, raw_len) != SL_OK)
         rc = sl_error_set(err, SL_ETOOBIG, "body", "raw payload refused");
     if (rc != SL_OK)
-        return rc;
+        return refuse_unmappable(ch, ctx, &m, order, raw, raw_len, rc, err);
     rc = ch->host->order_submit(ctx, m.o, err);
     if (rc != SL_OK)
         return rc;
