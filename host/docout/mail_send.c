@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "docout/docout.h"
 #include "docout/mail_mime.h"
@@ -29,11 +30,14 @@ static int addresses(const config_tenant *t, const config_mail *m, const docout_
         return rc;
     if (to == NULL || *to == '\0')
         to = d->buyer_email;
+    /* The buyer's name goes with the buyer's address, not another one. */
+    int buyer = d->buyer_email && strcasecmp(to, d->buyer_email) == 0;
     if (to == NULL || *to == '\0')
         return sl_error_set(err, SL_EINVALID, "to",
                             "document %s has no buyer e-mail (give one with --to)", d->number);
     rc = mail_address_parse(to, "to", &a[2], err);
-    if (rc == SL_OK && a[2].name[0] == '\0' && d->buyer_name && strpbrk(d->buyer_name, "<>\"\\") == NULL)
+    if (rc == SL_OK && buyer && a[2].name[0] == '\0' && d->buyer_name &&
+        strpbrk(d->buyer_name, "<>\"\\") == NULL)
         snprintf(a[2].name, sizeof a[2].name, "%s", d->buyer_name);
     return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * One SMTP transaction through libcurl. The message is uploaded from
- * memory by a read callback; the server's last reply line is kept from
- * curl's debug stream (incoming lines only, so nothing we sent, AUTH
- * included, is ever copied) to explain a refusal.
+ * memory by a read callback; the server's first refusal (a 4xx or 5xx
+ * line) is kept from curl's debug stream to explain the outcome: incoming
+ * lines only, so nothing we sent, AUTH included, is ever copied, and the
+ * first, because curl's QUIT after a refusal gets "221 Bye" last.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 typedef struct upload {
     const char *data;
     size_t len, off;
-    char reply[256]; /* the server's last reply line */
+    char reply[256]; /* the server's first 4xx/5xx reply line, or "" */
 } upload;
 
 static size_t read_body(char *buf, size_t size, size_t n, void *data)
@@ -33,7 +34,8 @@ static int keep_reply(CURL *c, curl_infotype type, char *text, size_t n, void *d
 {
     (void)c;
     upload *u = data;
-    if (type != CURLINFO_HEADER_IN || n < 3)
+    if (type != CURLINFO_HEADER_IN || n < 3 || u->reply[0] != '\0' ||
+        (text[0] != '4' && text[0] != '5'))
         return 0;
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
         n--;
