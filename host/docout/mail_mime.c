@@ -92,17 +92,27 @@ static int plain_ascii(const char *s, size_t max)
     return n <= max && strstr(s, "=?") == NULL;
 }
 
-/* Appends s as encoded-words, each of at most WORD_MAX_BYTES whole
-   characters, separated by CRLF SP (folding). */
-static void put_encoded_words(mbuf *b, const char *s)
+/* Raw bytes an encoded-word may carry when `used` characters of its line
+   come before it (the header name on the first line, one blank after a
+   fold): what fits in 78 characters, and never over WORD_MAX_BYTES. */
+static size_t word_room(size_t used)
+{
+    size_t chars = 78 - used - 12; /* =?UTF-8?B? and ?= */
+    size_t bytes = chars / 4 * 3;
+    return bytes < WORD_MAX_BYTES ? bytes : WORD_MAX_BYTES;
+}
+
+/* Appends s as encoded-words of whole characters, separated by CRLF SP
+   (folding); the first shares its line with `used` characters. */
+static void put_encoded_words(mbuf *b, const char *s, size_t used)
 {
     const unsigned char *p = (const unsigned char *)s;
     int first = 1;
     while (*p) {
-        size_t take = 0;
+        size_t take = 0, room = word_room(first ? used : 1);
         while (p[take]) {
             size_t n = utf8_len(p + take);
-            if (n == 0 || take + n > WORD_MAX_BYTES)
+            if (n == 0 || take + n > room)
                 break;
             take += n;
         }
@@ -118,10 +128,20 @@ static void put_encoded_words(mbuf *b, const char *s)
     }
 }
 
-/* A display name: a quoted-string when plain ASCII, else encoded-words. */
-static void put_name(mbuf *b, const char *name)
+/* Characters of name as a quoted-string: quotes and escapes included. */
+static size_t quoted_len(const char *name)
 {
-    if (plain_ascii(name, 60)) {
+    size_t n = 2;
+    for (const char *c = name; *c; c++)
+        n += (*c == '"' || *c == '\\') ? 2 : 1;
+    return n;
+}
+
+/* A display name: a quoted-string when plain ASCII that fits its line
+   (after `used` characters), else encoded-words. */
+static void put_name(mbuf *b, const char *name, size_t used)
+{
+    if (plain_ascii(name, 78) && used + quoted_len(name) <= 78) {
         put(b, "\"");
         for (const char *c = name; *c; c++) {
             if (*c == '"' || *c == '\\')
@@ -130,7 +150,7 @@ static void put_name(mbuf *b, const char *name)
         }
         put(b, "\"");
     } else {
-        put_encoded_words(b, name);
+        put_encoded_words(b, name, used);
     }
 }
 
@@ -138,7 +158,7 @@ static void put_mailbox(mbuf *b, const char *header, const mail_address *a)
 {
     put(b, header);
     if (a->name[0]) {
-        put_name(b, a->name);
+        put_name(b, a->name, strlen(header));
         put(b, "\r\n <");
     } else {
         put(b, "<");
@@ -210,7 +230,7 @@ static void put_headers(mbuf *b, const mail_parts *m, const char *boundary)
     if (plain_ascii(m->subject, PLAIN_SUBJECT_MAX))
         put(b, m->subject);
     else
-        put_encoded_words(b, m->subject);
+        put_encoded_words(b, m->subject, strlen("Subject: "));
     put(b, "\r\n");
     put_date(b, m->date_ms);
     put(b, "Message-ID: ");

@@ -161,6 +161,13 @@ check "doc send to a 550 address fails with the reason" bash -c \
 check "doc send: a bad --to is refused before queuing" bash -c \
   "! '$SHOPLEDGER' ${SLX[*]} doc send shop TS-000001 --to 'not an address' 2>'$SL_TMP/err' && grep -q -- '--to' '$SL_TMP/err'"
 
+# STARTTLS required (the default) against a server that offers none: no
+# fallback to clear text, nothing delivered, the row waits for a retry.
+write_ini "smtp://127.0.0.1:$SMTP_PORT" required "shop@veikals.example"
+check "STARTTLS required: doc send refuses a server without it" bash -c \
+  "! '$SHOPLEDGER' ${SLX[*]} doc send shop TS-000001 2>'$SL_TMP/err' && grep -q 'queued: the SMTP server offers no STARTTLS' '$SL_TMP/err'"
+check "STARTTLS required: nothing more was delivered" bash -c "[ ! -e '$MAIL/msg-004.eml' ]"
+
 # The settings are checked at load, naming FILE:LINE and key.
 write_ini "smtp://mail.example.com:587" off "shop@veikals.example"
 check "STARTTLS off is refused for a remote host" bash -c \

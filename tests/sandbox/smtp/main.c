@@ -21,14 +21,22 @@ static int usage(void)
     return 2;
 }
 
+/* A whole number in [min, max]; -1 for anything else. */
+static int number(const char *text, int min, int max)
+{
+    char *end = NULL;
+    long v = strtol(text, &end, 10);
+    return end != text && *end == '\0' && v >= min && v <= max ? (int)v : -1;
+}
+
 static int add_reply(sb_options *o, char *spec)
 {
     char *eq = strrchr(spec, '=');
     if (eq == NULL || o->reply_count >= SB_MAX_REPLIES)
         return -1;
     *eq = '\0';
-    int code = atoi(eq + 1);
-    if (code < 400 || code > 599)
+    int code = number(eq + 1, 400, 599);
+    if (code < 0)
         return -1;
     o->replies[o->reply_count++] = (sb_reply){.addr = spec, .code = code};
     return 0;
@@ -45,9 +53,10 @@ static int parse_args(int argc, char **argv, sb_options *o, const char **port_fi
             o->user = argv[i + 1];
         else if (strcmp(argv[i], "--password") == 0)
             o->password = argv[i + 1];
-        else if (strcmp(argv[i], "--stall-after") == 0)
-            o->stall_after = atoi(argv[i + 1]);
-        else if (strcmp(argv[i], "--reply") != 0 || add_reply(o, argv[i + 1]) != 0)
+        else if (strcmp(argv[i], "--stall-after") == 0) {
+            if ((o->stall_after = number(argv[i + 1], 1, 1000000)) < 0)
+                return -1;
+        } else if (strcmp(argv[i], "--reply") != 0 || add_reply(o, argv[i + 1]) != 0)
             return -1;
     }
     return argc % 2 == 1 && o->dir && *port_file && (o->user == NULL) == (o->password == NULL)
