@@ -178,4 +178,21 @@ check "a non-SMTP URL is refused" bash -c \
 write_ini "smtps://mail.example.com" required "Veikals <shop@>"
 check "a bad mail_from is refused" bash -c \
   "! '$SHOPLEDGER' ${SLX[*]} config check 2>'$SL_TMP/err' && grep -q 'shop.ini:14: \[documents\] mail_from: ' '$SL_TMP/err'"
+mkdir -p "$SL_TMP/conf2"
+cat > "$SL_TMP/conf2/shop.ini" <<INI
+[tenant]
+id = shop
+currency = EUR
+database = $SL_TMP/other.db
+
+[documents]
+smtp_user = shop
+
+[channel:ts]
+plugin = testshop
+orders_dir = $SL_TMP/orders
+email = yes
+INI
+check "email = yes needs smtp_url and mail_from; smtp_user needs its password" bash -c \
+  "! '$SHOPLEDGER' --conf '$SL_TMP/conf2' --plugins '$SL_TEST_PLUGIN_DIR' config check 2>'$SL_TMP/err' && grep -q 'shop.ini:6: \[documents\] smtp_url: missing (a channel has email = yes)' '$SL_TMP/err' && grep -q 'shop.ini:6: \[documents\] mail_from: missing' '$SL_TMP/err' && grep -q 'shop.ini:7: \[documents\] smtp_password_file: missing (smtp_user is set)' '$SL_TMP/err'"
 finish
