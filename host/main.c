@@ -21,7 +21,7 @@ static const command COMMANDS[] = {
     {"config", cli_config, "config check"},
     {"inbox", cli_inbox, "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID|--failed | failed TENANT"},
     {"process", cli_process, "process TENANT"},
-    {"doc", cli_doc, "doc list TENANT | doc show TENANT ID | doc pdf TENANT NUMBER [-o FILE]"},
+    {"doc", cli_doc, "doc list TENANT | doc show TENANT ID | doc pdf TENANT NUMBER [-o FILE] | doc send TENANT NUMBER [--to ADDRESS]"},
     {"ledger", cli_ledger, "ledger trial-balance TENANT"},
     {"stock", cli_stock, "stock show TENANT | stock sync TENANT [CHANNEL]"},
     {"import", cli_import, "import products|customers TENANT FILE.csv"},

@@ -29,6 +29,8 @@ int cli_channel(int argc, char **argv, const cli_globals *g);
 int cli_serve(int argc, char **argv, const cli_globals *g);
 /* `doc pdf ...` (cli_docout.c), reached through cli_doc. */
 int cli_doc_pdf(int argc, char **argv, const cli_globals *g);
+/* `doc send ...` (cli_docout.c), reached through cli_doc. */
+int cli_doc_send(int argc, char **argv, const cli_globals *g);
 int cli_export(int argc, char **argv, const cli_globals *g);
 
 /* Helpers shared by the commands (cli_common.c). */

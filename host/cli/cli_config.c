@@ -74,6 +74,34 @@ static void print_channel(const config_channel *ch, const sl_option_table *opts)
     cli_print_options(ch, opts, "    ");
 }
 
+/* The e-mail settings of [documents], when smtp_url is set. */
+static void print_mail(const config_tenant *t)
+{
+    config_mail m;
+    sl_error err = {.size = sizeof err};
+    if (config_mail_get(t, &m, &err) != SL_OK)
+        return;
+    printf("  mail: %s (STARTTLS %s), from %s", m.url, m.starttls_required ? "required" : "off",
+           m.from);
+    if (m.reply_to)
+        printf(", reply to %s", m.reply_to);
+    if (m.user)
+        printf(", user %s, password %s", m.user, m.password ? "(set)" : "(missing)");
+    printf("\n");
+}
+
+static json_t *mail_json(const config_tenant *t)
+{
+    config_mail m;
+    sl_error err = {.size = sizeof err};
+    if (config_mail_get(t, &m, &err) != SL_OK)
+        return json_null();
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "smtp_url", m.url, "starttls",
+                     m.starttls_required ? "required" : "off", "from", m.from, "reply_to",
+                     m.reply_to, "user", m.user, "password",
+                     m.user ? (m.password ? "(set)" : "(missing)") : NULL);
+}
+
 static void print_tenant(const config_tenant *t, const sl_option_table *const *opts)
 {
     printf("tenant %s (%s)\n", t->id, t->file);
@@ -87,6 +115,7 @@ static void print_tenant(const config_tenant *t, const sl_option_table *const *o
     if (t->admin_token_line != 0)
         printf("  admin_token: %s\n", t->admin_token ? "(set)" : "(missing)");
     printf("  accounts: %zu set, the other roles use built-in codes\n", t->account_count);
+    print_mail(t);
     for (size_t i = 0; i < t->warehouse_count; i++)
         printf("  warehouse %s%s%s%s\n", t->warehouses[i].name,
                t->warehouses[i].label ? " \"" : "",
@@ -158,12 +187,12 @@ static json_t *tenant_json(const config_tenant *t, const sl_option_table *const 
     const char *token = t->admin_token_line == 0 ? NULL
                         : t->admin_token       ? "(set)"
                                                : "(missing)";
-    return json_pack("{s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:b, s:s?, s:s?, s:o, s:o, s:o}",
+    return json_pack("{s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:b, s:s?, s:s?, s:o, s:o, s:o, s:o}",
                      "file", t->file, "id", t->id, "name", t->name, "currency", t->currency,
                      "currency_exponent", t->currency_exponent, "database", t->database,
                      "timezone", t->timezone, "vat_registered", t->vat_registered, "listen",
                      t->listen, "admin_token", token, "accounts", accounts, "warehouses", wh,
-                     "channels", channels);
+                     "channels", channels, "mail", mail_json(t));
 }
 
 /* One JSON string per report line. */

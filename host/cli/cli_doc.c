@@ -104,12 +104,15 @@ int cli_doc(int argc, char **argv, const cli_globals *g)
 {
     if (argc >= 2 && strcmp(argv[1], "pdf") == 0)
         return cli_doc_pdf(argc, argv, g);
+    if (argc >= 2 && strcmp(argv[1], "send") == 0)
+        return cli_doc_send(argc, argv, g);
     int list = argc == 3 && strcmp(argv[1], "list") == 0;
     int show = argc == 4 && strcmp(argv[1], "show") == 0;
     int64_t id = 0;
     if ((!list && !show) || (show && parse_id(argv[3], &id))) {
         fprintf(stderr, "usage: shopledger doc list TENANT | doc show TENANT ID [--json]"
-                        " | doc pdf TENANT NUMBER [-o FILE]\n");
+                        " | doc pdf TENANT NUMBER [-o FILE]"
+                        " | doc send TENANT NUMBER [--to ADDRESS]\n");
         return CLI_USAGE;
     }
     ledger_cli_tenant lt;

@@ -198,6 +198,21 @@ int config_check_options(const config_tenant *t, const config_channel *ch,
                          const struct sl_option_table *opts, char **report,
                          sl_error *err);
 
+/* The e-mail settings of a tenant's [documents] (values checked at load,
+   config_mail.c; pointers borrowed from t):
+     smtp_url = smtp://HOST[:PORT] | smtps://HOST[:PORT]
+     smtp_starttls = required (default) | off (only localhost/127.0.0.1)
+     smtp_user, smtp_password_file (or _env; the secret "smtp_password"),
+     smtp_ca_file = PATH (TLS is always verified; default: system CAs),
+     mail_from = Name <addr>, reply_to = Name <addr> (optional).
+   SL_ENOTFOUND naming the key when smtp_url or mail_from is not set, or
+   the password of smtp_user is missing. */
+typedef struct config_mail {
+    const char *url, *user, *password, *from, *reply_to, *ca_file;
+    int starttls_required;
+} config_mail;
+int config_mail_get(const config_tenant *t, config_mail *out, sl_error *err);
+
 /* Reads a secret file: refused (SL_EAUTH, message names the file and its
    mode) when group or world can read it. *out is malloc'd, trailing
    newline stripped. */

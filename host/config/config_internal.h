@@ -100,6 +100,13 @@ int cfg_secret_key(cfg_parse *p, const char *key, const char *value,
 /* ---- cross-key checks and defaults (config_validate.c) ---- */
 void cfg_validate(cfg_parse *p);
 
+/* ---- e-mail keys of [documents] (config_mail.c) ---- */
+/* Checks the value of a mail key (smtp_url, smtp_starttls, smtp_user,
+   mail_from, reply_to) as it is read; other keys pass untouched. */
+void cfg_mail_key(cfg_parse *p, const char *key, const char *value);
+/* After the file: what the mail keys need of each other and of channels. */
+void cfg_mail_validate(cfg_parse *p);
+
 /* ---- values (config_values.c); each returns 0 or -1 (and says why in
    `why`, a static string) ---- */
 int cfg_bool(const char *text, int *out, const char **why);

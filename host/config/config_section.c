@@ -346,6 +346,7 @@ static void documents_key(cfg_parse *p, const char *key, const char *v)
     }
     if (cfg_secret_key(p, key, v, &t->documents, &t->document_count))
         return;
+    cfg_mail_key(p, key, v);
     if (cfg_kv_push(&t->documents, &t->document_count, key, v, p->line) != 0)
         p->oom = 1;
 }

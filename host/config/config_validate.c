@@ -96,4 +96,5 @@ void cfg_validate(cfg_parse *p)
     tenant_defaults(p);
     for (size_t i = 0; i < p->t->channel_count; i++)
         channel_check(p, &p->t->channels[i]);
+    cfg_mail_validate(p);
 }

@@ -22,6 +22,9 @@
  *   payment_terms_days = N (due date = issue date + N),
  *   persian_digits = yes|no (fa only, default yes),
  *   jalali = beside|instead|no (fa only, default beside)
+ *   and the e-mail keys smtp_url, smtp_starttls, smtp_user,
+ *   smtp_password_file, smtp_ca_file, mail_from, reply_to (config.h,
+ *   config_mail_get; docout/mail_send.h sends)
  *
  * Errors follow the project contract: 0 or a negative SL_E* code with the
  * reason in err (field named).

@@ -118,8 +118,8 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
 
 /* Claims up to `cap` of the oldest due rows in one commit, in id order.
    rows[0..*n) are filled (payloads owned by the caller). */
-static int claim_batch(store *s, int64_t now_ms, outbox_row *rows, int cap, int *n,
-                       sl_error *err)
+static int claim_batch(store *s, const char *key, int64_t now_ms, outbox_row *rows, int cap,
+                       int *n, sl_error *err)
 {
     *n = 0;
     int rc = store_begin(s, err);
@@ -132,7 +132,7 @@ static int claim_batch(store *s, int64_t now_ms, outbox_row *rows, int cap, int 
         "next_attempt_ms = ?2, updated_ms = ?1 "
         "WHERE id IN (SELECT id FROM outbox "
         "  WHERE state IN ('pending', 'sending') AND next_attempt_ms <= ?1 "
-        "  ORDER BY next_attempt_ms, id LIMIT ?3) "
+        "  AND (?4 IS NULL OR key = ?4) ORDER BY next_attempt_ms, id LIMIT ?3) "
         "RETURNING id, kind, channel, key, external_id, payload, attempts",
         &st, err);
     int step = SQLITE_DONE;
@@ -140,6 +140,10 @@ static int claim_batch(store *s, int64_t now_ms, outbox_row *rows, int cap, int 
         sqlite3_bind_int64(st, 1, now_ms);
         sqlite3_bind_int64(st, 2, now_ms + OUTBOX_LEASE_MS);
         sqlite3_bind_int(st, 3, cap);
+        if (key)
+            sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 4);
         /* Stepped to the end: RETURNING rows come while the UPDATE runs. */
         while ((step = sqlite3_step(st)) == SQLITE_ROW) {
             if (rc != SL_OK || *n >= cap) /* LIMIT makes the second impossible */
@@ -205,7 +209,10 @@ static int finish(store *s, const outbox_row *row, int64_t now_ms,
     const char *state = "sent";
     int64_t next = now_ms;
     char msg[SL_ERROR_MSG_MAX + 32] = "";
-    if (send_rc != SL_OK) {
+    if (send_rc == OUTBOX_GIVE_UP) {
+        state = "dead";
+        snprintf(msg, sizeof msg, "gave up: %s", serr->message);
+    } else if (send_rc != SL_OK) {
         int dead = row->attempts >= OUTBOX_MAX_ATTEMPTS;
         state = dead ? "dead" : "pending";
         int64_t after = send_rc == SL_ERETRY ? serr->retry_after_ms : 0;
@@ -361,8 +368,10 @@ static int finish_batch(store *s, const send_batch *b, int n, int64_t now_ms, sl
     return rc;
 }
 
-int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data,
-                          outbox_gate *gate, int *sent, int *failed, sl_error *err)
+/* Claims, sends and finishes due rows (only the row `key` when not NULL),
+   through `gate` when not NULL. */
+static int dispatch(store *s, const char *key, int64_t now_ms, int max, outbox_send_fn send,
+                    void *data, outbox_gate *gate, int *sent, int *failed, sl_error *err)
 {
     if (store_in_tx(s))
         return sl_error_set(err, SL_EINTERNAL, "",
@@ -374,7 +383,7 @@ int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send
     for (int left = max; rc == SL_OK && left > 0;) {
         int n = 0;
         int cap = left < OUTBOX_CLAIM_BATCH ? left : OUTBOX_CLAIM_BATCH;
-        rc = claim_batch(s, now_ms, rows, cap, &n, err);
+        rc = claim_batch(s, key, now_ms, rows, cap, &n, err);
         if (rc != SL_OK || n == 0)
             break;
         qsort(rows, (size_t)n, sizeof rows[0], by_id);
@@ -399,7 +408,19 @@ int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send
 int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
                     void *data, int *sent, int *failed, sl_error *err)
 {
-    return outbox_dispatch_gated(s, now_ms, max, send, data, NULL, sent, failed, err);
+    return dispatch(s, NULL, now_ms, max, send, data, NULL, sent, failed, err);
+}
+
+int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data,
+                          outbox_gate *gate, int *sent, int *failed, sl_error *err)
+{
+    return dispatch(s, NULL, now_ms, max, send, data, gate, sent, failed, err);
+}
+
+int outbox_dispatch_key(store *s, const char *key, int64_t now_ms, outbox_send_fn send,
+                        void *data, int *sent, sl_error *err)
+{
+    return dispatch(s, key, now_ms, 1, send, data, NULL, sent, NULL, err);
 }
 
 static int state_known(const char *st)

@@ -10,7 +10,9 @@
  * `sending`, and at restart it is resent with the same idempotency key,
  * which remotes that dedupe honour; for remotes that do not, the kind's
  * sender checks first (send-once marker) where the remote allows reading.
- * Failures back off exponentially up to OUTBOX_MAX_ATTEMPTS, then `dead`.
+ * Failures back off exponentially up to OUTBOX_MAX_ATTEMPTS, then `dead`;
+ * a sender that knows retrying cannot help (an SMTP 5xx: the address does
+ * not exist) gives up at once (OUTBOX_GIVE_UP): `dead` with the reason.
  */
 #ifndef SL_OUTBOX_H
 #define SL_OUTBOX_H
@@ -33,10 +35,15 @@
    a crash it becomes due when the lease ends. */
 #define OUTBOX_LEASE_MS 60000
 #define OUTBOX_CLAIM_BATCH 32     /* rows claimed (and finished) per commit */
+/* A sender's "never again": the row goes `dead` now, whatever attempts
+   are left, with last_error "gave up: <err->message>". Outside the SL_E*
+   range, so no plugin's status can mean it by accident. */
+#define OUTBOX_GIVE_UP (-100)
 
 enum outbox_kind {
     OUTBOX_NOTE = 1,     /* order note / status back to the shop */
-    OUTBOX_EMAIL,        /* e-mail the document (sending is a later phase) */
+    OUTBOX_EMAIL,        /* e-mail the document: payload document_id, number,
+                            type, to (docout/mail_send.h) */
     OUTBOX_STOCK_PUSH    /* push stock/prices of a channel */
 };
 const char *outbox_kind_name(int kind);
@@ -60,7 +67,8 @@ typedef struct outbox_row {
 } outbox_row;
 
 /* The sender: returns SL_OK when the remote accepted, SL_ERETRY (with
-   err->retry_after_ms) to back off, any other code to count a failure.
+   err->retry_after_ms) to back off, OUTBOX_GIVE_UP to stop for good, any
+   other code to count a failure.
    Every call is an attempt (row->attempts counts this one); attempts > 1
    means an earlier try may have reached the remote, so a sender whose
    remote does not dedupe by key checks there first. */
@@ -118,6 +126,12 @@ void outbox_gate_record(outbox_gate *g, const char *channel, int64_t now_ms, int
    as sent nor failed. */
 int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data,
                           outbox_gate *gate, int *sent, int *failed, sl_error *err);
+
+/* Sends the one row with idempotency key `key` when it is due (as
+   outbox_dispatch, for `doc send`: the row just queued, and nothing of
+   the tenant's other rows). *sent is 1 when the remote accepted it. */
+int outbox_dispatch_key(store *s, const char *key, int64_t now_ms, outbox_send_fn send,
+                        void *data, int *sent, sl_error *err);
 
 /* Rows newest first, `state_filter` pending|sending|sent|dead or NULL
    (new reference; NULL with err). */

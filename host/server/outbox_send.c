@@ -5,14 +5,12 @@
  */
 #include <string.h>
 
+#include "docout/mail_send.h"
 #include "outbox/outbox.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
 #include "sync/sync.h"
-
-/* E-mail sending is a later phase: rows wait (not fail) until it lands. */
-#define EMAIL_NOT_BUILT_WAIT_MS (24LL * 3600 * 1000)
 
 typedef struct send_ctx {
     server_tenant *st;
@@ -53,11 +51,11 @@ static int send_row(void *data, const outbox_row *row, sl_error *err)
         json_decref(rep);
         return r;
     }
+    case OUTBOX_EMAIL: /* SMTP, not the plugin: no channel lock */
+        return mail_send_row(sc->db, sc->st->rt->config, row, services_now_ms(), err);
     default:
-        sl_error_set(err, SL_ERETRY, "kind", "sending %s is not built yet",
-                     outbox_kind_name(row->kind));
-        err->retry_after_ms = EMAIL_NOT_BUILT_WAIT_MS;
-        return SL_ERETRY;
+        sl_error_set(err, OUTBOX_GIVE_UP, "kind", "unknown outbox kind %d", row->kind);
+        return OUTBOX_GIVE_UP;
     }
 }
 

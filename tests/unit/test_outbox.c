@@ -457,6 +457,54 @@ static void remote_down_only_without_an_answer(void **state)
     assert_false(outbox_remote_down(SL_OK, &b));
 }
 
+static void give_up_is_dead_at_once_with_the_reason(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed;
+    put_note(s, "note:9:posted", &queued);
+    remote r = {.fail_times = 1000, .rc = OUTBOX_GIVE_UP};
+    OK(outbox_dispatch(s, T0, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(failed, 1);
+    /* Long after any backoff: never tried again. */
+    OK(outbox_dispatch(s, T0 + 10 * OUTBOX_BACKOFF_MAX_MS, 10, fake_send, &r, &sent, &failed,
+                       &err));
+    assert_int_equal(r.calls, 1);
+    json_t *rows = outbox_list_json(s, "dead", 10, &err);
+    assert_int_equal(json_array_size(rows), 1);
+    json_t *row = json_array_get(rows, 0);
+    assert_int_equal(json_integer_value(json_object_get(row, "attempts")), 1);
+    assert_string_equal(json_string_value(json_object_get(row, "last_error")),
+                        "gave up: remote said no");
+    json_decref(rows);
+    store_close(s);
+}
+
+static void dispatch_by_key_sends_only_that_row(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent = -1;
+    put_note(s, "note:10:posted", &queued);
+    put_note(s, "note:11:posted", &queued);
+    remote r = {0};
+    OK(outbox_dispatch_key(s, "note:11:posted", T0, fake_send, &r, &sent, &err));
+    assert_int_equal(sent, 1);
+    assert_int_equal(r.calls, 1);
+    assert_string_equal(r.keys[0], "note:11:posted");
+    OK(outbox_dispatch_key(s, "note:11:posted", T0, fake_send, &r, &sent, &err));
+    assert_int_equal(sent, 0); /* sent already: not again */
+    assert_int_equal(r.calls, 1);
+    json_t *rows = outbox_list_json(s, "pending", 10, &err);
+    assert_int_equal(json_array_size(rows), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "key")),
+                        "note:10:posted");
+    json_decref(rows);
+    store_close(s);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -471,6 +519,8 @@ int main(void)
         T(crash_between_claim_and_send_resends_once),
         T(failures_back_off_and_honour_retry_after),
         T(dead_after_max_attempts),
+        T(give_up_is_dead_at_once_with_the_reason),
+        T(dispatch_by_key_sends_only_that_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
