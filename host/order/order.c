@@ -589,6 +589,12 @@ static int line_refund_part_valid(const order *o, const order_line *l, size_t i,
                             "%s is set on a %s line: only products, shipping "
                             "and fees are refunded line by line",
                             f, order_line_kind_name(l->kind));
+    if (l->restocked_milli != 0)
+        return sl_error_set(err, SL_EINVALID, f,
+                            "%s is set on a line with a restocked quantity: "
+                            "that is the sale line's figure, not a refunded "
+                            "part's",
+                            f);
     for (size_t k = 0; k < o->line_count; k++)
         if (o->lines[k].kind == SL_LINE_REFUND &&
             strcmp(o->lines[k].text[SL_LINE_EXTERNAL_ID], ref) == 0)
