@@ -30,16 +30,17 @@ static const char *const MONEY_NAMES[SL_ORDER_MONEY_END_V1] = {
     "discount_total", "discount_tax"};
 static const char *const TIME_NAMES[SL_ORDER_TIME_END_V1] = {
     NULL, "created_ms", "modified_ms", "paid_ms", "completed_ms"};
-static const char *const FLAG_NAMES[SL_ORDER_FLAG_END_V1] = {
-    NULL, "prices_include_tax", "deleted", "is_paid"};
+static const char *const FLAG_NAMES[SL_ORDER_FLAG_END_V1_4] = {
+    NULL, "prices_include_tax", "deleted", "is_paid", "refund_lines_missing"};
 static const char *const ADDR_NAMES[SL_ADDR_FIELD_END_V1] = {
     NULL, "first_name", "last_name", "company", "line1", "line2", "city",
     "state", "postcode", "country", "email", "phone"};
 static const char *const KIND_NAMES[SL_LINE_KIND_END_V1] = {
     NULL, "product", "shipping", "fee", "discount", "refund"};
-static const char *const LINE_TEXT_NAMES[SL_LINE_TEXT_END_V1] = {
+static const char *const LINE_TEXT_NAMES[SL_LINE_TEXT_END_V1_4] = {
     NULL, "external_id", "sku", "name", "product_id", "variation_id",
-    "parent_sku", "tax_class", "tax_rate_id", "method_id", "reason", "unit"};
+    "parent_sku", "tax_class", "tax_rate_id", "method_id", "reason", "unit",
+    "refund_id"};
 static const char *const LINE_MONEY_NAMES[SL_LINE_MONEY_END_V1] = {
     NULL, "unit_price", "subtotal", "subtotal_tax", "total", "total_tax",
     "tax_percent_milli"};
@@ -55,10 +56,10 @@ static const char *NORMALIZED_STATUSES[] = {
 const char *order_text_name(int f) { return NAME_OF(TEXT_NAMES, SL_ORDER_TEXT_END_V1, f); }
 const char *order_money_name(int f) { return NAME_OF(MONEY_NAMES, SL_ORDER_MONEY_END_V1, f); }
 const char *order_time_name(int f) { return NAME_OF(TIME_NAMES, SL_ORDER_TIME_END_V1, f); }
-const char *order_flag_name(int f) { return NAME_OF(FLAG_NAMES, SL_ORDER_FLAG_END_V1, f); }
+const char *order_flag_name(int f) { return NAME_OF(FLAG_NAMES, SL_ORDER_FLAG_END_V1_4, f); }
 const char *order_address_name(int f) { return NAME_OF(ADDR_NAMES, SL_ADDR_FIELD_END_V1, f); }
 const char *order_line_kind_name(int k) { return NAME_OF(KIND_NAMES, SL_LINE_KIND_END_V1, k); }
-const char *order_line_text_name(int f) { return NAME_OF(LINE_TEXT_NAMES, SL_LINE_TEXT_END_V1, f); }
+const char *order_line_text_name(int f) { return NAME_OF(LINE_TEXT_NAMES, SL_LINE_TEXT_END_V1_4, f); }
 const char *order_line_money_name(int f) { return NAME_OF(LINE_MONEY_NAMES, SL_LINE_MONEY_END_V1, f); }
 
 /* ---- text validation ---------------------------------------------------- */
@@ -171,14 +172,14 @@ static void line_init(order_line *l, int kind)
 {
     memset(l, 0, sizeof *l);
     l->kind = kind;
-    for (int i = 0; i < SL_LINE_TEXT_END_V1; i++)
+    for (int i = 0; i < SL_LINE_TEXT_END_V1_4; i++)
         l->text[i] = EMPTY;
     l->qty_milli = 1000;
 }
 
 static void line_clear(order_line *l)
 {
-    for (int i = 0; i < SL_LINE_TEXT_END_V1; i++)
+    for (int i = 0; i < SL_LINE_TEXT_END_V1_4; i++)
         free_text(l->text[i]);
     for (size_t i = 0; i < l->tax_count; i++)
         free_text(l->taxes[i].rate_id);
@@ -572,6 +573,37 @@ static int line_restock_valid(const order_line *l, size_t i, sl_error *err)
     return SL_OK;
 }
 
+/* A refunded part names a refund of this same order, and only a product,
+   shipping or fee can be refunded line by line. */
+static int line_refund_part_valid(const order *o, const order_line *l, size_t i,
+                                  sl_error *err)
+{
+    const char *ref = l->text[SL_LINE_REFUND_ID];
+    if (ref[0] == '\0')
+        return SL_OK;
+    char f[SL_ERROR_FIELD_MAX];
+    snprintf(f, sizeof f, "lines[%zu].refund_id", i);
+    if (l->kind != SL_LINE_PRODUCT && l->kind != SL_LINE_SHIPPING &&
+        l->kind != SL_LINE_FEE)
+        return sl_error_set(err, SL_EINVALID, f,
+                            "%s is set on a %s line: only products, shipping "
+                            "and fees are refunded line by line",
+                            f, order_line_kind_name(l->kind));
+    if (l->restocked_milli != 0)
+        return sl_error_set(err, SL_EINVALID, f,
+                            "%s is set on a line with a restocked quantity: "
+                            "that is the sale line's figure, not a refunded "
+                            "part's",
+                            f);
+    for (size_t k = 0; k < o->line_count; k++)
+        if (o->lines[k].kind == SL_LINE_REFUND &&
+            strcmp(o->lines[k].text[SL_LINE_EXTERNAL_ID], ref) == 0)
+            return SL_OK;
+    return sl_error_set(err, SL_EINVALID, f,
+                        "%s names refund %.40s, which the order does not list",
+                        f, ref);
+}
+
 int order_tax_put(order_line *l, const char *rate_id, int64_t amount,
                   int64_t exact, const char *field, sl_error *err)
 {
@@ -726,6 +758,8 @@ int order_validate(const order *o, sl_error *err)
         }
     for (size_t i = 0; i < o->line_count; i++) {
         int rc = line_restock_valid(&o->lines[i], i, err);
+        if (rc == SL_OK)
+            rc = line_refund_part_valid(o, &o->lines[i], i, err);
         if (rc != SL_OK)
             return rc;
     }
@@ -750,4 +784,9 @@ int order_has_money(const order *o, int field)
 int order_line_has_money(const order_line *l, int field)
 {
     return order_line_money_name(field) && (l->money_set & (1u << field));
+}
+
+int order_line_is_refunded_part(const order_line *l)
+{
+    return l->text[SL_LINE_REFUND_ID] != NULL && l->text[SL_LINE_REFUND_ID][0] != '\0';
 }

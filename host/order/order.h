@@ -63,7 +63,7 @@ typedef struct order_rate {
 
 typedef struct order_line {
     int kind;                     /* enum sl_line_kind */
-    char *text[SL_LINE_TEXT_END_V1];   /* by enum sl_line_text; [0] unused */
+    char *text[SL_LINE_TEXT_END_V1_4];   /* by enum sl_line_text; [0] unused */
     int64_t money[SL_LINE_MONEY_END_V1];
     unsigned money_set;           /* bit per enum sl_line_money */
     int64_t qty_milli;            /* 1000 = one unit; default 1000 */
@@ -85,7 +85,7 @@ typedef struct order {
     int64_t money[SL_ORDER_MONEY_END_V1];
     unsigned money_set;
     int64_t time[SL_ORDER_TIME_END_V1];
-    int flag[SL_ORDER_FLAG_END_V1];
+    int flag[SL_ORDER_FLAG_END_V1_4];
     int exponent;                 /* of text[SL_ORDER_CURRENCY] */
     order_address billing, shipping;
     order_line *lines;
@@ -154,7 +154,9 @@ const order_rate *order_find_rate(const order *o, const char *rate_id);
 /* Whole-order validation before intake: external id, currency, status and
    total present; at least one line unless the DELETED flag is set; line
    kinds sane; a restocked quantity only on a product line and within
-   0..quantity. Names the first bad field (SL_EINVALID). */
+   0..quantity; a refund_id (a refunded part) only on a product, shipping
+   or fee line and naming a refund line of the order. Names the first bad
+   field (SL_EINVALID). */
 int order_validate(const order *o, sl_error *err);
 
 /* Names used in JSON and error fields ("external_id", "total", "sku" ...),
@@ -167,6 +169,10 @@ const char *order_address_name(int field);
 const char *order_line_kind_name(int kind);
 const char *order_line_text_name(int field);
 const char *order_line_money_name(int field);
+
+/* A refunded part (SL_LINE_REFUND_ID set): not part of the sale, the
+   figures of its refund, positive. */
+int order_line_is_refunded_part(const order_line *l);
 
 /* Accessors with "" for absent text. */
 const char *order_text(const order *o, int field);

@@ -37,8 +37,8 @@ typedef struct key {
 
 typedef struct key_plan {
     key order[SL_ORDER_TEXT_END_V1 + SL_ORDER_MONEY_END_V1 + SL_ORDER_TIME_END_V1 +
-              SL_ORDER_FLAG_END_V1 + 8];
-    key line[SL_LINE_TEXT_END_V1 + SL_LINE_MONEY_END_V1 + 4];
+              SL_ORDER_FLAG_END_V1_4 + 8];
+    key line[SL_LINE_TEXT_END_V1_4 + SL_LINE_MONEY_END_V1 + 4];
     key address[SL_ADDR_FIELD_END_V1];
     size_t orders, lines, addresses;
 } key_plan;
@@ -68,7 +68,7 @@ static void build_plan(void)
         add(plan.order, &plan.orders, order_money_name(f), K_MONEY, f);
     for (int f = 1; f < SL_ORDER_TIME_END_V1; f++)
         add(plan.order, &plan.orders, order_time_name(f), K_TIME, f);
-    for (int f = 1; f < SL_ORDER_FLAG_END_V1; f++)
+    for (int f = 1; f < SL_ORDER_FLAG_END_V1_4; f++)
         add(plan.order, &plan.orders, order_flag_name(f), K_FLAG, f);
     add(plan.order, &plan.orders, "billing", K_BILLING, 0);
     add(plan.order, &plan.orders, "shipping", K_SHIPPING, 0);
@@ -76,7 +76,7 @@ static void build_plan(void)
     add(plan.order, &plan.orders, "tax_rates", K_RATES, 0);
     add(plan.order, &plan.orders, "truncated", K_TRUNCATED, 0);
     add(plan.line, &plan.lines, "kind", K_KIND, 0);
-    for (int f = 1; f < SL_LINE_TEXT_END_V1; f++)
+    for (int f = 1; f < SL_LINE_TEXT_END_V1_4; f++)
         add(plan.line, &plan.lines, order_line_text_name(f), K_TEXT, f);
     for (int f = 1; f < SL_LINE_MONEY_END_V1; f++)
         add(plan.line, &plan.lines, order_line_money_name(f), K_MONEY, f);

@@ -86,7 +86,7 @@ static json_t *line_json(const order *o, const order_line *l)
     int bad = j == NULL || taxes == NULL;
     bad |= json_object_set_new(j, "kind",
                                json_string(order_line_kind_name(l->kind)));
-    for (int f = 1; !bad && f < SL_LINE_TEXT_END_V1; f++)
+    for (int f = 1; !bad && f < SL_LINE_TEXT_END_V1_4; f++)
         bad |= put_text(j, order_line_text_name(f), l->text[f]);
     for (int f = 1; !bad && f < SL_LINE_MONEY_END_V1; f++)
         if (l->money_set & (1u << f))
@@ -122,7 +122,7 @@ static int put_scalars(json_t *j, const order *o)
         if (o->time[f] != 0)
             bad |= json_object_set_new(j, order_time_name(f),
                                        json_integer(o->time[f]));
-    for (int f = 1; !bad && f < SL_ORDER_FLAG_END_V1; f++)
+    for (int f = 1; !bad && f < SL_ORDER_FLAG_END_V1_4; f++)
         if (o->flag[f])
             bad |= json_object_set_new(j, order_flag_name(f), json_true());
     return bad;
@@ -250,7 +250,7 @@ static int read_line_fields(const json_t *jl, order *o, order_line *l,
                             const char *field, sl_error *err)
 {
     int rc = SL_OK;
-    for (int f = 1; rc == SL_OK && f < SL_LINE_TEXT_END_V1; f++) {
+    for (int f = 1; rc == SL_OK && f < SL_LINE_TEXT_END_V1_4; f++) {
         const char *v = NULL;
         rc = get_str(jl, order_line_text_name(f), field, &v, err);
         if (rc == SL_OK && v)
@@ -381,7 +381,7 @@ static int read_scalars(const json_t *j, order *o, sl_error *err)
         if (rc == SL_OK && present)
             rc = order_set_time(o, f, v, err);
     }
-    for (int f = 1; rc == SL_OK && f < SL_ORDER_FLAG_END_V1; f++) {
+    for (int f = 1; rc == SL_OK && f < SL_ORDER_FLAG_END_V1_4; f++) {
         json_t *v = json_object_get(j, order_flag_name(f));
         if (v && !json_is_boolean(v))
             rc = wrong_type(err, order_flag_name(f), "true or false");

@@ -297,8 +297,11 @@ static int build_lines(build_ctx *c)
     const order *o = c->o;
     int64_t product_discount = 0;
     int has_shipping = 0;
+    /* A refunded part belongs to its refund's credit note, not the sale. */
     for (size_t i = 0; i < o->line_count; i++) {
         const order_line *l = &o->lines[i];
+        if (order_line_is_refunded_part(l))
+            continue;
         if (l->kind == SL_LINE_PRODUCT && order_line_has_money(l, SL_LINE_SUBTOTAL))
             product_discount += l->money[SL_LINE_SUBTOTAL] - line_net(l);
         has_shipping |= l->kind == SL_LINE_SHIPPING;
@@ -306,6 +309,8 @@ static int build_lines(build_ctx *c)
     for (size_t i = 0; i < o->line_count; i++) {
         const order_line *l = &o->lines[i];
         int rc = SL_OK;
+        if (order_line_is_refunded_part(l))
+            continue;
         if (l->kind == SL_LINE_PRODUCT)
             rc = product_line(c, l);
         else if (l->kind == SL_LINE_SHIPPING || l->kind == SL_LINE_FEE ||

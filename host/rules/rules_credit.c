@@ -4,9 +4,13 @@
  * itself, stock returned or reservations released). A posted invoice is
  * never changed: it gets a credit note, one per refund id (the UNIQUE
  * (original_id, refund_ref) index makes it once), and one for what is left
- * when the order is cancelled. A refund without lines is split over the
- * original's tax groups (rules_refund_split.c); the stock the shop
- * restocked follows the credit notes (rules_restock.c).
+ * when the order is cancelled. A refund that names its lines is credited
+ * line by line (rules_refund_lines.c) and must make its amount exactly,
+ * else its credit note stays Draft with the reason; one without lines is
+ * split over the original's tax groups (rules_refund_split.c), unless
+ * its lines exist but were not read (a webhook) and the channel polls:
+ * then it waits for the poll. The stock the shop restocked follows the
+ * credit notes (rules_restock.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +123,60 @@ static int book_credit(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int
     return rules_note(c, from->id, event, text);
 }
 
+/* A credit note that cannot be posted as the shop gave it (its lines do
+   not make the refund, or a line matches nothing of the sale): stored
+   Draft with the reason, unnumbered, nothing posted or paid back. */
+static int leave_credit_draft(rules_ctx *c, ledger_doc *cn, const ledger_doc *from)
+{
+    snprintf(cn->status, sizeof(cn->status), "%s", LEDGER_DRAFT);
+    int rc = ledger_doc_insert(c->s, cn, c->now_ms, c->err);
+    if (rc)
+        return rc;
+    char text[800], event[160];
+    snprintf(text, sizeof(text), "Credit note for refund %s of %s %s left Draft: %s",
+             cn->refund_ref, rules_type_label(from->type), from->number, cn->reason);
+    snprintf(event, sizeof(event), "credit:%s", cn->refund_ref);
+    return rules_note(c, from->id, event, text);
+}
+
+/* The lines of a refund that names them must make its amount exactly:
+   the shop's figures are booked as they are, never nudged to agree. */
+static void check_lines_total(ledger_doc *cn, int64_t asked, int64_t left)
+{
+    char a[SL_MONEY_TEXT_MAX], b[SL_MONEY_TEXT_MAX];
+    if (cn->reason[0])
+        return;
+    if (-cn->gross != asked)
+        snprintf(cn->reason, sizeof(cn->reason),
+                 "the refund's lines add up to %s, the refund is %s",
+                 sl_money_format(-cn->gross, cn->exponent, a),
+                 sl_money_format(asked, cn->exponent, b));
+    else if (asked > left)
+        snprintf(cn->reason, sizeof(cn->reason),
+                 "the refund of %s is more than the %s not yet credited",
+                 sl_money_format(asked, cn->exponent, a), sl_money_format(left, cn->exponent, b));
+}
+
+/* The credit note's lines: a full reversal, the refund's own lines, or
+   its amount split over the tax groups. Writes what was done into told. */
+static int credit_lines(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int full,
+                        int64_t amount, const char *why, char *told, size_t cap)
+{
+    size_t listed = full ? 0 : rules_refund_part_count(c->o, cn->refund_ref), parts = 1;
+    int rc = full     ? copy_negated(cn, from, c->err)
+             : listed ? rules_refund_lines(c, cn, from, cn->refund_ref)
+                      : partial_lines(c, cn, from, amount, why, &parts);
+    if (listed)
+        snprintf(told, cap, "%s; %zu refunded line%s", why, listed, listed > 1 ? "s" : "");
+    else if (parts > 1)
+        snprintf(told, cap, "%s; split over %zu tax groups in proportion to their gross", why,
+                 parts);
+    else
+        snprintf(told, cap, "%s", why);
+    ledger_doc_sum(cn);
+    return rc;
+}
+
 /* Credits `amount` of `from` (a full reversal when nothing was credited
    yet and the amount is everything). */
 static int credit(rules_ctx *c, const ledger_doc *from, const char *ref, int64_t amount,
@@ -129,28 +187,23 @@ static int credit(rules_ctx *c, const ledger_doc *from, const char *ref, int64_t
     int rc = ledger_credited(c->s, from->id, &credited, &refunded, &count, c->err);
     if (rc)
         return rc;
-    int64_t left = from->gross + credited;
-    if (amount > left)
+    int64_t left = from->gross + credited, asked = amount;
+    int listed = rules_refund_part_count(c->o, ref) > 0;
+    if (amount > left && !listed)
         amount = left;
-    if (amount <= 0)
+    if (amount <= 0 || left <= 0)
         return SL_OK;
     int full = count == 0 && amount == from->gross;
     ledger_doc *cn = credit_header(from, ref);
     if (!cn)
         return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
-    size_t parts = 1;
-    rc = full ? copy_negated(cn, from, c->err)
-              : partial_lines(c, cn, from, amount, why, &parts);
     char told[320];
-    if (parts > 1)
-        snprintf(told, sizeof(told), "%s; split over %zu tax groups in proportion to their gross",
-                 why, parts);
-    else
-        snprintf(told, sizeof(told), "%s", why);
-    if (rc == SL_OK) {
-        ledger_doc_sum(cn);
-        rc = book_credit(c, cn, from, full, refunded, told);
-    }
+    rc = credit_lines(c, cn, from, full, amount, why, told, sizeof(told));
+    if (rc == SL_OK && listed && !full)
+        check_lines_total(cn, asked, left);
+    if (rc == SL_OK)
+        rc = cn->reason[0] ? leave_credit_draft(c, cn, from)
+                           : book_credit(c, cn, from, full, refunded, told);
     ledger_doc_free(cn);
     return rc;
 }
@@ -208,11 +261,47 @@ const char *rules_refund_ref(const order_line *l)
     return *id ? id : "refund";
 }
 
+/* A refund whose lines the connector could not read (a webhook body) on
+   a channel that polls: the poll brings them, so nothing is credited
+   now. Returns 1 when it waits (the event says so). */
+static int waits_for_lines(rules_ctx *c, const char *ref, int *rc)
+{
+    *rc = SL_OK;
+    if (!c->o->flag[SL_ORDER_REFUND_LINES_MISSING] || !c->ch->intake_poll ||
+        rules_refund_part_count(c->o, ref) > 0)
+        return 0;
+    char text[300];
+    snprintf(text, sizeof(text),
+             "refund %s waits for its lines from the next poll of channel %s (this revision "
+             "carries only its amount); the stock it restocked follows with it",
+             ref, c->ch->name);
+    if (c->it)
+        *rc = inbox_event(c->s, c->it->id, c->now_ms, "rules", text, c->err);
+    return 1;
+}
+
+/* Why a refund is credited, with the reason it is split when the shop
+   has lines the connector could not read and no poll will bring them. */
+static void refund_why(rules_ctx *c, const order_line *l, const char *ref, char *why, size_t cap)
+{
+    const char *reason = order_line_text(l, SL_LINE_REASON);
+    int unread = c->o->flag[SL_ORDER_REFUND_LINES_MISSING] &&
+                 rules_refund_part_count(c->o, ref) == 0;
+    snprintf(why, cap, "refund %s%s%s%s%s", ref, *reason ? ": " : "", reason,
+             unread ? "; its lines are not in the webhook and channel " : "",
+             unread ? c->ch->name : "");
+    if (unread) {
+        size_t used = strlen(why);
+        snprintf(why + used, cap - used, " does not poll");
+    }
+}
+
 int rules_refunds(rules_ctx *c, ledger_doc *d)
 {
     if (strcmp(d->status, LEDGER_POSTED) != 0 || strcmp(d->type, LEDGER_CREDIT) == 0)
         return SL_OK;
     const order *o = c->o;
+    int waiting = 0;
     for (size_t i = 0; i < o->line_count; i++) {
         const order_line *l = &o->lines[i];
         if (l->kind != SL_LINE_REFUND)
@@ -225,14 +314,21 @@ int rules_refunds(rules_ctx *c, ledger_doc *d)
             return rc;
         if (have)
             continue;
+        if (waits_for_lines(c, ref, &rc)) {
+            waiting++;
+            if (rc)
+                return rc;
+            continue;
+        }
         char why[256];
-        snprintf(why, sizeof(why), "refund %s%s%s", ref,
-                 *order_line_text(l, SL_LINE_REASON) ? ": " : "",
-                 order_line_text(l, SL_LINE_REASON));
+        refund_why(c, l, ref, why, sizeof(why));
         int64_t amount = order_line_has_money(l, SL_LINE_TOTAL) ? abs64(l->money[SL_LINE_TOTAL]) : 0;
         rc = credit(c, d, ref, amount, why);
         if (rc)
             return rc;
     }
-    return rules_restock(c, d);
+    /* What the shop restocked with a waiting refund belongs on its credit
+       note: it is returned when the lines arrive (stock_restocks books
+       each figure once, whichever revision brings it). */
+    return waiting ? SL_OK : rules_restock(c, d);
 }

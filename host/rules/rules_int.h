@@ -68,6 +68,15 @@ typedef struct rules_refund_part {
    groups or an amount whose products overflow. */
 int rules_refund_split(const ledger_doc *from, int64_t amount, rules_refund_part *parts,
                        size_t *n, sl_error *err);
+/* How many refunded parts (SL_LINE_REFUND_ID = ref) the order gives for
+   refund `ref` (rules_refund_lines.c). */
+size_t rules_refund_part_count(const order *o, const char *ref);
+/* Adds to credit note cn one line per refunded part of refund `ref`:
+   its quantity, net and tax negated, on the tax group, account and
+   product or service of the line of `from` it refunds. A part that
+   matches no line of `from`, or a negative figure, writes cn->reason
+   (the caller leaves the credit note Draft). SL_ENOMEM only. */
+int rules_refund_lines(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, const char *ref);
 /* Upper-case first letter display name of a document type. */
 const char *rules_type_label(const char *type);
 

@@ -39,8 +39,12 @@ static int64_t abs64(int64_t v)
     return v < 0 ? -v : v;
 }
 
+/* The order's per-rate totals are the sale's: a refunded part (its
+   refund's own figures) takes no share of them. */
 static int in_part(const order_line *l, int shipping)
 {
+    if (order_line_is_refunded_part(l))
+        return 0;
     if (shipping)
         return l->kind == SL_LINE_SHIPPING;
     return l->kind == SL_LINE_PRODUCT || l->kind == SL_LINE_FEE;
@@ -122,7 +126,9 @@ int64_t rules_shop_line_tax(const order_line *l)
 static int check_rates_known(const order *o, rules_tax_plan *p)
 {
     for (size_t i = 0; i < o->line_count; i++)
-        for (size_t k = 0; k < o->lines[i].tax_count; k++)
+        for (size_t k = 0; !order_line_is_refunded_part(&o->lines[i]) &&
+                           k < o->lines[i].tax_count;
+             k++)
             if (order_find_rate(o, o->lines[i].taxes[k].rate_id) == NULL) {
                 size_t used = strlen(p->reason);
                 snprintf(p->reason + used, sizeof p->reason - used,

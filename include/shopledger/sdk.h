@@ -186,7 +186,16 @@ enum sl_order_flag {
     SL_ORDER_PRICES_INCLUDE_TAX = 1, /* shop prices are gross */
     SL_ORDER_DELETED,                /* the shop deleted the order */
     SL_ORDER_IS_PAID,                /* the shop says it is paid */
-    SL_ORDER_FLAG_END_V1
+    SL_ORDER_FLAG_END_V1,
+    /* ---- appended in 1.4 (books); a host before 1.4 refuses it ---- */
+    /* The order lists refunds (SL_LINE_REFUND lines) whose refunded lines
+       the connector could not read in this call (a WooCommerce webhook
+       body carries only each refund's amount; its lines come from GET
+       /orders/{id}/refunds). The host then does not take a refund without
+       SL_LINE_REFUND_ID lines for one that names none: on a channel that
+       polls it waits for the poll, else it splits the amount. */
+    SL_ORDER_REFUND_LINES_MISSING = SL_ORDER_FLAG_END_V1,
+    SL_ORDER_FLAG_END_V1_4
 };
 
 /* Normalized status words (DESIGN.md vocabulary) for SL_ORDER_STATUS_NORMALIZED. */
@@ -226,7 +235,16 @@ enum sl_line_text {
     SL_LINE_METHOD_ID,       /* shipping method id / coupon code / fee name */
     SL_LINE_REASON,          /* refund reason */
     SL_LINE_UNIT,            /* unit of measure */
-    SL_LINE_TEXT_END_V1
+    SL_LINE_TEXT_END_V1,
+    /* ---- appended in 1.4 (books); a host before 1.4 refuses it ---- */
+    /* On a product, shipping or fee line: the EXTERNAL_ID of the
+       SL_LINE_REFUND line of this order that refunded it. Such a line is
+       not part of the sale but a refunded part: its quantity, net total
+       (SL_LINE_TOTAL) and taxes (line_add_tax per rate) are the refunded
+       figures, POSITIVE. The host credits a refund with lines line by
+       line; one without lines is split over the sale's tax groups. */
+    SL_LINE_REFUND_ID = SL_LINE_TEXT_END_V1,
+    SL_LINE_TEXT_END_V1_4
 };
 
 enum sl_line_money {

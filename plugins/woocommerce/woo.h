@@ -119,6 +119,16 @@ int woo_oauth_sign(const char *base, const char *secret, int sha1, char *out,
 int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order,
                      const char *raw, size_t raw_len, int *submitted,
                      int64_t *modified_ms, sl_error *err);
+/* The same with the answer of GET /orders/{id}/refunds (a JSON array, or
+   NULL when this call did not read it): each refund the order lists adds
+   its line_items, shipping_lines and fee_lines as refunded lines (SDK 1.4
+   SL_LINE_REFUND_ID, figures made positive). With NULL, an order that
+   lists refunds is flagged SL_ORDER_REFUND_LINES_MISSING (the webhook
+   path, which cannot call the shop). woo_order_submit passes NULL. */
+int woo_order_submit_refunds(woo_chan *ch, sl_ctx *ctx, const json_t *order,
+                             const json_t *refunds, const char *raw,
+                             size_t raw_len, int *submitted,
+                             int64_t *modified_ms, sl_error *err);
 /* Submits a deletion notice for the order id `id` (order.deleted: the
    order moved to the trash). `body` is the delivery's JSON: its
    date_modified_gmt orders the revision when present. */

@@ -10,7 +10,8 @@ FIXTURES="${SL_SHARED_DIR:-$SL_SOURCE_DIR/../shared}/fixtures/woocommerce"
 CONF="$SL_TMP/conf.d"
 mkdir -p "$CONF"
 printf 'cs_fixture_not_used' > "$SL_TMP/woo.secret"
-chmod 600 "$SL_TMP/woo.secret"
+printf 'whsec-fixture-not-used' > "$SL_TMP/woo.webhook"
+chmod 600 "$SL_TMP/woo.secret" "$SL_TMP/woo.webhook"
 SLX=(sl --conf "$CONF" --plugins "$SL_PLUGIN_DIR")
 
 check "plugin check passes for woocommerce.so" \
@@ -35,7 +36,11 @@ plugin = woocommerce
 url = http://127.0.0.1:9
 key = ck_fixture
 secret_file = $SL_TMP/woo.secret
-intake = poll
+webhook_secret_file = $SL_TMP/woo.webhook
+# Webhook only: a replayed body has only its refunds' amounts and no poll
+# will bring their lines, so a refund is split at once (on a channel that
+# polls it would wait for the poll).
+intake = webhook
 document = invoice
 process_when = pending, processing, on-hold, completed, cancelled, refunded
 approve = yes

@@ -4,7 +4,8 @@
 # its payment and a note back in the shop; a bad signature is 401 with the
 # inbox unchanged; repeated and reordered deliveries make one document; a
 # dropped webhook is found by the poll; a cancellation after posting and a
-# refund make credit notes (stock back, note back); a refund that restocks
+# refund make credit notes (stock back, note back; a refund waits on its
+# webhook revision until the poll reads its lines); a refund that restocks
 # a unit returns it in the ledger too; the stock sync makes the
 # shop equal the ledger and a second sync writes nothing; the product.updated
 # webhooks our own push causes do not loop. Every wait is bounded.
@@ -111,6 +112,14 @@ check "the cancellation note reached the shop" wait_true 20 notes_are "$O4" 2
 # ---- refund -> credit note ---------------------------------------------------
 woo POST "/orders/$O1/refunds" '{"amount":"5.00","reason":"damaged towel"}' > "$SL_TMP/refund.json"
 check "the shop took the refund" grep -q '"amount":"5.00"' "$SL_TMP/refund.json"
+# The webhook has only the refund's amount; on this channel, which polls,
+# the refund waits for the poll to read its lines (here: none, so split).
+refund_waits() { # REFUND_ID
+  [ "$(sqlite3 "$SL_TMP/shop.db" "select count(*) from inbox_events where text like 'refund $1 waits for its lines%'")" -gt 0 ]
+}
+check "the webhook revision waits for the refund's lines" wait_true 20 \
+  refund_waits "$(json_get "$SL_TMP/refund.json" '$.id')"
+check "the poll reads them" eval 'admin_post poll/woo | grep -q polled'
 check "the refund makes a credit note" wait_true 20 docs_are 6
 check "the refund credit note is 5.00 for that order" eq \
   "$(q "select json_extract(value,'\$.type')||'/'||abs(json_extract(value,'\$.gross')) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.external_id')='$O1' and json_extract(value,'\$.original_id')>0")" \
@@ -125,6 +134,10 @@ woo POST "/orders/$O3/refunds" \
   '{"amount":"1.00","restock_items":true,"line_items":[{"id":'"$O3_LINE"',"quantity":1,"refund_total":"1.00"}]}' \
   > "$SL_TMP/refund3.json"
 check "the shop took the restocking refund" grep -q '"amount":"1.00"' "$SL_TMP/refund3.json"
+check "its webhook revision waits too" wait_true 20 \
+  refund_waits "$(json_get "$SL_TMP/refund3.json" '$.id')"
+check "no stock back before its credit note" eq "$(on_hand "$O3_SKU")" "$O3_BEFORE"
+check "the poll reads its line" eval 'admin_post poll/woo | grep -q polled'
 check "the restocking refund makes a credit note" wait_true 20 docs_are 7
 check "the unit the shop restocked is back in the ledger" eq "$(on_hand "$O3_SKU")" "$((O3_BEFORE + 1))"
 

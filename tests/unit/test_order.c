@@ -375,6 +375,54 @@ static void restocked_is_checked_and_kept(void **state)
     order_free(o);
 }
 
+/* A refunded part (1.4): refund_id only on a product, shipping or fee
+   line, naming a refund line of the same order, never with a restocked
+   figure; kept by the JSON form with the refund_lines_missing flag. */
+static void refund_part_is_checked_and_kept(void **state)
+{
+    (void)state;
+    sl_error err = {.size = sizeof err};
+    order *o = sample(); /* line 0: 2 mugs; line 1: shipping */
+    order_line *r = order_add_line(o, SL_LINE_REFUND, &err);
+    OK(order_line_set_text(o, r, SL_LINE_EXTERNAL_ID, "77", &err));
+    OK(order_line_set_money(o, r, SL_LINE_TOTAL, "12.10", &err));
+    order_line *part = order_add_line(o, SL_LINE_PRODUCT, &err); /* lines[3] */
+    OK(order_line_set_text(o, part, SL_LINE_SKU, "MUG", &err));
+    OK(order_line_set_text(o, part, SL_LINE_REFUND_ID, "78", &err));
+    OK(order_line_set_money(o, part, SL_LINE_TOTAL, "10.00", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "lines[3].refund_id");
+    OK(order_line_set_text(o, part, SL_LINE_REFUND_ID, "77", &err));
+    OK(order_validate(o, &err));
+    assert_true(order_line_is_refunded_part(&o->lines[3]));
+    assert_false(order_line_is_refunded_part(&o->lines[0]));
+    OK(order_line_set_restocked(o, &o->lines[3], "1", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID);
+    assert_string_equal(err.field, "lines[3].refund_id");
+    OK(order_line_set_restocked(o, &o->lines[3], "0", &err));
+    OK(order_line_set_text(o, &o->lines[2], SL_LINE_REFUND_ID, "77", &err));
+    assert_int_equal(order_validate(o, &err), SL_EINVALID); /* a refund line */
+    assert_string_equal(err.field, "lines[2].refund_id");
+    OK(order_line_set_text(o, &o->lines[2], SL_LINE_REFUND_ID, "", &err));
+    OK(order_set_flag(o, SL_ORDER_REFUND_LINES_MISSING, 1, &err));
+    assert_int_equal(order_set_flag(o, SL_ORDER_FLAG_END_V1_4, 1, &err), SL_EUNSUPPORTED);
+    assert_int_equal(order_line_set_text(o, part, SL_LINE_TEXT_END_V1_4, "x", &err),
+                     SL_EUNSUPPORTED);
+    json_t *j = order_to_json(o);
+    assert_true(json_is_true(json_object_get(j, "refund_lines_missing")));
+    json_t *l3 = json_array_get(json_object_get(j, "lines"), 3);
+    assert_string_equal(json_string_value(json_object_get(l3, "refund_id")), "77");
+    assert_null(json_object_get(json_array_get(json_object_get(j, "lines"), 0), "refund_id"));
+    order *back = NULL;
+    OK(order_from_json(j, &back, &err));
+    assert_string_equal(order_line_text(&back->lines[3], SL_LINE_REFUND_ID), "77");
+    assert_int_equal(back->flag[SL_ORDER_REFUND_LINES_MISSING], 1);
+    assert_canonical_matches_jansson(back);
+    order_free(back);
+    json_decref(j);
+    order_free(o);
+}
+
 static void json_keeps_overridden_exponent(void **state)
 {
     (void)state;
@@ -494,7 +542,7 @@ static order *random_order(uint32_t *seed)
     for (int f = 1; f < SL_ORDER_TIME_END_V1; f++)
         if (next_rand(seed) % 2)
             order_set_time(o, f, (int64_t)next_rand(seed) * 1000, &err);
-    for (int f = 1; f < SL_ORDER_FLAG_END_V1; f++)
+    for (int f = 1; f < SL_ORDER_FLAG_END_V1_4; f++)
         order_set_flag(o, f, (int)(next_rand(seed) & 1), &err);
     for (int f = 1; f < SL_ADDR_FIELD_END_V1; f++)
         if (next_rand(seed) % 2)
@@ -503,7 +551,7 @@ static order *random_order(uint32_t *seed)
     for (int n = (int)(next_rand(seed) % 4); n > 0; n--) {
         order_line *l = order_add_line(o, 1 + (int)(next_rand(seed) % (SL_LINE_KIND_END_V1 - 1)),
                                        &err);
-        for (int f = 1; l && f < SL_LINE_TEXT_END_V1; f++)
+        for (int f = 1; l && f < SL_LINE_TEXT_END_V1_4; f++)
             if (next_rand(seed) % 2)
                 order_line_set_text(o, l, f, TRICKY[next_rand(seed) % TRICKY_COUNT], &err);
         for (int f = 1; l && f < SL_LINE_MONEY_END_V1; f++)
@@ -551,6 +599,7 @@ int main(void)
         cmocka_unit_test(json_round_trips_exactly),
         cmocka_unit_test(json_keeps_overridden_exponent),
         cmocka_unit_test(restocked_is_checked_and_kept),
+        cmocka_unit_test(refund_part_is_checked_and_kept),
         cmocka_unit_test(json_errors_name_the_field),
         cmocka_unit_test(hash_is_stable_and_content_sensitive),
         cmocka_unit_test(canonical_text_matches_jansson),

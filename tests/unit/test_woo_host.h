@@ -81,7 +81,7 @@ static const char *const ORDER_MONEY[] = {"", "total", "total_tax",
 static const char *const ORDER_TIME[] = {"", "created", "modified", "paid",
                                           "completed"};
 static const char *const ORDER_FLAG[] = {"", "prices_include_tax", "deleted",
-                                          "is_paid"};
+                                          "is_paid", "refund_lines_missing"};
 static const char *const ADDR[] = {"", "first_name", "last_name", "company",
     "line1", "line2", "city", "state", "postcode", "country", "email",
     "phone"};
@@ -89,7 +89,7 @@ static const char *const LINE_KIND[] = {"", "product", "shipping", "fee",
                                          "discount", "refund"};
 static const char *const LINE_TEXT[] = {"", "external_id", "sku", "name",
     "product_id", "variation_id", "parent_sku", "tax_class", "tax_rate_id",
-    "method_id", "reason", "unit"};
+    "method_id", "reason", "unit", "refund_id"};
 static const char *const LINE_MONEY[] = {"", "unit_price", "subtotal",
     "subtotal_tax", "total", "total_tax", "tax_percent"};
 

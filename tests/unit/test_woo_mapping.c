@@ -356,6 +356,154 @@ static void test_deleted_order(void **s)
     finish(&f);
 }
 
+/* ---- refunded lines from GET /orders/{id}/refunds --------------------- */
+
+/* Order 70: 3 x LAMP 10.00 + 21 % (6.30), shipping 5.00 + 1.05; refund 71
+   of 15.13 = 1 lamp (10.00 + 2.10) and half the shipping (2.50 + 0.53). */
+static const char REFUNDED_ORDER[] =
+    "[{\"id\":70,\"number\":\"70\",\"status\":\"completed\",\"currency\":\"EUR\","
+    "\"date_modified_gmt\":\"2026-11-22T08:00:00\",\"total\":\"42.35\","
+    "\"total_tax\":\"7.35\",\"line_items\":[{\"id\":5,\"name\":\"Lamp\","
+    "\"product_id\":3,\"quantity\":3,\"sku\":\"LAMP\",\"price\":10,"
+    "\"subtotal\":\"30.00\",\"total\":\"30.00\",\"total_tax\":\"6.30\","
+    "\"taxes\":[{\"id\":1,\"total\":\"6.3\"}]}],\"shipping_lines\":[{\"id\":6,"
+    "\"method_title\":\"Flat rate\",\"method_id\":\"flat_rate\",\"total\":\"5.00\","
+    "\"total_tax\":\"1.05\",\"taxes\":[{\"id\":1,\"total\":\"1.05\"}]}],"
+    "\"tax_lines\":[{\"rate_id\":1,\"tax_total\":\"6.30\",\"shipping_tax_total\":"
+    "\"1.05\",\"rate_percent\":21}],"
+    "\"refunds\":[{\"id\":71,\"reason\":\"broken\",\"total\":\"-15.13\"}]}]";
+
+/* The refunds answer: 71 as above, and 99, made after the order body was
+   read (the order does not list it yet). %s is the lamp's quantity. */
+static const char REFUNDS_ANSWER[] =
+    "[{\"id\":71,\"amount\":\"15.13\",\"reason\":\"broken\",\"line_items\":[{"
+    "\"id\":80,\"name\":\"Lamp\",\"product_id\":3,\"variation_id\":0,"
+    "\"quantity\":%s,\"sku\":\"LAMP\",\"tax_class\":\"\",\"subtotal\":\"-10.00\","
+    "\"total\":\"-10.00\",\"total_tax\":\"-2.10\",\"taxes\":[{\"id\":1,"
+    "\"total\":\"-2.1\",\"subtotal\":\"-2.1\"}],\"meta_data\":[{\"id\":9,"
+    "\"key\":\"_refunded_item_id\",\"value\":\"5\"}]}],\"shipping_lines\":[{"
+    "\"id\":81,\"method_title\":\"Flat rate\",\"method_id\":\"flat_rate\","
+    "\"total\":\"-2.50\",\"total_tax\":\"-0.53\",\"taxes\":[{\"id\":1,"
+    "\"total\":\"-0.525\"}]}],\"fee_lines\":[]},"
+    "{\"id\":99,\"amount\":\"12.10\",\"line_items\":[{\"id\":90,\"name\":\"Lamp\","
+    "\"quantity\":-1,\"sku\":\"LAMP\",\"total\":\"-10.00\",\"total_tax\":\"-2.10\"}]}]";
+
+static const char *g_lamp_qty = "-1";
+
+static int route_refunded(sl_ctx *c, const json_t *req, fake_resp *out)
+{
+    (void)c;
+    const char *path = fake_route(req);
+    char body[4096];
+    if (strcmp(path, "/orders") == 0)
+        snprintf(body, sizeof body, "%s", REFUNDED_ORDER);
+    else if (strcmp(path, "/orders/70/refunds") == 0)
+        snprintf(body, sizeof body, REFUNDS_ANSWER, g_lamp_qty);
+    else
+        return 1;
+    out->status = 200;
+    out->body = strdup(body);
+    return 0;
+}
+
+static int poll_refunded(const char *lamp_qty, json_t **order, woo_fixture *f)
+{
+    g_lamp_qty = lamp_qty;
+    woo_ctx_init(&f->ctx, "https://shop.example");
+    f->ctx.route = route_refunded;
+    assert_int_equal(woo_open(f), SL_OK);
+    int rc = f->p->fetch_orders(f->state, &f->ctx, NULL, &f->err);
+    *order = json_incref(json_array_get(f->ctx.orders, 0));
+    return rc;
+}
+
+static const char *line_text(const json_t *o, size_t i, const char *key)
+{
+    json_t *l = json_array_get(json_object_get(o, "lines"), i);
+    return json_string_value(json_object_get(json_object_get(l, "text"), key));
+}
+
+static const char *line_tax(const json_t *o, size_t i, size_t k, size_t part)
+{
+    json_t *l = json_array_get(json_object_get(o, "lines"), i);
+    json_t *t = json_array_get(json_object_get(l, "taxes"), k);
+    return json_string_value(json_array_get(t, part));
+}
+
+/* A polled order that lists refund 71 reads its lines: the lamp and half
+   the shipping, positive, each naming refund 71; refund 99, which the
+   order does not list yet, adds nothing; no flag. */
+static void test_poll_reads_refund_lines(void **s)
+{
+    (void)s;
+    woo_fixture f;
+    json_t *o = NULL;
+    assert_int_equal(poll_refunded("-1", &o, &f), SL_OK);
+    json_t *req = json_array_get(f.ctx.requests, 1);
+    assert_string_equal(fake_route(req), "/orders/70/refunds");
+    assert_string_equal(fake_query(req, "per_page"), "100");
+    json_t *lines = json_object_get(o, "lines");
+    assert_int_equal(json_array_size(lines), 5); /* lamp, shipping, refund, 2 parts */
+    assert_null(json_object_get(json_object_get(o, "flag"), "refund_lines_missing"));
+    assert_string_equal(line_text(o, 3, "refund_id"), "71");
+    assert_string_equal(line_text(o, 3, "external_id"), "80");
+    assert_string_equal(line_text(o, 3, "sku"), "LAMP");
+    assert_string_equal(line_text(o, 3, "tax_class"), "standard");
+    assert_string_equal(line_text(o, 3, "tax_rate_id"), "1");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(lines, 3),
+                                                          "quantity")),
+                        "1");
+    assert_string_equal(line_money(o, 3, "total"), "10.00");
+    assert_string_equal(line_money(o, 3, "subtotal"), "10.00");
+    assert_string_equal(line_money(o, 3, "total_tax"), "2.10");
+    assert_string_equal(line_money(o, 3, "tax_percent"), "21");
+    assert_string_equal(line_tax(o, 3, 0, 0), "1");
+    assert_string_equal(line_tax(o, 3, 0, 1), "2.1");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(lines, 4),
+                                                          "kind")),
+                        "shipping");
+    assert_string_equal(line_text(o, 4, "refund_id"), "71");
+    assert_string_equal(line_text(o, 4, "method_id"), "flat_rate");
+    assert_string_equal(line_money(o, 4, "total"), "2.50");
+    assert_string_equal(line_money(o, 4, "total_tax"), "0.53");
+    assert_string_equal(line_tax(o, 4, 0, 1), "0.525");
+    /* the sale's own lines carry no refund id */
+    assert_null(line_text(o, 0, "refund_id"));
+    json_decref(o);
+    finish(&f);
+}
+
+/* A refund's line figures are negative in WooCommerce: a positive one is
+   refused naming the field, and nothing is submitted. */
+static void test_refund_line_sign_checked(void **s)
+{
+    (void)s;
+    woo_fixture f;
+    json_t *o = NULL;
+    assert_int_equal(poll_refunded("1", &o, &f), SL_EINVALID);
+    assert_string_equal(f.err.field, "refunds[0].line_items[0].quantity");
+    assert_null(o);
+    finish(&f);
+}
+
+/* The webhook body has only refunds[] amounts and cannot call the shop:
+   the order says its refund lines were not read. */
+static void test_webhook_flags_refund_lines(void **s)
+{
+    (void)s;
+    woo_fixture f;
+    open_default(&f);
+    const char *body = REFUNDED_ORDER + 1; /* the object inside the array */
+    assert_int_equal(feed(&f, "order.updated", body, strlen(body) - 1), SL_OK);
+    json_t *o = json_array_get(f.ctx.orders, 0);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "flag"),
+                                                        "refund_lines_missing")),
+                     1);
+    assert_int_equal(json_array_size(json_object_get(o, "lines")), 3);
+    assert_int_equal(json_array_size(f.ctx.requests), 0);
+    finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +516,9 @@ int main(void)
         cmocka_unit_test(test_checkout_draft_skipped),
         cmocka_unit_test(test_malformed_named),
         cmocka_unit_test(test_deleted_order),
+        cmocka_unit_test(test_poll_reads_refund_lines),
+        cmocka_unit_test(test_refund_line_sign_checked),
+        cmocka_unit_test(test_webhook_flags_refund_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
