@@ -20,7 +20,7 @@ events_like() { # TEXT: how many inbox events start with TEXT
   sqlite3 "$SL_TMP/shop.db" "select count(*) from inbox_events where text like '$1%'"
 }
 event_seen() { [ "$(events_like "$1")" -gt 0 ]; }
-polled() { admin_post poll/woo | grep -q '"polled"'; }
+polled() { admin_poll_ok "$WOO_ADMIN" shop woo; }
 payments() { sqlite3 "$SL_TMP/shop.db" "select kind||'/'||amount from payments order by id"; }
 credit_id() { # the id of the order's credit note, "" while none
   save_docs && q "select json_extract(value,'\$.id') from json_each(readfile('$SL_TMP/docs.json'))

@@ -119,7 +119,7 @@ refund_waits() { # REFUND_ID
 }
 check "the webhook revision waits for the refund's lines" wait_true 20 \
   refund_waits "$(json_get "$SL_TMP/refund.json" '$.id')"
-check "the poll reads them" eval 'admin_post poll/woo | grep -q polled'
+check "the poll reads them" admin_poll_ok "$WOO_ADMIN" shop woo
 check "the refund makes a credit note" wait_true 20 docs_are 6
 check "the refund credit note is 5.00 for that order" eq \
   "$(q "select json_extract(value,'\$.type')||'/'||abs(json_extract(value,'\$.gross')) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.external_id')='$O1' and json_extract(value,'\$.original_id')>0")" \
@@ -137,7 +137,7 @@ check "the shop took the restocking refund" grep -q '"amount":"1.00"' "$SL_TMP/r
 check "its webhook revision waits too" wait_true 20 \
   refund_waits "$(json_get "$SL_TMP/refund3.json" '$.id')"
 check "no stock back before its credit note" eq "$(on_hand "$O3_SKU")" "$O3_BEFORE"
-check "the poll reads its line" eval 'admin_post poll/woo | grep -q polled'
+check "the poll reads its line" admin_poll_ok "$WOO_ADMIN" shop woo
 check "the restocking refund makes a credit note" wait_true 20 docs_are 7
 check "the unit the shop restocked is back in the ledger" eq "$(on_hand "$O3_SKU")" "$((O3_BEFORE + 1))"
 
