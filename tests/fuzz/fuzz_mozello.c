@@ -5,14 +5,17 @@
  * back) and GET /store/orders/ pages (mz_fetch.c, mz_http.c).
  *
  * Input: the first line is "hook" (a host-verified replay), "!hook" (sent
- * unverified with the correct X-Mozello-Hash) or "fetch"; the rest is the
- * notification body or the answer to the first request (later requests
+ * unverified with the correct X-Mozello-Hash), "fetch", or "stock" /
+ * "prices" (a push: the product listing, the batch answer and the
+ * re-read all get the input: mz_products.c, mz_push.c); the rest is the
+ * notification body or the answer to the first requests (later requests
  * get an empty last page). Corpus: tests/fuzz/corpus/mozello/.
  */
 #include "fuzz_host.h"
 
 #define API_KEY "MZL-fuzz-key"
 #define LAST_PAGE "{\"error\":false,\"orders\":[],\"next_page_uri\":null}"
+#define LAST_PRODUCTS "{\"error\":false,\"products\":[],\"next_page_uri\":null}"
 
 static woo_fixture g_f;
 
@@ -42,6 +45,22 @@ static void deliver(const char *body, size_t len, int signed_delivery)
     fake_deliver(&g_f, headers, body, len, !signed_delivery);
 }
 
+static void push(int prices)
+{
+    sl_stock_list list = {
+        .items = json_pack("[[s,s,s],[s,s,s],[s,s,n]]", "MUG-1", "5", "9.99", "TEE-M", "0",
+                           "19.00", "NONE", "3"),
+        .currency = "EUR",
+    };
+    g_fuzz_answer.first = 3;
+    g_fuzz_answer.end = LAST_PRODUCTS;
+    if (prices)
+        g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err);
+    else
+        g_f.p->push_stock(g_f.state, &g_f.ctx, &list, &g_f.err);
+    json_decref(list.items);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char mode[16];
@@ -58,6 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         deliver(body, len, mode[0] == '!');
     else if (strcmp(mode, "fetch") == 0)
         g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err);
+    else if (strcmp(mode, "stock") == 0 || strcmp(mode, "prices") == 0)
+        push(mode[0] == 'p');
     fuzz_reset(&g_f);
     free(body);
     return 0;

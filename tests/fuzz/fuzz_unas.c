@@ -1,9 +1,14 @@
 /*
- * libFuzzer target: the UNAS connector reading getOrder answers (XML
- * through libxml2: unas_xml.c, unas_fetch.c, mapped by unas_map.c), via
- * the fake host of the unit tests. The login is answered with a valid
- * token; the input is the body of the first getOrder answer, later pages
- * answer <Orders/>. Corpus: tests/fuzz/corpus/unas/.
+ * libFuzzer target: the UNAS connector reading API answers (XML through
+ * libxml2: unas_xml.c, unas_http.c), via the fake host of the unit tests.
+ * The login is answered with a valid token; every other call gets the
+ * input (at most two calls, then an empty list).
+ *
+ * Input: a first line "stock", "prices" (getProduct, then setStock or
+ * setProduct answers of a push: unas_push.c) or "status" (the setOrder
+ * answer of a note: unas_notes.c), then the body; any other input is a
+ * whole getOrder answer (unas_fetch.c, mapped by unas_map.c). Corpus:
+ * tests/fuzz/corpus/unas/.
  */
 #include "fuzz_host.h"
 
@@ -15,7 +20,7 @@ static woo_fixture g_f;
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* login -> a token; the first other call -> the input; then <Orders/>. */
+/* login -> a token; other calls -> fuzz_route. */
 static int unas_route(sl_ctx *c, const json_t *req, fake_resp *out)
 {
     const char *url = json_string_value(json_object_get(req, "url"));
@@ -40,11 +45,37 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static void push(int prices)
+{
+    sl_stock_list list = {
+        .items = json_pack("[[s,s,s],[s,s,s],[s,s,n]]", "BOG-KEK", "5", "3810", "SAPKA", "0",
+                           "2540", "NINCS", "3"),
+        .currency = "HUF",
+    };
+    if (prices)
+        g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err);
+    else
+        g_f.p->push_stock(g_f.state, &g_f.ctx, &list, &g_f.err);
+    json_decref(list.items);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    g_fuzz_answer = (fuzz_answer){
-        .body = (const char *)data, .len = size, .first = 1, .end = "<Orders/>"};
-    g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err);
+    char mode[16];
+    const char *rest;
+    size_t len;
+    fuzz_split_line(data, size, mode, sizeof mode, &rest, &len);
+    g_fuzz_answer = (fuzz_answer){.body = rest, .len = len, .first = 2, .end = "<Products/>"};
+    if (strcmp(mode, "stock") == 0 || strcmp(mode, "prices") == 0) {
+        push(mode[0] == 'p');
+    } else if (strcmp(mode, "status") == 0) {
+        g_f.p->report_status(g_f.state, &g_f.ctx, "4411-000532", "Invoice INV-2024-17 posted",
+                             "Kész", "outbox-17", &g_f.err);
+    } else {
+        g_fuzz_answer = (fuzz_answer){
+            .body = (const char *)data, .len = size, .first = 1, .end = "<Orders/>"};
+        g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err);
+    }
     fuzz_reset(&g_f);
     return 0;
 }

@@ -3,10 +3,11 @@
  * (woo_http.c) for each call that reads one: GET /orders pages mapped by
  * woo_map.c (woo_fetch.c), the product lookups and batch answers of a
  * stock or price push (woo_push.c, woo_catalog.c), and the tax, payment
- * and shipping lists (woo_lists.c, woo_taxclass.c).
+ * and shipping lists (woo_lists.c, woo_taxclass.c), and the answers to a
+ * note and status written back (woo_notes.c).
  *
  * Input: the first line is "CALL [PAGES]" with CALL one of orders, stock,
- * prices, taxes, payment, shipping, and PAGES the X-WP-TotalPages header
+ * prices, taxes, payment, shipping, status, and PAGES the X-WP-TotalPages header
  * (none if absent); the rest is the body answered, with 200, to page 1 of
  * every request (later pages answer [], as a store past its end does, so
  * one input is never fetched a thousand times). Corpus:
@@ -86,6 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p->list_payment_methods(g_f.state, &g_f.ctx, &g_f.err);
     else if (strcmp(call, "shipping") == 0)
         p->list_shipping_methods(g_f.state, &g_f.ctx, &g_f.err);
+    else if (strcmp(call, "status") == 0)
+        p->report_status(g_f.state, &g_f.ctx, "5301", "Invoice INV-2026-17 posted",
+                         "completed", "outbox-17", &g_f.err);
     fuzz_reset(&g_f);
     free(body);
     return 0;

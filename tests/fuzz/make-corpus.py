@@ -67,7 +67,9 @@ def woo(fx):
     api_calls = {"orders-list": "orders 2", "taxes.json": "taxes", "taxes-classes": "taxes",
                  "shipping-methods": "shipping", "payment-gateways": "payment",
                  "products-by-sku": "stock", "products-batch": "stock",
-                 "variation-stock": "prices", "product-variations": "prices"}
+                 "variation-stock": "prices", "product-variations": "prices",
+                 "product-stock-put": "stock", "error-400-bad-status": "status",
+                 "error-404-unknown-order": "status"}
     for path in sorted(glob.glob(os.path.join(fx, "*", "api", "*.json"))):
         store = path.split(os.sep)[-3]
         base = os.path.basename(path)
@@ -76,6 +78,8 @@ def woo(fx):
         for prefix, call in api_calls.items():
             if base.startswith(prefix):
                 put("woo_api", store + "-" + base[:-5], call.encode() + b"\n" + body)
+    put("woo_api", "note-written", 'status\n{"id":88,"author":"system","date_created_gmt":'
+        '"2026-11-22T08:50:00","note":"Invoice INV-2026-17 posted","customer_note":false}')
     put("woo_webhook", "ping", "\nwebhook_id=42")
     put("woo_webhook", "deleted", 'order.deleted\n{"id":5301}')
     put("woo_webhook", "product-ignored", 'product.updated\n{"id":12}')
@@ -97,6 +101,10 @@ def mozello():
                                                      "next_page_uri": None}))
     put("mozello", "page-next", "fetch\n" + compact({"error": False, "orders": orders[:1],
         "next_page_uri": "/store/orders/?page_start=id:2"}))
+    products = {"error": False, "products": seed["products"], "next_page_uri": None}
+    put("mozello", "stock-listing", "stock\n" + compact(products))
+    put("mozello", "prices-listing", "prices\n" + compact(products))
+    put("mozello", "batch-refused", 'stock\n{"error":true,"error_code":13,"error_message":"bad"}')
     doc = read(os.path.join(ROOT, "tests/golden/mozello/webhooks/doc_example.body.json"))
     put("mozello", "doc-example", b"hook\n" + doc.strip())
     put("json_load", "mozello-doc-example.json", doc)
@@ -108,6 +116,19 @@ def unas():
     head, sep, rest = xml.partition(b"<Orders>")
     for i, part in enumerate(rest.split(b"</Order>")[:-1]):
         put("unas", "order-%d" % i, head + sep + part + b"</Order>\n</Orders>\n")
+    product = ("<Products><Product><Id>1</Id><Sku>BOG-KEK</Sku><Status>ok</Status>"
+               "<Prices><Vat>27%</Vat><Price><Type>normal</Type><Net>3000</Net>"
+               "<Gross>3810</Gross></Price></Prices><Stocks><Status><Active>1"
+               "</Active><Variant>0</Variant></Status><Stock><Qty>14</Qty>"
+               "</Stock></Stocks></Product><Product><Id>2</Id><Sku>SAPKA</Sku>"
+               "<Stocks><Status><Active>1</Active><Variant>1</Variant></Status>"
+               "</Stocks></Product></Products>")
+    put("unas", "stock-products", "stock\n" + product)
+    put("unas", "prices-products", "prices\n" + product)
+    put("unas", "status-ok", "status\n<Orders><Order><Key>4411-000532</Key>"
+        "<Status>ok</Status></Order></Orders>")
+    put("unas", "status-error", "status\n<Orders><Order><Key>4411-000532</Key>"
+        "<Status>error</Status><Error>Unknown order</Error></Order></Orders>")
     put("unas", "empty", b"<?xml version=\"1.0\"?>\n<Orders/>\n")
     put("unas", "error", b"<?xml version=\"1.0\"?>\n<Error>Token Error: invalid token</Error>\n")
 
