@@ -49,7 +49,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     config_tenant *t = NULL;
     char *report = NULL;
     sl_error err = {.size = sizeof err};
-    if (config_load_file_report(g_ini, &t, &report, &err) == SL_OK)
+    int rc = config_load_file_report(g_ini, &t, &report, &err);
+    /* A refused file says why, as err and in the report (FILE:LINE). */
+    if (rc != SL_OK && (err.code != rc || err.message[0] == '\0' || report == NULL ||
+                        strstr(report, g_ini) == NULL)) {
+        fprintf(stderr, "refused without a message naming the file: rc %d, \"%s\"\n", rc,
+                err.message);
+        abort();
+    }
+    if (rc == SL_OK)
         config_tenant_free(t);
     free(report);
     return 0;

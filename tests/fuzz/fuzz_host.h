@@ -82,6 +82,34 @@ static inline void fuzz_open(woo_fixture *f, const sl_plugin *p, const sl_host *
     }
 }
 
+/* The error contract of sdk.h, checked after every plugin call: a status
+   of enum sl_status; on failure err->code is that status and the message
+   says what went wrong; SL_EINVALID names the field (`need_field`); on
+   success the record is untouched; SL_EINTERNAL is a bug by definition.
+   A broken contract aborts, so libFuzzer keeps the input. */
+static inline int fuzz_check(int rc, const sl_error *err, int need_field)
+{
+    const char *why = NULL;
+    if (rc > SL_OK || rc < SL_EBANNED)
+        why = "status outside enum sl_status";
+    else if (rc == SL_OK && (err->code != 0 || err->message[0] != '\0'))
+        why = "error record written on success";
+    else if (rc != SL_OK && err->code != rc)
+        why = "err->code differs from the returned status";
+    else if (rc != SL_OK && err->message[0] == '\0')
+        why = "failure without a message";
+    else if (rc == SL_EINVALID && need_field && err->field[0] == '\0')
+        why = "SL_EINVALID without err->field";
+    else if (rc == SL_EINTERNAL)
+        why = "SL_EINTERNAL";
+    if (why != NULL) {
+        fprintf(stderr, "error contract: %s (rc %d, code %d, field \"%s\", message \"%s\")\n",
+                why, rc, err->code, err->field, err->message);
+        abort();
+    }
+    return rc;
+}
+
 /* Forgets what the fake host recorded for the last input. */
 static inline void fuzz_reset(woo_fixture *f)
 {

@@ -42,7 +42,7 @@ static void deliver(const char *body, size_t len, int signed_delivery)
         sig[sl_base64_encode(mac, sizeof mac, sig)] = '\0';
         json_object_set_new(headers, "X-Mozello-Hash", json_string(sig));
     }
-    fake_deliver(&g_f, headers, body, len, !signed_delivery);
+    fuzz_check(fake_deliver(&g_f, headers, body, len, !signed_delivery), &g_f.err, 1);
 }
 
 static void push(int prices)
@@ -55,9 +55,9 @@ static void push(int prices)
     g_fuzz_answer.first = 3;
     g_fuzz_answer.end = LAST_PRODUCTS;
     if (prices)
-        g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err);
+        fuzz_check(g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err), &g_f.err, 1);
     else
-        g_f.p->push_stock(g_f.state, &g_f.ctx, &list, &g_f.err);
+        fuzz_check(g_f.p->push_stock(g_f.state, &g_f.ctx, &list, &g_f.err), &g_f.err, 1);
     json_decref(list.items);
 }
 
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (strcmp(mode, "hook") == 0 || strcmp(mode, "!hook") == 0)
         deliver(body, len, mode[0] == '!');
     else if (strcmp(mode, "fetch") == 0)
-        g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err);
+        fuzz_check(g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err), &g_f.err, 1);
     else if (strcmp(mode, "stock") == 0 || strcmp(mode, "prices") == 0)
         push(mode[0] == 'p');
     fuzz_reset(&g_f);

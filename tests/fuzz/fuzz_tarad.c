@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_object_set_new(headers, "X-Tarad-Timestamp", json_string(ts));
         json_object_set_new(headers, "X-Tarad-Signature", json_string(sig));
     }
-    fake_deliver(&g_f, headers, body, len, ts[0] == '\0');
+    fuzz_check(fake_deliver(&g_f, headers, body, len, ts[0] == '\0'), &g_f.err, 1);
     fuzz_reset(&g_f);
     free(body);
     return 0;

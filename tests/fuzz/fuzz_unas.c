@@ -53,9 +53,9 @@ static void push(int prices)
         .currency = "HUF",
     };
     if (prices)
-        g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err);
+        fuzz_check(g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err), &g_f.err, 1);
     else
-        g_f.p->push_stock(g_f.state, &g_f.ctx, &list, &g_f.err);
+        fuzz_check(g_f.p->push_stock(g_f.state, &g_f.ctx, &list, &g_f.err), &g_f.err, 1);
     json_decref(list.items);
 }
 
@@ -69,12 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (strcmp(mode, "stock") == 0 || strcmp(mode, "prices") == 0) {
         push(mode[0] == 'p');
     } else if (strcmp(mode, "status") == 0) {
-        g_f.p->report_status(g_f.state, &g_f.ctx, "4411-000532", "Invoice INV-2024-17 posted",
-                             "Kész", "outbox-17", &g_f.err);
+        fuzz_check(g_f.p->report_status(g_f.state, &g_f.ctx, "4411-000532", "Invoice INV-2024-17 posted",
+                             "Kész", "outbox-17", &g_f.err), &g_f.err, 1);
     } else {
         g_fuzz_answer = (fuzz_answer){
             .body = (const char *)data, .len = size, .first = 1, .end = "<Orders/>"};
-        g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err);
+        fuzz_check(g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err), &g_f.err, 1);
     }
     fuzz_reset(&g_f);
     return 0;

@@ -58,7 +58,7 @@ static int push(int prices)
     int rc = prices ? g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err)
                     : g_f.p->push_stock(g_f.state, &g_f.ctx, &list, &g_f.err);
     json_decref(list.items);
-    return rc;
+    return fuzz_check(rc, &g_f.err, 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -76,20 +76,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_len = strlen(body);
     const sl_plugin *p = g_f.p;
     if (strcmp(call, "orders") == 0)
-        p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err);
+        fuzz_check(p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err), &g_f.err, 1);
     else if (strcmp(call, "stock") == 0)
         push(0);
     else if (strcmp(call, "prices") == 0)
         push(1);
     else if (strcmp(call, "taxes") == 0)
-        p->list_taxes(g_f.state, &g_f.ctx, &g_f.err);
+        fuzz_check(p->list_taxes(g_f.state, &g_f.ctx, &g_f.err), &g_f.err, 1);
     else if (strcmp(call, "payment") == 0)
-        p->list_payment_methods(g_f.state, &g_f.ctx, &g_f.err);
+        fuzz_check(p->list_payment_methods(g_f.state, &g_f.ctx, &g_f.err), &g_f.err, 1);
     else if (strcmp(call, "shipping") == 0)
-        p->list_shipping_methods(g_f.state, &g_f.ctx, &g_f.err);
+        fuzz_check(p->list_shipping_methods(g_f.state, &g_f.ctx, &g_f.err), &g_f.err, 1);
     else if (strcmp(call, "status") == 0)
-        p->report_status(g_f.state, &g_f.ctx, "5301", "Invoice INV-2026-17 posted",
-                         "completed", "outbox-17", &g_f.err);
+        fuzz_check(p->report_status(g_f.state, &g_f.ctx, "5301", "Invoice INV-2026-17 posted",
+                         "completed", "outbox-17", &g_f.err), &g_f.err, 1);
     fuzz_reset(&g_f);
     free(body);
     return 0;

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sign(body, len, sig);
         json_object_set_new(headers, "X-WC-Webhook-Signature", json_string(sig));
     }
-    fake_deliver(&g_f, headers, body, len, !signed_delivery);
+    fuzz_check(fake_deliver(&g_f, headers, body, len, !signed_delivery), &g_f.err, 1);
     fuzz_reset(&g_f);
     free(body);
     return 0;
