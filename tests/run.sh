@@ -2,7 +2,8 @@
 # The one test command (README, CI): installs what is missing, checks the
 # mechanical rules, builds with warnings as errors and runs every test;
 # then the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
-# then the end-to-end tests once more with the host under valgrind.
+# then each libFuzzer target of tests/fuzz for a bounded time; then the
+# end-to-end tests once more with the host under valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
@@ -32,6 +33,9 @@ cmake -S . -B build-asan -DSL_WERROR=ON -DSL_SANITIZE=ON -DSL_BUILD_BENCH=OFF \
       -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$JOBS"
 run_ctest --test-dir build-asan --output-on-failure -j"$JOBS"
+
+echo "== fuzz every parser of remote input: 8 targets x 20 s, clang ASan + UBSan"
+bash tests/fuzz/run.sh "${SL_FUZZ_SECONDS:-20}"
 
 echo "== end-to-end tests with the host under valgrind"
 SL_VALGRIND=1 run_ctest --test-dir build --output-on-failure -R '^it_'

@@ -170,8 +170,8 @@ static int64_t wait_ms(const counters *c, int cat, int usable, int64_t now_ms)
 }
 
 static const char *const NAMES[UNAS_RATE_COUNT] = {
-    "calls", "multi-item get", "single-item get", "set", "getOrderStatus/"
-    "getMethod", "failed login", "failed call"};
+    "calls", "multi-item get", "single-item get", "set",
+    "getOrderStatus/getMethod", "failed login", "failed call"};
 
 static int refuse(unas_chan *ch, const counters *c, int cat, int64_t now_ms,
                   sl_error *err)

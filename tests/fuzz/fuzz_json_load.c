@@ -2,8 +2,8 @@
  * libFuzzer target: sl_json_load (sdk/json_load.c) against jansson's
  * json_loadb with JSON_REJECT_DUPLICATES on arbitrary bytes. Both refuse,
  * or both build the same tree (compared as compact dumps in document
- * order; json_compare.h). Built and run by tests/fuzz/run.sh, not by the
- * test suite.
+ * order; json_compare.h). Built and run by tests/fuzz/run.sh (CI runs it
+ * from tests/run.sh), not by ctest.
  */
 #include <stdint.h>
 #include <stdio.h>
