@@ -121,6 +121,9 @@ int mz_products_walk(mz_chan *ch, sl_ctx *ctx, mz_item_fn fn, void *data,
 
 /* ---- plugin slots --------------------------------------------------------- */
 
+/* Slot verify_webhook (1.4): the notification hash only. */
+int mz_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req, int *acknowledge_only,
+                      sl_error *err);
 int mz_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
                      sl_error *err);
 int mz_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,

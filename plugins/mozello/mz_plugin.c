@@ -195,6 +195,7 @@ static const sl_plugin MZ_PLUGIN = {
     .channel_close = mz_channel_close,
     .fetch_orders = mz_fetch_orders,
     .parse_webhook = mz_parse_webhook,
+    .verify_webhook = mz_verify_webhook, /* read by 1.4 hosts only */
     .push_stock = mz_push_stock,
     .push_prices = mz_push_prices,
     .check_connection = mz_check_connection,

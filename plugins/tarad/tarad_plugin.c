@@ -84,6 +84,24 @@ static int parse_envelope(const char *body, size_t len, json_t **out,
     return SL_OK;
 }
 
+/* Slot verify_webhook (1.4): the push's signature and timestamp only, so
+   a signed push the parser then refuses is kept by the host as failed
+   (answered 200) instead of refused. Every event is parsed. */
+static int tarad_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
+                                int *acknowledge_only, sl_error *err)
+{
+    tarad_chan *ch = state;
+    const sl_host *h = ch->host;
+    *acknowledge_only = 0;
+    if (h->request_verified(req))
+        return SL_OK;
+    size_t len = 0;
+    const char *body = h->request_body(req, &len);
+    return tarad_wire_verify(ch->token, h->request_header(req, TARAD_HDR_TIMESTAMP),
+                             h->request_header(req, TARAD_HDR_SIGNATURE), body ? body : "",
+                             body ? len : 0, h->now_ms(ctx), ch->max_skew_s, err);
+}
+
 /* Slot parse_webhook: verify, then submit paid and cancelled orders;
    other events are acknowledged and stored nowhere. */
 static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
@@ -139,6 +157,7 @@ static const sl_plugin TARAD_PLUGIN = {
     .channel_open = tarad_channel_open,
     .channel_close = tarad_channel_close,
     .parse_webhook = tarad_parse_webhook,
+    .verify_webhook = tarad_verify_webhook, /* read by 1.4 hosts only */
 };
 
 /* The one exported symbol: the static plugin table. */

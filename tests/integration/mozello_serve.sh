@@ -7,6 +7,7 @@
 # body, so the plugin reads the order again) books it; stock and price
 # pushed by SKU equal the ledger's available quantity, a second push
 # writes nothing, and the stock:null product is never touched;
+# a signed notification the parser cannot read is kept as failed (200);
 # ORDER_DELETED of a posted order is recorded and books nothing (a
 # deletion is not a refund: no credit note, no stock back); SIGTERM is clean.
 source "$(dirname "$0")/lib.bash"
@@ -134,6 +135,18 @@ check "ORDER_DELETED is recorded on the order's inbox item" bash -c "for i in \$
     grep -q 1 && exit 0; sleep 0.1; done; exit 1"
 check "and books no credit note" bash -c "! curl -s -H 'Authorization: Bearer admin-token-mz' \
   http://127.0.0.1:$PORT/admin/shop/documents | grep -q credit_note"
+
+# A correctly signed notification the parser cannot read is kept as failed
+# and answered 200 (a 4xx makes the shop count a failed delivery).
+BAD='{"event":"ORDER_CREATED","order":'
+SIG=$(printf '%s' "$BAD" | openssl dgst -sha256 -hmac "MZL-e2e-key-0001" -binary | base64)
+check "a signed unreadable notification is answered 200" eq "$(curl -s -o /dev/null -w '%{http_code}' \
+  -X POST -H "X-Mozello-Hash: $SIG" -H 'Content-Type: application/json' --data-binary "$BAD" \
+  "http://127.0.0.1:$PORT/hooks/shop/mz")" 200
+sl --conf "$CONF" --plugins "$SL_PLUGIN_DIR" inbox failed shop --all > "$SL_TMP/failed.txt" 2>&1
+check "and kept as failed with the reason" grep -q "not JSON" "$SL_TMP/failed.txt"
+check "a wrongly signed one is still 401" eq "$(curl -s -o /dev/null -w '%{http_code}' \
+  -X POST -H "X-Mozello-Hash: AAAA$SIG" --data-binary "$BAD" "http://127.0.0.1:$PORT/hooks/shop/mz")" 401
 
 admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
