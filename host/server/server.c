@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/listen.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -136,17 +137,38 @@ static int lengths_conflict(struct MHD_Connection *conn)
     return lc.differ;
 }
 
-static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const char *url,
+/* Is the tenant of /hooks/<tenant>/... one serve knows but cannot run? */
+static int hook_tenant_broken(server_state *s, const char *url)
+{
+    char tenant[64];
+    const char *p = url + strlen("/hooks/");
+    const char *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    if (n == 0 || n >= sizeof tenant)
+        return 0;
+    memcpy(tenant, p, n);
+    tenant[n] = '\0';
+    return server_find_tenant(s, tenant) == NULL && server_tenant_broken(s, tenant);
+}
+
+/* Each listener answers only its own paths: webhooks on one, the admin
+   API on the other (so a public webhook address never publishes it). */
+static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const char *url,
                              const char *method, conn_state *cs)
 {
+    server_state *s = f->s;
     int status = 404;
     char *reply = NULL;
     if (cs->pending != NULL) { /* resumed after the group commit */
         hooks_finish(cs->pending, &status, &reply);
         cs->pending = NULL;
         release_suspended(s);
-    } else if (strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
-        if (cs->too_big) {
+    } else if (!f->admin && strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
+        if (hook_tenant_broken(s, url)) {
+            status = 503; /* not 404: the shop should deliver again later */
+            reply = strdup("{\"status\":\"error\",\"detail\":\"tenant not served now "
+                           "(configuration error); deliver again later\"}");
+        } else if (cs->too_big) {
             status = 413;
             reply = strdup("{\"error\":\"body over the limit\"}");
         } else if (hooks_begin(s, url, cs->body ? cs->body : "", cs->len, conn, &cs->pending,
@@ -154,7 +176,7 @@ static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const
             atomic_fetch_add(&s->suspended, 1);
             return MHD_YES; /* suspended until the writer commits */
         }
-    } else if (strncmp(url, "/admin/", 7) == 0) {
+    } else if (f->admin && strncmp(url, "/admin/", 7) == 0) {
         admin_handle(s, method, url, conn, &status, &reply);
     } else {
         reply = strdup("{\"error\":\"not found\"}");
@@ -168,7 +190,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **con_cls)
 {
     (void)version;
-    server_state *s = cls;
+    http_front *f = cls;
+    server_state *s = f->s;
     size_t max = s->opt->max_body ? s->opt->max_body : DEFAULT_MAX_BODY;
     conn_state *cs = *con_cls;
     if (cs == NULL) {
@@ -187,7 +210,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    return route(s, conn, url, method, cs);
+    return route(f, conn, url, method, cs);
 }
 
 /* A client that hung up while its delivery waited for the commit: MHD
@@ -199,7 +222,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     (void)conn;
     (void)code;
-    server_state *s = cls;
+    server_state *s = ((http_front *)cls)->s;
     conn_state *cs = *con_cls;
     if (cs != NULL) {
         if (cs->pending != NULL) {
@@ -215,74 +238,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *addr, sl_error *err)
-{
-    char host[64];
-    const char *colon = listen ? strrchr(listen, ':') : NULL;
-    if (colon == NULL || (size_t)(colon - listen) >= sizeof host)
-        return sl_error_set(err, SL_EINVALID, "listen", "listen must be ADDRESS:PORT, got '%s'",
-                            listen ? listen : "");
-    memcpy(host, listen, (size_t)(colon - listen));
-    host[colon - listen] = '\0';
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    memset(addr, 0, sizeof *addr);
-    addr->sin_family = AF_INET;
-    addr->sin_port = htons((uint16_t)port);
-    if (*end != '\0' || port < 0 || port > 65535 || inet_pton(AF_INET, host, &addr->sin_addr) != 1)
-        return sl_error_set(err, SL_EINVALID, "listen", "bad listen address '%s'", listen);
-    return SL_OK;
-}
-
-static int open_tenants(server_state *s, sl_error *err)
-{
-    const config_set *cfg = s->cfg;
-    s->tenants = calloc(cfg->count ? cfg->count : 1, sizeof *s->tenants);
-    if (s->tenants == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    for (size_t i = 0; i < cfg->count; i++) {
-        server_tenant *st = &s->tenants[i];
-        int r = runtime_open(&cfg->tenants[i], s->opt->plugin_dir, 1, &st->rt, err);
-        if (r != SL_OK)
-            return r;
-        s->tenant_count++;
-        st->admin_token = cfg->tenants[i].admin_token;
-        st->channel_locks = calloc(st->rt->channel_count + 1, sizeof *st->channel_locks);
-        if (st->channel_locks == NULL)
-            return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-        for (size_t c = 0; c < st->rt->channel_count; c++)
-            pthread_mutex_init(&st->channel_locks[c], NULL);
-        if ((r = hook_lanes_open(st, err)) != SL_OK ||
-            (r = checkpoint_start(st, err)) != SL_OK || (r = writer_start(st, err)) != SL_OK) {
-            checkpoint_stop(st);
-            hook_lanes_close(st);
-            for (size_t c = 0; c < st->rt->channel_count; c++)
-                pthread_mutex_destroy(&st->channel_locks[c]);
-            free(st->channel_locks);
-            st->channel_locks = NULL; /* close_tenants: no writer to stop */
-            return r;
-        }
-    }
-    return SL_OK;
-}
-
-static void close_tenants(server_state *s)
-{
-    for (size_t i = 0; i < s->tenant_count; i++) {
-        server_tenant *st = &s->tenants[i];
-        if (st->channel_locks != NULL) {
-            writer_stop(st);
-            checkpoint_stop(st);
-            hook_lanes_close(st);
-            for (size_t c = 0; c < st->rt->channel_count; c++)
-                pthread_mutex_destroy(&st->channel_locks[c]);
-            free(st->channel_locks);
-        }
-        runtime_close(st->rt);
-    }
-    free(s->tenants);
-}
-
 static int write_port_file(const char *path, unsigned port)
 {
     char tmp[4096];
@@ -295,32 +250,52 @@ static int write_port_file(const char *path, unsigned port)
     return rename(tmp, path); /* readers never see a half-written file */
 }
 
-static int start_http(server_state *s, const char *listen, sl_error *err)
+/* Opens front f's listener on `listen`; its bound port goes to
+   port_file when given. */
+static int start_http(http_front *f, const char *listen, const char *field,
+                      const char *port_file, sl_error *err)
 {
     struct sockaddr_in addr;
-    int r = parse_listen(listen, &addr, err);
+    int r = server_listen_parse(listen, field, &addr, err);
     if (r != SL_OK)
         return r;
     /* A small thread pool; deliveries wait for their commit suspended,
        not by holding a thread, so many connections share few threads. */
-    s->mhd = MHD_start_daemon(
+    f->mhd = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        NULL, on_request, f, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+        on_completed, f, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS_PER_ADDRESS,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_END);
-    if (s->mhd == NULL)
-        return sl_error_set(err, SL_EIO, "listen", "cannot listen on %s: %s", listen,
+    if (f->mhd == NULL)
+        return sl_error_set(err, SL_EIO, field, "cannot listen on %s: %s", listen,
                             strerror(errno));
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(f->mhd, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : 0;
-    services_log(NULL, SL_LOG_INFO, "serving on %s (port %u), %zu tenant(s)", listen, port,
-                 s->tenant_count);
-    if (s->opt->port_file && write_port_file(s->opt->port_file, port) != 0)
-        return sl_error_set(err, SL_EIO, "port_file", "cannot write %s", s->opt->port_file);
+    services_log(NULL, SL_LOG_INFO, "%s on %s (port %u), %zu tenant(s)",
+                 f->admin ? "admin API" : "webhooks", listen, port,
+                 (size_t)atomic_load(&f->s->tenant_count));
+    if (port_file && write_port_file(port_file, port) != 0)
+        return sl_error_set(err, SL_EIO, "port_file", "cannot write %s", port_file);
     return SL_OK;
+}
+
+static int start_listeners(server_state *s, sl_error *err)
+{
+    server_listen_plan plan;
+    int r = server_listen_resolve(s->cfg, s->opt, &plan, err);
+    if (r != SL_OK)
+        return r;
+    s->listen_text = plan.hooks;
+    s->hooks_front = (http_front){.s = s, .admin = 0};
+    s->admin_front = (http_front){.s = s, .admin = 1};
+    r = start_http(&s->hooks_front, plan.hooks, "listen", s->opt->port_file, err);
+    if (r == SL_OK)
+        r = start_http(&s->admin_front, plan.admin, "admin_listen", s->opt->admin_port_file,
+                       err);
+    return r;
 }
 
 /* Stops accepting, lets every suspended delivery get its commit and its
@@ -330,7 +305,11 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
 
 static void stop_http(server_state *s)
 {
-    MHD_quiesce_daemon(s->mhd);
+    if (s->admin_front.mhd != NULL) /* admin requests hold no suspended connection */
+        MHD_stop_daemon(s->admin_front.mhd);
+    if (s->hooks_front.mhd == NULL)
+        return;
+    MHD_quiesce_daemon(s->hooks_front.mhd);
     struct timespec until = server_deadline_in(STOP_SUSPENDED_WAIT_MS);
     pthread_mutex_lock(&s->suspend_lock);
     while (atomic_load(&s->suspended) > 0 &&
@@ -341,44 +320,66 @@ static void stop_http(server_state *s)
     if (left > 0) /* MHD would abort on them: leave the daemon running */
         services_log(NULL, SL_LOG_ERROR, "%d deliveries still wait for their commit", left);
     else
-        MHD_stop_daemon(s->mhd);
+        MHD_stop_daemon(s->hooks_front.mhd);
 }
 
-/* Stop signals are caught by a handler (not left to their default action
-   in whichever thread the kernel picks) and turned into a byte on a pipe
-   the main thread waits on. */
+/* Stop signals and SIGHUP are caught by a handler (not left to their
+   default action in whichever thread the kernel picks) and turned into a
+   byte on a pipe the main thread waits on: 'S' stop, 'H' reload. */
 static int stop_pipe[2] = {-1, -1};
 static volatile sig_atomic_t stop_signal;
 
-static void on_stop_signal(int sig)
+static void on_signal(int sig)
 {
-    stop_signal = sig;
-    char b = 1;
+    char b = sig == SIGHUP ? 'H' : 'S';
+    if (sig != SIGHUP)
+        stop_signal = sig;
     ssize_t w = write(stop_pipe[1], &b, 1);
     (void)w;
 }
 
-static int install_stop_handlers(sl_error *err)
+static int install_signal_handlers(sl_error *err)
 {
     if (pipe(stop_pipe) != 0)
         return sl_error_set(err, SL_EIO, "", "pipe: %s", strerror(errno));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
+    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return SL_OK;
 }
 
-static void wait_for_stop(void)
+/* Serves until a stop signal; each SIGHUP meanwhile re-reads conf.d. */
+static void wait_for_stop(server_state *s)
 {
-    char b;
-    while (read(stop_pipe[0], &b, 1) < 0 && errno == EINTR)
-        ;
+    for (;;) {
+        char b;
+        ssize_t n = read(stop_pipe[0], &b, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 1 && b == 'H') {
+            services_log(NULL, SL_LOG_INFO, "SIGHUP: re-reading the configuration");
+            server_tenants_reload(s);
+            continue;
+        }
+        break;
+    }
     services_log(NULL, SL_LOG_INFO, "signal %d: finishing in-flight work", (int)stop_signal);
+}
+
+static void restore_signals(void)
+{
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
+    stop_pipe[0] = stop_pipe[1] = -1;
 }
 
 /* Serving allocates and frees the same few kilobytes per delivery on
@@ -397,15 +398,12 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     pthread_mutex_init(&s.sched_lock, NULL);
     pthread_cond_init(&s.sched_wake, NULL);
     services_http_restart();
-    int r = install_stop_handlers(err);
+    int r = install_signal_handlers(err);
     if (r != SL_OK)
         return r;
-    const char *listen = opt->listen;
-    if (listen == NULL && cfg->count > 0)
-        listen = cfg->tenants[0].listen;
-    r = open_tenants(&s, err);
+    r = server_tenants_start(&s, cfg, err);
     if (r == SL_OK)
-        r = start_http(&s, listen ? listen : "127.0.0.1:8080", err);
+        r = start_listeners(&s, err);
     pthread_t sched;
     int sched_started = 0;
     if (r == SL_OK && !opt->no_scheduler) {
@@ -415,19 +413,17 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
             sl_error_set(err, r, "scheduler", "cannot start the scheduler");
     }
     if (r == SL_OK)
-        wait_for_stop();
+        wait_for_stop(&s);
     pthread_mutex_lock(&s.sched_lock);
     atomic_store(&s.stopping, 1);
     pthread_cond_broadcast(&s.sched_wake);
     pthread_mutex_unlock(&s.sched_lock);
     services_http_stop(); /* remote calls in flight give up now */
-    if (s.mhd != NULL)
-        stop_http(&s);
+    stop_http(&s);
     if (sched_started)
         pthread_join(sched, NULL);
-    close_tenants(&s);
-    close(stop_pipe[0]);
-    close(stop_pipe[1]);
+    server_tenants_close(&s);
+    restore_signals();
     pthread_cond_destroy(&s.suspend_done);
     pthread_cond_destroy(&s.sched_wake);
     pthread_mutex_destroy(&s.sched_lock);

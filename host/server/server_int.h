@@ -82,12 +82,34 @@ typedef struct server_tenant {
     long window_count, window_prev;
 } server_tenant;
 
+/* One listener: the webhook one or the admin API's (server.c). */
+typedef struct http_front {
+    struct server_state *s;
+    int admin;
+    struct MHD_Daemon *mhd;
+} http_front;
+
+/* A tenant serve does not run from its current file (tenants.c). */
+typedef struct server_broken {
+    char *id;                      /* NULL when the file gave none */
+    char *file;
+    char *admin_token;             /* who may read the error in health; may be NULL */
+    char *error;                   /* "FILE:LINE: ..." */
+    int running;                   /* still runs on its last good configuration */
+} server_broken;
+
 typedef struct server_state {
     const config_set *cfg;
     const server_options *opt;
-    server_tenant *tenants;
-    size_t tenant_count;
-    struct MHD_Daemon *mhd;
+    server_tenant *tenants;        /* CONFIG_MAX_TENANTS slots that never move */
+    _Atomic size_t tenant_count;   /* raised when a started slot is complete */
+    pthread_mutex_t broken_lock;   /* guards broken, broken_count */
+    server_broken *broken;
+    size_t broken_count;
+    config_set **sets;             /* reloaded sets running tenants came from */
+    size_t set_count;
+    const char *listen_text;       /* the webhook listener, as configured */
+    http_front hooks_front, admin_front;
     atomic_int stopping;
     atomic_int suspended;          /* deliveries waiting for their commit */
     pthread_mutex_t suspend_lock;  /* with suspend_done: the stop waits */
@@ -96,6 +118,16 @@ typedef struct server_state {
     pthread_cond_t sched_wake;     /* broadcast at the stop */
     int64_t started_ms;
 } server_state;
+
+/* tenants.c: opens every tenant of cfg that can run, keeps the others as
+   broken (logged); SL_EINVALID when not one can run. */
+int server_tenants_start(server_state *s, const config_set *cfg, sl_error *err);
+/* SIGHUP (main thread): re-reads opt->conf_dir, starts the tenants that
+   were not running and now can, refreshes the broken list. */
+void server_tenants_reload(server_state *s);
+void server_tenants_close(server_state *s);
+/* Is `id` a tenant serve knows but does not run (a webhook gets 503)? */
+int server_tenant_broken(server_state *s, const char *id);
 
 /* hook_lanes.c: the contexts webhook deliveries are parsed in. take
    returns a locked lane of channel `ci` (NULL when the channel takes no

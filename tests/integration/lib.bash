@@ -61,15 +61,18 @@ json_get() {
   sqlite3 :memory: "select json_extract(readfile('$1'), '$2');"
 }
 
-# start_serve PLUGIN_DIR: `serve` for every tenant in $CONF on a free
-# loopback port; sets SERVE_PID and PORT. Bounded wait for the port file.
+# start_serve PLUGIN_DIR: `serve` for every tenant in $CONF, webhooks and
+# the admin API each on a free loopback port; sets SERVE_PID, PORT (the
+# webhooks) and ADMIN_PORT. Bounded wait for the port files.
 start_serve() {
-  rm -f "$SL_TMP/serve.port"
+  rm -f "$SL_TMP/serve.port" "$SL_TMP/admin.port"
   sl_exec --conf "$CONF" --plugins "$1" serve --listen 127.0.0.1:0 \
-    --port-file "$SL_TMP/serve.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
+    --port-file "$SL_TMP/serve.port" --admin-listen 127.0.0.1:0 \
+    --admin-port-file "$SL_TMP/admin.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
   SERVE_PID=$!
   SL_PIDS+=("$SERVE_PID")
-  wait_for_file "$SL_TMP/serve.port" 30 && PORT=$(cat "$SL_TMP/serve.port")
+  wait_for_file "$SL_TMP/serve.port" 30 && PORT=$(cat "$SL_TMP/serve.port") &&
+    wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port")
 }
 
 # stop_serve: 0 only when serve ends by itself after SIGTERM.

@@ -58,7 +58,7 @@ avail() {
   "${SLX[@]}" stock show shop --json > "$SL_TMP/stock.json" || return 1
   sqlite3 :memory: "select sum(json_extract(value,'\$.available_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
 }
-docs() { admin "http://127.0.0.1:$PORT/admin/shop/documents" > "$SL_TMP/docs.json"; }
+docs() { admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/documents" > "$SL_TMP/docs.json"; }
 # docs_field COND FIELD: a field of the documents matching COND.
 docs_field() {
   docs && sqlite3 :memory: "select group_concat(json_extract(value,'\$.$2'), ',') from json_each(readfile('$SL_TMP/docs.json')) where $1"
@@ -81,10 +81,12 @@ check "channel import loads the shop's products" "${SLX[@]}" channel import shop
 check "imported variant stock is on hand" eq "$(avail MUG-BL)" 25000
 
 sl_exec --conf "$CONF" --plugins "$SL_PLUGIN_DIR" serve --listen 127.0.0.1:0 \
+  --admin-listen 127.0.0.1:0 --admin-port-file "$SL_TMP/admin.port" \
   --port-file "$SL_TMP/port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
 SERVE_PID=$!
 SL_PIDS+=("$SERVE_PID")
 check "serve starts" wait_for_file "$SL_TMP/port" 30
+wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port")
 PORT=$(cat "$SL_TMP/port")
 
 check "notifications URL set through the Store API" eq "$(curl -s -o /dev/null -w '%{http_code}' \
@@ -116,7 +118,7 @@ check "PAYMENT_CHANGED books the re-read order" wait_docs 2
 check "the order was read again" test "$(sbval '$.calls."GET /store/order/MZ-2211334-000117/"')" -ge 1
 check "the invoice took two blue mugs" eq "$(avail MUG-BL)" 23000
 
-admin -X POST "http://127.0.0.1:$PORT/admin/shop/stock-sync/mz" > "$SL_TMP/sync1.json"
+admin -X POST "http://127.0.0.1:$ADMIN_PORT/admin/shop/stock-sync/mz" > "$SL_TMP/sync1.json"
 sbget
 check "shop stock of MUG-BL equals ledger available" eq "$(json_get "$SL_TMP/sb.json" '$.items.MUG-BL.stock')000" "$(avail MUG-BL)"
 check "shop stock of TEE-RED-L equals ledger available" eq "$(json_get "$SL_TMP/sb.json" '$.items.TEE-RED-L.stock')000" "$(avail TEE-RED-L)"
@@ -124,17 +126,17 @@ check "stock:null product untouched" eq "$(json_get "$SL_TMP/sb.json" '$.items.G
 check "no change ever named GIFT-25" eq "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/sb.json'),'\$.changes') where json_extract(value,'\$.sku')='GIFT-25' and json_extract(value,'\$.field')='stock'")" 0
 CHANGES=$(sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/sb.json'),'\$.changes')")
 check "the first push wrote something" test "$CHANGES" -ge 2
-admin -X POST "http://127.0.0.1:$PORT/admin/shop/stock-sync/mz" > "$SL_TMP/sync2.json"
+admin -X POST "http://127.0.0.1:$ADMIN_PORT/admin/shop/stock-sync/mz" > "$SL_TMP/sync2.json"
 check "a second push writes nothing" eq "$(sqlite3 :memory: "select json_array_length(readfile('$(sbget; echo "$SL_TMP/sb.json")'),'\$.changes')")" "$CHANGES"
 
 sbpost order/MZ-2211334-000118/ '{"deleted":true}' > /dev/null
 check "ORDER_DELETED gives a credit note" bash -c "for i in \$(seq 100); do
-  curl -s -H 'Authorization: Bearer admin-token-mz' http://127.0.0.1:$PORT/admin/shop/documents |
+  curl -s -H 'Authorization: Bearer admin-token-mz' http://127.0.0.1:$ADMIN_PORT/admin/shop/documents |
     grep -q credit_note && exit 0; sleep 0.1; done; exit 1"
 check "the credit note is for the deleted order" eq \
   "$(docs_field "json_extract(value,'\$.type')='credit_note'" external_id)" MZ-2211334-000118
 
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; rc=$?

@@ -84,18 +84,20 @@ check "a family child was imported" eq "$(on_hand POLO-PIROS-L)" 5000
 
 rm -f "$SL_TMP/port"
 sl_exec "${SLX[@]}" serve --listen 127.0.0.1:0 --port-file "$SL_TMP/port" --tick-ms 200 \
+  --admin-listen 127.0.0.1:0 --admin-port-file "$SL_TMP/admin.port" \
   2>>"$SL_TMP/serve.log" &
 SERVE_PID=$!
 SL_PIDS+=("$SERVE_PID")
 check "serve starts" wait_for_file "$SL_TMP/port" 30
+wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port")
 PORT=$(cat "$SL_TMP/port")
 admin() { curl -s --max-time 30 -H "Authorization: Bearer admin-token-5678" "$@"; }
-poll() { admin -X POST "http://127.0.0.1:$PORT/admin/hu/poll/$1" | grep -q polled; }
+poll() { admin -X POST "http://127.0.0.1:$ADMIN_PORT/admin/hu/poll/$1" | grep -q polled; }
 
 wait_docs() {
   local i
   for ((i = 0; i < 150; i++)); do
-    admin "http://127.0.0.1:$PORT/admin/hu/documents" > "$SL_TMP/docs.json"
+    admin "http://127.0.0.1:$ADMIN_PORT/admin/hu/documents" > "$SL_TMP/docs.json"
     [ "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.number') like '$2-%' or '$2' = ''" 2>/dev/null)" = "$1" ] && return 0
     sleep 0.2
   done
@@ -118,13 +120,13 @@ sl "${SLX[@]}" stock show hu --json > "$SL_TMP/stock.json" 2>/dev/null
 reserved() { sqlite3 :memory: "select sum(json_extract(value,'\$.reserved_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1' and json_extract(value,'\$.warehouse')='main'"; }
 check "open orders reserve stock (2+2 mugs)" eq "$(reserved BOG-KEK)" 4000
 
-admin "http://127.0.0.1:$PORT/admin/hu/inbox" > "$SL_TMP/inbox.json"
-admin -X POST "http://127.0.0.1:$PORT/admin/hu/stock-sync/unas" > "$SL_TMP/sync.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/hu/inbox" > "$SL_TMP/inbox.json"
+admin -X POST "http://127.0.0.1:$ADMIN_PORT/admin/hu/stock-sync/unas" > "$SL_TMP/sync.json"
 check "stock push reports per SKU" grep -q '"outcome"' "$SL_TMP/sync.json"
 check "stock reached the shop (14 - 4 reserved)" eq "$(sget "$LIVE" '$.products[0].stock')" 10
 check "the test-mode channel polls" poll unastest
 check "test-mode orders are booked too" wait_docs 3 UNAS2
-admin -X POST "http://127.0.0.1:$PORT/admin/hu/stock-sync/unastest" > "$SL_TMP/sync2.json"
+admin -X POST "http://127.0.0.1:$ADMIN_PORT/admin/hu/stock-sync/unastest" > "$SL_TMP/sync2.json"
 check "test mode reports would_write" grep -q 'would_write' "$SL_TMP/sync2.json"
 check "test mode wrote nothing to the shop" eq "$(sget "$TEST" '$.stats.writes')" ""
 check "rate counters stay under the limit" test "$(sget "$LIVE" '$.last_hour.get_multi')" -le 27

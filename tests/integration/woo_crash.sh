@@ -40,13 +40,13 @@ need "webhooks point at the new port" point_webhooks
 REPLAYS=()
 for ((i = 0; i < N; i += 4)); do sign_post "$SL_TMP/burst-$i.json" > /dev/null & REPLAYS+=($!); done
 for j in "${REPLAYS[@]}"; do wait "$j"; done
-check "admin poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$PORT/admin/shop/poll/woo | grep -q polled"
+check "admin poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$ADMIN_PORT/admin/shop/poll/woo | grep -q polled"
 check "every order is booked" wait_true 40 docs_are "$N"
 check "each exactly once" eq \
   "$(q "select count(distinct json_extract(value,'\$.external_id')) from json_each(readfile('$SL_TMP/docs.json'))")" "$N"
 check "all posted" eq \
   "$(q "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.status')='posted'")" "$N"
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 check "SIGTERM stops serve cleanly" stop_serve

@@ -87,7 +87,7 @@ check "the shop dropped the delivery" eq \
   "$(q "select sum(json_extract(value,'\$.dropped')) from json_each(readfile('$SL_TMP/state.json'),'\$.webhooks')")" 1
 sleep 0.3
 check "a dropped webhook books nothing by itself" docs_are 2
-check "admin poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$PORT/admin/shop/poll/woo | grep -q polled"
+check "admin poll answers" bash -c "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$ADMIN_PORT/admin/shop/poll/woo | grep -q polled"
 check "the poll books the missed order" wait_true 20 docs_are 3
 check "poll: exactly one document for it" eq \
   "$(q "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.external_id')='$O3'")" 1
@@ -152,7 +152,7 @@ check "the push caused product.updated deliveries" test \
 check "they add nothing to the inbox (no loop)" eq "$(inbox_count)" "$INBOX_BEFORE"
 check "and no new document" eq "$(doc_count)" 6
 
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 check "SIGTERM stops serve cleanly" stop_serve

@@ -51,7 +51,7 @@ need "shop webhooks point at serve" point_webhooks
 O1=$(new_order bacs processing 10 1)
 check "the order is booked over https" wait_true 20 docs_are 1
 check "the admin poll over https books nothing twice" bash -c \
-  "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$PORT/admin/shop/poll/woo | grep -q polled"
+  "curl -s -X POST -H 'Authorization: Bearer $WOO_ADMIN' http://127.0.0.1:$ADMIN_PORT/admin/shop/poll/woo | grep -q polled"
 check "still one document for order $O1" docs_are 1
 check "SIGTERM stops serve cleanly" stop_serve
 finish
