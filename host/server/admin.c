@@ -1,8 +1,8 @@
 /*
  * The admin API (JSON). Every request needs "Authorization: Bearer TOKEN"
  * with the token of the tenant it names (admin_token_file in the tenant's
- * INI); /admin/health accepts any tenant's token and lists the tenants of
- * that token only. An unknown tenant answers 401 like a wrong token. With no token configured
+ * INI); /admin/health (admin_health.c) accepts any tenant's token and
+ * lists the tenants of that token only. An unknown tenant answers 401 like a wrong token. With no token configured
  * anywhere the admin API answers 403: an unprotected admin API is not a
  * default. Reads use a short-lived connection of their own; writes that
  * matter (retry) are tiny and SQLite serializes them with the writer.
@@ -46,29 +46,6 @@ static const char *bearer(struct MHD_Connection *conn)
 {
     const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     return h && strncmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
-}
-
-static json_t *tenant_health(server_tenant *st)
-{
-    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id, "intake",
-                     (json_int_t)atomic_load(&st->intake_count), "intake_flushes",
-                     (json_int_t)atomic_load(&st->flush_count), "waiting_to_file",
-                     (json_int_t)atomic_load(&st->arrivals_waiting), "processed",
-                     (json_int_t)atomic_load(&st->processed_count), "failed",
-                     (json_int_t)atomic_load(&st->failed_count));
-}
-
-/* The tenants whose token was given: a token shows its own tenant only
-   (tenants sharing one token see each other, as they share the secret). */
-static json_t *health(server_state *s, const char *given)
-{
-    json_t *tenants = json_array();
-    for (size_t i = 0; i < s->tenant_count; i++)
-        if (token_ok(given, s->tenants[i].admin_token))
-            json_array_append_new(tenants, tenant_health(&s->tenants[i]));
-    return json_pack("{s:s, s:I, s:o}", "status", "ok", "uptime_s",
-                     (json_int_t)((services_now_ms() - s->started_ms) / 1000), "tenants",
-                     tenants);
 }
 
 /* A refused admin request, logged with the peer and the path (never the
@@ -133,12 +110,14 @@ static json_t *tenant_route(server_tenant *st, const char *method, const char *r
     return NULL;
 }
 
+/* Health also answers the token of a broken tenant (its file gave one):
+   its owner reads the error there. */
 static int any_token(server_state *s, const char *given)
 {
     for (size_t i = 0; i < s->tenant_count; i++)
         if (token_ok(given, s->tenants[i].admin_token))
             return 1;
-    return 0;
+    return server_broken_token(s, given, token_ok);
 }
 
 int admin_handle(server_state *s, const char *method, const char *url,
@@ -146,13 +125,12 @@ int admin_handle(server_state *s, const char *method, const char *url,
 {
     const char *given = bearer(conn);
     const char *path = url + strlen("/admin/");
-    if (strcmp(path, "health") == 0) {
+    if (strcmp(path, "health") == 0) { /* admin_health.c */
         if (!any_token(s, given)) {
             refuse(conn, url, status, reply);
             return 0;
         }
-        *status = 200;
-        *reply = dump(health(s, given));
+        *reply = dump(admin_health(s, given, token_ok, status));
         return 0;
     }
     char tenant[64];

@@ -87,5 +87,6 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
     services_log(rc->ctx, r == SL_OK ? SL_LOG_DEBUG : SL_LOG_WARN,
                  "poll: %d order(s) in %d page(s)%s%s", run.orders, run.pages,
                  r == SL_OK ? "" : ": ", r == SL_OK ? "" : err->message);
+    server_note_poll(st, ci, r, err);
     return r;
 }

@@ -151,6 +151,23 @@ static int hook_tenant_broken(server_state *s, const char *url)
     return server_find_tenant(s, tenant) == NULL && server_tenant_broken(s, tenant);
 }
 
+/* A delivery answered without waiting for a commit (acknowledged with no
+   orders, or refused): health notes it for its channel. */
+static void note_hook_answer(server_state *s, const char *url, int status)
+{
+    char tenant[64];
+    const char *p = url + strlen("/hooks/");
+    const char *slash = strchr(p, '/');
+    if (slash == NULL || (size_t)(slash - p) >= sizeof tenant)
+        return;
+    memcpy(tenant, p, (size_t)(slash - p));
+    tenant[slash - p] = '\0';
+    server_tenant *st = server_find_tenant(s, tenant);
+    int ci = st ? server_channel_index(st, slash + 1) : -1;
+    if (ci >= 0)
+        server_note_webhook(st, ci, status);
+}
+
 /* Each listener answers only its own paths: webhooks on one, the admin
    API on the other (so a public webhook address never publishes it). */
 static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const char *url,
@@ -160,6 +177,8 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
     int status = 404;
     char *reply = NULL;
     if (cs->pending != NULL) { /* resumed after the group commit */
+        server_note_webhook(cs->pending->st, cs->pending->ci, cs->pending->job.rc == SL_OK
+                                                                 ? 200 : 503);
         hooks_finish(cs->pending, &status, &reply);
         cs->pending = NULL;
         release_suspended(s);
@@ -175,6 +194,8 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
                                &status, &reply)) {
             atomic_fetch_add(&s->suspended, 1);
             return MHD_YES; /* suspended until the writer commits */
+        } else {
+            note_hook_answer(s, url, status);
         }
     } else if (f->admin && strncmp(url, "/admin/", 7) == 0) {
         admin_handle(s, method, url, conn, &status, &reply);

@@ -43,6 +43,22 @@ typedef struct intake_job {
     struct intake_job *next;
 } intake_job;
 
+/* What health shows of a channel (admin_health.c); times in ms, 0 never. */
+typedef struct channel_note {
+    atomic_llong last_webhook_ms, last_poll_ms;
+    int64_t last_error_ms;         /* with last_error: under notes.lock */
+    char last_error[SL_ERROR_MSG_MAX + 32];
+} channel_note;
+
+typedef struct tenant_notes {
+    pthread_mutex_t lock;          /* the texts and the non-atomic fields */
+    atomic_int store_failing;      /* the writer's last commit failed */
+    char store_error[SL_ERROR_MSG_MAX];
+    int64_t store_error_ms;
+    int disk_full;
+    channel_note channels[CONFIG_MAX_CHANNELS];
+} tenant_notes;
+
 typedef struct server_tenant {
     runtime_tenant *rt;            /* plugins + the writer's store */
     pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
@@ -80,6 +96,7 @@ typedef struct server_tenant {
     int flush_failed;              /* syncer thread only: a flush failed */
     int64_t window_start_ms;       /* writer thread only: intake rate windows */
     long window_count, window_prev;
+    tenant_notes notes;            /* admin_health.c */
 } server_tenant;
 
 /* One listener: the webhook one or the admin API's (server.c). */
@@ -128,6 +145,9 @@ void server_tenants_reload(server_state *s);
 void server_tenants_close(server_state *s);
 /* Is `id` a tenant serve knows but does not run (a webhook gets 503)? */
 int server_tenant_broken(server_state *s, const char *id);
+/* Does `given` match the admin token a broken tenant's file gave? */
+int server_broken_token(server_state *s, const char *given,
+                        int (*token_ok)(const char *given, const char *want));
 
 /* hook_lanes.c: the contexts webhook deliveries are parsed in. take
    returns a locked lane of channel `ci` (NULL when the channel takes no
@@ -212,9 +232,17 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
 void hooks_finish(hook_call *hc, int *status, char **reply);
 /* poll.c: one poll of one channel through the writer. */
 int poll_channel(server_tenant *st, int channel_index, store *db, sl_error *err);
-/* admin.c: /admin/... */
+/* admin.c: /admin/...; returns the Retry-After seconds of a 429, else 0. */
 int admin_handle(server_state *s, const char *method, const char *url,
                  struct MHD_Connection *conn, int *status, char **reply);
+/* admin_health.c: the notes health is made of, left by the thread that
+   saw it (a delivery's answer, a poll's result, a commit's result) and
+   GET /admin/health for the tenants whose token was given. */
+void server_note_webhook(server_tenant *st, int channel_index, int status);
+void server_note_poll(server_tenant *st, int channel_index, int rc, const sl_error *err);
+void server_note_store(server_tenant *st, int rc, const sl_error *err);
+json_t *admin_health(server_state *s, const char *given,
+                     int (*token_ok)(const char *given, const char *want), int *status);
 /* scheduler.c */
 int scheduler_start(server_state *s, pthread_t *thread);
 /* The pause after `failures` failed tries in a row: doubling from a base,

@@ -35,6 +35,7 @@ static void close_tenant(server_tenant *st)
     }
     runtime_close(st->rt);
     st->rt = NULL;
+    pthread_mutex_destroy(&st->notes.lock);
 }
 
 /* Opens tenant t into slot st (zeroed); on failure the slot is zeroed
@@ -48,9 +49,11 @@ static int open_tenant(server_state *s, server_tenant *st, const config_tenant *
         return r;
     }
     st->admin_token = t->admin_token;
+    pthread_mutex_init(&st->notes.lock, NULL);
     st->channel_locks = calloc(st->rt->channel_count + 1, sizeof *st->channel_locks);
     if (st->channel_locks == NULL) {
         runtime_close(st->rt);
+        pthread_mutex_destroy(&st->notes.lock);
         memset(st, 0, sizeof *st);
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     }
@@ -64,6 +67,7 @@ static int open_tenant(server_state *s, server_tenant *st, const config_tenant *
             pthread_mutex_destroy(&st->channel_locks[c]);
         free(st->channel_locks);
         runtime_close(st->rt);
+        pthread_mutex_destroy(&st->notes.lock);
         memset(st, 0, sizeof *st);
     }
     return r;
@@ -257,6 +261,17 @@ int server_tenant_broken(server_state *s, const char *id)
     pthread_mutex_lock(&s->broken_lock);
     for (size_t i = 0; i < s->broken_count && !found; i++)
         found = !s->broken[i].running && s->broken[i].id && strcmp(s->broken[i].id, id) == 0;
+    pthread_mutex_unlock(&s->broken_lock);
+    return found;
+}
+
+int server_broken_token(server_state *s, const char *given,
+                        int (*token_ok)(const char *given, const char *want))
+{
+    int found = 0;
+    pthread_mutex_lock(&s->broken_lock);
+    for (size_t i = 0; i < s->broken_count && !found; i++)
+        found = token_ok(given, s->broken[i].admin_token);
     pthread_mutex_unlock(&s->broken_lock);
     return found;
 }

@@ -40,6 +40,28 @@ check "webhooks are not served on the admin listener" eq "$(curl -s -o /dev/null
 check "the admin API is not served on the webhook listener" eq "$(curl -s -o /dev/null -w '%{http_code}' \
   --max-time 10 -H 'Authorization: Bearer admin-token-5678' "http://127.0.0.1:$PORT/admin/health")" 404
 
+health_as() { # TOKEN FILE: GET /admin/health into FILE; prints the status
+  curl -s -o "$2" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $1" \
+    "http://127.0.0.1:$ADMIN_PORT/admin/health"
+}
+check "health is 200 with one tenant broken" eq "$(health_as admin-token-5678 "$SL_TMP/h1.json")" 200
+check "overall degraded, 1 served, 1 broken" eq \
+  "$(json_get "$SL_TMP/h1.json" '$.status') $(json_get "$SL_TMP/h1.json" '$.served') $(json_get "$SL_TMP/h1.json" '$.broken')" \
+  "degraded 1 1"
+check "the good token sees its own tenant only, ok" eq \
+  "$(json_get "$SL_TMP/h1.json" '$.tenants[0].id') $(json_get "$SL_TMP/h1.json" '$.tenants[0].state') $(json_get "$SL_TMP/h1.json" '$.tenants[1].id')" \
+  "good ok "
+has_value() { [ -n "$(json_get "$1" "$2")" ]; }
+value_has() { json_get "$1" "$2" | grep -q -- "$3"; }
+check "its channel shows the last webhook" has_value "$SL_TMP/h1.json" '$.tenants[0].channels[0].last_webhook_at'
+check "the broken tenant's token reads its error" eq "$(health_as bad-token-4321 "$SL_TMP/h2.json")" 200
+check "as broken, with FILE:LINE" eq \
+  "$(json_get "$SL_TMP/h2.json" '$.tenants[0].id') $(json_get "$SL_TMP/h2.json" '$.tenants[0].state')" "bad broken"
+check "naming the file, line and key" value_has "$SL_TMP/h2.json" '$.tenants[0].error' \
+  'b-bad.ini:6: \[tenant\] colour'
+check "and not the other tenant" eq "$(json_get "$SL_TMP/h2.json" '$.tenants[1].id')" ""
+check "a wrong token is still 401" eq "$(health_as wrong "$SL_TMP/h3.json")" 401
+
 # Fixed file + SIGHUP: the tenant starts (bounded wait, no timing in the verdict).
 sed -i '6d' "$CONF/b-bad.ini"
 kill -HUP "$SERVE_PID"
@@ -70,6 +92,11 @@ said_last_good() { # bounded wait for the reload's log line
 }
 check "a running tenant whose file breaks says it keeps its last good config" said_last_good
 check "and still takes deliveries" eq "$(post good)" 200
+health_as admin-token-5678 "$SL_TMP/h4.json" >/dev/null
+check "health shows the running tenant ok with the file's error" eq \
+  "$(json_get "$SL_TMP/h4.json" '$.tenants[0].state') $(json_get "$SL_TMP/h4.json" '$.broken')" "ok 0"
+check "as config_error" value_has "$SL_TMP/h4.json" '$.tenants[0].config_error' \
+  'a-good.ini:6: \[tenant\] colour'
 check "SIGTERM still stops cleanly" stop_serve
 
 # The listeners are one host setting: another tenant's different listen is
