@@ -52,7 +52,8 @@ int server_channel_index(server_tenant *st, const char *name)
     return -1;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char *text)
+static enum MHD_Result send_reply_after(struct MHD_Connection *conn, int status, char *text,
+                                        int retry_after_s)
 {
     const char *body = text ? text : "{}";
     struct MHD_Response *r =
@@ -61,9 +62,19 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char 
     if (r == NULL)
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", "application/json");
+    if (retry_after_s > 0) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", retry_after_s);
+        MHD_add_response_header(r, "Retry-After", secs);
+    }
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char *text)
+{
+    return send_reply_after(conn, status, text, 0);
 }
 
 /* Appends upload data, remembering (not storing) what exceeds the limit. */
@@ -198,7 +209,8 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
             note_hook_answer(s, url, status);
         }
     } else if (f->admin && strncmp(url, "/admin/", 7) == 0) {
-        admin_handle(s, method, url, conn, &status, &reply);
+        int retry_after_s = admin_handle(s, method, url, conn, &status, &reply);
+        return send_reply_after(conn, status, reply, retry_after_s);
     } else {
         reply = strdup("{\"error\":\"not found\"}");
     }
@@ -418,6 +430,7 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     pthread_cond_init(&s.suspend_done, NULL);
     pthread_mutex_init(&s.sched_lock, NULL);
     pthread_cond_init(&s.sched_wake, NULL);
+    admin_throttle_init(&s.throttle);
     services_http_restart();
     int r = install_signal_handlers(err);
     if (r != SL_OK)
@@ -449,5 +462,6 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     pthread_cond_destroy(&s.sched_wake);
     pthread_mutex_destroy(&s.sched_lock);
     pthread_mutex_destroy(&s.suspend_lock);
+    admin_throttle_destroy(&s.throttle);
     return r;
 }

@@ -13,6 +13,7 @@
 #include "inbox/inbox.h"
 #include "order/order.h"
 #include "runtime/runtime.h"
+#include "server/admin_throttle.h"
 #include "server/server.h"
 
 #define INTAKE_MAX_ORDERS 64       /* one webhook delivery */
@@ -127,6 +128,7 @@ typedef struct server_state {
     size_t set_count;
     const char *listen_text;       /* the webhook listener, as configured */
     http_front hooks_front, admin_front;
+    admin_throttle throttle;       /* wrong admin tokens per address */
     atomic_int stopping;
     atomic_int suspended;          /* deliveries waiting for their commit */
     pthread_mutex_t suspend_lock;  /* with suspend_done: the stop waits */
