@@ -3,18 +3,21 @@
  * not, from notes the serving threads leave (server_note_*), read without
  * touching the store. A token sees its own tenants only, broken ones too
  * when their file gave that token; every token sees how many tenants are
- * broken. 200 while the host works; 503 only when not one running tenant
+ * broken. Overall "ok", "degraded" (a tenant broken or failing to store,
+ * a channel quarantined) or "down". 200 while the host works; 503 only when not one running tenant
  * can store (nothing can be served).
  *
  * Tenant states: "ok"; "store_failing" (the last commit failed: its error,
  * disk_full when the disk is full); "broken" (not running: the config
  * error). A running tenant whose file broke since has config_error.
- * Channels: last_webhook_at, last_poll_at, last_error(_at).
+ * Channels: last_webhook_at, last_poll_at, last_error(_at), and
+ * quarantined (why) while its plugin is stopped after a crash.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/quarantine.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -79,6 +82,9 @@ static json_t *channel_health(server_tenant *st, size_t ci)
     json_t *j = json_pack("{s:s, s:o, s:o}", "name", st->rt->channels[ci].config->name,
                           "last_webhook_at", time_or_null(atomic_load(&n->last_webhook_ms)),
                           "last_poll_at", time_or_null(atomic_load(&n->last_poll_ms)));
+    const char *quarantined = quarantine_reason(st->rt->channels[ci].plugin);
+    if (quarantined != NULL)
+        json_object_set_new(j, "quarantined", json_string(quarantined));
     if (n->last_error_ms > 0) {
         json_object_set_new(j, "last_error", json_string(n->last_error));
         json_object_set_new(j, "last_error_at", time_or_null(n->last_error_ms));
@@ -141,15 +147,18 @@ json_t *admin_health(server_state *s, const char *given,
                      int (*token_ok)(const char *, const char *), int *status)
 {
     json_t *tenants = json_array();
-    size_t n = atomic_load(&s->tenant_count), storing = 0;
+    size_t n = atomic_load(&s->tenant_count), storing = 0, stopped = 0;
     for (size_t i = 0; i < n; i++) {
         server_tenant *st = &s->tenants[i];
         storing += !atomic_load(&st->notes.store_failing);
+        for (size_t c = 0; c < st->rt->channel_count; c++)
+            stopped += quarantine_reason(st->rt->channels[c].plugin) != NULL;
         if (token_ok(given, st->admin_token))
             json_array_append_new(tenants, tenant_health(st));
     }
     size_t broken = add_broken(s, given, tenants, token_ok);
-    const char *overall = storing == 0 ? "down" : storing < n || broken ? "degraded" : "ok";
+    const char *overall =
+        storing == 0 ? "down" : storing < n || broken || stopped ? "degraded" : "ok";
     *status = storing == 0 ? 503 : 200;
     return json_pack("{s:s, s:I, s:I, s:I, s:o}", "status", overall, "uptime_s",
                      (json_int_t)((services_now_ms() - s->started_ms) / 1000), "served",

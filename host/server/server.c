@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loader/quarantine.h"
+#include "services/call_marker.h"
 #include "server/listen.h"
 #include "server/server_int.h"
 #include "services/services.h"
@@ -148,8 +150,9 @@ static int lengths_conflict(struct MHD_Connection *conn)
     return lc.differ;
 }
 
-/* Is the tenant of /hooks/<tenant>/... one serve knows but cannot run? */
-static int hook_tenant_broken(server_state *s, const char *url)
+/* Is /hooks/<tenant>/<channel> a tenant serve knows but cannot run, or a
+   channel whose plugin is quarantined? The shop should deliver again. */
+static int hook_unavailable(server_state *s, const char *url)
 {
     char tenant[64];
     const char *p = url + strlen("/hooks/");
@@ -159,7 +162,11 @@ static int hook_tenant_broken(server_state *s, const char *url)
         return 0;
     memcpy(tenant, p, n);
     tenant[n] = '\0';
-    return server_find_tenant(s, tenant) == NULL && server_tenant_broken(s, tenant);
+    server_tenant *st = server_find_tenant(s, tenant);
+    if (st == NULL)
+        return server_tenant_broken(s, tenant);
+    int ci = slash ? server_channel_index(st, slash + 1) : -1;
+    return ci >= 0 && quarantine_reason(st->rt->channels[ci].plugin) != NULL;
 }
 
 /* A delivery answered without waiting for a commit (acknowledged with no
@@ -194,10 +201,10 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
         cs->pending = NULL;
         release_suspended(s);
     } else if (!f->admin && strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
-        if (hook_tenant_broken(s, url)) {
+        if (hook_unavailable(s, url)) {
             status = 503; /* not 404: the shop should deliver again later */
-            reply = strdup("{\"status\":\"error\",\"detail\":\"tenant not served now "
-                           "(configuration error); deliver again later\"}");
+            reply = strdup("{\"status\":\"error\",\"detail\":\"not served now (a "
+                           "configuration error or a stopped plugin); deliver again later\"}");
         } else if (cs->too_big) {
             status = 413;
             reply = strdup("{\"error\":\"body over the limit\"}");
@@ -415,6 +422,24 @@ static void restore_signals(void)
     stop_pipe[0] = stop_pipe[1] = -1;
 }
 
+/* Quarantines what the last run died in, then marks this run's plugin
+   calls (loader/quarantine.h). Without a usable state directory serve
+   still runs, unprotected, and says so. */
+static void start_markers(void)
+{
+    const char *dir = quarantine_state_dir();
+    sl_error err = {.size = sizeof err};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s%ld.map", dir, CALL_MARKER_PREFIX, (long)getpid());
+    if (quarantine_prepare(dir, &err) == SL_OK) {
+        quarantine_collect(dir);
+        quarantine_enable(dir);
+        services_markers_open(path, &err);
+    }
+    if (err.code != SL_OK)
+        services_log(NULL, SL_LOG_ERROR, "plugin quarantine is off: %s", err.message);
+}
+
 /* Serving allocates and frees the same few kilobytes per delivery on
    several threads. With glibc's default trim threshold each thread's heap
    was shrunk (madvise) and grown again all the time, and the TLB
@@ -435,6 +460,7 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     int r = install_signal_handlers(err);
     if (r != SL_OK)
         return r;
+    start_markers();
     r = server_tenants_start(&s, cfg, err);
     if (r == SL_OK)
         r = start_listeners(&s, err);
@@ -457,6 +483,8 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     if (sched_started)
         pthread_join(sched, NULL);
     server_tenants_close(&s);
+    services_markers_close(); /* no plugin call is left to mark */
+    quarantine_enable(NULL);
     restore_signals();
     pthread_cond_destroy(&s.suspend_done);
     pthread_cond_destroy(&s.sched_wake);

@@ -7,6 +7,8 @@ set -uo pipefail
 SL_PASSED=0
 SL_FAILED=0
 SL_TMP=$(mktemp -d /tmp/sl-it.XXXXXX)
+# serve's state (plugin call markers, quarantine records): the test's own.
+export SHOPLEDGER_STATE="$SL_TMP/state"
 SL_PIDS=()
 
 sl_cleanup() {
