@@ -23,6 +23,7 @@ SL="$BUILD/shopledger"
 SANDBOX="$BUILD/woo_sandbox"
 PLUGINS="$BUILD/plugins"
 WORK=$(mktemp -d /tmp/shopledger-demo.XXXXXX)
+export SHOPLEDGER_STATE="$WORK/state" # serve's call markers and quarantine records
 PIDS=()
 CK=ck_demo_4f1c2a
 CS=cs_demo_9e7b35
