@@ -80,9 +80,13 @@ static int quarantine_marker(const char *state_dir, const call_marker *m)
     FILE *f = fopen(tmp, "w");
     if (f == NULL)
         return 0;
-    fprintf(f, "%.255s\n%lld\ncrashed in %.63s (tenant %.63s, channel %.63s) at %s; "
+    char how[32] = "";
+    int sig = atomic_load(&m->crashed_signal);
+    if (sig > 0)
+        snprintf(how, sizeof how, " (signal %d)", sig);
+    fprintf(f, "%.255s\n%lld\ncrashed%s in %.63s (tenant %.63s, channel %.63s) at %s; "
                "`shopledger plugin retry %s` or a new %s.so lifts it\n",
-            m->file, (long long)m->plugin_mtime, m->call, m->tenant, m->channel,
+            m->file, (long long)m->plugin_mtime, how, m->call, m->tenant, m->channel,
             sl_iso8601_format(m->started_ms, 1, when), name, name);
     int ok = fclose(f) == 0 && rename(tmp, path) == 0;
     if (ok)
@@ -104,22 +108,33 @@ static pid_t marker_pid(const char *file)
     return pid > 0 && strcmp(end, ".map") == 0 ? (pid_t)pid : 0;
 }
 
-/* Reads one dead process's marker file; returns how many it quarantined. */
+/* Reads one dead process's marker file; returns how many it quarantined.
+   When a slot took the fatal signal only that call is the culprit; when
+   none did (killed from outside, e.g. SIGKILL after a hang), every call
+   still in flight is. */
 static int collect_file(const char *state_dir, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
-    int found = 0;
-    call_marker m;
-    while (read(fd, &m, sizeof m) == (ssize_t)sizeof m) {
-        m.tenant[sizeof m.tenant - 1] = m.channel[sizeof m.channel - 1] = '\0';
-        m.plugin[sizeof m.plugin - 1] = m.call[sizeof m.call - 1] = '\0';
-        m.file[sizeof m.file - 1] = '\0';
-        if (m.magic == CALL_MARKER_MAGIC && atomic_load(&m.in_call) == 1)
-            found += quarantine_marker(state_dir, &m);
+    static call_marker slots[CALL_MARKER_SLOTS]; /* main thread, at start only */
+    size_t n = 0;
+    int crashed = 0, found = 0;
+    while (n < CALL_MARKER_SLOTS &&
+           read(fd, &slots[n], sizeof slots[n]) == (ssize_t)sizeof slots[n]) {
+        call_marker *m = &slots[n];
+        m->tenant[sizeof m->tenant - 1] = m->channel[sizeof m->channel - 1] = '\0';
+        m->plugin[sizeof m->plugin - 1] = m->call[sizeof m->call - 1] = '\0';
+        m->file[sizeof m->file - 1] = '\0';
+        if (m->magic != CALL_MARKER_MAGIC || atomic_load(&m->in_call) != 1)
+            continue;
+        crashed += atomic_load(&m->crashed_signal) > 0;
+        n++;
     }
     close(fd);
+    for (size_t i = 0; i < n; i++)
+        if (!crashed || atomic_load(&slots[i].crashed_signal) > 0)
+            found += quarantine_marker(state_dir, &slots[i]);
     return found;
 }
 

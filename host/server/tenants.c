@@ -136,8 +136,18 @@ static size_t start_new(server_state *s, const config_set *set, broken_list *bl)
     size_t started = 0;
     for (size_t i = 0; i < set->count; i++) {
         const config_tenant *t = &set->tenants[i];
-        if (running_by_file(s, t->file) != NULL || server_find_tenant(s, t->id) != NULL)
+        if (running_by_file(s, t->file) != NULL)
             continue;
+        server_tenant *other = server_find_tenant(s, t->id);
+        if (other != NULL) { /* a new file with the id of a running tenant */
+            char why[SL_ERROR_MSG_MAX];
+            snprintf(why, sizeof why, "%s:%d: [tenant] id: '%s' is already served from %s",
+                     t->file, t->id_line, t->id, other->rt->config->file);
+            services_log(NULL, SL_LOG_ERROR, "tenant %s (%s) is not served: %s", t->id,
+                         t->file, why);
+            broken_push(bl, NULL, t->file, NULL, why, 0);
+            continue;
+        }
         size_t slot = atomic_load(&s->tenant_count);
         sl_error err = {.size = sizeof err};
         int r = slot >= CONFIG_MAX_TENANTS

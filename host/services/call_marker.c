@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,6 +23,40 @@ static atomic_int next_slot;
 static _Thread_local int my_slot = -1;  /* -2: no slot left for this thread */
 static _Thread_local uint64_t my_ctx;     /* serial of the context in the slot */
 static _Thread_local const char *my_call;
+
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+#define FATAL_SIGNALS (sizeof fatal_signals / sizeof fatal_signals[0])
+static struct sigaction previous[FATAL_SIGNALS];
+
+/* Async-signal-safe: a store into this thread's slot, then the previous
+   disposition again and the signal re-raised (SA_RESETHAND restored the
+   default; a handler installed before ours, e.g. a sanitizer's, is put
+   back and runs). */
+static void on_fatal_signal(int sig)
+{
+    call_marker *m = atomic_load_explicit(&markers, memory_order_relaxed);
+    if (m != NULL && my_slot >= 0 && atomic_load(&m[my_slot].in_call) == 1)
+        atomic_store(&m[my_slot].crashed_signal, sig);
+    for (size_t i = 0; i < FATAL_SIGNALS; i++)
+        if (fatal_signals[i] == sig)
+            sigaction(sig, &previous[i], NULL);
+    raise(sig);
+}
+
+static void catch_fatal_signals(int on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    for (size_t i = 0; i < FATAL_SIGNALS; i++) {
+        if (on)
+            sigaction(fatal_signals[i], &sa, &previous[i]);
+        else
+            sigaction(fatal_signals[i], &previous[i], NULL);
+    }
+}
 
 int services_markers_open(const char *path, sl_error *err)
 {
@@ -43,6 +78,7 @@ int services_markers_open(const char *path, sl_error *err)
     snprintf(markers_path, sizeof markers_path, "%s", path);
     atomic_store(&next_slot, 0);
     atomic_store(&markers, (call_marker *)m);
+    catch_fatal_signals(1);
     return SL_OK;
 }
 
@@ -51,6 +87,7 @@ void services_markers_close(void)
     call_marker *m = atomic_exchange(&markers, NULL);
     if (m == NULL)
         return;
+    catch_fatal_signals(0);
     munmap(m, CALL_MARKER_SLOTS * sizeof(call_marker));
     unlink(markers_path);
 }

@@ -7,6 +7,10 @@
  * (SIGSEGV, abort) leaves in_call set in the file (the kernel keeps the
  * pages of a dead process's shared mapping), and the next start reads
  * which tenant, channel, plugin file and call it was (loader/quarantine.c).
+ * A handler for the fatal signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+ * SIGABRT) also writes the signal into the slot of the thread that took
+ * it, then lets the signal kill the process as before: with several calls
+ * in flight, the one that crashed is told from the bystanders.
  * A machine crash can lose the marker (the file is never flushed): that
  * costs a quarantine, not data.
  */
@@ -16,13 +20,14 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define CALL_MARKER_MAGIC 0x534c4d31u /* "SLM1": this layout */
+#define CALL_MARKER_MAGIC 0x534c4d32u /* "SLM2": this layout */
 #define CALL_MARKER_SLOTS 128         /* threads that get a slot; more go unmarked */
 #define CALL_MARKER_PREFIX "plugin-calls-"
 
 typedef struct call_marker {
     uint32_t magic;
     atomic_uint in_call;        /* 1 from begin to end of a call */
+    atomic_int crashed_signal;  /* the fatal signal this thread took in the call */
     int64_t plugin_mtime;       /* of the .so when the channel was opened */
     int64_t started_ms;
     char tenant[64];

@@ -97,7 +97,24 @@ check "health shows the running tenant ok with the file's error" eq \
   "$(json_get "$SL_TMP/h4.json" '$.tenants[0].state') $(json_get "$SL_TMP/h4.json" '$.broken')" "ok 0"
 check "as config_error" value_has "$SL_TMP/h4.json" '$.tenants[0].config_error' \
   'a-good.ini:6: \[tenant\] colour'
+
+# A new file whose database cannot be opened: reported, the others unharmed.
+testshop_webhook_tenant "$CONF/c-nodb.ini" nodb "$SL_TMP/admin.token" hook
+sed -i "s|^database = .*|database = $SL_TMP/no/such/dir/nodb.db|" "$CONF/c-nodb.ini"
+kill -HUP "$SERVE_PID"
+said_nodb() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    grep -q "tenant nodb (.*c-nodb.ini) is not served: " "$SL_TMP/serve.log" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "a tenant whose database cannot be opened is reported" said_nodb
+check "and its webhooks answer 503" eq "$(post nodb)" 503
+check "the others still serve" eq "$(post bad)" 200
 check "SIGTERM still stops cleanly" stop_serve
+rm "$CONF/c-nodb.ini"
 
 # The listeners are one host setting: another tenant's different listen is
 # refused at its line, and that tenant alone is left out.
