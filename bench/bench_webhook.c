@@ -358,7 +358,8 @@ static pid_t start_serve(void)
     snprintf(portfile, sizeof portfile, "%s/port", dir);
     char *argv[] = {SL_SHOPLEDGER_BIN, "--conf", conf, "--plugins",
                     woo_mode ? SL_PLUGIN_DIR : SL_TEST_PLUGIN_DIR,
-                    "serve", "--listen", "127.0.0.1:0", "--port-file", portfile, NULL};
+                    "serve", "--listen", "127.0.0.1:0", "--port-file", portfile,
+                    "--admin-listen", "127.0.0.1:0", NULL};
     pid_t pid;
     if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0) {
         perror("spawn");

@@ -23,6 +23,7 @@ SL="$BUILD/shopledger"
 SANDBOX="$BUILD/woo_sandbox"
 PLUGINS="$BUILD/plugins"
 WORK=$(mktemp -d /tmp/shopledger-demo.XXXXXX)
+export SHOPLEDGER_STATE="$WORK/state" # serve's call markers and quarantine records
 PIDS=()
 CK=ck_demo_4f1c2a
 CS=cs_demo_9e7b35
@@ -78,7 +79,7 @@ woo() {
 
 # admin METHOD PATH: the host's admin API.
 admin() {
-  curl -sf --max-time 60 -X "$1" -H "Authorization: Bearer $ADMIN_TOKEN" "$(host_url "/admin$2")"
+  curl -sf --max-time 60 -X "$1" -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$ADMIN_PORT/admin$2"
 }
 
 # admin_job TENANT JOB CHANNEL: a poll or stock-sync (JOB) runs on serve's
@@ -247,11 +248,14 @@ run_tenant_second() {
 
 start_serve() {
   "$SL" --conf "$WORK/conf.d" --plugins "$PLUGINS" serve --listen 127.0.0.1:0 \
-    --port-file "$WORK/serve.port" >"$WORK/serve.log" 2>&1 &
+    --port-file "$WORK/serve.port" --admin-listen 127.0.0.1:0 \
+    --admin-port-file "$WORK/admin.port" >"$WORK/serve.log" 2>&1 &
   PIDS+=($!)
   SERVE_PID=$!
   wait_until 30 test -s "$WORK/serve.port" || die "shopledger serve did not start"
+  wait_until 30 test -s "$WORK/admin.port" || die "shopledger serve did not open its admin API"
   HOST_PORT=$(cat "$WORK/serve.port")
+  ADMIN_PORT=$(cat "$WORK/admin.port") # the admin API has a listener of its own
 }
 
 # Points the shop's three webhooks (order.created, order.updated,

@@ -1,5 +1,7 @@
 /*
- * `shopledger plugin list` and `shopledger plugin check FILE.so`.
+ * `shopledger plugin list`, `shopledger plugin check FILE.so` and
+ * `shopledger plugin retry NAME` (lifts a crash quarantine:
+ * loader/quarantine.h; serve's next start runs the plugin again).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "check/check.h"
 #include "cli/cli.h"
 #include "loader/loader.h"
+#include "loader/quarantine.h"
 #include "runtime/runtime.h"
 
 static int by_name(const void *a, const void *b)
@@ -62,6 +65,12 @@ static json_t *describe(const char *path)
                           "description", t->description ? t->description : "",
                           "capabilities", loader_caps_text(t->caps, caps, sizeof caps));
     loader_free(p);
+    /* NAME.so is the plugin `plugin = NAME` names, as serve finds it. */
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char name[64], reason[QUARANTINE_REASON_MAX];
+    snprintf(name, sizeof name, "%.*s", (int)(strlen(base) > 3 ? strlen(base) - 3 : 0), base);
+    if (quarantine_find(quarantine_state_dir(), name, path, reason, sizeof reason))
+        json_object_set_new(j, "quarantined", json_string(reason));
     return j;
 }
 
@@ -75,6 +84,20 @@ static void print_plugin_line(const json_t *j)
            json_string_value(json_object_get(j, "version")),
            json_string_value(json_object_get(j, "abi")),
            json_string_value(json_object_get(j, "capabilities")));
+    const char *q = json_string_value(json_object_get(j, "quarantined"));
+    if (q != NULL)
+        printf("  QUARANTINED: %s\n", q);
+}
+
+static int plugin_retry(const char *name)
+{
+    sl_error err = {.size = sizeof err};
+    if (quarantine_lift(quarantine_state_dir(), name, &err) != SL_OK) {
+        fprintf(stderr, "shopledger plugin retry: %s\n", err.message);
+        return CLI_FAIL;
+    }
+    printf("plugin %s: quarantine lifted; serve runs it again from its next start\n", name);
+    return CLI_OK;
 }
 
 static int plugin_list(const cli_globals *g)
@@ -147,6 +170,8 @@ int cli_plugin(int argc, char **argv, const cli_globals *g)
         return plugin_list(g);
     if (argc == 3 && strcmp(argv[1], "check") == 0)
         return plugin_check(argv[2], g);
-    fprintf(stderr, "usage: shopledger plugin list | plugin check FILE.so\n");
+    if (argc == 3 && strcmp(argv[1], "retry") == 0)
+        return plugin_retry(argv[2]);
+    fprintf(stderr, "usage: shopledger plugin list | plugin check FILE.so | plugin retry NAME\n");
     return CLI_USAGE;
 }

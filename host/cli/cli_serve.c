@@ -1,9 +1,11 @@
 /*
- * `shopledger serve [--listen ADDR:PORT] [--port-file PATH] [--tick-ms N]
+ * `shopledger serve [--listen ADDR:PORT] [--admin-listen ADDR:PORT]
+ *  [--port-file PATH] [--admin-port-file PATH] [--tick-ms N]
  *  [--max-body BYTES] [--no-scheduler]`: runs the server for every tenant
- *  in --conf. --max-body is the webhook body limit (SERVER_MAX_BODY_DEFAULT,
- *  16 MiB, unless given; at most ORDER_MAX_RAW, the raw payload an order
- *  may keep).
+ *  in --conf that can run; a broken tenant file is logged and left out
+ *  (server.h). --max-body is the webhook body limit
+ *  (SERVER_MAX_BODY_DEFAULT, 16 MiB, unless given; at most ORDER_MAX_RAW,
+ *  the raw payload an order may keep).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,10 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
         int bad = 0;
         if (strcmp(argv[i], "--listen") == 0)
             bad = value_of(argc, argv, &i, &opt.listen);
+        else if (strcmp(argv[i], "--admin-listen") == 0)
+            bad = value_of(argc, argv, &i, &opt.admin_listen);
+        else if (strcmp(argv[i], "--admin-port-file") == 0)
+            bad = value_of(argc, argv, &i, &opt.admin_port_file);
         else if (strcmp(argv[i], "--port-file") == 0)
             bad = value_of(argc, argv, &i, &opt.port_file);
         else if (strcmp(argv[i], "--tick-ms") == 0)
@@ -43,8 +49,10 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
         else
             bad = 1;
         if (bad) {
-            fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] [--port-file PATH] "
-                            "[--tick-ms N] [--max-body BYTES] [--no-scheduler]\n");
+            fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] "
+                            "[--admin-listen ADDR:PORT] [--port-file PATH] "
+                            "[--admin-port-file PATH] [--tick-ms N] [--max-body BYTES] "
+                            "[--no-scheduler]\n");
             return CLI_USAGE;
         }
     }
@@ -68,9 +76,13 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
         opt.max_body = (size_t)v;
     }
     config_set *cfg = NULL;
-    if (cli_load_config(g, &cfg) != 0)
-        return CLI_FAIL;
     sl_error err = {.size = sizeof err};
+    opt.conf_dir = g->conf_dir;
+    /* Partial: a broken file is logged by serve and stops only its tenant. */
+    if (config_load_dir_partial(g->conf_dir, &cfg, NULL, &err) != SL_OK) {
+        fprintf(stderr, "shopledger serve: %s\n", err.message);
+        return CLI_FAIL;
+    }
     int r = server_run(cfg, &opt, &err);
     if (r != 0)
         fprintf(stderr, "shopledger serve: %s\n", err.message);

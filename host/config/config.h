@@ -12,9 +12,16 @@
  * Sections (an unknown section, an unknown key where keys are fixed, a
  * repeated section or a repeated key is an error):
  *   [tenant]               id, name, currency, currency_exponent, database,
- *                          vat_registered, timezone, listen, and the admin
+ *                          vat_registered, timezone, and the admin
  *                          token as admin_token_file / admin_token_env /
- *                          admin_token (inline)
+ *                          admin_token (inline); also the host's own
+ *                          listeners, which are one setting of the whole
+ *                          host: listen (webhooks), admin_listen (the
+ *                          admin API, default 127.0.0.1:8081) and
+ *                          admin_public (yes lets admin_listen be a
+ *                          non-loopback address: the host has no TLS).
+ *                          Every tenant that sets one must agree; a
+ *                          different value is refused at its FILE:LINE
  *   [accounts]             role = account code, roles of config_account()
  *   [channel:NAME]         plugin and rules (config_channel); any other key
  *                          matching [a-z0-9_]+ goes to `settings` for the
@@ -127,7 +134,12 @@ typedef struct config_tenant {
     int database_line;          /* 0 when defaulted */
     int vat_registered;
     char *timezone;             /* for daily schedules, e.g. "Europe/Riga" */
-    char *listen;               /* "127.0.0.1:8080" */
+    char *listen;               /* "127.0.0.1:8080"; host-level: see above */
+    int listen_line;            /* 0 when not set */
+    char *admin_listen;         /* host-level, NULL = the default */
+    int admin_listen_line;
+    int admin_public;           /* host-level: a public admin_listen is allowed */
+    int admin_public_line;
     char *admin_token;          /* secret; never printed; NULL when unset */
     int admin_token_line;       /* 0 when no admin token was configured */
     config_kv *accounts;        /* [accounts] key -> account code */
@@ -142,9 +154,20 @@ typedef struct config_tenant {
     size_t document_count;
 } config_tenant;
 
+/* A tenant file that did not load (config_load_dir_partial). */
+typedef struct config_broken {
+    char *file;
+    char *id;                   /* as the file gives it; NULL when unreadable */
+    char *admin_token;          /* secret, NULL when the file gave none that
+                                   loaded: who may see the error in health */
+    char *error;                /* the first "FILE:LINE: ..." of the file */
+} config_broken;
+
 typedef struct config_set {
     config_tenant *tenants;
     size_t count;
+    config_broken *broken;      /* only from config_load_dir_partial */
+    size_t broken_count;
 } config_set;
 
 /* Loads every *.ini in `dir` (sorted by name). On the first file with
@@ -154,6 +177,15 @@ typedef struct config_set {
    *out is written only on success; free it with config_set_free. */
 int config_load_dir(const char *dir, config_set **out, char **report,
                     sl_error *err);
+/* Like config_load_dir, but one broken file does not fail the set: the
+   files that load (and pass the checks across files, an earlier file
+   winning) are the tenants, every other file is an entry of `broken`
+   with its first error. Fails (SL_ENOMEM, or SL_EINVALID when the
+   directory cannot be listed) only when no set can be made at all.
+   `serve` loads this way so one tenant's mistake stops only that
+   tenant. */
+int config_load_dir_partial(const char *dir, config_set **out, char **report,
+                            sl_error *err);
 /* Loads one file (same contract; `report` as for config_load_dir: set to
    the messages, or NULL when there are none). */
 int config_load_file(const char *path, config_tenant **out, sl_error *err);

@@ -135,6 +135,11 @@ const char *cfg_account_roles(void);
    SL_OK with *out, or an SL_E* code with the first message in *err. */
 int cfg_load_one(const char *path, config_tenant **out, cfg_text *text,
                  sl_error *err);
+/* Same, and when the file fails and `broken` is non-NULL, moves the id
+   and admin token the file gave (either may be NULL) into it. */
+int cfg_load_one_keep(const char *path, config_tenant **out, cfg_text *text,
+                      sl_error *err, config_broken *broken);
+void cfg_broken_clear(config_broken *b);
 /* Frees what a tenant owns, not the struct itself (it may sit in an
    array). */
 void cfg_tenant_clear(config_tenant *t);

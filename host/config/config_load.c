@@ -118,6 +118,7 @@ void cfg_tenant_clear(config_tenant *t)
     free(t->database);
     free(t->timezone);
     free(t->listen);
+    free(t->admin_listen);
     cfg_secret_free(t->admin_token);
     cfg_kv_free(t->accounts, t->account_count, 0);
     cfg_kv_free(t->documents, t->document_count, 1);
@@ -139,6 +140,14 @@ void config_tenant_free(config_tenant *t)
     free(t);
 }
 
+void cfg_broken_clear(config_broken *b)
+{
+    free(b->file);
+    free(b->id);
+    cfg_secret_free(b->admin_token);
+    free(b->error);
+}
+
 void config_set_free(config_set *set)
 {
     if (set == NULL)
@@ -146,6 +155,9 @@ void config_set_free(config_set *set)
     for (size_t i = 0; i < set->count; i++)
         cfg_tenant_clear(&set->tenants[i]);
     free(set->tenants);
+    for (size_t i = 0; i < set->broken_count; i++)
+        cfg_broken_clear(&set->broken[i]);
+    free(set->broken);
     free(set);
 }
 
@@ -198,8 +210,26 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
+/* What a file that failed still told: its id and admin token, so serve
+   can answer its webhooks 503 and show its error to its own token. */
+static void keep_broken(config_tenant *t, config_broken *b)
+{
+    if (b == NULL)
+        return;
+    b->id = t->id;
+    t->id = NULL;
+    b->admin_token = t->admin_token;
+    t->admin_token = NULL;
+}
+
 int cfg_load_one(const char *path, config_tenant **out, cfg_text *text,
-                    sl_error *err)
+                 sl_error *err)
+{
+    return cfg_load_one_keep(path, out, text, err, NULL);
+}
+
+int cfg_load_one_keep(const char *path, config_tenant **out, cfg_text *text,
+                      sl_error *err, config_broken *broken)
 {
     cfg_parse p = {.path = path, .report = text};
     char *buf = NULL;
@@ -224,6 +254,7 @@ int cfg_load_one(const char *path, config_tenant **out, cfg_text *text,
         return sl_error_set(err, SL_ENOMEM, "", "%s: out of memory while loading", path);
     }
     if (p.errors > 0) {
+        keep_broken(t, broken);
         config_tenant_free(t);
         if (err != NULL && err->size >= sizeof *err)
             *err = p.first;

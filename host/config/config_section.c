@@ -288,6 +288,20 @@ static void tenant_key(cfg_parse *p, const char *key, const char *v)
             return;
         }
         ok = cfg_set_str(&t->listen, v) == 0;
+        t->listen_line = p->line;
+    } else if (strcmp(key, "admin_listen") == 0) {
+        if (!valid_listen(v)) {
+            cfg_error(p, p->line, key, "expected HOST:PORT with PORT 1..65535");
+            return;
+        }
+        ok = cfg_set_str(&t->admin_listen, v) == 0;
+        t->admin_listen_line = p->line;
+    } else if (strcmp(key, "admin_public") == 0) {
+        if (cfg_bool(v, &t->admin_public, &why) != 0) {
+            cfg_error(p, p->line, key, "%s", why);
+            return;
+        }
+        t->admin_public_line = p->line;
     } else {
         tenant_secret(p, key, v);
         return;

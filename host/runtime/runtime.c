@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "loader/quarantine.h"
 #include "runtime/runtime.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -38,6 +39,11 @@ static int open_context(runtime_tenant *rt, runtime_channel *rc,
     rc->ctx = services_ctx_new(rt->config, ch, rc->state_db);
     if (rc->ctx == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    struct stat so;
+    if (stat(rc->plugin->path, &so) == 0) /* for the call marker: which file ran */
+        services_ctx_set_plugin_file(rc->ctx, rc->plugin->path,
+                                     (int64_t)so.st_mtim.tv_sec * 1000000000LL +
+                                         so.st_mtim.tv_nsec);
     if (copy)
         services_ctx_open_store_lazily(rc->ctx, rt->config->database);
     services_ctx_set_errors_only(rc->ctx, copy);
@@ -74,6 +80,18 @@ static int open_channel(runtime_tenant *rt, runtime_channel *rc,
 {
     char path[4096];
     int r = loader_find(plugin_dir, ch->plugin, path, sizeof path, err);
+    char reason[QUARANTINE_REASON_MAX];
+    const char *state_dir = quarantine_enabled();
+    if (r == SL_OK && state_dir != NULL &&
+        quarantine_find(state_dir, ch->plugin, path, reason, sizeof reason)) {
+        /* Crashed the last run: the channel opens stopped (quarantine.h). */
+        services_log(NULL, SL_LOG_WARN, "tenant %s channel %s stays stopped: plugin %s %s",
+                     rt->config->id, ch->name, ch->plugin, reason);
+        rc->plugin = quarantine_standin(ch->plugin, path, reason);
+        if (rc->plugin == NULL)
+            return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+        return open_context(rt, rc, ch, 0, err);
+    }
     if (r == SL_OK)
         r = loader_open(path, &rc->plugin, err);
     /* A plugin with an option table gets its section checked here, with

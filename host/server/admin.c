@@ -1,8 +1,8 @@
 /*
  * The admin API (JSON). Every request needs "Authorization: Bearer TOKEN"
  * with the token of the tenant it names (admin_token_file in the tenant's
- * INI); /admin/health accepts any tenant's token and lists the tenants of
- * that token only. An unknown tenant answers 401 like a wrong token. With no token configured
+ * INI); /admin/health (admin_health.c) accepts any tenant's token and
+ * lists the tenants of that token only. An unknown tenant answers 401 like a wrong token. With no token configured
  * anywhere the admin API answers 403: an unprotected admin API is not a
  * default. Reads use a short-lived connection of their own; writes that
  * matter (retry) are tiny and SQLite serializes them with the writer.
@@ -27,6 +27,7 @@
 
 #include "inbox/inbox.h"
 #include "ledger/ledger.h"
+#include "server/admin_throttle.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -54,44 +55,46 @@ static const char *bearer(struct MHD_Connection *conn)
     return h && strncmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
 }
 
-static json_t *tenant_health(server_tenant *st)
+/* The client's IPv4 address (host order) into *addr and as text into
+   peer; 0 / "?" when it is not IPv4. */
+static uint32_t peer_of(struct MHD_Connection *conn, char *peer, size_t n)
 {
-    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id, "intake",
-                     (json_int_t)atomic_load(&st->intake_count), "intake_flushes",
-                     (json_int_t)atomic_load(&st->flush_count), "waiting_to_file",
-                     (json_int_t)atomic_load(&st->arrivals_waiting), "processed",
-                     (json_int_t)atomic_load(&st->processed_count), "failed",
-                     (json_int_t)atomic_load(&st->failed_count));
-}
-
-/* The tenants whose token was given: a token shows its own tenant only
-   (tenants sharing one token see each other, as they share the secret). */
-static json_t *health(server_state *s, const char *given)
-{
-    json_t *tenants = json_array();
-    for (size_t i = 0; i < s->tenant_count; i++)
-        if (token_ok(given, s->tenants[i].admin_token))
-            json_array_append_new(tenants, tenant_health(&s->tenants[i]));
-    return json_pack("{s:s, s:I, s:o}", "status", "ok", "uptime_s",
-                     (json_int_t)((services_now_ms() - s->started_ms) / 1000), "tenants",
-                     tenants);
-}
-
-/* A refused admin request, logged with the peer and the path (never the
-   token). An unknown tenant and a wrong token get the same answer, so
-   tenant ids cannot be found by trying. */
-static void refuse(struct MHD_Connection *conn, const char *url, int *status, char **reply)
-{
-    char peer[64] = "?";
+    snprintf(peer, n, "?");
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci != NULL && ci->client_addr != NULL && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, peer,
-                  sizeof peer);
-    services_log(NULL, SL_LOG_WARN, "admin: refused %.120s from %s: no valid bearer token",
-                 url, peer);
+    if (ci == NULL || ci->client_addr == NULL || ci->client_addr->sa_family != AF_INET)
+        return 0;
+    const struct in_addr *a = &((const struct sockaddr_in *)ci->client_addr)->sin_addr;
+    inet_ntop(AF_INET, a, peer, (socklen_t)n);
+    return ntohl(a->s_addr);
+}
+
+/* A refused admin request, counted against the peer's address
+   (admin_throttle.h) and logged with the peer and the path, once per
+   window (never the token). An unknown tenant and a wrong token get the
+   same answer, so tenant ids cannot be found by trying. */
+static int refuse(server_state *s, struct MHD_Connection *conn, const char *url, int *status,
+                  char **reply)
+{
+    char peer[64];
+    uint32_t addr = peer_of(conn, peer, sizeof peer);
+    switch (admin_throttle_wrong(&s->throttle, addr, services_now_ms())) {
+    case ADMIN_THROTTLE_LOG_FIRST:
+        services_log(NULL, SL_LOG_WARN, "admin: refused %.120s from %s: no valid bearer token",
+                     url, peer);
+        break;
+    case ADMIN_THROTTLE_LOG_BLOCK:
+        services_log(NULL, SL_LOG_WARN,
+                     "admin: %d wrong tokens from %s within %d s; answering it 429 for %d s",
+                     ADMIN_THROTTLE_LIMIT, peer, ADMIN_THROTTLE_WINDOW_MS / 1000,
+                     ADMIN_THROTTLE_BLOCK_MS / 1000);
+        break;
+    case ADMIN_THROTTLE_QUIET:
+        break;
+    }
     *status = 401;
     *reply = error_reply("bearer token required");
+    return 0;
 }
 
 /* Routes a tenant request; `rest` is the path after /admin/<tenant>/. */
@@ -141,26 +144,34 @@ static json_t *tenant_route(server_state *s, server_tenant *st, const char *meth
     return NULL;
 }
 
+/* Health also answers the token of a broken tenant (its file gave one):
+   its owner reads the error there. */
 static int any_token(server_state *s, const char *given)
 {
     for (size_t i = 0; i < s->tenant_count; i++)
         if (token_ok(given, s->tenants[i].admin_token))
             return 1;
-    return 0;
+    return server_broken_token(s, given, token_ok);
 }
 
 int admin_handle(server_state *s, const char *method, const char *url,
                  struct MHD_Connection *conn, int *status, char **reply)
 {
+    char peer[64];
+    int wait_s = admin_throttle_wait_s(&s->throttle, peer_of(conn, peer, sizeof peer),
+                                       services_now_ms());
+    if (wait_s > 0) { /* too many wrong tokens from this address: not even checked */
+        *status = 429;
+        *reply = error_reply("too many wrong tokens from this address; retry later");
+        return wait_s;
+    }
     const char *given = bearer(conn);
     const char *path = url + strlen("/admin/");
-    if (strcmp(path, "health") == 0) {
+    if (strcmp(path, "health") == 0) { /* admin_health.c */
         if (!any_token(s, given)) {
-            refuse(conn, url, status, reply);
-            return 0;
+            return refuse(s, conn, url, status, reply);
         }
-        *status = 200;
-        *reply = dump(health(s, given));
+        *reply = dump(admin_health(s, given, token_ok, status));
         return 0;
     }
     char tenant[64];
@@ -173,8 +184,7 @@ int admin_handle(server_state *s, const char *method, const char *url,
         st = server_find_tenant(s, tenant);
     }
     if (st == NULL || !token_ok(given, st->admin_token)) {
-        refuse(conn, url, status, reply);
-        return 0;
+        return refuse(s, conn, url, status, reply);
     }
     store *db = NULL;
     sl_error err = {.size = sizeof err};

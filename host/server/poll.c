@@ -116,5 +116,6 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
                  "poll: %d order(s) in %d page(s), %d kept as failed%s%s", run.orders,
                  run.pages, run.refused, r == SL_OK ? "" : ": ",
                  r == SL_OK ? "" : err->message);
+    server_note_poll(st, ci, r, err);
     return r;
 }

@@ -139,11 +139,25 @@ static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
         st->next_poll_ms[ci] = now + err.retry_after_ms; /* the shop asked for a pause */
 }
 
+/* A tenant a reload started after the scheduler: its connection now. */
+static int have_db(sched *sc, size_t i)
+{
+    sl_error err = {.size = sizeof err};
+    if (sc->dbs[i] == NULL &&
+        store_open(sc->s->tenants[i].rt->config->database, &sc->dbs[i], &err) != SL_OK) {
+        services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
+        sc->dbs[i] = NULL;
+    }
+    return sc->dbs[i] != NULL;
+}
+
 static void tick(sched *sc)
 {
     server_state *s = sc->s;
     for (size_t i = 0; i < s->tenant_count && !atomic_load(&s->stopping); i++) {
         server_tenant *st = &s->tenants[i];
+        if (!have_db(sc, i))
+            continue;
         int64_t now = services_now_ms();
         for (size_t c = 0; c < st->rt->channel_count && !atomic_load(&s->stopping); c++) {
             maybe_poll(st, (int)c, sc->dbs[i], now);
@@ -199,8 +213,8 @@ static void *scheduler_main(void *arg)
 int scheduler_start(server_state *s, pthread_t *thread)
 {
     sched *sc = calloc(1, sizeof *sc);
-    if (sc == NULL || (sc->dbs = calloc(s->tenant_count + 1, sizeof *sc->dbs)) == NULL ||
-        (sc->gates = calloc(s->tenant_count + 1, sizeof *sc->gates)) == NULL) {
+    if (sc == NULL || (sc->dbs = calloc(CONFIG_MAX_TENANTS + 1, sizeof *sc->dbs)) == NULL ||
+        (sc->gates = calloc(CONFIG_MAX_TENANTS + 1, sizeof *sc->gates)) == NULL) {
         if (sc != NULL)
             free(sc->dbs);
         free(sc);

@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loader/quarantine.h"
+#include "services/call_marker.h"
+#include "server/listen.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -51,7 +54,8 @@ int server_channel_index(server_tenant *st, const char *name)
     return -1;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char *text)
+static enum MHD_Result send_reply_after(struct MHD_Connection *conn, int status, char *text,
+                                        int retry_after_s)
 {
     const char *body = text ? text : "{}";
     struct MHD_Response *r =
@@ -60,9 +64,19 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char 
     if (r == NULL)
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", "application/json");
+    if (retry_after_s > 0) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", retry_after_s);
+        MHD_add_response_header(r, "Retry-After", secs);
+    }
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char *text)
+{
+    return send_reply_after(conn, status, text, 0);
 }
 
 /* Appends upload data, remembering (not storing) what exceeds the limit. */
@@ -136,26 +150,74 @@ static int lengths_conflict(struct MHD_Connection *conn)
     return lc.differ;
 }
 
-static enum MHD_Result route(server_state *s, struct MHD_Connection *conn, const char *url,
+/* Is /hooks/<tenant>/<channel> a tenant serve knows but cannot run, or a
+   channel whose plugin is quarantined? The shop should deliver again. */
+static int hook_unavailable(server_state *s, const char *url)
+{
+    char tenant[64];
+    const char *p = url + strlen("/hooks/");
+    const char *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    if (n == 0 || n >= sizeof tenant)
+        return 0;
+    memcpy(tenant, p, n);
+    tenant[n] = '\0';
+    server_tenant *st = server_find_tenant(s, tenant);
+    if (st == NULL)
+        return server_tenant_broken(s, tenant);
+    int ci = slash ? server_channel_index(st, slash + 1) : -1;
+    return ci >= 0 && quarantine_reason(st->rt->channels[ci].plugin) != NULL;
+}
+
+/* A delivery answered without waiting for a commit (acknowledged with no
+   orders, or refused): health notes it for its channel. */
+static void note_hook_answer(server_state *s, const char *url, int status)
+{
+    char tenant[64];
+    const char *p = url + strlen("/hooks/");
+    const char *slash = strchr(p, '/');
+    if (slash == NULL || (size_t)(slash - p) >= sizeof tenant)
+        return;
+    memcpy(tenant, p, (size_t)(slash - p));
+    tenant[slash - p] = '\0';
+    server_tenant *st = server_find_tenant(s, tenant);
+    int ci = st ? server_channel_index(st, slash + 1) : -1;
+    if (ci >= 0)
+        server_note_webhook(st, ci, status);
+}
+
+/* Each listener answers only its own paths: webhooks on one, the admin
+   API on the other (so a public webhook address never publishes it). */
+static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const char *url,
                              const char *method, conn_state *cs)
 {
+    server_state *s = f->s;
     int status = 404;
     char *reply = NULL;
     if (cs->pending != NULL) { /* resumed after the group commit */
+        server_note_webhook(cs->pending->st, cs->pending->ci, cs->pending->job.rc == SL_OK
+                                                                 ? 200 : 503);
         hooks_finish(cs->pending, &status, &reply);
         cs->pending = NULL;
         release_suspended(s);
-    } else if (strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
-        if (cs->too_big) {
+    } else if (!f->admin && strncmp(url, "/hooks/", 7) == 0 && strcmp(method, "POST") == 0) {
+        if (hook_unavailable(s, url)) {
+            status = 503; /* not 404: the shop should deliver again later */
+            reply = strdup("{\"status\":\"error\",\"detail\":\"not served now (a "
+                           "configuration error or a stopped plugin); deliver again later\"}");
+        } else if (cs->too_big) {
             status = 413;
             reply = strdup("{\"error\":\"body over the limit\"}");
         } else if (hooks_begin(s, url, cs->body ? cs->body : "", cs->len, conn, &cs->pending,
                                &status, &reply)) {
             atomic_fetch_add(&s->suspended, 1);
             return MHD_YES; /* suspended until the writer commits */
+        } else {
+            note_hook_answer(s, url, status);
         }
-    } else if (strncmp(url, "/admin/", 7) == 0) {
-        admin_handle(s, method, url, conn, &status, &reply);
+    } else if (f->admin && strncmp(url, "/admin/", 7) == 0) {
+        int retry_after_s = admin_handle(s, method, url, conn, &status, &reply);
+        return send_reply_after(conn, status, reply, retry_after_s);
     } else {
         reply = strdup("{\"error\":\"not found\"}");
     }
@@ -168,7 +230,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **con_cls)
 {
     (void)version;
-    server_state *s = cls;
+    http_front *f = cls;
+    server_state *s = f->s;
     size_t max = s->opt->max_body ? s->opt->max_body : DEFAULT_MAX_BODY;
     conn_state *cs = *con_cls;
     if (cs == NULL) {
@@ -187,7 +250,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    return route(s, conn, url, method, cs);
+    return route(f, conn, url, method, cs);
 }
 
 /* A client that hung up while its delivery waited for the commit: MHD
@@ -199,7 +262,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     (void)conn;
     (void)code;
-    server_state *s = cls;
+    server_state *s = ((http_front *)cls)->s;
     conn_state *cs = *con_cls;
     if (cs != NULL) {
         if (cs->pending != NULL) {
@@ -215,74 +278,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *addr, sl_error *err)
-{
-    char host[64];
-    const char *colon = listen ? strrchr(listen, ':') : NULL;
-    if (colon == NULL || (size_t)(colon - listen) >= sizeof host)
-        return sl_error_set(err, SL_EINVALID, "listen", "listen must be ADDRESS:PORT, got '%s'",
-                            listen ? listen : "");
-    memcpy(host, listen, (size_t)(colon - listen));
-    host[colon - listen] = '\0';
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    memset(addr, 0, sizeof *addr);
-    addr->sin_family = AF_INET;
-    addr->sin_port = htons((uint16_t)port);
-    if (*end != '\0' || port < 0 || port > 65535 || inet_pton(AF_INET, host, &addr->sin_addr) != 1)
-        return sl_error_set(err, SL_EINVALID, "listen", "bad listen address '%s'", listen);
-    return SL_OK;
-}
-
-static int open_tenants(server_state *s, sl_error *err)
-{
-    const config_set *cfg = s->cfg;
-    s->tenants = calloc(cfg->count ? cfg->count : 1, sizeof *s->tenants);
-    if (s->tenants == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    for (size_t i = 0; i < cfg->count; i++) {
-        server_tenant *st = &s->tenants[i];
-        int r = runtime_open(&cfg->tenants[i], s->opt->plugin_dir, 1, &st->rt, err);
-        if (r != SL_OK)
-            return r;
-        s->tenant_count++;
-        st->admin_token = cfg->tenants[i].admin_token;
-        st->channel_locks = calloc(st->rt->channel_count + 1, sizeof *st->channel_locks);
-        if (st->channel_locks == NULL)
-            return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-        for (size_t c = 0; c < st->rt->channel_count; c++)
-            pthread_mutex_init(&st->channel_locks[c], NULL);
-        if ((r = hook_lanes_open(st, err)) != SL_OK ||
-            (r = checkpoint_start(st, err)) != SL_OK || (r = writer_start(st, err)) != SL_OK) {
-            checkpoint_stop(st);
-            hook_lanes_close(st);
-            for (size_t c = 0; c < st->rt->channel_count; c++)
-                pthread_mutex_destroy(&st->channel_locks[c]);
-            free(st->channel_locks);
-            st->channel_locks = NULL; /* close_tenants: no writer to stop */
-            return r;
-        }
-    }
-    return SL_OK;
-}
-
-static void close_tenants(server_state *s)
-{
-    for (size_t i = 0; i < s->tenant_count; i++) {
-        server_tenant *st = &s->tenants[i];
-        if (st->channel_locks != NULL) {
-            writer_stop(st);
-            checkpoint_stop(st);
-            hook_lanes_close(st);
-            for (size_t c = 0; c < st->rt->channel_count; c++)
-                pthread_mutex_destroy(&st->channel_locks[c]);
-            free(st->channel_locks);
-        }
-        runtime_close(st->rt);
-    }
-    free(s->tenants);
-}
-
 static int write_port_file(const char *path, unsigned port)
 {
     char tmp[4096];
@@ -295,32 +290,52 @@ static int write_port_file(const char *path, unsigned port)
     return rename(tmp, path); /* readers never see a half-written file */
 }
 
-static int start_http(server_state *s, const char *listen, sl_error *err)
+/* Opens front f's listener on `listen`; its bound port goes to
+   port_file when given. */
+static int start_http(http_front *f, const char *listen, const char *field,
+                      const char *port_file, sl_error *err)
 {
     struct sockaddr_in addr;
-    int r = parse_listen(listen, &addr, err);
+    int r = server_listen_parse(listen, field, &addr, err);
     if (r != SL_OK)
         return r;
     /* A small thread pool; deliveries wait for their commit suspended,
        not by holding a thread, so many connections share few threads. */
-    s->mhd = MHD_start_daemon(
+    f->mhd = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        NULL, on_request, f, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+        on_completed, f, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS_PER_ADDRESS,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_END);
-    if (s->mhd == NULL)
-        return sl_error_set(err, SL_EIO, "listen", "cannot listen on %s: %s", listen,
+    if (f->mhd == NULL)
+        return sl_error_set(err, SL_EIO, field, "cannot listen on %s: %s", listen,
                             strerror(errno));
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(f->mhd, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : 0;
-    services_log(NULL, SL_LOG_INFO, "serving on %s (port %u), %zu tenant(s)", listen, port,
-                 s->tenant_count);
-    if (s->opt->port_file && write_port_file(s->opt->port_file, port) != 0)
-        return sl_error_set(err, SL_EIO, "port_file", "cannot write %s", s->opt->port_file);
+    services_log(NULL, SL_LOG_INFO, "%s on %s (port %u), %zu tenant(s)",
+                 f->admin ? "admin API" : "webhooks", listen, port,
+                 (size_t)atomic_load(&f->s->tenant_count));
+    if (port_file && write_port_file(port_file, port) != 0)
+        return sl_error_set(err, SL_EIO, "port_file", "cannot write %s", port_file);
     return SL_OK;
+}
+
+static int start_listeners(server_state *s, sl_error *err)
+{
+    server_listen_plan plan;
+    int r = server_listen_resolve(s->cfg, s->opt, &plan, err);
+    if (r != SL_OK)
+        return r;
+    s->listen_text = plan.hooks;
+    s->hooks_front = (http_front){.s = s, .admin = 0};
+    s->admin_front = (http_front){.s = s, .admin = 1};
+    r = start_http(&s->hooks_front, plan.hooks, "listen", s->opt->port_file, err);
+    if (r == SL_OK)
+        r = start_http(&s->admin_front, plan.admin, "admin_listen", s->opt->admin_port_file,
+                       err);
+    return r;
 }
 
 /* Stops accepting, lets every suspended delivery get its commit and its
@@ -330,7 +345,11 @@ static int start_http(server_state *s, const char *listen, sl_error *err)
 
 static void stop_http(server_state *s)
 {
-    MHD_quiesce_daemon(s->mhd);
+    if (s->admin_front.mhd != NULL) /* admin requests hold no suspended connection */
+        MHD_stop_daemon(s->admin_front.mhd);
+    if (s->hooks_front.mhd == NULL)
+        return;
+    MHD_quiesce_daemon(s->hooks_front.mhd);
     struct timespec until = server_deadline_in(STOP_SUSPENDED_WAIT_MS);
     pthread_mutex_lock(&s->suspend_lock);
     while (atomic_load(&s->suspended) > 0 &&
@@ -341,44 +360,84 @@ static void stop_http(server_state *s)
     if (left > 0) /* MHD would abort on them: leave the daemon running */
         services_log(NULL, SL_LOG_ERROR, "%d deliveries still wait for their commit", left);
     else
-        MHD_stop_daemon(s->mhd);
+        MHD_stop_daemon(s->hooks_front.mhd);
 }
 
-/* Stop signals are caught by a handler (not left to their default action
-   in whichever thread the kernel picks) and turned into a byte on a pipe
-   the main thread waits on. */
+/* Stop signals and SIGHUP are caught by a handler (not left to their
+   default action in whichever thread the kernel picks) and turned into a
+   byte on a pipe the main thread waits on: 'S' stop, 'H' reload. */
 static int stop_pipe[2] = {-1, -1};
 static volatile sig_atomic_t stop_signal;
 
-static void on_stop_signal(int sig)
+static void on_signal(int sig)
 {
-    stop_signal = sig;
-    char b = 1;
+    char b = sig == SIGHUP ? 'H' : 'S';
+    if (sig != SIGHUP)
+        stop_signal = sig;
     ssize_t w = write(stop_pipe[1], &b, 1);
     (void)w;
 }
 
-static int install_stop_handlers(sl_error *err)
+static int install_signal_handlers(sl_error *err)
 {
     if (pipe(stop_pipe) != 0)
         return sl_error_set(err, SL_EIO, "", "pipe: %s", strerror(errno));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
+    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return SL_OK;
 }
 
-static void wait_for_stop(void)
+/* Serves until a stop signal; each SIGHUP meanwhile re-reads conf.d. */
+static void wait_for_stop(server_state *s)
 {
-    char b;
-    while (read(stop_pipe[0], &b, 1) < 0 && errno == EINTR)
-        ;
+    for (;;) {
+        char b;
+        ssize_t n = read(stop_pipe[0], &b, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 1 && b == 'H') {
+            services_log(NULL, SL_LOG_INFO, "SIGHUP: re-reading the configuration");
+            server_tenants_reload(s);
+            continue;
+        }
+        break;
+    }
     services_log(NULL, SL_LOG_INFO, "signal %d: finishing in-flight work", (int)stop_signal);
+}
+
+static void restore_signals(void)
+{
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
+    stop_pipe[0] = stop_pipe[1] = -1;
+}
+
+/* Quarantines what the last run died in, then marks this run's plugin
+   calls (loader/quarantine.h). Without a usable state directory serve
+   still runs, unprotected, and says so. */
+static void start_markers(void)
+{
+    const char *dir = quarantine_state_dir();
+    sl_error err = {.size = sizeof err};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s%ld.map", dir, CALL_MARKER_PREFIX, (long)getpid());
+    if (quarantine_prepare(dir, &err) == SL_OK) {
+        quarantine_collect(dir);
+        quarantine_enable(dir);
+        services_markers_open(path, &err);
+    }
+    if (err.code != SL_OK)
+        services_log(NULL, SL_LOG_ERROR, "plugin quarantine is off: %s", err.message);
 }
 
 /* Serving allocates and frees the same few kilobytes per delivery on
@@ -396,16 +455,15 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     pthread_cond_init(&s.suspend_done, NULL);
     pthread_mutex_init(&s.sched_lock, NULL);
     pthread_cond_init(&s.sched_wake, NULL);
+    admin_throttle_init(&s.throttle);
     services_http_restart();
-    int r = install_stop_handlers(err);
+    int r = install_signal_handlers(err);
     if (r != SL_OK)
         return r;
-    const char *listen = opt->listen;
-    if (listen == NULL && cfg->count > 0)
-        listen = cfg->tenants[0].listen;
-    r = open_tenants(&s, err);
+    start_markers();
+    r = server_tenants_start(&s, cfg, err);
     if (r == SL_OK)
-        r = start_http(&s, listen ? listen : "127.0.0.1:8080", err);
+        r = start_listeners(&s, err);
     pthread_t sched;
     int sched_started = 0;
     if (r == SL_OK && !opt->no_scheduler) {
@@ -415,22 +473,23 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
             sl_error_set(err, r, "scheduler", "cannot start the scheduler");
     }
     if (r == SL_OK)
-        wait_for_stop();
+        wait_for_stop(&s);
     pthread_mutex_lock(&s.sched_lock);
     atomic_store(&s.stopping, 1);
     pthread_cond_broadcast(&s.sched_wake);
     pthread_mutex_unlock(&s.sched_lock);
     services_http_stop(); /* remote calls in flight give up now */
-    if (s.mhd != NULL)
-        stop_http(&s);
+    stop_http(&s);
     if (sched_started)
         pthread_join(sched, NULL);
-    close_tenants(&s);
-    close(stop_pipe[0]);
-    close(stop_pipe[1]);
+    server_tenants_close(&s);
+    services_markers_close(); /* no plugin call is left to mark */
+    quarantine_enable(NULL);
+    restore_signals();
     pthread_cond_destroy(&s.suspend_done);
     pthread_cond_destroy(&s.sched_wake);
     pthread_mutex_destroy(&s.sched_lock);
     pthread_mutex_destroy(&s.suspend_lock);
+    admin_throttle_destroy(&s.throttle);
     return r;
 }

@@ -11,6 +11,11 @@
  *     daily stock sync at the tenant's local time, and sends the outbox.
  * SIGTERM/SIGINT: stop accepting, abandon remote calls in flight (their
  * outbox rows stay to retry), answer what waits for a commit, exit 0.
+ * A tenant that cannot run (its file, store or plugins fail) is logged
+ * and left out, its webhooks answered 503; SIGHUP re-reads conf.d and
+ * starts the tenants that now can (server/tenants.c says what it does to
+ * running ones). serve fails only when no tenant can run or a listener
+ * cannot be opened.
  */
 #ifndef SL_SERVER_H
 #define SL_SERVER_H
@@ -27,9 +32,12 @@
 #define SERVER_MAX_BODY_DEFAULT (16u << 20)
 
 typedef struct server_options {
-    const char *listen;        /* "127.0.0.1:8080"; NULL = first tenant's */
+    const char *listen;        /* "127.0.0.1:8080"; NULL = the tenants' listen */
+    const char *conf_dir;      /* re-read on SIGHUP */
     const char *plugin_dir;
+    const char *admin_listen;  /* NULL = the tenants' admin_listen */
     const char *port_file;     /* write the bound port here (tests) */
+    const char *admin_port_file; /* the admin listener's port */
     size_t max_body;           /* webhook body limit; serve passes
                                   SERVER_MAX_BODY_DEFAULT unless --max-body
                                   says otherwise (0 = server.c's fallback) */
@@ -37,7 +45,8 @@ typedef struct server_options {
     int no_scheduler;          /* tests that drive polls by hand */
 } server_options;
 
-/* Runs until SIGTERM/SIGINT. Returns 0 on a clean stop. */
+/* Runs until SIGTERM/SIGINT. Returns 0 on a clean stop. `cfg` is the
+   set loaded with config_load_dir_partial; the caller frees it after. */
 int server_run(const config_set *cfg, const server_options *opt, sl_error *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include "inbox/inbox.h"
 #include "order/order.h"
 #include "runtime/runtime.h"
+#include "server/admin_throttle.h"
 #include "server/server.h"
 
 #define INTAKE_MAX_ORDERS 64       /* one webhook delivery */
@@ -63,6 +64,22 @@ typedef struct intake_job {
     struct intake_job *next;
 } intake_job;
 
+/* What health shows of a channel (admin_health.c); times in ms, 0 never. */
+typedef struct channel_note {
+    atomic_llong last_webhook_ms, last_poll_ms;
+    int64_t last_error_ms;         /* with last_error: under notes.lock */
+    char last_error[SL_ERROR_MSG_MAX + 32];
+} channel_note;
+
+typedef struct tenant_notes {
+    pthread_mutex_t lock;          /* the texts and the non-atomic fields */
+    atomic_int store_failing;      /* the writer's last commit failed */
+    char store_error[SL_ERROR_MSG_MAX];
+    int64_t store_error_ms;
+    int disk_full;
+    channel_note channels[CONFIG_MAX_CHANNELS];
+} tenant_notes;
+
 typedef struct server_tenant {
     runtime_tenant *rt;            /* plugins + the writer's store */
     pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
@@ -101,14 +118,38 @@ typedef struct server_tenant {
     int flush_failed;              /* syncer thread only: a flush failed */
     int64_t window_start_ms;       /* writer thread only: intake rate windows */
     long window_count, window_prev;
+    tenant_notes notes;            /* admin_health.c */
 } server_tenant;
+
+/* One listener: the webhook one or the admin API's (server.c). */
+typedef struct http_front {
+    struct server_state *s;
+    int admin;
+    struct MHD_Daemon *mhd;
+} http_front;
+
+/* A tenant serve does not run from its current file (tenants.c). */
+typedef struct server_broken {
+    char *id;                      /* NULL when the file gave none */
+    char *file;
+    char *admin_token;             /* who may read the error in health; may be NULL */
+    char *error;                   /* "FILE:LINE: ..." */
+    int running;                   /* still runs on its last good configuration */
+} server_broken;
 
 typedef struct server_state {
     const config_set *cfg;
     const server_options *opt;
-    server_tenant *tenants;
-    size_t tenant_count;
-    struct MHD_Daemon *mhd;
+    server_tenant *tenants;        /* CONFIG_MAX_TENANTS slots that never move */
+    _Atomic size_t tenant_count;   /* raised when a started slot is complete */
+    pthread_mutex_t broken_lock;   /* guards broken, broken_count */
+    server_broken *broken;
+    size_t broken_count;
+    config_set **sets;             /* reloaded sets running tenants came from */
+    size_t set_count;
+    const char *listen_text;       /* the webhook listener, as configured */
+    http_front hooks_front, admin_front;
+    admin_throttle throttle;       /* wrong admin tokens per address */
     atomic_int stopping;
     atomic_int suspended;          /* deliveries waiting for their commit */
     pthread_mutex_t suspend_lock;  /* with suspend_done: the stop waits */
@@ -118,6 +159,19 @@ typedef struct server_state {
     int sched_kick;                /* under sched_lock: run a tick now */
     int64_t started_ms;
 } server_state;
+
+/* tenants.c: opens every tenant of cfg that can run, keeps the others as
+   broken (logged); SL_EINVALID when not one can run. */
+int server_tenants_start(server_state *s, const config_set *cfg, sl_error *err);
+/* SIGHUP (main thread): re-reads opt->conf_dir, starts the tenants that
+   were not running and now can, refreshes the broken list. */
+void server_tenants_reload(server_state *s);
+void server_tenants_close(server_state *s);
+/* Is `id` a tenant serve knows but does not run (a webhook gets 503)? */
+int server_tenant_broken(server_state *s, const char *id);
+/* Does `given` match the admin token a broken tenant's file gave? */
+int server_broken_token(server_state *s, const char *given,
+                        int (*token_ok)(const char *given, const char *want));
 
 /* hook_lanes.c: the contexts webhook deliveries are parsed in. take
    returns a locked lane of channel `ci` (NULL when the channel takes no
@@ -206,9 +260,17 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
 void hooks_finish(hook_call *hc, int *status, char **reply);
 /* poll.c: one poll of one channel through the writer. */
 int poll_channel(server_tenant *st, int channel_index, store *db, sl_error *err);
-/* admin.c: /admin/... */
+/* admin.c: /admin/...; returns the Retry-After seconds of a 429, else 0. */
 int admin_handle(server_state *s, const char *method, const char *url,
                  struct MHD_Connection *conn, int *status, char **reply);
+/* admin_health.c: the notes health is made of, left by the thread that
+   saw it (a delivery's answer, a poll's result, a commit's result) and
+   GET /admin/health for the tenants whose token was given. */
+void server_note_webhook(server_tenant *st, int channel_index, int status);
+void server_note_poll(server_tenant *st, int channel_index, int rc, const sl_error *err);
+void server_note_store(server_tenant *st, int rc, const sl_error *err);
+json_t *admin_health(server_state *s, const char *given,
+                     int (*token_ok)(const char *given, const char *want), int *status);
 /* scheduler.c */
 int scheduler_start(server_state *s, pthread_t *thread);
 /* Wakes the scheduler for a tick now (any thread). */

@@ -162,6 +162,19 @@ static int set_flush_mode(server_tenant *st, int full)
     return rc;
 }
 
+/* Tells health whether the store works: the commit's result, or a job
+   the store refused for a reason of its own (SL_ERETRY: full disk, busy
+   database), not for its content. */
+static void note_store(server_tenant *st, const intake_job *batch, int rc, const sl_error *err)
+{
+    for (const intake_job *j = batch; rc == SL_OK && j; j = j->next)
+        if (j->rc == SL_ERETRY) {
+            server_note_store(st, j->rc, &j->err);
+            return;
+        }
+    server_note_store(st, rc, err);
+}
+
 /* Commits a batch; on a failed COMMIT every job of the batch fails. */
 static void commit_batch(server_tenant *st, intake_job *batch)
 {
@@ -188,6 +201,7 @@ static void commit_batch(server_tenant *st, intake_job *batch)
                 j->err = err;
             }
     }
+    note_store(st, batch, rc, &err);
 }
 
 static intake_job *take_batch(server_tenant *st)

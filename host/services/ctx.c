@@ -14,6 +14,7 @@
 #include "store/store.h"
 
 static _Atomic int64_t fake_clock_ms;
+static _Atomic uint64_t ctx_serial; /* a freed context's address may come back */
 
 void services_fake_clock(int64_t utc_ms)
 {
@@ -39,6 +40,7 @@ sl_ctx *services_ctx_new(const config_tenant *tenant,
     ctx->tenant = tenant;
     ctx->channel = channel;
     ctx->store = db;
+    ctx->serial = atomic_fetch_add(&ctx_serial, 1) + 1;
     arena_init(&ctx->call_arena, CTX_ARENA_LIMIT);
     return ctx;
 }
@@ -83,14 +85,22 @@ void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink)
         memset(&ctx->sink, 0, sizeof ctx->sink);
 }
 
-void services_call_begin(sl_ctx *ctx)
+void services_ctx_set_plugin_file(sl_ctx *ctx, const char *path, int64_t mtime)
+{
+    ctx->plugin_file = path;
+    ctx->plugin_mtime = mtime;
+}
+
+void services_call_begin_at(sl_ctx *ctx, const char *call)
 {
     arena_reset(&ctx->call_arena);
     ctx->orders_submitted = 0;
+    services_mark_call(ctx, call);
 }
 
 void services_call_end(sl_ctx *ctx)
 {
+    services_unmark_call();
     services_drop_open_orders(ctx);
     arena_reset(&ctx->call_arena);
 }

@@ -43,12 +43,20 @@ struct sl_ctx {
     int errors_only;             /* services_ctx_set_errors_only */
     const char *lazy_db_path;    /* services_ctx_open_store_lazily */
     struct store *owned_store;   /* opened from lazy_db_path, closed with ctx */
+    const char *plugin_file;     /* services_ctx_set_plugin_file; borrowed */
+    int64_t plugin_mtime;
+    uint64_t serial;             /* unique per context made: call_marker.c */
 };
 
 /* The context's state store into *out, opened on first use when the
    context was made with services_ctx_open_store_lazily. SL_EUNSUPPORTED
    when the context has none, or the open's error. */
 int services_ctx_store(sl_ctx *ctx, struct store **out, sl_error *err);
+
+/* call_marker.c: marks this thread's slot as in a call of ctx (a no-op
+   when marking is off) / clears it. */
+void services_mark_call(const sl_ctx *ctx, const char *call);
+void services_unmark_call(void);
 
 /* Writes a log line with tenant/channel context, masking secret values. */
 void services_vlog(sl_ctx *ctx, int level, const char *fmt, va_list ap);

@@ -72,9 +72,14 @@ void services_ctx_set_errors_only(sl_ctx *ctx, int on);
    outlive the context). */
 void services_ctx_open_store_lazily(sl_ctx *ctx, const char *db_path);
 
-/* Brackets one plugin call: the arena is emptied at call end. */
-void services_call_begin(sl_ctx *ctx);
+/* Brackets one plugin call: the arena is emptied at call end. While
+   serve marks calls (call_marker.h), begin also records the call (named
+   after the calling host function) and end clears it. */
+void services_call_begin_at(sl_ctx *ctx, const char *call);
+#define services_call_begin(ctx) services_call_begin_at((ctx), __func__)
 void services_call_end(sl_ctx *ctx);
+/* The plugin file a context's calls run in, for the call marker. */
+void services_ctx_set_plugin_file(sl_ctx *ctx, const char *path, int64_t mtime);
 
 /* Clock used by now_ms: real time unless a test fakes it (0 = real). */
 void services_fake_clock(int64_t utc_ms);

@@ -7,6 +7,8 @@ set -uo pipefail
 SL_PASSED=0
 SL_FAILED=0
 SL_TMP=$(mktemp -d /tmp/sl-it.XXXXXX)
+# serve's state (plugin call markers, quarantine records): the test's own.
+export SHOPLEDGER_STATE="$SL_TMP/state"
 SL_PIDS=()
 
 sl_cleanup() {
@@ -61,15 +63,18 @@ json_get() {
   sqlite3 :memory: "select json_extract(readfile('$1'), '$2');"
 }
 
-# start_serve PLUGIN_DIR: `serve` for every tenant in $CONF on a free
-# loopback port; sets SERVE_PID and PORT. Bounded wait for the port file.
+# start_serve PLUGIN_DIR: `serve` for every tenant in $CONF, webhooks and
+# the admin API each on a free loopback port; sets SERVE_PID, PORT (the
+# webhooks) and ADMIN_PORT. Bounded wait for the port files.
 start_serve() {
-  rm -f "$SL_TMP/serve.port"
+  rm -f "$SL_TMP/serve.port" "$SL_TMP/admin.port"
   sl_exec --conf "$CONF" --plugins "$1" serve --listen 127.0.0.1:0 \
-    --port-file "$SL_TMP/serve.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
+    --port-file "$SL_TMP/serve.port" --admin-listen 127.0.0.1:0 \
+    --admin-port-file "$SL_TMP/admin.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
   SERVE_PID=$!
   SL_PIDS+=("$SERVE_PID")
-  wait_for_file "$SL_TMP/serve.port" 30 && PORT=$(cat "$SL_TMP/serve.port")
+  wait_for_file "$SL_TMP/serve.port" 30 && PORT=$(cat "$SL_TMP/serve.port") &&
+    wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port")
 }
 
 # stop_serve: 0 only when serve ends by itself after SIGTERM.
@@ -125,12 +130,12 @@ admin_run() {
   local key=poll n i out="$SL_TMP/admin_run.json"
   [ "$3" = stock-sync ] && key=stock_sync
   curl -s --max-time 10 -X POST -H "Authorization: Bearer $1" \
-    "http://127.0.0.1:$PORT/admin/$2/$3/$4" > "$out" || return 1
+    "http://127.0.0.1:$ADMIN_PORT/admin/$2/$3/$4" > "$out" || return 1
   n=$(json_get "$out" '$.request')
   [ -n "$n" ] || { echo "  $3 $4 was not queued: $(cat "$out")" >&2; return 1; }
   for ((i = 0; i < 2400; i++)); do
     curl -s --max-time 10 -H "Authorization: Bearer $1" \
-      "http://127.0.0.1:$PORT/admin/$2/channels/$4" > "$out"
+      "http://127.0.0.1:$ADMIN_PORT/admin/$2/channels/$4" > "$out"
     if [ "$(json_get "$out" "\$.$key.finished")" -ge "$n" ] 2>/dev/null; then
       json_get "$out" "\$.$key"
       return 0

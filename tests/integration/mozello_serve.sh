@@ -60,7 +60,7 @@ avail() {
   "${SLX[@]}" stock show shop --json > "$SL_TMP/stock.json" || return 1
   sqlite3 :memory: "select sum(json_extract(value,'\$.available_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
 }
-docs() { admin "http://127.0.0.1:$PORT/admin/shop/documents" > "$SL_TMP/docs.json"; }
+docs() { admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/documents" > "$SL_TMP/docs.json"; }
 # docs_field COND FIELD: a field of the documents matching COND.
 docs_field() {
   docs && sqlite3 :memory: "select group_concat(json_extract(value,'\$.$2'), ',') from json_each(readfile('$SL_TMP/docs.json')) where $1"
@@ -83,10 +83,12 @@ check "channel import loads the shop's products" "${SLX[@]}" channel import shop
 check "imported variant stock is on hand" eq "$(avail MUG-BL)" 25000
 
 sl_exec --conf "$CONF" --plugins "$SL_PLUGIN_DIR" serve --listen 127.0.0.1:0 \
+  --admin-listen 127.0.0.1:0 --admin-port-file "$SL_TMP/admin.port" \
   --port-file "$SL_TMP/port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
 SERVE_PID=$!
 SL_PIDS+=("$SERVE_PID")
 check "serve starts" wait_for_file "$SL_TMP/port" 30
+wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port")
 PORT=$(cat "$SL_TMP/port")
 
 check "notifications URL set through the Store API" eq "$(curl -s -o /dev/null -w '%{http_code}' \
@@ -134,7 +136,7 @@ check "ORDER_DELETED is recorded on the order's inbox item" bash -c "for i in \$
   sqlite3 '$SL_TMP/shop.db' \"select 1 from inbox_events where text like 'order deleted in the shop%'\" |
     grep -q 1 && exit 0; sleep 0.1; done; exit 1"
 check "and books no credit note" bash -c "! curl -s -H 'Authorization: Bearer admin-token-mz' \
-  http://127.0.0.1:$PORT/admin/shop/documents | grep -q credit_note"
+  http://127.0.0.1:$ADMIN_PORT/admin/shop/documents | grep -q credit_note"
 
 # A correctly signed notification the parser cannot read is kept as failed
 # and answered 200 (a 4xx makes the shop count a failed delivery).
@@ -148,7 +150,7 @@ check "and kept as failed with the reason" grep -q "not JSON" "$SL_TMP/failed.tx
 check "a wrongly signed one is still 401" eq "$(curl -s -o /dev/null -w '%{http_code}' \
   -X POST -H "X-Mozello-Hash: AAAA$SIG" --data-binary "$BAD" "http://127.0.0.1:$PORT/hooks/shop/mz")" 401
 
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; rc=$?

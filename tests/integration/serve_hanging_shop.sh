@@ -55,18 +55,18 @@ sig=$(openssl dgst -sha256 -hmac whsec-test-1234 -binary "$TS_DATA/order-1001-pa
 if ! start_serve "$PLUGINS"; then cat "$SL_TMP/serve.log" >&2; check "serve starts" false; finish; exit 1; fi
 for i in 1 2 3 4; do
   check "admin poll $i of the hanging shop is queued (202)" \
-    eq "$(admin_status -X POST "http://127.0.0.1:$PORT/admin/hang/poll/woo")" 202
+    eq "$(admin_status -X POST "http://127.0.0.1:$ADMIN_PORT/admin/hang/poll/woo")" 202
 done
 check "the scheduler's poll reached the hanging shop" wait_for_file "$SL_TMP/hang.seen" 20
 check "the hanging poll shows as running" bash -c "curl -s --max-time 5 -H 'Authorization: Bearer $TOKEN' \
-  http://127.0.0.1:$PORT/admin/hang/channels/woo | grep -q '\"poll\":{\"requested\":4,\"finished\":0,\"outcome\":\"running\"'"
+  http://127.0.0.1:$ADMIN_PORT/admin/hang/channels/woo | grep -q '\"poll\":{\"requested\":4,\"finished\":0,\"outcome\":\"running\"'"
 check "another tenant's signed delivery is answered 200" eq "$(status -X POST \
   -H 'Content-Type: application/json' -H "X-Testshop-Signature: $sig" \
   --data-binary @"$TS_DATA/order-1001-paid.json" "http://127.0.0.1:$PORT/hooks/ts/ts")" 200
-check "/admin/health answers" eq "$(admin_status "http://127.0.0.1:$PORT/admin/health")" 200
+check "/admin/health answers" eq "$(admin_status "http://127.0.0.1:$ADMIN_PORT/admin/health")" 200
 check "a stock sync is queued too" \
-  eq "$(admin_status -X POST "http://127.0.0.1:$PORT/admin/ts/stock-sync/ts")" 202
+  eq "$(admin_status -X POST "http://127.0.0.1:$ADMIN_PORT/admin/ts/stock-sync/ts")" 202
 check "an unknown channel is 404" \
-  eq "$(admin_status -X POST "http://127.0.0.1:$PORT/admin/ts/poll/nope")" 404
+  eq "$(admin_status -X POST "http://127.0.0.1:$ADMIN_PORT/admin/ts/poll/nope")" 404
 check "SIGTERM ends serve (the hanging call is abandoned)" stop_serve
 finish

@@ -102,7 +102,7 @@ term_within() {
 
 admin_poll() { # TENANT: an admin poll in the background (it may never be answered)
   curl -s -o /dev/null --max-time 30 -X POST -H 'Authorization: Bearer admin-token-5678' \
-    "http://127.0.0.1:$PORT/admin/$1/poll/woo" &
+    "http://127.0.0.1:$ADMIN_PORT/admin/$1/poll/woo" &
   SL_PIDS+=($!)
 }
 
@@ -143,7 +143,7 @@ check "serve starts for the hang-up clients" start_serve "$SL_TEST_PLUGIN_DIR"
 check "30 deliveries sent and hung up on" python3 "$FAULTS/hangup_clients.py" "$PORT" \
   /hooks/ts/ts whsec-test-1234 X-Testshop-Signature "$TS_DATA/order-1001-paid.json" 30
 check "the host still answers after them" eq "$(curl -s -o /dev/null -w '%{http_code}' \
-  --max-time 10 -H 'Authorization: Bearer admin-token-5678' "http://127.0.0.1:$PORT/admin/health")" 200
+  --max-time 10 -H 'Authorization: Bearer admin-token-5678' "http://127.0.0.1:$ADMIN_PORT/admin/health")" 200
 check "SIGTERM ends serve within ${BOUND_S}s (hung-up clients)" term_within "$BOUND_S"
 check "no delivery was left waiting at the stop" bash -c "! grep -q 'still wait for their commit' '$SL_TMP/serve.log'"
 

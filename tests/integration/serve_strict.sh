@@ -49,7 +49,7 @@ PY
 }
 inbox_size() {
   curl -s --max-time 10 -H 'Authorization: Bearer admin-token-5678' \
-    "http://127.0.0.1:$PORT/admin/ts/inbox" > "$SL_TMP/inbox.json" &&
+    "http://127.0.0.1:$ADMIN_PORT/admin/ts/inbox" > "$SL_TMP/inbox.json" &&
     sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/inbox.json'))"
 }
 
@@ -59,10 +59,10 @@ check "a poll-only channel refuses a signed webhook" eq "$(post /hooks/ts/polled
 check "nothing was stored" eq "$(inbox_size)" 0
 check "the webhook channel still takes it" eq "$(post /hooks/ts/hook)" 200
 admin_as() { # TOKEN PATH: prints status and body
-  curl -s -w ' %{http_code}' --max-time 10 -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT/admin/$2"
+  curl -s -w ' %{http_code}' --max-time 10 -H "Authorization: Bearer $1" "http://127.0.0.1:$ADMIN_PORT/admin/$2"
 }
 curl -s --max-time 10 -H 'Authorization: Bearer admin-token-5678' \
-  "http://127.0.0.1:$PORT/admin/health" > "$SL_TMP/health.json"
+  "http://127.0.0.1:$ADMIN_PORT/admin/health" > "$SL_TMP/health.json"
 check "health with one tenant's token lists that tenant only" eq \
   "$(sqlite3 :memory: "select group_concat(json_extract(value,'\$.id')) from json_each(readfile('$SL_TMP/health.json'),'\$.tenants')")" ts
 check "an unknown tenant answers like a wrong token" eq \

@@ -50,7 +50,7 @@ admin() { curl -s --max-time 20 -H "Authorization: Bearer admin-token-5678" "$@"
 wait_docs() {
   local i
   for ((i = 0; i < 200; i++)); do
-    admin "http://127.0.0.1:$PORT/admin/shop/documents" > "$SL_TMP/docs.json"
+    admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/documents" > "$SL_TMP/docs.json"
     [ "$(sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/docs.json'))" \
          2>/dev/null)" = "$1" ] && return 0
     sleep 0.1
@@ -81,9 +81,9 @@ check "inbox failed lists it with the parser's reason" eq \
 check "a forged malformed body is still 401" eq "$(post "$SL_TMP/bad.json" AAAA)" 401
 for i in 1 2 3 4 5; do post "$DATA/order-1001-paid.json" > /dev/null; done
 check "five repeats still one document" wait_docs 1
-check "admin needs its token" eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/admin/shop/documents")" 401
-check "health answers" bash -c "curl -s -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$PORT/admin/health | grep -q '\"status\":\"ok\"'"
-check "intake commits were flushed by the WAL syncer" bash -c "curl -s -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$PORT/admin/health | grep -q '\"intake_flushes\":[1-9]'"
+check "admin needs its token" eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/admin/shop/documents")" 401
+check "health answers" bash -c "curl -s -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$ADMIN_PORT/admin/health | grep -q '\"status\":\"ok\"'"
+check "intake commits were flushed by the WAL syncer" bash -c "curl -s -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$ADMIN_PORT/admin/health | grep -q '\"intake_flushes\":[1-9]'"
 
 # A missed webhook: the order only exists in the shop; the poll finds it.
 cp "$DATA/order-1002-mismatch.json" "$SL_TMP/orders/0001.json"
@@ -107,7 +107,7 @@ start_serve "$SL_TEST_PLUGIN_DIR"
 # must not double anything).
 for n in $(seq 2001 2040); do post "$SL_TMP/o$n.json" > /dev/null; done
 check "every order exactly once after kill -9" wait_docs 42
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 check "SIGTERM after the redelivery stops cleanly" stop_serve
@@ -151,7 +151,7 @@ check "process files the queue and books the rest" sl --conf "$CONF" --plugins \
 check "nothing is left queued" eq "$(sqlite3 "$SL_TMP/shop.db" 'select count(*) from inbox_arrivals')" 0
 start_serve "$SL_TEST_PLUGIN_DIR"
 check "all of them are booked, once" wait_docs $((42 + BURST_N))
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is still zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 check "final SIGTERM stops cleanly" stop_serve

@@ -52,10 +52,12 @@ tenant_ini thnovat no
 
 rm -f "$SL_TMP/port"
 sl_exec --conf "$CONF" --plugins "$SL_PLUGIN_DIR" serve --listen 127.0.0.1:0 \
+  --admin-listen 127.0.0.1:0 --admin-port-file "$SL_TMP/admin.port" \
   --port-file "$SL_TMP/port" --tick-ms 100 2>>"$SL_TMP/serve.log" &
 SERVE_PID=$!
 SL_PIDS+=("$SERVE_PID")
 check "serve starts" wait_for_file "$SL_TMP/port" 30
+wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port")
 PORT=$(cat "$SL_TMP/port")
 
 # start_sim TENANT: a simulator pushing to that tenant's hook; sets SIM_<T>.
@@ -170,7 +172,7 @@ for T in thvat thnovat; do
     "$(q $T "select count(*) from inbox_items where external_id like '$T-bad%'")" 0
 
   # 5. The ledger balances; without order 3 the books match orders 1 and 2.
-  admin "http://127.0.0.1:$PORT/admin/$T/trial-balance" > "$SL_TMP/tb.json"
+  admin "http://127.0.0.1:$ADMIN_PORT/admin/$T/trial-balance" > "$SL_TMP/tb.json"
   check "$T: trial balance is balanced" eq "$(json_get "$SL_TMP/tb.json" '$.balanced')" 1
   check "$T: receivable nets to zero (every receipt paid or void)" eq \
     "$(q $T "select ifnull(sum(debit)-sum(credit),0) from postings where account='1130'")" 0

@@ -84,10 +84,12 @@ check "a family child was imported" eq "$(on_hand POLO-PIROS-L)" 5000
 
 rm -f "$SL_TMP/port"
 sl_exec "${SLX[@]}" serve --listen 127.0.0.1:0 --port-file "$SL_TMP/port" --tick-ms 200 \
+  --admin-listen 127.0.0.1:0 --admin-port-file "$SL_TMP/admin.port" \
   2>>"$SL_TMP/serve.log" &
 SERVE_PID=$!
 SL_PIDS+=("$SERVE_PID")
 check "serve starts" wait_for_file "$SL_TMP/port" 30
+wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port")
 PORT=$(cat "$SL_TMP/port")
 admin() { curl -s --max-time 30 -H "Authorization: Bearer admin-token-5678" "$@"; }
 poll() { admin_poll_ok admin-token-5678 hu "$1"; }
@@ -95,7 +97,7 @@ poll() { admin_poll_ok admin-token-5678 hu "$1"; }
 wait_docs() {
   local i
   for ((i = 0; i < 150; i++)); do
-    admin "http://127.0.0.1:$PORT/admin/hu/documents" > "$SL_TMP/docs.json"
+    admin "http://127.0.0.1:$ADMIN_PORT/admin/hu/documents" > "$SL_TMP/docs.json"
     [ "$(sqlite3 :memory: "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.number') like '$2-%' or '$2' = ''" 2>/dev/null)" = "$1" ] && return 0
     sleep 0.2
   done
@@ -118,7 +120,7 @@ sl "${SLX[@]}" stock show hu --json > "$SL_TMP/stock.json" 2>/dev/null
 reserved() { sqlite3 :memory: "select sum(json_extract(value,'\$.reserved_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1' and json_extract(value,'\$.warehouse')='main'"; }
 check "open orders reserve stock (2+2 mugs)" eq "$(reserved BOG-KEK)" 4000
 
-admin "http://127.0.0.1:$PORT/admin/hu/inbox" > "$SL_TMP/inbox.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/hu/inbox" > "$SL_TMP/inbox.json"
 admin_sync admin-token-5678 hu unas > "$SL_TMP/sync.json"
 check "stock push reports per SKU" grep -q '"outcome"' "$SL_TMP/sync.json"
 check "stock reached the shop (14 - 4 reserved)" eq "$(sget "$LIVE" '$.products[0].stock')" 10

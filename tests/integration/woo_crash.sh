@@ -46,7 +46,7 @@ check "each exactly once" eq \
   "$(q "select count(distinct json_extract(value,'\$.external_id')) from json_each(readfile('$SL_TMP/docs.json'))")" "$N"
 check "all posted" eq \
   "$(q "select count(*) from json_each(readfile('$SL_TMP/docs.json')) where json_extract(value,'\$.status')='posted'")" "$N"
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 check "SIGTERM stops serve cleanly" stop_serve

@@ -174,7 +174,7 @@ check "the push caused product.updated deliveries" test \
 check "they add nothing to the inbox (no loop)" eq "$(inbox_count)" "$INBOX_BEFORE"
 check "and no new document" eq "$(doc_count)" 7
 
-admin "http://127.0.0.1:$PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
+admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/trial-balance" > "$SL_TMP/tb.json"
 check "trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
 check "SIGTERM stops serve cleanly" stop_serve

@@ -113,7 +113,7 @@ point_webhooks() {
 }
 
 admin() { curl -s --max-time 60 -H "Authorization: Bearer $WOO_ADMIN" "$@"; }
-admin_post() { admin -X POST "http://127.0.0.1:$PORT/admin/shop/$1"; }
+admin_post() { admin -X POST "http://127.0.0.1:$ADMIN_PORT/admin/shop/$1"; }
 
 # new_order PAYMENT STATUS PRODUCT QTY: creates an order in the shop; prints its id.
 new_order() {
@@ -132,8 +132,8 @@ on_hand() {
 # q SQL: sqlite3 over the JSON files saved by the helpers below.
 q() { sqlite3 -batch :memory: "$1"; }
 save_state() { curl -sf --max-time 20 "http://127.0.0.1:$SB_PORT/__sandbox/state" > "$SL_TMP/state.json"; }
-save_docs() { admin "http://127.0.0.1:$PORT/admin/shop/documents" > "$SL_TMP/docs.json"; }
-save_inbox() { admin "http://127.0.0.1:$PORT/admin/shop/inbox" > "$SL_TMP/inbox.json"; }
+save_docs() { admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/documents" > "$SL_TMP/docs.json"; }
+save_inbox() { admin "http://127.0.0.1:$ADMIN_PORT/admin/shop/inbox" > "$SL_TMP/inbox.json"; }
 inbox_count() { save_inbox && q "select json_array_length(readfile('$SL_TMP/inbox.json'))"; }
 doc_count() { save_docs && q "select json_array_length(readfile('$SL_TMP/docs.json'))"; }
 
