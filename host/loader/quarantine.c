@@ -109,9 +109,11 @@ static pid_t marker_pid(const char *file)
 }
 
 /* Reads one dead process's marker file; returns how many it quarantined.
-   When a slot took the fatal signal only that call is the culprit; when
-   none did (killed from outside, e.g. SIGKILL after a hang), every call
-   still in flight is. */
+   Only a call whose slot took a fatal signal is the culprit. A process
+   that ended with calls in flight but no crash recorded was killed from
+   outside (kill -9, the OOM killer, a restart): its plugins did nothing
+   wrong, and quarantining them would stop a tenant's intake after every
+   such kill, so those calls are only logged. */
 static int collect_file(const char *state_dir, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -132,9 +134,15 @@ static int collect_file(const char *state_dir, const char *path)
         n++;
     }
     close(fd);
-    for (size_t i = 0; i < n; i++)
-        if (!crashed || atomic_load(&slots[i].crashed_signal) > 0)
+    for (size_t i = 0; i < n; i++) {
+        if (atomic_load(&slots[i].crashed_signal) > 0)
             found += quarantine_marker(state_dir, &slots[i]);
+        else if (!crashed)
+            services_log(NULL, SL_LOG_WARN,
+                         "the last run ended inside %.63s of plugin %.63s (tenant %.63s, "
+                         "channel %.63s) without a crash: killed from outside, not quarantined",
+                         slots[i].call, slots[i].plugin, slots[i].tenant, slots[i].channel);
+    }
     return found;
 }
 
