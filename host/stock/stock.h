@@ -45,6 +45,9 @@ int stock_restock(store *s, int64_t sale_doc, int64_t to_doc, int64_t warehouse_
                   int64_t *returned_milli, sl_error *err);
 /* The schema of stock_restocks (appended to store_migrations). */
 extern const store_migration stock_restock_migration;
+/* An index of stock_moves by product, warehouse and kind: the stock sync
+   asks of every listed product whether a "receive" move set its stock. */
+extern const store_migration stock_moves_by_product_migration;
 
 /* Sets on hand of a product in a warehouse to `qty_milli` (import),
    recording the difference as a "receive" move. */

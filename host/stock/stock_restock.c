@@ -28,6 +28,12 @@ static const char RESTOCK_SQL[] =
 /* Its number is its place in store_migrations[] (renumbered there at merge). */
 const store_migration stock_restock_migration = {5, "stock restocks", RESTOCK_SQL};
 
+/* Without it the sync's "stock known" test (stock_list_for_channel) scans
+   every move once per listed product. */
+const store_migration stock_moves_by_product_migration = {
+    7, "stock moves by product",
+    "CREATE INDEX stock_moves_product ON stock_moves(product_id, warehouse_id, kind);"};
+
 /* Claims the figure; *claimed = 0 when it was booked before. */
 static int claim(store *s, int64_t sale_doc, int64_t product_id, int64_t restocked_milli,
                  int64_t to_doc, int64_t now_ms, int *claimed, sl_error *err)

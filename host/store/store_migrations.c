@@ -17,6 +17,7 @@ const store_migration *const store_migrations[] = {
     &payments_migration,       /* 4: gateway attempts and their events */
     &stock_restock_migration,  /* 5: restocked figures of refunded sales */
     &inbox_failed_migration,   /* 6: authentic input that did not map */
+    &stock_moves_by_product_migration, /* 7: the sync's "stock known" lookup */
 };
 
 const size_t store_migration_count =
