@@ -18,17 +18,11 @@ sed 's/^HOODIE-L-GREY,\(.*\),52.00,retail,,,$/HOODIE-L-GREY,\1,52.00,retail,7,ma
   "$SL_SOURCE_DIR/tests/integration/data/woo/products.csv" > "$SL_TMP/products.csv"
 need "products import (M 20, L 7 in the ledger)" "${SLX[@]}" import products shop "$SL_TMP/products.csv"
 
-shop_stock() { # PRODUCT_ID: the shop's stock_quantity
-  save_state && q "select json_extract(value,'\$.stock_quantity') from json_each(readfile('$SL_TMP/state.json'),'\$.products') where json_extract(value,'\$.id')=$1"
-}
-item() { # FILE SKU FIELD: one field of a SKU's line in a sync report
-  q "select json_extract(value,'\$.$3') from json_each(json_extract(readfile('$1'),'\$[0].items')) where json_extract(value,'\$.sku')='$2'"
-}
 check "the shop's parent holds 30" eq "$(shop_stock 14)" 30
 "${SLX[@]}" stock sync shop woo --json > "$SL_TMP/sync1.json"
 check "the parent gets the variations' sum, 20 + 7" eq "$(shop_stock 14)" 27
-check "M is reported with the parent's write" eq "$(item "$SL_TMP/sync1.json" HOODIE-M-GREY stock)" written
-check "L likewise" eq "$(item "$SL_TMP/sync1.json" HOODIE-L-GREY stock)" written
+check "M is reported with the parent's write" eq "$(sync_item "$SL_TMP/sync1.json" HOODIE-M-GREY stock)" written
+check "L likewise" eq "$(sync_item "$SL_TMP/sync1.json" HOODIE-L-GREY stock)" written
 check "S keeps its own stock, 10" eq "$(shop_stock 15)" 10
 
 need "serve starts" start_serve "$SL_PLUGIN_DIR"
@@ -41,5 +35,5 @@ check "SIGTERM stops serve cleanly" stop_serve
 check "the sale lists M and its siblings" eq \
   "$(q "select count(*) from json_each(json_extract(readfile('$SL_TMP/sync2.json'),'\$[0].items')) where json_extract(value,'\$.sku') in ('HOODIE-M-GREY','HOODIE-L-GREY')")" 2
 check "the parent keeps the sum 18 + 7, not M's 18" eq "$(shop_stock 14)" 25
-check "nothing needed writing" eq "$(item "$SL_TMP/sync2.json" HOODIE-M-GREY stock)" unchanged
+check "nothing needed writing" eq "$(sync_item "$SL_TMP/sync2.json" HOODIE-M-GREY stock)" unchanged
 finish

@@ -16,12 +16,6 @@ need "products import, the pendant left out" "${SLX[@]}" import products shop "$
 need "serve starts" start_serve "$SL_PLUGIN_DIR"
 need "shop webhooks point at serve" point_webhooks
 
-shop_stock() { # PRODUCT_ID: the shop's stock_quantity
-  save_state && q "select json_extract(value,'\$.stock_quantity') from json_each(readfile('$SL_TMP/state.json'),'\$.products') where json_extract(value,'\$.id')=$1"
-}
-item() { # FILE SKU FIELD: one field of a SKU's line in a sync report
-  q "select json_extract(value,'\$.$3') from json_each(json_extract(readfile('$1'),'\$[0].items')) where json_extract(value,'\$.sku')='$2'"
-}
 O1=$(new_order bacs processing 18 2)
 need "the order for the unknown pendant is booked" wait_true 20 docs_are 1
 check "the order created the product with its sale only" eq "$(on_hand AMBER-PEND)" -2
@@ -30,9 +24,9 @@ check "SIGTERM stops serve cleanly" stop_serve
 
 "${SLX[@]}" stock sync shop woo --json > "$SL_TMP/sync1.json"
 check "the sync reports the pendant's stock as unknown" eq \
-  "$(item "$SL_TMP/sync1.json" AMBER-PEND outcome)" stock_unknown
+  "$(sync_item "$SL_TMP/sync1.json" AMBER-PEND outcome)" stock_unknown
 contains() { [[ "$1" == *"$2"* ]]; }
-check "with the reason" contains "$(item "$SL_TMP/sync1.json" AMBER-PEND stock_message)" \
+check "with the reason" contains "$(sync_item "$SL_TMP/sync1.json" AMBER-PEND stock_message)" \
   "never imported"
 check "and counts it" eq "$(q "select json_extract(readfile('$SL_TMP/sync1.json'),'\$[0].stock_unknown')")" 1
 check "no -2 reached the shop" eq "$(shop_stock 18)" 3
@@ -43,15 +37,15 @@ printf 'sku,on_hand,warehouse\nAMBER-PEND,4,main\n' > "$SL_TMP/count.csv"
 need "a count sets the pendant's stock" "${SLX[@]}" import products shop "$SL_TMP/count.csv"
 check "the ledger holds the count" eq "$(on_hand AMBER-PEND)" 4
 "${SLX[@]}" stock sync shop woo --json > "$SL_TMP/sync2.json"
-check "now the quantity is pushed" eq "$(item "$SL_TMP/sync2.json" AMBER-PEND stock)" written
+check "now the quantity is pushed" eq "$(sync_item "$SL_TMP/sync2.json" AMBER-PEND stock)" written
 check "the shop holds the counted 4" eq "$(shop_stock 18)" 4
 check "nothing is unknown any more" eq "$(q "select json_extract(readfile('$SL_TMP/sync2.json'),'\$[0].stock_unknown')")" 0
 
 printf 'sku,price,price_group\nGIFT-25,27.50,retail\n' > "$SL_TMP/price.csv"
 need "a new gift card price" "${SLX[@]}" import products shop "$SL_TMP/price.csv"
 "${SLX[@]}" stock sync shop woo --json > "$SL_TMP/sync3.json"
-check "the gift card's price is written" eq "$(item "$SL_TMP/sync3.json" GIFT-25 price)" written
-check "with no stock decision for it" eq "$(item "$SL_TMP/sync3.json" GIFT-25 stock)" ""
+check "the gift card's price is written" eq "$(sync_item "$SL_TMP/sync3.json" GIFT-25 price)" written
+check "with no stock decision for it" eq "$(sync_item "$SL_TMP/sync3.json" GIFT-25 stock)" ""
 check "the shop shows the new price" eq "$(save_state && q "select json_extract(value,'\$.regular_price') from json_each(readfile('$SL_TMP/state.json'),'\$.products') where json_extract(value,'\$.sku')='GIFT-25'")" 27.50
 "${SLX[@]}" stock sync shop woo --json > "$SL_TMP/sync4.json"
 check "a second sync lists nothing" eq "$(q "select json_extract(readfile('$SL_TMP/sync4.json'),'\$[0].listed')")" 0

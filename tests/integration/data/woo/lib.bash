@@ -129,6 +129,15 @@ on_hand() {
     q "select sum(json_extract(value,'\$.on_hand_milli'))/1000 from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
 }
 
+# shop_stock PRODUCT_ID: the shop's stock_quantity of a product.
+# sync_item FILE SKU FIELD: one field of a SKU's line in a `stock sync --json` report.
+shop_stock() {
+  save_state && q "select json_extract(value,'\$.stock_quantity') from json_each(readfile('$SL_TMP/state.json'),'\$.products') where json_extract(value,'\$.id')=$1"
+}
+sync_item() {
+  q "select json_extract(value,'\$.$3') from json_each(json_extract(readfile('$1'),'\$[0].items')) where json_extract(value,'\$.sku')='$2'"
+}
+
 # q SQL: sqlite3 over the JSON files saved by the helpers below.
 q() { sqlite3 -batch :memory: "$1"; }
 save_state() { curl -sf --max-time 20 "http://127.0.0.1:$SB_PORT/__sandbox/state" > "$SL_TMP/state.json"; }
