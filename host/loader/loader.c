@@ -44,6 +44,9 @@ static const cap_slot CAP_SLOTS[] = {
     SLOT(SL_CAP_INQUIRE_PAYMENT, "inquire_payment", inquire_payment),
     SLOT(SL_CAP_REVERSE_PAYMENT, "reverse_payment", reverse_payment),
     SLOT(SL_CAP_LIST_UNVERIFIED, "list_unverified", list_unverified),
+    SLOT(SL_CAP_QUOTE_SHIPMENT, "quote_shipment", quote_shipment),
+    SLOT(SL_CAP_CANCEL_SHIPMENT, "cancel_shipment", cancel_shipment),
+    SLOT(SL_CAP_FIND_SHIPMENT, "find_shipment", find_shipment),
 };
 #define CAP_SLOT_COUNT (sizeof CAP_SLOTS / sizeof CAP_SLOTS[0])
 
@@ -105,10 +108,10 @@ static int check_versions(const sl_plugin *t, const char *path, sl_error *err)
 
 static int check_caps(const sl_plugin *t, const char *path, sl_error *err)
 {
-    if (t->caps & ~(uint64_t)SL_CAP_ALL_V1_3)
+    if (t->caps & ~(uint64_t)SL_CAP_ALL_V1_5)
         return sl_error_set(err, SL_EUNSUPPORTED, "caps",
                             "%s: unknown capability bits 0x%llx", path,
-                            (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1_3));
+                            (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1_5));
     for (size_t i = 0; i < CAP_SLOT_COUNT; i++) {
         int flagged = (t->caps & CAP_SLOTS[i].bit) != 0;
         int present = slot_present(t, CAP_SLOTS[i].offset);

@@ -53,7 +53,7 @@ extern "C" {
 #endif
 
 #define SL_ABI_MAJOR 1
-#define SL_ABI_MINOR 4
+#define SL_ABI_MINOR 5
 
 #if defined(__GNUC__)
 #define SL_EXPORT __attribute__((visibility("default")))
@@ -609,6 +609,76 @@ typedef struct sl_plugin {
        path: parse_webhook's error decides the answer. */
     int (*verify_webhook)(void *state, sl_ctx *ctx, const sl_request *req,
                           int *acknowledge_only, sl_error *err);
+
+    /* ---- appended in 1.5 (post) ---- */
+    /* Postal services (Iran Post intermediaries and the like). The host
+       keeps every shipment, its keys, costs and dated status history, and
+       decides when to quote, register, track or cancel; a plugin only
+       speaks the service's wire format. Money crosses as decimal integer
+       text in the service's currency minor unit (Rial for the Iranian
+       services: the host converts Toman x10 before the call), weights in
+       grams, ids as the service's own numeric text. Return codes as for
+       gateways: SL_OK = done; SL_EREMOTE = the service refused and the
+       answer is final, results "code" (the service's own, e.g. "-7") and
+       "message" (its text, UTF-8, intact) say why, and err->message is an
+       English summary; SL_ERETRY / SL_EIO = no usable answer, the outcome
+       is unknown (a register may or may not have happened).
+
+       Parcel params (quote_shipment and create_shipment, the 1.0 slot
+       SL_CAP_CREATE_SHIPMENT):
+         "order_ref"    the host's unique shipment number (stable across
+                        retries; a plugin sends it where the service keeps
+                        a reference, so find_shipment can look it up)
+         "send_type"    express | registered | printed | courier | fixed
+         "payment"      cod | prepaid
+         "weight_g", "value" (declared value), "cod_amount" ("0" prepaid)
+         "province_id", "city_id"  the service's own ids (the host maps)
+         recipient (create only): "first_name", "last_name", "mobile"
+                        (09xxxxxxxxx), "phone", "email", "address",
+                        "postal_code" (10 digits), "note", "customer_ip"
+         "items" = N, then "item.I.sku", "item.I.name", "item.I.qty",
+                        "item.I.price" (unit, what the post collects),
+                        "item.I.weight_g" for I = 0 .. N-1
+       create_shipment results: "parcel_id" (the service's key: Frotel
+       factor.id, Aseman Web FactorKey), optional "tracking_code" (Iran
+       Post barcode, often empty until the post accepts the parcel),
+       "status", "status_raw", and the quoted cost: "cost_post",
+       "cost_tax", "cost_service", "cost_cod", "cost_packing",
+       "cost_total" (each only as the service gives it).
+
+       Normalized shipping "status" values: not_loaded, left_warehouse,
+       delivered_to_post, delivered_to_customer, partial_delivery,
+       returned, cancelled, other (with "status_raw" the service's label
+       or code, never dropped). */
+    /* SL_CAP_QUOTE_SHIPMENT: parcel params without the recipient; one
+       result_row per option with "send_type", "payment" and the cost keys
+       above. SL_EUNSUPPORTED for a destination the service does not
+       serve. */
+    int (*quote_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
+                          sl_error *err);
+    /* SL_CAP_CANCEL_SHIPMENT: params "parcel_id". SL_OK = cancelled at the
+       service; SL_EREMOTE = refused (e.g. already sent), "code"/"message";
+       SL_EUNSUPPORTED = the service has no such call (cancel by hand). */
+    int (*cancel_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
+                           sl_error *err);
+    /* SL_CAP_FIND_SHIPMENT: params "order_ref"; SL_OK with the create
+       results of the parcel registered under it, SL_ENOTFOUND when the
+       service has none. Lets the host resend safely after a crash between
+       register and commit; without it the host never resends a register
+       whose outcome it does not know (the shipment waits for the
+       operator). */
+    int (*find_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
+                         sl_error *err);
+    /* track_shipment (SL_CAP_TRACK_SHIPMENT, the 1.0 slot) in 1.5: params
+       "parcels" = N (at most SL_TRACK_BATCH_MAX), "parcel.I.id",
+       "parcel.I.tracking_code"; the plugin batches as its service allows.
+       One result_row per parcel it got an answer for: "parcel_id",
+       "status", "status_raw", optional "changed_at" (UTC ISO-8601, from
+       the service's Jalali date in Tehran time), "tracking_code",
+       "cod_collected" ("1" when the service says the money was taken at
+       the door), "cod_amount", "fee" (the service's charges, if it says).
+       A parcel the service does not know gets a row with "error" = its
+       message. SL_OK when any row was written. */
 } sl_plugin;
 
 /* Capability bits of 1.3 (gateways); their slots are the ones above. */
@@ -618,6 +688,14 @@ typedef struct sl_plugin {
 #define SL_CAP_REVERSE_PAYMENT (1u << 19)  /* reverse_payment */
 #define SL_CAP_LIST_UNVERIFIED (1u << 20)  /* list_unverified */
 #define SL_CAP_ALL_V1_3 (SL_CAP_ALL_V1_2 | 0x1f0000u) /* every bit of 1.3 */
+
+/* Capability bits of 1.5 (post); their slots are the ones above. */
+#define SL_CAP_QUOTE_SHIPMENT (1u << 21)   /* quote_shipment */
+#define SL_CAP_CANCEL_SHIPMENT (1u << 22)  /* cancel_shipment */
+#define SL_CAP_FIND_SHIPMENT (1u << 23)    /* find_shipment */
+#define SL_CAP_ALL_V1_5 (SL_CAP_ALL_V1_3 | 0xe00000u) /* every bit of 1.5 */
+/* The most parcels one track_shipment call is given. */
+#define SL_TRACK_BATCH_MAX 50
 
 /* Size of the first published plugin table (1.0): the oldest the host
    accepts. Fields after it are read only when SL_HAS_FIELD says so. */
