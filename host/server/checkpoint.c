@@ -109,6 +109,11 @@ int checkpoint_start(server_tenant *st, sl_error *err)
     return SL_OK;
 }
 
+int64_t checkpoint_reserve_pages(void)
+{
+    return CHECKPOINT_PAGES;
+}
+
 void checkpoint_stop(server_tenant *st)
 {
     if (st->ckpt_db == NULL)

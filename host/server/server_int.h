@@ -238,6 +238,19 @@ void server_name_thread(const char *name);
    (start after the writer's store is open; stop after the writer). */
 int checkpoint_start(server_tenant *st, sl_error *err);
 void checkpoint_stop(server_tenant *st);
+/* The most WAL pages the checkpointer lets gather before it copies them
+   into the database: what a tenant's volume must keep free (twice that, in
+   pages: the WAL and the database growing by as much). */
+int64_t checkpoint_reserve_pages(void);
+
+/* admin_storage.c: a tenant's storage as /admin/health shows it. */
+typedef struct admin_storage_figures {
+    int64_t database_bytes, wal_bytes, free_bytes, reserve_bytes;
+    int low; /* free_bytes below reserve_bytes */
+} admin_storage_figures;
+/* Reads the sizes of `database` and its WAL and the free space of their
+   volume; -1 when the volume cannot be read (the figures are then 0). */
+int admin_storage(const char *database, admin_storage_figures *out);
 
 /* Index of a channel in st->rt, or -1. */
 int server_channel_index(server_tenant *st, const char *name);
