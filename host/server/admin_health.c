@@ -96,10 +96,10 @@ static json_t *channel_health(server_tenant *st, size_t ci)
 
 /* Sizes and free space (admin_storage.c); "disk_low" when the volume has
    less free than a tenant needs to go on committing. */
-static json_t *storage_health(const char *database)
+static json_t *storage_health(const char *database, int64_t page_size)
 {
     admin_storage_figures f;
-    if (admin_storage(database, &f) != 0)
+    if (admin_storage(database, page_size, &f) != 0)
         return json_pack("{s:s}", "error", "cannot read the database's volume");
     return json_pack("{s:I, s:I, s:I, s:I, s:b}", "database_bytes",
                      (json_int_t)f.database_bytes, "wal_bytes", (json_int_t)f.wal_bytes,
@@ -111,10 +111,11 @@ static json_t *tenant_health(server_tenant *st)
 {
     int failing = atomic_load(&st->notes.store_failing);
     json_t *j = json_pack(
-        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id, "state",
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id, "state",
         failing ? "store_failing" : "ok", "intake", (json_int_t)atomic_load(&st->intake_count),
         "intake_flushes", (json_int_t)atomic_load(&st->flush_count), "waiting_to_file",
-        (json_int_t)atomic_load(&st->arrivals_waiting), "processed",
+        (json_int_t)atomic_load(&st->arrivals_waiting), "waiting_to_parse",
+        (json_int_t)atomic_load(&st->deliveries_waiting), "processed",
         (json_int_t)atomic_load(&st->processed_count), "failed",
         (json_int_t)atomic_load(&st->failed_count));
     json_t *channels = json_array();
@@ -128,7 +129,8 @@ static json_t *tenant_health(server_tenant *st)
         json_array_append_new(channels, channel_health(st, c));
     pthread_mutex_unlock(&st->notes.lock);
     json_object_set_new(j, "channels", channels);
-    json_object_set_new(j, "storage", storage_health(st->rt->config->database));
+    json_object_set_new(j, "storage", storage_health(st->rt->config->database,
+                                                    atomic_load(&st->page_size)));
     return j;
 }
 
@@ -168,7 +170,7 @@ json_t *admin_health(server_state *s, const char *given,
         server_tenant *st = &s->tenants[i];
         storing += !atomic_load(&st->notes.store_failing);
         admin_storage_figures space;
-        low_space += admin_storage(st->rt->config->database, &space) == 0 && space.low;
+        low_space += admin_storage(st->rt->config->database, atomic_load(&st->page_size), &space) == 0 && space.low;
         for (size_t c = 0; c < st->rt->channel_count; c++)
             stopped += quarantine_reason(st->rt->channels[c].plugin) != NULL;
         if (token_ok(given, st->admin_token))

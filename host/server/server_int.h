@@ -53,6 +53,13 @@ typedef struct intake_job {
        delivery whose parse failed, polled orders the builder refused). */
     inbox_failed_input **failed;
     size_t failed_count, failed_cap;
+    /* A webhook delivery acknowledged before parsing (its plugin has
+       verify_webhook): the bytes go to the deliveries log and the writer
+       parses them after the commit (deferred.c). Owned copies. */
+    char *delivery_headers;        /* JSON object text, credentials dropped */
+    char *delivery_body;
+    size_t delivery_len;
+    int has_delivery;
     const char *channel;
     int done;
     int rc;                        /* SL_OK when committed */
@@ -93,6 +100,7 @@ typedef struct server_tenant {
     pthread_t writer;
     atomic_long intake_count, processed_count, failed_count;
     atomic_long arrivals_waiting;  /* committed, not yet filed (estimate) */
+    atomic_long deliveries_waiting; /* logged, not yet parsed (estimate) */
     int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
     char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
@@ -107,6 +115,7 @@ typedef struct server_tenant {
     pthread_cond_t ckpt_wake;
     int ckpt_wanted, ckpt_stopping;
     atomic_int wal_pages;          /* after the writer's last commit */
+    atomic_llong page_size;        /* the database's, read by checkpoint_start */
     atomic_llong last_commit_ms;
     int flush_full;                /* writer thread only: synchronous=FULL now */
     pthread_t syncer;              /* syncer.c: flushes intake commits */
@@ -219,6 +228,10 @@ void intake_job_clear(intake_job *job);
 int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
 /* Appends a failed input to a job (taking it, also on failure). */
 int intake_job_add_failed(intake_job *job, inbox_failed_input *f, sl_error *err);
+/* Makes the job a logged delivery: copies of the headers (JSON object
+   text) and the body, appended to the deliveries log by the writer. */
+int intake_job_set_delivery(intake_job *job, const char *headers, const char *body, size_t len,
+                            sl_error *err);
 /* Whether a job has anything for the writer to store. */
 int intake_job_has_work(const intake_job *job);
 /* Prepares every order's arrival (checks, canonical JSON, hash) in the
@@ -249,8 +262,9 @@ typedef struct admin_storage_figures {
     int low; /* free_bytes below reserve_bytes */
 } admin_storage_figures;
 /* Reads the sizes of `database` and its WAL and the free space of their
-   volume; -1 when the volume cannot be read (the figures are then 0). */
-int admin_storage(const char *database, admin_storage_figures *out);
+   volume (page_size: the database's, as checkpoint_start read it; 0 for
+   SQLite's default); -1 when the volume cannot be read (figures 0). */
+int admin_storage(const char *database, int64_t page_size, admin_storage_figures *out);
 
 /* Index of a channel in st->rt, or -1. */
 int server_channel_index(server_tenant *st, const char *name);

@@ -91,6 +91,11 @@ check "health: the tenant fails to store" eq "$(tenant_get shop state)" store_fa
 check "because the disk is full" eq "$(tenant_get shop disk_full)" 1
 check "overall degraded: the other tenant still stores" eq "$(json_get "$SL_TMP/health.json" '$.status')" degraded
 check "and takes its orders meanwhile" eq "$(post "$(order 5001)" other)" 200
+# Health reads sizes with stat(2) only: had it opened and closed the
+# database file, POSIX would drop serve's locks on it, and this CLI run,
+# closing, would think itself the last connection and delete the WAL.
+sl --conf "$CONF" --plugins "$SL_TEST_PLUGIN_DIR" doc list other > /dev/null
+check "after health and a CLI read the running tenant keeps its WAL" test -e "$SL_TMP/other.db-wal"
 check "the log names the tenant and the full disk" grep -q "shop.*full" "$SL_TMP/serve.log"
 
 rm -f "$DISK/filler"
