@@ -10,6 +10,7 @@
  * #,##0.00-style format carrying the currency's own decimals (one format
  * per exponent, made on first use).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,11 @@ static lxw_format *number_format(lxw_workbook *wb, const char *pattern)
 
 int docout_xlsx_open(docout_sheet *sh, const docout_sheet_options *o, sl_error *err)
 {
+    /* libxlsxwriter creates the file only at close (and says why on
+       stderr itself); trying it now fails early, naming the path. */
+    FILE *probe = fopen(sh->path, "wb");
+    if (probe == NULL || fclose(probe) != 0)
+        return sl_error_set(err, SL_EIO, "output", "cannot write %s", sh->path);
     docout_xlsx *x = calloc(1, sizeof *x);
     if (x == NULL)
         return sl_error_set(err, SL_ENOMEM, "output", "out of memory");
