@@ -53,6 +53,7 @@ timezone = Asia/Tehran
 
 [documents]
 language = fa
+amount_in_words = yes
 
 [channel:ts]
 plugin = testshop
@@ -236,4 +237,17 @@ code=$(curl -s --max-time 30 "${AUTH[@]}" -o /dev/null -w '%{http_code}' \
 check "a malformed id is 404" eq "$code" 404
 check "the document list still answers JSON" bash -c "curl -s --max-time 30 -H 'Authorization: Bearer admin-token-5678' http://127.0.0.1:$ADMIN_PORT/admin/shop/documents | grep -q '$NUMBER'"
 check "serve stops" stop_serve
+
+# ---- amount in words ([documents] amount_in_words = yes) -----------------------------
+FA_NUMBER=$(sqlite3 "$SL_TMP/fars.db" "select number from documents where external_id = '3001'")
+check "doc pdf of the Persian invoice" "$SHOPLEDGER" "${SLX[@]}" doc pdf fars "$FA_NUMBER" -o "$SL_TMP/fa.pdf"
+# pdftotext writes bidi embedding marks around the RTL runs: dropped with the blanks
+pdf_words() { pdftotext -enc UTF-8 "$1" - | LC_ALL=C sed 's/\xe2\x80[\x8c\x8e\x8f\xaa-\xae]//g' | tr -d ' \n\f'; }
+pdf_words "$SL_TMP/fa.pdf" > "$SL_TMP/fa.txt"
+check "its total in Persian words" grep -q 'مبلغبهحروف:یکمیلیونودویستوپنجاههزارریال' "$SL_TMP/fa.txt"
+printf '[documents]\nlanguage = lv\namount_in_words = yes\n' > "$SL_TMP/docs.part"
+sed -i '/^\[documents\]$/,/^language = lv$/d' "$CONF/shop.ini"
+sed -i "/^admin_token_file/r $SL_TMP/docs.part" "$CONF/shop.ini"
+check "words in a language without them are refused naming the key" bash -c \
+  "! '$SHOPLEDGER' ${SLX[*]} doc pdf shop '$NUMBER' -o '$SL_TMP/lv.pdf' 2>'$SL_TMP/err' && grep -q amount_in_words '$SL_TMP/err'"
 finish
