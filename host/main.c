@@ -27,7 +27,7 @@ static const command COMMANDS[] = {
     {"import", cli_import, "import products|customers TENANT FILE.csv"},
     {"channel", cli_channel, "channel describe TENANT CHANNEL"},
     {"serve", cli_serve, "serve [--listen 127.0.0.1:PORT]"},
-    {"export", cli_export, "export documents TENANT [--from D] [--to D] [--channel C] [--status S] [--bom] -o FILE"},
+    {"export", cli_export, "export orders|documents|journal TENANT [--from D] [--to D] [--channel C] [--status S] [--format csv|xlsx] [--bom] -o FILE"},
 };
 
 static void usage(FILE *out)

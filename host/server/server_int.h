@@ -287,9 +287,18 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
 void hooks_finish(hook_call *hc, int *status, char **reply);
 /* poll.c: one poll of one channel through the writer. */
 int poll_channel(server_tenant *st, int channel_index, store *db, sl_error *err);
-/* admin.c: /admin/...; returns the Retry-After seconds of a 429, else 0. */
+/* admin.c: /admin/...; returns the Retry-After seconds of a 429, else 0.
+   *reply is malloc'd (the caller frees it), *reply_len its length and
+   *content_type (static) its type: JSON unless a route says otherwise. */
 int admin_handle(server_state *s, const char *method, const char *url,
-                 struct MHD_Connection *conn, int *status, char **reply);
+                 struct MHD_Connection *conn, int *status, char **reply, size_t *reply_len,
+                 const char **content_type);
+/* admin_pdf.c: is `rest` (the path after /admin/<tenant>/) documents/<ID>.pdf?
+   Then 1 with *id. admin_pdf renders document id (one render at a time)
+   into a malloc'd *pdf; SL_ENOTFOUND for an unknown id. */
+int admin_pdf_route(const char *rest, int64_t *id);
+int admin_pdf(server_tenant *st, store *db, int64_t id, unsigned char **pdf, size_t *len,
+              sl_error *err);
 /* admin_health.c: the notes health is made of, left by the thread that
    saw it (a delivery's answer, a poll's result, a commit's result) and
    GET /admin/health for the tenants whose token was given. */

@@ -15,6 +15,7 @@
  * Order JSON (its own simple wire format, see tests/golden/testshop/):
  *   {"id","number","status","currency","modified","email","first_name",
  *    "last_name","payment_method","prices_include_tax","total","total_tax",
+ *    optional "created" (ISO 8601), "transaction_id", "company",
  *    "lines":[{"id","sku","name","qty","unit_price","total","total_tax",
  *              "tax_rate_id","tax_percent","kind"}],
  *    "refunds":[{"id","total","reason"}]}
@@ -104,6 +105,7 @@ static int map_line(const sl_host *h, sl_order *o, const json_t *jl, sl_error *e
         return rc;
     int k = strcmp(kind, "shipping") == 0 ? SL_LINE_SHIPPING
           : strcmp(kind, "fee") == 0      ? SL_LINE_FEE
+          : strcmp(kind, "discount") == 0 ? SL_LINE_DISCOUNT /* "method": the coupon code */
                                           : SL_LINE_PRODUCT;
     sl_line *l = h->order_add_line(o, k);
     if (l == NULL)
@@ -180,6 +182,17 @@ static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j,
     put_text(h, o, j, "first_name", SL_ORDER_FIRST_NAME, 0, err);
     put_text(h, o, j, "last_name", SL_ORDER_LAST_NAME, 0, err);
     put_text(h, o, j, "payment_method", SL_ORDER_PAYMENT_METHOD, 0, err);
+    put_text(h, o, j, "transaction_id", SL_ORDER_TRANSACTION_ID, 0, err);
+    put_text(h, o, j, "company", SL_ORDER_COMPANY, 0, err);
+    const char *created = NULL;
+    int64_t created_ms = 0;
+    if (sl_json_str(j, "created", 0, &created, err) == SL_OK && created != NULL) {
+        if (sl_iso8601_parse(created, 1, &created_ms, err) != SL_OK) {
+            h->order_discard(o);
+            return SL_EINVALID;
+        }
+        h->order_set_time(o, SL_ORDER_CREATED, created_ms);
+    }
     int incl = 0;
     sl_json_bool(j, "prices_include_tax", 0, &incl, err);
     h->order_set_flag(o, SL_ORDER_PRICES_INCLUDE_TAX, incl);
