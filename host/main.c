@@ -19,7 +19,7 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"plugin", cli_plugin, "plugin list | plugin check FILE.so"},
     {"config", cli_config, "config check"},
-    {"inbox", cli_inbox, "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID|--failed | failed TENANT"},
+    {"inbox", cli_inbox, "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID|--failed | failed TENANT | replay TENANT [CHANNEL] [--failed|--since TIME]"},
     {"process", cli_process, "process TENANT"},
     {"doc", cli_doc, "doc list TENANT | doc show TENANT ID | doc pdf TENANT NUMBER [-o FILE] | doc send TENANT NUMBER [--to ADDRESS]"},
     {"ledger", cli_ledger, "ledger trial-balance TENANT"},

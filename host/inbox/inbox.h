@@ -146,6 +146,10 @@ void inbox_failed_row_free(inbox_failed_row *r);
    failed -> replayed. SL_ECONFLICT when the row is not failed (so two
    replays racing cannot both file it). */
 int inbox_failed_mark_replayed(store *s, int64_t id, int64_t now_ms, sl_error *err);
+/* A delivery replayed from the deliveries log filed: its failed row (the
+   same channel and body), if one waits, becomes replayed. */
+int inbox_failed_resolve_body(store *s, const char *channel, const void *body, size_t body_len,
+                              int64_t now_ms, sl_error *err);
 /* A replay was refused again: attempts + 1, the reason becomes `why`. */
 int inbox_failed_refused_again(store *s, int64_t id, int64_t now_ms,
                                const sl_error *why, sl_error *err);
@@ -173,6 +177,7 @@ typedef struct inbox_delivery_row {
     char *headers;           /* JSON object text */
     char *body;              /* NUL-terminated beyond body_len */
     size_t body_len;
+    char state[12];          /* as read: new, parsed, failed or ignored */
 } inbox_delivery_row;
 /* The oldest `max` rows still 'new' (malloc'd; free with rows_free). */
 int inbox_deliveries_next(store *s, int max, inbox_delivery_row **rows, int *n,
@@ -184,11 +189,12 @@ int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders,
                         const char *reason, int64_t now_ms, sl_error *err);
 /* How many rows are 'new'. */
 int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err);
-/* Sets rows back to 'new' for a replay: of one channel (NULL: every
-   channel), received at or after since_ms, only 'failed' ones when
-   failed_only; *count (may be NULL) gets how many. */
-int inbox_deliveries_requeue(store *s, const char *channel, int64_t since_ms,
-                             int failed_only, int64_t *count, sl_error *err);
+/* A page of rows for a replay, in id order after `after_id`: of one
+   channel (NULL: every channel), received at or after since_ms, only
+   'failed' ones when failed_only. */
+int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, int failed_only,
+                          int64_t after_id, int max, inbox_delivery_row **rows, int *n,
+                          sl_error *err);
 /* Schema version 8: the inbox_deliveries table. */
 extern const store_migration inbox_deliveries_migration;
 

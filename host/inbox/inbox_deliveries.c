@@ -13,8 +13,8 @@
  * were filed, in the transaction that set the state), 'failed' (the
  * parser refused it: the reason is kept here and in inbox_failed, which
  * the operator lists and replays), 'ignored' (the parser submitted
- * nothing: a topic it does not book). Rows are kept; `replay` sets a
- * parsed or failed row back to 'new'.
+ * nothing: a topic it does not book). Rows are kept; `inbox replay`
+ * parses them again (intake_replay.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +113,9 @@ static int read_rows(store *s, sqlite3_stmt *st, int max, inbox_delivery_row **o
         r->received_ms = sqlite3_column_int64(st, 2);
         r->headers = column_copy(st, 3, NULL);
         r->body = column_copy(st, 4, &r->body_len);
+        const unsigned char *state =
+            sqlite3_column_count(st) > 5 ? sqlite3_column_text(st, 5) : NULL;
+        snprintf(r->state, sizeof r->state, "%s", state ? (const char *)state : "new");
         if (r->headers == NULL || r->body == NULL) {
             sqlite3_reset(st);
             inbox_delivery_rows_free(rows, count);
@@ -174,25 +177,26 @@ int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err)
     return step == SQLITE_ROW ? SL_OK : store_error(s, step, err);
 }
 
-int inbox_deliveries_requeue(store *s, const char *channel, int64_t since_ms,
-                             int failed_only, int64_t *count, sl_error *err)
+int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, int failed_only,
+                          int64_t after_id, int max, inbox_delivery_row **out, int *n,
+                          sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
-                           "UPDATE inbox_deliveries SET state = 'new' "
-                           "WHERE state <> 'new' AND (?1 IS NULL OR channel = ?1) "
-                           "AND received_ms >= ?2 AND (?3 = 0 OR state = 'failed')",
+                           "SELECT id, channel, received_ms, headers, body, state "
+                           "FROM inbox_deliveries WHERE id > ?1 AND (?2 IS NULL OR channel = ?2) "
+                           "AND received_ms >= ?3 AND (?4 = 0 OR state = 'failed') "
+                           "ORDER BY id LIMIT ?5",
                            &st, err);
     if (rc != SL_OK)
         return rc;
+    sqlite3_bind_int64(st, 1, after_id);
     if (channel != NULL)
-        sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
     else
-        sqlite3_bind_null(st, 1);
-    sqlite3_bind_int64(st, 2, since_ms);
-    sqlite3_bind_int(st, 3, failed_only ? 1 : 0);
-    rc = store_step_done(s, st, err);
-    if (rc == SL_OK && count != NULL)
-        *count = sqlite3_changes(store_db(s));
-    return rc;
+        sqlite3_bind_null(st, 2);
+    sqlite3_bind_int64(st, 3, since_ms);
+    sqlite3_bind_int(st, 4, failed_only ? 1 : 0);
+    sqlite3_bind_int(st, 5, max);
+    return read_rows(s, st, max, out, n, err);
 }

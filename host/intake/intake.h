@@ -56,4 +56,20 @@ typedef struct intake_filed {
 int intake_file(store *db, const inbox_delivery_row *d, const intake_parsed *p,
                 int64_t now_ms, intake_filed *out, sl_error *err);
 
+/* intake_replay.c: every stored delivery of `channel` (NULL: all
+   channels) received at or after since_ms (only the failed ones with
+   failed_only) parsed again by the current connector, as the operator's,
+   and filed. A failed one that now files also clears its inbox_failed
+   row. Stops at the first delivery whose parse fails for a reason that is
+   not its content (the error names it); pages filed before stay filed. */
+typedef struct intake_replay_summary {
+    long deliveries;         /* parsed and recorded */
+    long orders;             /* orders filed (repeats included) */
+    long changed;            /* new items or revisions the rules will book */
+    long failed;             /* refused again, kept as failed */
+    long fixed;              /* failed before, filed now */
+} intake_replay_summary;
+int intake_replay(runtime_tenant *rt, const char *channel, int64_t since_ms, int failed_only,
+                  intake_replay_summary *sum, sl_error *err);
+
 #endif

@@ -34,6 +34,10 @@
 typedef struct ts_state {
     const sl_host *host;
     const char *orders_dir, *notes_file, *stock_file, *products_file;
+    /* `reject_sku`: webhook deliveries with a line of this SKU are refused
+       as unsupported, as a connector bug would; the replay tests "fix" it
+       by removing the key. */
+    const char *reject_sku;
 } ts_state;
 
 static int open_channel(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
@@ -46,6 +50,7 @@ static int open_channel(const sl_host *host, sl_ctx *ctx, void **state, sl_error
     s->notes_file = host->config_get(ctx, "notes_file");
     s->stock_file = host->config_get(ctx, "stock_file");
     s->products_file = host->config_get(ctx, "products_file");
+    s->reject_sku = host->config_get(ctx, "reject_sku");
     *state = s;
     return SL_OK;
 }
@@ -254,12 +259,30 @@ static int verify(const sl_host *h, sl_ctx *ctx, const sl_request *req,
     return SL_OK;
 }
 
+/* The rejected SKU as it appears in a body ("sku":"X"), or 0. */
+static int has_rejected_sku(const ts_state *s, const char *body, size_t len)
+{
+    if (s->reject_sku == NULL || *s->reject_sku == '\0')
+        return 0;
+    char needle[160];
+    int n = snprintf(needle, sizeof needle, "\"sku\":\"%s\"", s->reject_sku);
+    if (n <= 0 || (size_t)n >= sizeof needle)
+        return 0;
+    for (size_t i = 0; i + (size_t)n <= len; i++)
+        if (memcmp(body + i, needle, (size_t)n) == 0)
+            return 1;
+    return 0;
+}
+
 static int parse_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err)
 {
     ts_state *s = state;
     size_t len = 0;
     const char *body = s->host->request_body(req, &len);
     int rc = verify(s->host, ctx, req, body, len, err);
+    if (rc == SL_OK && has_rejected_sku(s, body, len))
+        return sl_error_set(err, SL_EUNSUPPORTED, "lines",
+                            "SKU %s is not supported by this connector version", s->reject_sku);
     return rc != SL_OK ? rc : map_body(s->host, ctx, body, len, err);
 }
 
