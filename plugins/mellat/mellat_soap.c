@@ -102,7 +102,7 @@ int mellat_soap_answer(const char *op, const char *data, size_t len,
         err->code = SL_EIO; /* an answer too big to read: outcome unknown */
     if (rc != SL_OK)
         return rc == SL_ETOOBIG ? SL_EIO : rc;
-    char path[160], fault[MELLAT_RETURN_MAX];
+    char path[384], fault[MELLAT_RETURN_MAX];
     snprintf(path, sizeof path, "{%s}Envelope/{%s}Body/{%s}%sResponse/{}return",
              MELLAT_SOAP_NS, MELLAT_SOAP_NS, MELLAT_NS, op);
     int found = mellat_xml_text(d, path, ret, MELLAT_RETURN_MAX);

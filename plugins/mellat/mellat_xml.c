@@ -165,7 +165,8 @@ static const xmlNode *find(const mellat_doc *d, const char *path)
     const xmlNode *cur = NULL;
     const xmlNode *level = xmlDocGetRootElement(d->doc);
     while (*path) {
-        const char *slash = strchr(path, '/');
+        const char *close = path[0] == '{' ? strchr(path, '}') : NULL;
+        const char *slash = strchr(close ? close : path, '/'); /* URIs hold '/' */
         size_t len = slash ? (size_t)(slash - path) : strlen(path);
         cur = NULL;
         for (const xmlNode *c = level; c != NULL; c = c->next)
