@@ -297,10 +297,12 @@ int mellat_request_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_erro
     char ret[MELLAT_RETURN_MAX], refid[MELLAT_REFID_MAX];
     int code = 0;
     rc = mellat_soap_call(ch, ctx, "bpPayRequest", args, a.mobile ? 11 : 10, ret, err);
-    if (rc == SL_ERETRY && strcmp(err->field, "soap") == 0)
+    if (rc == SL_ERETRY && strcmp(err->field, "soap") == 0) {
         /* a fault may come after the order id was taken: never resend it */
-        rc = sl_error_set(err, SL_EIO, "soap", "%.200s (ask again with a new order_ref)",
-                          err->message);
+        char why[SL_ERROR_MSG_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        rc = sl_error_set(err, SL_EIO, "soap", "%.200s (ask again with a new order_ref)", why);
+    }
     if (rc == SL_OK)
         rc = mellat_split_return(ret, &code, refid, sizeof refid, err);
     if (rc != SL_OK)
