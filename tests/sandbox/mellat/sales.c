@@ -180,7 +180,8 @@ void msb_start_page(msb *s, const char *body, size_t len, const char *referer, i
     pthread_mutex_lock(&s->mu);
     msb_sweep(s);
     json_t *sale = json_object_get(s->sales, refid);
-    const char *st = sale ? json_string_value(json_object_get(sale, "status")) : "";
+    char st[16]; /* a copy: the status string is replaced below */
+    snprintf(st, sizeof st, "%s", sale ? json_string_value(json_object_get(sale, "status")) : "");
     int ref_ok = s->referer_host == NULL ||
                  (referer != NULL && strstr(referer, s->referer_host) != NULL);
     if (sale != NULL && ref_ok && strcmp(st, "created") == 0)

@@ -160,7 +160,8 @@ static const char *pay(msb *s, const json_t *args, char *ret, size_t cap)
     return NULL;
 }
 
-/* The sale named by saleOrderId and saleReferenceId, or NULL. */
+/* The sale of saleOrderId, or NULL; once paid, saleReferenceId must be
+   its reference too (a sale never paid has none to compare). */
 static json_t *find_sale(msb *s, long long sale_order, long long sale_ref)
 {
     char key[32];
@@ -170,7 +171,7 @@ static json_t *find_sale(msb *s, long long sale_order, long long sale_ref)
     const char *ref = json_string_value(json_object_get(sale, "sale_reference"));
     char want[32];
     snprintf(want, sizeof want, "%lld", sale_ref);
-    return sale && ref && strcmp(ref, want) == 0 ? sale : NULL;
+    return sale && (ref == NULL || strcmp(ref, want) == 0) ? sale : NULL;
 }
 
 static void set_status(msb *s, json_t *sale, const char *status, const char *when)
