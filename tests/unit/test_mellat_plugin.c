@@ -50,7 +50,8 @@ static char g_ops[8][32]; /* operation of each request seen */
 
 static void script(int n, const scripted *s)
 {
-    memcpy(g_script, s, (size_t)n * sizeof *s);
+    if (n > 0)
+        memcpy(g_script, s, (size_t)n * sizeof *s);
     g_count = n;
     g_next = 0;
 }
