@@ -17,8 +17,9 @@
  * parse_return, as the host would hand the buyer's return. Then every
  * declared slot runs the way the host's driver uses it: verify (twice:
  * the repeat must say "already"), settle (twice), inquire, a second
- * payment reversed, and a cancelled one that must neither report paid nor
- * verify. Every step checks what the results say, not only the status.
+ * payment verified and reversed, and a cancelled one that must neither
+ * report paid nor verify. Every step checks what the results say, not
+ * only the status. A spec without "gateway" runs none of this and says so.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,7 +285,11 @@ void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *st, const j
             inquiry_says(fd, "gateway: inquire_payment of a paid sale", t, ctx, st, &a, seen,
                          "verified", "settled");
     }
-    if (reverse && pay_once(t, ctx, st, gw, "pay, then reverse", "pay", &a, seen, fd) == 0 &&
+    /* reversed after its verify and before any settle: within the window
+       every gateway we know allows (Mellat 3 h, ZarinPal 30 min) */
+    if (reverse && pay_once(t, ctx, st, gw, "pay, verify, reverse", "pay", &a, seen, fd) == 0 &&
+        (!verify || step_ok(fd, "gateway: verify_payment before the reversal",
+                            t->verify_payment, ctx, st, &a, seen, 0) == 0) &&
         step_ok(fd, "gateway: reverse_payment", t->reverse_payment, ctx, st, &a, seen, 0) == 0 &&
         inquire)
         inquiry_says(fd, "gateway: inquire_payment of a reversed sale", t, ctx, st, &a, seen,

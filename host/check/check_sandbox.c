@@ -317,7 +317,8 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
         if (json_is_object(gw))
             check_gateway_probes(p, ctx, st, gw, seen, fd);
         else
-            step(fd, "sandbox: gateway", 0, "the spec has no \"gateway\" object");
+            step(fd, "sandbox: gateway", 1,
+                 "the spec has no \"gateway\" object: payment slots not run");
         json_decref(gw);
     }
 }
