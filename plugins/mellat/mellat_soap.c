@@ -161,6 +161,18 @@ int mellat_split_return(const char *ret, int *code, char *refid, size_t cap,
     return SL_OK;
 }
 
+/* A bank's fault text may echo what it was sent ("For input string: ...");
+   the password must never reach the host's records through it. */
+static void mask_secret(char *text, const char *secret)
+{
+    size_t n = secret ? strlen(secret) : 0;
+    char *hit;
+    while (n > 0 && (hit = strstr(text, secret)) != NULL) {
+        memset(hit, '*', n < 3 ? n : 3);
+        memmove(hit + (n < 3 ? n : 3), hit + n, strlen(hit + n) + 1);
+    }
+}
+
 int mellat_soap_call(mellat_chan *ch, sl_ctx *ctx, const char *op,
                      const mellat_arg *args, size_t nargs,
                      char ret[MELLAT_RETURN_MAX], sl_error *err)
@@ -190,8 +202,10 @@ int mellat_soap_call(mellat_chan *ch, sl_ctx *ctx, const char *op,
     const char *data = h->http_resp_body(resp, &len);
     int status = h->http_status(resp);
     rc = mellat_soap_answer(op, data, len, ret, err);
-    if (rc != SL_OK && err != NULL && err->size >= sizeof *err)
+    if (rc != SL_OK && err != NULL && err->size >= sizeof *err) {
         err->http_status = status;
+        mask_secret(err->message, ch->password);
+    }
     if (rc == SL_OK && status != 200) /* a <return> under an error status: not trusted */
         return sl_error_set(err, SL_EIO, "http", "%s answered HTTP %d with a result", op,
                             status);

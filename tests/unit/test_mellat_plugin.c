@@ -245,6 +245,15 @@ static void test_faults_and_garbage(void **state)
     /* the transport failed: the host's code comes back */
     script(0, NULL);
     assert_int_equal(call(f, f->p->verify_payment, SALE, NULL), SL_EIO);
+    /* a fault that echoes the password does not carry it on */
+    script(1, (scripted[]){{500, NULL,
+                            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/"
+                            "envelope/\"><soap:Body><soap:Fault><faultstring>bad user shop7/"
+                            "51x9&amp;&lt;pw&gt; for 51x9&amp;&lt;pw&gt;</faultstring></soap:"
+                            "Fault></soap:Body></soap:Envelope>"}});
+    assert_int_equal(call(f, f->p->verify_payment, SALE, NULL), SL_ERETRY);
+    assert_null(strstr(f->err.message, "51x9"));
+    assert_non_null(strstr(f->err.message, "bad user shop7/*** for ***"));
     /* a <return> under HTTP 500 is not trusted */
     script(1, (scripted[]){{500, "0", NULL}});
     assert_int_equal(call(f, f->p->verify_payment, SALE, NULL), SL_EIO);
