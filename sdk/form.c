@@ -53,8 +53,7 @@ static long decode(const char *in, size_t len, char *out, size_t cap)
     return (long)o;
 }
 
-int sl_form_get(const char *body, size_t len, const char *name, int nocase,
-                char *out, size_t cap)
+int sl_form_get(const char *body, size_t len, const char *name, int nocase, char *out, size_t cap)
 {
     if (out == NULL || cap == 0 || name == NULL)
         return SL_EINVALID;

@@ -144,12 +144,11 @@ static int call_slot(gw_slot fn, sl_ctx *ctx, void *st, const json_t *extra, con
     return rc;
 }
 
-static void emit(int fd, const char *name, int ok, int rc, const sl_error *err,
-                 const char *what)
+static void emit(int fd, const char *name, int ok, int rc, const sl_error *err, const char *what)
 {
     char detail[512];
-    snprintf(detail, sizeof detail, "%s%s%s%s%s", sl_status_name(rc), what[0] ? ", " : "",
-             what, rc ? ": " : "", rc ? err->message : "");
+    snprintf(detail, sizeof detail, "%s%s%s%s%s", sl_status_name(rc), what[0] ? ", " : "", what,
+             rc ? ": " : "", rc ? err->message : "");
     check_emit(fd, name, ok, detail);
 }
 
@@ -161,13 +160,13 @@ static const char *result_or(const probe_sink *s, const char *key)
 
 /* request_payment, the buyer's act and parse_return for one attempt.
    `act` is "pay" or "cancel". Returns 0 when all three passed. */
-static int pay_once(const sl_plugin *t, sl_ctx *ctx, void *st, const json_t *gw,
-                    const char *label, const char *act, attempt *a, probe_sink *seen, int fd)
+static int pay_once(const sl_plugin *t, sl_ctx *ctx, void *st, const json_t *gw, const char *label,
+                    const char *act, attempt *a, probe_sink *seen, int fd)
 {
     static int serial;
     memset(a, 0, sizeof *a);
-    snprintf(a->order_ref, sizeof a->order_ref, "%lld%03d",
-             (long long)(time(NULL) % 100000000), ++serial % 1000);
+    snprintf(a->order_ref, sizeof a->order_ref, "%lld%03d", (long long)(time(NULL) % 100000000),
+             ++serial % 1000);
     const json_t *params = json_object_get(gw, "params");
     snprintf(a->amount, sizeof a->amount, "%s",
              json_string_value(json_object_get(params, "amount"))
@@ -193,9 +192,9 @@ static int pay_once(const sl_plugin *t, sl_ctx *ctx, void *st, const json_t *gw,
     char body[2048], url[1024];
     fill(tmpl ? tmpl : "{}", a, body, sizeof body);
     free(tmpl);
-    fill(json_string_value(json_object_get(buyer, "url")) ? json_string_value(
-                                                                json_object_get(buyer, "url"))
-                                                          : "",
+    fill(json_string_value(json_object_get(buyer, "url"))
+             ? json_string_value(json_object_get(buyer, "url"))
+             : "",
          a, url, sizeof url);
     static answer_buf ans;
     snprintf(name, sizeof name, "gateway (%s): the buyer at the sandbox", label);
@@ -219,8 +218,7 @@ static int pay_once(const sl_plugin *t, sl_ctx *ctx, void *st, const json_t *gw,
     services_call_end(ctx);
     json_decref(j);
     int paid = strcmp(result_or(seen, "ok"), "1") == 0;
-    snprintf(a->sale_reference, sizeof a->sale_reference, "%s",
-             result_or(seen, "sale_reference"));
+    snprintf(a->sale_reference, sizeof a->sale_reference, "%s", result_or(seen, "sale_reference"));
     ok = rc == SL_OK && strcmp(result_or(seen, "authority"), a->authority) == 0 &&
          paid == (strcmp(act, "pay") == 0);
     snprintf(what, sizeof what, "ok=%s code=%s authority %s", result_or(seen, "ok"),
@@ -231,24 +229,22 @@ static int pay_once(const sl_plugin *t, sl_ctx *ctx, void *st, const json_t *gw,
 
 /* Runs one slot that must succeed; `already` 1 demands already=1 (a
    repeat), 0 demands its absence. */
-static int step_ok(int fd, const char *name, gw_slot fn, sl_ctx *ctx, void *st,
-                   const attempt *a, probe_sink *seen, int already)
+static int step_ok(int fd, const char *name, gw_slot fn, sl_ctx *ctx, void *st, const attempt *a,
+                   probe_sink *seen, int already)
 {
     sl_error err;
     check_stage(fd, name);
     int rc = call_slot(fn, ctx, st, NULL, a, seen, &err);
     int got = strcmp(result_or(seen, "already"), "1") == 0;
     char what[160];
-    snprintf(what, sizeof what, "code %s%s", result_or(seen, "code"),
-             got ? ", already done" : "");
+    snprintf(what, sizeof what, "code %s%s", result_or(seen, "code"), got ? ", already done" : "");
     int ok = rc == SL_OK && got == already;
     emit(fd, name, ok, rc, &err, what);
     return ok ? 0 : -1;
 }
 
 static void inquiry_says(int fd, const char *name, const sl_plugin *t, sl_ctx *ctx, void *st,
-                         const attempt *a, probe_sink *seen, const char *want1,
-                         const char *want2)
+                         const attempt *a, probe_sink *seen, const char *want1, const char *want2)
 {
     sl_error err;
     check_stage(fd, name);
@@ -257,8 +253,8 @@ static void inquiry_says(int fd, const char *name, const sl_plugin *t, sl_ctx *c
     char what[160];
     snprintf(what, sizeof what, "state \"%s\"", state);
     emit(fd, name,
-         rc == SL_OK && (strcmp(state, want1) == 0 || (want2 && strcmp(state, want2) == 0)),
-         rc, &err, what);
+         rc == SL_OK && (strcmp(state, want1) == 0 || (want2 && strcmp(state, want2) == 0)), rc,
+         &err, what);
 }
 
 void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t *gw,
@@ -275,12 +271,12 @@ void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *st, const j
     attempt a;
     if (pay_once(t, ctx, st, gw, "pay", "pay", &a, seen, fd) == 0 && verify &&
         step_ok(fd, "gateway: verify_payment", t->verify_payment, ctx, st, &a, seen, 0) == 0) {
-        step_ok(fd, "gateway: verify_payment again says already", t->verify_payment, ctx, st,
-                &a, seen, 1);
+        step_ok(fd, "gateway: verify_payment again says already", t->verify_payment, ctx, st, &a,
+                seen, 1);
         if (settle &&
             step_ok(fd, "gateway: settle_payment", t->settle_payment, ctx, st, &a, seen, 0) == 0)
-            step_ok(fd, "gateway: settle_payment again says already", t->settle_payment, ctx,
-                    st, &a, seen, 1);
+            step_ok(fd, "gateway: settle_payment again says already", t->settle_payment, ctx, st,
+                    &a, seen, 1);
         if (inquire)
             inquiry_says(fd, "gateway: inquire_payment of a paid sale", t, ctx, st, &a, seen,
                          "verified", "settled");
@@ -288,8 +284,8 @@ void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *st, const j
     /* reversed after its verify and before any settle: within the window
        every gateway we know allows (Mellat 3 h, ZarinPal 30 min) */
     if (reverse && pay_once(t, ctx, st, gw, "pay, verify, reverse", "pay", &a, seen, fd) == 0 &&
-        (!verify || step_ok(fd, "gateway: verify_payment before the reversal",
-                            t->verify_payment, ctx, st, &a, seen, 0) == 0) &&
+        (!verify || step_ok(fd, "gateway: verify_payment before the reversal", t->verify_payment,
+                            ctx, st, &a, seen, 0) == 0) &&
         step_ok(fd, "gateway: reverse_payment", t->reverse_payment, ctx, st, &a, seen, 0) == 0 &&
         inquire)
         inquiry_says(fd, "gateway: inquire_payment of a reversed sale", t, ctx, st, &a, seen,
@@ -307,6 +303,5 @@ void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *st, const j
     services_call_begin(ctx);
     int rc = t->parse_return(st, ctx, &empty, &err);
     services_call_end(ctx);
-    emit(fd, "gateway: parse_return of an empty body is refused", rc == SL_EINVALID, rc, &err,
-         "");
+    emit(fd, "gateway: parse_return of an empty body is refused", rc == SL_EINVALID, rc, &err, "");
 }

@@ -41,9 +41,9 @@ typedef struct mellat_chan {
     char start_url[MELLAT_URL_MAX]; /* the buyer's start page */
     const char *terminal_id;        /* digits */
     const char *username;
-    const char *password;           /* secret */
-    const char *payer_id;           /* digits, "0" when unused */
-    int send_mobile;                /* add mobileNo (not in the WSDL) */
+    const char *password; /* secret */
+    const char *payer_id; /* digits, "0" when unused */
+    int send_mobile;      /* add mobileNo (not in the WSDL) */
 } mellat_chan;
 
 /* ---- mellat_xml.c -------------------------------------------------------- */
@@ -56,15 +56,13 @@ typedef struct mellat_doc mellat_doc;
    bombs), no network, no entity substitution, nesting at most
    MELLAT_MAX_DEPTH. SL_EIO for what is not well-formed XML, SL_ETOOBIG for
    size and depth. On success the caller frees *out with mellat_doc_free. */
-int mellat_xml_parse(const char *data, size_t len, mellat_doc **out,
-                     sl_error *err);
+int mellat_xml_parse(const char *data, size_t len, mellat_doc **out, sl_error *err);
 void mellat_doc_free(mellat_doc *d);
 /* Text (trimmed, into buf of cap bytes) of the element reached from the
    root by `path`, a '/'-separated list of local names, each optionally
    "{ns}name" to require that namespace (an empty {} = no namespace).
    Returns 1 found, 0 absent (buf ""), SL_ETOOBIG when it does not fit. */
-int mellat_xml_text(const mellat_doc *d, const char *path, char *buf,
-                    size_t cap);
+int mellat_xml_text(const mellat_doc *d, const char *path, char *buf, size_t cap);
 /* 1 when the element at `path` exists. */
 int mellat_xml_has(const mellat_doc *d, const char *path);
 
@@ -80,47 +78,49 @@ typedef struct mellat_arg {
    arguments as unqualified children (the schema is unqualified: a
    prefixed child is a SOAP fault), text escaped. *out is malloc'd (caller
    frees), *len its length. SL_ETOOBIG past MELLAT_MAX_REQUEST. */
-int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs,
-                      char **out, size_t *len, sl_error *err);
+int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs, char **out, size_t *len,
+                      sl_error *err);
 
 /* Reads the answer to `op`: the text of Envelope/Body/{op}Response/return
    into ret (MELLAT_RETURN_MAX). A SOAP Fault is SL_ERETRY (the gateway's
    faultstring in err, field "soap") and anything else that is not the
    expected shape (not XML, wrong root, no <return>) is SL_EIO: in both
    the outcome of the call is unknown. */
-int mellat_soap_answer(const char *op, const char *data, size_t len,
-                       char ret[MELLAT_RETURN_MAX], sl_error *err);
+int mellat_soap_answer(const char *op, const char *data, size_t len, char ret[MELLAT_RETURN_MAX],
+                       sl_error *err);
 
 /* Splits a <return> string into its ResCode and, for bpPayRequest, the
    RefId after the first comma (spaces trimmed): "0,7C1B" -> 0, "7C1B";
    "21" and "25," -> 21 / 25, "". SL_EIO when the code is not a small
    non-negative integer or the RefId has characters other than letters
    and digits. */
-int mellat_split_return(const char *ret, int *code, char *refid, size_t cap,
-                        sl_error *err);
+int mellat_split_return(const char *ret, int *code, char *refid, size_t cap, sl_error *err);
 
 /* POSTs the envelope of `op` to the channel's endpoint and reads its
    <return> (mellat_soap_answer). Transport failures come back as the
    host's http_send gave them (SL_ERETRY / SL_EIO). */
-int mellat_soap_call(mellat_chan *ch, sl_ctx *ctx, const char *op,
-                     const mellat_arg *args, size_t nargs,
-                     char ret[MELLAT_RETURN_MAX], sl_error *err);
+int mellat_soap_call(mellat_chan *ch, sl_ctx *ctx, const char *op, const mellat_arg *args,
+                     size_t nargs, char ret[MELLAT_RETURN_MAX], sl_error *err);
 
 /* ---- mellat_codes.c ------------------------------------------------------ */
 
 /* What one ResCode means for one operation. */
 enum mellat_outcome {
-    MELLAT_DONE = 1,   /* 0: the gateway did what was asked */
-    MELLAT_ALREADY,    /* done before (43 on verify, 45 on settle ...) */
-    MELLAT_AMBIGUOUS,  /* a code the two published tables read apart:
-                          re-inquire before acting on it */
-    MELLAT_REFUSED,    /* a final refusal */
-    MELLAT_UNKNOWN     /* the bank's own trouble: outcome unknown */
+    MELLAT_DONE = 1,  /* 0: the gateway did what was asked */
+    MELLAT_ALREADY,   /* done before (43 on verify, 45 on settle ...) */
+    MELLAT_AMBIGUOUS, /* a code the two published tables read apart:
+                         re-inquire before acting on it */
+    MELLAT_REFUSED,   /* a final refusal */
+    MELLAT_UNKNOWN    /* the bank's own trouble: outcome unknown */
 };
 
 enum mellat_op {
-    MELLAT_OP_PAY = 0, MELLAT_OP_VERIFY, MELLAT_OP_SETTLE, MELLAT_OP_INQUIRY,
-    MELLAT_OP_REVERSAL, MELLAT_OP_COUNT
+    MELLAT_OP_PAY = 0,
+    MELLAT_OP_VERIFY,
+    MELLAT_OP_SETTLE,
+    MELLAT_OP_INQUIRY,
+    MELLAT_OP_REVERSAL,
+    MELLAT_OP_COUNT
 };
 
 /* The SOAP operation name of op ("bpPayRequest" ...). */
@@ -133,8 +133,7 @@ int mellat_code_outcome(int op, int code);
 /* Fills err from a refusal or an unknown outcome and sets the results
    "code" and "message" (the summary): SL_EREMOTE for MELLAT_REFUSED,
    SL_ERETRY for MELLAT_UNKNOWN. Returns that status. */
-int mellat_code_error(const sl_host *h, sl_ctx *ctx, int op, int code,
-                      sl_error *err);
+int mellat_code_error(const sl_host *h, sl_ctx *ctx, int op, int code, sl_error *err);
 
 /* ---- mellat_time.c ------------------------------------------------------- */
 
@@ -145,17 +144,11 @@ void mellat_tehran_local(int64_t utc_ms, char date[9], char time[7]);
 
 /* ---- mellat_calls.c (the plugin slots) ------------------------------------ */
 
-int mellat_request_payment(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
-int mellat_parse_return(void *state, sl_ctx *ctx, const sl_request *req,
-                        sl_error *err);
-int mellat_verify_payment(void *state, sl_ctx *ctx, const sl_params *p,
-                          sl_error *err);
-int mellat_settle_payment(void *state, sl_ctx *ctx, const sl_params *p,
-                          sl_error *err);
-int mellat_inquire_payment(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
-int mellat_reverse_payment(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
+int mellat_request_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
+int mellat_parse_return(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err);
+int mellat_verify_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
+int mellat_settle_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
+int mellat_inquire_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
+int mellat_reverse_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
 
 #endif

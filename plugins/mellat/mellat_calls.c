@@ -43,8 +43,7 @@ static int need_number(const sl_host *h, const sl_params *p, const char *key, si
         return sl_error_set(err, SL_EINVALID, key, "%s is required", key);
     if (!digits_ok(v, max, 1))
         return sl_error_set(err, SL_EINVALID, key,
-                            "%s must be a positive whole number of at most %zu digits", key,
-                            max);
+                            "%s must be a positive whole number of at most %zu digits", key, max);
     *out = v;
     return SL_OK;
 }
@@ -130,22 +129,33 @@ static void set_code(const sl_host *h, sl_ctx *ctx, int code)
    settled, 48 reversed, 44 (no verify yet) paid, 17/42/54 failed (the
    sale never happened or was cancelled). *state NULL with SL_OK never
    happens: other refusals are SL_EREMOTE, bank trouble SL_ERETRY. */
-static int inquire(mellat_chan *ch, sl_ctx *ctx, const sale_args *s, const char **state,
-                   int *code, sl_error *err)
+static int inquire(mellat_chan *ch, sl_ctx *ctx, const sale_args *s, const char **state, int *code,
+                   sl_error *err)
 {
     int rc = sale_call(ch, ctx, MELLAT_OP_INQUIRY, s, code, err);
     if (rc != SL_OK)
         return rc;
     switch (*code) {
     case 0:
-    case 43: *state = "verified"; return SL_OK;
-    case 45: *state = "settled"; return SL_OK;
-    case 48: *state = "reversed"; return SL_OK;
-    case 44: *state = "paid"; return SL_OK;
+    case 43:
+        *state = "verified";
+        return SL_OK;
+    case 45:
+        *state = "settled";
+        return SL_OK;
+    case 48:
+        *state = "reversed";
+        return SL_OK;
+    case 44:
+        *state = "paid";
+        return SL_OK;
     case 17:
     case 42:
-    case 54: *state = "failed"; return SL_OK;
-    default: return mellat_code_error(ch->host, ctx, MELLAT_OP_INQUIRY, *code, err);
+    case 54:
+        *state = "failed";
+        return SL_OK;
+    default:
+        return mellat_code_error(ch->host, ctx, MELLAT_OP_INQUIRY, *code, err);
     }
 }
 
@@ -170,8 +180,8 @@ int mellat_inquire_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_erro
 
 /* An ambiguous code (mellat_codes.c): inquiry decides. `done_states`
    lists the inquiry states that mean op's work is already done. */
-static int settle_ambiguity(mellat_chan *ch, sl_ctx *ctx, int op, const sale_args *s,
-                            int code, const char *const *done_states, sl_error *err)
+static int settle_ambiguity(mellat_chan *ch, sl_ctx *ctx, int op, const sale_args *s, int code,
+                            const char *const *done_states, sl_error *err)
 {
     const char *st = NULL;
     int icode = 0;
@@ -246,8 +256,7 @@ typedef struct pay_args {
     char data[MELLAT_TEXT_MAX + 1];
 } pay_args;
 
-static int read_pay(mellat_chan *ch, sl_ctx *ctx, const sl_params *p, pay_args *a,
-                    sl_error *err)
+static int read_pay(mellat_chan *ch, sl_ctx *ctx, const sl_params *p, pay_args *a, sl_error *err)
 {
     const sl_host *h = ch->host;
     const char *currency = h->param_get(p, "currency");
@@ -287,12 +296,10 @@ int mellat_request_payment(void *state, sl_ctx *ctx, const sl_params *p, sl_erro
     if (rc != SL_OK)
         return rc;
     const mellat_arg args[11] = {
-        {"terminalId", ch->terminal_id}, {"userName", ch->username},
-        {"userPassword", ch->password},  {"orderId", a.order_ref},
-        {"amount", a.amount},            {"localDate", a.date},
-        {"localTime", a.time},           {"additionalData", a.data},
-        {"callBackUrl", a.callback},     {"payerId", ch->payer_id},
-        {"mobileNo", a.mobile},
+        {"terminalId", ch->terminal_id}, {"userName", ch->username}, {"userPassword", ch->password},
+        {"orderId", a.order_ref},        {"amount", a.amount},       {"localDate", a.date},
+        {"localTime", a.time},           {"additionalData", a.data}, {"callBackUrl", a.callback},
+        {"payerId", ch->payer_id},       {"mobileNo", a.mobile},
     };
     char ret[MELLAT_RETURN_MAX], refid[MELLAT_REFID_MAX];
     int code = 0;
@@ -328,16 +335,15 @@ static int form_field(const char *body, size_t len, const char *name, char *out,
 {
     int rc = sl_form_get(body, len, name, 1, out, cap);
     if (rc == SL_ETOOBIG)
-        return sl_error_set(err, SL_EINVALID, name, "%s is longer than %zu bytes", name,
-                            cap - 1);
+        return sl_error_set(err, SL_EINVALID, name, "%s is longer than %zu bytes", name, cap - 1);
     if (rc < 0)
         return sl_error_set(err, SL_EINVALID, name, "%s has a bad %%-escape or a NUL", name);
     return rc;
 }
 
 /* The fields of the return that must be digits when present. */
-static int digits_field(const char *body, size_t len, const char *name, char *out,
-                        size_t cap, sl_error *err)
+static int digits_field(const char *body, size_t len, const char *name, char *out, size_t cap,
+                        sl_error *err)
 {
     int rc = form_field(body, len, name, out, cap, err);
     if (rc == 1 && out[0] != '\0' && !digits_ok(out, cap - 1, 0))
@@ -363,10 +369,10 @@ static int read_return(const char *body, size_t len, return_fields *f, sl_error 
     rc = digits_field(body, len, "ResCode", f->rescode, sizeof f->rescode, err);
     if (rc == 0 || (rc == 1 && f->rescode[0] == '\0'))
         return sl_error_set(err, SL_EINVALID, "ResCode", "the return carries no ResCode");
-    if (rc < 0 || (rc = digits_field(body, len, "SaleOrderId", f->order, sizeof f->order,
-                                     err)) < 0 ||
-        (rc = digits_field(body, len, "SaleReferenceId", f->sale_ref, sizeof f->sale_ref,
-                           err)) < 0 ||
+    if (rc < 0 ||
+        (rc = digits_field(body, len, "SaleOrderId", f->order, sizeof f->order, err)) < 0 ||
+        (rc = digits_field(body, len, "SaleReferenceId", f->sale_ref, sizeof f->sale_ref, err)) <
+            0 ||
         (rc = digits_field(body, len, "FinalAmount", f->amount, sizeof f->amount, err)) < 0 ||
         (rc = form_field(body, len, "CardHolderPan", f->pan, sizeof f->pan, err)) < 0)
         return rc;

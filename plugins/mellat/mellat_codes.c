@@ -83,8 +83,7 @@ static int bank_trouble(int code)
 }
 
 static const char *const OP_NAMES[MELLAT_OP_COUNT] = {
-    "bpPayRequest", "bpVerifyRequest", "bpSettleRequest", "bpInquiryRequest",
-    "bpReversalRequest",
+    "bpPayRequest", "bpVerifyRequest", "bpSettleRequest", "bpInquiryRequest", "bpReversalRequest",
 };
 
 const char *mellat_op_name(int op)
@@ -143,6 +142,6 @@ int mellat_code_error(const sl_host *h, sl_ctx *ctx, int op, int code, sl_error 
     if (mellat_code_outcome(op, code) == MELLAT_UNKNOWN)
         return sl_error_set(err, SL_ERETRY, "ResCode", "%s answered %d (%s): outcome unknown",
                             mellat_op_name(op), code, text);
-    return sl_error_set(err, SL_EREMOTE, "ResCode", "%s refused: %d (%s)", mellat_op_name(op),
-                        code, text);
+    return sl_error_set(err, SL_EREMOTE, "ResCode", "%s refused: %d (%s)", mellat_op_name(op), code,
+                        text);
 }

@@ -21,8 +21,7 @@ static const sl_option MELLAT_OPTION_ROWS[] = {
     SL_OPT_SECRET("password", mellat_chan, password, SL_OPT_REQUIRED,
                   "the terminal's web-service password"),
     SL_OPT_URL("url", mellat_chan, url, 0, "https://bpm.shaparak.ir/pgwchannel/services/pgw",
-               MELLAT_URL_MAX - 1,
-               "the SOAP endpoint (its WSDL is this URL with ?wsdl)"),
+               MELLAT_URL_MAX - 1, "the SOAP endpoint (its WSDL is this URL with ?wsdl)"),
     SL_OPT_URL("start_url", mellat_chan, start_url, 0,
                "https://bpm.shaparak.ir/pgwchannel/startpay.mellat", MELLAT_URL_MAX - 1,
                "the start page the buyer's browser POSTs the RefId to"),
@@ -34,8 +33,7 @@ static const sl_option MELLAT_OPTION_ROWS[] = {
 };
 static const sl_option_table MELLAT_OPTIONS = SL_OPTION_TABLE(MELLAT_OPTION_ROWS);
 
-static int mellat_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
-                               sl_error *err)
+static int mellat_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     mellat_chan *ch = calloc(1, sizeof *ch);
     if (ch == NULL)
@@ -65,9 +63,12 @@ static int mellat_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 {
     mellat_chan *ch = state;
     const mellat_arg args[6] = {
-        {"terminalId", ch->terminal_id}, {"userName", ch->username},
-        {"userPassword", ch->password},  {"orderId", "1"},
-        {"saleOrderId", "1"},            {"saleReferenceId", "1"},
+        {"terminalId", ch->terminal_id},
+        {"userName", ch->username},
+        {"userPassword", ch->password},
+        {"orderId", "1"},
+        {"saleOrderId", "1"},
+        {"saleReferenceId", "1"},
     };
     char ret[MELLAT_RETURN_MAX], none[2];
     int code = 0;
@@ -78,8 +79,7 @@ static int mellat_check_connection(void *state, sl_ctx *ctx, sl_error *err)
         return rc;
     if (code == 21 || code == 24 || code == 421)
         return sl_error_set(err, SL_EAUTH, code == 421 ? "url" : "terminal_id",
-                            "Mellat refused the terminal: %d (%s)", code,
-                            mellat_code_text(code));
+                            "Mellat refused the terminal: %d (%s)", code, mellat_code_text(code));
     return SL_OK;
 }
 

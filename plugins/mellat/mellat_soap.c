@@ -45,11 +45,21 @@ static void put_text(envelope *b, const char *s)
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         switch (c) {
-        case '&': puts_(b, "&amp;"); break;
-        case '<': puts_(b, "&lt;"); break;
-        case '>': puts_(b, "&gt;"); break;
-        case '"': puts_(b, "&quot;"); break;
-        case '\'': puts_(b, "&apos;"); break;
+        case '&':
+            puts_(b, "&amp;");
+            break;
+        case '<':
+            puts_(b, "&lt;");
+            break;
+        case '>':
+            puts_(b, "&gt;");
+            break;
+        case '"':
+            puts_(b, "&quot;");
+            break;
+        case '\'':
+            puts_(b, "&apos;");
+            break;
         default:
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
                 b->failed = 1;
@@ -59,8 +69,8 @@ static void put_text(envelope *b, const char *s)
     }
 }
 
-int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs,
-                      char **out, size_t *len, sl_error *err)
+int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs, char **out, size_t *len,
+                      sl_error *err)
 {
     envelope b = {.p = malloc(MELLAT_MAX_REQUEST), .cap = MELLAT_MAX_REQUEST};
     if (b.p == NULL)
@@ -85,16 +95,16 @@ int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs,
     if (b.failed) {
         free(b.p);
         return sl_error_set(err, SL_ETOOBIG, "request",
-                            "%s envelope is over %u bytes or carries a control character",
-                            op, MELLAT_MAX_REQUEST);
+                            "%s envelope is over %u bytes or carries a control character", op,
+                            MELLAT_MAX_REQUEST);
     }
     *out = b.p;
     *len = b.len;
     return SL_OK;
 }
 
-int mellat_soap_answer(const char *op, const char *data, size_t len,
-                       char ret[MELLAT_RETURN_MAX], sl_error *err)
+int mellat_soap_answer(const char *op, const char *data, size_t len, char ret[MELLAT_RETURN_MAX],
+                       sl_error *err)
 {
     mellat_doc *d = NULL;
     int rc = mellat_xml_parse(data, len, &d, err);
@@ -103,31 +113,31 @@ int mellat_soap_answer(const char *op, const char *data, size_t len,
     if (rc != SL_OK)
         return rc == SL_ETOOBIG ? SL_EIO : rc;
     char path[384], fault[MELLAT_RETURN_MAX];
-    snprintf(path, sizeof path, "{%s}Envelope/{%s}Body/{%s}%sResponse/{}return",
-             MELLAT_SOAP_NS, MELLAT_SOAP_NS, MELLAT_NS, op);
+    snprintf(path, sizeof path, "{%s}Envelope/{%s}Body/{%s}%sResponse/{}return", MELLAT_SOAP_NS,
+             MELLAT_SOAP_NS, MELLAT_NS, op);
     int found = mellat_xml_text(d, path, ret, MELLAT_RETURN_MAX);
     if (found == 1) {
         mellat_doc_free(d);
         return SL_OK;
     }
-    if (mellat_xml_has(d, "{" MELLAT_SOAP_NS "}Envelope/{" MELLAT_SOAP_NS "}Body/{"
-                       MELLAT_SOAP_NS "}Fault")) {
-        if (mellat_xml_text(d, "{" MELLAT_SOAP_NS "}Envelope/{" MELLAT_SOAP_NS "}Body/{"
-                            MELLAT_SOAP_NS "}Fault/faultstring", fault, 200) != 1)
+    if (mellat_xml_has(d, "{" MELLAT_SOAP_NS "}Envelope/{" MELLAT_SOAP_NS "}Body/{" MELLAT_SOAP_NS
+                          "}Fault")) {
+        if (mellat_xml_text(d,
+                            "{" MELLAT_SOAP_NS "}Envelope/{" MELLAT_SOAP_NS "}Body/{" MELLAT_SOAP_NS
+                            "}Fault/faultstring",
+                            fault, 200) != 1)
             snprintf(fault, sizeof fault, "no faultstring");
         mellat_doc_free(d);
-        return sl_error_set(err, SL_ERETRY, "soap", "%s answered a SOAP fault: %s", op,
-                            fault);
+        return sl_error_set(err, SL_ERETRY, "soap", "%s answered a SOAP fault: %s", op, fault);
     }
     mellat_doc_free(d);
     if (found == SL_ETOOBIG)
-        return sl_error_set(err, SL_EIO, "return", "%s answer's <return> is over %d bytes",
-                            op, MELLAT_RETURN_MAX - 1);
+        return sl_error_set(err, SL_EIO, "return", "%s answer's <return> is over %d bytes", op,
+                            MELLAT_RETURN_MAX - 1);
     return sl_error_set(err, SL_EIO, "body", "%s answer has no %sResponse/return", op, op);
 }
 
-int mellat_split_return(const char *ret, int *code, char *refid, size_t cap,
-                        sl_error *err)
+int mellat_split_return(const char *ret, int *code, char *refid, size_t cap, sl_error *err)
 {
     const char *p = ret + strspn(ret, " ");
     int value = 0, digits = 0;
@@ -144,17 +154,18 @@ int mellat_split_return(const char *ret, int *code, char *refid, size_t cap,
         p++;
         p += strspn(p, " ");
         for (; *p && *p != ' '; p++) {
-            int ok = (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
-                     (*p >= 'a' && *p <= 'z');
+            int ok =
+                (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z');
             if (!ok || used + 1 >= cap)
                 return sl_error_set(err, SL_EIO, "return",
                                     "RefId in \"%.40s\" is not letters and digits (at most "
-                                    "%zu)", ret, cap - 1);
+                                    "%zu)",
+                                    ret, cap - 1);
             refid[used++] = *p;
         }
         if (p[strspn(p, " ")] != '\0')
-            return sl_error_set(err, SL_EIO, "return",
-                                "result \"%.40s\" has text after its RefId", ret);
+            return sl_error_set(err, SL_EIO, "return", "result \"%.40s\" has text after its RefId",
+                                ret);
     }
     refid[used] = '\0';
     *code = value;
@@ -173,9 +184,8 @@ static void mask_secret(char *text, const char *secret)
     }
 }
 
-int mellat_soap_call(mellat_chan *ch, sl_ctx *ctx, const char *op,
-                     const mellat_arg *args, size_t nargs,
-                     char ret[MELLAT_RETURN_MAX], sl_error *err)
+int mellat_soap_call(mellat_chan *ch, sl_ctx *ctx, const char *op, const mellat_arg *args,
+                     size_t nargs, char ret[MELLAT_RETURN_MAX], sl_error *err)
 {
     const sl_host *h = ch->host;
     char *body = NULL;
@@ -207,7 +217,6 @@ int mellat_soap_call(mellat_chan *ch, sl_ctx *ctx, const char *op,
         mask_secret(err->message, ch->password);
     }
     if (rc == SL_OK && status != 200) /* a <return> under an error status: not trusted */
-        return sl_error_set(err, SL_EIO, "http", "%s answered HTTP %d with a result", op,
-                            status);
+        return sl_error_set(err, SL_EIO, "http", "%s answered HTTP %d with a result", op, status);
     return rc;
 }

@@ -36,8 +36,7 @@ static void xml_init_once(void)
 }
 
 /* The first `needle` (nlen bytes) in [p, end), or NULL. */
-static const char *find_bytes(const char *p, const char *end, const char *needle,
-                              size_t nlen)
+static const char *find_bytes(const char *p, const char *end, const char *needle, size_t nlen)
 {
     for (; end - p >= (long)nlen; p++)
         if (memcmp(p, needle, nlen) == 0)
@@ -52,8 +51,8 @@ static int prolog_has_doctype(const char *p, const char *end)
     while (p < end) {
         if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
             p++;
-        } else if (end - p >= 3 && (unsigned char)p[0] == 0xEF &&
-                   (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) {
+        } else if (end - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+                   (unsigned char)p[2] == 0xBF) {
             p += 3;
         } else if (end - p >= 2 && p[0] == '<' && p[1] == '?') {
             const char *q = find_bytes(p, end, "?>", 2);
@@ -82,15 +81,13 @@ static int depth_ok(const xmlNode *n, int depth)
     return 1;
 }
 
-int mellat_xml_parse(const char *data, size_t len, mellat_doc **out,
-                     sl_error *err)
+int mellat_xml_parse(const char *data, size_t len, mellat_doc **out, sl_error *err)
 {
     if (data == NULL || len == 0)
         return sl_error_set(err, SL_EIO, "body", "empty answer where SOAP was expected");
     if (len > MELLAT_MAX_ANSWER)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "SOAP answer of %zu bytes is over the %u cap", len,
-                            MELLAT_MAX_ANSWER);
+        return sl_error_set(err, SL_ETOOBIG, "body", "SOAP answer of %zu bytes is over the %u cap",
+                            len, MELLAT_MAX_ANSWER);
     if (prolog_has_doctype(data, data + len))
         return sl_error_set(err, SL_EIO, "body", "SOAP answer carries a DOCTYPE; refused");
     pthread_once(&g_xml_once, xml_init_once);
@@ -98,8 +95,8 @@ int mellat_xml_parse(const char *data, size_t len, mellat_doc **out,
     if (pc == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     xmlDocPtr doc = xmlCtxtReadMemory(pc, data, (int)len, "mellat.xml", NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                          XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                          XML_PARSE_NOCDATA);
     if (doc == NULL) {
         xmlErrorPtr e = xmlCtxtGetLastError(pc);
         char msg[160];

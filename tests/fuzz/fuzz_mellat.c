@@ -53,11 +53,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static const char *const PAY[] = {"amount", "1250000", "currency", "IRR", "order_ref", "100045",
-                                  "callback_url", "https://shop.example.ir/r", "description",
-                                  "order 7781", NULL};
-static const char *const SALE[] = {"order_ref", "100045", "sale_reference", "160422018833",
-                                   "authority", "7C1B2A99D0E54F3A", NULL};
+static const char *const PAY[] = {"amount",
+                                  "1250000",
+                                  "currency",
+                                  "IRR",
+                                  "order_ref",
+                                  "100045",
+                                  "callback_url",
+                                  "https://shop.example.ir/r",
+                                  "description",
+                                  "order 7781",
+                                  NULL};
+static const char *const SALE[] = {
+    "order_ref", "100045", "sale_reference", "160422018833", "authority", "7C1B2A99D0E54F3A", NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

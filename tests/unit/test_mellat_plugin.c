@@ -184,8 +184,7 @@ static void test_pay_envelope_and_refid(void **state)
     assert_string_equal(result("authority"), "7C1B2A99D0E54F3A");
     assert_string_equal(result("start_method"), "POST");
     assert_string_equal(result("start_field"), "RefId");
-    assert_string_equal(result("start_url"),
-                        "https://bpm.shaparak.ir/pgwchannel/startpay.mellat");
+    assert_string_equal(result("start_url"), "https://bpm.shaparak.ir/pgwchannel/startpay.mellat");
     const json_t *req = json_array_get(f->ctx.requests, 0);
     const char *body = json_string_value(json_object_get(req, "body"));
     assert_string_equal(json_string_value(json_object_get(req, "url")),
@@ -305,10 +304,10 @@ static void test_verify_codes(void **state)
     assert_int_equal(call(f, f->p->verify_payment, SALE, NULL), SL_OK);
     assert_string_equal(result("reference"), "160422018833");
     assert_null(result("already"));
-    assert_non_null(strstr(json_string_value(json_object_get(
-                               json_array_get(f->ctx.requests, 0), "body")),
-                           "<orderId>100045</orderId><saleOrderId>100045</saleOrderId>"
-                           "<saleReferenceId>160422018833</saleReferenceId>"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_array_get(f->ctx.requests, 0), "body")),
+               "<orderId>100045</orderId><saleOrderId>100045</saleOrderId>"
+               "<saleReferenceId>160422018833</saleReferenceId>"));
     script(1, (scripted[]){{0, "43", NULL}});
     assert_int_equal(call(f, f->p->verify_payment, SALE, NULL), SL_OK);
     assert_string_equal(result("already"), "1");
@@ -364,11 +363,10 @@ static void test_inquiry_states(void **state)
     static const struct {
         const char *ret, *state;
         int rc;
-    } cases[] = {{"0", "verified", SL_OK},  {"43", "verified", SL_OK},
-                 {"45", "settled", SL_OK},  {"48", "reversed", SL_OK},
-                 {"44", "paid", SL_OK},     {"17", "failed", SL_OK},
-                 {"42", "failed", SL_OK},   {"54", "failed", SL_OK},
-                 {"24", NULL, SL_EREMOTE},  {"34", NULL, SL_ERETRY}};
+    } cases[] = {{"0", "verified", SL_OK},  {"43", "verified", SL_OK}, {"45", "settled", SL_OK},
+                 {"48", "reversed", SL_OK}, {"44", "paid", SL_OK},     {"17", "failed", SL_OK},
+                 {"42", "failed", SL_OK},   {"54", "failed", SL_OK},   {"24", NULL, SL_EREMOTE},
+                 {"34", NULL, SL_ERETRY}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         script(1, (scripted[]){{0, cases[i].ret, NULL}});
         assert_int_equal(call(f, f->p->inquire_payment, SALE, NULL), cases[i].rc);
@@ -385,8 +383,7 @@ static void test_params_validated(void **state)
 {
     woo_fixture *f = *state;
     script(0, NULL);
-    assert_int_equal(call(f, f->p->verify_payment, "order_ref", "10x", "sale_reference", "1",
-                          NULL),
+    assert_int_equal(call(f, f->p->verify_payment, "order_ref", "10x", "sale_reference", "1", NULL),
                      SL_EINVALID);
     assert_string_equal(f->err.field, "order_ref");
     assert_int_equal(call(f, f->p->settle_payment, "order_ref", "1", NULL), SL_EINVALID);
@@ -395,8 +392,8 @@ static void test_params_validated(void **state)
                           "order_ref", "5", "callback_url", "https://s.example/r", NULL),
                      SL_EINVALID);
     assert_string_equal(f->err.field, "currency");
-    assert_int_equal(call(f, f->p->request_payment, "amount", "0", "order_ref", "5",
-                          "callback_url", "https://s.example/r", NULL),
+    assert_int_equal(call(f, f->p->request_payment, "amount", "0", "order_ref", "5", "callback_url",
+                          "https://s.example/r", NULL),
                      SL_EINVALID);
     assert_string_equal(f->err.field, "amount");
     assert_int_equal(call(f, f->p->request_payment, "amount", "10", "order_ref", "5",
@@ -404,8 +401,7 @@ static void test_params_validated(void **state)
                      SL_EINVALID);
     assert_string_equal(f->err.field, "callback_url");
     assert_int_equal(call(f, f->p->request_payment, "amount", "10", "order_ref", "5",
-                          "callback_url", "https://s.example/r", "description", "a\001b",
-                          NULL),
+                          "callback_url", "https://s.example/r", "description", "a\001b", NULL),
                      SL_EINVALID);
     assert_string_equal(f->err.field, "description");
     assert_int_equal(g_next, 0); /* nothing was sent */
@@ -421,8 +417,8 @@ static void test_description_cut_on_a_character(void **state)
     assert_int_equal(call(f, f->p->request_payment, "amount", "10", "order_ref", "5",
                           "callback_url", "https://s.example/r", "description", desc, NULL),
                      SL_OK);
-    const char *body = json_string_value(
-        json_object_get(json_array_get(f->ctx.requests, 0), "body"));
+    const char *body =
+        json_string_value(json_object_get(json_array_get(f->ctx.requests, 0), "body"));
     const char *a = strstr(body, "<additionalData>") + 16;
     size_t n = (size_t)(strstr(a, "</additionalData>") - a);
     assert_int_equal(n, 999);

@@ -124,16 +124,19 @@ static int chan_open(chan *c, const char *password)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->url, sizeof c->url, "http://127.0.0.1:%d/pgwchannel/services/pgw", g_port);
-    snprintf(c->start, sizeof c->start, "http://127.0.0.1:%d/pgwchannel/startpay.mellat",
-             g_port);
-    const char *kv[6][2] = {{"terminal_id", "7001234"}, {"username", "shop7"},
-                            {"url", c->url},           {"start_url", c->start},
-                            {"http_timeout_ms", "700"}, {"payer_id", "0"}};
+    snprintf(c->start, sizeof c->start, "http://127.0.0.1:%d/pgwchannel/startpay.mellat", g_port);
+    const char *kv[6][2] = {
+        {"terminal_id", "7001234"}, {"username", "shop7"},      {"url", c->url},
+        {"start_url", c->start},    {"http_timeout_ms", "700"}, {"payer_id", "0"}};
     for (int i = 0; i < 6; i++)
         c->settings[i] = (config_kv){(char *)kv[i][0], (char *)kv[i][1], 1};
     c->secrets[0] = (config_kv){"password", (char *)password, 1};
-    c->cfg = (config_channel){.name = "mellat", .plugin = "mellat", .settings = c->settings,
-                              .settings_count = 6, .secrets = c->secrets, .secret_count = 1};
+    c->cfg = (config_channel){.name = "mellat",
+                              .plugin = "mellat",
+                              .settings = c->settings,
+                              .settings_count = 6,
+                              .secrets = c->secrets,
+                              .secret_count = 1};
     c->tenant = (config_tenant){.id = "t", .currency = "IRR", .currency_exponent = 0};
     c->ctx = services_ctx_new(&c->tenant, &c->cfg, NULL);
     services_sink sink = {.result_set = sink_result};
@@ -184,8 +187,8 @@ static const char *result(const char *k)
 static void paid_sale(chan *c, const char *order_ref, char sale_ref[32])
 {
     sl_error err;
-    assert_int_equal(call(c, g_plugin->table->request_payment, &err, "amount", "990000",
-                          "currency", "IRR", "order_ref", order_ref, "callback_url",
+    assert_int_equal(call(c, g_plugin->table->request_payment, &err, "amount", "990000", "currency",
+                          "IRR", "order_ref", order_ref, "callback_url",
                           "http://127.0.0.1:9/return", NULL),
                      SL_OK);
     char body[256];

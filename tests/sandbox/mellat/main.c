@@ -50,8 +50,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, c
     return ret;
 }
 
-static enum MHD_Result route(msb *s, struct MHD_Connection *c, const char *url,
-                             const char *method, conn_body *cb)
+static enum MHD_Result route(msb *s, struct MHD_Connection *c, const char *url, const char *method,
+                             conn_body *cb)
 {
     const char *body = cb->p ? cb->p : "";
     int status = 404, drop = 0;
@@ -195,17 +195,28 @@ int main(int argc, char **argv)
     int bad = argc % 2 == 0;
     for (int i = 1; i + 1 < argc && !bad; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
-        if (strcmp(k, "--port-file") == 0) port_file = v;
-        else if (strcmp(k, "--terminal") == 0) s.terminal = v;
-        else if (strcmp(k, "--username") == 0) s.username = v;
-        else if (strcmp(k, "--password") == 0) s.password = v;
-        else if (strcmp(k, "--referer-host") == 0) s.referer_host = v;
-        else if (strcmp(k, "--port") == 0) bad = number_arg(v, &port) || port > 65535;
-        else if (strcmp(k, "--verify-deadline-s") == 0) bad = number_arg(v, &s.verify_deadline_s);
-        else if (strcmp(k, "--auto-settle-s") == 0) bad = number_arg(v, &s.auto_settle_s);
-        else if (strcmp(k, "--session-s") == 0) bad = number_arg(v, &s.session_s);
-        else if (strcmp(k, "--reversal-window-s") == 0) bad = number_arg(v, &s.reversal_window_s);
-        else bad = 1;
+        if (strcmp(k, "--port-file") == 0)
+            port_file = v;
+        else if (strcmp(k, "--terminal") == 0)
+            s.terminal = v;
+        else if (strcmp(k, "--username") == 0)
+            s.username = v;
+        else if (strcmp(k, "--password") == 0)
+            s.password = v;
+        else if (strcmp(k, "--referer-host") == 0)
+            s.referer_host = v;
+        else if (strcmp(k, "--port") == 0)
+            bad = number_arg(v, &port) || port > 65535;
+        else if (strcmp(k, "--verify-deadline-s") == 0)
+            bad = number_arg(v, &s.verify_deadline_s);
+        else if (strcmp(k, "--auto-settle-s") == 0)
+            bad = number_arg(v, &s.auto_settle_s);
+        else if (strcmp(k, "--session-s") == 0)
+            bad = number_arg(v, &s.session_s);
+        else if (strcmp(k, "--reversal-window-s") == 0)
+            bad = number_arg(v, &s.reversal_window_s);
+        else
+            bad = 1;
     }
     if (bad || port_file == NULL) {
         fprintf(stderr, "usage: mellat_sandbox --port N --port-file PATH [--terminal T] "

@@ -23,16 +23,16 @@
 typedef struct msb {
     pthread_mutex_t mu;
     const char *terminal, *username, *password;
-    const char *referer_host;   /* NULL: the start page checks no Referer */
-    int64_t verify_deadline_s;  /* unverified sale reversed after this */
-    int64_t auto_settle_s;      /* verified sale settled after this; 0 = never */
-    int64_t session_s;          /* RefId valid for the start page this long */
-    int64_t reversal_window_s;  /* reversal allowed this long after verify */
-    int64_t clock_offset;       /* seconds added to real time */
-    json_t *sales;              /* RefId -> sale object */
-    json_t *order_ids;          /* orderId (text) -> RefId: unique forever */
-    json_t *calls;              /* operation -> count */
-    json_t *faults;             /* operation -> {mode, count, code, delay_ms} */
+    const char *referer_host;  /* NULL: the start page checks no Referer */
+    int64_t verify_deadline_s; /* unverified sale reversed after this */
+    int64_t auto_settle_s;     /* verified sale settled after this; 0 = never */
+    int64_t session_s;         /* RefId valid for the start page this long */
+    int64_t reversal_window_s; /* reversal allowed this long after verify */
+    int64_t clock_offset;      /* seconds added to real time */
+    json_t *sales;             /* RefId -> sale object */
+    json_t *order_ids;         /* orderId (text) -> RefId: unique forever */
+    json_t *calls;             /* operation -> count */
+    json_t *faults;            /* operation -> {mode, count, code, delay_ms} */
     int64_t next_reference;
 } msb;
 
@@ -44,14 +44,14 @@ int64_t msb_now(const msb *s);
 void msb_soap(msb *s, const char *body, size_t len, int *status, char **out, int *drop);
 
 /* The start page (POST RefId): an HTML page, *status. */
-void msb_start_page(msb *s, const char *body, size_t len, const char *referer,
-                    int *status, char **out);
+void msb_start_page(msb *s, const char *body, size_t len, const char *referer, int *status,
+                    char **out);
 /* The start page's own pay/cancel buttons (POST RefId, action): the
    bank's auto-submit form back to callBackUrl. */
 void msb_buyer_form(msb *s, const char *body, size_t len, int *status, char **out);
 /* Test knobs under /__sandbox/ (JSON in, JSON out). */
-void msb_knob(msb *s, const char *method, const char *path, const char *body,
-              size_t len, int *status, char **out);
+void msb_knob(msb *s, const char *method, const char *path, const char *body, size_t len,
+              int *status, char **out);
 
 /* ---- shared by the files (sales.c) ---- */
 /* Applies the deadlines (auto-reversal, auto-settle) to every sale. */

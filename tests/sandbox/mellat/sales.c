@@ -55,7 +55,8 @@ char *msb_form_encode(const json_t *fields)
     size_t cap = 64;
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)fields, k, v) cap += 3 * (strlen(k) + strlen(json_string_value(v))) + 2;
+    json_object_foreach((json_t *)fields, k, v) cap +=
+        3 * (strlen(k) + strlen(json_string_value(v))) + 2;
     char *out = malloc(cap);
     if (out == NULL)
         return NULL;
@@ -101,8 +102,7 @@ int msb_buyer_act(msb *s, const char *refid, int pay, const char *card, json_t *
     const char *st = json_string_value(json_object_get(sale, "status"));
     if (strcmp(st, "created") != 0 && strcmp(st, "entered") != 0)
         return *why = "this RefId was already used", 409;
-    int expired = msb_now(s) - json_integer_value(json_object_get(sale, "created")) >
-                  s->session_s;
+    int expired = msb_now(s) - json_integer_value(json_object_get(sale, "created")) > s->session_s;
     char ref[32] = "", pan[32] = "";
     const char *rescode = "17";
     if (expired) {
@@ -122,9 +122,8 @@ int msb_buyer_act(msb *s, const char *refid, int pay, const char *card, json_t *
     char amount[32];
     snprintf(amount, sizeof amount, "%lld",
              (long long)json_integer_value(json_object_get(sale, "paid_amount")));
-    *fields = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "RefId", refid, "ResCode",
-                        rescode, "SaleOrderId",
-                        json_string_value(json_object_get(sale, "order_id")),
+    *fields = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "RefId", refid, "ResCode", rescode,
+                        "SaleOrderId", json_string_value(json_object_get(sale, "order_id")),
                         "SaleReferenceId", ref, "CardHolderPan", pan, "CardHolderInfo",
                         pay && !expired ? "8C5D3A7F1E2B4C6D" : "", "FinalAmount",
                         pay && !expired ? amount : "");
@@ -182,8 +181,8 @@ void msb_start_page(msb *s, const char *body, size_t len, const char *referer, i
     json_t *sale = json_object_get(s->sales, refid);
     char st[16]; /* a copy: the status string is replaced below */
     snprintf(st, sizeof st, "%s", sale ? json_string_value(json_object_get(sale, "status")) : "");
-    int ref_ok = s->referer_host == NULL ||
-                 (referer != NULL && strstr(referer, s->referer_host) != NULL);
+    int ref_ok =
+        s->referer_host == NULL || (referer != NULL && strstr(referer, s->referer_host) != NULL);
     if (sale != NULL && ref_ok && strcmp(st, "created") == 0)
         json_object_set_new(sale, "status", json_string("entered"));
     pthread_mutex_unlock(&s->mu);
@@ -232,11 +231,12 @@ void msb_buyer_form(msb *s, const char *body, size_t len, int *status, char **ou
     char *page = malloc(cap);
     size_t n = page ? (size_t)snprintf(page, cap,
                                        "<html><body onload=\"document.forms[0].submit()\">"
-                                       "<form method=\"post\" action=\"%s\">", cb)
+                                       "<form method=\"post\" action=\"%s\">",
+                                       cb)
                     : 0;
-    json_object_foreach(fields, k, v) if (page) n += (size_t)snprintf(
-        page + n, cap - n, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", k,
-        json_string_value(v));
+    json_object_foreach(fields, k, v) if (page) n +=
+        (size_t)snprintf(page + n, cap - n, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", k,
+                         json_string_value(v));
     if (page)
         snprintf(page + n, cap - n, "</form></body></html>");
     json_decref(fields);
@@ -288,9 +288,9 @@ static void knob_buyer(msb *s, json_t *in, int *status, char **out)
     const char *callback = NULL, *why = NULL;
     pthread_mutex_lock(&s->mu);
     msb_sweep(s);
-    int rc = msb_buyer_act(s, refid, action && strcmp(action, "pay") == 0,
-                           json_string_value(json_object_get(in, "card")), &fields,
-                           &callback, &why);
+    int rc =
+        msb_buyer_act(s, refid, action && strcmp(action, "pay") == 0,
+                      json_string_value(json_object_get(in, "card")), &fields, &callback, &why);
     char cb[1024];
     snprintf(cb, sizeof cb, "%s", callback ? callback : "");
     pthread_mutex_unlock(&s->mu);
@@ -315,10 +315,10 @@ static void knob_fault(msb *s, json_t *in, char **out)
     const char *op = json_string_value(json_object_get(in, "op"));
     const char *mode = json_string_value(json_object_get(in, "mode"));
     json_int_t count = json_integer_value(json_object_get(in, "count"));
-    json_t *f = json_pack("{s:s, s:I, s:I, s:I}", "mode", mode ? mode : "fault", "count",
-                          count > 0 ? count : 1, "code",
-                          json_integer_value(json_object_get(in, "code")), "delay_ms",
-                          json_integer_value(json_object_get(in, "delay_ms")));
+    json_t *f =
+        json_pack("{s:s, s:I, s:I, s:I}", "mode", mode ? mode : "fault", "count",
+                  count > 0 ? count : 1, "code", json_integer_value(json_object_get(in, "code")),
+                  "delay_ms", json_integer_value(json_object_get(in, "delay_ms")));
     pthread_mutex_lock(&s->mu);
     if (json_is_true(json_object_get(in, "clear")))
         json_object_clear(s->faults);

@@ -82,8 +82,7 @@ static json_t *read_args(const xmlNode *op, const char **why)
 }
 
 /* A long argument: digits (JAX-WS trims spaces). 0 when not a number. */
-static int long_arg(const json_t *args, const char *name, long long *out, char *why,
-                    size_t cap)
+static int long_arg(const json_t *args, const char *name, long long *out, char *why, size_t cap)
 {
     const char *v = json_string_value(json_object_get(args, name));
     char *end = NULL;
@@ -147,13 +146,13 @@ static const char *pay(msb *s, const json_t *args, char *ret, size_t cap)
     else {
         char refid[17];
         new_refid(refid);
-        json_object_set_new(
-            s->sales, refid,
-            json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:s}", "order_id", key, "amount",
-                      (json_int_t)amount, "paid_amount", (json_int_t)amount, "callback",
-                      text_arg(args, "callBackUrl"), "additional_data",
-                      text_arg(args, "additionalData"), "local", text_arg(args, "localDate"),
-                      "created", (json_int_t)msb_now(s), "status", "created"));
+        json_object_set_new(s->sales, refid,
+                            json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:s}", "order_id", key,
+                                      "amount", (json_int_t)amount, "paid_amount",
+                                      (json_int_t)amount, "callback", text_arg(args, "callBackUrl"),
+                                      "additional_data", text_arg(args, "additionalData"), "local",
+                                      text_arg(args, "localDate"), "created",
+                                      (json_int_t)msb_now(s), "status", "created"));
         json_object_set_new(s->order_ids, key, json_string(refid));
         snprintf(ret, cap, "0,%s", refid);
     }
@@ -282,8 +281,7 @@ void msb_soap(msb *s, const char *body, size_t len, int *status, char **out, int
     *status = 500;
     xmlDocPtr doc = len > 0 && len < MSB_MAX_BODY && strstr(body, "<!DOCTYPE") == NULL
                         ? xmlReadMemory(body, (int)len, "req.xml", NULL,
-                                        XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                            XML_PARSE_NOWARNING)
+                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
                         : NULL;
     const xmlNode *env = doc ? xmlDocGetRootElement(doc) : NULL;
     const xmlNode *bodyn = is(env, SOAP_NS, "Envelope") ? first_element(env->children) : NULL;
