@@ -59,10 +59,30 @@ static int sink_product(void *data, const struct services_product *p, sl_error *
 
 static int sink_result(void *data, const char *key, const char *value)
 {
-    (void)data;
-    (void)key;
-    (void)value;
+    probe_sink *s = data;
+    int i = 0;
+    while (i < s->results && strcmp(s->result_key[i], key) != 0)
+        i++;
+    if (i == PROBE_RESULTS_MAX)
+        return SL_ETOOBIG;
+    snprintf(s->result_key[i], sizeof s->result_key[i], "%s", key);
+    snprintf(s->result_value[i], sizeof s->result_value[i], "%s", value);
+    if (i == s->results)
+        s->results++;
     return SL_OK;
+}
+
+const char *probe_result(const probe_sink *s, const char *key)
+{
+    for (int i = 0; i < s->results; i++)
+        if (strcmp(s->result_key[i], key) == 0)
+            return s->result_value[i];
+    return NULL;
+}
+
+void probe_results_clear(probe_sink *s)
+{
+    s->results = 0;
 }
 
 int check_open_channel(const loaded_plugin *p, const config_channel *ch,

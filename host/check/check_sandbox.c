@@ -14,7 +14,9 @@
  * with those settings and runs every capability the plugin declares:
  * check_connection, fetch_orders (orders and a cursor), the lists,
  * push_stock/push_prices (a report per SKU), report_status on a fetched
- * order, fetch_products, and the hostile webhook probes.
+ * order, fetch_products, the hostile webhook probes, and for a bank
+ * gateway its payment slots with the sandbox's buyer (check_gateway.c,
+ * driven by the spec's "gateway" object).
  */
 #include <errno.h>
 #include <signal.h>
@@ -133,6 +135,31 @@ static void stop_sandbox(sandbox_run *sb)
     rmdir(sb->tmp);
 }
 
+/* A deep copy of j with the placeholders of every string expanded. */
+static json_t *expand_json(const json_t *j, const sandbox_run *sb)
+{
+    if (json_is_string(j)) {
+        static char buf[2048];
+        expand(json_string_value(j), sb, buf, sizeof buf);
+        return json_string(buf);
+    }
+    if (json_is_object(j)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)j, k, v) json_object_set_new(o, k, expand_json(v, sb));
+        return o;
+    }
+    if (json_is_array(j)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) json_array_append_new(a, expand_json(v, sb));
+        return a;
+    }
+    return json_deep_copy(j);
+}
+
 /* Builds a kv array from a JSON object, expanding placeholders. */
 static config_kv *kv_from(const json_t *obj, const sandbox_run *sb, size_t *count)
 {
@@ -239,7 +266,7 @@ static int call_prices(const loaded_plugin *p, sl_ctx *c, void *s, const json_t 
 }
 
 static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t *spec,
-                    probe_sink *seen, int fd)
+                    const sandbox_run *sb, probe_sink *seen, int fd)
 {
     const sl_plugin *t = p->table;
     int min_orders = (int)json_integer_value(json_object_get(spec, "min_orders"));
@@ -285,6 +312,15 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
                  &seen->products, 1);
     if (t->parse_webhook)
         check_webhook_probes(p, ctx, st, seen, fd);
+    if (SL_HAS_FIELD(t, request_payment) && t->request_payment) {
+        json_t *gw = expand_json(json_object_get(spec, "gateway"), sb);
+        if (json_is_object(gw))
+            check_gateway_probes(p, ctx, st, gw, seen, fd);
+        else
+            step(fd, "sandbox: gateway", 1,
+                 "the spec has no \"gateway\" object: payment slots not run");
+        json_decref(gw);
+    }
 }
 
 int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int fd)
@@ -313,7 +349,7 @@ int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int f
     int rc = check_open_channel(p, &ch, &tenant, &ctx, &st, &seen, &err);
     step(fd, "sandbox: channel_open", rc == SL_OK, rc ? err.message : "ok");
     if (rc == SL_OK) {
-        run_all(p, ctx, st, spec, &seen, fd);
+        run_all(p, ctx, st, spec, &sb, &seen, fd);
         p->table->channel_close(st);
     }
     services_ctx_free(ctx);
