@@ -23,6 +23,11 @@ typedef struct probe_sink {
     int products;
     char first_external_id[128];
     char first_error[256];
+    /* postal and gateway calls: result_set / result_row counts, and the
+       first "parcel_id" a create_shipment answered */
+    int results;
+    int result_rows;
+    char parcel_id[128];
 } probe_sink;
 
 /* Runs the capability probes against a started sandbox (check_sandbox.c).
