@@ -213,6 +213,29 @@ static int read_parcels(const sl_host *h, sl_ctx *ctx, const sl_params *p,
     return SL_OK;
 }
 
+/* Every parcel in batches of AW_LIST_BATCH, each by the list call unless
+   `fallback` (or the list misbehaves), then id by id. */
+static int track_batches(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
+                         int *rows, int fallback, sl_error *err)
+{
+    int rc = SL_OK;
+    /* SL_TRACK_BATCH_MAX == AW_LIST_BATCH today; batch anyway */
+    for (size_t at = 0; at < n && rc == SL_OK; at += AW_LIST_BATCH) {
+        size_t len = n - at < AW_LIST_BATCH ? n - at : AW_LIST_BATCH;
+        int fb = fallback;
+        if (!fb) {
+            rc = track_list(ch, ctx, ps + at, len, rows, &fb, err);
+            if (fb)
+                ch->host->log(ctx, SL_LOG_WARN,
+                              "GetListStatus misbehaved (%s): asking each id",
+                              err->message);
+        }
+        if (fb)
+            rc = track_each(ch, ctx, ps + at, len, rows, err);
+    }
+    return rc;
+}
+
 int aw_track_shipment(void *state, sl_ctx *ctx, const sl_params *p,
                       sl_error *err)
 {
@@ -223,23 +246,16 @@ int aw_track_shipment(void *state, sl_ctx *ctx, const sl_params *p,
     int rc = read_parcels(ch->host, ctx, p, ps, &n, &rows, err);
     if (rc != SL_OK)
         return rc;
-    /* SL_TRACK_BATCH_MAX == AW_LIST_BATCH today; batch anyway */
-    for (size_t at = 0; at < n && rc == SL_OK; at += AW_LIST_BATCH) {
-        size_t len = n - at < AW_LIST_BATCH ? n - at : AW_LIST_BATCH;
-        int fb = fallback;
-        if (!fb) {
-            rc = track_list(ch, ctx, ps + at, len, &rows, &fb, err);
-            if (fb)
-                ch->host->log(ctx, SL_LOG_WARN,
-                              "GetListStatus misbehaved (%s): asking each id",
-                              err->message);
-        }
-        if (fb)
-            rc = track_each(ch, ctx, ps + at, len, &rows, err);
-    }
+    /* failures on the way (a list answer we fell back from, one id's bad
+       answer) are written here: err is the caller's only when we fail */
+    sl_error scratch = {.size = sizeof scratch};
+    rc = track_batches(ch, ctx, ps, n, &rows, fallback, &scratch);
     if (rc != SL_OK && rows > 0 && rc != SL_ENOMEM)
         return SL_OK; /* rows written stand; the rest is tracked next time */
-    if (rc == SL_OK && rows == 0)
-        return sl_error_set(err, SL_EINVALID, "parcels", "no parcel to track");
+    if (rc != SL_OK && err != NULL && err->size >= sizeof *err) {
+        size_t size = err->size;
+        *err = scratch;
+        err->size = size;
+    }
     return rc;
 }

@@ -431,6 +431,9 @@ static void test_track_list_fallback(void **state)
         set(x, "parcel.1.id", "2-2-2");
         set(x, "parcel.2.id", "333");
         assert_int_equal(call(x, x->f.p->track_shipment), SL_OK);
+        /* what went wrong on the way is logged, not left in err */
+        assert_int_equal(x->f.err.code, 0);
+        assert_string_equal(x->f.err.message, "");
         assert_int_equal(json_array_size(x->f.ctx.requests), 4); /* list + 3 */
         assert_int_equal(json_array_size(g_rows), 3);
         assert_string_equal(row(1, "parcel_id"), "2-2-2");

@@ -230,7 +230,6 @@ static void register_order(asb *s, const asb_call *c, int code, asb_out *o)
                  (long long)(118000 + seq), (long long)(seq * 7 % 1000000));
         snprintf(p->digits, sizeof p->digits, "412207%06lld%06lld",
                  (long long)(118000 + seq), (long long)(seq * 7 % 1000000));
-        snprintf(p->trace, sizeof p->trace, "2207%016lld", (long long)seq);
         p->created = asb_now(s);
         p->forced = -1;
         p->amount = amount;

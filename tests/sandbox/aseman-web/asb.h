@@ -42,7 +42,6 @@ enum asb_list_mode {
 typedef struct asb_parcel {
     char factor[40]; /* FactorKey as issued, "41/2207-000001-000317" */
     char digits[40]; /* the same without '/' and '-' */
-    char trace[32];  /* PostTrace, given at state 2 */
     int64_t created; /* sandbox epoch s */
     int returned;    /* fate: 1 = refused by the buyer (2 -> 5 -> 6) */
     int forced;      /* -1, or a state a knob set (sticks) */
