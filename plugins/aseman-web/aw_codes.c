@@ -29,18 +29,25 @@ static const code_text CODES[] = {
     {-8, "buyer information incomplete", "اطلاعات خریدار ناقص است"},
     {-9, "buyer phone missing", "تلفن خریدار وارد نشده است"},
     {-10, "invalid send type", "نوع ارسال نامعتبر است"},
-    {-11, "invalid city or province id (second check)", "شناسه شهر یا استان نامعتبر است (بررسی دوم)"},
-    {-12, "product list or a product field invalid", "فهرست کالا یا یکی از فیلدهای کالا نامعتبر است"},
-    {-13, "no permission for special web-service features", "اجازه استفاده از امکانات ویژه وب سرویس وجود ندارد"},
+    {-11, "invalid city or province id (second check)",
+     "شناسه شهر یا استان نامعتبر است (بررسی دوم)"},
+    {-12, "product list or a product field invalid",
+     "فهرست کالا یا یکی از فیلدهای کالا نامعتبر است"},
+    {-13, "no permission for special web-service features",
+     "اجازه استفاده از امکانات ویژه وب سرویس وجود ندارد"},
     {-14, "requested status change not valid", "تغییر وضعیت درخواستی مجاز نیست"},
-    {-15, "no answer from the post gateway, retry later", "پاسخی از درگاه پست دریافت نشد؛ بعدا تلاش کنید"},
-    {-16, "only one of advertiser id and partner id may be used", "فقط یکی از شناسه تبلیغ کننده یا همکار مجاز است"},
-    {-17, "invalid product id in the advertising system", "شناسه کالا در سیستم تبلیغات نامعتبر است"},
+    {-15, "no answer from the post gateway, retry later",
+     "پاسخی از درگاه پست دریافت نشد؛ بعدا تلاش کنید"},
+    {-16, "only one of advertiser id and partner id may be used",
+     "فقط یکی از شناسه تبلیغ کننده یا همکار مجاز است"},
+    {-17, "invalid product id in the advertising system",
+     "شناسه کالا در سیستم تبلیغات نامعتبر است"},
     {-18, "invalid partner id", "شناسه همکار نامعتبر است"},
     {-19, "product not assigned to this partner", "کالا به این همکار اختصاص داده نشده است"},
     {101, "wrong credentials (legacy code)", "اطلاعات ورود نادرست است"},
     {201, "product list missing (legacy code)", "فهرست کالا ارسال نشده است"},
-    {202, "invalid weight or amount, or an empty product name (legacy code)", "وزن یا مبلغ نامعتبر یا نام کالا خالی است"},
+    {202, "invalid weight or amount, or an empty product name (legacy code)",
+     "وزن یا مبلغ نامعتبر یا نام کالا خالی است"},
     {601, "province and city do not match (legacy code)", "استان و شهر با هم مطابقت ندارند"},
 };
 
@@ -93,8 +100,7 @@ static const code_text *find_code(int64_t code)
 
 int aw_is_error_code(int64_t code)
 {
-    return code < 0 || code == 101 || code == 201 || code == 202 ||
-           code == 601;
+    return code < 0 || code == 101 || code == 201 || code == 202 || code == 601;
 }
 
 const char *aw_code_english(int64_t code)
@@ -109,8 +115,7 @@ const char *aw_code_persian(int64_t code)
     return c ? c->persian : "?";
 }
 
-int aw_code_report(const sl_host *h, sl_ctx *ctx, const char *method,
-                   int64_t code, sl_error *err)
+int aw_code_report(const sl_host *h, sl_ctx *ctx, const char *method, int64_t code, sl_error *err)
 {
     const code_text *c = find_code(code);
     char num[24];

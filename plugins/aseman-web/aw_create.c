@@ -19,9 +19,8 @@
 #include "shopledger/sdkutil.h"
 
 /* A text param, "" when absent; control characters are refused. */
-static int text_param(const sl_host *h, const sl_params *p, const char *key,
-                      int required, size_t max, const char **out,
-                      sl_error *err)
+static int text_param(const sl_host *h, const sl_params *p, const char *key, int required,
+                      size_t max, const char **out, sl_error *err)
 {
     const char *v = h->param_get(p, key);
     if (v == NULL)
@@ -29,12 +28,10 @@ static int text_param(const sl_host *h, const sl_params *p, const char *key,
     if (required && *v == '\0')
         return sl_error_set(err, SL_EINVALID, key, "%s is required", key);
     if (strlen(v) > max)
-        return sl_error_set(err, SL_EINVALID, key, "%s: longer than %zu bytes",
-                            key, max);
+        return sl_error_set(err, SL_EINVALID, key, "%s: longer than %zu bytes", key, max);
     for (const unsigned char *s = (const unsigned char *)v; *s; s++)
         if ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7F)
-            return sl_error_set(err, SL_EINVALID, key,
-                                "%s: control characters", key);
+            return sl_error_set(err, SL_EINVALID, key, "%s: control characters", key);
     *out = v;
     return SL_OK;
 }
@@ -51,8 +48,7 @@ typedef struct recipient {
     char zip[16];
 } recipient;
 
-static int read_recipient(const sl_host *h, const sl_params *p, recipient *r,
-                          sl_error *err)
+static int read_recipient(const sl_host *h, const sl_params *p, recipient *r, sl_error *err)
 {
     int rc = text_param(h, p, "first_name", 1, 100, &r->first, err);
     if (rc == SL_OK)
@@ -74,23 +70,20 @@ static int read_recipient(const sl_host *h, const sl_params *p, recipient *r,
         rc = text_param(h, p, "postal_code", 1, 10, &zip, err);
     if (rc != SL_OK)
         return rc;
-    if (*r->mobile && !(digits_exactly(r->mobile, 11) &&
-                        strncmp(r->mobile, "09", 2) == 0))
-        return sl_error_set(err, SL_EINVALID, "mobile",
-                            "mobile: 11 digits starting 09");
+    if (*r->mobile && !(digits_exactly(r->mobile, 11) && strncmp(r->mobile, "09", 2) == 0))
+        return sl_error_set(err, SL_EINVALID, "mobile", "mobile: 11 digits starting 09");
     if (*r->mobile == '\0' && *r->phone == '\0')
         return sl_error_set(err, SL_EINVALID, "mobile",
                             "mobile: required (the service refuses a parcel "
                             "without a phone)");
     if (!digits_exactly(zip, 10))
-        return sl_error_set(err, SL_EINVALID, "postal_code",
-                            "postal_code: exactly 10 digits");
+        return sl_error_set(err, SL_EINVALID, "postal_code", "postal_code: exactly 10 digits");
     snprintf(r->zip, sizeof r->zip, "%s", zip);
     return SL_OK;
 }
 
-static int emit_created(const sl_host *h, sl_ctx *ctx, const aw_answer *a,
-                        const char *factor, sl_error *err)
+static int emit_created(const sl_host *h, sl_ctx *ctx, const aw_answer *a, const char *factor,
+                        sl_error *err)
 {
     char trace[AW_FIELD_MAX], digits[AW_ID_MAX];
     int rc = aw_id_digits(factor, "FactorKey", digits, sizeof digits, err);
@@ -107,8 +100,7 @@ static int emit_created(const sl_host *h, sl_ctx *ctx, const aw_answer *a,
     return SL_OK;
 }
 
-static int register_order(aw_chan *ch, sl_ctx *ctx, const aw_param *params,
-                          size_t n, sl_error *err)
+static int register_order(aw_chan *ch, sl_ctx *ctx, const aw_param *params, size_t n, sl_error *err)
 {
     const sl_host *h = ch->host;
     aw_answer a = {0};
@@ -117,10 +109,8 @@ static int register_order(aw_chan *ch, sl_ctx *ctx, const aw_param *params,
         return rc;
     char factor[AW_FIELD_MAX];
     int64_t code = 0;
-    if (aw_answer_field(&a, "FactorKey", factor, sizeof factor) != 1 ||
-        factor[0] == '\0')
-        rc = sl_error_set(err, SL_EIO, "FactorKey",
-                          "RegisterOrder: answer has no FactorKey");
+    if (aw_answer_field(&a, "FactorKey", factor, sizeof factor) != 1 || factor[0] == '\0')
+        rc = sl_error_set(err, SL_EIO, "FactorKey", "RegisterOrder: answer has no FactorKey");
     else if (aw_int_parse(factor, &code) && aw_is_error_code(code))
         rc = aw_code_report(h, ctx, "RegisterOrder", code, err);
     else
@@ -129,8 +119,7 @@ static int register_order(aw_chan *ch, sl_ctx *ctx, const aw_param *params,
     return rc;
 }
 
-int aw_create_shipment(void *state, sl_ctx *ctx, const sl_params *p,
-                       sl_error *err)
+int aw_create_shipment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 {
     aw_chan *ch = state;
     const sl_host *h = ch->host;
@@ -152,14 +141,11 @@ int aw_create_shipment(void *state, sl_ctx *ctx, const sl_params *p,
     if (rc != SL_OK)
         return rc;
     const aw_param params[] = {
-        {"DestState", prov, 1},     {"DestCity", city, 1},
-        {"FirstName", r.first, 0},  {"LastName", r.last, 0},
-        {"Phone", r.phone, 0},      {"Cell", r.mobile, 0},
-        {"Email", r.email, 0},      {"Zip", r.zip, 0},
-        {"Address", r.address, 0},  {"Comment", r.note, 0},
-        {"SendType", type, 1},      {"ProductsList", products, 0},
-        {"CustomerIp", r.ip, 0},    {"AdvertiserId", "", 0},
-        {"PartnerId", "", 0},
+        {"DestState", prov, 1},  {"DestCity", city, 1},   {"FirstName", r.first, 0},
+        {"LastName", r.last, 0}, {"Phone", r.phone, 0},   {"Cell", r.mobile, 0},
+        {"Email", r.email, 0},   {"Zip", r.zip, 0},       {"Address", r.address, 0},
+        {"Comment", r.note, 0},  {"SendType", type, 1},   {"ProductsList", products, 0},
+        {"CustomerIp", r.ip, 0}, {"AdvertiserId", "", 0}, {"PartnerId", "", 0},
     };
     rc = register_order(ch, ctx, params, sizeof params / sizeof params[0], err);
     free(products);

@@ -19,8 +19,7 @@ static const sl_option AW_OPTION_ROWS[] = {
     SL_OPT_URL("url", aw_chan, url, SL_OPT_REQUIRED, NULL, AW_URL_MAX - 1,
                "the SOAP v1 endpoint (soap:address of "
                "http://webskyiran.ir/WebService/wsdl.xml)"),
-    SL_OPT_STRING("username", aw_chan, username, SL_OPT_REQUIRED, NULL, 1,
-                  AW_USER_MAX - 1, NULL,
+    SL_OPT_STRING("username", aw_chan, username, SL_OPT_REQUIRED, NULL, 1, AW_USER_MAX - 1, NULL,
                   "web-service username from the Aseman Web panel (HTTP Basic)"),
     SL_OPT_SECRET("password", aw_chan, password, SL_OPT_REQUIRED,
                   "web-service password from the Aseman Web panel"),
@@ -40,12 +39,10 @@ static void warn_timeout(const sl_host *host, sl_ctx *ctx)
         host->log(ctx, SL_LOG_WARN,
                   "http_timeout_ms is %s: Aseman Web answers slowly; clients "
                   "wait %d ms (set http_timeout_ms = %d)",
-                  t ? t : "the host default", AW_RECOMMENDED_TIMEOUT_MS,
-                  AW_RECOMMENDED_TIMEOUT_MS);
+                  t ? t : "the host default", AW_RECOMMENDED_TIMEOUT_MS, AW_RECOMMENDED_TIMEOUT_MS);
 }
 
-static int aw_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
-                           sl_error *err)
+static int aw_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     if (!SL_HAS_FIELD(host, result_row))
         return sl_error_set(err, SL_EUNSUPPORTED, "",
@@ -56,8 +53,7 @@ static int aw_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
     ch->host = host;
     int rc = sl_options_read(host, ctx, &AW_OPTIONS, ch, err);
     if (rc == SL_OK && strchr(ch->username, ':') != NULL)
-        rc = sl_error_set(err, SL_EINVALID, "username",
-                          "username: HTTP Basic cannot carry ':'");
+        rc = sl_error_set(err, SL_EINVALID, "username", "username: HTTP Basic cannot carry ':'");
     if (rc != SL_OK) {
         free(ch);
         return rc;
@@ -85,8 +81,7 @@ int aw_check_connection(void *state, sl_ctx *ctx, sl_error *err)
         return rc;
     char text[AW_FIELD_MAX];
     int64_t code = 0;
-    if (aw_answer_field(&a, NULL, text, sizeof text) != 1 ||
-        !aw_int_parse(text, &code))
+    if (aw_answer_field(&a, NULL, text, sizeof text) != 1 || !aw_int_parse(text, &code))
         rc = sl_error_set(err, SL_EIO, "", "GetOrderStatus: not a number");
     else if (code == -1 || code == -2 || code == 101)
         rc = sl_error_set(err, SL_EAUTH, "username", "GetOrderStatus: code %lld: %s",
@@ -104,8 +99,8 @@ static const sl_plugin AW_PLUGIN = {
     .version = "1.0.0",
     .description = "Aseman Web (WebSky) Iran Post COD, SOAP v1: quote, "
                    "register, track in batches, cancel",
-    .caps = SL_CAP_QUOTE_SHIPMENT | SL_CAP_CREATE_SHIPMENT |
-            SL_CAP_TRACK_SHIPMENT | SL_CAP_CANCEL_SHIPMENT,
+    .caps = SL_CAP_QUOTE_SHIPMENT | SL_CAP_CREATE_SHIPMENT | SL_CAP_TRACK_SHIPMENT |
+            SL_CAP_CANCEL_SHIPMENT,
     .channel_open = aw_channel_open,
     .channel_close = aw_channel_close,
     .create_shipment = aw_create_shipment,

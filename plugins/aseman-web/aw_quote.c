@@ -23,8 +23,7 @@ int aw_payment_cod(const sl_host *h, const sl_params *p, sl_error *err)
                         strcmp(pay, "prepaid") == 0 ? "prepaid" : "?");
 }
 
-int aw_send_type(const sl_host *h, const sl_params *p, const char **out,
-                 sl_error *err)
+int aw_send_type(const sl_host *h, const sl_params *p, const char **out, sl_error *err)
 {
     const char *t = h->param_get(p, "send_type");
     if (t == NULL || *t == '\0' || strcmp(t, "express") == 0)
@@ -39,21 +38,17 @@ int aw_send_type(const sl_host *h, const sl_params *p, const char **out,
 }
 
 /* One Rial field of the answer, a non-negative integer, into out. */
-static int cost(const aw_answer *a, const char *name, char *out, size_t cap,
-                sl_error *err)
+static int cost(const aw_answer *a, const char *name, char *out, size_t cap, sl_error *err)
 {
     char text[AW_FIELD_MAX];
     int64_t v = 0;
-    if (aw_answer_field(a, name, text, sizeof text) != 1 ||
-        !aw_int_parse(text, &v) || v < 0)
-        return sl_error_set(err, SL_EIO, name,
-                            "GetSendPrice: %s is not a Rial amount", name);
+    if (aw_answer_field(a, name, text, sizeof text) != 1 || !aw_int_parse(text, &v) || v < 0)
+        return sl_error_set(err, SL_EIO, name, "GetSendPrice: %s is not a Rial amount", name);
     snprintf(out, cap, "%lld", (long long)v);
     return SL_OK;
 }
 
-static int emit_rows(const sl_host *h, sl_ctx *ctx, const aw_answer *a,
-                     sl_error *err)
+static int emit_rows(const sl_host *h, sl_ctx *ctx, const aw_answer *a, sl_error *err)
 {
     char pishtaz[24], sefareshi[24], service[24], cod[24];
     int rc = cost(a, "Pishtaz", pishtaz, sizeof pishtaz, err);
@@ -80,8 +75,7 @@ static int emit_rows(const sl_host *h, sl_ctx *ctx, const aw_answer *a,
     return SL_OK;
 }
 
-int aw_quote_shipment(void *state, sl_ctx *ctx, const sl_params *p,
-                      sl_error *err)
+int aw_quote_shipment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 {
     aw_chan *ch = state;
     const sl_host *h = ch->host;
@@ -95,22 +89,24 @@ int aw_quote_shipment(void *state, sl_ctx *ctx, const sl_params *p,
     if (rc == SL_OK)
         rc = aw_param_uint(h, p, "city_id", NULL, city, sizeof city, err);
     if (rc == SL_OK)
-        rc = aw_param_uint(h, p, "value", h->param_get(p, "cod_amount"),
-                           amount, sizeof amount, err);
+        rc =
+            aw_param_uint(h, p, "value", h->param_get(p, "cod_amount"), amount, sizeof amount, err);
     if (rc == SL_OK)
         rc = aw_param_uint(h, p, "weight_g", NULL, weight, sizeof weight, err);
     if (rc != SL_OK)
         return rc;
-    const aw_param params[] = {{"DestState", prov, 1}, {"DestCity", city, 1},
-                               {"Amount", amount, 1}, {"Weight", weight, 1}};
+    const aw_param params[] = {{"DestState", prov, 1},
+                               {"DestCity", city, 1},
+                               {"Amount", amount, 1},
+                               {"Weight", weight, 1}};
     aw_answer a = {0};
     rc = aw_call(ch, ctx, "GetSendPrice", params, 4, &a, err);
     if (rc != SL_OK)
         return rc;
     char first[AW_FIELD_MAX];
     int64_t code = 0;
-    if (aw_answer_field(&a, "Pishtaz", first, sizeof first) == 1 &&
-        aw_int_parse(first, &code) && aw_is_error_code(code))
+    if (aw_answer_field(&a, "Pishtaz", first, sizeof first) == 1 && aw_int_parse(first, &code) &&
+        aw_is_error_code(code))
         rc = aw_code_report(h, ctx, "GetSendPrice", code, err);
     else
         rc = emit_rows(h, ctx, &a, err);

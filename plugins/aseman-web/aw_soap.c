@@ -48,11 +48,21 @@ static void buf_esc(req_buf *b, const char *s)
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         switch (c) {
-        case '&': buf_add(b, "&amp;"); break;
-        case '<': buf_add(b, "&lt;"); break;
-        case '>': buf_add(b, "&gt;"); break;
-        case '"': buf_add(b, "&quot;"); break;
-        case '\'': buf_add(b, "&apos;"); break;
+        case '&':
+            buf_add(b, "&amp;");
+            break;
+        case '<':
+            buf_add(b, "&lt;");
+            break;
+        case '>':
+            buf_add(b, "&gt;");
+            break;
+        case '"':
+            buf_add(b, "&quot;");
+            break;
+        case '\'':
+            buf_add(b, "&apos;");
+            break;
         default:
             if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
                 buf_addn(b, s, 1);
@@ -60,8 +70,8 @@ static void buf_esc(req_buf *b, const char *s)
     }
 }
 
-int aw_soap_envelope(const char *method, const aw_param *params, size_t n,
-                     char **out, sl_error *err)
+int aw_soap_envelope(const char *method, const aw_param *params, size_t n, char **out,
+                     sl_error *err)
 {
     req_buf b = {.p = malloc(AW_MAX_REQUEST), .cap = AW_MAX_REQUEST};
     if (b.p == NULL)
@@ -82,8 +92,7 @@ int aw_soap_envelope(const char *method, const aw_param *params, size_t n,
     for (size_t i = 0; i < n; i++) {
         buf_add(&b, "<");
         buf_add(&b, params[i].name);
-        buf_add(&b, params[i].is_int ? " xsi:type=\"xsd:int\">"
-                                     : " xsi:type=\"xsd:string\">");
+        buf_add(&b, params[i].is_int ? " xsi:type=\"xsd:int\">" : " xsi:type=\"xsd:string\">");
         buf_esc(&b, params[i].value ? params[i].value : "");
         buf_add(&b, "</");
         buf_add(&b, params[i].name);
@@ -94,8 +103,8 @@ int aw_soap_envelope(const char *method, const aw_param *params, size_t n,
     buf_add(&b, "></SOAP-ENV:Body></SOAP-ENV:Envelope>");
     if (b.failed) {
         free(b.p);
-        return sl_error_set(err, SL_ETOOBIG, "", "%s request over %u bytes",
-                            method, AW_MAX_REQUEST);
+        return sl_error_set(err, SL_ETOOBIG, "", "%s request over %u bytes", method,
+                            AW_MAX_REQUEST);
     }
     *out = b.p;
     return SL_OK;
@@ -110,15 +119,13 @@ static int fault(const xmlNode *f, const char *method, sl_error *err)
         s = aw_xml_child(aw_xml_child(f, "Reason"), "Text");
     if (aw_xml_text(s, text, sizeof text) != 1 || text[0] == '\0')
         snprintf(text, sizeof text, "(no faultstring)");
-    int rc = sl_error_set(err, SL_ERETRY, "", "%s: SOAP fault: %s", method,
-                          text);
+    int rc = sl_error_set(err, SL_ERETRY, "", "%s: SOAP fault: %s", method, text);
     if (err != NULL && err->size >= sizeof *err)
         err->retry_after_ms = AW_RETRY_FAULT_MS;
     return rc;
 }
 
-int aw_soap_parse(const char *body, size_t len, const char *method,
-                  aw_answer *a, sl_error *err)
+int aw_soap_parse(const char *body, size_t len, const char *method, aw_answer *a, sl_error *err)
 {
     xmlDocPtr doc = NULL;
     int rc = aw_xml_parse(body, len, AW_MAX_ANSWER, &doc, err);
@@ -129,14 +136,12 @@ int aw_soap_parse(const char *body, size_t len, const char *method,
     char want[96];
     snprintf(want, sizeof want, "%sResponse", method);
     if (strcmp((const char *)env->name, "Envelope") != 0 || resp == NULL)
-        rc = sl_error_set(err, SL_EIO, "body",
-                          "%s: answer is not a SOAP envelope with a body",
+        rc = sl_error_set(err, SL_EIO, "body", "%s: answer is not a SOAP envelope with a body",
                           method);
     else if (strcmp((const char *)resp->name, "Fault") == 0)
         rc = fault(resp, method, err);
     else if (strcmp((const char *)resp->name, want) != 0)
-        rc = sl_error_set(err, SL_EIO, "body",
-                          "%s: answer holds <%.40s>, expected <%s>", method,
+        rc = sl_error_set(err, SL_EIO, "body", "%s: answer holds <%.40s>, expected <%s>", method,
                           (const char *)resp->name, want);
     if (rc != SL_OK) {
         xmlFreeDoc(doc);
@@ -148,8 +153,7 @@ int aw_soap_parse(const char *body, size_t len, const char *method,
     if (a->result == NULL) { /* an empty response: no result at all */
         xmlFreeDoc(doc);
         a->doc = NULL;
-        return sl_error_set(err, SL_EIO, "body", "%s: answer has no result",
-                            method);
+        return sl_error_set(err, SL_EIO, "body", "%s: answer has no result", method);
     }
     return SL_OK;
 }
@@ -162,8 +166,7 @@ void aw_answer_free(aw_answer *a)
     a->result = NULL;
 }
 
-int aw_answer_field(const aw_answer *a, const char *name, char *buf,
-                    size_t cap)
+int aw_answer_field(const aw_answer *a, const char *name, char *buf, size_t cap)
 {
     buf[0] = '\0';
     const xmlNode *n = a->result;
@@ -189,8 +192,7 @@ static int http_failure(const char *method, int status, sl_error *err)
         code = SL_EAUTH;
     else if (status == 429 || status >= 500)
         code = SL_ERETRY;
-    sl_error_set(err, code, "", "%s: HTTP %d without a SOAP answer", method,
-                 status);
+    sl_error_set(err, code, "", "%s: HTTP %d without a SOAP answer", method, status);
     if (err != NULL && err->size >= sizeof *err) {
         err->http_status = status;
         if (code == SL_ERETRY)
@@ -199,8 +201,8 @@ static int http_failure(const char *method, int status, sl_error *err)
     return code;
 }
 
-int aw_call(aw_chan *ch, sl_ctx *ctx, const char *method,
-            const aw_param *params, size_t n, aw_answer *a, sl_error *err)
+int aw_call(aw_chan *ch, sl_ctx *ctx, const char *method, const aw_param *params, size_t n,
+            aw_answer *a, sl_error *err)
 {
     const sl_host *h = ch->host;
     char *env = NULL;
@@ -210,21 +212,17 @@ int aw_call(aw_chan *ch, sl_ctx *ctx, const char *method,
     char action[128];
     snprintf(action, sizeof action, "\"" AW_SOAP_ACTION_FMT "\"", method);
     sl_http_req *req = h->http_new(ctx, "POST", ch->url);
-    if (req == NULL ||
-        h->http_basic_auth(req, ch->username, ch->password) != SL_OK ||
+    if (req == NULL || h->http_basic_auth(req, ch->username, ch->password) != SL_OK ||
         h->http_header(req, "SOAPAction", action) != SL_OK ||
         h->http_body(req, env, strlen(env), "text/xml; charset=utf-8") != SL_OK) {
         free(env);
-        return sl_error_set(err, SL_EINTERNAL, "", "%s: cannot build the request",
-                            method);
+        return sl_error_set(err, SL_EINTERNAL, "", "%s: cannot build the request", method);
     }
     free(env); /* http_body copied it */
     sl_http_resp *resp = NULL;
     rc = h->http_send(req, &resp, err);
     if (resp == NULL)
-        return rc != SL_OK ? rc
-                           : sl_error_set(err, SL_EIO, "", "%s: no response",
-                                          method);
+        return rc != SL_OK ? rc : sl_error_set(err, SL_EIO, "", "%s: no response", method);
     a->answered = 1;
     int status = h->http_status(resp);
     size_t len = 0;

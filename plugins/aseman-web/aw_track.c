@@ -23,16 +23,15 @@
 #include "shopledger/sdkutil.h"
 
 typedef struct parcel {
-    const char *given;  /* parcel.I.id as the host sent it */
+    const char *given; /* parcel.I.id as the host sent it */
     char digits[AW_ID_MAX];
     int valid;
 } parcel;
 
-static int row_error(const sl_host *h, sl_ctx *ctx, const char *given,
-                     const char *code, const char *message)
+static int row_error(const sl_host *h, sl_ctx *ctx, const char *given, const char *code,
+                     const char *message)
 {
-    if (h->result_row(ctx) != SL_OK ||
-        h->result_set(ctx, "parcel_id", given) != SL_OK ||
+    if (h->result_row(ctx) != SL_OK || h->result_set(ctx, "parcel_id", given) != SL_OK ||
         (code && h->result_set(ctx, "code", code) != SL_OK) ||
         h->result_set(ctx, "error", message) != SL_OK)
         return SL_ENOMEM;
@@ -40,22 +39,19 @@ static int row_error(const sl_host *h, sl_ctx *ctx, const char *given,
 }
 
 /* One parcel's row from the service's number for it. */
-static int row_state(const sl_host *h, sl_ctx *ctx, const char *given,
-                     int64_t state)
+static int row_state(const sl_host *h, sl_ctx *ctx, const char *given, int64_t state)
 {
     char raw[24];
     snprintf(raw, sizeof raw, "%lld", (long long)state);
     if (aw_is_error_code(state)) {
         char msg[200];
-        snprintf(msg, sizeof msg, "%s (%s)", aw_code_english(state),
-                 aw_code_persian(state));
+        snprintf(msg, sizeof msg, "%s (%s)", aw_code_english(state), aw_code_persian(state));
         return row_error(h, ctx, given, raw, msg);
     }
     const char *norm = aw_state_normalized(state);
     if (norm == NULL)
         return row_error(h, ctx, given, raw, "state out of the known 0..11");
-    if (h->result_row(ctx) != SL_OK ||
-        h->result_set(ctx, "parcel_id", given) != SL_OK ||
+    if (h->result_row(ctx) != SL_OK || h->result_set(ctx, "parcel_id", given) != SL_OK ||
         h->result_set(ctx, "status", norm) != SL_OK ||
         h->result_set(ctx, "status_raw", raw) != SL_OK ||
         h->result_set(ctx, "status_label", aw_state_label(state)) != SL_OK ||
@@ -68,8 +64,7 @@ static int row_state(const sl_host *h, sl_ctx *ctx, const char *given,
    the post gateway. */
 static int call_level(int64_t code)
 {
-    return code == -1 || code == -2 || code == -13 || code == -15 ||
-           code == 101;
+    return code == -1 || code == -2 || code == -13 || code == -15 || code == 101;
 }
 
 /* Splits "s1;s2;..." into exactly n numbers; 0 when it does not fit. */
@@ -96,8 +91,7 @@ static int split_states(const char *text, size_t n, int64_t *out)
 }
 
 /* GetOrderStatus for one id. SL_OK with *state, or a call failure. */
-static int order_status(aw_chan *ch, sl_ctx *ctx, const char *digits,
-                        int64_t *state, sl_error *err)
+static int order_status(aw_chan *ch, sl_ctx *ctx, const char *digits, int64_t *state, sl_error *err)
 {
     const aw_param param = {AW_PARAM_STATUS_ID, digits, 0};
     aw_answer a = {0};
@@ -105,16 +99,14 @@ static int order_status(aw_chan *ch, sl_ctx *ctx, const char *digits,
     if (rc != SL_OK)
         return rc;
     char text[AW_FIELD_MAX];
-    if (aw_answer_field(&a, NULL, text, sizeof text) != 1 ||
-        !aw_int_parse(text, state))
+    if (aw_answer_field(&a, NULL, text, sizeof text) != 1 || !aw_int_parse(text, state))
         rc = sl_error_set(err, SL_EIO, "", "GetOrderStatus: not a number");
     aw_answer_free(&a);
     return rc;
 }
 
 /* The per-id path. Stops at the first call that fails as a whole. */
-static int track_each(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
-                      int *rows, sl_error *err)
+static int track_each(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n, int *rows, sl_error *err)
 {
     const sl_host *h = ch->host;
     for (size_t i = 0; i < n; i++) {
@@ -140,16 +132,16 @@ static int track_each(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
 }
 
 /* The list path for ps[0..n). *fallback = 1 when the answer was unusable. */
-static int track_list(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
-                      int *rows, int *fallback, sl_error *err)
+static int track_list(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n, int *rows, int *fallback,
+                      sl_error *err)
 {
     const sl_host *h = ch->host;
     char list[AW_LIST_BATCH * AW_ID_MAX];
     size_t used = 0, k = 0;
     for (size_t i = 0; i < n; i++)
         if (ps[i].valid) {
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
-                                     k++ ? ";" : "", ps[i].digits);
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", k++ ? ";" : "",
+                                     ps[i].digits);
         }
     if (k == 0)
         return SL_OK;
@@ -184,25 +176,24 @@ static int track_list(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
     return SL_OK;
 }
 
-static int read_parcels(const sl_host *h, sl_ctx *ctx, const sl_params *p,
-                        parcel *ps, size_t *n, int *rows, sl_error *err)
+static int read_parcels(const sl_host *h, sl_ctx *ctx, const sl_params *p, parcel *ps, size_t *n,
+                        int *rows, sl_error *err)
 {
     const char *count = h->param_get(p, "parcels");
-    long c = count && strspn(count, "0123456789") == strlen(count) &&
-                     strlen(count) > 0 && strlen(count) < 4
+    long c = count && strspn(count, "0123456789") == strlen(count) && strlen(count) > 0 &&
+                     strlen(count) < 4
                  ? strtol(count, NULL, 10)
                  : -1;
     if (c < 1 || c > SL_TRACK_BATCH_MAX)
-        return sl_error_set(err, SL_EINVALID, "parcels",
-                            "parcels: 1..%d required", SL_TRACK_BATCH_MAX);
+        return sl_error_set(err, SL_EINVALID, "parcels", "parcels: 1..%d required",
+                            SL_TRACK_BATCH_MAX);
     for (long i = 0; i < c; i++) {
         char key[32];
         snprintf(key, sizeof key, "parcel.%ld.id", i);
         const char *id = h->param_get(p, key);
         ps[i].given = id ? id : "";
         sl_error why = {.size = sizeof why};
-        ps[i].valid = aw_id_digits(id, key, ps[i].digits, sizeof ps[i].digits,
-                                   &why) == SL_OK;
+        ps[i].valid = aw_id_digits(id, key, ps[i].digits, sizeof ps[i].digits, &why) == SL_OK;
         if (!ps[i].valid) {
             if (row_error(h, ctx, ps[i].given, NULL, why.message) != SL_OK)
                 return sl_error_set(err, SL_ENOMEM, "", "out of memory");
@@ -215,8 +206,8 @@ static int read_parcels(const sl_host *h, sl_ctx *ctx, const sl_params *p,
 
 /* Every parcel in batches of AW_LIST_BATCH, each by the list call unless
    `fallback` (or the list misbehaves), then id by id. */
-static int track_batches(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
-                         int *rows, int fallback, sl_error *err)
+static int track_batches(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n, int *rows, int fallback,
+                         sl_error *err)
 {
     int rc = SL_OK;
     /* SL_TRACK_BATCH_MAX == AW_LIST_BATCH today; batch anyway */
@@ -226,8 +217,7 @@ static int track_batches(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
         if (!fb) {
             rc = track_list(ch, ctx, ps + at, len, rows, &fb, err);
             if (fb)
-                ch->host->log(ctx, SL_LOG_WARN,
-                              "GetListStatus misbehaved (%s): asking each id",
+                ch->host->log(ctx, SL_LOG_WARN, "GetListStatus misbehaved (%s): asking each id",
                               err->message);
         }
         if (fb)
@@ -236,8 +226,7 @@ static int track_batches(aw_chan *ch, sl_ctx *ctx, parcel *ps, size_t n,
     return rc;
 }
 
-int aw_track_shipment(void *state, sl_ctx *ctx, const sl_params *p,
-                      sl_error *err)
+int aw_track_shipment(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 {
     aw_chan *ch = state;
     parcel ps[SL_TRACK_BATCH_MAX];

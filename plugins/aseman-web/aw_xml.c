@@ -51,8 +51,8 @@ static int prolog_has_doctype(const char *p, const char *end)
     while (p < end) {
         if (is_blank(*p)) {
             p++;
-        } else if (end - p >= 3 && (unsigned char)p[0] == 0xEF &&
-                   (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) {
+        } else if (end - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+                   (unsigned char)p[2] == 0xBF) {
             p += 3;
         } else if (end - p >= 2 && p[0] == '<' && p[1] == '?') {
             const char *q = find(p, end, "?>");
@@ -81,25 +81,21 @@ static int depth_ok(const xmlNode *n, int depth)
     return 1;
 }
 
-int aw_xml_parse(const char *data, size_t len, size_t max_len, xmlDocPtr *out,
-                 sl_error *err)
+int aw_xml_parse(const char *data, size_t len, size_t max_len, xmlDocPtr *out, sl_error *err)
 {
     if (data == NULL || len == 0)
         return sl_error_set(err, SL_EIO, "body", "empty answer");
     if (len > max_len || len > (size_t)INT32_MAX)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "answer of %zu bytes is over the %zu cap", len,
+        return sl_error_set(err, SL_ETOOBIG, "body", "answer of %zu bytes is over the %zu cap", len,
                             max_len);
     if (prolog_has_doctype(data, data + len))
-        return sl_error_set(err, SL_EIO, "body",
-                            "answer carries a DOCTYPE; refused");
+        return sl_error_set(err, SL_EIO, "body", "answer carries a DOCTYPE; refused");
     aw_xml_init();
     xmlParserCtxtPtr pc = xmlNewParserCtxt();
     if (pc == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     xmlDocPtr doc = xmlCtxtReadMemory(pc, data, (int)len, "soap.xml", NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                          XML_PARSE_NOWARNING |
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                           XML_PARSE_NOCDATA);
     if (doc == NULL) {
         xmlErrorPtr e = xmlCtxtGetLastError(pc);
@@ -108,8 +104,7 @@ int aw_xml_parse(const char *data, size_t len, size_t max_len, xmlDocPtr *out,
         msg[strcspn(msg, "\n")] = '\0';
         int line = e ? e->line : 0; /* e lives in pc: read before the free */
         xmlFreeParserCtxt(pc);
-        return sl_error_set(err, SL_EIO, "body",
-                            "answer is not well-formed XML: %s (line %d)", msg,
+        return sl_error_set(err, SL_EIO, "body", "answer is not well-formed XML: %s (line %d)", msg,
                             line);
     }
     xmlFreeParserCtxt(pc);
@@ -118,8 +113,7 @@ int aw_xml_parse(const char *data, size_t len, size_t max_len, xmlDocPtr *out,
     if (root == NULL || doc->intSubset != NULL)
         rc = sl_error_set(err, SL_EIO, "body", "answer has no root element");
     else if (!depth_ok(root, 1))
-        rc = sl_error_set(err, SL_ETOOBIG, "body",
-                          "answer nests deeper than %d", AW_MAX_DEPTH);
+        rc = sl_error_set(err, SL_ETOOBIG, "body", "answer nests deeper than %d", AW_MAX_DEPTH);
     if (rc != SL_OK) {
         xmlFreeDoc(doc);
         return rc;
@@ -175,8 +169,7 @@ int aw_xml_text(const xmlNode *n, char *buf, size_t cap)
 int aw_xml_is_nil(const xmlNode *n)
 {
     for (const xmlAttr *a = n ? n->properties : NULL; a != NULL; a = a->next)
-        if (strcmp((const char *)a->name, "nil") == 0 && a->children &&
-            a->children->content &&
+        if (strcmp((const char *)a->name, "nil") == 0 && a->children && a->children->content &&
             (strcmp((const char *)a->children->content, "true") == 0 ||
              strcmp((const char *)a->children->content, "1") == 0))
             return 1;

@@ -41,8 +41,7 @@ static int fz_set(sl_ctx *c, const char *k, const char *v)
         abort();
     if (json_array_size(g_rows) == 0)
         fz_row(c);
-    json_object_set_new(json_array_get(g_rows, json_array_size(g_rows) - 1), k,
-                        json_string(v));
+    json_object_set_new(json_array_get(g_rows, json_array_size(g_rows) - 1), k, json_string(v));
     return SL_OK;
 }
 
@@ -58,13 +57,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
               json_pack("{s:s,s:s,s:s}", "url", "http://aw.example/WebService/server.php",
                         "username", "shop1", "http_timeout_ms", "160000"),
               json_pack("{s:s}", "password", "p4ss"));
-    g_parcel.obj = json_pack(
-        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-        "send_type", "express", "payment", "cod", "weight_g", "700", "value", "900000",
-        "province_id", "8", "city_id", "301", "first_name", "Sara", "last_name", "Ahmadi",
-        "mobile", "09120000000", "address", "Shiraz", "postal_code", "8134567890",
-        "items", "1", "item.0.sku", "501", "item.0.name", "Mug", "item.0.qty", "2",
-        "item.0.price", "450000", "item.0.weight_g", "350");
+    g_parcel.obj =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+                  "send_type", "express", "payment", "cod", "weight_g", "700", "value", "900000",
+                  "province_id", "8", "city_id", "301", "first_name", "Sara", "last_name", "Ahmadi",
+                  "mobile", "09120000000", "address", "Shiraz", "postal_code", "8134567890",
+                  "items", "1", "item.0.sku", "501", "item.0.name", "Mug", "item.0.qty", "2",
+                  "item.0.price", "450000", "item.0.weight_g", "350");
     g_track.obj = json_pack("{s:s,s:s,s:s,s:s}", "parcels", "3", "parcel.0.id",
                             "41/2207-118844-000317", "parcel.1.id", "552", "parcel.2.id", "9-9");
     g_cancel.obj = json_pack("{s:s}", "parcel_id", "41/2207-118844-000317");

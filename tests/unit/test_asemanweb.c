@@ -35,8 +35,7 @@ static int fk_result_set(sl_ctx *c, const char *k, const char *v)
 {
     if (json_array_size(g_rows) == 0)
         fk_result_row(c);
-    json_object_set_new(json_array_get(g_rows, json_array_size(g_rows) - 1), k,
-                        json_string(v));
+    json_object_set_new(json_array_get(g_rows, json_array_size(g_rows) - 1), k, json_string(v));
     return SL_OK;
 }
 
@@ -67,8 +66,7 @@ static int is_method(const json_t *req, const char *method)
 }
 
 /* The text of <name ...>TEXT</name> in a request body, copied to buf. */
-static const char *req_param(const json_t *req, const char *name, char *buf,
-                             size_t cap)
+static const char *req_param(const json_t *req, const char *name, char *buf, size_t cap)
 {
     const char *body = json_string_value(json_object_get(req, "body"));
     char open[64], close[64];
@@ -88,12 +86,12 @@ static char *envelope(const char *method, const char *inner)
     size_t cap = strlen(inner) + 1024;
     char *out = malloc(cap);
     snprintf(out, cap,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-            "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\""
-            " xmlns:ns1=\"urn:x\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-            "<SOAP-ENV:Body><ns1:%sResponse>%s</ns1:%sResponse></SOAP-ENV:Body>"
-            "</SOAP-ENV:Envelope>",
-            method, inner, method);
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+             "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\""
+             " xmlns:ns1=\"urn:x\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+             "<SOAP-ENV:Body><ns1:%sResponse>%s</ns1:%sResponse></SOAP-ENV:Body>"
+             "</SOAP-ENV:Envelope>",
+             method, inner, method);
     return out;
 }
 
@@ -106,8 +104,7 @@ static int route(sl_ctx *c, const json_t *req, fake_resp *out)
         snprintf(key, sizeof key, "%s=", id);
         const char *at = strstr(g_per_id, key);
         snprintf(inner, sizeof inner, "<return>%.*s</return>",
-                 at ? (int)strcspn(at + strlen(key), ";") : 2,
-                 at ? at + strlen(key) : "-3");
+                 at ? (int)strcspn(at + strlen(key), ";") : 2, at ? at + strlen(key) : "-3");
         out->status = 200;
         out->body = envelope("GetOrderStatus", inner);
         return 0;
@@ -148,9 +145,8 @@ static int setup(void **state)
     woo_ctx_init(&x->f.ctx, "unused");
     json_decref(x->f.ctx.config);
     json_decref(x->f.ctx.secrets);
-    x->f.ctx.config = json_pack("{s:s, s:s, s:s}", "url",
-                                "http://aw.test/WebService/server.php", "username",
-                                "shop1", "http_timeout_ms", "160000");
+    x->f.ctx.config = json_pack("{s:s, s:s, s:s}", "url", "http://aw.test/WebService/server.php",
+                                "username", "shop1", "http_timeout_ms", "160000");
     x->f.ctx.secrets = json_pack("{s:s}", "password", "p4ss");
     x->f.ctx.route = route;
     x->host = FAKE_HOST;
@@ -212,16 +208,30 @@ static const char *row(size_t i, const char *k)
 static void parcel(aw_fixture *x)
 {
     json_object_clear(x->params.obj);
-    const char *kv[][2] = {
-        {"send_type", "registered"}, {"payment", "cod"}, {"weight_g", "610"},
-        {"value", "1280000"}, {"cod_amount", "1280000"}, {"province_id", "8"},
-        {"city_id", "301"}, {"first_name", "Sara"}, {"last_name", "Ahmadi"},
-        {"mobile", "09120000000"}, {"address", "Shiraz <Zand> & Co"},
-        {"postal_code", "8134567890"}, {"customer_ip", "5.1.2.3"}, {"items", "2"},
-        {"item.0.sku", "501"}, {"item.0.name", "  Mug ^blue;\tbig  "},
-        {"item.0.qty", "2.000"}, {"item.0.price", "450000"}, {"item.0.weight_g", "350"},
-        {"item.1.sku", "50^2"}, {"item.1.name", "چای ۲۵۰ گرم"}, {"item.1.qty", "1"},
-        {"item.1.price", "380000"}, {"item.1.weight_g", "260"}};
+    const char *kv[][2] = {{"send_type", "registered"},
+                           {"payment", "cod"},
+                           {"weight_g", "610"},
+                           {"value", "1280000"},
+                           {"cod_amount", "1280000"},
+                           {"province_id", "8"},
+                           {"city_id", "301"},
+                           {"first_name", "Sara"},
+                           {"last_name", "Ahmadi"},
+                           {"mobile", "09120000000"},
+                           {"address", "Shiraz <Zand> & Co"},
+                           {"postal_code", "8134567890"},
+                           {"customer_ip", "5.1.2.3"},
+                           {"items", "2"},
+                           {"item.0.sku", "501"},
+                           {"item.0.name", "  Mug ^blue;\tbig  "},
+                           {"item.0.qty", "2.000"},
+                           {"item.0.price", "450000"},
+                           {"item.0.weight_g", "350"},
+                           {"item.1.sku", "50^2"},
+                           {"item.1.name", "چای ۲۵۰ گرم"},
+                           {"item.1.qty", "1"},
+                           {"item.1.price", "380000"},
+                           {"item.1.weight_g", "260"}};
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
         set(x, kv[i][0], kv[i][1]);
 }
@@ -232,10 +242,10 @@ static void test_quote_rows_and_request(void **state)
 {
     aw_fixture *x = *state;
     assert_int_equal(open_channel(x), SL_OK);
-    char *ok = envelope("GetSendPrice",
-                        "<return xsi:type=\"ns1:SendPrice\"><Pishtaz>412000</Pishtaz>"
-                        "<Sefareshi>298000</Sefareshi><Service>25000</Service>"
-                        "<COD>30000</COD></return>");
+    char *ok =
+        envelope("GetSendPrice", "<return xsi:type=\"ns1:SendPrice\"><Pishtaz>412000</Pishtaz>"
+                                 "<Sefareshi>298000</Sefareshi><Service>25000</Service>"
+                                 "<COD>30000</COD></return>");
     script("GetSendPrice", 200, ok);
     parcel(x);
     assert_int_equal(call(x, x->f.p->quote_shipment), SL_OK);
@@ -255,9 +265,9 @@ static void test_quote_rows_and_request(void **state)
     const json_t *basic = json_object_get(req, "basic");
     assert_string_equal(json_string_value(json_array_get(basic, 0)), "shop1");
     assert_string_equal(json_string_value(json_array_get(basic, 1)), "p4ss");
-    assert_non_null(strstr(json_string_value(json_object_get(
-                               json_object_get(req, "headers"), "SOAPAction")),
-                           "#GetSendPrice"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_object_get(req, "headers"), "SOAPAction")),
+               "#GetSendPrice"));
     free(ok);
 }
 
@@ -279,7 +289,8 @@ static void test_error_codes(void **state)
         char inner[256];
         snprintf(inner, sizeof inner,
                  "<return><Pishtaz>%s</Pishtaz><Sefareshi>0</Sefareshi>"
-                 "<Service>0</Service><COD>0</COD></return>", cases[i].pishtaz);
+                 "<Service>0</Service><COD>0</COD></return>",
+                 cases[i].pishtaz);
         char *body = envelope("GetSendPrice", inner);
         g_nscript = 0;
         script("GetSendPrice", 200, body);
@@ -304,9 +315,8 @@ static void test_register_packs_products(void **state)
 {
     aw_fixture *x = *state;
     assert_int_equal(open_channel(x), SL_OK);
-    char *ok = envelope("RegisterOrder",
-                        "<return><FactorKey>41/2207-118844-000317</FactorKey>"
-                        "<PostTrace xsi:nil=\"true\"/></return>");
+    char *ok = envelope("RegisterOrder", "<return><FactorKey>41/2207-118844-000317</FactorKey>"
+                                         "<PostTrace xsi:nil=\"true\"/></return>");
     script("RegisterOrder", 200, ok);
     parcel(x);
     assert_int_equal(call(x, x->f.p->create_shipment), SL_OK);
@@ -317,8 +327,7 @@ static void test_register_packs_products(void **state)
     char buf[512];
     assert_string_equal(req_param(req, "ProductsList", buf, sizeof buf),
                         "501^Mug blue big^350^450000^2;50 2^چای ۲۵۰ گرم^260^380000^1");
-    assert_string_equal(req_param(req, "Address", buf, sizeof buf),
-                        "Shiraz &lt;Zand&gt; &amp; Co");
+    assert_string_equal(req_param(req, "Address", buf, sizeof buf), "Shiraz &lt;Zand&gt; &amp; Co");
     assert_string_equal(req_param(req, "SendType", buf, sizeof buf), "1");
     assert_string_equal(req_param(req, "Zip", buf, sizeof buf), "8134567890");
     assert_string_equal(req_param(req, "PartnerId", buf, sizeof buf), "");
@@ -329,8 +338,7 @@ static void test_register_packs_products(void **state)
     for (size_t i = 0; i < 2; i++) {
         char inner[128];
         snprintf(inner, sizeof inner,
-                 "<return><FactorKey>%s</FactorKey><PostTrace></PostTrace></return>",
-                 codes[i]);
+                 "<return><FactorKey>%s</FactorKey><PostTrace></PostTrace></return>", codes[i]);
         char *bad = envelope("RegisterOrder", inner);
         g_nscript = 0;
         script("RegisterOrder", 200, bad);
@@ -391,10 +399,18 @@ static void test_track_list_maps_states(void **state)
     /* the bad id is refused before the call, named */
     assert_string_equal(row(0, "parcel_id"), "41/22x7");
     assert_non_null(strstr(row(0, "error"), "parcel.13.id"));
-    const char *want[12] = {"not_loaded", "not_loaded", "delivered_to_post",
-                            "delivered_to_customer", "cancelled", "returned",
-                            "returned", "cancelled", "other", "delivered_to_post",
-                            "other", "left_warehouse"};
+    const char *want[12] = {"not_loaded",
+                            "not_loaded",
+                            "delivered_to_post",
+                            "delivered_to_customer",
+                            "cancelled",
+                            "returned",
+                            "returned",
+                            "cancelled",
+                            "other",
+                            "delivered_to_post",
+                            "other",
+                            "left_warehouse"};
     for (int i = 0; i < 12; i++) {
         char raw[8];
         snprintf(raw, sizeof raw, "%d", i);
@@ -478,23 +494,34 @@ static void test_answer_shapes_and_faults(void **state)
         int rc;
     } cases[] = {
         /* document style without <return>, other prefixes */
-        {200, "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
-              "<m:ChangeStatusResponse xmlns:m=\"urn:y\"><result>0</result>"
-              "</m:ChangeStatusResponse></s:Body></s:Envelope>", SL_OK},
-        {200, "<?xml version=\"1.0\"?><!-- c --><Envelope><Body><ChangeStatusResponse>"
-              "<return><![CDATA[ -14 ]]></return></ChangeStatusResponse></Body></Envelope>",
+        {200,
+         "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+         "<m:ChangeStatusResponse xmlns:m=\"urn:y\"><result>0</result>"
+         "</m:ChangeStatusResponse></s:Body></s:Envelope>",
+         SL_OK},
+        {200,
+         "<?xml version=\"1.0\"?><!-- c --><Envelope><Body><ChangeStatusResponse>"
+         "<return><![CDATA[ -14 ]]></return></ChangeStatusResponse></Body></Envelope>",
          SL_EREMOTE},
-        {500, "<Envelope><Body><Fault><faultstring>Could not connect</faultstring>"
-              "</Fault></Body></Envelope>", SL_ERETRY},
+        {500,
+         "<Envelope><Body><Fault><faultstring>Could not connect</faultstring>"
+         "</Fault></Body></Envelope>",
+         SL_ERETRY},
         {200, "Warning: mysql_connect(): Too many connections", SL_EIO},
-        {200, "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-              "<Envelope><Body><ChangeStatusResponse><return>&e;</return>"
-              "</ChangeStatusResponse></Body></Envelope>", SL_EIO},
-        {200, "<Envelope><Body><OtherResponse><return>0</return></OtherResponse>"
-              "</Body></Envelope>", SL_EIO},
+        {200,
+         "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+         "<Envelope><Body><ChangeStatusResponse><return>&e;</return>"
+         "</ChangeStatusResponse></Body></Envelope>",
+         SL_EIO},
+        {200,
+         "<Envelope><Body><OtherResponse><return>0</return></OtherResponse>"
+         "</Body></Envelope>",
+         SL_EIO},
         {200, "<Envelope><Body><ChangeStatusResponse/></Body></Envelope>", SL_EIO},
-        {200, "<Envelope><Body><ChangeStatusResponse><return>7</return>"
-              "</ChangeStatusResponse></Body></Envelope>", SL_EIO},
+        {200,
+         "<Envelope><Body><ChangeStatusResponse><return>7</return>"
+         "</ChangeStatusResponse></Body></Envelope>",
+         SL_EIO},
         {502, "<html>bad gateway</html>", SL_ERETRY},
         {401, "", SL_EAUTH},
         {404, "<html>not here</html>", SL_EIO},
@@ -509,8 +536,8 @@ static void test_answer_shapes_and_faults(void **state)
     }
     /* nesting deeper than the cap */
     char deep[4096];
-    size_t used = (size_t)snprintf(deep, sizeof deep, "%s",
-                                   "<Envelope><Body><ChangeStatusResponse><return>");
+    size_t used =
+        (size_t)snprintf(deep, sizeof deep, "%s", "<Envelope><Body><ChangeStatusResponse><return>");
     for (int i = 0; i < 40; i++)
         used += (size_t)snprintf(deep + used, sizeof deep - used, "<a>");
     used += (size_t)snprintf(deep + used, sizeof deep - used, "0");
@@ -538,16 +565,14 @@ static void test_check_connection_and_config(void **state)
 {
     aw_fixture *x = *state;
     assert_int_equal(open_channel(x), SL_OK);
-    const char *answers[] = {"<return>-3</return>", "<return>-2</return>",
-                             "<return>-1</return>"};
+    const char *answers[] = {"<return>-3</return>", "<return>-2</return>", "<return>-1</return>"};
     const int want[] = {SL_OK, SL_EAUTH, SL_EAUTH};
     for (size_t i = 0; i < 3; i++) {
         char *b = envelope("GetOrderStatus", answers[i]);
         g_nscript = 0;
         script("GetOrderStatus", 200, b);
         x->f.err = (sl_error){.size = sizeof x->f.err};
-        assert_int_equal(x->f.p->check_connection(x->f.state, &x->f.ctx, &x->f.err),
-                         want[i]);
+        assert_int_equal(x->f.p->check_connection(x->f.state, &x->f.ctx, &x->f.err), want[i]);
         fake_end_call(&x->f.ctx);
         free(b);
     }
@@ -557,8 +582,7 @@ static void test_check_connection_and_config(void **state)
     json_object_del(x->f.ctx.config, "http_timeout_ms");
     json_array_clear(x->f.ctx.logs);
     assert_int_equal(open_channel(x), SL_OK);
-    assert_non_null(strstr(json_string_value(json_array_get(x->f.ctx.logs, 0)),
-                           "http_timeout_ms"));
+    assert_non_null(strstr(json_string_value(json_array_get(x->f.ctx.logs, 0)), "http_timeout_ms"));
     x->f.p->channel_close(x->f.state);
     x->f.state = NULL;
     json_object_set_new(x->f.ctx.config, "username", json_string("a:b"));
@@ -568,8 +592,7 @@ static void test_check_connection_and_config(void **state)
     /* the password never reaches a log line */
     size_t i;
     json_t *l;
-    json_array_foreach(x->f.ctx.logs, i, l)
-        assert_null(strstr(json_string_value(l), "p4ss"));
+    json_array_foreach(x->f.ctx.logs, i, l) assert_null(strstr(json_string_value(l), "p4ss"));
 }
 
 int main(void)

@@ -51,8 +51,7 @@ asb_parcel *asb_find(asb *s, const char *digits)
 /* "123" -> 1 and *v; anything else 0 (ints of xsd:int requests). */
 static int num(const char *t, int64_t *v)
 {
-    if (t == NULL || *t == '\0' || strlen(t) > 15 ||
-        strspn(t, "0123456789") != strlen(t))
+    if (t == NULL || *t == '\0' || strlen(t) > 15 || strspn(t, "0123456789") != strlen(t))
         return 0;
     *v = strtoll(t, NULL, 10);
     return 1;
@@ -75,10 +74,7 @@ static int login(const asb *s, const char *auth)
     *colon = '\0';
     if (raw[0] == '\0' || colon[1] == '\0')
         return -1;
-    return strcmp((char *)raw, s->username) == 0 &&
-                   strcmp(colon + 1, s->password) == 0
-               ? 0
-               : -2;
+    return strcmp((char *)raw, s->username) == 0 && strcmp(colon + 1, s->password) == 0 ? 0 : -2;
 }
 
 /* -7 for an unknown province, -11 for a city not in it, else 0. */
@@ -106,8 +102,7 @@ static void send_price(const asb_call *c, int64_t prices[4])
     num(asb_param(c, "DestState"), &st);
     num(asb_param(c, "Amount"), &amount);
     num(asb_param(c, "Weight"), &weight);
-    int64_t sef = 48000 + (weight + 499) / 500 * 18000 +
-                  (st == ORIGIN_STATE ? 0 : 12000);
+    int64_t sef = 48000 + (weight + 499) / 500 * 18000 + (st == ORIGIN_STATE ? 0 : 12000);
     prices[0] = round_up_1000(sef * 14 / 10);
     prices[1] = sef;
     prices[2] = 25000;
@@ -122,21 +117,20 @@ static void get_send_price(asb *s, const asb_call *c, int code, asb_out *o)
         code = place(c);
     if (code == 0 && (!num(asb_param(c, "Amount"), &amount) || amount <= 0))
         code = -5;
-    if (code == 0 && (!num(asb_param(c, "Weight"), &weight) || weight <= 0 ||
-                      weight > 30000))
+    if (code == 0 && (!num(asb_param(c, "Weight"), &weight) || weight <= 0 || weight > 30000))
         code = -6;
     if (code == 0)
         send_price(c, pr);
     else
         pr[0] = code;
     asb_envelope_open(o, "GetSendPrice");
-    asb_out_fmt(o, "<return xsi:type=\"ns1:SendPrice\">"
-                   "<Pishtaz xsi:type=\"xsd:int\">%lld</Pishtaz>"
-                   "<Sefareshi xsi:type=\"xsd:int\">%lld</Sefareshi>"
-                   "<Service xsi:type=\"xsd:int\">%lld</Service>"
-                   "<COD xsi:type=\"xsd:int\">%lld</COD></return>",
-                (long long)pr[0], (long long)pr[1], (long long)pr[2],
-                (long long)pr[3]);
+    asb_out_fmt(o,
+                "<return xsi:type=\"ns1:SendPrice\">"
+                "<Pishtaz xsi:type=\"xsd:int\">%lld</Pishtaz>"
+                "<Sefareshi xsi:type=\"xsd:int\">%lld</Sefareshi>"
+                "<Service xsi:type=\"xsd:int\">%lld</Service>"
+                "<COD xsi:type=\"xsd:int\">%lld</COD></return>",
+                (long long)pr[0], (long long)pr[1], (long long)pr[2], (long long)pr[3]);
     asb_envelope_close(o, "GetSendPrice");
 }
 
@@ -148,16 +142,13 @@ static int products(const char *list, int64_t *amount, int64_t *weight)
     *amount = *weight = 0;
     char *copy = strdup(list), *save = NULL;
     int rc = 0;
-    for (char *it = strtok_r(copy, ";", &save); it && rc == 0;
-         it = strtok_r(NULL, ";", &save)) {
+    for (char *it = strtok_r(copy, ";", &save); it && rc == 0; it = strtok_r(NULL, ";", &save)) {
         char *f[6] = {0}, *save2 = NULL;
         size_t k = 0;
-        for (char *x = strtok_r(it, "^", &save2); x && k < 6;
-             x = strtok_r(NULL, "^", &save2))
+        for (char *x = strtok_r(it, "^", &save2); x && k < 6; x = strtok_r(NULL, "^", &save2))
             f[k++] = x;
         int64_t w = 0, price = 0, qty = 0;
-        if (k != 5 || !num(f[2], &w) || !num(f[3], &price) ||
-            !num(f[4], &qty) || qty <= 0)
+        if (k != 5 || !num(f[2], &w) || !num(f[3], &price) || !num(f[4], &qty) || qty <= 0)
             rc = -12;
         else {
             *weight += w * qty;
@@ -174,13 +165,11 @@ static int products(const char *list, int64_t *amount, int64_t *weight)
 
 static int is_cell(const char *v)
 {
-    return strlen(v) == 11 && strncmp(v, "09", 2) == 0 &&
-           strspn(v, "0123456789") == 11;
+    return strlen(v) == 11 && strncmp(v, "09", 2) == 0 && strspn(v, "0123456789") == 11;
 }
 
 /* The codes of RegisterOrder's checks, in the order the doc lists them. */
-static int register_checks(const asb *s, const asb_call *c, int64_t *amount,
-                           int64_t *weight)
+static int register_checks(const asb *s, const asb_call *c, int64_t *amount, int64_t *weight)
 {
     const char *first = asb_param(c, "FirstName"), *last = asb_param(c, "LastName");
     const char *addr = asb_param(c, "Address"), *zip = asb_param(c, "Zip");
@@ -190,8 +179,8 @@ static int register_checks(const asb *s, const asb_call *c, int64_t *amount,
     int code = place(c);
     if (code)
         return code;
-    if (!first || !*first || !last || !*last || !addr || !*addr || !zip ||
-        strlen(zip) != 10 || strspn(zip, "0123456789") != 10)
+    if (!first || !*first || !last || !*last || !addr || !*addr || !zip || strlen(zip) != 10 ||
+        strspn(zip, "0123456789") != 10)
         return -8;
     if ((!cell || !*cell) && (!phone || !*phone))
         return -9;
@@ -220,25 +209,27 @@ static void register_order(asb *s, const asb_call *c, int code, asb_out *o)
     asb_envelope_open(o, "RegisterOrder");
     asb_out_add(o, "<return xsi:type=\"ns1:RegisterResult\">");
     if (code != 0) {
-        asb_out_fmt(o, "<FactorKey xsi:type=\"xsd:string\">%d</FactorKey>"
-                       "<PostTrace xsi:type=\"xsd:string\"></PostTrace>", code);
+        asb_out_fmt(o,
+                    "<FactorKey xsi:type=\"xsd:string\">%d</FactorKey>"
+                    "<PostTrace xsi:type=\"xsd:string\"></PostTrace>",
+                    code);
     } else {
         asb_parcel *p = &s->parcels[s->nparcels++];
         memset(p, 0, sizeof *p);
         int64_t seq = ++s->next_seq;
-        snprintf(p->factor, sizeof p->factor, "41/2207-%06lld-%06lld",
-                 (long long)(118000 + seq), (long long)(seq * 7 % 1000000));
-        snprintf(p->digits, sizeof p->digits, "412207%06lld%06lld",
-                 (long long)(118000 + seq), (long long)(seq * 7 % 1000000));
+        snprintf(p->factor, sizeof p->factor, "41/2207-%06lld-%06lld", (long long)(118000 + seq),
+                 (long long)(seq * 7 % 1000000));
+        snprintf(p->digits, sizeof p->digits, "412207%06lld%06lld", (long long)(118000 + seq),
+                 (long long)(seq * 7 % 1000000));
         p->created = asb_now(s);
         p->forced = -1;
         p->amount = amount;
         p->weight = weight;
         p->send_type = strcmp(asb_param(c, "SendType"), "1") == 0;
-        snprintf(p->products, sizeof p->products, "%s",
-                 asb_param(c, "ProductsList"));
-        asb_out_fmt(o, "<FactorKey xsi:type=\"xsd:string\">%s</FactorKey>"
-                       "<PostTrace xsi:type=\"xsd:string\"></PostTrace>",
+        snprintf(p->products, sizeof p->products, "%s", asb_param(c, "ProductsList"));
+        asb_out_fmt(o,
+                    "<FactorKey xsi:type=\"xsd:string\">%s</FactorKey>"
+                    "<PostTrace xsi:type=\"xsd:string\"></PostTrace>",
                     p->factor);
     }
     asb_out_add(o, "</return>");
@@ -248,14 +239,11 @@ static void register_order(asb *s, const asb_call *c, int code, asb_out *o)
 /* The state of one digits id, or -3. */
 static int state_of(asb *s, const char *id)
 {
-    asb_parcel *p = id && *id && strspn(id, "0123456789") == strlen(id)
-                        ? asb_find(s, id)
-                        : NULL;
+    asb_parcel *p = id && *id && strspn(id, "0123456789") == strlen(id) ? asb_find(s, id) : NULL;
     return p ? asb_state(s, p) : -3;
 }
 
-static void scalar(asb_out *o, const char *method, const char *type,
-                   const char *text)
+static void scalar(asb_out *o, const char *method, const char *type, const char *text)
 {
     asb_envelope_open(o, method);
     asb_out_fmt(o, "<return xsi:type=\"xsd:%s\">", type);
@@ -271,8 +259,7 @@ static void get_order_status(asb *s, const asb_call *c, int code, asb_out *o)
     scalar(o, "GetOrderStatus", "int", t);
 }
 
-static void get_list_status(asb *s, const asb_call *c, int code, asb_out *o,
-                            int *status)
+static void get_list_status(asb *s, const asb_call *c, int code, asb_out *o, int *status)
 {
     if (code == 0 && s->list_mode == ASB_LIST_FAULT) {
         *status = 500;
@@ -286,14 +273,13 @@ static void get_list_status(asb *s, const asb_call *c, int code, asb_out *o,
         code = -3;
     if (code == 0) {
         char *copy = strdup(list), *save = NULL;
-        for (char *id = strtok_r(copy, ";", &save); id;
-             id = strtok_r(NULL, ";", &save)) {
+        for (char *id = strtok_r(copy, ";", &save); id; id = strtok_r(NULL, ";", &save)) {
             if (++k > 50) {
                 code = -3;
                 break;
             }
-            used += (size_t)snprintf(out + used, sizeof out - used, "%s%d",
-                                     k > 1 ? ";" : "", state_of(s, id));
+            used += (size_t)snprintf(out + used, sizeof out - used, "%s%d", k > 1 ? ";" : "",
+                                     state_of(s, id));
         }
         free(copy);
     }
@@ -313,9 +299,7 @@ static void change_status(asb *s, const asb_call *c, int code, asb_out *o)
 {
     int64_t want = -1;
     const char *id = asb_param(c, "id");
-    asb_parcel *p = id && *id && strspn(id, "0123456789") == strlen(id)
-                        ? asb_find(s, id)
-                        : NULL;
+    asb_parcel *p = id && *id && strspn(id, "0123456789") == strlen(id) ? asb_find(s, id) : NULL;
     if (code == 0 && (!num(asb_param(c, "NewStatus"), &want) || want != 4))
         code = -4;
     if (code == 0 && p == NULL)
@@ -352,8 +336,7 @@ static int take_fault(asb *s, const char *method, int64_t *delay_ms)
     return s->fault.kind;
 }
 
-static void dispatch(asb *s, const asb_call *c, int code, asb_out *o,
-                     int *status)
+static void dispatch(asb *s, const asb_call *c, int code, asb_out *o, int *status)
 {
     const char *m = c->method;
     if (strcmp(m, "GetSendPrice") == 0)
@@ -372,8 +355,8 @@ static void dispatch(asb *s, const asb_call *c, int code, asb_out *o,
     }
 }
 
-static void api_locked(asb *s, const char *auth, const asb_call *c, asb_out *o,
-                       int *status, int64_t *delay_ms)
+static void api_locked(asb *s, const char *auth, const asb_call *c, asb_out *o, int *status,
+                       int64_t *delay_ms)
 {
     count_call(s, c->method);
     int fault = take_fault(s, c->method, delay_ms);
@@ -401,8 +384,8 @@ static void api_locked(asb *s, const char *auth, const asb_call *c, asb_out *o,
         *delay_ms = 0;
 }
 
-void asb_api(asb *s, const char *auth, const char *body, size_t len,
-             int *status, char **out, int64_t *delay_ms)
+void asb_api(asb *s, const char *auth, const char *body, size_t len, int *status, char **out,
+             int64_t *delay_ms)
 {
     asb_out o = {.p = malloc(ASB_MAX_ANSWER), .cap = ASB_MAX_ANSWER};
     *status = 200;

@@ -87,8 +87,7 @@ typedef struct asb_out {
     int failed;
 } asb_out;
 void asb_out_add(asb_out *o, const char *s);
-void asb_out_fmt(asb_out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void asb_out_fmt(asb_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void asb_out_esc(asb_out *o, const char *s);
 
 /* Parsed request: the method and its parameters by local name. */
@@ -114,10 +113,10 @@ void asb_fault(asb_out *o, const char *code, const char *text);
 
 /* Answers one SOAP call (api.c): *status, a malloc'd body, and how long
    to hold the answer back (timeout fault). Locks. */
-void asb_api(asb *s, const char *auth, const char *body, size_t len,
-             int *status, char **out, int64_t *delay_ms);
+void asb_api(asb *s, const char *auth, const char *body, size_t len, int *status, char **out,
+             int64_t *delay_ms);
 /* Answers a /__sandbox/ knob (knobs.c): JSON in and out. Locks. */
-void asb_knob(asb *s, const char *method, const char *path, const char *body,
-              size_t len, int *status, char **out);
+void asb_knob(asb *s, const char *method, const char *path, const char *body, size_t len,
+              int *status, char **out);
 
 #endif

@@ -34,19 +34,17 @@ static json_t *state_json(asb *s)
     json_t *parcels = json_array(), *calls = json_object();
     for (size_t i = 0; i < s->nparcels; i++) {
         const asb_parcel *p = &s->parcels[i];
-        json_array_append_new(parcels, json_pack(
-            "{s:s,s:s,s:i,s:I,s:I,s:i,s:s,s:b}", "factor_key", p->factor,
-            "id", p->digits, "state", asb_state(s, p), "amount",
-            (json_int_t)p->amount, "weight", (json_int_t)p->weight,
-            "send_type", p->send_type, "products", p->products, "returned",
-            p->returned));
+        json_array_append_new(
+            parcels, json_pack("{s:s,s:s,s:i,s:I,s:I,s:i,s:s,s:b}", "factor_key", p->factor, "id",
+                               p->digits, "state", asb_state(s, p), "amount", (json_int_t)p->amount,
+                               "weight", (json_int_t)p->weight, "send_type", p->send_type,
+                               "products", p->products, "returned", p->returned));
     }
     for (size_t i = 0; i < sizeof s->calls / sizeof s->calls[0]; i++)
         if (s->calls[i].method[0])
-            json_object_set_new(calls, s->calls[i].method,
-                                json_integer(s->calls[i].count));
-    return json_pack("{s:I,s:o,s:o}", "now", (json_int_t)asb_now(s), "calls",
-                     calls, "parcels", parcels);
+            json_object_set_new(calls, s->calls[i].method, json_integer(s->calls[i].count));
+    return json_pack("{s:I,s:o,s:o}", "now", (json_int_t)asb_now(s), "calls", calls, "parcels",
+                     parcels);
 }
 
 /* The parcel a knob names by digits id or FactorKey. */
@@ -54,8 +52,7 @@ static asb_parcel *named(asb *s, const json_t *in)
 {
     const char *id = json_string_value(json_object_get(in, "id"));
     for (size_t i = 0; id && i < s->nparcels; i++)
-        if (strcmp(s->parcels[i].digits, id) == 0 ||
-            strcmp(s->parcels[i].factor, id) == 0)
+        if (strcmp(s->parcels[i].digits, id) == 0 || strcmp(s->parcels[i].factor, id) == 0)
             return &s->parcels[i];
     return NULL;
 }
@@ -71,8 +68,7 @@ static int word_index(const char *w, const char *const *words, size_t n)
 static const char *knob_post(asb *s, const char *path, json_t *in)
 {
     static const char *const LIST[] = {"ok", "short", "garbage", "fault"};
-    static const char *const FAULT[] = {"none", "soap", "http500", "gateway",
-                                        "garbage", "timeout"};
+    static const char *const FAULT[] = {"none", "soap", "http500", "gateway", "garbage", "timeout"};
     if (strcmp(path, "clock") == 0) {
         json_t *adv = json_object_get(in, "advance");
         if (!json_is_integer(adv))
@@ -84,8 +80,7 @@ static const char *knob_post(asb *s, const char *path, json_t *in)
         const char *fate = json_string_value(json_object_get(in, "fate"));
         if (p == NULL)
             return "no such parcel";
-        if (json_is_integer(st) && json_integer_value(st) >= 0 &&
-            json_integer_value(st) <= 11)
+        if (json_is_integer(st) && json_integer_value(st) >= 0 && json_integer_value(st) <= 11)
             p->forced = (int)json_integer_value(st);
         else if (fate && strcmp(fate, "return") == 0)
             p->returned = 1;
@@ -101,8 +96,8 @@ static const char *knob_post(asb *s, const char *path, json_t *in)
         int k = word_index(json_string_value(json_object_get(in, "kind")), FAULT, 6);
         json_int_t count = json_integer_value(json_object_get(in, "count"));
         json_int_t delay = json_integer_value(json_object_get(in, "delay_ms"));
-        if (method == NULL || strlen(method) >= sizeof s->fault.method || k < 0 ||
-            delay < 0 || delay > 30000)
+        if (method == NULL || strlen(method) >= sizeof s->fault.method || k < 0 || delay < 0 ||
+            delay > 30000)
             return "method, kind soap|http500|gateway|garbage|timeout|none, "
                    "count, delay_ms <= 30000";
         snprintf(s->fault.method, sizeof s->fault.method, "%s", method);
@@ -117,8 +112,8 @@ static const char *knob_post(asb *s, const char *path, json_t *in)
     return NULL;
 }
 
-void asb_knob(asb *s, const char *method, const char *path, const char *body,
-              size_t len, int *status, char **out)
+void asb_knob(asb *s, const char *method, const char *path, const char *body, size_t len,
+              int *status, char **out)
 {
     pthread_mutex_lock(&s->mu);
     *status = 200;
@@ -131,8 +126,7 @@ void asb_knob(asb *s, const char *method, const char *path, const char *body,
                               : knob_post(s, path, in);
         *status = why ? 400 : 200;
         *out = why ? dump(json_pack("{s:s}", "error", why))
-                   : dump(json_pack("{s:s,s:I}", "status", "ok", "now",
-                                    (json_int_t)asb_now(s)));
+                   : dump(json_pack("{s:s,s:I}", "status", "ok", "now", (json_int_t)asb_now(s)));
         json_decref(in);
     }
     pthread_mutex_unlock(&s->mu);

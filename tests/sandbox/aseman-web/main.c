@@ -28,14 +28,11 @@ typedef struct conn_body {
     int too_big;
 } conn_body;
 
-static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body,
-                             const char *type)
+static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, const char *type)
 {
     struct MHD_Response *r =
-        body ? MHD_create_response_from_buffer(strlen(body), body,
-                                               MHD_RESPMEM_MUST_FREE)
-             : MHD_create_response_from_buffer(0, (void *)"",
-                                               MHD_RESPMEM_PERSISTENT);
+        body ? MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(r, "Content-Type", type);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
@@ -67,9 +64,8 @@ static int append(conn_body *cb, const char *data, size_t n)
     return 0;
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
-                              const char *url, const char *method,
-                              const char *version, const char *data,
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *data,
                               size_t *size, void **state)
 {
     asb *s = cls;
@@ -99,8 +95,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     }
     if (strcmp(method, "POST") != 0)
         return reply(c, 405, strdup("SOAP calls are POSTs"), "text/plain");
-    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                   "Authorization");
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     int64_t delay = 0;
     asb_api(s, auth, body, cb->len, &status, &out, &delay);
     hold(s, delay);
@@ -137,9 +132,8 @@ static int serve(asb *s, unsigned port, const char *port_file)
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-            MHD_USE_ERROR_LOG,
-        0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
+        NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
         MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "cannot listen on 127.0.0.1:%u\n", port);
@@ -171,11 +165,16 @@ int main(int argc, char **argv)
     s.username = "aseman-sandbox";
     s.password = "aseman-sandbox-pass";
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--port-file") == 0) port_file = argv[i + 1];
-        else if (strcmp(argv[i], "--username") == 0) s.username = argv[i + 1];
-        else if (strcmp(argv[i], "--password") == 0) s.password = argv[i + 1];
-        else if (strcmp(argv[i], "--port") == 0) port = strtol(argv[i + 1], NULL, 10);
-        else if (strcmp(argv[i], "--step-seconds") == 0) step = strtol(argv[i + 1], NULL, 10);
+        if (strcmp(argv[i], "--port-file") == 0)
+            port_file = argv[i + 1];
+        else if (strcmp(argv[i], "--username") == 0)
+            s.username = argv[i + 1];
+        else if (strcmp(argv[i], "--password") == 0)
+            s.password = argv[i + 1];
+        else if (strcmp(argv[i], "--port") == 0)
+            port = strtol(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--step-seconds") == 0)
+            step = strtol(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;

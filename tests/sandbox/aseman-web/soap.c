@@ -42,22 +42,30 @@ void asb_out_esc(asb_out *o, const char *s)
     char one[2] = {0};
     for (; *s; s++) {
         switch (*s) {
-        case '&': asb_out_add(o, "&amp;"); break;
-        case '<': asb_out_add(o, "&lt;"); break;
-        case '>': asb_out_add(o, "&gt;"); break;
-        default: one[0] = *s; asb_out_add(o, one);
+        case '&':
+            asb_out_add(o, "&amp;");
+            break;
+        case '<':
+            asb_out_add(o, "&lt;");
+            break;
+        case '>':
+            asb_out_add(o, "&gt;");
+            break;
+        default:
+            one[0] = *s;
+            asb_out_add(o, one);
         }
     }
 }
 
-#define ENV_OPEN                                                               \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope "          \
-    "xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" "            \
-    "xmlns:ns1=\"urn:WebServicewsdl\" "                                        \
-    "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" "                          \
-    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "                 \
-    "xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\" "            \
-    "SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"    \
+#define ENV_OPEN                                                                                   \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope "                              \
+    "xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" "                                \
+    "xmlns:ns1=\"urn:WebServicewsdl\" "                                                            \
+    "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" "                                              \
+    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "                                     \
+    "xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\" "                                \
+    "SOAP-ENV:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"                        \
     "<SOAP-ENV:Body>"
 
 void asb_envelope_open(asb_out *o, const char *method)
@@ -68,15 +76,16 @@ void asb_envelope_open(asb_out *o, const char *method)
 
 void asb_envelope_close(asb_out *o, const char *method)
 {
-    asb_out_fmt(o, "</ns1:%sResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>\n",
-                method);
+    asb_out_fmt(o, "</ns1:%sResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>\n", method);
 }
 
 void asb_fault(asb_out *o, const char *code, const char *text)
 {
     asb_out_add(o, ENV_OPEN);
-    asb_out_fmt(o, "<SOAP-ENV:Fault><faultcode>SOAP-ENV:%s</faultcode>"
-                   "<faultstring>", code);
+    asb_out_fmt(o,
+                "<SOAP-ENV:Fault><faultcode>SOAP-ENV:%s</faultcode>"
+                "<faultstring>",
+                code);
     asb_out_esc(o, text);
     asb_out_add(o, "</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body>"
                    "</SOAP-ENV:Envelope>\n");
@@ -100,8 +109,7 @@ int asb_call_parse(const char *body, size_t len, asb_call *c, const char **why)
         rc = -1;
     } else {
         snprintf(c->method, sizeof c->method, "%s", (const char *)m->name);
-        for (xmlNodePtr a = aw_xml_child(m, NULL); a && rc == 0;
-             a = aw_xml_next(a)) {
+        for (xmlNodePtr a = aw_xml_child(m, NULL); a && rc == 0; a = aw_xml_next(a)) {
             char *v = malloc(ASB_MAX_ANSWER);
             if (c->n == ASB_MAX_PARAMS || v == NULL ||
                 strlen((const char *)a->name) >= sizeof c->p[0].name ||
@@ -111,8 +119,7 @@ int asb_call_parse(const char *body, size_t len, asb_call *c, const char **why)
                 rc = -1;
                 break;
             }
-            snprintf(c->p[c->n].name, sizeof c->p[0].name, "%s",
-                     (const char *)a->name);
+            snprintf(c->p[c->n].name, sizeof c->p[0].name, "%s", (const char *)a->name);
             c->p[c->n++].value = v;
         }
     }
