@@ -332,7 +332,8 @@ static int take_fault(asb *s, const char *method, int64_t *delay_ms)
         (strcmp(s->fault.method, "*") != 0 && strcmp(s->fault.method, method) != 0))
         return ASB_FAULT_NONE;
     s->fault.count--;
-    *delay_ms = s->fault.delay_ms;
+    if (s->fault.kind == ASB_FAULT_TIMEOUT)
+        *delay_ms = s->fault.delay_ms;
     return s->fault.kind;
 }
 
@@ -380,8 +381,6 @@ static void api_locked(asb *s, const char *auth, const asb_call *c, asb_out *o, 
         asb_out_add(o, "Warning: mysql_connect(): Too many connections in "
                        "/var/www/WebService/server.php on line 12\n");
     }
-    if (fault != ASB_FAULT_TIMEOUT)
-        *delay_ms = 0;
 }
 
 void asb_api(asb *s, const char *auth, const char *body, size_t len, int *status, char **out,
