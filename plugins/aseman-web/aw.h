@@ -141,6 +141,8 @@ const char *aw_state_label(int64_t state);
    any other non-digit, no digit at all, or more than AW_ID_MAX-1 digits
    is SL_EINVALID naming `field`. */
 int aw_id_digits(const char *factor_key, const char *field, char *out, size_t cap, sl_error *err);
+/* 1 when s is valid UTF-8 (no overlong 2-byte forms, no bytes past F4). */
+int aw_utf8_valid(const char *s);
 /* A product name fit for ProductsList: '^' and ';' and control
    characters become spaces, runs of blanks collapse, the ends are
    trimmed, invalid UTF-8 is cut at the first bad byte. Writes at most

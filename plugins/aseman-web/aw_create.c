@@ -29,6 +29,8 @@ static int text_param(const sl_host *h, const sl_params *p, const char *key, int
         return sl_error_set(err, SL_EINVALID, key, "%s is required", key);
     if (strlen(v) > max)
         return sl_error_set(err, SL_EINVALID, key, "%s: longer than %zu bytes", key, max);
+    if (!aw_utf8_valid(v))
+        return sl_error_set(err, SL_EINVALID, key, "%s: not UTF-8", key);
     for (const unsigned char *s = (const unsigned char *)v; *s; s++)
         if ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7F)
             return sl_error_set(err, SL_EINVALID, key, "%s: control characters", key);

@@ -55,6 +55,18 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
+int aw_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_len(p);
+        if (n == 0)
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
 size_t aw_sanitize_name(const char *in, char *out, size_t cap)
 {
     const unsigned char *s = (const unsigned char *)(in ? in : "");

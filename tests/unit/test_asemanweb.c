@@ -184,7 +184,8 @@ static int open_channel(aw_fixture *x)
 
 static void set(aw_fixture *x, const char *k, const char *v)
 {
-    json_object_set_new(x->params.obj, k, json_string(v));
+    json_object_set_new(x->params.obj, k,
+                        json_string_nocheck(v)); /* bytes as the host gives them */
 }
 
 typedef int (*slot_fn)(void *, sl_ctx *, const sl_params *, sl_error *);
@@ -365,7 +366,8 @@ static void test_params_validated(void **state)
                {"item.0.name", "^;^", "item.0.name"},
                {"items", "0", "items"},
                {"first_name", "", "first_name"},
-               {"note", "line\x01", "note"}};
+               {"note", "line\x01", "note"},
+               {"address", "Shiraz \xc3\x28", "address"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         parcel(x);
         set(x, bad[i].key, bad[i].value);
@@ -595,6 +597,44 @@ static void test_check_connection_and_config(void **state)
     json_array_foreach(x->f.ctx.logs, i, l) assert_null(strstr(json_string_value(l), "p4ss"));
 }
 
+static void test_names_and_limits(void **state)
+{
+    aw_fixture *x = *state;
+    assert_int_equal(open_channel(x), SL_OK);
+    char *ok = envelope("RegisterOrder", "<return><FactorKey>1/2-3</FactorKey></return>");
+    script("RegisterOrder", 200, ok);
+    char *quote = envelope("GetSendPrice", "<return><Pishtaz>1000</Pishtaz>"
+                                           "<Sefareshi>900</Sefareshi><Service>5</Service>"
+                                           "</return>");
+    script("GetSendPrice", 200, quote);
+    /* invalid UTF-8 ends a name; a long name is cut between characters */
+    char longname[512] = "";
+    for (int i = 0; i < 200; i++)
+        memcpy(longname + 2 * i, "چ", 3); /* two bytes and the NUL */
+    parcel(x);
+    set(x, "item.0.name", "Mug\xff rest");
+    set(x, "item.1.name", longname);
+    assert_int_equal(call(x, x->f.p->create_shipment), SL_OK);
+    char buf[1024];
+    req_param(json_array_get(x->f.ctx.requests, 0), "ProductsList", buf, sizeof buf);
+    assert_int_equal(strncmp(buf, "501^Mug^350^", 12), 0);
+    const char *name = strstr(buf, ";50 2^") + 6;
+    size_t len = strcspn(name, "^");
+    assert_int_equal(len, 254); /* 127 two-byte letters: under 256, none split */
+    assert_int_equal(memcmp(name, longname, len), 0);
+    /* more parcels than one call may carry */
+    json_object_clear(x->params.obj);
+    set(x, "parcels", "51");
+    assert_int_equal(call(x, x->f.p->track_shipment), SL_EINVALID);
+    assert_string_equal(x->f.err.field, "parcels");
+    /* a quote without all four components is no answer */
+    parcel(x);
+    assert_int_equal(call(x, x->f.p->quote_shipment), SL_EIO);
+    assert_string_equal(x->f.err.field, "COD");
+    free(ok);
+    free(quote);
+}
+
 int main(void)
 {
     (void)woo_open, (void)woo_plugin, (void)woo_close; /* shared fake host */
@@ -607,6 +647,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_track_list_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_answer_shapes_and_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_connection_and_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_and_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
