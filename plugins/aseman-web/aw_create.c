@@ -91,7 +91,9 @@ static int emit_created(const sl_host *h, sl_ctx *ctx, const aw_answer *a, const
     int rc = aw_id_digits(factor, "FactorKey", digits, sizeof digits, err);
     if (rc != SL_OK)
         return sl_error_set(err, SL_EIO, "FactorKey",
-                            "RegisterOrder: FactorKey is not an Aseman Web key");
+                            "RegisterOrder: FactorKey \"%.80s\" is not an Aseman Web "
+                            "key; the parcel may be registered (check the panel)",
+                            factor);
     if (aw_answer_field(a, "PostTrace", trace, sizeof trace) == SL_ETOOBIG)
         trace[0] = '\0';
     if (h->result_set(ctx, "parcel_id", factor) != SL_OK ||
