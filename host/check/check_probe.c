@@ -69,6 +69,14 @@ static int sink_result(void *data, const char *key, const char *value)
     snprintf(s->result_value[i], sizeof s->result_value[i], "%s", value);
     if (i == s->results)
         s->results++;
+    if (strcmp(key, "parcel_id") == 0 && s->parcel_id[0] == '\0')
+        snprintf(s->parcel_id, sizeof s->parcel_id, "%s", value);
+    return SL_OK;
+}
+
+static int sink_result_row(void *data)
+{
+    ((probe_sink *)data)->result_rows++;
     return SL_OK;
 }
 
@@ -95,7 +103,8 @@ int check_open_channel(const loaded_plugin *p, const config_channel *ch,
     services_sink sink = {.data = seen, .order_take = sink_order,
                           .cursor_commit = sink_cursor, .push_report = sink_report,
                           .list_add = sink_list, .result_set = sink_result,
-                          .product_take = sink_product};
+                          .product_take = sink_product,
+                          .result_row = sink_result_row};
     services_ctx_set_sink(*ctx, &sink);
     services_call_begin(*ctx);
     int rc = p->table->channel_open(services_table(), *ctx, state, err);

@@ -30,6 +30,8 @@ typedef struct probe_sink {
     int results;
     char result_key[PROBE_RESULTS_MAX][32];
     char result_value[PROBE_RESULTS_MAX][256];
+    int result_rows;        /* result_row calls (postal quotes, tracks) */
+    char parcel_id[128];    /* the first "parcel_id" a create answered */
 } probe_sink;
 
 /* The value result_set gave `key` since the last clear, or NULL. */

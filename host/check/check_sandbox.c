@@ -8,7 +8,9 @@
  *    "settings": {"url": "http://127.0.0.1:{port}", ...},   channel keys
  *    "secrets": {"secret": "...", ...},
  *    "stock": [{"sku": "HOODIE-L", "quantity": "5", "price": "25.00"}],
- *    "min_orders": 1}
+ *    "min_orders": 1,
+ *    "parcel": {"send_type": "express", "weight_g": "900", ...}}
+ *                                              postal params (sdk.h 1.5)
  *
  * The checker starts the sandbox on a free loopback port, opens a channel
  * with those settings and runs every capability the plugin declares:
@@ -16,7 +18,9 @@
  * push_stock/push_prices (a report per SKU), report_status on a fetched
  * order, fetch_products, the hostile webhook probes, and for a bank
  * gateway its payment slots with the sandbox's buyer (check_gateway.c,
- * driven by the spec's "gateway" object).
+ * driven by the spec's "gateway" object), and for a postal plugin with a
+ * "parcel" spec quote -> create -> track -> cancel of one parcel
+ * (find_shipment by its order_ref when the plugin has it).
  */
 #include <errno.h>
 #include <signal.h>
@@ -265,6 +269,78 @@ static int call_prices(const loaded_plugin *p, sl_ctx *c, void *s, const json_t 
     return push(p, c, s, spec, e, 1);
 }
 
+/* Postal params: the spec's "parcel" object (taken as written) plus
+   `extra` pairs, which win. Arrays are static: one call at a time. */
+static services_params postal_params(const json_t *parcel, const char *const *extra,
+                                     size_t nextra)
+{
+    static const char *keys[SPEC_MAX_KV * 2], *values[SPEC_MAX_KV * 2];
+    services_params sp = {.keys = keys, .values = values};
+    for (size_t i = 0; i < nextra; i++) {
+        keys[sp.count] = extra[2 * i];
+        values[sp.count++] = extra[2 * i + 1];
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)parcel, key, v) if (sp.count < SPEC_MAX_KV * 2) {
+        keys[sp.count] = key;
+        values[sp.count++] = or_default(v, "");
+    }
+    return sp;
+}
+
+typedef int (*postal_fn)(void *, sl_ctx *, const sl_params *, sl_error *);
+
+/* One postal call; ok when SL_OK and at least min_rows rows or min_results
+   results were answered. */
+static void postal_step(int fd, const char *name, postal_fn fn, sl_ctx *ctx, void *st,
+                        const services_params *sp, probe_sink *seen, int min_rows,
+                        int min_results)
+{
+    check_stage(fd, name);
+    sl_error err = {.size = sizeof err};
+    int rows = seen->result_rows, results = seen->results;
+    services_call_begin(ctx);
+    int rc = fn(st, ctx, sp, &err);
+    services_call_end(ctx);
+    rows = seen->result_rows - rows;
+    results = seen->results - results;
+    char detail[400];
+    snprintf(detail, sizeof detail, "%s, %d row(s), %d result(s)%s%s", sl_status_name(rc), rows,
+             results, rc ? ": " : "", rc ? err.message : "");
+    check_emit(fd, name, rc == SL_OK && rows >= min_rows && results >= min_results, detail);
+}
+
+/* quote -> create -> (find) -> track -> cancel of the spec's parcel. */
+static void run_postal(const sl_plugin *t, sl_ctx *ctx, void *st, const json_t *spec,
+                       probe_sink *seen, int fd)
+{
+    const json_t *parcel = json_object_get(spec, "parcel");
+    if (!json_is_object(parcel) || !SL_HAS_FIELD(t, find_shipment))
+        return;
+    services_params sp = postal_params(parcel, NULL, 0);
+    if (t->quote_shipment)
+        postal_step(fd, "sandbox: quote_shipment", t->quote_shipment, ctx, st, &sp, seen, 1, 1);
+    if (t->create_shipment == NULL)
+        return;
+    postal_step(fd, "sandbox: create_shipment", t->create_shipment, ctx, st, &sp, seen, 0, 1);
+    step(fd, "sandbox: create_shipment answers a parcel_id", seen->parcel_id[0] != '\0',
+         seen->parcel_id[0] ? seen->parcel_id : "no parcel_id");
+    if (seen->parcel_id[0] == '\0')
+        return;
+    const char *ref = json_string_value(json_object_get(parcel, "order_ref"));
+    if (t->find_shipment && ref != NULL)
+        postal_step(fd, "sandbox: find_shipment", t->find_shipment, ctx, st, &sp, seen, 0, 1);
+    const char *track[] = {"parcels", "1", "parcel.0.id", seen->parcel_id};
+    services_params tp = postal_params(parcel, track, 2);
+    if (t->track_shipment)
+        postal_step(fd, "sandbox: track_shipment", t->track_shipment, ctx, st, &tp, seen, 1, 1);
+    const char *cancel[] = {"parcel_id", seen->parcel_id};
+    services_params cp = postal_params(parcel, cancel, 1);
+    if (t->cancel_shipment)
+        postal_step(fd, "sandbox: cancel_shipment", t->cancel_shipment, ctx, st, &cp, seen, 0, 0);
+}
+
 static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t *spec,
                     const sandbox_run *sb, probe_sink *seen, int fd)
 {
@@ -321,6 +397,7 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
                  "the spec has no \"gateway\" object: payment slots not run");
         json_decref(gw);
     }
+    run_postal(t, ctx, st, spec, seen, fd);
 }
 
 int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int fd)
