@@ -106,6 +106,7 @@ typedef struct sb_store {
   json_t *notes;      /* object: order id text -> array of notes */
   json_t *refunds;    /* object: order id text -> array of refund objects */
   json_t *taxes, *tax_classes, *gateways, *shipping_methods, *coupons;
+  json_t *shipping_zones; /* array of zones, each with its "methods" (instances) */
   json_t *calls;      /* object: "GET /orders/{id}" -> count */
   json_t *nonces;     /* object: nonce -> timestamp */
   json_t *faults;     /* object: "METHOD /route/{id}" -> {mode, status, left} (faults.c) */
