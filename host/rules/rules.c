@@ -14,8 +14,11 @@
  *                                          and credit notes for its refunds
  *   draft document                      -> rebuilt from this revision
  *   document, order cancelled           -> void or credit note
- *   posted document                     -> credit notes for new refunds,
- *                                          payment if still missing
+ *   posted document, content edited     -> credit note for it whole + a new
+ *                                          invoice, payment moved (rules_revise.c)
+ *   posted document                     -> credit notes for new refunds;
+ *                                          an edit that books nothing is
+ *                                          an event only
  */
 #include <stdio.h>
 #include <string.h>
@@ -155,8 +158,12 @@ static int existing(rules_ctx *c, int64_t doc_id, int cancelled, int *state)
         rc = rules_cancel(c, d);
     else if (strcmp(d->status, LEDGER_DRAFT) == 0)
         rc = rebuild(c, d, state);
-    else
-        rc = rules_refunds(c, d);
+    else {
+        int handled = 0;
+        rc = rules_revise(c, d, state, &handled);
+        if (rc == SL_OK && !handled)
+            rc = rules_refunds(c, d);
+    }
     ledger_doc_free(d);
     return rc;
 }
