@@ -237,6 +237,14 @@ static void admin_restore(sb_ctx *ctx, const json_t *body, sb_resp *resp) {
     sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
 }
 
+static void admin_edit(sb_ctx *ctx, const json_t *body, sb_resp *resp) {
+  json_t *order = sb_order_find(&ctx->store, sb_int(body, "order_id", 0));
+  if (!order || sb_order_trashed(order))
+    sb_resp_error(resp, 404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
+  else if (sb_order_edit(ctx, order, body, resp) == 0)
+    sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
+}
+
 static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp) {
   static const char *const knobs[] = {"duplicate-next", "reorder", "drop-next", "flush"};
   for (size_t i = 0; i < 4; i++) {
@@ -257,8 +265,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
   }
   int order = strcmp(what, "order") == 0, clock = strcmp(what, "clock") == 0;
   int status = strcmp(what, "status") == 0, fault = strcmp(what, "fault") == 0;
-  int restore = strcmp(what, "restore") == 0;
-  if (!order && !clock && !status && !fault && !restore)
+  int restore = strcmp(what, "restore") == 0, edit = strcmp(what, "edit") == 0;
+  if (!order && !clock && !status && !fault && !restore && !edit)
     return 0;
   json_t *body = sb_req_json(req, resp);
   if (!body)
@@ -272,6 +280,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
     admin_clock(ctx, body, resp);
   } else if (restore) {
     admin_restore(ctx, body, resp);
+  } else if (edit) {
+    admin_edit(ctx, body, resp);
   } else if (fault) {
     sb_fault_knob(ctx, body, resp);
   } else {
