@@ -7,6 +7,9 @@
  *                                          is not a refund and WooCommerce
  *                                          does not restock it; a restore
  *                                          is a revision in the real state
+ *   no document, created before the
+ *   channel's start_date                -> history: recorded, never booked
+ *                                          (rules_history.c)
  *   no document, order cancelled        -> nothing to book (processed)
  *   no document, status not triggering  -> wait (processed, no document)
  *   no document, status triggers        -> build; draft with reason on a
@@ -193,6 +196,8 @@ int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t 
                          err);
     else if (doc_id)
         rc = existing(&c, doc_id, cancelled, &st);
+    else if (rules_is_history(t, ch, it->order))
+        rc = rules_history_event(&c);
     else if (moved_money_already(it->order))
         rc = create_then_settle_refunds(&c, cancelled, &st);
     else if (cancelled)

@@ -99,6 +99,8 @@ size_t rules_refund_part_count(const order *o, const char *ref);
    matches no line of `from`, or a negative figure, writes cn->reason
    (the caller leaves the credit note Draft). SL_ENOMEM only. */
 int rules_refund_lines(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, const char *ref);
+/* The inbox event of a history order (created before start_date). */
+int rules_history_event(rules_ctx *c);
 /* Upper-case first letter display name of a document type. */
 const char *rules_type_label(const char *type);
 
