@@ -67,7 +67,7 @@ static void print_channel(const config_channel *ch, const sl_option_table *opts)
         printf("    start_date %s: orders created before it are history (history = %s: %s)\n",
                ch->start_date, ch->history_import ? "import" : "skip",
                ch->history_import ? "stored and shown, never booked" : "not fetched, never booked");
-    else
+    else if (ch->intake_poll)
         printf("    start_date not set: the first poll asks for every order the shop has\n");
     printf("    maps:");
     for (size_t i = 0; i < ch->map_count; i++)
