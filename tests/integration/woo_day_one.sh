@@ -9,7 +9,8 @@
 # it asks for orders modified since, and stores the old ones it finds as
 # history: shown in the inbox, never booked, no note to the shop. An
 # order never touched since October is fetched by neither. The first run
-# logs what it will do and what it found. An order created at 00:30 on
+# logs what it will do and what it found. A webhook for an old order is
+# kept and books nothing. An order created at 00:30 on
 # 1 November Riga time (still 31 October in UTC) is booked, and its
 # document carries the order date 2026-11-01 and the invoice date (the
 # day it was booked, in Riga), in `doc show` and in the PDF.
@@ -97,5 +98,19 @@ notes_for() { sqlite3 "$SL_TMP/shop.db" "select count(*) from outbox where exter
 check "this tenant queued a note for each booked order" eq "$(notes_for "$N1")/$(notes_for "$N2")" "1/1"
 check "and none for history" eq "$(notes_for "$H2")/$(notes_for "$H3")" "0/0"
 check "the shop holds none for them" eq "$(notes_of "$H2")/$(notes_of "$H3")" "0/0"
+
+# a webhook for a history order (the untouched one, completed now) is
+# kept, as every authentic delivery is, and books nothing
+need "shop webhooks point at serve" point_webhooks
+knob status "{\"order_id\":$H1,\"status\":\"completed\"}" > /dev/null
+check "the delivery is stored" wait_true 20 inbox_is 5
+H1_ITEM=$(item_of "$H1")
+history_event() {
+  "$SHOPLEDGER" --conf "$CONF" --plugins "$SL_PLUGIN_DIR" inbox show shop "$H1_ITEM" |
+    grep -q 'history: created 2026-10-10, before start_date 2026-11-01'
+}
+check "as history" wait_true 20 history_event
+check "with no document" eq "$(doc_count)" 2
+check "and no note" eq "$(notes_for "$H1")" 0
 check "SIGTERM stops serve cleanly" stop_serve
 finish
