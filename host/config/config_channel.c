@@ -87,10 +87,11 @@ static const char *intake_key(config_channel *ch, const char *v)
 /* start_date: a calendar date, YYYY-MM-DD (the day booking begins). */
 static const char *start_date_key(config_channel *ch, const char *v)
 {
-    int y, m, d;
-    char tail;
-    if (strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || v[4] != '-' ||
-        v[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+    int y, m, d, digits = strlen(v) == 10;
+    for (size_t i = 0; digits && i < 10; i++)
+        digits = i == 4 || i == 7 ? v[i] == '-' : v[i] >= '0' && v[i] <= '9';
+    if (!digits || sscanf(v, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1970 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
         return "must be a date, YYYY-MM-DD (e.g. 2026-12-01)";
     int y2, m2, d2;
     sl_civil_from_days(sl_days_from_civil(y, m, d), &y2, &m2, &d2);

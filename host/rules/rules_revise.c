@@ -58,8 +58,7 @@ static int same_line(const ledger_line *a, const ledger_line *b)
            a->qty_milli == b->qty_milli && a->net == b->net && a->tax == b->tax;
 }
 
-int rules_revise_differs(const ledger_doc *booked, const ledger_doc *built, char *what,
-                         size_t cap)
+int rules_revise_differs(const ledger_doc *booked, const ledger_doc *built, char *what, size_t cap)
 {
     char x[SL_MONEY_TEXT_MAX], y[SL_MONEY_TEXT_MAX];
     what[0] = '\0';
@@ -137,18 +136,21 @@ static int paid_on(rules_ctx *c, const ledger_doc *from, int64_t *paid)
    cash code and account the money came in on (so a refund of `to` goes
    back there), posted receivable against receivable: the cash was
    counted once, when it came in. */
-static int move_payment(rules_ctx *c, const ledger_doc *from, const ledger_doc *to,
-                        int64_t amount)
+static int move_payment(rules_ctx *c, const ledger_doc *from, const ledger_doc *to, int64_t amount)
 {
     char code[LEDGER_CODE_MAX], account[LEDGER_ACCOUNT_MAX], ref[48], memo[96];
-    int rc = ledger_payment_source(c->s, from->id, code, sizeof code, account, sizeof account,
-                                   c->err);
+    int rc =
+        ledger_payment_source(c->s, from->id, code, sizeof code, account, sizeof account, c->err);
     if (rc)
         return rc;
     if (!code[0])
         rules_cash(c, code, sizeof code, account, sizeof account);
     snprintf(ref, sizeof ref, "moved:%lld", (long long)from->id);
-    ledger_payment p = {"payment", ref, amount, code, account,
+    ledger_payment p = {"payment",
+                        ref,
+                        amount,
+                        code,
+                        account,
                         order_text(c->o, SL_ORDER_PAYMENT_METHOD),
                         order_text(c->o, SL_ORDER_TRANSACTION_ID)};
     int64_t pid = 0;
@@ -205,7 +207,8 @@ static int replace(rules_ctx *c, const ledger_doc *booked, ledger_doc *nd, const
         return rc;
     char text[900], m[SL_MONEY_TEXT_MAX], rest[SL_MONEY_TEXT_MAX + 96] = "";
     if (nd->gross > moved)
-        snprintf(rest, sizeof rest, "; %s open", sl_money_format(nd->gross - moved, nd->exponent, m));
+        snprintf(rest, sizeof rest, "; %s open",
+                 sl_money_format(nd->gross - moved, nd->exponent, m));
     else if (paid > moved)
         snprintf(rest, sizeof rest, "; %s paid over the new total stays as the buyer's credit",
                  sl_money_format(paid - moved, nd->exponent, m));
@@ -213,8 +216,9 @@ static int replace(rules_ctx *c, const ledger_doc *booked, ledger_doc *nd, const
     if (moved > 0)
         snprintf(pay, sizeof pay, "; payment %s moved to %s",
                  sl_money_format(moved, nd->exponent, m), nd->number);
-    snprintf(text, sizeof text, "Order %s edited in the shop (%s): %s %s credited by %s and "
-                                "replaced by %s %s%s%s",
+    snprintf(text, sizeof text,
+             "Order %s edited in the shop (%s): %s %s credited by %s and "
+             "replaced by %s %s%s%s",
              order_name(c), what, rules_type_label(booked->type), booked->number, cn,
              rules_type_label(nd->type), nd->number, pay, rest);
     return rules_note(c, nd->id, "revised", text);

@@ -59,8 +59,8 @@ int services_local_midnight_ms(const char *tz, const char *day, int64_t *utc_ms)
 {
     int y, m, d;
     char tail;
-    if (day == NULL || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
-        m > 12 || d < 1 || d > 31)
+    if (day == NULL || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
         return SL_EINVALID;
     int64_t as_utc = sl_days_from_civil(y, m, d) * 86400000;
     int64_t off = 0;

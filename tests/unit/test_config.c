@@ -117,6 +117,7 @@ static void start_date_and_history_are_checked(void **state)
     static const char *const bad[][3] = {
         {"start_date = 2026-13-01\n", "start_date", "must be a date, YYYY-MM-DD"},
         {"start_date = 1.12.2026\n", "start_date", "must be a date, YYYY-MM-DD"},
+        {"start_date = 2026-+1-01\n", "start_date", "must be a date, YYYY-MM-DD"},
         {"start_date = 2026-02-30\n", "start_date", "is not a day of the calendar"},
         {"history = all\n", "history", "must be import or skip"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
