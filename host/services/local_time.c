@@ -4,6 +4,13 @@
  * a local midnight. libc knows zones only through the process-wide TZ
  * variable, so every switch happens here under one lock; nothing else in
  * the host reads local time (the style check bans localtime).
+ *
+ * Other threads may read the environment meanwhile (libcurl looks up
+ * proxy variables), so the switch never adds or removes a variable, which
+ * would move glibc's environ array under them: services_global_init sets
+ * TZ, when absent, to ":/etc/localtime" (what libc reads without it)
+ * before any thread starts, and a switch only replaces its value, which
+ * glibc does with one pointer store, keeping the old string.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -19,18 +26,19 @@ static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
 int services_tz_offset_ms(const char *tz, int64_t utc_ms, int64_t *offset_ms)
 {
     pthread_mutex_lock(&tz_lock);
-    char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+    const char *was = getenv("TZ");
+    char *old = strdup(was ? was : SERVICES_TZ_SYSTEM);
+    if (old == NULL) {
+        pthread_mutex_unlock(&tz_lock);
+        return SL_ENOMEM;
+    }
     setenv("TZ", tz && tz[0] ? tz : "UTC", 1);
     tzset();
     time_t t = (time_t)(utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000));
     struct tm tm;
     int ok = localtime_r(&t, &tm) != NULL;
-    if (old) {
-        setenv("TZ", old, 1);
-        free(old);
-    } else {
-        unsetenv("TZ");
-    }
+    setenv("TZ", old, 1);
+    free(old);
     tzset();
     pthread_mutex_unlock(&tz_lock);
     if (!ok)
@@ -57,10 +65,10 @@ int services_local_day(const char *tz, int64_t utc_ms, char day[16])
 
 int services_local_midnight_ms(const char *tz, const char *day, int64_t *utc_ms)
 {
-    int y, m, d;
-    char tail;
-    if (day == NULL || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-        d < 1 || d > 31)
+    int y, m, d, ok = day != NULL && strlen(day) == 10;
+    for (size_t i = 0; ok && i < 10; i++)
+        ok = i == 4 || i == 7 ? day[i] == '-' : day[i] >= '0' && day[i] <= '9';
+    if (!ok || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
         return SL_EINVALID;
     int64_t as_utc = sl_days_from_civil(y, m, d) * 86400000;
     int64_t off = 0;

@@ -58,6 +58,8 @@ int services_content_error(int rc);
    A tenant's zone is an IANA name ("Europe/Riga"; NULL or "" is UTC; a
    name libc does not know reads as UTC). One process-wide lock guards the
    TZ switch these need; any thread may call them. */
+/* What TZ holds when the environment had none: libc's own default. */
+#define SERVICES_TZ_SYSTEM ":/etc/localtime"
 /* Offset of `tz` from UTC at instant utc_ms, in ms (Riga in summer:
    +10800000). SL_EINVALID when libc cannot convert the instant. */
 int services_tz_offset_ms(const char *tz, int64_t utc_ms, int64_t *offset_ms);
@@ -148,7 +150,9 @@ int services_http_stopping(void);
    secrets of the channel are masked. */
 void services_log(sl_ctx *ctx, int level, const char *fmt, ...) SL_PRINTF(3, 4);
 
-/* Process-global init/cleanup the host owns (curl_global_init ...). */
+/* Process-global init/cleanup the host owns (curl_global_init, TZ set
+   when absent so local_time.c never adds it while threads run). Call
+   before any thread starts. */
 int services_global_init(sl_error *err);
 void services_global_cleanup(void);
 
