@@ -63,6 +63,12 @@ static void print_channel(const config_channel *ch, const sl_option_table *opts)
     printf("    stock_sync %s, sync_prices %s, price_group %s, rounding_tolerance %lld\n",
            ch->stock_sync, yn(ch->sync_prices), ch->price_group ? ch->price_group : "-",
            (long long)ch->rounding_tolerance);
+    if (ch->start_date[0])
+        printf("    start_date %s: orders created before it are history (history = %s: %s)\n",
+               ch->start_date, ch->history_import ? "import" : "skip",
+               ch->history_import ? "stored and shown, never booked" : "not fetched, never booked");
+    else if (ch->intake_poll)
+        printf("    start_date not set: the first poll asks for every order the shop has\n");
     printf("    maps:");
     for (size_t i = 0; i < ch->map_count; i++)
         printf("%s %s (%zu)", i ? "," : "", ch->maps[i].name, ch->maps[i].count);
@@ -160,7 +166,7 @@ static json_t *channel_json(const config_channel *ch, const sl_option_table *opt
         json_array_append_new(keys, json_string(ch->settings[i].key));
     char *intake[2] = {"webhook", "poll"};
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:b, s:b, s:b, s:b, s:b,"
-                     " s:b, s:s?, s:I, s:o, s:o, s:o, s:o}",
+                     " s:b, s:s?, s:I, s:s?, s:s, s:o, s:o, s:o, s:o}",
                      "name", ch->name, "plugin", ch->plugin, "document", doc_name(ch->document),
                      "series", ch->series, "warehouse", ch->warehouse, "process_when",
                      str_array(ch->process_when, ch->process_when_count), "intake",
@@ -170,7 +176,9 @@ static json_t *channel_json(const config_channel *ch, const sl_option_table *opt
                      "approve", ch->approve, "add_payment", ch->add_payment, "email", ch->email,
                      "sync_prices", ch->sync_prices, "create_products", ch->create_products,
                      "test_mode", ch->test_mode, "price_group", ch->price_group,
-                     "rounding_tolerance", (json_int_t)ch->rounding_tolerance, "maps", maps,
+                     "rounding_tolerance", (json_int_t)ch->rounding_tolerance, "start_date",
+                     ch->start_date[0] ? ch->start_date : NULL, "history",
+                     ch->history_import ? "import" : "skip", "maps", maps,
                      "secrets", secrets, "settings_keys", keys, "options",
                      cli_options_json(ch, opts));
 }

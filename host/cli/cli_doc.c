@@ -10,8 +10,10 @@
 
 #include <jansson.h>
 
+#include "inbox/inbox_find.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_cli.h"
+#include "services/services.h"
 #include "shopledger/money.h"
 
 /* A quantity in thousandths as people write it: 2000 -> "2",
@@ -65,6 +67,8 @@ static void print_show(const json_t *d)
     printf("net %s tax %s gross %s %s\n", sl_money_format(num(d, "net"), e, a),
            sl_money_format(num(d, "tax"), e, b), sl_money_format(num(d, "gross"), e, c),
            str(d, "currency"));
+    printf("invoice date %s, order date %s (%s)\n", *str(d, "invoice_date") ? str(d, "invoice_date") : "-",
+           *str(d, "order_date") ? str(d, "order_date") : "-", str(d, "timezone"));
     if (*str(d, "reason"))
         printf("reason: %s\n", str(d, "reason"));
     size_t i;
@@ -87,6 +91,25 @@ static void print_show(const json_t *d)
         printf("  %s %s to %s (%s)\n", str(x, "kind"), sl_money_format(num(x, "amount"), e, a),
                str(x, "cash_code"), str(x, "account"));
     }
+}
+
+/* The two dates a document carries: "invoice_date", the day it was
+   booked in the tenant's time zone, and "order_date", the day the shop
+   says the order was made (from its current revision; absent when the
+   inbox has no order for it). */
+static void add_dates(store *s, const config_tenant *t, json_t *d)
+{
+    char day[16];
+    if (services_local_day(t->timezone, num(d, "created_ms"), day) == SL_OK)
+        json_object_set_new(d, "invoice_date", json_string(day));
+    json_t *o = NULL;
+    sl_error err = {.size = sizeof err};
+    if (inbox_find_order_json(s, str(d, "channel"), str(d, "external_id"), &o, &err) == SL_OK &&
+        o != NULL && num(o, "created_ms") != 0 &&
+        services_local_day(t->timezone, num(o, "created_ms"), day) == SL_OK)
+        json_object_set_new(d, "order_date", json_string(day));
+    json_decref(o);
+    json_object_set_new(d, "timezone", json_string(t->timezone ? t->timezone : "UTC"));
 }
 
 static int parse_id(const char *text, int64_t *out)
@@ -120,6 +143,8 @@ int cli_doc(int argc, char **argv, const cli_globals *g)
         return CLI_FAIL;
     sl_error err = {.size = sizeof(err)};
     json_t *j = list ? ledger_doc_list_json(lt.s, 0, &err) : ledger_doc_show_json(lt.s, id, &err);
+    if (j && show)
+        add_dates(lt.s, lt.t, j);
     ledger_cli_close(&lt);
     if (!j) {
         fprintf(stderr, "shopledger: %s\n", err.message);

@@ -70,8 +70,29 @@ static json_t *sync_one(runtime_tenant *rt, runtime_channel *rc, int *ok)
     return j;
 }
 
+/* One side's counters ("stock" / "price") on a line of its own. */
+static void print_side(const char *ch, const char *which, const json_t *c)
+{
+    if (c == NULL)
+        return;
+    printf("%s %s: %lld written, %lld unchanged, %lld skipped, %lld not found, %lld failed, "
+           "%lld drift, %lld would write",
+           ch, which, (long long)json_integer_value(json_object_get(c, "written")),
+           (long long)json_integer_value(json_object_get(c, "unchanged")),
+           (long long)json_integer_value(json_object_get(c, "skipped")),
+           (long long)json_integer_value(json_object_get(c, "not_found")),
+           (long long)json_integer_value(json_object_get(c, "failed")),
+           (long long)json_integer_value(json_object_get(c, "drift")),
+           (long long)json_integer_value(json_object_get(c, "would_write")));
+    if (strcmp(which, "stock") == 0)
+        printf(", %lld stock unknown",
+               (long long)json_integer_value(json_object_get(c, "stock_unknown")));
+    printf("\n");
+}
+
 /* One line per SKU and side ("stock" / "price"), each with its reason,
-   then the counts. */
+   then each side's counts on a line of its own, then the per-SKU counts
+   (a SKU counts once, by the worse of its two sides). */
 static void print_sync(const json_t *rep)
 {
     size_t i;
@@ -89,6 +110,8 @@ static void print_sync(const json_t *rep)
                        json_string_value(json_object_get(it, mkey)));
         }
     }
+    print_side(ch, "stock", json_object_get(rep, "stock_counts"));
+    print_side(ch, "price", json_object_get(rep, "price_counts"));
     printf("%s: %lld listed, %lld written, %lld unchanged, %lld skipped, %lld not found, "
            "%lld failed, %lld drift, %lld would write, %lld stock unknown\n", ch,
            (long long)json_integer_value(json_object_get(rep, "listed")),

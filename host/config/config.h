@@ -104,6 +104,10 @@ typedef struct config_channel {
     char *stock_sync;           /* "daily HH:MM", "manual" (default) */
     int stock_sync_minute;      /* minute of day for daily, -1 for manual */
     int test_mode;              /* read everything, write nothing remote */
+    char start_date[11];        /* "YYYY-MM-DD" or "": day one of booking,
+                                   in the tenant's time zone */
+    int history_import;         /* orders created before start_date: 1 =
+                                   stored as history, 0 = skipped (default) */
     config_kv *settings;        /* every key of the section, plugin keys too */
     size_t settings_count;
     config_map *maps;           /* [channel:NAME.MAP] sections */

@@ -6,10 +6,12 @@
  * means. All non-secret keys, rule keys too, are in `settings`, so a
  * plugin can read e.g. `url` or `warehouse` through one lookup.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config_internal.h"
+#include "shopledger/sdkutil.h"
 
 #define POLL_MIN_S 30
 #define POLL_MAX_S 86400
@@ -82,6 +84,23 @@ static const char *intake_key(config_channel *ch, const char *v)
     return why;
 }
 
+/* start_date: a calendar date, YYYY-MM-DD (the day booking begins). */
+static const char *start_date_key(config_channel *ch, const char *v)
+{
+    int y, m, d, digits = strlen(v) == 10;
+    for (size_t i = 0; digits && i < 10; i++)
+        digits = i == 4 || i == 7 ? v[i] == '-' : v[i] >= '0' && v[i] <= '9';
+    if (!digits || sscanf(v, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1970 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
+        return "must be a date, YYYY-MM-DD (e.g. 2026-12-01)";
+    int y2, m2, d2;
+    sl_civil_from_days(sl_days_from_civil(y, m, d), &y2, &m2, &d2);
+    if (y2 != y || m2 != m || d2 != d)
+        return "is not a day of the calendar";
+    snprintf(ch->start_date, sizeof ch->start_date, "%s", v);
+    return NULL;
+}
+
 /* The rule keys that need more than a boolean; NULL = accepted. `*known`
    tells whether key is a rule key at all. */
 static const char *rule_key(cfg_parse *p, const char *key, const char *v, int *known)
@@ -133,6 +152,14 @@ static const char *rule_key(cfg_parse *p, const char *key, const char *v, int *k
         ch->poll_every_s = n;
         return NULL;
     }
+    if (strcmp(key, "start_date") == 0)
+        return start_date_key(ch, v);
+    if (strcmp(key, "history") == 0) {
+        if (strcmp(v, "import") != 0 && strcmp(v, "skip") != 0)
+            return "must be import or skip";
+        ch->history_import = strcmp(v, "import") == 0;
+        return NULL;
+    }
     if (strcmp(key, "stock_sync") == 0) {
         if (cfg_stock_sync(v, &ch->stock_sync_minute, &why) != 0)
             return why;
@@ -168,7 +195,7 @@ static const char *const HOST_KEYS[] = {
     "plugin",     "document",           "intake",     "process_when", "series",
     "warehouse",  "price_group",        "rounding_tolerance", "poll_every",
     "stock_sync", "min_request_interval_ms", "ca_file", "http_connect_timeout_ms",
-    "http_timeout_ms", "language"};
+    "http_timeout_ms", "language", "start_date", "history"};
 
 int config_is_host_channel_key(const char *key)
 {

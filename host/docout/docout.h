@@ -117,7 +117,11 @@ typedef struct docout_doc {
     char *buyer_name, *buyer_company, *buyer_vat_id, *buyer_email;
     char *billing_address, *shipping_address; /* lines joined by '\n' */
     char *payment_method;
-    int64_t issue_ms, supply_ms, due_ms;
+    /* dates as the tenant's wall clock (UTC ms shifted by its zone's
+       offset), so the day printed is the local day: issue = the day the
+       document was booked, order = the day the shop took the order (0 =
+       unknown, not printed) */
+    int64_t issue_ms, supply_ms, due_ms, order_ms;
     int64_t net, tax, gross, paid;
     docout_line *lines;
     size_t line_count;

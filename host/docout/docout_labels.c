@@ -18,7 +18,7 @@ static const char *const LANGS[] = {"en", "lv", "hu", "th", "fa"};
 static const char *const KEYS[] = {
     "direction", "font", "invoice", "receipt", "sales_order", "credit_note", "void",
     "seller", "buyer", "vat_id", "bank", "billing_address", "shipping_address", "number",
-    "issue_date", "supply_date", "due_date", "order_number", "line_no", "description",
+    "issue_date", "supply_date", "due_date", "order_number", "order_date", "line_no", "description",
     "sku", "qty", "unit", "unit_price", "discount", "tax_rate", "net", "tax", "gross",
     "tax_summary", "total_net", "total_tax", "total_gross", "payment_status", "paid",
     "unpaid", "partly_paid", "payment_method", "notes", "buyer_comment", "page",

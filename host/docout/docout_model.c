@@ -15,6 +15,7 @@
 #include "docout/docout.h"
 #include "shopledger/sdkutil.h"
 #include "inbox/inbox_find.h"
+#include "services/services.h"
 #include "ledger/ledger.h"
 
 #define DAY_MS 86400000LL
@@ -240,6 +241,7 @@ static int fill_from_order(docout_doc *d, const json_t *o)
         supply = jnum(o, "created_ms");
     if (supply != 0)
         d->supply_ms = supply;
+    d->order_ms = jnum(o, "created_ms");
     return d->header_note && d->buyer_name && d->buyer_company && d->buyer_vat_id &&
                    d->billing_address &&
                    d->shipping_address && d->payment_method && d->buyer_comment
@@ -266,6 +268,23 @@ static int amount_words(const config_tenant *t, docout_doc *d, sl_error *err)
         return sl_error_set(err, SL_EINVALID, "amount_in_words",
                             "document %s: its total cannot be written in words (%d decimals)",
                             d->number, d->exponent);
+    return SL_OK;
+}
+
+/* Shifts the document's dates to the tenant's wall clock (each by the
+   offset in force at that instant), so docout_date prints local days. */
+static int to_local(const config_tenant *t, docout_doc *d)
+{
+    int64_t *dates[] = {&d->issue_ms, &d->supply_ms, &d->due_ms, &d->order_ms};
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        int64_t off = 0;
+        if (*dates[i] == 0)
+            continue;
+        int rc = services_tz_offset_ms(t->timezone, *dates[i], &off);
+        if (rc != SL_OK)
+            return rc;
+        *dates[i] += off;
+    }
     return SL_OK;
 }
 
@@ -313,6 +332,9 @@ static int fill(docout_doc *d, store *s, const config_tenant *t, const json_t *j
         if (bad)
             return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     }
+    rc = to_local(t, d);
+    if (rc)
+        return sl_error_set(err, rc, "timezone", "cannot read the time in zone %s", t->timezone);
     const char **empty[] = {(const char **)&d->buyer_company, (const char **)&d->buyer_vat_id,
                             (const char **)&d->billing_address,
                             (const char **)&d->shipping_address,

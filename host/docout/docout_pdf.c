@@ -364,14 +364,18 @@ static void draw_head(page *p)
     double hb = draw_party(p, MARGIN + BODY_W / 2 + 10, half, "buyer", buyer_name, d->buyer_email,
                            buyer_pairs, 2);
     p->y += (hs > hb ? hs : hb) + 10;
-    char issue[DOCOUT_TEXT_MAX], supply[DOCOUT_TEXT_MAX], due[DOCOUT_TEXT_MAX];
+    char issue[DOCOUT_TEXT_MAX], supply[DOCOUT_TEXT_MAX], due[DOCOUT_TEXT_MAX],
+        ordered[DOCOUT_TEXT_MAX] = "";
+    if (d->order_ms != 0)
+        docout_date(&d->style, d->order_ms, ordered);
     const char *dates[] = {"issue_date",   docout_date(&d->style, d->issue_ms, issue),
                            "supply_date",  docout_date(&d->style, d->supply_ms, supply),
                            "due_date",     docout_date(&d->style, d->due_ms, due),
-                           "order_number", d->order_number};
+                           "order_number", d->order_number,
+                           "order_date",   ordered};
     const char *addrs[] = {"billing_address", d->billing_address, "shipping_address",
                            d->shipping_address};
-    double hd = draw_pairs(p, MARGIN, p->y, half, dates, 8);
+    double hd = draw_pairs(p, MARGIN, p->y, half, dates, 10);
     double ha = draw_pairs(p, MARGIN + BODY_W / 2 + 10, p->y, half, addrs, 4);
     p->y += (hd > ha ? hd : ha) + 12;
 }

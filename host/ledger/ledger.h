@@ -110,6 +110,10 @@ int ledger_link_get(store *s, const char *channel, const char *external_id,
                     int64_t *doc_id, sl_error *err);
 int ledger_link_put(store *s, const char *channel, const char *external_id,
                     int64_t doc_id, sl_error *err);
+/* Points the order's link from document from_doc to to_doc (a corrected
+   order's new document); SL_EINTERNAL when the link is not from_doc's. */
+int ledger_link_move(store *s, const char *channel, const char *external_id,
+                     int64_t from_doc, int64_t to_doc, sl_error *err);
 
 /* ---- journal ------------------------------------------------------------ */
 

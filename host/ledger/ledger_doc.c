@@ -378,3 +378,24 @@ int ledger_link_put(store *s, const char *channel, const char *external_id,
     sqlite3_bind_int64(st, 3, doc_id);
     return store_step_done(s, st, err);
 }
+
+int ledger_link_move(store *s, const char *channel, const char *external_id, int64_t from_doc,
+                     int64_t to_doc, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(s,
+                                  "UPDATE order_links SET document_id=? WHERE channel=? AND "
+                                  "external_id=? AND document_id=?",
+                                  err);
+    if (!st)
+        return sql_fail(err);
+    sqlite3_bind_int64(st, 1, to_doc);
+    sql_text(st, 2, channel);
+    sql_text(st, 3, external_id);
+    sqlite3_bind_int64(st, 4, from_doc);
+    int rc = store_step_done(s, st, err);
+    if (rc == SL_OK && sqlite3_changes(store_db(s)) != 1)
+        return sl_error_set(err, SL_EINTERNAL, "order_links",
+                            "order %s of channel %s is not linked to document %lld",
+                            external_id, channel, (long long)from_doc);
+    return rc;
+}

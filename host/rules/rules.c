@@ -7,6 +7,9 @@
  *                                          is not a refund and WooCommerce
  *                                          does not restock it; a restore
  *                                          is a revision in the real state
+ *   no document, created before the
+ *   channel's start_date                -> history: recorded, never booked
+ *                                          (rules_history.c)
  *   no document, order cancelled        -> nothing to book (processed)
  *   no document, status not triggering  -> wait (processed, no document)
  *   no document, status triggers        -> build; draft with reason on a
@@ -14,8 +17,11 @@
  *                                          and credit notes for its refunds
  *   draft document                      -> rebuilt from this revision
  *   document, order cancelled           -> void or credit note
- *   posted document                     -> credit notes for new refunds,
- *                                          payment if still missing
+ *   posted document, content edited     -> credit note for it whole + a new
+ *                                          invoice, payment moved (rules_revise.c)
+ *   posted document                     -> credit notes for new refunds;
+ *                                          an edit that books nothing is
+ *                                          an event only
  */
 #include <stdio.h>
 #include <string.h>
@@ -155,8 +161,12 @@ static int existing(rules_ctx *c, int64_t doc_id, int cancelled, int *state)
         rc = rules_cancel(c, d);
     else if (strcmp(d->status, LEDGER_DRAFT) == 0)
         rc = rebuild(c, d, state);
-    else
-        rc = rules_refunds(c, d);
+    else {
+        int handled = 0;
+        rc = rules_revise(c, d, state, &handled);
+        if (rc == SL_OK && !handled)
+            rc = rules_refunds(c, d);
+    }
     ledger_doc_free(d);
     return rc;
 }
@@ -186,6 +196,8 @@ int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t 
                          err);
     else if (doc_id)
         rc = existing(&c, doc_id, cancelled, &st);
+    else if (rules_is_history(t, ch, it->order))
+        rc = rules_history_event(&c);
     else if (moved_money_already(it->order))
         rc = create_then_settle_refunds(&c, cancelled, &st);
     else if (cancelled)

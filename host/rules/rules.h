@@ -53,6 +53,16 @@ int rules_process_pending(store *s, const config_tenant *t, int64_t now_ms,
 int rules_process_batch(store *s, const config_tenant *t, int64_t now_ms,
                         int max, rules_summary *sum, sl_error *err);
 
+/* ---- day one (rules_history.c) --------------------------------------------- */
+
+/* The UTC instant at which the channel's start_date begins in the
+   tenant's time zone; 0 when the channel has no start_date. */
+int64_t rules_start_ms(const config_tenant *t, const config_channel *ch);
+/* 1 when `o` was created before start_ms (0: no start date): history,
+   which is never booked. An order without a creation time is not. */
+int rules_is_history_at(int64_t start_ms, const order *o);
+int rules_is_history(const config_tenant *t, const config_channel *ch, const order *o);
+
 /* ---- used between the rules files ---------------------------------------- */
 
 /* Builds the document for order `o` (type from the channel, status draft)

@@ -173,6 +173,11 @@ static int book(rules_ctx *c, ledger_doc *d, int is_order)
 
 int rules_finalize(rules_ctx *c, ledger_doc *d)
 {
+    return rules_finalize_as(c, d, c->ch->add_payment);
+}
+
+int rules_finalize_as(rules_ctx *c, ledger_doc *d, int with_payment)
+{
     char series[64];
     rules_series(c->ch, "", series, sizeof(series));
     int rc = ledger_assign_number(c->s, d, series, c->err);
@@ -184,7 +189,7 @@ int rules_finalize(rules_ctx *c, ledger_doc *d)
     if (rc == SL_OK)
         rc = book(c, d, is_order);
     char pay[128] = "";
-    if (rc == SL_OK && c->ch->add_payment && d->gross > 0)
+    if (rc == SL_OK && with_payment && d->gross > 0)
         rc = rules_pay(c, d->id, is_order ? "prepayment" : "payment", "order", d->gross,
                        config_account(c->t, is_order ? "prepayments" : "receivable"), 1,
                        d->exponent, pay, sizeof(pay));

@@ -88,9 +88,11 @@ static ledger_doc *credit_header(const ledger_doc *from, const char *ref)
 }
 
 /* Posts the credit note's journal, returns stock when full, refunds what
-   was paid and not yet refunded (up to the credited amount), notes it. */
-static int book_credit(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int full,
-                       int64_t refunded_before, const char *why)
+   was paid and not yet refunded (up to the credited amount) unless
+   `keep_cash` (a correction: the payment moves to the new document, no
+   money goes back), notes it. */
+static int book_credit_as(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int full,
+                          int64_t refunded_before, const char *why, int keep_cash)
 {
     char series[64], pay[128] = "", m[SL_MONEY_TEXT_MAX];
     rules_series(c->ch, "CN", series, sizeof(series));
@@ -110,7 +112,7 @@ static int book_credit(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int
     int64_t back = paid - refunded_before;
     if (back > -cn->gross)
         back = -cn->gross;
-    if (rc == SL_OK && back > 0)
+    if (rc == SL_OK && back > 0 && !keep_cash)
         rc = rules_refund_pay(c, cn->id, from->id, cn->refund_ref, back, cn->exponent, pay,
                               sizeof(pay));
     if (rc)
@@ -121,6 +123,28 @@ static int book_credit(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int
              sl_money_format(-cn->gross, cn->exponent, m), why, pay[0] ? "; " : "", pay);
     snprintf(event, sizeof(event), "credit:%s", cn->refund_ref);
     return rules_note(c, from->id, event, text);
+}
+
+static int book_credit(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, int full,
+                       int64_t refunded_before, const char *why)
+{
+    return book_credit_as(c, cn, from, full, refunded_before, why, 0);
+}
+
+int rules_credit_whole(rules_ctx *c, const ledger_doc *from, const char *ref, const char *why,
+                       char *number, size_t cap)
+{
+    ledger_doc *cn = credit_header(from, ref);
+    if (!cn)
+        return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
+    int rc = copy_negated(cn, from, c->err);
+    ledger_doc_sum(cn);
+    if (rc == SL_OK)
+        rc = book_credit_as(c, cn, from, 1, 0, why, 1);
+    if (rc == SL_OK)
+        snprintf(number, cap, "%s", cn->number);
+    ledger_doc_free(cn);
+    return rc;
 }
 
 /* A credit note that cannot be posted as the shop gave it (its lines do

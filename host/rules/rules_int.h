@@ -27,6 +27,9 @@ void rules_cash(rules_ctx *c, char *code, size_t code_cap, char *account,
 /* Numbers, posts (or confirms a sales order), moves stock, adds the
    payment, e-mails and notes. */
 int rules_finalize(rules_ctx *c, ledger_doc *d);
+/* rules_finalize, with the payment added only when `with_payment` (a
+   corrected document gets the moved payment instead, rules_revise.c). */
+int rules_finalize_as(rules_ctx *c, ledger_doc *d, int with_payment);
 /* Records a payment of `amount` on doc and posts cash against `against`
    (receivable or prepayments). sign +1 receives, -1 refunds. Writes the
    text "payment X to CODE" into buf. */
@@ -38,6 +41,25 @@ int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
    only when that document has no payment), against receivable. */
 int rules_refund_pay(rules_ctx *c, int64_t doc_id, int64_t paid_doc_id, const char *ref,
                      int64_t amount, int exponent, char *buf, size_t cap);
+/* A full credit note of posted `from` (every line negated, its stock
+   moves returned) under refund reference `ref`, posted and noted with
+   `why`; no money goes back (what was paid moves to the document that
+   replaces it). Writes the credit note's number into number. */
+int rules_credit_whole(rules_ctx *c, const ledger_doc *from, const char *ref, const char *why,
+                       char *number, size_t cap);
+/* An edit of a booked order (rules_revise.c): when the current revision
+   changes what the posted invoice books, credits it whole and posts a new
+   invoice in its place, the payment moved (*handled = 1); otherwise
+   records that nothing booked changed (*handled = 0: refunds follow as
+   usual). May set *state to INBOX_DRAFT when the edit cannot be booked. */
+int rules_revise(rules_ctx *c, const ledger_doc *booked, int *state, int *handled);
+/* The rule's comparison, apart for its tests: 1 when `built` (from the
+   current revision) differs from `booked` in what a sale books (the
+   totals, the number of lines, each line's kind, SKU, quantity, net and
+   tax), with a short account of it in what ("total 28.43 -> 82.88; 1 ->
+   2 lines"). Tax groups and accounts (the tenant's maps) do not count. */
+int rules_revise_differs(const ledger_doc *booked, const ledger_doc *built, char *what,
+                         size_t cap);
 /* Cancellation of the order's document: void or credit note. */
 int rules_cancel(rules_ctx *c, ledger_doc *d);
 /* Refund reference of the credit note for a cancellation. */
@@ -77,6 +99,8 @@ size_t rules_refund_part_count(const order *o, const char *ref);
    matches no line of `from`, or a negative figure, writes cn->reason
    (the caller leaves the credit note Draft). SL_ENOMEM only. */
 int rules_refund_lines(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, const char *ref);
+/* The inbox event of a history order (created before start_date). */
+int rules_history_event(rules_ctx *c);
 /* Upper-case first letter display name of a document type. */
 const char *rules_type_label(const char *type);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "inbox/inbox.h"
+#include "rules/rules.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -27,12 +28,22 @@ typedef struct poll_run {
     int pages;
     int orders;
     int refused;   /* kept as failed intake */
+    int64_t start_ms;   /* the channel's start_date, 0 = none */
+    int skip_history;   /* history = skip */
+    int history;        /* orders created before start_date (stored or not) */
 } poll_run;
 
 static int take_order(void *data, order *o, sl_error *err)
 {
     poll_run *run = data;
     run->orders++;
+    if (rules_is_history_at(run->start_ms, o)) {
+        run->history++;
+        if (run->skip_history) { /* history = skip: never stored */
+            order_free(o);
+            return SL_OK;
+        }
+    }
     return intake_job_add(&run->job, o, POLL_MAX_PAGE_ORDERS, err);
 }
 
@@ -90,15 +101,39 @@ static char *saved_cursor(store *db, const char *channel)
     return cursor;
 }
 
+/* The first poll of a channel (no cursor yet) says what it will do. */
+static void say_first_poll(const runtime_channel *rc, const config_tenant *t, int64_t start_ms)
+{
+    const config_channel *ch = rc->config;
+    char at[32];
+    if (start_ms == 0) {
+        services_log(rc->ctx, SL_LOG_WARN,
+                     "first poll: no start_date, so every order the shop has is fetched and "
+                     "booked by the rules (set start_date = YYYY-MM-DD to begin on a day)");
+        return;
+    }
+    services_log(rc->ctx, SL_LOG_INFO,
+                 "first poll: start_date %s (%s, from %s): orders created before it are "
+                 "history, %s; later ones are booked by the rules",
+                 ch->start_date, t->timezone, sl_iso8601_format(start_ms, 1, at),
+                 ch->history_import ? "stored and shown, never booked (history = import)"
+                                    : "not stored (history = skip)");
+}
+
 int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
 {
     runtime_channel *rc = &st->rt->channels[ci];
     if (rc->plugin->table->fetch_orders == NULL)
         return sl_error_set(err, SL_EUNSUPPORTED, "plugin", "channel %s cannot poll",
                             rc->config->name);
-    poll_run run = {.st = st, .channel = rc->config->name};
+    poll_run run = {.st = st, .channel = rc->config->name,
+                    .start_ms = rules_start_ms(st->rt->config, rc->config),
+                    .skip_history = !rc->config->history_import};
     run.job.err.size = sizeof run.job.err;
     char *cursor = saved_cursor(db, rc->config->name);
+    int first = cursor == NULL || cursor[0] == '\0';
+    if (first)
+        say_first_poll(rc, st->rt->config, run.start_ms);
     services_sink sink = {.data = &run, .order_take = take_order,
                           .cursor_commit = take_cursor, .order_refused = keep_refused};
     pthread_mutex_lock(&st->channel_locks[ci]);
@@ -112,10 +147,12 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
         r = flush(&run, NULL, err); /* orders after the last cursor */
     intake_job_clear(&run.job);
     free(cursor);
-    services_log(rc->ctx, r == SL_OK ? SL_LOG_DEBUG : SL_LOG_WARN,
-                 "poll: %d order(s) in %d page(s), %d kept as failed%s%s", run.orders,
-                 run.pages, run.refused, r == SL_OK ? "" : ": ",
-                 r == SL_OK ? "" : err->message);
+    services_log(rc->ctx, r == SL_OK && !first ? SL_LOG_DEBUG : r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
+                 "%spoll: %d order(s) found in %d page(s): %d from start_date on, %d history "
+                 "(%s), %d kept as failed%s%s",
+                 first ? "first " : "", run.orders, run.pages, run.orders - run.history,
+                 run.history, run.skip_history ? "skipped" : "stored, not booked", run.refused,
+                 r == SL_OK ? "" : ": ", r == SL_OK ? "" : err->message);
     server_note_poll(st, ci, r, err);
     return r;
 }

@@ -43,32 +43,16 @@ typedef struct sched {
     int worker_count;
 } sched;
 
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Local "HH:MM" minutes and "YYYY-MM-DD" of `now_ms` in zone `tz`. Only
-   this thread switches TZ, and nothing else in the host reads local time
-   (the style check bans localtime), so the switch is safe. */
+/* Local "HH:MM" minutes and "YYYY-MM-DD" of `now_ms` in zone `tz`
+   (services/local_time.c holds the one TZ lock). */
 static int local_clock(const char *tz, int64_t now_ms, int *minutes, char day[16])
 {
-    pthread_mutex_lock(&tz_lock);
-    char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-    setenv("TZ", tz && tz[0] ? tz : "UTC", 1);
-    tzset();
-    time_t t = (time_t)(now_ms / 1000);
-    struct tm tm;
-    int ok = localtime_r(&t, &tm) != NULL;
-    if (old) {
-        setenv("TZ", old, 1);
-        free(old);
-    } else {
-        unsetenv("TZ");
-    }
-    tzset();
-    pthread_mutex_unlock(&tz_lock);
-    if (!ok)
+    int64_t off = 0;
+    if (services_tz_offset_ms(tz, now_ms, &off) != SL_OK ||
+        services_local_day(tz, now_ms, day) != SL_OK)
         return -1;
-    *minutes = tm.tm_hour * 60 + tm.tm_min;
-    strftime(day, 16, "%Y-%m-%d", &tm);
+    int64_t local = now_ms + off;
+    *minutes = (int)(((local / 60000) % 1440 + 1440) % 1440);
     return 0;
 }
 

@@ -54,6 +54,21 @@ typedef struct services_sink {
    never refused. */
 int services_content_error(int rc);
 
+/* ---- local time (local_time.c) ------------------------------------------
+   A tenant's zone is an IANA name ("Europe/Riga"; NULL or "" is UTC; a
+   name libc does not know reads as UTC). One process-wide lock guards the
+   TZ switch these need; any thread may call them. */
+/* What TZ holds when the environment had none: libc's own default. */
+#define SERVICES_TZ_SYSTEM ":/etc/localtime"
+/* Offset of `tz` from UTC at instant utc_ms, in ms (Riga in summer:
+   +10800000). SL_EINVALID when libc cannot convert the instant. */
+int services_tz_offset_ms(const char *tz, int64_t utc_ms, int64_t *offset_ms);
+/* The local date "YYYY-MM-DD" of utc_ms in `tz` (day holds 16 bytes). */
+int services_local_day(const char *tz, int64_t utc_ms, char day[16]);
+/* The UTC instant at which local day `day` ("YYYY-MM-DD") starts in `tz`.
+   SL_EINVALID for a malformed day. */
+int services_local_midnight_ms(const char *tz, const char *day, int64_t *utc_ms);
+
 /* The table handed to plugins. Static; valid for the process lifetime. */
 const sl_host *services_table(void);
 
@@ -135,7 +150,9 @@ int services_http_stopping(void);
    secrets of the channel are masked. */
 void services_log(sl_ctx *ctx, int level, const char *fmt, ...) SL_PRINTF(3, 4);
 
-/* Process-global init/cleanup the host owns (curl_global_init ...). */
+/* Process-global init/cleanup the host owns (curl_global_init, TZ set
+   when absent so local_time.c never adds it while threads run). Call
+   before any thread starts. */
 int services_global_init(sl_error *err);
 void services_global_cleanup(void);
 

@@ -127,6 +127,27 @@ static int call_push(runtime_channel *rc, int prices, const services_stock_list 
     return r;
 }
 
+static void count_side(sync_side_counts *c, int outcome)
+{
+    switch (outcome) {
+    case SL_PUSH_WRITTEN: c->written++; break;
+    case SL_PUSH_UNCHANGED: c->unchanged++; break;
+    case SL_PUSH_SKIPPED: c->skipped++; break;
+    case SL_PUSH_NOT_FOUND: c->not_found++; break;
+    case SL_PUSH_DRIFT: c->drift++; break;
+    case SL_PUSH_WOULD_WRITE: c->would_write++; break;
+    default: c->failed++; break;
+    }
+}
+
+static json_t *side_json(const sync_side_counts *c)
+{
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "written", c->written,
+                     "unchanged", c->unchanged, "skipped", c->skipped, "not_found",
+                     c->not_found, "failed", c->failed, "drift", c->drift, "would_write",
+                     c->would_write, "stock_unknown", c->unknown);
+}
+
 static void count(sync_report *rep, int outcome)
 {
     switch (outcome) {
@@ -140,14 +161,22 @@ static void count(sync_report *rep, int outcome)
     }
 }
 
+static int taken_outcome(int o);
+
 /* One side's outcome of an item: the plugin's report, or a failure when a
    pushed item got none. 0 when the side was not pushed. */
 static int side(const json_t *per, const char *which, int pushed, const char **msg)
 {
     const json_t *o = per ? json_object_get(per, which) : NULL;
     *msg = o ? json_string_value(json_object_get(o, "message")) : "";
-    if (o)
-        return (int)json_integer_value(json_object_get(o, "outcome"));
+    if (o) {
+        int outcome = (int)json_integer_value(json_object_get(o, "outcome"));
+        /* a SKU the shop did not take always says why, whatever the plugin */
+        if ((*msg == NULL || **msg == '\0') && !taken_outcome(outcome) &&
+            outcome != SL_PUSH_WOULD_WRITE)
+            *msg = "the plugin gave no reason";
+        return outcome;
+    }
     if (!pushed)
         return 0;
     *msg = "the plugin reported nothing for this SKU";
@@ -190,6 +219,11 @@ static json_t *settle(const json_t *items, const json_t *outcomes, int prices_pu
         if (known || po)
             count(rep, overall ? overall : SL_PUSH_FAILED);
         rep->unknown += unknown;
+        rep->stock.unknown += unknown;
+        if (so)
+            count_side(&rep->stock, so);
+        if (po)
+            count_side(&rep->price, po);
         const char *stock_word = unknown ? "stock_unknown" : so ? sync_outcome_name(so) : "";
         json_array_append_new(
             rep->items,
@@ -253,12 +287,13 @@ int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db, int64_t now
 
 json_t *sync_report_json(const char *channel, const sync_report *rep)
 {
-    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:O}", "channel",
-                     channel, "listed", rep->listed, "written", rep->written, "unchanged",
-                     rep->unchanged, "skipped", rep->skipped, "not_found", rep->not_found,
-                     "failed", rep->failed, "drift", rep->drift, "would_write",
-                     rep->would_write, "stock_unknown", rep->unknown, "items",
-                     rep->items ? rep->items : json_array());
+    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o, s:O}",
+                     "channel", channel, "listed", rep->listed, "written", rep->written,
+                     "unchanged", rep->unchanged, "skipped", rep->skipped, "not_found",
+                     rep->not_found, "failed", rep->failed, "drift", rep->drift,
+                     "would_write", rep->would_write, "stock_unknown", rep->unknown,
+                     "stock_counts", side_json(&rep->stock), "price_counts",
+                     side_json(&rep->price), "items", rep->items ? rep->items : json_array());
 }
 
 void sync_report_clear(sync_report *rep)

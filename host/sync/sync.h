@@ -18,10 +18,19 @@
 
 #include "runtime/runtime.h"
 
+/* One side's (stock or price) outcomes, counted apart so the summary
+   never merges them. */
+typedef struct sync_side_counts {
+    int written, unchanged, skipped, not_found, failed, drift, would_write;
+    int unknown; /* stock side only: SKUs whose stock is not known */
+} sync_side_counts;
+
 typedef struct sync_report {
     int listed;       /* SKUs that differed from the last push */
+    /* per SKU, the worse of its two sides */
     int written, unchanged, skipped, not_found, failed, drift, would_write;
     int unknown;      /* SKUs whose stock is not known: no quantity pushed */
+    sync_side_counts stock, price; /* each side on its own */
     json_t *items;    /* [{"sku","outcome","message","stock","stock_message",
                          "price","price_message"}], owned; "outcome" is the
                          worse of the two sides */
@@ -34,7 +43,8 @@ int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db,
                  int64_t now_ms, sync_report *rep, sl_error *err);
 void sync_report_clear(sync_report *rep);
 /* The report as the admin API and `stock sync --json` give it, with the
-   channel's name and the counters. New reference. */
+   channel's name, the per-SKU counters and each side's own counters
+   ("stock_counts", "price_counts"). New reference. */
 json_t *sync_report_json(const char *channel, const sync_report *rep);
 const char *sync_outcome_name(int outcome);
 

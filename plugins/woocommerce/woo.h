@@ -46,6 +46,9 @@ typedef struct woo_chan {
     const char *currency;   /* the store's currency for imported prices, or
                                NULL (the tenant's); borrowed until close */
     int sku_lists;          /* sku=A,B lists: 1 work, -1 ignored, 0 unknown */
+    char first_after[32];   /* the host's start_date as a UTC lower bound
+                               for the first poll ("" = none) */
+    int history_import;     /* the host's `history = import` */
 } woo_chan;
 
 /* ---- woo_http.c ---------------------------------------------------------- */
@@ -188,6 +191,8 @@ int woo_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
                        int *acknowledge_only, sl_error *err);
 int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
                       sl_error *err);
+/* Reads the host's day-one keys (start_date, history) for the first poll. */
+int woo_fetch_config(woo_chan *ch, sl_ctx *ctx, sl_error *err);
 int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
                      sl_error *err);
 int woo_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list,

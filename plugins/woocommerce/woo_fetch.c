@@ -8,6 +8,15 @@
  * (older stores refuse orderby=modified) and follow X-WP-TotalPages up to
  * WOO_MAX_PAGES.
  *
+ * Day one: with the host's start_date set, the first poll (cursor "")
+ * does not page the shop's whole history. It asks `after=` (created since)
+ * with history = skip, `modified_after=` (anything touched since, old
+ * orders too, which the host keeps as history) with history = import. The
+ * host knows the tenant's time zone, we do not, so the bound is the
+ * start date's midnight UTC less 14 hours (the furthest zone ahead of
+ * UTC): a few hours too early at most, and the host itself decides, by
+ * the exact local midnight, which order is history.
+ *
  * Cursor safety: pages come in id order, not modification order, so a later
  * page can hold an order modified before the maximum seen so far. Moving the
  * cursor to that maximum after page 1 and crashing before page 2 would skip
@@ -47,7 +56,8 @@ typedef struct fetch_run {
     woo_chan *ch;
     sl_ctx *ctx;
     const char *start;  /* cursor as given ("" = none) */
-    char after[32];     /* modified_after, "" = none */
+    char after[32];     /* the date bound, "" = none */
+    const char *after_name; /* its parameter: modified_after, or after */
     int64_t seen_max;   /* largest date_modified_gmt submitted */
     int64_t store_date; /* Date header of the first answer, 0 = unknown */
     size_t submitted;
@@ -63,7 +73,7 @@ static int request_page(fetch_run *r, int page, json_t **arr,
     woo_call_init(&c, "GET", "/orders");
     int rc = SL_OK;
     if (r->after[0] != '\0')
-        rc = woo_call_param(&c, r->ch, r->ctx, "modified_after", r->after, err);
+        rc = woo_call_param(&c, r->ch, r->ctx, r->after_name, r->after, err);
     if (rc || (rc = woo_call_param(&c, r->ch, r->ctx, "dates_are_gmt", "true",
                                    err)) ||
         (rc = woo_call_param(&c, r->ch, r->ctx, "status", "any", err)) ||
@@ -175,9 +185,13 @@ static int commit_final(fetch_run *r, int64_t start_ms, sl_error *err)
 int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
                      sl_error *err)
 {
-    fetch_run r = {.ch = state, .ctx = ctx, .start = cursor ? cursor : ""};
+    fetch_run r = {.ch = state, .ctx = ctx, .start = cursor ? cursor : "",
+                   .after_name = "modified_after"};
     int64_t start_ms = 0;
-    if (r.start[0] != '\0') {
+    if (r.start[0] == '\0' && r.ch->first_after[0] != '\0') {
+        snprintf(r.after, sizeof r.after, "%s", r.ch->first_after);
+        r.after_name = r.ch->history_import ? "modified_after" : "after";
+    } else if (r.start[0] != '\0') {
         if (sl_iso8601_parse(r.start, 1, &start_ms, NULL) != SL_OK)
             return sl_error_set(err, SL_EINVALID, "cursor",
                                 "cursor \"%.40s\" is not an ISO 8601 date",
@@ -206,4 +220,24 @@ int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
             break; /* a page past the end answers 200 [] */
     }
     return commit_final(&r, start_ms, err);
+}
+
+#define WOO_FURTHEST_ZONE_MS (14 * 3600 * 1000LL)
+
+int woo_fetch_config(woo_chan *ch, sl_ctx *ctx, sl_error *err)
+{
+    const char *day = ch->host->config_get(ctx, "start_date");
+    const char *history = ch->host->config_get(ctx, "history");
+    ch->history_import = history != NULL && strcmp(history, "import") == 0;
+    ch->first_after[0] = '\0';
+    if (day == NULL || day[0] == '\0')
+        return SL_OK;
+    char iso[32];
+    int64_t ms = 0;
+    snprintf(iso, sizeof iso, "%.10sT00:00:00", day);
+    if (sl_iso8601_parse(iso, 1, &ms, NULL) != SL_OK)
+        return sl_error_set(err, SL_EINVALID, "start_date", "start_date \"%.20s\" is not a date",
+                            day);
+    sl_iso8601_format(ms - WOO_FURTHEST_ZONE_MS, 0, ch->first_after);
+    return SL_OK;
 }

@@ -84,6 +84,8 @@ static int woo_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
     int rc = sl_options_read(host, ctx, &WOO_OPTIONS, ch, err);
     if (rc == SL_OK)
         rc = settle_auth(ch, err);
+    if (rc == SL_OK)
+        rc = woo_fetch_config(ch, ctx, err);
     if (rc != SL_OK) {
         free(ch);
         return rc;

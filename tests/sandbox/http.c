@@ -219,7 +219,8 @@ static int known_route(const char *path) {
       "/orders/#/refunds", "/products", "/products/#", "/products/batch",
       "/products/#/variations", "/products/#/variations/#",
       "/products/#/variations/batch", "/taxes", "/taxes/classes",
-      "/payment_gateways", "/shipping_methods", "/webhooks", "/webhooks/#", ""};
+      "/payment_gateways", "/shipping_methods", "/shipping/zones",
+      "/shipping/zones/#", "/shipping/zones/#/methods", "/webhooks", "/webhooks/#", ""};
   int64_t ids[2];
   for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
     if (sb_match(path, routes[i], ids))

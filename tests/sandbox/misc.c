@@ -1,6 +1,7 @@
 /*
  * The read-only settings endpoints (/taxes, /taxes/classes,
- * /payment_gateways, /shipping_methods, /webhooks) and the sandbox's own
+ * /payment_gateways, /shipping_methods, /shipping/zones and each zone's
+ * /methods, /webhooks) and the sandbox's own
  * control endpoints under /__sandbox/ (not part of WooCommerce; no auth):
  * webhook knobs, state summary, order creation, status change, restore
  * from the trash (wp-admin's Restore), fake clock.
@@ -42,6 +43,47 @@ static void whole_list(sb_resp *resp, json_t *list) {
   resp->total_pages = 1;
   sb_resp_json(resp, 200, list);
 }
+
+/* A zone of the seed's shipping_zones by id (0 is "Locations not covered
+   by your other zones", which a store always has), or NULL. */
+static const json_t *find_zone(const sb_store *st, int64_t id) {
+  size_t i;
+  const json_t *z;
+  json_array_foreach(st->shipping_zones, i, z) {
+    if (sb_int(z, "id", -1) == id)
+      return z;
+  }
+  return NULL;
+}
+
+/* GET /shipping/zones: each zone's id, name and order (its methods are a
+   route of their own), with links. */
+static json_t *zones_view(sb_store *st) {
+  json_t *bare = json_array(), *z;
+  size_t i;
+  json_array_foreach(st->shipping_zones, i, z) {
+    json_t *v = json_deep_copy(z);
+    json_object_del(v, "methods");
+    json_array_append_new(bare, v);
+  }
+  json_t *out = with_links(st, bare, "/shipping/zones", "id");
+  json_decref(bare);
+  return out;
+}
+
+/* GET /shipping/zones/{id}/methods: the zone's method instances as the
+   store keeps them (id = instance_id, settings with cost.value). */
+static json_t *zone_methods_view(sb_store *st, const json_t *zone) {
+  char route[64];
+  snprintf(route, sizeof route, "/shipping/zones/%lld/methods",
+           (long long)sb_int(zone, "id", 0));
+  const json_t *m = json_object_get(zone, "methods");
+  json_t *empty = json_array();
+  json_t *out = with_links(st, json_is_array(m) ? m : empty, route, "instance_id");
+  json_decref(empty);
+  return out;
+}
+
 
 /* PUT body of /webhooks/{id}: delivery_url, secret, status. Returns 0 or
    -1 with resp set. */
@@ -124,6 +166,18 @@ int sb_route_misc(sb_ctx *ctx, sb_req *req, sb_resp *resp) {
     whole_list(resp, with_links(st, st->shipping_methods, "/shipping_methods", "id"));
     return 1;
   }
+  if (sb_match(req->path, "/shipping/zones", ids)) {
+    whole_list(resp, zones_view(st));
+    return 1;
+  }
+  if (sb_match(req->path, "/shipping/zones/#/methods", ids)) {
+    const json_t *z = find_zone(st, ids[0]);
+    if (z == NULL)
+      sb_resp_error(resp, 404, "woocommerce_rest_shipping_zone_invalid", "Invalid resource id.");
+    else
+      whole_list(resp, zone_methods_view(st, z));
+    return 1;
+  }
   if (sb_match(req->path, "/webhooks", ids)) {
     whole_list(resp, ctx->hooks ? sb_hooks_summary(ctx) : json_array());
     return 1;
@@ -183,6 +237,14 @@ static void admin_restore(sb_ctx *ctx, const json_t *body, sb_resp *resp) {
     sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
 }
 
+static void admin_edit(sb_ctx *ctx, const json_t *body, sb_resp *resp) {
+  json_t *order = sb_order_find(&ctx->store, sb_int(body, "order_id", 0));
+  if (!order || sb_order_trashed(order))
+    sb_resp_error(resp, 404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
+  else if (sb_order_edit(ctx, order, body, resp) == 0)
+    sb_resp_json(resp, 200, sb_order_view(&ctx->store, order));
+}
+
 static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp) {
   static const char *const knobs[] = {"duplicate-next", "reorder", "drop-next", "flush"};
   for (size_t i = 0; i < 4; i++) {
@@ -203,8 +265,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
   }
   int order = strcmp(what, "order") == 0, clock = strcmp(what, "clock") == 0;
   int status = strcmp(what, "status") == 0, fault = strcmp(what, "fault") == 0;
-  int restore = strcmp(what, "restore") == 0;
-  if (!order && !clock && !status && !fault && !restore)
+  int restore = strcmp(what, "restore") == 0, edit = strcmp(what, "edit") == 0;
+  if (!order && !clock && !status && !fault && !restore && !edit)
     return 0;
   json_t *body = sb_req_json(req, resp);
   if (!body)
@@ -218,6 +280,8 @@ static int admin_post(sb_ctx *ctx, sb_req *req, const char *what, sb_resp *resp)
     admin_clock(ctx, body, resp);
   } else if (restore) {
     admin_restore(ctx, body, resp);
+  } else if (edit) {
+    admin_edit(ctx, body, resp);
   } else if (fault) {
     sb_fault_knob(ctx, body, resp);
   } else {

@@ -8,7 +8,10 @@
  * GET /orders/{id}/refunds and, with restock_items, puts their quantity
  * back into stock and raises the line meta _restock_refunded_items; DELETE
  * moves it to the trash (order.deleted, no restock) and the control
- * endpoint /__sandbox/restore brings it back (order.restored).
+ * endpoint /__sandbox/restore brings it back (order.restored);
+ * /__sandbox/edit is wp-admin's order edit (sb_order_edit: items added
+ * and recalculated, stock adjusted for them, addresses and the customer
+ * note changed; saving fires order.updated).
  * All functions run with store.mu held (http.c takes it around routes).
  */
 #include "sb.h"
@@ -530,6 +533,121 @@ static void add_refund(sb_ctx *ctx, json_t *order, const json_t *body,
   else
     touch(ctx, order);
   sb_resp_json(resp, 201, json_deep_copy(refund));
+}
+
+/* ---- wp-admin edits ------------------------------------------------------- */
+
+/* Adds `delta` (cents) of obj[key] as money text. */
+static void money_add(json_t *obj, const char *key, int64_t delta) {
+  int64_t v = 0;
+  sb_money_get(obj, key, &v);
+  json_object_set_new(obj, key, sb_money_json(v + delta));
+}
+
+/* The added lines' tax rows into the order's tax_lines, by rate_id. */
+static void merge_tax_lines(json_t *order, const json_t *added) {
+  size_t i, j;
+  json_t *t, *have;
+  json_array_foreach(json_object_get(added, "tax_lines"), i, t) {
+    int64_t rid = sb_int(t, "rate_id", 0), v = 0;
+    sb_money_get(t, "tax_total", &v);
+    json_t *into = NULL;
+    json_array_foreach(json_object_get(order, "tax_lines"), j, have) {
+      if (sb_int(have, "rate_id", -1) == rid)
+        into = have;
+    }
+    if (into)
+      money_add(into, "tax_total", v);
+    else
+      json_array_append(json_object_get(order, "tax_lines"), t);
+  }
+}
+
+/* wp-admin reduces stock for an item added to an order whose stock was
+   already reduced, marks the line and notes it ("Adjusted stock"). */
+static void reduce_added_line(sb_ctx *ctx, json_t *order, json_t *line) {
+  size_t i;
+  json_t *l;
+  int reduced = 0;
+  json_array_foreach(json_object_get(order, "line_items"), i, l) {
+    if (l != line && line_meta_find(l, "_reduced_stock", NULL))
+      reduced = 1;
+  }
+  json_t *item = line_target(&ctx->store, line);
+  int64_t qty = sb_int(line, "quantity", 0);
+  json_t *target = reduced && item ? sb_stock_adjust(ctx, item, -qty) : NULL;
+  if (!target)
+    return;
+  char q[32], text[256];
+  snprintf(q, sizeof q, "%lld", (long long)qty);
+  json_array_append_new(json_object_get(line, "meta_data"),
+                        json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+                                  (json_int_t)sb_next(&ctx->store.next_meta_id), "key",
+                                  "_reduced_stock", "value", q, "display_key",
+                                  "_reduced_stock", "display_value", q));
+  int64_t now = sb_int(target, "stock_quantity", 0);
+  snprintf(text, sizeof text, "Adjusted stock: %s (%s) %lld&rarr;%lld", sb_str(line, "name", ""),
+           sb_str(line, "sku", ""), (long long)(now + qty), (long long)now);
+  system_note(&ctx->store, sb_int(order, "id", 0), text);
+}
+
+/* "Add item(s)" + "Recalculate": the new lines priced and taxed as the
+   store would (sb_order_build on them alone), appended with fresh ids,
+   their taxes merged into the order's rows and totals. */
+static int add_line_items(sb_ctx *ctx, json_t *order, const json_t *items, sb_resp *resp) {
+  json_t *body = json_pack("{s:I, s:s, s:O}", "id", (json_int_t)sb_int(order, "id", 0),
+                           "status", "pending", "line_items", items);
+  json_t *added = sb_order_build(ctx, body, resp);
+  json_decref(body);
+  if (!added)
+    return -1;
+  size_t i;
+  json_t *line;
+  char names[512] = "";
+  size_t n = 0;
+  json_array_foreach(json_object_get(added, "line_items"), i, line) {
+    json_array_append(json_object_get(order, "line_items"), line);
+    if (n + 2 < sizeof names)
+      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "",
+                            sb_str(line, "name", ""));
+  }
+  merge_tax_lines(order, added);
+  static const char *const sums[] = {"total", "cart_tax", "total_tax", "discount_total",
+                                     "discount_tax"};
+  for (i = 0; i < sizeof sums / sizeof sums[0]; i++) {
+    int64_t v = 0;
+    sb_money_get(added, sums[i], &v);
+    money_add(order, sums[i], v);
+  }
+  json_decref(added);
+  char text[600];
+  snprintf(text, sizeof text, "Added line items: %s", names);
+  system_note(&ctx->store, sb_int(order, "id", 0), text);
+  size_t total = json_array_size(json_object_get(order, "line_items"));
+  for (i = total - json_array_size(items); i < total; i++)
+    reduce_added_line(ctx, order, json_array_get(json_object_get(order, "line_items"), i));
+  return 0;
+}
+
+int sb_order_edit(sb_ctx *ctx, json_t *order, const json_t *body, sb_resp *resp) {
+  const json_t *items = json_object_get(body, "add_line_items");
+  if (json_is_array(items) && json_array_size(items) > 0 &&
+      add_line_items(ctx, order, items, resp) != 0)
+    return -1;
+  static const char *const objects[] = {"billing", "shipping"};
+  for (size_t k = 0; k < 2; k++) {
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)json_object_get(body, objects[k]), key, v) {
+      if (json_is_string(v))
+        json_object_set(json_object_get(order, objects[k]), key, v);
+    }
+  }
+  json_t *note = json_object_get(body, "customer_note");
+  if (json_is_string(note))
+    json_object_set(order, "customer_note", note);
+  touch(ctx, order); /* saving the order in wp-admin fires order.updated */
+  return 0;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */

@@ -106,6 +106,7 @@ typedef struct sb_store {
   json_t *notes;      /* object: order id text -> array of notes */
   json_t *refunds;    /* object: order id text -> array of refund objects */
   json_t *taxes, *tax_classes, *gateways, *shipping_methods, *coupons;
+  json_t *shipping_zones; /* array of zones, each with its "methods" (instances) */
   json_t *calls;      /* object: "GET /orders/{id}" -> count */
   json_t *nonces;     /* object: nonce -> timestamp */
   json_t *faults;     /* object: "METHOD /route/{id}" -> {mode, status, left} (faults.c) */
@@ -198,6 +199,13 @@ void sb_order_set_status(sb_ctx *ctx, json_t *order, const char *status);
 int sb_order_trashed(const json_t *order);
 /* Brings a trashed order back (order.restored); -1 when not trashed. */
 int sb_order_restore(sb_ctx *ctx, json_t *order);
+/* wp-admin's edit of an order (POST /__sandbox/edit): body
+   {"add_line_items":[{product_id, variation_id?, quantity}], "billing":{..},
+   "shipping":{..}, "customer_note":".."}. Added items are priced and taxed
+   as the store would, merged into the order's tax rows and totals, and,
+   when the order's stock was reduced, reduce stock with an "Adjusted
+   stock" note; then order.updated fires. -1 with resp set on a bad item. */
+int sb_order_edit(sb_ctx *ctx, json_t *order, const json_t *body, sb_resp *resp);
 /* Creates and stores an order from a create body; fires order.created and
    order.updated. Returns the stored order (borrowed) or NULL (resp set). */
 json_t *sb_order_create(sb_ctx *ctx, const json_t *body, sb_resp *resp);

@@ -338,6 +338,7 @@ int sb_store_load(sb_ctx *ctx, const char *path) {
   st->tax_classes = array_or_empty(root, "tax_classes");
   st->gateways = array_or_empty(root, "payment_gateways");
   st->shipping_methods = array_or_empty(root, "shipping_methods");
+  st->shipping_zones = array_or_empty(root, "shipping_zones");
   st->coupons = array_or_empty(root, "coupons");
   max_ids_in(st->notes, "*", &st->next_note_id);
   max_ids_in(st->refunds, "*", &st->next_post_id);
@@ -355,7 +356,7 @@ int sb_store_load(sb_ctx *ctx, const char *path) {
 void sb_store_free(sb_store *st) {
   json_t **all[] = {&st->settings, &st->products, &st->orders, &st->notes,
                     &st->refunds, &st->taxes, &st->tax_classes, &st->gateways,
-                    &st->shipping_methods, &st->coupons, &st->calls, &st->nonces,
+                    &st->shipping_methods, &st->shipping_zones, &st->coupons, &st->calls, &st->nonces,
                     &st->faults};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     json_decref(*all[i]);
@@ -432,9 +433,10 @@ int sb_store_save(sb_ctx *ctx, const char *path) {
   sb_store *st = &ctx->store;
   pthread_mutex_lock(&st->mu);
   json_t *root = json_pack(
-      "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "settings",
+      "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "settings",
       st->settings, "taxes", st->taxes, "tax_classes", st->tax_classes,
       "payment_gateways", st->gateways, "shipping_methods", st->shipping_methods,
+      "shipping_zones", st->shipping_zones,
       "coupons", st->coupons, "products", st->products, "orders", st->orders,
       "notes", st->notes, "refunds", st->refunds);
   pthread_mutex_unlock(&st->mu);

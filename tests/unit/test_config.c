@@ -112,6 +112,21 @@ static void bad_duration_and_range(void **state)
     free(text);
 }
 
+static void start_date_and_history_are_checked(void **state)
+{
+    static const char *const bad[][3] = {
+        {"start_date = 2026-13-01\n", "start_date", "must be a date, YYYY-MM-DD"},
+        {"start_date = 1.12.2026\n", "start_date", "must be a date, YYYY-MM-DD"},
+        {"start_date = 2026-+1-01\n", "start_date", "must be a date, YYYY-MM-DD"},
+        {"start_date = 2026-02-30\n", "start_date", "is not a day of the calendar"},
+        {"history = all\n", "history", "must be import or skip"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *text = cat3(BASE, CHANNEL, bad[i][0]);
+        free(expect_error(*state, text, 7, "channel:woo", bad[i][1], bad[i][2]));
+        free(text);
+    }
+}
+
 static void duplicate_key_points_at_first(void **state)
 {
     char *text = cat3(BASE, CHANNEL, "document = invoice\ndocument = receipt\n");
@@ -331,6 +346,8 @@ static void shipped_example_is_valid(void **state)
     assert_true(ch->intake_webhook && ch->intake_poll);
     assert_int_equal(ch->stock_sync_minute, 6 * 60);
     assert_string_equal(config_channel_map(ch, "payments", "bacs"), "bank:2620");
+    assert_string_equal(ch->start_date, "2026-12-01");
+    assert_int_equal(ch->history_import, 0);
     config_tenant_free(t);
 }
 
@@ -342,6 +359,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_section_is_an_error, sl_test_dir_setup,
                                         sl_test_dir_teardown),
         cmocka_unit_test_setup_teardown(bad_boolean_names_key, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(start_date_and_history_are_checked, sl_test_dir_setup,
                                         sl_test_dir_teardown),
         cmocka_unit_test_setup_teardown(bad_duration_and_range, sl_test_dir_setup,
                                         sl_test_dir_teardown),

@@ -420,7 +420,24 @@ static int route_lists(sl_ctx *c, const json_t *req, fake_resp *out)
         recorded("payment-gateways", out);
     else if (is(req, "GET", "/shipping_methods"))
         recorded("shipping-methods", out);
-    else if (is(req, "POST", "/orders/163/notes") ||
+    else if (is(req, "GET", "/shipping/zones")) {
+        out->status = 200;
+        out->body = strdup("[{\"id\":0,\"name\":\"Locations not covered by your other "
+                           "zones\",\"order\":0},{\"id\":1,\"name\":\"California\",\"order\":0}]");
+    } else if (is(req, "GET", "/shipping/zones/0/methods")) {
+        out->status = 200;
+        out->body = strdup("[]");
+    } else if (is(req, "GET", "/shipping/zones/1/methods")) {
+        /* an empty settings object comes as [] (PHP's empty array) */
+        out->status = 200;
+        out->body = strdup(
+            "[{\"id\":1,\"instance_id\":1,\"title\":\"Flat rate\",\"order\":1,"
+            "\"enabled\":true,\"method_id\":\"flat_rate\",\"method_title\":\"Flat rate\","
+            "\"settings\":{\"cost\":{\"id\":\"cost\",\"type\":\"text\",\"value\":\"5.00\"}}},"
+            "{\"id\":2,\"instance_id\":2,\"title\":\"Pickup\",\"order\":2,"
+            "\"enabled\":false,\"method_id\":\"local_pickup\",\"method_title\":\"Local "
+            "pickup\",\"settings\":[]}]");
+    } else if (is(req, "POST", "/orders/163/notes") ||
              is(req, "PUT", "/orders/163")) {
         out->status = 201;
         out->body = strdup("{\"id\":311}");
@@ -439,8 +456,16 @@ static void test_lists(void **s)
     assert_int_equal(f.p->list_payment_methods(f.state, &f.ctx, &f.err), SL_OK);
     assert_int_equal(f.p->list_shipping_methods(f.state, &f.ctx, &f.err), SL_OK);
     fake_end_call(&f.ctx);
-    /* 6 rates + 4 classes + 3 gateways + 4 shipping methods */
-    assert_int_equal(json_array_size(f.ctx.lists), 17);
+    /* 6 rates + 4 classes + 3 gateways + 4 shipping methods + 2 zone methods */
+    assert_int_equal(json_array_size(f.ctx.lists), 19);
+    json_t *zm = json_array_get(f.ctx.lists, 17);
+    assert_int_equal(json_integer_value(json_array_get(zm, 0)), SL_LIST_SHIPPING_METHOD);
+    assert_string_equal(json_string_value(json_array_get(zm, 1)), "flat_rate:1");
+    assert_string_equal(json_string_value(json_array_get(zm, 3)),
+                        "zone=\"California\" cost=5.00 enabled");
+    zm = json_array_get(f.ctx.lists, 18);
+    assert_string_equal(json_string_value(json_array_get(zm, 3)),
+                        "zone=\"California\" cost=- disabled");
     json_t *first = json_array_get(f.ctx.lists, 0);
     assert_int_equal(json_integer_value(json_array_get(first, 0)),
                      SL_LIST_TAX_RATE);
