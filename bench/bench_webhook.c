@@ -10,15 +10,20 @@
  *   3. webhook -> posted document latency at a steady 100 orders/s, from
  *      the send time to the document's posting time (documents.updated_ms).
  *
- * usage: bench_webhook [ORDERS] [CONNS] [intake-only] [woo] [floor]
+ * usage: bench_webhook [ORDERS] [CONNS] [intake-only] [woo] [book] [floor] [raw-http]
  *        (defaults 6000, 16)
  * "intake-only" configures a trigger status no order has, so the writer
  * only stores deliveries: the intake path alone, without the rules.
  * "woo" sends through the WooCommerce connector instead: the order.created
  * delivery recorded from a WooCommerce 10.0.2 store (../shared/fixtures,
  * 3.4 KB) with its id and number changed per order, the store's headers
- * and a valid X-WC-Webhook-Signature. Always intake-only: the recorded
- * order is pending and in USD, which this bench tenant does not book.
+ * and a valid X-WC-Webhook-Signature. Intake-only unless "book" follows:
+ * then the tenant books in USD and takes the recorded order's "pending"
+ * as its trigger, so every delivery becomes a posted invoice in the same
+ * process while the burst is taken.
+ * "raw-http" drives the reference receiver (raw_http.c: libmicrohttpd,
+ * the body stored raw, one row each, 200 after a synchronous=FULL group
+ * commit) with the very same requests: serve's rate is read against it.
  * "floor" drives a do-nothing HTTP responder (http_floor.c) instead of
  * serve: the rate loopback HTTP alone allows here, next to (1).
  */
@@ -44,6 +49,7 @@
 #include <jansson.h>
 
 #include "http_floor.h"
+#include "raw_http.h"
 #include "proc_cpu.h"
 #include "shopledger/sdkutil.h"
 
@@ -57,6 +63,8 @@ static int port;
 static const char *trigger = "paid";
 static int woo_mode;
 static int floor_mode;
+static int raw_http_mode;
+static int woo_book;
 static double raw_cpu_per_row_us; /* measured by raw_group_commit_rate */
 static char *woo_head, *woo_mid, *woo_tail; /* the recorded body around id and number */
 static atomic_int next_order;
@@ -99,12 +107,12 @@ static void write_config(void)
              dir, dir, trigger);
     if (woo_mode)
         snprintf(ini, sizeof ini,
-                 "[tenant]\nid = bench\ncurrency = EUR\ndatabase = %s/bench.db\n\n"
+                 "[tenant]\nid = bench\ncurrency = %s\ndatabase = %s/bench.db\n\n"
                  "[channel:ts]\nplugin = woocommerce\nurl = http://127.0.0.1:9\n"
                  "key = ck_bench\nsecret_file = %s/webhook.secret\nintake = webhook\n"
                  "webhook_secret_file = %s/webhook.secret\ndocument = invoice\n"
-                 "process_when = never\nseries = WOO\n",
-                 dir, dir, dir);
+                 "process_when = %s\napprove = yes\nseries = WOO\n",
+                 woo_book ? "USD" : "EUR", dir, dir, dir, woo_book ? "pending" : "never");
     write_file("conf/bench.ini", ini, 0600);
 }
 
@@ -503,6 +511,34 @@ static int run_floor(double raw, int conns)
     return 0;
 }
 
+/* Drives raw_http.c like serve and prints its rate next to `raw`. */
+static int run_raw_http(double raw, int conns)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/raw.db", dir);
+    if (raw_http_start(path, &port) != 0) {
+        fprintf(stderr, "bench_webhook: raw receiver did not start\n");
+        return 1;
+    }
+    double cpu0 = own_cpu_s();
+    double secs = run_burst(conns), cpu = own_cpu_s() - cpu0;
+    long stored = raw_http_stop();
+    remove_run_dir();
+    double rate = total_orders / secs;
+    print_raw(raw);
+    printf("raw HTTP receiver (libmicrohttpd, 4 threads, a row per body, 200 after a FULL group "
+           "commit; %d %s requests, %d connections, %ld stored): %.0f deliveries/s, "
+           "request p50 %.2f ms, p99 %.2f ms\n",
+           total_orders, woo_mode ? "WooCommerce" : "testshop", conns, stored, rate,
+           percentile(latency_us, total_orders, 50) / 1000.0,
+           percentile(latency_us, total_orders, 99) / 1000.0);
+    printf("CPU per request, receiver and load driver together: %.0f us\n",
+           1e6 * cpu / total_orders);
+    free(latency_us);
+    free(sent_ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     total_orders = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 6000;
@@ -512,6 +548,11 @@ int main(int argc, char **argv)
             trigger = "never";
         } else if (strcmp(argv[i], "floor") == 0) {
             floor_mode = 1;
+        } else if (strcmp(argv[i], "raw-http") == 0) {
+            raw_http_mode = 1;
+        } else if (strcmp(argv[i], "book") == 0 && woo_mode) {
+            woo_book = 1;
+            trigger = "pending";
         } else if (strcmp(argv[i], "woo") == 0) {
             trigger = "never";
             woo_mode = 1;
@@ -521,7 +562,8 @@ int main(int argc, char **argv)
         }
     }
     if (total_orders < 100 || total_orders > MAX_ORDERS || conns < 1 || conns > 256) {
-        fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256] [intake-only] [woo] [floor]\n",
+        fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256] [intake-only] [woo] "
+                        "[book] [floor] [raw-http]\n",
                 MAX_ORDERS);
         return 2;
     }
@@ -535,6 +577,8 @@ int main(int argc, char **argv)
     double raw = raw_group_commit_rate(20000);
     if (floor_mode)
         return run_floor(raw, conns);
+    if (raw_http_mode)
+        return run_raw_http(raw, conns);
     pid_t serve = start_serve();
     double serve_cpu0 = process_cpu_s(serve), own_cpu0 = own_cpu_s();
     thread_cpu threads0, threads1;

@@ -250,7 +250,7 @@ static void count_batch(server_tenant *st, const intake_job *batch)
     int64_t now = services_now_ms();
     for (const intake_job *j = batch; j; j = j->next)
         if (j->rc == SL_OK)
-            writer_count_intake(st, now, (long)j->count);
+            writer_count_intake(st, now, (long)j->count + j->has_delivery);
 }
 
 void writer_answer(server_tenant *st, intake_job *batch)
