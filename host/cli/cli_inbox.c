@@ -123,6 +123,10 @@ static void print_waiting(store *db)
         printf("%lld acknowledged order(s) waiting to be filed "
                "(serve files them; so does `shopledger process`)\n", (long long)n);
     n = 0;
+    if (inbox_deliveries_waiting(db, &n, &err) == SL_OK && n > 0)
+        printf("%lld acknowledged webhook delivery(ies) waiting to be parsed "
+               "(serve parses them; so does `shopledger process`)\n", (long long)n);
+    n = 0;
     if (inbox_failed_open_count(db, &n, &err) == SL_OK && n > 0)
         printf("%lld delivery(ies) or polled order(s) kept as failed: not items until "
                "replayed (`shopledger inbox failed`, `inbox retry --failed`)\n", (long long)n);

@@ -1,6 +1,8 @@
 /*
- * `shopledger process TENANT [--max N]`: files what serve acknowledged but
- * had not yet filed (a stop or crash can leave arrivals behind), then runs
+ * `shopledger process TENANT [--max N]`: parses and files what serve
+ * acknowledged but had not yet filed (a stop or crash can leave logged
+ * deliveries and arrivals behind; intake_drain parses the deliveries
+ * with the channels' plugins exactly as serve would), then runs
  * the rules over the tenant's pending inbox items now (one transaction
  * each) and prints a summary.
  */
@@ -12,8 +14,10 @@
 #include <jansson.h>
 
 #include "inbox/inbox.h"
+#include "intake/intake.h"
 #include "ledger/ledger_cli.h"
 #include "rules/rules.h"
+#include "runtime/runtime.h"
 
 #define PROCESS_DEFAULT_MAX 100000
 #define FILE_BATCH 1000       /* arrivals per transaction */
@@ -45,6 +49,26 @@ static int file_arrivals(store *s, sl_error *err)
     return total;
 }
 
+/* Parses the deliveries serve logged and left unparsed, if any; SL_OK
+   when none wait or all were recorded. */
+static int drain_deliveries(const cli_globals *g, const ledger_cli_tenant *lt, sl_error *err)
+{
+    int64_t waiting = 0;
+    int rc = inbox_deliveries_waiting(lt->s, &waiting, err);
+    if (rc != SL_OK || waiting == 0)
+        return rc;
+    runtime_tenant *rt = NULL;
+    intake_replay_summary sum;
+    rc = runtime_open(lt->t, g->plugin_dir, 1, &rt, err);
+    if (rc == SL_OK)
+        rc = intake_drain(rt, &sum, err);
+    runtime_close(rt);
+    if (rc == SL_OK && !g->json)
+        printf("parsed %ld waiting deliveries: %ld orders filed, %ld kept as failed\n",
+               sum.deliveries, sum.orders, sum.failed);
+    return rc;
+}
+
 int cli_process(int argc, char **argv, const cli_globals *g)
 {
     int max = PROCESS_DEFAULT_MAX;
@@ -62,7 +86,9 @@ int cli_process(int argc, char **argv, const cli_globals *g)
         return CLI_FAIL;
     rules_summary sum = {0, 0, 0};
     sl_error err = {.size = sizeof(err)};
-    int rc = file_arrivals(lt.s, &err) < 0 ? err.code : SL_OK;
+    int rc = drain_deliveries(g, &lt, &err);
+    if (rc == SL_OK)
+        rc = file_arrivals(lt.s, &err) < 0 ? err.code : SL_OK;
     if (rc == SL_OK)
         rc = rules_process_pending(lt.s, lt.t, ledger_cli_now_ms(), max, &sum, &err);
     ledger_cli_close(&lt);

@@ -190,9 +190,9 @@ int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders,
 /* How many rows are 'new'. */
 int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err);
 /* A page of rows for a replay, in id order after `after_id`: of one
-   channel (NULL: every channel), received at or after since_ms, only
-   'failed' ones when failed_only. */
-int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, int failed_only,
+   channel (NULL: every channel), received at or after since_ms, in
+   `state` (NULL: any). */
+int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, const char *state,
                           int64_t after_id, int max, inbox_delivery_row **rows, int *n,
                           sl_error *err);
 /* Schema version 8: the inbox_deliveries table. */

@@ -177,7 +177,7 @@ int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err)
     return step == SQLITE_ROW ? SL_OK : store_error(s, step, err);
 }
 
-int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, int failed_only,
+int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, const char *state,
                           int64_t after_id, int max, inbox_delivery_row **out, int *n,
                           sl_error *err)
 {
@@ -185,7 +185,7 @@ int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, int f
     int rc = store_prepare(s,
                            "SELECT id, channel, received_ms, headers, body, state "
                            "FROM inbox_deliveries WHERE id > ?1 AND (?2 IS NULL OR channel = ?2) "
-                           "AND received_ms >= ?3 AND (?4 = 0 OR state = 'failed') "
+                           "AND received_ms >= ?3 AND (?4 IS NULL OR state = ?4) "
                            "ORDER BY id LIMIT ?5",
                            &st, err);
     if (rc != SL_OK)
@@ -196,7 +196,10 @@ int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, int f
     else
         sqlite3_bind_null(st, 2);
     sqlite3_bind_int64(st, 3, since_ms);
-    sqlite3_bind_int(st, 4, failed_only ? 1 : 0);
+    if (state != NULL)
+        sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
     sqlite3_bind_int(st, 5, max);
     return read_rows(s, st, max, out, n, err);
 }

@@ -71,5 +71,9 @@ typedef struct intake_replay_summary {
 } intake_replay_summary;
 int intake_replay(runtime_tenant *rt, const char *channel, int64_t since_ms, int failed_only,
                   intake_replay_summary *sum, sl_error *err);
+/* Parses and files every delivery still 'new' (what a stopped or killed
+   serve acknowledged and had not parsed), exactly as serve's writer would
+   (`shopledger process` runs it before booking). */
+int intake_drain(runtime_tenant *rt, intake_replay_summary *sum, sl_error *err);
 
 #endif
