@@ -52,7 +52,7 @@ int mz_text(const mz_chan *ch, const json_t *obj, const char *key,
                             "%s is neither text nor a language object", key);
     const char *lang;
     json_t *t;
-    if (ch->language[0] && json_is_string(json_object_get(v, ch->language)) &&
+    if (ch->language != NULL && json_is_string(json_object_get(v, ch->language)) &&
         json_string_length(json_object_get(v, ch->language)) > 0)
         return sl_json_str(v, ch->language, 1, out, err);
     json_object_foreach(v, lang, t)
@@ -449,7 +449,7 @@ static int map_head(mapper *m, const json_t *j, const char *id,
                        "shipping_method")) ||
         (rc = put_text(m, NULL, SL_ORDER_CUSTOMER_NOTE, j, "notes")) ||
         (rc = set_text(m, NULL, SL_ORDER_LANGUAGE, "language",
-                       m->ch->language[0] ? m->ch->language : NULL)))
+                       m->ch->language)))
         return rc;
     if (m->h->order_set_time(m->o, SL_ORDER_CREATED, t) != SL_OK ||
         (strcmp(pay, "paid") == 0 &&

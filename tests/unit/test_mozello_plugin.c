@@ -503,6 +503,7 @@ static void config_errors_name_the_key(void **st)
 {
     (void)st;
     static const char *const bad[][2] = {{"page_size", "0"}, {"poll_overlap", "5x"},
+                                         {"poll_overlap", "600"}, {"poll_overlap", "49h"},
                                          {"site_timezone", "Mars/Olympus"},
                                          {"test_mode", "maybe"}, {"url", "ftp://x"},
                                          {"language", "EN GB"}};

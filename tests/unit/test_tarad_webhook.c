@@ -218,6 +218,10 @@ static void max_skew_is_configurable(void **s)
     assert_int_equal(open_with(&f, json_pack("{s:s}", "max_skew", "2h")), SL_EINVALID);
     assert_string_equal(f.err.field, "max_skew");
     finish(&f);
+    /* one grammar for every connector: a bare number has no unit */
+    assert_int_equal(open_with(&f, json_pack("{s:s}", "max_skew", "300")), SL_EINVALID);
+    assert_string_equal(f.err.field, "max_skew");
+    finish(&f);
 }
 
 static void open_needs_the_user_token(void **s)

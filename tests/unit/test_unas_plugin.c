@@ -369,6 +369,25 @@ static void test_push_test_mode(void **s)
     json_decref(l.items);
 }
 
+/* The keys go through the SDK's option grammar: a duration needs its
+   unit, an enum one of its words, an integer its bounds. */
+static void test_config_grammar(void **s)
+{
+    (void)s;
+    static const char *const bad[][2] = {
+        {"poll_overlap", "120"},  {"poll_overlap", "2h"}, {"subscription", "gold"},
+        {"rate_reserve", "4"},    {"page_size", "501"},   {"test_mode", "maybe"},
+        {"url", "ftp://api.example"}, {"name_order", "Family_First"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *kv[] = {bad[i][0], bad[i][1], NULL};
+        assert_int_equal(open_chan(kv), SL_EINVALID);
+        assert_string_equal(g_f.err.field, bad[i][0]);
+        woo_ctx_free(&g_f.ctx);
+    }
+    const char *kv[] = {"poll_overlap", "5m", "subscription", "vip", NULL};
+    assert_int_equal(open_chan(kv), SL_OK);
+}
+
 int main(void)
 {
     (void)woo_open, (void)woo_plugin; /* helpers of the shared fake host */
@@ -382,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ban_respected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_xml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_push_test_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_grammar, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
