@@ -27,6 +27,55 @@ int sl_error_set(sl_error *err, int code, const char *field, const char *fmt,
 /* String name of a status ("SL_EINVALID" ...). Never NULL. */
 const char *sl_status_name(int code);
 
+/* ---- field paths of mapping errors (sdk/field_path.c) -------------------- */
+/* A mapper walking nested input keeps a path prefix ("line_items[2].") and
+   names the failing member as prefix + key, so the error reads
+   "line_items[2].price" rather than "price". */
+
+/* out = path followed by key, cut to SL_ERROR_FIELD_MAX - 1 bytes. Either
+   may be NULL (empty); key may point into out (it is moved first). */
+void sl_field_path(const char *path, const char *key,
+                   char out[SL_ERROR_FIELD_MAX]);
+/* After a getter failed with `rc` and filled err naming its own key:
+   puts `path` in front of err->field. Returns rc; nothing changes when
+   path is empty or err is NULL or too small. */
+int sl_error_in(sl_error *err, const char *path, int rc);
+/* A host setter refused `key` below `path` with status rc: fills err with
+   field path+key and "the host refused FIELD = "VALUE" (SL_E...)"
+   (VALUE cut to 80 bytes). Returns rc when negative, else SL_EINVALID. */
+int sl_error_refused(sl_error *err, const char *path, const char *key,
+                     const char *value, int rc);
+
+/* ---- HTTP answers (sdk/http_answer.c) ------------------------------------ */
+/* What every REST connector does around host->http_send: send, insist on
+   a response, turn a failed status into the SDK's error codes with the
+   wait Retry-After asks for. A connector with other rules (a 403 that is
+   a throttle, a 404 that is a remote refusal) passes its own code. */
+
+#define SL_RETRY_AFTER_MAX_MS (3600LL * 1000) /* longest wait we honour */
+
+/* Sends req through host->http_send. SL_OK with *resp set whenever a
+   response came back, whatever its status; otherwise the host's code with
+   its err, or SL_EIO "WHAT: no response" (what: "GET /orders", a call's
+   name). *resp is written only on success. Thread: the caller's call. */
+int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what,
+                     sl_http_resp **resp, sl_error *err);
+/* The default map of a final HTTP status: 2xx SL_OK, 401 SL_EAUTH, 404
+   SL_ENOTFOUND, 429 and 5xx SL_ERETRY, any other SL_EREMOTE. */
+int sl_http_status_code(int status);
+/* Retry-After in delta seconds as milliseconds: the larger of floor_ms and
+   the header, at most SL_RETRY_AFTER_MAX_MS; floor_ms when the header is
+   absent or not seconds (an HTTP-date is left to the host's backoff). */
+int64_t sl_http_retry_after_ms(const sl_host *h, const sl_http_resp *resp,
+                               int64_t floor_ms);
+/* Fills err for a failed answer and returns `code` (0: the default map
+   of its status): message "WHAT: HTTP STATUS" and ": DETAIL" when detail
+   is not empty, err->http_status, and for SL_ERETRY err->retry_after_ms
+   from sl_http_retry_after_ms(retry_floor_ms). */
+int sl_http_fail(const sl_host *h, const sl_http_resp *resp, int code,
+                 int64_t retry_floor_ms, const char *what, const char *detail,
+                 sl_error *err);
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Parses a body with a size cap and depth cap (jansson's own depth limit

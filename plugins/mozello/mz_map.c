@@ -66,9 +66,7 @@ int mz_text(const mz_chan *ch, const json_t *obj, const char *key,
 /* A host setter refused `key`. */
 static int refused(mapper *m, const char *key, const char *value)
 {
-    return sl_error_set(m->err, SL_EINVALID, key,
-                        "the host refused %s = \"%.80s\"", key,
-                        value ? value : "");
+    return sl_error_refused(m->err, NULL, key, value, SL_EINVALID);
 }
 
 static int set_text(mapper *m, sl_line *l, int field, const char *key,

@@ -106,11 +106,7 @@ int unas_vat_percent(const char *vat, char out[UNAS_DEC_MAX])
 
 static int refused(mapper *m, int rc, const char *key, const char *value)
 {
-    char f[SL_ERROR_FIELD_MAX];
-    snprintf(f, sizeof f, "%s%s", m->path, key);
-    return sl_error_set(m->err, rc < 0 ? rc : SL_EINVALID, f,
-                        "the host refused %s = \"%.80s\" (%s)", f,
-                        value ? value : "", sl_status_name(rc));
+    return sl_error_refused(m->err, m->path, key, value, rc);
 }
 
 static int set_text(mapper *m, sl_line *l, int field, const char *key,
