@@ -76,6 +76,33 @@ int sl_http_fail(const sl_host *h, const sl_http_resp *resp, int code,
                  int64_t retry_floor_ms, const char *what, const char *detail,
                  sl_error *err);
 
+/* ---- webhook deliveries (sdk/webhook.c) ---------------------------------- */
+/* The prologue of verify_webhook / parse_webhook: the body within its cap,
+   then the signature, unless the host vouches for the body (an operator's
+   `inbox add` replay, host->request_verified). */
+
+/* *body = the delivery's body ("" when it has none), *len its bytes.
+   SL_ETOOBIG naming "body" when over max. Out-parameters written only on
+   success; the body is borrowed for the call. */
+int sl_webhook_body(const sl_host *h, const sl_request *req, size_t max,
+                    const char **body, size_t *len, sl_error *err);
+/* How a shop signs its deliveries: base64(HMAC-SHA256(key, raw body)) in
+   one header. */
+typedef struct sl_webhook_hmac {
+    const char *header;   /* "X-WC-Webhook-Signature" */
+    const char *what;     /* the signature in messages: "webhook signature" */
+    const char *key;      /* the channel's key, NULL when none is configured */
+    const char *key_name; /* its option name, for the error field */
+} sl_webhook_hmac;
+/* Checks the signature over the exact bytes, in constant time, trailing
+   blanks of the header ignored; SL_OK at once when the host vouches for
+   the body. SL_EAUTH naming the header when it is absent, empty ("unsigned
+   delivery refused") or does not match ("WHAT does not match the body");
+   SL_EAUTH naming key_name when key is NULL. */
+int sl_webhook_check_hmac(const sl_host *h, const sl_request *req,
+                          const sl_webhook_hmac *sig, const char *body,
+                          size_t len, sl_error *err);
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Parses a body with a size cap and depth cap (jansson's own depth limit

@@ -11,6 +11,7 @@
  * `user_token` is absent), and `max_skew` (accepted clock difference of a
  * push, a duration, default 5m, at most 1h).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,11 +91,14 @@ static int tarad_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
     *acknowledge_only = 0;
     if (h->request_verified(req))
         return SL_OK;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
+    const char *body;
+    size_t len;
+    int rc = sl_webhook_body(h, req, SIZE_MAX, &body, &len, err); /* parse caps */
+    if (rc != SL_OK)
+        return rc;
     return tarad_wire_verify(ch->token, h->request_header(req, TARAD_HDR_TIMESTAMP),
-                             h->request_header(req, TARAD_HDR_SIGNATURE), body ? body : "",
-                             body ? len : 0, h->now_ms(ctx), ch->max_skew_s, err);
+                             h->request_header(req, TARAD_HDR_SIGNATURE), body, len,
+                             h->now_ms(ctx), ch->max_skew_s, err);
 }
 
 /* Slot parse_webhook: verify, then submit paid and cancelled orders;
@@ -104,14 +108,11 @@ static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
 {
     tarad_chan *ch = state;
     const sl_host *h = ch->host;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
-    if (body == NULL)
-        body = "", len = 0;
-    if (len > TARAD_MAX_BODY)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "push of %zu bytes is over the limit", len);
-    int rc;
+    const char *body;
+    size_t len;
+    int rc = sl_webhook_body(h, req, TARAD_MAX_BODY, &body, &len, err);
+    if (rc != SL_OK)
+        return rc;
     if (!h->request_verified(req) &&
         (rc = tarad_wire_verify(ch->token,
                                 h->request_header(req, TARAD_HDR_TIMESTAMP),
