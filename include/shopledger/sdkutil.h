@@ -103,6 +103,28 @@ int sl_webhook_check_hmac(const sl_host *h, const sl_request *req,
                           const sl_webhook_hmac *sig, const char *body,
                           size_t len, sl_error *err);
 
+/* ---- batch pushes (sdk/push.c) ------------------------------------------- */
+/* What push_stock / push_prices of every connector share: the list's size
+   and currency checked up front, and one way to report a read-back. */
+
+#define SL_PUSH_LIST_MAX 100000 /* SKUs in one push a connector accepts */
+
+/* The prologue of a push: *count = the list's items (SL_ETOOBIG naming
+   "list" over SL_PUSH_LIST_MAX); for prices (prices != 0) *exponent = the
+   minor-unit exponent of the list's currency (SL_EINVALID naming
+   "currency" when unknown), for stock 0 (whole units). Out-parameters
+   written only on success. */
+int sl_push_begin(const sl_host *h, const sl_stock_list *list, int prices,
+                  size_t *count, int *exponent, sl_error *err);
+/* The outcome of a written item read back from the remote: SL_PUSH_WRITTEN
+   when `have` (NULL or "" = nothing) equals `wrote`, else SL_PUSH_DRIFT
+   with "wrote X, shop shows Y" in msg (cap bytes; msg "" when written). */
+int sl_push_read_back(const char *wrote, const char *have, char *msg,
+                      size_t cap);
+/* After a batch call failed with err: the report message for the items it
+   leaves undone, "not pushed: MESSAGE", into msg (cap bytes). */
+void sl_push_not_pushed(const sl_error *why, char *msg, size_t cap);
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Parses a body with a size cap and depth cap (jansson's own depth limit
