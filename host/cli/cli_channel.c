@@ -33,11 +33,9 @@ static int run_list(runtime_channel *rc, list_fn fn, json_t *items, json_t *erro
         return 0;
     sl_error err = {.size = sizeof err};
     services_sink sink = {.data = items, .list_add = on_item};
-    services_ctx_set_sink(rc->ctx, &sink);
-    services_call_begin(rc->ctx);
+    services_call_enter(rc->ctx, &sink);
     int r = fn(rc->state, rc->ctx, &err);
     services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
     if (r != SL_OK)
         json_array_append_new(errors, json_string(err.message));
     return r;

@@ -86,19 +86,6 @@ static int parse_path(const char *url, char *tenant, size_t tlen, char *channel,
     return 0;
 }
 
-/* Runs one plugin slot in a lane's context with `sink` (may be NULL);
-   `call` names it in the crash marker (plugin quarantine). */
-static void call_begin(runtime_channel *rc, const services_sink *sink, const char *call)
-{
-    services_ctx_set_sink(rc->ctx, sink);
-    services_call_begin_at(rc->ctx, call);
-}
-
-static void call_end(runtime_channel *rc)
-{
-    services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
-}
 
 /* Checks and parses a delivery in one of the channel's webhook lanes.
    *authentic is set when the plugin's verify_webhook accepted the
@@ -115,15 +102,15 @@ static int parse_delivery(server_tenant *st, int ci, const services_request *req
     loader_verify_fn verify = loader_verify_webhook(rc->plugin->table);
     int r = SL_OK, acknowledge_only = 0;
     if (verify != NULL) {
-        call_begin(rc, NULL, "verify_delivery"); /* a signature check submits nothing */
+        services_call_enter_at(rc->ctx, NULL, "verify_delivery"); /* a signature check submits nothing */
         r = verify(rc->state, rc->ctx, req, &acknowledge_only, &job->err);
-        call_end(rc);
+        services_call_end(rc->ctx);
         *authentic = r == SL_OK;
     }
     if (r == SL_OK && !acknowledge_only) {
-        call_begin(rc, &sink, "parse_delivery");
+        services_call_enter_at(rc->ctx, &sink, "parse_delivery");
         r = rc->plugin->table->parse_webhook(rc->state, rc->ctx, req, &job->err);
-        call_end(rc);
+        services_call_end(rc->ctx);
     }
     hook_lane_give(lane);
     return r;

@@ -118,11 +118,9 @@ static int call_push(runtime_channel *rc, int prices, const services_stock_list 
         services_stock_list slice = *list;
         slice.items = list->items + at;
         slice.count = list->count - at < SYNC_SLICE ? list->count - at : SYNC_SLICE;
-        services_ctx_set_sink(rc->ctx, &sink);
-        services_call_begin(rc->ctx);
+        services_call_enter(rc->ctx, &sink);
         r = fn(rc->state, rc->ctx, &slice, err);
         services_call_end(rc->ctx);
-        services_ctx_set_sink(rc->ctx, NULL);
     }
     return r;
 }
