@@ -14,9 +14,9 @@
 #include "services/services.h"
 #include "sync/product_import.h"
 
-static const char *KIND_NAMES[SL_LIST_KIND_END_V1] = {
-    [SL_LIST_TAX_RATE] = "tax_rate", [SL_LIST_TAX_CLASS] = "tax_class",
-    [SL_LIST_PAYMENT_METHOD] = "payment_method", [SL_LIST_SHIPPING_METHOD] = "shipping_method"};
+#define KIND_NAME_(name, key) [name] = key,
+static const char *const KIND_NAMES[SL_LIST_KIND_END_V1] = {SL_LIST_KINDS(KIND_NAME_)};
+#undef KIND_NAME_
 
 static int on_item(void *data, int kind, const char *id, const char *label, const char *detail)
 {

@@ -14,13 +14,10 @@
 const char *sync_outcome_name(int outcome)
 {
     switch (outcome) {
-    case SL_PUSH_WRITTEN: return "written";
-    case SL_PUSH_UNCHANGED: return "unchanged";
-    case SL_PUSH_SKIPPED: return "skipped";
-    case SL_PUSH_NOT_FOUND: return "not_found";
-    case SL_PUSH_FAILED: return "failed";
-    case SL_PUSH_DRIFT: return "drift";
-    case SL_PUSH_WOULD_WRITE: return "would_write";
+#define OUTCOME_CASE(name, key) \
+    case name: return key;
+        SL_PUSH_OUTCOMES(OUTCOME_CASE)
+#undef OUTCOME_CASE
     default: return "unknown";
     }
 }

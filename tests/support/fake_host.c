@@ -20,27 +20,23 @@
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
-static const char *const ORDER_TEXT[] = {
-    "", "external_id", "number", "status", "status_normalized", "currency",
-    "customer_id", "email", "first_name", "last_name", "company", "phone",
-    "payment_method", "payment_title", "transaction_id", "customer_note",
-    "header_note", "shipping_method", "language"};
-static const char *const ORDER_MONEY[] = {"", "total", "total_tax",
-    "shipping_total", "shipping_tax", "discount_total", "discount_tax"};
-static const char *const ORDER_TIME[] = {"", "created", "modified", "paid",
-                                          "completed"};
-static const char *const ORDER_FLAG[] = {"", "prices_include_tax", "deleted",
-                                          "is_paid", "refund_lines_missing"};
-static const char *const ADDR[] = {"", "first_name", "last_name", "company",
-    "line1", "line2", "city", "state", "postcode", "country", "email",
-    "phone"};
-static const char *const LINE_KIND[] = {"", "product", "shipping", "fee",
-                                         "discount", "refund"};
-static const char *const LINE_TEXT[] = {"", "external_id", "sku", "name",
-    "product_id", "variation_id", "parent_sku", "tax_class", "tax_rate_id",
-    "method_id", "reason", "unit", "refund_id"};
-static const char *const LINE_MONEY[] = {"", "unit_price", "subtotal",
-    "subtotal_tax", "total", "total_tax", "tax_percent"};
+/* Keys of the recorded JSON: the SDK's field lists, but for times and the
+   line's tax percent, which the recorded form keeps as given ("created",
+   "tax_percent") where the host's own form says "created_ms" and
+   "tax_percent_milli". */
+#define NAME_AT_(name, key) [name] = key,
+static const char *const ORDER_TEXT[SL_ORDER_TEXT_END_V1] = {SL_ORDER_TEXT_FIELDS(NAME_AT_)};
+static const char *const ORDER_MONEY[SL_ORDER_MONEY_END_V1] = {SL_ORDER_MONEY_FIELDS(NAME_AT_)};
+static const char *const ORDER_TIME[] = {"", "created", "modified", "paid", "completed"};
+static const char *const ORDER_FLAG[SL_ORDER_FLAG_END_V1_4] = {
+    SL_ORDER_FLAG_FIELDS(NAME_AT_) SL_ORDER_FLAG_FIELDS_V1_4(NAME_AT_)};
+static const char *const ADDR[SL_ADDR_FIELD_END_V1] = {SL_ADDRESS_FIELDS(NAME_AT_)};
+static const char *const LINE_KIND[SL_LINE_KIND_END_V1] = {SL_LINE_KINDS(NAME_AT_)};
+static const char *const LINE_TEXT[SL_LINE_TEXT_END_V1_4] = {
+    SL_LINE_TEXT_FIELDS(NAME_AT_) SL_LINE_TEXT_FIELDS_V1_4(NAME_AT_)};
+static const char *const LINE_MONEY[] = {"",      "unit_price", "subtotal",   "subtotal_tax",
+                                         "total", "total_tax",  "tax_percent"};
+#undef NAME_AT_
 
 #define FAKE_IN(arr, f) ((f) > 0 && (size_t)(f) < sizeof arr / sizeof arr[0])
 
@@ -393,8 +389,9 @@ static const char *fk_stock_price(const sl_stock_list *l, size_t i)
     return fk_stock_at(l, i, 2);
 }
 static const char *fk_stock_cur(const sl_stock_list *l) { return l->currency; }
-static const char *const OUTCOME[] = {"", "written", "unchanged", "skipped",
-    "not_found", "failed", "drift", "would_write"};
+#define NAME_AT_(name, key) [name] = key,
+static const char *const OUTCOME[SL_PUSH_OUTCOME_END_V1] = {SL_PUSH_OUTCOMES(NAME_AT_)};
+#undef NAME_AT_
 static void fk_push_report(sl_ctx *c, const char *sku, int outcome,
                            const char *msg)
 {
