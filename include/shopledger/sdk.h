@@ -34,6 +34,21 @@
  * SL_E* status, and fills the caller-provided struct sl_error (fixed-size
  * message; nothing is allocated on the error path). The host records the
  * message; a plugin never prints, never exits, and never starts a thread.
+ * Out-parameters (state of channel_open, value of state_get, resp of
+ * http_send, acknowledge_only of verify_webhook) are written only on
+ * success, on both sides of the table, except where a slot says so
+ * (http_send hands back a completed response with its error). err is
+ * written only on failure.
+ *
+ * Builders are sticky. Every setter of the order, line and product
+ * builders returns SL_OK or the code of its refusal, and the builder keeps
+ * the FIRST refusal (code, field, message): later setters still run,
+ * order_submit / product_submit then fail with that first error and
+ * consume the handle. A connector may therefore call setters without
+ * checking each one; it checks a result only to stop early (order_discard,
+ * order_refuse) or to name the field as its own input spells it
+ * (sl_error_refused in sdkutil.h), since the builder's error names the SDK
+ * field ("email"), not the shop's ("billing.email").
  *
  * Threads. A channel context is used by one thread at a time. Different
  * channels may be called concurrently, so a plugin keeps its state in the
@@ -559,6 +574,49 @@ typedef struct sl_host {
    the pointer while the channel is open.) */
 
 /* ---- the plugin table -------------------------------------------------- */
+/*
+ * Slot contracts. Every slot returns SL_OK or one of the codes below; a
+ * code outside its row is a bug of the plugin.
+ * Codes every remote slot may return besides its own: SL_ERETRY (transient:
+ * timeout, 429, 5xx, a throttle; retry_after_ms says how long at least),
+ * SL_EAUTH (credentials refused), SL_EIO (no answer that will change by
+ * waiting), SL_ENOMEM, SL_EBANNED (the remote blocks us until
+ * retry_after_ms). Written "remote" below.
+ *
+ *   slot                 may return besides SL_OK               thread
+ *   channel_open         SL_EINVALID (field = the key), SL_ENOMEM   [1]
+ *   channel_close        (void)                                     [1]
+ *   check_connection     remote, SL_EREMOTE, SL_ENOTFOUND           [2]
+ *   fetch_orders         remote, SL_EREMOTE, SL_EINVALID (a page it
+ *                        cannot read; a bad order is order_refuse'd),
+ *                        SL_ETOOBIG                                  [2]
+ *   verify_webhook       SL_EAUTH (bad or missing signature); any
+ *                        other code = not known yet (host answers 503) [3]
+ *   parse_webhook        SL_EAUTH, SL_EINVALID, SL_EUNSUPPORTED,
+ *                        SL_ETOOBIG (content), remote (a re-read)    [3]
+ *   push_stock/_prices   remote, SL_EREMOTE, SL_ETOOBIG, SL_EINVALID
+ *                        (the list); per-item outcomes go to
+ *                        push_report, not the return code            [2]
+ *   list_*               remote, SL_EREMOTE                          [2]
+ *   report_status        remote, SL_EREMOTE, SL_ENOTFOUND (the order
+ *                        is gone)                                    [2]
+ *   fetch_products       remote, SL_EREMOTE, SL_EUNSUPPORTED (host
+ *                        without a product builder)                  [2]
+ *   gateway and postal   as their comments below say: SL_EREMOTE is
+ *   slots                final, SL_ERETRY / SL_EIO mean unknown      [2]
+ *
+ * Threads. [1] channel_open and channel_close run on the thread that owns
+ * the context (the CLI, or serve's main thread and each hook lane's);
+ * channel_close never while another slot runs on that state. [2] runs on
+ * one thread at a time per state (serve's scheduler, holding the channel's
+ * lock, or the CLI); calls on different channels run concurrently. [3]
+ * runs on an HTTP thread with a hook lane's own state (its own
+ * channel_open), so several run at once for one channel, each on its own
+ * state: keep everything in the state, nothing in globals. No slot may
+ * start a thread or keep a host pointer (responses, requests, arena
+ * strings) past its return; config values and secrets live until
+ * channel_close.
+ */
 
 typedef struct sl_plugin {
     size_t size;              /* sizeof(struct sl_plugin) as built */

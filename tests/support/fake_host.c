@@ -209,6 +209,15 @@ static sl_order *fk_order_new(sl_ctx *c)
     o->j = fk_keep(c, json_object());
     return o;
 }
+/* Keeps the first refusal of a setter of order o (sticky builder). */
+static int refuse(sl_order *o, const char *setter, int field)
+{
+    if (o->first_rc == SL_OK) {
+        o->first_rc = SL_EINVALID;
+        snprintf(o->first_what, sizeof o->first_what, "%s(%d)", setter, field);
+    }
+    return SL_EINVALID;
+}
 static json_t *fk_sub(json_t *j, const char *key, int array)
 {
     json_t *s = json_object_get(j, key);
@@ -221,11 +230,11 @@ static json_t *fk_sub(json_t *j, const char *key, int array)
 static int fk_set_text(sl_order *o, int f, const char *v)
 {
     if (!FAKE_IN(ORDER_TEXT, f) || v == NULL)
-        return SL_EINVALID;
+        return refuse(o, "set_text", f);
     if (f == SL_ORDER_CURRENCY) {
         o->exponent = sl_currency_exponent(v);
         if (o->exponent < 0)
-            return SL_EINVALID;
+            return refuse(o, "set_text", f);
     }
     json_object_set_new(fk_sub(o->j, "text", 0), ORDER_TEXT[f], json_string(v));
     return SL_OK;
@@ -239,7 +248,7 @@ static int fk_money_ok(int exponent, const char *v)
 static int fk_set_money(sl_order *o, int f, const char *v)
 {
     if (!FAKE_IN(ORDER_MONEY, f) || !fk_money_ok(o->exponent, v))
-        return SL_EINVALID;
+        return refuse(o, "set_money", f);
     json_object_set_new(fk_sub(o->j, "money", 0), ORDER_MONEY[f],
                         json_string(v));
     return SL_OK;
@@ -255,7 +264,7 @@ static int fk_set_time(sl_order *o, int f, int64_t ms)
 {
     char buf[32];
     if (!FAKE_IN(ORDER_TIME, f))
-        return SL_EINVALID;
+        return refuse(o, "set_time", f);
     fk_iso(ms, buf);
     json_object_set_new(fk_sub(o->j, "time", 0), ORDER_TIME[f], json_string(buf));
     return SL_OK;
@@ -263,7 +272,7 @@ static int fk_set_time(sl_order *o, int f, int64_t ms)
 static int fk_set_flag(sl_order *o, int f, int v)
 {
     if (!FAKE_IN(ORDER_FLAG, f))
-        return SL_EINVALID;
+        return refuse(o, "set_flag", f);
     json_object_set_new(fk_sub(o->j, "flag", 0), ORDER_FLAG[f],
                         json_integer(v));
     return SL_OK;
@@ -271,7 +280,7 @@ static int fk_set_flag(sl_order *o, int f, int v)
 static int fk_set_address(sl_order *o, int which, int f, const char *v)
 {
     if (!FAKE_IN(ADDR, f) || (which != 1 && which != 2))
-        return SL_EINVALID;
+        return refuse(o, "set_address", f);
     json_object_set_new(fk_sub(o->j, which == 1 ? "billing" : "shipping", 0),
                         ADDR[f], json_string(v));
     return SL_OK;
@@ -287,8 +296,10 @@ static int fk_set_raw(sl_order *o, const char *d, size_t len)
 }
 static sl_line *fk_add_line(sl_order *o, int kind)
 {
-    if (!FAKE_IN(LINE_KIND, kind))
+    if (!FAKE_IN(LINE_KIND, kind)) {
+        refuse(o, "add_line", kind);
         return NULL;
+    }
     sl_line *l = fk_alloc(o->ctx, sizeof *l);
     l->o = o;
     l->j = json_pack("{s:s}", "kind", LINE_KIND[kind]);
@@ -298,7 +309,7 @@ static sl_line *fk_add_line(sl_order *o, int kind)
 static int fk_line_text(sl_line *l, int f, const char *v)
 {
     if (!FAKE_IN(LINE_TEXT, f) || v == NULL)
-        return SL_EINVALID;
+        return refuse(l->o, "line_text", f);
     json_object_set_new(fk_sub(l->j, "text", 0), LINE_TEXT[f], json_string(v));
     return SL_OK;
 }
@@ -306,11 +317,11 @@ static int fk_line_money(sl_line *l, int f, const char *v)
 {
     int64_t m;
     if (!FAKE_IN(LINE_MONEY, f))
-        return SL_EINVALID;
+        return refuse(l->o, "line_money", f);
     /* the percent is a plain decimal, not money of the currency */
     if (f == SL_LINE_TAX_PERCENT ? sl_money_parse(v, 4, &m) != SL_OK
                                  : !fk_money_ok(l->o->exponent, v))
-        return SL_EINVALID;
+        return refuse(l->o, "line_money", f);
     json_object_set_new(fk_sub(l->j, "money", 0), LINE_MONEY[f], json_string(v));
     return SL_OK;
 }
@@ -318,7 +329,7 @@ static int fk_line_qty(sl_line *l, const char *v)
 {
     int64_t q;
     if (sl_quantity_parse(v, &q) != SL_OK)
-        return SL_EINVALID;
+        return refuse(l->o, "line_qty", 0);
     json_object_set_new(l->j, "quantity", json_string(v));
     return SL_OK;
 }
@@ -326,7 +337,7 @@ static int fk_line_tax(sl_line *l, const char *rate, const char *v)
 {
     int64_t m;
     if (sl_money_parse(v, 6, &m) != SL_OK)
-        return SL_EINVALID;
+        return refuse(l->o, "line_tax", 0);
     json_array_append_new(fk_sub(l->j, "taxes", 1), json_pack("[s,s]", rate, v));
     return SL_OK;
 }
@@ -334,7 +345,7 @@ static int fk_line_restocked(sl_line *l, const char *v)
 {
     int64_t q;
     if (v == NULL || sl_quantity_parse(v, &q) != SL_OK || q < 0)
-        return SL_EINVALID;
+        return refuse(l->o, "line_restocked", 0);
     json_object_set_new(l->j, "restocked", json_string(v));
     return SL_OK;
 }
@@ -343,7 +354,7 @@ static int fk_add_tax_rate(sl_order *o, const char *rate, const char *tax,
 {
     if (!fk_money_ok(o->exponent, tax && *tax ? tax : "0") ||
         !fk_money_ok(o->exponent, ship && *ship ? ship : "0"))
-        return SL_EINVALID;
+        return refuse(o, "add_tax_rate", 0);
     json_array_append_new(fk_sub(o->j, "tax_rates", 1),
                           json_pack("[s,s,s,s,b]", rate, tax ? tax : "",
                                     ship ? ship : "", pct ? pct : "", compound));
@@ -351,8 +362,10 @@ static int fk_add_tax_rate(sl_order *o, const char *rate, const char *tax,
 }
 static int fk_submit(sl_ctx *c, sl_order *o, sl_error *e)
 {
+    if (o->first_rc != SL_OK)
+        return sl_error_set(e, o->first_rc, "order", "the fake host refused %s first",
+                            o->first_what);
     json_array_append(c->orders, o->j);
-    (void)e;
     return SL_OK;
 }
 static void fk_discard(sl_order *o)

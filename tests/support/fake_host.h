@@ -51,10 +51,14 @@ struct sl_ctx {
     void *route_data;
     int discards;             /* orders handed back through order_discard */
 };
+/* Sticky like the host's: the first refused setter is kept, and
+   order_submit fails with it. */
 struct sl_order {
     sl_ctx *ctx;
     json_t *j;
     int exponent;
+    int first_rc;           /* the first refusal, SL_OK when none */
+    char first_what[64];    /* which setter and field refused */
 };
 struct sl_line {
     sl_order *o;
