@@ -164,13 +164,21 @@ static int fk_http_send(sl_http_req *r, sl_http_resp **out, sl_error *e)
     return SL_OK;
 }
 static int fk_http_status(const sl_http_resp *r) { return r->status; }
-static const char *fk_resp_header(const sl_http_resp *r, const char *n)
+/* A header of a JSON object name -> value, its name in any letter case. */
+static const char *header_in(const json_t *headers, const char *name)
 {
     const char *k;
     json_t *v;
-    json_object_foreach(r->headers, k, v) if (strcasecmp(k, n) == 0) return
-        json_string_value(v);
+    json_object_foreach((json_t *)headers, k, v)
+    {
+        if (strcasecmp(k, name) == 0)
+            return json_string_value(v);
+    }
     return NULL;
+}
+static const char *fk_resp_header(const sl_http_resp *r, const char *n)
+{
+    return header_in(r->headers, n);
 }
 static const char *fk_resp_body(const sl_http_resp *r, size_t *len)
 {
@@ -182,11 +190,7 @@ static const char *fk_resp_body(const sl_http_resp *r, size_t *len)
 
 static const char *fk_req_header(const sl_request *r, const char *n)
 {
-    const char *k;
-    json_t *v;
-    json_object_foreach(r->headers, k, v) if (strcasecmp(k, n) == 0) return
-        json_string_value(v);
-    return NULL;
+    return header_in(r->headers, n);
 }
 static const char *fk_req_body(const sl_request *r, size_t *len)
 {

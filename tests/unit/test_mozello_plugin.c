@@ -186,9 +186,9 @@ static void close_channel(fake_fixture *f)
 
 static void golden(const char *rel, const json_t *got)
 {
-    char path[256];
-    snprintf(path, sizeof path, "../mozello/%s", rel); /* below golden/woo */
-    golden_check(path, got);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/golden/mozello/%s", SL_SOURCE_DIR, rel);
+    fake_golden_check(path, got);
 }
 
 /* ---- webhook helpers ------------------------------------------------------ */
