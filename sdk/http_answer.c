@@ -21,6 +21,20 @@ int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what,
     return SL_OK;
 }
 
+int sl_http_send_2xx(const sl_host *h, sl_http_req *req, const char *what,
+                     sl_http_fail_fn on_fail, void *data, sl_http_resp **resp, sl_error *err)
+{
+    sl_http_resp *r = NULL;
+    int rc = sl_http_exchange(h, req, what, &r, err);
+    if (rc != SL_OK)
+        return rc;
+    int status = h->http_status(r);
+    if (status < 200 || status >= 300)
+        return on_fail ? on_fail(data, what, r, err) : sl_http_fail(h, r, 0, 0, what, NULL, err);
+    *resp = r;
+    return SL_OK;
+}
+
 int sl_http_status_code(int status)
 {
     if (status >= 200 && status < 300)

@@ -845,6 +845,18 @@ typedef const sl_plugin *(*sl_plugin_entry_fn)(void);
 #define SL_PLUGIN_ENTRY_SYMBOL "sl_plugin_entry"
 SL_EXPORT const sl_plugin *sl_plugin_entry(void);
 
+/* What every plugin table starts with, as built against this header:
+       static const sl_plugin MY_PLUGIN = {SL_PLUGIN_HEAD, .name = ..., };
+       SL_PLUGIN_ENTRY(MY_PLUGIN)
+   min_host_minor is left 0 (any 1.x host); set it after the head to
+   need a newer host. */
+#define SL_PLUGIN_HEAD                                                         \
+    .size = sizeof(sl_plugin), .abi_major = SL_ABI_MAJOR,                      \
+    .abi_minor = SL_ABI_MINOR
+/* Defines the exported entry point returning `table`. */
+#define SL_PLUGIN_ENTRY(table)                                                 \
+    SL_EXPORT const sl_plugin *sl_plugin_entry(void) { return &(table); }
+
 #ifdef __cplusplus
 }
 #endif

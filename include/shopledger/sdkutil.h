@@ -60,6 +60,16 @@ int sl_error_refused(sl_error *err, const char *path, const char *key,
    name). *resp is written only on success. Thread: the caller's call. */
 int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what,
                      sl_http_resp **resp, sl_error *err);
+/* A connector's own map of an answer outside 2xx to an error (its remote's
+   error body, a status with its own meaning); returns the code. */
+typedef int (*sl_http_fail_fn)(void *data, const char *what,
+                               const sl_http_resp *resp, sl_error *err);
+/* sl_http_exchange, then an answer outside 2xx goes to on_fail(data, ...)
+   (NULL: sl_http_fail with the default map, no detail). SL_OK with *resp
+   only for a 2xx answer. */
+int sl_http_send_2xx(const sl_host *h, sl_http_req *req, const char *what,
+                     sl_http_fail_fn on_fail, void *data, sl_http_resp **resp,
+                     sl_error *err);
 /* The default map of a final HTTP status: 2xx SL_OK, 401 SL_EAUTH, 404
    SL_ENOTFOUND, 429 and 5xx SL_ERETRY, any other SL_EREMOTE. */
 int sl_http_status_code(int status);

@@ -30,9 +30,10 @@ static void error_message(const json_t *j, char *buf, size_t cap)
 
 /* The SDK's default map, but a 403 is Mozello's throttle (doc §2):
    SL_ERETRY, waiting at least MZ_THROTTLE_MS. */
-static int map_status(mz_chan *ch, const char *what, const sl_http_resp *resp,
+static int map_status(void *chan, const char *what, const sl_http_resp *resp,
                       sl_error *err)
 {
+    const mz_chan *ch = chan;
     const sl_host *h = ch->host;
     size_t len = 0;
     const char *body = h->http_resp_body(resp, &len);
@@ -117,12 +118,9 @@ int mz_call(mz_chan *ch, sl_ctx *ctx, const char *method, const char *path,
     char what[200];
     snprintf(what, sizeof what, "%s %.160s", method, path);
     sl_http_resp *resp = NULL;
-    rc = sl_http_exchange(ch->host, req, what, &resp, err);
+    rc = sl_http_send_2xx(ch->host, req, what, map_status, ch, &resp, err);
     if (rc != SL_OK)
         return rc;
-    int status = ch->host->http_status(resp);
-    if (status < 200 || status >= 300)
-        return map_status(ch, what, resp, err);
     return parse_answer(ch, method, path, resp, out, err);
 }
 

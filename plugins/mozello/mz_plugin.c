@@ -106,10 +106,7 @@ static int mz_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin MZ_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
-    .min_host_minor = 0,
+    SL_PLUGIN_HEAD,
     .name = "mozello",
     .version = "1.0.0",
     .description = "Mozello Store API v1: orders by notification and "
@@ -129,7 +126,4 @@ static const sl_plugin MZ_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &MZ_PLUGIN;
-}
+SL_PLUGIN_ENTRY(MZ_PLUGIN)

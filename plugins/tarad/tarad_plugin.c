@@ -140,10 +140,7 @@ static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
 }
 
 static const sl_plugin TARAD_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
-    .min_host_minor = 0,
+    SL_PLUGIN_HEAD,
     .name = "tarad",
     .version = "0.1.0",
     .description = "TARAD U-Commerce: paid and cancelled orders pushed with "
@@ -158,7 +155,4 @@ static const sl_plugin TARAD_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &TARAD_PLUGIN;
-}
+SL_PLUGIN_ENTRY(TARAD_PLUGIN)

@@ -86,9 +86,7 @@ int unas_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin UNAS_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 2,
     .name = "unas",
     .version = "1.0.0",
@@ -108,7 +106,4 @@ static const sl_plugin UNAS_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &UNAS_PLUGIN;
-}
+SL_PLUGIN_ENTRY(UNAS_PLUGIN)

@@ -62,9 +62,10 @@ static void error_text(const char *body, size_t len, char *buf, size_t cap)
 /* Maps a completed response with status >= 300 to an error: the SDK's
    default map, but a 404 is the store refusing (an unknown order id is
    woocommerce_rest_shop_order_invalid_id), SL_EREMOTE. */
-static int map_status(woo_chan *ch, const char *what, const sl_http_resp *resp,
+static int map_status(void *chan, const char *what, const sl_http_resp *resp,
                       sl_error *err)
 {
+    const woo_chan *ch = chan;
     const sl_host *h = ch->host;
     size_t len = 0;
     const char *body = h->http_resp_body(resp, &len);
@@ -156,12 +157,9 @@ int woo_call_send(woo_chan *ch, sl_ctx *ctx, const woo_call *c, json_t **out,
     char what[sizeof c->path + 16];
     snprintf(what, sizeof what, "%s %s", c->method, c->path);
     sl_http_resp *resp = NULL;
-    rc = sl_http_exchange(ch->host, req, what, &resp, err);
+    rc = sl_http_send_2xx(ch->host, req, what, map_status, ch, &resp, err);
     if (rc != SL_OK)
         return rc;
-    int status = ch->host->http_status(resp);
-    if (status < 200 || status >= 300)
-        return map_status(ch, what, resp, err);
     rc = parse_body(ch, c, resp, out, err);
     if (rc != SL_OK)
         return rc;

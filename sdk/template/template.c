@@ -320,9 +320,7 @@ static int tpl_webhook(void *state, sl_ctx *ctx, const sl_request *req,
 }
 
 static const sl_plugin PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 0, /* we use no host slot newer than 1.0 */
     .name = "template",
     .version = "0.2.0",
@@ -339,4 +337,4 @@ static const sl_plugin PLUGIN = {
 };
 
 /* The one exported symbol (plugin.map hides everything else). */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void) { return &PLUGIN; }
+SL_PLUGIN_ENTRY(PLUGIN)

@@ -137,6 +137,13 @@ static int answer_418(sl_ctx *ctx, const json_t *req, fake_resp *out)
     return 0;
 }
 
+static int answer_200(sl_ctx *ctx, const json_t *req, fake_resp *out)
+{
+    (void)ctx, (void)req;
+    out->status = 200;
+    return 0;
+}
+
 static void exchange_needs_a_response(void **s)
 {
     (void)s;
@@ -152,6 +159,17 @@ static void exchange_needs_a_response(void **s)
     req = FAKE_HOST.http_new(&c, "GET", "http://127.0.0.1:9/x");
     assert_int_equal(sl_http_exchange(&FAKE_HOST, req, "GET /x", &resp, &e), SL_OK);
     assert_int_equal(FAKE_HOST.http_status(resp), 418); /* any status is a response */
+    /* only a 2xx answer passes sl_http_send_2xx; the default map says why */
+    sl_http_resp *ok = (sl_http_resp *)0x1;
+    req = FAKE_HOST.http_new(&c, "GET", "http://127.0.0.1:9/x");
+    assert_int_equal(sl_http_send_2xx(&FAKE_HOST, req, "GET /x", NULL, NULL, &ok, &e), SL_EREMOTE);
+    assert_int_equal(e.http_status, 418);
+    assert_string_equal(e.message, "GET /x: HTTP 418");
+    assert_ptr_equal(ok, (sl_http_resp *)0x1);
+    c.route = answer_200;
+    req = FAKE_HOST.http_new(&c, "GET", "http://127.0.0.1:9/x");
+    assert_int_equal(sl_http_send_2xx(&FAKE_HOST, req, "GET /x", NULL, NULL, &ok, &e), SL_OK);
+    assert_int_equal(FAKE_HOST.http_status(ok), 200);
     fake_ctx_free(&c);
 }
 
