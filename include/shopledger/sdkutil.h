@@ -46,6 +46,22 @@ int sl_error_in(sl_error *err, const char *path, int rc);
 int sl_error_refused(sl_error *err, const char *path, const char *key,
                      const char *value, int rc);
 
+/* ---- the order builder from a mapper (sdk/builder_put.c) ---------------- */
+/* A mapper sets fields on the order or on one of its lines alike. The
+   builder keeps the first refusal (sticky, sdk.h), so a caller checks the
+   result only to stop early or to name its own field (sl_error_refused). */
+
+/* Text `field` of line l, or of order o when l is NULL. Returns the
+   setter's status. */
+int sl_put_text(const sl_host *h, sl_order *o, sl_line *l, int field,
+                const char *value);
+/* Money `field` of line l (or of order o when l is NULL) = minor units at
+   `exponent`, handed over as exact decimal text, which is also written
+   into text (SL_MONEY_TEXT_MAX bytes) for the caller's error. Returns the
+   setter's status. */
+int sl_put_money(const sl_host *h, sl_order *o, sl_line *l, int field,
+                 int64_t minor, int exponent, char *text);
+
 /* ---- HTTP answers (sdk/http_answer.c) ------------------------------------ */
 /* What every REST connector does around host->http_send: send, insist on
    a response, turn a failed status into the SDK's error codes with the

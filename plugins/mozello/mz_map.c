@@ -74,8 +74,7 @@ static int set_text(mapper *m, sl_line *l, int field, const char *key,
 {
     if (v == NULL)
         return SL_OK;
-    int rc = l ? m->h->line_set_text(l, field, v)
-               : m->h->order_set_text(m->o, field, v);
+    int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : refused(m, key, v);
 }
 
@@ -92,9 +91,7 @@ static int set_money(mapper *m, sl_line *l, int field, const char *key,
                      int64_t minor)
 {
     char txt[SL_MONEY_TEXT_MAX];
-    sl_money_format(minor, m->exp, txt);
-    int rc = l ? m->h->line_set_money(l, field, txt)
-               : m->h->order_set_money(m->o, field, txt);
+    int rc = sl_put_money(m->h, m->o, l, field, minor, m->exp, txt);
     return rc == SL_OK ? SL_OK : refused(m, key, txt);
 }
 

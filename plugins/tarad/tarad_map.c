@@ -74,8 +74,7 @@ static int with_path(mapper *m, int rc)
 static int text(mapper *m, sl_line *l, int field, const char *key,
                 const char *v)
 {
-    int rc = l ? m->h->line_set_text(l, field, v)
-               : m->h->order_set_text(m->o, field, v);
+    int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : fail(m, rc, key, "refused by the host");
 }
 
@@ -94,9 +93,7 @@ static int money(mapper *m, sl_line *l, int field, const char *key,
                  int64_t minor)
 {
     char buf[SL_MONEY_TEXT_MAX];
-    sl_money_format(minor, m->exp, buf);
-    int rc = l ? m->h->line_set_money(l, field, buf)
-               : m->h->order_set_money(m->o, field, buf);
+    int rc = sl_put_money(m->h, m->o, l, field, minor, m->exp, buf);
     return rc == SL_OK ? SL_OK : fail(m, rc, key, "amount refused by the host");
 }
 

@@ -105,8 +105,7 @@ static int refused(mapper *m, int rc, const char *key, const char *value)
 static int set_text(mapper *m, sl_line *l, int field, const char *key,
                     const char *v)
 {
-    int rc = l ? m->h->line_set_text(l, field, v)
-               : m->h->order_set_text(m->o, field, v);
+    int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : refused(m, rc, key, v);
 }
 

@@ -109,7 +109,7 @@ static int fk_state_put(sl_ctx *c, const char *k, const char *v, sl_error *e)
 
 /* ---- HTTP ---------------------------------------------------------------- */
 
-sl_ctx *g_http_ctx; /* requests carry no ctx pointer of their own */
+static sl_ctx *g_http_ctx; /* requests carry no ctx pointer of their own */
 
 static sl_http_req *fk_http_new(sl_ctx *c, const char *method, const char *url)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fake_host.h"
+#include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
 /* The lists make the enums: the values must not move (ABI 1.x). */
@@ -246,6 +247,30 @@ static void push_edges(void **s)
     assert_string_equal(msg, "not pushed: budget spent");
 }
 
+static void put_on_the_order_or_a_line(void **s)
+{
+    (void)s;
+    sl_ctx c;
+    fake_ctx_init(&c);
+    sl_order *o = FAKE_HOST.order_new(&c);
+    sl_line *l = FAKE_HOST.order_add_line(o, SL_LINE_PRODUCT);
+    char text[SL_MONEY_TEXT_MAX];
+    assert_int_equal(sl_put_text(&FAKE_HOST, o, NULL, SL_ORDER_CURRENCY, "KWD"), SL_OK);
+    assert_int_equal(sl_put_text(&FAKE_HOST, o, l, SL_LINE_SKU, "A-1"), SL_OK);
+    assert_int_equal(sl_put_money(&FAKE_HOST, o, NULL, SL_ORDER_TOTAL, 12345, 3, text), SL_OK);
+    assert_string_equal(text, "12.345");
+    assert_int_equal(sl_put_money(&FAKE_HOST, o, l, SL_LINE_TOTAL, -5, 3, text), SL_OK);
+    assert_string_equal(text, "-0.005");
+    /* a refusal sticks: submit fails with it though later setters passed */
+    assert_int_equal(sl_put_money(&FAKE_HOST, o, NULL, SL_ORDER_TOTAL_TAX, 1, 2, text),
+                     SL_EINVALID); /* 0.01 is not exact in fils */
+    assert_int_equal(sl_put_text(&FAKE_HOST, o, NULL, SL_ORDER_EMAIL, "a@b.c"), SL_OK);
+    sl_error e = {.size = sizeof e};
+    assert_int_equal(FAKE_HOST.order_submit(&c, o, &e), SL_EINVALID);
+    assert_int_equal(json_array_size(c.orders), 0);
+    fake_ctx_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +282,7 @@ int main(void)
         cmocka_unit_test(exchange_needs_a_response),
         cmocka_unit_test(webhook_body_and_hmac),
         cmocka_unit_test(push_edges),
+        cmocka_unit_test(put_on_the_order_or_a_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
