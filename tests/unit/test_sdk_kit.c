@@ -262,8 +262,8 @@ static void put_on_the_order_or_a_line(void **s)
     assert_int_equal(sl_put_money(&FAKE_HOST, o, l, SL_LINE_TOTAL, -5, 3, text), SL_OK);
     assert_string_equal(text, "-0.005");
     /* a refusal sticks: submit fails with it though later setters passed */
-    assert_int_equal(sl_put_money(&FAKE_HOST, o, NULL, SL_ORDER_TOTAL_TAX, 1, 2, text),
-                     SL_EINVALID); /* 0.01 is not exact in fils */
+    assert_int_equal(sl_put_money(&FAKE_HOST, o, NULL, SL_ORDER_TOTAL_TAX, 1, 4, text),
+                     SL_EINVALID); /* 0.0001 is not exact in fils (3 decimals) */
     assert_int_equal(sl_put_text(&FAKE_HOST, o, NULL, SL_ORDER_EMAIL, "a@b.c"), SL_OK);
     sl_error e = {.size = sizeof e};
     assert_int_equal(FAKE_HOST.order_submit(&c, o, &e), SL_EINVALID);
