@@ -26,19 +26,10 @@ int sl_error_set(sl_error *err, int code, const char *field, const char *fmt, ..
 const char *sl_status_name(int code)
 {
     switch (code) {
-    case SL_OK: return "SL_OK";
-    case SL_ERETRY: return "SL_ERETRY";
-    case SL_EAUTH: return "SL_EAUTH";
-    case SL_EINVALID: return "SL_EINVALID";
-    case SL_EUNSUPPORTED: return "SL_EUNSUPPORTED";
-    case SL_ENOMEM: return "SL_ENOMEM";
-    case SL_ECONFLICT: return "SL_ECONFLICT";
-    case SL_ENOTFOUND: return "SL_ENOTFOUND";
-    case SL_EIO: return "SL_EIO";
-    case SL_ETOOBIG: return "SL_ETOOBIG";
-    case SL_EREMOTE: return "SL_EREMOTE";
-    case SL_EINTERNAL: return "SL_EINTERNAL";
-    case SL_EBANNED: return "SL_EBANNED";
+#define STATUS_CASE(name, value) \
+    case name: return #name;
+        SL_STATUS_LIST(STATUS_CASE)
+#undef STATUS_CASE
     default: return "SL_E?";
     }
 }

@@ -14,9 +14,9 @@
 #include "services/services.h"
 #include "sync/product_import.h"
 
-static const char *KIND_NAMES[SL_LIST_KIND_END_V1] = {
-    [SL_LIST_TAX_RATE] = "tax_rate", [SL_LIST_TAX_CLASS] = "tax_class",
-    [SL_LIST_PAYMENT_METHOD] = "payment_method", [SL_LIST_SHIPPING_METHOD] = "shipping_method"};
+#define KIND_NAME_(name, key) [name] = key,
+static const char *const KIND_NAMES[SL_LIST_KIND_END_V1] = {SL_LIST_KINDS(KIND_NAME_)};
+#undef KIND_NAME_
 
 static int on_item(void *data, int kind, const char *id, const char *label, const char *detail)
 {
@@ -33,11 +33,9 @@ static int run_list(runtime_channel *rc, list_fn fn, json_t *items, json_t *erro
         return 0;
     sl_error err = {.size = sizeof err};
     services_sink sink = {.data = items, .list_add = on_item};
-    services_ctx_set_sink(rc->ctx, &sink);
-    services_call_begin(rc->ctx);
+    services_call_enter(rc->ctx, &sink);
     int r = fn(rc->state, rc->ctx, &err);
     services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
     if (r != SL_OK)
         json_array_append_new(errors, json_string(err.message));
     return r;

@@ -339,11 +339,9 @@ static int replay_request(runtime_channel *ch, const services_request *req,
                           int64_t failed_id, replay *rp, sl_error *err)
 {
     services_sink sink = {.data = rp, .order_take = take_order};
-    services_ctx_set_sink(ch->ctx, &sink);
-    services_call_begin(ch->ctx);
+    services_call_enter(ch->ctx, &sink);
     int rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, req, err);
     services_call_end(ch->ctx);
-    services_ctx_set_sink(ch->ctx, NULL);
     if (rc == SL_OK)
         rc = store_orders(rp, failed_id, err);
     for (size_t i = 0; i < rp->count; i++)

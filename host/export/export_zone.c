@@ -100,6 +100,7 @@ int export_next_day(const char *day, char next[16])
             y++;
         }
     }
-    snprintf(next, 16, "%04d-%02d-%02d", y, m, d);
+    /* export_day_valid bounds y to four digits, m and d to two. */
+    snprintf(next, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
     return 0;
 }

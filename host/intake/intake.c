@@ -63,11 +63,9 @@ int intake_parse(runtime_channel *ch, const inbox_delivery_row *d, int operator_
     services_request req = {.headers = items, .header_count = n, .body = d->body,
                             .body_len = d->body_len, .verified = operator_replay};
     services_sink sink = {.data = p, .order_take = take_order};
-    services_ctx_set_sink(ch->ctx, &sink);
-    services_call_begin_at(ch->ctx, "parse_delivery");
+    services_call_enter_at(ch->ctx, &sink, "parse_delivery");
     p->rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, &req, &p->why);
     services_call_end(ch->ctx);
-    services_ctx_set_sink(ch->ctx, NULL);
     json_decref(headers);
     if (p->rc != SL_OK) { /* a half-parsed delivery files nothing */
         for (size_t i = 0; i < p->count; i++)

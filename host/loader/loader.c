@@ -24,30 +24,10 @@ typedef struct cap_slot {
     size_t offset; /* of the function slot in sl_plugin */
 } cap_slot;
 
-#define SLOT(bit, name, field) {bit, name, offsetof(sl_plugin, field)}
-static const cap_slot CAP_SLOTS[] = {
-    SLOT(SL_CAP_FETCH_ORDERS, "fetch_orders", fetch_orders),
-    SLOT(SL_CAP_WEBHOOK, "webhook", parse_webhook),
-    SLOT(SL_CAP_PUSH_STOCK, "push_stock", push_stock),
-    SLOT(SL_CAP_PUSH_PRICES, "push_prices", push_prices),
-    SLOT(SL_CAP_LIST_TAXES, "list_taxes", list_taxes),
-    SLOT(SL_CAP_LIST_PAYMENTS, "list_payment_methods", list_payment_methods),
-    SLOT(SL_CAP_LIST_SHIPPING, "list_shipping_methods", list_shipping_methods),
-    SLOT(SL_CAP_REPORT_STATUS, "report_status", report_status),
-    SLOT(SL_CAP_CREATE_SHIPMENT, "create_shipment", create_shipment),
-    SLOT(SL_CAP_TRACK_SHIPMENT, "track_shipment", track_shipment),
-    SLOT(SL_CAP_VERIFY_PAYMENT, "verify_payment", verify_payment),
-    SLOT(SL_CAP_FETCH_TRANSACTIONS, "fetch_transactions", fetch_transactions),
-    SLOT(SL_CAP_FETCH_PRODUCTS, "fetch_products", fetch_products),
-    SLOT(SL_CAP_REQUEST_PAYMENT, "request_payment", request_payment),
-    SLOT(SL_CAP_SETTLE_PAYMENT, "settle_payment", settle_payment),
-    SLOT(SL_CAP_INQUIRE_PAYMENT, "inquire_payment", inquire_payment),
-    SLOT(SL_CAP_REVERSE_PAYMENT, "reverse_payment", reverse_payment),
-    SLOT(SL_CAP_LIST_UNVERIFIED, "list_unverified", list_unverified),
-    SLOT(SL_CAP_QUOTE_SHIPMENT, "quote_shipment", quote_shipment),
-    SLOT(SL_CAP_CANCEL_SHIPMENT, "cancel_shipment", cancel_shipment),
-    SLOT(SL_CAP_FIND_SHIPMENT, "find_shipment", find_shipment),
-};
+/* Every capability of the SDK's list with the slot it promises. */
+#define SLOT(name, bit, key, field) {name, key, offsetof(sl_plugin, field)},
+static const cap_slot CAP_SLOTS[] = {SL_CAPABILITIES(SLOT)};
+#undef SLOT
 #define CAP_SLOT_COUNT (sizeof CAP_SLOTS / sizeof CAP_SLOTS[0])
 
 /* Reads a function-pointer slot by offset; a slot beyond the plugin's own

@@ -20,30 +20,19 @@ static char EMPTY[1];
 
 /* ---- field names ------------------------------------------------------- */
 
-static const char *const TEXT_NAMES[SL_ORDER_TEXT_END_V1] = {
-    NULL, "external_id", "number", "status", "status_normalized", "currency",
-    "customer_id", "email", "first_name", "last_name", "company", "phone",
-    "payment_method", "payment_title", "transaction_id", "customer_note",
-    "header_note", "shipping_method", "language"};
-static const char *const MONEY_NAMES[SL_ORDER_MONEY_END_V1] = {
-    NULL, "total", "total_tax", "shipping_total", "shipping_tax",
-    "discount_total", "discount_tax"};
-static const char *const TIME_NAMES[SL_ORDER_TIME_END_V1] = {
-    NULL, "created_ms", "modified_ms", "paid_ms", "completed_ms"};
+/* The keys of the order's JSON form, from the SDK's field lists. */
+#define NAME_AT_(name, key) [name] = key,
+static const char *const TEXT_NAMES[SL_ORDER_TEXT_END_V1] = {SL_ORDER_TEXT_FIELDS(NAME_AT_)};
+static const char *const MONEY_NAMES[SL_ORDER_MONEY_END_V1] = {SL_ORDER_MONEY_FIELDS(NAME_AT_)};
+static const char *const TIME_NAMES[SL_ORDER_TIME_END_V1] = {SL_ORDER_TIME_FIELDS(NAME_AT_)};
 static const char *const FLAG_NAMES[SL_ORDER_FLAG_END_V1_4] = {
-    NULL, "prices_include_tax", "deleted", "is_paid", "refund_lines_missing"};
-static const char *const ADDR_NAMES[SL_ADDR_FIELD_END_V1] = {
-    NULL, "first_name", "last_name", "company", "line1", "line2", "city",
-    "state", "postcode", "country", "email", "phone"};
-static const char *const KIND_NAMES[SL_LINE_KIND_END_V1] = {
-    NULL, "product", "shipping", "fee", "discount", "refund"};
+    SL_ORDER_FLAG_FIELDS(NAME_AT_) SL_ORDER_FLAG_FIELDS_V1_4(NAME_AT_)};
+static const char *const ADDR_NAMES[SL_ADDR_FIELD_END_V1] = {SL_ADDRESS_FIELDS(NAME_AT_)};
+static const char *const KIND_NAMES[SL_LINE_KIND_END_V1] = {SL_LINE_KINDS(NAME_AT_)};
 static const char *const LINE_TEXT_NAMES[SL_LINE_TEXT_END_V1_4] = {
-    NULL, "external_id", "sku", "name", "product_id", "variation_id",
-    "parent_sku", "tax_class", "tax_rate_id", "method_id", "reason", "unit",
-    "refund_id"};
-static const char *const LINE_MONEY_NAMES[SL_LINE_MONEY_END_V1] = {
-    NULL, "unit_price", "subtotal", "subtotal_tax", "total", "total_tax",
-    "tax_percent_milli"};
+    SL_LINE_TEXT_FIELDS(NAME_AT_) SL_LINE_TEXT_FIELDS_V1_4(NAME_AT_)};
+static const char *const LINE_MONEY_NAMES[SL_LINE_MONEY_END_V1] = {SL_LINE_MONEY_FIELDS(NAME_AT_)};
+#undef NAME_AT_
 
 static const char *NORMALIZED_STATUSES[] = {
     SL_STATUS_AWAITING, SL_STATUS_CONFIRMED, SL_STATUS_NOT_CONFIRMED,

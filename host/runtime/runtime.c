@@ -47,7 +47,7 @@ static int open_context(runtime_tenant *rt, runtime_channel *rc,
     if (copy)
         services_ctx_open_store_lazily(rc->ctx, rt->config->database);
     services_ctx_set_errors_only(rc->ctx, copy);
-    services_call_begin(rc->ctx);
+    services_call_enter(rc->ctx, NULL);
     r = rc->plugin->table->channel_open(services_table(), rc->ctx, &rc->state, err);
     services_call_end(rc->ctx);
     services_ctx_set_errors_only(rc->ctx, 0);

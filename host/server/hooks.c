@@ -89,20 +89,6 @@ static int parse_path(const char *url, char *tenant, size_t tlen, char *channel,
     return 0;
 }
 
-/* Runs one plugin slot in a lane's context with `sink` (may be NULL);
-   `call` names it in the crash marker (plugin quarantine). */
-static void call_begin(runtime_channel *rc, const services_sink *sink, const char *call)
-{
-    services_ctx_set_sink(rc->ctx, sink);
-    services_call_begin_at(rc->ctx, call);
-}
-
-static void call_end(runtime_channel *rc)
-{
-    services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
-}
-
 /* Decides a delivery in one of the channel's webhook lanes. With the
    plugin's verify_webhook (1.4) only the signature is checked here:
    *log_it says "authentic, append it verbatim" (parsed after the
@@ -121,14 +107,14 @@ static int accept_delivery(server_tenant *st, int ci, const services_request *re
     loader_verify_fn verify = loader_verify_webhook(rc->plugin->table);
     int r = SL_OK, acknowledge_only = 0;
     if (verify != NULL) {
-        call_begin(rc, NULL, "verify_delivery"); /* a signature check submits nothing */
+        services_call_enter_at(rc->ctx, NULL, "verify_delivery"); /* a signature check submits nothing */
         r = verify(rc->state, rc->ctx, req, &acknowledge_only, &job->err);
-        call_end(rc);
+        services_call_end(rc->ctx);
         *log_it = r == SL_OK && !acknowledge_only;
     } else {
-        call_begin(rc, &sink, "parse_delivery");
+        services_call_enter_at(rc->ctx, &sink, "parse_delivery");
         r = rc->plugin->table->parse_webhook(rc->state, rc->ctx, req, &job->err);
-        call_end(rc);
+        services_call_end(rc->ctx);
     }
     hook_lane_give(lane);
     return r;

@@ -26,7 +26,7 @@ static int send_note(server_tenant *st, int ci, const outbox_row *row, sl_error 
     const char *note = json_string_value(json_object_get(p, "note"));
     const char *status = json_string_value(json_object_get(p, "status"));
     pthread_mutex_lock(&st->channel_locks[ci]);
-    services_call_begin(rc->ctx);
+    services_call_enter(rc->ctx, NULL);
     int r = rc->plugin->table->report_status(rc->state, rc->ctx, row->external_id, note,
                                              status, row->key, err);
     services_call_end(rc->ctx);

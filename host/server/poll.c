@@ -137,11 +137,9 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
     services_sink sink = {.data = &run, .order_take = take_order,
                           .cursor_commit = take_cursor, .order_refused = keep_refused};
     pthread_mutex_lock(&st->channel_locks[ci]);
-    services_ctx_set_sink(rc->ctx, &sink);
-    services_call_begin(rc->ctx);
+    services_call_enter(rc->ctx, &sink);
     int r = rc->plugin->table->fetch_orders(rc->state, rc->ctx, cursor, err);
     services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
     pthread_mutex_unlock(&st->channel_locks[ci]);
     if (r == SL_OK)
         r = flush(&run, NULL, err); /* orders after the last cursor */

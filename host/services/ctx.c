@@ -91,8 +91,13 @@ void services_ctx_set_plugin_file(sl_ctx *ctx, const char *path, int64_t mtime)
     ctx->plugin_mtime = mtime;
 }
 
-void services_call_begin_at(sl_ctx *ctx, const char *call)
+void services_call_enter_at(sl_ctx *ctx, const services_sink *sink, const char *call)
 {
+    ctx->call_has_sink = sink != NULL;
+    if (sink != NULL) {
+        ctx->standing_sink = ctx->sink;
+        ctx->sink = *sink;
+    }
     arena_reset(&ctx->call_arena);
     ctx->orders_submitted = 0;
     services_mark_call(ctx, call);
@@ -103,6 +108,9 @@ void services_call_end(sl_ctx *ctx)
     services_unmark_call();
     services_drop_open_orders(ctx);
     arena_reset(&ctx->call_arena);
+    if (ctx->call_has_sink)
+        ctx->sink = ctx->standing_sink;
+    ctx->call_has_sink = 0;
 }
 
 static const char *level_name(int level)

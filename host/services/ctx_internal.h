@@ -35,6 +35,8 @@ struct sl_ctx {
     const config_channel *channel;
     struct store *store;
     services_sink sink;
+    services_sink standing_sink; /* set_sink's, while a call has its own */
+    int call_has_sink;           /* the current call installed `sink` */
     arena call_arena;
     CURL *curl;                  /* reused for keep-alive within a channel */
     int64_t last_request_ms;     /* for the per-channel rate limit */

@@ -87,11 +87,21 @@ void services_ctx_set_errors_only(sl_ctx *ctx, int on);
    outlive the context). */
 void services_ctx_open_store_lazily(sl_ctx *ctx, const char *db_path);
 
-/* Brackets one plugin call: the arena is emptied at call end. While
-   serve marks calls (call_marker.h), begin also records the call (named
-   after the calling host function) and end clears it. */
-void services_call_begin_at(sl_ctx *ctx, const char *call);
-#define services_call_begin(ctx) services_call_begin_at((ctx), __func__)
+/* The one bracket around a plugin call:
+       services_call_enter(ctx, &sink);   (or NULL: no sink of its own)
+       rc = plugin->table->slot(state, ctx, ...);
+       services_call_end(ctx);
+   Enter empties the arena, installs `sink` for this call and, while serve
+   marks calls (call_marker.h), records the call (named after the calling
+   host function, or `call`). End clears the call's sink (the context's
+   standing sink of services_ctx_set_sink, if any, is back), hands back
+   orders left open, empties the arena and clears the mark. The sink is
+   copied: it may live on the caller's stack. */
+void services_call_enter_at(sl_ctx *ctx, const services_sink *sink, const char *call);
+#define services_call_enter(ctx, sink) services_call_enter_at((ctx), (sink), __func__)
+/* Enter without a sink of the call's own (the standing one applies). */
+#define services_call_begin_at(ctx, call) services_call_enter_at((ctx), NULL, (call))
+#define services_call_begin(ctx) services_call_enter_at((ctx), NULL, __func__)
 void services_call_end(sl_ctx *ctx);
 /* The plugin file a context's calls run in, for the call marker. */
 void services_ctx_set_plugin_file(sl_ctx *ctx, const char *path, int64_t mtime);

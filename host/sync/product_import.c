@@ -117,11 +117,9 @@ int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc, int64_
                             "plugin %s cannot import products", rc->config->plugin);
     import_run run = {.rt = rt, .ch = rc->config, .now_ms = now_ms, .collected = json_array()};
     services_sink sink = {.data = &run, .product_take = take_product};
-    services_ctx_set_sink(rc->ctx, &sink);
-    services_call_begin(rc->ctx);
+    services_call_enter(rc->ctx, &sink);
     int r = t->fetch_products(rc->state, rc->ctx, err);
     services_call_end(rc->ctx);
-    services_ctx_set_sink(rc->ctx, NULL);
     if (r == SL_OK)
         r = store_all(&run, err);
     json_decref(run.collected);

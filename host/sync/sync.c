@@ -14,13 +14,10 @@
 const char *sync_outcome_name(int outcome)
 {
     switch (outcome) {
-    case SL_PUSH_WRITTEN: return "written";
-    case SL_PUSH_UNCHANGED: return "unchanged";
-    case SL_PUSH_SKIPPED: return "skipped";
-    case SL_PUSH_NOT_FOUND: return "not_found";
-    case SL_PUSH_FAILED: return "failed";
-    case SL_PUSH_DRIFT: return "drift";
-    case SL_PUSH_WOULD_WRITE: return "would_write";
+#define OUTCOME_CASE(name, key) \
+    case name: return key;
+        SL_PUSH_OUTCOMES(OUTCOME_CASE)
+#undef OUTCOME_CASE
     default: return "unknown";
     }
 }
@@ -118,11 +115,9 @@ static int call_push(runtime_channel *rc, int prices, const services_stock_list 
         services_stock_list slice = *list;
         slice.items = list->items + at;
         slice.count = list->count - at < SYNC_SLICE ? list->count - at : SYNC_SLICE;
-        services_ctx_set_sink(rc->ctx, &sink);
-        services_call_begin(rc->ctx);
+        services_call_enter(rc->ctx, &sink);
         r = fn(rc->state, rc->ctx, &slice, err);
         services_call_end(rc->ctx);
-        services_ctx_set_sink(rc->ctx, NULL);
     }
     return r;
 }

@@ -34,6 +34,21 @@
  * SL_E* status, and fills the caller-provided struct sl_error (fixed-size
  * message; nothing is allocated on the error path). The host records the
  * message; a plugin never prints, never exits, and never starts a thread.
+ * Out-parameters (state of channel_open, value of state_get, resp of
+ * http_send, acknowledge_only of verify_webhook) are written only on
+ * success, on both sides of the table, except where a slot says so
+ * (http_send hands back a completed response with its error). err is
+ * written only on failure.
+ *
+ * Builders are sticky. Every setter of the order, line and product
+ * builders returns SL_OK or the code of its refusal, and the builder keeps
+ * the FIRST refusal (code, field, message): later setters still run,
+ * order_submit / product_submit then fail with that first error and
+ * consume the handle. A connector may therefore call setters without
+ * checking each one; it checks a result only to stop early (order_discard,
+ * order_refuse) or to name the field as its own input spells it
+ * (sl_error_refused in sdkutil.h), since the builder's error names the SDK
+ * field ("email"), not the shop's ("billing.email").
  *
  * Threads. A channel context is used by one thread at a time. Different
  * channels may be called concurrently, so a plugin keeps its state in the
@@ -67,23 +82,31 @@ extern "C" {
 #define SL_HAS_FIELD(tbl, field)                                               \
     ((tbl)->size >= offsetof(__typeof__(*(tbl)), field) + sizeof((tbl)->field))
 
+/* ---- enums with names: one X-macro list each ------------------------- */
+/* Each list below is the only place its values are written: the enum is
+   made from it here, and whoever needs the names (sl_status_name, the
+   host's order JSON, the loader's capability check) expands the same list,
+   so appending a value is one line. X(CONSTANT, value or key, ...). */
+#define SL_ENUM_VALUE_(name, value) name = value,
+
 /* ---- status codes ------------------------------------------------------ */
 
-enum sl_status {
-    SL_OK = 0,
-    SL_ERETRY = -1,       /* transient: try again after err->retry_after_ms */
-    SL_EAUTH = -2,        /* credentials or signature refused */
-    SL_EINVALID = -3,     /* input failed validation; err->field names it */
-    SL_EUNSUPPORTED = -4, /* capability or field id not implemented */
-    SL_ENOMEM = -5,
-    SL_ECONFLICT = -6,    /* the remote or the store holds a newer state */
-    SL_ENOTFOUND = -7,
-    SL_EIO = -8,          /* network or file failure that is not transient */
-    SL_ETOOBIG = -9,      /* a size or count limit was exceeded */
-    SL_EREMOTE = -10,     /* the remote answered with an error it explained */
-    SL_EINTERNAL = -11,   /* a bug: an invariant did not hold */
-    SL_EBANNED = -12      /* the remote blocked us for a while (rate ban) */
-};
+#define SL_STATUS_LIST(X)                                                      \
+    X(SL_OK, 0)                                                                \
+    X(SL_ERETRY, -1)       /* transient: try again after err->retry_after_ms */ \
+    X(SL_EAUTH, -2)        /* credentials or signature refused */              \
+    X(SL_EINVALID, -3)     /* input failed validation; err->field names it */  \
+    X(SL_EUNSUPPORTED, -4) /* capability or field id not implemented */        \
+    X(SL_ENOMEM, -5)                                                           \
+    X(SL_ECONFLICT, -6)    /* the remote or the store holds a newer state */   \
+    X(SL_ENOTFOUND, -7)                                                        \
+    X(SL_EIO, -8)          /* network or file failure that is not transient */ \
+    X(SL_ETOOBIG, -9)      /* a size or count limit was exceeded */            \
+    X(SL_EREMOTE, -10)     /* the remote answered with an error it explained */\
+    X(SL_EINTERNAL, -11)   /* a bug: an invariant did not hold */              \
+    X(SL_EBANNED, -12)     /* the remote blocked us for a while (rate ban) */
+
+enum sl_status { SL_STATUS_LIST(SL_ENUM_VALUE_) };
 
 /* Caller-provided error record. The callee writes it only on failure. */
 #define SL_ERROR_MSG_MAX 256
@@ -99,22 +122,36 @@ typedef struct sl_error {
 
 /* ---- capabilities ------------------------------------------------------ */
 
-enum sl_capability {
-    SL_CAP_FETCH_ORDERS = 1u << 0,      /* slot fetch_orders */
-    SL_CAP_WEBHOOK = 1u << 1,           /* slot parse_webhook */
-    SL_CAP_PUSH_STOCK = 1u << 2,        /* slot push_stock */
-    SL_CAP_PUSH_PRICES = 1u << 3,       /* slot push_prices */
-    SL_CAP_LIST_TAXES = 1u << 4,        /* slot list_taxes */
-    SL_CAP_LIST_PAYMENTS = 1u << 5,     /* slot list_payment_methods */
-    SL_CAP_LIST_SHIPPING = 1u << 6,     /* slot list_shipping_methods */
-    SL_CAP_REPORT_STATUS = 1u << 7,     /* slot report_status */
-    SL_CAP_CREATE_SHIPMENT = 1u << 8,   /* slot create_shipment */
-    SL_CAP_TRACK_SHIPMENT = 1u << 9,    /* slot track_shipment */
-    SL_CAP_VERIFY_PAYMENT = 1u << 10,   /* slot verify_payment */
-    SL_CAP_FETCH_TRANSACTIONS = 1u << 11, /* slot fetch_transactions */
-    /* 1.2 */
-    SL_CAP_FETCH_PRODUCTS = 1u << 12      /* slot fetch_products */
-};
+/* X(CONSTANT, bit, "name", the sl_plugin slot the bit promises): a plugin
+   that sets the bit must fill the slot (the loader checks). The slot
+   names are only expanded where struct sl_plugin is known. */
+#define SL_CAPABILITIES(X)                                                     \
+    X(SL_CAP_FETCH_ORDERS, 0, "fetch_orders", fetch_orders)                    \
+    X(SL_CAP_WEBHOOK, 1, "webhook", parse_webhook)                             \
+    X(SL_CAP_PUSH_STOCK, 2, "push_stock", push_stock)                          \
+    X(SL_CAP_PUSH_PRICES, 3, "push_prices", push_prices)                       \
+    X(SL_CAP_LIST_TAXES, 4, "list_taxes", list_taxes)                          \
+    X(SL_CAP_LIST_PAYMENTS, 5, "list_payment_methods", list_payment_methods)   \
+    X(SL_CAP_LIST_SHIPPING, 6, "list_shipping_methods", list_shipping_methods) \
+    X(SL_CAP_REPORT_STATUS, 7, "report_status", report_status)                 \
+    X(SL_CAP_CREATE_SHIPMENT, 8, "create_shipment", create_shipment)           \
+    X(SL_CAP_TRACK_SHIPMENT, 9, "track_shipment", track_shipment)              \
+    X(SL_CAP_VERIFY_PAYMENT, 10, "verify_payment", verify_payment)             \
+    X(SL_CAP_FETCH_TRANSACTIONS, 11, "fetch_transactions", fetch_transactions) \
+    /* 1.2 */                                                                  \
+    X(SL_CAP_FETCH_PRODUCTS, 12, "fetch_products", fetch_products)             \
+    /* 1.3 (gateways); request_payment also needs parse_return */              \
+    X(SL_CAP_REQUEST_PAYMENT, 16, "request_payment", request_payment)          \
+    X(SL_CAP_SETTLE_PAYMENT, 17, "settle_payment", settle_payment)             \
+    X(SL_CAP_INQUIRE_PAYMENT, 18, "inquire_payment", inquire_payment)          \
+    X(SL_CAP_REVERSE_PAYMENT, 19, "reverse_payment", reverse_payment)          \
+    X(SL_CAP_LIST_UNVERIFIED, 20, "list_unverified", list_unverified)          \
+    /* 1.5 (post) */                                                           \
+    X(SL_CAP_QUOTE_SHIPMENT, 21, "quote_shipment", quote_shipment)             \
+    X(SL_CAP_CANCEL_SHIPMENT, 22, "cancel_shipment", cancel_shipment)          \
+    X(SL_CAP_FIND_SHIPMENT, 23, "find_shipment", find_shipment)
+#define SL_CAP_BIT_(name, bit, key, slot) name = 1u << (bit),
+enum sl_capability { SL_CAPABILITIES(SL_CAP_BIT_) };
 #define SL_CAP_ALL_V1 0x0fffu   /* the bits of ABI 1.0 and 1.1 */
 #define SL_CAP_ALL_V1_2 0x1fffu /* every bit this header knows */
 
@@ -131,70 +168,102 @@ typedef struct sl_params sl_params;       /* key/value input of a call */
 typedef struct sl_product sl_product;     /* product under construction (1.2) */
 
 /* ---- order field ids (append only) ------------------------------------- */
+/* X(CONSTANT, "key"): the key names the field in the host's JSON form of
+   an order (`inbox show`, golden files). Values count from 1. */
+#define SL_ENUM_NEXT_(name, key) name,
 
 /* Text fields of an order. Values are UTF-8, copied by the host. */
+#define SL_ORDER_TEXT_FIELDS(X)                                                \
+    X(SL_ORDER_EXTERNAL_ID, "external_id") /* the shop's order id: the       \
+                                              idempotency key */             \
+    X(SL_ORDER_NUMBER, "number")           /* display number */              \
+    X(SL_ORDER_STATUS, "status")           /* the shop's own status word */  \
+    X(SL_ORDER_STATUS_NORMALIZED, "status_normalized") /* an SL_STATUS_*     \
+                                                          word below */      \
+    X(SL_ORDER_CURRENCY, "currency")       /* ISO 4217; set before any       \
+                                              money field */                 \
+    X(SL_ORDER_CUSTOMER_ID, "customer_id") /* "" or "0" for a guest */       \
+    X(SL_ORDER_EMAIL, "email")                                               \
+    X(SL_ORDER_FIRST_NAME, "first_name")                                     \
+    X(SL_ORDER_LAST_NAME, "last_name")                                       \
+    X(SL_ORDER_COMPANY, "company")                                           \
+    X(SL_ORDER_PHONE, "phone")                                               \
+    X(SL_ORDER_PAYMENT_METHOD, "payment_method") /* gateway id, mapped by    \
+                                                    [channel:X.payments] */  \
+    X(SL_ORDER_PAYMENT_TITLE, "payment_title")                               \
+    X(SL_ORDER_TRANSACTION_ID, "transaction_id")                             \
+    X(SL_ORDER_CUSTOMER_NOTE, "customer_note") /* buyer's comment: the       \
+                                                  internal note */           \
+    X(SL_ORDER_HEADER_NOTE, "header_note") /* the document's header note */  \
+    X(SL_ORDER_SHIPPING_METHOD, "shipping_method")                           \
+    X(SL_ORDER_LANGUAGE, "language")
 enum sl_order_text {
-    SL_ORDER_EXTERNAL_ID = 1,   /* the shop's order id: the idempotency key */
-    SL_ORDER_NUMBER,            /* display number */
-    SL_ORDER_STATUS,            /* the shop's own status word */
-    SL_ORDER_STATUS_NORMALIZED, /* one of the SL_STATUS_* words below */
-    SL_ORDER_CURRENCY,          /* ISO 4217; set before any money field */
-    SL_ORDER_CUSTOMER_ID,       /* "" or "0" for a guest */
-    SL_ORDER_EMAIL,
-    SL_ORDER_FIRST_NAME,
-    SL_ORDER_LAST_NAME,
-    SL_ORDER_COMPANY,
-    SL_ORDER_PHONE,
-    SL_ORDER_PAYMENT_METHOD,    /* gateway id, mapped by [channel:X.payments] */
-    SL_ORDER_PAYMENT_TITLE,
-    SL_ORDER_TRANSACTION_ID,
-    SL_ORDER_CUSTOMER_NOTE,     /* buyer's comment: the internal note */
-    SL_ORDER_HEADER_NOTE,       /* goes to the document's header note */
-    SL_ORDER_SHIPPING_METHOD,
-    SL_ORDER_LANGUAGE,
+    SL_ORDER_TEXT_ZERO_, /* not a field */
+    SL_ORDER_TEXT_FIELDS(SL_ENUM_NEXT_)
     SL_ORDER_TEXT_END_V1
 };
 
 /* Address fields; `which` is SL_ADDR_BILLING or SL_ADDR_SHIPPING. */
 enum sl_address_kind { SL_ADDR_BILLING = 1, SL_ADDR_SHIPPING = 2 };
+#define SL_ADDRESS_FIELDS(X)                                                   \
+    X(SL_ADDR_FIRST_NAME, "first_name") X(SL_ADDR_LAST_NAME, "last_name")      \
+    X(SL_ADDR_COMPANY, "company") X(SL_ADDR_LINE1, "line1")                    \
+    X(SL_ADDR_LINE2, "line2") X(SL_ADDR_CITY, "city")                          \
+    X(SL_ADDR_STATE, "state") X(SL_ADDR_POSTCODE, "postcode")                  \
+    X(SL_ADDR_COUNTRY, "country") X(SL_ADDR_EMAIL, "email")                    \
+    X(SL_ADDR_PHONE, "phone")
 enum sl_address_field {
-    SL_ADDR_FIRST_NAME = 1, SL_ADDR_LAST_NAME, SL_ADDR_COMPANY,
-    SL_ADDR_LINE1, SL_ADDR_LINE2, SL_ADDR_CITY, SL_ADDR_STATE,
-    SL_ADDR_POSTCODE, SL_ADDR_COUNTRY, SL_ADDR_EMAIL, SL_ADDR_PHONE,
+    SL_ADDR_FIELD_ZERO_, /* not a field */
+    SL_ADDRESS_FIELDS(SL_ENUM_NEXT_)
     SL_ADDR_FIELD_END_V1
 };
 
 /* Money fields of an order: the shop's own totals, as decimal text. */
+#define SL_ORDER_MONEY_FIELDS(X)                                               \
+    X(SL_ORDER_TOTAL, "total")                   /* gross total the buyer    \
+                                                    pays */                  \
+    X(SL_ORDER_TOTAL_TAX, "total_tax")                                       \
+    X(SL_ORDER_SHIPPING_TOTAL, "shipping_total") /* net of tax */            \
+    X(SL_ORDER_SHIPPING_TAX, "shipping_tax")                                 \
+    X(SL_ORDER_DISCOUNT_TOTAL, "discount_total") /* net of tax */            \
+    X(SL_ORDER_DISCOUNT_TAX, "discount_tax")
 enum sl_order_money {
-    SL_ORDER_TOTAL = 1,      /* gross total the buyer pays */
-    SL_ORDER_TOTAL_TAX,
-    SL_ORDER_SHIPPING_TOTAL, /* net of tax */
-    SL_ORDER_SHIPPING_TAX,
-    SL_ORDER_DISCOUNT_TOTAL, /* net of tax */
-    SL_ORDER_DISCOUNT_TAX,
+    SL_ORDER_MONEY_ZERO_, /* not a field */
+    SL_ORDER_MONEY_FIELDS(SL_ENUM_NEXT_)
     SL_ORDER_MONEY_END_V1
 };
 
 /* Times of an order, UTC milliseconds since the epoch. */
+#define SL_ORDER_TIME_FIELDS(X)                                                \
+    X(SL_ORDER_CREATED, "created_ms") X(SL_ORDER_MODIFIED, "modified_ms")      \
+    X(SL_ORDER_PAID, "paid_ms") X(SL_ORDER_COMPLETED, "completed_ms")
 enum sl_order_time {
-    SL_ORDER_CREATED = 1, SL_ORDER_MODIFIED, SL_ORDER_PAID, SL_ORDER_COMPLETED,
+    SL_ORDER_TIME_ZERO_, /* not a field */
+    SL_ORDER_TIME_FIELDS(SL_ENUM_NEXT_)
     SL_ORDER_TIME_END_V1
 };
 
 /* Flags of an order. */
+#define SL_ORDER_FLAG_FIELDS(X)                                                \
+    X(SL_ORDER_PRICES_INCLUDE_TAX, "prices_include_tax") /* shop prices are  \
+                                                            gross */         \
+    X(SL_ORDER_DELETED, "deleted")  /* the shop deleted the order */         \
+    X(SL_ORDER_IS_PAID, "is_paid")  /* the shop says it is paid */
+/* ---- appended in 1.4 (books); a host before 1.4 refuses them ---- */
+/* SL_ORDER_REFUND_LINES_MISSING: the order lists refunds (SL_LINE_REFUND
+   lines) whose refunded lines the connector could not read in this call
+   (a WooCommerce webhook body carries only each refund's amount; its lines
+   come from GET /orders/{id}/refunds). The host then does not take a
+   refund without SL_LINE_REFUND_ID lines for one that names none: on a
+   channel that polls it waits for the poll, else it splits the amount. */
+#define SL_ORDER_FLAG_FIELDS_V1_4(X)                                           \
+    X(SL_ORDER_REFUND_LINES_MISSING, "refund_lines_missing")
 enum sl_order_flag {
-    SL_ORDER_PRICES_INCLUDE_TAX = 1, /* shop prices are gross */
-    SL_ORDER_DELETED,                /* the shop deleted the order */
-    SL_ORDER_IS_PAID,                /* the shop says it is paid */
+    SL_ORDER_FLAG_ZERO_, /* not a field */
+    SL_ORDER_FLAG_FIELDS(SL_ENUM_NEXT_)
     SL_ORDER_FLAG_END_V1,
-    /* ---- appended in 1.4 (books); a host before 1.4 refuses it ---- */
-    /* The order lists refunds (SL_LINE_REFUND lines) whose refunded lines
-       the connector could not read in this call (a WooCommerce webhook
-       body carries only each refund's amount; its lines come from GET
-       /orders/{id}/refunds). The host then does not take a refund without
-       SL_LINE_REFUND_ID lines for one that names none: on a channel that
-       polls it waits for the poll, else it splits the amount. */
-    SL_ORDER_REFUND_LINES_MISSING = SL_ORDER_FLAG_END_V1,
+    SL_ORDER_FLAG_V1_4_ZERO_ = SL_ORDER_FLAG_END_V1 - 1, /* not a field */
+    SL_ORDER_FLAG_FIELDS_V1_4(SL_ENUM_NEXT_)
     SL_ORDER_FLAG_END_V1_4
 };
 
@@ -212,48 +281,72 @@ enum sl_order_flag {
 #define SL_STATUS_CANCELLED "cancelled"
 
 /* Kinds of order lines. */
+#define SL_LINE_KINDS(X)                                                       \
+    X(SL_LINE_PRODUCT, "product")   /* goods; sku names the stock unit */     \
+    X(SL_LINE_SHIPPING, "shipping") /* shipping charge */                     \
+    X(SL_LINE_FEE, "fee")           /* fee (positive) or negative fee (a      \
+                                       discount) */                           \
+    X(SL_LINE_DISCOUNT, "discount") /* coupon / discount, informational when  \
+                                       the products already carry discounted  \
+                                       totals */                              \
+    X(SL_LINE_REFUND, "refund")     /* a refund: its TOTAL is the refunded    \
+                                       amount, positive; sub-lines name what  \
+                                       was refunded */
 enum sl_line_kind {
-    SL_LINE_PRODUCT = 1,  /* goods; sku names the stock unit */
-    SL_LINE_SHIPPING,     /* shipping charge */
-    SL_LINE_FEE,          /* fee (positive) or negative fee (a discount) */
-    SL_LINE_DISCOUNT,     /* coupon / discount, informational when the
-                             products already carry discounted totals */
-    SL_LINE_REFUND,       /* a refund: its TOTAL is the refunded amount,
-                             positive; sub-lines name what was refunded */
+    SL_LINE_KIND_ZERO_, /* not a kind */
+    SL_LINE_KINDS(SL_ENUM_NEXT_)
     SL_LINE_KIND_END_V1
 };
 
+#define SL_LINE_TEXT_FIELDS(X)                                                 \
+    X(SL_LINE_EXTERNAL_ID, "external_id") /* the shop's line id */            \
+    X(SL_LINE_SKU, "sku")                 /* product code; "" when the        \
+                                             product is gone */               \
+    X(SL_LINE_NAME, "name")                                                   \
+    X(SL_LINE_PRODUCT_ID, "product_id")   /* shop product id (the parent for  \
+                                             variations) */                   \
+    X(SL_LINE_VARIATION_ID, "variation_id") /* shop variation id; "" / "0"    \
+                                               for simple */                  \
+    X(SL_LINE_PARENT_SKU, "parent_sku")   /* SKU of the parent product of a   \
+                                             variation */                     \
+    X(SL_LINE_TAX_CLASS, "tax_class")     /* shop tax class, "" = standard */ \
+    X(SL_LINE_TAX_RATE_ID, "tax_rate_id") /* shop tax rate id / short name    \
+                                             ("27%") */                       \
+    X(SL_LINE_METHOD_ID, "method_id")     /* shipping method id / coupon      \
+                                             code / fee name */               \
+    X(SL_LINE_REASON, "reason")           /* refund reason */                 \
+    X(SL_LINE_UNIT, "unit")               /* unit of measure */
+/* ---- appended in 1.4 (books); a host before 1.4 refuses them ---- */
+/* SL_LINE_REFUND_ID: on a product, shipping or fee line, the EXTERNAL_ID of
+   the SL_LINE_REFUND line of this order that refunded it. Such a line is
+   not part of the sale but a refunded part: its quantity, net total
+   (SL_LINE_TOTAL) and taxes (line_add_tax per rate) are the refunded
+   figures, POSITIVE. The host credits a refund with lines line by line;
+   one without lines is split over the sale's tax groups. */
+#define SL_LINE_TEXT_FIELDS_V1_4(X) X(SL_LINE_REFUND_ID, "refund_id")
 enum sl_line_text {
-    SL_LINE_EXTERNAL_ID = 1, /* the shop's line id */
-    SL_LINE_SKU,             /* product code; "" when the product is gone */
-    SL_LINE_NAME,
-    SL_LINE_PRODUCT_ID,      /* shop product id (the parent for variations) */
-    SL_LINE_VARIATION_ID,    /* shop variation id; "" / "0" for simple */
-    SL_LINE_PARENT_SKU,      /* SKU of the parent product of a variation */
-    SL_LINE_TAX_CLASS,       /* shop tax class, "" = standard */
-    SL_LINE_TAX_RATE_ID,     /* shop tax rate id / short name ("27%") */
-    SL_LINE_METHOD_ID,       /* shipping method id / coupon code / fee name */
-    SL_LINE_REASON,          /* refund reason */
-    SL_LINE_UNIT,            /* unit of measure */
+    SL_LINE_TEXT_ZERO_, /* not a field */
+    SL_LINE_TEXT_FIELDS(SL_ENUM_NEXT_)
     SL_LINE_TEXT_END_V1,
-    /* ---- appended in 1.4 (books); a host before 1.4 refuses it ---- */
-    /* On a product, shipping or fee line: the EXTERNAL_ID of the
-       SL_LINE_REFUND line of this order that refunded it. Such a line is
-       not part of the sale but a refunded part: its quantity, net total
-       (SL_LINE_TOTAL) and taxes (line_add_tax per rate) are the refunded
-       figures, POSITIVE. The host credits a refund with lines line by
-       line; one without lines is split over the sale's tax groups. */
-    SL_LINE_REFUND_ID = SL_LINE_TEXT_END_V1,
+    SL_LINE_TEXT_V1_4_ZERO_ = SL_LINE_TEXT_END_V1 - 1, /* not a field */
+    SL_LINE_TEXT_FIELDS_V1_4(SL_ENUM_NEXT_)
     SL_LINE_TEXT_END_V1_4
 };
 
+#define SL_LINE_MONEY_FIELDS(X)                                                \
+    X(SL_LINE_UNIT_PRICE, "unit_price")   /* price of one unit as the shop    \
+                                             shows it */                      \
+    X(SL_LINE_SUBTOTAL, "subtotal")       /* net before discounts */          \
+    X(SL_LINE_SUBTOTAL_TAX, "subtotal_tax")                                   \
+    X(SL_LINE_TOTAL, "total")             /* net after discounts (gross for   \
+                                             refunds) */                      \
+    X(SL_LINE_TOTAL_TAX, "total_tax")     /* the shop's own rounded tax of    \
+                                             this line */                     \
+    X(SL_LINE_TAX_PERCENT, "tax_percent_milli") /* rate as decimal text, e.g. \
+                                                   "21" or "7.25" */
 enum sl_line_money {
-    SL_LINE_UNIT_PRICE = 1, /* price of one unit as the shop shows it */
-    SL_LINE_SUBTOTAL,       /* net before discounts */
-    SL_LINE_SUBTOTAL_TAX,
-    SL_LINE_TOTAL,          /* net after discounts (gross for refunds) */
-    SL_LINE_TOTAL_TAX,      /* the shop's own rounded tax of this line */
-    SL_LINE_TAX_PERCENT,    /* rate as decimal text, e.g. "21" or "7.25" */
+    SL_LINE_MONEY_ZERO_, /* not a field */
+    SL_LINE_MONEY_FIELDS(SL_ENUM_NEXT_)
     SL_LINE_MONEY_END_V1
 };
 
@@ -274,20 +367,31 @@ enum sl_product_field {
 };
 
 /* ---- list kinds for sl_host.list_add ----------------------------------- */
+#define SL_LIST_KINDS(X)                                                       \
+    X(SL_LIST_TAX_RATE, "tax_rate") X(SL_LIST_TAX_CLASS, "tax_class")          \
+    X(SL_LIST_PAYMENT_METHOD, "payment_method")                                \
+    X(SL_LIST_SHIPPING_METHOD, "shipping_method")
 enum sl_list_kind {
-    SL_LIST_TAX_RATE = 1, SL_LIST_TAX_CLASS, SL_LIST_PAYMENT_METHOD,
-    SL_LIST_SHIPPING_METHOD, SL_LIST_KIND_END_V1
+    SL_LIST_KIND_ZERO_, /* not a kind */
+    SL_LIST_KINDS(SL_ENUM_NEXT_)
+    SL_LIST_KIND_END_V1
 };
 
 /* Outcome of one pushed stock/price item, for sl_host.push_report. */
+#define SL_PUSH_OUTCOMES(X)                                                    \
+    X(SL_PUSH_WRITTEN, "written")     /* the remote accepted the new value */ \
+    X(SL_PUSH_UNCHANGED, "unchanged") /* already equal; nothing written */    \
+    X(SL_PUSH_SKIPPED, "skipped")     /* not managed remotely (e.g.           \
+                                         manage_stock false) */               \
+    X(SL_PUSH_NOT_FOUND, "not_found") /* SKU unknown to the remote */         \
+    X(SL_PUSH_FAILED, "failed")       /* the remote refused this item;        \
+                                         message says why */                  \
+    X(SL_PUSH_DRIFT, "drift")         /* read back differs from what was      \
+                                         written */                           \
+    X(SL_PUSH_WOULD_WRITE, "would_write") /* test mode: would have written */
 enum sl_push_outcome {
-    SL_PUSH_WRITTEN = 1, /* the remote accepted the new value */
-    SL_PUSH_UNCHANGED,   /* already equal; nothing written */
-    SL_PUSH_SKIPPED,     /* not managed remotely (e.g. manage_stock false) */
-    SL_PUSH_NOT_FOUND,   /* SKU unknown to the remote */
-    SL_PUSH_FAILED,      /* the remote refused this item; message says why */
-    SL_PUSH_DRIFT,       /* read back differs from what was written */
-    SL_PUSH_WOULD_WRITE, /* test mode: would have written */
+    SL_PUSH_OUTCOME_ZERO_, /* not an outcome */
+    SL_PUSH_OUTCOMES(SL_ENUM_NEXT_)
     SL_PUSH_OUTCOME_END_V1
 };
 
@@ -470,6 +574,49 @@ typedef struct sl_host {
    the pointer while the channel is open.) */
 
 /* ---- the plugin table -------------------------------------------------- */
+/*
+ * Slot contracts. Every slot returns SL_OK or one of the codes below; a
+ * code outside its row is a bug of the plugin.
+ * Codes every remote slot may return besides its own: SL_ERETRY (transient:
+ * timeout, 429, 5xx, a throttle; retry_after_ms says how long at least),
+ * SL_EAUTH (credentials refused), SL_EIO (no answer that will change by
+ * waiting), SL_ENOMEM, SL_EBANNED (the remote blocks us until
+ * retry_after_ms). Written "remote" below.
+ *
+ *   slot                 may return besides SL_OK               thread
+ *   channel_open         SL_EINVALID (field = the key), SL_ENOMEM   [1]
+ *   channel_close        (void)                                     [1]
+ *   check_connection     remote, SL_EREMOTE, SL_ENOTFOUND           [2]
+ *   fetch_orders         remote, SL_EREMOTE, SL_EINVALID (a page it
+ *                        cannot read; a bad order is order_refuse'd),
+ *                        SL_ETOOBIG                                  [2]
+ *   verify_webhook       SL_EAUTH (bad or missing signature); any
+ *                        other code = not known yet (host answers 503) [3]
+ *   parse_webhook        SL_EAUTH, SL_EINVALID, SL_EUNSUPPORTED,
+ *                        SL_ETOOBIG (content), remote (a re-read)    [3]
+ *   push_stock/_prices   remote, SL_EREMOTE, SL_ETOOBIG, SL_EINVALID
+ *                        (the list); per-item outcomes go to
+ *                        push_report, not the return code            [2]
+ *   list_*               remote, SL_EREMOTE                          [2]
+ *   report_status        remote, SL_EREMOTE, SL_ENOTFOUND (the order
+ *                        is gone)                                    [2]
+ *   fetch_products       remote, SL_EREMOTE, SL_EUNSUPPORTED (host
+ *                        without a product builder)                  [2]
+ *   gateway and postal   as their comments below say: SL_EREMOTE is
+ *   slots                final, SL_ERETRY / SL_EIO mean unknown      [2]
+ *
+ * Threads. [1] channel_open and channel_close run on the thread that owns
+ * the context (the CLI, or serve's main thread and each hook lane's);
+ * channel_close never while another slot runs on that state. [2] runs on
+ * one thread at a time per state (serve's scheduler, holding the channel's
+ * lock, or the CLI); calls on different channels run concurrently. [3]
+ * runs on an HTTP thread with a hook lane's own state (its own
+ * channel_open), so several run at once for one channel, each on its own
+ * state: keep everything in the state, nothing in globals. No slot may
+ * start a thread or keep a host pointer (responses, requests, arena
+ * strings) past its return; config values and secrets live until
+ * channel_close.
+ */
 
 typedef struct sl_plugin {
     size_t size;              /* sizeof(struct sl_plugin) as built */
@@ -681,18 +828,9 @@ typedef struct sl_plugin {
        message. SL_OK when any row was written. */
 } sl_plugin;
 
-/* Capability bits of 1.3 (gateways); their slots are the ones above. */
-#define SL_CAP_REQUEST_PAYMENT (1u << 16)  /* request_payment + parse_return */
-#define SL_CAP_SETTLE_PAYMENT (1u << 17)   /* settle_payment */
-#define SL_CAP_INQUIRE_PAYMENT (1u << 18)  /* inquire_payment */
-#define SL_CAP_REVERSE_PAYMENT (1u << 19)  /* reverse_payment */
-#define SL_CAP_LIST_UNVERIFIED (1u << 20)  /* list_unverified */
+/* Capability bits of 1.3 (gateways) and 1.5 (post) are in SL_CAPABILITIES. */
 #define SL_CAP_ALL_V1_3 (SL_CAP_ALL_V1_2 | 0x1f0000u) /* every bit of 1.3 */
 
-/* Capability bits of 1.5 (post); their slots are the ones above. */
-#define SL_CAP_QUOTE_SHIPMENT (1u << 21)   /* quote_shipment */
-#define SL_CAP_CANCEL_SHIPMENT (1u << 22)  /* cancel_shipment */
-#define SL_CAP_FIND_SHIPMENT (1u << 23)    /* find_shipment */
 #define SL_CAP_ALL_V1_5 (SL_CAP_ALL_V1_3 | 0xe00000u) /* every bit of 1.5 */
 /* The most parcels one track_shipment call is given. */
 #define SL_TRACK_BATCH_MAX 50
@@ -706,6 +844,18 @@ typedef struct sl_plugin {
 typedef const sl_plugin *(*sl_plugin_entry_fn)(void);
 #define SL_PLUGIN_ENTRY_SYMBOL "sl_plugin_entry"
 SL_EXPORT const sl_plugin *sl_plugin_entry(void);
+
+/* What every plugin table starts with, as built against this header:
+       static const sl_plugin MY_PLUGIN = {SL_PLUGIN_HEAD, .name = ..., };
+       SL_PLUGIN_ENTRY(MY_PLUGIN)
+   min_host_minor is left 0 (any 1.x host); set it after the head to
+   need a newer host. */
+#define SL_PLUGIN_HEAD                                                         \
+    .size = sizeof(sl_plugin), .abi_major = SL_ABI_MAJOR,                      \
+    .abi_minor = SL_ABI_MINOR
+/* Defines the exported entry point returning `table`. */
+#define SL_PLUGIN_ENTRY(table)                                                 \
+    SL_EXPORT const sl_plugin *sl_plugin_entry(void) { return &(table); }
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,130 @@ int sl_error_set(sl_error *err, int code, const char *field, const char *fmt,
 /* String name of a status ("SL_EINVALID" ...). Never NULL. */
 const char *sl_status_name(int code);
 
+/* ---- field paths of mapping errors (sdk/field_path.c) -------------------- */
+/* A mapper walking nested input keeps a path prefix ("line_items[2].") and
+   names the failing member as prefix + key, so the error reads
+   "line_items[2].price" rather than "price". */
+
+/* out = path followed by key, cut to SL_ERROR_FIELD_MAX - 1 bytes. Either
+   may be NULL (empty); key may point into out (it is moved first). */
+void sl_field_path(const char *path, const char *key,
+                   char out[SL_ERROR_FIELD_MAX]);
+/* After a getter failed with `rc` and filled err naming its own key:
+   puts `path` in front of err->field. Returns rc; nothing changes when
+   path is empty or err is NULL or too small. */
+int sl_error_in(sl_error *err, const char *path, int rc);
+/* A host setter refused `key` below `path` with status rc: fills err with
+   field path+key and "the host refused FIELD = "VALUE" (SL_E...)"
+   (VALUE cut to 80 bytes). Returns rc when negative, else SL_EINVALID. */
+int sl_error_refused(sl_error *err, const char *path, const char *key,
+                     const char *value, int rc);
+
+/* ---- the order builder from a mapper (sdk/builder_put.c) ---------------- */
+/* A mapper sets fields on the order or on one of its lines alike. The
+   builder keeps the first refusal (sticky, sdk.h), so a caller checks the
+   result only to stop early or to name its own field (sl_error_refused). */
+
+/* Text `field` of line l, or of order o when l is NULL. Returns the
+   setter's status. */
+int sl_put_text(const sl_host *h, sl_order *o, sl_line *l, int field,
+                const char *value);
+/* Money `field` of line l (or of order o when l is NULL) = minor units at
+   `exponent`, handed over as exact decimal text, which is also written
+   into text (SL_MONEY_TEXT_MAX bytes) for the caller's error. Returns the
+   setter's status. */
+int sl_put_money(const sl_host *h, sl_order *o, sl_line *l, int field,
+                 int64_t minor, int exponent, char *text);
+
+/* ---- HTTP answers (sdk/http_answer.c) ------------------------------------ */
+/* What every REST connector does around host->http_send: send, insist on
+   a response, turn a failed status into the SDK's error codes with the
+   wait Retry-After asks for. A connector with other rules (a 403 that is
+   a throttle, a 404 that is a remote refusal) passes its own code. */
+
+#define SL_RETRY_AFTER_MAX_MS (3600LL * 1000) /* longest wait we honour */
+
+/* Sends req through host->http_send. SL_OK with *resp set whenever a
+   response came back, whatever its status; otherwise the host's code with
+   its err, or SL_EIO "WHAT: no response" (what: "GET /orders", a call's
+   name). *resp is written only on success. Thread: the caller's call. */
+int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what,
+                     sl_http_resp **resp, sl_error *err);
+/* A connector's own map of an answer outside 2xx to an error (its remote's
+   error body, a status with its own meaning); returns the code. */
+typedef int (*sl_http_fail_fn)(void *data, const char *what,
+                               const sl_http_resp *resp, sl_error *err);
+/* sl_http_exchange, then an answer outside 2xx goes to on_fail(data, ...)
+   (NULL: sl_http_fail with the default map, no detail). SL_OK with *resp
+   only for a 2xx answer. */
+int sl_http_send_2xx(const sl_host *h, sl_http_req *req, const char *what,
+                     sl_http_fail_fn on_fail, void *data, sl_http_resp **resp,
+                     sl_error *err);
+/* The default map of a final HTTP status: 2xx SL_OK, 401 SL_EAUTH, 404
+   SL_ENOTFOUND, 429 and 5xx SL_ERETRY, any other SL_EREMOTE. */
+int sl_http_status_code(int status);
+/* Retry-After in delta seconds as milliseconds: the larger of floor_ms and
+   the header, at most SL_RETRY_AFTER_MAX_MS; floor_ms when the header is
+   absent or not seconds (an HTTP-date is left to the host's backoff). */
+int64_t sl_http_retry_after_ms(const sl_host *h, const sl_http_resp *resp,
+                               int64_t floor_ms);
+/* Fills err for a failed answer and returns `code` (0: the default map
+   of its status): message "WHAT: HTTP STATUS" and ": DETAIL" when detail
+   is not empty, err->http_status, and for SL_ERETRY err->retry_after_ms
+   from sl_http_retry_after_ms(retry_floor_ms). */
+int sl_http_fail(const sl_host *h, const sl_http_resp *resp, int code,
+                 int64_t retry_floor_ms, const char *what, const char *detail,
+                 sl_error *err);
+
+/* ---- webhook deliveries (sdk/webhook.c) ---------------------------------- */
+/* The prologue of verify_webhook / parse_webhook: the body within its cap,
+   then the signature, unless the host vouches for the body (an operator's
+   `inbox add` replay, host->request_verified). */
+
+/* *body = the delivery's body ("" when it has none), *len its bytes.
+   SL_ETOOBIG naming "body" when over max. Out-parameters written only on
+   success; the body is borrowed for the call. */
+int sl_webhook_body(const sl_host *h, const sl_request *req, size_t max,
+                    const char **body, size_t *len, sl_error *err);
+/* How a shop signs its deliveries: base64(HMAC-SHA256(key, raw body)) in
+   one header. */
+typedef struct sl_webhook_hmac {
+    const char *header;   /* "X-WC-Webhook-Signature" */
+    const char *what;     /* the signature in messages: "webhook signature" */
+    const char *key;      /* the channel's key, NULL when none is configured */
+    const char *key_name; /* its option name, for the error field */
+} sl_webhook_hmac;
+/* Checks the signature over the exact bytes, in constant time, trailing
+   blanks of the header ignored; SL_OK at once when the host vouches for
+   the body. SL_EAUTH naming the header when it is absent, empty ("unsigned
+   delivery refused") or does not match ("WHAT does not match the body");
+   SL_EAUTH naming key_name when key is NULL. */
+int sl_webhook_check_hmac(const sl_host *h, const sl_request *req,
+                          const sl_webhook_hmac *sig, const char *body,
+                          size_t len, sl_error *err);
+
+/* ---- batch pushes (sdk/push.c) ------------------------------------------- */
+/* What push_stock / push_prices of every connector share: the list's size
+   and currency checked up front, and one way to report a read-back. */
+
+#define SL_PUSH_LIST_MAX 100000 /* SKUs in one push a connector accepts */
+
+/* The prologue of a push: *count = the list's items (SL_ETOOBIG naming
+   "list" over SL_PUSH_LIST_MAX); for prices (prices != 0) *exponent = the
+   minor-unit exponent of the list's currency (SL_EINVALID naming
+   "currency" when unknown), for stock 0 (whole units). Out-parameters
+   written only on success. */
+int sl_push_begin(const sl_host *h, const sl_stock_list *list, int prices,
+                  size_t *count, int *exponent, sl_error *err);
+/* The outcome of a written item read back from the remote: SL_PUSH_WRITTEN
+   when `have` (NULL or "" = nothing) equals `wrote`, else SL_PUSH_DRIFT
+   with "wrote X, shop shows Y" in msg (cap bytes; msg "" when written). */
+int sl_push_read_back(const char *wrote, const char *have, char *msg,
+                      size_t cap);
+/* After a batch call failed with err: the report message for the items it
+   leaves undone, "not pushed: MESSAGE", into msg (cap bytes). */
+void sl_push_not_pushed(const sl_error *why, char *msg, size_t cap);
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Parses a body with a size cap and depth cap (jansson's own depth limit

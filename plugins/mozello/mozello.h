@@ -38,17 +38,20 @@ typedef struct mz_zone {
 } mz_zone;
 
 /* One open channel. Allocated by channel_open, freed by channel_close.
-   `api_key` is borrowed from the host until close. */
+   The strings are borrowed from the host until close. */
 typedef struct mz_chan {
     const sl_host *host;
     char base[MZ_URL_MAX]; /* ".../v1", no trailing slash */
     const char *api_key;   /* "MZL-..." */
+    const char *api_key_alias; /* the same under its older name `secret` */
     const char *hook_key;  /* HMAC key of notifications: webhook_secret
                               when configured (the same key), else api_key */
-    char language[MZ_LANG_MAX]; /* preferred key of multi-language text */
+    const char *language;  /* preferred key of multi-language text, or NULL */
     int page_size;         /* 1..100 */
     int64_t overlap_ms;    /* poll window overlap */
+    const char *zone_name; /* site_timezone as configured */
     mz_zone zone;
+    const char *currency;  /* of imported product prices */
     int test_mode;         /* read everything, write nothing */
 } mz_chan;
 

@@ -11,32 +11,12 @@
  * next_page_uri is relative ("/store/orders/?page_size=50&page_start=id:9")
  * and is resolved against the configured base, never built by us.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mozello.h"
 #include "shopledger/sdkutil.h"
-
-#define MZ_RETRY_MAX_MS (3600LL * 1000)
-
-/* Retry-After seconds, at least `floor_ms`, at most an hour. */
-static int64_t backoff_ms(const sl_host *h, const sl_http_resp *resp,
-                          int64_t floor_ms)
-{
-    const char *v = h->http_resp_header(resp, "Retry-After");
-    int64_t ms = floor_ms;
-    if (v != NULL) {
-        char *end = NULL;
-        errno = 0;
-        long long s = strtoll(v, &end, 10);
-        if (errno == 0 && end != v && s >= 0 && s < MZ_RETRY_MAX_MS / 1000 &&
-            s * 1000 > ms)
-            ms = s * 1000;
-    }
-    return ms > MZ_RETRY_MAX_MS ? MZ_RETRY_MAX_MS : ms;
-}
 
 /* error_message of a Mozello error body into buf ("" when there is none). */
 static void error_message(const json_t *j, char *buf, size_t cap)
@@ -48,36 +28,25 @@ static void error_message(const json_t *j, char *buf, size_t cap)
         snprintf(buf, cap, "%s", msg);
 }
 
-static int map_status(mz_chan *ch, const char *method, const char *path,
-                      const sl_http_resp *resp, sl_error *err)
+/* The SDK's default map, but a 403 is Mozello's throttle (doc §2):
+   SL_ERETRY, waiting at least MZ_THROTTLE_MS. */
+static int map_status(void *chan, const char *what, const sl_http_resp *resp,
+                      sl_error *err)
 {
+    const mz_chan *ch = chan;
     const sl_host *h = ch->host;
-    int status = h->http_status(resp);
     size_t len = 0;
     const char *body = h->http_resp_body(resp, &len);
     json_t *j = NULL;
-    char text[200] = "";
+    char text[240] = "";
     if (body != NULL && sl_json_parse(body, len, 1u << 20, &j, NULL) == SL_OK)
-        error_message(j, text, sizeof text);
+        error_message(j, text, 200);
     json_decref(j);
-    int code = SL_EREMOTE;
-    int64_t wait = 0;
-    if (status == 401)
-        code = SL_EAUTH;
-    else if (status == 403) /* Mozello's throttle (doc §2) */
-        code = SL_ERETRY, wait = backoff_ms(h, resp, MZ_THROTTLE_MS);
-    else if (status == 429 || status >= 500)
-        code = SL_ERETRY, wait = backoff_ms(h, resp, 0);
-    else if (status == 404)
-        code = SL_ENOTFOUND;
-    sl_error_set(err, code, "", "%s %.160s: HTTP %d%s%s%s", method, path,
-                 status, text[0] ? ": " : "", text,
-                 status == 403 ? " (throttled; backing off)" : "");
-    if (err != NULL && err->size >= sizeof *err) {
-        err->http_status = status;
-        err->retry_after_ms = wait;
-    }
-    return code;
+    if (h->http_status(resp) != 403)
+        return sl_http_fail(h, resp, 0, 0, what, text, err);
+    size_t n = strlen(text);
+    snprintf(text + n, sizeof text - n, "%s(throttled; backing off)", n ? " " : "");
+    return sl_http_fail(h, resp, SL_ERETRY, MZ_THROTTLE_MS, what, text, err);
 }
 
 /* Parses a 2xx body; "error": true in it is a remote refusal. */
@@ -146,15 +115,12 @@ int mz_call(mz_chan *ch, sl_ctx *ctx, const char *method, const char *path,
     int rc = build_request(ch, ctx, method, path, query, body, &req, err);
     if (rc != SL_OK)
         return rc;
+    char what[200];
+    snprintf(what, sizeof what, "%s %.160s", method, path);
     sl_http_resp *resp = NULL;
-    rc = ch->host->http_send(req, &resp, err);
-    if (resp == NULL)
-        return rc != SL_OK ? rc
-                           : sl_error_set(err, SL_EIO, "", "%s %.160s: no "
-                                          "response", method, path);
-    int status = ch->host->http_status(resp);
-    if (status < 200 || status >= 300)
-        return map_status(ch, method, path, resp, err);
+    rc = sl_http_send_2xx(ch->host, req, what, map_status, ch, &resp, err);
+    if (rc != SL_OK)
+        return rc;
     return parse_answer(ch, method, path, resp, out, err);
 }
 

@@ -52,7 +52,7 @@ int mz_text(const mz_chan *ch, const json_t *obj, const char *key,
                             "%s is neither text nor a language object", key);
     const char *lang;
     json_t *t;
-    if (ch->language[0] && json_is_string(json_object_get(v, ch->language)) &&
+    if (ch->language != NULL && json_is_string(json_object_get(v, ch->language)) &&
         json_string_length(json_object_get(v, ch->language)) > 0)
         return sl_json_str(v, ch->language, 1, out, err);
     json_object_foreach(v, lang, t)
@@ -66,9 +66,7 @@ int mz_text(const mz_chan *ch, const json_t *obj, const char *key,
 /* A host setter refused `key`. */
 static int refused(mapper *m, const char *key, const char *value)
 {
-    return sl_error_set(m->err, SL_EINVALID, key,
-                        "the host refused %s = \"%.80s\"", key,
-                        value ? value : "");
+    return sl_error_refused(m->err, NULL, key, value, SL_EINVALID);
 }
 
 static int set_text(mapper *m, sl_line *l, int field, const char *key,
@@ -76,8 +74,7 @@ static int set_text(mapper *m, sl_line *l, int field, const char *key,
 {
     if (v == NULL)
         return SL_OK;
-    int rc = l ? m->h->line_set_text(l, field, v)
-               : m->h->order_set_text(m->o, field, v);
+    int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : refused(m, key, v);
 }
 
@@ -94,9 +91,7 @@ static int set_money(mapper *m, sl_line *l, int field, const char *key,
                      int64_t minor)
 {
     char txt[SL_MONEY_TEXT_MAX];
-    sl_money_format(minor, m->exp, txt);
-    int rc = l ? m->h->line_set_money(l, field, txt)
-               : m->h->order_set_money(m->o, field, txt);
+    int rc = sl_put_money(m->h, m->o, l, field, minor, m->exp, txt);
     return rc == SL_OK ? SL_OK : refused(m, key, txt);
 }
 
@@ -449,7 +444,7 @@ static int map_head(mapper *m, const json_t *j, const char *id,
                        "shipping_method")) ||
         (rc = put_text(m, NULL, SL_ORDER_CUSTOMER_NOTE, j, "notes")) ||
         (rc = set_text(m, NULL, SL_ORDER_LANGUAGE, "language",
-                       m->ch->language[0] ? m->ch->language : NULL)))
+                       m->ch->language)))
         return rc;
     if (m->h->order_set_time(m->o, SL_ORDER_CREATED, t) != SL_OK ||
         (strcmp(pay, "paid") == 0 &&

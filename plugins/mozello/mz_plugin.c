@@ -1,146 +1,73 @@
 /*
- * The Mozello connector's plugin table and channel lifecycle: the channel's
- * INI keys (url, the api_key secret, language, page_size, poll_overlap,
- * site_timezone, test_mode) into an mz_chan, and the cheap connection
- * check. Every other slot lives in its own file.
+ * The Mozello connector's plugin table and channel lifecycle: the option
+ * table of the channel's INI keys (url, the api_key secret, language,
+ * page_size, poll_overlap, site_timezone, test_mode) read into an mz_chan,
+ * and the cheap connection check. Every other slot lives in its own file.
  *
  * No report_status: Mozello has no order-notes endpoint and no free status
  * (api/mozello.md §4.2, §7); the host only ever sends notes.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "mozello.h"
+#include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 
-#define MZ_DEFAULT_PAGE_SIZE 50
-#define MZ_DEFAULT_OVERLAP_MS (10LL * 60 * 1000)
-#define MZ_MAX_OVERLAP_MS (48LL * 3600 * 1000)
+/* Longest API root we keep: room is left in mz_chan.base for a path and
+   the query of a listing. */
+#define MZ_URL_LEN_MAX (MZ_URL_MAX - 257)
 
-/* "yes"/"no" and friends; NULL is no. Returns -1 for anything else. */
-static int flag_value(const char *v)
-{
-    static const char *const yes[] = {"yes", "true", "1", "on"};
-    static const char *const no[] = {"no", "false", "0", "off"};
-    if (v == NULL)
-        return 0;
-    for (size_t i = 0; i < 4; i++) {
-        if (strcasecmp(v, yes[i]) == 0)
-            return 1;
-        if (strcasecmp(v, no[i]) == 0)
-            return 0;
-    }
-    return -1;
-}
+/* The channel keys this connector reads (the host checks the section
+   against them, lists them in `config check` and `channel describe`);
+   sl_options_read fills the mz_chan. */
+static const sl_option MZ_OPTION_ROWS[] = {
+    SL_OPT_URL("url", mz_chan, base, 0, MZ_DEFAULT_BASE, MZ_URL_LEN_MAX,
+               "the Store API root (http:// only for a local test shop)"),
+    SL_OPT_SECRET("api_key", mz_chan, api_key, 0,
+                  "the shop's API key MZL-... (`secret` is read when absent)"),
+    SL_OPT_SECRET("secret", mz_chan, api_key_alias, 0,
+                  "older name of api_key"),
+    SL_OPT_SECRET("webhook_secret", mz_chan, hook_key, 0,
+                  "HMAC key of notifications: Mozello signs with the API "
+                  "key, so the same key (absent: api_key)"),
+    SL_OPT_STRING("language", mz_chan, language, 0, NULL, 1, MZ_LANG_MAX - 1,
+                  "a-_", "preferred key of multi-language text, like lv or en"),
+    SL_OPT_INT("page_size", mz_chan, page_size, "50", 1, 100,
+               "orders or products per page of a listing"),
+    SL_OPT_DURATION("poll_overlap", mz_chan, overlap_ms, "10m", 0,
+                    48LL * 3600 * 1000,
+                    "how far back each poll looks again before its cursor"),
+    SL_OPT_STRING("site_timezone", mz_chan, zone_name, 0, "Europe/Riga", 1, 64,
+                  NULL, "zone of Mozello's offset-less timestamps: an EU zone "
+                  "name, UTC or +HH:MM"),
+    SL_OPT_STRING("currency", mz_chan, currency, 0, "EUR", 3, 3, "A",
+                  "currency (ISO 4217) of the prices `channel import` brings"),
+    SL_OPT_FLAG("test_mode", mz_chan, test_mode, "no",
+                "read everything, write nothing to the shop"),
+};
+static const sl_option_table MZ_OPTIONS = SL_OPTION_TABLE(MZ_OPTION_ROWS);
 
-/* "600", "600s", "10m", "2h" -> ms; -1 when malformed. */
-static int64_t duration_ms(const char *v)
+/* What the table cannot say: the API key under its older name, the
+   notification key defaulting to it, the zone's own grammar. */
+static int settle(mz_chan *ch, sl_ctx *ctx, sl_error *err)
 {
-    char *end = NULL;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (errno != 0 || end == v || n < 0 || n > 1000000)
-        return -1;
-    static const char units[] = "smh";
-    static const int64_t scale[] = {1000, 60000, 3600000};
-    if (*end == '\0')
-        return n * 1000;
-    const char *u = strchr(units, *end);
-    if (u == NULL || end[1] != '\0')
-        return -1;
-    return n * scale[u - units];
-}
-
-/* url: http(s)://host[:port]/path of the API root; default the public one. */
-static int read_base(mz_chan *ch, const char *url, sl_error *err)
-{
-    if (url == NULL)
-        url = MZ_DEFAULT_BASE;
-    size_t len = strlen(url);
-    int scheme_ok = strncmp(url, "https://", 8) == 0 ||
-                    strncmp(url, "http://", 7) == 0;
-    if (!scheme_ok || len + 256 >= sizeof ch->base ||
-        strpbrk(url, "?# \t\r\n") != NULL)
-        return sl_error_set(err, SL_EINVALID, "url",
-                            "url must be an http(s) URL of the API root "
-                            "without query (default %s)", MZ_DEFAULT_BASE);
-    while (len > 0 && url[len - 1] == '/')
-        len--;
-    memcpy(ch->base, url, len);
-    ch->base[len] = '\0';
-    return SL_OK;
-}
-
-static int read_secret(mz_chan *ch, sl_ctx *ctx, sl_error *err)
-{
-    ch->api_key = ch->host->secret_get(ctx, "api_key");
-    if (ch->api_key == NULL || *ch->api_key == '\0')
-        ch->api_key = ch->host->secret_get(ctx, "secret");
-    if (ch->api_key == NULL || *ch->api_key == '\0')
+    if (ch->api_key == NULL)
+        ch->api_key = ch->api_key_alias;
+    if (ch->api_key == NULL)
         return sl_error_set(err, SL_EINVALID, "api_key",
                             "api_key (the shop's API key MZL-...) is missing: "
                             "set api_key_file or api_key_env");
-    if (strpbrk(ch->api_key, "\r\n") != NULL)
-        return sl_error_set(err, SL_EINVALID, "api_key",
-                            "api_key holds a line break");
-    /* Mozello signs with the API key itself; the host asks webhook intake
-       for a webhook_secret, which is then the same key. */
-    ch->hook_key = ch->host->secret_get(ctx, "webhook_secret");
-    if (ch->hook_key == NULL || *ch->hook_key == '\0')
+    if (ch->hook_key == NULL)
         ch->hook_key = ch->api_key;
     else if (strcmp(ch->hook_key, ch->api_key) != 0)
         ch->host->log(ctx, SL_LOG_WARN, "webhook_secret differs from api_key: "
                       "Mozello signs notifications with the API key");
-    return SL_OK;
-}
-
-static int read_language(mz_chan *ch, const char *v, sl_error *err)
-{
-    if (v == NULL)
-        return SL_OK;
-    size_t n = strlen(v);
-    if (n == 0 || n >= sizeof ch->language ||
-        strspn(v, "abcdefghijklmnopqrstuvwxyz-_") != n)
-        return sl_error_set(err, SL_EINVALID, "language",
-                            "language must be a language key like lv or en");
-    memcpy(ch->language, v, n + 1);
-    return SL_OK;
-}
-
-static int read_options(mz_chan *ch, sl_ctx *ctx, sl_error *err)
-{
-    const sl_host *h = ch->host;
-    const char *v = h->config_get(ctx, "page_size");
-    ch->page_size = MZ_DEFAULT_PAGE_SIZE;
-    if (v != NULL) {
-        char *end = NULL;
-        errno = 0;
-        long n = strtol(v, &end, 10);
-        if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 100)
-            return sl_error_set(err, SL_EINVALID, "page_size",
-                                "page_size must be an integer 1..100");
-        ch->page_size = (int)n;
-    }
-    ch->overlap_ms = MZ_DEFAULT_OVERLAP_MS;
-    if ((v = h->config_get(ctx, "poll_overlap")) != NULL) {
-        ch->overlap_ms = duration_ms(v);
-        if (ch->overlap_ms < 0 || ch->overlap_ms > MZ_MAX_OVERLAP_MS)
-            return sl_error_set(err, SL_EINVALID, "poll_overlap",
-                                "poll_overlap must be like 600s, 10m or 2h "
-                                "(at most 48h)");
-    }
-    v = h->config_get(ctx, "site_timezone");
-    if (mz_zone_parse(v ? v : "Europe/Riga", &ch->zone) != SL_OK)
+    if (mz_zone_parse(ch->zone_name, &ch->zone) != SL_OK)
         return sl_error_set(err, SL_EINVALID, "site_timezone",
                             "site_timezone must be UTC, +HH:MM or an EU zone "
                             "name such as Europe/Riga");
-    ch->test_mode = flag_value(h->config_get(ctx, "test_mode"));
-    if (ch->test_mode < 0)
-        return sl_error_set(err, SL_EINVALID, "test_mode",
-                            "test_mode must be yes or no");
-    return read_language(ch, h->config_get(ctx, "language"), err);
+    return SL_OK;
 }
 
 /* Slot channel_open: validates the config and allocates the channel. */
@@ -151,11 +78,9 @@ static int mz_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
     if (ch == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     ch->host = host;
-    int rc = read_base(ch, host->config_get(ctx, "url"), err);
+    int rc = sl_options_read(host, ctx, &MZ_OPTIONS, ch, err);
     if (rc == SL_OK)
-        rc = read_secret(ch, ctx, err);
-    if (rc == SL_OK)
-        rc = read_options(ch, ctx, err);
+        rc = settle(ch, ctx, err);
     if (rc != SL_OK) {
         free(ch);
         return rc;
@@ -181,10 +106,7 @@ static int mz_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin MZ_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
-    .min_host_minor = 0,
+    SL_PLUGIN_HEAD,
     .name = "mozello",
     .version = "1.0.0",
     .description = "Mozello Store API v1: orders by notification and "
@@ -200,10 +122,8 @@ static const sl_plugin MZ_PLUGIN = {
     .push_prices = mz_push_prices,
     .check_connection = mz_check_connection,
     .fetch_products = mz_fetch_products,
+    .options = &MZ_OPTIONS, /* 1.3: read by hosts that know it */
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &MZ_PLUGIN;
-}
+SL_PLUGIN_ENTRY(MZ_PLUGIN)

@@ -137,14 +137,13 @@ static int import_one(void *data, const mz_item *it, sl_error *err)
 }
 
 /* Slot fetch_products. Mozello states no currency on products; the
-   channel's `currency` key (default EUR) names it. */
+   channel's `currency` option (default EUR) names it. */
 int mz_fetch_products(void *state, sl_ctx *ctx, sl_error *err)
 {
     mz_chan *ch = state;
     if (!SL_HAS_FIELD(ch->host, product_submit))
         return sl_error_set(err, SL_EUNSUPPORTED, "", "host has no product "
                             "builder (needs SDK 1.2)");
-    const char *cur = ch->host->config_get(ctx, "currency");
-    import_run r = {ch, ctx, cur ? cur : "EUR"};
+    import_run r = {ch, ctx, ch->currency};
     return mz_products_walk(ch, ctx, import_one, &r, err);
 }

@@ -26,7 +26,6 @@
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
-#define MZ_PUSH_MAX 100000 /* SKUs in one push */
 
 enum push_kind { PUSH_STOCK, PUSH_PRICE };
 
@@ -196,14 +195,9 @@ static int confirm(push_run *r, const int *failed, sl_error *err)
             continue;
         json_t *item = json_object_get(r->shop, r->items[i].sku);
         const char *have = json_string_value(json_object_get(item, "value"));
-        if (have != NULL && strcmp(have, r->items[i].value) == 0) {
-            report(r, r->items[i].sku, SL_PUSH_WRITTEN, NULL);
-        } else {
-            char msg[160];
-            snprintf(msg, sizeof msg, "wrote %s, shop shows %s",
-                     r->items[i].value, have ? have : "nothing");
-            report(r, r->items[i].sku, SL_PUSH_DRIFT, msg);
-        }
+        char msg[160];
+        int outcome = sl_push_read_back(r->items[i].value, have, msg, sizeof msg);
+        report(r, r->items[i].sku, outcome, msg[0] ? msg : NULL);
     }
     return SL_OK;
 }
@@ -212,23 +206,16 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
                 sl_error *err)
 {
     mz_chan *ch = state;
-    const sl_host *h = ch->host;
-    size_t count = h->stock_count(list);
-    if (count > MZ_PUSH_MAX)
-        return sl_error_set(err, SL_ETOOBIG, "list", "%zu SKUs in one push",
-                            count);
-    push_run r = {.ch = ch, .ctx = ctx, .kind = kind};
-    if (kind == PUSH_PRICE) {
-        const char *cur = h->stock_currency(list);
-        r.exp = cur ? sl_currency_exponent(cur) : -1;
-        if (r.exp < 0)
-            return sl_error_set(err, SL_EINVALID, "currency",
-                                "price list currency is unknown");
-    }
+    size_t count;
+    int exp;
+    int rc = sl_push_begin(ch->host, list, kind == PUSH_PRICE, &count, &exp, err);
+    if (rc != SL_OK)
+        return rc;
+    push_run r = {.ch = ch, .ctx = ctx, .kind = kind, .exp = exp};
     r.items = calloc(count ? count : 1, sizeof *r.items);
     int *failed = calloc(count ? count : 1, sizeof *failed);
-    int rc = r.items && failed ? read_shop(&r, err)
-                               : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    rc = r.items && failed ? read_shop(&r, err)
+                           : sl_error_set(err, SL_ENOMEM, "", "out of memory");
     for (size_t i = 0; rc == SL_OK && i < count; i++)
         plan_one(&r, list, i);
     if (rc == SL_OK && r.n > 0)

@@ -19,6 +19,7 @@
  * documented). Product and stock events are acknowledged and ignored, so
  * the STOCK_CHANGED our own push causes cannot loop.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,22 +28,17 @@
 
 #define MZ_HASH_HEADER "X-Mozello-Hash"
 
-static int verify(mz_chan *ch, const char *sig, const char *body, size_t len,
-                  sl_error *err)
+/* The body within `max` bytes and its hash, unless the host vouches for
+   it. */
+static int prologue(mz_chan *ch, const sl_request *req, size_t max,
+                    const char **body, size_t *len, sl_error *err)
 {
-    unsigned char mac[SL_SHA256_LEN];
-    char expect[((SL_SHA256_LEN + 2) / 3) * 4 + 1];
-    if (sl_hmac_sha256(ch->hook_key, strlen(ch->hook_key), body, len, mac) !=
-        SL_OK)
-        return sl_error_set(err, SL_EINTERNAL, "", "HMAC failed");
-    size_t n = sl_base64_encode(mac, sizeof mac, expect);
-    size_t slen = strlen(sig);
-    while (slen > 0 && (sig[slen - 1] == ' ' || sig[slen - 1] == '\t'))
-        slen--;
-    if (!sl_ct_equal(expect, n, sig, slen))
-        return sl_error_set(err, SL_EAUTH, MZ_HASH_HEADER,
-                            "notification hash does not match the body");
-    return SL_OK;
+    int rc = sl_webhook_body(ch->host, req, max, body, len, err);
+    if (rc != SL_OK)
+        return rc;
+    sl_webhook_hmac how = {MZ_HASH_HEADER, "notification hash", ch->hook_key,
+                           "api_key"};
+    return sl_webhook_check_hmac(ch->host, req, &how, *body, *len, err);
 }
 
 static int parse_body(const char *body, size_t len, json_t **out,
@@ -116,42 +112,23 @@ int mz_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req, int *ackn
                       sl_error *err)
 {
     (void)ctx;
-    mz_chan *ch = state;
-    const sl_host *h = ch->host;
     *acknowledge_only = 0;
-    if (h->request_verified(req))
-        return SL_OK;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
-    const char *sig = h->request_header(req, MZ_HASH_HEADER);
-    if (sig == NULL || *sig == '\0')
-        return sl_error_set(err, SL_EAUTH, MZ_HASH_HEADER, "unsigned notification refused");
-    return verify(ch, sig, body ? body : "", body ? len : 0, err);
+    const char *body;
+    size_t len;
+    return prologue(state, req, SIZE_MAX, &body, &len, err); /* parse caps */
 }
 
 int mz_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
                      sl_error *err)
 {
     mz_chan *ch = state;
-    const sl_host *h = ch->host;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
-    if (body == NULL)
-        body = "", len = 0;
-    if (len > MZ_MAX_WEBHOOK)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "notification of %zu bytes is over the limit", len);
-    if (!h->request_verified(req)) {
-        const char *sig = h->request_header(req, MZ_HASH_HEADER);
-        if (sig == NULL || *sig == '\0')
-            return sl_error_set(err, SL_EAUTH, MZ_HASH_HEADER,
-                                "unsigned notification refused");
-        int rc = verify(ch, sig, body, len, err);
-        if (rc != SL_OK)
-            return rc;
-    }
+    const char *body;
+    size_t len;
+    int rc = prologue(ch, req, MZ_MAX_WEBHOOK, &body, &len, err);
+    if (rc != SL_OK)
+        return rc;
     json_t *j = NULL;
-    int rc = parse_body(body, len, &j, err);
+    rc = parse_body(body, len, &j, err);
     if (rc != SL_OK)
         return rc;
     rc = dispatch(ch, ctx, j, body, len, err);

@@ -23,11 +23,13 @@
 #define TARAD_NAME_MAX 256        /* bytes of a first or last name */
 
 /* One open channel; allocated by channel_open, freed by channel_close.
-   `token` is borrowed from the host until close. */
+   The tokens are borrowed from the host until close. */
 typedef struct tarad_chan {
     const sl_host *host;
     const char *token;  /* the merchant's user token (HMAC key) */
-    int64_t max_skew_s; /* accepted clock difference of a push */
+    const char *token_alias; /* the same as webhook_secret */
+    int64_t max_skew_ms; /* accepted clock difference of a push (option) */
+    int64_t max_skew_s;  /* the same in the seconds of the wire's clock */
 } tarad_chan;
 
 /* Maps one order object of a push and submits it. `event` is the push's

@@ -57,42 +57,24 @@ const char *tarad_status_normalized(const char *status)
     return NULL;
 }
 
-/* f = path + key, cut to the size of an error field. */
-static void field_name(const mapper *m, const char *key,
-                       char f[SL_ERROR_FIELD_MAX])
-{
-    size_t a = strnlen(m->path, SL_ERROR_FIELD_MAX - 1);
-    size_t b = strnlen(key, SL_ERROR_FIELD_MAX - 1 - a);
-    memmove(f + a, key, b);
-    memcpy(f, m->path, a);
-    f[a + b] = '\0';
-}
-
 /* Fails naming path + key. */
 static int fail(mapper *m, int code, const char *key, const char *what)
 {
     char f[SL_ERROR_FIELD_MAX];
-    field_name(m, key, f);
+    sl_field_path(m->path, key, f);
     return sl_error_set(m->err, code, f, "%s: %s", f, what);
 }
 
 /* A getter failed: prefix its field with the path. */
 static int with_path(mapper *m, int rc)
 {
-    sl_error *e = m->err;
-    if (e != NULL && e->size >= sizeof *e && m->path[0] != '\0') {
-        char f[SL_ERROR_FIELD_MAX];
-        field_name(m, e->field, f);
-        memcpy(e->field, f, sizeof f);
-    }
-    return rc;
+    return sl_error_in(m->err, m->path, rc);
 }
 
 static int text(mapper *m, sl_line *l, int field, const char *key,
                 const char *v)
 {
-    int rc = l ? m->h->line_set_text(l, field, v)
-               : m->h->order_set_text(m->o, field, v);
+    int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : fail(m, rc, key, "refused by the host");
 }
 
@@ -111,9 +93,7 @@ static int money(mapper *m, sl_line *l, int field, const char *key,
                  int64_t minor)
 {
     char buf[SL_MONEY_TEXT_MAX];
-    sl_money_format(minor, m->exp, buf);
-    int rc = l ? m->h->line_set_money(l, field, buf)
-               : m->h->order_set_money(m->o, field, buf);
+    int rc = sl_put_money(m->h, m->o, l, field, minor, m->exp, buf);
     return rc == SL_OK ? SL_OK : fail(m, rc, key, "amount refused by the host");
 }
 

@@ -6,58 +6,54 @@
  * notes do not give (see README.md), so the one capability is
  * SL_CAP_WEBHOOK.
  *
- * Channel keys: secret `user_token` (the token the merchant pasted into
- * TARAD; `webhook_secret` is read when `user_token` is absent), and
- * `max_skew` (accepted clock difference of a push, default 300 s).
+ * Channel keys (the option table below): secret `user_token` (the token
+ * the merchant pasted into TARAD; `webhook_secret` is read when
+ * `user_token` is absent), and `max_skew` (accepted clock difference of a
+ * push, a duration, default 5m, at most 1h).
  */
-#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 #include "tarad.h"
 #include "tarad_wire.h"
 
-/* "300", "300s" or "5m" -> seconds, 1..TARAD_MAX_SKEW_S. */
-static int parse_skew(const char *text, int64_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno != 0 || end == text || v <= 0)
-        return SL_EINVALID;
-    if (*end == 'm')
-        v *= 60, end++;
-    else if (*end == 's')
-        end++;
-    if (*end != '\0' || v > TARAD_MAX_SKEW_S)
-        return SL_EINVALID;
-    *out = v;
-    return SL_OK;
-}
+/* The channel keys this connector reads (the host checks the section
+   against them, lists them in `config check` and `channel describe`);
+   sl_options_read fills the tarad_chan. */
+static const sl_option TARAD_OPTION_ROWS[] = {
+    SL_OPT_SECRET("user_token", tarad_chan, token, 0,
+                  "the token pasted into TARAD (`webhook_secret` is read "
+                  "when absent)"),
+    SL_OPT_SECRET("webhook_secret", tarad_chan, token_alias, 0,
+                  "the same token under the host's webhook name"),
+    SL_OPT_DURATION("max_skew", tarad_chan, max_skew_ms, TARAD_DEFAULT_SKEW, 1000,
+                    TARAD_MAX_SKEW_S * 1000LL,
+                    "accepted clock difference of a push's timestamp"),
+};
+static const sl_option_table TARAD_OPTIONS = SL_OPTION_TABLE(TARAD_OPTION_ROWS);
 
 static int tarad_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
                               sl_error *err)
 {
-    const char *token = host->secret_get(ctx, "user_token");
-    if (token == NULL || *token == '\0')
-        token = host->secret_get(ctx, "webhook_secret");
-    if (token == NULL || *token == '\0')
-        return sl_error_set(err, SL_EINVALID, "user_token",
-                            "user_token (the token pasted into TARAD; "
-                            "user_token_file or user_token_env) is missing");
-    int64_t skew = TARAD_DEFAULT_SKEW_S;
-    const char *v = host->config_get(ctx, "max_skew");
-    if (v != NULL && parse_skew(v, &skew) != SL_OK)
-        return sl_error_set(err, SL_EINVALID, "max_skew",
-                            "max_skew must be like 300, 300s or 5m (at most "
-                            "1h)");
     tarad_chan *ch = calloc(1, sizeof *ch);
     if (ch == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     ch->host = host;
-    ch->token = token;
-    ch->max_skew_s = skew;
+    int rc = sl_options_read(host, ctx, &TARAD_OPTIONS, ch, err);
+    if (rc == SL_OK && ch->token == NULL)
+        ch->token = ch->token_alias;
+    if (rc == SL_OK && ch->token == NULL)
+        rc = sl_error_set(err, SL_EINVALID, "user_token",
+                          "user_token (the token pasted into TARAD; "
+                          "user_token_file or user_token_env) is missing");
+    if (rc != SL_OK) {
+        free(ch);
+        return rc;
+    }
+    ch->max_skew_s = ch->max_skew_ms / 1000;
     *state = ch;
     return SL_OK;
 }
@@ -95,11 +91,14 @@ static int tarad_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
     *acknowledge_only = 0;
     if (h->request_verified(req))
         return SL_OK;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
+    const char *body;
+    size_t len;
+    int rc = sl_webhook_body(h, req, SIZE_MAX, &body, &len, err); /* parse caps */
+    if (rc != SL_OK)
+        return rc;
     return tarad_wire_verify(ch->token, h->request_header(req, TARAD_HDR_TIMESTAMP),
-                             h->request_header(req, TARAD_HDR_SIGNATURE), body ? body : "",
-                             body ? len : 0, h->now_ms(ctx), ch->max_skew_s, err);
+                             h->request_header(req, TARAD_HDR_SIGNATURE), body, len,
+                             h->now_ms(ctx), ch->max_skew_s, err);
 }
 
 /* Slot parse_webhook: verify, then submit paid and cancelled orders;
@@ -109,14 +108,11 @@ static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
 {
     tarad_chan *ch = state;
     const sl_host *h = ch->host;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
-    if (body == NULL)
-        body = "", len = 0;
-    if (len > TARAD_MAX_BODY)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "push of %zu bytes is over the limit", len);
-    int rc;
+    const char *body;
+    size_t len;
+    int rc = sl_webhook_body(h, req, TARAD_MAX_BODY, &body, &len, err);
+    if (rc != SL_OK)
+        return rc;
     if (!h->request_verified(req) &&
         (rc = tarad_wire_verify(ch->token,
                                 h->request_header(req, TARAD_HDR_TIMESTAMP),
@@ -144,10 +140,7 @@ static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
 }
 
 static const sl_plugin TARAD_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
-    .min_host_minor = 0,
+    SL_PLUGIN_HEAD,
     .name = "tarad",
     .version = "0.1.0",
     .description = "TARAD U-Commerce: paid and cancelled orders pushed with "
@@ -157,11 +150,9 @@ static const sl_plugin TARAD_PLUGIN = {
     .channel_open = tarad_channel_open,
     .channel_close = tarad_channel_close,
     .parse_webhook = tarad_parse_webhook,
+    .options = &TARAD_OPTIONS,              /* 1.3: read by hosts that know it */
     .verify_webhook = tarad_verify_webhook, /* read by 1.4 hosts only */
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &TARAD_PLUGIN;
-}
+SL_PLUGIN_ENTRY(TARAD_PLUGIN)

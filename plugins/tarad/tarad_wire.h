@@ -58,7 +58,7 @@
 #define TARAD_HDR_TIMESTAMP "X-Tarad-Timestamp"
 #define TARAD_HDR_SIGNATURE "X-Tarad-Signature"
 #define TARAD_TIMESTAMP_LEN 14 /* yyyyMMddHHmmss */
-#define TARAD_DEFAULT_SKEW_S 300
+#define TARAD_DEFAULT_SKEW "5m" /* an option default: a duration */
 #define TARAD_MAX_SKEW_S 3600
 
 /* Envelope. */

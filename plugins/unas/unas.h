@@ -60,7 +60,7 @@ typedef struct unas_chan {
     int family_first;        /* names are "Family Given" (Hungarian) */
     int price_gross;         /* pushed/imported prices are gross */
     int page_size;           /* LimitNum of listings, 1..500 */
-    int64_t overlap_s;       /* TimeModStart overlap */
+    int64_t overlap_ms;      /* TimeModStart overlap (whole seconds) */
     int test_mode;           /* read everything, write nothing */
     /* Copy of the plugin's state keys, used alone when the host has no
        store for this call (e.g. `plugin check`): token and counters then

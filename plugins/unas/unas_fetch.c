@@ -143,7 +143,8 @@ static int parse_cursor(fetch_run *r, sl_error *err)
     if (end == r->start || *end != '\0' || v < 0)
         return sl_error_set(err, SL_EINVALID, "cursor",
                             "cursor \"%.40s\" is not unix seconds", r->start);
-    r->since_s = v > r->ch->overlap_s ? v - r->ch->overlap_s : 1;
+    int64_t overlap_s = r->ch->overlap_ms / 1000;
+    r->since_s = v > overlap_s ? v - overlap_s : 1;
     return SL_OK;
 }
 

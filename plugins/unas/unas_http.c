@@ -46,12 +46,7 @@ static int post(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body,
         h->http_body(req, body, strlen(body), "application/xml") != SL_OK)
         return sl_error_set(err, SL_EINTERNAL, "", "cannot build the request");
     *resp = NULL;
-    int rc = h->http_send(req, resp, err);
-    if (rc != SL_OK && *resp == NULL)
-        return rc;
-    if (*resp == NULL)
-        return sl_error_set(err, SL_EIO, "", "%s: no response", fn);
-    return SL_OK;
+    return sl_http_exchange(h, req, fn, resp, err);
 }
 
 /* The <Error> text of a failure body, or "". */
@@ -111,16 +106,12 @@ static int classify(unas_chan *ch, sl_ctx *ctx, const char *fn,
     error_text(body, len, text, sizeof text);
     if (strstr(text, "banned") != NULL)
         return banned(ch, ctx, fn, text, err);
-    int code = SL_EREMOTE;
-    if (status == 401 || status == 403 || is_auth_text(text))
-        code = SL_EAUTH;
-    else if (status == 429 || status >= 500)
-        code = SL_ERETRY;
-    sl_error_set(err, code, "", "%s: HTTP %d: %s", fn, status,
-                 text[0] ? text : "(no <Error> text)");
-    if (err != NULL && err->size >= sizeof *err)
-        err->http_status = status;
-    return code;
+    /* UNAS answers a refused key or token with 403 or an <Error> text
+       about the login, and an unknown call with 404: not the default map */
+    int code = status == 401 || status == 403 || is_auth_text(text) ? SL_EAUTH
+               : status == 429 || status >= 500                    ? SL_ERETRY
+                                                                   : SL_EREMOTE;
+    return sl_http_fail(h, resp, code, 0, fn, text[0] ? text : "(no <Error> text)", err);
 }
 
 static int parse_answer(unas_chan *ch, const char *fn, const sl_http_resp *resp,

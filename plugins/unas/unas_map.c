@@ -106,11 +106,7 @@ int unas_vat_percent(const char *vat, char out[UNAS_DEC_MAX])
 
 static int refused(mapper *m, int rc, const char *key, const char *value)
 {
-    char f[SL_ERROR_FIELD_MAX];
-    snprintf(f, sizeof f, "%s%s", m->path, key);
-    return sl_error_set(m->err, rc < 0 ? rc : SL_EINVALID, f,
-                        "the host refused %s = \"%.80s\" (%s)", f,
-                        value ? value : "", sl_status_name(rc));
+    return sl_error_refused(m->err, m->path, key, value, rc);
 }
 
 static int set_text(mapper *m, sl_line *l, int field, const char *key,
@@ -118,8 +114,7 @@ static int set_text(mapper *m, sl_line *l, int field, const char *key,
 {
     if (v == NULL || v[0] == '\0')
         return SL_OK;
-    int rc = l ? m->h->line_set_text(l, field, v)
-               : m->h->order_set_text(m->o, field, v);
+    int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : refused(m, rc, key, v);
 }
 
@@ -135,9 +130,7 @@ static int set_money(mapper *m, sl_line *l, int field, const char *key,
                      int64_t minor)
 {
     char buf[SL_MONEY_TEXT_MAX];
-    sl_money_format(minor, m->exponent, buf);
-    int rc = l ? m->h->line_set_money(l, field, buf)
-               : m->h->order_set_money(m->o, field, buf);
+    int rc = sl_put_money(m->h, m->o, l, field, minor, m->exponent, buf);
     return rc == SL_OK ? SL_OK : refused(m, rc, key, buf);
 }
 

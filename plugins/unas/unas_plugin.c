@@ -1,126 +1,48 @@
 /*
- * The UNAS connector's plugin table and channel lifecycle: the channel's
- * INI keys (see README.md here) read and validated into a unas_chan, and
- * the cheap connection check. Every other slot lives in its own file.
+ * The UNAS connector's plugin table and channel lifecycle: the option
+ * table of the channel's INI keys (see README.md here) read into a
+ * unas_chan, and the cheap connection check. Every other slot lives in its own file.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 #include "unas.h"
 
-#define UNAS_DEFAULT_URL "https://api.unas.eu/shop"
-#define UNAS_DEFAULT_OVERLAP_S 120
-#define UNAS_DEFAULT_RESERVE 10
-
-/* yes/no style flag; absent = 0. */
-static int parse_flag(const char *text, int *out)
-{
-    static const char *const yes[] = {"yes", "true", "1", "on"};
-    static const char *const no[] = {"no", "false", "0", "off"};
-    *out = 0;
-    if (text == NULL)
-        return SL_OK;
-    for (int i = 0; i < 4; i++) {
-        if (strcasecmp(text, no[i]) == 0)
-            return SL_OK;
-        if (strcasecmp(text, yes[i]) == 0) {
-            *out = 1;
-            return SL_OK;
-        }
-    }
-    return SL_EINVALID;
-}
-
-/* An integer key in [lo, hi]; absent keeps *out. */
-static int int_key(const sl_host *h, sl_ctx *ctx, const char *key, long lo,
-                   long hi, int *out, sl_error *err)
-{
-    const char *v = h->config_get(ctx, key);
-    if (v == NULL)
-        return SL_OK;
-    char *end = NULL;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno != 0 || end == v || *end != '\0' || n < lo || n > hi)
-        return sl_error_set(err, SL_EINVALID, key,
-                            "%s must be an integer %ld..%ld", key, lo, hi);
-    *out = (int)n;
-    return SL_OK;
-}
-
-/* One of two words; absent keeps *out. */
-static int choice_key(const sl_host *h, sl_ctx *ctx, const char *key,
-                      const char *zero, const char *one, int *out,
-                      sl_error *err)
-{
-    const char *v = h->config_get(ctx, key);
-    if (v == NULL)
-        return SL_OK;
-    if (strcmp(v, zero) == 0 || strcmp(v, one) == 0) {
-        *out = strcmp(v, one) == 0;
-        return SL_OK;
-    }
-    return sl_error_set(err, SL_EINVALID, key, "%s must be %s or %s", key,
-                        zero, one);
-}
-
-static int read_url(unas_chan *ch, const char *url, sl_error *err)
-{
-    if (url == NULL)
-        url = UNAS_DEFAULT_URL;
-    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
-        return sl_error_set(err, SL_EINVALID, "url",
-                            "url must start with https:// (or http:// for a "
-                            "local sandbox)");
-    size_t len = strlen(url);
-    if (len >= sizeof ch->base - 32 || strpbrk(url, "?# \t\r\n") != NULL)
-        return sl_error_set(err, SL_EINVALID, "url",
-                            "url is too long or carries a query or spaces");
-    while (len > 0 && url[len - 1] == '/')
-        len--;
-    memcpy(ch->base, url, len);
-    ch->base[len] = '\0';
-    return SL_OK;
-}
-
-static int read_config(unas_chan *ch, const sl_host *h, sl_ctx *ctx,
-                       sl_error *err)
-{
-    int rc = read_url(ch, h->config_get(ctx, "url"), err);
-    if (rc != SL_OK)
-        return rc;
-    ch->api_key = h->secret_get(ctx, "api_key");
-    if (ch->api_key == NULL || ch->api_key[0] == '\0' ||
-        strlen(ch->api_key) >= UNAS_KEY_MAX)
-        return sl_error_set(err, SL_EINVALID, "api_key",
-                            "api_key (the shop's API key) is missing or too "
-                            "long");
-    ch->reserve_pct = UNAS_DEFAULT_RESERVE;
-    ch->page_size = 500;
-    ch->family_first = 1;
-    ch->price_gross = 1;
-    int overlap = UNAS_DEFAULT_OVERLAP_S;
-    if ((rc = choice_key(h, ctx, "subscription", "premium", "vip", &ch->vip,
-                         err)) ||
-        (rc = choice_key(h, ctx, "order_filter", "all", "invoiceable",
-                         &ch->invoiceable_only, err)) ||
-        (rc = choice_key(h, ctx, "name_order", "given_first", "family_first",
-                         &ch->family_first, err)) ||
-        (rc = choice_key(h, ctx, "price_kind", "net", "gross",
-                         &ch->price_gross, err)) ||
-        (rc = int_key(h, ctx, "rate_reserve", 5, 50, &ch->reserve_pct, err)) ||
-        (rc = int_key(h, ctx, "page_size", 2, 500, &ch->page_size, err)) ||
-        (rc = int_key(h, ctx, "poll_overlap", 0, 3600, &overlap, err)))
-        return rc;
-    ch->overlap_s = overlap;
-    if (parse_flag(h->config_get(ctx, "test_mode"), &ch->test_mode) != SL_OK)
-        return sl_error_set(err, SL_EINVALID, "test_mode",
-                            "test_mode must be yes or no");
-    return SL_OK;
-}
+/* The channel keys this connector reads (the host checks the section
+   against them, lists them in `config check` and `channel describe`);
+   sl_options_read fills the unas_chan. Enums land as the index of the
+   word, so each second word is the field's 1. */
+static const sl_option UNAS_OPTION_ROWS[] = {
+    SL_OPT_URL("url", unas_chan, base, 0, "https://api.unas.eu/shop",
+               UNAS_URL_MAX - 33,
+               "the API base (http:// only for a local sandbox)"),
+    SL_OPT_SECRET("api_key", unas_chan, api_key, SL_OPT_REQUIRED,
+                  "the shop's API key"),
+    SL_OPT_ENUM("subscription", unas_chan, vip, "premium", "premium|vip",
+                "which hourly limits of the API apply"),
+    SL_OPT_ENUM("order_filter", unas_chan, invoiceable_only, "all",
+                "all|invoiceable",
+                "invoiceable: only orders whose invoice status is billable "
+                "or invoiced"),
+    SL_OPT_ENUM("name_order", unas_chan, family_first, "family_first",
+                "given_first|family_first",
+                "how the shop writes a customer's name"),
+    SL_OPT_ENUM("price_kind", unas_chan, price_gross, "gross", "net|gross",
+                "what the tenant's price means; the other is derived from "
+                "the product's VAT"),
+    SL_OPT_INT("rate_reserve", unas_chan, reserve_pct, "10", 5, 50,
+               "percent of every hourly limit never used"),
+    SL_OPT_INT("page_size", unas_chan, page_size, "500", 2, 500,
+               "LimitNum of listings"),
+    SL_OPT_DURATION("poll_overlap", unas_chan, overlap_ms, "2m", 0,
+                    3600LL * 1000,
+                    "how far back each poll looks again before its cursor"),
+    SL_OPT_FLAG("test_mode", unas_chan, test_mode, "no",
+                "read everything, write nothing to the shop"),
+};
+static const sl_option_table UNAS_OPTIONS = SL_OPTION_TABLE(UNAS_OPTION_ROWS);
 
 /* Slot channel_open: validates the config and allocates the channel. */
 static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
@@ -130,7 +52,10 @@ static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
     if (ch == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     ch->host = host;
-    int rc = read_config(ch, host, ctx, err);
+    int rc = sl_options_read(host, ctx, &UNAS_OPTIONS, ch, err);
+    if (rc == SL_OK && strlen(ch->api_key) >= UNAS_KEY_MAX)
+        rc = sl_error_set(err, SL_EINVALID, "api_key",
+                          "api_key is longer than %d bytes", UNAS_KEY_MAX - 1);
     if (rc != SL_OK) {
         free(ch);
         return rc;
@@ -161,9 +86,7 @@ int unas_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin UNAS_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 2,
     .name = "unas",
     .version = "1.0.0",
@@ -179,10 +102,8 @@ static const sl_plugin UNAS_PLUGIN = {
     .report_status = unas_report_status,
     .check_connection = unas_check_connection,
     .fetch_products = unas_fetch_products,
+    .options = &UNAS_OPTIONS, /* 1.3: read by hosts that know it */
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &UNAS_PLUGIN;
-}
+SL_PLUGIN_ENTRY(UNAS_PLUGIN)

@@ -27,7 +27,6 @@
 #include "shopledger/sdkutil.h"
 #include "unas.h"
 
-#define PUSH_MAX 100000 /* SKUs in one push */
 
 enum push_kind { PUSH_STOCK, PUSH_PRICE };
 
@@ -294,7 +293,7 @@ static int push_chunk(push_run *r, size_t a, size_t b, sl_error *err)
 static void report_rest(push_run *r, size_t from, const sl_error *err)
 {
     char msg[SL_ERROR_MSG_MAX + 32];
-    snprintf(msg, sizeof msg, "not pushed: %s", err->message);
+    sl_push_not_pushed(err, msg, sizeof msg);
     for (size_t i = from; i < r->n; i++)
         if (!r->items[i].decided || r->items[i].write)
             report(r, r->items[i].sku, SL_PUSH_FAILED, msg);
@@ -304,25 +303,17 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
                 sl_error *err)
 {
     unas_chan *ch = state;
-    const sl_host *h = ch->host;
-    size_t count = h->stock_count(list);
-    if (count > PUSH_MAX)
-        return sl_error_set(err, SL_ETOOBIG, "list", "%zu SKUs in one push",
-                            count);
-    push_run r = {.ch = ch, .ctx = ctx, .kind = kind};
-    if (kind == PUSH_PRICE) {
-        const char *cur = h->stock_currency(list);
-        r.exponent = cur ? sl_currency_exponent(cur) : -1;
-        if (r.exponent < 0)
-            return sl_error_set(err, SL_EINVALID, "currency",
-                                "price list currency is unknown");
-    }
+    size_t count;
+    int exponent;
+    int rc = sl_push_begin(ch->host, list, kind == PUSH_PRICE, &count, &exponent, err);
+    if (rc != SL_OK)
+        return rc;
+    push_run r = {.ch = ch, .ctx = ctx, .kind = kind, .exponent = exponent};
     r.items = calloc(count ? count : 1, sizeof *r.items);
     if (r.items == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     for (size_t i = 0; i < count; i++)
         plan(&r, list, i);
-    int rc = SL_OK;
     for (size_t a = 0; a < r.n && rc == SL_OK; a += UNAS_BATCH_MAX) {
         size_t b = a + UNAS_BATCH_MAX < r.n ? a + UNAS_BATCH_MAX : r.n;
         rc = push_chunk(&r, a, b, err);

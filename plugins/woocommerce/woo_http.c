@@ -17,7 +17,6 @@
 #include "shopledger/sdkutil.h"
 #include "woo.h"
 
-#define WOO_RETRY_MAX_MS (3600LL * 1000)
 
 int woo_call_init(woo_call *c, const char *method, const char *path)
 {
@@ -42,21 +41,6 @@ int woo_call_param(woo_call *c, woo_chan *ch, sl_ctx *ctx, const char *name,
     return SL_OK;
 }
 
-/* Retry-After in seconds (the HTTP-date form is left to the host's retry
-   layer; 0 lets the host pick its own backoff). */
-static int64_t retry_after_ms(woo_chan *ch, const sl_http_resp *resp)
-{
-    const char *v = ch->host->http_resp_header(resp, "Retry-After");
-    if (v == NULL)
-        return 0;
-    char *end = NULL;
-    errno = 0;
-    long long s = strtoll(v, &end, 10);
-    if (errno != 0 || end == v || s < 0)
-        return 0;
-    return s * 1000 > WOO_RETRY_MAX_MS ? WOO_RETRY_MAX_MS : s * 1000;
-}
-
 /* Writes "code: message" of a WordPress error body into buf; "" if the
    body is not such an object. */
 static void error_text(const char *body, size_t len, char *buf, size_t cap)
@@ -75,31 +59,22 @@ static void error_text(const char *body, size_t len, char *buf, size_t cap)
     json_decref(j);
 }
 
-/* Maps a completed response with status >= 300 to an error. */
-static int map_status(woo_chan *ch, const woo_call *c,
-                      const sl_http_resp *resp, sl_error *err)
+/* Maps a completed response with status >= 300 to an error: the SDK's
+   default map, but a 404 is the store refusing (an unknown order id is
+   woocommerce_rest_shop_order_invalid_id), SL_EREMOTE. */
+static int map_status(void *chan, const char *what, const sl_http_resp *resp,
+                      sl_error *err)
 {
+    const woo_chan *ch = chan;
     const sl_host *h = ch->host;
-    int status = h->http_status(resp);
     size_t len = 0;
     const char *body = h->http_resp_body(resp, &len);
     char text[200];
     error_text(body, len, text, sizeof text);
     if (text[0] == '\0')
         snprintf(text, sizeof text, "answer was not a JSON error body");
-    int code = SL_EREMOTE;
-    if (status == 401)
-        code = SL_EAUTH;
-    else if (status == 429 || status >= 500)
-        code = SL_ERETRY;
-    sl_error_set(err, code, "", "%s %s: HTTP %d: %s", c->method, c->path,
-                 status, text);
-    if (err != NULL && err->size >= sizeof *err) {
-        err->http_status = status;
-        if (code == SL_ERETRY)
-            err->retry_after_ms = retry_after_ms(ch, resp);
-    }
-    return code;
+    int code = h->http_status(resp) == 404 ? SL_EREMOTE : 0;
+    return sl_http_fail(h, resp, code, 0, what, text, err);
 }
 
 static const char *answer_name(int answer)
@@ -179,15 +154,12 @@ int woo_call_send(woo_chan *ch, sl_ctx *ctx, const woo_call *c, json_t **out,
     int rc = build_request(ch, ctx, c, &req, err);
     if (rc != SL_OK)
         return rc;
+    char what[sizeof c->path + 16];
+    snprintf(what, sizeof what, "%s %s", c->method, c->path);
     sl_http_resp *resp = NULL;
-    rc = ch->host->http_send(req, &resp, err);
-    if (resp == NULL)
-        return rc != SL_OK ? rc
-                           : sl_error_set(err, SL_EIO, "", "%s %s: no response",
-                                          c->method, c->path);
-    int status = ch->host->http_status(resp);
-    if (status < 200 || status >= 300)
-        return map_status(ch, c, resp, err);
+    rc = sl_http_send_2xx(ch->host, req, what, map_status, ch, &resp, err);
+    if (rc != SL_OK)
+        return rc;
     rc = parse_body(ch, c, resp, out, err);
     if (rc != SL_OK)
         return rc;

@@ -90,44 +90,22 @@ int woo_money_text(const char *in, const char *currency, int negate,
     return SL_OK;
 }
 
-/* f = path + key, cut to the size of an error field. */
-static void field_name(const mapper *m, const char *key,
-                       char f[SL_ERROR_FIELD_MAX])
-{
-    size_t a = strnlen(m->path, SL_ERROR_FIELD_MAX - 1);
-    size_t b = strnlen(key, SL_ERROR_FIELD_MAX - 1 - a);
-    memmove(f + a, key, b);
-    memcpy(f, m->path, a);
-    f[a + b] = '\0';
-}
-
 /* Rewrites err->field as path + field after a getter failed. */
 static int with_path(mapper *m, int rc)
 {
-    sl_error *e = m->err;
-    if (e != NULL && e->size >= sizeof *e && m->path[0] != '\0') {
-        char f[SL_ERROR_FIELD_MAX];
-        field_name(m, e->field, f);
-        memcpy(e->field, f, sizeof f);
-    }
-    return rc;
+    return sl_error_in(m->err, m->path, rc);
 }
 
 /* A host setter refused `key`. */
 static int refused(mapper *m, int rc, const char *key, const char *value)
 {
-    char f[SL_ERROR_FIELD_MAX];
-    field_name(m, key, f);
-    return sl_error_set(m->err, rc < 0 ? rc : SL_EINVALID, f,
-                        "the host refused %s = \"%.80s\" (%s)", f,
-                        value ? value : "", sl_status_name(rc));
+    return sl_error_refused(m->err, m->path, key, value, rc);
 }
 
 static int set_text(mapper *m, sl_line *l, int field, const char *key,
                     const char *v)
 {
-    int rc = l ? m->h->line_set_text(l, field, v)
-               : m->h->order_set_text(m->o, field, v);
+    int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : refused(m, rc, key, v);
 }
 
@@ -176,7 +154,7 @@ static int put_money(mapper *m, sl_line *l, int field, const json_t *obj,
     rc = woo_money_text(dec, m->currency, negate, txt);
     if (rc != SL_OK) {
         char f[SL_ERROR_FIELD_MAX];
-        field_name(m, key, f);
+        sl_field_path(m->path, key, f);
         return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"",
                             f, dec);
     }
@@ -303,7 +281,7 @@ static int put_restocked(mapper *m, sl_line *l, const json_t *it)
         char qty[WOO_DEC_MAX] = "";
         if (sl_json_decimal(e, "value", 1, qty, sizeof qty, NULL) != SL_OK) {
             char f[SL_ERROR_FIELD_MAX];
-            field_name(m, "meta_data._restock_refunded_items", f);
+            sl_field_path(m->path, "meta_data._restock_refunded_items", f);
             return sl_error_set(m->err, SL_EINVALID, f, "%s is not a quantity", f);
         }
         int rc = h->line_set_restocked(l, qty);
@@ -423,7 +401,7 @@ static int refund_sign(mapper *m, const char *key, char dec[WOO_DEC_MAX])
     if (strspn(dec, "0.") == strlen(dec))
         return SL_OK; /* zero has no sign */
     char f[SL_ERROR_FIELD_MAX];
-    field_name(m, key, f);
+    sl_field_path(m->path, key, f);
     return sl_error_set(m->err, SL_EINVALID, f,
                         "%s is %s: a refund's line figures are negative", f,
                         dec);
@@ -443,7 +421,7 @@ static int put_refunded_money(mapper *m, sl_line *l, int field,
         return rc;
     if (woo_money_text(dec, m->currency, 0, txt) != SL_OK) {
         char f[SL_ERROR_FIELD_MAX];
-        field_name(m, key, f);
+        sl_field_path(m->path, key, f);
         return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"",
                             f, dec);
     }
@@ -726,7 +704,7 @@ static int money_member(mapper *m, const json_t *obj, const char *key,
         return with_path(m, rc);
     if (dec[0] != '\0' && woo_money_text(dec, m->currency, 0, out) != SL_OK) {
         char f[SL_ERROR_FIELD_MAX];
-        field_name(m, key, f);
+        sl_field_path(m->path, key, f);
         return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"",
                             f, dec);
     }

@@ -116,10 +116,7 @@ int woo_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin WOO_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
-    .min_host_minor = 0,
+    SL_PLUGIN_HEAD,
     .name = "woocommerce",
     .version = "1.0.0",
     .description = "WooCommerce REST API v3: orders by webhook and polling, "
@@ -144,7 +141,4 @@ static const sl_plugin WOO_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &WOO_PLUGIN;
-}
+SL_PLUGIN_ENTRY(WOO_PLUGIN)

@@ -32,7 +32,6 @@
 #include "shopledger/sdkutil.h"
 #include "woo.h"
 
-#define WOO_PUSH_MAX 100000 /* SKUs in one push */
 
 enum push_kind { PUSH_STOCK, PUSH_PRICE };
 
@@ -337,16 +336,10 @@ static void read_back(push_run *r, push_item *it, const json_t *ans)
         snprintf(text, sizeof text, "%s: %s", code, msg);
         report_item(r, it, SL_PUSH_FAILED, text);
     } else {
-        char have[WOO_DEC_MAX];
+        char have[WOO_DEC_MAX], text[160];
         current_value(r, ans, have);
-        if (strcmp(have, it->value) == 0) {
-            report_item(r, it, SL_PUSH_WRITTEN, NULL);
-        } else {
-            char text[160];
-            snprintf(text, sizeof text, "wrote %s, shop shows %s", it->value,
-                     have[0] ? have : "nothing");
-            report_item(r, it, SL_PUSH_DRIFT, text);
-        }
+        int outcome = sl_push_read_back(it->value, have, text, sizeof text);
+        report_item(r, it, outcome, text[0] ? text : NULL);
     }
     it->done = 1;
 }
@@ -420,25 +413,20 @@ static int send_all(push_run *r, sl_error *err)
 static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind, sl_error *err)
 {
     woo_chan *ch = state;
-    const sl_host *h = ch->host;
-    size_t count = h->stock_count(list);
-    if (count > WOO_PUSH_MAX)
-        return sl_error_set(err, SL_ETOOBIG, "list", "%zu SKUs in one push", count);
-    push_run r = {.ch = ch, .ctx = ctx, .list = list, .kind = kind};
-    if (kind == PUSH_PRICE) {
-        const char *cur = h->stock_currency(list);
-        r.exponent = cur ? sl_currency_exponent(cur) : -1;
-        if (r.exponent < 0)
-            return sl_error_set(err, SL_EINVALID, "currency", "price list currency is unknown");
-    }
+    size_t count;
+    int exponent;
+    int rc = sl_push_begin(ch->host, list, kind == PUSH_PRICE, &count, &exponent, err);
+    if (rc != SL_OK)
+        return rc;
+    push_run r = {.ch = ch, .ctx = ctx, .list = list, .kind = kind, .exponent = exponent};
     r.items = calloc(count ? count : 1, sizeof *r.items);
     r.targets = json_object();
     r.found = json_object();
     r.parents = json_object();
     r.groups = json_object();
-    int rc = (r.items && r.targets && r.found && r.parents && r.groups)
-                 ? SL_OK
-                 : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    rc = (r.items && r.targets && r.found && r.parents && r.groups)
+             ? SL_OK
+             : sl_error_set(err, SL_ENOMEM, "", "out of memory");
     if (rc == SL_OK)
         rc = find_items(&r, count, err);
     for (size_t i = 0; rc == SL_OK && i < count; i++)

@@ -22,6 +22,7 @@
  *  - Money is decimal text end to end: read it with sl_json_decimal and
  *    hand the text to the order builder. Never a double.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,16 +204,17 @@ static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o,
     return h->order_submit(ctx, ord, err);
 }
 
-/* Turns an HTTP status the host did not retry away into our status. */
-static int check_http(int status, sl_error *err)
+/* Our shop's answers outside 2xx: 401 and 403 are the credentials, any
+   other the shop refusing (the host has already retried 429 and 5xx). A
+   shop without such rules passes NULL to sl_http_send_2xx and gets the
+   SDK's default map. */
+static int shop_refused(void *host, const char *what, const sl_http_resp *resp,
+                        sl_error *err)
 {
-    if (status < 400)
-        return SL_OK;
+    const sl_host *h = host;
+    int status = h->http_status(resp);
     int rc = status == 401 || status == 403 ? SL_EAUTH : SL_EREMOTE;
-    sl_error_set(err, rc, "", "shop answered HTTP %d", status);
-    if (err != NULL && err->size >= sizeof *err)
-        err->http_status = status;
-    return rc;
+    return sl_http_fail(h, resp, rc, 0, what, NULL, err);
 }
 
 /* SL_CAP_FETCH_ORDERS: one page of orders since `cursor`, then the new
@@ -229,11 +231,9 @@ static int tpl_fetch(void *state, sl_ctx *ctx, const char *cursor,
         return sl_error_set(err, SL_ENOMEM, "", "http_new failed");
     int rc = h->http_query(req, "since", cursor ? cursor : "");
     sl_http_resp *resp = NULL;
-    if (rc == SL_OK)
-        rc = h->http_send(req, &resp, err);
+    if (rc == SL_OK) /* err filled on failure (SL_ERETRY: the host retries) */
+        rc = sl_http_send_2xx(h, req, "GET /orders", shop_refused, (void *)h, &resp, err);
     if (rc != SL_OK)
-        return rc; /* http_send filled err (SL_ERETRY: the host retries) */
-    if ((rc = check_http(h->http_status(resp), err)) != SL_OK)
         return rc;
     size_t len = 0;
     const char *body = h->http_resp_body(resp, &len);
@@ -259,28 +259,18 @@ static int tpl_fetch(void *state, sl_ctx *ctx, const char *cursor,
     return rc;
 }
 
-/* Checks X-Signature against our HMAC of the raw body, in constant time. */
-static int verify_signature(const sl_host *h, sl_ctx *ctx,
-                            const sl_request *req, const char *body,
-                            size_t len, sl_error *err)
+/* The delivery's body within `max` bytes, and X-Signature checked against
+   our HMAC of it (constant time) unless the host vouches for the body. */
+static int read_delivery(const sl_host *h, sl_ctx *ctx, const sl_request *req,
+                         size_t max, const char **body, size_t *len, sl_error *err)
 {
+    int rc = sl_webhook_body(h, req, max, body, len, err);
+    if (rc != SL_OK)
+        return rc;
     const char *secret = h->secret_get(ctx, "webhook_secret");
-    if (secret == NULL || secret[0] == '\0')
-        return sl_error_set(err, SL_EAUTH, "webhook_secret",
-                            "webhook_secret is not configured");
-    const char *sig = h->request_header(req, "X-Signature");
-    if (sig == NULL)
-        return sl_error_set(err, SL_EAUTH, "X-Signature", "no signature");
-    unsigned char mac[SL_SHA256_LEN], got[SL_SHA256_LEN];
-    size_t got_len = 0;
-    if (sl_hmac_sha256(secret, strlen(secret), body, len, mac) != SL_OK)
-        return sl_error_set(err, SL_EINTERNAL, "", "HMAC failed");
-    if (sl_base64_decode(sig, strlen(sig), got, sizeof got, &got_len) !=
-            SL_OK ||
-        !sl_ct_equal(got, got_len, mac, sizeof mac))
-        return sl_error_set(err, SL_EAUTH, "X-Signature",
-                            "signature does not match the body");
-    return SL_OK;
+    sl_webhook_hmac how = {"X-Signature", "signature",
+                           secret && secret[0] ? secret : NULL, "webhook_secret"};
+    return sl_webhook_check_hmac(h, req, &how, *body, *len, err);
 }
 
 /* 1.4, beside SL_CAP_WEBHOOK: the signature alone. With it the host stores
@@ -290,13 +280,11 @@ static int tpl_verify(void *state, sl_ctx *ctx, const sl_request *req,
                       int *acknowledge_only, sl_error *err)
 {
     tpl_state *st = state;
-    const sl_host *h = st->host;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
+    const char *body;
+    size_t len;
     *acknowledge_only = 0;
-    if (h->request_verified(req))
-        return SL_OK;
-    return verify_signature(h, ctx, req, body, len, err);
+    /* the size is parse's to refuse: then the host keeps it as failed */
+    return read_delivery(st->host, ctx, req, SIZE_MAX, &body, &len, err);
 }
 
 /* SL_CAP_WEBHOOK: one order per delivery, the same object as in a page. */
@@ -305,11 +293,10 @@ static int tpl_webhook(void *state, sl_ctx *ctx, const sl_request *req,
 {
     tpl_state *st = state;
     const sl_host *h = st->host;
-    size_t len = 0;
-    const char *body = h->request_body(req, &len);
-    int rc;
-    if (!h->request_verified(req) &&
-        (rc = verify_signature(h, ctx, req, body, len, err)) != SL_OK)
+    const char *body;
+    size_t len;
+    int rc = read_delivery(h, ctx, req, BODY_MAX, &body, &len, err);
+    if (rc != SL_OK)
         return rc;
     json_t *root = NULL;
     if ((rc = sl_json_parse(body, len, BODY_MAX, &root, err)) != SL_OK)
@@ -320,9 +307,7 @@ static int tpl_webhook(void *state, sl_ctx *ctx, const sl_request *req,
 }
 
 static const sl_plugin PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 0, /* we use no host slot newer than 1.0 */
     .name = "template",
     .version = "0.2.0",
@@ -339,4 +324,4 @@ static const sl_plugin PLUGIN = {
 };
 
 /* The one exported symbol (plugin.map hides everything else). */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void) { return &PLUGIN; }
+SL_PLUGIN_ENTRY(PLUGIN)

@@ -1,6 +1,6 @@
 /*
  * The Mozello connector through the real build/plugins/mozello.so and the
- * fake host of the WooCommerce tests (test_woo_host.h, reused as is): order
+ * fake host of tests/support/fake_host.h: order
  * mapping against golden files (every order of the sandbox seed and the
  * notification example of api/mozello.md), notification signatures
  * (good, bad, missing, host-verified replay), PAYMENT_CHANGED re-reading
@@ -11,13 +11,18 @@
  */
 #include "support.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 /* The shared fake host also defines WooCommerce-only helpers we do not
    call; they are static, so silence "defined but not used" for them. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
-#include "test_woo_host.h"
+#include "fake_host.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
 #pragma GCC diagnostic pop
 
 #define SEED SL_SOURCE_DIR "/tests/sandbox/mozello/seed/demo.json"
@@ -159,41 +164,31 @@ static int shop_route(sl_ctx *c, const json_t *req, fake_resp *out)
     return 0;
 }
 
-static void open_channel(woo_fixture *f, const char *extra_key,
+static void open_channel(fake_fixture *f, const char *extra_key,
                          const char *extra_val)
 {
     shop_reset();
-    woo_ctx_init(&f->ctx, BASE);
-    json_decref(f->ctx.config);
-    json_decref(f->ctx.secrets);
-    f->ctx.config = json_pack("{s:s, s:s}", "url", BASE, "language", "en");
+    fake_ctx_init(&f->ctx);
+    json_object_set_new(f->ctx.config, "url", json_string(BASE));
+    json_object_set_new(f->ctx.config, "language", json_string("en"));
     if (extra_key != NULL)
         json_object_set_new(f->ctx.config, extra_key, json_string(extra_val));
-    f->ctx.secrets = json_pack("{s:s}", "api_key", KEY);
+    json_object_set_new(f->ctx.secrets, "api_key", json_string(KEY));
     f->ctx.route = shop_route;
-    f->p = NULL;
-    void *h = dlopen(SL_BUILD_PLUGIN_DIR "/mozello.so", RTLD_NOW | RTLD_LOCAL);
-    assert_non_null(h);
-    sl_plugin_entry_fn fn = (sl_plugin_entry_fn)dlsym(h, SL_PLUGIN_ENTRY_SYMBOL);
-    assert_non_null(fn);
-    f->p = fn();
-    f->err = (sl_error){.size = sizeof f->err};
-    assert_int_equal(f->p->channel_open(&FAKE_HOST, &f->ctx, &f->state, &f->err),
-                     SL_OK);
-    fake_end_call(&f->ctx);
+    assert_int_equal(fake_open(f, fake_plugin_load("mozello")), SL_OK);
 }
 
-static void close_channel(woo_fixture *f)
+static void close_channel(fake_fixture *f)
 {
-    woo_close(f);
-    woo_ctx_free(&f->ctx);
+    fake_close(f);
+    fake_ctx_free(&f->ctx);
 }
 
 static void golden(const char *rel, const json_t *got)
 {
-    char path[256];
-    snprintf(path, sizeof path, "../mozello/%s", rel); /* below golden/woo */
-    golden_check(path, got);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/golden/mozello/%s", SL_SOURCE_DIR, rel);
+    fake_golden_check(path, got);
 }
 
 /* ---- webhook helpers ------------------------------------------------------ */
@@ -207,7 +202,7 @@ static char *sign(const char *body)
     return b64;
 }
 
-static int deliver(woo_fixture *f, const char *body, const char *hash,
+static int deliver(fake_fixture *f, const char *body, const char *hash,
                    int verified)
 {
     json_t *h = json_pack("{s:s, s:s}", "Content-Type", "application/json",
@@ -222,7 +217,7 @@ static int deliver(woo_fixture *f, const char *body, const char *hash,
 static void seed_orders_map_to_golden(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, NULL, &f.err), SL_OK);
     assert_int_equal(json_array_size(f.ctx.orders), 3);
@@ -245,7 +240,7 @@ static void seed_orders_map_to_golden(void **st)
 static void doc_example_maps_to_golden(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     char *body = slurp(SL_SOURCE_DIR "/tests/golden/mozello/webhooks/"
                                      "doc_example.body.json", NULL);
@@ -263,7 +258,7 @@ static void doc_example_maps_to_golden(void **st)
 static void language_key_and_fallback(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, "language", "lv");
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, NULL, &f.err), SL_OK);
     json_t *o = json_array_get(f.ctx.orders, 1); /* 000118: lv + en names */
@@ -289,7 +284,7 @@ static void language_key_and_fallback(void **st)
 static void signature_good_bad_missing(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     const char *body = "{\"event\":\"ORDER_DELETED\",\"order\":{\"order_id\":"
                        "\"MZ-1\"}}";
@@ -320,7 +315,7 @@ static void signature_good_bad_missing(void **st)
 static void payment_changed_reads_the_order_again(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     const char *body = "{\"event\":\"PAYMENT_CHANGED\",\"order\":{\"order_id\":"
                        "\"MZ-2211334-000118\",\"payment_status\":\"paid\"}}";
@@ -350,7 +345,7 @@ static void payment_changed_reads_the_order_again(void **st)
 static void paging_follows_relative_next_page_uri(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "2024-05-02 09:00:00",
                                        &f.err), SL_OK);
@@ -389,7 +384,7 @@ static void paging_follows_relative_next_page_uri(void **st)
 static void throttle_403_is_retry_with_backoff(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     g_shop.throttle = 1;
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, NULL, &f.err), SL_ERETRY);
@@ -403,10 +398,10 @@ static void throttle_403_is_retry_with_backoff(void **st)
 static void wrong_key_is_eauth(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     fake_end_call(&f.ctx);
-    woo_close(&f);
+    fake_close(&f);
     json_object_set_new(f.ctx.secrets, "api_key", json_string("MZL-wrong"));
     assert_int_equal(f.p->channel_open(&FAKE_HOST, &f.ctx, &f.state, &f.err), SL_OK);
     assert_int_equal(f.p->check_connection(f.state, &f.ctx, &f.err), SL_EAUTH);
@@ -454,7 +449,7 @@ static const char *last_post_body(const sl_ctx *c)
 static void push_stock_and_prices_by_sku(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, NULL, NULL);
     sl_stock_list list = {.items = stock_list(), .currency = "EUR"};
     assert_int_equal(f.p->push_stock(f.state, &f.ctx, &list, &f.err), SL_OK);
@@ -487,7 +482,7 @@ static void push_stock_and_prices_by_sku(void **st)
 static void test_mode_writes_nothing(void **st)
 {
     (void)st;
-    woo_fixture f;
+    fake_fixture f;
     open_channel(&f, "test_mode", "yes");
     sl_stock_list list = {.items = stock_list(), .currency = "EUR"};
     assert_int_equal(f.p->push_stock(f.state, &f.ctx, &list, &f.err), SL_OK);
@@ -503,13 +498,14 @@ static void config_errors_name_the_key(void **st)
 {
     (void)st;
     static const char *const bad[][2] = {{"page_size", "0"}, {"poll_overlap", "5x"},
+                                         {"poll_overlap", "600"}, {"poll_overlap", "49h"},
                                          {"site_timezone", "Mars/Olympus"},
                                          {"test_mode", "maybe"}, {"url", "ftp://x"},
                                          {"language", "EN GB"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        woo_fixture f;
+        fake_fixture f;
         open_channel(&f, NULL, NULL);
-        woo_close(&f);
+        fake_close(&f);
         json_object_set_new(f.ctx.config, bad[i][0], json_string(bad[i][1]));
         assert_int_equal(f.p->channel_open(&FAKE_HOST, &f.ctx, &f.state, &f.err),
                          SL_EINVALID);

@@ -1,6 +1,6 @@
 /*
  * The UNAS connector through the real build/plugins/unas.so with a fake
- * host (test_woo_host.h plus channel state kept here): the order mapping
+ * host (tests/support/fake_host.h plus channel state kept here): the order mapping
  * against golden files (tests/golden/unas/, regenerate with
  * SL_GOLDEN_UPDATE=1 and review), token caching and renewal on a fake
  * clock, the rate budget over a simulated day against a fake UNAS that
@@ -9,9 +9,14 @@
  */
 #include "support.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
-#include "test_woo_host.h"
+#include "fake_host.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
 
 /* ---- channel state and a fake UNAS ------------------------------------- */
 
@@ -130,26 +135,20 @@ static int route(sl_ctx *c, const json_t *req, fake_resp *out)
 /* ---- fixture --------------------------------------------------------------- */
 
 static sl_host g_host;
-static woo_fixture g_f;
+static fake_fixture g_f;
 
 static const sl_plugin *unas_plugin(void)
 {
     static const sl_plugin *p;
-    if (p == NULL) {
-        void *h = dlopen(SL_BUILD_PLUGIN_DIR "/unas.so", RTLD_NOW | RTLD_LOCAL);
-        assert_non_null(h);
-        sl_plugin_entry_fn fn = (sl_plugin_entry_fn)dlsym(h, SL_PLUGIN_ENTRY_SYMBOL);
-        assert_non_null(fn);
-        p = fn();
-    }
+    if (p == NULL)
+        p = fake_plugin_load("unas");
     return p;
 }
 
 /* Opens a channel with extra config keys (k=v pairs). */
 static int open_chan(const char *const *kv)
 {
-    woo_ctx_init(&g_f.ctx, "unused");
-    json_object_clear(g_f.ctx.config);
+    fake_ctx_init(&g_f.ctx);
     json_object_set_new(g_f.ctx.config, "url", json_string("https://api.example/shop"));
     json_object_set_new(g_f.ctx.secrets, "api_key", json_string("good-key"));
     for (size_t i = 0; kv && kv[i]; i += 2)
@@ -184,8 +183,8 @@ static int setup(void **s)
 static int teardown(void **s)
 {
     (void)s;
-    woo_close(&g_f);
-    woo_ctx_free(&g_f.ctx);
+    fake_close(&g_f);
+    fake_ctx_free(&g_f.ctx);
     json_decref(g_state);
     free((char *)g_fu.orders_xml);
     return 0;
@@ -195,17 +194,7 @@ static void unas_golden(const char *rel, const json_t *got)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/golden/unas/%s", SL_SOURCE_DIR, rel);
-    if (getenv("SL_GOLDEN_UPDATE") && strcmp(getenv("SL_GOLDEN_UPDATE"), "1") == 0)
-        json_dump_file(got, path, JSON_INDENT(1) | JSON_SORT_KEYS);
-    json_t *want = json_load_file(path, 0, NULL);
-    int same = want && json_equal(want, got);
-    if (!same) {
-        char *t = json_dumps(got, JSON_INDENT(1) | JSON_SORT_KEYS);
-        fprintf(stderr, "golden mismatch %s:\n%s\n", path, t);
-        free(t);
-    }
-    json_decref(want);
-    assert_true(same);
+    fake_golden_check(path, got);
 }
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -248,8 +237,8 @@ static void test_token_cached_and_renewed(void **s)
     assert_int_equal(fetch("1714560000"), SL_OK);
     assert_int_equal(g_fu.logins, 3); /* one renewal after the 401 */
     /* a restart keeps the cached token (state is durable) */
-    woo_close(&g_f);
-    woo_ctx_free(&g_f.ctx);
+    fake_close(&g_f);
+    fake_ctx_free(&g_f.ctx);
     assert_int_equal(open_chan(NULL), SL_OK);
     g_f.ctx.now = 1714564800000LL + 2 * 3600 * 1000;
     assert_int_equal(fetch("1714560000"), SL_OK);
@@ -369,9 +358,27 @@ static void test_push_test_mode(void **s)
     json_decref(l.items);
 }
 
+/* The keys go through the SDK's option grammar: a duration needs its
+   unit, an enum one of its words, an integer its bounds. */
+static void test_config_grammar(void **s)
+{
+    (void)s;
+    static const char *const bad[][2] = {
+        {"poll_overlap", "120"},  {"poll_overlap", "2h"}, {"subscription", "gold"},
+        {"rate_reserve", "4"},    {"page_size", "501"},   {"test_mode", "maybe"},
+        {"url", "ftp://api.example"}, {"name_order", "Family_First"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *kv[] = {bad[i][0], bad[i][1], NULL};
+        assert_int_equal(open_chan(kv), SL_EINVALID);
+        assert_string_equal(g_f.err.field, bad[i][0]);
+        fake_ctx_free(&g_f.ctx);
+    }
+    const char *kv[] = {"poll_overlap", "5m", "subscription", "vip", NULL};
+    assert_int_equal(open_chan(kv), SL_OK);
+}
+
 int main(void)
 {
-    (void)woo_open, (void)woo_plugin; /* helpers of the shared fake host */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_golden_orders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invoiceable_filter, setup, teardown),
@@ -382,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ban_respected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_xml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_push_test_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_grammar, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

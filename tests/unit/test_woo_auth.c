@@ -19,7 +19,15 @@
 #include <openssl/hmac.h>
 #include <strings.h>
 
-#include "test_woo_host.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fake_host.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
 
 static const char VEC_URL[] = "http://127.0.0.1:8080/wp-json/wc/v3/orders";
 static const char VEC_BASE[] =

@@ -12,7 +12,15 @@
 #include <dirent.h>
 #include <strings.h>
 
-#include "test_woo_host.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fake_host.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
 
 /* The recorded fixtures. SL_SHARED_DIR is ../shared beside the source tree;
    a git worktree one level deeper finds it one level up, and the

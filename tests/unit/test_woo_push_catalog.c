@@ -13,7 +13,15 @@
 #include <inttypes.h>
 #include <strings.h>
 
-#include "test_woo_host.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fake_host.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
 
 /* The store: products and variations as GET shows them, and knobs. */
 typedef struct shop {

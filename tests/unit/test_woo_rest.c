@@ -11,7 +11,15 @@
 #include <dirent.h>
 #include <strings.h>
 
-#include "test_woo_host.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fake_host.h"
+#include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
 
 static const char *api_dir(void)
 {
