@@ -64,13 +64,12 @@ static int file_parsed(server_tenant *st, const inbox_delivery_row *rows,
 {
     sl_error err = {.size = sizeof err};
     int64_t now = services_now_ms();
-    long current = 0, failed = 0;
+    long current = 0;
     int rc = store_begin(st->rt->db, &err);
     for (int i = 0; rc == SL_OK && i < n; i++) {
         intake_filed out;
         rc = intake_file(st->rt->db, &rows[i], &parsed[i], now, &out, &err);
         current += out.current;
-        failed += out.failed;
         if (rc == SL_OK && out.failed)
             services_log(NULL, SL_LOG_WARN,
                          "tenant %s: authentic webhook kept as failed (inbox failed lists it): "
