@@ -23,6 +23,10 @@
    (Mellat: 20 minutes); recovery reverses what it cannot confirm sooner. */
 #define PAY_VERIFY_DEADLINE_MS (20LL * 60 * 1000)
 
+/* The attempt's `code` column: after the buyer's return "OK" or "NOK"
+   (what the return said: never proof); after a gateway answer, the
+   gateway's code; a '?' in front ("?OK") marks a verify whose outcome
+   is unknown (timeout, fault), which recovery settles by inquiry first. */
 typedef struct pay_attempt {
     int64_t id;
     char channel[64];          /* the gateway channel */
@@ -72,5 +76,65 @@ int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a
 
 /* Is `status` final (nothing more will happen)? */
 int pay_status_final(const char *status);
+
+/* The attempts of one shop order, oldest first (at most `max`). */
+int pay_attempts_of_order(store *db, const char *shop_channel, const char *external_id,
+                          pay_attempt *out, int max, int *n, sl_error *err);
+/* Attempts of a gateway channel created in [from_ms, to_ms), oldest first. */
+int pay_attempts_between(store *db, const char *channel, int64_t from_ms, int64_t to_ms,
+                         pay_attempt *out, int max, int *n, sl_error *err);
+
+/* ---- one plugin call with params and results (pay_call.c) -------------- */
+
+/* What a gateway call answered through result_set / result_row: rows
+   are numbered from 0 (results before any result_row) upwards. */
+typedef struct pay_kv {
+    int row;
+    char key[32];
+    char value[PAY_TEXT_MAX];
+} pay_kv;
+typedef struct pay_results {
+    pay_kv *kv;
+    int n, cap;
+    int rows;             /* the highest row number used */
+} pay_results;
+void pay_results_free(pay_results *r);
+/* The value of `key` in `row`, or NULL. */
+const char *pay_result(const pay_results *r, int row, const char *key);
+
+enum pay_slot {
+    PAY_SLOT_REQUEST = 1, PAY_SLOT_VERIFY, PAY_SLOT_SETTLE, PAY_SLOT_INQUIRE,
+    PAY_SLOT_REVERSE, PAY_SLOT_UNVERIFIED
+};
+/* Does the gateway channel's plugin declare `cap`? */
+int pay_has_cap(const runtime_channel *gc, uint64_t cap);
+/* Calls one gateway slot of `gc` with `npairs` key/value params (keys at
+   even, values at odd places); results into `res` (emptied first, freed
+   by the caller with pay_results_free in every case). The caller holds
+   whatever lock makes gc's context its own. Returns the plugin's code. */
+int pay_call(runtime_channel *gc, int slot, const char *const *pairs, size_t npairs,
+             pay_results *res, sl_error *err);
+/* parse_return on the buyer's return (urlencoded text). No remote call. */
+int pay_call_return(runtime_channel *gc, const char *body, size_t len, pay_results *res,
+                    sl_error *err);
+
+/* ---- the attempt's steps (pay_steps.c) --------------------------------- */
+
+/* The verify params of an attempt ("authority", "amount", "order_ref",
+   "sale_reference", "currency") into pairs (10 entries) backed by bufs. */
+void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount[32],
+                        char ref[32]);
+/* Verifies (SL_OK: status verified, references kept; SL_EREMOTE: status
+   cancelled or refused, final; otherwise the outcome is unknown and the
+   code gets the '?' mark) and saves the attempt with an event. */
+int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
+                    sl_error *err);
+/* Settles where the plugin declares SL_CAP_SETTLE_PAYMENT (else nothing),
+   then books in one transaction. */
+int pay_step_finish(runtime_tenant *rt, runtime_channel *gc, store *db, const pay_rule *rule,
+                    pay_attempt *a, int64_t now, sl_error *err);
+/* Sets status/message/code and saves with an event of kind `kind`. */
+int pay_attempt_move(store *db, pay_attempt *a, const char *status, const char *kind,
+                     const char *message, int64_t now, sl_error *err);
 
 #endif
