@@ -94,11 +94,17 @@ static const char *inquire(recover_pass *p, const pay_attempt *a, char *word, si
     const char *s = pay_result(&r, 0, "state");
     snprintf(word, cap, "%s", rc == SL_OK && s ? s : "");
     pay_results_free(&r);
+    char text[PAY_TEXT_MAX];
     if (rc != SL_OK) {
         services_log(p->gc->ctx, SL_LOG_WARN, "attempt %lld: inquiry: %s", (long long)a->id,
                      e.message);
         p->rep->unknown++;
+        snprintf(text, sizeof text, "inquiry without an answer: %.200s", e.message);
+    } else {
+        snprintf(text, sizeof text, "inquiry: the gateway says %s", word);
     }
+    sl_error e2 = {.size = sizeof e2};
+    pay_event(p->db, a->channel, a->id, "inquiry", text, p->now, &e2);
     return word[0] ? word : NULL;
 }
 

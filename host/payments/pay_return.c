@@ -24,6 +24,8 @@
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
+#define PAY_REFRESH_URL_MAX 4200
+
 static void view_of(const pay_attempt *a, pay_return_view *v)
 {
     memset(v, 0, sizeof *v);
@@ -32,6 +34,7 @@ static void view_of(const pay_attempt *a, pay_return_view *v)
     snprintf(v->reference, sizeof v->reference, "%s", a->reference);
     snprintf(v->shop_currency, sizeof v->shop_currency, "%s", a->shop_currency);
     snprintf(v->external_id, sizeof v->external_id, "%s", a->external_id);
+    snprintf(v->shop_channel, sizeof v->shop_channel, "%s", a->shop_channel);
     v->shop_exponent = a->shop_exponent;
     v->shop_amount = a->shop_amount;
 }
@@ -51,7 +54,7 @@ static const char *mismatch(const pay_results *r, const pay_attempt *a)
 }
 
 int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len,
-                    int64_t now_ms, pay_return_view *v, sl_error *err)
+                    int look_only, int64_t now_ms, pay_return_view *v, sl_error *err)
 {
     memset(v, 0, sizeof *v);
     const char *channel = gc->config->name;
@@ -59,8 +62,9 @@ int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len
     char text[PAY_TEXT_MAX + 64];
     int rc = pay_call_return(gc, body, len, &r, err);
     if (rc != SL_OK) {
-        snprintf(text, sizeof text, "unreadable return: %s", err->message);
-        pay_event(db, channel, 0, "bad_return", text, now_ms, err);
+        snprintf(text, sizeof text, "unreadable return: %.200s", err->message);
+        if (!look_only)
+            pay_event(db, channel, 0, "bad_return", text, now_ms, err);
         pay_results_free(&r);
         return sl_error_set(err, SL_EINVALID, "return", "%s", text);
     }
@@ -72,18 +76,22 @@ int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len
     if (rc == SL_ENOTFOUND) {
         snprintf(text, sizeof text, "return for unknown authority '%.64s' refused",
                  authority ? authority : "");
-        pay_event(db, channel, 0, "forged_return", text, now_ms, err);
+        if (!look_only)
+            pay_event(db, channel, 0, "forged_return", text, now_ms, err);
         pay_results_free(&r);
         return sl_error_set(err, SL_ENOTFOUND, "authority", "%s", text);
     }
     const char *bad = rc == SL_OK ? mismatch(&r, &a) : "";
     if (rc == SL_OK && *bad) {
         snprintf(text, sizeof text, "return with a different %s refused", bad);
-        pay_event(db, channel, a.id, "forged_return", text, now_ms, err);
+        if (!look_only)
+            pay_event(db, channel, a.id, "forged_return", text, now_ms, err);
         pay_results_free(&r);
         return sl_error_set(err, SL_ENOTFOUND, "return", "%s", text);
     }
-    if (rc == SL_OK && strcmp(a.status, PAY_PENDING) == 0) {
+    if (rc == SL_OK && look_only) {
+        /* the page reloading itself: show, record nothing */
+    } else if (rc == SL_OK && strcmp(a.status, PAY_PENDING) == 0) {
         int paid = ok && strcmp(ok, "1") == 0;
         snprintf(a.code, sizeof a.code, "%s", paid ? "OK" : "NOK");
         const char *sale = pay_result(&r, 0, "sale_reference"), *card = pay_result(&r, 0, "card_mask");
@@ -164,15 +172,20 @@ static void escape(const char *in, char *out, size_t cap)
     out[o] = '\0';
 }
 
-char *pay_return_page(const pay_return_view *v, const char *lang, int refresh_s)
+char *pay_return_page(const pay_return_view *v, const char *lang, int refresh_s,
+                      const char *refresh_url)
 {
     const page_texts *t = lang && strcmp(lang, "fa") == 0 ? &FA : &EN;
     int final;
     const char *say = verdict(v, t, &final);
-    char refresh[64] = "", details[768] = "", ref[160], order[300], m[SL_MONEY_TEXT_MAX];
-    if (!final)
-        snprintf(refresh, sizeof refresh, "<meta http-equiv=\"refresh\" content=\"%d\">",
-                 refresh_s);
+    char refresh[PAY_REFRESH_URL_MAX * 2], url[PAY_REFRESH_URL_MAX * 2 - 64];
+    char details[768] = "", ref[160], order[300], m[SL_MONEY_TEXT_MAX];
+    refresh[0] = '\0';
+    if (!final && refresh_url) {
+        escape(refresh_url, url, sizeof url);
+        snprintf(refresh, sizeof refresh,
+                 "<meta http-equiv=\"refresh\" content=\"%d; url=%s\">", refresh_s, url);
+    }
     if (v->known) {
         escape(v->reference, ref, sizeof ref);
         escape(v->external_id, order, sizeof order);
@@ -185,7 +198,7 @@ char *pay_return_page(const pay_return_view *v, const char *lang, int refresh_s)
         if (v->reference[0])
             strncat(details, "</bdi></p>", sizeof details - strlen(details) - 1);
     }
-    size_t cap = 4096;
+    size_t cap = 4096 + sizeof refresh;
     char *html = malloc(cap);
     if (html == NULL)
         return NULL;

@@ -33,7 +33,9 @@ void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount
 int pay_attempt_move(store *db, pay_attempt *a, const char *status, const char *kind,
                      const char *message, int64_t now, sl_error *err)
 {
-    snprintf(a->status, sizeof a->status, "%s", status);
+    char moved[sizeof a->status]; /* status may be a->status itself */
+    snprintf(moved, sizeof moved, "%s", status);
+    snprintf(a->status, sizeof a->status, "%s", moved);
     if (message)
         snprintf(a->message, sizeof a->message, "%s", message);
     int own = 0;

@@ -126,6 +126,7 @@ typedef struct pay_return_view {
     char shop_currency[8];
     int shop_exponent;
     int64_t shop_amount;
+    char shop_channel[64];
     char external_id[128];
 } pay_return_view;
 
@@ -135,14 +136,17 @@ typedef struct pay_return_view {
    pending attempt moves to "returned" with what the return said, for the
    scheduler to verify; a repeated return changes nothing. A return naming
    no stored attempt is recorded as an event ("forged_return") and
-   answered SL_ENOTFOUND. `db` is the caller's own connection. Fills *v. */
+   answered SL_ENOTFOUND. `db` is the caller's own connection. Fills *v.
+   With `look_only` (the result page reloading itself) nothing is
+   recorded or changed: the attempt is only looked up. */
 int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len,
-                    int64_t now_ms, pay_return_view *v, sl_error *err);
+                    int look_only, int64_t now_ms, pay_return_view *v, sl_error *err);
 /* The buyer's result page (malloc'd HTML, UTF-8) for a view: paid (with
-   the reference), not paid, or "checking" (refreshing itself after
-   `refresh_s` seconds). `lang` "fa" gives the Persian page, right to
-   left; anything else English. */
-char *pay_return_page(const pay_return_view *v, const char *lang, int refresh_s);
+   the reference), not paid, or "checking" (loading `refresh_url`, a URL
+   relative to the return's, after `refresh_s` seconds). `lang` "fa"
+   gives the Persian page, right to left; anything else English. */
+char *pay_return_page(const pay_return_view *v, const char *lang, int refresh_s,
+                      const char *refresh_url);
 /* The language of the tenant's buyer pages: [documents] language, else
    the shop channel's `language` key, else "en". Borrowed. */
 const char *pay_tenant_language(const config_tenant *t, const char *shop_channel);

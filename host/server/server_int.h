@@ -97,6 +97,8 @@ typedef struct server_tenant {
     char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
     int sync_failures[CONFIG_MAX_CHANNELS];
+    int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* scheduler: next recovery pass of a gateway */
+    atomic_int pay_wanted;         /* a buyer returned: run the gateway passes now */
     channel_run runs[CONFIG_MAX_CHANNELS][CHANNEL_JOBS]; /* channel_runs.c */
     const char *admin_token;
     int64_t last_slice_ms;         /* writer thread only: deferred.c */
@@ -271,6 +273,13 @@ void server_note_poll(server_tenant *st, int channel_index, int rc, const sl_err
 void server_note_store(server_tenant *st, int rc, const sl_error *err);
 json_t *admin_health(server_state *s, const char *given,
                      int (*token_ok)(const char *given, const char *want), int *status);
+/* pay_route.c: GET or form POST /pay/<tenant>/<channel>/return, the
+   buyer's return from a gateway; queues the HTML answer on conn. */
+enum MHD_Result pay_route_answer(server_state *s, struct MHD_Connection *conn,
+                                 const char *url, const char *method, const char *body,
+                                 size_t len);
+/* scheduler.c: one recovery pass of gateway channel ci when due. */
+void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int wanted);
 /* scheduler.c */
 int scheduler_start(server_state *s, pthread_t *thread);
 /* Wakes the scheduler for a tick now (any thread). */

@@ -12,7 +12,9 @@
  * Knobs: POST /__sandbox/clock {"advance_s": N} moves the sandbox clock;
  * POST /__sandbox/fault {"endpoint": "verify", "mode": "timeout|5xx|
  * garbage|lost", "count": N, "delay_ms": MS} arms faults; GET
- * /__sandbox/stats lists calls per endpoint and every session.
+ * /__sandbox/stats lists calls per endpoint and every session; POST
+ * /__sandbox/tamper {"authority", "amount"} changes what the bank took
+ * for a session (the next verify with the requested amount says -50).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -127,6 +129,14 @@ void zsb_knob(zsb *s, const char *path, const char *body, size_t len, zsb_reply 
         out->body = strdup(b);
     } else if (strcmp(path, "fault") == 0) {
         knob_fault(s, in, out);
+    } else if (strcmp(path, "tamper") == 0 && json_is_object(in)) {
+        /* The bank took another amount than requested: verify must say -50. */
+        const char *a = json_string_value(json_object_get(in, "authority"));
+        zsb_session *z = a ? zsb_find(s, a) : NULL;
+        out->status = z ? 200 : 404;
+        if (z)
+            z->amount = json_integer_value(json_object_get(in, "amount"));
+        out->body = strdup(z ? "{\"tampered\":true}" : "{\"error\":\"no such session\"}");
     } else if (strcmp(path, "stats") == 0) {
         out->status = 200;
         json_t *j = stats(s);
@@ -134,7 +144,7 @@ void zsb_knob(zsb *s, const char *path, const char *body, size_t len, zsb_reply 
         json_decref(j);
     } else {
         out->status = 404;
-        out->body = strdup("{\"error\":\"knobs: clock, fault, stats\"}");
+        out->body = strdup("{\"error\":\"knobs: clock, fault, tamper, stats\"}");
     }
     pthread_mutex_unlock(&s->mu);
     json_decref(in);
