@@ -37,4 +37,11 @@ int check_open_channel(const loaded_plugin *p, const config_channel *ch,
 void check_webhook_probes(const loaded_plugin *p, sl_ctx *ctx, void *state,
                           probe_sink *seen, int fd);
 
+/* Drives one payment session through the gateway capabilities with the
+   spec's "payment" object (check_gateway.c). Replaces the context's sink,
+   so it runs after every other probe. */
+#include <jansson.h>
+void check_gateway_probes(const loaded_plugin *p, const config_channel *ch, sl_ctx *ctx,
+                          void *state, const json_t *spec, int fd);
+
 #endif

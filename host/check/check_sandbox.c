@@ -14,7 +14,9 @@
  * with those settings and runs every capability the plugin declares:
  * check_connection, fetch_orders (orders and a cursor), the lists,
  * push_stock/push_prices (a report per SKU), report_status on a fetched
- * order, fetch_products, and the hostile webhook probes.
+ * order, fetch_products, the hostile webhook probes, and for a payment
+ * gateway one session through its calls (check_gateway.c, the spec's
+ * "payment" object).
  */
 #include <errno.h>
 #include <signal.h>
@@ -238,8 +240,8 @@ static int call_prices(const loaded_plugin *p, sl_ctx *c, void *s, const json_t 
     return push(p, c, s, spec, e, 1);
 }
 
-static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t *spec,
-                    probe_sink *seen, int fd)
+static void run_all(const loaded_plugin *p, const config_channel *ch, sl_ctx *ctx, void *st,
+                    const json_t *spec, probe_sink *seen, int fd)
 {
     const sl_plugin *t = p->table;
     int min_orders = (int)json_integer_value(json_object_get(spec, "min_orders"));
@@ -285,6 +287,7 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
                  &seen->products, 1);
     if (t->parse_webhook)
         check_webhook_probes(p, ctx, st, seen, fd);
+    check_gateway_probes(p, ch, ctx, st, spec, fd); /* last: it takes the sink */
 }
 
 int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int fd)
@@ -313,7 +316,7 @@ int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int f
     int rc = check_open_channel(p, &ch, &tenant, &ctx, &st, &seen, &err);
     step(fd, "sandbox: channel_open", rc == SL_OK, rc ? err.message : "ok");
     if (rc == SL_OK) {
-        run_all(p, ctx, st, spec, &seen, fd);
+        run_all(p, &ch, ctx, st, spec, &seen, fd);
         p->table->channel_close(st);
     }
     services_ctx_free(ctx);

@@ -84,40 +84,6 @@ int pay_attempts_of_order(store *db, const char *shop_channel, const char *exter
 int pay_attempts_between(store *db, const char *channel, int64_t from_ms, int64_t to_ms,
                          pay_attempt *out, int max, int *n, sl_error *err);
 
-/* ---- one plugin call with params and results (pay_call.c) -------------- */
-
-/* What a gateway call answered through result_set / result_row: rows
-   are numbered from 0 (results before any result_row) upwards. */
-typedef struct pay_kv {
-    int row;
-    char key[32];
-    char value[PAY_TEXT_MAX];
-} pay_kv;
-typedef struct pay_results {
-    pay_kv *kv;
-    int n, cap;
-    int rows;             /* the highest row number used */
-} pay_results;
-void pay_results_free(pay_results *r);
-/* The value of `key` in `row`, or NULL. */
-const char *pay_result(const pay_results *r, int row, const char *key);
-
-enum pay_slot {
-    PAY_SLOT_REQUEST = 1, PAY_SLOT_VERIFY, PAY_SLOT_SETTLE, PAY_SLOT_INQUIRE,
-    PAY_SLOT_REVERSE, PAY_SLOT_UNVERIFIED
-};
-/* Does the gateway channel's plugin declare `cap`? */
-int pay_has_cap(const runtime_channel *gc, uint64_t cap);
-/* Calls one gateway slot of `gc` with `npairs` key/value params (keys at
-   even, values at odd places); results into `res` (emptied first, freed
-   by the caller with pay_results_free in every case). The caller holds
-   whatever lock makes gc's context its own. Returns the plugin's code. */
-int pay_call(runtime_channel *gc, int slot, const char *const *pairs, size_t npairs,
-             pay_results *res, sl_error *err);
-/* parse_return on the buyer's return (urlencoded text). No remote call. */
-int pay_call_return(runtime_channel *gc, const char *body, size_t len, pay_results *res,
-                    sl_error *err);
-
 /* ---- the attempt's steps (pay_steps.c) --------------------------------- */
 
 /* The verify params of an attempt ("authority", "amount", "order_ref",
