@@ -53,7 +53,8 @@ typedef struct pay_attempt {
 } pay_attempt;
 
 /* pay_store.c. Every write runs in the caller's transaction when one is
-   open, else commits at once. */
+   open, else commits at once. An insert whose (channel, authority) is
+   stored already writes nothing and sets a->id = 0. */
 int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err);
 int pay_attempt_load(store *db, int64_t id, pay_attempt *a, sl_error *err);
 /* SL_ENOTFOUND when the channel has no attempt with that authority. */

@@ -85,7 +85,7 @@ int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err)
         " origin, authority, status, shop_currency, shop_exponent, shop_amount,"
         " gateway_currency, gateway_exponent, gateway_amount, rule, created_ms,"
         " entered_ms, updated_ms) VALUES(?1,?2,?3,NULLIF(?4,0),?5,NULLIF(?6,''),?7,?8,?9,"
-        "?10,?11,?12,?13,?14,?15,?16,?15)",
+        "?10,?11,?12,?13,?14,?15,?16,?15) ON CONFLICT(channel, authority) DO NOTHING",
         err);
     if (st == NULL)
         return err->code;
@@ -107,7 +107,7 @@ int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err)
     sqlite3_bind_int64(st, 16, a->entered_ms);
     int rc = store_step_done(db, st, err);
     if (rc == SL_OK) {
-        a->id = sqlite3_last_insert_rowid(store_db(db));
+        a->id = sqlite3_changes(store_db(db)) ? sqlite3_last_insert_rowid(store_db(db)) : 0;
         a->created_ms = now_ms;
     }
     return rc;

@@ -150,6 +150,29 @@ typedef struct pay_link_result {
 int pay_link(runtime_tenant *rt, const char *shop_channel, const char *external_id,
              const char *gateway, pay_link_result *out, sl_error *err);
 
+/* ---- orders paid through the shop's own plugin (pay_shop.c) ------------ */
+
+/* The gateway channel a shop's payment method goes through: the
+   [channel:SHOP.payments] value "gateway:NAME" for `method`, written into
+   `gateway` (cap bytes). 0 when the method is booked as cash. */
+int pay_method_gateway(const config_channel *shop, const char *method, char *gateway,
+                       size_t cap);
+/* An order the shop says was paid through `gateway` with the gateway's
+   reference `authority` (SL_ORDER_TRANSACTION_ID): instead of adding the
+   payment, the rules store an attempt (origin "shop", already returned)
+   in the caller's transaction, and the scheduler confirms it with the
+   gateway (inquiry/verify; settle where needed) before it is booked.
+   What the gateway does not confirm stays unbooked, refused with the
+   gateway's answer. The amount is converted by the gateway's rule (the
+   shop is assumed to have asked the gateway for the same figure; a
+   different one is the gateway's -50 and shows as refused). Idempotent
+   per (gateway, authority). Writes what happened into text. */
+int pay_shop_reference(store *db, const config_tenant *t, const char *gateway,
+                       const char *shop_channel, const char *external_id, int64_t doc_id,
+                       const char *currency, int exponent, int64_t amount,
+                       const char *authority, int64_t now_ms, char *text, size_t cap,
+                       sl_error *err);
+
 /* ---- the buyer's return (pay_return.c) ---------------------------------- */
 
 /* What a return page shows. */

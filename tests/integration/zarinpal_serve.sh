@@ -45,8 +45,11 @@ poll_every = 1h
 document = invoice
 process_when = processing
 approve = yes
-add_payment = no
+add_payment = yes
 series = TS
+
+[channel:ts.payments]
+zarinpal = gateway:zp
 
 [channel:zp]
 plugin = zarinpal
@@ -71,12 +74,14 @@ rounding = 2
 cash = zarinpal:1115"
 SLX=(sl --conf "$CONF" --plugins "$PLUG")
 
-# order TENANT ID TOTAL: an unpaid order, filed and invoiced.
+# order TENANT ID TOTAL CURRENCY [REFERENCE]: an order paid (the shop
+# says) through zarinpal, filed and invoiced; without the shop's gateway
+# reference no payment is booked, so it waits for a pay link.
 order() {
   cat > "$SL_TMP/order-$2.json" <<JSON
 {"id":"$2","number":"$2","status":"processing","currency":"$4","modified":"2026-11-20T12:00:00Z",
  "email":"sara@example.ir","first_name":"Sara","last_name":"Ahmadi","payment_method":"zarinpal",
- "prices_include_tax":false,"total":"$3","total_tax":"0",
+ "transaction_id":"${5:-}","prices_include_tax":false,"total":"$3","total_tax":"0",
  "lines":[{"id":"1","sku":"TEA","name":"Tea","qty":"1","unit_price":"$3","total":"$3","total_tax":"0"}]}
 JSON
   "${SLX[@]}" inbox add "$1" ts "$SL_TMP/order-$2.json" >/dev/null && "${SLX[@]}" process "$1" >/dev/null
@@ -190,7 +195,25 @@ buyer "$URL" pay > /dev/null
 for ((i = 0; i < 100; i++)); do [ "$(status_of ir 5006)" = booked ] && break; sleep 0.1; done
 check "a paid session whose buyer never returned is booked by recovery" eq "$(status_of ir 5006)" booked
 
-# 7. USD shop, Rial gateway, rate 100037 multiply, rounding 2
+# 7. orders the shop's own plugin says were paid through ZarinPal: the
+#    reference is confirmed with the gateway before anything is booked
+session() { # AMOUNT: a session made at the gateway by the shop itself; prints its authority
+  curl -s -X POST "$ZP/pg/v4/payment/request.json" -d "{\"merchant_id\":\"$(cat "$SL_TMP/merchant.key")\",\"amount\":$1,\"callback_url\":\"http://127.0.0.1:9/shop\",\"description\":\"shop\"}" > "$SL_TMP/sess.json"
+  json_get "$SL_TMP/sess.json" '$.data.authority'; }
+A8=$(session 330000)
+buyer "$ZP/pg/StartPay/$A8" pay > /dev/null
+order ir 5008 330000 IRR "$A8"
+for ((i = 0; i < 100; i++)); do [ "$(status_of ir 5008)" = booked ] && break; sleep 0.1; done
+check "a shop-paid order is confirmed by the gateway, then booked" eq "$(status_of ir 5008)" booked
+check "booked once" eq "$(paid_sum ir 5008)" 330000
+A9=$(session 440000) # never paid
+order ir 5009 440000 IRR "$A9"
+for ((i = 0; i < 100; i++)); do [ "$(status_of ir 5009)" = refused ] && break; sleep 0.1; done
+check "a shop reference the gateway does not confirm stays unpaid" eq "$(status_of ir 5009)" refused
+check "nothing booked for it" eq "$(paid_sum ir 5009)" 0
+check "trial balance zero (shop references)" balanced ir
+
+# 8. USD shop, Rial gateway, rate 100037 multiply, rounding 2
 order us 7001 12.34 USD
 URL=$(link us 7001)
 check "the rule's exact figure: 12.34 USD x 100037 = 1234456.58, rounded to 10^2: 1234500 IRR" \

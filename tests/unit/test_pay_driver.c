@@ -360,6 +360,33 @@ static void test_request_without_answer_is_closed(void **state)
     world_free(w);
 }
 
+/* An order the shop says was paid through the gateway: stored once per
+   reference as returned, confirmed by verify before it is booked. */
+static void test_shop_reference_confirmed_once(void **state)
+{
+    (void)state;
+    world *w = world_new(FAKE.caps);
+    char text[160], gw[64];
+    sl_error err = {.size = sizeof err};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR",
+                                            2, 1500, "SHOPREF1", 10, text, sizeof text, &err),
+                         SL_OK);
+    assert_non_null(strstr(text, "to confirm with zp"));
+    assert_int_equal(events(w, "shop_reference"), 1);
+    assert_int_equal(paid(w), 0); /* nothing booked on the shop's word */
+    pay_recover_report rep = pass(w, 2000);
+    assert_int_equal(rep.booked, 1);
+    assert_int_equal(paid(w), 1500);
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
+                                        1500, "", 10, text, sizeof text, &err), SL_OK);
+    assert_non_null(strstr(text, "without a reference"));
+    assert_int_equal(pay_shop_reference(w->db, w->t, "nope", "shop", "1001", w->doc_id, "EUR",
+                                        2, 1500, "X", 10, text, sizeof text, &err), SL_EINVALID);
+    assert_int_equal(pay_method_gateway(w->ch[0].config, "bacs", gw, sizeof gw), 0);
+    world_free(w);
+}
+
 static void test_page_language_and_states(void **state)
 {
     (void)state;
@@ -389,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_forged_and_tampered_returns),
         cmocka_unit_test(test_settle_by_capability_retried_alone),
         cmocka_unit_test(test_request_without_answer_is_closed),
+        cmocka_unit_test(test_shop_reference_confirmed_once),
         cmocka_unit_test(test_page_language_and_states),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

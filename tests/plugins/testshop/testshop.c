@@ -14,7 +14,7 @@
  *
  * Order JSON (its own simple wire format, see tests/golden/testshop/):
  *   {"id","number","status","currency","modified","email","first_name",
- *    "last_name","payment_method","prices_include_tax","total","total_tax",
+ *    "last_name","payment_method","transaction_id","prices_include_tax","total","total_tax",
  *    "lines":[{"id","sku","name","qty","unit_price","total","total_tax",
  *              "tax_rate_id","tax_percent","kind"}],
  *    "refunds":[{"id","total","reason"}]}
@@ -180,6 +180,7 @@ static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j,
     put_text(h, o, j, "first_name", SL_ORDER_FIRST_NAME, 0, err);
     put_text(h, o, j, "last_name", SL_ORDER_LAST_NAME, 0, err);
     put_text(h, o, j, "payment_method", SL_ORDER_PAYMENT_METHOD, 0, err);
+    put_text(h, o, j, "transaction_id", SL_ORDER_TRANSACTION_ID, 0, err);
     int incl = 0;
     sl_json_bool(j, "prices_include_tax", 0, &incl, err);
     h->order_set_flag(o, SL_ORDER_PRICES_INCLUDE_TAX, incl);
