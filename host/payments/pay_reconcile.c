@@ -7,8 +7,13 @@
  *   payment_missing       booked, but the document's payments are short
  *   paid_twice            an order with more than one booked attempt
  *   gateway_paid_unknown  the gateway lists a paid session no attempt has
- *   gateway_unverified    the gateway lists as unverified an attempt the
- *                         host has not finished
+ *   gateway_unverified    the gateway lists as paid and unverified an
+ *                         attempt the host has not booked (still open, or
+ *                         refused: money the buyer paid sits at the gateway)
+ *   gateway_says          a booked attempt the gateway's inquiry calls
+ *                         failed or reversed (money given back after it
+ *                         was booked: the books need a refund)
+ * The inquiry costs one call per booked attempt of the period.
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,10 +38,33 @@ static void issue(json_t *issues, const char *kind, const pay_attempt *a,
     json_array_append_new(issues, j);
 }
 
-static int booked_checks(store *db, pay_attempt *list, int n, int i, json_t *issues,
-                         sl_error *err)
+/* What the gateway says now of a booked attempt. */
+static void inquire_booked(runtime_channel *gc, const pay_attempt *a, json_t *issues)
+{
+    if (!pay_has_cap(gc, SL_CAP_INQUIRE_PAYMENT))
+        return;
+    char amount[32], ref[32], text[PAY_TEXT_MAX];
+    const char *pairs[10];
+    pay_attempt_params(a, pairs, amount, ref);
+    pay_results r;
+    sl_error e = {.size = sizeof e};
+    int rc = pay_call(gc, PAY_SLOT_INQUIRE, pairs, 10, &r, &e);
+    const char *state = pay_result(&r, 0, "state");
+    if (rc == SL_OK && state && (!strcmp(state, "reversed") || !strcmp(state, "failed"))) {
+        snprintf(text, sizeof text, "booked, but the gateway says %s", state);
+        issue(issues, "gateway_says", a, NULL, text);
+    } else if (rc != SL_OK) {
+        snprintf(text, sizeof text, "inquiry: %.200s", e.message);
+        issue(issues, "gateway_unreachable", a, NULL, text);
+    }
+    pay_results_free(&r);
+}
+
+static int booked_checks(store *db, runtime_channel *gc, pay_attempt *list, int n, int i,
+                         json_t *issues, sl_error *err)
 {
     pay_attempt *a = &list[i];
+    inquire_booked(gc, a, issues);
     int64_t paid = 0, prepaid = 0;
     int rc = ledger_payment_sum(db, a->document_id, "payment", &paid, err);
     if (rc == SL_OK)
@@ -68,7 +96,7 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
         else if (!strcmp(a->status, PAY_RETURNED) && a->code[0] == '?')
             issue(issues, "outcome_unknown", a, NULL, a->message);
         else if (!strcmp(a->status, PAY_BOOKED))
-            rc = booked_checks(rt->db, list, n, i, issues, err);
+            rc = booked_checks(rt->db, gc, list, n, i, issues, err);
     }
     int listed = 0;
     if (rc == SL_OK && pay_has_cap(gc, SL_CAP_LIST_UNVERIFIED)) {
@@ -85,9 +113,12 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
                 if (pay_attempt_by_authority(rt->db, gc->config->name, au, &a, &e2) != SL_OK)
                     issue(issues, "gateway_paid_unknown", NULL, au,
                           "the gateway lists this paid session; no attempt has it");
-                else if (!pay_status_final(a.status))
-                    issue(issues, "gateway_unverified", &a, NULL,
-                          "paid at the gateway, not verified by the host yet");
+                else if (strcmp(a.status, PAY_BOOKED) != 0) {
+                    char text[PAY_TEXT_MAX];
+                    snprintf(text, sizeof text, "paid at the gateway, not verified; the attempt "
+                             "is %s", a.status);
+                    issue(issues, "gateway_unverified", &a, NULL, text);
+                }
             }
         } else {
             issue(issues, "gateway_unreachable", NULL, "", e.message);

@@ -104,7 +104,8 @@ static const char *inquire(recover_pass *p, const pay_attempt *a, char *word, si
         snprintf(text, sizeof text, "inquiry: the gateway says %s", word);
     }
     sl_error e2 = {.size = sizeof e2};
-    pay_event(p->db, a->channel, a->id, "inquiry", text, p->now, &e2);
+    if (strcmp(word, "in_bank") != 0) /* "still at the bank" is no news: not an event each pass */
+        pay_event(p->db, a->channel, a->id, "inquiry", text, p->now, &e2);
     return word[0] ? word : NULL;
 }
 

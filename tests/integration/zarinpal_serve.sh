@@ -14,8 +14,9 @@ PLUG="$SL_TMP/plugins"
 mkdir -p "$CONF" "$SL_TMP/orders" "$PLUG"
 ln -s "$SL_TEST_PLUGIN_DIR/testshop.so" "$PLUG/testshop.so"
 ln -s "$SL_PLUGIN_DIR/zarinpal.so" "$PLUG/zarinpal.so"
-printf '1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' > "$SL_TMP/merchant.key"
-chmod 600 "$SL_TMP/merchant.key"
+printf '1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' > "$SL_TMP/ir.key"
+printf '2a1b0c9d-8e7f-4061-9293-a4b5c6d7e8f9' > "$SL_TMP/us.key"
+chmod 600 "$SL_TMP/ir.key" "$SL_TMP/us.key"
 printf 'admin-token-5678' > "$SL_TMP/admin.token"
 chmod 600 "$SL_TMP/admin.token"
 
@@ -54,7 +55,7 @@ zarinpal = gateway:zp
 [channel:zp]
 plugin = zarinpal
 process_when = paid
-merchant_key_file = $SL_TMP/merchant.key
+merchant_key_file = $SL_TMP/$2.key
 api_url = $ZP/pg/v4/payment
 start_url = $ZP/pg/StartPay
 public_url = http://127.0.0.1:1
@@ -162,7 +163,7 @@ curl -s -X POST "$ZP/__sandbox/fault" -d '{"endpoint":"verify","mode":"lost","co
 PAGE=$(until_final "$(buyer "$URL" pay)")
 check "after a lost verify answer the page still ends paid" bash -c "[[ '$PAGE' == *'پرداخت با موفقیت'* ]]"
 check "the unknown outcome was recorded" bash -c "[ \$(sqlite3 '$SL_TMP/ir.db' \"select count(*) from gateway_events where kind='unknown'\") -ge 1 ]"
-check "recovery asked the gateway by inquiry" eq "$(sqlite3 "$SL_TMP/ir.db" "select text from gateway_events e join gateway_attempts a on a.id=e.attempt_id where a.external_id='5003' and e.kind='inquiry'")" "inquiry: the gateway says verified"
+check "recovery asked the gateway by inquiry" eq "$(sqlite3 "$SL_TMP/ir.db" "select count(*) from gateway_events e join gateway_attempts a on a.id=e.attempt_id where a.external_id='5003' and e.kind='inquiry' and e.text='inquiry: the gateway says verified'")" 1
 check "recovered and booked once" eq "$(paid_sum ir 5003)" 300000
 
 # 4. verify times out -> unknown -> inquiry -> booked
@@ -198,7 +199,7 @@ check "a paid session whose buyer never returned is booked by recovery" eq "$(st
 # 7. orders the shop's own plugin says were paid through ZarinPal: the
 #    reference is confirmed with the gateway before anything is booked
 session() { # AMOUNT: a session made at the gateway by the shop itself; prints its authority
-  curl -s -X POST "$ZP/pg/v4/payment/request.json" -d "{\"merchant_id\":\"$(cat "$SL_TMP/merchant.key")\",\"amount\":$1,\"callback_url\":\"http://127.0.0.1:9/shop\",\"description\":\"shop\"}" > "$SL_TMP/sess.json"
+  curl -s -X POST "$ZP/pg/v4/payment/request.json" -d "{\"merchant_id\":\"$(cat "$SL_TMP/ir.key")\",\"amount\":$1,\"callback_url\":\"http://127.0.0.1:9/shop\",\"description\":\"shop\"}" > "$SL_TMP/sess.json"
   json_get "$SL_TMP/sess.json" '$.data.authority'; }
 A8=$(session 330000)
 buyer "$ZP/pg/StartPay/$A8" pay > /dev/null
@@ -223,7 +224,20 @@ check "the English page says paid" bash -c "[[ '$PAGE' == *'Payment received'* ]
 check "USD order booked in USD cents" eq "$(paid_sum us 7001)" 1234
 check "the gateway's fee (1%: 12345 IRR) converted back: 0.12 USD" eq "$(balance us 7610)" 12
 check "trial balance zero (USD)" balanced us
-"${SLX[@]}" gateway reconcile ir zp > "$SL_TMP/rec.txt"
-check "reconcile finds nothing wrong" eq "$?" 0
+# The emulator's reverse window (30 minutes, on the clock the test moves).
+M=$(cat "$SL_TMP/ir.key")
+A5001=$(sqlite3 "$SL_TMP/ir.db" "select authority from gateway_attempts where external_id='5001'")
+A5003=$(sqlite3 "$SL_TMP/ir.db" "select authority from gateway_attempts where external_id='5003'")
+rev() { curl -s -X POST "$ZP/pg/v4/payment/reverse.json" -d "{\"merchant_id\":\"$M\",\"authority\":\"$1\"}" > "$SL_TMP/rev.json"
+  sqlite3 :memory: "select coalesce(json_extract(readfile('$SL_TMP/rev.json'),'\$.errors.code'), json_extract(readfile('$SL_TMP/rev.json'),'\$.data.code'))"; }
+check "the emulator reverses a verified session within 30 minutes" eq "$(rev "$A5001")" 100
+curl -s -X POST "$ZP/__sandbox/clock" -d '{"advance_s":1860}' > /dev/null
+check "and refuses after 30 minutes (-63)" eq "$(rev "$A5003")" -63
+"${SLX[@]}" gateway reconcile ir zp --json > "$SL_TMP/rec.json"
+check "reconcile reports findings (exit 1)" eq "$?" 1
+check "reconcile finds the booked payment the gateway reversed and the refused one it holds" eq \
+  "$(sqlite3 :memory: "select group_concat(json_extract(value,'\$.kind')||':'||json_extract(value,'\$.external_id')) from json_each(readfile('$SL_TMP/rec.json'),'\$.issues')")" \
+  gateway_says:5001,gateway_unverified:5005
+check "reconcile of the USD tenant finds nothing" "${SLX[@]}" gateway reconcile us zp
 check "serve stops cleanly" stop_serve
 finish

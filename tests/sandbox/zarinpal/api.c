@@ -92,6 +92,11 @@ static int64_t amount_of(const json_t *v)
     return strtoll(t, NULL, 10);
 }
 
+static const char *merchant_of(const json_t *in)
+{
+    return json_string_value(json_object_get(in, "merchant_id"));
+}
+
 static void do_request(zsb *s, const json_t *in, zsb_reply *out)
 {
     const char *cur = json_string_value(json_object_get(in, "currency"));
@@ -118,6 +123,7 @@ static void do_request(zsb *s, const json_t *in, zsb_reply *out)
     memset(z, 0, sizeof *z);
     snprintf(z->authority, sizeof z->authority, "S%026dzp%07d", 0, s->session_count);
     snprintf(z->currency, sizeof z->currency, "%s", cur);
+    snprintf(z->merchant, sizeof z->merchant, "%s", merchant_of(in));
     snprintf(z->callback_url, sizeof z->callback_url, "%s", cb);
     snprintf(z->description, sizeof z->description, "%.127s", desc);
     z->amount = amount;
@@ -134,6 +140,10 @@ static zsb_session *session_of(zsb *s, const json_t *in, zsb_reply *out)
     zsb_session *z = a ? zsb_find(s, a) : NULL;
     if (z == NULL) {
         fail(s, out, -54, "Invalid authority.");
+        return NULL;
+    }
+    if (strcmp(z->merchant, merchant_of(in)) != 0) {
+        fail(s, out, -53, "Session is not this merchant_id session.");
         return NULL;
     }
     age(s, z);
@@ -175,13 +185,13 @@ static void do_inquiry(zsb *s, const json_t *in, zsb_reply *out)
                          NAMES[z->state]));
 }
 
-static void do_unverified(zsb *s, zsb_reply *out)
+static void do_unverified(zsb *s, const json_t *in, zsb_reply *out)
 {
     json_t *list = json_array();
     for (int i = s->session_count - 1; i >= 0 && json_array_size(list) < 100; i--) {
         zsb_session *z = &s->sessions[i];
         age(s, z);
-        if (z->state != ZSB_PAID)
+        if (z->state != ZSB_PAID || strcmp(z->merchant, merchant_of(in)) != 0)
             continue;
         char date[32];
         time_t t = (time_t)z->paid_s;
@@ -276,7 +286,7 @@ void zsb_api(zsb *s, const char *endpoint, const char *body, size_t len, zsb_rep
     else if (ep == EP_INQUIRY)
         do_inquiry(s, in, out);
     else if (ep == EP_UNVERIFIED)
-        do_unverified(s, out);
+        do_unverified(s, in, out);
     else
         do_reverse(s, in, out);
     json_decref(in);

@@ -34,6 +34,7 @@ enum zsb_state { ZSB_NEW = 0, ZSB_IN_BANK, ZSB_PAID, ZSB_VERIFIED, ZSB_FAILED, Z
 
 typedef struct zsb_session {
     char authority[ZSB_AUTHORITY_LEN + 1];
+    char merchant[40];   /* the terminal that asked for it */
     char currency[4];
     int64_t amount;
     char callback_url[512];
