@@ -19,7 +19,7 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"plugin", cli_plugin, "plugin list | plugin check FILE.so"},
     {"config", cli_config, "config check"},
-    {"inbox", cli_inbox, "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID|--failed | failed TENANT"},
+    {"inbox", cli_inbox, "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID|--failed | failed TENANT | replay TENANT [CHANNEL] [--failed|--since TIME]"},
     {"process", cli_process, "process TENANT"},
     {"doc", cli_doc, "doc list TENANT | doc show TENANT ID | doc pdf TENANT NUMBER [-o FILE] | doc send TENANT NUMBER [--to ADDRESS]"},
     {"ledger", cli_ledger, "ledger trial-balance TENANT"},
@@ -29,7 +29,7 @@ static const command COMMANDS[] = {
     {"serve", cli_serve, "serve [--listen 127.0.0.1:PORT]"},
     {"pay", cli_pay, "pay link TENANT CHANNEL EXTERNAL_ID --via GATEWAY | pay show TENANT CHANNEL EXTERNAL_ID | pay recover TENANT GATEWAY"},
     {"gateway", cli_gateway, "gateway reconcile TENANT CHANNEL [--from D] [--to D]"},
-    {"export", cli_export, "export documents TENANT [--from D] [--to D] [--channel C] [--status S] [--bom] -o FILE"},
+    {"export", cli_export, "export orders|documents|journal TENANT [--from D] [--to D] [--channel C] [--status S] [--format csv|xlsx] [--bom] -o FILE"},
 };
 
 static void usage(FILE *out)

@@ -11,6 +11,9 @@ PACKAGES=(build-essential cmake pkg-config git curl openssl valgrind
           # documents out: cairo + pango (HarfBuzz) for PDFs; poppler-utils
           # (pdftotext, pdffonts, pdftoppm) for the PDF tests
           libcairo2-dev libpango1.0-dev poppler-utils
+          # exports as XLSX (libxlsxwriter 1.1.4; the tests read them back with
+          # Python's zipfile)
+          libxlsxwriter-dev
           # fonts: Noto Sans (Latin incl. Latvian/Hungarian diacritics) and
           # Noto Naskh/Sans Arabic (Persian) come in fonts-noto-core;
           # fonts-thai-tlwg gives Thai a fallback beside Noto Sans Thai;

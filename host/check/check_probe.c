@@ -59,10 +59,38 @@ static int sink_product(void *data, const struct services_product *p, sl_error *
 
 static int sink_result(void *data, const char *key, const char *value)
 {
-    (void)data;
-    (void)key;
-    (void)value;
+    probe_sink *s = data;
+    int i = 0;
+    while (i < s->results && strcmp(s->result_key[i], key) != 0)
+        i++;
+    if (i == PROBE_RESULTS_MAX)
+        return SL_ETOOBIG;
+    snprintf(s->result_key[i], sizeof s->result_key[i], "%s", key);
+    snprintf(s->result_value[i], sizeof s->result_value[i], "%s", value);
+    if (i == s->results)
+        s->results++;
+    if (strcmp(key, "parcel_id") == 0 && s->parcel_id[0] == '\0')
+        snprintf(s->parcel_id, sizeof s->parcel_id, "%s", value);
     return SL_OK;
+}
+
+static int sink_result_row(void *data)
+{
+    ((probe_sink *)data)->result_rows++;
+    return SL_OK;
+}
+
+const char *probe_result(const probe_sink *s, const char *key)
+{
+    for (int i = 0; i < s->results; i++)
+        if (strcmp(s->result_key[i], key) == 0)
+            return s->result_value[i];
+    return NULL;
+}
+
+void probe_results_clear(probe_sink *s)
+{
+    s->results = 0;
 }
 
 int check_open_channel(const loaded_plugin *p, const config_channel *ch,
@@ -75,7 +103,8 @@ int check_open_channel(const loaded_plugin *p, const config_channel *ch,
     services_sink sink = {.data = seen, .order_take = sink_order,
                           .cursor_commit = sink_cursor, .push_report = sink_report,
                           .list_add = sink_list, .result_set = sink_result,
-                          .product_take = sink_product};
+                          .product_take = sink_product,
+                          .result_row = sink_result_row};
     services_ctx_set_sink(*ctx, &sink);
     services_call_begin(*ctx);
     int rc = p->table->channel_open(services_table(), *ctx, state, err);

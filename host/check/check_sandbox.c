@@ -8,15 +8,19 @@
  *    "settings": {"url": "http://127.0.0.1:{port}", ...},   channel keys
  *    "secrets": {"secret": "...", ...},
  *    "stock": [{"sku": "HOODIE-L", "quantity": "5", "price": "25.00"}],
- *    "min_orders": 1}
+ *    "min_orders": 1,
+ *    "parcel": {"send_type": "express", "weight_g": "900", ...}}
+ *                                              postal params (sdk.h 1.5)
  *
  * The checker starts the sandbox on a free loopback port, opens a channel
  * with those settings and runs every capability the plugin declares:
  * check_connection, fetch_orders (orders and a cursor), the lists,
  * push_stock/push_prices (a report per SKU), report_status on a fetched
- * order, fetch_products, the hostile webhook probes, and for a payment
- * gateway one session through its calls (check_gateway.c, the spec's
- * "payment" object).
+ * order, fetch_products, the hostile webhook probes, and for a bank
+ * gateway its payment slots with the sandbox's buyer (check_gateway.c,
+ * driven by the spec's "gateway" object), and for a postal plugin with a
+ * "parcel" spec quote -> create -> track -> cancel of one parcel
+ * (find_shipment by its order_ref when the plugin has it).
  */
 #include <errno.h>
 #include <signal.h>
@@ -135,6 +139,31 @@ static void stop_sandbox(sandbox_run *sb)
     rmdir(sb->tmp);
 }
 
+/* A deep copy of j with the placeholders of every string expanded. */
+static json_t *expand_json(const json_t *j, const sandbox_run *sb)
+{
+    if (json_is_string(j)) {
+        static char buf[2048];
+        expand(json_string_value(j), sb, buf, sizeof buf);
+        return json_string(buf);
+    }
+    if (json_is_object(j)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)j, k, v) json_object_set_new(o, k, expand_json(v, sb));
+        return o;
+    }
+    if (json_is_array(j)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) json_array_append_new(a, expand_json(v, sb));
+        return a;
+    }
+    return json_deep_copy(j);
+}
+
 /* Builds a kv array from a JSON object, expanding placeholders. */
 static config_kv *kv_from(const json_t *obj, const sandbox_run *sb, size_t *count)
 {
@@ -240,8 +269,80 @@ static int call_prices(const loaded_plugin *p, sl_ctx *c, void *s, const json_t 
     return push(p, c, s, spec, e, 1);
 }
 
-static void run_all(const loaded_plugin *p, const config_channel *ch, sl_ctx *ctx, void *st,
-                    const json_t *spec, probe_sink *seen, int fd)
+/* Postal params: the spec's "parcel" object (taken as written) plus
+   `extra` pairs, which win. Arrays are static: one call at a time. */
+static services_params postal_params(const json_t *parcel, const char *const *extra,
+                                     size_t nextra)
+{
+    static const char *keys[SPEC_MAX_KV * 2], *values[SPEC_MAX_KV * 2];
+    services_params sp = {.keys = keys, .values = values};
+    for (size_t i = 0; i < nextra; i++) {
+        keys[sp.count] = extra[2 * i];
+        values[sp.count++] = extra[2 * i + 1];
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)parcel, key, v) if (sp.count < SPEC_MAX_KV * 2) {
+        keys[sp.count] = key;
+        values[sp.count++] = or_default(v, "");
+    }
+    return sp;
+}
+
+typedef int (*postal_fn)(void *, sl_ctx *, const sl_params *, sl_error *);
+
+/* One postal call; ok when SL_OK and at least min_rows rows or min_results
+   results were answered. */
+static void postal_step(int fd, const char *name, postal_fn fn, sl_ctx *ctx, void *st,
+                        const services_params *sp, probe_sink *seen, int min_rows,
+                        int min_results)
+{
+    check_stage(fd, name);
+    sl_error err = {.size = sizeof err};
+    int rows = seen->result_rows, results = seen->results;
+    services_call_begin(ctx);
+    int rc = fn(st, ctx, sp, &err);
+    services_call_end(ctx);
+    rows = seen->result_rows - rows;
+    results = seen->results - results;
+    char detail[400];
+    snprintf(detail, sizeof detail, "%s, %d row(s), %d result(s)%s%s", sl_status_name(rc), rows,
+             results, rc ? ": " : "", rc ? err.message : "");
+    check_emit(fd, name, rc == SL_OK && rows >= min_rows && results >= min_results, detail);
+}
+
+/* quote -> create -> (find) -> track -> cancel of the spec's parcel. */
+static void run_postal(const sl_plugin *t, sl_ctx *ctx, void *st, const json_t *spec,
+                       probe_sink *seen, int fd)
+{
+    const json_t *parcel = json_object_get(spec, "parcel");
+    if (!json_is_object(parcel) || !SL_HAS_FIELD(t, find_shipment))
+        return;
+    services_params sp = postal_params(parcel, NULL, 0);
+    if (t->quote_shipment)
+        postal_step(fd, "sandbox: quote_shipment", t->quote_shipment, ctx, st, &sp, seen, 1, 1);
+    if (t->create_shipment == NULL)
+        return;
+    postal_step(fd, "sandbox: create_shipment", t->create_shipment, ctx, st, &sp, seen, 0, 1);
+    step(fd, "sandbox: create_shipment answers a parcel_id", seen->parcel_id[0] != '\0',
+         seen->parcel_id[0] ? seen->parcel_id : "no parcel_id");
+    if (seen->parcel_id[0] == '\0')
+        return;
+    const char *ref = json_string_value(json_object_get(parcel, "order_ref"));
+    if (t->find_shipment && ref != NULL)
+        postal_step(fd, "sandbox: find_shipment", t->find_shipment, ctx, st, &sp, seen, 0, 1);
+    const char *track[] = {"parcels", "1", "parcel.0.id", seen->parcel_id};
+    services_params tp = postal_params(parcel, track, 2);
+    if (t->track_shipment)
+        postal_step(fd, "sandbox: track_shipment", t->track_shipment, ctx, st, &tp, seen, 1, 1);
+    const char *cancel[] = {"parcel_id", seen->parcel_id};
+    services_params cp = postal_params(parcel, cancel, 1);
+    if (t->cancel_shipment)
+        postal_step(fd, "sandbox: cancel_shipment", t->cancel_shipment, ctx, st, &cp, seen, 0, 0);
+}
+
+static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t *spec,
+                    const sandbox_run *sb, probe_sink *seen, int fd)
 {
     const sl_plugin *t = p->table;
     int min_orders = (int)json_integer_value(json_object_get(spec, "min_orders"));
@@ -287,7 +388,16 @@ static void run_all(const loaded_plugin *p, const config_channel *ch, sl_ctx *ct
                  &seen->products, 1);
     if (t->parse_webhook)
         check_webhook_probes(p, ctx, st, seen, fd);
-    check_gateway_probes(p, ch, ctx, st, spec, fd); /* last: it takes the sink */
+    if (SL_HAS_FIELD(t, request_payment) && t->request_payment) {
+        json_t *gw = expand_json(json_object_get(spec, "gateway"), sb);
+        if (json_is_object(gw))
+            check_gateway_probes(p, ctx, st, gw, seen, fd);
+        else
+            step(fd, "sandbox: gateway", 1,
+                 "the spec has no \"gateway\" object: payment slots not run");
+        json_decref(gw);
+    }
+    run_postal(t, ctx, st, spec, seen, fd);
 }
 
 int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int fd)
@@ -316,7 +426,7 @@ int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int f
     int rc = check_open_channel(p, &ch, &tenant, &ctx, &st, &seen, &err);
     step(fd, "sandbox: channel_open", rc == SL_OK, rc ? err.message : "ok");
     if (rc == SL_OK) {
-        run_all(p, &ch, ctx, st, spec, &seen, fd);
+        run_all(p, ctx, st, spec, &sb, &seen, fd);
         p->table->channel_close(st);
     }
     services_ctx_free(ctx);

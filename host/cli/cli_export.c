@@ -1,16 +1,13 @@
 /*
- * `shopledger export documents TENANT [--from DATE] [--to DATE]
- *  [--channel C] [--status S] [--format csv] [--bom] -o FILE`
+ * `shopledger export orders|documents|journal TENANT [--from DATE]
+ *  [--to DATE] [--channel C] [--status S] [--format csv|xlsx] [--bom]
+ *  -o FILE [--json]`
  *
- * Every matching document (not a page), streamed row by row as CSV
- * (RFC 4180, UTF-8, a BOM with --bom). Dates are YYYY-MM-DD in UTC, --to
- * inclusive. On a terminal stderr shows "rows done / total"; --json
- * prints a summary at the end. Columns, in this order (stable; new ones
- * are only ever appended):
- *   number, type, status, channel, shop_order_id, order_number,
- *   issue_date, currency, net, tax, gross, paid, customer_name,
- *   customer_email
- * Money is decimal text with a dot in the currency's own decimals.
+ * Every matching row (not a page), streamed into FILE as CSV (RFC 4180,
+ * UTF-8, a BOM with --bom) or XLSX. DATE is YYYY-MM-DD, a day of the
+ * tenant's time zone, --to inclusive. On a terminal stderr shows "rows
+ * done / total"; --json prints a summary at the end. The columns of each
+ * export, in their stable order: host/export/export.h and the README.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,132 +16,94 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "docout/docout_csv.h"
+#include "export/export.h"
 #include "ledger/ledger_cli.h"
-#include "ledger/ledger_export.h"
-#include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
-
-#define DAY_MS 86400000LL
-#define PROGRESS_EVERY 1000
-
-static const char *const COLUMNS[] = {
-    "number",   "type", "status", "channel", "shop_order_id", "order_number",  "issue_date",
-    "currency", "net",  "tax",    "gross",   "paid",          "customer_name", "customer_email"};
-
-typedef struct export_run {
-    docout_csv csv;
-    int64_t done, total;
-    int progress;
-} export_run;
-
-static int parse_day(const char *text, int64_t *ms)
-{
-    char iso[40];
-    sl_error err = {.size = sizeof err};
-    if (strlen(text) != 10)
-        return -1;
-    snprintf(iso, sizeof iso, "%sT00:00:00", text);
-    return sl_iso8601_parse(iso, 1, ms, &err) == SL_OK ? 0 : -1;
-}
-
-static int write_row(void *data, const ledger_export_doc *d)
-{
-    export_run *r = data;
-    char day[32], iso[32], net[SL_MONEY_TEXT_MAX], tax[SL_MONEY_TEXT_MAX],
-        gross[SL_MONEY_TEXT_MAX], paid[SL_MONEY_TEXT_MAX];
-    snprintf(day, sizeof day, "%.10s", sl_iso8601_format(d->created_ms, 0, iso));
-    const char *cells[] = {d->number,
-                           d->type,
-                           d->status,
-                           d->channel,
-                           d->external_id,
-                           d->order_number,
-                           day,
-                           d->currency,
-                           sl_money_format(d->net, d->exponent, net),
-                           sl_money_format(d->tax, d->exponent, tax),
-                           sl_money_format(d->gross, d->exponent, gross),
-                           sl_money_format(d->paid, d->exponent, paid),
-                           d->customer_name,
-                           d->customer_email};
-    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
-        docout_csv_field(&r->csv, cells[i]);
-    docout_csv_end_record(&r->csv);
-    if (++r->done % PROGRESS_EVERY == 0 && r->progress)
-        fprintf(stderr, "\rexport: %lld / %lld", (long long)r->done, (long long)r->total);
-    return 0;
-}
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: shopledger export documents TENANT [--from YYYY-MM-DD] "
-                    "[--to YYYY-MM-DD] [--channel C] [--status S] [--format csv] [--bom] "
-                    "-o FILE [--json]\n");
+    fprintf(stderr, "usage: shopledger export orders|documents|journal TENANT "
+                    "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--channel C] [--status S] "
+                    "[--format csv|xlsx] [--bom] -o FILE [--json]\n");
     return CLI_USAGE;
+}
+
+static void show_progress(void *data, int64_t done, int64_t total)
+{
+    (void)data;
+    fprintf(stderr, "\rexport: %lld / %lld", (long long)done, (long long)total);
+}
+
+static int parse_format(const char *v, int *format)
+{
+    if (strcmp(v, "csv") == 0)
+        *format = DOCOUT_FORMAT_CSV;
+    else if (strcmp(v, "xlsx") == 0)
+        *format = DOCOUT_FORMAT_XLSX;
+    else
+        return -1;
+    return 0;
+}
+
+/* Fills rq from argv[3..]; -1 for a usage error (message printed). */
+static int parse_args(int argc, char **argv, export_request *rq)
+{
+    for (int i = 3; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--bom") == 0) {
+            rq->bom = 1;
+            continue;
+        }
+        if (v == NULL)
+            return -1;
+        i++;
+        if (strcmp(a, "--from") == 0 && export_day_valid(v))
+            rq->from_day = v;
+        else if (strcmp(a, "--to") == 0 && export_day_valid(v))
+            rq->to_day = v;
+        else if (strcmp(a, "--channel") == 0)
+            rq->channel = v;
+        else if (strcmp(a, "--status") == 0)
+            rq->status = v;
+        else if (strcmp(a, "--format") == 0 && parse_format(v, &rq->format) == 0)
+            continue;
+        else if (strcmp(a, "-o") == 0)
+            rq->path = v;
+        else {
+            fprintf(stderr, "shopledger: export: bad option or value: %s %s\n", a, v);
+            return -1;
+        }
+    }
+    return rq->path ? 0 : -1;
 }
 
 int cli_export(int argc, char **argv, const cli_globals *g)
 {
-    if (argc < 3 || strcmp(argv[1], "documents") != 0)
+    int kind = argc >= 3 ? export_kind_parse(argv[1]) : 0;
+    if (kind == 0)
         return usage();
-    ledger_export_filter f = {0};
-    const char *out = NULL;
-    int bom = 0;
-    for (int i = 3; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int64_t ms;
-        if (strcmp(a, "--bom") == 0) {
-            bom = 1;
-            continue;
-        }
-        if (v == NULL)
-            return usage();
-        i++;
-        if (strcmp(a, "--from") == 0 && parse_day(v, &ms) == 0)
-            f.from_ms = ms;
-        else if (strcmp(a, "--to") == 0 && parse_day(v, &ms) == 0)
-            f.to_ms = ms + DAY_MS;
-        else if (strcmp(a, "--channel") == 0)
-            f.channel = v;
-        else if (strcmp(a, "--status") == 0)
-            f.status = v;
-        else if (strcmp(a, "--format") == 0 && strcmp(v, "csv") == 0)
-            continue;
-        else if (strcmp(a, "-o") == 0)
-            out = v;
-        else
-            return usage();
-    }
-    if (out == NULL)
+    export_request rq = {.kind = kind, .format = DOCOUT_FORMAT_CSV};
+    if (parse_args(argc, argv, &rq) != 0)
         return usage();
+    int tty = isatty(STDERR_FILENO);
+    if (tty)
+        rq.progress = show_progress;
     ledger_cli_tenant lt;
     if (ledger_cli_open(g, argv[2], &lt) != CLI_OK)
         return CLI_FAIL;
-    FILE *file = fopen(out, "wb");
-    if (file == NULL) {
-        ledger_cli_close(&lt);
-        fprintf(stderr, "shopledger: export: cannot write %s\n", out);
-        return CLI_FAIL;
-    }
-    export_run r = {.progress = isatty(STDERR_FILENO)};
-    docout_csv_begin(&r.csv, file, bom);
-    for (size_t i = 0; i < sizeof COLUMNS / sizeof COLUMNS[0]; i++)
-        docout_csv_field(&r.csv, COLUMNS[i]);
-    docout_csv_end_record(&r.csv);
     sl_error err = {.size = sizeof err};
-    int rc = ledger_export_documents(lt.s, &f, &r.total, write_row, &r, &err);
+    export_summary sum = {0};
+    int rc = export_run(lt.s, lt.t, &rq, &sum, &err);
     ledger_cli_close(&lt);
-    int bad = ferror(file);
-    bad |= fclose(file) != 0;
-    if (r.progress)
-        fprintf(stderr, "\rexport: %lld / %lld\n", (long long)r.done, (long long)r.total);
-    if (rc != SL_OK || bad) {
-        fprintf(stderr, "shopledger: export: %s\n", rc ? err.message : "write failed");
+    if (tty)
+        fputc('\n', stderr);
+    if (rc != SL_OK) {
+        fprintf(stderr, "shopledger: export: %s\n", err.message);
         return CLI_FAIL;
     }
     if (g->json)
-        cli_print_json(json_pack("{s:s, s:s, s:I}", "export", "documents", "file", out, "rows",
-                                 (json_int_t)r.done));
+        cli_print_json(json_pack("{s:s, s:s, s:s, s:I, s:I}", "export", argv[1], "format",
+                                 rq.format == DOCOUT_FORMAT_XLSX ? "xlsx" : "csv", "file", rq.path,
+                                 "rows", (json_int_t)sum.rows, "matched", (json_int_t)sum.total));
     return CLI_OK;
 }

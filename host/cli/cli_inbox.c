@@ -7,6 +7,9 @@
  *   inbox add TENANT CHANNEL FILE               replay a webhook body
  *   inbox failed TENANT [--all] [--limit N]     authentic input kept as failed
  *   inbox retry TENANT --failed                 replay every failed one
+ *   inbox replay TENANT [CHANNEL] [--failed | --since TIME]
+ *                                               parse stored webhook
+ *                                               deliveries again (intake/)
  *
  * `add` hands the file to the channel plugin's parse_webhook as an
  * operator replay (request_verified = 1, so no signature is needed) and
@@ -27,6 +30,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "inbox/inbox.h"
+#include "intake/intake.h"
 #include "runtime/runtime.h"
 #include "services/services.h"
 #include "shopledger/money.h"
@@ -42,7 +46,8 @@ static int usage(void)
                     "       shopledger inbox retry TENANT ID\n"
                     "       shopledger inbox add TENANT CHANNEL FILE\n"
                     "       shopledger inbox failed TENANT [--all] [--limit N]\n"
-                    "       shopledger inbox retry TENANT --failed\n");
+                    "       shopledger inbox retry TENANT --failed\n"
+                    "       shopledger inbox replay TENANT [CHANNEL] [--failed | --since TIME]\n");
     return CLI_USAGE;
 }
 
@@ -610,6 +615,57 @@ static int with_runtime(const char *tenant, const cli_globals *g,
     return rc;
 }
 
+/* What `inbox replay` was asked (argv, read by replay_in). */
+static const char *replay_channel;
+static int64_t replay_since_ms;
+static int replay_failed_only;
+
+static int replay_in(runtime_tenant *rt, const cli_globals *g)
+{
+    intake_replay_summary sum;
+    sl_error err = {.size = sizeof err};
+    int rc = intake_replay(rt, replay_channel, replay_since_ms, replay_failed_only, &sum, &err);
+    if (g->json) {
+        cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "ok", rc == SL_OK,
+                                 "deliveries", (json_int_t)sum.deliveries, "orders",
+                                 (json_int_t)sum.orders, "changed", (json_int_t)sum.changed,
+                                 "failed", (json_int_t)sum.failed, "fixed",
+                                 (json_int_t)sum.fixed, "error", rc == SL_OK ? "" : err.message));
+    } else if (rc == SL_OK || sum.deliveries > 0) {
+        printf("replayed %ld deliveries: %ld orders filed, %ld new or changed (to book), "
+               "%ld refused again, %ld failed before and filed now\n",
+               sum.deliveries, sum.orders, sum.changed, sum.failed, sum.fixed);
+        if (sum.changed > 0)
+            printf("serve books them on its own; without it: shopledger process %s\n",
+                   rt->config->id);
+    }
+    if (rc != SL_OK)
+        fprintf(stderr, "shopledger: replay stopped: %s\n", err.message);
+    return rc == SL_OK ? CLI_OK : CLI_FAIL;
+}
+
+static int cmd_replay(int argc, char **argv, const cli_globals *g)
+{
+    replay_channel = NULL;
+    replay_since_ms = 0;
+    replay_failed_only = 0;
+    for (int i = 3; i < argc; i++) {
+        sl_error err = {.size = sizeof err};
+        if (strcmp(argv[i], "--failed") == 0 && replay_since_ms == 0)
+            replay_failed_only = 1;
+        else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc && !replay_failed_only) {
+            if (sl_iso8601_parse(argv[++i], 1, &replay_since_ms, &err) != SL_OK) {
+                fprintf(stderr, "shopledger: --since: %s\n", err.message);
+                return CLI_USAGE;
+            }
+        } else if (argv[i][0] != '-' && replay_channel == NULL)
+            replay_channel = argv[i];
+        else
+            return usage();
+    }
+    return with_runtime(argv[2], g, replay_in);
+}
+
 int cli_inbox(int argc, char **argv, const cli_globals *g)
 {
     if (argc < 3)
@@ -626,5 +682,7 @@ int cli_inbox(int argc, char **argv, const cli_globals *g)
         return cmd_failed(argc, argv, g);
     if (strcmp(argv[1], "add") == 0)
         return cmd_add(argc, argv, g);
+    if (strcmp(argv[1], "replay") == 0)
+        return cmd_replay(argc, argv, g);
     return usage();
 }

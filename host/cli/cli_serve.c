@@ -29,7 +29,7 @@ static int value_of(int argc, char **argv, int *i, const char **out)
 int cli_serve(int argc, char **argv, const cli_globals *g)
 {
     server_options opt = {.plugin_dir = g->plugin_dir, .max_body = SERVER_MAX_BODY_DEFAULT};
-    const char *tick = NULL, *max_body = NULL;
+    const char *tick = NULL, *max_body = NULL, *workers = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
         if (strcmp(argv[i], "--listen") == 0)
@@ -44,6 +44,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             bad = value_of(argc, argv, &i, &tick);
         else if (strcmp(argv[i], "--max-body") == 0)
             bad = value_of(argc, argv, &i, &max_body);
+        else if (strcmp(argv[i], "--scheduler-threads") == 0)
+            bad = value_of(argc, argv, &i, &workers);
         else if (strcmp(argv[i], "--no-scheduler") == 0)
             opt.no_scheduler = 1;
         else
@@ -52,7 +54,7 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] "
                             "[--admin-listen ADDR:PORT] [--port-file PATH] "
                             "[--admin-port-file PATH] [--tick-ms N] [--max-body BYTES] "
-                            "[--no-scheduler]\n");
+                            "[--scheduler-threads N] [--no-scheduler]\n");
             return CLI_USAGE;
         }
     }
@@ -64,6 +66,16 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             return CLI_USAGE;
         }
         opt.tick_ms = v;
+    }
+    if (workers != NULL) {
+        char *end;
+        long long v = strtoll(workers, &end, 10);
+        if (*end != '\0' || v < 1 || v > SERVER_SCHEDULER_THREADS_MAX) {
+            fprintf(stderr, "shopledger serve: --scheduler-threads must be 1..%d\n",
+                    SERVER_SCHEDULER_THREADS_MAX);
+            return CLI_USAGE;
+        }
+        opt.scheduler_threads = (int)v;
     }
     if (max_body != NULL) {
         char *end;

@@ -21,7 +21,9 @@
  *   seller_bank, logo = PATH.png (relative: against the INI's directory),
  *   payment_terms_days = N (due date = issue date + N),
  *   persian_digits = yes|no (fa only, default yes),
- *   jalali = beside|instead|no (fa only, default beside)
+ *   jalali = beside|instead|no (fa only, default beside),
+ *   amount_in_words = yes|no (default no; en and fa: the total to pay in
+ *   words under the totals)
  *   and the e-mail keys smtp_url, smtp_starttls, smtp_user,
  *   smtp_password_file, smtp_ca_file, mail_from, reply_to (config.h,
  *   config_mail_get; docout/mail_send.h sends)
@@ -80,6 +82,18 @@ char *docout_date(const docout_style *st, int64_t utc_ms, char buf[DOCOUT_TEXT_M
 /* Copies text with ASCII digits made Persian when the style asks. */
 char *docout_digits(const docout_style *st, const char *text, char buf[DOCOUT_TEXT_MAX]);
 
+/* ---- amount in words (docout_words.c) ------------------------------------------ */
+
+#define DOCOUT_WORDS_MAX 1024
+/* Can amounts be written in words in `lang`? (en, fa) */
+int docout_words_supported(const char *lang);
+/* `minor` units with `exponent` decimals and `currency` in words into buf
+   (cap bytes): en "One thousand two hundred thirty-four and 56/100 EUR",
+   fa "یک میلیون و دویست و پنجاه هزار ریال". 0 on success; -1 for another
+   language, a buffer too small or (fa) a fraction past thousandths. */
+int docout_amount_words(const char *lang, int64_t minor, int exponent, const char *currency,
+                        char *buf, size_t cap);
+
 /* ---- the document model ------------------------------------------------------- */
 
 typedef struct docout_line {
@@ -110,6 +124,7 @@ typedef struct docout_doc {
     docout_rate rates[DOCOUT_MAX_RATES];
     size_t rate_count;
     docout_style style;
+    char amount_words[DOCOUT_WORDS_MAX]; /* the gross in words; "" unless asked */
 } docout_doc;
 
 /* Reads document `number` of tenant t (or, when number is NULL, document

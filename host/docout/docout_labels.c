@@ -22,7 +22,7 @@ static const char *const KEYS[] = {
     "sku", "qty", "unit", "unit_price", "discount", "tax_rate", "net", "tax", "gross",
     "tax_summary", "total_net", "total_tax", "total_gross", "payment_status", "paid",
     "unpaid", "partly_paid", "payment_method", "notes", "buyer_comment", "page",
-    "page_of", "mail_subject", "mail_body"};
+    "page_of", "mail_subject", "mail_body", "amount_in_words"};
 #define KEY_COUNT (sizeof KEYS / sizeof KEYS[0])
 
 struct docout_labels {

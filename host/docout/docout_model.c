@@ -247,6 +247,28 @@ static int fill_from_order(docout_doc *d, const json_t *o)
                : -1;
 }
 
+/* [documents] amount_in_words = yes: the gross in the document's language. */
+static int amount_words(const config_tenant *t, docout_doc *d, sl_error *err)
+{
+    const char *v = doc_key(t, "amount_in_words");
+    if (v == NULL || strcmp(v, "no") == 0)
+        return SL_OK;
+    if (strcmp(v, "yes") != 0)
+        return sl_error_set(err, SL_EINVALID, "amount_in_words",
+                            "[documents] amount_in_words: expected yes or no");
+    if (!docout_words_supported(d->style.lang))
+        return sl_error_set(err, SL_EINVALID, "amount_in_words",
+                            "[documents] amount_in_words: amounts in words are written in en "
+                            "and fa only, not in '%s'",
+                            d->style.lang);
+    if (docout_amount_words(d->style.lang, d->gross, d->exponent, d->currency, d->amount_words,
+                            sizeof d->amount_words) != 0)
+        return sl_error_set(err, SL_EINVALID, "amount_in_words",
+                            "document %s: its total cannot be written in words (%d decimals)",
+                            d->number, d->exponent);
+    return SL_OK;
+}
+
 static int fill(docout_doc *d, store *s, const config_tenant *t, const json_t *j,
                 sl_error *err)
 {
@@ -279,6 +301,8 @@ static int fill(docout_doc *d, store *s, const config_tenant *t, const json_t *j
     if (fill_lines(d, json_object_get(j, "lines")))
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     rc = style_of(t, config_find_channel(t, d->channel), &d->style, err);
+    if (rc == SL_OK)
+        rc = amount_words(t, d, err);
     if (rc)
         return rc;
     json_t *o = NULL;

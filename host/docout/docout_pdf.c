@@ -403,6 +403,13 @@ static void draw_summary(page *p)
                           docout_money(st, sums[i], d->exponent, d->currency, a), i == 2 ? 10 : 8,
                           i == 2, END) + 2;
     }
+    if (d->amount_words[0]) {
+        char words[DOCOUT_WORDS_MAX + 128];
+        snprintf(words, sizeof words, "%s: %s", docout_label(p->l, "amount_in_words"),
+                 d->amount_words);
+        need(p, text_height(p, words, 8, 0, BODY_W) + 4, 0);
+        p->y += draw_text(p, MARGIN, p->y + 2, BODY_W, words, 8, 0, START) + 4;
+    }
     p->y += 10;
 }
 

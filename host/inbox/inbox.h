@@ -146,6 +146,10 @@ void inbox_failed_row_free(inbox_failed_row *r);
    failed -> replayed. SL_ECONFLICT when the row is not failed (so two
    replays racing cannot both file it). */
 int inbox_failed_mark_replayed(store *s, int64_t id, int64_t now_ms, sl_error *err);
+/* A delivery replayed from the deliveries log filed: its failed row (the
+   same channel and body), if one waits, becomes replayed. */
+int inbox_failed_resolve_body(store *s, const char *channel, const void *body, size_t body_len,
+                              int64_t now_ms, sl_error *err);
 /* A replay was refused again: attempts + 1, the reason becomes `why`. */
 int inbox_failed_refused_again(store *s, int64_t id, int64_t now_ms,
                                const sl_error *why, sl_error *err);
@@ -154,6 +158,45 @@ json_t *inbox_failed_list_json(store *s, int include_replayed, int limit,
                                sl_error *err);
 /* Schema version 5: the inbox_failed table. */
 extern const store_migration inbox_failed_migration;
+
+/* The deliveries log (inbox_deliveries.c): each authentic webhook
+   delivery, verbatim, appended before it is acknowledged and parsed after
+   (by serve's writer, or by `inbox replay`). Rows are 'new' until parsed,
+   then 'parsed' (orders filed in the same transaction), 'failed' (the
+   parser refused it; also kept in inbox_failed) or 'ignored' (nothing
+   to book). They are kept, so a fixed connector can parse them again.
+   append: inside the caller's transaction (SL_EINTERNAL otherwise); the
+   headers are a JSON object text without credentials; *id may be NULL. */
+int inbox_delivery_append(store *s, const char *channel, const char *headers,
+                          const void *body, size_t body_len, int64_t now_ms, int64_t *id,
+                          sl_error *err);
+typedef struct inbox_delivery_row {
+    int64_t id;
+    char channel[64];
+    int64_t received_ms;
+    char *headers;           /* JSON object text */
+    char *body;              /* NUL-terminated beyond body_len */
+    size_t body_len;
+    char state[12];          /* as read: new, parsed, failed or ignored */
+} inbox_delivery_row;
+/* The oldest `max` rows still 'new' (malloc'd; free with rows_free). */
+int inbox_deliveries_next(store *s, int max, inbox_delivery_row **rows, int *n,
+                          sl_error *err);
+void inbox_delivery_rows_free(inbox_delivery_row *rows, int n);
+/* Records a parse: state "parsed", "failed" or "ignored", the orders it
+   filed and the refusal (or NULL). In the caller's transaction. */
+int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders,
+                        const char *reason, int64_t now_ms, sl_error *err);
+/* How many rows are 'new'. */
+int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err);
+/* A page of rows for a replay, in id order after `after_id`: of one
+   channel (NULL: every channel), received at or after since_ms, only
+   'failed' ones when failed_only. */
+int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, int failed_only,
+                          int64_t after_id, int max, inbox_delivery_row **rows, int *n,
+                          sl_error *err);
+/* Schema version 8: the inbox_deliveries table. */
+extern const store_migration inbox_deliveries_migration;
 
 /* One inbox item with its current revision. */
 typedef struct inbox_item {

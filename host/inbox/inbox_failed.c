@@ -303,3 +303,22 @@ json_t *inbox_failed_list_json(store *s, int include_replayed, int limit, sl_err
     sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
     return store_rows_json(s, st, failed_row_json, err);
 }
+
+int inbox_failed_resolve_body(store *s, const char *channel, const void *body, size_t body_len,
+                              int64_t now_ms, sl_error *err)
+{
+    inbox_failed_input f = {.body = (char *)body, .body_len = body_len};
+    char hex[65];
+    body_hash(&f, hex);
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "UPDATE inbox_failed SET state = 'replayed', updated_ms = ?3 "
+                           "WHERE channel = ?1 AND body_hash = ?2 AND state = 'failed'",
+                           &st, err);
+    if (rc != SL_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now_ms);
+    return store_step_done(s, st, err);
+}

@@ -11,6 +11,7 @@
  *   GET  /admin/<tenant>/inbox[?state=S]      GET /admin/<tenant>/inbox/<id>
  *   POST /admin/<tenant>/inbox/<id>/retry
  *   GET  /admin/<tenant>/documents            GET /admin/<tenant>/trial-balance
+ *   GET  /admin/<tenant>/documents/<ID>.pdf   (application/pdf; admin_pdf.c)
  *   POST /admin/<tenant>/poll/<channel>       POST /admin/<tenant>/stock-sync/<channel>
  *   GET  /admin/<tenant>/channels/<channel>
  *
@@ -154,9 +155,30 @@ static int any_token(server_state *s, const char *given)
     return server_broken_token(s, given, token_ok);
 }
 
-int admin_handle(server_state *s, const char *method, const char *url,
-                 struct MHD_Connection *conn, int *status, char **reply)
+/* The PDF route: the document's PDF as the reply, or the JSON error. */
+static void pdf_reply(server_tenant *st, store *db, int64_t id, int *status, char **reply,
+                      size_t *reply_len, const char **content_type)
 {
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    sl_error err = {.size = sizeof err};
+    if (admin_pdf(st, db, id, &pdf, &len, &err) != SL_OK) {
+        *status = err.code == SL_ENOTFOUND ? 404 : 500;
+        *reply = error_reply(err.message);
+        return;
+    }
+    *status = 200;
+    *reply = (char *)pdf;
+    *reply_len = len;
+    *content_type = "application/pdf";
+}
+
+int admin_handle(server_state *s, const char *method, const char *url,
+                 struct MHD_Connection *conn, int *status, char **reply, size_t *reply_len,
+                 const char **content_type)
+{
+    *reply_len = 0;
+    *content_type = "application/json";
     char peer[64];
     int wait_s = admin_throttle_wait_s(&s->throttle, peer_of(conn, peer, sizeof peer),
                                        services_now_ms());
@@ -190,8 +212,17 @@ int admin_handle(server_state *s, const char *method, const char *url,
     sl_error err = {.size = sizeof err};
     *status = 200;
     json_t *out = NULL;
-    if (store_open(st->rt->config->database, &db, &err) == SL_OK)
+    int64_t pdf_id = 0;
+    int pdf = strcmp(method, "GET") == 0 && admin_pdf_route(slash + 1, &pdf_id);
+    if (store_open(st->rt->config->database, &db, &err) != SL_OK) {
+        /* answered below as an error */
+    } else if (pdf) {
+        pdf_reply(st, db, pdf_id, status, reply, reply_len, content_type);
+        store_close(db);
+        return 0;
+    } else {
         out = tenant_route(s, st, method, slash + 1, conn, db, status, &err);
+    }
     store_close(db);
     if (out == NULL) {
         if (*status == 200 || *status == 202)

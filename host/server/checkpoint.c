@@ -97,6 +97,12 @@ int checkpoint_start(server_tenant *st, sl_error *err)
     int rc = store_open(st->rt->config->database, &st->ckpt_db, err);
     if (rc != SL_OK)
         return rc;
+    sqlite3_stmt *ps = NULL;
+    if (sqlite3_prepare_v2(store_db(st->ckpt_db), "PRAGMA page_size", -1, &ps, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(ps) == SQLITE_ROW)
+        atomic_store(&st->page_size, sqlite3_column_int64(ps, 0));
+    sqlite3_finalize(ps);
     pthread_mutex_init(&st->ckpt_lock, NULL);
     pthread_cond_init(&st->ckpt_wake, NULL);
     if (pthread_create(&st->ckpt_thread, NULL, checkpoint_main, st) != 0) {
@@ -107,6 +113,11 @@ int checkpoint_start(server_tenant *st, sl_error *err)
     /* Replaces SQLite's own hook, which checkpointed inside the commit. */
     sqlite3_wal_hook(store_db(st->rt->db), on_wal_commit, st);
     return SL_OK;
+}
+
+int64_t checkpoint_reserve_pages(void)
+{
+    return CHECKPOINT_PAGES;
 }
 
 void checkpoint_stop(server_tenant *st)

@@ -1,20 +1,23 @@
 /*
- * Webhook intake: POST /hooks/<tenant>/<channel>. The channel's plugin
- * verifies and parses the body; what it submits is committed by the
- * tenant's writer before we answer 200, so an acknowledged delivery is
- * durable. Status codes: 401 bad signature (nothing stored), 404 unknown
- * tenant or channel, 413 over the transport limit (decided by the HTTP
- * layer), 503 while stopping or when the store fails (the shop may
- * deliver again; intake is idempotent).
+ * Webhook intake: POST /hooks/<tenant>/<channel>. Before the answer only
+ * what decides it happens: the route (404), the size (413, decided by the
+ * HTTP layer), the plugin's signature check (401, nothing stored), a ping
+ * or an ignored topic (200, nothing stored). An authentic delivery is
+ * then appended verbatim to the tenant's deliveries log by the writer,
+ * and answered 200 once that commit is flushed; the writer parses and
+ * files it right after (deferred.c, intake/), so parsing, mapping and
+ * hashing never hold the HTTP threads or the acknowledgement. 503 while
+ * stopping or when the store fails (the shop may deliver again; intake is
+ * idempotent).
  *
  * An authentic delivery is never refused for its content: WooCommerce
  * counts every non-2xx as a failure, never retries and disables the
  * webhook after a few in a row, so a 4xx would lose the order and later
- * ones too. When the plugin has verify_webhook (1.4) and it says the
- * signature holds, a parse or mapping failure stores the delivery (body,
- * headers, reason) as failed in the same group commit as good ones and
- * answers 200; `inbox retry --failed` replays it. A plugin without the
- * slot keeps the old answer: 400 for a body it refuses.
+ * ones too. One the parser refuses is kept as failed with the reason
+ * (`inbox failed`; `inbox retry --failed` or `inbox replay` after a fix).
+ * A plugin without verify_webhook (built against SDK 1.0-1.3) keeps the
+ * old path: it verifies and parses here, and its error decides the answer
+ * (400 for a body it refuses).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,15 +103,18 @@ static void call_end(runtime_channel *rc)
     services_ctx_set_sink(rc->ctx, NULL);
 }
 
-/* Checks and parses a delivery in one of the channel's webhook lanes.
-   *authentic is set when the plugin's verify_webhook accepted the
-   signature (then content errors no longer refuse the delivery). */
-static int parse_delivery(server_tenant *st, int ci, const services_request *req,
-                          intake_job *job, int *authentic)
+/* Decides a delivery in one of the channel's webhook lanes. With the
+   plugin's verify_webhook (1.4) only the signature is checked here:
+   *log_it says "authentic, append it verbatim" (parsed after the
+   acknowledgement, deferred.c), and a ping or ignored topic is SL_OK with
+   nothing to store. Without the slot the plugin verifies and parses here,
+   as before, and its error decides the answer. */
+static int accept_delivery(server_tenant *st, int ci, const services_request *req,
+                           intake_job *job, int *log_it)
 {
     services_sink sink = {.data = job, .order_take = take_order};
     hook_lane *lane = hook_lane_take(st, ci);
-    *authentic = 0;
+    *log_it = 0;
     if (lane == NULL) /* hooks_begin answered 404 before: no lanes, no parser */
         return sl_error_set(&job->err, SL_EUNSUPPORTED, "", "channel takes no webhooks");
     runtime_channel *rc = hook_lane_channel(lane);
@@ -118,9 +124,8 @@ static int parse_delivery(server_tenant *st, int ci, const services_request *req
         call_begin(rc, NULL, "verify_delivery"); /* a signature check submits nothing */
         r = verify(rc->state, rc->ctx, req, &acknowledge_only, &job->err);
         call_end(rc);
-        *authentic = r == SL_OK;
-    }
-    if (r == SL_OK && !acknowledge_only) {
+        *log_it = r == SL_OK && !acknowledge_only;
+    } else {
         call_begin(rc, &sink, "parse_delivery");
         r = rc->plugin->table->parse_webhook(rc->state, rc->ctx, req, &job->err);
         call_end(rc);
@@ -148,23 +153,13 @@ static char *headers_json(const header_bag *bag)
     return text;
 }
 
-/* Replaces what the parser submitted by the delivery itself, kept as
-   failed with the parser's reason; SL_OK when queued for storing. */
-static int keep_as_failed(server_tenant *st, int ci, intake_job *job, const header_bag *bag,
-                          const char *body, size_t len)
+/* Makes the job the delivery itself, for the deferred parse. */
+static int log_delivery(intake_job *job, const header_bag *bag, const char *body, size_t len)
 {
-    sl_error why = job->err;
-    intake_job_clear(job); /* orders of a half-parsed delivery: the replay redoes them */
     char *headers = headers_json(bag);
-    inbox_failed_input *f = headers ? inbox_failed_input_new(job->channel, "webhook", "",
-                                                             headers, body, len, &why)
-                                    : NULL;
+    int r = headers ? intake_job_set_delivery(job, headers, body, len, &job->err)
+                    : sl_error_set(&job->err, SL_ENOMEM, "", "out of memory");
     free(headers);
-    int r = intake_job_add_failed(job, f, &job->err);
-    if (r == SL_OK)
-        services_log(st->rt->channels[ci].ctx, SL_LOG_WARN,
-                     "authentic webhook kept as failed (inbox failed lists it): %s%s%s",
-                     why.message, why.field[0] ? " field " : "", why.field);
     return r;
 }
 
@@ -181,9 +176,9 @@ static void reply_for(server_tenant *st, int ci, intake_job *job, int r, int *st
     } else {
         *status = 200;
         /* Constant text: this is every delivery's path. */
-        *reply = strdup(job->count          ? "{\"status\":\"ok\",\"detail\":\"stored\"}"
-                        : job->failed_count ? "{\"status\":\"ok\",\"detail\":\"stored as failed\"}"
-                                            : "{\"status\":\"ok\",\"detail\":\"acknowledged\"}");
+        *reply = strdup(job->count || job->has_delivery
+                            ? "{\"status\":\"ok\",\"detail\":\"stored\"}"
+                            : "{\"status\":\"ok\",\"detail\":\"acknowledged\"}");
     }
     intake_job_clear(job);
     free(job);
@@ -230,12 +225,12 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &bag);
     services_request req = {.headers = bag.items, .header_count = bag.count,
                             .body = body, .body_len = len};
-    int authentic = 0;
-    int r = parse_delivery(st, ci, &req, job, &authentic);
-    if (r == SL_OK && job->count > 0)
+    int log_it = 0;
+    int r = accept_delivery(st, ci, &req, job, &log_it);
+    if (r == SL_OK && log_it)
+        r = log_delivery(job, &bag, body, len);
+    else if (r == SL_OK && job->count > 0)
         r = intake_job_prepare(job, &job->err);
-    if (r != SL_OK && authentic && services_content_error(r))
-        r = keep_as_failed(st, ci, job, &bag, body, len);
     if (r == SL_OK && intake_job_has_work(job)) {
         job->notify = resume_delivery;
         job->notify_data = hc;

@@ -1,9 +1,17 @@
 /*
- * The scheduler thread: once a tick, per tenant, polls channels that are
- * due, runs the daily stock sync when the tenant's local clock passes the
+ * The scheduler: once a tick, per tenant, polls channels that are due,
+ * runs the daily stock sync when the tenant's local clock passes the
  * configured time, and sends the outbox. Polls and syncs an admin asked
- * for (channel_runs.c) run here too, on the tick the request wakes. It
- * owns one store connection per tenant (the writer has its own).
+ * for (channel_runs.c) run here too, on the tick the request wakes.
+ *
+ * One dispatcher thread (`sl-scheduler`) queues each tenant once a tick;
+ * a small pool of workers (`sl-sched-N`, `serve --scheduler-threads`)
+ * takes tenants off the queue. A tenant is on the queue or in a worker at
+ * most once, so its calls stay serialized (its store connection, outbox
+ * gate and schedule fields are touched by one worker at a time), while a
+ * tenant whose shop hangs holds one worker up to its HTTP timeout and the
+ * other tenants go on in the others. Each tenant has one store connection
+ * here (the writer has its own).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +27,21 @@
 #define OUTBOX_BATCH 100
 #define SYNC_RETRY_BASE_MS 60000      /* a failed daily sync: first retry */
 #define SYNC_RETRY_MAX_MS 3600000
+#define SCHED_SLOTS (CONFIG_MAX_TENANTS + 1)
 
 typedef struct sched {
     server_state *s;
     store **dbs;  /* per tenant */
-    outbox_gate *gates; /* per tenant: channels whose remote is down (this thread only) */
+    outbox_gate *gates; /* per tenant: channels whose remote is down */
+    /* The work queue: tenant indexes, each at most once (queued[i]). */
+    pthread_mutex_t lock;
+    pthread_cond_t work;
+    size_t *ring;
+    size_t head, count;
+    unsigned char *queued; /* under lock: on the ring or in a worker */
+    int stopping;          /* under lock: workers leave */
+    pthread_t *workers;
+    int worker_count;
 } sched;
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -173,24 +191,63 @@ static int have_db(sched *sc, size_t i)
     return sc->dbs[i] != NULL;
 }
 
-static void tick(sched *sc)
+/* One tenant's turn: its due polls and syncs, then its outbox. */
+static void tenant_tick(sched *sc, size_t i)
 {
     server_state *s = sc->s;
-    for (size_t i = 0; i < s->tenant_count && !atomic_load(&s->stopping); i++) {
-        server_tenant *st = &s->tenants[i];
-        if (!have_db(sc, i))
+    server_tenant *st = &s->tenants[i];
+    if (!have_db(sc, i))
+        return;
+    int64_t now = services_now_ms();
+    int pay_wanted = atomic_exchange(&st->pay_wanted, 0);
+    for (size_t c = 0; c < st->rt->channel_count && !atomic_load(&s->stopping); c++) {
+        scheduler_pay_pass(st, (int)c, sc->dbs[i], now, pay_wanted);
+        maybe_poll(st, (int)c, sc->dbs[i], now);
+        if (!atomic_load(&s->stopping))
+            maybe_sync(st, (int)c, sc->dbs[i], now);
+    }
+    int sent, failed;
+    if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */
+        server_send_outbox(st, sc->dbs[i], &sc->gates[i], OUTBOX_BATCH, &sent, &failed);
+}
+
+/* Queues every tenant that is not queued or in a worker already. */
+static void dispatch(sched *sc)
+{
+    size_t n = atomic_load(&sc->s->tenant_count);
+    pthread_mutex_lock(&sc->lock);
+    for (size_t i = 0; i < n && i < SCHED_SLOTS; i++) {
+        if (sc->queued[i])
             continue;
-        int64_t now = services_now_ms();
-        int pay_wanted = atomic_exchange(&st->pay_wanted, 0);
-        for (size_t c = 0; c < st->rt->channel_count && !atomic_load(&s->stopping); c++) {
-            scheduler_pay_pass(st, (int)c, sc->dbs[i], now, pay_wanted);
-            maybe_poll(st, (int)c, sc->dbs[i], now);
-            if (!atomic_load(&s->stopping))
-                maybe_sync(st, (int)c, sc->dbs[i], now);
+        sc->queued[i] = 1;
+        sc->ring[(sc->head + sc->count) % SCHED_SLOTS] = i;
+        sc->count++;
+    }
+    pthread_cond_broadcast(&sc->work);
+    pthread_mutex_unlock(&sc->lock);
+}
+
+static void *worker_main(void *arg)
+{
+    sched *sc = arg;
+    server_name_thread("sl-sched");
+    for (;;) {
+        pthread_mutex_lock(&sc->lock);
+        while (sc->count == 0 && !sc->stopping)
+            pthread_cond_wait(&sc->work, &sc->lock);
+        if (sc->stopping) {
+            pthread_mutex_unlock(&sc->lock);
+            return NULL;
         }
-        int sent, failed;
-        if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */
-            server_send_outbox(st, sc->dbs[i], &sc->gates[i], OUTBOX_BATCH, &sent, &failed);
+        size_t i = sc->ring[sc->head];
+        sc->head = (sc->head + 1) % SCHED_SLOTS;
+        sc->count--;
+        pthread_mutex_unlock(&sc->lock);
+        if (!atomic_load(&sc->s->stopping))
+            tenant_tick(sc, i);
+        pthread_mutex_lock(&sc->lock);
+        sc->queued[i] = 0;
+        pthread_mutex_unlock(&sc->lock);
     }
 }
 
@@ -214,6 +271,36 @@ void scheduler_kick(server_state *s)
     pthread_mutex_unlock(&s->sched_lock);
 }
 
+static void sched_free(sched *sc)
+{
+    if (sc == NULL)
+        return;
+    if (sc->dbs != NULL)
+        for (size_t i = 0; i < SCHED_SLOTS; i++)
+            store_close(sc->dbs[i]);
+    free(sc->dbs);
+    free(sc->gates);
+    free(sc->ring);
+    free(sc->queued);
+    free(sc->workers);
+    pthread_cond_destroy(&sc->work);
+    pthread_mutex_destroy(&sc->lock);
+    free(sc);
+}
+
+/* Tells the workers to leave (a call in flight is aborted by the HTTP
+   stop) and waits for them. */
+static void stop_workers(sched *sc)
+{
+    pthread_mutex_lock(&sc->lock);
+    sc->stopping = 1;
+    pthread_cond_broadcast(&sc->work);
+    pthread_mutex_unlock(&sc->lock);
+    for (int w = 0; w < sc->worker_count; w++)
+        pthread_join(sc->workers[w], NULL);
+    sc->worker_count = 0;
+}
+
 static void *scheduler_main(void *arg)
 {
     sched *sc = arg;
@@ -221,47 +308,62 @@ static void *scheduler_main(void *arg)
     server_state *s = sc->s;
     int64_t tick_ms = s->opt->tick_ms > 0 ? s->opt->tick_ms : 1000;
     while (!atomic_load(&s->stopping)) {
-        tick(sc);
+        dispatch(sc);
         wait_tick(s, tick_ms);
     }
-    for (size_t i = 0; i < s->tenant_count; i++) {
-        store_close(sc->dbs[i]);
+    stop_workers(sc);
+    for (size_t i = 0; i < s->tenant_count; i++)
         channel_runs_clear(&s->tenants[i]);
-    }
-    free(sc->dbs);
-    free(sc->gates);
-    free(sc);
+    sched_free(sc);
     return NULL;
+}
+
+static sched *sched_new(server_state *s)
+{
+    sched *sc = calloc(1, sizeof *sc);
+    if (sc == NULL)
+        return NULL;
+    pthread_mutex_init(&sc->lock, NULL);
+    pthread_cond_init(&sc->work, NULL);
+    sc->s = s;
+    int workers = s->opt->scheduler_threads > 0 ? s->opt->scheduler_threads
+                                                : SERVER_SCHEDULER_THREADS_DEFAULT;
+    sc->dbs = calloc(SCHED_SLOTS, sizeof *sc->dbs);
+    sc->gates = calloc(SCHED_SLOTS, sizeof *sc->gates);
+    sc->ring = calloc(SCHED_SLOTS, sizeof *sc->ring);
+    sc->queued = calloc(SCHED_SLOTS, sizeof *sc->queued);
+    sc->workers = calloc((size_t)workers, sizeof *sc->workers);
+    if (sc->dbs == NULL || sc->gates == NULL || sc->ring == NULL || sc->queued == NULL ||
+        sc->workers == NULL) {
+        sched_free(sc);
+        return NULL;
+    }
+    sc->worker_count = workers; /* how many to start; set to the started count */
+    return sc;
 }
 
 int scheduler_start(server_state *s, pthread_t *thread)
 {
-    sched *sc = calloc(1, sizeof *sc);
-    if (sc == NULL || (sc->dbs = calloc(CONFIG_MAX_TENANTS + 1, sizeof *sc->dbs)) == NULL ||
-        (sc->gates = calloc(CONFIG_MAX_TENANTS + 1, sizeof *sc->gates)) == NULL) {
-        if (sc != NULL)
-            free(sc->dbs);
-        free(sc);
+    sched *sc = sched_new(s);
+    if (sc == NULL)
         return SL_ENOMEM;
-    }
-    sc->s = s;
     sl_error err = {.size = sizeof err};
     for (size_t i = 0; i < s->tenant_count; i++)
         if (store_open(s->tenants[i].rt->config->database, &sc->dbs[i], &err) != SL_OK) {
             services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
-            for (size_t j = 0; j < i; j++)
-                store_close(sc->dbs[j]);
-            free(sc->dbs);
-            free(sc->gates);
-            free(sc);
+            sched_free(sc);
             return err.code;
         }
-    if (pthread_create(thread, NULL, scheduler_main, sc) != 0) {
-        for (size_t i = 0; i < s->tenant_count; i++)
-            store_close(sc->dbs[i]);
-        free(sc->dbs);
-        free(sc->gates);
-        free(sc);
+    int wanted = sc->worker_count;
+    sc->worker_count = 0;
+    for (int w = 0; w < wanted; w++) {
+        if (pthread_create(&sc->workers[w], NULL, worker_main, sc) != 0)
+            break;
+        sc->worker_count++;
+    }
+    if (sc->worker_count == 0 || pthread_create(thread, NULL, scheduler_main, sc) != 0) {
+        stop_workers(sc);
+        sched_free(sc);
         return SL_EINTERNAL;
     }
     return SL_OK;

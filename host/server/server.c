@@ -54,16 +54,18 @@ int server_channel_index(server_tenant *st, const char *name)
     return -1;
 }
 
-static enum MHD_Result send_reply_after(struct MHD_Connection *conn, int status, char *text,
-                                        int retry_after_s)
+/* Queues `len` bytes of body (0: text's strlen; a NULL text is "{}") of
+   `type`, freeing text. */
+static enum MHD_Result send_body(struct MHD_Connection *conn, int status, char *text, size_t len,
+                                 const char *type, int retry_after_s)
 {
     const char *body = text ? text : "{}";
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        text && len ? len : strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
     free(text);
     if (r == NULL)
         return MHD_NO;
-    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Content-Type", type);
     if (retry_after_s > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", retry_after_s);
@@ -76,7 +78,7 @@ static enum MHD_Result send_reply_after(struct MHD_Connection *conn, int status,
 
 static enum MHD_Result send_reply(struct MHD_Connection *conn, int status, char *text)
 {
-    return send_reply_after(conn, status, text, 0);
+    return send_body(conn, status, text, 0, "application/json", 0);
 }
 
 /* Appends upload data, remembering (not storing) what exceeds the limit. */
@@ -218,8 +220,10 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
     } else if (!f->admin && strncmp(url, "/pay/", 5) == 0 && !cs->too_big) {
         return pay_route_answer(s, conn, url, method, cs->body, cs->len);
     } else if (f->admin && strncmp(url, "/admin/", 7) == 0) {
-        int retry_after_s = admin_handle(s, method, url, conn, &status, &reply);
-        return send_reply_after(conn, status, reply, retry_after_s);
+        size_t len = 0;
+        const char *type = "application/json";
+        int retry_after_s = admin_handle(s, method, url, conn, &status, &reply, &len, &type);
+        return send_body(conn, status, reply, len, type, retry_after_s);
     } else {
         reply = strdup("{\"error\":\"not found\"}");
     }

@@ -31,6 +31,11 @@
    keep. A body over it is answered 413 and stored nowhere. */
 #define SERVER_MAX_BODY_DEFAULT (16u << 20)
 
+/* Scheduler workers: a tenant whose shop hangs holds one of them up to
+   its HTTP timeout while the others serve every other tenant. */
+#define SERVER_SCHEDULER_THREADS_DEFAULT 4
+#define SERVER_SCHEDULER_THREADS_MAX 64
+
 typedef struct server_options {
     const char *listen;        /* "127.0.0.1:8080"; NULL = the tenants' listen */
     const char *conf_dir;      /* re-read on SIGHUP */
@@ -42,6 +47,8 @@ typedef struct server_options {
                                   SERVER_MAX_BODY_DEFAULT unless --max-body
                                   says otherwise (0 = server.c's fallback) */
     int64_t tick_ms;           /* scheduler period, default 1000 */
+    int scheduler_threads;     /* workers taking tenants' scheduled work,
+                                  default SERVER_SCHEDULER_THREADS_DEFAULT */
     int no_scheduler;          /* tests that drive polls by hand */
 } server_options;
 

@@ -53,6 +53,13 @@ typedef struct intake_job {
        delivery whose parse failed, polled orders the builder refused). */
     inbox_failed_input **failed;
     size_t failed_count, failed_cap;
+    /* A webhook delivery acknowledged before parsing (its plugin has
+       verify_webhook): the bytes go to the deliveries log and the writer
+       parses them after the commit (deferred.c). Owned copies. */
+    char *delivery_headers;        /* JSON object text, credentials dropped */
+    char *delivery_body;
+    size_t delivery_len;
+    int has_delivery;
     const char *channel;
     int done;
     int rc;                        /* SL_OK when committed */
@@ -93,6 +100,7 @@ typedef struct server_tenant {
     pthread_t writer;
     atomic_long intake_count, processed_count, failed_count;
     atomic_long arrivals_waiting;  /* committed, not yet filed (estimate) */
+    atomic_long deliveries_waiting; /* logged, not yet parsed (estimate) */
     int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
     char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
@@ -109,6 +117,7 @@ typedef struct server_tenant {
     pthread_cond_t ckpt_wake;
     int ckpt_wanted, ckpt_stopping;
     atomic_int wal_pages;          /* after the writer's last commit */
+    atomic_llong page_size;        /* the database's, read by checkpoint_start */
     atomic_llong last_commit_ms;
     int flush_full;                /* writer thread only: synchronous=FULL now */
     pthread_t syncer;              /* syncer.c: flushes intake commits */
@@ -221,6 +230,10 @@ void intake_job_clear(intake_job *job);
 int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err);
 /* Appends a failed input to a job (taking it, also on failure). */
 int intake_job_add_failed(intake_job *job, inbox_failed_input *f, sl_error *err);
+/* Makes the job a logged delivery: copies of the headers (JSON object
+   text) and the body, appended to the deliveries log by the writer. */
+int intake_job_set_delivery(intake_job *job, const char *headers, const char *body, size_t len,
+                            sl_error *err);
 /* Whether a job has anything for the writer to store. */
 int intake_job_has_work(const intake_job *job);
 /* Prepares every order's arrival (checks, canonical JSON, hash) in the
@@ -240,6 +253,20 @@ void server_name_thread(const char *name);
    (start after the writer's store is open; stop after the writer). */
 int checkpoint_start(server_tenant *st, sl_error *err);
 void checkpoint_stop(server_tenant *st);
+/* The most WAL pages the checkpointer lets gather before it copies them
+   into the database: what a tenant's volume must keep free (twice that, in
+   pages: the WAL and the database growing by as much). */
+int64_t checkpoint_reserve_pages(void);
+
+/* admin_storage.c: a tenant's storage as /admin/health shows it. */
+typedef struct admin_storage_figures {
+    int64_t database_bytes, wal_bytes, free_bytes, reserve_bytes;
+    int low; /* free_bytes below reserve_bytes */
+} admin_storage_figures;
+/* Reads the sizes of `database` and its WAL and the free space of their
+   volume (page_size: the database's, as checkpoint_start read it; 0 for
+   SQLite's default); -1 when the volume cannot be read (figures 0). */
+int admin_storage(const char *database, int64_t page_size, admin_storage_figures *out);
 
 /* Index of a channel in st->rt, or -1. */
 int server_channel_index(server_tenant *st, const char *name);
@@ -262,9 +289,18 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
 void hooks_finish(hook_call *hc, int *status, char **reply);
 /* poll.c: one poll of one channel through the writer. */
 int poll_channel(server_tenant *st, int channel_index, store *db, sl_error *err);
-/* admin.c: /admin/...; returns the Retry-After seconds of a 429, else 0. */
+/* admin.c: /admin/...; returns the Retry-After seconds of a 429, else 0.
+   *reply is malloc'd (the caller frees it), *reply_len its length and
+   *content_type (static) its type: JSON unless a route says otherwise. */
 int admin_handle(server_state *s, const char *method, const char *url,
-                 struct MHD_Connection *conn, int *status, char **reply);
+                 struct MHD_Connection *conn, int *status, char **reply, size_t *reply_len,
+                 const char **content_type);
+/* admin_pdf.c: is `rest` (the path after /admin/<tenant>/) documents/<ID>.pdf?
+   Then 1 with *id. admin_pdf renders document id (one render at a time)
+   into a malloc'd *pdf; SL_ENOTFOUND for an unknown id. */
+int admin_pdf_route(const char *rest, int64_t *id);
+int admin_pdf(server_tenant *st, store *db, int64_t id, unsigned char **pdf, size_t *len,
+              sl_error *err);
 /* admin_health.c: the notes health is made of, left by the thread that
    saw it (a delivery's answer, a poll's result, a commit's result) and
    GET /admin/health for the tenants whose token was given. */

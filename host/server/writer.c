@@ -38,6 +38,25 @@ void intake_job_clear(intake_job *job)
     free(job->failed);
     job->failed = NULL;
     job->failed_count = job->failed_cap = 0;
+    free(job->delivery_headers);
+    free(job->delivery_body);
+    job->delivery_headers = job->delivery_body = NULL;
+    job->delivery_len = 0;
+    job->has_delivery = 0;
+}
+
+int intake_job_set_delivery(intake_job *job, const char *headers, const char *body, size_t len,
+                            sl_error *err)
+{
+    job->delivery_headers = strdup(headers ? headers : "{}");
+    job->delivery_body = malloc(len ? len : 1);
+    if (job->delivery_headers == NULL || job->delivery_body == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    if (len)
+        memcpy(job->delivery_body, body, len);
+    job->delivery_len = len;
+    job->has_delivery = 1;
+    return SL_OK;
 }
 
 int intake_job_add_failed(intake_job *job, inbox_failed_input *f, sl_error *err)
@@ -60,7 +79,7 @@ int intake_job_add_failed(intake_job *job, inbox_failed_input *f, sl_error *err)
 
 int intake_job_has_work(const intake_job *job)
 {
-    return job->count > 0 || job->failed_count > 0 || job->cursor != NULL;
+    return job->count > 0 || job->failed_count > 0 || job->cursor != NULL || job->has_delivery;
 }
 
 static int intake_job_grow(intake_job *job)
@@ -122,6 +141,9 @@ static void intake_one(store *db, intake_job *job, int64_t now, int file_now, lo
         job->rc = inbox_intake_arrival(db, &job->arrivals[i], now, &result, &item, err);
         *current += result == INBOX_NEW || result == INBOX_REVISION;
     }
+    if (job->rc == SL_OK && job->has_delivery)
+        job->rc = inbox_delivery_append(db, job->channel, job->delivery_headers,
+                                        job->delivery_body, job->delivery_len, now, NULL, err);
     for (size_t i = 0; job->rc == SL_OK && i < job->failed_count; i++)
         job->rc = inbox_failed_put(db, job->failed[i], now, NULL, err);
     if (job->rc == SL_OK && job->cursor != NULL)
@@ -182,16 +204,18 @@ static void commit_batch(server_tenant *st, intake_job *batch)
     sl_error err = {.size = sizeof err};
     int64_t now = services_now_ms();
     int file_now = file_at_once(st, batch, now);
-    long current = 0, queued = 0;
+    long current = 0, queued = 0, logged = 0;
     int rc = store_begin(db, &err);
     for (intake_job *j = batch; rc == SL_OK && j; j = j->next) {
         intake_one(db, j, now, file_now, &current);
         queued += j->rc == SL_OK && !file_now ? (long)j->count : 0;
+        logged += j->rc == SL_OK && j->has_delivery;
     }
     if (rc == SL_OK)
         rc = store_commit(db, &err);
     if (rc == SL_OK) {
         atomic_fetch_add(&st->arrivals_waiting, queued);
+        atomic_fetch_add(&st->deliveries_waiting, logged);
         st->items_pending += current;
     } else {
         store_rollback(db);
@@ -236,8 +260,8 @@ void writer_answer(server_tenant *st, intake_job *batch)
     for (intake_job *j = batch, *next; j; j = next) {
         next = j->next;
         j->next = NULL;
-        if (j->rc == SL_OK)
-            atomic_fetch_add(&st->intake_count, (long)j->count);
+        if (j->rc == SL_OK) /* a logged delivery counts once, its orders come later */
+            atomic_fetch_add(&st->intake_count, (long)j->count + j->has_delivery);
         j->done = 1;
         if (j->notify != NULL) { /* an asynchronous submitter */
             j->next = notify;
@@ -293,6 +317,8 @@ static void *writer_main(void *arg)
     sl_error err = {.size = sizeof err};
     if (inbox_arrivals_waiting(st->rt->db, &waiting, &err) == SL_OK)
         atomic_store(&st->arrivals_waiting, (long)waiting);
+    if (inbox_deliveries_waiting(st->rt->db, &waiting, &err) == SL_OK)
+        atomic_store(&st->deliveries_waiting, (long)waiting);
     int64_t again = services_now_ms(); /* what a previous run left behind */
     for (;;) {
         pthread_mutex_lock(&st->lock);

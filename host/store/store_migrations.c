@@ -18,6 +18,7 @@ const store_migration *const store_migrations[] = {
     &stock_restock_migration,  /* 5: restocked figures of refunded sales */
     &inbox_failed_migration,   /* 6: authentic input that did not map */
     &stock_moves_by_product_migration, /* 7: the sync's "stock known" lookup */
+    &inbox_deliveries_migration,       /* 8: webhook deliveries, verbatim */
 };
 
 const size_t store_migration_count =

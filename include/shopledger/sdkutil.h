@@ -108,6 +108,16 @@ int sl_ct_equal(const void *a, size_t a_len, const void *b, size_t b_len);
 /* RFC 3986 percent-encoding (unreserved kept). Returns bytes written
    excluding NUL, or (size_t)-1 when out_cap is too small. */
 size_t sl_url_encode(const char *in, char *out, size_t out_cap);
+/* Looks up field `name` in an application/x-www-form-urlencoded body of
+   len bytes (name=value pairs joined by '&'; '+' is a space, %XX a byte):
+   the first pair whose decoded name equals `name` (ignoring ASCII letter
+   case when `nocase` is nonzero; a pair without '=' has an empty value)
+   is decoded into out (cap bytes, NUL-terminated). Returns 1 when found,
+   0 when absent, SL_EINVALID for a bad %-escape or a NUL byte in the value,
+   SL_ETOOBIG when it needs more than cap-1 bytes; out is "" unless found.
+   The gateways' return routes use it (GET query text and POST bodies). */
+int sl_form_get(const char *body, size_t len, const char *name, int nocase,
+                char *out, size_t cap);
 /* Fills buf (n+1 bytes) with n random alphanumeric chars and a NUL (OAuth
    nonce), from RAND_bytes without modulo bias. SL_EINTERNAL when the
    generator fails (buf is then ""). */

@@ -142,6 +142,31 @@ def tarad():
         put("json_load", "tarad-" + name + ".json", body)
 
 
+def mellat():
+    env = ('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+           '<ns2:%sResponse xmlns:ns2="http://interfaces.core.sw.bps.com/"><return>%s</return>'
+           '</ns2:%sResponse></soap:Body></soap:Envelope>')
+    ops = {"pay": "bpPayRequest", "verify": "bpVerifyRequest", "settle": "bpSettleRequest",
+           "inquiry": "bpInquiryRequest", "reverse": "bpReversalRequest"}
+    returns = {"pay": ["0,7C1B2A99D0E54F3A", "0, AF82041A2D", "21", "25,"],
+               "verify": ["0", "43", "41", "24", "34"], "settle": ["0", "45", "46"],
+               "inquiry": ["0", "44", "48", "42"], "reverse": ["0", "48", "45"]}
+    for mode, op in ops.items():
+        for r in returns[mode]:
+            put("mellat", "%s-%s" % (mode, r.replace(",", "_").replace(" ", "")),
+                "%s\n%s" % (mode, env % (op, r, op)))
+    put("mellat", "fault", "settle\n" + '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/'
+        'soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>'
+        'Unmarshalling Error: For input string: "x"</faultstring></soap:Fault></soap:Body>'
+        '</soap:Envelope>')
+    put("mellat", "garbage", "verify\n<html><body>Service Unavailable</body></html>")
+    put("mellat", "return-paid", "return\nRefId=7C1B2A99D0E54F3A&ResCode=0&SaleOrderId=100045&"
+        "SaleReferenceId=160422018833&CardHolderPan=610433%2A%2A%2A%2A%2A%2A1234&"
+        "CardHolderInfo=8C5D&FinalAmount=1250000")
+    put("mellat", "return-cancel", "return\nRefId=7C1B2A99D0E54F3A&ResCode=17&saleOrderId=100045"
+        "&SaleReferenceId=")
+
+
 def config_ini():
     paths = sorted(glob.glob(os.path.join(ROOT, "conf.d", "*.ini")))
     paths += sorted(glob.glob(os.path.join(ROOT, "tests/golden/*/tenant.ini")))[:8]
@@ -189,7 +214,7 @@ def dictionaries():
     for target in sorted(os.listdir(OUT)):
         if target == "json_load":
             continue
-        lines = [] if target in ("unas", "config_ini", "masters_csv") else base.splitlines()
+        lines = [] if target in ("unas", "mellat", "config_ini", "masters_csv") else base.splitlines()
         for w in words_of(target):
             lines.append('"%s"' % "".join(
                 c if " " <= c <= "~" and c not in '"\\' else "\\x%02x" % ord(c) for c in w))
@@ -204,6 +229,7 @@ def main():
     mozello()
     unas()
     tarad()
+    mellat()
     config_ini()
     masters_csv()
     dictionaries()

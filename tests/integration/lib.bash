@@ -146,6 +146,23 @@ admin_run() {
   return 1
 }
 
+# wait_parsed TOKEN TENANT: bounded wait until the tenant's writer has
+# parsed every webhook delivery it acknowledged (deliveries are parsed
+# after the 200: health's waiting_to_parse).
+wait_parsed() {
+  local i out="$SL_TMP/parsed_health.json"
+  for ((i = 0; i < 400; i++)); do
+    curl -s --max-time 10 -H "Authorization: Bearer $1" \
+      "http://127.0.0.1:$ADMIN_PORT/admin/health" > "$out"
+    [ "$(sqlite3 :memory: "select json_extract(value, '\$.waiting_to_parse') from
+          json_each(readfile('$out'), '\$.tenants') where json_extract(value, '\$.id') = '$2'" \
+          2>/dev/null)" = 0 ] && return 0
+    sleep 0.05
+  done
+  echo "  deliveries of $2 still wait to be parsed" >&2
+  return 1
+}
+
 # admin_poll_ok TOKEN TENANT CHANNEL: an admin poll that went through.
 admin_poll_ok() { admin_run "$1" "$2" poll "$3" | grep -q '"outcome":"ok"'; }
 

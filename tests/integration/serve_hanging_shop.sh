@@ -4,7 +4,8 @@
 # asked of a hanging shop, as many as libmicrohttpd has threads, another
 # tenant's signed delivery is still answered 200 and /admin/health still
 # answers. Before, each admin poll ran on an HTTP thread and four of them
-# held all four.
+# held all four. The other tenant's scheduled work (its poll, its note to
+# the shop) is done while the hanging call still runs.
 source "$(dirname "$0")/lib.bash"
 FAULTS="$SL_SOURCE_DIR/tests/integration/data/faults"
 TS_DATA="$SL_SOURCE_DIR/tests/integration/data/testshop"
@@ -63,6 +64,13 @@ check "the hanging poll shows as running" bash -c "curl -s --max-time 5 -H 'Auth
 check "another tenant's signed delivery is answered 200" eq "$(status -X POST \
   -H 'Content-Type: application/json' -H "X-Testshop-Signature: $sig" \
   --data-binary @"$TS_DATA/order-1001-paid.json" "http://127.0.0.1:$PORT/hooks/ts/ts")" 200
+# The scheduler's workers: the hanging poll holds one of them, the other
+# tenant's work goes on in another while it still hangs (one scheduler
+# thread would have made it wait for the hanging call's timeout).
+check "the other tenant's admin poll finishes" admin_poll_ok "$TOKEN" ts ts
+check "the other tenant's note reaches its shop" wait_for_file "$SL_TMP/notes.txt" 60
+check "while the hanging poll is still running" bash -c "curl -s --max-time 5 -H 'Authorization: Bearer $TOKEN' \
+  http://127.0.0.1:$ADMIN_PORT/admin/hang/channels/woo | grep -q '\"outcome\":\"running\"'"
 check "/admin/health answers" eq "$(admin_status "http://127.0.0.1:$ADMIN_PORT/admin/health")" 200
 check "a stock sync is queued too" \
   eq "$(admin_status -X POST "http://127.0.0.1:$ADMIN_PORT/admin/ts/stock-sync/ts")" 202

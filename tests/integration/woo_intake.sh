@@ -74,8 +74,11 @@ woo GET /orders/101 > "$SL_TMP/o101.json"
 q "select json_set(readfile('$SL_TMP/o101.json'), '\$.id', 9001, '\$.number', '9001',
      '\$.line_items[0].quantity', 'abc')" | tr -d '\n' > "$SL_TMP/abc.json"
 INBOX_BEFORE=$(inbox_count)
-check "a signed delivery with quantity \"abc\" is 200, stored as failed" eq \
-  "$(post_signed "$SL_TMP/abc.json" order.updated)" "200 stored as failed"
+# Deliveries are logged and answered first, parsed right after: the
+# refusal shows in `inbox failed` once the writer has parsed it.
+check "a signed delivery with quantity \"abc\" is 200, stored" eq \
+  "$(post_signed "$SL_TMP/abc.json" order.updated)" "200 stored"
+check "and parsed" wait_parsed "$WOO_ADMIN" shop
 failed_rows
 check "inbox failed names the field" eq \
   "$(failed_at 1 source)/$(failed_at 1 field)/$(failed_at 1 state)" \
@@ -96,8 +99,9 @@ knob drop-next > /dev/null
 O6=$(new_order cod processing 11 1)
 knob flush > /dev/null
 woo GET "/orders/$O6" > "$SL_TMP/o6.json"
-check "a signed delivery without a topic is 200, stored as failed" eq \
-  "$(post_signed "$SL_TMP/o6.json")" "200 stored as failed"
+check "a signed delivery without a topic is 200, stored" eq \
+  "$(post_signed "$SL_TMP/o6.json")" "200 stored"
+check "and parsed" wait_parsed "$WOO_ADMIN" shop
 failed_rows
 check "its reason names the missing header" eq "$(failed_at 2 field)" "X-WC-Webhook-Topic"
 check "nothing booked it yet" docs_are 4

@@ -292,6 +292,32 @@ static void test_persian(void **state)
     render_and_check("fa", want, sizeof want / sizeof want[0], "NotoNaskhArabic");
 }
 
+/* amount_in_words = yes: the total to pay in words under the totals. */
+static void words_check(const char *lang, const char *label, const char *words)
+{
+    char path[64];
+    snprintf(path, sizeof path, "words-%s.pdf", lang);
+    docout_doc *d = sample(lang, "invoice", 1);
+    assert_int_equal(docout_amount_words(lang, d->gross, d->exponent, d->currency,
+                                         d->amount_words, sizeof d->amount_words),
+                     0);
+    write_pdf(lang, d, path);
+    docout_doc_free(d);
+    char *text = text_of(path);
+    const char *want[] = {label, words};
+    in_order(text, want, 2);
+    free(text);
+}
+
+static void test_amount_in_words(void **state)
+{
+    (void)state;
+    /* the samples' totals: 78.61 EUR (tax rounded per line) and
+       185,000,000 + 2 x 4,500,000 at 9% = 211,460,000 IRR */
+    words_check("en", "In words", "Seventy-eight and 61/100 EUR");
+    words_check("fa", "مبلغ به حروف", "دویست و یازده میلیون و چهارصد و شصت هزار ریال");
+}
+
 static void test_many_pages(void **state)
 {
     (void)state;
@@ -372,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_english),         cmocka_unit_test(test_latvian),
         cmocka_unit_test(test_hungarian),       cmocka_unit_test(test_thai),
         cmocka_unit_test(test_persian),         cmocka_unit_test(test_many_pages),
+        cmocka_unit_test(test_amount_in_words),
         cmocka_unit_test(test_void_and_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

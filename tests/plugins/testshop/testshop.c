@@ -14,7 +14,8 @@
  *
  * Order JSON (its own simple wire format, see tests/golden/testshop/):
  *   {"id","number","status","currency","modified","email","first_name",
- *    "last_name","payment_method","transaction_id","prices_include_tax","total","total_tax",
+ *    "last_name","payment_method","prices_include_tax","total","total_tax",
+ *    optional "created" (ISO 8601), "transaction_id", "company",
  *    "lines":[{"id","sku","name","qty","unit_price","total","total_tax",
  *              "tax_rate_id","tax_percent","kind"}],
  *    "refunds":[{"id","total","reason"}]}
@@ -33,6 +34,10 @@
 typedef struct ts_state {
     const sl_host *host;
     const char *orders_dir, *notes_file, *stock_file, *products_file;
+    /* `reject_sku`: webhook deliveries with a line of this SKU are refused
+       as unsupported, as a connector bug would; the replay tests "fix" it
+       by removing the key. */
+    const char *reject_sku;
 } ts_state;
 
 static int open_channel(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
@@ -45,6 +50,7 @@ static int open_channel(const sl_host *host, sl_ctx *ctx, void **state, sl_error
     s->notes_file = host->config_get(ctx, "notes_file");
     s->stock_file = host->config_get(ctx, "stock_file");
     s->products_file = host->config_get(ctx, "products_file");
+    s->reject_sku = host->config_get(ctx, "reject_sku");
     *state = s;
     return SL_OK;
 }
@@ -104,6 +110,7 @@ static int map_line(const sl_host *h, sl_order *o, const json_t *jl, sl_error *e
         return rc;
     int k = strcmp(kind, "shipping") == 0 ? SL_LINE_SHIPPING
           : strcmp(kind, "fee") == 0      ? SL_LINE_FEE
+          : strcmp(kind, "discount") == 0 ? SL_LINE_DISCOUNT /* "method": the coupon code */
                                           : SL_LINE_PRODUCT;
     sl_line *l = h->order_add_line(o, k);
     if (l == NULL)
@@ -181,6 +188,16 @@ static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j,
     put_text(h, o, j, "last_name", SL_ORDER_LAST_NAME, 0, err);
     put_text(h, o, j, "payment_method", SL_ORDER_PAYMENT_METHOD, 0, err);
     put_text(h, o, j, "transaction_id", SL_ORDER_TRANSACTION_ID, 0, err);
+    put_text(h, o, j, "company", SL_ORDER_COMPANY, 0, err);
+    const char *created = NULL;
+    int64_t created_ms = 0;
+    if (sl_json_str(j, "created", 0, &created, err) == SL_OK && created != NULL) {
+        if (sl_iso8601_parse(created, 1, &created_ms, err) != SL_OK) {
+            h->order_discard(o);
+            return SL_EINVALID;
+        }
+        h->order_set_time(o, SL_ORDER_CREATED, created_ms);
+    }
     int incl = 0;
     sl_json_bool(j, "prices_include_tax", 0, &incl, err);
     h->order_set_flag(o, SL_ORDER_PRICES_INCLUDE_TAX, incl);
@@ -242,12 +259,30 @@ static int verify(const sl_host *h, sl_ctx *ctx, const sl_request *req,
     return SL_OK;
 }
 
+/* The rejected SKU as it appears in a body ("sku":"X"), or 0. */
+static int has_rejected_sku(const ts_state *s, const char *body, size_t len)
+{
+    if (s->reject_sku == NULL || *s->reject_sku == '\0')
+        return 0;
+    char needle[160];
+    int n = snprintf(needle, sizeof needle, "\"sku\":\"%s\"", s->reject_sku);
+    if (n <= 0 || (size_t)n >= sizeof needle)
+        return 0;
+    for (size_t i = 0; i + (size_t)n <= len; i++)
+        if (memcmp(body + i, needle, (size_t)n) == 0)
+            return 1;
+    return 0;
+}
+
 static int parse_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err)
 {
     ts_state *s = state;
     size_t len = 0;
     const char *body = s->host->request_body(req, &len);
     int rc = verify(s->host, ctx, req, body, len, err);
+    if (rc == SL_OK && has_rejected_sku(s, body, len))
+        return sl_error_set(err, SL_EUNSUPPORTED, "lines",
+                            "SKU %s is not supported by this connector version", s->reject_sku);
     return rc != SL_OK ? rc : map_body(s->host, ctx, body, len, err);
 }
 

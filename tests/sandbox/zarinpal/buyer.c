@@ -9,7 +9,8 @@
  * sends it. A repeated action on a finished session redirects again with
  * the status it already has (the buyer pressing back and forward).
  *
- * Knobs: POST /__sandbox/clock {"advance_s": N} moves the sandbox clock;
+ * Knobs: POST /__sandbox/buyer is the same simulator for plugin check
+ * (answers the return as a form); POST /__sandbox/clock {"advance_s": N} moves the sandbox clock;
  * POST /__sandbox/fault {"endpoint": "verify", "mode": "timeout|5xx|
  * garbage|lost", "count": N, "delay_ms": MS} arms faults; GET
  * /__sandbox/stats lists calls per endpoint and every session; POST
@@ -33,6 +34,43 @@ static void redirect(zsb_session *z, int paid, zsb_reply *out)
     out->body = strdup("<html><body>Redirecting</body></html>");
 }
 
+/* The buyer pays or cancels a session still open; 1 when it is paid. */
+static int buyer_acts(zsb *s, zsb_session *z, const char *action)
+{
+    if (z->state == ZSB_NEW || z->state == ZSB_IN_BANK) {
+        int pay = action[0] == 'p';
+        z->state = pay ? ZSB_PAID : ZSB_FAILED;
+        if (pay) {
+            z->paid_s = zsb_now(s);
+            snprintf(z->card_pan, sizeof z->card_pan, "603799******%04d",
+                     1000 + (int)(z - s->sessions) % 9000);
+        }
+    }
+    return z->state == ZSB_PAID || z->state == ZSB_VERIFIED;
+}
+
+/* POST /__sandbox/buyer {"Authority", "action": "pay"|"cancel"}: the
+   buyer simulator for plugin check, answering the return the browser
+   would bring back as {"form": "Authority=...&Status=OK|NOK"}. */
+static void knob_buyer(zsb *s, const json_t *in, zsb_reply *out)
+{
+    const char *a = json_string_value(json_object_get(in, "Authority"));
+    const char *action = json_string_value(json_object_get(in, "action"));
+    zsb_session *z = a ? zsb_find(s, a) : NULL;
+    if (z == NULL || action == NULL || (strcmp(action, "pay") && strcmp(action, "cancel"))) {
+        out->status = 400;
+        out->body = strdup("{\"error\":\"Authority of a session and action pay|cancel\"}");
+        return;
+    }
+    int paid = buyer_acts(s, z, action);
+    char form[128];
+    snprintf(form, sizeof form, "Authority=%s&Status=%s", z->authority, paid ? "OK" : "NOK");
+    json_t *j = json_pack("{s:s}", "form", form);
+    out->status = 200;
+    out->body = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+}
+
 void zsb_start_pay(zsb *s, const char *authority, const char *action, zsb_reply *out)
 {
     pthread_mutex_lock(&s->mu);
@@ -53,16 +91,7 @@ void zsb_start_pay(zsb *s, const char *authority, const char *action, zsb_reply 
         out->status = 200;
         out->body = strdup(page);
     } else if (strcmp(action, "pay") == 0 || strcmp(action, "cancel") == 0) {
-        if (z->state == ZSB_NEW || z->state == ZSB_IN_BANK) {
-            int pay = action[0] == 'p';
-            z->state = pay ? ZSB_PAID : ZSB_FAILED;
-            if (pay) {
-                z->paid_s = zsb_now(s);
-                snprintf(z->card_pan, sizeof z->card_pan, "603799******%04d",
-                         1000 + (int)(z - s->sessions) % 9000);
-            }
-        }
-        redirect(z, z->state == ZSB_PAID || z->state == ZSB_VERIFIED, out);
+        redirect(z, buyer_acts(s, z, action), out);
     } else {
         out->status = 400;
         out->body = strdup("<html><body>action must be pay or cancel</body></html>");
@@ -129,6 +158,8 @@ void zsb_knob(zsb *s, const char *path, const char *body, size_t len, zsb_reply 
         out->body = strdup(b);
     } else if (strcmp(path, "fault") == 0) {
         knob_fault(s, in, out);
+    } else if (strcmp(path, "buyer") == 0 && json_is_object(in)) {
+        knob_buyer(s, in, out);
     } else if (strcmp(path, "tamper") == 0 && json_is_object(in)) {
         /* The bank took another amount than requested: verify must say -50. */
         const char *a = json_string_value(json_object_get(in, "authority"));
@@ -144,7 +175,7 @@ void zsb_knob(zsb *s, const char *path, const char *body, size_t len, zsb_reply 
         json_decref(j);
     } else {
         out->status = 404;
-        out->body = strdup("{\"error\":\"knobs: clock, fault, tamper, stats\"}");
+        out->body = strdup("{\"error\":\"knobs: buyer, clock, fault, tamper, stats\"}");
     }
     pthread_mutex_unlock(&s->mu);
     json_decref(in);
