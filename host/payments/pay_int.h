@@ -93,7 +93,9 @@ void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount
                         char ref[32]);
 /* Verifies (SL_OK: status verified, references kept; SL_EREMOTE: status
    cancelled or refused, final; otherwise the outcome is unknown and the
-   code gets the '?' mark) and saves the attempt with an event. */
+   code gets the '?' mark) and saves the attempt with an event. A plugin's
+   SL_EINVALID (the attempt lacks what a verify needs) is final like a
+   refusal and answered SL_EREMOTE. */
 int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
                     sl_error *err);
 /* Settles where the plugin declares SL_CAP_SETTLE_PAYMENT (else nothing),

@@ -15,6 +15,7 @@
  * page); `gateway reconcile` shows an order paid twice.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ledger/ledger.h"
@@ -59,8 +60,10 @@ static int open_amount(store *db, const char *shop_channel, const char *external
 static int none_in_progress(store *db, const char *shop_channel, const char *external_id,
                             sl_error *err)
 {
-    static pay_attempt list[PAY_ORDER_ATTEMPTS_MAX];
+    pay_attempt *list = calloc(PAY_ORDER_ATTEMPTS_MAX, sizeof *list);
     int n = 0;
+    if (list == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     int rc = pay_attempts_of_order(db, shop_channel, external_id, list,
                                    PAY_ORDER_ATTEMPTS_MAX, &n, err);
     for (int i = 0; rc == SL_OK && i < n; i++) {
@@ -70,6 +73,7 @@ static int none_in_progress(store *db, const char *shop_channel, const char *ext
             rc = sl_error_set(err, SL_ECONFLICT, "external_id",
                               "attempt %lld of this order is %s", (long long)list[i].id, s);
     }
+    free(list);
     return rc;
 }
 

@@ -16,6 +16,7 @@
  * The inquiry costs one call per booked attempt of the period.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ledger/ledger.h"
@@ -82,11 +83,17 @@ static int booked_checks(store *db, runtime_channel *gc, pay_attempt *list, int 
 json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from_ms,
                            int64_t to_ms, sl_error *err)
 {
-    static pay_attempt list[PAY_RECONCILE_MAX];
+    pay_attempt *list = calloc(PAY_RECONCILE_MAX, sizeof *list);
     int n = 0;
-    if (pay_attempts_between(rt->db, gc->config->name, from_ms, to_ms, list,
-                             PAY_RECONCILE_MAX, &n, err) != SL_OK)
+    if (list == NULL) {
+        sl_error_set(err, SL_ENOMEM, "", "out of memory");
         return NULL;
+    }
+    if (pay_attempts_between(rt->db, gc->config->name, from_ms, to_ms, list,
+                             PAY_RECONCILE_MAX, &n, err) != SL_OK) {
+        free(list);
+        return NULL;
+    }
     json_t *issues = json_array();
     int rc = SL_OK;
     for (int i = 0; rc == SL_OK && i < n; i++) {
@@ -125,6 +132,7 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
         }
         pay_results_free(&r);
     }
+    free(list);
     if (rc != SL_OK) {
         json_decref(issues);
         return NULL;

@@ -94,18 +94,16 @@ static const char *inquire(recover_pass *p, const pay_attempt *a, char *word, si
     const char *s = pay_result(&r, 0, "state");
     snprintf(word, cap, "%s", rc == SL_OK && s ? s : "");
     pay_results_free(&r);
-    char text[PAY_TEXT_MAX];
-    if (rc != SL_OK) {
+    if (rc != SL_OK) { /* logged, not an event: it would repeat every pass */
         services_log(p->gc->ctx, SL_LOG_WARN, "attempt %lld: inquiry: %s", (long long)a->id,
                      e.message);
         p->rep->unknown++;
-        snprintf(text, sizeof text, "inquiry without an answer: %.200s", e.message);
-    } else {
+    } else if (strcmp(word, "in_bank") != 0) { /* "still at the bank" is no news either */
+        char text[PAY_TEXT_MAX];
         snprintf(text, sizeof text, "inquiry: the gateway says %s", word);
-    }
-    sl_error e2 = {.size = sizeof e2};
-    if (strcmp(word, "in_bank") != 0) /* "still at the bank" is no news: not an event each pass */
+        sl_error e2 = {.size = sizeof e2};
         pay_event(p->db, a->channel, a->id, "inquiry", text, p->now, &e2);
+    }
     return word[0] ? word : NULL;
 }
 

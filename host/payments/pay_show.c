@@ -51,14 +51,21 @@ static json_t *attempt_json(const pay_attempt *a)
 json_t *pay_show_json(store *db, const char *shop_channel, const char *external_id,
                       sl_error *err)
 {
-    static pay_attempt list[PAY_SHOW_MAX];
+    pay_attempt *list = calloc(PAY_SHOW_MAX, sizeof *list);
     int n = 0;
-    if (pay_attempts_of_order(db, shop_channel, external_id, list, PAY_SHOW_MAX, &n, err) !=
-        SL_OK)
+    if (list == NULL) {
+        sl_error_set(err, SL_ENOMEM, "", "out of memory");
         return NULL;
+    }
+    if (pay_attempts_of_order(db, shop_channel, external_id, list, PAY_SHOW_MAX, &n, err) !=
+        SL_OK) {
+        free(list);
+        return NULL;
+    }
     json_t *arr = json_array();
     for (int i = 0; arr && i < n; i++)
         json_array_append_new(arr, attempt_json(&list[i]));
+    free(list);
     if (arr == NULL)
         sl_error_set(err, SL_ENOMEM, "", "out of memory");
     return arr;

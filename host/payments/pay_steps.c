@@ -85,16 +85,20 @@ int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
                  pay_result(&res, 0, "already") ? " (already)" : "",
                  a->reference[0] ? a->reference : "-", gm && *gm ? ": " : "", gm ? gm : "");
         saved = pay_attempt_move(db, a, PAY_VERIFIED, "verified", msg, now, err);
-    } else if (rc == SL_EREMOTE) {
+    } else if (rc == SL_EREMOTE || rc == SL_EINVALID) {
         /* A refusal after a return that said "not paid" is the buyer's
            cancel; after one that said "paid" (or none) the gateway did not
-           confirm what the host stored: refused. */
+           confirm what the host stored: refused. SL_EINVALID is final too:
+           the attempt lacks what a verify needs (a Mellat return that
+           says "cancelled" carries no SaleReferenceId), so no verify can
+           ever confirm it. */
         int cancelled = strcmp(return_word(a), "NOK") == 0;
         snprintf(a->code, sizeof a->code, "%s", code ? code : "");
         snprintf(msg, sizeof msg, "%s: %.200s", cancelled ? "not paid" : "refused by the gateway",
                  gm && *gm ? gm : e.message);
         saved = pay_attempt_move(db, a, cancelled ? PAY_CANCELLED : PAY_REFUSED,
                                  cancelled ? "cancelled" : "refused", msg, now, err);
+        rc = SL_EREMOTE;
     } else {
         char word[8];
         snprintf(word, sizeof word, "%s", return_word(a));
