@@ -47,6 +47,8 @@
 extern const store_migration payments_migration;
 
 /* ---- the conversion rule of a gateway channel (pay_rule.c) ------------- */
+/* (A gateway channel still needs the rules' `process_when` like every
+   channel; it is never used for it.) */
 
 /* Keys of the gateway channel's section (all optional):
      gateway_currency = IRR         the currency the gateway works in
@@ -58,7 +60,13 @@ extern const store_migration payments_migration;
      fee_percent = 1.5              the gateway's fee when it reports none
      cash = CODE[:ACCOUNT]          the merchant cash account (default: the
                                     channel name on the tenant's cash role)
-     public_url = https://...       where the buyer returns (serve's URL)
+     public_url = https://...       where the buyer returns (serve's URL;
+                                    pay link sends PUBLIC/pay/T/C/return)
+     recover_after = 10m            recovery leaves a pending attempt alone
+                                    this long before asking the gateway
+     recover_every = 1m             how often serve runs the recovery pass
+   A shop channel sends an order's payment through a gateway with the map
+   value "gateway:NAME" in [channel:SHOP.payments] (pay_shop.c).
    The rule: gateway amount = shop amount x rate (or / rate) in gateway
    minor units, rounded ONCE half-up to a multiple of 10^rounding. The
    booked cash in the shop's currency is the gateway amount converted back
