@@ -51,15 +51,15 @@ static void print_link(const pay_link_result *r, int as_json)
     sl_money_format(r->gateway_amount, r->gateway_exponent, gw);
     if (as_json) {
         cli_print_json(json_pack("{s:I,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:s,s:s},s:s}", "attempt",
-                                 (json_int_t)r->attempt_id, "authority", r->authority,
-                                 "start_url", r->start_url, "start_method", r->start_method,
-                                 "start_field", r->start_field, "shop", "amount", s,
-                                 "currency", r->shop_currency, "gateway", "amount", gw,
-                                 "currency", r->gateway_currency, "rule", r->rule));
+                                 (json_int_t)r->attempt_id, "authority", r->authority, "start_url",
+                                 r->start_url, "start_method", r->start_method, "start_field",
+                                 r->start_field, "shop", "amount", s, "currency", r->shop_currency,
+                                 "gateway", "amount", gw, "currency", r->gateway_currency, "rule",
+                                 r->rule));
         return;
     }
-    printf("attempt %lld: %s %s = %s %s (%s)\n%s\n", (long long)r->attempt_id, s,
-           r->shop_currency, gw, r->gateway_currency, r->rule, r->start_url);
+    printf("attempt %lld: %s %s = %s %s (%s)\n%s\n", (long long)r->attempt_id, s, r->shop_currency,
+           gw, r->gateway_currency, r->rule, r->start_url);
 }
 
 static int link_cmd(int argc, char **argv, const cli_globals *g)
@@ -94,7 +94,8 @@ static int show_cmd(int argc, char **argv, const cli_globals *g)
     pay_cli pc;
     int rc = open_tenant(g, argv[2], 0, &pc);
     sl_error err = {.size = sizeof err};
-    if (rc == CLI_OK && pay_show_print(pc.rt->db, argv[3], argv[4], g->json, stdout, &err) != SL_OK) {
+    if (rc == CLI_OK &&
+        pay_show_print(pc.rt->db, argv[3], argv[4], g->json, stdout, &err) != SL_OK) {
         fprintf(stderr, "shopledger: %s\n", err.message);
         rc = CLI_FAIL;
     }

@@ -70,13 +70,27 @@ typedef int (*params_slot)(void *, sl_ctx *, const sl_params *, sl_error *);
 static params_slot slot_of(const sl_plugin *t, int slot, uint64_t *cap)
 {
     switch (slot) {
-    case PAY_SLOT_REQUEST: *cap = SL_CAP_REQUEST_PAYMENT; return t->request_payment;
-    case PAY_SLOT_VERIFY: *cap = SL_CAP_VERIFY_PAYMENT; return t->verify_payment;
-    case PAY_SLOT_SETTLE: *cap = SL_CAP_SETTLE_PAYMENT; return t->settle_payment;
-    case PAY_SLOT_INQUIRE: *cap = SL_CAP_INQUIRE_PAYMENT; return t->inquire_payment;
-    case PAY_SLOT_REVERSE: *cap = SL_CAP_REVERSE_PAYMENT; return t->reverse_payment;
-    case PAY_SLOT_UNVERIFIED: *cap = SL_CAP_LIST_UNVERIFIED; return t->list_unverified;
-    default: *cap = 0; return NULL;
+    case PAY_SLOT_REQUEST:
+        *cap = SL_CAP_REQUEST_PAYMENT;
+        return t->request_payment;
+    case PAY_SLOT_VERIFY:
+        *cap = SL_CAP_VERIFY_PAYMENT;
+        return t->verify_payment;
+    case PAY_SLOT_SETTLE:
+        *cap = SL_CAP_SETTLE_PAYMENT;
+        return t->settle_payment;
+    case PAY_SLOT_INQUIRE:
+        *cap = SL_CAP_INQUIRE_PAYMENT;
+        return t->inquire_payment;
+    case PAY_SLOT_REVERSE:
+        *cap = SL_CAP_REVERSE_PAYMENT;
+        return t->reverse_payment;
+    case PAY_SLOT_UNVERIFIED:
+        *cap = SL_CAP_LIST_UNVERIFIED;
+        return t->list_unverified;
+    default:
+        *cap = 0;
+        return NULL;
     }
 }
 
@@ -96,8 +110,7 @@ int pay_call(runtime_channel *gc, int slot, const char *const *pairs, size_t npa
     memset(res, 0, sizeof *res);
     if (fn == NULL || !pay_has_cap(gc, cap))
         return sl_error_set(err, SL_EUNSUPPORTED, "plugin",
-                            "channel %s: its plugin has no such gateway call",
-                            gc->config->name);
+                            "channel %s: its plugin has no such gateway call", gc->config->name);
     const char *keys[16], *values[16];
     size_t n = 0;
     for (size_t i = 0; i + 1 < npairs && n < 16; i += 2, n++) {
@@ -120,8 +133,8 @@ int pay_call_return(runtime_channel *gc, const char *body, size_t len, pay_resul
     memset(res, 0, sizeof *res);
     if (t == NULL || !SL_HAS_FIELD(t, parse_return) || t->parse_return == NULL ||
         !pay_has_cap(gc, SL_CAP_REQUEST_PAYMENT))
-        return sl_error_set(err, SL_EUNSUPPORTED, "plugin",
-                            "channel %s is not a payment gateway", gc->config->name);
+        return sl_error_set(err, SL_EUNSUPPORTED, "plugin", "channel %s is not a payment gateway",
+                            gc->config->name);
     services_request req = {.body = body, .body_len = len};
     install(gc, res);
     services_call_begin(gc->ctx);

@@ -64,22 +64,21 @@ static int none_in_progress(store *db, const char *shop_channel, const char *ext
     int n = 0;
     if (list == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    int rc = pay_attempts_of_order(db, shop_channel, external_id, list,
-                                   PAY_ORDER_ATTEMPTS_MAX, &n, err);
+    int rc =
+        pay_attempts_of_order(db, shop_channel, external_id, list, PAY_ORDER_ATTEMPTS_MAX, &n, err);
     for (int i = 0; rc == SL_OK && i < n; i++) {
         const char *s = list[i].status;
         if (strcmp(s, PAY_RETURNED) == 0 || strcmp(s, PAY_VERIFIED) == 0 ||
             strcmp(s, PAY_SETTLED) == 0 || strcmp(s, PAY_BOOKED) == 0)
-            rc = sl_error_set(err, SL_ECONFLICT, "external_id",
-                              "attempt %lld of this order is %s", (long long)list[i].id, s);
+            rc = sl_error_set(err, SL_ECONFLICT, "external_id", "attempt %lld of this order is %s",
+                              (long long)list[i].id, s);
     }
     free(list);
     return rc;
 }
 
 static int ask_gateway(runtime_tenant *rt, runtime_channel *gc, const pay_rule *rule,
-                       const ledger_doc *d, pay_attempt *a, pay_link_result *out,
-                       sl_error *err)
+                       const ledger_doc *d, pay_attempt *a, pay_link_result *out, sl_error *err)
 {
     char amount[32], ref[32], cb[512], desc[160];
     snprintf(amount, sizeof amount, "%lld", (long long)a->gateway_amount);
@@ -87,8 +86,8 @@ static int ask_gateway(runtime_tenant *rt, runtime_channel *gc, const pay_rule *
     snprintf(cb, sizeof cb, "%s/pay/%s/%s/return", rule->public_url, rt->config->id,
              gc->config->name);
     snprintf(desc, sizeof desc, "Order %s", d->order_number[0] ? d->order_number : d->external_id);
-    const char *pairs[] = {"amount", amount, "currency", rule->currency, "order_ref", ref,
-                           "callback_url", cb, "description", desc};
+    const char *pairs[] = {"amount", amount,         "currency", rule->currency, "order_ref",
+                           ref,      "callback_url", cb,         "description",  desc};
     pay_results res;
     sl_error e = {.size = sizeof e};
     int64_t now = services_now_ms();
@@ -106,16 +105,16 @@ static int ask_gateway(runtime_tenant *rt, runtime_channel *gc, const pay_rule *
             a->fee_gateway = f;
         a->entered_ms = now;
         snprintf(out->start_url, sizeof out->start_url, "%s", url);
-        const char *m = pay_result(&res, 0, "start_method"), *fld = pay_result(&res, 0, "start_field");
+        const char *m = pay_result(&res, 0, "start_method"),
+                   *fld = pay_result(&res, 0, "start_field");
         snprintf(out->start_method, sizeof out->start_method, "%s", m ? m : "GET");
         snprintf(out->start_field, sizeof out->start_field, "%s", fld ? fld : "");
-        saved = pay_attempt_move(rt->db, a, PAY_PENDING, "requested", "start URL handed out",
-                                 now, err);
+        saved =
+            pay_attempt_move(rt->db, a, PAY_PENDING, "requested", "start URL handed out", now, err);
     } else if (rc == SL_EREMOTE) {
         saved = pay_attempt_move(rt->db, a, PAY_FAILED, "request_refused", e.message, now, err);
     } else {
-        saved = pay_attempt_move(rt->db, a, PAY_REQUESTING, "request_unknown", e.message, now,
-                                 err);
+        saved = pay_attempt_move(rt->db, a, PAY_REQUESTING, "request_unknown", e.message, now, err);
     }
     pay_results_free(&res);
     if (saved != SL_OK)

@@ -26,11 +26,11 @@
 
 #define PAY_RECONCILE_MAX 2000
 
-static void issue(json_t *issues, const char *kind, const pay_attempt *a,
-                  const char *authority, const char *detail)
+static void issue(json_t *issues, const char *kind, const pay_attempt *a, const char *authority,
+                  const char *detail)
 {
-    json_t *j = json_pack("{s:s,s:s,s:s}", "kind", kind, "authority",
-                          a ? a->authority : authority, "detail", detail);
+    json_t *j = json_pack("{s:s,s:s,s:s}", "kind", kind, "authority", a ? a->authority : authority,
+                          "detail", detail);
     if (a) {
         json_object_set_new(j, "attempt", json_integer(a->id));
         json_object_set_new(j, "channel", json_string(a->shop_channel));
@@ -80,8 +80,8 @@ static int booked_checks(store *db, runtime_channel *gc, pay_attempt *list, int 
     return rc;
 }
 
-json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from_ms,
-                           int64_t to_ms, sl_error *err)
+json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from_ms, int64_t to_ms,
+                           sl_error *err)
 {
     pay_attempt *list = calloc(PAY_RECONCILE_MAX, sizeof *list);
     int n = 0;
@@ -89,8 +89,8 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
         sl_error_set(err, SL_ENOMEM, "", "out of memory");
         return NULL;
     }
-    if (pay_attempts_between(rt->db, gc->config->name, from_ms, to_ms, list,
-                             PAY_RECONCILE_MAX, &n, err) != SL_OK) {
+    if (pay_attempts_between(rt->db, gc->config->name, from_ms, to_ms, list, PAY_RECONCILE_MAX, &n,
+                             err) != SL_OK) {
         free(list);
         return NULL;
     }
@@ -122,8 +122,10 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
                           "the gateway lists this paid session; no attempt has it");
                 else if (strcmp(a.status, PAY_BOOKED) != 0) {
                     char text[PAY_TEXT_MAX];
-                    snprintf(text, sizeof text, "paid at the gateway, not verified; the attempt "
-                             "is %s", a.status);
+                    snprintf(text, sizeof text,
+                             "paid at the gateway, not verified; the attempt "
+                             "is %s",
+                             a.status);
                     issue(issues, "gateway_unverified", &a, NULL, text);
                 }
             }

@@ -37,7 +37,7 @@ typedef struct recover_pass {
     store *db;
     pay_rule rule;
     int64_t now, after_ms;
-    int listed;           /* the unverified list was asked for */
+    int listed; /* the unverified list was asked for */
     pay_results unverified;
     pay_recover_report *rep;
 } recover_pass;
@@ -166,9 +166,9 @@ static int recover_pending(recover_pass *p, pay_attempt *a, sl_error *err)
     if (state && strcmp(state, "in_bank") != 0) {
         if (!strcmp(state, "paid") || !strcmp(state, "verified")) {
             snprintf(a->code, sizeof a->code, "OK");
-            int rc = pay_attempt_move(p->db, a, PAY_RETURNED, "found_paid",
-                                      "the buyer never returned; the gateway says paid", p->now,
-                                      err);
+            int rc =
+                pay_attempt_move(p->db, a, PAY_RETURNED, "found_paid",
+                                 "the buyer never returned; the gateway says paid", p->now, err);
             if (rc != SL_OK)
                 return rc;
         }
@@ -194,7 +194,8 @@ static int recover_returned(recover_pass *p, pay_attempt *a, sl_error *err)
         return by_state(p, a, state, err);
     if (!pay_has_cap(p->gc, SL_CAP_INQUIRE_PAYMENT))
         return verify_and_finish(p, a, err);
-    if (p->now - a->returned_ms > PAY_VERIFY_DEADLINE_MS && pay_has_cap(p->gc, SL_CAP_REVERSE_PAYMENT)) {
+    if (p->now - a->returned_ms > PAY_VERIFY_DEADLINE_MS &&
+        pay_has_cap(p->gc, SL_CAP_REVERSE_PAYMENT)) {
         const char *pairs[10];
         char amount[32], ref[32];
         pay_attempt_params(a, pairs, amount, ref);
@@ -203,8 +204,7 @@ static int recover_returned(recover_pass *p, pay_attempt *a, sl_error *err)
         int rc = pay_call(p->gc, PAY_SLOT_REVERSE, pairs, 10, &r, &e);
         pay_results_free(&r);
         if (rc == SL_OK)
-            return close_as(p, a, PAY_REVERSED, "outcome unknown past the deadline: reversed",
-                            err);
+            return close_as(p, a, PAY_REVERSED, "outcome unknown past the deadline: reversed", err);
         p->rep->unknown++;
     }
     return SL_OK;
@@ -215,8 +215,7 @@ static int recover_one(recover_pass *p, pay_attempt *a, sl_error *err)
     if (!strcmp(a->status, PAY_REQUESTING))
         return p->now - a->created_ms > PAY_REQUEST_STALE_MS
                    ? close_as(p, a, PAY_FAILED,
-                              "the request's answer never came; no start URL was handed out",
-                              err)
+                              "the request's answer never came; no start URL was handed out", err)
                    : SL_OK;
     if (!strcmp(a->status, PAY_PENDING))
         return recover_pending(p, a, err);

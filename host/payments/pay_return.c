@@ -53,8 +53,8 @@ static const char *mismatch(const pay_results *r, const pay_attempt *a)
     return "";
 }
 
-int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len,
-                    int look_only, int64_t now_ms, pay_return_view *v, sl_error *err)
+int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len, int look_only,
+                    int64_t now_ms, pay_return_view *v, sl_error *err)
 {
     memset(v, 0, sizeof *v);
     const char *channel = gc->config->name;
@@ -94,7 +94,8 @@ int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len
     } else if (rc == SL_OK && strcmp(a.status, PAY_PENDING) == 0) {
         int paid = ok && strcmp(ok, "1") == 0;
         snprintf(a.code, sizeof a.code, "%s", paid ? "OK" : "NOK");
-        const char *sale = pay_result(&r, 0, "sale_reference"), *card = pay_result(&r, 0, "card_mask");
+        const char *sale = pay_result(&r, 0, "sale_reference"),
+                   *card = pay_result(&r, 0, "card_mask");
         if (sale && *sale)
             snprintf(a.sale_reference, sizeof a.sale_reference, "%s", sale);
         if (card && *card)
@@ -126,18 +127,31 @@ const char *pay_tenant_language(const config_tenant *t, const char *shop_channel
 
 /* The texts of the page in one language. */
 typedef struct page_texts {
-    const char *lang, *dir, *title, *paid, *not_paid, *checking, *unknown, *reference,
-        *order, *amount;
+    const char *lang, *dir, *title, *paid, *not_paid, *checking, *unknown, *reference, *order,
+        *amount;
 } page_texts;
 
-static const page_texts FA = {"fa", "rtl", "نتیجهٔ پرداخت", "پرداخت با موفقیت انجام شد.",
+static const page_texts FA = {"fa",
+                              "rtl",
+                              "نتیجهٔ پرداخت",
+                              "پرداخت با موفقیت انجام شد.",
                               "پرداخت انجام نشد.",
-                              "در حال بررسی پرداخت… این صفحه خودکار به‌روز می‌شود.",
-                              "این پرداخت شناخته نشد.", "شمارهٔ پیگیری", "سفارش", "مبلغ"};
-static const page_texts EN = {"en", "ltr", "Payment result", "Payment received.",
+                              "در حال بررسی پرداخت… این صفحه خودکار به‌روز "
+                              "می‌شود.",
+                              "این پرداخت شناخته نشد.",
+                              "شمارهٔ پیگیری",
+                              "سفارش",
+                              "مبلغ"};
+static const page_texts EN = {"en",
+                              "ltr",
+                              "Payment result",
+                              "Payment received.",
                               "Payment not completed.",
                               "Checking your payment... this page refreshes by itself.",
-                              "This payment is not known.", "Reference", "Order", "Amount"};
+                              "This payment is not known.",
+                              "Reference",
+                              "Order",
+                              "Amount"};
 
 /* What the buyer is told for an attempt's status. */
 static const char *verdict(const pay_return_view *v, const page_texts *t, int *final)
@@ -160,8 +174,11 @@ static void escape(const char *in, char *out, size_t cap)
 {
     size_t o = 0;
     for (; *in && o + 7 < cap; in++) {
-        const char *rep = *in == '&' ? "&amp;" : *in == '<' ? "&lt;" : *in == '>' ? "&gt;"
-                                                 : *in == '"' ? "&quot;" : NULL;
+        const char *rep = *in == '&'   ? "&amp;"
+                          : *in == '<' ? "&lt;"
+                          : *in == '>' ? "&gt;"
+                          : *in == '"' ? "&quot;"
+                                       : NULL;
         if (rep) {
             memcpy(out + o, rep, strlen(rep));
             o += strlen(rep);
@@ -183,18 +200,17 @@ char *pay_return_page(const pay_return_view *v, const char *lang, int refresh_s,
     refresh[0] = '\0';
     if (!final && refresh_url) {
         escape(refresh_url, url, sizeof url);
-        snprintf(refresh, sizeof refresh,
-                 "<meta http-equiv=\"refresh\" content=\"%d; url=%s\">", refresh_s, url);
+        snprintf(refresh, sizeof refresh, "<meta http-equiv=\"refresh\" content=\"%d; url=%s\">",
+                 refresh_s, url);
     }
     if (v->known) {
         escape(v->reference, ref, sizeof ref);
         escape(v->external_id, order, sizeof order);
         snprintf(details, sizeof details,
-                 "<p>%s: <bdi>%s</bdi></p><p>%s: <bdi>%s %s</bdi></p>%s%s%s%s", t->order,
-                 order, t->amount, sl_money_format(v->shop_amount, v->shop_exponent, m),
-                 v->shop_currency, v->reference[0] ? "<p>" : "",
-                 v->reference[0] ? t->reference : "", v->reference[0] ? ": <bdi>" : "",
-                 v->reference[0] ? ref : "");
+                 "<p>%s: <bdi>%s</bdi></p><p>%s: <bdi>%s %s</bdi></p>%s%s%s%s", t->order, order,
+                 t->amount, sl_money_format(v->shop_amount, v->shop_exponent, m), v->shop_currency,
+                 v->reference[0] ? "<p>" : "", v->reference[0] ? t->reference : "",
+                 v->reference[0] ? ": <bdi>" : "", v->reference[0] ? ref : "");
         if (v->reference[0])
             strncat(details, "</bdi></p>", sizeof details - strlen(details) - 1);
     }

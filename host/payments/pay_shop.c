@@ -17,8 +17,7 @@
 
 #define GATEWAY_PREFIX "gateway:"
 
-int pay_method_gateway(const config_channel *shop, const char *method, char *gateway,
-                       size_t cap)
+int pay_method_gateway(const config_channel *shop, const char *method, char *gateway, size_t cap)
 {
     const char *m = method && *method ? config_channel_map(shop, "payments", method) : NULL;
     if (m == NULL || strncmp(m, GATEWAY_PREFIX, strlen(GATEWAY_PREFIX)) != 0 ||
@@ -30,9 +29,8 @@ int pay_method_gateway(const config_channel *shop, const char *method, char *gat
 
 int pay_shop_reference(store *db, const config_tenant *t, const char *gateway,
                        const char *shop_channel, const char *external_id, int64_t doc_id,
-                       const char *currency, int exponent, int64_t amount,
-                       const char *authority, int64_t now_ms, char *text, size_t cap,
-                       sl_error *err)
+                       const char *currency, int exponent, int64_t amount, const char *authority,
+                       int64_t now_ms, char *text, size_t cap, sl_error *err)
 {
     const config_channel *gc = config_find_channel(t, gateway);
     if (gc == NULL)
@@ -40,8 +38,7 @@ int pay_shop_reference(store *db, const config_tenant *t, const char *gateway,
                             "[channel:%s.payments] names gateway %s, which is not a channel",
                             shop_channel, gateway);
     if (authority == NULL || *authority == '\0') {
-        snprintf(text, cap, "paid through %s by the shop without a reference: not booked",
-                 gateway);
+        snprintf(text, cap, "paid through %s by the shop without a reference: not booked", gateway);
         return SL_OK;
     }
     pay_rule rule;

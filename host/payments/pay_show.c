@@ -30,14 +30,13 @@ static json_t *money(int64_t minor, int exp, const char *currency)
 
 static json_t *attempt_json(const pay_attempt *a)
 {
-    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "id",
-                          (json_int_t)a->id, "gateway", a->channel, "status", a->status,
-                          "origin", a->origin, "shop", money(a->shop_amount, a->shop_exponent,
-                                                             a->shop_currency),
-                          "gateway_amount",
-                          money(a->gateway_amount, a->gateway_exponent, a->gateway_currency),
-                          "authority", a->authority, "reference", a->reference, "card_mask",
-                          a->card_mask, "message", a->message, "rule", a->rule);
+    json_t *j =
+        json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)a->id,
+                  "gateway", a->channel, "status", a->status, "origin", a->origin, "shop",
+                  money(a->shop_amount, a->shop_exponent, a->shop_currency), "gateway_amount",
+                  money(a->gateway_amount, a->gateway_exponent, a->gateway_currency), "authority",
+                  a->authority, "reference", a->reference, "card_mask", a->card_mask, "message",
+                  a->message, "rule", a->rule);
     if (j == NULL)
         return NULL;
     json_object_set_new(j, "created", when(a->created_ms));
@@ -48,8 +47,7 @@ static json_t *attempt_json(const pay_attempt *a)
     return j;
 }
 
-json_t *pay_show_json(store *db, const char *shop_channel, const char *external_id,
-                      sl_error *err)
+json_t *pay_show_json(store *db, const char *shop_channel, const char *external_id, sl_error *err)
 {
     pay_attempt *list = calloc(PAY_SHOW_MAX, sizeof *list);
     int n = 0;
@@ -95,8 +93,9 @@ int pay_show_print(store *db, const char *shop_channel, const char *external_id,
     json_array_foreach(as_json ? NULL : arr, i, a)
     {
         json_t *s = json_object_get(a, "shop"), *g = json_object_get(a, "gateway_amount");
-        fprintf(out, "attempt %lld  %s  %s\n", (long long)json_integer_value(json_object_get(a, "id")),
-                text_of(a, "gateway"), text_of(a, "status"));
+        fprintf(out, "attempt %lld  %s  %s\n",
+                (long long)json_integer_value(json_object_get(a, "id")), text_of(a, "gateway"),
+                text_of(a, "status"));
         fprintf(out, "  amount     %s %s = %s %s\n", text_of(s, "amount"), text_of(s, "currency"),
                 text_of(g, "amount"), text_of(g, "currency"));
         fprintf(out, "  entered    %s\n  reference  %s\n  card       %s\n  message    %s\n",

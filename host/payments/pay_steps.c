@@ -19,14 +19,13 @@
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
-void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount[32],
-                        char ref[32])
+void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount[32], char ref[32])
 {
     snprintf(amount, 32, "%lld", (long long)a->gateway_amount);
     snprintf(ref, 32, "%lld", (long long)a->id);
-    const char *p[10] = {"authority", a->authority, "amount",         amount,
-                         "order_ref", ref,          "sale_reference", a->sale_reference,
-                         "currency",  a->gateway_currency};
+    const char *p[10] = {
+        "authority", a->authority,     "amount",          amount,     "order_ref",
+        ref,         "sale_reference", a->sale_reference, "currency", a->gateway_currency};
     memcpy(pairs, p, sizeof p);
 }
 
@@ -61,8 +60,7 @@ static void keep(char *dst, size_t cap, const char *v)
         snprintf(dst, cap, "%s", v);
 }
 
-int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
-                    sl_error *err)
+int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now, sl_error *err)
 {
     const char *pairs[10];
     char amount[32], ref[32], msg[PAY_TEXT_MAX];

@@ -40,8 +40,7 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
         q->too_long = 1;
         return MHD_NO;
     }
-    int n = snprintf(q->text + q->len, sizeof q->text - q->len, "%s%s=%s", q->len ? "&" : "",
-                     k, v);
+    int n = snprintf(q->text + q->len, sizeof q->text - q->len, "%s%s=%s", q->len ? "&" : "", k, v);
     if (n < 0 || (size_t)n >= sizeof q->text - q->len) {
         q->too_long = 1;
         return MHD_NO;
@@ -95,9 +94,8 @@ static int take(server_tenant *st, int ci, const char *body, size_t len, int loo
     return rc;
 }
 
-enum MHD_Result pay_route_answer(server_state *s, struct MHD_Connection *conn,
-                                 const char *url, const char *method, const char *body,
-                                 size_t len)
+enum MHD_Result pay_route_answer(server_state *s, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *body, size_t len)
 {
     char tenant[64], channel[64];
     server_tenant *st = NULL;
@@ -142,7 +140,9 @@ enum MHD_Result pay_route_answer(server_state *s, struct MHD_Connection *conn,
     if (said_len >= PAY_QUERY_MAX) /* a form too long to repeat: refresh shows "unknown" */
         said = "", said_len = 0;
     snprintf(refresh, sizeof refresh, "return?%.*s%s", (int)said_len, said,
-             look_only ? "" : said_len ? "&" PAY_VIEW_ARG "=1" : PAY_VIEW_ARG "=1");
+             look_only  ? ""
+             : said_len ? "&" PAY_VIEW_ARG "=1"
+                        : PAY_VIEW_ARG "=1");
     int status = rc == SL_OK ? 200 : rc == SL_ENOTFOUND || rc == SL_EINVALID ? 400 : 503;
     return answer(conn, status, pay_return_page(&v, lang, PAY_PAGE_REFRESH_S, refresh));
 }

@@ -22,18 +22,18 @@
 #include "shopledger/sdk.h"
 
 #define ZP_URL_MAX 256
-#define ZP_MAX_BODY (1u << 20)     /* bytes of one API answer */
-#define ZP_AUTHORITY_MAX 64        /* an authority is 36 characters */
-#define ZP_MAX_UNVERIFIED 100      /* the API lists at most the latest 100 */
+#define ZP_MAX_BODY (1u << 20) /* bytes of one API answer */
+#define ZP_AUTHORITY_MAX 64    /* an authority is 36 characters */
+#define ZP_MAX_UNVERIFIED 100  /* the API lists at most the latest 100 */
 
 /* One open channel; allocated by channel_open, freed by channel_close. */
 typedef struct zp_chan {
     const sl_host *host;
-    const char *merchant;          /* merchant_id (secret), borrowed until close */
-    int sandbox;                   /* defaults of the two URLs */
-    char api_url[ZP_URL_MAX];      /* ".../pg/v4/payment" */
-    char start_url[ZP_URL_MAX];    /* ".../pg/StartPay" */
-    int irt;                       /* amounts sent in Toman (currency = IRT) */
+    const char *merchant;       /* merchant_id (secret), borrowed until close */
+    int sandbox;                /* defaults of the two URLs */
+    char api_url[ZP_URL_MAX];   /* ".../pg/v4/payment" */
+    char start_url[ZP_URL_MAX]; /* ".../pg/StartPay" */
+    int irt;                    /* amounts sent in Toman (currency = IRT) */
 } zp_chan;
 
 /* The result codes this connector reads (zarinpal.md §3). */
@@ -61,8 +61,7 @@ int zp_post(zp_chan *ch, sl_ctx *ctx, const char *call, json_t *body, zp_answer 
 /* Maps an answer to the SDK's gateway contract: 100/101 SL_OK; -12 and
    -52 SL_ERETRY (try later, unknown); other codes SL_EREMOTE with results
    "code" and "message" set. */
-int zp_outcome(zp_chan *ch, sl_ctx *ctx, const zp_answer *ans, const char *what,
-               sl_error *err);
+int zp_outcome(zp_chan *ch, sl_ctx *ctx, const zp_answer *ans, const char *what, sl_error *err);
 
 /* The value of `key` in an application/x-www-form-urlencoded text,
    decoded into out (cap bytes). 1 when found, 0 when absent, -1 when it

@@ -39,13 +39,11 @@ static void rial_result(const zp_chan *ch, sl_ctx *ctx, const char *key, const j
     if (!json_is_integer(v) || json_integer_value(v) < 0)
         return;
     char b[32];
-    snprintf(b, sizeof b, "%lld",
-             (long long)json_integer_value(v) * (ch->irt ? 10 : 1));
+    snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v) * (ch->irt ? 10 : 1));
     ch->host->result_set(ctx, key, b);
 }
 
-static int authority_param(const zp_chan *ch, const sl_params *p, const char **out,
-                           sl_error *err)
+static int authority_param(const zp_chan *ch, const sl_params *p, const char **out, sl_error *err)
 {
     const char *a = ch->host->param_get(p, "authority");
     if (a == NULL || *a == '\0' || strlen(a) >= ZP_AUTHORITY_MAX)
@@ -80,16 +78,16 @@ int zp_request(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
         json_object_set_new(meta, "mobile", json_string(mobile));
     if (email && *email)
         json_object_set_new(meta, "email", json_string(email));
-    json_t *body = json_pack("{s:I,s:s,s:s,s:s,s:o}", "amount", amount, "currency",
-                             ch->irt ? "IRT" : "IRR", "callback_url", cb, "description", d,
-                             "metadata", meta);
+    json_t *body =
+        json_pack("{s:I,s:s,s:s,s:s,s:o}", "amount", amount, "currency", ch->irt ? "IRT" : "IRR",
+                  "callback_url", cb, "description", d, "metadata", meta);
     zp_answer ans = {0};
     if ((rc = zp_post(ch, ctx, "request", body, &ans, err)) != SL_OK)
         return rc;
     rc = zp_outcome(ch, ctx, &ans, "payment request", err);
     const char *authority = json_string_value(json_object_get(ans.data, "authority"));
-    if (rc == SL_OK && (authority == NULL || *authority == '\0' ||
-                        strlen(authority) >= ZP_AUTHORITY_MAX))
+    if (rc == SL_OK &&
+        (authority == NULL || *authority == '\0' || strlen(authority) >= ZP_AUTHORITY_MAX))
         rc = sl_error_set(err, SL_ERETRY, "authority",
                           "ZarinPal accepted the request without an authority");
     if (rc == SL_OK) {
@@ -161,8 +159,10 @@ int zp_verify(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 /* inquiry.json status -> the SDK's "state" words. */
 static const char *state_word(const char *status)
 {
-    static const char *const MAP[][2] = {{"IN_BANK", "in_bank"}, {"PAID", "paid"},
-                                         {"VERIFIED", "verified"}, {"FAILED", "failed"},
+    static const char *const MAP[][2] = {{"IN_BANK", "in_bank"},
+                                         {"PAID", "paid"},
+                                         {"VERIFIED", "verified"},
+                                         {"FAILED", "failed"},
                                          {"REVERSED", "reversed"}};
     for (size_t i = 0; status && i < sizeof MAP / sizeof MAP[0]; i++)
         if (strcmp(MAP[i][0], status) == 0)

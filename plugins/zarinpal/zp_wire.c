@@ -58,8 +58,7 @@ static int read_envelope(json_t *doc, zp_answer *ans, sl_error *err)
     return SL_OK;
 }
 
-int zp_post(zp_chan *ch, sl_ctx *ctx, const char *call, json_t *body, zp_answer *ans,
-            sl_error *err)
+int zp_post(zp_chan *ch, sl_ctx *ctx, const char *call, json_t *body, zp_answer *ans, sl_error *err)
 {
     const sl_host *h = ch->host;
     char url[ZP_URL_MAX + 32];
@@ -80,8 +79,7 @@ int zp_post(zp_chan *ch, sl_ctx *ctx, const char *call, json_t *body, zp_answer 
     if (rc == SL_OK)
         rc = h->http_send(req, &resp, err);
     if (rc != SL_OK && resp == NULL)
-        return rc == SL_EAUTH ? sl_error_set(err, SL_ERETRY, "", "%s: %s", call, err->message)
-                              : rc;
+        return rc == SL_EAUTH ? sl_error_set(err, SL_ERETRY, "", "%s: %s", call, err->message) : rc;
     size_t len = 0;
     const char *b = resp ? h->http_resp_body(resp, &len) : NULL;
     json_t *doc = NULL;
@@ -96,8 +94,7 @@ int zp_post(zp_chan *ch, sl_ctx *ctx, const char *call, json_t *body, zp_answer 
     return rc;
 }
 
-int zp_outcome(zp_chan *ch, sl_ctx *ctx, const zp_answer *ans, const char *what,
-               sl_error *err)
+int zp_outcome(zp_chan *ch, sl_ctx *ctx, const zp_answer *ans, const char *what, sl_error *err)
 {
     const sl_host *h = ch->host;
     char code[24];
@@ -107,8 +104,8 @@ int zp_outcome(zp_chan *ch, sl_ctx *ctx, const zp_answer *ans, const char *what,
     if (ans->code == ZP_OK || ans->code == ZP_ALREADY_VERIFIED)
         return SL_OK;
     if (ans->code == ZP_TOO_MANY_ATTEMPTS || ans->code == ZP_UNEXPECTED)
-        return sl_error_set(err, SL_ERETRY, "code", "%s: ZarinPal %ld (%.120s), try later",
-                            what, ans->code, ans->message);
+        return sl_error_set(err, SL_ERETRY, "code", "%s: ZarinPal %ld (%.120s), try later", what,
+                            ans->code, ans->message);
     return sl_error_set(err, SL_EREMOTE, "code", "%s refused: ZarinPal %ld (%.120s)", what,
                         ans->code, ans->message);
 }

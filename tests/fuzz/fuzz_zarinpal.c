@@ -60,11 +60,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static const char *const PAY[] = {"amount", "2500000", "currency", "IRR", "order_ref", "7781",
-                                  "callback_url", "https://shop.example.ir/pay/t/zp/return",
-                                  "description", "Order 7781", NULL};
-static const char *const SALE[] = {"authority", "S000000000000000000000000000000kq9x1",
-                                   "amount", "2500000", "currency", "IRR", NULL};
+static const char *const PAY[] = {"amount",
+                                  "2500000",
+                                  "currency",
+                                  "IRR",
+                                  "order_ref",
+                                  "7781",
+                                  "callback_url",
+                                  "https://shop.example.ir/pay/t/zp/return",
+                                  "description",
+                                  "Order 7781",
+                                  NULL};
+static const char *const SALE[] = {
+    "authority", "S000000000000000000000000000000kq9x1", "amount", "2500000", "currency", "IRR",
+    NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -21,12 +21,15 @@
 
 static struct script {
     int verify_rc, settle_rc, request_rc;
-    const char *inquiry;          /* state word, NULL = no answer */
+    const char *inquiry; /* state word, NULL = no answer */
     int verifies, settles, inquiries;
-    const char *return_amount;    /* "amount" parse_return claims, NULL = none */
+    const char *return_amount; /* "amount" parse_return claims, NULL = none */
 } G;
 
-static const sl_host *H(void) { return services_table(); }
+static const sl_host *H(void)
+{
+    return services_table();
+}
 
 static int fake_open(const sl_host *h, sl_ctx *c, void **st, sl_error *e)
 {
@@ -34,7 +37,10 @@ static int fake_open(const sl_host *h, sl_ctx *c, void **st, sl_error *e)
     *st = NULL;
     return SL_OK;
 }
-static void fake_close(void *st) { (void)st; }
+static void fake_close(void *st)
+{
+    (void)st;
+}
 
 static int fake_request(void *st, sl_ctx *c, const sl_params *p, sl_error *e)
 {
@@ -100,13 +106,19 @@ static int fake_inquire(void *st, sl_ctx *c, const sl_params *p, sl_error *e)
     return SL_OK;
 }
 
-static sl_plugin FAKE = {.size = sizeof FAKE, .abi_major = SL_ABI_MAJOR,
-                         .abi_minor = SL_ABI_MINOR, .name = "fakegw", .version = "1",
+static sl_plugin FAKE = {.size = sizeof FAKE,
+                         .abi_major = SL_ABI_MAJOR,
+                         .abi_minor = SL_ABI_MINOR,
+                         .name = "fakegw",
+                         .version = "1",
                          .caps = SL_CAP_REQUEST_PAYMENT | SL_CAP_VERIFY_PAYMENT |
                                  SL_CAP_INQUIRE_PAYMENT,
-                         .channel_open = fake_open, .channel_close = fake_close,
-                         .request_payment = fake_request, .parse_return = fake_return,
-                         .verify_payment = fake_verify, .settle_payment = fake_settle,
+                         .channel_open = fake_open,
+                         .channel_close = fake_close,
+                         .request_payment = fake_request,
+                         .parse_return = fake_return,
+                         .verify_payment = fake_verify,
+                         .settle_payment = fake_settle,
                          .inquire_payment = fake_inquire};
 
 typedef struct world {
@@ -133,8 +145,8 @@ static void posted_invoice(world *w, int64_t gross)
     ledger_doc_sum(d);
     assert_int_equal(ledger_doc_insert(w->db, d, 1, &err), SL_OK);
     ledger_journal j = {.n = 0};
-    assert_int_equal(ledger_journal_add(&j, config_account(w->t, "receivable"), gross, "", "",
-                                        &err), SL_OK);
+    assert_int_equal(
+        ledger_journal_add(&j, config_account(w->t, "receivable"), gross, "", "", &err), SL_OK);
     assert_int_equal(ledger_journal_add(&j, l->account, -gross, "", "", &err), SL_OK);
     assert_int_equal(ledger_post(w->db, d->id, 0, &j, 1, &err), SL_OK);
     assert_int_equal(ledger_link_put(w->db, "shop", "1001", d->id, &err), SL_OK);
@@ -369,8 +381,8 @@ static void test_shop_reference_confirmed_once(void **state)
     char text[160], gw[64];
     sl_error err = {.size = sizeof err};
     for (int i = 0; i < 2; i++)
-        assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR",
-                                            2, 1500, "SHOPREF1", 10, text, sizeof text, &err),
+        assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
+                                            1500, "SHOPREF1", 10, text, sizeof text, &err),
                          SL_OK);
     assert_non_null(strstr(text, "to confirm with zp"));
     assert_int_equal(events(w, "shop_reference"), 1);
@@ -379,10 +391,12 @@ static void test_shop_reference_confirmed_once(void **state)
     assert_int_equal(rep.booked, 1);
     assert_int_equal(paid(w), 1500);
     assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
-                                        1500, "", 10, text, sizeof text, &err), SL_OK);
+                                        1500, "", 10, text, sizeof text, &err),
+                     SL_OK);
     assert_non_null(strstr(text, "without a reference"));
-    assert_int_equal(pay_shop_reference(w->db, w->t, "nope", "shop", "1001", w->doc_id, "EUR",
-                                        2, 1500, "X", 10, text, sizeof text, &err), SL_EINVALID);
+    assert_int_equal(pay_shop_reference(w->db, w->t, "nope", "shop", "1001", w->doc_id, "EUR", 2,
+                                        1500, "X", 10, text, sizeof text, &err),
+                     SL_EINVALID);
     assert_int_equal(pay_method_gateway(w->ch[0].config, "bacs", gw, sizeof gw), 0);
     world_free(w);
 }

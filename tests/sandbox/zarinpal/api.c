@@ -59,8 +59,8 @@ static void fail(zsb *s, zsb_reply *out, int code, const char *message)
     static const int STATUSES[] = {200, 400, 401, 404, 422};
     unsigned f = s->flip++;
     json_t *validations = f & 2 ? json_object() : json_array();
-    json_t *errors = json_pack("{s:i,s:s,s:o}", "code", code, "message", message,
-                               "validations", validations);
+    json_t *errors =
+        json_pack("{s:i,s:s,s:o}", "code", code, "message", message, "validations", validations);
     json_t *empty = f & 1 ? json_object() : json_array();
     answer_json(out, STATUSES[f % 5], json_pack("{s:o,s:o}", "data", empty, "errors", errors));
 }
@@ -165,11 +165,10 @@ static void do_verify(zsb *s, const json_t *in, zsb_reply *out)
             z->ref_id = s->next_ref++;
         }
         return ok(s, out,
-                  json_pack("{s:i,s:s,s:s,s:s,s:I,s:s,s:I}", "code", first ? 100 : 101,
-                            "message", first ? "Paid" : "Verified", "card_hash",
-                            "0F3A5C7E91C", "card_pan", z->card_pan, "ref_id",
-                            (json_int_t)z->ref_id, "fee_type", "Merchant", "fee",
-                            (json_int_t)(z->amount * s->fee_permille / 1000)));
+                  json_pack("{s:i,s:s,s:s,s:s,s:I,s:s,s:I}", "code", first ? 100 : 101, "message",
+                            first ? "Paid" : "Verified", "card_hash", "0F3A5C7E91C", "card_pan",
+                            z->card_pan, "ref_id", (json_int_t)z->ref_id, "fee_type", "Merchant",
+                            "fee", (json_int_t)(z->amount * s->fee_permille / 1000)));
     }
     fail(s, out, -51, "Session is not valid, session is not active paid try.");
 }
@@ -179,10 +178,10 @@ static void do_inquiry(zsb *s, const json_t *in, zsb_reply *out)
     zsb_session *z = session_of(s, in, out);
     if (z == NULL)
         return;
-    static const char *const NAMES[] = {"IN_BANK", "IN_BANK", "PAID", "VERIFIED", "FAILED",
-                                        "REVERSED"};
-    ok(s, out, json_pack("{s:i,s:s,s:s}", "code", 100, "message", "Success", "status",
-                         NAMES[z->state]));
+    static const char *const NAMES[] = {"IN_BANK",  "IN_BANK", "PAID",
+                                        "VERIFIED", "FAILED",  "REVERSED"};
+    ok(s, out,
+       json_pack("{s:i,s:s,s:s}", "code", 100, "message", "Success", "status", NAMES[z->state]));
 }
 
 static void do_unverified(zsb *s, const json_t *in, zsb_reply *out)
@@ -198,10 +197,9 @@ static void do_unverified(zsb *s, const json_t *in, zsb_reply *out)
         struct tm tm;
         gmtime_r(&t, &tm);
         strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
-        json_array_append_new(list, json_pack("{s:s,s:I,s:s,s:s,s:s}", "authority",
-                                              z->authority, "amount", (json_int_t)z->amount,
-                                              "callback_url", z->callback_url, "referer",
-                                              "", "date", date));
+        json_array_append_new(list, json_pack("{s:s,s:I,s:s,s:s,s:s}", "authority", z->authority,
+                                              "amount", (json_int_t)z->amount, "callback_url",
+                                              z->callback_url, "referer", "", "date", date));
     }
     /* The docs' own example: code as a string and no "errors" key. */
     answer_json(out, 200,

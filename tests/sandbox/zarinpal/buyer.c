@@ -27,8 +27,8 @@
 static void redirect(zsb_session *z, int paid, zsb_reply *out)
 {
     const char *sep = strchr(z->callback_url, '?') ? "&" : "?";
-    snprintf(out->location, sizeof out->location, "%s%sAuthority=%s&Status=%s",
-             z->callback_url, sep, z->authority, paid ? "OK" : "NOK");
+    snprintf(out->location, sizeof out->location, "%s%sAuthority=%s&Status=%s", z->callback_url,
+             sep, z->authority, paid ? "OK" : "NOK");
     out->status = 302;
     out->type = "text/html";
     out->body = strdup("<html><body>Redirecting</body></html>");
@@ -105,8 +105,8 @@ static void knob_fault(zsb *s, const json_t *in, zsb_reply *out)
     const char *mode = json_string_value(json_object_get(in, "mode"));
     json_int_t count = json_integer_value(json_object_get(in, "count"));
     if (ep == NULL || mode == NULL || strlen(ep) >= 24 || count <= 0 ||
-        (strcmp(mode, "timeout") != 0 && strcmp(mode, "5xx") != 0 &&
-         strcmp(mode, "garbage") != 0 && strcmp(mode, "lost") != 0)) {
+        (strcmp(mode, "timeout") != 0 && strcmp(mode, "5xx") != 0 && strcmp(mode, "garbage") != 0 &&
+         strcmp(mode, "lost") != 0)) {
         out->status = 400;
         out->body = strdup("{\"error\":\"endpoint, mode timeout|5xx|garbage|lost, count>0\"}");
         return;
@@ -129,20 +129,19 @@ static void knob_fault(zsb *s, const json_t *in, zsb_reply *out)
 
 static json_t *stats(zsb *s)
 {
-    static const char *const STATES[] = {"new", "in_bank", "paid", "verified", "failed",
-                                         "reversed"};
+    static const char *const STATES[] = {"new",      "in_bank", "paid",
+                                         "verified", "failed",  "reversed"};
     json_t *list = json_array();
     for (int i = 0; i < s->session_count; i++) {
         zsb_session *z = &s->sessions[i];
-        json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:s,s:I,s:i}", "authority",
-                                              z->authority, "state", STATES[z->state],
-                                              "amount", (json_int_t)z->amount, "currency",
-                                              z->currency, "ref_id", (json_int_t)z->ref_id,
-                                              "verifies", z->verifies));
+        json_array_append_new(
+            list, json_pack("{s:s,s:s,s:I,s:s,s:I,s:i}", "authority", z->authority, "state",
+                            STATES[z->state], "amount", (json_int_t)z->amount, "currency",
+                            z->currency, "ref_id", (json_int_t)z->ref_id, "verifies", z->verifies));
     }
-    return json_pack("{s:{s:i,s:i,s:i,s:i,s:i},s:o}", "calls", "request", s->calls[0],
-                     "verify", s->calls[1], "inquiry", s->calls[2], "unVerified",
-                     s->calls[3], "reverse", s->calls[4], "sessions", list);
+    return json_pack("{s:{s:i,s:i,s:i,s:i,s:i},s:o}", "calls", "request", s->calls[0], "verify",
+                     s->calls[1], "inquiry", s->calls[2], "unVerified", s->calls[3], "reverse",
+                     s->calls[4], "sessions", list);
 }
 
 void zsb_knob(zsb *s, const char *path, const char *body, size_t len, zsb_reply *out)

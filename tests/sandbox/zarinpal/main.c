@@ -126,8 +126,8 @@ static int serve(zsb *s, unsigned port, const char *port_file)
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-        0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0,
+        NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
         MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "cannot listen on 127.0.0.1:%u\n", port);
@@ -166,8 +166,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (port_file == NULL || port < 0 || port > 65535 || fee < 0 || fee > 1000 ||
-        argc % 2 == 0) {
+    if (port_file == NULL || port < 0 || port > 65535 || fee < 0 || fee > 1000 || argc % 2 == 0) {
         fprintf(stderr, "usage: zarinpal_sandbox --port N --port-file PATH "
                         "[--fee-permille N]\n");
         return 2;

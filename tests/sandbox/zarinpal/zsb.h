@@ -34,7 +34,7 @@ enum zsb_state { ZSB_NEW = 0, ZSB_IN_BANK, ZSB_PAID, ZSB_VERIFIED, ZSB_FAILED, Z
 
 typedef struct zsb_session {
     char authority[ZSB_AUTHORITY_LEN + 1];
-    char merchant[40];   /* the terminal that asked for it */
+    char merchant[40]; /* the terminal that asked for it */
     char currency[4];
     int64_t amount;
     char callback_url[512];
@@ -61,7 +61,7 @@ typedef struct zsb {
     int64_t next_ref;
     unsigned flip; /* alternates the quirks from answer to answer */
     zsb_fault faults[ZSB_MAX_FAULTS];
-    int calls[8]; /* per endpoint, for GET /__sandbox/stats */
+    int calls[8];         /* per endpoint, for GET /__sandbox/stats */
     int64_t fee_permille; /* fee the gateway reports, per mille of amount */
 } zsb;
 
