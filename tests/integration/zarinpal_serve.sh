@@ -6,7 +6,8 @@
 # a verify whose answer is lost -> recovery by inquiry books it once; a
 # forged return (unknown authority) and a tampered session (the bank took
 # another amount) -> refused and recorded; a USD shop with a Rial gateway
-# (rate 100037 multiply, rounding 2) -> the exact figures of the rule;
+# (rate 100037 multiply, rounding 2, Toman on the wire) -> the exact
+# figures of the rule;
 # the trial balance is zero after each.
 source "$(dirname "$0")/lib.bash"
 CONF="$SL_TMP/conf.d"
@@ -72,6 +73,7 @@ tenant us.ini us USD en "gateway_currency = IRR
 rate = 100037
 rate_mode = multiply
 rounding = 2
+currency = IRT
 cash = zarinpal:1115"
 SLX=(sl --conf "$CONF" --plugins "$PLUG")
 
@@ -214,15 +216,17 @@ check "a shop reference the gateway does not confirm stays unpaid" eq "$(status_
 check "nothing booked for it" eq "$(paid_sum ir 5009)" 0
 check "trial balance zero (shop references)" balanced ir
 
-# 8. USD shop, Rial gateway, rate 100037 multiply, rounding 2
+# 8. USD shop, Rial gateway, rate 100037 multiply, rounding 2; the
+#    connector sends Toman (currency = IRT): one unit end to end
 order us 7001 12.34 USD
 URL=$(link us 7001)
 check "the rule's exact figure: 12.34 USD x 100037 = 1234456.58, rounded to 10^2: 1234500 IRR" \
   eq "$(json_get "$SL_TMP/link.json" '$.gateway.amount')" 1234500
+check "ZarinPal was asked for Toman: 123450 IRT" eq "$(curl -s "$ZP/__sandbox/stats" > "$SL_TMP/st.json"; sqlite3 :memory: "select json_extract(value,'\$.currency')||' '||json_extract(value,'\$.amount') from json_each(readfile('$SL_TMP/st.json'),'\$.sessions') where json_extract(value,'\$.authority')='${URL##*/}'")" "IRT 123450"
 PAGE=$(until_final "$(buyer "$URL" pay)")
 check "the English page says paid" bash -c "[[ '$PAGE' == *'Payment received'* ]]"
 check "USD order booked in USD cents" eq "$(paid_sum us 7001)" 1234
-check "the gateway's fee (1%: 12345 IRR) converted back: 0.12 USD" eq "$(balance us 7610)" 12
+check "the gateway's fee (1%: 1234 IRT = 12340 IRR) converted back: 0.12 USD" eq "$(balance us 7610)" 12
 check "trial balance zero (USD)" balanced us
 # The emulator's reverse window (30 minutes, on the clock the test moves).
 M=$(cat "$SL_TMP/ir.key")
