@@ -73,7 +73,7 @@ static int link_cmd(int argc, char **argv, const cli_globals *g)
     if (rc == CLI_OK) {
         pay_link_result r;
         sl_error err = {.size = sizeof err};
-        if (pay_link(pc.rt, argv[3], argv[4], argv[6], &r, &err) == SL_OK) {
+        if (pay_link(pc.rt, pc.rt->db, argv[3], argv[4], argv[6], &r, &err) == SL_OK) {
             print_link(&r, g->json);
         } else {
             fprintf(stderr, "shopledger: pay link: %s%s%s\n", err.message,

@@ -77,8 +77,9 @@ static int none_in_progress(store *db, const char *shop_channel, const char *ext
     return rc;
 }
 
-static int ask_gateway(runtime_tenant *rt, runtime_channel *gc, const pay_rule *rule,
-                       const ledger_doc *d, pay_attempt *a, pay_link_result *out, sl_error *err)
+static int ask_gateway(runtime_tenant *rt, store *db, runtime_channel *gc,
+                       const pay_rule *rule, const ledger_doc *d, pay_attempt *a,
+                       pay_link_result *out, sl_error *err)
 {
     char amount[32], ref[32], cb[512], desc[160];
     snprintf(amount, sizeof amount, "%lld", (long long)a->gateway_amount);
@@ -110,11 +111,11 @@ static int ask_gateway(runtime_tenant *rt, runtime_channel *gc, const pay_rule *
         snprintf(out->start_method, sizeof out->start_method, "%s", m ? m : "GET");
         snprintf(out->start_field, sizeof out->start_field, "%s", fld ? fld : "");
         saved =
-            pay_attempt_move(rt->db, a, PAY_PENDING, "requested", "start URL handed out", now, err);
+            pay_attempt_move(db, a, PAY_PENDING, "requested", "start URL handed out", now, err);
     } else if (rc == SL_EREMOTE) {
-        saved = pay_attempt_move(rt->db, a, PAY_FAILED, "request_refused", e.message, now, err);
+        saved = pay_attempt_move(db, a, PAY_FAILED, "request_refused", e.message, now, err);
     } else {
-        saved = pay_attempt_move(rt->db, a, PAY_REQUESTING, "request_unknown", e.message, now, err);
+        saved = pay_attempt_move(db, a, PAY_REQUESTING, "request_unknown", e.message, now, err);
     }
     pay_results_free(&res);
     if (saved != SL_OK)
@@ -124,7 +125,7 @@ static int ask_gateway(runtime_tenant *rt, runtime_channel *gc, const pay_rule *
     return rc;
 }
 
-int pay_link(runtime_tenant *rt, const char *shop_channel, const char *external_id,
+int pay_link(runtime_tenant *rt, store *db, const char *shop_channel, const char *external_id,
              const char *gateway, pay_link_result *out, sl_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -146,8 +147,8 @@ int pay_link(runtime_tenant *rt, const char *shop_channel, const char *external_
         return rc;
     ledger_doc *d = NULL;
     int64_t open = 0;
-    if ((rc = none_in_progress(rt->db, shop_channel, external_id, err)) != SL_OK ||
-        (rc = open_amount(rt->db, shop_channel, external_id, &d, &open, err)) != SL_OK)
+    if ((rc = none_in_progress(db, shop_channel, external_id, err)) != SL_OK ||
+        (rc = open_amount(db, shop_channel, external_id, &d, &open, err)) != SL_OK)
         return rc;
     pay_attempt a = {.document_id = d->id, .fee_gateway = -1};
     snprintf(a.channel, sizeof a.channel, "%s", gateway);
@@ -163,9 +164,9 @@ int pay_link(runtime_tenant *rt, const char *shop_channel, const char *external_
     rc = pay_rule_to_gateway(&rule, d->currency, d->exponent, open, &a.gateway_amount, a.rule,
                              sizeof a.rule, err);
     if (rc == SL_OK) /* committed before the gateway hears of it */
-        rc = pay_attempt_insert(rt->db, &a, services_now_ms(), err);
+        rc = pay_attempt_insert(db, &a, services_now_ms(), err);
     if (rc == SL_OK)
-        rc = ask_gateway(rt, gc, &rule, d, &a, out, err);
+        rc = ask_gateway(rt, db, gc, &rule, d, &a, out, err);
     out->attempt_id = a.id;
     snprintf(out->authority, sizeof out->authority, "%s", a.authority);
     snprintf(out->status, sizeof out->status, "%s", a.status);

@@ -148,6 +148,8 @@ typedef struct pay_link_result {
 } pay_link_result;
 
 /* Asks gateway channel `gateway` of `rt` (its plugin open) for a payment
+   (on `db`, the calling thread's own connection: serve's scheduler, or
+   rt->db in the CLI)
    of the open amount of order (shop_channel, external_id): the attempt
    is committed before the request, and SL_OK means the attempt is pending
    with its authority stored and out->start_url valid. SL_EREMOTE: the
@@ -155,7 +157,7 @@ typedef struct pay_link_result {
    attempt stays "requesting", recovery closes it); SL_EINVALID naming
    the key for a gateway channel not set up for links (public_url,
    active); SL_ECONFLICT when the order is paid or being confirmed. */
-int pay_link(runtime_tenant *rt, const char *shop_channel, const char *external_id,
+int pay_link(runtime_tenant *rt, store *db, const char *shop_channel, const char *external_id,
              const char *gateway, pay_link_result *out, sl_error *err);
 
 /* ---- orders paid through the shop's own plugin (pay_shop.c) ------------ */

@@ -200,6 +200,8 @@ static void tenant_tick(sched *sc, size_t i)
         return;
     int64_t now = services_now_ms();
     int pay_wanted = atomic_exchange(&st->pay_wanted, 0);
+    if (pay_wanted)
+        pay_links_run(st, sc->dbs[i]); /* admins' pay links first: a buyer waits */
     for (size_t c = 0; c < st->rt->channel_count && !atomic_load(&s->stopping); c++) {
         scheduler_pay_pass(st, (int)c, sc->dbs[i], now, pay_wanted);
         maybe_poll(st, (int)c, sc->dbs[i], now);

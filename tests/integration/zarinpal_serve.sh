@@ -123,8 +123,18 @@ balanced() {
 events() { sqlite3 "$SL_TMP/$1.db" "select count(*) from gateway_events where kind='$2'"; }
 
 check "plugin check runs zarinpal against its sandbox" "${SLX[@]}" plugin check "$PLUG/zarinpal.so"
+# The buyers' return address is serve's own: take a free port from a first
+# start, then serve again on it with public_url pointing there.
 start_serve "$PLUG" || exit 1
+stop_serve || exit 1
 sed -i "s|public_url = http://127.0.0.1:1|public_url = http://127.0.0.1:$PORT|" "$CONF"/*.ini
+rm -f "$SL_TMP/serve.port" "$SL_TMP/admin.port"
+sl_exec --conf "$CONF" --plugins "$PLUG" serve --listen "127.0.0.1:$PORT" \
+  --port-file "$SL_TMP/serve.port" --admin-listen 127.0.0.1:0 \
+  --admin-port-file "$SL_TMP/admin.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
+SERVE_PID=$!
+SL_PIDS+=("$SERVE_PID")
+wait_for_file "$SL_TMP/admin.port" 30 && ADMIN_PORT=$(cat "$SL_TMP/admin.port") || exit 1
 check "config check passes" "${SLX[@]}" config check
 
 # 1. pay link -> pay -> return -> verify -> booked once with the fee
@@ -216,7 +226,35 @@ check "a shop reference the gateway does not confirm stays unpaid" eq "$(status_
 check "nothing booked for it" eq "$(paid_sum ir 5009)" 0
 check "trial balance zero (shop references)" balanced ir
 
-# 8. USD shop, Rial gateway, rate 100037 multiply, rounding 2; the
+# 8. the admin API's pay link: queued (202), made by the scheduler, read back
+order ir 5010 210000 IRR
+ADM="http://127.0.0.1:$ADMIN_PORT/admin/ir"
+AUTH=(-H "Authorization: Bearer admin-token-5678")
+curl -s "${AUTH[@]}" -o "$SL_TMP/pl.json" -w '%{http_code}' -X POST \
+  "$ADM/pay-link?channel=ts&external_id=5010&via=zp" > "$SL_TMP/pl.code"
+check "POST pay-link is queued (202)" eq "$(cat "$SL_TMP/pl.code")" 202
+N=$(json_get "$SL_TMP/pl.json" '$.request')
+for ((i = 0; i < 100; i++)); do
+  curl -s "${AUTH[@]}" "$ADM/pay-link/$N" > "$SL_TMP/pl.json"
+  [ "$(json_get "$SL_TMP/pl.json" '$.status')" = done ] && break
+  sleep 0.1
+done
+URL=$(json_get "$SL_TMP/pl.json" '$.start_url')
+check "the scheduler made the link; GET gives its start URL" bash -c "[[ '$URL' == $ZP/pg/StartPay/S* ]]"
+PAGE=$(until_final "$(buyer "$URL" pay)")
+check "the admin's link is paid and booked" eq "$(paid_sum ir 5010)" 210000
+check "a pay link without via is refused naming it (400)" eq "$(curl -s "${AUTH[@]}" -o "$SL_TMP/pl.json" -w '%{http_code}' -X POST "$ADM/pay-link?channel=ts&external_id=5010"):$(json_get "$SL_TMP/pl.json" '$.error' | grep -c via)" 400:1
+curl -s "${AUTH[@]}" -X POST "$ADM/pay-link?channel=ts&external_id=5010&via=zp" > "$SL_TMP/pl.json"
+N=$(json_get "$SL_TMP/pl.json" '$.request')
+for ((i = 0; i < 100; i++)); do
+  curl -s "${AUTH[@]}" "$ADM/pay-link/$N" > "$SL_TMP/pl.json"
+  [ "$(json_get "$SL_TMP/pl.json" '$.status')" = failed ] && break
+  sleep 0.1
+done
+check "a second link for the paid order fails with the reason" eq \
+  "$(json_get "$SL_TMP/pl.json" '$.error')" "attempt $(sqlite3 "$SL_TMP/ir.db" "select id from gateway_attempts where external_id='5010' and status='booked'") of this order is booked"
+
+# 9. USD shop, Rial gateway, rate 100037 multiply, rounding 2; the
 #    connector sends Toman (currency = IRT): one unit end to end
 order us 7001 12.34 USD
 URL=$(link us 7001)

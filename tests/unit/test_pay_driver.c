@@ -188,7 +188,7 @@ static int64_t link_order(world *w)
 {
     pay_link_result r;
     sl_error err = {.size = sizeof err};
-    assert_int_equal(pay_link(&w->rt, "shop", "1001", "zp", &r, &err), SL_OK);
+    assert_int_equal(pay_link(&w->rt, w->db, "shop", "1001", "zp", &r, &err), SL_OK);
     assert_string_equal(r.status, PAY_PENDING);
     return r.attempt_id;
 }
@@ -361,7 +361,7 @@ static void test_request_without_answer_is_closed(void **state)
     G.request_rc = SL_ERETRY;
     pay_link_result r;
     sl_error err = {.size = sizeof err};
-    assert_int_equal(pay_link(&w->rt, "shop", "1001", "zp", &r, &err), SL_ERETRY);
+    assert_int_equal(pay_link(&w->rt, w->db, "shop", "1001", "zp", &r, &err), SL_ERETRY);
     assert_true(r.attempt_id > 0); /* stored before the gateway was asked */
     assert_string_equal(status_of(w, r.attempt_id), PAY_REQUESTING);
     int64_t now = services_now_ms();
