@@ -112,6 +112,14 @@ until_final() {
 status_of() { # TENANT ID: the status of the order's last attempt
   "${SLX[@]}" pay show "$1" ts "$2" --json > "$SL_TMP/show.json" &&
     json_get "$SL_TMP/show.json" '$[#-1].status'; }
+settled() { # TENANT ID: bounded wait until the attempt is final (the page says
+  # paid once verified; the booking commits right after)
+  local i st
+  for ((i = 0; i < 100; i++)); do
+    st=$(status_of "$1" "$2")
+    case "$st" in booked|cancelled|refused|failed|reversed) return 0 ;; esac
+    sleep 0.1
+  done; }
 paid_sum() { # TENANT ID: payments booked on the order's invoice (minor units)
   sqlite3 "$SL_TMP/$1.db" "select ifnull(sum(p.amount),0) from payments p join documents d on d.id=p.document_id where d.external_id='$2'"; }
 balance() { # TENANT ACCOUNT
@@ -147,6 +155,7 @@ check "the buyer is sent back to serve" bash -c "[[ '$BACK' == http://127.0.0.1:
 PAGE=$(until_final "$BACK")
 check "the result page is Persian, right to left" bash -c "[[ '$PAGE' == *'dir=\"rtl\"'* && '$PAGE' == *'پرداخت با موفقیت'* ]]"
 check "the page shows the reference" bash -c "[[ '$PAGE' == *38104251* ]]"
+settled ir 5001
 check "the attempt is booked" eq "$(status_of ir 5001)" booked
 check "one payment of the full amount" eq "$(paid_sum ir 5001)" 250000
 check "the gateway's fee (1%) went to gateway_fees" eq "$(balance ir 7610)" 2500
@@ -174,6 +183,7 @@ URL=$(link ir 5003)
 curl -s -X POST "$ZP/__sandbox/fault" -d '{"endpoint":"verify","mode":"lost","count":1}' > /dev/null
 PAGE=$(until_final "$(buyer "$URL" pay)")
 check "after a lost verify answer the page still ends paid" bash -c "[[ '$PAGE' == *'پرداخت با موفقیت'* ]]"
+settled ir 5003
 check "the unknown outcome was recorded" bash -c "[ \$(sqlite3 '$SL_TMP/ir.db' \"select count(*) from gateway_events where kind='unknown'\") -ge 1 ]"
 check "recovery asked the gateway by inquiry" eq "$(sqlite3 "$SL_TMP/ir.db" "select count(*) from gateway_events e join gateway_attempts a on a.id=e.attempt_id where a.external_id='5003' and e.kind='inquiry' and e.text='inquiry: the gateway says verified'")" 1
 check "recovered and booked once" eq "$(paid_sum ir 5003)" 300000
@@ -183,6 +193,7 @@ order ir 5004 400000 IRR
 URL=$(link ir 5004)
 curl -s -X POST "$ZP/__sandbox/fault" -d '{"endpoint":"verify","mode":"timeout","count":1,"delay_ms":4000}' > /dev/null
 PAGE=$(until_final "$(buyer "$URL" pay)")
+settled ir 5004
 check "a verify that timed out is recovered" eq "$(status_of ir 5004)" booked
 check "booked once after the timeout" eq "$(paid_sum ir 5004)" 400000
 check "trial balance zero (recovered)" balanced ir
@@ -242,6 +253,7 @@ done
 URL=$(json_get "$SL_TMP/pl.json" '$.start_url')
 check "the scheduler made the link; GET gives its start URL" bash -c "[[ '$URL' == $ZP/pg/StartPay/S* ]]"
 PAGE=$(until_final "$(buyer "$URL" pay)")
+settled ir 5010
 check "the admin's link is paid and booked" eq "$(paid_sum ir 5010)" 210000
 check "a pay link without via is refused naming it (400)" eq "$(curl -s "${AUTH[@]}" -o "$SL_TMP/pl.json" -w '%{http_code}' -X POST "$ADM/pay-link?channel=ts&external_id=5010"):$(json_get "$SL_TMP/pl.json" '$.error' | grep -c via)" 400:1
 curl -s "${AUTH[@]}" -X POST "$ADM/pay-link?channel=ts&external_id=5010&via=zp" > "$SL_TMP/pl.json"
@@ -263,6 +275,7 @@ check "the rule's exact figure: 12.34 USD x 100037 = 1234456.58, rounded to 10^2
 check "ZarinPal was asked for Toman: 123450 IRT" eq "$(curl -s "$ZP/__sandbox/stats" > "$SL_TMP/st.json"; sqlite3 :memory: "select json_extract(value,'\$.currency')||' '||json_extract(value,'\$.amount') from json_each(readfile('$SL_TMP/st.json'),'\$.sessions') where json_extract(value,'\$.authority')='${URL##*/}'")" "IRT 123450"
 PAGE=$(until_final "$(buyer "$URL" pay)")
 check "the English page says paid" bash -c "[[ '$PAGE' == *'Payment received'* ]]"
+settled us 7001
 check "USD order booked in USD cents" eq "$(paid_sum us 7001)" 1234
 check "the gateway's fee (1%: 1234 IRT = 12340 IRR) converted back: 0.12 USD" eq "$(balance us 7610)" 12
 check "trial balance zero (USD)" balanced us
