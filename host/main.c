@@ -27,6 +27,8 @@ static const command COMMANDS[] = {
     {"import", cli_import, "import products|customers TENANT FILE.csv"},
     {"channel", cli_channel, "channel describe TENANT CHANNEL"},
     {"serve", cli_serve, "serve [--listen 127.0.0.1:PORT]"},
+    {"pay", cli_pay, "pay link TENANT CHANNEL EXTERNAL_ID --via GATEWAY | pay show TENANT CHANNEL EXTERNAL_ID | pay recover TENANT GATEWAY"},
+    {"gateway", cli_gateway, "gateway reconcile TENANT CHANNEL [--from D] [--to D]"},
     {"export", cli_export, "export orders|documents|journal TENANT [--from D] [--to D] [--channel C] [--status S] [--format csv|xlsx] [--bom] -o FILE"},
 };
 

@@ -54,4 +54,5 @@ void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *state,
 void check_webhook_probes(const loaded_plugin *p, sl_ctx *ctx, void *state,
                           probe_sink *seen, int fd);
 
+
 #endif

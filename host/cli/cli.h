@@ -32,6 +32,9 @@ int cli_doc_pdf(int argc, char **argv, const cli_globals *g);
 /* `doc send ...` (cli_docout.c), reached through cli_doc. */
 int cli_doc_send(int argc, char **argv, const cli_globals *g);
 int cli_export(int argc, char **argv, const cli_globals *g);
+/* `pay link|show|recover` (cli_pay.c) and `gateway reconcile` (cli_gateway.c). */
+int cli_pay(int argc, char **argv, const cli_globals *g);
+int cli_gateway(int argc, char **argv, const cli_globals *g);
 
 /* Helpers shared by the commands (cli_common.c). */
 /* Loads the tenant set from g->conf_dir; prints errors to stderr. */

@@ -195,7 +195,10 @@ static const char *const HOST_KEYS[] = {
     "plugin",     "document",           "intake",     "process_when", "series",
     "warehouse",  "price_group",        "rounding_tolerance", "poll_every",
     "stock_sync", "min_request_interval_ms", "ca_file", "http_connect_timeout_ms",
-    "http_timeout_ms", "language", "start_date", "history"};
+    "http_timeout_ms", "language", "start_date", "history",
+    /* a gateway channel's conversion rule and recovery (payments/) */
+    "gateway_currency", "decimals", "rate", "rate_mode", "rounding", "active", "fee_percent",
+    "cash", "public_url", "recover_after", "recover_every"};
 
 int config_is_host_channel_key(const char *key)
 {

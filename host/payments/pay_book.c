@@ -64,9 +64,13 @@ static int journal(runtime_tenant *rt, const pay_rule *rule, const book_figures 
     return rc;
 }
 
-/* The note (and mapped status) back to the shop, in the same commit. */
-static int tell_shop(runtime_tenant *rt, store *db, const pay_attempt *a, const ledger_doc *d,
-                     const book_figures *f, int64_t now_ms, sl_error *err)
+/* The order's status moves to "confirmed" (DESIGN.md vocabulary): today
+   that is the note to the shop, with the channel's mapped status, queued
+   in the same commit as the payment. This is the one place a paid order
+   becomes confirmed: an order-status history connects here. */
+static int pay_order_confirmed(runtime_tenant *rt, store *db, const pay_attempt *a,
+                               const ledger_doc *d, const book_figures *f, int64_t now_ms,
+                               sl_error *err)
 {
     const config_channel *shop = config_find_channel(rt->config, a->shop_channel);
     const char *status = shop ? config_channel_map(shop, "statuses", SL_STATUS_CONFIRMED) : NULL;
@@ -116,7 +120,7 @@ int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a
         if (rc == SL_OK)
             rc = ledger_post(db, d->id, pid, &j, now_ms, err);
         if (rc == SL_OK)
-            rc = tell_shop(rt, db, a, d, &f, now_ms, err);
+            rc = pay_order_confirmed(rt, db, a, d, &f, now_ms, err);
     }
     if (rc == SL_OK) {
         char text[PAY_TEXT_MAX + 160], c[SL_MONEY_TEXT_MAX], r[SL_MONEY_TEXT_MAX],

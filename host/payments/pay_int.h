@@ -23,6 +23,10 @@
    (Mellat: 20 minutes); recovery reverses what it cannot confirm sooner. */
 #define PAY_VERIFY_DEADLINE_MS (20LL * 60 * 1000)
 
+/* The attempt's `code` column: after the buyer's return "OK" or "NOK"
+   (what the return said: never proof); after a gateway answer, the
+   gateway's code; a '?' in front ("?OK") marks a verify whose outcome
+   is unknown (timeout, fault), which recovery settles by inquiry first. */
 typedef struct pay_attempt {
     int64_t id;
     char channel[64];          /* the gateway channel */
@@ -49,7 +53,8 @@ typedef struct pay_attempt {
 } pay_attempt;
 
 /* pay_store.c. Every write runs in the caller's transaction when one is
-   open, else commits at once. */
+   open, else commits at once. An insert whose (channel, authority) is
+   stored already writes nothing and sets a->id = 0. */
 int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err);
 int pay_attempt_load(store *db, int64_t id, pay_attempt *a, sl_error *err);
 /* SL_ENOTFOUND when the channel has no attempt with that authority. */
@@ -72,5 +77,33 @@ int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a
 
 /* Is `status` final (nothing more will happen)? */
 int pay_status_final(const char *status);
+
+/* The attempts of one shop order, oldest first (at most `max`). */
+int pay_attempts_of_order(store *db, const char *shop_channel, const char *external_id,
+                          pay_attempt *out, int max, int *n, sl_error *err);
+/* Attempts of a gateway channel created in [from_ms, to_ms), oldest first. */
+int pay_attempts_between(store *db, const char *channel, int64_t from_ms, int64_t to_ms,
+                         pay_attempt *out, int max, int *n, sl_error *err);
+
+/* ---- the attempt's steps (pay_steps.c) --------------------------------- */
+
+/* The verify params of an attempt ("authority", "amount", "order_ref",
+   "sale_reference", "currency") into pairs (10 entries) backed by bufs. */
+void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount[32],
+                        char ref[32]);
+/* Verifies (SL_OK: status verified, references kept; SL_EREMOTE: status
+   cancelled or refused, final; otherwise the outcome is unknown and the
+   code gets the '?' mark) and saves the attempt with an event. A plugin's
+   SL_EINVALID (the attempt lacks what a verify needs) is final like a
+   refusal and answered SL_EREMOTE. */
+int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
+                    sl_error *err);
+/* Settles where the plugin declares SL_CAP_SETTLE_PAYMENT (else nothing),
+   then books in one transaction. */
+int pay_step_finish(runtime_tenant *rt, runtime_channel *gc, store *db, const pay_rule *rule,
+                    pay_attempt *a, int64_t now, sl_error *err);
+/* Sets status/message/code and saves with an event of kind `kind`. */
+int pay_attempt_move(store *db, pay_attempt *a, const char *status, const char *kind,
+                     const char *message, int64_t now, sl_error *err);
 
 #endif

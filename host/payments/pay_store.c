@@ -85,7 +85,7 @@ int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err)
         " origin, authority, status, shop_currency, shop_exponent, shop_amount,"
         " gateway_currency, gateway_exponent, gateway_amount, rule, created_ms,"
         " entered_ms, updated_ms) VALUES(?1,?2,?3,NULLIF(?4,0),?5,NULLIF(?6,''),?7,?8,?9,"
-        "?10,?11,?12,?13,?14,?15,?16,?15)",
+        "?10,?11,?12,?13,?14,?15,?16,?15) ON CONFLICT(channel, authority) DO NOTHING",
         err);
     if (st == NULL)
         return err->code;
@@ -107,7 +107,7 @@ int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err)
     sqlite3_bind_int64(st, 16, a->entered_ms);
     int rc = store_step_done(db, st, err);
     if (rc == SL_OK) {
-        a->id = sqlite3_last_insert_rowid(store_db(db));
+        a->id = sqlite3_changes(store_db(db)) ? sqlite3_last_insert_rowid(store_db(db)) : 0;
         a->created_ms = now_ms;
     }
     return rc;
@@ -228,4 +228,49 @@ int pay_status_final(const char *status)
     return strcmp(status, PAY_BOOKED) == 0 || strcmp(status, PAY_FAILED) == 0 ||
            strcmp(status, PAY_CANCELLED) == 0 || strcmp(status, PAY_REFUSED) == 0 ||
            strcmp(status, PAY_REVERSED) == 0;
+}
+
+static int load_many(store *db, sqlite3_stmt *st, pay_attempt *out, int max, int *n,
+                     sl_error *err)
+{
+    int r = SQLITE_DONE, count = 0;
+    while (count < max && (r = sqlite3_step(st)) == SQLITE_ROW)
+        read_row(st, &out[count++]);
+    if (count == max)
+        r = SQLITE_DONE;
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return store_error(db, r, err);
+    *n = count;
+    return SL_OK;
+}
+
+int pay_attempts_of_order(store *db, const char *shop_channel, const char *external_id,
+                          pay_attempt *out, int max, int *n, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(db,
+                                  "SELECT " ATTEMPT_COLUMNS " FROM gateway_attempts"
+                                  " WHERE shop_channel=?1 AND external_id=?2 ORDER BY id",
+                                  err);
+    if (st == NULL)
+        return err->code;
+    sqlite3_bind_text(st, 1, shop_channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, external_id, -1, SQLITE_STATIC);
+    return load_many(db, st, out, max, n, err);
+}
+
+int pay_attempts_between(store *db, const char *channel, int64_t from_ms, int64_t to_ms,
+                         pay_attempt *out, int max, int *n, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(db,
+                                  "SELECT " ATTEMPT_COLUMNS " FROM gateway_attempts"
+                                  " WHERE channel=?1 AND created_ms>=?2 AND created_ms<?3"
+                                  " ORDER BY id",
+                                  err);
+    if (st == NULL)
+        return err->code;
+    sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from_ms);
+    sqlite3_bind_int64(st, 3, to_ms);
+    return load_many(db, st, out, max, n, err);
 }

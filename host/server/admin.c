@@ -14,6 +14,8 @@
  *   GET  /admin/<tenant>/documents/<ID>.pdf   (application/pdf; admin_pdf.c)
  *   POST /admin/<tenant>/poll/<channel>       POST /admin/<tenant>/stock-sync/<channel>
  *   GET  /admin/<tenant>/channels/<channel>
+ *   POST /admin/<tenant>/pay-link?channel=C&external_id=E&via=G  (202, pay_links.c)
+ *   GET  /admin/<tenant>/pay-link/<n>
  *
  * poll and stock-sync answer 202 {"status":"queued", "request": N} at
  * once: the scheduler thread makes the call on the tick the request wakes,
@@ -127,6 +129,27 @@ static json_t *tenant_route(server_state *s, server_tenant *st, const char *meth
     if (is_get && sscanf(rest, "channels/%63s", name) == 1 &&
         (ci = server_channel_index(st, name)) >= 0)
         return channel_runs_json(st, ci);
+    if (is_post && strcmp(rest, "pay-link") == 0) { /* the gateway call is the scheduler's */
+        long n = pay_link_request(
+            s, st, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "channel"),
+            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "external_id"),
+            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "via"), err);
+        if (n == 0) {
+            *status = 400;
+            return NULL;
+        }
+        *status = 202;
+        return json_pack("{s:s, s:I}", "status", "queued", "request", (json_int_t)n);
+    }
+    if (is_get && sscanf(rest, "pay-link/%lld%31s", &id, tail) == 1) {
+        json_t *j = pay_link_json(st, (long)id);
+        if (j == NULL) {
+            *status = 404;
+            sl_error_set(err, SL_ENOTFOUND, "request", "no pay link request %lld (or replaced)",
+                         id);
+        }
+        return j;
+    }
     int job = -1;
     if (is_post && sscanf(rest, "poll/%63s", name) == 1)
         job = CHANNEL_POLL;

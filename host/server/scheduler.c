@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "outbox/outbox.h"
+#include "payments/payments.h"
 #include "server/server_int.h"
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
@@ -141,6 +142,27 @@ static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
         st->next_poll_ms[ci] = now + err.retry_after_ms; /* the shop asked for a pause */
 }
 
+void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int wanted)
+{
+    runtime_channel *rc = &st->rt->channels[ci];
+    if (rc->plugin == NULL || !(rc->plugin->table->caps & SL_CAP_REQUEST_PAYMENT) ||
+        (!wanted && now < st->next_pay_ms[ci]))
+        return;
+    int64_t every = pay_recover_every_ms(rc->config);
+    st->next_pay_ms[ci] = now + (every > 0 ? every : PAY_RECOVER_EVERY_DEFAULT_MS);
+    pay_recover_report rep;
+    sl_error err = {.size = sizeof err};
+    pthread_mutex_lock(&st->channel_locks[ci]);
+    int r = pay_recover_channel(st->rt, rc, db, now, &rep, &err);
+    pthread_mutex_unlock(&st->channel_locks[ci]);
+    if (r != SL_OK)
+        services_log(rc->ctx, SL_LOG_ERROR, "payments: %s", err.message);
+    else if (rep.looked || rep.verified || rep.booked || rep.closed || rep.unknown)
+        services_log(rc->ctx, SL_LOG_INFO,
+                     "payments: looked at %d, verified %d, booked %d, closed %d, unknown %d",
+                     rep.looked, rep.verified, rep.booked, rep.closed, rep.unknown);
+}
+
 /* A tenant a reload started after the scheduler: its connection now. */
 static int have_db(sched *sc, size_t i)
 {
@@ -161,7 +183,11 @@ static void tenant_tick(sched *sc, size_t i)
     if (!have_db(sc, i))
         return;
     int64_t now = services_now_ms();
+    int pay_wanted = atomic_exchange(&st->pay_wanted, 0);
+    if (pay_wanted)
+        pay_links_run(st, sc->dbs[i]); /* admins' pay links first: a buyer waits */
     for (size_t c = 0; c < st->rt->channel_count && !atomic_load(&s->stopping); c++) {
+        scheduler_pay_pass(st, (int)c, sc->dbs[i], now, pay_wanted);
         maybe_poll(st, (int)c, sc->dbs[i], now);
         if (!atomic_load(&s->stopping))
             maybe_sync(st, (int)c, sc->dbs[i], now);

@@ -217,6 +217,8 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
         } else {
             note_hook_answer(s, url, status);
         }
+    } else if (!f->admin && strncmp(url, "/pay/", 5) == 0 && !cs->too_big) {
+        return pay_route_answer(s, conn, url, method, cs->body, cs->len);
     } else if (f->admin && strncmp(url, "/admin/", 7) == 0) {
         size_t len = 0;
         const char *type = "application/json";

@@ -12,6 +12,7 @@
 
 #include "inbox/inbox.h"
 #include "order/order.h"
+#include "payments/payments.h"
 #include "runtime/runtime.h"
 #include "server/admin_throttle.h"
 #include "server/server.h"
@@ -87,6 +88,18 @@ typedef struct tenant_notes {
     channel_note channels[CONFIG_MAX_CHANNELS];
 } tenant_notes;
 
+/* An admin's pay link request (pay_links.c): run by the scheduler, kept
+   for GET until PAY_LINKS_KEPT newer ones replaced it. */
+#define PAY_LINKS_KEPT 32
+typedef struct pay_link_req {
+    long n;                        /* 0: a free slot */
+    int running, done;
+    char channel[64], external_id[128], via[64];
+    int rc;
+    char error[SL_ERROR_MSG_MAX];
+    pay_link_result result;
+} pay_link_req;
+
 typedef struct server_tenant {
     runtime_tenant *rt;            /* plugins + the writer's store */
     pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
@@ -105,6 +118,10 @@ typedef struct server_tenant {
     char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
     int sync_failures[CONFIG_MAX_CHANNELS];
+    int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* scheduler: next recovery pass of a gateway */
+    atomic_int pay_wanted;         /* a buyer returned: run the gateway passes now */
+    pay_link_req pay_links[PAY_LINKS_KEPT]; /* pay_links.c, under its lock */
+    long pay_links_next;
     channel_run runs[CONFIG_MAX_CHANNELS][CHANNEL_JOBS]; /* channel_runs.c */
     const char *admin_token;
     int64_t last_slice_ms;         /* writer thread only: deferred.c */
@@ -307,6 +324,21 @@ void server_note_poll(server_tenant *st, int channel_index, int rc, const sl_err
 void server_note_store(server_tenant *st, int rc, const sl_error *err);
 json_t *admin_health(server_state *s, const char *given,
                      int (*token_ok)(const char *given, const char *want), int *status);
+/* pay_route.c: GET or form POST /pay/<tenant>/<channel>/return, the
+   buyer's return from a gateway; queues the HTML answer on conn. */
+enum MHD_Result pay_route_answer(server_state *s, struct MHD_Connection *conn,
+                                 const char *url, const char *method, const char *body,
+                                 size_t len);
+/* pay_links.c: POST /admin/<tenant>/pay-link records the request (the
+   scheduler makes the gateway call) and returns its number, or 0 with err
+   naming the field; GET /admin/<tenant>/pay-link/<n> reads it (NULL when
+   unknown or replaced); the scheduler runs the waiting ones on `db`. */
+long pay_link_request(server_state *s, server_tenant *st, const char *channel,
+                      const char *external_id, const char *via, sl_error *err);
+json_t *pay_link_json(server_tenant *st, long n);
+void pay_links_run(server_tenant *st, store *db);
+/* scheduler.c: one recovery pass of gateway channel ci when due. */
+void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int wanted);
 /* scheduler.c */
 int scheduler_start(server_state *s, pthread_t *thread);
 /* Wakes the scheduler for a tick now (any thread). */

@@ -1,0 +1,256 @@
+/*
+ * Recovery: the scheduler's pass over a gateway channel's open attempts.
+ *
+ * An attempt can stop half way: the buyer paid and closed the browser
+ * (pending, never returned), serve died between the return and the
+ * verify (returned), the verify's answer never came (returned, code
+ * marked '?'), or serve died between verify and booking (verified or
+ * settled). Each pass takes every such attempt one or more steps on:
+ *   requesting  the request's answer never came: no URL was handed out,
+ *               closed as failed after PAY_REQUEST_STALE_MS
+ *   pending     after recover_after: in the gateway's unverified list
+ *               (SL_CAP_LIST_UNVERIFIED) or paid by inquiry -> verify;
+ *               failed/reversed at the gateway -> closed; nothing after
+ *               PAY_ABANDON_MS -> verified once more, closed as cancelled
+ *   returned    verify; after an unknown outcome, inquiry first (paid or
+ *               verified -> verify, which answers "already" with the
+ *               reference; failed -> cancelled); unknown past the
+ *               gateway's deadline -> reverse where the plugin can
+ *   verified    settle (where needed) and book; settled: book
+ * Gateway failures leave the attempt as it is for the next pass.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "payments/pay_int.h"
+#include "services/services.h"
+#include "shopledger/options.h"
+#include "shopledger/sdkutil.h"
+
+#define PAY_RECOVER_BATCH 200
+#define PAY_REQUEST_STALE_MS (5LL * 60 * 1000)
+
+typedef struct recover_pass {
+    runtime_tenant *rt;
+    runtime_channel *gc;
+    store *db;
+    pay_rule rule;
+    int64_t now, after_ms;
+    int listed; /* the unverified list was asked for */
+    pay_results unverified;
+    pay_recover_report *rep;
+} recover_pass;
+
+static int64_t duration_key(const config_channel *ch, const char *key, int64_t dflt)
+{
+    const char *v = config_channel_get(ch, key);
+    int64_t ms = dflt;
+    sl_error e = {.size = sizeof e};
+    if (v && *v && sl_parse_duration(key, v, 0, 7LL * 24 * 3600 * 1000, &ms, &e) != SL_OK)
+        return -1;
+    return ms;
+}
+
+int64_t pay_recover_every_ms(const config_channel *gc)
+{
+    return duration_key(gc, "recover_every", PAY_RECOVER_EVERY_DEFAULT_MS);
+}
+
+/* Is the attempt's authority in the gateway's list of paid, unverified
+   sessions? Asked once per pass. */
+static int listed_unverified(recover_pass *p, const pay_attempt *a)
+{
+    if (!pay_has_cap(p->gc, SL_CAP_LIST_UNVERIFIED))
+        return 0;
+    if (!p->listed) {
+        sl_error e = {.size = sizeof e};
+        p->listed = 1;
+        if (pay_call(p->gc, PAY_SLOT_UNVERIFIED, NULL, 0, &p->unverified, &e) != SL_OK) {
+            services_log(p->gc->ctx, SL_LOG_WARN, "unverified list: %s", e.message);
+            p->rep->unknown++;
+        }
+    }
+    for (int row = 0; row <= p->unverified.rows; row++) {
+        const char *au = pay_result(&p->unverified, row, "authority");
+        if (au && strcmp(au, a->authority) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The gateway's state word for the attempt, or NULL (no inquiry, or no
+   usable answer). */
+static const char *inquire(recover_pass *p, const pay_attempt *a, char *word, size_t cap)
+{
+    if (!pay_has_cap(p->gc, SL_CAP_INQUIRE_PAYMENT))
+        return NULL;
+    const char *pairs[10];
+    char amount[32], ref[32];
+    pay_attempt_params(a, pairs, amount, ref);
+    pay_results r;
+    sl_error e = {.size = sizeof e};
+    int rc = pay_call(p->gc, PAY_SLOT_INQUIRE, pairs, 10, &r, &e);
+    const char *s = pay_result(&r, 0, "state");
+    snprintf(word, cap, "%s", rc == SL_OK && s ? s : "");
+    pay_results_free(&r);
+    if (rc != SL_OK) { /* logged, not an event: it would repeat every pass */
+        services_log(p->gc->ctx, SL_LOG_WARN, "attempt %lld: inquiry: %s", (long long)a->id,
+                     e.message);
+        p->rep->unknown++;
+    } else if (strcmp(word, "in_bank") != 0) { /* "still at the bank" is no news either */
+        char text[PAY_TEXT_MAX];
+        snprintf(text, sizeof text, "inquiry: the gateway says %s", word);
+        sl_error e2 = {.size = sizeof e2};
+        pay_event(p->db, a->channel, a->id, "inquiry", text, p->now, &e2);
+    }
+    return word[0] ? word : NULL;
+}
+
+static int close_as(recover_pass *p, pay_attempt *a, const char *status, const char *why,
+                    sl_error *err)
+{
+    p->rep->closed++;
+    services_log(p->gc->ctx, SL_LOG_INFO, "attempt %lld: %s: %s", (long long)a->id, status, why);
+    return pay_attempt_move(p->db, a, status, status, why, p->now, err);
+}
+
+/* Verify, then settle and book on success. Gateway trouble is counted,
+   not returned: the next pass tries again. */
+static int verify_and_finish(recover_pass *p, pay_attempt *a, sl_error *err)
+{
+    (void)err;
+    sl_error e = {.size = sizeof e};
+    int rc = pay_step_verify(p->gc, p->db, a, p->now, &e);
+    if (rc == SL_OK) {
+        p->rep->verified++;
+    } else if (rc == SL_EREMOTE) {
+        p->rep->closed++;
+        return SL_OK;
+    } else {
+        p->rep->unknown++; /* logged by the step; the next pass tries again */
+        return SL_OK;
+    }
+    rc = pay_step_finish(p->rt, p->gc, p->db, &p->rule, a, p->now, &e);
+    if (rc == SL_OK) {
+        p->rep->booked++;
+        services_log(p->gc->ctx, SL_LOG_INFO, "attempt %lld booked (reference %s)",
+                     (long long)a->id, a->reference[0] ? a->reference : "-");
+    } else {
+        p->rep->unknown++;
+        services_log(p->gc->ctx, SL_LOG_WARN, "attempt %lld: %s", (long long)a->id, e.message);
+    }
+    return SL_OK;
+}
+
+/* After a gateway state word: go on to verify, close, or wait. */
+static int by_state(recover_pass *p, pay_attempt *a, const char *state, sl_error *err)
+{
+    if (!strcmp(state, "paid") || !strcmp(state, "verified") || !strcmp(state, "settled"))
+        return verify_and_finish(p, a, err);
+    if (!strcmp(state, "failed"))
+        return close_as(p, a, PAY_CANCELLED, "the gateway says the payment failed", err);
+    if (!strcmp(state, "reversed"))
+        return close_as(p, a, PAY_REVERSED, "the gateway says the payment was reversed", err);
+    return SL_OK; /* in_bank: the buyer is still at the bank */
+}
+
+static int recover_pending(recover_pass *p, pay_attempt *a, sl_error *err)
+{
+    int64_t since = a->entered_ms ? a->entered_ms : a->created_ms;
+    if (p->now - since < p->after_ms)
+        return SL_OK;
+    p->rep->looked++;
+    char word[16];
+    const char *state = listed_unverified(p, a) ? "paid" : inquire(p, a, word, sizeof word);
+    if (state && strcmp(state, "in_bank") != 0) {
+        if (!strcmp(state, "paid") || !strcmp(state, "verified")) {
+            snprintf(a->code, sizeof a->code, "OK");
+            int rc =
+                pay_attempt_move(p->db, a, PAY_RETURNED, "found_paid",
+                                 "the buyer never returned; the gateway says paid", p->now, err);
+            if (rc != SL_OK)
+                return rc;
+        }
+        return by_state(p, a, state, err);
+    }
+    if (p->now - since < PAY_ABANDON_MS)
+        return SL_OK;
+    /* Abandoned: one last verify; its refusal closes it as cancelled. */
+    snprintf(a->code, sizeof a->code, "NOK");
+    int rc = pay_attempt_move(p->db, a, PAY_RETURNED, "abandoned",
+                              "the buyer never returned: verified once more", p->now, err);
+    return rc == SL_OK ? verify_and_finish(p, a, err) : rc;
+}
+
+static int recover_returned(recover_pass *p, pay_attempt *a, sl_error *err)
+{
+    if (a->code[0] != '?')
+        return verify_and_finish(p, a, err);
+    p->rep->looked++;
+    char word[16];
+    const char *state = inquire(p, a, word, sizeof word);
+    if (state)
+        return by_state(p, a, state, err);
+    if (!pay_has_cap(p->gc, SL_CAP_INQUIRE_PAYMENT))
+        return verify_and_finish(p, a, err);
+    if (p->now - a->returned_ms > PAY_VERIFY_DEADLINE_MS &&
+        pay_has_cap(p->gc, SL_CAP_REVERSE_PAYMENT)) {
+        const char *pairs[10];
+        char amount[32], ref[32];
+        pay_attempt_params(a, pairs, amount, ref);
+        pay_results r;
+        sl_error e = {.size = sizeof e};
+        int rc = pay_call(p->gc, PAY_SLOT_REVERSE, pairs, 10, &r, &e);
+        pay_results_free(&r);
+        if (rc == SL_OK)
+            return close_as(p, a, PAY_REVERSED, "outcome unknown past the deadline: reversed", err);
+        p->rep->unknown++;
+    }
+    return SL_OK;
+}
+
+static int recover_one(recover_pass *p, pay_attempt *a, sl_error *err)
+{
+    if (!strcmp(a->status, PAY_REQUESTING))
+        return p->now - a->created_ms > PAY_REQUEST_STALE_MS
+                   ? close_as(p, a, PAY_FAILED,
+                              "the request's answer never came; no start URL was handed out", err)
+                   : SL_OK;
+    if (!strcmp(a->status, PAY_PENDING))
+        return recover_pending(p, a, err);
+    if (!strcmp(a->status, PAY_RETURNED))
+        return recover_returned(p, a, err);
+    sl_error e = {.size = sizeof e}; /* verified or settled: finish */
+    int rc = pay_step_finish(p->rt, p->gc, p->db, &p->rule, a, p->now, &e);
+    if (rc == SL_OK)
+        p->rep->booked++;
+    else
+        p->rep->unknown++;
+    return SL_OK;
+}
+
+int pay_recover_channel(runtime_tenant *rt, runtime_channel *gc, store *db, int64_t now_ms,
+                        pay_recover_report *rep, sl_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    recover_pass p = {.rt = rt, .gc = gc, .db = db, .now = now_ms, .rep = rep};
+    p.after_ms = duration_key(gc->config, "recover_after", PAY_RECOVER_AFTER_DEFAULT_MS);
+    if (p.after_ms < 0)
+        return sl_error_set(err, SL_EINVALID, "recover_after",
+                            "[channel:%s] recover_after must be a duration like 10m",
+                            gc->config->name);
+    int rc = pay_rule_load(rt->config, gc->config, &p.rule, err);
+    int64_t ids[PAY_RECOVER_BATCH];
+    int n = 0;
+    if (rc == SL_OK)
+        rc = pay_attempts_open(db, gc->config->name, ids, PAY_RECOVER_BATCH, &n, err);
+    for (int i = 0; rc == SL_OK && i < n; i++) {
+        pay_attempt a;
+        rc = pay_attempt_load(db, ids[i], &a, err);
+        if (rc == SL_OK)
+            rc = recover_one(&p, &a, err);
+    }
+    pay_results_free(&p.unverified);
+    return rc;
+}
