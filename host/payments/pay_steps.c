@@ -99,7 +99,7 @@ int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
         rc = SL_EREMOTE;
     } else {
         char word[8];
-        snprintf(word, sizeof word, "%s", return_word(a));
+        snprintf(word, sizeof word, "%.3s", return_word(a)); /* "OK", "NOK" or "" */
         snprintf(a->code, sizeof a->code, "?%s", word);
         snprintf(msg, sizeof msg, "verify: outcome unknown (%s): %.200s", sl_status_name(rc),
                  e.message);
