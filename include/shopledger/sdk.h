@@ -646,10 +646,11 @@ typedef struct sl_plugin {
        "cost_tax", "cost_service", "cost_cod", "cost_packing",
        "cost_total" (each only as the service gives it).
 
-       Normalized shipping "status" values: not_loaded, left_warehouse,
-       delivered_to_post, delivered_to_customer, partial_delivery,
-       returned, cancelled, other (with "status_raw" the service's label
-       or code, never dropped). */
+       Normalized shipping "status" values: not_loaded,
+       no_shipping_needed, left_warehouse, delivered_to_post,
+       delivered_to_customer, partial_delivery, returned, cancelled,
+       other (with "status_raw" the service's label or code, never
+       dropped). */
     /* SL_CAP_QUOTE_SHIPMENT: parcel params without the recipient; one
        result_row per option with "send_type", "payment" and the cost keys
        above. SL_EUNSUPPORTED for a destination the service does not
