@@ -36,8 +36,8 @@ static int is_daylight(int jy, int jm, int jd, int hour)
 int sl_jalali_tehran_to_utc(int jy, int jm, int jd, int hour, int minute, int second,
                             int64_t *utc_ms)
 {
-    if (jy < SL_JALALI_TEHRAN_MIN_YEAR || jy > SL_JALALI_MAX_YEAR || hour < 0 ||
-        hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
+    if (jy < SL_JALALI_TEHRAN_MIN_YEAR || jy > SL_JALALI_MAX_YEAR || hour < 0 || hour > 23 ||
+        minute < 0 || minute > 59 || second < 0 || second > 59)
         return SL_EINVALID;
     int gy, gm, gd;
     if (sl_gregorian_from_jalali(jy, jm, jd, &gy, &gm, &gd) != SL_OK)
@@ -74,8 +74,7 @@ static int parse_fields(const char *s, int f[6])
     f[3] = f[4] = f[5] = 0;
     if (*p == '\0')
         return 1;
-    if (*p++ != ' ' || !read_number(&p, 2, &f[3]) || *p++ != ':' ||
-        !read_number(&p, 2, &f[4]))
+    if (*p++ != ' ' || !read_number(&p, 2, &f[3]) || *p++ != ':' || !read_number(&p, 2, &f[4]))
         return 0;
     if (*p == ':' && (p++, !read_number(&p, 2, &f[5])))
         return 0;

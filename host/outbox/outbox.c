@@ -472,3 +472,40 @@ json_t *outbox_list_json(store *s, const char *state_filter, int limit,
     sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
     return store_rows_json(s, st, row_json, err);
 }
+
+static json_t *note_json(sqlite3_stmt *st)
+{
+    const char *t[4];
+    for (int c = 0; c < 4; c++) {
+        t[c] = (const char *)sqlite3_column_text(st, c + 1);
+        if (t[c] == NULL)
+            t[c] = "";
+    }
+    /* the note text is the payload's "note", parsed here so the SQL stays
+       portable (no json_extract) */
+    json_t *payload = json_loads(t[1], 0, NULL);
+    const char *note = json_string_value(json_object_get(payload, "note"));
+    json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:I}", "id",
+                     (json_int_t)sqlite3_column_int64(st, 0), "key", t[0], "note", note ? note : "",
+                     "state", t[2], "last_error", t[3], "attempts", sqlite3_column_int(st, 5),
+                     "created_ms", (json_int_t)sqlite3_column_int64(st, 6), "sent_ms",
+                     (json_int_t)sqlite3_column_int64(st, 7));
+    json_decref(payload);
+    return row;
+}
+
+json_t *outbox_order_notes_json(store *s, const char *channel, const char *external_id,
+                                sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (store_prepare(s,
+                      "SELECT id, key, payload, state,"
+                      " last_error, attempts, created_ms, IFNULL(sent_ms,0) FROM outbox"
+                      " WHERE kind=?1 AND channel=?2 AND external_id=?3 ORDER BY id",
+                      &st, err) != SL_OK)
+        return NULL;
+    sqlite3_bind_int(st, 1, OUTBOX_NOTE);
+    sqlite3_bind_text(st, 2, channel, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, external_id, -1, SQLITE_TRANSIENT);
+    return store_rows_json(s, st, note_json, err);
+}

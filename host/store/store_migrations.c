@@ -7,6 +7,7 @@
 #include "inbox/inbox.h"
 #include "ledger/ledger_schema.h"
 #include "payments/payments.h"
+#include "shipments/shipments.h"
 #include "stock/stock.h"
 #include "store/store.h"
 
@@ -18,6 +19,7 @@ const store_migration *const store_migrations[] = {
     &stock_restock_migration,  /* 5: restocked figures of refunded sales */
     &inbox_failed_migration,   /* 6: authentic input that did not map */
     &stock_moves_by_product_migration, /* 7: the sync's "stock known" lookup */
+    &shipments_migration,      /* 8: shipments, shipping and order-status history */
 };
 
 const size_t store_migration_count =

@@ -23,12 +23,12 @@ static void expect_norm(const char *in, int fold, const char *want)
 static void test_letters_and_digits(void **state)
 {
     (void)state;
-    expect_norm("كرج", 0, "کرج");                   /* Arabic kaf */
-    expect_norm("علي", 0, "علی");                   /* Arabic yeh */
-    expect_norm("موسى", 0, "موسی");                 /* alef maksura */
-    expect_norm("کــرج", 0, "کرج");                 /* tatweel */
-    expect_norm("می\u200cخواهم", 0, "میخواهم");     /* ZWNJ */
-    expect_norm("مُحَمَّد", 0, "محمد");              /* harakat */
+    expect_norm("كرج", 0, "کرج");                     /* Arabic kaf */
+    expect_norm("علي", 0, "علی");                     /* Arabic yeh */
+    expect_norm("موسى", 0, "موسی");                   /* alef maksura */
+    expect_norm("کــرج", 0, "کرج");                   /* tatweel */
+    expect_norm("می\u200cخواهم", 0, "میخواهم");       /* ZWNJ */
+    expect_norm("مُحَمَّد", 0, "محمد");                   /* harakat */
     expect_norm("۰۹۱۲ ۳۴۵ ٦٧٨٩", 0, "0912 345 6789"); /* both digit sets */
     expect_norm("  Tehran \t City\n", 1, "tehran city");
     expect_norm("  Tehran \t City\n", 0, "Tehran City");
@@ -84,8 +84,8 @@ static void test_tehran_instants(void **state)
         char buf[32];
         int rc = sl_jalali_parse_tehran(KNOWN[i].text, &ms, &err);
         if (rc != SL_OK || strcmp(sl_iso8601_format(ms, 1, buf), KNOWN[i].utc) != 0)
-            fail_msg("'%s' -> %d %s (%s), expected %s", KNOWN[i].text, rc,
-                     rc == SL_OK ? buf : "", err.message, KNOWN[i].utc);
+            fail_msg("'%s' -> %d %s (%s), expected %s", KNOWN[i].text, rc, rc == SL_OK ? buf : "",
+                     err.message, KNOWN[i].utc);
     }
 }
 
@@ -105,7 +105,8 @@ static void test_every_day(void **state)
                 int gy, gm, gd;
                 assert_int_equal(sl_gregorian_from_jalali(jy, jm, jd, &gy, &gm, &gd), SL_OK);
                 int64_t noon_utc = (sl_days_from_civil(gy, gm, gd) * 86400 + 12 * 3600) * 1000;
-                int daylight = jy <= 1401 && !(jm == 1 && jd == 1) && (jm < 6 || (jm == 6 && jd <= 30));
+                int daylight =
+                    jy <= 1401 && !(jm == 1 && jd == 1) && (jm < 6 || (jm == 6 && jd <= 30));
                 assert_int_equal(noon_utc - ms, (daylight ? 16200 : 12600) * 1000LL);
                 if (days > 0 && ms - prev != 86400000) {
                     assert_true(ms - prev == 82800000 || ms - prev == 90000000);
@@ -124,9 +125,9 @@ static void test_tehran_refused(void **state)
 {
     (void)state;
     static const char *const BAD[] = {
-        "1386/12/29", "1500/01/01", "1403/13/01", "1402/12/30", "1403/07/31",
-        "1403/02/12 24:00", "1403/02/12 12:60", "1403/02", "1403/02-12", "abc",
-        "1403/02/12T10:00", "1403/02/12 9", "", "14030/1/1",
+        "1386/12/29",       "1500/01/01",       "1403/13/01", "1402/12/30", "1403/07/31",
+        "1403/02/12 24:00", "1403/02/12 12:60", "1403/02",    "1403/02-12", "abc",
+        "1403/02/12T10:00", "1403/02/12 9",     "",           "14030/1/1",
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         sl_error err = {.size = sizeof err};
@@ -145,10 +146,8 @@ static void test_tehran_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_letters_and_digits),
-        cmocka_unit_test(test_normalize_refuses),
-        cmocka_unit_test(test_tehran_instants),
-        cmocka_unit_test(test_every_day),
+        cmocka_unit_test(test_letters_and_digits), cmocka_unit_test(test_normalize_refuses),
+        cmocka_unit_test(test_tehran_instants),    cmocka_unit_test(test_every_day),
         cmocka_unit_test(test_tehran_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
