@@ -241,9 +241,11 @@ int outbox_remote_down(int send_rc, const sl_error *err)
 {
     if (send_rc == SL_OK || err == NULL || err->http_status != 0)
         return 0; /* an HTTP answer, whatever it said, means the remote is up */
-    /* The host's HTTP service names field "http" for a call that got no
-       answer (refused, reset, timeout) and "ca_file" for a TLS refusal. */
-    return (send_rc == SL_ERETRY && strcmp(err->field, "http") == 0) ||
+    /* The host's HTTP service names field "connect" for a call that never
+       reached the server (refused, unresolved), "http" for one that got no
+       answer (reset, timeout) and "ca_file" for a TLS refusal. */
+    return (send_rc == SL_ERETRY &&
+            (strcmp(err->field, "http") == 0 || strcmp(err->field, "connect") == 0)) ||
            (send_rc == SL_EIO && strcmp(err->field, "ca_file") == 0);
 }
 

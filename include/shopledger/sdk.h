@@ -345,7 +345,10 @@ typedef struct sl_host {
                            const char *password);
     /* Sends. On a transport failure or a status the retry policy could not
        clear, returns SL_ERETRY/SL_EIO/SL_EAUTH; any completed response is
-       still handed back in *resp (status >= 400 is not an error here). */
+       still handed back in *resp (status >= 400 is not an error here).
+       SL_ERETRY with err->field "connect" (hosts of 1.5 on) says no byte
+       reached the server (connection refused, name not resolved), so a
+       request that must not run twice may go to another server. */
     int (*http_send)(sl_http_req *req, sl_http_resp **resp, sl_error *err);
     int (*http_status)(const sl_http_resp *resp);
     const char *(*http_resp_header)(const sl_http_resp *resp, const char *name);
