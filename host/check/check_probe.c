@@ -59,9 +59,16 @@ static int sink_product(void *data, const struct services_product *p, sl_error *
 
 static int sink_result(void *data, const char *key, const char *value)
 {
+    probe_sink *s = data;
+    s->results++;
+    if (strcmp(key, "parcel_id") == 0 && value != s->last_parcel_id) /* may be its own param */
+        snprintf(s->last_parcel_id, sizeof s->last_parcel_id, "%s", value);
+    return SL_OK;
+}
+
+static int sink_row(void *data)
+{
     (void)data;
-    (void)key;
-    (void)value;
     return SL_OK;
 }
 
@@ -75,7 +82,7 @@ int check_open_channel(const loaded_plugin *p, const config_channel *ch,
     services_sink sink = {.data = seen, .order_take = sink_order,
                           .cursor_commit = sink_cursor, .push_report = sink_report,
                           .list_add = sink_list, .result_set = sink_result,
-                          .product_take = sink_product};
+                          .product_take = sink_product, .result_row = sink_row};
     services_ctx_set_sink(*ctx, &sink);
     services_call_begin(*ctx);
     int rc = p->table->channel_open(services_table(), *ctx, state, err);

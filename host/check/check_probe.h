@@ -21,6 +21,8 @@ typedef struct probe_sink {
     int lists;
     int reports;
     int products;
+    int results;                /* result_set calls (postal, gateway calls) */
+    char last_parcel_id[64];    /* the last "parcel_id" result */
     char first_external_id[128];
     char first_error[256];
 } probe_sink;

@@ -14,7 +14,9 @@
  * with those settings and runs every capability the plugin declares:
  * check_connection, fetch_orders (orders and a cursor), the lists,
  * push_stock/push_prices (a report per SKU), report_status on a fetched
- * order, fetch_products, and the hostile webhook probes.
+ * order, fetch_products, the hostile webhook probes, and with a "parcel"
+ * (params of a postal call) quote_shipment, create_shipment,
+ * track_shipment and cancel_shipment on the parcel it registered.
  */
 #include <errno.h>
 #include <signal.h>
@@ -238,6 +240,71 @@ static int call_prices(const loaded_plugin *p, sl_ctx *c, void *s, const json_t 
     return push(p, c, s, spec, e, 1);
 }
 
+/* A postal call with the spec's "parcel" params plus `extra` (NULL-ended
+   key, value pairs). */
+typedef int (*postal_fn)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
+static int call_postal(postal_fn fn, sl_ctx *c, void *s, const json_t *spec,
+                       const char *const *extra, sl_error *e)
+{
+    const char *keys[SPEC_MAX_KV * 2], *values[SPEC_MAX_KV * 2];
+    size_t n = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(spec, "parcel"), k, v)
+    {
+        if (n < SPEC_MAX_KV && json_is_string(v)) {
+            keys[n] = k;
+            values[n++] = json_string_value(v);
+        }
+    }
+    for (; extra && extra[0] && n < SPEC_MAX_KV * 2; extra += 2) {
+        keys[n] = extra[0];
+        values[n++] = extra[1];
+    }
+    services_params params = {.keys = keys, .values = values, .count = n};
+    return fn(s, c, &params, e);
+}
+
+static void postal_step(int fd, const char *name, postal_fn fn, sl_ctx *ctx, void *st,
+                        const json_t *spec, const char *const *extra, probe_sink *seen)
+{
+    check_stage(fd, name);
+    sl_error err = {.size = sizeof err};
+    int before = seen->results;
+    services_call_begin(ctx);
+    int rc = call_postal(fn, ctx, st, spec, extra, &err);
+    services_call_end(ctx);
+    char detail[400];
+    snprintf(detail, sizeof detail, "%s, %d result(s)%s%s", sl_status_name(rc),
+             seen->results - before, rc ? ": " : "", rc ? err.message : "");
+    check_emit(fd, name, rc == SL_OK && seen->results > before, detail);
+}
+
+/* Postal capabilities (1.5) with the spec's "parcel": quote, register,
+   track the parcel registered, cancel it. */
+static void run_postal(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t *spec,
+                       probe_sink *seen, int fd)
+{
+    const sl_plugin *t = p->table;
+    if (!t->create_shipment || !json_is_object(json_object_get(spec, "parcel")))
+        return;
+    if (SL_HAS_FIELD(t, quote_shipment) && t->quote_shipment)
+        postal_step(fd, "sandbox: quote_shipment", t->quote_shipment, ctx, st, spec, NULL, seen);
+    seen->last_parcel_id[0] = '\0';
+    postal_step(fd, "sandbox: create_shipment", t->create_shipment, ctx, st, spec, NULL, seen);
+    step(fd, "sandbox: create_shipment gives a parcel_id", seen->last_parcel_id[0] != '\0',
+         seen->last_parcel_id[0] ? seen->last_parcel_id : "none");
+    if (!seen->last_parcel_id[0])
+        return;
+    const char *track[] = {"parcels", "1", "parcel.0.id", seen->last_parcel_id, NULL};
+    if (t->track_shipment)
+        postal_step(fd, "sandbox: track_shipment", t->track_shipment, ctx, st, spec, track, seen);
+    const char *cancel[] = {"parcel_id", seen->last_parcel_id, NULL};
+    if (SL_HAS_FIELD(t, cancel_shipment) && t->cancel_shipment)
+        postal_step(fd, "sandbox: cancel_shipment", t->cancel_shipment, ctx, st, spec, cancel,
+                    seen);
+}
+
 static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t *spec,
                     probe_sink *seen, int fd)
 {
@@ -285,6 +352,7 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
                  &seen->products, 1);
     if (t->parse_webhook)
         check_webhook_probes(p, ctx, st, seen, fd);
+    run_postal(p, ctx, st, spec, seen, fd);
 }
 
 int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int fd)

@@ -10,12 +10,19 @@
 #include <jansson.h>
 
 #include "ledger/ledger_cli.h"
+#include "runtime/runtime.h"
+#include "shipments/ship_send.h"
 #include "shipments/shipments.h"
 #include "shopledger/money.h"
+#include "shopledger/sdkutil.h"
 
 static const char USAGE[] =
-    "usage: shopledger shipment list TENANT [--channel SHOP] [--via POSTAL] [--json]\n"
-    "       shopledger shipment show TENANT ID [--json]\n";
+    "usage: shopledger shipment send TENANT CHANNEL EXTERNAL_ID --via POSTAL\n"
+    "                                [--send-type express|registered|printed|courier|fixed]\n"
+    "                                [--payment cod|prepaid] [--json]\n"
+    "       shopledger shipment list TENANT [--channel SHOP] [--via POSTAL] [--json]\n"
+    "       shopledger shipment show TENANT ID [--json]\n"
+    "       shopledger shipment resolve TENANT ID   (after a crash during a register)\n";
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -141,8 +148,131 @@ static int run_show(int argc, char **argv, const cli_globals *g)
     return rc;
 }
 
+typedef struct send_data {
+    runtime_tenant *rt;
+} send_data;
+
+static int send_register(void *data, const outbox_row *row, sl_error *err)
+{
+    send_data *d = data;
+    runtime_channel *rc = runtime_channel_find(d->rt, row->channel);
+    if (!rc || !rc->plugin)
+        return sl_error_set(err, SL_ENOTFOUND, "channel", "channel %s is not open", row->channel);
+    return ship_register_row(d->rt->db, rc, row, ledger_cli_now_ms(), err);
+}
+
+static int parse_send(int argc, char **argv, ship_send_request *rq)
+{
+    if (argc < 5)
+        return -1;
+    rq->shop_channel = argv[3];
+    rq->external_id = argv[4];
+    rq->who = "operator";
+    for (int i = 5; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--via") == 0)
+            rq->postal_channel = argv[i + 1];
+        else if (strcmp(argv[i], "--send-type") == 0)
+            rq->send_type = argv[i + 1];
+        else if (strcmp(argv[i], "--payment") == 0)
+            rq->payment = argv[i + 1];
+        else
+            return -1;
+    }
+    return argc % 2 == 1 && rq->postal_channel ? 0 : -1;
+}
+
+/* Queues the shipment, then sends its registration now (the outbox row
+   stays for serve to retry when this attempt cannot finish). */
+static int run_send(int argc, char **argv, const cli_globals *g)
+{
+    ship_send_request rq = {0};
+    if (parse_send(argc, argv, &rq) != 0) {
+        fputs(USAGE, stderr);
+        return CLI_USAGE;
+    }
+    config_set *set = NULL;
+    if (cli_load_config(g, &set) != CLI_OK)
+        return CLI_FAIL;
+    const config_tenant *t = config_find_tenant(set, argv[2]);
+    sl_error err = {.size = sizeof err};
+    runtime_tenant *rt = NULL;
+    int rc = !t ? sl_error_set(&err, SL_ENOTFOUND, "tenant", "no tenant '%s' in %s", argv[2],
+                               g->conf_dir)
+                : runtime_open(t, runtime_plugin_dir(g->plugin_dir), 1, &rt, &err);
+    shipment sh;
+    if (rc == SL_OK)
+        rc = ship_send_queue(rt->db, t, &rq, ledger_cli_now_ms(), &sh, &err);
+    if (rc == SL_OK) {
+        char key[64];
+        int sent = 0;
+        send_data d = {rt};
+        ship_register_key(sh.id, key, sizeof key);
+        /* a running serve may have claimed the row first: then it sends */
+        rc = outbox_dispatch_key(rt->db, key, ledger_cli_now_ms(), send_register, &d, &sent, &err);
+        if (rc == SL_OK && shipment_load(rt->db, sh.id, &sh, &err) == SL_OK &&
+            (strcmp(sh.reg_state, SHIP_REG_FAILED) == 0 ||
+             strcmp(sh.reg_state, SHIP_REG_UNCONFIRMED) == 0))
+            rc = sl_error_set(&err, SL_EREMOTE, "register", "shipment %lld is %s: %s",
+                              (long long)sh.id, sh.reg_state, sh.last_error);
+    }
+    if (rc != SL_OK)
+        fprintf(stderr, "shopledger: shipment send: %s\n", err.message);
+    if (rt && rc == SL_OK) {
+        json_t *one = shipment_show_json(rt->db, sh.id, &err);
+        if (one && g->json)
+            cli_print_json(one);
+        else if (one) {
+            cli_print_shipment(one);
+            json_decref(one);
+        }
+    }
+    runtime_close(rt);
+    config_set_free(set);
+    return rc == SL_OK ? CLI_OK : CLI_FAIL;
+}
+
+/* `shipment resolve TENANT ID`: a shipment a crash left "registering". */
+static int run_resolve(int argc, char **argv, const cli_globals *g)
+{
+    char *end = NULL;
+    long long id = argc == 4 ? strtoll(argv[3], &end, 10) : 0;
+    if (argc != 4 || !end || *end || id <= 0) {
+        fputs(USAGE, stderr);
+        return CLI_USAGE;
+    }
+    config_set *set = NULL;
+    if (cli_load_config(g, &set) != CLI_OK)
+        return CLI_FAIL;
+    const config_tenant *t = config_find_tenant(set, argv[2]);
+    sl_error err = {.size = sizeof err};
+    runtime_tenant *rt = NULL;
+    shipment sh;
+    int rc = !t ? sl_error_set(&err, SL_ENOTFOUND, "tenant", "no tenant '%s'", argv[2])
+                : runtime_open(t, runtime_plugin_dir(g->plugin_dir), 1, &rt, &err);
+    if (rc == SL_OK)
+        rc = shipment_load(rt->db, id, &sh, &err);
+    runtime_channel *pc = rc == SL_OK ? runtime_channel_find(rt, sh.postal_channel) : NULL;
+    if (rc == SL_OK && (!pc || !pc->plugin))
+        rc = sl_error_set(&err, SL_ENOTFOUND, "channel", "channel %s is not open",
+                          sh.postal_channel);
+    if (rc == SL_OK)
+        rc = ship_resolve_unknown(rt->db, pc, id, ledger_cli_now_ms(), &err);
+    if (rc == SL_OK && shipment_load(rt->db, id, &sh, &err) == SL_OK)
+        printf("shipment %lld: %s%s%s\n", id, sh.reg_state, sh.last_error[0] ? ": " : "",
+               sh.last_error);
+    else
+        fprintf(stderr, "shopledger: shipment resolve: %s\n", err.message);
+    runtime_close(rt);
+    config_set_free(set);
+    return rc == SL_OK ? CLI_OK : CLI_FAIL;
+}
+
 int cli_shipment(int argc, char **argv, const cli_globals *g)
 {
+    if (argc >= 3 && strcmp(argv[1], "resolve") == 0)
+        return run_resolve(argc, argv, g);
+    if (argc >= 3 && strcmp(argv[1], "send") == 0)
+        return run_send(argc, argv, g);
     if (argc >= 3 && strcmp(argv[1], "list") == 0)
         return run_list(argc, argv, g);
     if (argc >= 3 && strcmp(argv[1], "show") == 0)

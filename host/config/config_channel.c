@@ -168,7 +168,9 @@ static const char *const HOST_KEYS[] = {
     "plugin",     "document",           "intake",     "process_when", "series",
     "warehouse",  "price_group",        "rounding_tolerance", "poll_every",
     "stock_sync", "min_request_interval_ms", "ca_file", "http_connect_timeout_ms",
-    "http_timeout_ms", "language"};
+    "http_timeout_ms", "language",
+    /* a postal channel's keys the host reads (shipments/ship_send.h) */
+    "cities", "item_weight_g", "send_type", "cod_methods", "ship_when"};
 
 int config_is_host_channel_key(const char *key)
 {

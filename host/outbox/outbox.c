@@ -27,12 +27,12 @@
 #include "outbox/outbox.h"
 #include "shopledger/sdkutil.h"
 
-static const char *const KIND_NAMES[] = {NULL, "note", "email", "stock_push"};
+static const char *const KIND_NAMES[] = {NULL, "note", "email", "stock_push", "shipment"};
 static const char *const STATES[] = {"pending", "sending", "sent", "dead"};
 
 const char *outbox_kind_name(int kind)
 {
-    return kind >= OUTBOX_NOTE && kind <= OUTBOX_STOCK_PUSH ? KIND_NAMES[kind]
+    return kind >= OUTBOX_NOTE && kind <= OUTBOX_SHIPMENT ? KIND_NAMES[kind]
                                                             : "unknown";
 }
 
@@ -53,7 +53,7 @@ static int check_put(int kind, const char *channel, const char *key,
                      sl_error *err)
 {
     const outbox_row *r = NULL;
-    if (kind < OUTBOX_NOTE || kind > OUTBOX_STOCK_PUSH)
+    if (kind < OUTBOX_NOTE || kind > OUTBOX_SHIPMENT)
         return sl_error_set(err, SL_EINVALID, "kind",
                             "unknown outbox kind %d", kind);
     int rc = check_text(channel, sizeof r->channel, "channel", 1, err);

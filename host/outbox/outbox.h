@@ -44,7 +44,9 @@ enum outbox_kind {
     OUTBOX_NOTE = 1,     /* order note / status back to the shop */
     OUTBOX_EMAIL,        /* e-mail the document: payload document_id, number,
                             type, to (docout/mail_send.h) */
-    OUTBOX_STOCK_PUSH    /* push stock/prices of a channel */
+    OUTBOX_STOCK_PUSH,   /* push stock/prices of a channel */
+    OUTBOX_SHIPMENT      /* register a parcel with a postal channel: payload
+                            shipment_id (shipments/ship_send.h) */
 };
 const char *outbox_kind_name(int kind);
 

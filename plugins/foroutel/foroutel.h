@@ -27,9 +27,9 @@
 
 #define FR_SERVERS_MAX 3
 #define FR_URL_MAX 256
-#define FR_MAX_BODY (1u << 20)   /* one answer; an invoice's HTML included */
-#define FR_FORM_MAX (64u << 10)  /* one request body */
-#define FR_MESSAGE_MAX 200       /* bytes of the service's text kept */
+#define FR_MAX_BODY (1u << 20)  /* one answer; an invoice's HTML included */
+#define FR_FORM_MAX (64u << 10) /* one request body */
+#define FR_MESSAGE_MAX 200      /* bytes of the service's text kept */
 
 typedef struct fr_chan {
     const sl_host *host;
@@ -37,7 +37,7 @@ typedef struct fr_chan {
     const char *api_key;      /* secret; never logged */
     char servers[FR_SERVERS_MAX][FR_URL_MAX];
     int server_count;
-    int current;              /* the server that answered last */
+    int current; /* the server that answered last */
 } fr_chan;
 
 /* ---- form bodies (fr_wire.c) ------------------------------------------- */

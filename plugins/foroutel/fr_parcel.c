@@ -72,8 +72,7 @@ typedef struct parcel_args {
     const char *send_type, *buy_type, *weight, *value, *city, *province;
 } parcel_args;
 
-static int parcel_args_read(const sl_host *h, const sl_params *p, parcel_args *a,
-                            sl_error *err)
+static int parcel_args_read(const sl_host *h, const sl_params *p, parcel_args *a, sl_error *err)
 {
     const char *send = NULL, *pay = NULL;
     int rc = need(h, p, "send_type", &send, err);
@@ -85,15 +84,14 @@ static int parcel_args_read(const sl_host *h, const sl_params *p, parcel_args *a
                           "printed, courier, fixed)",
                           send);
     if (rc == SL_OK && !(a->buy_type = fr_buy_type_code(pay)))
-        rc = sl_error_set(err, SL_EINVALID, "payment", "payment %.32s is not cod or prepaid",
-                          pay);
+        rc = sl_error_set(err, SL_EINVALID, "payment", "payment %.32s is not cod or prepaid", pay);
     static const char *const NUMERIC[] = {"weight_g", "value", "city_id", "province_id"};
     const char **dest[] = {&a->weight, &a->value, &a->city, &a->province};
     for (size_t i = 0; rc == SL_OK && i < 4; i++) {
         rc = need(h, p, NUMERIC[i], dest[i], err);
         if (rc == SL_OK && !digits(*dest[i]))
-            rc = sl_error_set(err, SL_EINVALID, NUMERIC[i], "%s must be a whole number",
-                              NUMERIC[i]);
+            rc =
+                sl_error_set(err, SL_EINVALID, NUMERIC[i], "%s must be a whole number", NUMERIC[i]);
     }
     return rc;
 }
@@ -104,8 +102,7 @@ static int quote_row(fr_chan *ch, sl_ctx *ctx, const char *payment, const char *
 {
     const sl_host *h = ch->host;
     static const char *const KEYS[] = {"post", "tax", "frotel_service", "packing"};
-    static const char *const OUT[] = {"cost_post", "cost_tax", "cost_service",
-                                      "cost_packing"};
+    static const char *const OUT[] = {"cost_post", "cost_tax", "cost_service", "cost_packing"};
     const char *word = fr_send_type_word(send_code);
     if (!word || !json_is_object(costs))
         return SL_OK; /* an option the host has no word for: not offered */
@@ -152,8 +149,8 @@ int fr_quote(fr_chan *ch, sl_ctx *ctx, const sl_params *p, sl_error *err)
         json_t *costs;
         json_object_foreach(group, send, costs)
         {
-            if (rc == SL_OK && (rc = quote_row(ch, ctx, PRICE_GROUPS[g].word, send, costs, err)) ==
-                                   SL_OK)
+            if (rc == SL_OK &&
+                (rc = quote_row(ch, ctx, PRICE_GROUPS[g].word, send, costs, err)) == SL_OK)
                 rows++;
         }
     }
@@ -184,8 +181,8 @@ static int add_basket(const sl_host *h, const sl_params *p, fr_form *f, sl_error
             snprintf(out, sizeof out, "basket[%ld][%s]", i, OUT[k]);
             fr_form_add(f, out, v);
         }
-        static const char *const ZERO[] = {"porsant", "bazaryab", "discount", "free_send",
-                                           "tax",     "packing"};
+        static const char *const ZERO[] = {"porsant",   "bazaryab", "discount",
+                                           "free_send", "tax",      "packing"};
         for (size_t k = 0; k < sizeof ZERO / sizeof ZERO[0]; k++) {
             char out[48];
             snprintf(out, sizeof out, "basket[%ld][%s]", i, ZERO[k]);
@@ -197,8 +194,10 @@ static int add_basket(const sl_host *h, const sl_params *p, fr_form *f, sl_error
 
 static int add_recipient(const sl_host *h, const sl_params *p, fr_form *f, sl_error *err)
 {
-    static const char *const REQUIRED[][2] = {{"first_name", "name"}, {"last_name", "family"},
-                                              {"mobile", "mobile"},   {"address", "address"},
+    static const char *const REQUIRED[][2] = {{"first_name", "name"},
+                                              {"last_name", "family"},
+                                              {"mobile", "mobile"},
+                                              {"address", "address"},
                                               {"postal_code", "code_posti"}};
     for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++) {
         const char *v = NULL;
@@ -230,8 +229,10 @@ static int register_results(fr_chan *ch, sl_ctx *ctx, const json_t *result, sl_e
         return sl_error_set(err, SL_EREMOTE, "factor",
                             "Foroutel registered the order but its answer has no factor.id");
     h->result_set(ctx, "parcel_id", id);
+    /* factor.total is the invoice the post collects (goods and postage),
+       not the postage: the cost split comes from the quote */
     if (total[0])
-        h->result_set(ctx, "cost_total", total);
+        h->result_set(ctx, "factor_total", total);
     h->result_set(ctx, "status", "not_loaded");
     return SL_OK;
 }

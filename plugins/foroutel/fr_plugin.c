@@ -13,8 +13,8 @@
 #include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 
-#define FR_DEFAULT_SERVERS                                                                \
-    "http://webservice1.link/ws/v1/rest, http://webservice2.link/ws/v1/rest, "            \
+#define FR_DEFAULT_SERVERS                                                                         \
+    "http://webservice1.link/ws/v1/rest, http://webservice2.link/ws/v1/rest, "                     \
     "http://webservice3.link/ws/v1/rest"
 
 static const sl_option FR_OPTION_ROWS[] = {
@@ -42,13 +42,13 @@ static int read_servers(fr_chan *ch, sl_error *err)
         char url[FR_URL_MAX];
         if (n >= sizeof url || ch->server_count >= FR_SERVERS_MAX)
             return sl_error_set(err, SL_EINVALID, "servers",
-                                "servers: at most %d URLs of at most %d bytes",
-                                FR_SERVERS_MAX, FR_URL_MAX - 1);
+                                "servers: at most %d URLs of at most %d bytes", FR_SERVERS_MAX,
+                                FR_URL_MAX - 1);
         memcpy(url, p, n);
         url[n] = '\0';
         sl_option_value v;
-        static const sl_option URL_ROW = {"servers", SL_OPT_TYPE_URL, 0, NULL, 0,
-                                          FR_URL_MAX - 1, NULL, "", 0, 0};
+        static const sl_option URL_ROW = {
+            "servers", SL_OPT_TYPE_URL, 0, NULL, 0, FR_URL_MAX - 1, NULL, "", 0, 0};
         int rc = sl_option_parse(&URL_ROW, url, &v, err);
         if (rc != SL_OK)
             return rc;

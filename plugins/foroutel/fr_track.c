@@ -47,8 +47,7 @@ const char *fr_status_word(const char *label, int *cod_collected)
 }
 
 /* The results of one parcel's answer. */
-static int track_row(fr_chan *ch, sl_ctx *ctx, const char *id, const json_t *result,
-                     sl_error *err)
+static int track_row(fr_chan *ch, sl_ctx *ctx, const char *id, const json_t *result, sl_error *err)
 {
     const sl_host *h = ch->host;
     json_t *order = NULL;

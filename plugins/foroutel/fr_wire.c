@@ -80,8 +80,8 @@ int fr_number(const json_t *obj, const char *key, int required, char *buf, size_
 }
 
 /* Reads the envelope of an answer. */
-static int read_envelope(fr_chan *ch, sl_ctx *ctx, const char *body, size_t len,
-                         const char *what, json_t **root, json_t **result, sl_error *err)
+static int read_envelope(fr_chan *ch, sl_ctx *ctx, const char *body, size_t len, const char *what,
+                         json_t **root, json_t **result, sl_error *err)
 {
     json_t *j = NULL;
     if (sl_json_parse_object(body, len, FR_MAX_BODY, "Foroutel answer", &j, err) != SL_OK ||
@@ -107,8 +107,8 @@ static int read_envelope(fr_chan *ch, sl_ctx *ctx, const char *body, size_t len,
         ch->host->result_set(ctx, "message", kept);
         json_decref(j);
         return sl_error_set(err, SL_EREMOTE, "code",
-                            "Foroutel refused %s (code %s); its own message is kept beside",
-                            what, code);
+                            "Foroutel refused %s (code %s); its own message is kept beside", what,
+                            code);
     }
     *root = j;
     *result = json_object_get(j, "result");
@@ -121,22 +121,20 @@ int fr_call(fr_chan *ch, sl_ctx *ctx, const char *path, fr_form *form, const cha
     const sl_host *h = ch->host;
     fr_form_add(form, "api", ch->api_key);
     if (form->too_big)
-        return sl_error_set(err, SL_ETOOBIG, "body", "the request for %s is over %u bytes",
-                            what, FR_FORM_MAX);
+        return sl_error_set(err, SL_ETOOBIG, "body", "the request for %s is over %u bytes", what,
+                            FR_FORM_MAX);
     for (int tried = 0; tried < ch->server_count; tried++) {
         int idx = (ch->current + tried) % ch->server_count;
         char url[FR_URL_MAX + 64];
         snprintf(url, sizeof url, "%s/%s.json", ch->servers[idx], path);
         sl_http_req *req = h->http_new(ctx, "POST", url);
-        if (!req || h->http_body(req, form->data, form->len,
-                                 "application/x-www-form-urlencoded") != SL_OK)
+        if (!req ||
+            h->http_body(req, form->data, form->len, "application/x-www-form-urlencoded") != SL_OK)
             return sl_error_set(err, SL_ENOMEM, "", "out of memory");
         sl_http_resp *resp = NULL;
         int rc = h->http_send(req, &resp, err);
-        if (rc == SL_ERETRY && strcmp(err->field, "connect") == 0 &&
-            tried + 1 < ch->server_count) {
-            h->log(ctx, SL_LOG_WARN, "Foroutel server %d is unreachable, trying the next",
-                   idx + 1);
+        if (rc == SL_ERETRY && strcmp(err->field, "connect") == 0 && tried + 1 < ch->server_count) {
+            h->log(ctx, SL_LOG_WARN, "Foroutel server %d is unreachable, trying the next", idx + 1);
             continue; /* nothing reached it: the next one cannot duplicate */
         }
         if (rc != SL_OK)
@@ -148,8 +146,7 @@ int fr_call(fr_chan *ch, sl_ctx *ctx, const char *path, fr_form *form, const cha
                                 "Foroutel answered %s with HTTP %d", what, status);
         size_t len = 0;
         const char *body = h->http_resp_body(resp, &len);
-        return read_envelope(ch, ctx, body ? body : "", body ? len : 0, what, root, result,
-                             err);
+        return read_envelope(ch, ctx, body ? body : "", body ? len : 0, what, root, result, err);
     }
     return sl_error_set(err, SL_ERETRY, "connect", "no Foroutel server is reachable");
 }
