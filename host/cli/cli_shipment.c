@@ -11,6 +11,7 @@
 
 #include "ledger/ledger_cli.h"
 #include "runtime/runtime.h"
+#include "shipments/ship_money.h"
 #include "shipments/ship_send.h"
 #include "shipments/shipments.h"
 #include "shopledger/money.h"
@@ -22,7 +23,8 @@ static const char USAGE[] =
     "                                [--payment cod|prepaid] [--json]\n"
     "       shopledger shipment list TENANT [--channel SHOP] [--via POSTAL] [--json]\n"
     "       shopledger shipment show TENANT ID [--json]\n"
-    "       shopledger shipment resolve TENANT ID   (after a crash during a register)\n";
+    "       shopledger shipment resolve TENANT ID   (after a crash during a register)\n"
+    "       shopledger shipment settle TENANT ID AMOUNT --to CODE[:ACCOUNT] --ref REF\n";
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -267,8 +269,53 @@ static int run_resolve(int argc, char **argv, const cli_globals *g)
     return rc == SL_OK ? CLI_OK : CLI_FAIL;
 }
 
+/* `shipment settle TENANT ID AMOUNT --to CODE[:ACCOUNT] --ref REF`: the
+   service paid AMOUNT (decimal, the tenant's currency) of the parcel's
+   clearing balance to the bank. */
+static int run_settle(int argc, char **argv, const cli_globals *g)
+{
+    const char *to = NULL, *ref = NULL;
+    for (int i = 5; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--to") == 0)
+            to = argv[i + 1];
+        else if (strcmp(argv[i], "--ref") == 0)
+            ref = argv[i + 1];
+    }
+    char *end = NULL;
+    long long id = argc >= 5 ? strtoll(argv[3], &end, 10) : 0;
+    if (argc != 9 || !end || *end || id <= 0 || !to || !ref) {
+        fputs(USAGE, stderr);
+        return CLI_USAGE;
+    }
+    ledger_cli_tenant lt;
+    if (ledger_cli_open(g, argv[2], &lt) != CLI_OK)
+        return CLI_FAIL;
+    sl_error err = {.size = sizeof err};
+    shipment sh;
+    int64_t amount = 0;
+    int rc = shipment_load(lt.s, id, &sh, &err);
+    if (rc == SL_OK && sl_money_parse(argv[4], lt.t->currency_exponent, &amount) != SL_OK)
+        rc = sl_error_set(&err, SL_EINVALID, "amount", "'%s' is not an amount of %s", argv[4],
+                          lt.t->currency);
+    if (rc == SL_OK && (rc = store_begin(lt.s, &err)) == SL_OK) {
+        rc = ship_money_settle(lt.s, lt.t, &sh, amount, to, ref, ledger_cli_now_ms(), &err);
+        if (rc == SL_OK)
+            rc = store_commit(lt.s, &err);
+        else
+            store_rollback(lt.s);
+    }
+    if (rc == SL_OK)
+        printf("shipment %lld: settled %s %s to %s (%s)\n", id, argv[4], lt.t->currency, to, ref);
+    else
+        fprintf(stderr, "shopledger: shipment settle: %s\n", err.message);
+    ledger_cli_close(&lt);
+    return rc == SL_OK ? CLI_OK : CLI_FAIL;
+}
+
 int cli_shipment(int argc, char **argv, const cli_globals *g)
 {
+    if (argc >= 3 && strcmp(argv[1], "settle") == 0)
+        return run_settle(argc, argv, g);
     if (argc >= 3 && strcmp(argv[1], "resolve") == 0)
         return run_resolve(argc, argv, g);
     if (argc >= 3 && strcmp(argv[1], "send") == 0)

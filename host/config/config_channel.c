@@ -170,7 +170,8 @@ static const char *const HOST_KEYS[] = {
     "stock_sync", "min_request_interval_ms", "ca_file", "http_connect_timeout_ms",
     "http_timeout_ms", "language",
     /* a postal channel's keys the host reads (shipments/ship_send.h) */
-    "cities", "item_weight_g", "send_type", "cod_methods", "ship_when"};
+    "cities", "item_weight_g", "send_type", "cod_methods", "ship_when", "track_every",
+    "cod_cash", "fees_account"};
 
 int config_is_host_channel_key(const char *key)
 {

@@ -8,6 +8,8 @@
  *                      belongs to one shipment of its channel
  * shipment_history     every shipping-status change (from, to, the
  *                      service's raw label, when UTC, who, comment)
+ * shipment_bookings    postings of a parcel that are no payment (postage of a
+ *                      returned parcel, settlements), once per reference
  * order_status_history every order-status change, same columns, keyed by
  *                      (channel, external id) so it exists before any
  *                      document or shipment does
@@ -57,6 +59,10 @@ static const char SHIPMENTS_SQL[] =
     " raw TEXT NOT NULL DEFAULT '', at_ms INTEGER NOT NULL, who TEXT NOT NULL,"
     " comment TEXT NOT NULL DEFAULT '', recorded_ms INTEGER NOT NULL);"
     "CREATE INDEX shipment_history_of ON shipment_history(shipment_id, id);"
+    "CREATE TABLE shipment_bookings ("
+    " shipment_id INTEGER NOT NULL REFERENCES shipments(id), kind TEXT NOT NULL,"
+    " ref TEXT NOT NULL, amount INTEGER NOT NULL, document_id INTEGER REFERENCES documents(id),"
+    " created_ms INTEGER NOT NULL, PRIMARY KEY(shipment_id, kind, ref));"
     "CREATE TABLE order_status_history ("
     " id INTEGER PRIMARY KEY, channel TEXT NOT NULL, external_id TEXT NOT NULL,"
     " from_status TEXT NOT NULL, to_status TEXT NOT NULL CHECK(to_status IN " ORDER_STATUSES "),"

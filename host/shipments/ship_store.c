@@ -323,3 +323,26 @@ int shipment_open_ids(store *s, const char *postal_channel, int64_t *ids, int ma
     *n = count;
     return SL_OK;
 }
+
+int shipment_booking_claim(store *s, int64_t shipment_id, const char *kind, const char *ref,
+                           int64_t amount, int64_t doc_id, int64_t now_ms, int *fresh,
+                           sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(s,
+                                  "INSERT INTO shipment_bookings (shipment_id, kind, ref, amount,"
+                                  " document_id, created_ms) VALUES (?1,?2,?3,?4,NULLIF(?5,0),?6)"
+                                  " ON CONFLICT(shipment_id, kind, ref) DO NOTHING",
+                                  err);
+    if (!st)
+        return sql_fail(err);
+    sqlite3_bind_int64(st, 1, shipment_id);
+    sql_text(st, 2, kind);
+    sql_text(st, 3, ref);
+    sqlite3_bind_int64(st, 4, amount);
+    sqlite3_bind_int64(st, 5, doc_id);
+    sqlite3_bind_int64(st, 6, now_ms);
+    int rc = store_step_done(s, st, err);
+    if (rc == SL_OK)
+        *fresh = sqlite3_changes(store_db(s)) == 1;
+    return rc;
+}

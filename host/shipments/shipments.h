@@ -132,6 +132,13 @@ int shipment_set_status(store *s, int64_t id, const char *status, const char *ra
 int shipment_open_ids(store *s, const char *postal_channel, int64_t *ids, int max, int *n,
                       sl_error *err);
 
+/* Claims the booking (shipment, kind, ref) of `amount` on document
+   doc_id: *fresh = 1 the first time (the caller then posts it in the same
+   transaction), 0 when it was booked before. */
+int shipment_booking_claim(store *s, int64_t shipment_id, const char *kind, const char *ref,
+                           int64_t amount, int64_t doc_id, int64_t now_ms, int *fresh,
+                           sl_error *err);
+
 /* ---- JSON views (ship_view.c) ------------------------------------------ */
 
 /* Shipments (newest last), optionally of one shop channel or one postal

@@ -7,8 +7,13 @@
 # nothing is sent; one of the servers down -> the next one takes the call;
 # kill -9 while a registration is in flight -> one parcel at the service,
 # the shipment "registering" and then, Foroutel having no lookup,
-# "unconfirmed" for the operator (never registered again). Trial balance
-# zero at the end. Every wait is bounded.
+# "unconfirmed" for the operator (never registered again). Then the
+# service's clock moves: serve tracks the parcels (history with Jalali
+# dates as UTC, notes to the shop), the COD parcel is delivered and its
+# cash collected -> payment to the clearing account, fees to expense,
+# receivable closed -> `shipment settle` to the bank; the returned parcel
+# -> credit note, stock back, postage an expense; an unknown label is kept
+# as "other". Trial balance zero after each step. Every wait is bounded.
 source "$(dirname "$0")/lib.bash"
 DATA="$SL_SOURCE_DIR/tests/integration/data/foroutel"
 CONF="$SL_TMP/conf.d"
@@ -51,6 +56,9 @@ servers = http://127.0.0.1:${FP[0]}/ws/v1/rest, http://127.0.0.1:${FP[1]}/ws/v1/
 cities = foroutel-cities.csv
 item_weight_g = 600
 cod_methods = cod
+track_every = 1s
+cod_cash = foroutel-clearing:1290
+fees_account = 7620
 
 [channel:post.cities]
 Hashtgerd-East = 5:58
@@ -58,7 +66,9 @@ INI
 SLX=(sl --conf "$CONF" --plugins "$PLUGINS")
 fails() { ! "$@" 2>/dev/null; }
 # order_has EXTERNAL_ID TEXT: `order show --json` of the order contains TEXT.
-order_has() { "${SLX[@]}" order show ir shop "$1" --json | grep -qF -- "$2"; }
+order_has() {
+  "${SLX[@]}" order show ir shop "$1" --json > "$SL_TMP/order.json" && grep -qF -- "$2" "$SL_TMP/order.json"
+}
 state() { curl -s --max-time 5 "$FR/__sandbox/state" > "$SL_TMP/fr.json" && json_get "$SL_TMP/fr.json" "$1"; }
 ship() { "${SLX[@]}" shipment show ir "$1" --json > "$SL_TMP/ship.json" && json_get "$SL_TMP/ship.json" "$2"; }
 # wait_ship ID FIELD VALUE: bounded wait (10 s) for a shipment field.
@@ -123,6 +133,77 @@ check "resolve: Foroutel cannot look it up" "${SLX[@]}" shipment resolve ir 4
 check "unconfirmed for the operator" eq "$(ship 4 '$.reg_state')" unconfirmed
 check "the reason says why" grep -q 'cannot look a parcel up' "$SL_TMP/ship.json"
 check "still three registrations" eq "$(state '$.registrations')" 3
+
+tb_zero() {
+  "${SLX[@]}" ledger trial-balance ir --json > "$SL_TMP/tb.json" &&
+    eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" "$(json_get "$SL_TMP/tb.json" '$.credit_total')"
+}
+balance() { # ACCOUNT: debit - credit
+  "${SLX[@]}" ledger trial-balance ir --json > "$SL_TMP/tb.json" &&
+    sqlite3 :memory: "select ifnull(sum(json_extract(value,'\$.balance')),0) from json_each(readfile('$SL_TMP/tb.json'),'\$.accounts') where json_extract(value,'\$.account')='$1'"
+}
+check "the trial balance is zero after the sends" tb_zero
+
+# 5. the service's days pass: tracking, COD collected, a return, a strange label
+check "parcel 9204519 (order 5004) will come back" curl -sf --max-time 5 \
+  -d '{"outcome":"returned"}' "$FR/__sandbox/parcel/9204519" -o /dev/null
+on_hand() {
+  "${SLX[@]}" stock show ir --json > "$SL_TMP/stock.json" || return 1
+  sqlite3 :memory: "select sum(json_extract(value,'\$.on_hand_milli')) from json_each(readfile('$SL_TMP/stock.json')) where json_extract(value,'\$.sku')='$1'"
+}
+advance() { curl -sf --max-time 5 -d "{\"advance_s\":$1}" "$FR/__sandbox/clock" -o /dev/null; }
+RECEIVABLE_BEFORE=$(balance 2310)
+STOCK_BEFORE=$(on_hand MUG-BL)
+check "a day passes at Foroutel" advance 86400
+check "ready to ship (label changes, status stays)" wait_ship 1 '$.status_raw' "آماده ارسال"
+check "two more days" advance 172800
+check "handed to the post" wait_ship 1 '$.status' delivered_to_post
+check "the order is sent" order_has 5001 '"to": "sent"'
+check "two more days" advance 172800
+check "the COD parcel is delivered" wait_ship 1 '$.status' delivered_to_customer
+check "its label is kept" eq "$(ship 1 '$.status_raw')" "وصول شده"
+check "the barcode became the tracking code" eq "$(ship 1 '$.tracking_code')" 168530000000000009204518
+check "the returned parcel is returned" wait_ship 3 '$.status' returned
+ship 1 '$.id' > /dev/null
+HISTORY=$(sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/ship.json'),'\$.history')")
+check "history: each label the parcel went through ($HISTORY)" test "$HISTORY" -ge 3
+check "history times come from the Jalali dates (Tehran midnight = 20:30Z)" grep -q '"at": "[0-9-]*T20:30:00Z"' "$SL_TMP/ship.json"
+check "order status delivered" order_has 5001 '"to": "delivered"'
+check "COD payment on the invoice" order_has 5001 '"ref": "cod:1"'
+P3=$(ship 3 '$.cost_total')
+check "the clearing account holds the goods less the return's postage" eq "$(balance 1290)" $((1090000 - P3))
+check "the service's fees and the return's postage are expenses" eq "$(balance 7620)" $((27743 + P3))
+check "the receivable of 5001 is closed" eq "$(balance 2310)" $((RECEIVABLE_BEFORE - 1090000 - 545000))
+check "the trial balance is zero after delivery" tb_zero
+check "the return made a credit note" order_has 5004 '"type": "credit_note"'
+check "the return brought the mug back" eq "$(on_hand MUG-BL)" $((STOCK_BEFORE + 1000))
+check "the trial balance is zero after the return" tb_zero
+for ((i = 0; i < 50; i++)); do grep -q "delivered_to_customer" "$SL_TMP/notes.txt" 2>/dev/null && break; sleep 0.2; done
+check "the shop heard of the delivery" grep -q "^5001.*Parcel 9204518 (post): delivered_to_customer (وصول شده)" "$SL_TMP/notes.txt"
+SETTLE=$((1090000 - P3))
+check "settle the clearing balance to the bank" "${SLX[@]}" shipment settle ir 1 "$SETTLE" --to bank:1020 --ref FR-SETTLE-1
+check "a settlement books once" fails "${SLX[@]}" shipment settle ir 1 "$SETTLE" --to bank:1020 --ref FR-SETTLE-1
+check "clearing is empty" eq "$(balance 1290)" 0
+check "the bank has it" eq "$(balance 1020)" "$SETTLE"
+check "the trial balance is zero after the settlement" tb_zero
+
+# 6. a label nobody mapped: kept as "other" with its text
+cat > "$SL_TMP/order-5005.json" <<JSON
+{"id":"5005","number":"5005","status":"processing","currency":"IRT","modified":"2026-11-21T10:00:00Z",
+ "payment_method":"bacs","phone":"09121112233",
+ "shipping":{"first_name":"Nima","last_name":"Sadeghi","address_1":"Zand 3","city":"Shiraz","state":"FRS","postcode":"7134512345"},
+ "total":"545000","total_tax":"45000",
+ "lines":[{"id":"1","sku":"MUG-BL","name":"Mug","qty":"1","unit_price":"500000","total":"500000","total_tax":"45000","tax_rate_id":"1","tax_percent":"9"}]}
+JSON
+"${SLX[@]}" inbox add ir shop "$SL_TMP/order-5005.json" > /dev/null && "${SLX[@]}" process ir > /dev/null
+check "a prepaid parcel (bank transfer) is sent" "${SLX[@]}" shipment send ir shop 5005 --via post --send-type registered
+check "prepaid: nothing to collect" eq "$(ship 5 '$.payment'):$(ship 5 '$.cod_amount')" prepaid:0
+check "Foroutel shows a label of its own" curl -sf --max-time 5 -d '{"label":"در انتظار تایید گمرک"}' \
+  "$FR/__sandbox/parcel/$(ship 5 '$.parcel_id')" -o /dev/null
+check "kept as other" wait_ship 5 '$.status' other
+check "with the label" eq "$(ship 5 '$.status_raw')" "در انتظار تایید گمرک"
+check "logged once" test "$(grep -c 'unknown shipping status label' "$SL_TMP/serve.log")" -eq 1
+check "the trial balance is zero at the end" tb_zero
 
 check "serve stops" stop_serve
 "${SLX[@]}" ledger trial-balance ir --json > "$SL_TMP/tb.json"
