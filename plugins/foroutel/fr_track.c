@@ -4,7 +4,8 @@
  *
  * The labels are text, not codes, and the set is not published
  * (foroutel.md §5): the ones seen in Frotel's panels and plugins are
- * mapped, compared after sl_fa_normalize so ي/ی and ك/ک spellings agree;
+ * mapped, compared after sl_fa_normalize and without spaces, so ي/ی, ك/ک
+ * and a space or a zero-width non-joiner between the words agree;
  * anything else is "other" with the label kept as status_raw by the host.
  */
 #include <stdio.h>
@@ -30,15 +31,28 @@ static const label_map LABELS[] = {
     {"لغو شده", "cancelled", 0},
 };
 
+/* Normalized and without spaces: "تحویل شده", "تحویل‌شده" (ZWNJ) and
+   "تحویلشده" are one label. 0 when the text is not UTF-8 or too long. */
+static int label_key(const char *label, char *out, size_t cap)
+{
+    if (!label || sl_fa_normalize(label, 1, out, cap) != SL_OK)
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; out[i]; i++)
+        if (out[i] != ' ')
+            out[o++] = out[i];
+    out[o] = '\0';
+    return 1;
+}
+
 const char *fr_status_word(const char *label, int *cod_collected)
 {
     char want[128], have[128];
     *cod_collected = 0;
-    if (!label || sl_fa_normalize(label, 1, want, sizeof want) != SL_OK)
+    if (!label_key(label, want, sizeof want) || !want[0])
         return "other";
     for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
-        if (sl_fa_normalize(LABELS[i].label, 1, have, sizeof have) == SL_OK &&
-            strcmp(want, have) == 0) {
+        if (label_key(LABELS[i].label, have, sizeof have) && strcmp(want, have) == 0) {
             *cod_collected = LABELS[i].cod_collected;
             return LABELS[i].word;
         }

@@ -118,7 +118,8 @@ check "server 0 goes down" curl -sf --max-time 5 -d '{"server":0}' "$FR/__sandbo
 check "send order 5004 with a server down" "${SLX[@]}" shipment send ir shop 5004 --via post
 check "registered through another server" wait_ship 3 '$.reg_state' registered
 check "server 0 answered nothing more" eq "$(state '$.requests[0]')" "$R0"
-check "server 1 took the quote and the register" eq "$(state '$.requests[1]')" $((R1 + 2))
+# (serve's tracking may have gone to server 1 too meanwhile)
+check "server 1 took the quote and the register" test "$(state '$.requests[1]')" -ge $((R1 + 2))
 
 # 4. kill -9 during the registration: one parcel, never a second register
 curl -sf --max-time 5 -d '{"delay_ms":6000}' "$FR/__sandbox/next" -o /dev/null
