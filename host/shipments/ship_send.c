@@ -219,7 +219,8 @@ static int build(const config_tenant *t, const config_channel *pc, const ship_se
 
 static int queue(store *s, shipment *sh, json_t *params, int64_t now_ms, sl_error *err)
 {
-    int rc = store_begin(s, err);
+    int own = 0;
+    int rc = store_tx_enter(s, &own, err);
     if (rc != SL_OK)
         return rc;
     rc = shipment_insert(s, sh, now_ms, err);
@@ -237,11 +238,7 @@ static int queue(store *s, shipment *sh, json_t *params, int64_t now_ms, sl_erro
                                now_ms, &queued, err)
                   : sl_error_set(err, SL_ENOMEM, "", "out of memory");
     free(text);
-    if (rc != SL_OK) {
-        store_rollback(s);
-        return rc;
-    }
-    return store_commit(s, err);
+    return store_tx_leave(s, own, rc, err);
 }
 
 /* The failed shipment that records why the order could not be sent. */

@@ -49,7 +49,9 @@ typedef struct ship_send_request {
 /* The outbox key of a shipment's registration. */
 void ship_register_key(int64_t shipment_id, char *out, size_t cap);
 
-/* Builds and queues the shipment (one transaction, none open before).
+/* Builds and queues the shipment in one transaction (the caller's when
+   one is open: then a failure may leave the caller's work half done, so
+   such a caller brackets the call with a savepoint, as ship_rule does).
    SL_ECONFLICT when the order already has a live shipment (*out = that
    one). An order whose address cannot be put in the service's form gets
    a failed shipment recording why (SL_ENOTFOUND / SL_ECONFLICT /
@@ -73,5 +75,18 @@ int ship_register_row(store *s, runtime_channel *postal, const outbox_row *row, 
    left alone (SL_OK). */
 int ship_resolve_unknown(store *s, runtime_channel *postal, int64_t shipment_id, int64_t now_ms,
                          sl_error *err);
+
+/* Sending by rule, from the rules' transaction after an order is booked
+   (rules.c): when the order's shipping method maps to a postal channel in
+   the shop channel's [channel:SHOP.shipping] map (METHOD = POSTAL or
+   POSTAL:SEND_TYPE) and the postal channel's `ship_when` lists the
+   order's status (normalized word or the shop's own), the shipment is
+   queued as `shipment send` would (who "rule"). An order that has a live
+   shipment is left alone; a refusal (an unmappable city...) is recorded
+   on its failed shipment and as an inbox event, and never fails the
+   booking (a savepoint keeps the rest). */
+struct inbox_item;
+int ship_rule_apply(store *s, const config_tenant *t, const config_channel *shop,
+                    const struct inbox_item *it, int64_t now_ms, sl_error *err);
 
 #endif

@@ -49,6 +49,9 @@ approve = yes
 add_payment = no
 series = IR
 
+[channel:shop.shipping]
+frotel-registered = post:registered
+
 [channel:post]
 plugin = foroutel
 api_key_file = $SL_TMP/foroutel.key
@@ -56,6 +59,7 @@ servers = http://127.0.0.1:${FP[0]}/ws/v1/rest, http://127.0.0.1:${FP[1]}/ws/v1/
 cities = foroutel-cities.csv
 item_weight_g = 600
 cod_methods = cod
+ship_when = processing
 track_every = 1s
 cod_cash = foroutel-clearing:1290
 fees_account = 7620
@@ -204,6 +208,24 @@ check "Foroutel shows a label of its own" curl -sf --max-time 5 -d '{"label":"د
 check "kept as other" wait_ship 5 '$.status' other
 check "with the label" eq "$(ship 5 '$.status_raw')" "در انتظار تایید گمرک"
 check "logged once" test "$(grep -c 'unknown shipping status label' "$SL_TMP/serve.log")" -eq 1
+# 7. by rule: the shipping method maps to the postal channel, ship_when the status
+for n in 5006 5007; do
+  city=Kashan; [ "$n" = 5007 ] && city=Natanz
+  cat > "$SL_TMP/order-$n.json" <<JSON
+{"id":"$n","number":"$n","status":"processing","currency":"IRT","modified":"2026-11-22T10:00:00Z",
+ "payment_method":"cod","phone":"09121112244","shipping_method":"frotel-registered",
+ "shipping":{"first_name":"Leila","last_name":"Hosseini","address_1":"Fin 9","city":"$city","state":"ESF","postcode":"8731512345"},
+ "total":"545000","total_tax":"45000",
+ "lines":[{"id":"1","sku":"MUG-BL","name":"Mug","qty":"1","unit_price":"500000","total":"500000","total_tax":"45000","tax_rate_id":"1","tax_percent":"9"}]}
+JSON
+  "${SLX[@]}" inbox add ir shop "$SL_TMP/order-$n.json" > /dev/null
+done
+check "the orders are booked" "${SLX[@]}" process ir
+check "5006 was queued by the rule, serve registers it" wait_ship 6 '$.reg_state' registered
+check "with the send type of the map" eq "$(ship 6 '$.send_type')" registered
+check "5007's city is not in the list: recorded, nothing queued" eq "$(ship 7 '$.reg_state')" failed
+check "the reason names the city" grep -q "city 'Natanz' not found in foroutel's list" "$SL_TMP/ship.json"
+check "both invoices are booked all the same" eq "$("${SLX[@]}" order show ir shop 5007 --json > "$SL_TMP/o.json"; json_get "$SL_TMP/o.json" '$.documents[0].status')" posted
 check "the trial balance is zero at the end" tb_zero
 
 check "serve stops" stop_serve
