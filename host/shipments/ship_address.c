@@ -352,3 +352,24 @@ int ship_to_rial(const char *currency, int exp, int64_t amount, int64_t *rial, s
     *rial = scaled / div;
     return SL_OK;
 }
+
+int ship_from_rial(const char *currency, int exp, const char *rial_text, int64_t *amount,
+                   sl_error *err)
+{
+    char *end = NULL;
+    long long rial = rial_text && *rial_text ? strtoll(rial_text, &end, 10) : -1;
+    if (!end || *end || rial < 0 || rial > INT64_MAX / 1000000)
+        return sl_error_set(err, SL_EINVALID, "amount", "'%.32s' is not a whole number of Rial",
+                            rial_text ? rial_text : "");
+    int64_t mult = currency && strcmp(currency, "IRT") == 0 ? 10 : 1, scale = 1;
+    if ((mult == 1 && (!currency || strcmp(currency, "IRR") != 0)) || exp < 0 || exp > 6)
+        return sl_error_set(err, SL_EINVALID, "currency", "%.8s is neither IRR nor IRT",
+                            currency ? currency : "");
+    for (int i = 0; i < exp; i++)
+        scale *= 10;
+    if ((rial * scale) % mult != 0)
+        return sl_error_set(err, SL_EINVALID, "amount", "%lld Rial is no amount of %s", rial,
+                            currency);
+    *amount = rial * scale / mult;
+    return SL_OK;
+}

@@ -76,4 +76,12 @@ int ship_postal_code(const char *in, const char *field, char out[11], sl_error *
    overflow. */
 int ship_to_rial(const char *currency, int exp, int64_t amount, int64_t *rial, sl_error *err);
 
+/* The way back: Rial as decimal integer text (a service's answer) in the
+   shop's currency minor units, exactly. SL_EINVALID naming "amount" for
+   text that is no whole number, or an amount with no exact form in the
+   shop's currency (IRT: a Rial that is no whole tenth of a toman when the
+   exponent cannot hold it). */
+int ship_from_rial(const char *currency, int exp, const char *rial_text, int64_t *amount,
+                   sl_error *err);
+
 #endif

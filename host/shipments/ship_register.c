@@ -10,27 +10,18 @@
 #include "ledger/ledger.h"
 #include "loader/loader.h"
 #include "shipments/order_status.h"
+#include "shipments/ship_address.h"
 #include "shipments/ship_results.h"
 #include "shipments/ship_send.h"
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
-/* Rial text of the service back to the shipment's currency minor units
-   (exact inverse of ship_to_rial; -1 when it does not divide). */
+/* Rial text of the service in the shipment's currency; -1 when absent
+   or inexact. */
 static int64_t from_rial(const shipment *sh, const char *text)
 {
-    if (!text || !*text)
-        return -1;
-    char *end = NULL;
-    long long rial = strtoll(text, &end, 10);
-    if (*end || rial < 0)
-        return -1;
-    int64_t mult = strcmp(sh->currency, "IRT") == 0 ? 10 : 1, scale = 1;
-    for (int i = 0; i < sh->exponent; i++)
-        scale *= 10;
-    if ((rial * scale) % mult != 0)
-        return -1;
-    return rial * scale / mult;
+    int64_t v = -1;
+    return ship_from_rial(sh->currency, sh->exponent, text, &v, NULL) == SL_OK ? v : -1;
 }
 
 static void take_costs(shipment *sh, const json_t *row)

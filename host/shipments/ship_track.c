@@ -11,6 +11,7 @@
 #include "outbox/outbox.h"
 #include "services/services.h"
 #include "shipments/order_status.h"
+#include "shipments/ship_address.h"
 #include "shipments/ship_money.h"
 #include "shipments/ship_results.h"
 #include "shipments/ship_track.h"
@@ -51,16 +52,8 @@ static const char *order_status_for(const char *ship)
 /* Rial text -> shop minor units of the shipment; -1 when absent/inexact. */
 static int64_t shop_amount(const shipment *sh, const char *rial_text)
 {
-    char *end = NULL;
-    if (!rial_text || !*rial_text)
-        return -1;
-    long long rial = strtoll(rial_text, &end, 10);
-    int64_t mult = strcmp(sh->currency, "IRT") == 0 ? 10 : 1, scale = 1;
-    for (int i = 0; i < sh->exponent; i++)
-        scale *= 10;
-    if (*end || rial < 0 || (rial * scale) % mult != 0)
-        return -1;
-    return rial * scale / mult;
+    int64_t v = -1;
+    return ship_from_rial(sh->currency, sh->exponent, rial_text, &v, NULL) == SL_OK ? v : -1;
 }
 
 static int queue_note(store *s, const shipment *sh, const char *label, int64_t hist_key,

@@ -126,6 +126,8 @@ check "server 0 answered nothing more" eq "$(state '$.requests[0]')" "$R0"
 check "server 1 took the quote and the register" test "$(state '$.requests[1]')" -ge $((R1 + 2))
 
 # 4. kill -9 during the registration: one parcel, never a second register
+# (serve is stopped meanwhile, so the CLI, not serve's scheduler, claims it)
+check "serve stops for the crash" stop_serve
 curl -sf --max-time 5 -d '{"delay_ms":6000}' "$FR/__sandbox/next" -o /dev/null
 ( sl_exec --conf "$CONF" --plugins "$PLUGINS" shipment send ir shop 5003 --via post ) > /dev/null 2>&1 &
 SEND_PID=$!
@@ -138,6 +140,7 @@ check "resolve: Foroutel cannot look it up" "${SLX[@]}" shipment resolve ir 4
 check "unconfirmed for the operator" eq "$(ship 4 '$.reg_state')" unconfirmed
 check "the reason says why" grep -q 'cannot look a parcel up' "$SL_TMP/ship.json"
 check "still three registrations" eq "$(state '$.registrations')" 3
+check "serve starts again" start_serve "$PLUGINS"
 
 tb_zero() {
   "${SLX[@]}" ledger trial-balance ir --json > "$SL_TMP/tb.json" &&

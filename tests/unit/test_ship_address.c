@@ -155,6 +155,18 @@ static void test_rial(void **state)
     assert_int_equal(ship_to_rial("EUR", 2, 100, &r, &err), SL_EINVALID);
     assert_string_equal(err.field, "currency");
     assert_int_equal(ship_to_rial("IRT", 0, INT64_MAX / 5, &r, &err), SL_ETOOBIG);
+    /* and back */
+    OK(ship_from_rial("IRT", 0, "1718350", &r, &err));
+    assert_int_equal(r, 171835);
+    assert_int_equal(ship_from_rial("IRT", 0, "1718355", &r, &err), SL_EINVALID); /* half a toman */
+    OK(ship_from_rial("IRT", 1, "1718355", &r, &err));
+    assert_int_equal(r, 1718355);
+    OK(ship_from_rial("IRR", 0, "42", &r, &err));
+    assert_int_equal(r, 42);
+    assert_int_equal(ship_from_rial("IRR", 0, "4.2", &r, &err), SL_EINVALID);
+    assert_int_equal(ship_from_rial("IRR", 0, "", &r, &err), SL_EINVALID);
+    assert_int_equal(ship_from_rial("EUR", 2, "100", &r, &err), SL_EINVALID);
+    assert_string_equal(err.field, "currency");
 }
 
 int main(void)
