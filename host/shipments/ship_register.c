@@ -119,6 +119,11 @@ static int quote(runtime_channel *rc, shipment *sh, const json_t *params, sl_err
             found = 1;
         }
     }
+    if (r == SL_EREMOTE) { /* the service's own words beside our summary */
+        char why[SHIP_ERROR_MAX];
+        refusal_text(err, rows, why, sizeof why);
+        sl_error_set(err, SL_EREMOTE, err->field, "%s", why);
+    }
     json_decref(rows);
     if (r == SL_OK && !found)
         return sl_error_set(err, SL_EUNSUPPORTED, "send_type",
@@ -203,7 +208,7 @@ static int register_once(store *s, runtime_channel *rc, shipment *sh, const json
                          int64_t now_ms, sl_error *err)
 {
     int r = quote(rc, sh, params, err);
-    if (r == SL_EUNSUPPORTED) {
+    if (r == SL_EUNSUPPORTED || r == SL_EREMOTE || r == SL_EINVALID) { /* final: never sent */
         char why[SHIP_ERROR_MAX];
         snprintf(why, sizeof why, "%s", err->message);
         r = set_state(s, sh, SHIP_REG_FAILED, why, now_ms, err);

@@ -74,6 +74,11 @@ order_has() {
   "${SLX[@]}" order show ir shop "$1" --json > "$SL_TMP/order.json" && grep -qF -- "$2" "$SL_TMP/order.json"
 }
 state() { curl -s --max-time 5 "$FR/__sandbox/state" > "$SL_TMP/fr.json" && json_get "$SL_TMP/fr.json" "$1"; }
+# sid EXTERNAL_ID: the order's newest shipment
+sid() {
+  "${SLX[@]}" shipment list ir --json > "$SL_TMP/list.json" &&
+    sqlite3 :memory: "select max(json_extract(value,'\$.id')) from json_each(readfile('$SL_TMP/list.json')) where json_extract(value,'\$.external_id')='$1'"
+}
 ship() { "${SLX[@]}" shipment show ir "$1" --json > "$SL_TMP/ship.json" && json_get "$SL_TMP/ship.json" "$2"; }
 # wait_ship ID FIELD VALUE: bounded wait (10 s) for a shipment field.
 wait_ship() {
@@ -96,11 +101,11 @@ check "serve starts" start_serve "$PLUGINS"
 
 # 1. a COD order -> a registered parcel, quoted first, its note to the shop
 check "send order 5001" "${SLX[@]}" shipment send ir shop 5001 --via post
-check "registered" wait_ship 1 '$.reg_state' registered
-check "Foroutel's factor id is the parcel key" eq "$(ship 1 '$.parcel_id')" 9204518
-check "the quote's cost split (Rial / 10)" eq "$(ship 1 '$.cost_post'):$(ship 1 '$.cost_tax'):$(ship 1 '$.cost_service')" "22700:2043:3000"
-check "COD amount is the invoice total" eq "$(ship 1 '$.cod_amount')" 1090000
-check "the invoice is the shipment's document" test "$(ship 1 '$.document_id')" -gt 0
+check "registered" wait_ship "$(sid 5001)" '$.reg_state' registered
+check "Foroutel's factor id is the parcel key" eq "$(ship "$(sid 5001)" '$.parcel_id')" 9204518
+check "the quote's cost split (Rial / 10)" eq "$(ship "$(sid 5001)" '$.cost_post'):$(ship "$(sid 5001)" '$.cost_tax'):$(ship "$(sid 5001)" '$.cost_service')" "22700:2043:3000"
+check "COD amount is the invoice total" eq "$(ship "$(sid 5001)" '$.cod_amount')" 1090000
+check "the invoice is the shipment's document" test "$(ship "$(sid 5001)" '$.document_id')" -gt 0
 check "the service got Rial: goods x10" eq "$(state '$.parcels[0].items_total')" 10900000
 check "one registration" eq "$(state '$.registrations')" 1
 check "order status sent_to_postal_system" order_has 5001 '"to": "sent_to_postal_system"'
@@ -120,10 +125,26 @@ check "nothing reached the service" eq "$(state '$.registrations')" 1
 R0=$(state '$.requests[0]') R1=$(state '$.requests[1]')
 check "server 0 goes down" curl -sf --max-time 5 -d '{"server":0}' "$FR/__sandbox/down" -o /dev/null
 check "send order 5004 with a server down" "${SLX[@]}" shipment send ir shop 5004 --via post
-check "registered through another server" wait_ship 3 '$.reg_state' registered
+check "registered through another server" wait_ship "$(sid 5004)" '$.reg_state' registered
 check "server 0 answered nothing more" eq "$(state '$.requests[0]')" "$R0"
 # (serve's tracking may have gone to server 1 too meanwhile)
 check "server 1 took the quote and the register" test "$(state '$.requests[1]')" -ge $((R1 + 2))
+
+# 3b. the service refuses: its Persian text kept intact beside our summary
+cat > "$SL_TMP/order-5008.json" <<JSON
+{"id":"5008","number":"5008","status":"processing","currency":"IRT","modified":"2026-11-20T14:00:00Z",
+ "payment_method":"cod","phone":"09121112255",
+ "shipping":{"first_name":"Omid","last_name":"Rahimi","address_1":"Enghelab 1","city":"Rey","state":"THR","postcode":"1815512345"},
+ "total":"545000","total_tax":"45000",
+ "lines":[{"id":"1","sku":"MUG-BL","name":"Mug","qty":"1","unit_price":"500000","total":"500000","total_tax":"45000","tax_rate_id":"1","tax_percent":"9"}]}
+JSON
+"${SLX[@]}" inbox add ir shop "$SL_TMP/order-5008.json" > /dev/null && "${SLX[@]}" process ir > /dev/null
+curl -sf --max-time 5 -d '{"fail_code":11,"fail_message":"اعتبار حساب فروشنده کافی نیست"}' "$FR/__sandbox/next" -o /dev/null
+check "a refused registration fails" fails "${SLX[@]}" shipment send ir shop 5008 --via post
+REFUSED=$(sid 5008)
+check "failed, so the order may be sent again" eq "$(ship "$REFUSED" '$.reg_state')" failed
+check "our summary and the service's own text, intact" eq "$(ship "$REFUSED" '$.last_error')" \
+  "Foroutel refused the registration (code 11); its own message is kept beside: اعتبار حساب فروشنده کافی نیست"
 
 # 4. kill -9 during the registration: one parcel, never a second register
 # (serve is stopped meanwhile, so the CLI, not serve's scheduler, claims it)
@@ -134,10 +155,10 @@ SEND_PID=$!
 for ((i = 0; i < 100; i++)); do [ "$(state '$.registrations')" = 3 ] && break; sleep 0.1; done
 kill -9 "$SEND_PID" 2>/dev/null; wait "$SEND_PID" 2>/dev/null
 check "the service registered the parcel once" eq "$(state '$.registrations')" 3
-check "the shipment waits, outcome unknown" eq "$(ship 4 '$.reg_state')" registering
+check "the shipment waits, outcome unknown" eq "$(ship "$(sid 5003)" '$.reg_state')" registering
 check "a second send is refused" fails "${SLX[@]}" shipment send ir shop 5003 --via post
-check "resolve: Foroutel cannot look it up" "${SLX[@]}" shipment resolve ir 4
-check "unconfirmed for the operator" eq "$(ship 4 '$.reg_state')" unconfirmed
+check "resolve: Foroutel cannot look it up" "${SLX[@]}" shipment resolve ir "$(sid 5003)"
+check "unconfirmed for the operator" eq "$(ship "$(sid 5003)" '$.reg_state')" unconfirmed
 check "the reason says why" grep -q 'cannot look a parcel up' "$SL_TMP/ship.json"
 check "still three registrations" eq "$(state '$.registrations')" 3
 check "serve starts again" start_serve "$PLUGINS"
@@ -163,22 +184,22 @@ advance() { curl -sf --max-time 5 -d "{\"advance_s\":$1}" "$FR/__sandbox/clock" 
 RECEIVABLE_BEFORE=$(balance 2310)
 STOCK_BEFORE=$(on_hand MUG-BL)
 check "a day passes at Foroutel" advance 86400
-check "ready to ship (label changes, status stays)" wait_ship 1 '$.status_raw' "آماده ارسال"
+check "ready to ship (label changes, status stays)" wait_ship "$(sid 5001)" '$.status_raw' "آماده ارسال"
 check "two more days" advance 172800
-check "handed to the post" wait_ship 1 '$.status' delivered_to_post
+check "handed to the post" wait_ship "$(sid 5001)" '$.status' delivered_to_post
 check "the order is sent" order_has 5001 '"to": "sent"'
 check "two more days" advance 172800
-check "the COD parcel is delivered" wait_ship 1 '$.status' delivered_to_customer
-check "its label is kept" eq "$(ship 1 '$.status_raw')" "وصول شده"
-check "the barcode became the tracking code" eq "$(ship 1 '$.tracking_code')" 168530000000000009204518
-check "the returned parcel is returned" wait_ship 3 '$.status' returned
-ship 1 '$.id' > /dev/null
+check "the COD parcel is delivered" wait_ship "$(sid 5001)" '$.status' delivered_to_customer
+check "its label is kept" eq "$(ship "$(sid 5001)" '$.status_raw')" "وصول شده"
+check "the barcode became the tracking code" eq "$(ship "$(sid 5001)" '$.tracking_code')" 168530000000000009204518
+check "the returned parcel is returned" wait_ship "$(sid 5004)" '$.status' returned
+ship "$(sid 5001)" '$.id' > /dev/null
 HISTORY=$(sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/ship.json'),'\$.history')")
 check "history: each label the parcel went through ($HISTORY)" test "$HISTORY" -ge 3
 check "history times come from the Jalali dates (Tehran midnight = 20:30Z)" grep -q '"at": "[0-9-]*T20:30:00Z"' "$SL_TMP/ship.json"
 check "order status delivered" order_has 5001 '"to": "delivered"'
 check "COD payment on the invoice" order_has 5001 '"ref": "cod:1"'
-P3=$(ship 3 '$.cost_total')
+P3=$(ship "$(sid 5004)" '$.cost_total')
 check "the clearing account holds the goods less the return's postage" eq "$(balance 1290)" $((1090000 - P3))
 check "the service's fees and the return's postage are expenses" eq "$(balance 7620)" $((27743 + P3))
 check "the receivable of 5001 is closed" eq "$(balance 2310)" $((RECEIVABLE_BEFORE - 1090000 - 545000))
@@ -189,8 +210,8 @@ check "the trial balance is zero after the return" tb_zero
 for ((i = 0; i < 50; i++)); do grep -q "delivered_to_customer" "$SL_TMP/notes.txt" 2>/dev/null && break; sleep 0.2; done
 check "the shop heard of the delivery" grep -q "^5001.*Parcel 9204518 (post): delivered_to_customer (وصول شده)" "$SL_TMP/notes.txt"
 SETTLE=$((1090000 - P3))
-check "settle the clearing balance to the bank" "${SLX[@]}" shipment settle ir 1 "$SETTLE" --to bank:1020 --ref FR-SETTLE-1
-check "a settlement books once" fails "${SLX[@]}" shipment settle ir 1 "$SETTLE" --to bank:1020 --ref FR-SETTLE-1
+check "settle the clearing balance to the bank" "${SLX[@]}" shipment settle ir "$(sid 5001)" "$SETTLE" --to bank:1020 --ref FR-SETTLE-1
+check "a settlement books once" fails "${SLX[@]}" shipment settle ir "$(sid 5001)" "$SETTLE" --to bank:1020 --ref FR-SETTLE-1
 check "clearing is empty" eq "$(balance 1290)" 0
 check "the bank has it" eq "$(balance 1020)" "$SETTLE"
 check "the trial balance is zero after the settlement" tb_zero
@@ -205,11 +226,11 @@ cat > "$SL_TMP/order-5005.json" <<JSON
 JSON
 "${SLX[@]}" inbox add ir shop "$SL_TMP/order-5005.json" > /dev/null && "${SLX[@]}" process ir > /dev/null
 check "a prepaid parcel (bank transfer) is sent" "${SLX[@]}" shipment send ir shop 5005 --via post --send-type registered
-check "prepaid: nothing to collect" eq "$(ship 5 '$.payment'):$(ship 5 '$.cod_amount')" prepaid:0
+check "prepaid: nothing to collect" eq "$(ship "$(sid 5005)" '$.payment'):$(ship "$(sid 5005)" '$.cod_amount')" prepaid:0
 check "Foroutel shows a label of its own" curl -sf --max-time 5 -d '{"label":"در انتظار تایید گمرک"}' \
-  "$FR/__sandbox/parcel/$(ship 5 '$.parcel_id')" -o /dev/null
-check "kept as other" wait_ship 5 '$.status' other
-check "with the label" eq "$(ship 5 '$.status_raw')" "در انتظار تایید گمرک"
+  "$FR/__sandbox/parcel/$(ship "$(sid 5005)" '$.parcel_id')" -o /dev/null
+check "kept as other" wait_ship "$(sid 5005)" '$.status' other
+check "with the label" eq "$(ship "$(sid 5005)" '$.status_raw')" "در انتظار تایید گمرک"
 check "logged once" test "$(grep -c 'unknown shipping status label' "$SL_TMP/serve.log")" -eq 1
 # 7. by rule: the shipping method maps to the postal channel, ship_when the status
 for n in 5006 5007; do
@@ -224,9 +245,9 @@ JSON
   "${SLX[@]}" inbox add ir shop "$SL_TMP/order-$n.json" > /dev/null
 done
 check "the orders are booked" "${SLX[@]}" process ir
-check "5006 was queued by the rule, serve registers it" wait_ship 6 '$.reg_state' registered
-check "with the send type of the map" eq "$(ship 6 '$.send_type')" registered
-check "5007's city is not in the list: recorded, nothing queued" eq "$(ship 7 '$.reg_state')" failed
+check "5006 was queued by the rule, serve registers it" wait_ship "$(sid 5006)" '$.reg_state' registered
+check "with the send type of the map" eq "$(ship "$(sid 5006)" '$.send_type')" registered
+check "5007's city is not in the list: recorded, nothing queued" eq "$(ship "$(sid 5007)" '$.reg_state')" failed
 check "the reason names the city" grep -q "city 'Natanz' not found in foroutel's list" "$SL_TMP/ship.json"
 check "both invoices are booked all the same" eq "$("${SLX[@]}" order show ir shop 5007 --json > "$SL_TMP/o.json"; json_get "$SL_TMP/o.json" '$.documents[0].status')" posted
 check "the trial balance is zero at the end" tb_zero
