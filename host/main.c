@@ -27,7 +27,7 @@ static const command COMMANDS[] = {
     {"import", cli_import, "import products|customers TENANT FILE.csv"},
     {"channel", cli_channel, "channel describe TENANT CHANNEL"},
     {"serve", cli_serve, "serve [--listen 127.0.0.1:PORT]"},
-    {"shipment", cli_shipment, "shipment send TENANT CHANNEL EXTERNAL_ID --via POSTAL [--send-type T] [--payment cod|prepaid] | shipment list TENANT [--channel SHOP] [--via POSTAL] | shipment show TENANT ID | shipment resolve TENANT ID | shipment settle TENANT ID AMOUNT --to CODE[:ACCOUNT] --ref REF"},
+    {"shipment", cli_shipment, "shipment send TENANT CHANNEL EXTERNAL_ID --via POSTAL [--send-type T] [--payment cod|prepaid] | shipment list TENANT [--channel SHOP] [--via POSTAL] | shipment show TENANT ID | shipment resolve TENANT ID | shipment cancel TENANT ID | shipment settle TENANT ID AMOUNT --to CODE[:ACCOUNT] --ref REF"},
     {"order", cli_order, "order show TENANT CHANNEL EXTERNAL_ID"},
     {"export", cli_export, "export documents TENANT [--from D] [--to D] [--channel C] [--status S] [--bom] -o FILE"},
 };

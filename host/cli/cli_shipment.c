@@ -24,6 +24,7 @@ static const char USAGE[] =
     "       shopledger shipment list TENANT [--channel SHOP] [--via POSTAL] [--json]\n"
     "       shopledger shipment show TENANT ID [--json]\n"
     "       shopledger shipment resolve TENANT ID   (after a crash during a register)\n"
+    "       shopledger shipment cancel TENANT ID\n"
     "       shopledger shipment settle TENANT ID AMOUNT --to CODE[:ACCOUNT] --ref REF\n";
 
 static const char *str(const json_t *o, const char *k)
@@ -312,8 +313,45 @@ static int run_settle(int argc, char **argv, const cli_globals *g)
     return rc == SL_OK ? CLI_OK : CLI_FAIL;
 }
 
+/* `shipment cancel TENANT ID`: cancels the parcel at the service. */
+static int run_cancel(int argc, char **argv, const cli_globals *g)
+{
+    char *end = NULL;
+    long long id = argc == 4 ? strtoll(argv[3], &end, 10) : 0;
+    if (argc != 4 || !end || *end || id <= 0) {
+        fputs(USAGE, stderr);
+        return CLI_USAGE;
+    }
+    config_set *set = NULL;
+    if (cli_load_config(g, &set) != CLI_OK)
+        return CLI_FAIL;
+    const config_tenant *t = config_find_tenant(set, argv[2]);
+    sl_error err = {.size = sizeof err};
+    runtime_tenant *rt = NULL;
+    shipment sh;
+    int rc = !t ? sl_error_set(&err, SL_ENOTFOUND, "tenant", "no tenant '%s'", argv[2])
+                : runtime_open(t, runtime_plugin_dir(g->plugin_dir), 1, &rt, &err);
+    if (rc == SL_OK)
+        rc = shipment_load(rt->db, id, &sh, &err);
+    runtime_channel *pc = rc == SL_OK ? runtime_channel_find(rt, sh.postal_channel) : NULL;
+    if (rc == SL_OK && (!pc || !pc->plugin))
+        rc = sl_error_set(&err, SL_ENOTFOUND, "channel", "channel %s is not open",
+                          sh.postal_channel);
+    if (rc == SL_OK)
+        rc = ship_cancel(rt->db, pc, id, "operator", ledger_cli_now_ms(), &err);
+    if (rc == SL_OK)
+        printf("shipment %lld: cancelled at %s\n", id, sh.postal_channel);
+    else
+        fprintf(stderr, "shopledger: shipment cancel: %s\n", err.message);
+    runtime_close(rt);
+    config_set_free(set);
+    return rc == SL_OK ? CLI_OK : CLI_FAIL;
+}
+
 int cli_shipment(int argc, char **argv, const cli_globals *g)
 {
+    if (argc >= 3 && strcmp(argv[1], "cancel") == 0)
+        return run_cancel(argc, argv, g);
     if (argc >= 3 && strcmp(argv[1], "settle") == 0)
         return run_settle(argc, argv, g);
     if (argc >= 3 && strcmp(argv[1], "resolve") == 0)

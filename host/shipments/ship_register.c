@@ -267,3 +267,57 @@ int ship_resolve_unknown(store *s, runtime_channel *rc, int64_t shipment_id, int
         r = set_state(s, &sh, SHIP_REG_PENDING, "not registered at the service", now_ms, err);
     return r == OUTBOX_GIVE_UP ? SL_OK : r;
 }
+
+int ship_cancel(store *s, runtime_channel *rc, int64_t shipment_id, const char *who, int64_t now_ms,
+                sl_error *err)
+{
+    shipment sh;
+    int r = shipment_load(s, shipment_id, &sh, err);
+    if (r != SL_OK)
+        return r;
+    if (strcmp(sh.reg_state, SHIP_REG_REGISTERED) != 0 || ship_status_final(sh.status))
+        return sl_error_set(err, SL_ECONFLICT, "id", "shipment %lld is %s, %s: nothing to cancel",
+                            (long long)sh.id, sh.reg_state, sh.status);
+    const sl_plugin *t = rc->plugin->table;
+    if (!SL_HAS_FIELD(t, cancel_shipment) || !t->cancel_shipment ||
+        !(t->caps & SL_CAP_CANCEL_SHIPMENT))
+        return sl_error_set(err, SL_EUNSUPPORTED, "cancel",
+                            "%s cannot cancel through its API: cancel parcel %s in its panel",
+                            sh.postal_channel, sh.parcel_id);
+    json_t *params = json_pack("{s:s}", "parcel_id", sh.parcel_id), *rows = NULL;
+    r = params ? ship_call(rc, t->cancel_shipment, params, &rows, err)
+               : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    json_decref(params);
+    if (r == SL_EREMOTE) {
+        char why[SHIP_ERROR_MAX];
+        refusal_text(err, rows, why, sizeof why);
+        sl_error_set(err, SL_EREMOTE, err->field, "%s", why);
+    }
+    const char *raw = ship_row_text(json_array_get(rows, 0), "status_raw");
+    if (r == SL_OK && (r = store_begin(s, err)) == SL_OK) {
+        char key[80], note[256];
+        r = set_state(s, &sh, SHIP_REG_CANCELLED, NULL, now_ms, err);
+        if (r == SL_OK)
+            r = shipment_set_status(s, sh.id, SHIP_CANCELLED, raw, now_ms, who,
+                                    "cancelled at the "
+                                    "service",
+                                    NULL, err);
+        snprintf(note, sizeof note, "Parcel %s cancelled at %s", sh.parcel_id, sh.postal_channel);
+        snprintf(key, sizeof key, "note:ship:%lld:cancelled", (long long)sh.id);
+        json_t *p = json_pack("{s:s}", "note", note);
+        char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+        json_decref(p);
+        int queued = 0;
+        if (r == SL_OK)
+            r = payload ? outbox_put(s, OUTBOX_NOTE, sh.shop_channel, key, sh.external_id, payload,
+                                     now_ms, &queued, err)
+                        : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+        free(payload);
+        if (r == SL_OK)
+            r = store_commit(s, err);
+        else
+            store_rollback(s);
+    }
+    json_decref(rows);
+    return r;
+}

@@ -76,6 +76,15 @@ int ship_register_row(store *s, runtime_channel *postal, const outbox_row *row, 
 int ship_resolve_unknown(store *s, runtime_channel *postal, int64_t shipment_id, int64_t now_ms,
                          sl_error *err);
 
+/* Cancels a registered shipment at the service (cancel_shipment), as the
+   operator asks: SL_OK = cancelled there; the shipment's states become
+   cancelled with a history row (who), a note to the shop. SL_EREMOTE with
+   the service's text when it refuses (e.g. already sent), SL_EUNSUPPORTED
+   when the plugin has no such call (cancel in the service's panel);
+   SL_ECONFLICT for a shipment that is not registered or is final. */
+int ship_cancel(store *s, runtime_channel *postal, int64_t shipment_id, const char *who,
+                int64_t now_ms, sl_error *err);
+
 /* Sending by rule, from the rules' transaction after an order is booked
    (rules.c): when the order's shipping method maps to a postal channel in
    the shop channel's [channel:SHOP.shipping] map (METHOD = POSTAL or

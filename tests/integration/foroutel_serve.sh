@@ -250,6 +250,15 @@ check "with the send type of the map" eq "$(ship "$(sid 5006)" '$.send_type')" r
 check "5007's city is not in the list: recorded, nothing queued" eq "$(ship "$(sid 5007)" '$.reg_state')" failed
 check "the reason names the city" grep -q "city 'Natanz' not found in foroutel's list" "$SL_TMP/ship.json"
 check "both invoices are booked all the same" eq "$("${SLX[@]}" order show ir shop 5007 --json > "$SL_TMP/o.json"; json_get "$SL_TMP/o.json" '$.documents[0].status')" posted
+# 8. cancel: a parcel still with the seller is cancelled at the service; a
+# sent or a delivered one is not
+check "cancel 5006's parcel" "${SLX[@]}" shipment cancel ir "$(sid 5006)"
+check "cancelled here" eq "$(ship "$(sid 5006)" '$.reg_state'):$(ship "$(sid 5006)" '$.status')" cancelled:cancelled
+check "and at Foroutel" bash -c "curl -s --max-time 5 '$FR/__sandbox/state' | grep -q 'لغو شده'"
+"${SLX[@]}" shipment cancel ir "$(sid 5005)" 2> "$SL_TMP/err.txt"
+check "a parcel on its way cannot be cancelled" test $? -ne 0
+check "the service's reason, intact" grep -q "سفارش ارسال شده و امکان لغو آن وجود ندارد" "$SL_TMP/err.txt"
+check "a delivered parcel has nothing to cancel" fails "${SLX[@]}" shipment cancel ir "$(sid 5001)"
 check "the trial balance is zero at the end" tb_zero
 
 check "serve stops" stop_serve
