@@ -228,6 +228,7 @@ cat > "$SL_TMP/order-5005.json" <<JSON
 JSON
 "${SLX[@]}" inbox add ir shop "$SL_TMP/order-5005.json" > /dev/null && "${SLX[@]}" process ir > /dev/null
 check "a prepaid parcel (bank transfer) is sent" "${SLX[@]}" shipment send ir shop 5005 --via post --send-type registered
+check "registered" wait_ship "$(sid 5005)" '$.reg_state' registered
 check "prepaid: nothing to collect" eq "$(ship "$(sid 5005)" '$.payment'):$(ship "$(sid 5005)" '$.cod_amount')" prepaid:0
 check "Foroutel shows a label of its own" curl -sf --max-time 5 -d '{"label":"در انتظار تایید گمرک"}' \
   "$FR/__sandbox/parcel/$(ship "$(sid 5005)" '$.parcel_id')" -o /dev/null
