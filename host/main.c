@@ -29,6 +29,8 @@ static const command COMMANDS[] = {
     {"serve", cli_serve, "serve [--listen 127.0.0.1:PORT]"},
     {"pay", cli_pay, "pay link TENANT CHANNEL EXTERNAL_ID --via GATEWAY | pay show TENANT CHANNEL EXTERNAL_ID | pay recover TENANT GATEWAY"},
     {"gateway", cli_gateway, "gateway reconcile TENANT CHANNEL [--from D] [--to D]"},
+    {"shipment", cli_shipment, "shipment send TENANT CHANNEL EXTERNAL_ID --via POSTAL [--send-type T] [--payment cod|prepaid] | shipment list TENANT [--channel SHOP] [--via POSTAL] | shipment show TENANT ID | shipment resolve TENANT ID | shipment cancel TENANT ID | shipment settle TENANT ID AMOUNT --to CODE[:ACCOUNT] --ref REF"},
+    {"order", cli_order, "order show TENANT CHANNEL EXTERNAL_ID"},
     {"export", cli_export, "export orders|documents|journal TENANT [--from D] [--to D] [--channel C] [--status S] [--format csv|xlsx] [--bom] -o FILE"},
 };
 

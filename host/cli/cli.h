@@ -35,6 +35,11 @@ int cli_export(int argc, char **argv, const cli_globals *g);
 /* `pay link|show|recover` (cli_pay.c) and `gateway reconcile` (cli_gateway.c). */
 int cli_pay(int argc, char **argv, const cli_globals *g);
 int cli_gateway(int argc, char **argv, const cli_globals *g);
+int cli_shipment(int argc, char **argv, const cli_globals *g);
+int cli_order(int argc, char **argv, const cli_globals *g);
+/* One shipment (shipment_show_json's form) as text (cli_shipment.c). */
+struct json_t;
+void cli_print_shipment(const struct json_t *shipment);
 
 /* Helpers shared by the commands (cli_common.c). */
 /* Loads the tenant set from g->conf_dir; prints errors to stderr. */

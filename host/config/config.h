@@ -27,7 +27,7 @@
  *                          matching [a-z0-9_]+ goes to `settings` for the
  *                          plugin, except secrets (below)
  *   [channel:NAME.MAP]     a map; MAP is one of taxes, payments, shipping,
- *                          services, statuses, warehouses; the channel's
+ *                          services, statuses, warehouses, cities; the channel's
  *                          own section must come first
  *   [warehouse:NAME]       warehouses beyond "main": name, push_stock
  *   [documents]            documents out (docout.h lists the keys); any key

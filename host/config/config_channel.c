@@ -198,7 +198,10 @@ static const char *const HOST_KEYS[] = {
     "http_timeout_ms", "language", "start_date", "history",
     /* a gateway channel's conversion rule and recovery (payments/) */
     "gateway_currency", "decimals", "rate", "rate_mode", "rounding", "active", "fee_percent",
-    "cash", "public_url", "recover_after", "recover_every"};
+    "cash", "public_url", "recover_after", "recover_every",
+    /* a postal channel's keys the host reads (shipments/ship_send.h) */
+    "cities", "item_weight_g", "send_type", "cod_methods", "ship_when", "track_every",
+    "cod_cash", "fees_account"};
 
 int config_is_host_channel_key(const char *key)
 {

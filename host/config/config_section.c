@@ -16,8 +16,10 @@
 #include "config/config_internal.h"
 #include "shopledger/money.h"
 
-static const char *const MAP_NAMES[] = {"taxes",    "payments", "shipping",
-                                        "services", "statuses", "warehouses"};
+/* "cities": a postal channel's overrides of its service's city list
+   (shipments/ship_address.h). */
+static const char *const MAP_NAMES[] = {"taxes",    "payments",   "shipping", "services",
+                                        "statuses", "warehouses", "cities"};
 
 #define NAME_SET "a0_-"
 #define NAME_MAX_LEN 32
@@ -110,7 +112,7 @@ static int begin_map(cfg_parse *p, const char *name, const char *dot)
     const char *mapname = dot + 1;
     if (!known_map(mapname)) {
         cfg_error(p, p->line, NULL, "unknown map '%s' (known: taxes, payments, shipping, "
-                  "services, statuses, warehouses)", mapname);
+                  "services, statuses, warehouses, cities)", mapname);
         return -1;
     }
     for (size_t i = 0; i < ch->map_count; i++) {

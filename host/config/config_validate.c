@@ -60,7 +60,10 @@ static void channel_check(cfg_parse *p, config_channel *ch)
     if (ch->plugin == NULL && !cfg_given(p, sec, "plugin"))
         cfg_error_in(p, sec, ch->line, "plugin", "missing (the connector to load, e.g. "
                      "woocommerce)");
-    if (ch->process_when_count == 0 && !cfg_given(p, sec, "process_when"))
+    /* a postal channel (its city list: shipments/ship_send.h) books no
+       orders of its own */
+    int postal = cfg_kv_find(ch->settings, ch->settings_count, "cities") != NULL;
+    if (ch->process_when_count == 0 && !postal && !cfg_given(p, sec, "process_when"))
         cfg_error_in(p, sec, ch->line, "process_when", "missing (the shop statuses that "
                      "turn an order into a document, e.g. processing, completed)");
     if (!ch->intake_webhook && !ch->intake_poll)

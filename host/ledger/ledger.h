@@ -188,6 +188,10 @@ int ledger_imbalance(store *s, int64_t *diff, sl_error *err);
 json_t *ledger_doc_list_json(store *s, int limit, sl_error *err);
 /* One document with lines, postings, payments and stock moves. */
 json_t *ledger_doc_show_json(store *s, int64_t id, sl_error *err);
+/* The documents of one order (as ledger_doc_list_json's rows, oldest
+   first), each with its "payments". New reference; NULL with err. */
+json_t *ledger_order_docs_json(store *s, const char *channel, const char *external_id,
+                               sl_error *err);
 /* {"accounts":[{account, debit, credit, balance}], "debit_total",
    "credit_total", "balanced"}. */
 json_t *ledger_trial_balance_json(store *s, sl_error *err);

@@ -116,3 +116,31 @@ json_t *ledger_trial_balance_json(store *s, sl_error *err)
         sl_error_set(err, SL_ENOMEM, "", "out of memory building JSON");
     return out;
 }
+
+json_t *ledger_order_docs_json(store *s, const char *channel, const char *external_id,
+                               sl_error *err)
+{
+    sqlite3_stmt *st =
+        store_stmt(s, "SELECT " DOC_COLUMNS " WHERE d.channel=?1 AND d.external_id=?2 ORDER BY d.id",
+                   err);
+    if (!st)
+        return NULL;
+    sql_text(st, 1, channel);
+    sql_text(st, 2, external_id);
+    json_t *docs = sql_rows_json(s, st, err);
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        json_t *pay = rows_json(s,
+                                "SELECT id, kind, ref, amount, cash_code, account, method,"
+                                " transaction_id, created_ms FROM payments WHERE document_id=?"
+                                " ORDER BY id",
+                                1, json_integer_value(json_object_get(d, "id")), err);
+        if (attach(d, "payments", pay) != 0) {
+            json_decref(docs);
+            return NULL;
+        }
+    }
+    return docs;
+}

@@ -27,12 +27,12 @@
 #include "outbox/outbox.h"
 #include "shopledger/sdkutil.h"
 
-static const char *const KIND_NAMES[] = {NULL, "note", "email", "stock_push"};
+static const char *const KIND_NAMES[] = {NULL, "note", "email", "stock_push", "shipment"};
 static const char *const STATES[] = {"pending", "sending", "sent", "dead"};
 
 const char *outbox_kind_name(int kind)
 {
-    return kind >= OUTBOX_NOTE && kind <= OUTBOX_STOCK_PUSH ? KIND_NAMES[kind]
+    return kind >= OUTBOX_NOTE && kind <= OUTBOX_SHIPMENT ? KIND_NAMES[kind]
                                                             : "unknown";
 }
 
@@ -53,7 +53,7 @@ static int check_put(int kind, const char *channel, const char *key,
                      sl_error *err)
 {
     const outbox_row *r = NULL;
-    if (kind < OUTBOX_NOTE || kind > OUTBOX_STOCK_PUSH)
+    if (kind < OUTBOX_NOTE || kind > OUTBOX_SHIPMENT)
         return sl_error_set(err, SL_EINVALID, "kind",
                             "unknown outbox kind %d", kind);
     int rc = check_text(channel, sizeof r->channel, "channel", 1, err);
@@ -241,9 +241,11 @@ int outbox_remote_down(int send_rc, const sl_error *err)
 {
     if (send_rc == SL_OK || err == NULL || err->http_status != 0)
         return 0; /* an HTTP answer, whatever it said, means the remote is up */
-    /* The host's HTTP service names field "http" for a call that got no
-       answer (refused, reset, timeout) and "ca_file" for a TLS refusal. */
-    return (send_rc == SL_ERETRY && strcmp(err->field, "http") == 0) ||
+    /* The host's HTTP service names field "connect" for a call that never
+       reached the server (refused, unresolved), "http" for one that got no
+       answer (reset, timeout) and "ca_file" for a TLS refusal. */
+    return (send_rc == SL_ERETRY &&
+            (strcmp(err->field, "http") == 0 || strcmp(err->field, "connect") == 0)) ||
            (send_rc == SL_EIO && strcmp(err->field, "ca_file") == 0);
 }
 
@@ -471,4 +473,41 @@ json_t *outbox_list_json(store *s, const char *state_filter, int limit,
         sqlite3_bind_text(st, 1, state_filter, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
     return store_rows_json(s, st, row_json, err);
+}
+
+static json_t *note_json(sqlite3_stmt *st)
+{
+    const char *t[4];
+    for (int c = 0; c < 4; c++) {
+        t[c] = (const char *)sqlite3_column_text(st, c + 1);
+        if (t[c] == NULL)
+            t[c] = "";
+    }
+    /* the note text is the payload's "note", parsed here so the SQL stays
+       portable (no json_extract) */
+    json_t *payload = json_loads(t[1], 0, NULL);
+    const char *note = json_string_value(json_object_get(payload, "note"));
+    json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:I}", "id",
+                     (json_int_t)sqlite3_column_int64(st, 0), "key", t[0], "note", note ? note : "",
+                     "state", t[2], "last_error", t[3], "attempts", sqlite3_column_int(st, 5),
+                     "created_ms", (json_int_t)sqlite3_column_int64(st, 6), "sent_ms",
+                     (json_int_t)sqlite3_column_int64(st, 7));
+    json_decref(payload);
+    return row;
+}
+
+json_t *outbox_order_notes_json(store *s, const char *channel, const char *external_id,
+                                sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (store_prepare(s,
+                      "SELECT id, key, payload, state,"
+                      " last_error, attempts, created_ms, IFNULL(sent_ms,0) FROM outbox"
+                      " WHERE kind=?1 AND channel=?2 AND external_id=?3 ORDER BY id",
+                      &st, err) != SL_OK)
+        return NULL;
+    sqlite3_bind_int(st, 1, OUTBOX_NOTE);
+    sqlite3_bind_text(st, 2, channel, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, external_id, -1, SQLITE_TRANSIENT);
+    return store_rows_json(s, st, note_json, err);
 }

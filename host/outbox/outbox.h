@@ -44,7 +44,9 @@ enum outbox_kind {
     OUTBOX_NOTE = 1,     /* order note / status back to the shop */
     OUTBOX_EMAIL,        /* e-mail the document: payload document_id, number,
                             type, to (docout/mail_send.h) */
-    OUTBOX_STOCK_PUSH    /* push stock/prices of a channel */
+    OUTBOX_STOCK_PUSH,   /* push stock/prices of a channel */
+    OUTBOX_SHIPMENT      /* register a parcel with a postal channel: payload
+                            shipment_id (shipments/ship_send.h) */
 };
 const char *outbox_kind_name(int kind);
 
@@ -137,5 +139,10 @@ int outbox_dispatch_key(store *s, const char *key, int64_t now_ms, outbox_send_f
    (new reference; NULL with err). */
 json_t *outbox_list_json(store *s, const char *state_filter, int limit,
                          sl_error *err);
+/* The notes (OUTBOX_NOTE rows) of one order, oldest first: id, key, note
+   (the payload's text), state, attempts, last_error, created_ms, sent_ms
+   (0 = not yet). New reference; NULL with err. */
+json_t *outbox_order_notes_json(store *s, const char *channel, const char *external_id,
+                                sl_error *err);
 
 #endif

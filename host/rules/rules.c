@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "shipments/ship_send.h"
 #include "shopledger/sdkutil.h"
 
 static int is_cancelled(const order *o)
@@ -209,6 +210,9 @@ int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t 
         rc = create(&c, &st);
     if (rc == SL_OK)
         rc = inbox_mark(s, it->id, now_ms, st, st == INBOX_DRAFT ? "left draft" : "processed", err);
+    /* a booked order whose shipping method and status say so goes to the post */
+    if (rc == SL_OK && st == INBOX_PROCESSED && !cancelled && !it->order->flag[SL_ORDER_DELETED])
+        rc = ship_rule_apply(s, t, ch, it, now_ms, err);
     if (rc == SL_OK)
         *state = st;
     return rc;

@@ -35,6 +35,16 @@ typedef struct rules_summary {
 int rules_apply(store *s, const config_tenant *t, const inbox_item *it,
                 int64_t now_ms, int *state, sl_error *err);
 
+/* A returned parcel (shipments/ship_money.c): credits the posted invoice
+   `doc_id` of order (channel, external_id) in full with refund reference
+   `ref` (once: a second call finds its credit note), the stock of the
+   sale back, a note to the shop saying `why`. A document that is not a
+   posted invoice is voided as a cancellation would. Joins the caller's
+   transaction (one must be open). */
+int rules_credit_return(store *s, const config_tenant *t, const char *channel,
+                        const char *external_id, int64_t doc_id, const char *ref,
+                        const char *why, int64_t now_ms, sl_error *err);
+
 /* Loads and processes one item in its own transaction; on failure rolls
    back and records the failure (inbox_mark_failed) in a second one.
    *state gets the item's new state. Returns the processing error, if any. */

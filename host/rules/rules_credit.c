@@ -264,6 +264,15 @@ static int void_doc(rules_ctx *c, ledger_doc *d)
     return rules_note(c, d->id, "void", text);
 }
 
+int rules_credit_rest(rules_ctx *c, const ledger_doc *from, const char *ref, const char *why)
+{
+    int64_t id = 0;
+    int rc = ledger_credit_find(c->s, from->id, ref, &id, c->err);
+    if (rc != SL_OK || id != 0)
+        return rc; /* credited under this reference before */
+    return credit(c, from, ref, from->gross, why);
+}
+
 int rules_cancel(rules_ctx *c, ledger_doc *d)
 {
     if (strcmp(d->status, LEDGER_VOID) == 0)

@@ -62,6 +62,9 @@ int rules_revise_differs(const ledger_doc *booked, const ledger_doc *built, char
                          size_t cap);
 /* Cancellation of the order's document: void or credit note. */
 int rules_cancel(rules_ctx *c, ledger_doc *d);
+/* Credits all that is left of posted `from` with reference `ref` (a
+   full reversal with the stock when nothing was credited yet). */
+int rules_credit_rest(rules_ctx *c, const ledger_doc *from, const char *ref, const char *why);
 /* Refund reference of the credit note for a cancellation. */
 #define RULES_CANCEL_REF "cancel"
 /* One credit note per new refund id of the order, then the stock the shop

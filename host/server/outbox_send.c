@@ -9,6 +9,7 @@
 #include "outbox/outbox.h"
 #include "server/server_int.h"
 #include "services/services.h"
+#include "shipments/ship_send.h"
 #include "shopledger/sdkutil.h"
 #include "sync/sync.h"
 
@@ -49,6 +50,12 @@ static int send_row(void *data, const outbox_row *row, sl_error *err)
         json_t *rep = NULL;
         int r = server_sync_channel(sc->st, ci, sc->db, &rep, err);
         json_decref(rep);
+        return r;
+    }
+    case OUTBOX_SHIPMENT: { /* register a parcel through the postal channel */
+        pthread_mutex_lock(&sc->st->channel_locks[ci]);
+        int r = ship_register_row(sc->db, &sc->st->rt->channels[ci], row, services_now_ms(), err);
+        pthread_mutex_unlock(&sc->st->channel_locks[ci]);
         return r;
     }
     case OUTBOX_EMAIL: /* SMTP, not the plugin: no channel lock */

@@ -22,6 +22,8 @@
 #include "payments/payments.h"
 #include "server/server_int.h"
 #include "services/services.h"
+#include "shipments/ship_track.h"
+#include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
 
 #define OUTBOX_BATCH 100
@@ -163,6 +165,37 @@ void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int w
                      rep.looked, rep.verified, rep.booked, rep.closed, rep.unknown);
 }
 
+#define TRACK_EVERY_DEFAULT_MS (2 * 3600 * 1000LL)
+
+/* A postal channel's open parcels are tracked every `track_every`
+   (default 2h; the services publish no push). */
+static void maybe_track(server_tenant *st, int ci, store *db, int64_t now)
+{
+    runtime_channel *rc = &st->rt->channels[ci];
+    if (!rc->plugin || !rc->plugin->table->track_shipment ||
+        !(rc->plugin->table->caps & SL_CAP_TRACK_SHIPMENT) || now < st->next_track_ms[ci])
+        return;
+    int64_t every = TRACK_EVERY_DEFAULT_MS;
+    const char *v = config_channel_get(rc->config, "track_every");
+    sl_error err = {.size = sizeof err};
+    if (v && sl_parse_duration("track_every", v, 1000, 7 * 86400 * 1000LL, &every, &err) != SL_OK) {
+        services_log(NULL, SL_LOG_ERROR, "tenant %s: %s: %s", st->rt->config->id,
+                     rc->config->name, err.message);
+        every = TRACK_EVERY_DEFAULT_MS;
+    }
+    st->next_track_ms[ci] = now + every;
+    ship_track_report rep;
+    pthread_mutex_lock(&st->channel_locks[ci]);
+    int r = ship_track_channel(db, st->rt->config, rc, now, &rep, &err);
+    pthread_mutex_unlock(&st->channel_locks[ci]);
+    if (r != SL_OK)
+        services_log(NULL, SL_LOG_WARN, "tenant %s: tracking %s: %s", st->rt->config->id,
+                     rc->config->name, err.message);
+    else if (rep.changed > 0)
+        services_log(NULL, SL_LOG_INFO, "tenant %s: %s: %d of %d parcel(s) changed",
+                     st->rt->config->id, rc->config->name, rep.changed, rep.asked);
+}
+
 /* A tenant a reload started after the scheduler: its connection now. */
 static int have_db(sched *sc, size_t i)
 {
@@ -191,6 +224,8 @@ static void tenant_tick(sched *sc, size_t i)
         maybe_poll(st, (int)c, sc->dbs[i], now);
         if (!atomic_load(&s->stopping))
             maybe_sync(st, (int)c, sc->dbs[i], now);
+        if (!atomic_load(&s->stopping))
+            maybe_track(st, (int)c, sc->dbs[i], now);
     }
     int sent, failed;
     if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */

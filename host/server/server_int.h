@@ -115,6 +115,7 @@ typedef struct server_tenant {
     atomic_long arrivals_waiting;  /* committed, not yet filed (estimate) */
     atomic_long deliveries_waiting; /* logged, not yet parsed (estimate) */
     int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
+    int64_t next_track_ms[CONFIG_MAX_CHANNELS]; /* postal channels (scheduler.c) */
     char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
     int sync_failures[CONFIG_MAX_CHANNELS];

@@ -431,6 +431,10 @@ static int transient_failure(sl_http_req *r, sl_http_resp *resp, CURLcode rc, in
         *out = resp;
     if (rc == CURLE_ABORTED_BY_CALLBACK)
         sl_error_set(err, SL_ERETRY, "http", "%s abandoned: the host is stopping", r->method);
+    else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
+        /* nothing reached the server: safe to send elsewhere (sdk.h) */
+        sl_error_set(err, SL_ERETRY, "connect", "%s failed: %s", r->method,
+                     curl_easy_strerror(rc));
     else if (rc != CURLE_OK)
         sl_error_set(err, SL_ERETRY, "http", "%s failed: %s", r->method,
                      curl_easy_strerror(rc));

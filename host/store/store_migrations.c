@@ -7,6 +7,7 @@
 #include "inbox/inbox.h"
 #include "ledger/ledger_schema.h"
 #include "payments/payments.h"
+#include "shipments/shipments.h"
 #include "stock/stock.h"
 #include "store/store.h"
 
@@ -19,6 +20,7 @@ const store_migration *const store_migrations[] = {
     &inbox_failed_migration,   /* 6: authentic input that did not map */
     &stock_moves_by_product_migration, /* 7: the sync's "stock known" lookup */
     &inbox_deliveries_migration,       /* 8: webhook deliveries, verbatim */
+    &shipments_migration,      /* 9: shipments, shipping and order-status history */
 };
 
 const size_t store_migration_count =

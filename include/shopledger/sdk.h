@@ -449,7 +449,10 @@ typedef struct sl_host {
                            const char *password);
     /* Sends. On a transport failure or a status the retry policy could not
        clear, returns SL_ERETRY/SL_EIO/SL_EAUTH; any completed response is
-       still handed back in *resp (status >= 400 is not an error here). */
+       still handed back in *resp (status >= 400 is not an error here).
+       SL_ERETRY with err->field "connect" (hosts of 1.5 on) says no byte
+       reached the server (connection refused, name not resolved), so a
+       request that must not run twice may go to another server. */
     int (*http_send)(sl_http_req *req, sl_http_resp **resp, sl_error *err);
     int (*http_status)(const sl_http_resp *resp);
     const char *(*http_resp_header)(const sl_http_resp *resp, const char *name);
@@ -793,10 +796,11 @@ typedef struct sl_plugin {
        "cost_tax", "cost_service", "cost_cod", "cost_packing",
        "cost_total" (each only as the service gives it).
 
-       Normalized shipping "status" values: not_loaded, left_warehouse,
-       delivered_to_post, delivered_to_customer, partial_delivery,
-       returned, cancelled, other (with "status_raw" the service's label
-       or code, never dropped). */
+       Normalized shipping "status" values: not_loaded,
+       no_shipping_needed, left_warehouse, delivered_to_post,
+       delivered_to_customer, partial_delivery, returned, cancelled,
+       other (with "status_raw" the service's label or code, never
+       dropped). */
     /* SL_CAP_QUOTE_SHIPMENT: parcel params without the recipient; one
        result_row per option with "send_type", "payment" and the cost keys
        above. SL_EUNSUPPORTED for a destination the service does not

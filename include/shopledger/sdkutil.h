@@ -287,6 +287,38 @@ int sl_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm,
 int sl_gregorian_from_jalali(int jy, int jm, int jd, int *gy, int *gm,
                              int *gd);
 
+/* Tehran wall-clock time of a Jalali date -> UTC milliseconds. Iran kept
+   +03:30 with daylight saving +04:30 from 2 Farvardin 00:00 to 30 Shahrivar
+   24:00 in the years 1387..1401 (2008..2022, as the IANA zone Asia/Tehran
+   has it) and no daylight saving from 1402 on. A wall time in the skipped
+   hour (2 Farvardin 00:00-00:59) is read as standard time; one in the
+   repeated hour (30 Shahrivar 23:00-23:59) as the first, daylight one.
+   Years 1387..SL_JALALI_MAX_YEAR (earlier rules are not modelled);
+   hour 0-23, minute and second 0-59. SL_EINVALID otherwise, *utc_ms
+   then unwritten. Pure: no TZ, no locale. */
+#define SL_JALALI_TEHRAN_MIN_YEAR 1387
+int sl_jalali_tehran_to_utc(int jy, int jm, int jd, int hour, int minute, int second,
+                            int64_t *utc_ms);
+/* Parses a Jalali date as Iranian services write it, "1403/02/12" or
+   "1403-2-12", optionally followed by " HH:MM" or " HH:MM:SS", in ASCII,
+   Persian or Arabic-Indic digits, as Tehran time (sl_jalali_tehran_to_utc;
+   no time = 00:00). SL_EINVALID naming field "date" otherwise. */
+int sl_jalali_parse_tehran(const char *text, int64_t *utc_ms, sl_error *err);
+
+/* ---- Persian text ----------------------------------------------------------- */
+
+/* Normalizes UTF-8 text from Iranian sources for comparison and numbers:
+   Persian (U+06F0..06F9) and Arabic-Indic (U+0660..0669) digits become
+   ASCII, Arabic yeh/alef maksura (U+064A, U+0649) become Persian yeh
+   (U+06CC), Arabic kaf (U+0643) Persian keheh (U+06A9), teh marbuta
+   (U+0629) heh (U+0647); zero-width non-joiner, tatweel and harakat
+   (U+064B..0652) are dropped; runs of white space become one space, none
+   leading or trailing; ASCII letters are lower-cased when `fold_case`.
+   Writes a NUL-terminated result into out (cap bytes; never longer than
+   the input). SL_ETOOBIG when it does not fit, SL_EINVALID for text that
+   is not UTF-8 (out is then ""). */
+int sl_fa_normalize(const char *in, int fold_case, char *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

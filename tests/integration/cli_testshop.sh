@@ -88,6 +88,17 @@ check "the credit note brought the stock back" eq "$(on_hand MUG-BL)" 25000
 check "a bad body is refused naming the field" refused_naming currency \
   "${SLX[@]}" inbox add shop ts "$DATA/order-bad-currency.json"
 
+# order show: the order as the host knows it, documents with payments and notes
+check "order show lists the order" "${SLX[@]}" order show shop ts 1001
+"${SLX[@]}" order show shop ts 1001 --json > "$SL_TMP/order.json"
+check "order show: invoice and credit note" eq "$(json_get "$SL_TMP/order.json" '$.documents[1].type')" credit_note
+check "order show: the invoice's payment" eq "$(json_get "$SL_TMP/order.json" '$.payments[0].document')" TS-000001
+NOTES=$(sqlite3 :memory: "select json_array_length(readfile('$SL_TMP/order.json'), '\$.notes')")
+check "order show: the notes back to the shop ($NOTES)" test "$NOTES" -ge 2
+check "order show: no shipments yet" eq "$(json_get "$SL_TMP/order.json" '$.shipments')" "[]"
+fails() { ! "$@" 2>/dev/null; }
+check "order show: an unknown order fails" fails "${SLX[@]}" order show shop ts 999999
+
 "${SLX[@]}" ledger trial-balance shop --json > "$SL_TMP/tb.json"
 check "the trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"

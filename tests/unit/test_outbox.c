@@ -451,6 +451,9 @@ static void remote_down_only_without_an_answer(void **state)
     sl_error t = {.size = sizeof t};
     sl_error_set(&t, SL_EIO, "ca_file", "POST refused the server's certificate");
     assert_true(outbox_remote_down(SL_EIO, &t));
+    sl_error c = {.size = sizeof c}; /* refused: nothing reached it (SDK 1.5 field) */
+    sl_error_set(&c, SL_ERETRY, "connect", "POST failed: Couldn't connect to server");
+    assert_true(outbox_remote_down(SL_ERETRY, &c));
     sl_error b = {.size = sizeof b};
     sl_error_set(&b, SL_ERETRY, "body", "HTTP 200 but the answer is not JSON");
     assert_false(outbox_remote_down(SL_ERETRY, &b));

@@ -16,6 +16,9 @@
  *   {"id","number","status","currency","modified","email","first_name",
  *    "last_name","payment_method","prices_include_tax","total","total_tax",
  *    optional "created" (ISO 8601), "transaction_id", "company",
+ *    "phone","shipping_method",
+ *    "shipping":{"first_name","last_name","address_1","address_2","city",
+ *                "state","postcode","country","phone"},
  *    "lines":[{"id","sku","name","qty","unit_price","total","total_tax",
  *              "tax_rate_id","tax_percent","kind"}],
  *    "refunds":[{"id","total","reason"}]}
@@ -157,6 +160,25 @@ static int map_refunds(const sl_host *h, sl_order *o, const json_t *j, sl_error 
     return SL_OK;
 }
 
+/* The shipping address object, when present. */
+static void put_shipping(const sl_host *h, sl_order *o, const json_t *j)
+{
+    static const struct {
+        const char *key;
+        int field;
+    } FIELDS[] = {{"first_name", SL_ADDR_FIRST_NAME}, {"last_name", SL_ADDR_LAST_NAME},
+                  {"address_1", SL_ADDR_LINE1},       {"address_2", SL_ADDR_LINE2},
+                  {"city", SL_ADDR_CITY},             {"state", SL_ADDR_STATE},
+                  {"postcode", SL_ADDR_POSTCODE},     {"country", SL_ADDR_COUNTRY},
+                  {"phone", SL_ADDR_PHONE}};
+    const json_t *a = json_object_get(j, "shipping");
+    for (size_t i = 0; json_is_object(a) && i < sizeof FIELDS / sizeof FIELDS[0]; i++) {
+        const char *v = json_string_value(json_object_get(a, FIELDS[i].key));
+        if (v)
+            h->order_set_address(o, SL_ADDR_SHIPPING, FIELDS[i].field, v);
+    }
+}
+
 /* Maps one order object and submits it. */
 static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j,
                      const char *raw, size_t raw_len, sl_error *err)
@@ -198,6 +220,9 @@ static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j,
         }
         h->order_set_time(o, SL_ORDER_CREATED, created_ms);
     }
+    put_text(h, o, j, "phone", SL_ORDER_PHONE, 0, err);
+    put_text(h, o, j, "shipping_method", SL_ORDER_SHIPPING_METHOD, 0, err);
+    put_shipping(h, o, j);
     int incl = 0;
     sl_json_bool(j, "prices_include_tax", 0, &incl, err);
     h->order_set_flag(o, SL_ORDER_PRICES_INCLUDE_TAX, incl);
