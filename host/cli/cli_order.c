@@ -44,6 +44,25 @@ static void print_documents(const json_t *v)
     }
 }
 
+/* The admin's "gateway transactions" tab. */
+static void print_gateway_attempts(const json_t *v)
+{
+    size_t i;
+    const json_t *a;
+    printf("gateway attempts:\n");
+    json_array_foreach(json_object_get(v, "gateway_attempts"), i, a)
+    {
+        const json_t *shop = json_object_get(a, "shop"), *gw = json_object_get(a, "gateway_amount");
+        printf("  #%lld %-10s %-9s %s %s = %s %s  entered %s  ref %s  card %s%s%s\n",
+               (long long)num(a, "id"), str(a, "gateway"), str(a, "status"), str(shop, "amount"),
+               str(shop, "currency"), str(gw, "amount"), str(gw, "currency"),
+               json_is_string(json_object_get(a, "entered")) ? str(a, "entered") : "-",
+               str(a, "reference")[0] ? str(a, "reference") : "-",
+               str(a, "card_mask")[0] ? str(a, "card_mask") : "-", str(a, "message")[0] ? "  " : "",
+               str(a, "message"));
+    }
+}
+
 static void print_view(const json_t *v)
 {
     const json_t *o = json_object_get(v, "order");
@@ -55,6 +74,7 @@ static void print_view(const json_t *v)
                sl_money_format(num(o, "total"), (int)num(o, "exponent"), buf), str(o, "currency"));
     }
     print_documents(v);
+    print_gateway_attempts(v);
     printf("shipments:\n");
     size_t i;
     const json_t *x;

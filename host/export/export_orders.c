@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "export/export_int.h"
+#include "shipments/shipments.h"
 #include "inbox/inbox_export.h"
 #include "ledger/ledger_export.h"
 #include "shopledger/sdkutil.h"
@@ -35,15 +36,27 @@ typedef struct orders_walk {
     store *s;
 } orders_walk;
 
-/* tracking_code and shipping_status. The shipments module (host/shipments,
-   being written beside this export) knows them; this is the one function
-   to fill them from it: the order's latest shipment's tracking code and
-   normalized shipping status. Until then both cells stay empty. */
-static void shipment_cells(orders_walk *w, const inbox_export_order *o)
+/* tracking_code and shipping_status: the order's live shipment (not
+   failed or cancelled), its Iran Post code (or the service's parcel key
+   while the post has none yet) and its normalized shipping status; both
+   empty when the order has no shipment. */
+static int shipment_cells(orders_walk *w, const inbox_export_order *o)
 {
-    (void)o;
-    docout_sheet_empty(w->x->sh);
-    docout_sheet_empty(w->x->sh);
+    shipment sh;
+    sl_error err = {.size = sizeof err};
+    int rc = shipment_find_live(w->s, o->channel, o->external_id, &sh, &err);
+    if (rc == SL_ENOTFOUND) {
+        docout_sheet_empty(w->x->sh);
+        docout_sheet_empty(w->x->sh);
+        return SL_OK;
+    }
+    if (rc != SL_OK) {
+        *w->x->err = err;
+        return rc;
+    }
+    docout_sheet_text(w->x->sh, sh.tracking_code[0] ? sh.tracking_code : sh.parcel_id);
+    docout_sheet_text(w->x->sh, sh.status);
+    return SL_OK;
 }
 
 static int order_row(void *data, const inbox_export_order *o)
@@ -66,7 +79,9 @@ static int order_row(void *data, const inbox_export_order *o)
     docout_sheet_text(sh, o->status);
     docout_sheet_text(sh, o->status_normalized);
     docout_sheet_text(sh, o->state);
-    shipment_cells(w, o);
+    int cells = shipment_cells(w, o);
+    if (cells != SL_OK)
+        return cells;
     docout_sheet_text(sh, o->currency);
     docout_sheet_money(sh, o->total, o->exponent);
     docout_sheet_money(sh, o->total_tax, o->exponent);

@@ -21,6 +21,7 @@
 #include "masters/masters.h"
 #include "outbox/outbox.h"
 #include "payments/pay_int.h"
+#include "shipments/order_status.h"
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
@@ -64,10 +65,11 @@ static int journal(runtime_tenant *rt, const pay_rule *rule, const book_figures 
     return rc;
 }
 
-/* The order's status moves to "confirmed" (DESIGN.md vocabulary): today
-   that is the note to the shop, with the channel's mapped status, queued
-   in the same commit as the payment. This is the one place a paid order
-   becomes confirmed: an order-status history connects here. */
+/* The order's status moves to "confirmed" (DESIGN.md vocabulary): in the
+   order's status history (shipments/order_status.h, by "gateway:NAME")
+   and as a note to the shop with the channel's mapped status, both in the
+   same commit as the payment. This is the one place a paid order becomes
+   confirmed. */
 static int pay_order_confirmed(runtime_tenant *rt, store *db, const pay_attempt *a,
                                const ledger_doc *d, const book_figures *f, int64_t now_ms,
                                sl_error *err)
@@ -91,6 +93,11 @@ static int pay_order_confirmed(runtime_tenant *rt, store *db, const pay_attempt 
     int rc = outbox_put(db, OUTBOX_NOTE, a->shop_channel, key, a->external_id, payload,
                         now_ms, &queued, err);
     free(payload);
+    char who[96];
+    snprintf(who, sizeof who, "gateway:%s", a->channel);
+    if (rc == SL_OK)
+        rc = order_status_record(db, a->shop_channel, a->external_id, SL_STATUS_CONFIRMED, NULL,
+                                 who, text, now_ms, NULL, err);
     return rc;
 }
 

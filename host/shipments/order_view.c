@@ -8,14 +8,15 @@
 #include "ledger/ledger.h"
 #include "outbox/outbox.h"
 #include "shipments/order_status.h"
+#include "payments/payments.h"
 #include "shipments/order_view.h"
 #include "shipments/shipments.h"
 #include "shopledger/sdkutil.h"
 
 /* The order's payments as one list: each ledger payment of its documents
-   with the document's number. Gateway attempts (payments/, the bank
-   gateway module) are to join this list here, from that module's own
-   per-order listing, when it has one. */
+   with the document's number. The bank-gateway attempts are a list of
+   their own beside it ("gateway_attempts", payments/pay_show.c): an
+   attempt is not a payment until the gateway confirmed it. */
 static json_t *order_payments(const json_t *docs)
 {
     json_t *all = json_array();
@@ -75,7 +76,7 @@ static int known(const json_t *view)
 {
     if (json_is_object(json_object_get(view, "order")))
         return 1;
-    const char *keys[] = {"documents", "shipments", "notes", "status_history"};
+    const char *keys[] = {"documents", "gateway_attempts", "shipments", "notes", "status_history"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (json_array_size(json_object_get(view, keys[i])) > 0)
             return 1;
@@ -99,6 +100,8 @@ json_t *order_view_json(store *s, const char *channel, const char *external_id, 
         rc = put(v, "documents", docs, err);
     if (rc == SL_OK)
         rc = put(v, "payments", order_payments(docs), err);
+    if (rc == SL_OK)
+        rc = put(v, "gateway_attempts", pay_show_json(s, channel, external_id, err), err);
     if (rc == SL_OK)
         rc = put(v, "shipments", shipment_order_json(s, channel, external_id, err), err);
     if (rc == SL_OK)

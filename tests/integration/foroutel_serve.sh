@@ -265,6 +265,20 @@ check "a delivered parcel has nothing to cancel" fails "${SLX[@]}" shipment canc
 check "the trial balance is zero at the end" tb_zero
 
 check "serve stops" stop_serve
+# The order export carries each order's tracking code and shipping status.
+"${SLX[@]}" export orders ir -o "$SL_TMP/orders.csv" > /dev/null
+check "export orders: 5001's row has its Iran Post barcode and status" python3 - "$SL_TMP/orders.csv" \
+  "$(ship "$(sid 5001)" '$.tracking_code')" "$(ship "$(sid 5001)" '$.status')" <<'PY'
+import csv, sys
+rows = {r["shop_order_id"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))}
+r = rows["5001"]
+sys.exit(0 if sys.argv[2] and (r["tracking_code"], r["shipping_status"]) == (sys.argv[2], sys.argv[3]) else 1)
+PY
+check "an order without a shipment has both empty" python3 - "$SL_TMP/orders.csv" <<'PY'
+import csv, sys
+rows = {r["shop_order_id"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))}
+sys.exit(0 if (rows["5002"]["tracking_code"], rows["5002"]["shipping_status"]) == ("", "") else 1)
+PY
 "${SLX[@]}" ledger trial-balance ir --json > "$SL_TMP/tb.json"
 check "the trial balance is zero" eq "$(json_get "$SL_TMP/tb.json" '$.debit_total')" \
   "$(json_get "$SL_TMP/tb.json" '$.credit_total')"

@@ -160,6 +160,11 @@ check "the attempt is booked" eq "$(status_of ir 5001)" booked
 check "one payment of the full amount" eq "$(paid_sum ir 5001)" 250000
 check "the gateway's fee (1%) went to gateway_fees" eq "$(balance ir 7610)" 2500
 check "pay show lists the card mask" bash -c "[[ '$("${SLX[@]}" pay show ir ts 5001)' == *603799* ]]"
+"${SLX[@]}" order show ir ts 5001 --json > "$SL_TMP/order.json"
+check "order show lists the attempt among the order's gateway transactions" eq \
+  "$(json_get "$SL_TMP/order.json" '$.gateway_attempts[0].status')/$(json_get "$SL_TMP/order.json" '$.gateway_attempts[0].gateway')" booked/zp
+check "and the order is confirmed by the gateway in its status history" eq \
+  "$(json_get "$SL_TMP/order.json" '$.status')/$(sqlite3 :memory: "select json_extract(value,'\$.who') from json_each(readfile('$SL_TMP/order.json'),'\$.status_history') where json_extract(value,'\$.to')='confirmed'")" confirmed/gateway:zp
 for i in 1 2 3; do back "$BACK" > /dev/null; done
 sleep 1.5
 check "the return repeated 3 times: still one payment" eq "$(paid_sum ir 5001)" 250000
