@@ -17,6 +17,7 @@ bash tests/setup-deps.sh
 echo "== build ($BUILD, Release)"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSL_BUILD_BENCH=OFF >/dev/null
 cmake --build "$BUILD" -j"$JOBS" --target shopledger woocommerce woo_sandbox tarad tarad_sandbox \
+  foroutel foroutel_sandbox zarinpal zarinpal_sandbox \
   >/dev/null
 
 SL="$BUILD/shopledger"
@@ -246,8 +247,14 @@ run_tenant_second() {
     die "expected TH-1 posted and TH-2 void at thshop; have: $(q "select group_concat(json_extract(value,'\$.external_id') || '=' || json_extract(value,'\$.status'), ' ') from json_each(readfile('$WORK/th.json'))")"
 }
 
+# A free loopback port for serve, chosen before the tenants' files are
+# written: the Iranian tenant's gateway sends the buyer back to it.
+pick_host_port() {
+  HOST_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+}
+
 start_serve() {
-  "$SL" --conf "$WORK/conf.d" --plugins "$PLUGINS" serve --listen 127.0.0.1:0 \
+  "$SL" --conf "$WORK/conf.d" --plugins "$PLUGINS" serve --listen "127.0.0.1:$HOST_PORT" \
     --port-file "$WORK/serve.port" --admin-listen 127.0.0.1:0 \
     --admin-port-file "$WORK/admin.port" >"$WORK/serve.log" 2>&1 &
   PIDS+=($!)
@@ -367,9 +374,13 @@ stock_matches() {
   [ "$bad" = 0 ]
 }
 
+source "$SRC/tests/demo_iran.bash"
 start_sandbox
+pick_host_port
 write_tenant_demo
 write_tenant_second
+start_iran_remotes
+write_tenant_iran
 "$SL" --conf "$WORK/conf.d" --plugins "$PLUGINS" config check >"$WORK/check.log" 2>&1 ||
   die "config check failed: $(cat "$WORK/check.log")"
 "$SL" --conf "$WORK/conf.d" --plugins "$PLUGINS" import products demo "$WORK/products-demo.csv" ||
@@ -384,6 +395,7 @@ echo "created orders $o1 and $o2 in the shop (delivered by webhook)"
 admin_job demo poll woo | grep -q '"outcome":"ok"' || die "the admin poll failed"
 echo "polled the shop for orders the webhooks did not bring"
 run_tenant_second
+run_tenant_iran
 save_state || die "cannot read the shop's state"
 EXPECT_DOCS=$(q "select count(*) from json_each(readfile('$WORK/state.json'),'\$.orders')
                  where json_extract(value,'\$.status') in ('processing','completed')")
@@ -401,6 +413,7 @@ q "select printf('stock sync: %s listed, %s written, %s unchanged, %s skipped, %
 
 print_summary demo
 [ -n "$SECOND_TENANT" ] && print_summary "$SECOND_TENANT"
+print_iran
 print_shop
 stock_matches || die "the shop's stock differs from the ledger's available stock"
 
@@ -413,4 +426,6 @@ wait "$TARAD_PID" || die "the TARAD simulator did not stop cleanly"
 PIDS=()
 echo
 echo "demo OK: $EXPECT_DOCS WooCommerce orders booked, notes back in the shop, stock in sync;"
-echo "         TARAD: a paid order posted as a receipt, a cancelled one voided"
+echo "         TARAD: a paid order posted as a receipt, a cancelled one voided;"
+echo "         Iran (Toman): a COD parcel through Foroutel, delivered and its cash booked and settled,"
+echo "         an order paid through ZarinPal, verified and booked with its fee"

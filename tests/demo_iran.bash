@@ -62,7 +62,8 @@ secret_file = $WORK/secrets/ir-woo.secret
 intake = poll
 poll_every = 1h
 document = invoice
-process_when = processing
+; an order awaiting its online payment is invoiced too, so it can be paid
+process_when = pending, processing
 approve = yes
 add_payment = no
 series = IR
@@ -110,6 +111,12 @@ ir_shipment() {
     q "select json_extract(value,'\$.$1') from json_each(readfile('$WORK/ir-ships.json')) limit 1"
 }
 
+# The cash the post collected for order 201 is booked as its payment.
+ir_cod_booked() {
+  ir order show irshop woo 201 --json >"$WORK/ir-201.json" 2>/dev/null &&
+    [ "$(q "select json_array_length(json_extract(readfile('$WORK/ir-201.json'),'\$.payments'))")" -gt 0 ]
+}
+
 ir_paid() {
   ir pay show irshop woo 202 --json >"$WORK/ir-pay.json" 2>/dev/null &&
     grep -q '"status": *"booked"' "$WORK/ir-pay.json"
@@ -124,10 +131,11 @@ run_tenant_iran() {
   # The post's clock moves on: sent, then delivered with the cash collected.
   curl -sf --max-time 10 -d '{"advance_s": 432000}' "$FR_URL/__sandbox/clock" >/dev/null ||
     die "cannot move Foroutel's clock"
-  wait_until 60 test "$(ir_shipment cod_state)" = collected ||
+  wait_until 60 ir_cod_booked ||
     die "order 201's cash was not booked as collected (shipment: $(ir_shipment status))"
-  ir shipment settle irshop "$(ir_shipment id)" >/dev/null ||
-    die "the post's settlement of order 201 failed"
+  # The post pays the seller later: from its clearing account to the bank.
+  ir shipment settle irshop "$(ir_shipment id)" "$(ir_shipment cod_amount)" \
+    --to bank:1030 --ref FR-SETTLE-1 >/dev/null || die "the post's settlement of order 201 failed"
   echo "Foroutel collected order 201's cash; settled from the clearing account to the bank"
 
   ir pay link irshop woo 202 --via zp --json >"$WORK/ir-link.json" || die "pay link for 202 failed"
@@ -141,6 +149,12 @@ run_tenant_iran() {
 }
 
 print_iran() {
+  echo
+  echo "== documents (irshop, Toman)"
+  ir doc list irshop
+  echo
+  echo "== trial balance (irshop)"
+  ir ledger trial-balance irshop | tail -1
   echo
   echo "== shipments (irshop)"
   ir shipment list irshop

@@ -120,6 +120,36 @@ static int cash_option(const config_tenant *t, const config_channel *ch, pay_rul
     return r->cash_code[0] ? 0 : -1;
 }
 
+/* The rate when the channel sets none. The same currency: 1. Toman and
+   Rial: 10, exactly, by definition (a Toman is ten Rial), multiplying
+   from Toman and dividing from Rial; without it a Toman shop would send
+   ZarinPal (Rial by default) a tenth of the amount. Any other pair has no
+   rate the host could know: refused, naming the key to set. */
+static int default_rate(const config_tenant *t, const config_channel *ch, pay_rule *r,
+                        const char **implied_mode, sl_error *err)
+{
+    const char *rate = config_channel_get(ch, "rate");
+    const char *shop = t && t->currency ? t->currency : r->currency;
+    if (rate != NULL) {
+        snprintf(r->rate, sizeof r->rate, "%s", rate);
+        return SL_OK;
+    }
+    if (strcmp(shop, r->currency) == 0) {
+        snprintf(r->rate, sizeof r->rate, "1");
+        return SL_OK;
+    }
+    int to_rial = strcmp(shop, "IRT") == 0 && strcmp(r->currency, "IRR") == 0;
+    int to_toman = strcmp(shop, "IRR") == 0 && strcmp(r->currency, "IRT") == 0;
+    if (!to_rial && !to_toman)
+        return sl_error_set(err, SL_EINVALID, "rate",
+                            "[channel:%s] the tenant books %s and the gateway takes %s: set "
+                            "rate (and rate_mode) for the conversion",
+                            ch->name, shop, r->currency);
+    snprintf(r->rate, sizeof r->rate, "10");
+    *implied_mode = to_rial ? "multiply" : "divide";
+    return SL_OK;
+}
+
 int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
                   sl_error *err)
 {
@@ -139,12 +169,15 @@ int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
                             SL_MONEY_MAX_EXPONENT);
     wide num;
     int scale;
-    snprintf(r->rate, sizeof r->rate, "%s", opt(ch, "rate", "1"));
+    const char *implied_mode = NULL;
+    int rc = default_rate(t, ch, r, &implied_mode, err);
+    if (rc != SL_OK)
+        return rc;
     if (rate_fraction(r->rate, &num, &scale) != 0)
         return sl_error_set(err, SL_EINVALID, "rate",
                             "[channel:%s] rate must be a positive decimal, got '%s'",
                             ch->name, r->rate);
-    const char *mode = opt(ch, "rate_mode", "multiply");
+    const char *mode = opt(ch, "rate_mode", implied_mode ? implied_mode : "multiply");
     if (strcmp(mode, "multiply") != 0 && strcmp(mode, "divide") != 0)
         return sl_error_set(err, SL_EINVALID, "rate_mode",
                             "[channel:%s] rate_mode must be multiply or divide", ch->name);

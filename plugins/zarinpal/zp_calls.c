@@ -127,7 +127,7 @@ int zp_verify(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 {
     zp_chan *ch = state;
     const sl_host *h = ch->host;
-    const char *authority;
+    const char *authority = NULL;
     json_int_t amount;
     int rc = authority_param(ch, p, &authority, err);
     if (rc == SL_OK)
@@ -173,7 +173,7 @@ static const char *state_word(const char *status)
 int zp_inquire(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 {
     zp_chan *ch = state;
-    const char *authority;
+    const char *authority = NULL;
     int rc = authority_param(ch, p, &authority, err);
     if (rc != SL_OK)
         return rc;
@@ -195,7 +195,7 @@ int zp_inquire(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 int zp_reverse(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 {
     zp_chan *ch = state;
-    const char *authority;
+    const char *authority = NULL;
     int rc = authority_param(ch, p, &authority, err);
     if (rc != SL_OK)
         return rc;

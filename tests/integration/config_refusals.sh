@@ -49,4 +49,8 @@ check "a FIFO as secret file is refused, not waited on" refused "not a regular f
 rm -f "$CONF/shop.ini"
 mkfifo -m 600 "$CONF/shop.ini"
 check "a FIFO as INI file is refused, not waited on" refused "not a regular file"
+# The example tenants a newcomer copies stay valid (secrets from unset
+# environment variables are warnings, never errors).
+check "the example tenants in conf.d pass config check" sl --conf "$SL_SOURCE_DIR/conf.d" \
+  --plugins "$SL_PLUGIN_DIR" config check
 finish

@@ -49,7 +49,7 @@ static void test_rounding_two_digits(void **state)
 {
     (void)state;
     pay_rule r;
-    load_rule("gateway_currency = IRR\nrounding = 2\n", &r);
+    load_rule("gateway_currency = IRR\nrate = 1\nrounding = 2\n", &r);
     assert_int_equal(to_gateway(&r, 0, 1223), 1200);
     assert_int_equal(to_gateway(&r, 0, 1288), 1300);
     assert_int_equal(to_gateway(&r, 0, 1250), 1300); /* half-up */
@@ -96,15 +96,44 @@ static void test_divide_and_toman(void **state)
     assert_int_equal(back, 250010);
 }
 
+/* A Toman tenant and a Rial gateway: ten Rial to the Toman, by
+   definition, without a rate in the INI; the other way round divides. */
+static void test_toman_to_rial_by_definition(void **state)
+{
+    (void)state;
+    const char *pairs[][3] = {{"IRT", "IRR", "5250000"}, {"IRR", "IRT", "52500"}};
+    const int64_t shop[] = {525000, 525000};
+    for (size_t i = 0; i < 2; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "gateway_currency = %s\n", pairs[i][1]);
+        config_tenant *t = gateway_tenant("unused.db", line);
+        free(t->currency);
+        t->currency = strdup(pairs[i][0]);
+        pay_rule r;
+        sl_error err = {.size = sizeof err};
+        assert_int_equal(pay_rule_load(t, config_find_channel(t, "zp"), &r, &err), SL_OK);
+        char got[32];
+        snprintf(got, sizeof got, "%lld", (long long)to_gateway(&r, 0, shop[i]));
+        assert_string_equal(got, pairs[i][2]);
+        assert_string_equal(r.rate, "10");
+        config_tenant_free(t);
+    }
+}
+
 static void test_bad_options_name_the_key(void **state)
 {
     (void)state;
     const char *cases[][2] = {
         {"rate = 0\n", "rate"},           {"rate = -3\n", "rate"},
-        {"rate = 1e5\n", "rate"},         {"rate_mode = times\n", "rate_mode"},
-        {"rounding = 12\n", "rounding"},  {"gateway_currency = XYZ\n", "gateway_currency"},
-        {"active = maybe\n", "active"},   {"fee_percent = abc\n", "fee_percent"},
-        {"decimals = 9\n", "decimals"},   {"public_url = ftp://x\n", "public_url"},
+        {"rate = 1e5\n", "rate"},         {"rate = 1\nrate_mode = times\n", "rate_mode"},
+        {"rate = 1\nrounding = 12\n", "rounding"},
+        {"gateway_currency = XYZ\n", "gateway_currency"},
+        {"rate = 1\nactive = maybe\n", "active"},
+        {"rate = 1\nfee_percent = abc\n", "fee_percent"},
+        {"rate = 1\ndecimals = 9\n", "decimals"},
+        {"rate = 1\npublic_url = ftp://x\n", "public_url"},
+        /* two currencies and no rate: no rate the host could know */
+        {"gateway_currency = IRR\n", "rate"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         config_tenant *t = gateway_tenant("unused.db", cases[i][0]);
@@ -125,7 +154,7 @@ static void test_overflow_and_zero_refused(void **state)
     sl_error err = {.size = sizeof err};
     assert_int_equal(pay_rule_to_gateway(&r, "USD", 2, INT64_MAX / 2, &g, NULL, 0, &err),
                      SL_ETOOBIG);
-    load_rule("rounding = 4\n", &r);
+    load_rule("rate = 1\nrounding = 4\n", &r);
     assert_int_equal(pay_rule_to_gateway(&r, "IRR", 0, 4000, &g, NULL, 0, &err), SL_EINVALID);
     assert_int_equal(pay_rule_to_gateway(&r, "IRR", 0, 0, &g, NULL, 0, &err), SL_EINVALID);
 }
@@ -287,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_usd_to_rial_multiply_and_back),
         cmocka_unit_test(test_divide_and_toman),
         cmocka_unit_test(test_bad_options_name_the_key),
+        cmocka_unit_test(test_toman_to_rial_by_definition),
         cmocka_unit_test(test_overflow_and_zero_refused),
         cmocka_unit_test(test_book_once_with_fee_and_rounding),
         cmocka_unit_test(test_loader_gateway_slots),
