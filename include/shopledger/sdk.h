@@ -772,7 +772,11 @@ typedef struct sl_plugin {
        answer is final, results "code" (the service's own, e.g. "-7") and
        "message" (its text, UTF-8, intact) say why, and err->message is an
        English summary; SL_ERETRY / SL_EIO = no usable answer, the outcome
-       is unknown (a register may or may not have happened).
+       is unknown (a register may or may not have happened). SL_ERETRY with
+       err->field "connect" = the call certainly did not take effect: no
+       byte reached the service (http_send says so), or the service itself
+       answered that it did nothing and asks to try later (Aseman Web -15);
+       the host then repeats it safely.
 
        Parcel params (quote_shipment and create_shipment, the 1.0 slot
        SL_CAP_CREATE_SHIPMENT):

@@ -122,9 +122,11 @@ int aw_code_report(const sl_host *h, sl_ctx *ctx, const char *method, int64_t co
     snprintf(num, sizeof num, "%lld", (long long)code);
     h->result_set(ctx, "code", num);
     h->result_set(ctx, "message", c ? c->persian : "خطای ناشناخته");
+    /* -15: the service did nothing and asks to try later: "connect" tells
+       the host that repeating the call is safe (sdk.h, postal slots). */
     int rc = code == -15 ? SL_ERETRY : SL_EREMOTE;
-    sl_error_set(err, rc, "", "%s: code %lld: %s", method, (long long)code,
-                 c ? c->english : "unknown error code");
+    sl_error_set(err, rc, rc == SL_ERETRY ? "connect" : "", "%s: code %lld: %s", method,
+                 (long long)code, c ? c->english : "unknown error code");
     if (rc == SL_ERETRY && err != NULL && err->size >= sizeof *err)
         err->retry_after_ms = AW_RETRY_GATEWAY_MS;
     return rc;
