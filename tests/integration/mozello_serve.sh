@@ -145,6 +145,7 @@ SIG=$(printf '%s' "$BAD" | openssl dgst -sha256 -hmac "MZL-e2e-key-0001" -binary
 check "a signed unreadable notification is answered 200" eq "$(curl -s -o /dev/null -w '%{http_code}' \
   -X POST -H "X-Mozello-Hash: $SIG" -H 'Content-Type: application/json' --data-binary "$BAD" \
   "http://127.0.0.1:$PORT/hooks/shop/mz")" 200
+check "and parsed after its 200" wait_parsed admin-token-mz shop
 sl --conf "$CONF" --plugins "$SL_PLUGIN_DIR" inbox failed shop --all > "$SL_TMP/failed.txt" 2>&1
 check "and kept as failed with the reason" grep -q "not JSON" "$SL_TMP/failed.txt"
 check "a wrongly signed one is still 401" eq "$(curl -s -o /dev/null -w '%{http_code}' \

@@ -74,6 +74,7 @@ head -c 2000000 /dev/zero | tr '\0' 'x' > "$SL_TMP/two-mb.json"
 check "a signed 2 MB body passes the transport and is kept as failed" eq "$(post "$SL_TMP/two-mb.json")" 200
 printf '{"id":' > "$SL_TMP/bad.json"
 check "a signed malformed body is 200, kept as failed" eq "$(post "$SL_TMP/bad.json")" 200
+check "both are parsed after their 200" wait_parsed admin-token-5678 shop
 sl --conf "$CONF" --plugins "$SL_TEST_PLUGIN_DIR" inbox failed shop --json > "$SL_TMP/failed.json"
 check "inbox failed lists it with the parser's reason" eq \
   "$(json_get "$SL_TMP/failed.json" '$[0].body_bytes') $(json_get "$SL_TMP/failed.json" '$[1].channel')/$(json_get "$SL_TMP/failed.json" '$[1].source')/$(json_get "$SL_TMP/failed.json" '$[1].body_bytes')" \
