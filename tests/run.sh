@@ -38,6 +38,6 @@ echo "== fuzz every parser of remote input: 11 targets x 20 s, clang ASan + UBSa
 bash tests/fuzz/run.sh "${SL_FUZZ_SECONDS:-20}"
 
 echo "== end-to-end tests with the host under valgrind"
-SL_VALGRIND=1 run_ctest --test-dir build --output-on-failure -R '^it_'
+SL_VALGRIND=1 run_ctest --test-dir build --output-on-failure -j"$JOBS" -R '^it_'
 
 echo "total: $TOTAL passed, 0 failed"
