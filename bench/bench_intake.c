@@ -62,8 +62,7 @@ static double raw_insert(store *s, int n, int per_tx, int base)
         if (store_begin(s, &err) != SL_OK)
             die("begin", &err);
         for (int k = i; k < i + per_tx && k < n; k++) {
-            sqlite3_stmt *st = store_stmt(
-                s, "INSERT INTO bench_raw(k, body) VALUES(?1, ?2)", &err);
+            sqlite3_stmt *st = store_stmt(s, "INSERT INTO bench_raw(k, body) VALUES(?1, ?2)", &err);
             char key[32];
             snprintf(key, sizeof key, "raw-%d", base + k);
             sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
@@ -96,14 +95,12 @@ static order *make_order(int i)
         char sku[16];
         snprintf(sku, sizeof sku, "SKU-%d", k);
         bad |= l == NULL || order_line_set_text(o, l, SL_LINE_SKU, sku, &err) |
-                                order_line_set_money(o, l, SL_LINE_TOTAL,
-                                                     "10.00", &err) |
+                                order_line_set_money(o, l, SL_LINE_TOTAL, "10.00", &err) |
                                 order_line_add_tax(o, l, "1", "2.10", &err);
     }
     char raw[ROW_BYTES + 1];
     memset(raw, ' ', ROW_BYTES);
-    int n = snprintf(raw, sizeof raw, "{\"id\":%s,\"status\":\"processing\"}",
-                     id);
+    int n = snprintf(raw, sizeof raw, "{\"id\":%s,\"status\":\"processing\"}", id);
     raw[n] = ' ';
     bad |= order_set_raw(o, raw, ROW_BYTES, &err);
     if (bad)
@@ -225,19 +222,15 @@ int main(int argc, char **argv)
     double appended = append_run(s, arrivals, n);
     double filed = filing_run(s, n);
 
-    printf("bench_intake (%s, synchronous=FULL, rows ~%d B)\n", dir,
-           ROW_BYTES);
-    printf("  raw insert      1 row/tx  : %9.0f rows/s   (%d rows)\n", r1,
-           single);
-    printf("  raw insert    %3d rows/tx : %9.0f rows/s   (%d rows)\n", BATCH,
-           r100, n);
-    printf("  inbox_intake  %3d/tx new  : %9.0f orders/s (%d orders)\n",
-           BATCH, in_new, n);
-    printf("  inbox_intake  %3d/tx dup  : %9.0f orders/s (%d of %d dups)\n",
-           BATCH, in_dup, dups, n);
+    printf("bench_intake (%s, synchronous=FULL, rows ~%d B)\n", dir, ROW_BYTES);
+    printf("  raw insert      1 row/tx  : %9.0f rows/s   (%d rows)\n", r1, single);
+    printf("  raw insert    %3d rows/tx : %9.0f rows/s   (%d rows)\n", BATCH, r100, n);
+    printf("  inbox_intake  %3d/tx new  : %9.0f orders/s (%d orders)\n", BATCH, in_new, n);
+    printf("  inbox_intake  %3d/tx dup  : %9.0f orders/s (%d of %d dups)\n", BATCH, in_dup, dups,
+           n);
     printf("  intake / raw(100/tx)      : %9.2f\n", in_new / r100);
-    printf("  arrival append %3d/tx     : %9.0f orders/s (%.2f of raw)\n", BATCH,
-           appended, appended / r100);
+    printf("  arrival append %3d/tx     : %9.0f orders/s (%.2f of raw)\n", BATCH, appended,
+           appended / r100);
     printf("  filing arrivals 256/tx    : %9.0f orders/s\n", filed);
     for (int i = 0; i < n; i++) {
         inbox_arrival_clear(&arrivals[i]);

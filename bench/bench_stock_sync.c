@@ -91,10 +91,10 @@ static int write_inputs(int n, FILE *csv)
         json_object_set_new(par, "variations", vars);
         json_array_append_new(products, par);
     }
-    json_t *seed = json_pack("{s:{s:s, s:i}, s:[], s:[], s:[], s:[], s:o, s:[]}", "settings",
-                             "currency", "EUR", "gmt_offset_minutes", 0, "taxes",
-                             "tax_classes", "payment_gateways", "shipping_methods",
-                             "products", products, "orders");
+    json_t *seed =
+        json_pack("{s:{s:s, s:i}, s:[], s:[], s:[], s:[], s:o, s:[]}", "settings", "currency",
+                  "EUR", "gmt_offset_minutes", 0, "taxes", "tax_classes", "payment_gateways",
+                  "shipping_methods", "products", products, "orders");
     char seed_path[128];
     path(seed_path, sizeof seed_path, "seed.json");
     int rc = json_dump_file(seed, seed_path, JSON_COMPACT);
@@ -116,12 +116,13 @@ static int write_tenant(unsigned port)
     f = fopen(p, "w");
     if (!f)
         return -1;
-    fprintf(f,
-            "[tenant]\nid = bench\ncurrency = EUR\ndatabase = %s/bench.db\n\n"
-            "[channel:woo]\nplugin = woocommerce\nurl = http://127.0.0.1:%u\nkey = ck_bench\n"
-            "secret_file = %s/cs.secret\nintake = poll\ndocument = invoice\nprocess_when = processing\n"
-            "sync_prices = yes\nprice_group = retail\n",
-            dir, port, dir);
+    fprintf(
+        f,
+        "[tenant]\nid = bench\ncurrency = EUR\ndatabase = %s/bench.db\n\n"
+        "[channel:woo]\nplugin = woocommerce\nurl = http://127.0.0.1:%u\nkey = ck_bench\n"
+        "secret_file = %s/cs.secret\nintake = poll\ndocument = invoice\nprocess_when = processing\n"
+        "sync_prices = yes\nprice_group = retail\n",
+        dir, port, dir);
     fclose(f);
     return 0;
 }
@@ -166,7 +167,8 @@ static long count_calls(const json_t *state, const char *prefix)
     long sum = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(json_object_get(state, "calls"), k, v) {
+    json_object_foreach(json_object_get(state, "calls"), k, v)
+    {
         if (!prefix || strncmp(k, prefix, strlen(prefix)) == 0)
             sum += (long)json_integer_value(v);
     }
@@ -257,8 +259,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot start %s\n", sandbox);
         return 1;
     }
-    snprintf(cmd, sizeof cmd, "%s --conf %s/conf.d import products bench %s > /dev/null", bin,
-             dir, p);
+    snprintf(cmd, sizeof cmd, "%s --conf %s/conf.d import products bench %s > /dev/null", bin, dir,
+             p);
     double t0 = now_s();
     int rc = system(cmd);
     printf("bench_stock_sync: %ld SKUs (%ld%% simple, variable with %d variations each; "

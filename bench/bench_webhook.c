@@ -65,7 +65,7 @@ static int woo_mode;
 static int floor_mode;
 static int raw_http_mode;
 static int woo_book;
-static double raw_cpu_per_row_us; /* measured by raw_group_commit_rate */
+static double raw_cpu_per_row_us;           /* measured by raw_group_commit_rate */
 static char *woo_head, *woo_mid, *woo_tail; /* the recorded body around id and number */
 static atomic_int next_order;
 static int total_orders;
@@ -300,9 +300,9 @@ static void *load_thread(void *arg)
 /* Removes what the run wrote (the databases take hundreds of MB). */
 static void remove_run_dir(void)
 {
-    static const char *const files[] = {"bench.db", "bench.db-wal", "bench.db-shm", "raw.db",
-                                        "raw.db-wal", "raw.db-shm", "webhook.secret", "port",
-                                        "conf/bench.ini", "conf"};
+    static const char *const files[] = {
+        "bench.db",   "bench.db-wal",   "bench.db-shm", "raw.db",         "raw.db-wal",
+        "raw.db-shm", "webhook.secret", "port",         "conf/bench.ini", "conf"};
     char path[512];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
@@ -331,8 +331,9 @@ static double raw_group_commit_rate(int rows)
     snprintf(path, sizeof path, "%s/raw.db", dir);
     sqlite3 *db;
     sqlite3_open(path, &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                     "CREATE TABLE t(id INTEGER PRIMARY KEY, k TEXT UNIQUE, body BLOB)",
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                 "CREATE TABLE t(id INTEGER PRIMARY KEY, k TEXT UNIQUE, body BLOB)",
                  NULL, NULL, NULL);
     sqlite3_stmt *st;
     sqlite3_prepare_v2(db, "INSERT INTO t(k, body) VALUES (?, ?)", -1, &st, NULL);
@@ -364,10 +365,19 @@ static pid_t start_serve(void)
     char conf[300], portfile[300];
     snprintf(conf, sizeof conf, "%s/conf", dir);
     snprintf(portfile, sizeof portfile, "%s/port", dir);
-    char *argv[] = {SL_SHOPLEDGER_BIN, "--conf", conf, "--plugins",
+    char *argv[] = {SL_SHOPLEDGER_BIN,
+                    "--conf",
+                    conf,
+                    "--plugins",
                     woo_mode ? SL_PLUGIN_DIR : SL_TEST_PLUGIN_DIR,
-                    "serve", "--listen", "127.0.0.1:0", "--port-file", portfile,
-                    "--admin-listen", "127.0.0.1:0", NULL};
+                    "serve",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--port-file",
+                    portfile,
+                    "--admin-listen",
+                    "127.0.0.1:0",
+                    NULL};
     pid_t pid;
     if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0) {
         perror("spawn");
@@ -397,8 +407,10 @@ static int posted_latencies(int from, int to, int64_t *out)
     sqlite3_open(path, &db);
     sqlite3_busy_timeout(db, 5000);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db, "SELECT updated_ms FROM documents WHERE channel='ts' AND "
-                           "external_id=? AND status='posted'", -1, &st, NULL);
+    sqlite3_prepare_v2(db,
+                       "SELECT updated_ms FROM documents WHERE channel='ts' AND "
+                       "external_id=? AND status='posted'",
+                       -1, &st, NULL);
     int n = 0;
     for (int i = from; i < to; i++) {
         char id[32];
@@ -477,7 +489,8 @@ static double run_burst(int conns)
 static void print_raw(double raw)
 {
     printf("raw SQLite group commit (1.5 KB rows, 100/tx, WAL FULL): %.0f rows/s, "
-           "CPU %.1f us per row\n", raw, raw_cpu_per_row_us);
+           "CPU %.1f us per row\n",
+           raw, raw_cpu_per_row_us);
 }
 
 /* Drives http_floor.c like serve and prints its rate next to `raw`. */
@@ -504,8 +517,7 @@ static int run_floor(double raw, int conns)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     printf("at 70%% of raw (%.0f/s) %ld cores allow %.0f us of CPU per delivery; "
            "HTTP alone (floor) plus the raw row take %.0f us of it\n",
-           0.7 * raw, cores, 1e6 * (double)cores / (0.7 * raw),
-           per_request + raw_cpu_per_row_us);
+           0.7 * raw, cores, 1e6 * (double)cores / (0.7 * raw), per_request + raw_cpu_per_row_us);
     free(latency_us);
     free(sent_ms);
     return 0;
@@ -562,8 +574,9 @@ int main(int argc, char **argv)
         }
     }
     if (total_orders < 100 || total_orders > MAX_ORDERS || conns < 1 || conns > 256) {
-        fprintf(stderr, "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256] [intake-only] [woo] "
-                        "[book] [floor] [raw-http]\n",
+        fprintf(stderr,
+                "usage: bench_webhook [ORDERS 100..%d] [CONNS 1..256] [intake-only] [woo] "
+                "[book] [floor] [raw-http]\n",
                 MAX_ORDERS);
         return 2;
     }
@@ -617,8 +630,8 @@ int main(int argc, char **argv)
                i + 1 < sizeof names / sizeof names[0] ? "," : "\n");
     if (seen > 0)
         printf("webhook -> posted document at 100 orders/s (%d of 500 posted): p50 %lld ms, "
-               "p99 %lld ms\n", seen, (long long)percentile(lat, seen, 50),
-               (long long)percentile(lat, seen, 99));
+               "p99 %lld ms\n",
+               seen, (long long)percentile(lat, seen, 50), (long long)percentile(lat, seen, 99));
     else if (strcmp(trigger, "never") == 0)
         printf("webhook -> posted document: not measured (this mode files without booking)\n");
     else

@@ -23,8 +23,7 @@ static double stat_cpu_s(const char *path, char name[16])
     char *open = strchr(text, '('), *close = strrchr(text, ')');
     unsigned long long ut = 0, st = 0;
     if (open == NULL || close == NULL || close < open ||
-        sscanf(close + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut,
-               &st) != 2)
+        sscanf(close + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut, &st) != 2)
         return 0;
     if (name != NULL) {
         size_t len = (size_t)(close - open - 1);

@@ -87,8 +87,8 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned code)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_len, void **state)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_len, void **state)
 {
     (void)cls, (void)url, (void)method, (void)version;
     raw_req *r = *state;
@@ -157,12 +157,11 @@ int raw_http_start(const char *db_path, int *port)
         return -1;
     struct sockaddr_in loopback = {.sin_family = AF_INET};
     loopback.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                                   MHD_ALLOW_SUSPEND_RESUME,
-                               0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
-                               (struct sockaddr *)&loopback, MHD_OPTION_THREAD_POOL_SIZE,
-                               (unsigned)4, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
+    daemon_ = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+        on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&loopback,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)4, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
     if (daemon_ == NULL)
         return -1;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);

@@ -19,19 +19,31 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"plugin", cli_plugin, "plugin list | plugin check FILE.so"},
     {"config", cli_config, "config check"},
-    {"inbox", cli_inbox, "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID|--failed | failed TENANT | replay TENANT [CHANNEL] [--failed|--since TIME]"},
+    {"inbox", cli_inbox,
+     "inbox add TENANT CHANNEL FILE | list TENANT | show TENANT ID | retry TENANT ID|--failed | "
+     "failed TENANT | replay TENANT [CHANNEL] [--failed|--since TIME]"},
     {"process", cli_process, "process TENANT"},
-    {"doc", cli_doc, "doc list TENANT | doc show TENANT ID | doc pdf TENANT NUMBER [-o FILE] | doc send TENANT NUMBER [--to ADDRESS]"},
+    {"doc", cli_doc,
+     "doc list TENANT | doc show TENANT ID | doc pdf TENANT NUMBER [-o FILE] | doc send TENANT "
+     "NUMBER [--to ADDRESS]"},
     {"ledger", cli_ledger, "ledger trial-balance TENANT"},
     {"stock", cli_stock, "stock show TENANT | stock sync TENANT [CHANNEL]"},
     {"import", cli_import, "import products|customers TENANT FILE.csv"},
     {"channel", cli_channel, "channel describe TENANT CHANNEL"},
     {"serve", cli_serve, "serve [--listen 127.0.0.1:PORT]"},
-    {"pay", cli_pay, "pay link TENANT CHANNEL EXTERNAL_ID --via GATEWAY | pay show TENANT CHANNEL EXTERNAL_ID | pay recover TENANT GATEWAY"},
+    {"pay", cli_pay,
+     "pay link TENANT CHANNEL EXTERNAL_ID --via GATEWAY | pay show TENANT CHANNEL EXTERNAL_ID | "
+     "pay recover TENANT GATEWAY"},
     {"gateway", cli_gateway, "gateway reconcile TENANT CHANNEL [--from D] [--to D]"},
-    {"shipment", cli_shipment, "shipment send TENANT CHANNEL EXTERNAL_ID --via POSTAL [--send-type T] [--payment cod|prepaid] | shipment list TENANT [--channel SHOP] [--via POSTAL] | shipment show TENANT ID | shipment resolve TENANT ID | shipment cancel TENANT ID | shipment settle TENANT ID AMOUNT --to CODE[:ACCOUNT] --ref REF"},
+    {"shipment", cli_shipment,
+     "shipment send TENANT CHANNEL EXTERNAL_ID --via POSTAL [--send-type T] [--payment "
+     "cod|prepaid] | shipment list TENANT [--channel SHOP] [--via POSTAL] | shipment show TENANT "
+     "ID | shipment resolve TENANT ID | shipment cancel TENANT ID | shipment settle TENANT ID "
+     "AMOUNT --to CODE[:ACCOUNT] --ref REF"},
     {"order", cli_order, "order show TENANT CHANNEL EXTERNAL_ID"},
-    {"export", cli_export, "export orders|documents|journal TENANT [--from D] [--to D] [--channel C] [--status S] [--format csv|xlsx] [--bom] -o FILE"},
+    {"export", cli_export,
+     "export orders|documents|journal TENANT [--from D] [--to D] [--channel C] [--status S] "
+     "[--format csv|xlsx] [--bom] -o FILE"},
 };
 
 static void usage(FILE *out)

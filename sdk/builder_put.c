@@ -11,8 +11,8 @@ int sl_put_text(const sl_host *h, sl_order *o, sl_line *l, int field, const char
     return l != NULL ? h->line_set_text(l, field, value) : h->order_set_text(o, field, value);
 }
 
-int sl_put_money(const sl_host *h, sl_order *o, sl_line *l, int field, int64_t minor,
-                 int exponent, char *text)
+int sl_put_money(const sl_host *h, sl_order *o, sl_line *l, int field, int64_t minor, int exponent,
+                 char *text)
 {
     sl_money_format(minor, exponent, text);
     return l != NULL ? h->line_set_money(l, field, text) : h->order_set_money(o, field, text);

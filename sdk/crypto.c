@@ -20,29 +20,26 @@
    a static empty buffer keeps NULL out of it. */
 static const unsigned char EMPTY[1];
 
-static int hmac(const EVP_MD *md, const void *key, size_t key_len,
-                const void *data, size_t len, unsigned char *out,
-                unsigned int want)
+static int hmac(const EVP_MD *md, const void *key, size_t key_len, const void *data, size_t len,
+                unsigned char *out, unsigned int want)
 {
     unsigned int n = 0;
-    if (key_len > INT_MAX || (key == NULL && key_len) ||
-        (data == NULL && len) || out == NULL)
+    if (key_len > INT_MAX || (key == NULL && key_len) || (data == NULL && len) || out == NULL)
         return SL_EINVALID;
-    if (HMAC(md, key ? key : EMPTY, (int)key_len, data ? data : EMPTY, len,
-             out, &n) == NULL ||
+    if (HMAC(md, key ? key : EMPTY, (int)key_len, data ? data : EMPTY, len, out, &n) == NULL ||
         n != want)
         return SL_EINTERNAL;
     return SL_OK;
 }
 
-int sl_hmac_sha256(const void *key, size_t key_len, const void *data,
-                   size_t len, unsigned char out[32])
+int sl_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                   unsigned char out[32])
 {
     return hmac(EVP_sha256(), key, key_len, data, len, out, 32);
 }
 
-int sl_hmac_sha1(const void *key, size_t key_len, const void *data,
-                 size_t len, unsigned char out[20])
+int sl_hmac_sha1(const void *key, size_t key_len, const void *data, size_t len,
+                 unsigned char out[20])
 {
     return hmac(EVP_sha1(), key, key_len, data, len, out, 20);
 }
@@ -52,9 +49,7 @@ int sl_sha256(const void *data, size_t len, unsigned char out[32])
     unsigned int n = 0;
     if ((data == NULL && len) || out == NULL)
         return SL_EINVALID;
-    if (EVP_Digest(data ? data : EMPTY, len, out, &n, EVP_sha256(), NULL) !=
-            1 ||
-        n != 32)
+    if (EVP_Digest(data ? data : EMPTY, len, out, &n, EVP_sha256(), NULL) != 1 || n != 32)
         return SL_EINTERNAL;
     return SL_OK;
 }
@@ -70,8 +65,7 @@ int sl_ct_equal(const void *a, size_t a_len, const void *b, size_t b_len)
 
 int sl_random_token(char *buf, size_t n)
 {
-    static const char ALNUM[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static const char ALNUM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     unsigned char rnd[64];
     size_t have = 0, used = sizeof rnd;
     if (buf == NULL)

@@ -12,8 +12,7 @@
 
 #include "shopledger/sdkutil.h"
 
-static const char B64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 size_t sl_base64_encode(const unsigned char *in, size_t len, char *out)
 {
@@ -71,8 +70,8 @@ static long b64_check(const char *in, size_t len)
     return (long)(len / 4 * 3 - pad);
 }
 
-int sl_base64_decode(const char *in, size_t len, unsigned char *out,
-                     size_t out_cap, size_t *out_len)
+int sl_base64_decode(const char *in, size_t len, unsigned char *out, size_t out_cap,
+                     size_t *out_len)
 {
     if (in == NULL && len != 0)
         return SL_EINVALID;
@@ -88,8 +87,7 @@ int sl_base64_decode(const char *in, size_t len, unsigned char *out,
             int d = b64_value(in[i + k]);
             v = (v << 6) | (unsigned)(d < 0 ? 0 : d);
         }
-        unsigned char b[3] = {(unsigned char)(v >> 16),
-                              (unsigned char)(v >> 8), (unsigned char)v};
+        unsigned char b[3] = {(unsigned char)(v >> 16), (unsigned char)(v >> 8), (unsigned char)v};
         for (size_t k = 0; k < 3 && o < (size_t)need; k++)
             out[o++] = b[k];
     }
@@ -118,8 +116,7 @@ static int hex_value(char c)
     return -1;
 }
 
-int sl_hex_decode(const char *in, size_t len, unsigned char *out,
-                  size_t out_cap, size_t *out_len)
+int sl_hex_decode(const char *in, size_t len, unsigned char *out, size_t out_cap, size_t *out_len)
 {
     if ((in == NULL && len != 0) || len % 2 != 0)
         return SL_EINVALID;
@@ -129,17 +126,15 @@ int sl_hex_decode(const char *in, size_t len, unsigned char *out,
     if (len / 2 > out_cap)
         return SL_ETOOBIG;
     for (size_t i = 0; i < len / 2; i++)
-        out[i] = (unsigned char)(hex_value(in[2 * i]) << 4 |
-                                 hex_value(in[2 * i + 1]));
+        out[i] = (unsigned char)(hex_value(in[2 * i]) << 4 | hex_value(in[2 * i + 1]));
     *out_len = len / 2;
     return SL_OK;
 }
 
 static int unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-           c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 size_t sl_url_encode(const char *in, char *out, size_t out_cap)

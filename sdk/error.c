@@ -26,10 +26,12 @@ int sl_error_set(sl_error *err, int code, const char *field, const char *fmt, ..
 const char *sl_status_name(int code)
 {
     switch (code) {
-#define STATUS_CASE(name, value) \
-    case name: return #name;
+#define STATUS_CASE(name, value)                                                                   \
+    case name:                                                                                     \
+        return #name;
         SL_STATUS_LIST(STATUS_CASE)
 #undef STATUS_CASE
-    default: return "SL_E?";
+    default:
+        return "SL_E?";
     }
 }

@@ -27,12 +27,10 @@ int sl_error_in(sl_error *err, const char *path, int rc)
     return rc;
 }
 
-int sl_error_refused(sl_error *err, const char *path, const char *key, const char *value,
-                     int rc)
+int sl_error_refused(sl_error *err, const char *path, const char *key, const char *value, int rc)
 {
     char f[SL_ERROR_FIELD_MAX];
     sl_field_path(path, key, f);
-    return sl_error_set(err, rc < 0 ? rc : SL_EINVALID, f,
-                        "the host refused %s = \"%.80s\" (%s)", f, value ? value : "",
-                        sl_status_name(rc));
+    return sl_error_set(err, rc < 0 ? rc : SL_EINVALID, f, "the host refused %s = \"%.80s\" (%s)",
+                        f, value ? value : "", sl_status_name(rc));
 }

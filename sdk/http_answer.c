@@ -9,20 +9,19 @@
 
 #include "shopledger/sdkutil.h"
 
-int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what,
-                     sl_http_resp **resp, sl_error *err)
+int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what, sl_http_resp **resp,
+                     sl_error *err)
 {
     sl_http_resp *r = NULL;
     int rc = h->http_send(req, &r, err);
     if (r == NULL)
-        return rc != SL_OK ? rc
-                           : sl_error_set(err, SL_EIO, "", "%.200s: no response", what);
+        return rc != SL_OK ? rc : sl_error_set(err, SL_EIO, "", "%.200s: no response", what);
     *resp = r;
     return SL_OK;
 }
 
-int sl_http_send_2xx(const sl_host *h, sl_http_req *req, const char *what,
-                     sl_http_fail_fn on_fail, void *data, sl_http_resp **resp, sl_error *err)
+int sl_http_send_2xx(const sl_host *h, sl_http_req *req, const char *what, sl_http_fail_fn on_fail,
+                     void *data, sl_http_resp **resp, sl_error *err)
 {
     sl_http_resp *r = NULL;
     int rc = sl_http_exchange(h, req, what, &r, err);

@@ -26,8 +26,7 @@ static int is_leap(int y)
 
 static int days_in_month(int y, int m)
 {
-    static const int len[12] = {31, 28, 31, 30, 31, 30,
-                                31, 31, 30, 31, 30, 31};
+    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : len[m - 1];
 }
 
@@ -38,8 +37,7 @@ static int days_in_month(int y, int m)
  */
 static int64_t days_from_civil(int y, int m, int d)
 {
-    static const int before[12] = {0,   31,  59,  90,  120, 151,
-                                   181, 212, 243, 273, 304, 334};
+    static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
     int64_t py = y - 1;
     int64_t n = 365 * py + py / 4 - py / 100 + py / 400;
     n += before[m - 1] + (m > 2 && is_leap(y)) + (d - 1);
@@ -62,20 +60,16 @@ static int digits(const char *s, int n, int *v)
 
 static int bad(sl_error *err, const char *text, const char *why)
 {
-    return sl_error_set(err, SL_EINVALID, "", "bad date-time \"%.40s\": %s",
-                        text, why);
+    return sl_error_set(err, SL_EINVALID, "", "bad date-time \"%.40s\": %s", text, why);
 }
 
 /* Parses "YYYY-MM-DD?HH:MM:SS" (19 chars) into its fields. */
 static int parse_fields(const char *s, int f[6])
 {
-    return strlen(s) >= 19 && digits(s, 4, &f[0]) && s[4] == '-' &&
-           digits(s + 5, 2, &f[1]) && s[7] == '-' &&
-           digits(s + 8, 2, &f[2]) &&
-           (s[10] == 'T' || s[10] == 't' || s[10] == ' ') &&
-           digits(s + 11, 2, &f[3]) && s[13] == ':' &&
-           digits(s + 14, 2, &f[4]) && s[16] == ':' &&
-           digits(s + 17, 2, &f[5]);
+    return strlen(s) >= 19 && digits(s, 4, &f[0]) && s[4] == '-' && digits(s + 5, 2, &f[1]) &&
+           s[7] == '-' && digits(s + 8, 2, &f[2]) &&
+           (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && digits(s + 11, 2, &f[3]) &&
+           s[13] == ':' && digits(s + 14, 2, &f[4]) && s[16] == ':' && digits(s + 17, 2, &f[5]);
 }
 
 /* Reads an optional ".ddd" fraction; returns chars used or -1. */
@@ -119,8 +113,7 @@ static int parse_zone(const char *s, int *has, int *minutes)
     return 1;
 }
 
-int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms,
-                     sl_error *err)
+int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms, sl_error *err)
 {
     int f[6], ms, has_zone, off;
     if (text == NULL)
@@ -140,8 +133,8 @@ int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms,
         return bad(err, text, "bad zone (expected Z, +HH:MM or -HH:MM)");
     if (!has_zone && !assume_utc)
         return bad(err, text, "no zone offset");
-    int64_t secs = days_from_civil(f[0], f[1], f[2]) * 86400LL +
-                   f[3] * 3600LL + f[4] * 60LL + f[5] - off * 60LL;
+    int64_t secs = days_from_civil(f[0], f[1], f[2]) * 86400LL + f[3] * 3600LL + f[4] * 60LL +
+                   f[5] - off * 60LL;
     *utc_ms = secs * 1000 + ms;
     return SL_OK;
 }

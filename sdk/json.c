@@ -21,39 +21,44 @@
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    default: return "something else";
+    case JSON_FALSE:
+        return "a boolean";
+    case JSON_NULL:
+        return "null";
+    default:
+        return "something else";
     }
 }
 
-int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out,
-                  sl_error *err)
+int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out, sl_error *err)
 {
     if (data == NULL)
         return sl_error_set(err, SL_EINVALID, "body", "no body");
     if (len > max_len)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "body of %zu bytes is over the limit of %zu", len,
-                            max_len);
+        return sl_error_set(err, SL_ETOOBIG, "body", "body of %zu bytes is over the limit of %zu",
+                            len, max_len);
     sl_json_load_error je;
     json_t *root = sl_json_load(data, len, &je);
     if (root == NULL)
-        return sl_error_set(err, SL_EINVALID, "body",
-                            "not JSON: %s (line %d, column %d)", je.text,
+        return sl_error_set(err, SL_EINVALID, "body", "not JSON: %s (line %d, column %d)", je.text,
                             je.line, je.column);
     *out = root;
     return SL_OK;
 }
 
-int sl_json_parse_object(const char *data, size_t len, size_t max_len,
-                         const char *what, json_t **out, sl_error *err)
+int sl_json_parse_object(const char *data, size_t len, size_t max_len, const char *what,
+                         json_t **out, sl_error *err)
 {
     json_t *root = NULL;
     int rc = sl_json_parse(data, len, max_len, &root, err);
@@ -72,45 +77,39 @@ int sl_json_parse_object(const char *data, size_t len, size_t max_len,
  * Finds obj[key]. SL_OK with *v = NULL when it is missing or null and not
  * required; SL_EINVALID naming key when required, or when obj is no object.
  */
-static int member(const json_t *obj, const char *key, int required,
-                  json_t **v, sl_error *err)
+static int member(const json_t *obj, const char *key, int required, json_t **v, sl_error *err)
 {
     if (!json_is_object(obj))
-        return sl_error_set(err, SL_EINVALID, key,
-                            "%s: the enclosing value is not an object", key);
+        return sl_error_set(err, SL_EINVALID, key, "%s: the enclosing value is not an object", key);
     json_t *m = json_object_get(obj, key);
     if (m == NULL || json_is_null(m)) {
         if (required)
-            return sl_error_set(err, SL_EINVALID, key, "%s: %s", key,
-                                m ? "is null" : "is missing");
+            return sl_error_set(err, SL_EINVALID, key, "%s: %s", key, m ? "is null" : "is missing");
         m = NULL;
     }
     *v = m;
     return SL_OK;
 }
 
-static int wrong_type(sl_error *err, const char *key, const char *want,
-                      const json_t *got)
+static int wrong_type(sl_error *err, const char *key, const char *want, const json_t *got)
 {
-    return sl_error_set(err, SL_EINVALID, key, "%s: expected %s, got %s", key,
-                        want, type_name(got));
+    return sl_error_set(err, SL_EINVALID, key, "%s: expected %s, got %s", key, want,
+                        type_name(got));
 }
 
 /* Copies text into buf or fails naming key when it does not fit. */
-static int copy_out(const char *text, size_t len, char *buf, size_t buflen,
-                    const char *key, sl_error *err)
+static int copy_out(const char *text, size_t len, char *buf, size_t buflen, const char *key,
+                    sl_error *err)
 {
     if (len + 1 > buflen)
-        return sl_error_set(err, SL_ETOOBIG, key,
-                            "%s: %zu characters, at most %zu fit", key, len,
+        return sl_error_set(err, SL_ETOOBIG, key, "%s: %zu characters, at most %zu fit", key, len,
                             buflen ? buflen - 1 : 0);
     memcpy(buf, text, len);
     buf[len] = '\0';
     return SL_OK;
 }
 
-int sl_json_str(const json_t *obj, const char *key, int required,
-                const char **out, sl_error *err)
+int sl_json_str(const json_t *obj, const char *key, int required, const char **out, sl_error *err)
 {
     json_t *v;
     int rc = member(obj, key, required, &v, err);
@@ -126,8 +125,7 @@ int sl_json_str(const json_t *obj, const char *key, int required,
     return SL_OK;
 }
 
-int sl_json_int(const json_t *obj, const char *key, int required,
-                int64_t *out, sl_error *err)
+int sl_json_int(const json_t *obj, const char *key, int required, int64_t *out, sl_error *err)
 {
     json_t *v;
     int rc = member(obj, key, required, &v, err);
@@ -139,8 +137,7 @@ int sl_json_int(const json_t *obj, const char *key, int required,
     return SL_OK;
 }
 
-int sl_json_bool(const json_t *obj, const char *key, int required, int *out,
-                 sl_error *err)
+int sl_json_bool(const json_t *obj, const char *key, int required, int *out, sl_error *err)
 {
     json_t *v;
     int rc = member(obj, key, required, &v, err);
@@ -152,8 +149,7 @@ int sl_json_bool(const json_t *obj, const char *key, int required, int *out,
     return SL_OK;
 }
 
-int sl_json_array(const json_t *obj, const char *key, int required,
-                  json_t **out, sl_error *err)
+int sl_json_array(const json_t *obj, const char *key, int required, json_t **out, sl_error *err)
 {
     json_t *v;
     int rc = member(obj, key, required, &v, err);
@@ -165,8 +161,7 @@ int sl_json_array(const json_t *obj, const char *key, int required,
     return SL_OK;
 }
 
-int sl_json_object(const json_t *obj, const char *key, int required,
-                   json_t **out, sl_error *err)
+int sl_json_object(const json_t *obj, const char *key, int required, json_t **out, sl_error *err)
 {
     json_t *v;
     int rc = member(obj, key, required, &v, err);
@@ -178,8 +173,8 @@ int sl_json_object(const json_t *obj, const char *key, int required,
     return SL_OK;
 }
 
-int sl_json_id(const json_t *obj, const char *key, int required, char *buf,
-               size_t buflen, sl_error *err)
+int sl_json_id(const json_t *obj, const char *key, int required, char *buf, size_t buflen,
+               sl_error *err)
 {
     json_t *v;
     int rc = member(obj, key, required, &v, err);
@@ -187,8 +182,7 @@ int sl_json_id(const json_t *obj, const char *key, int required, char *buf,
         return rc;
     if (json_is_integer(v)) {
         char tmp[32];
-        int n = snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT,
-                         json_integer_value(v));
+        int n = snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         return copy_out(tmp, (size_t)n, buf, buflen, key, err);
     }
     const char *s = NULL;
@@ -274,8 +268,8 @@ static int shortest_decimal(double d, char *out, size_t cap)
     return SL_OK;
 }
 
-int sl_json_decimal(const json_t *obj, const char *key, int required,
-                    char *buf, size_t buflen, sl_error *err)
+int sl_json_decimal(const json_t *obj, const char *key, int required, char *buf, size_t buflen,
+                    sl_error *err)
 {
     json_t *v;
     int rc = member(obj, key, required, &v, err);
@@ -295,13 +289,12 @@ int sl_json_decimal(const json_t *obj, const char *key, int required,
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     if (sl_decimal_check(s, n) != SL_OK)
-        return sl_error_set(err, SL_EINVALID, key,
-                            "%s: \"%.40s\" is not decimal text", key, s);
+        return sl_error_set(err, SL_EINVALID, key, "%s: \"%.40s\" is not decimal text", key, s);
     return copy_out(s, n, buf, buflen, key, err);
 }
 
-int sl_json_time(const json_t *obj, const char *key, int required,
-                 int assume_utc, int64_t *utc_ms, sl_error *err)
+int sl_json_time(const json_t *obj, const char *key, int required, int assume_utc, int64_t *utc_ms,
+                 sl_error *err)
 {
     const char *s = NULL;
     int rc = sl_json_str(obj, key, required, &s, err);

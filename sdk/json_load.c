@@ -27,7 +27,7 @@ typedef struct reader {
     const unsigned char *start, *p, *end;
     int depth;
     sl_json_load_error *err;
-    char *scratch;       /* unescaped string text */
+    char *scratch; /* unescaped string text */
     size_t scratch_cap;
     char small[SCRATCH_SMALL];
 } reader;
@@ -407,18 +407,26 @@ static json_t *read_scalar_or_container(reader *r)
     const char *text;
     size_t n;
     switch (*r->p) {
-    case '{': r->p++; return read_object(r);
-    case '[': r->p++; return read_array(r);
+    case '{':
+        r->p++;
+        return read_object(r);
+    case '[':
+        r->p++;
+        return read_array(r);
     case '"':
         r->p++;
         if (!read_string(r, &text, &n))
             return NULL;
         json_t *s = json_stringn_nocheck(text, n);
         return s != NULL ? s : fail(r, "out of memory");
-    case 't': return read_word(r, "true", json_true());
-    case 'f': return read_word(r, "false", json_false());
-    case 'n': return read_word(r, "null", json_null());
-    default: return read_number(r);
+    case 't':
+        return read_word(r, "true", json_true());
+    case 'f':
+        return read_word(r, "false", json_false());
+    case 'n':
+        return read_word(r, "null", json_null());
+    default:
+        return read_number(r);
     }
 }
 

@@ -37,7 +37,10 @@ typedef struct dec_text {
     size_t nf;
 } dec_text;
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* Splits text against the grammar above. SL_OK or SL_EINVALID. */
 static int dec_scan(const char *s, size_t len, dec_text *d)
@@ -87,19 +90,25 @@ static int mode_valid(int mode)
  * 1/2 (-1, 0, 1) and `inexact` says f > 0. Returns 1 when the magnitude
  * must grow by one unit.
  */
-static int round_up_magnitude(int mode, int neg, int q_odd, int half,
-                              int inexact)
+static int round_up_magnitude(int mode, int neg, int q_odd, int half, int inexact)
 {
     if (!inexact)
         return 0;
     switch (mode) {
-    case SL_ROUND_HALF_UP: return half >= 0;
-    case SL_ROUND_HALF_EVEN: return half > 0 || (half == 0 && q_odd);
-    case SL_ROUND_DOWN: return 0;
-    case SL_ROUND_UP: return 1;
-    case SL_ROUND_FLOOR: return neg;
-    case SL_ROUND_CEIL: return !neg;
-    default: return 0;
+    case SL_ROUND_HALF_UP:
+        return half >= 0;
+    case SL_ROUND_HALF_EVEN:
+        return half > 0 || (half == 0 && q_odd);
+    case SL_ROUND_DOWN:
+        return 0;
+    case SL_ROUND_UP:
+        return 1;
+    case SL_ROUND_FLOOR:
+        return neg;
+    case SL_ROUND_CEIL:
+        return !neg;
+    default:
+        return 0;
     }
 }
 
@@ -132,8 +141,7 @@ static int push_digit(uint64_t *mag, char c)
 {
     uint64_t m;
     if (__builtin_mul_overflow(*mag, 10u, &m) ||
-        __builtin_add_overflow(m, (uint64_t)(c - '0'), &m) ||
-        m > (uint64_t)INT64_MAX)
+        __builtin_add_overflow(m, (uint64_t)(c - '0'), &m) || m > (uint64_t)INT64_MAX)
         return SL_ETOOBIG;
     *mag = m;
     return SL_OK;
@@ -143,8 +151,7 @@ static int push_digit(uint64_t *mag, char c)
  * Scales split text to `exponent` minor digits. mode 0 means exact: extra
  * fraction digits must all be zero. Otherwise they are rounded by mode.
  */
-static int dec_to_minor(const dec_text *d, int exponent, int mode,
-                        int64_t *out)
+static int dec_to_minor(const dec_text *d, int exponent, int mode, int64_t *out)
 {
     uint64_t mag = 0;
     for (size_t i = 0; i < d->ni; i++)
@@ -163,8 +170,7 @@ static int dec_to_minor(const dec_text *d, int exponent, int mode,
     if (mode == 0 && inexact)
         return SL_EINVALID;
     int half = first > 5 || (first == 5 && sticky) ? 1 : first == 5 ? 0 : -1;
-    if (mode != 0 && round_up_magnitude(mode, d->neg, (int)(mag & 1), half,
-                                        inexact)) {
+    if (mode != 0 && round_up_magnitude(mode, d->neg, (int)(mag & 1), half, inexact)) {
         if (mag == (uint64_t)INT64_MAX)
             return SL_ETOOBIG;
         mag++;
@@ -197,12 +203,10 @@ static int dec_to_ratio(const dec_text *d, int64_t *mant, int *scale)
     return SL_OK;
 }
 
-int sl_money_parse_n(const char *text, size_t len, int exponent, int mode,
-                     int64_t *out)
+int sl_money_parse_n(const char *text, size_t len, int exponent, int mode, int64_t *out)
 {
     dec_text d;
-    if (exponent < 0 || exponent > SL_MONEY_MAX_EXPONENT ||
-        (mode != 0 && !mode_valid(mode)))
+    if (exponent < 0 || exponent > SL_MONEY_MAX_EXPONENT || (mode != 0 && !mode_valid(mode)))
         return SL_EINVALID;
     if (dec_scan(text, len, &d) != SL_OK)
         return SL_EINVALID;
@@ -216,8 +220,7 @@ int sl_money_parse(const char *text, int exponent, int64_t *out)
     return sl_money_parse_n(text, strlen(text), exponent, 0, out);
 }
 
-int sl_money_parse_round(const char *text, int exponent, int mode,
-                         int64_t *out)
+int sl_money_parse_round(const char *text, int exponent, int mode, int64_t *out)
 {
     if (text == NULL || !mode_valid(mode))
         return SL_EINVALID;
@@ -295,14 +298,13 @@ static int ratio_parse(const char *text, int64_t *mant, int *scale)
  * 2^63 and the powers are at most 10^24, so only absurd inputs fail); the
  * denominator stays below 2^84. One division, one rounding.
  */
-int sl_money_convert(int64_t from_minor, int from_exponent, const char *rate,
-                     int multiply, int to_exponent, int mode, int64_t *out)
+int sl_money_convert(int64_t from_minor, int from_exponent, const char *rate, int multiply,
+                     int to_exponent, int mode, int64_t *out)
 {
     int64_t r;
     int k;
-    if (from_exponent < 0 || from_exponent > SL_MONEY_MAX_EXPONENT ||
-        to_exponent < 0 || to_exponent > SL_MONEY_MAX_EXPONENT ||
-        !mode_valid(mode))
+    if (from_exponent < 0 || from_exponent > SL_MONEY_MAX_EXPONENT || to_exponent < 0 ||
+        to_exponent > SL_MONEY_MAX_EXPONENT || !mode_valid(mode))
         return SL_EINVALID;
     int rc = ratio_parse(rate, &r, &k);
     if (rc != SL_OK)
@@ -323,8 +325,7 @@ int sl_money_convert(int64_t from_minor, int from_exponent, const char *rate,
     return div_round128(num, den, mode, out);
 }
 
-int sl_money_percent(int64_t minor, const char *percent, int mode,
-                     int64_t *out)
+int sl_money_percent(int64_t minor, const char *percent, int mode, int64_t *out)
 {
     int64_t p;
     int k;

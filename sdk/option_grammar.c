@@ -53,8 +53,8 @@ static int read_digits(const char **p, int64_t *v)
     return n;
 }
 
-int sl_parse_int(const char *key, const char *text, int64_t min, int64_t max,
-                 int64_t *out, sl_error *err)
+int sl_parse_int(const char *key, const char *text, int64_t min, int64_t max, int64_t *out,
+                 sl_error *err)
 {
     const char *p = text;
     int neg = *p == '-';
@@ -62,12 +62,10 @@ int sl_parse_int(const char *key, const char *text, int64_t min, int64_t max,
     int64_t v;
     int n = read_digits(&p, &v);
     if (n == 0 || (n > 0 && *p != '\0'))
-        return sl_error_set(err, SL_EINVALID, key,
-                            "not an integer (expected %lld..%lld)",
+        return sl_error_set(err, SL_EINVALID, key, "not an integer (expected %lld..%lld)",
                             (long long)min, (long long)max);
     if (n < 0 || (neg ? -v : v) < min || (neg ? -v : v) > max)
-        return sl_error_set(err, SL_EINVALID, key,
-                            "integer out of range (expected %lld..%lld)",
+        return sl_error_set(err, SL_EINVALID, key, "integer out of range (expected %lld..%lld)",
                             (long long)min, (long long)max);
     *out = neg ? -v : v;
     return SL_OK;
@@ -76,8 +74,10 @@ int sl_parse_int(const char *key, const char *text, int64_t min, int64_t max,
 /* Writes ms as the largest whole unit ("90s", "5m", "48h", "0s"). */
 static void format_duration(int64_t ms, char *buf, size_t buflen)
 {
-    static const struct { int64_t ms; char unit; } units[] = {
-        {86400000, 'd'}, {3600000, 'h'}, {60000, 'm'}, {1000, 's'}};
+    static const struct {
+        int64_t ms;
+        char unit;
+    } units[] = {{86400000, 'd'}, {3600000, 'h'}, {60000, 'm'}, {1000, 's'}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (ms != 0 && ms % units[i].ms == 0) {
             snprintf(buf, buflen, "%lld%c", (long long)(ms / units[i].ms), units[i].unit);
@@ -87,24 +87,33 @@ static void format_duration(int64_t ms, char *buf, size_t buflen)
     snprintf(buf, buflen, "%lldms", (long long)ms);
 }
 
-int sl_parse_duration(const char *key, const char *text, int64_t min_ms,
-                      int64_t max_ms, int64_t *out_ms, sl_error *err)
+int sl_parse_duration(const char *key, const char *text, int64_t min_ms, int64_t max_ms,
+                      int64_t *out_ms, sl_error *err)
 {
     const char *p = text;
     int64_t v, unit_ms;
     int n = read_digits(&p, &v);
     switch (n > 0 && n <= 12 ? *p : '\0') {
-    case 's': unit_ms = 1000; break;
-    case 'm': unit_ms = 60000; break;
-    case 'h': unit_ms = 3600000; break;
-    case 'd': unit_ms = 86400000; break;
-    default: unit_ms = 0; break;
+    case 's':
+        unit_ms = 1000;
+        break;
+    case 'm':
+        unit_ms = 60000;
+        break;
+    case 'h':
+        unit_ms = 3600000;
+        break;
+    case 'd':
+        unit_ms = 86400000;
+        break;
+    default:
+        unit_ms = 0;
+        break;
     }
     if (unit_ms == 0 || p[1] != '\0') {
         const char *why = n > 0 && *p == '\0' ? "; a bare number needs its unit" : "";
         return sl_error_set(err, SL_EINVALID, key,
-                            "not a duration (use digits and a unit: 30s, 5m, 2h or 1d%s)",
-                            why);
+                            "not a duration (use digits and a unit: 30s, 5m, 2h or 1d%s)", why);
     }
     int64_t ms = v * unit_ms; /* at most 12 digits times 8.64e7: no overflow */
     if (ms < min_ms || ms > max_ms) {
@@ -117,12 +126,9 @@ int sl_parse_duration(const char *key, const char *text, int64_t min_ms,
     return SL_OK;
 }
 
-int sl_parse_url(const char *key, const char *text, size_t max_len,
-                 size_t *len, sl_error *err)
+int sl_parse_url(const char *key, const char *text, size_t max_len, size_t *len, sl_error *err)
 {
-    size_t skip = strncmp(text, "https://", 8) == 0  ? 8
-                  : strncmp(text, "http://", 7) == 0 ? 7
-                                                     : 0;
+    size_t skip = strncmp(text, "https://", 8) == 0 ? 8 : strncmp(text, "http://", 7) == 0 ? 7 : 0;
     if (skip == 0)
         return sl_error_set(err, SL_EINVALID, key,
                             "not an http(s) URL (must start with https:// or http://)");
@@ -144,8 +150,7 @@ int sl_parse_url(const char *key, const char *text, size_t max_len,
     return SL_OK;
 }
 
-int sl_parse_enum(const char *key, const char *text, const char *choices,
-                  int *index, sl_error *err)
+int sl_parse_enum(const char *key, const char *text, const char *choices, int *index, sl_error *err)
 {
     size_t tlen = strlen(text);
     const char *p = choices;
@@ -171,7 +176,7 @@ int sl_parse_enum(const char *key, const char *text, const char *choices,
 }
 
 /* Bounds of the next item at text[*pos]: start and length after trimming;
-   *pos moves past the comma. Returns 0 at the end of the text. */
+ *pos moves past the comma. Returns 0 at the end of the text. */
 static int next_item(const char *text, size_t *pos, const char **item, size_t *len)
 {
     if (*pos > strlen(text))
@@ -203,8 +208,7 @@ int sl_list_next(const char *text, size_t *pos, char *buf, size_t buflen)
     return 1;
 }
 
-int sl_parse_list(const char *key, const char *text, size_t max_items,
-                  size_t *count, sl_error *err)
+int sl_parse_list(const char *key, const char *text, size_t max_items, size_t *count, sl_error *err)
 {
     size_t pos = 0, n = 0, len;
     const char *item;

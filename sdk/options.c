@@ -18,10 +18,10 @@
 const char *sl_option_type_name(int type)
 {
     static const char *const names[SL_OPT_TYPE_END_V1_3] = {
-        [SL_OPT_TYPE_FLAG] = "flag",     [SL_OPT_TYPE_INT] = "integer",
+        [SL_OPT_TYPE_FLAG] = "flag",         [SL_OPT_TYPE_INT] = "integer",
         [SL_OPT_TYPE_DURATION] = "duration", [SL_OPT_TYPE_URL] = "url",
-        [SL_OPT_TYPE_ENUM] = "enum",     [SL_OPT_TYPE_LIST] = "list",
-        [SL_OPT_TYPE_STRING] = "string", [SL_OPT_TYPE_SECRET] = "secret"};
+        [SL_OPT_TYPE_ENUM] = "enum",         [SL_OPT_TYPE_LIST] = "list",
+        [SL_OPT_TYPE_STRING] = "string",     [SL_OPT_TYPE_SECRET] = "secret"};
     return type > 0 && type < SL_OPT_TYPE_END_V1_3 ? names[type] : "?";
 }
 
@@ -114,17 +114,22 @@ static size_t dest_size_of(int type)
     switch (type) {
     case SL_OPT_TYPE_FLAG:
     case SL_OPT_TYPE_INT:
-    case SL_OPT_TYPE_ENUM: return sizeof(int);
-    case SL_OPT_TYPE_DURATION: return sizeof(int64_t);
-    case SL_OPT_TYPE_URL: return 0;
-    default: return sizeof(const char *);
+    case SL_OPT_TYPE_ENUM:
+        return sizeof(int);
+    case SL_OPT_TYPE_DURATION:
+        return sizeof(int64_t);
+    case SL_OPT_TYPE_URL:
+        return 0;
+    default:
+        return sizeof(const char *);
     }
 }
 
 static int check_name(const sl_option *o, sl_error *err)
 {
     size_t n = o->name ? strlen(o->name) : 0;
-    if (n == 0 || n > SL_OPTIONS_NAME_MAX || strspn(o->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+    if (n == 0 || n > SL_OPTIONS_NAME_MAX ||
+        strspn(o->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
         return sl_error_set(err, SL_EINVALID, o->name ? o->name : "",
                             "option table: name must match [a-z0-9_]{1,%d}", SL_OPTIONS_NAME_MAX);
     return SL_OK;
@@ -150,34 +155,41 @@ static int check_row(const sl_option *o, sl_error *err)
     if (rc != SL_OK)
         return rc;
     if (o->type <= 0 || o->type >= SL_OPT_TYPE_END_V1_3 || o->help == NULL)
-        return sl_error_set(err, SL_EINVALID, o->name, "option table: %s has an unknown type "
-                            "or no help", o->name);
+        return sl_error_set(err, SL_EINVALID, o->name,
+                            "option table: %s has an unknown type "
+                            "or no help",
+                            o->name);
     size_t need = dest_size_of(o->type);
     if (o->dest_size == 0 && o->offset == 0)
         need = 0; /* declared only: checked, never stored */
     else if (need != 0 ? o->dest_size != need : o->dest_size < 2 || (int64_t)o->dest_size <= o->max)
-        return sl_error_set(err, SL_EINVALID, o->name, "option table: %s lands in %zu bytes, "
-                            "its type needs %zu", o->name, o->dest_size,
-                            need ? need : (size_t)o->max + 1);
+        return sl_error_set(err, SL_EINVALID, o->name,
+                            "option table: %s lands in %zu bytes, "
+                            "its type needs %zu",
+                            o->name, o->dest_size, need ? need : (size_t)o->max + 1);
     int small = o->type == SL_OPT_TYPE_INT || o->type == SL_OPT_TYPE_FLAG;
     if (o->min > o->max || (small && (o->min < -2147483647 - 1 || o->max > 2147483647)))
-        return sl_error_set(err, SL_EINVALID, o->name, "option table: %s has bounds out of "
-                            "order or beyond an int", o->name);
+        return sl_error_set(err, SL_EINVALID, o->name,
+                            "option table: %s has bounds out of "
+                            "order or beyond an int",
+                            o->name);
     if (o->type == SL_OPT_TYPE_ENUM && (o->choices == NULL || o->choices[0] == '\0'))
         return sl_error_set(err, SL_EINVALID, o->name, "option table: enum %s has no words",
                             o->name);
     if (o->type == SL_OPT_TYPE_SECRET && !sl_option_secret_name(o->name))
-        return sl_error_set(err, SL_EINVALID, o->name, "option table: secret %s needs a name "
+        return sl_error_set(err, SL_EINVALID, o->name,
+                            "option table: secret %s needs a name "
                             "the host reads as a secret (secret, password, token, api_key "
-                            "or *_secret, *_password, *_token, *_key)", o->name);
+                            "or *_secret, *_password, *_token, *_key)",
+                            o->name);
     if (o->type == SL_OPT_TYPE_SECRET && o->def != NULL)
         return sl_error_set(err, SL_EINVALID, o->name, "option table: secret %s has a default",
                             o->name);
     sl_option_value v;
     sl_error inner = {.size = sizeof inner};
     if (o->def != NULL && sl_option_parse(o, o->def, &v, &inner) != SL_OK)
-        return sl_error_set(err, SL_EINVALID, o->name, "option table: default of %s: %s",
-                            o->name, inner.message);
+        return sl_error_set(err, SL_EINVALID, o->name, "option table: default of %s: %s", o->name,
+                            inner.message);
     return SL_OK;
 }
 
@@ -187,7 +199,8 @@ int sl_options_check_table(const sl_option_table *t, sl_error *err)
         return SL_OK;
     if (t->size < sizeof(sl_option_table) || t->row_size < sizeof(sl_option) ||
         (t->count > 0 && t->rows == NULL) || t->count > 256)
-        return sl_error_set(err, SL_EINVALID, "options", "option table: bad size, row size "
+        return sl_error_set(err, SL_EINVALID, "options",
+                            "option table: bad size, row size "
                             "or count");
     for (size_t i = 0; i < t->count; i++) {
         const sl_option *o = sl_options_row(t, i);
@@ -196,8 +209,10 @@ int sl_options_check_table(const sl_option_table *t, sl_error *err)
             return rc;
         for (size_t j = 0; j < i; j++)
             if (strcmp(sl_options_row(t, j)->name, o->name) == 0)
-                return sl_error_set(err, SL_EINVALID, o->name, "option table: %s appears "
-                                    "twice", o->name);
+                return sl_error_set(err, SL_EINVALID, o->name,
+                                    "option table: %s appears "
+                                    "twice",
+                                    o->name);
     }
     return SL_OK;
 }
@@ -261,11 +276,12 @@ int sl_options_read(const sl_host *host, sl_ctx *ctx, const sl_option_table *t, 
         if (text == NULL)
             text = o->def;
         if (text == NULL && (o->flags & SL_OPT_REQUIRED) && o->type == SL_OPT_TYPE_SECRET)
-            return sl_error_set(err, SL_EINVALID, o->name, "%s (%s) is missing: set %s_file "
-                                "or %s_env", o->name, o->help, o->name, o->name);
+            return sl_error_set(err, SL_EINVALID, o->name,
+                                "%s (%s) is missing: set %s_file "
+                                "or %s_env",
+                                o->name, o->help, o->name, o->name);
         if (text == NULL && (o->flags & SL_OPT_REQUIRED))
-            return sl_error_set(err, SL_EINVALID, o->name, "%s is required: %s", o->name,
-                                o->help);
+            return sl_error_set(err, SL_EINVALID, o->name, "%s is required: %s", o->name, o->help);
         if (text == NULL)
             continue;
         sl_option_value v;

@@ -16,8 +16,10 @@ int sl_webhook_body(const sl_host *h, const sl_request *req, size_t max, const c
     if (b == NULL)
         b = "", n = 0;
     if (n > max)
-        return sl_error_set(err, SL_ETOOBIG, "body", "delivery of %zu bytes is over the "
-                            "limit of %zu", n, max);
+        return sl_error_set(err, SL_ETOOBIG, "body",
+                            "delivery of %zu bytes is over the "
+                            "limit of %zu",
+                            n, max);
     *body = b;
     *len = n;
     return SL_OK;

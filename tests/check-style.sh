@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Mechanical rules, so review can talk about logic: banned functions and
-# floating point in money code. Exits 1 listing every hit.
+# Mechanical rules, so review can talk about logic: banned functions,
+# floating point in money code, and C formatted by .clang-format (the tree
+# is formatted by the tool: `clang-format -i FILE` fixes a file). Exits 1
+# listing every hit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -19,6 +21,20 @@ for d in "${money_dirs[@]}"; do [ -e "$d" ] && existing+=("$d"); done
 if [ ${#existing[@]} -gt 0 ] && grep -rnE '\b(float|double|long double)\b' --include='*.c' --include='*.h' "${existing[@]}" \
      | grep -vE '^\S+:[0-9]+:\s*(/?\*|//)'; then
   echo "check-style: floating point in money code above"
+  status=1
+fi
+# Formatting: every C file git tracks, as .clang-format says.
+if command -v clang-format >/dev/null && git rev-parse --git-dir >/dev/null 2>&1; then
+  unformatted=$(git ls-files '*.c' '*.h' | while read -r f; do
+    clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || echo "$f"
+  done)
+  if [ -n "$unformatted" ]; then
+    echo "$unformatted"
+    echo "check-style: the files above differ from .clang-format (clang-format -i FILE)"
+    status=1
+  fi
+else
+  echo "check-style: clang-format or git missing (tests/setup-deps.sh installs clang-format)"
   status=1
 fi
 exit $status

@@ -6,6 +6,8 @@ PACKAGES=(build-essential cmake pkg-config git curl openssl valgrind
           libcurl4-openssl-dev libjansson-dev libsqlite3-dev libinih-dev
           libmicrohttpd-dev libssl-dev libcmocka-dev sqlite3
           libxml2-dev python3
+          # formatting by tool (tests/check-style.sh)
+          clang-format
           # fuzzing (tests/fuzz/run.sh): clang and its libFuzzer runtime
           clang libclang-rt-14-dev
           # documents out: cairo + pango (HarfBuzz) for PDFs; poppler-utils

@@ -22,8 +22,8 @@
 /* Child side: one JSON object per line on fd. */
 void check_emit(int fd, const char *name, int ok, const char *detail)
 {
-    json_t *j = json_pack("{s:s, s:b, s:s}", "name", name, "ok", ok, "detail",
-                          detail ? detail : "");
+    json_t *j =
+        json_pack("{s:s, s:b, s:s}", "name", name, "ok", ok, "detail", detail ? detail : "");
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     if (text != NULL) {
         size_t n = strlen(text);
@@ -50,8 +50,8 @@ void check_stage(int fd, const char *stage)
 
 static void add_step(json_t *steps, const char *name, int ok, const char *detail)
 {
-    json_array_append_new(steps, json_pack("{s:s, s:b, s:s}", "name", name, "ok",
-                                           ok, "detail", detail));
+    json_array_append_new(steps,
+                          json_pack("{s:s, s:b, s:s}", "name", name, "ok", ok, "detail", detail));
 }
 
 /* Parses one line from the child; remembers the last stage. */
@@ -155,19 +155,18 @@ int check_run(const check_options *opt, json_t **report)
         snprintf(detail, sizeof detail, "no answer within %d s during %s", timeout, stage);
         add_step(steps, "timeout", 0, detail);
     } else if (WIFSIGNALED(status)) {
-        snprintf(detail, sizeof detail, "plugin crashed with signal %d during %s",
-                 WTERMSIG(status), stage);
+        snprintf(detail, sizeof detail, "plugin crashed with signal %d during %s", WTERMSIG(status),
+                 stage);
         add_step(steps, "crash", 0, detail);
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
-               strcmp(stage, "load") != 0) {
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && strcmp(stage, "load") != 0) {
         /* The probe exits 0 after its last step; anything else means the
            plugin ended the process (exit() or a sanitizer) mid-stage. */
-        snprintf(detail, sizeof detail, "process ended with code %d during %s",
-                 WEXITSTATUS(status), stage);
+        snprintf(detail, sizeof detail, "process ended with code %d during %s", WEXITSTATUS(status),
+                 stage);
         add_step(steps, "exit", 0, detail);
     }
 done:
-    *report = json_pack("{s:s, s:b, s:o}", "plugin", opt->plugin_path, "passed",
-                        all_ok(steps), "steps", steps);
+    *report = json_pack("{s:s, s:b, s:o}", "plugin", opt->plugin_path, "passed", all_ok(steps),
+                        "steps", steps);
     return all_ok(steps) ? 0 : 1;
 }

@@ -13,9 +13,9 @@
 
 typedef struct check_options {
     const char *plugin_path;
-    const char *sandbox_dir;   /* where sandbox binaries live; NULL = none */
-    const char *shared_dir;    /* seed data root for sandboxes */
-    int timeout_s;             /* for the whole check; default 120 */
+    const char *sandbox_dir; /* where sandbox binaries live; NULL = none */
+    const char *shared_dir;  /* seed data root for sandboxes */
+    int timeout_s;           /* for the whole check; default 120 */
 } check_options;
 
 /* Runs the check; *report receives a JSON object

@@ -38,8 +38,7 @@ static void sink_report(void *data, const char *sku, int outcome, const char *ms
     ((probe_sink *)data)->reports++;
 }
 
-static int sink_list(void *data, int kind, const char *id, const char *label,
-                     const char *detail)
+static int sink_list(void *data, int kind, const char *id, const char *label, const char *detail)
 {
     (void)kind;
     (void)id;
@@ -93,16 +92,18 @@ void probe_results_clear(probe_sink *s)
     s->results = 0;
 }
 
-int check_open_channel(const loaded_plugin *p, const config_channel *ch,
-                       config_tenant *tenant, sl_ctx **ctx, void **state,
-                       probe_sink *seen, sl_error *err)
+int check_open_channel(const loaded_plugin *p, const config_channel *ch, config_tenant *tenant,
+                       sl_ctx **ctx, void **state, probe_sink *seen, sl_error *err)
 {
     *ctx = services_ctx_new(tenant, ch, NULL);
     if (*ctx == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    services_sink sink = {.data = seen, .order_take = sink_order,
-                          .cursor_commit = sink_cursor, .push_report = sink_report,
-                          .list_add = sink_list, .result_set = sink_result,
+    services_sink sink = {.data = seen,
+                          .order_take = sink_order,
+                          .cursor_commit = sink_cursor,
+                          .push_report = sink_report,
+                          .list_add = sink_list,
+                          .result_set = sink_result,
                           .product_take = sink_product,
                           .result_row = sink_result_row};
     services_ctx_set_sink(*ctx, &sink);
@@ -113,19 +114,18 @@ int check_open_channel(const loaded_plugin *p, const config_channel *ch,
 }
 
 /* A webhook call with a given body; returns the plugin's status. */
-static int call_webhook(const loaded_plugin *p, sl_ctx *ctx, void *state,
-                        const char *body, int verified, sl_error *err)
+static int call_webhook(const loaded_plugin *p, sl_ctx *ctx, void *state, const char *body,
+                        int verified, sl_error *err)
 {
-    services_request req = {.body = body, .body_len = strlen(body),
-                            .verified = verified};
+    services_request req = {.body = body, .body_len = strlen(body), .verified = verified};
     services_call_begin(ctx);
     int rc = p->table->parse_webhook(state, ctx, &req, err);
     services_call_end(ctx);
     return rc;
 }
 
-void check_webhook_probes(const loaded_plugin *p, sl_ctx *ctx, void *state,
-                          probe_sink *seen, int fd)
+void check_webhook_probes(const loaded_plugin *p, sl_ctx *ctx, void *state, probe_sink *seen,
+                          int fd)
 {
     static const struct {
         const char *name, *body;
@@ -145,8 +145,8 @@ void check_webhook_probes(const loaded_plugin *p, sl_ctx *ctx, void *state,
         int ok = stored == 0 && (rc != SL_OK ? err.message[0] != '\0' : 1);
         if (i < 2 && rc == SL_OK)
             ok = 0; /* malformed input must be an error, not a silent ack */
-        snprintf(detail, sizeof detail, "returned %s, stored %d order(s)%s%s",
-                 sl_status_name(rc), stored, err.message[0] ? ": " : "", err.message);
+        snprintf(detail, sizeof detail, "returned %s, stored %d order(s)%s%s", sl_status_name(rc),
+                 stored, err.message[0] ? ": " : "", err.message);
         check_emit(fd, cases[i].name, ok, detail);
     }
 }
@@ -168,8 +168,8 @@ static void probe_empty_open(const loaded_plugin *p, int fd)
             check_webhook_probes(p, ctx, state, &seen, fd);
         p->table->channel_close(state);
     } else {
-        snprintf(detail, sizeof detail, "refused with %s naming '%s': %s",
-                 sl_status_name(rc), err.field, err.message);
+        snprintf(detail, sizeof detail, "refused with %s naming '%s': %s", sl_status_name(rc),
+                 err.field, err.message);
         check_emit(fd, "channel_open: empty config is refused clearly",
                    rc < 0 && err.message[0] != '\0', detail);
     }
@@ -181,9 +181,8 @@ static void emit_table(const loaded_plugin *p, int fd)
     char caps[512], detail[900];
     const sl_plugin *t = p->table;
     snprintf(detail, sizeof detail,
-             "%s %s, ABI %u.%u (needs host >= %u.%u), table %zu bytes, caps: %s",
-             t->name, t->version, t->abi_major, t->abi_minor, t->abi_major,
-             t->min_host_minor, p->table_size,
+             "%s %s, ABI %u.%u (needs host >= %u.%u), table %zu bytes, caps: %s", t->name,
+             t->version, t->abi_major, t->abi_minor, t->abi_major, t->min_host_minor, p->table_size,
              loader_caps_text(t->caps, caps, sizeof caps));
     check_emit(fd, "load and validate tables", 1, detail);
 }
@@ -200,8 +199,7 @@ int check_probe_all(const check_options *opt, int fd)
     emit_table(p, fd);
     probe_empty_open(p, fd);
     if (!check_sandbox_probes(opt, p, fd))
-        check_emit(fd, "sandbox", 1,
-                   "no sandbox for this plugin here: only the static checks ran");
+        check_emit(fd, "sandbox", 1, "no sandbox for this plugin here: only the static checks ran");
     loader_free(p);
     return 0;
 }

@@ -30,8 +30,8 @@ typedef struct probe_sink {
     int results;
     char result_key[PROBE_RESULTS_MAX][32];
     char result_value[PROBE_RESULTS_MAX][256];
-    int result_rows;        /* result_row calls (postal quotes, tracks) */
-    char parcel_id[128];    /* the first "parcel_id" a create answered */
+    int result_rows;     /* result_row calls (postal quotes, tracks) */
+    char parcel_id[128]; /* the first "parcel_id" a create answered */
 } probe_sink;
 
 /* The value result_set gave `key` since the last clear, or NULL. */
@@ -43,16 +43,14 @@ void probe_results_clear(probe_sink *s);
 int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int fd);
 
 /* Opens a channel of `p` on `ch`; shared by both probe files. */
-int check_open_channel(const loaded_plugin *p, const config_channel *ch,
-                       config_tenant *tenant, sl_ctx **ctx, void **state,
-                       probe_sink *seen, sl_error *err);
+int check_open_channel(const loaded_plugin *p, const config_channel *ch, config_tenant *tenant,
+                       sl_ctx **ctx, void **state, probe_sink *seen, sl_error *err);
 /* Runs a gateway plugin's payment slots against its sandbox (check_gateway.c):
    `gw` is the spec's "gateway" object with its placeholders expanded. */
-void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *state,
-                          const json_t *gw, probe_sink *seen, int fd);
-/* Probes parse_webhook with hostile bodies on an open channel. */
-void check_webhook_probes(const loaded_plugin *p, sl_ctx *ctx, void *state,
+void check_gateway_probes(const loaded_plugin *p, sl_ctx *ctx, void *state, const json_t *gw,
                           probe_sink *seen, int fd);
-
+/* Probes parse_webhook with hostile bodies on an open channel. */
+void check_webhook_probes(const loaded_plugin *p, sl_ctx *ctx, void *state, probe_sink *seen,
+                          int fd);
 
 #endif

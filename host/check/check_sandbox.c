@@ -54,8 +54,10 @@ static void expand(const char *in, const sandbox_run *sb, char *out, size_t cap)
     const struct {
         const char *name;
         const char *value;
-    } vars[4] = {{"{source}", SL_SOURCE_TREE}, {"{port_file}", sb->port_file},
-                {"{port}", port}, {"{tmp}", sb->tmp}};
+    } vars[4] = {{"{source}", SL_SOURCE_TREE},
+                 {"{port_file}", sb->port_file},
+                 {"{port}", port},
+                 {"{tmp}", sb->tmp}};
     while (*in && used + 1 < cap) {
         size_t i, n = 0;
         for (i = 0; i < sizeof vars / sizeof vars[0]; i++)
@@ -94,8 +96,8 @@ static int wait_port(sandbox_run *sb)
     return -1;
 }
 
-static int start_sandbox(const check_options *opt, const json_t *spec, sandbox_run *sb,
-                         char *why, size_t why_len)
+static int start_sandbox(const check_options *opt, const json_t *spec, sandbox_run *sb, char *why,
+                         size_t why_len)
 {
     snprintf(sb->tmp, sizeof sb->tmp, "/tmp/sl-check-XXXXXX");
     if (mkdtemp(sb->tmp) == NULL)
@@ -110,7 +112,8 @@ static int start_sandbox(const check_options *opt, const json_t *spec, sandbox_r
     char *argv[SPEC_MAX_ARGS + 2] = {bin};
     size_t n = 0, i;
     json_t *a;
-    json_array_foreach(json_object_get(spec, "args"), i, a) if (n < SPEC_MAX_ARGS) {
+    json_array_foreach(json_object_get(spec, "args"), i, a) if (n < SPEC_MAX_ARGS)
+    {
         expand(json_string_value(a) ? json_string_value(a) : "", sb, args[n], sizeof args[n]);
         argv[1 + n] = args[n];
         n++;
@@ -174,7 +177,8 @@ static config_kv *kv_from(const json_t *obj, const sandbox_run *sb, size_t *coun
     json_t *v;
     *count = 0;
     which ^= 1;
-    json_object_foreach((json_t *)obj, key, v) if (kv && *count < SPEC_MAX_KV) {
+    json_object_foreach((json_t *)obj, key, v) if (kv && *count < SPEC_MAX_KV)
+    {
         expand(json_string_value(v) ? json_string_value(v) : "", sb, values[which][*count],
                sizeof values[which][*count]);
         kv[*count].key = (char *)key;
@@ -249,14 +253,14 @@ static int push(const loaded_plugin *p, sl_ctx *c, void *s, const json_t *spec, 
              or_default(json_object_get(spec, "currency"), "EUR"));
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(spec, "stock"), i, it) if (list.count < 16) {
+    json_array_foreach(json_object_get(spec, "stock"), i, it) if (list.count < 16)
+    {
         services_stock_item *si = &items[list.count++];
         memset(si, 0, sizeof *si);
         si->sku = (char *)json_string_value(json_object_get(it, "sku"));
         snprintf(si->quantity, sizeof si->quantity, "%s",
                  or_default(json_object_get(it, "quantity"), "0"));
-        snprintf(si->price, sizeof si->price, "%s",
-                 or_default(json_object_get(it, "price"), ""));
+        snprintf(si->price, sizeof si->price, "%s", or_default(json_object_get(it, "price"), ""));
     }
     return prices ? p->table->push_prices(s, c, &list, e) : p->table->push_stock(s, c, &list, e);
 }
@@ -271,8 +275,7 @@ static int call_prices(const loaded_plugin *p, sl_ctx *c, void *s, const json_t 
 
 /* Postal params: the spec's "parcel" object (taken as written) plus
    `extra` pairs, which win. Arrays are static: one call at a time. */
-static services_params postal_params(const json_t *parcel, const char *const *extra,
-                                     size_t nextra)
+static services_params postal_params(const json_t *parcel, const char *const *extra, size_t nextra)
 {
     static const char *keys[SPEC_MAX_KV * 2], *values[SPEC_MAX_KV * 2];
     services_params sp = {.keys = keys, .values = values};
@@ -282,7 +285,8 @@ static services_params postal_params(const json_t *parcel, const char *const *ex
     }
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)parcel, key, v) if (sp.count < SPEC_MAX_KV * 2) {
+    json_object_foreach((json_t *)parcel, key, v) if (sp.count < SPEC_MAX_KV * 2)
+    {
         keys[sp.count] = key;
         values[sp.count++] = or_default(v, "");
     }
@@ -294,8 +298,7 @@ typedef int (*postal_fn)(void *, sl_ctx *, const sl_params *, sl_error *);
 /* One postal call; ok when SL_OK and at least min_rows rows or min_results
    results were answered. */
 static void postal_step(int fd, const char *name, postal_fn fn, sl_ctx *ctx, void *st,
-                        const services_params *sp, probe_sink *seen, int min_rows,
-                        int min_results)
+                        const services_params *sp, probe_sink *seen, int min_rows, int min_results)
 {
     check_stage(fd, name);
     sl_error err = {.size = sizeof err};
@@ -365,8 +368,8 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
     if (t->list_payment_methods)
         run_step(fd, "sandbox: list_payment_methods", p, ctx, st, spec, call_pays, &seen->lists, 1);
     if (t->list_shipping_methods)
-        run_step(fd, "sandbox: list_shipping_methods", p, ctx, st, spec, call_ships,
-                 &seen->lists, 1);
+        run_step(fd, "sandbox: list_shipping_methods", p, ctx, st, spec, call_ships, &seen->lists,
+                 1);
     int stock_items = (int)json_array_size(json_object_get(spec, "stock"));
     if (t->push_stock)
         run_step(fd, "sandbox: push_stock", p, ctx, st, spec, call_stock, &seen->reports,
@@ -378,14 +381,14 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
         check_stage(fd, "sandbox: report_status");
         sl_error err = {.size = sizeof err};
         services_call_begin(ctx);
-        int rc = t->report_status(st, ctx, seen->first_external_id,
-                                  "shopledger plugin check: note", NULL, "check:1", &err);
+        int rc = t->report_status(st, ctx, seen->first_external_id, "shopledger plugin check: note",
+                                  NULL, "check:1", &err);
         services_call_end(ctx);
         step(fd, "sandbox: report_status", rc == SL_OK, rc ? err.message : "note written");
     }
     if (SL_HAS_FIELD(t, fetch_products) && t->fetch_products)
-        run_step(fd, "sandbox: fetch_products", p, ctx, st, spec, call_products,
-                 &seen->products, 1);
+        run_step(fd, "sandbox: fetch_products", p, ctx, st, spec, call_products, &seen->products,
+                 1);
     if (t->parse_webhook)
         check_webhook_probes(p, ctx, st, seen, fd);
     if (SL_HAS_FIELD(t, request_payment) && t->request_payment) {

@@ -11,9 +11,9 @@
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 typedef struct cli_globals {
-    const char *conf_dir;    /* --conf, default "conf.d" */
-    const char *plugin_dir;  /* --plugins, NULL = runtime_plugin_dir(NULL) */
-    int json;                /* --json anywhere on the line */
+    const char *conf_dir;   /* --conf, default "conf.d" */
+    const char *plugin_dir; /* --plugins, NULL = runtime_plugin_dir(NULL) */
+    int json;               /* --json anywhere on the line */
 } cli_globals;
 
 /* argv[0] is the command group word ("plugin", "inbox" ...). */

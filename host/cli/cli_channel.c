@@ -20,8 +20,8 @@ static const char *const KIND_NAMES[SL_LIST_KIND_END_V1] = {SL_LIST_KINDS(KIND_N
 
 static int on_item(void *data, int kind, const char *id, const char *label, const char *detail)
 {
-    json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s}", "kind", KIND_NAMES[kind],
-                                          "id", id, "label", label, "detail", detail));
+    json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s}", "kind", KIND_NAMES[kind], "id",
+                                          id, "label", label, "detail", detail));
     return SL_OK;
 }
 
@@ -85,7 +85,8 @@ static json_t *tax_warnings(const config_tenant *t, const config_channel *ch, co
     }
     size_t i;
     const json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         const char *kind = json_string_value(json_object_get(it, "kind"));
         const char *id = json_string_value(json_object_get(it, "id"));
         const char *label = json_string_value(json_object_get(it, "label"));
@@ -113,9 +114,8 @@ static json_t *tax_warnings(const config_tenant *t, const config_channel *ch, co
 }
 
 /* Opens TENANT with plugins and finds CHANNEL; prints why not. */
-static runtime_channel *open_channel(const cli_globals *g, config_set **cfg,
-                                     runtime_tenant **rt, const char *tenant,
-                                     const char *channel)
+static runtime_channel *open_channel(const cli_globals *g, config_set **cfg, runtime_tenant **rt,
+                                     const char *tenant, const char *channel)
 {
     if (cli_load_config(g, cfg) != CLI_OK)
         return NULL;
@@ -150,9 +150,9 @@ static int describe(const cli_globals *g, const char *tenant, const char *channe
         rc = r == 0 ? CLI_OK : CLI_FAIL;
         json_t *warnings = tax_warnings(rt->config, ch->config, items);
         if (g->json) {
-            cli_print_json(json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "tenant", tenant,
-                                     "channel", channel, "items", items, "errors", errors,
-                                     "warnings", warnings, "options",
+            cli_print_json(json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "tenant", tenant, "channel",
+                                     channel, "items", items, "errors", errors, "warnings",
+                                     warnings, "options",
                                      cli_options_json(ch->config, loader_options(ch->plugin))));
         } else {
             print_items(items);
@@ -191,7 +191,7 @@ static int import_products(const cli_globals *g, const char *tenant, const char 
             else {
                 printf("%s %lld product(s), %lld new, %lld with stock\n",
                        json_is_true(json_object_get(report, "test_mode")) ? "would import"
-                                                                           : "imported",
+                                                                          : "imported",
                        (long long)json_integer_value(json_object_get(report, "products")),
                        (long long)json_integer_value(json_object_get(report, "created")),
                        (long long)json_integer_value(json_object_get(report, "with_stock")));

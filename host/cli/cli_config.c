@@ -21,10 +21,14 @@
 static const char *doc_name(int document)
 {
     switch (document) {
-    case CONFIG_DOC_INVOICE: return "invoice";
-    case CONFIG_DOC_RECEIPT: return "receipt";
-    case CONFIG_DOC_ORDER: return "order";
-    default: return "?";
+    case CONFIG_DOC_INVOICE:
+        return "invoice";
+    case CONFIG_DOC_RECEIPT:
+        return "receipt";
+    case CONFIG_DOC_ORDER:
+        return "order";
+    default:
+        return "?";
     }
 }
 
@@ -123,8 +127,7 @@ static void print_tenant(const config_tenant *t, const sl_option_table *const *o
     printf("  accounts: %zu set, the other roles use built-in codes\n", t->account_count);
     print_mail(t);
     for (size_t i = 0; i < t->warehouse_count; i++)
-        printf("  warehouse %s%s%s%s\n", t->warehouses[i].name,
-               t->warehouses[i].label ? " \"" : "",
+        printf("  warehouse %s%s%s%s\n", t->warehouses[i].name, t->warehouses[i].label ? " \"" : "",
                t->warehouses[i].label ? t->warehouses[i].label : "",
                t->warehouses[i].label ? "\"" : "");
     for (size_t i = 0; i < t->channel_count; i++)
@@ -137,13 +140,16 @@ static void warn_missing(const config_tenant *t)
     for (size_t i = 0; i < t->channel_count; i++)
         for (size_t j = 0; j < t->channels[i].secret_count; j++)
             if (t->channels[i].secrets[j].value == NULL)
-                fprintf(stderr, "warning: %s:%d: [channel:%s] secret '%s' is missing "
+                fprintf(stderr,
+                        "warning: %s:%d: [channel:%s] secret '%s' is missing "
                         "(its environment variable is not set)\n",
                         t->file, t->channels[i].secrets[j].line, t->channels[i].name,
                         t->channels[i].secrets[j].key);
     if (t->admin_token_line != 0 && t->admin_token == NULL)
-        fprintf(stderr, "warning: %s:%d: [tenant] admin token is missing (its environment "
-                "variable is not set)\n", t->file, t->admin_token_line);
+        fprintf(stderr,
+                "warning: %s:%d: [tenant] admin token is missing (its environment "
+                "variable is not set)\n",
+                t->file, t->admin_token_line);
 }
 
 static json_t *str_array(char **items, size_t n)
@@ -178,9 +184,8 @@ static json_t *channel_json(const config_channel *ch, const sl_option_table *opt
                      "test_mode", ch->test_mode, "price_group", ch->price_group,
                      "rounding_tolerance", (json_int_t)ch->rounding_tolerance, "start_date",
                      ch->start_date[0] ? ch->start_date : NULL, "history",
-                     ch->history_import ? "import" : "skip", "maps", maps,
-                     "secrets", secrets, "settings_keys", keys, "options",
-                     cli_options_json(ch, opts));
+                     ch->history_import ? "import" : "skip", "maps", maps, "secrets", secrets,
+                     "settings_keys", keys, "options", cli_options_json(ch, opts));
 }
 
 static json_t *tenant_json(const config_tenant *t, const sl_option_table *const *opts)
@@ -192,15 +197,13 @@ static json_t *tenant_json(const config_tenant *t, const sl_option_table *const 
         json_array_append_new(channels, channel_json(&t->channels[i], opts[i]));
     for (size_t i = 0; i < t->warehouse_count; i++)
         json_array_append_new(wh, json_string(t->warehouses[i].name));
-    const char *token = t->admin_token_line == 0 ? NULL
-                        : t->admin_token       ? "(set)"
-                                               : "(missing)";
+    const char *token = t->admin_token_line == 0 ? NULL : t->admin_token ? "(set)" : "(missing)";
     return json_pack("{s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:b, s:s?, s:s?, s:o, s:o, s:o, s:o}",
                      "file", t->file, "id", t->id, "name", t->name, "currency", t->currency,
-                     "currency_exponent", t->currency_exponent, "database", t->database,
-                     "timezone", t->timezone, "vat_registered", t->vat_registered, "listen",
-                     t->listen, "admin_token", token, "accounts", accounts, "warehouses", wh,
-                     "channels", channels, "mail", mail_json(t));
+                     "currency_exponent", t->currency_exponent, "database", t->database, "timezone",
+                     t->timezone, "vat_registered", t->vat_registered, "listen", t->listen,
+                     "admin_token", token, "accounts", accounts, "warehouses", wh, "channels",
+                     channels, "mail", mail_json(t));
 }
 
 /* One JSON string per report line. */
@@ -270,8 +273,8 @@ static int check_plugins(const cli_globals *g, const config_set *set,
             char *grown = realloc(*report, used + strlen(add) + 2);
             if (grown != NULL) {
                 *report = grown;
-                used += (size_t)snprintf(grown + used, strlen(add) + 2, "%s%s", add,
-                                         lines ? "" : "\n");
+                used +=
+                    (size_t)snprintf(grown + used, strlen(add) + 2, "%s%s", add, lines ? "" : "\n");
             }
             free(lines);
         }

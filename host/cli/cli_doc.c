@@ -67,7 +67,8 @@ static void print_show(const json_t *d)
     printf("net %s tax %s gross %s %s\n", sl_money_format(num(d, "net"), e, a),
            sl_money_format(num(d, "tax"), e, b), sl_money_format(num(d, "gross"), e, c),
            str(d, "currency"));
-    printf("invoice date %s, order date %s (%s)\n", *str(d, "invoice_date") ? str(d, "invoice_date") : "-",
+    printf("invoice date %s, order date %s (%s)\n",
+           *str(d, "invoice_date") ? str(d, "invoice_date") : "-",
            *str(d, "order_date") ? str(d, "order_date") : "-", str(d, "timezone"));
     if (*str(d, "reason"))
         printf("reason: %s\n", str(d, "reason"));

@@ -67,8 +67,8 @@ int cli_doc_pdf(int argc, char **argv, const cli_globals *g)
         return CLI_FAIL;
     }
     if (g->json)
-        cli_print_json(json_pack("{s:s, s:s, s:I}", "number", argv[3], "file", out, "bytes",
-                                 (json_int_t)len));
+        cli_print_json(
+            json_pack("{s:s, s:s, s:I}", "number", argv[3], "file", out, "bytes", (json_int_t)len));
     else
         printf("%s: %zu bytes\n", out, len);
     return CLI_OK;
@@ -90,8 +90,8 @@ static int send_hand_row(void *data, const outbox_row *row, sl_error *err)
 }
 
 /* Queues the row of this command (in its own transaction). */
-static int queue_hand_row(ledger_cli_tenant *lt, const docout_doc *d, const char *to,
-                          char *key, size_t n, sl_error *err)
+static int queue_hand_row(ledger_cli_tenant *lt, const docout_doc *d, const char *to, char *key,
+                          size_t n, sl_error *err)
 {
     int64_t now = ledger_cli_now_ms();
     int rc = mail_hand_key(d->id, to, now, key, n, err);
@@ -124,16 +124,17 @@ static int recipient(const docout_doc *d, const char *to, char *out, size_t n, s
     return rc;
 }
 
-static int report_send(const cli_globals *g, const char *number, const char *to,
-                       const hand_send *h, int rc, const sl_error *err)
+static int report_send(const cli_globals *g, const char *number, const char *to, const hand_send *h,
+                       int rc, const sl_error *err)
 {
-    const char *state = rc != SL_OK ? "error"
-                        : h->rc == SL_OK ? "sent"
-                        : h->rc == OUTBOX_GIVE_UP ? "dead" : "queued";
+    const char *state = rc != SL_OK               ? "error"
+                        : h->rc == SL_OK          ? "sent"
+                        : h->rc == OUTBOX_GIVE_UP ? "dead"
+                                                  : "queued";
     const char *why = rc != SL_OK ? err->message : h->rc != SL_OK ? h->err.message : "";
     if (g->json)
-        cli_print_json(json_pack("{s:s, s:s, s:s, s:s}", "number", number, "to", to, "state",
-                                 state, "error", why));
+        cli_print_json(json_pack("{s:s, s:s, s:s, s:s}", "number", number, "to", to, "state", state,
+                                 "error", why));
     else if (h->rc == SL_OK && rc == SL_OK)
         printf("%s: sent to %s\n", number, to);
     else

@@ -48,8 +48,8 @@ int cli_import(int argc, char **argv, const cli_globals *g)
     size_t rows = 0;
     int rc = store_begin(lt.s, &err);
     if (rc == SL_OK)
-        rc = masters_import_csv(lt.s, kind, text, len, lt.t->currency_exponent,
-                                ledger_cli_now_ms(), &rows, &err);
+        rc = masters_import_csv(lt.s, kind, text, len, lt.t->currency_exponent, ledger_cli_now_ms(),
+                                &rows, &err);
     if (rc == SL_OK)
         rc = store_commit(lt.s, &err);
     if (rc)

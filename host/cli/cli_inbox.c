@@ -63,15 +63,13 @@ static int64_t parse_positive(const char *text, int64_t max)
 }
 
 /* Loads the config and opens the tenant's store. */
-static int open_tenant(const cli_globals *g, const char *tenant,
-                       config_set **cfg, store **db)
+static int open_tenant(const cli_globals *g, const char *tenant, config_set **cfg, store **db)
 {
     if (cli_load_config(g, cfg) != CLI_OK)
         return CLI_FAIL;
     const config_tenant *t = config_find_tenant(*cfg, tenant);
     if (t == NULL) {
-        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", tenant,
-                g->conf_dir);
+        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", tenant, g->conf_dir);
         return CLI_FAIL;
     }
     sl_error err = {.size = sizeof err};
@@ -95,21 +93,20 @@ static long long int_of(const json_t *o, const char *key)
 
 static void print_list(const json_t *items)
 {
-    printf("%-8s %-12s %-16s %-10s %3s %4s %-14s %14s\n", "ID", "CHANNEL",
-           "EXTERNAL ID", "STATE", "TRY", "REVS", "STATUS", "TOTAL");
+    printf("%-8s %-12s %-16s %-10s %3s %4s %-14s %14s\n", "ID", "CHANNEL", "EXTERNAL ID", "STATE",
+           "TRY", "REVS", "STATUS", "TOTAL");
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         char money[SL_MONEY_TEXT_MAX];
         int exp = (int)int_of(it, "exponent");
-        sl_money_format(int_of(it, "total"),
-                        exp >= 0 && exp <= SL_MONEY_MAX_EXPONENT ? exp : 0,
+        sl_money_format(int_of(it, "total"), exp >= 0 && exp <= SL_MONEY_MAX_EXPONENT ? exp : 0,
                         money);
-        printf("%-8lld %-12s %-16s %-10s %3lld %4lld %-14s %10s %s\n",
-               int_of(it, "id"), str_of(it, "channel"),
-               str_of(it, "external_id"), str_of(it, "state"),
-               int_of(it, "attempts"), int_of(it, "revisions"),
-               str_of(it, "status"), money, str_of(it, "currency"));
+        printf("%-8lld %-12s %-16s %-10s %3lld %4lld %-14s %10s %s\n", int_of(it, "id"),
+               str_of(it, "channel"), str_of(it, "external_id"), str_of(it, "state"),
+               int_of(it, "attempts"), int_of(it, "revisions"), str_of(it, "status"), money,
+               str_of(it, "currency"));
     }
 }
 
@@ -121,15 +118,18 @@ static void print_waiting(store *db)
     int64_t n = 0;
     if (inbox_arrivals_waiting(db, &n, &err) == SL_OK && n > 0)
         printf("%lld acknowledged order(s) waiting to be filed "
-               "(serve files them; so does `shopledger process`)\n", (long long)n);
+               "(serve files them; so does `shopledger process`)\n",
+               (long long)n);
     n = 0;
     if (inbox_deliveries_waiting(db, &n, &err) == SL_OK && n > 0)
         printf("%lld acknowledged webhook delivery(ies) waiting to be parsed "
-               "(serve parses them; so does `shopledger process`)\n", (long long)n);
+               "(serve parses them; so does `shopledger process`)\n",
+               (long long)n);
     n = 0;
     if (inbox_failed_open_count(db, &n, &err) == SL_OK && n > 0)
         printf("%lld delivery(ies) or polled order(s) kept as failed: not items until "
-               "replayed (`shopledger inbox failed`, `inbox retry --failed`)\n", (long long)n);
+               "replayed (`shopledger inbox failed`, `inbox retry --failed`)\n",
+               (long long)n);
 }
 
 static int cmd_list(int argc, char **argv, const cli_globals *g)
@@ -176,10 +176,8 @@ static void print_time(const char *label, long long ms)
 static void print_show(const json_t *j)
 {
     printf("%-12s %lld\n", "item", int_of(j, "id"));
-    printf("%-12s %s / %s\n", "order", str_of(j, "channel"),
-           str_of(j, "external_id"));
-    printf("%-12s %s (attempts %lld)\n", "state", str_of(j, "state"),
-           int_of(j, "attempts"));
+    printf("%-12s %s / %s\n", "order", str_of(j, "channel"), str_of(j, "external_id"));
+    printf("%-12s %s (attempts %lld)\n", "state", str_of(j, "state"), int_of(j, "attempts"));
     print_time("received", int_of(j, "received_ms"));
     print_time("updated", int_of(j, "updated_ms"));
     if (int_of(j, "next_attempt_ms"))
@@ -189,25 +187,22 @@ static void print_show(const json_t *j)
     size_t i;
     json_t *r;
     printf("\nrevisions:\n");
-    json_array_foreach(json_object_get(j, "revisions"), i, r) {
+    json_array_foreach(json_object_get(j, "revisions"), i, r)
+    {
         char buf[32];
         const json_t *o = json_object_get(r, "order");
-        printf("  #%lld%s%s status=%s modified=%s raw=%lld bytes %.12s\n",
-               int_of(r, "revision_no"),
+        printf("  #%lld%s%s status=%s modified=%s raw=%lld bytes %.12s\n", int_of(r, "revision_no"),
                json_is_true(json_object_get(r, "current")) ? " current" : "",
-               json_is_true(json_object_get(r, "stale")) ? " stale" : "",
-               str_of(o, "status"),
-               int_of(r, "modified_ms")
-                   ? sl_iso8601_format(int_of(r, "modified_ms"), 1, buf)
-                   : "-",
+               json_is_true(json_object_get(r, "stale")) ? " stale" : "", str_of(o, "status"),
+               int_of(r, "modified_ms") ? sl_iso8601_format(int_of(r, "modified_ms"), 1, buf) : "-",
                int_of(r, "raw_bytes"), str_of(r, "content_hash"));
     }
     printf("\nevents:\n");
-    json_array_foreach(json_object_get(j, "events"), i, r) {
+    json_array_foreach(json_object_get(j, "events"), i, r)
+    {
         char buf[32];
-        printf("  %s %-10s %s\n",
-               sl_iso8601_format(int_of(r, "at_ms"), 1, buf),
-               str_of(r, "kind"), str_of(r, "text"));
+        printf("  %s %-10s %s\n", sl_iso8601_format(int_of(r, "at_ms"), 1, buf), str_of(r, "kind"),
+               str_of(r, "text"));
     }
 }
 
@@ -225,8 +220,7 @@ static int cmd_item(int argc, char **argv, const cli_globals *g, int retry)
     store *db = NULL;
     int rc = open_tenant(g, argv[2], &cfg, &db);
     sl_error err = {.size = sizeof err};
-    if (rc == CLI_OK && retry &&
-        inbox_retry(db, id, services_now_ms(), &err) != SL_OK) {
+    if (rc == CLI_OK && retry && inbox_retry(db, id, services_now_ms(), &err) != SL_OK) {
         fprintf(stderr, "shopledger: %s\n", err.message);
         rc = CLI_FAIL;
     }
@@ -261,11 +255,16 @@ typedef struct replay {
 static const char *result_name(int r)
 {
     switch (r) {
-    case INBOX_NEW: return "new";
-    case INBOX_REVISION: return "revision";
-    case INBOX_DUPLICATE: return "duplicate";
-    case INBOX_STALE: return "stale";
-    default: return "?";
+    case INBOX_NEW:
+        return "new";
+    case INBOX_REVISION:
+        return "revision";
+    case INBOX_DUPLICATE:
+        return "duplicate";
+    case INBOX_STALE:
+        return "stale";
+    default:
+        return "?";
     }
 }
 
@@ -295,10 +294,10 @@ static int store_orders(replay *rp, int64_t failed_id, sl_error *err)
         order *o = rp->orders[i];
         rc = inbox_intake(rp->db, o, rp->now_ms, &result, &id, err);
         if (rc == SL_OK)
-            json_array_append_new(
-                rp->results,
-                json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "external_id",
-                          order_text(o, SL_ORDER_EXTERNAL_ID), "result", result_name(result)));
+            json_array_append_new(rp->results,
+                                  json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "external_id",
+                                            order_text(o, SL_ORDER_EXTERNAL_ID), "result",
+                                            result_name(result)));
     }
     if (rc == SL_OK)
         return store_commit(rp->db, err);
@@ -312,8 +311,7 @@ static int read_body(const char *path, char **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        fprintf(stderr, "shopledger: cannot open %s: %s\n", path,
-                strerror(errno));
+        fprintf(stderr, "shopledger: cannot open %s: %s\n", path, strerror(errno));
         return CLI_FAIL;
     }
     char *buf = malloc(ORDER_MAX_RAW + 1);
@@ -335,8 +333,8 @@ static int read_body(const char *path, char **out, size_t *len)
 /* Runs parse_webhook over `req` (the host vouching for it), then stores
    what it submitted in one transaction (marking `failed_id` replayed when
    > 0); SL_OK only when committed. */
-static int replay_request(runtime_channel *ch, const services_request *req,
-                          int64_t failed_id, replay *rp, sl_error *err)
+static int replay_request(runtime_channel *ch, const services_request *req, int64_t failed_id,
+                          replay *rp, sl_error *err)
 {
     services_sink sink = {.data = rp, .order_take = take_order};
     services_call_enter(ch->ctx, &sink);
@@ -350,36 +348,33 @@ static int replay_request(runtime_channel *ch, const services_request *req,
     return rc;
 }
 
-static int replay_body(runtime_channel *ch, const char *body, size_t len,
-                       replay *rp, sl_error *err)
+static int replay_body(runtime_channel *ch, const char *body, size_t len, replay *rp, sl_error *err)
 {
-    static const services_request_header HEADERS[] = {
-        {"Content-Type", "application/json"}};
-    services_request req = {.headers = HEADERS, .header_count = 1,
-                            .body = body, .body_len = len, .verified = 1};
+    static const services_request_header HEADERS[] = {{"Content-Type", "application/json"}};
+    services_request req = {
+        .headers = HEADERS, .header_count = 1, .body = body, .body_len = len, .verified = 1};
     return replay_request(ch, &req, 0, rp, err);
 }
 
-static int add_to(runtime_tenant *rt, const char *channel, const char *file,
-                  const cli_globals *g)
+static int add_to(runtime_tenant *rt, const char *channel, const char *file, const cli_globals *g)
 {
     runtime_channel *ch = runtime_channel_find(rt, channel);
     if (ch == NULL || ch->plugin == NULL) {
-        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n",
-                rt->config->id, channel);
+        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n", rt->config->id, channel);
         return CLI_FAIL;
     }
     if (ch->plugin->table->parse_webhook == NULL) {
-        fprintf(stderr, "shopledger: the plugin of channel '%s' takes no "
-                        "webhooks\n", channel);
+        fprintf(stderr,
+                "shopledger: the plugin of channel '%s' takes no "
+                "webhooks\n",
+                channel);
         return CLI_FAIL;
     }
     char *body = NULL;
     size_t len = 0;
     if (read_body(file, &body, &len) != CLI_OK)
         return CLI_FAIL;
-    replay rp = {.db = rt->db, .now_ms = services_now_ms(),
-                 .results = json_array()};
+    replay rp = {.db = rt->db, .now_ms = services_now_ms(), .results = json_array()};
     sl_error err = {.size = sizeof err};
     int rc = rp.results ? replay_body(ch, body, len, &rp, &err)
                         : sl_error_set(&err, SL_ENOMEM, "", "out of memory");
@@ -398,9 +393,8 @@ static int add_to(runtime_tenant *rt, const char *channel, const char *file,
     }
     size_t i;
     json_t *r;
-    json_array_foreach(rp.results, i, r)
-        printf("item %lld: order %s %s\n", int_of(r, "id"),
-               str_of(r, "external_id"), str_of(r, "result"));
+    json_array_foreach(rp.results, i, r) printf("item %lld: order %s %s\n", int_of(r, "id"),
+                                                str_of(r, "external_id"), str_of(r, "result"));
     if (json_array_size(rp.results) == 0)
         printf("the plugin acknowledged the body and submitted no order\n");
     json_decref(rp.results);
@@ -419,8 +413,7 @@ static int cmd_add(int argc, char **argv, const cli_globals *g)
     sl_error err = {.size = sizeof err};
     int rc = CLI_FAIL;
     if (t == NULL)
-        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", argv[2],
-                g->conf_dir);
+        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", argv[2], g->conf_dir);
     else if (runtime_open(t, g->plugin_dir, 1, &rt, &err) != SL_OK)
         fprintf(stderr, "shopledger: %s\n", err.message);
     else
@@ -437,17 +430,17 @@ static int cmd_add(int argc, char **argv, const cli_globals *g)
 
 static void print_failed(const json_t *rows)
 {
-    printf("%-6s %-12s %-8s %-12s %-9s %3s %s\n", "ID", "CHANNEL", "SOURCE",
-           "EXTERNAL ID", "STATE", "TRY", "REASON");
+    printf("%-6s %-12s %-8s %-12s %-9s %3s %s\n", "ID", "CHANNEL", "SOURCE", "EXTERNAL ID", "STATE",
+           "TRY", "REASON");
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         const char *ext = str_of(r, "external_id");
         printf("%-6lld %-12s %-8s %-12s %-9s %3lld %s%s%s%s\n", int_of(r, "id"),
-               str_of(r, "channel"), str_of(r, "source"), *ext ? ext : "-",
-               str_of(r, "state"), int_of(r, "attempts"), str_of(r, "reason"),
-               *str_of(r, "field") ? " (field " : "", str_of(r, "field"),
-               *str_of(r, "field") ? ")" : "");
+               str_of(r, "channel"), str_of(r, "source"), *ext ? ext : "-", str_of(r, "state"),
+               int_of(r, "attempts"), str_of(r, "reason"), *str_of(r, "field") ? " (field " : "",
+               str_of(r, "field"), *str_of(r, "field") ? ")" : "");
     }
 }
 
@@ -487,18 +480,22 @@ static int cmd_failed(int argc, char **argv, const cli_globals *g)
 
 /* A failed row as the request it came in (the host vouching for it);
    names and values borrowed from `headers`. */
-static void request_of(const inbox_failed_row *r, json_t *headers,
-                       services_request_header *items, services_request *req)
+static void request_of(const inbox_failed_row *r, json_t *headers, services_request_header *items,
+                       services_request *req)
 {
     size_t n = 0;
     const char *name;
     json_t *value;
-    json_object_foreach(headers, name, value) {
+    json_object_foreach(headers, name, value)
+    {
         if (n < FAILED_HEADERS_MAX && json_is_string(value))
             items[n++] = (services_request_header){name, json_string_value(value)};
     }
-    *req = (services_request){.headers = items, .header_count = n, .body = r->body,
-                              .body_len = r->body_len, .verified = 1};
+    *req = (services_request){.headers = items,
+                              .header_count = n,
+                              .body = r->body,
+                              .body_len = r->body_len,
+                              .verified = 1};
 }
 
 /* One outcome line of a replay, kept for --json. */
@@ -506,8 +503,8 @@ static json_t *outcome(const inbox_failed_row *r, const char *result, const sl_e
                        json_t *orders)
 {
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)r->id, "channel",
-                     r->channel, "result", result, "reason", why ? why->message : "",
-                     "field", why ? why->field : "", "orders", orders ? orders : json_array());
+                     r->channel, "result", result, "reason", why ? why->message : "", "field",
+                     why ? why->field : "", "orders", orders ? orders : json_array());
 }
 
 /* Replays one failed row through its channel's current parser. Returns
@@ -520,7 +517,8 @@ static int replay_failed(runtime_tenant *rt, const inbox_failed_row *r, json_t *
     if (ch == NULL || ch->plugin == NULL || ch->plugin->table->parse_webhook == NULL) {
         sl_error_set(&err, SL_EUNSUPPORTED, "channel",
                      "channel '%s' is not configured or its plugin takes no "
-                     "webhooks: nothing can replay it", r->channel);
+                     "webhooks: nothing can replay it",
+                     r->channel);
         json_array_append_new(out, outcome(r, "skipped", &err, NULL));
         return 0;
     }
@@ -545,9 +543,9 @@ static void print_outcomes(const json_t *out)
 {
     size_t i, k;
     json_t *o, *ord;
-    json_array_foreach(out, i, o) {
-        printf("failed %lld (%s): %s", int_of(o, "id"), str_of(o, "channel"),
-               str_of(o, "result"));
+    json_array_foreach(out, i, o)
+    {
+        printf("failed %lld (%s): %s", int_of(o, "id"), str_of(o, "channel"), str_of(o, "result"));
         if (*str_of(o, "reason"))
             printf(": %s%s%s%s", str_of(o, "reason"), *str_of(o, "field") ? " (field " : "",
                    str_of(o, "field"), *str_of(o, "field") ? ")" : "");
@@ -577,8 +575,8 @@ static int retry_failed_in(runtime_tenant *rt, const cli_globals *g)
     int rc = CLI_OK;
     for (int i = 0; i < n; i++) {
         inbox_failed_row *r = NULL;
-        int filed = inbox_failed_load(rt->db, ids[i], &r, &err) == SL_OK
-                        ? replay_failed(rt, r, out) : -1;
+        int filed =
+            inbox_failed_load(rt->db, ids[i], &r, &err) == SL_OK ? replay_failed(rt, r, out) : -1;
         if (filed < 0)
             fprintf(stderr, "shopledger: failed %lld: %s\n", (long long)ids[i], err.message);
         if (filed != 1)
@@ -631,8 +629,8 @@ static int replay_in(runtime_tenant *rt, const cli_globals *g)
         cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "ok", rc == SL_OK,
                                  "deliveries", (json_int_t)sum.deliveries, "orders",
                                  (json_int_t)sum.orders, "changed", (json_int_t)sum.changed,
-                                 "failed", (json_int_t)sum.failed, "fixed",
-                                 (json_int_t)sum.fixed, "error", rc == SL_OK ? "" : err.message));
+                                 "failed", (json_int_t)sum.failed, "fixed", (json_int_t)sum.fixed,
+                                 "error", rc == SL_OK ? "" : err.message));
     } else if (rc == SL_OK || sum.deliveries > 0) {
         printf("replayed %ld deliveries: %ld orders filed, %ld new or changed (to book), "
                "%ld refused again, %ld failed before and filed now\n",

@@ -41,8 +41,8 @@ void cli_print_options(const config_channel *ch, const sl_option_table *opts, co
         int dflt;
         const char *v = shown_value(ch, o, &dflt);
         sl_option_describe(o, about, sizeof about);
-        printf("%s  %-24s %-9s %s%s  (%s%s%s)\n", indent, o->name, sl_option_type_name(o->type),
-               v, dflt ? " [default]" : "", about, about[0] ? "; " : "", o->help);
+        printf("%s  %-24s %-9s %s%s  (%s%s%s)\n", indent, o->name, sl_option_type_name(o->type), v,
+               dflt ? " [default]" : "", about, about[0] ? "; " : "", o->help);
     }
 }
 
@@ -55,10 +55,10 @@ json_t *cli_options_json(const config_channel *ch, const sl_option_table *opts)
         const char *v = shown_value(ch, o, &dflt);
         char about[192];
         json_array_append_new(
-            a, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:b, s:b, s:s, s:s}", "name", o->name,
-                         "type", sl_option_type_name(o->type), "value", v, "is_default", dflt,
-                         "default", o->def, "required", (o->flags & SL_OPT_REQUIRED) != 0,
-                         "secret", o->type == SL_OPT_TYPE_SECRET, "limits",
+            a, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:b, s:b, s:s, s:s}", "name", o->name, "type",
+                         sl_option_type_name(o->type), "value", v, "is_default", dflt, "default",
+                         o->def, "required", (o->flags & SL_OPT_REQUIRED) != 0, "secret",
+                         o->type == SL_OPT_TYPE_SECRET, "limits",
                          sl_option_describe(o, about, sizeof about), "help", o->help));
     }
     return a;

@@ -60,10 +60,10 @@ static json_t *describe(const char *path)
     const sl_plugin *t = p->table;
     char abi[32], caps[512];
     snprintf(abi, sizeof abi, "%u.%u", t->abi_major, t->abi_minor);
-    json_t *j = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s}", "file", path, "ok", 1,
-                          "name", t->name, "version", t->version, "abi", abi,
-                          "description", t->description ? t->description : "",
-                          "capabilities", loader_caps_text(t->caps, caps, sizeof caps));
+    json_t *j = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s}", "file", path, "ok", 1, "name",
+                          t->name, "version", t->version, "abi", abi, "description",
+                          t->description ? t->description : "", "capabilities",
+                          loader_caps_text(t->caps, caps, sizeof caps));
     loader_free(p);
     /* NAME.so is the plugin `plugin = NAME` names, as serve finds it. */
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;

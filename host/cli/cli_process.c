@@ -20,7 +20,7 @@
 #include "runtime/runtime.h"
 
 #define PROCESS_DEFAULT_MAX 100000
-#define FILE_BATCH 1000       /* arrivals per transaction */
+#define FILE_BATCH 1000        /* arrivals per transaction */
 #define FILE_MAX_ROUNDS 100000 /* bounds the loop: 10^8 arrivals */
 
 static int parse_max(const char *text, int *out)
@@ -97,8 +97,8 @@ int cli_process(int argc, char **argv, const cli_globals *g)
         return CLI_FAIL;
     }
     if (g->json)
-        cli_print_json(json_pack("{s:i, s:i, s:i}", "processed", sum.processed, "draft",
-                                 sum.drafts, "failed", sum.failed));
+        cli_print_json(json_pack("{s:i, s:i, s:i}", "processed", sum.processed, "draft", sum.drafts,
+                                 "failed", sum.failed));
     else
         printf("processed %d, draft %d, failed %d\n", sum.processed, sum.drafts, sum.failed);
     return sum.failed ? CLI_FAIL : CLI_OK;

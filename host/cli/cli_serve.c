@@ -81,8 +81,7 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
         char *end;
         long long v = strtoll(max_body, &end, 10);
         if (*end != '\0' || v < 1024 || v > (long long)ORDER_MAX_RAW) {
-            fprintf(stderr, "shopledger serve: --max-body must be 1024..%u bytes\n",
-                    ORDER_MAX_RAW);
+            fprintf(stderr, "shopledger serve: --max-body must be 1024..%u bytes\n", ORDER_MAX_RAW);
             return CLI_USAGE;
         }
         opt.max_body = (size_t)v;

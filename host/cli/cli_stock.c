@@ -30,8 +30,7 @@ static void print_levels(const json_t *rows)
 {
     size_t i;
     const json_t *r;
-    printf("%-10s %-20s %12s %12s %12s\n", "warehouse", "sku", "on_hand", "reserved",
-           "available");
+    printf("%-10s %-20s %12s %12s %12s\n", "warehouse", "sku", "on_hand", "reserved", "available");
     json_array_foreach(rows, i, r)
     {
         char a[32], b[32], c[32];
@@ -98,7 +97,8 @@ static void print_sync(const json_t *rep)
     size_t i;
     const json_t *it;
     const char *ch = json_string_value(json_object_get(rep, "channel"));
-    json_array_foreach(json_object_get(rep, "items"), i, it) {
+    json_array_foreach(json_object_get(rep, "items"), i, it)
+    {
         const char *sku = json_string_value(json_object_get(it, "sku"));
         static const char *const sides[] = {"stock", "price"};
         for (size_t k = 0; k < 2; k++) {
@@ -113,8 +113,8 @@ static void print_sync(const json_t *rep)
     print_side(ch, "stock", json_object_get(rep, "stock_counts"));
     print_side(ch, "price", json_object_get(rep, "price_counts"));
     printf("%s: %lld listed, %lld written, %lld unchanged, %lld skipped, %lld not found, "
-           "%lld failed, %lld drift, %lld would write, %lld stock unknown\n", ch,
-           (long long)json_integer_value(json_object_get(rep, "listed")),
+           "%lld failed, %lld drift, %lld would write, %lld stock unknown\n",
+           ch, (long long)json_integer_value(json_object_get(rep, "listed")),
            (long long)json_integer_value(json_object_get(rep, "written")),
            (long long)json_integer_value(json_object_get(rep, "unchanged")),
            (long long)json_integer_value(json_object_get(rep, "skipped")),
@@ -142,8 +142,7 @@ static int sync_channels(runtime_tenant *rt, const char *channel, json_t *out)
         json_array_append_new(out, sync_one(rt, rc, &ok));
     }
     if (channel && !found) {
-        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n", rt->config->id,
-                channel);
+        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n", rt->config->id, channel);
         return CLI_FAIL;
     }
     return ok ? CLI_OK : CLI_FAIL;

@@ -57,25 +57,26 @@
 
 #define CONFIG_MAX_TENANTS 256
 #define CONFIG_MAX_CHANNELS 32
-#define CONFIG_MAX_KEYS 128     /* per section */
+#define CONFIG_MAX_KEYS 128 /* per section */
 #define CONFIG_MAX_FILE_BYTES (1 << 20)
-#define CONFIG_MAX_MAPS 16          /* per channel */
-#define CONFIG_MAX_MAP_ITEMS 1024   /* per map */
+#define CONFIG_MAX_MAPS 16        /* per channel */
+#define CONFIG_MAX_MAP_ITEMS 1024 /* per map */
 #define CONFIG_MAX_WAREHOUSES 64
-#define CONFIG_MAX_LIST 32          /* items of a comma-separated list */
-#define CONFIG_MAX_LINE 198         /* bytes of a line without its newline;
-                                       libinih 55 silently cuts at 200 */
+#define CONFIG_MAX_LIST 32 /* items of a comma-separated list */
+#define CONFIG_MAX_LINE                                                                            \
+    198 /* bytes of a line without its newline;                                                    \
+           libinih 55 silently cuts at 200 */
 #define CONFIG_MAX_SECRET_BYTES 65536
-#define CONFIG_MAX_ERRORS 100       /* reported per file, then one summary */
+#define CONFIG_MAX_ERRORS 100 /* reported per file, then one summary */
 
 typedef struct config_kv {
     char *key;
     char *value;
-    int line;                   /* where it was set */
+    int line; /* where it was set */
 } config_kv;
 
 typedef struct config_map {
-    char *name;                 /* "taxes", "payments", ... */
+    char *name; /* "taxes", "payments", ... */
     config_kv *items;
     size_t count;
 } config_map;
@@ -84,93 +85,93 @@ typedef struct config_map {
 enum config_document { CONFIG_DOC_INVOICE = 1, CONFIG_DOC_RECEIPT, CONFIG_DOC_ORDER };
 
 typedef struct config_channel {
-    char *name;                 /* "woo" in [channel:woo] */
-    char *plugin;               /* plugin name, e.g. "woocommerce" */
-    int document;               /* enum config_document */
-    char **process_when;        /* shop status words that trigger processing */
+    char *name;          /* "woo" in [channel:woo] */
+    char *plugin;        /* plugin name, e.g. "woocommerce" */
+    int document;        /* enum config_document */
+    char **process_when; /* shop status words that trigger processing */
     size_t process_when_count;
-    int approve;                /* approve and post the document */
+    int approve; /* approve and post the document */
     int add_payment;
     int email;
-    char *series;               /* numbering series prefix, e.g. "WOO" */
-    char *warehouse;            /* warehouse the channel draws from */
+    char *series;    /* numbering series prefix, e.g. "WOO" */
+    char *warehouse; /* warehouse the channel draws from */
     char *price_group;
     int sync_prices;
-    int create_products;        /* create missing products (default yes) */
-    int64_t rounding_tolerance; /* minor units; 0 = any difference is Draft */
+    int create_products;          /* create missing products (default yes) */
+    int64_t rounding_tolerance;   /* minor units; 0 = any difference is Draft */
     int shipping_as_other_income; /* book shipping to accounts.other_income */
     int intake_webhook, intake_poll;
-    int64_t poll_every_s;       /* default 300 */
-    char *stock_sync;           /* "daily HH:MM", "manual" (default) */
-    int stock_sync_minute;      /* minute of day for daily, -1 for manual */
-    int test_mode;              /* read everything, write nothing remote */
-    char start_date[11];        /* "YYYY-MM-DD" or "": day one of booking,
-                                   in the tenant's time zone */
-    int history_import;         /* orders created before start_date: 1 =
-                                   stored as history, 0 = skipped (default) */
-    config_kv *settings;        /* every key of the section, plugin keys too */
+    int64_t poll_every_s;  /* default 300 */
+    char *stock_sync;      /* "daily HH:MM", "manual" (default) */
+    int stock_sync_minute; /* minute of day for daily, -1 for manual */
+    int test_mode;         /* read everything, write nothing remote */
+    char start_date[11];   /* "YYYY-MM-DD" or "": day one of booking,
+                              in the tenant's time zone */
+    int history_import;    /* orders created before start_date: 1 =
+                              stored as history, 0 = skipped (default) */
+    config_kv *settings;   /* every key of the section, plugin keys too */
     size_t settings_count;
-    config_map *maps;           /* [channel:NAME.MAP] sections */
+    config_map *maps; /* [channel:NAME.MAP] sections */
     size_t map_count;
-    config_kv *secrets;         /* resolved secrets; never printed; value
-                                   NULL when its environment variable is
-                                   unset (missing) */
+    config_kv *secrets; /* resolved secrets; never printed; value
+                           NULL when its environment variable is
+                           unset (missing) */
     size_t secret_count;
-    int line;                   /* line of the section header */
+    int line; /* line of the section header */
 } config_channel;
 
 typedef struct config_warehouse {
-    char *name;                 /* "north" in [warehouse:north] */
-    char *label;                /* `name = ...`, display name, may be NULL */
-    int push_stock;             /* stock of it is pushed to shops (yes) */
+    char *name;     /* "north" in [warehouse:north] */
+    char *label;    /* `name = ...`, display name, may be NULL */
+    int push_stock; /* stock of it is pushed to shops (yes) */
     int line;
 } config_warehouse;
 
 typedef struct config_tenant {
-    char *file;                 /* path of the INI file */
+    char *file; /* path of the INI file */
     char *id;
-    int id_line;                /* where id was set (0: not set) */
+    int id_line; /* where id was set (0: not set) */
     char *name;
     char *currency;
     int currency_exponent;
-    char *database;             /* path, relative paths against the cwd;
-                                   default var/<id>.db */
-    int database_line;          /* 0 when defaulted */
+    char *database;    /* path, relative paths against the cwd;
+                          default var/<id>.db */
+    int database_line; /* 0 when defaulted */
     int vat_registered;
-    char *timezone;             /* for daily schedules, e.g. "Europe/Riga" */
-    char *listen;               /* "127.0.0.1:8080"; host-level: see above */
-    int listen_line;            /* 0 when not set */
-    char *admin_listen;         /* host-level, NULL = the default */
+    char *timezone;     /* for daily schedules, e.g. "Europe/Riga" */
+    char *listen;       /* "127.0.0.1:8080"; host-level: see above */
+    int listen_line;    /* 0 when not set */
+    char *admin_listen; /* host-level, NULL = the default */
     int admin_listen_line;
-    int admin_public;           /* host-level: a public admin_listen is allowed */
+    int admin_public; /* host-level: a public admin_listen is allowed */
     int admin_public_line;
-    char *admin_token;          /* secret; never printed; NULL when unset */
-    int admin_token_line;       /* 0 when no admin token was configured */
-    config_kv *accounts;        /* [accounts] key -> account code */
+    char *admin_token;    /* secret; never printed; NULL when unset */
+    int admin_token_line; /* 0 when no admin token was configured */
+    config_kv *accounts;  /* [accounts] key -> account code */
     size_t account_count;
     config_channel *channels;
     size_t channel_count;
     config_warehouse *warehouses; /* declared ones; "main" always exists */
     size_t warehouse_count;
-    int ini_private;            /* the INI itself is not group/world readable */
-    config_kv *documents;       /* [documents]: seller, language, mail keys,
-                                   read and checked by host/docout */
+    int ini_private;      /* the INI itself is not group/world readable */
+    config_kv *documents; /* [documents]: seller, language, mail keys,
+                             read and checked by host/docout */
     size_t document_count;
 } config_tenant;
 
 /* A tenant file that did not load (config_load_dir_partial). */
 typedef struct config_broken {
     char *file;
-    char *id;                   /* as the file gives it; NULL when unreadable */
-    char *admin_token;          /* secret, NULL when the file gave none that
-                                   loaded: who may see the error in health */
-    char *error;                /* the first "FILE:LINE: ..." of the file */
+    char *id;          /* as the file gives it; NULL when unreadable */
+    char *admin_token; /* secret, NULL when the file gave none that
+                          loaded: who may see the error in health */
+    char *error;       /* the first "FILE:LINE: ..." of the file */
 } config_broken;
 
 typedef struct config_set {
     config_tenant *tenants;
     size_t count;
-    config_broken *broken;      /* only from config_load_dir_partial */
+    config_broken *broken; /* only from config_load_dir_partial */
     size_t broken_count;
 } config_set;
 
@@ -179,8 +180,7 @@ typedef struct config_set {
    err->field the key; all messages of all files are also appended to
    `report` when non-NULL (one per line, caller frees with free()).
    *out is written only on success; free it with config_set_free. */
-int config_load_dir(const char *dir, config_set **out, char **report,
-                    sl_error *err);
+int config_load_dir(const char *dir, config_set **out, char **report, sl_error *err);
 /* Like config_load_dir, but one broken file does not fail the set: the
    files that load (and pass the checks across files, an earlier file
    winning) are the tenants, every other file is an entry of `broken`
@@ -188,23 +188,19 @@ int config_load_dir(const char *dir, config_set **out, char **report,
    directory cannot be listed) only when no set can be made at all.
    `serve` loads this way so one tenant's mistake stops only that
    tenant. */
-int config_load_dir_partial(const char *dir, config_set **out, char **report,
-                            sl_error *err);
+int config_load_dir_partial(const char *dir, config_set **out, char **report, sl_error *err);
 /* Loads one file (same contract; `report` as for config_load_dir: set to
    the messages, or NULL when there are none). */
 int config_load_file(const char *path, config_tenant **out, sl_error *err);
-int config_load_file_report(const char *path, config_tenant **out,
-                            char **report, sl_error *err);
+int config_load_file_report(const char *path, config_tenant **out, char **report, sl_error *err);
 void config_set_free(config_set *set);
 void config_tenant_free(config_tenant *t);
 
 const config_tenant *config_find_tenant(const config_set *set, const char *id);
-const config_channel *config_find_channel(const config_tenant *t,
-                                          const char *name);
+const config_channel *config_find_channel(const config_tenant *t, const char *name);
 /* Value of a channel key / a map entry / a secret, or NULL. Borrowed. */
 const char *config_channel_get(const config_channel *ch, const char *key);
-const char *config_channel_map(const config_channel *ch, const char *map,
-                               const char *key);
+const char *config_channel_map(const config_channel *ch, const char *map, const char *key);
 const char *config_channel_secret(const config_channel *ch, const char *name);
 /* Entries of the map section [channel:NAME.MAP]; 0 when there is none. */
 size_t config_channel_map_size(const config_channel *ch, const char *map);
@@ -231,8 +227,7 @@ int config_is_host_channel_key(const char *key);
    err->message and the key in err->field, SL_ENOMEM, or SL_OK. */
 struct sl_option_table;
 int config_check_options(const config_tenant *t, const config_channel *ch,
-                         const struct sl_option_table *opts, char **report,
-                         sl_error *err);
+                         const struct sl_option_table *opts, char **report, sl_error *err);
 
 /* The e-mail settings of a tenant's [documents] (values checked at load,
    config_mail.c; pointers borrowed from t):

@@ -192,16 +192,15 @@ void cfg_channel_key(cfg_parse *p, const char *key, const char *value)
    services read themselves (services/http.c): a plugin's option table
    need not declare them. */
 static const char *const HOST_KEYS[] = {
-    "plugin",     "document",           "intake",     "process_when", "series",
-    "warehouse",  "price_group",        "rounding_tolerance", "poll_every",
-    "stock_sync", "min_request_interval_ms", "ca_file", "http_connect_timeout_ms",
-    "http_timeout_ms", "language", "start_date", "history",
+    "plugin", "document", "intake", "process_when", "series", "warehouse", "price_group",
+    "rounding_tolerance", "poll_every", "stock_sync", "min_request_interval_ms", "ca_file",
+    "http_connect_timeout_ms", "http_timeout_ms", "language", "start_date", "history",
     /* a gateway channel's conversion rule and recovery (payments/) */
     "gateway_currency", "decimals", "rate", "rate_mode", "rounding", "active", "fee_percent",
     "cash", "public_url", "recover_after", "recover_every",
     /* a postal channel's keys the host reads (shipments/ship_send.h) */
-    "cities", "item_weight_g", "send_type", "cod_methods", "ship_when", "track_every",
-    "cod_cash", "fees_account"};
+    "cities", "item_weight_g", "send_type", "cod_methods", "ship_when", "track_every", "cod_cash",
+    "fees_account"};
 
 int config_is_host_channel_key(const char *key)
 {

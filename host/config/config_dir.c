@@ -101,15 +101,30 @@ static void host_key_check(cfg_parse *p, const config_tenant *ts, size_t i, cons
     }
 }
 
-static const char *listen_of(const config_tenant *t) { return t->listen; }
-static int listen_line_of(const config_tenant *t) { return t->listen_line; }
-static const char *admin_listen_of(const config_tenant *t) { return t->admin_listen; }
-static int admin_listen_line_of(const config_tenant *t) { return t->admin_listen_line; }
+static const char *listen_of(const config_tenant *t)
+{
+    return t->listen;
+}
+static int listen_line_of(const config_tenant *t)
+{
+    return t->listen_line;
+}
+static const char *admin_listen_of(const config_tenant *t)
+{
+    return t->admin_listen;
+}
+static int admin_listen_line_of(const config_tenant *t)
+{
+    return t->admin_listen_line;
+}
 static const char *admin_public_of(const config_tenant *t)
 {
     return t->admin_public_line == 0 ? NULL : t->admin_public ? "yes" : "no";
 }
-static int admin_public_line_of(const config_tenant *t) { return t->admin_public_line; }
+static int admin_public_line_of(const config_tenant *t)
+{
+    return t->admin_public_line;
+}
 
 /* Checks tenant i against the tenants before it: an id or database path
    an earlier tenant already has, or a host-level key set differently.
@@ -154,8 +169,7 @@ static int broken_add(config_set *set, config_broken *b, const char *file, const
     config_broken *grown = realloc(set->broken, (set->broken_count + 1) * sizeof *grown);
     if (grown != NULL)
         set->broken = grown;
-    if (grown == NULL || (b->file = strdup(file)) == NULL ||
-        (b->error = strdup(why)) == NULL) {
+    if (grown == NULL || (b->file = strdup(file)) == NULL || (b->error = strdup(why)) == NULL) {
         cfg_broken_clear(b);
         return -1;
     }

@@ -15,8 +15,7 @@
 #include "config/config_internal.h"
 #include "shopledger/sdkutil.h"
 
-int cfg_kv_push(config_kv **arr, size_t *count, const char *key,
-                const char *value, int line)
+int cfg_kv_push(config_kv **arr, size_t *count, const char *key, const char *value, int line)
 {
     config_kv *a = realloc(*arr, (*count + 1) * sizeof *a);
     if (a == NULL)
@@ -180,12 +179,11 @@ static int read_file(cfg_parse *p, char **buf)
     if (!S_ISREG(st.st_mode))
         cfg_error_in(p, NULL, 1, NULL, "not a regular file");
     else if (st.st_size > CONFIG_MAX_FILE_BYTES)
-        cfg_error_in(p, NULL, 1, NULL, "file is %lld bytes; the limit is %d",
-                     (long long)st.st_size, CONFIG_MAX_FILE_BYTES);
+        cfg_error_in(p, NULL, 1, NULL, "file is %lld bytes; the limit is %d", (long long)st.st_size,
+                     CONFIG_MAX_FILE_BYTES);
     else if ((data = malloc((size_t)st.st_size + 1)) == NULL)
         p->oom = 1;
-    else if (cfg_read_fd(fd, data, (size_t)st.st_size + 1, &got) != 0 ||
-             got != (size_t)st.st_size)
+    else if (cfg_read_fd(fd, data, (size_t)st.st_size + 1, &got) != 0 || got != (size_t)st.st_size)
         cfg_error_in(p, NULL, 1, NULL, "file changed or failed while being read");
     else
         rc = 0;
@@ -222,14 +220,13 @@ static void keep_broken(config_tenant *t, config_broken *b)
     t->admin_token = NULL;
 }
 
-int cfg_load_one(const char *path, config_tenant **out, cfg_text *text,
-                 sl_error *err)
+int cfg_load_one(const char *path, config_tenant **out, cfg_text *text, sl_error *err)
 {
     return cfg_load_one_keep(path, out, text, err, NULL);
 }
 
-int cfg_load_one_keep(const char *path, config_tenant **out, cfg_text *text,
-                      sl_error *err, config_broken *broken)
+int cfg_load_one_keep(const char *path, config_tenant **out, cfg_text *text, sl_error *err,
+                      config_broken *broken)
 {
     cfg_parse p = {.path = path, .report = text};
     char *buf = NULL;
@@ -264,8 +261,7 @@ int cfg_load_one_keep(const char *path, config_tenant **out, cfg_text *text,
     return SL_OK;
 }
 
-int config_load_file_report(const char *path, config_tenant **out,
-                            char **report, sl_error *err)
+int config_load_file_report(const char *path, config_tenant **out, char **report, sl_error *err)
 {
     cfg_text text = {0};
     if (report != NULL)

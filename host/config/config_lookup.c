@@ -12,10 +12,10 @@ static const struct {
     const char *role;
     const char *code;
 } ROLES[] = {
-    {"receivable", "2310"},  {"revenue", "6110"},      {"vat_output", "5721"},
+    {"receivable", "2310"},      {"revenue", "6110"},      {"vat_output", "5721"},
     {"shipping_income", "6120"}, {"other_income", "8190"}, {"discounts", "6190"},
-    {"rounding", "8690"},    {"gateway_fees", "7610"}, {"cash", "2620"},
-    {"prepayments", "5230"}, {"inventory", "2130"},    {"cogs", "7110"},
+    {"rounding", "8690"},        {"gateway_fees", "7610"}, {"cash", "2620"},
+    {"prepayments", "5230"},     {"inventory", "2130"},    {"cogs", "7110"},
 };
 
 const char *cfg_account_default(const char *role)

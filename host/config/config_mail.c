@@ -118,11 +118,11 @@ void cfg_mail_validate(cfg_parse *p)
     int line = 0;
     if (any_email_channel(t, &line)) {
         if (url == NULL && !cfg_given(p, "documents", "smtp_url"))
-            cfg_error_in(p, "documents", p->documents_line ? p->documents_line : line,
-                         "smtp_url", "missing (a channel has email = yes)");
+            cfg_error_in(p, "documents", p->documents_line ? p->documents_line : line, "smtp_url",
+                         "missing (a channel has email = yes)");
         if (doc_value(t, "mail_from") == NULL && !cfg_given(p, "documents", "mail_from"))
-            cfg_error_in(p, "documents", p->documents_line ? p->documents_line : line,
-                         "mail_from", "missing (a channel has email = yes)");
+            cfg_error_in(p, "documents", p->documents_line ? p->documents_line : line, "mail_from",
+                         "missing (a channel has email = yes)");
     }
     char host[URL_HOST_MAX];
     int tls = 0;

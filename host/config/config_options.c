@@ -32,8 +32,8 @@ typedef struct opt_check {
 static void problem(opt_check *c, int line, const char *key, const char *what)
 {
     char msg[640];
-    snprintf(msg, sizeof msg, "%s:%d: [channel:%s] %s: %s", c->t->file, line, c->ch->name,
-             key, what);
+    snprintf(msg, sizeof msg, "%s:%d: [channel:%s] %s: %s", c->t->file, line, c->ch->name, key,
+             what);
     if (c->errors++ == 0)
         sl_error_set(c->err, SL_EINVALID, key, "%s", msg);
     cfg_text_add(&c->text, msg);
@@ -44,9 +44,10 @@ static void check_setting(opt_check *c, const sl_option_table *opts, const confi
     const sl_option *o = sl_options_find(opts, kv->key);
     if (o == NULL || o->type == SL_OPT_TYPE_SECRET) {
         if (!config_is_host_channel_key(kv->key))
-            problem(c, kv->line, kv->key, o ? "is a secret: give it as KEY_file or KEY_env"
-                                            : "unknown key (neither the plugin nor the host "
-                                              "reads it; see config check for the options)");
+            problem(c, kv->line, kv->key,
+                    o ? "is a secret: give it as KEY_file or KEY_env"
+                      : "unknown key (neither the plugin nor the host "
+                        "reads it; see config check for the options)");
         return;
     }
     sl_option_value v;
@@ -76,8 +77,8 @@ static void check_required(opt_check *c, const sl_option *o)
     if (o->type == SL_OPT_TYPE_SECRET) {
         if (cfg_kv_find(c->ch->secrets, c->ch->secret_count, o->name) != NULL)
             return;
-        snprintf(what, sizeof what, "required secret is not set (%s_file or %s_env): %s",
-                 o->name, o->name, o->help);
+        snprintf(what, sizeof what, "required secret is not set (%s_file or %s_env): %s", o->name,
+                 o->name, o->help);
     } else {
         if (config_channel_get(c->ch, o->name) != NULL)
             return;

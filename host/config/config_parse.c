@@ -54,14 +54,14 @@ static void record(cfg_parse *p, const char *key, const char *msg)
         cfg_text_add(p->report, msg);
     } else if (p->errors == CONFIG_MAX_ERRORS + 1) {
         char more[512];
-        snprintf(more, sizeof more, "%s: more than %d errors; the rest are not shown",
-                 p->path, CONFIG_MAX_ERRORS);
+        snprintf(more, sizeof more, "%s: more than %d errors; the rest are not shown", p->path,
+                 CONFIG_MAX_ERRORS);
         cfg_text_add(p->report, more);
     }
 }
 
-static void verror(cfg_parse *p, const char *section, int line,
-                   const char *key, const char *fmt, va_list ap)
+static void verror(cfg_parse *p, const char *section, int line, const char *key, const char *fmt,
+                   va_list ap)
 {
     char what[384], msg[640];
     vsnprintf(what, sizeof what, fmt, ap);
@@ -86,8 +86,8 @@ void cfg_error(cfg_parse *p, int line, const char *key, const char *fmt, ...)
     va_end(ap);
 }
 
-void cfg_error_in(cfg_parse *p, const char *section, int line,
-                  const char *key, const char *fmt, ...)
+void cfg_error_in(cfg_parse *p, const char *section, int line, const char *key, const char *fmt,
+                  ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -101,8 +101,7 @@ static int is_blank(char c)
 }
 
 /* "[name] ; comment": returns 0 and the name in `name`, or -1. */
-static int header_name(const char *s, size_t n, char *name, size_t cap,
-                       const char **why)
+static int header_name(const char *s, size_t n, char *name, size_t cap, const char **why)
 {
     const char *close = memchr(s, ']', n);
     if (close == NULL) {
@@ -136,8 +135,8 @@ static int check_line(cfg_parse *p, const char *s, size_t n)
     }
     if (n > CONFIG_MAX_LINE) {
         cfg_error_in(p, NULL, p->line, NULL,
-                     "line is %zu bytes long; the limit is %d (libinih would cut it)",
-                     n, CONFIG_MAX_LINE);
+                     "line is %zu bytes long; the limit is %d (libinih would cut it)", n,
+                     CONFIG_MAX_LINE);
         return -1;
     }
     if (memchr(s, '\0', n) != NULL) {
@@ -198,8 +197,7 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
-static int on_value(void *user, const char *section, const char *name,
-                    const char *value)
+static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     cfg_parse *p = user;
     (void)section; /* we track sections ourselves, see check_line */

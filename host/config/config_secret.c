@@ -26,7 +26,8 @@ static int check_secret_stat(const char *path, const struct stat *st, sl_error *
     if (st->st_mode & 077)
         return sl_error_set(err, SL_EAUTH, "secret_file",
                             "secret file '%s' has mode %04o: group or others may access it "
-                            "(chmod 600 it)", path, (unsigned)(st->st_mode & 07777));
+                            "(chmod 600 it)",
+                            path, (unsigned)(st->st_mode & 07777));
     if (st->st_size > CONFIG_MAX_SECRET_BYTES)
         return sl_error_set(err, SL_ETOOBIG, "secret_file",
                             "secret file '%s' is larger than %d bytes", path,
@@ -41,14 +42,14 @@ int config_read_secret_file(const char *path, char **out, sl_error *err)
        check right after refuses it. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
-        return sl_error_set(err, SL_EIO, "secret_file", "cannot open secret file '%s': %s",
-                            path, strerror(errno));
+        return sl_error_set(err, SL_EIO, "secret_file", "cannot open secret file '%s': %s", path,
+                            strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return sl_error_set(err, SL_EIO, "secret_file", "cannot stat secret file '%s': %s",
-                            path, strerror(e));
+        return sl_error_set(err, SL_EIO, "secret_file", "cannot stat secret file '%s': %s", path,
+                            strerror(e));
     }
     int rc = check_secret_stat(path, &st, err);
     char *buf = rc == SL_OK ? malloc(CONFIG_MAX_SECRET_BYTES + 1) : NULL;
@@ -56,13 +57,13 @@ int config_read_secret_file(const char *path, char **out, sl_error *err)
     if (rc == SL_OK && buf == NULL)
         rc = sl_error_set(err, SL_ENOMEM, "secret_file", "out of memory");
     if (rc == SL_OK && cfg_read_fd(fd, buf, CONFIG_MAX_SECRET_BYTES + 1, &len) != 0)
-        rc = sl_error_set(err, SL_EIO, "secret_file", "cannot read secret file '%s': %s",
-                          path, strerror(errno));
+        rc = sl_error_set(err, SL_EIO, "secret_file", "cannot read secret file '%s': %s", path,
+                          strerror(errno));
     close(fd);
     if (rc == SL_OK && len > CONFIG_MAX_SECRET_BYTES)
-        rc = sl_error_set(err, SL_ETOOBIG, "secret_file",
-                          "secret file '%s' is larger than %d bytes", path,
-                          CONFIG_MAX_SECRET_BYTES);
+        rc =
+            sl_error_set(err, SL_ETOOBIG, "secret_file", "secret file '%s' is larger than %d bytes",
+                         path, CONFIG_MAX_SECRET_BYTES);
     while (rc == SL_OK && len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
         len--;
     if (rc == SL_OK && (len == 0 || memchr(buf, '\0', len) != NULL))
@@ -105,8 +106,7 @@ static char *resolve(const cfg_parse *p, const char *path)
 
 /* Fetches the value of a secret by its source; 0 with *value (maybe NULL
    for an unset variable), or -1 after recording an error. */
-static int fetch(cfg_parse *p, const char *key, const char *value, int source,
-                 char **out)
+static int fetch(cfg_parse *p, const char *key, const char *value, int source, char **out)
 {
     sl_error err = {.size = sizeof err};
     *out = NULL;
@@ -129,8 +129,8 @@ static int fetch(cfg_parse *p, const char *key, const char *value, int source,
         }
         const char *v = getenv(value);
         if (v != NULL && strlen(v) > CONFIG_MAX_SECRET_BYTES) {
-            cfg_error(p, p->line, key, "environment variable %s is longer than %d bytes",
-                      value, CONFIG_MAX_SECRET_BYTES);
+            cfg_error(p, p->line, key, "environment variable %s is longer than %d bytes", value,
+                      CONFIG_MAX_SECRET_BYTES);
             return -1;
         }
         if (v != NULL && v[0] != '\0' && (*out = strdup(v)) == NULL)
@@ -149,8 +149,8 @@ static int fetch(cfg_parse *p, const char *key, const char *value, int source,
     return 0;
 }
 
-int cfg_secret_key(cfg_parse *p, const char *key, const char *value,
-                   config_kv **secrets, size_t *count)
+int cfg_secret_key(cfg_parse *p, const char *key, const char *value, config_kv **secrets,
+                   size_t *count)
 {
     char name[SL_ERROR_FIELD_MAX];
     size_t n = strlen(key);

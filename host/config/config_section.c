@@ -53,8 +53,7 @@ static int begin_once(cfg_parse *p, int *line_slot)
 /* Grows an array of `count` elements of `size` bytes by one zeroed
    element; NULL (after recording why) at the limit or out of memory. The
    old array stays valid on failure. */
-static void *grow(cfg_parse *p, void *arr, size_t count, size_t size, size_t max,
-                  const char *what)
+static void *grow(cfg_parse *p, void *arr, size_t count, size_t size, size_t max, const char *what)
 {
     if (count >= max) {
         cfg_error(p, p->line, NULL, "more than %zu %s", max, what);
@@ -79,8 +78,8 @@ static int begin_channel(cfg_parse *p, const char *name)
     config_channel *dup = find_channel(t, name);
     if (dup != NULL)
         return begin_once(p, &dup->line);
-    config_channel *arr = grow(p, t->channels, t->channel_count, sizeof *arr,
-                               CONFIG_MAX_CHANNELS, "channels");
+    config_channel *arr =
+        grow(p, t->channels, t->channel_count, sizeof *arr, CONFIG_MAX_CHANNELS, "channels");
     if (arr == NULL)
         return -1;
     t->channels = arr;
@@ -111,8 +110,10 @@ static int begin_map(cfg_parse *p, const char *name, const char *dot)
     }
     const char *mapname = dot + 1;
     if (!known_map(mapname)) {
-        cfg_error(p, p->line, NULL, "unknown map '%s' (known: taxes, payments, shipping, "
-                  "services, statuses, warehouses, cities)", mapname);
+        cfg_error(p, p->line, NULL,
+                  "unknown map '%s' (known: taxes, payments, shipping, "
+                  "services, statuses, warehouses, cities)",
+                  mapname);
         return -1;
     }
     for (size_t i = 0; i < ch->map_count; i++) {
@@ -188,7 +189,8 @@ void cfg_section_begin(cfg_parse *p, const char *name)
     } else {
         kind = CFG_SEC_BAD;
         p->kind = kind;
-        cfg_error(p, p->line, NULL, "unknown section (known: tenant, accounts, channel:NAME, "
+        cfg_error(p, p->line, NULL,
+                  "unknown section (known: tenant, accounts, channel:NAME, "
                   "channel:NAME.MAP, warehouse:NAME, documents)");
         return;
     }
@@ -201,9 +203,9 @@ static void tenant_secret(cfg_parse *p, const char *key, const char *value)
     config_kv *s = NULL;
     size_t n = 0;
     if (strncmp(key, "admin_token", 11) != 0 || !cfg_secret_key(p, key, value, &s, &n)) {
-    cfg_error(p, p->line, key, "unknown key");
-    return;
-}
+        cfg_error(p, p->line, key, "unknown key");
+        return;
+    }
     if (n == 1 && strcmp(s[0].key, "admin_token") != 0) {
         cfg_error(p, p->line, key, "unknown secret (only admin_token belongs in [tenant])");
     } else if (n == 1 && t->admin_token_line != 0) {
@@ -370,12 +372,25 @@ static void documents_key(cfg_parse *p, const char *key, const char *v)
 void cfg_section_key(cfg_parse *p, const char *key, const char *value)
 {
     switch (p->kind) {
-    case CFG_SEC_TENANT: tenant_key(p, key, value); break;
-    case CFG_SEC_ACCOUNTS: account_key(p, key, value); break;
-    case CFG_SEC_CHANNEL: cfg_channel_key(p, key, value); break;
-    case CFG_SEC_MAP: map_key(p, key, value); break;
-    case CFG_SEC_WAREHOUSE: warehouse_key(p, key, value); break;
-    case CFG_SEC_DOCUMENTS: documents_key(p, key, value); break;
-    default: break;
+    case CFG_SEC_TENANT:
+        tenant_key(p, key, value);
+        break;
+    case CFG_SEC_ACCOUNTS:
+        account_key(p, key, value);
+        break;
+    case CFG_SEC_CHANNEL:
+        cfg_channel_key(p, key, value);
+        break;
+    case CFG_SEC_MAP:
+        map_key(p, key, value);
+        break;
+    case CFG_SEC_WAREHOUSE:
+        warehouse_key(p, key, value);
+        break;
+    case CFG_SEC_DOCUMENTS:
+        documents_key(p, key, value);
+        break;
+    default:
+        break;
     }
 }

@@ -18,7 +18,8 @@ static void tenant_defaults(cfg_parse *p)
 {
     config_tenant *t = p->t;
     if (p->tenant_line == 0) {
-        cfg_error_in(p, "tenant", 1, NULL, "missing section (every file needs [tenant] with id "
+        cfg_error_in(p, "tenant", 1, NULL,
+                     "missing section (every file needs [tenant] with id "
                      "and currency)");
         return;
     }
@@ -58,17 +59,20 @@ static void channel_check(cfg_parse *p, config_channel *ch)
     char sec[64];
     snprintf(sec, sizeof sec, "channel:%s", ch->name);
     if (ch->plugin == NULL && !cfg_given(p, sec, "plugin"))
-        cfg_error_in(p, sec, ch->line, "plugin", "missing (the connector to load, e.g. "
+        cfg_error_in(p, sec, ch->line, "plugin",
+                     "missing (the connector to load, e.g. "
                      "woocommerce)");
     /* a postal channel (its city list: shipments/ship_send.h) books no
        orders of its own */
     int postal = cfg_kv_find(ch->settings, ch->settings_count, "cities") != NULL;
     if (ch->process_when_count == 0 && !postal && !cfg_given(p, sec, "process_when"))
-        cfg_error_in(p, sec, ch->line, "process_when", "missing (the shop statuses that "
+        cfg_error_in(p, sec, ch->line, "process_when",
+                     "missing (the shop statuses that "
                      "turn an order into a document, e.g. processing, completed)");
     if (!ch->intake_webhook && !ch->intake_poll)
         ch->intake_poll = 1;
-    if (ch->intake_webhook && cfg_kv_find(ch->secrets, ch->secret_count, "webhook_secret") == NULL) {
+    if (ch->intake_webhook &&
+        cfg_kv_find(ch->secrets, ch->secret_count, "webhook_secret") == NULL) {
         const config_kv *kv = cfg_kv_find(ch->settings, ch->settings_count, "intake");
         cfg_error_in(p, sec, kv ? kv->line : ch->line, "intake",
                      "webhook intake needs webhook_secret_file, webhook_secret_env or "
@@ -83,8 +87,7 @@ static void channel_check(cfg_parse *p, config_channel *ch)
     if (ch->warehouse != NULL && !config_has_warehouse(p->t, ch->warehouse)) {
         const config_kv *kv = cfg_kv_find(ch->settings, ch->settings_count, "warehouse");
         cfg_error_in(p, sec, kv ? kv->line : ch->line, "warehouse",
-                     "no [warehouse:%s] section (only \"main\" exists without one)",
-                     ch->warehouse);
+                     "no [warehouse:%s] section (only \"main\" exists without one)", ch->warehouse);
     }
     if (ch->series == NULL && (ch->series = default_series(ch->name)) == NULL)
         p->oom = 1;

@@ -25,8 +25,7 @@ int cfg_bool(const char *text, int *out, const char **why)
     return -1;
 }
 
-int cfg_int(const char *text, int64_t min, int64_t max, int64_t *out,
-            const char **why)
+int cfg_int(const char *text, int64_t min, int64_t max, int64_t *out, const char **why)
 {
     sl_error err = {.size = sizeof err};
     if (sl_parse_int("", text, min, max, out, &err) == SL_OK)
@@ -59,8 +58,7 @@ int cfg_list(const char *text, char ***items, size_t *count, const char **why)
     sl_error err = {.size = sizeof err};
     size_t n = 0, pos = 0;
     if (sl_parse_list("", text, CONFIG_MAX_LIST, &n, &err) != SL_OK) {
-        *why = strncmp(err.message, "too many", 8) == 0 ? "too many list items"
-                                                        : "empty list item";
+        *why = strncmp(err.message, "too many", 8) == 0 ? "too many list items" : "empty list item";
         return -1;
     }
     char **out = calloc(n, sizeof *out);
@@ -112,8 +110,7 @@ int cfg_stock_sync(const char *text, int *minute, const char **why)
 static int in_set(char c, const char *set)
 {
     for (; *set; set++) {
-        if ((*set == 'a' && c >= 'a' && c <= 'z') ||
-            (*set == 'A' && c >= 'A' && c <= 'Z') ||
+        if ((*set == 'a' && c >= 'a' && c <= 'z') || (*set == 'A' && c >= 'A' && c <= 'Z') ||
             (*set == '0' && c >= '0' && c <= '9') || c == *set)
             return 1;
     }

@@ -52,8 +52,7 @@ int docout_language_known(const char *lang);
    host/docout/labels, then the install tree's share/shopledger/labels.
    Every key of the English table must be present (SL_EINVALID naming the
    file and key otherwise). Free with docout_labels_free. */
-int docout_labels_load(const char *dir, const char *lang, docout_labels **out,
-                       sl_error *err);
+int docout_labels_load(const char *dir, const char *lang, docout_labels **out, sl_error *err);
 void docout_labels_free(docout_labels *l);
 /* The text of `key` (borrowed until free); "" for an unknown key. "\n"
    written as backslash-n in the file is a newline here. */
@@ -63,9 +62,9 @@ const char *docout_label(const docout_labels *l, const char *key);
 
 typedef struct docout_style {
     char lang[DOCOUT_LANG_MAX];
-    int rtl;             /* Persian: right to left */
-    int persian_digits;  /* digits as U+06F0.. */
-    int jalali;          /* 0 no, 1 beside Gregorian, 2 instead */
+    int rtl;            /* Persian: right to left */
+    int persian_digits; /* digits as U+06F0.. */
+    int jalali;         /* 0 no, 1 beside Gregorian, 2 instead */
 } docout_style;
 
 #define DOCOUT_TEXT_MAX 96
@@ -73,8 +72,8 @@ typedef struct docout_style {
    thousands and decimal separators, digits per style; the currency code
    (or its Persian name for IRR/IRT in fa) after it when `currency` is not
    NULL. Returns buf. */
-char *docout_money(const docout_style *st, int64_t minor, int exponent,
-                   const char *currency, char buf[DOCOUT_TEXT_MAX]);
+char *docout_money(const docout_style *st, int64_t minor, int exponent, const char *currency,
+                   char buf[DOCOUT_TEXT_MAX]);
 /* Quantity in thousandths, trailing zeros dropped ("3", "1,5"). */
 char *docout_qty(const docout_style *st, int64_t milli, char buf[DOCOUT_TEXT_MAX]);
 /* Date of UTC ms in the language's form; fa: Jalali beside or instead. */
@@ -143,8 +142,8 @@ void docout_doc_free(docout_doc *d);
 /* Renders d as PDF into a malloc'd buffer (*pdf, *len; caller frees) with
    the labels of its language. Fonts: Noto Sans (Latin), Noto Sans Thai,
    Noto Naskh Arabic, with fontconfig's fallback for anything else. */
-int docout_render_pdf(const docout_doc *d, const docout_labels *l, unsigned char **pdf,
-                      size_t *len, sl_error *err);
+int docout_render_pdf(const docout_doc *d, const docout_labels *l, unsigned char **pdf, size_t *len,
+                      sl_error *err);
 
 /* Load + labels + render in one call: the PDF of document `number`. */
 int docout_pdf_of(store *s, const config_tenant *t, const char *number, int64_t id,

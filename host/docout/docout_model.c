@@ -53,13 +53,12 @@ static char *address_text(const json_t *a)
     buf[0] = '\0';
     const char *name_parts[] = {jstr(a, "first_name"), jstr(a, "last_name")};
     char name[512];
-    snprintf(name, sizeof name, "%s%s%s", name_parts[0], *name_parts[0] ? " " : "",
-             name_parts[1]);
+    snprintf(name, sizeof name, "%s%s%s", name_parts[0], *name_parts[0] ? " " : "", name_parts[1]);
     char cityline[512];
     snprintf(cityline, sizeof cityline, "%s%s%s", jstr(a, "postcode"),
              *jstr(a, "postcode") ? " " : "", jstr(a, "city"));
-    const char *parts[] = {name, jstr(a, "company"), jstr(a, "line1"), jstr(a, "line2"),
-                           cityline, jstr(a, "state"), jstr(a, "country")};
+    const char *parts[] = {name,     jstr(a, "company"), jstr(a, "line1"),  jstr(a, "line2"),
+                           cityline, jstr(a, "state"),   jstr(a, "country")};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!*parts[i])
             continue;
@@ -164,8 +163,7 @@ static void add_rate(docout_doc *d, const docout_line *l)
         }
     }
     if (d->rate_count < DOCOUT_MAX_RATES)
-        d->rates[d->rate_count++] =
-            (docout_rate){l->tax_percent_milli, l->net, l->tax, l->gross};
+        d->rates[d->rate_count++] = (docout_rate){l->tax_percent_milli, l->net, l->tax, l->gross};
 }
 
 static int fill_lines(docout_doc *d, const json_t *lines)
@@ -216,14 +214,14 @@ static int fill_from_order(docout_doc *d, const json_t *o)
 {
     const json_t *bill = json_object_get(o, "billing");
     char name[512];
-    snprintf(name, sizeof name, "%s%s%s", jstr(o, "first_name"),
-             *jstr(o, "first_name") ? " " : "", jstr(o, "last_name"));
+    snprintf(name, sizeof name, "%s%s%s", jstr(o, "first_name"), *jstr(o, "first_name") ? " " : "",
+             jstr(o, "last_name"));
     if (*name) {
         free(d->buyer_name);
         d->buyer_name = strdup(name);
     }
-    d->buyer_company = dup_or_empty(*jstr(o, "company") ? jstr(o, "company")
-                                                        : jstr(bill, "company"));
+    d->buyer_company =
+        dup_or_empty(*jstr(o, "company") ? jstr(o, "company") : jstr(bill, "company"));
     d->buyer_vat_id = dup_or_empty(jstr(o, "vat_id"));
     d->billing_address = address_text(bill);
     d->shipping_address = address_text(json_object_get(o, "shipping"));
@@ -243,8 +241,8 @@ static int fill_from_order(docout_doc *d, const json_t *o)
         d->supply_ms = supply;
     d->order_ms = jnum(o, "created_ms");
     return d->header_note && d->buyer_name && d->buyer_company && d->buyer_vat_id &&
-                   d->billing_address &&
-                   d->shipping_address && d->payment_method && d->buyer_comment
+                   d->billing_address && d->shipping_address && d->payment_method &&
+                   d->buyer_comment
                ? 0
                : -1;
 }
@@ -288,8 +286,7 @@ static int to_local(const config_tenant *t, docout_doc *d)
     return SL_OK;
 }
 
-static int fill(docout_doc *d, store *s, const config_tenant *t, const json_t *j,
-                sl_error *err)
+static int fill(docout_doc *d, store *s, const config_tenant *t, const json_t *j, sl_error *err)
 {
     d->id = jnum(j, "id");
     snprintf(d->type, sizeof d->type, "%s", jstr(j, "type"));
@@ -335,10 +332,9 @@ static int fill(docout_doc *d, store *s, const config_tenant *t, const json_t *j
     rc = to_local(t, d);
     if (rc)
         return sl_error_set(err, rc, "timezone", "cannot read the time in zone %s", t->timezone);
-    const char **empty[] = {(const char **)&d->buyer_company, (const char **)&d->buyer_vat_id,
-                            (const char **)&d->billing_address,
-                            (const char **)&d->shipping_address,
-                            (const char **)&d->payment_method, (const char **)&d->buyer_comment};
+    const char **empty[] = {(const char **)&d->buyer_company,   (const char **)&d->buyer_vat_id,
+                            (const char **)&d->billing_address, (const char **)&d->shipping_address,
+                            (const char **)&d->payment_method,  (const char **)&d->buyer_comment};
     for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++)
         if (*empty[i] == NULL && (*empty[i] = strdup("")) == NULL)
             return sl_error_set(err, SL_ENOMEM, "", "out of memory");
@@ -379,11 +375,11 @@ void docout_doc_free(docout_doc *d)
         free(d->lines[i].unit);
     }
     free(d->lines);
-    char *strings[] = {d->order_number,  d->channel,        d->external_id,    d->header_note,
-                       d->buyer_comment, d->seller_name,    d->seller_address, d->seller_vat_id,
-                       d->seller_bank,   d->logo_path,      d->buyer_name,     d->buyer_company,
-                       d->buyer_vat_id,  d->buyer_email,    d->billing_address,
-                       d->shipping_address, d->payment_method};
+    char *strings[] = {d->order_number,  d->channel,     d->external_id,     d->header_note,
+                       d->buyer_comment, d->seller_name, d->seller_address,  d->seller_vat_id,
+                       d->seller_bank,   d->logo_path,   d->buyer_name,      d->buyer_company,
+                       d->buyer_vat_id,  d->buyer_email, d->billing_address, d->shipping_address,
+                       d->payment_method};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(strings[i]);
     free(d);

@@ -43,10 +43,10 @@ typedef struct column {
 
 /* Widths add up to BODY_W (523). */
 static const column COLUMNS[] = {
-    {"line_no", 18, END},   {"description", 127, START}, {"sku", 58, START},
-    {"qty", 30, END},       {"unit", 26, START},          {"unit_price", 48, END},
-    {"discount", 40, END},  {"tax_rate", 30, END},        {"net", 48, END},
-    {"tax", 44, END},       {"gross", 54, END},
+    {"line_no", 18, END},  {"description", 127, START}, {"sku", 58, START},
+    {"qty", 30, END},      {"unit", 26, START},         {"unit_price", 48, END},
+    {"discount", 40, END}, {"tax_rate", 30, END},       {"net", 48, END},
+    {"tax", 44, END},      {"gross", 54, END},
 };
 #define NCOL (sizeof COLUMNS / sizeof COLUMNS[0])
 
@@ -211,8 +211,8 @@ static double draw_table_header(page *p)
 {
     double h = 0;
     for (size_t i = 0; i < NCOL; i++) {
-        double th = text_height(p, docout_label(p->l, COLUMNS[i].label), 7, 1,
-                                COLUMNS[i].width - 4);
+        double th =
+            text_height(p, docout_label(p->l, COLUMNS[i].label), 7, 1, COLUMNS[i].width - 4);
         if (th > h)
             h = th;
     }
@@ -222,8 +222,8 @@ static double draw_table_header(page *p)
     cairo_set_source_rgb(p->cr, 0, 0, 0);
     double x = MARGIN;
     for (size_t i = 0; i < NCOL; i++) {
-        draw_text(p, x + 2, p->y + 2, COLUMNS[i].width - 4,
-                  docout_label(p->l, COLUMNS[i].label), 7, 1, COLUMNS[i].align);
+        draw_text(p, x + 2, p->y + 2, COLUMNS[i].width - 4, docout_label(p->l, COLUMNS[i].label), 7,
+                  1, COLUMNS[i].align);
         x += COLUMNS[i].width;
     }
     p->y += h + 6;
@@ -272,7 +272,8 @@ static void line_cells(const page *p, size_t i, char cells[NCOL][DOCOUT_TEXT_MAX
     snprintf(cells[2], sizeof cells[2], "%s", l->sku);
     snprintf(cells[3], sizeof cells[3], "%s", docout_qty(st, l->qty_milli, buf));
     snprintf(cells[4], sizeof cells[4], "%s", l->unit);
-    snprintf(cells[5], sizeof cells[5], "%s", docout_money(st, l->unit_price, d->exponent, NULL, buf));
+    snprintf(cells[5], sizeof cells[5], "%s",
+             docout_money(st, l->unit_price, d->exponent, NULL, buf));
     snprintf(cells[6], sizeof cells[6], "%s",
              l->discount ? docout_money(st, l->discount, d->exponent, NULL, buf) : "");
     rate_text(st, l->tax_percent_milli, buf);
@@ -314,8 +315,7 @@ static void draw_lines(page *p)
 }
 
 /* "Label: value" pairs in a block at x of width w; returns the height. */
-static double draw_pairs(page *p, double x, double y, double w, const char *const *pairs,
-                         size_t n)
+static double draw_pairs(page *p, double x, double y, double w, const char *const *pairs, size_t n)
 {
     double h = 0;
     for (size_t i = 0; i + 1 < n; i += 2) {
@@ -357,8 +357,8 @@ static void draw_head(page *p)
     const char *seller_pairs[] = {"vat_id", d->seller_vat_id, "bank", d->seller_bank};
     const char *buyer_pairs[] = {"vat_id", d->buyer_vat_id};
     char buyer_name[1024];
-    snprintf(buyer_name, sizeof buyer_name, "%s%s%s", d->buyer_name,
-             *d->buyer_company ? "\n" : "", d->buyer_company);
+    snprintf(buyer_name, sizeof buyer_name, "%s%s%s", d->buyer_name, *d->buyer_company ? "\n" : "",
+             d->buyer_company);
     double half = BODY_W / 2 - 10;
     double hs = draw_party(p, MARGIN, half, "seller", d->seller_name, seller_addr, seller_pairs, 4);
     double hb = draw_party(p, MARGIN + BODY_W / 2 + 10, half, "buyer", buyer_name, d->buyer_email,
@@ -392,10 +392,13 @@ static void draw_summary(page *p)
     for (size_t i = 0; i < d->rate_count; i++) {
         rate_text(st, d->rates[i].percent_milli, r);
         draw_text(p, x, p->y, 40, r, 8, 0, END);
-        draw_text(p, x + 40, p->y, 70, docout_money(st, d->rates[i].net, d->exponent, NULL, a), 8, 0, END);
-        draw_text(p, x + 110, p->y, 70, docout_money(st, d->rates[i].tax, d->exponent, NULL, b), 8, 0, END);
+        draw_text(p, x + 40, p->y, 70, docout_money(st, d->rates[i].net, d->exponent, NULL, a), 8,
+                  0, END);
+        draw_text(p, x + 110, p->y, 70, docout_money(st, d->rates[i].tax, d->exponent, NULL, b), 8,
+                  0, END);
         p->y += draw_text(p, x + 180, p->y, w - 180,
-                          docout_money(st, d->rates[i].gross, d->exponent, NULL, c), 8, 0, END) + 1;
+                          docout_money(st, d->rates[i].gross, d->exponent, NULL, c), 8, 0, END) +
+                1;
     }
     p->y += 8;
     need(p, 60, 0);
@@ -405,7 +408,8 @@ static void draw_summary(page *p)
         draw_text(p, x, p->y, 130, docout_label(p->l, keys[i]), i == 2 ? 10 : 8, i == 2, START);
         p->y += draw_text(p, x + 130, p->y, w - 130,
                           docout_money(st, sums[i], d->exponent, d->currency, a), i == 2 ? 10 : 8,
-                          i == 2, END) + 2;
+                          i == 2, END) +
+                2;
     }
     if (d->amount_words[0]) {
         char words[DOCOUT_WORDS_MAX + 128];
@@ -423,9 +427,10 @@ static void draw_payment_and_notes(page *p)
     const char *status = d->paid >= d->gross && d->gross > 0 ? "paid"
                          : d->paid > 0                       ? "partly_paid"
                                                              : "unpaid";
-    const char *pairs[] = {"payment_status", docout_label(p->l, status), "payment_method",
-                           d->payment_method, "notes", d->header_note, "buyer_comment",
-                           d->buyer_comment};
+    const char *pairs[] = {"payment_status", docout_label(p->l, status),
+                           "payment_method", d->payment_method,
+                           "notes",          d->header_note,
+                           "buyer_comment",  d->buyer_comment};
     double h = 0;
     for (size_t i = 0; i + 1 < 8; i += 2) {
         char buf[8192];
@@ -443,8 +448,13 @@ static int render_pass(const docout_doc *d, const docout_labels *l, pdf_buf *buf
 {
     cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_pdf, buf, PAGE_W, PAGE_H);
     cairo_t *cr = cairo_create(surf);
-    page p = {.cr = cr, .d = d, .l = l, .font = docout_label(l, "font"), .y = MARGIN,
-              .number = 1, .total = total};
+    page p = {.cr = cr,
+              .d = d,
+              .l = l,
+              .font = docout_label(l, "font"),
+              .y = MARGIN,
+              .number = 1,
+              .total = total};
     char title[256];
     snprintf(title, sizeof title, "%s %s", docout_label(l, d->type), d->number);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
@@ -465,8 +475,8 @@ static int render_pass(const docout_doc *d, const docout_labels *l, pdf_buf *buf
     return cs == CAIRO_STATUS_SUCCESS && !buf->failed ? 0 : -1;
 }
 
-int docout_render_pdf(const docout_doc *d, const docout_labels *l, unsigned char **pdf,
-                      size_t *len, sl_error *err)
+int docout_render_pdf(const docout_doc *d, const docout_labels *l, unsigned char **pdf, size_t *len,
+                      sl_error *err)
 {
     pdf_buf count = {.discard = 1};
     int pages = 0, pages2 = 0;

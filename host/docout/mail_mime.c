@@ -15,10 +15,11 @@
 #include "docout/mail_mime.h"
 #include "shopledger/sdkutil.h"
 
-#define LINE_MAX_CHARS 76        /* base64 body lines */
-#define WORD_MAX_BYTES 45        /* raw bytes per encoded-word: 60 base64 chars,
-                                    75 with =?UTF-8?B? and ?= (RFC 2047 limit) */
-#define PLAIN_SUBJECT_MAX 68     /* "Subject: " + this stays within 78 */
+#define LINE_MAX_CHARS 76 /* base64 body lines */
+#define WORD_MAX_BYTES                                                                             \
+    45                       /* raw bytes per encoded-word: 60 base64 chars,                       \
+                                75 with =?UTF-8?B? and ?= (RFC 2047 limit) */
+#define PLAIN_SUBJECT_MAX 68 /* "Subject: " + this stays within 78 */
 #define MAIL_MAX_BYTES (64u << 20)
 
 typedef struct mbuf {
@@ -60,8 +61,11 @@ static void put(mbuf *b, const char *s)
 /* Length of the UTF-8 sequence starting at s (1..4), 0 when invalid. */
 static size_t utf8_len(const unsigned char *s)
 {
-    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-                             : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xE0) == 0xC0 ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
     if (n == 2 && s[0] < 0xC2)
         return 0; /* overlong */
     for (size_t i = 1; i < n; i++)
@@ -176,9 +180,8 @@ static void put_date(mbuf *b, int64_t utc_ms)
     struct tm tm;
     gmtime_r(&t, &tm);
     char line[64];
-    snprintf(line, sizeof line, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
-             DAYS[tm.tm_wday], tm.tm_mday, MONTHS[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
+    snprintf(line, sizeof line, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", DAYS[tm.tm_wday],
+             tm.tm_mday, MONTHS[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     put(b, line);
 }
 
@@ -265,8 +268,7 @@ static void put_parts(mbuf *b, const mail_parts *m, const char *boundary, const 
 int mail_mime_build(const mail_parts *m, char **out, size_t *len, sl_error *err)
 {
     if (m->subject == NULL || !text_ok(m->subject))
-        return sl_error_set(err, SL_EINVALID, "subject",
-                            "subject must be one line of UTF-8 text");
+        return sl_error_set(err, SL_EINVALID, "subject", "subject must be one line of UTF-8 text");
     if (!text_ok(m->to->name) || !text_ok(m->from->name) ||
         (m->reply_to && !text_ok(m->reply_to->name)))
         return sl_error_set(err, SL_EINVALID, "name",
@@ -333,8 +335,7 @@ static int copy_trimmed(const char *s, const char *e, char *out, size_t n)
     return 0;
 }
 
-int mail_address_parse(const char *text, const char *field, mail_address *out,
-                       sl_error *err)
+int mail_address_parse(const char *text, const char *field, mail_address *out, sl_error *err)
 {
     mail_address a;
     memset(&a, 0, sizeof a);
@@ -368,8 +369,8 @@ int mail_message_id(const char *tenant, int64_t doc_id, int resend, const char *
 {
     const char *at = strchr(from_addr, '@');
     const char *domain = at ? at + 1 : "localhost";
-    int w = resend > 0 ? snprintf(buf, n, "<doc-%lld-r%d.%s@%s>", (long long)doc_id, resend,
-                                  tenant, domain)
+    int w = resend > 0 ? snprintf(buf, n, "<doc-%lld-r%d.%s@%s>", (long long)doc_id, resend, tenant,
+                                  domain)
                        : snprintf(buf, n, "<doc-%lld.%s@%s>", (long long)doc_id, tenant, domain);
     if (w < 0 || (size_t)w >= n)
         return sl_error_set(err, SL_ETOOBIG, "message_id", "the Message-ID is too long");

@@ -19,8 +19,8 @@
 
 #include "shopledger/sdk.h"
 
-#define MAIL_ADDR_MAX 255   /* an address (RFC 5321: 254) with the NUL */
-#define MAIL_NAME_MAX 256   /* a display name with the NUL */
+#define MAIL_ADDR_MAX 255 /* an address (RFC 5321: 254) with the NUL */
+#define MAIL_NAME_MAX 256 /* a display name with the NUL */
 #define MAIL_MSGID_MAX 512
 
 /* A mailbox: "Name <local@domain>" or a bare "local@domain". */
@@ -34,8 +34,7 @@ typedef struct mail_address {
    characters, the domain letters, digits, dots and hyphens; the name any
    UTF-8 without control characters or angle brackets. SL_EINVALID naming
    `field` otherwise. */
-int mail_address_parse(const char *text, const char *field, mail_address *out,
-                       sl_error *err);
+int mail_address_parse(const char *text, const char *field, mail_address *out, sl_error *err);
 
 /* Writes "<doc-ID.TENANT@DOMAIN>" (resend 0) or "<doc-ID-rN.TENANT@DOMAIN>"
    into buf, DOMAIN being the domain part of from_addr. SL_ETOOBIG when it
@@ -45,15 +44,15 @@ int mail_message_id(const char *tenant, int64_t doc_id, int resend, const char *
 
 typedef struct mail_parts {
     const mail_address *from;
-    const mail_address *reply_to;  /* NULL: none */
+    const mail_address *reply_to; /* NULL: none */
     const mail_address *to;
-    const char *subject;           /* UTF-8, one line */
-    const char *body;              /* UTF-8 text; "\n" line ends */
-    const char *message_id;        /* with the angle brackets */
-    int64_t date_ms;               /* UTC ms for the Date header */
+    const char *subject;    /* UTF-8, one line */
+    const char *body;       /* UTF-8 text; "\n" line ends */
+    const char *message_id; /* with the angle brackets */
+    int64_t date_ms;        /* UTC ms for the Date header */
     const unsigned char *pdf;
     size_t pdf_len;
-    const char *filename;          /* attachment name, e.g. "TS-000001.pdf" */
+    const char *filename; /* attachment name, e.g. "TS-000001.pdf" */
 } mail_parts;
 
 /* Builds the message into a malloc'd buffer (*out, *len; caller frees;

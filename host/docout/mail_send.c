@@ -56,15 +56,21 @@ static int build(const config_tenant *t, const config_mail *m, const docout_doc 
     snprintf(subject, sizeof subject, "%s: %s %s", docout_label(l, "mail_subject"),
              docout_label(l, d->type), d->number);
     snprintf(file, sizeof file, "%s.pdf", d->number);
-    mail_parts parts = {.from = &a[0], .reply_to = m->reply_to ? &a[1] : NULL, .to = &a[2],
-                        .subject = subject, .body = docout_label(l, "mail_body"),
-                        .message_id = msgid, .date_ms = now_ms, .pdf = pdf,
-                        .pdf_len = pdf_len, .filename = file};
+    mail_parts parts = {.from = &a[0],
+                        .reply_to = m->reply_to ? &a[1] : NULL,
+                        .to = &a[2],
+                        .subject = subject,
+                        .body = docout_label(l, "mail_body"),
+                        .message_id = msgid,
+                        .date_ms = now_ms,
+                        .pdf = pdf,
+                        .pdf_len = pdf_len,
+                        .filename = file};
     return mail_mime_build(&parts, msg, len, err);
 }
 
-int mail_send_document(store *s, const config_tenant *t, const mail_request *rq,
-                       int64_t now_ms, sl_error *err)
+int mail_send_document(store *s, const config_tenant *t, const mail_request *rq, int64_t now_ms,
+                       sl_error *err)
 {
     config_mail m;
     int rc = config_mail_get(t, &m, err);

@@ -15,9 +15,9 @@
 
 typedef struct mail_request {
     int64_t doc_id;
-    const char *to;  /* NULL or "": the buyer's e-mail on the document */
-    int64_t resend;  /* 0: the automatic e-mail; else the outbox row id of a
-                        send by hand, so its Message-ID is its own */
+    const char *to; /* NULL or "": the buyer's e-mail on the document */
+    int64_t resend; /* 0: the automatic e-mail; else the outbox row id of a
+                       send by hand, so its Message-ID is its own */
 } mail_request;
 
 /* Sends the e-mail once. SL_OK when the server took it; SL_ERETRY (with
@@ -26,8 +26,8 @@ typedef struct mail_request {
    the message); SL_EINVALID for a bad or missing address (field "to"),
    SL_ENOTFOUND for an unknown document or mail settings not configured;
    SL_EAUTH for a refused login. Never sleeps. */
-int mail_send_document(store *s, const config_tenant *t, const mail_request *rq,
-                       int64_t now_ms, sl_error *err);
+int mail_send_document(store *s, const config_tenant *t, const mail_request *rq, int64_t now_ms,
+                       sl_error *err);
 
 /* The outbox sender of OUTBOX_EMAIL rows. Payload {"document_id": N,
    "to": ADDRESS or null, "by_hand": true for `doc send`}. Outcomes as

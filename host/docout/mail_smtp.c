@@ -117,8 +117,8 @@ int mail_smtp_send(const config_mail *m, const char *from_addr, const char *to_a
     CURL *c = curl_easy_init();
     char to[MAIL_RCPT_MAX];
     int w = snprintf(to, sizeof to, "<%s>", to_addr);
-    struct curl_slist *rcpt = c && w > 0 && (size_t)w < sizeof to ? curl_slist_append(NULL, to)
-                                                                    : NULL;
+    struct curl_slist *rcpt =
+        c && w > 0 && (size_t)w < sizeof to ? curl_slist_append(NULL, to) : NULL;
     char from[MAIL_RCPT_MAX];
     snprintf(from, sizeof from, "<%s>", from_addr);
     if (rcpt == NULL) {

@@ -22,7 +22,7 @@
 /* A 4xx reply or a connection failure comes back to the outbox with at
    least this wait (the outbox's own backoff may make it longer). */
 #define MAIL_RETRY_AFTER_MS 60000
-#define MAIL_RCPT_MAX 300  /* "<" address ">" with the NUL */
+#define MAIL_RCPT_MAX 300 /* "<" address ">" with the NUL */
 
 /* Sends `msg` (len bytes, CRLF lines) from m->from's address to `to_addr`.
    SL_OK when the server accepted the data. SL_ERETRY with

@@ -20,13 +20,11 @@
 #include "inbox/inbox.h"
 #include "shopledger/sdkutil.h"
 
-static const char *const STATE_NAMES[] = {NULL, "received", "processed",
-                                          "draft", "failed", "dead"};
+static const char *const STATE_NAMES[] = {NULL, "received", "processed", "draft", "failed", "dead"};
 
 const char *inbox_state_name(int state)
 {
-    return state >= INBOX_RECEIVED && state <= INBOX_DEAD ? STATE_NAMES[state]
-                                                          : "unknown";
+    return state >= INBOX_RECEIVED && state <= INBOX_DEAD ? STATE_NAMES[state] : "unknown";
 }
 
 int inbox_state_parse(const char *name)
@@ -39,8 +37,8 @@ int inbox_state_parse(const char *name)
 
 /* ---- events -------------------------------------------------------------- */
 
-int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind,
-                const char *text, sl_error *err)
+int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind, const char *text,
+                sl_error *err)
 {
     int own;
     int rc = store_tx_enter(s, &own, err);
@@ -64,16 +62,15 @@ int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind,
 /* ---- intake -------------------------------------------------------------- */
 
 /* Creates the item if it is new. *is_new tells which happened. */
-static int item_upsert(store *s, const inbox_arrival *a, int64_t now_ms,
-                       int64_t *id, int *is_new, sl_error *err)
+static int item_upsert(store *s, const inbox_arrival *a, int64_t now_ms, int64_t *id, int *is_new,
+                       sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s,
-        "INSERT INTO inbox_items(channel, external_id, state, received_ms, "
-        "updated_ms) VALUES(?1, ?2, 'received', ?3, ?3) "
-        "ON CONFLICT(channel, external_id) DO NOTHING",
-        &st, err);
+    int rc = store_prepare(s,
+                           "INSERT INTO inbox_items(channel, external_id, state, received_ms, "
+                           "updated_ms) VALUES(?1, ?2, 'received', ?3, ?3) "
+                           "ON CONFLICT(channel, external_id) DO NOTHING",
+                           &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_text(st, 1, a->channel, -1, SQLITE_STATIC);
@@ -104,8 +101,7 @@ static int item_upsert(store *s, const inbox_arrival *a, int64_t now_ms,
 }
 
 /* The modified time of the item's current revision (0 when none). */
-static int current_modified(store *s, int64_t item, int64_t *out,
-                            sl_error *err)
+static int current_modified(store *s, int64_t item, int64_t *out, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
@@ -119,25 +115,22 @@ static int current_modified(store *s, int64_t item, int64_t *out,
     rc = sqlite3_step(st);
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK
-                                                 : store_error(s, rc, err);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SL_OK : store_error(s, rc, err);
 }
 
 /* Inserts a revision unless one with the same hash exists; *rev is the new
    row id or 0 for a duplicate. */
-static int revision_insert(store *s, const inbox_arrival *a, int64_t item,
-                           int stale, int64_t now_ms, int64_t *rev,
-                           sl_error *err)
+static int revision_insert(store *s, const inbox_arrival *a, int64_t item, int stale,
+                           int64_t now_ms, int64_t *rev, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s,
-        "INSERT INTO inbox_revisions(item_id, revision_no, content_hash, "
-        "modified_ms, received_ms, stale, raw, normalized) "
-        "VALUES(?1, (SELECT revision_count + 1 FROM inbox_items WHERE id = ?1),"
-        " ?2, ?3, ?4, ?5, ?6, ?7) "
-        "ON CONFLICT(item_id, content_hash) DO NOTHING",
-        &st, err);
+    int rc = store_prepare(s,
+                           "INSERT INTO inbox_revisions(item_id, revision_no, content_hash, "
+                           "modified_ms, received_ms, stale, raw, normalized) "
+                           "VALUES(?1, (SELECT revision_count + 1 FROM inbox_items WHERE id = ?1),"
+                           " ?2, ?3, ?4, ?5, ?6, ?7) "
+                           "ON CONFLICT(item_id, content_hash) DO NOTHING",
+                           &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, item);
@@ -151,30 +144,27 @@ static int revision_insert(store *s, const inbox_arrival *a, int64_t item,
     rc = store_step_done(s, st, err);
     if (rc != SL_OK)
         return rc;
-    *rev = sqlite3_changes(store_db(s)) == 1
-               ? sqlite3_last_insert_rowid(store_db(s))
-               : 0;
+    *rev = sqlite3_changes(store_db(s)) == 1 ? sqlite3_last_insert_rowid(store_db(s)) : 0;
     return SL_OK;
 }
 
 /* Points the item at its new revision; a current one also restarts the
    state machine so the rules see the change. */
-static int item_advance(store *s, int64_t item, int64_t rev, int stale,
-                        int64_t now_ms, sl_error *err)
+static int item_advance(store *s, int64_t item, int64_t rev, int stale, int64_t now_ms,
+                        sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = stale
-                 ? store_prepare(s,
-                                 "UPDATE inbox_items SET revision_count = "
-                                 "revision_count + 1 WHERE id = ?1",
-                                 &st, err)
-                 : store_prepare(s,
-                                 "UPDATE inbox_items SET revision_count = "
-                                 "revision_count + 1, current_revision = ?2,"
-                                 " state = 'received', attempts = 0, "
-                                 "next_attempt_ms = 0, last_error = '', "
-                                 "updated_ms = ?3 WHERE id = ?1",
-                                 &st, err);
+    int rc = stale ? store_prepare(s,
+                                   "UPDATE inbox_items SET revision_count = "
+                                   "revision_count + 1 WHERE id = ?1",
+                                   &st, err)
+                   : store_prepare(s,
+                                   "UPDATE inbox_items SET revision_count = "
+                                   "revision_count + 1, current_revision = ?2,"
+                                   " state = 'received', attempts = 0, "
+                                   "next_attempt_ms = 0, last_error = '', "
+                                   "updated_ms = ?3 WHERE id = ?1",
+                                   &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, item);
@@ -188,8 +178,8 @@ static int item_advance(store *s, int64_t item, int64_t rev, int stale,
 /* The canonical JSON names the fields the host shortened (order.h,
    ORDER_MAX_TEXT) under "truncated"; a quote inside a string value is
    always escaped there, so the key cannot be mistaken for text. */
-static int truncation_event(store *s, const inbox_arrival *a, int64_t item,
-                            int64_t now_ms, sl_error *err)
+static int truncation_event(store *s, const inbox_arrival *a, int64_t item, int64_t now_ms,
+                            sl_error *err)
 {
     static const char key[] = "\"truncated\":\"";
     const char *at = a->json ? strstr(a->json, key) : NULL;
@@ -205,9 +195,8 @@ static int truncation_event(store *s, const inbox_arrival *a, int64_t item,
     return inbox_event(s, item, now_ms, "truncated", text, err);
 }
 
-static int intake_revision(store *s, const inbox_arrival *a, int64_t item,
-                           int is_new, int64_t now_ms, int *result,
-                           sl_error *err)
+static int intake_revision(store *s, const inbox_arrival *a, int64_t item, int is_new,
+                           int64_t now_ms, int *result, sl_error *err)
 {
     int64_t cur = 0, rev = 0;
     int rc = is_new ? SL_OK : current_modified(s, item, &cur, err);
@@ -219,19 +208,19 @@ static int intake_revision(store *s, const inbox_arrival *a, int64_t item,
     if (rev == 0) {
         *result = INBOX_DUPLICATE;
         return inbox_event(s, item, now_ms, "duplicate",
-                           "same content delivered again; nothing changed",
-                           err);
+                           "same content delivered again; nothing changed", err);
     }
     rc = item_advance(s, item, rev, stale, now_ms, err);
     if (rc != SL_OK)
         return rc;
     *result = is_new ? INBOX_NEW : stale ? INBOX_STALE : INBOX_REVISION;
-    const char *text =
-        is_new  ? "order received"
-        : stale ? "older revision arrived late: recorded, state unchanged"
-                : "changed content: new current revision, back to received";
+    const char *text = is_new  ? "order received"
+                       : stale ? "older revision arrived late: recorded, state unchanged"
+                               : "changed content: new current revision, back to received";
     rc = inbox_event(s, item, now_ms,
-                     is_new ? "received" : stale ? "stale" : "revision",
+                     is_new  ? "received"
+                     : stale ? "stale"
+                             : "revision",
                      text, err);
     return rc == SL_OK ? truncation_event(s, a, item, now_ms, err) : rc;
 }
@@ -243,8 +232,7 @@ int inbox_arrival_prepare(const order *o, inbox_arrival *a, sl_error *err)
     if (rc != SL_OK)
         return rc;
     if (o->channel[0] == '\0')
-        return sl_error_set(err, SL_EINVALID, "channel",
-                            "order has no channel");
+        return sl_error_set(err, SL_EINVALID, "channel", "order has no channel");
     if ((a->owned_json = order_canonical_json(o)) == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     order_hash_text(a->owned_json, a->hash);
@@ -263,12 +251,11 @@ void inbox_arrival_clear(inbox_arrival *a)
     memset(a, 0, sizeof *a);
 }
 
-int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms,
-                         int *result, int64_t *item_id, sl_error *err)
+int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms, int *result,
+                         int64_t *item_id, sl_error *err)
 {
     if (!store_in_tx(s))
-        return sl_error_set(err, SL_EINTERNAL, "",
-                            "inbox intake needs an open transaction");
+        return sl_error_set(err, SL_EINTERNAL, "", "inbox intake needs an open transaction");
     int64_t item = 0;
     int is_new = 0, res = 0;
     int rc = item_upsert(s, a, now_ms, &item, &is_new, err);
@@ -281,12 +268,11 @@ int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms,
     return SL_OK;
 }
 
-int inbox_intake(store *s, const order *o, int64_t now_ms, int *result,
-                 int64_t *item_id, sl_error *err)
+int inbox_intake(store *s, const order *o, int64_t now_ms, int *result, int64_t *item_id,
+                 sl_error *err)
 {
     if (!store_in_tx(s))
-        return sl_error_set(err, SL_EINTERNAL, "",
-                            "inbox_intake needs an open transaction");
+        return sl_error_set(err, SL_EINTERNAL, "", "inbox_intake needs an open transaction");
     inbox_arrival a;
     int rc = inbox_arrival_prepare(o, &a, err);
     if (rc == SL_OK)
@@ -297,12 +283,10 @@ int inbox_intake(store *s, const order *o, int64_t now_ms, int *result,
 
 /* ---- cursors ------------------------------------------------------------- */
 
-int inbox_cursor_get(store *s, const char *channel, char **cursor,
-                     sl_error *err)
+int inbox_cursor_get(store *s, const char *channel, char **cursor, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s, "SELECT cursor FROM inbox_cursors WHERE channel = ?1", &st, err);
+    int rc = store_prepare(s, "SELECT cursor FROM inbox_cursors WHERE channel = ?1", &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
@@ -319,8 +303,8 @@ int inbox_cursor_get(store *s, const char *channel, char **cursor,
     return SL_OK;
 }
 
-int inbox_cursor_put(store *s, const char *channel, int64_t now_ms,
-                     const char *cursor, sl_error *err)
+int inbox_cursor_put(store *s, const char *channel, int64_t now_ms, const char *cursor,
+                     sl_error *err)
 {
     if (cursor == NULL)
         return sl_error_set(err, SL_EINVALID, "cursor", "cursor is NULL");

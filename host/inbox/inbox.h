@@ -28,30 +28,24 @@
 
 #define INBOX_MAX_ATTEMPTS 5
 
-enum inbox_state {
-    INBOX_RECEIVED = 1,
-    INBOX_PROCESSED,
-    INBOX_DRAFT,
-    INBOX_FAILED,
-    INBOX_DEAD
-};
+enum inbox_state { INBOX_RECEIVED = 1, INBOX_PROCESSED, INBOX_DRAFT, INBOX_FAILED, INBOX_DEAD };
 const char *inbox_state_name(int state);
 /* The state for a name ("received" ...), or 0 when unknown. */
 int inbox_state_parse(const char *name);
 
 enum inbox_intake_result {
-    INBOX_NEW = 1,      /* first time seen */
-    INBOX_REVISION,     /* changed content, became current */
-    INBOX_DUPLICATE,    /* same content as a known revision */
-    INBOX_STALE         /* older than the current revision: recorded only */
+    INBOX_NEW = 1,   /* first time seen */
+    INBOX_REVISION,  /* changed content, became current */
+    INBOX_DUPLICATE, /* same content as a known revision */
+    INBOX_STALE      /* older than the current revision: recorded only */
 };
 
 /* Stores one order (takes nothing; the caller still owns `o`) received at
    `now_ms`. Must be called inside a transaction (the caller groups several
    deliveries and a cursor in one commit; SL_EINTERNAL otherwise). Runs
    order_validate first. *result and *item_id are written on success. */
-int inbox_intake(store *s, const order *o, int64_t now_ms, int *result,
-                 int64_t *item_id, sl_error *err);
+int inbox_intake(store *s, const order *o, int64_t now_ms, int *result, int64_t *item_id,
+                 sl_error *err);
 
 /* An order made ready for storage: validated, in canonical JSON, hashed.
    Preparing needs no database, so the HTTP threads do it in parallel and
@@ -61,19 +55,19 @@ typedef struct inbox_arrival {
     const char *channel;
     const char *external_id;
     int64_t modified_ms;
-    char hash[65];          /* SHA-256 of json, hex */
-    const char *json;       /* canonical order JSON */
-    const void *raw;        /* verbatim payload or NULL */
+    char hash[65];    /* SHA-256 of json, hex */
+    const char *json; /* canonical order JSON */
+    const void *raw;  /* verbatim payload or NULL */
     size_t raw_len;
-    char *owned_json;       /* json when prepared here; freed by clear */
+    char *owned_json; /* json when prepared here; freed by clear */
 } inbox_arrival;
 
 /* Validates `o` and fills *a (written in full either way; clear it). */
 int inbox_arrival_prepare(const order *o, inbox_arrival *a, sl_error *err);
 void inbox_arrival_clear(inbox_arrival *a);
 /* inbox_intake for a prepared arrival (same contract). */
-int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms,
-                         int *result, int64_t *item_id, sl_error *err);
+int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms, int *result,
+                         int64_t *item_id, sl_error *err);
 
 /* The arrivals queue (inbox_arrivals.c). Serving appends each delivered
    order as one row, the cheapest durable write there is, and acknowledges
@@ -86,10 +80,8 @@ int inbox_intake_arrival(store *s, const inbox_arrival *a, int64_t now_ms,
    *sorted counts them and *made_current (may be NULL) the new items and
    revisions that became current (what the rules will pick up).
    waiting: the number of rows not yet sorted. */
-int inbox_arrival_append(store *s, const inbox_arrival *a, int64_t now_ms,
-                         sl_error *err);
-int inbox_arrivals_sort(store *s, int max, int *sorted, int *made_current,
-                        sl_error *err);
+int inbox_arrival_append(store *s, const inbox_arrival *a, int64_t now_ms, sl_error *err);
+int inbox_arrivals_sort(store *s, int max, int *sorted, int *made_current, sl_error *err);
 int inbox_arrivals_waiting(store *s, int64_t *n, sl_error *err);
 /* Schema version 3: the inbox_arrivals table. */
 extern const store_migration inbox_arrivals_migration;
@@ -118,8 +110,8 @@ void inbox_failed_input_free(inbox_failed_input *f);
    one is open (serve's writer groups it with good deliveries); *id (may
    be NULL) gets the row id, or 0 when the channel holds the same body
    already (kept once: the first reason stays). */
-int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms,
-                     int64_t *id, sl_error *err);
+int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms, int64_t *id,
+                     sl_error *err);
 
 /* A stored row, for replay (body NUL-terminated beyond body_len). */
 typedef struct inbox_failed_row {
@@ -127,7 +119,7 @@ typedef struct inbox_failed_row {
     char channel[64];
     char source[16];
     char external_id[128];
-    char *headers;           /* JSON object text */
+    char *headers; /* JSON object text */
     char *body;
     size_t body_len;
     char field[SL_ERROR_FIELD_MAX];
@@ -151,11 +143,10 @@ int inbox_failed_mark_replayed(store *s, int64_t id, int64_t now_ms, sl_error *e
 int inbox_failed_resolve_body(store *s, const char *channel, const void *body, size_t body_len,
                               int64_t now_ms, sl_error *err);
 /* A replay was refused again: attempts + 1, the reason becomes `why`. */
-int inbox_failed_refused_again(store *s, int64_t id, int64_t now_ms,
-                               const sl_error *why, sl_error *err);
-/* JSON view, oldest first: rows still failed, or every row. */
-json_t *inbox_failed_list_json(store *s, int include_replayed, int limit,
+int inbox_failed_refused_again(store *s, int64_t id, int64_t now_ms, const sl_error *why,
                                sl_error *err);
+/* JSON view, oldest first: rows still failed, or every row. */
+json_t *inbox_failed_list_json(store *s, int include_replayed, int limit, sl_error *err);
 /* Schema version 5: the inbox_failed table. */
 extern const store_migration inbox_failed_migration;
 
@@ -167,26 +158,24 @@ extern const store_migration inbox_failed_migration;
    to book). They are kept, so a fixed connector can parse them again.
    append: inside the caller's transaction (SL_EINTERNAL otherwise); the
    headers are a JSON object text without credentials; *id may be NULL. */
-int inbox_delivery_append(store *s, const char *channel, const char *headers,
-                          const void *body, size_t body_len, int64_t now_ms, int64_t *id,
-                          sl_error *err);
+int inbox_delivery_append(store *s, const char *channel, const char *headers, const void *body,
+                          size_t body_len, int64_t now_ms, int64_t *id, sl_error *err);
 typedef struct inbox_delivery_row {
     int64_t id;
     char channel[64];
     int64_t received_ms;
-    char *headers;           /* JSON object text */
-    char *body;              /* NUL-terminated beyond body_len */
+    char *headers; /* JSON object text */
+    char *body;    /* NUL-terminated beyond body_len */
     size_t body_len;
-    char state[12];          /* as read: new, parsed, failed or ignored */
+    char state[12]; /* as read: new, parsed, failed or ignored */
 } inbox_delivery_row;
 /* The oldest `max` rows still 'new' (malloc'd; free with rows_free). */
-int inbox_deliveries_next(store *s, int max, inbox_delivery_row **rows, int *n,
-                          sl_error *err);
+int inbox_deliveries_next(store *s, int max, inbox_delivery_row **rows, int *n, sl_error *err);
 void inbox_delivery_rows_free(inbox_delivery_row *rows, int n);
 /* Records a parse: state "parsed", "failed" or "ignored", the orders it
    filed and the refusal (or NULL). In the caller's transaction. */
-int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders,
-                        const char *reason, int64_t now_ms, sl_error *err);
+int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders, const char *reason,
+                        int64_t now_ms, sl_error *err);
 /* How many rows are 'new'. */
 int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err);
 /* A page of rows for a replay, in id order after `after_id`: of one
@@ -205,13 +194,13 @@ typedef struct inbox_item {
     char external_id[128];
     int state;
     int attempts;
-    int64_t revision_id;       /* current revision */
-    int revision_no;           /* 1, 2, ... */
+    int64_t revision_id; /* current revision */
+    int revision_no;     /* 1, 2, ... */
     int64_t received_ms;
-    int64_t next_attempt_ms;   /* failed items wait until then */
-    int64_t updated_ms;        /* last state change */
-    char last_error[256];      /* reason of the last failure, or "" */
-    order *order;              /* parsed current revision, owned */
+    int64_t next_attempt_ms; /* failed items wait until then */
+    int64_t updated_ms;      /* last state change */
+    char last_error[256];    /* reason of the last failure, or "" */
+    order *order;            /* parsed current revision, owned */
 } inbox_item;
 void inbox_item_free(inbox_item *it);
 
@@ -219,8 +208,7 @@ void inbox_item_free(inbox_item *it);
 int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err);
 /* Ids of items in state received (and failed whose next attempt is due at
    `now_ms`), oldest first, at most `max`. Returns the count in *n. */
-int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n,
-                  sl_error *err);
+int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_error *err);
 
 /* State changes at `now_ms`. `reason` (may be NULL) is recorded in the
    event log. mark_failed increments attempts, schedules the next attempt
@@ -229,31 +217,27 @@ int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n,
    SL_ENOTFOUND for an unknown id. */
 #define INBOX_BACKOFF_BASE_MS 30000
 #define INBOX_BACKOFF_MAX_MS 3600000
-int inbox_mark(store *s, int64_t id, int64_t now_ms, int state,
-               const char *reason, sl_error *err);
-int inbox_mark_failed(store *s, int64_t id, int64_t now_ms,
-                      const char *reason, sl_error *err);
+int inbox_mark(store *s, int64_t id, int64_t now_ms, int state, const char *reason, sl_error *err);
+int inbox_mark_failed(store *s, int64_t id, int64_t now_ms, const char *reason, sl_error *err);
 /* Operator retry: failed/dead/draft -> received, attempts reset.
    Processed items are refused (SL_ECONFLICT): reprocessing would post the
    document twice. */
 int inbox_retry(store *s, int64_t id, int64_t now_ms, sl_error *err);
 /* Appends an event to an item's log. */
-int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind,
-                const char *text, sl_error *err);
+int inbox_event(store *s, int64_t id, int64_t now_ms, const char *kind, const char *text,
+                sl_error *err);
 
 /* Poll cursor of a channel, saved in the caller's transaction. get writes
    a malloc'd string the caller frees, or NULL when none is stored yet. */
-int inbox_cursor_get(store *s, const char *channel, char **cursor,
+int inbox_cursor_get(store *s, const char *channel, char **cursor, sl_error *err);
+int inbox_cursor_put(store *s, const char *channel, int64_t now_ms, const char *cursor,
                      sl_error *err);
-int inbox_cursor_put(store *s, const char *channel, int64_t now_ms,
-                     const char *cursor, sl_error *err);
 
 /* JSON views for the CLI and admin API (new references; NULL with err on
    failure). list: newest first, `state_filter` a state name or NULL, at
    most `limit` items. show: the item, its revisions (normalized JSON and
    raw size) and its events. */
-json_t *inbox_list_json(store *s, const char *state_filter, int limit,
-                        sl_error *err);
+json_t *inbox_list_json(store *s, const char *state_filter, int limit, sl_error *err);
 json_t *inbox_show_json(store *s, int64_t id, sl_error *err);
 
 #endif

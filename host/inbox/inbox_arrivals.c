@@ -19,16 +19,15 @@
 #include "inbox/inbox.h"
 #include "shopledger/sdkutil.h"
 
-static const char ARRIVALS_SQL[] =
-    "CREATE TABLE inbox_arrivals("
-    "  id INTEGER PRIMARY KEY,"
-    "  channel TEXT NOT NULL,"
-    "  external_id TEXT NOT NULL,"
-    "  content_hash TEXT NOT NULL,"
-    "  modified_ms INTEGER NOT NULL,"
-    "  received_ms INTEGER NOT NULL,"
-    "  raw BLOB,"
-    "  normalized TEXT NOT NULL);";
+static const char ARRIVALS_SQL[] = "CREATE TABLE inbox_arrivals("
+                                   "  id INTEGER PRIMARY KEY,"
+                                   "  channel TEXT NOT NULL,"
+                                   "  external_id TEXT NOT NULL,"
+                                   "  content_hash TEXT NOT NULL,"
+                                   "  modified_ms INTEGER NOT NULL,"
+                                   "  received_ms INTEGER NOT NULL,"
+                                   "  raw BLOB,"
+                                   "  normalized TEXT NOT NULL);";
 
 const store_migration inbox_arrivals_migration = {
     .version = 3,
@@ -36,12 +35,10 @@ const store_migration inbox_arrivals_migration = {
     .sql = ARRIVALS_SQL,
 };
 
-int inbox_arrival_append(store *s, const inbox_arrival *a, int64_t now_ms,
-                         sl_error *err)
+int inbox_arrival_append(store *s, const inbox_arrival *a, int64_t now_ms, sl_error *err)
 {
     if (!store_in_tx(s))
-        return sl_error_set(err, SL_EINTERNAL, "",
-                            "an arrival is appended inside a transaction");
+        return sl_error_set(err, SL_EINTERNAL, "", "an arrival is appended inside a transaction");
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "INSERT INTO inbox_arrivals(channel, external_id, "
@@ -62,8 +59,7 @@ int inbox_arrival_append(store *s, const inbox_arrival *a, int64_t now_ms,
 }
 
 /* An arrival borrowing the current row of `st` (valid until it steps). */
-static int arrival_from_row(sqlite3_stmt *st, inbox_arrival *a,
-                            int64_t *received_ms, sl_error *err)
+static int arrival_from_row(sqlite3_stmt *st, inbox_arrival *a, int64_t *received_ms, sl_error *err)
 {
     const char *hash = (const char *)sqlite3_column_text(st, 3);
     *a = (inbox_arrival){
@@ -75,10 +71,9 @@ static int arrival_from_row(sqlite3_stmt *st, inbox_arrival *a,
         .json = (const char *)sqlite3_column_text(st, 7),
     };
     *received_ms = sqlite3_column_int64(st, 5);
-    if (a->channel == NULL || a->external_id == NULL || a->json == NULL ||
-        hash == NULL || strlen(hash) != 64)
-        return sl_error_set(err, SL_EINTERNAL, "inbox_arrivals",
-                            "arrival %lld is incomplete",
+    if (a->channel == NULL || a->external_id == NULL || a->json == NULL || hash == NULL ||
+        strlen(hash) != 64)
+        return sl_error_set(err, SL_EINTERNAL, "inbox_arrivals", "arrival %lld is incomplete",
                             (long long)sqlite3_column_int64(st, 0));
     memcpy(a->hash, hash, 65);
     return SL_OK;
@@ -87,8 +82,7 @@ static int arrival_from_row(sqlite3_stmt *st, inbox_arrival *a,
 static int delete_through(store *s, int64_t last_id, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "DELETE FROM inbox_arrivals WHERE id <= ?1",
-                           &st, err);
+    int rc = store_prepare(s, "DELETE FROM inbox_arrivals WHERE id <= ?1", &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, last_id);
@@ -96,8 +90,7 @@ static int delete_through(store *s, int64_t last_id, sl_error *err)
 }
 
 /* Files up to `max` rows; the caller's transaction is open. */
-static int sort_rows(store *s, int max, int *sorted, int *made_current,
-                     sl_error *err)
+static int sort_rows(store *s, int max, int *sorted, int *made_current, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
@@ -134,8 +127,7 @@ static int sort_rows(store *s, int max, int *sorted, int *made_current,
     return rc;
 }
 
-int inbox_arrivals_sort(store *s, int max, int *sorted, int *made_current,
-                        sl_error *err)
+int inbox_arrivals_sort(store *s, int max, int *sorted, int *made_current, sl_error *err)
 {
     if (max < 1)
         return sl_error_set(err, SL_EINVALID, "max", "sort at least one arrival");

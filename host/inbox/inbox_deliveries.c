@@ -28,12 +28,12 @@ static const char DELIVERIES_SQL[] =
     "  id INTEGER PRIMARY KEY,"
     "  channel TEXT NOT NULL,"
     "  received_ms INTEGER NOT NULL,"
-    "  headers TEXT NOT NULL,"         /* JSON object, credentials dropped */
+    "  headers TEXT NOT NULL," /* JSON object, credentials dropped */
     "  body BLOB NOT NULL,"
-    "  state TEXT NOT NULL,"           /* new | parsed | failed | ignored */
-    "  orders INTEGER NOT NULL,"       /* filed by the last parse */
-    "  reason TEXT NOT NULL,"          /* the last parse's refusal, or '' */
-    "  parsed_ms INTEGER NOT NULL);"   /* 0 before the first parse */
+    "  state TEXT NOT NULL,"         /* new | parsed | failed | ignored */
+    "  orders INTEGER NOT NULL,"     /* filed by the last parse */
+    "  reason TEXT NOT NULL,"        /* the last parse's refusal, or '' */
+    "  parsed_ms INTEGER NOT NULL);" /* 0 before the first parse */
     /* The writer's question, 'what waits?', and replay's by channel and
        time. A partial index (WHERE state = 'new') would be smaller, and
        PostgreSQL has them too; a plain one keeps the SQL plain. */
@@ -46,13 +46,11 @@ const store_migration inbox_deliveries_migration = {
     .sql = DELIVERIES_SQL,
 };
 
-int inbox_delivery_append(store *s, const char *channel, const char *headers,
-                          const void *body, size_t body_len, int64_t now_ms, int64_t *id,
-                          sl_error *err)
+int inbox_delivery_append(store *s, const char *channel, const char *headers, const void *body,
+                          size_t body_len, int64_t now_ms, int64_t *id, sl_error *err)
 {
     if (!store_in_tx(s))
-        return sl_error_set(err, SL_EINTERNAL, "",
-                            "a delivery is appended inside a transaction");
+        return sl_error_set(err, SL_EINTERNAL, "", "a delivery is appended inside a transaction");
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "INSERT INTO inbox_deliveries(channel, received_ms, headers, body, "
@@ -167,8 +165,8 @@ int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders, con
 int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT count(*) FROM inbox_deliveries WHERE state = 'new'", &st,
-                           err);
+    int rc =
+        store_prepare(s, "SELECT count(*) FROM inbox_deliveries WHERE state = 'new'", &st, err);
     if (rc != SL_OK)
         return rc;
     int step = sqlite3_step(st);

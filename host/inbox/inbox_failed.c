@@ -24,17 +24,17 @@ static const char FAILED_SQL[] =
     "CREATE TABLE inbox_failed("
     "  id INTEGER PRIMARY KEY,"
     "  channel TEXT NOT NULL,"
-    "  source TEXT NOT NULL,"          /* 'webhook' or 'poll' */
-    "  external_id TEXT NOT NULL,"     /* '' when the input named none */
+    "  source TEXT NOT NULL,"      /* 'webhook' or 'poll' */
+    "  external_id TEXT NOT NULL," /* '' when the input named none */
     "  received_ms INTEGER NOT NULL,"
-    "  headers TEXT NOT NULL,"         /* JSON object of request headers */
+    "  headers TEXT NOT NULL," /* JSON object of request headers */
     "  body BLOB,"
-    "  body_hash TEXT NOT NULL,"       /* SHA-256 of body, hex */
+    "  body_hash TEXT NOT NULL," /* SHA-256 of body, hex */
     "  error_code INTEGER NOT NULL,"
     "  error_field TEXT NOT NULL,"
     "  reason TEXT NOT NULL,"
-    "  state TEXT NOT NULL,"           /* 'failed' or 'replayed' */
-    "  attempts INTEGER NOT NULL,"     /* replays that failed again */
+    "  state TEXT NOT NULL,"       /* 'failed' or 'replayed' */
+    "  attempts INTEGER NOT NULL," /* replays that failed again */
     "  updated_ms INTEGER NOT NULL);"
     "CREATE INDEX inbox_failed_by_state ON inbox_failed(state, id);"
     /* The same bytes on the same channel are kept once: a poll's overlap
@@ -65,8 +65,8 @@ inbox_failed_input *inbox_failed_input_new(const char *channel, const char *sour
     f->external_id = copy_text(external_id);
     f->headers = copy_text(headers && *headers ? headers : "{}");
     f->body = malloc(body_len ? body_len : 1);
-    if (f->channel == NULL || f->source == NULL || f->external_id == NULL ||
-        f->headers == NULL || f->body == NULL) {
+    if (f->channel == NULL || f->source == NULL || f->external_id == NULL || f->headers == NULL ||
+        f->body == NULL) {
         inbox_failed_input_free(f);
         return NULL;
     }
@@ -98,8 +98,8 @@ static void body_hash(const inbox_failed_input *f, char hex[65])
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
 }
 
-int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms,
-                     int64_t *id, sl_error *err)
+int inbox_failed_put(store *s, const inbox_failed_input *f, int64_t now_ms, int64_t *id,
+                     sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
@@ -152,8 +152,7 @@ int inbox_failed_waiting(store *s, int64_t *ids, int max, int *n, sl_error *err)
 int inbox_failed_open_count(store *s, int64_t *n, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT count(*) FROM inbox_failed WHERE state = 'failed'",
-                           &st, err);
+    int rc = store_prepare(s, "SELECT count(*) FROM inbox_failed WHERE state = 'failed'", &st, err);
     if (rc != SL_OK)
         return rc;
     int step = sqlite3_step(st);
@@ -208,8 +207,7 @@ int inbox_failed_load(store *s, int64_t id, inbox_failed_row **out, sl_error *er
     if (step != SQLITE_ROW) {
         sqlite3_reset(st);
         return step == SQLITE_DONE
-                   ? sl_error_set(err, SL_ENOTFOUND, "id", "no failed delivery %lld",
-                                  (long long)id)
+                   ? sl_error_set(err, SL_ENOTFOUND, "id", "no failed delivery %lld", (long long)id)
                    : store_error(s, step, err);
     }
     inbox_failed_row *r = calloc(1, sizeof *r);
@@ -251,8 +249,8 @@ int inbox_failed_mark_replayed(store *s, int64_t id, int64_t now_ms, sl_error *e
     return rc;
 }
 
-int inbox_failed_refused_again(store *s, int64_t id, int64_t now_ms,
-                               const sl_error *why, sl_error *err)
+int inbox_failed_refused_again(store *s, int64_t id, int64_t now_ms, const sl_error *why,
+                               sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
@@ -278,14 +276,12 @@ static json_t *text_at(sqlite3_stmt *st, int col)
 
 static json_t *failed_row_json(sqlite3_stmt *st)
 {
-    return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:i, s:I}",
-                     "id", (json_int_t)sqlite3_column_int64(st, 0),
-                     "channel", text_at(st, 1), "source", text_at(st, 2),
-                     "external_id", text_at(st, 3),
-                     "received_ms", (json_int_t)sqlite3_column_int64(st, 4),
-                     "body_bytes", (json_int_t)sqlite3_column_int64(st, 5),
-                     "field", text_at(st, 6), "reason", text_at(st, 7),
-                     "state", text_at(st, 8), "attempts", sqlite3_column_int(st, 9),
+    return json_pack("{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:i, s:I}", "id",
+                     (json_int_t)sqlite3_column_int64(st, 0), "channel", text_at(st, 1), "source",
+                     text_at(st, 2), "external_id", text_at(st, 3), "received_ms",
+                     (json_int_t)sqlite3_column_int64(st, 4), "body_bytes",
+                     (json_int_t)sqlite3_column_int64(st, 5), "field", text_at(st, 6), "reason",
+                     text_at(st, 7), "state", text_at(st, 8), "attempts", sqlite3_column_int(st, 9),
                      "updated_ms", (json_int_t)sqlite3_column_int64(st, 10));
 }
 

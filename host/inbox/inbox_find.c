@@ -8,8 +8,8 @@
 
 #include "shopledger/sdkutil.h"
 
-int inbox_find_order_json(store *s, const char *channel, const char *external_id,
-                          json_t **out, sl_error *err)
+int inbox_find_order_json(store *s, const char *channel, const char *external_id, json_t **out,
+                          sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(s,
                                   "SELECT r.normalized FROM inbox_items i JOIN inbox_revisions r"

@@ -11,7 +11,7 @@
 
 /* The normalized JSON of the current revision of (channel, external_id)
    (order_to_json's form; new reference in *out), or SL_ENOTFOUND. */
-int inbox_find_order_json(store *s, const char *channel, const char *external_id,
-                          json_t **out, sl_error *err);
+int inbox_find_order_json(store *s, const char *channel, const char *external_id, json_t **out,
+                          sl_error *err);
 
 #endif

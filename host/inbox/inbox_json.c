@@ -24,18 +24,15 @@ static json_t *list_row(sqlite3_stmt *st)
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
                      "s:o, s:o, s:o, s:o}",
-                     "id", col_int(st, 0), "channel", col_text(st, 1),
-                     "external_id", col_text(st, 2), "state", col_text(st, 3),
-                     "attempts", col_int(st, 4), "revisions", col_int(st, 5),
-                     "received_ms", col_int(st, 6), "updated_ms",
-                     col_int(st, 7), "next_attempt_ms", col_int(st, 8),
-                     "last_error", col_text(st, 9), "status", col_text(st, 10),
-                     "currency", col_text(st, 11), "total", col_int(st, 12),
-                     "exponent", col_int(st, 13));
+                     "id", col_int(st, 0), "channel", col_text(st, 1), "external_id",
+                     col_text(st, 2), "state", col_text(st, 3), "attempts", col_int(st, 4),
+                     "revisions", col_int(st, 5), "received_ms", col_int(st, 6), "updated_ms",
+                     col_int(st, 7), "next_attempt_ms", col_int(st, 8), "last_error",
+                     col_text(st, 9), "status", col_text(st, 10), "currency", col_text(st, 11),
+                     "total", col_int(st, 12), "exponent", col_int(st, 13));
 }
 
-json_t *inbox_list_json(store *s, const char *state_filter, int limit,
-                        sl_error *err)
+json_t *inbox_list_json(store *s, const char *state_filter, int limit, sl_error *err)
 {
     if (state_filter && inbox_state_parse(state_filter) == 0) {
         sl_error_set(err, SL_EINVALID, "state",
@@ -45,17 +42,16 @@ json_t *inbox_list_json(store *s, const char *state_filter, int limit,
         return NULL;
     }
     sqlite3_stmt *st = NULL;
-    if (store_prepare(
-            s,
-            "SELECT i.id, i.channel, i.external_id, i.state, i.attempts, "
-            "i.revision_count, i.received_ms, i.updated_ms, "
-            "i.next_attempt_ms, i.last_error, "
-            "r.normalized ->> '$.status', r.normalized ->> '$.currency', "
-            "r.normalized ->> '$.total', r.normalized ->> '$.exponent' "
-            "FROM inbox_items i "
-            "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
-            "WHERE ?1 IS NULL OR i.state = ?1 ORDER BY i.id DESC LIMIT ?2",
-            &st, err) != SL_OK)
+    if (store_prepare(s,
+                      "SELECT i.id, i.channel, i.external_id, i.state, i.attempts, "
+                      "i.revision_count, i.received_ms, i.updated_ms, "
+                      "i.next_attempt_ms, i.last_error, "
+                      "r.normalized ->> '$.status', r.normalized ->> '$.currency', "
+                      "r.normalized ->> '$.total', r.normalized ->> '$.exponent' "
+                      "FROM inbox_items i "
+                      "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
+                      "WHERE ?1 IS NULL OR i.state = ?1 ORDER BY i.id DESC LIMIT ?2",
+                      &st, err) != SL_OK)
         return NULL;
     if (state_filter)
         sqlite3_bind_text(st, 1, state_filter, -1, SQLITE_STATIC);
@@ -67,19 +63,17 @@ static json_t *revision_row(sqlite3_stmt *st)
 {
     const char *text = (const char *)sqlite3_column_text(st, 7);
     json_t *normal = text ? json_loads(text, 0, NULL) : NULL;
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o*}",
-                     "id", col_int(st, 0), "revision_no", col_int(st, 1),
-                     "content_hash", col_text(st, 2), "modified_ms",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o*}", "id", col_int(st, 0),
+                     "revision_no", col_int(st, 1), "content_hash", col_text(st, 2), "modified_ms",
                      col_int(st, 3), "received_ms", col_int(st, 4), "stale",
-                     sqlite3_column_int(st, 5), "current",
-                     sqlite3_column_int(st, 8), "raw_bytes", col_int(st, 6),
-                     "order", normal);
+                     sqlite3_column_int(st, 5), "current", sqlite3_column_int(st, 8), "raw_bytes",
+                     col_int(st, 6), "order", normal);
 }
 
 static json_t *event_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:o, s:o, s:o}", "at_ms", col_int(st, 0), "kind",
-                     col_text(st, 1), "text", col_text(st, 2));
+    return json_pack("{s:o, s:o, s:o}", "at_ms", col_int(st, 0), "kind", col_text(st, 1), "text",
+                     col_text(st, 2));
 }
 
 static json_t *revisions_json(store *s, int64_t id, sl_error *err)
@@ -117,13 +111,11 @@ json_t *inbox_show_json(store *s, int64_t id, sl_error *err)
     if (inbox_load(s, id, &it, err) != SL_OK)
         return NULL;
     json_t *j = json_pack(
-        "{s:I, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "id",
-        (json_int_t)it->id, "channel", it->channel, "external_id",
-        it->external_id, "state", inbox_state_name(it->state), "attempts",
-        it->attempts, "revision_no", it->revision_no, "received_ms",
-        (json_int_t)it->received_ms, "updated_ms", (json_int_t)it->updated_ms,
-        "next_attempt_ms", (json_int_t)it->next_attempt_ms, "last_error",
-        it->last_error);
+        "{s:I, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "id", (json_int_t)it->id, "channel",
+        it->channel, "external_id", it->external_id, "state", inbox_state_name(it->state),
+        "attempts", it->attempts, "revision_no", it->revision_no, "received_ms",
+        (json_int_t)it->received_ms, "updated_ms", (json_int_t)it->updated_ms, "next_attempt_ms",
+        (json_int_t)it->next_attempt_ms, "last_error", it->last_error);
     inbox_item_free(it);
     if (j == NULL) {
         sl_error_set(err, SL_ENOMEM, "", "out of memory");

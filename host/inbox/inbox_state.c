@@ -27,20 +27,18 @@ void inbox_item_free(inbox_item *it)
 }
 
 /* Rebuilds the order of the current revision from its JSON and raw. */
-static int load_order(sqlite3_stmt *st, int json_col, int raw_col,
-                      order **out, sl_error *err)
+static int load_order(sqlite3_stmt *st, int json_col, int raw_col, order **out, sl_error *err)
 {
     const char *text = (const char *)sqlite3_column_text(st, json_col);
     if (text == NULL)
-        return sl_error_set(err, SL_EINTERNAL, "normalized",
-                            "item has no current revision");
+        return sl_error_set(err, SL_EINTERNAL, "normalized", "item has no current revision");
     /* The SDK's reader: about four times jansson's speed, and every
        booking reads its order back. */
     sl_error jerr = {.size = sizeof jerr};
     json_t *j = NULL;
     if (sl_json_parse_object(text, strlen(text), SIZE_MAX, "stored order", &j, &jerr) != SL_OK)
-        return sl_error_set(err, SL_EINTERNAL, "normalized",
-                            "stored order JSON unreadable: %s", jerr.message);
+        return sl_error_set(err, SL_EINTERNAL, "normalized", "stored order JSON unreadable: %s",
+                            jerr.message);
     order *o = NULL;
     int rc = order_from_json(j, &o, err);
     json_decref(j);
@@ -61,15 +59,14 @@ static int load_order(sqlite3_stmt *st, int json_col, int raw_col,
 int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s,
-        "SELECT i.id, i.channel, i.external_id, i.state, i.attempts, "
-        "i.current_revision, r.revision_no, i.received_ms, "
-        "i.next_attempt_ms, i.updated_ms, i.last_error, r.normalized, r.raw "
-        "FROM inbox_items i "
-        "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
-        "WHERE i.id = ?1",
-        &st, err);
+    int rc = store_prepare(s,
+                           "SELECT i.id, i.channel, i.external_id, i.state, i.attempts, "
+                           "i.current_revision, r.revision_no, i.received_ms, "
+                           "i.next_attempt_ms, i.updated_ms, i.last_error, r.normalized, r.raw "
+                           "FROM inbox_items i "
+                           "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
+                           "WHERE i.id = ?1",
+                           &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -77,8 +74,7 @@ int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
         return rc == SQLITE_DONE
-                   ? sl_error_set(err, SL_ENOTFOUND, "id",
-                                  "no inbox item %lld", (long long)id)
+                   ? sl_error_set(err, SL_ENOTFOUND, "id", "no inbox item %lld", (long long)id)
                    : store_error(s, rc, err);
     }
     inbox_item *it = calloc(1, sizeof *it);
@@ -107,17 +103,15 @@ int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
     return SL_OK;
 }
 
-int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n,
-                  sl_error *err)
+int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s,
-        "SELECT id FROM inbox_items WHERE state = 'received' "
-        "UNION ALL "
-        "SELECT id FROM inbox_items WHERE state = 'failed' "
-        "AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2",
-        &st, err);
+    int rc = store_prepare(s,
+                           "SELECT id FROM inbox_items WHERE state = 'received' "
+                           "UNION ALL "
+                           "SELECT id FROM inbox_items WHERE state = 'failed' "
+                           "AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2",
+                           &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, now_ms);
@@ -133,12 +127,10 @@ int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n,
 }
 
 /* The state and attempts of an item; SL_ENOTFOUND when it does not exist. */
-static int read_state(store *s, int64_t id, int *state, int *attempts,
-                      sl_error *err)
+static int read_state(store *s, int64_t id, int *state, int *attempts, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s, "SELECT state, attempts FROM inbox_items WHERE id = ?1", &st, err);
+    int rc = store_prepare(s, "SELECT state, attempts FROM inbox_items WHERE id = ?1", &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -149,15 +141,13 @@ static int read_state(store *s, int64_t id, int *state, int *attempts,
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
-        return sl_error_set(err, SL_ENOTFOUND, "id", "no inbox item %lld",
-                            (long long)id);
+        return sl_error_set(err, SL_ENOTFOUND, "id", "no inbox item %lld", (long long)id);
     return rc == SQLITE_ROW ? SL_OK : store_error(s, rc, err);
 }
 
 /* Writes state, attempts, next attempt and last error in one UPDATE. */
-static int write_state(store *s, int64_t id, int64_t now_ms, int state,
-                       int attempts, int64_t next_ms, const char *error,
-                       sl_error *err)
+static int write_state(store *s, int64_t id, int64_t now_ms, int state, int attempts,
+                       int64_t next_ms, const char *error, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
@@ -186,8 +176,7 @@ static int64_t backoff_ms(int attempts)
     return d < INBOX_BACKOFF_MAX_MS ? d : INBOX_BACKOFF_MAX_MS;
 }
 
-static int mark_failed_tx(store *s, int64_t id, int64_t now_ms,
-                          const char *reason, sl_error *err)
+static int mark_failed_tx(store *s, int64_t id, int64_t now_ms, const char *reason, sl_error *err)
 {
     int state = 0, attempts = 0;
     int rc = read_state(s, id, &state, &attempts, err);
@@ -197,21 +186,18 @@ static int mark_failed_tx(store *s, int64_t id, int64_t now_ms,
     char text[SL_ERROR_MSG_MAX + 96];
     if (attempts >= INBOX_MAX_ATTEMPTS) {
         rc = write_state(s, id, now_ms, INBOX_DEAD, attempts, 0, reason, err);
-        snprintf(text, sizeof text, "attempt %d failed, giving up: %s",
-                 attempts, reason ? reason : "");
-        return rc == SL_OK ? inbox_event(s, id, now_ms, "dead", text, err)
-                           : rc;
+        snprintf(text, sizeof text, "attempt %d failed, giving up: %s", attempts,
+                 reason ? reason : "");
+        return rc == SL_OK ? inbox_event(s, id, now_ms, "dead", text, err) : rc;
     }
     int64_t wait = backoff_ms(attempts);
-    rc = write_state(s, id, now_ms, INBOX_FAILED, attempts, now_ms + wait,
-                     reason, err);
-    snprintf(text, sizeof text, "attempt %d failed, next in %lld s: %s",
-             attempts, (long long)(wait / 1000), reason ? reason : "");
+    rc = write_state(s, id, now_ms, INBOX_FAILED, attempts, now_ms + wait, reason, err);
+    snprintf(text, sizeof text, "attempt %d failed, next in %lld s: %s", attempts,
+             (long long)(wait / 1000), reason ? reason : "");
     return rc == SL_OK ? inbox_event(s, id, now_ms, "failed", text, err) : rc;
 }
 
-int inbox_mark_failed(store *s, int64_t id, int64_t now_ms,
-                      const char *reason, sl_error *err)
+int inbox_mark_failed(store *s, int64_t id, int64_t now_ms, const char *reason, sl_error *err)
 {
     int own;
     int rc = store_tx_enter(s, &own, err);
@@ -221,8 +207,8 @@ int inbox_mark_failed(store *s, int64_t id, int64_t now_ms,
     return store_tx_leave(s, own, rc, err);
 }
 
-static int mark_tx(store *s, int64_t id, int64_t now_ms, int state,
-                   const char *reason, sl_error *err)
+static int mark_tx(store *s, int64_t id, int64_t now_ms, int state, const char *reason,
+                   sl_error *err)
 {
     int old = 0, attempts = 0;
     int rc = read_state(s, id, &old, &attempts, err);
@@ -231,22 +217,17 @@ static int mark_tx(store *s, int64_t id, int64_t now_ms, int state,
     const char *error = state == INBOX_DEAD ? reason : "";
     rc = write_state(s, id, now_ms, state, attempts, 0, error, err);
     char text[SL_ERROR_MSG_MAX + 64];
-    snprintf(text, sizeof text, "%s -> %s%s%s", inbox_state_name(old),
-             inbox_state_name(state), reason && *reason ? ": " : "",
-             reason ? reason : "");
-    return rc == SL_OK
-               ? inbox_event(s, id, now_ms, inbox_state_name(state), text, err)
-               : rc;
+    snprintf(text, sizeof text, "%s -> %s%s%s", inbox_state_name(old), inbox_state_name(state),
+             reason && *reason ? ": " : "", reason ? reason : "");
+    return rc == SL_OK ? inbox_event(s, id, now_ms, inbox_state_name(state), text, err) : rc;
 }
 
-int inbox_mark(store *s, int64_t id, int64_t now_ms, int state,
-               const char *reason, sl_error *err)
+int inbox_mark(store *s, int64_t id, int64_t now_ms, int state, const char *reason, sl_error *err)
 {
     if (state == INBOX_FAILED)
         return inbox_mark_failed(s, id, now_ms, reason, err);
     if (state < INBOX_RECEIVED || state > INBOX_DEAD)
-        return sl_error_set(err, SL_EINVALID, "state",
-                            "unknown inbox state %d", state);
+        return sl_error_set(err, SL_EINVALID, "state", "unknown inbox state %d", state);
     int own;
     int rc = store_tx_enter(s, &own, err);
     if (rc != SL_OK)
@@ -268,8 +249,8 @@ static int retry_tx(store *s, int64_t id, int64_t now_ms, sl_error *err)
                             (long long)id);
     rc = write_state(s, id, now_ms, INBOX_RECEIVED, 0, 0, "", err);
     char text[96];
-    snprintf(text, sizeof text, "operator retry from %s after %d attempts",
-             inbox_state_name(state), attempts);
+    snprintf(text, sizeof text, "operator retry from %s after %d attempts", inbox_state_name(state),
+             attempts);
     return rc == SL_OK ? inbox_event(s, id, now_ms, "retry", text, err) : rc;
 }
 

@@ -48,20 +48,24 @@ int intake_parse(runtime_channel *ch, const inbox_delivery_row *d, int operator_
     memset(p, 0, sizeof *p);
     p->why.size = sizeof p->why;
     if (ch == NULL || ch->plugin == NULL || ch->plugin->table->parse_webhook == NULL)
-        return p->rc = sl_error_set(&p->why, SL_EUNSUPPORTED, "channel",
-                                    "channel '%s' is not configured or takes no webhooks",
-                                    d->channel);
+        return p->rc =
+                   sl_error_set(&p->why, SL_EUNSUPPORTED, "channel",
+                                "channel '%s' is not configured or takes no webhooks", d->channel);
     json_t *headers = json_loads(d->headers, 0, NULL);
     services_request_header items[INTAKE_MAX_HEADERS];
     size_t n = 0;
     const char *name;
     json_t *value;
-    json_object_foreach(headers, name, value) {
+    json_object_foreach(headers, name, value)
+    {
         if (n < INTAKE_MAX_HEADERS && json_is_string(value))
             items[n++] = (services_request_header){name, json_string_value(value)};
     }
-    services_request req = {.headers = items, .header_count = n, .body = d->body,
-                            .body_len = d->body_len, .verified = operator_replay};
+    services_request req = {.headers = items,
+                            .header_count = n,
+                            .body = d->body,
+                            .body_len = d->body_len,
+                            .verified = operator_replay};
     services_sink sink = {.data = p, .order_take = take_order};
     services_call_enter_at(ch->ctx, &sink, "parse_delivery");
     p->rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, &req, &p->why);
@@ -102,11 +106,11 @@ static int file_orders(store *db, const intake_parsed *p, int64_t now_ms, intake
 
 /* Keeps a refused delivery as failed: inbox_failed (listed, replayable)
    and the delivery's own state. */
-static int keep_failed(store *db, const inbox_delivery_row *d, const sl_error *why,
-                       int64_t now_ms, sl_error *err)
+static int keep_failed(store *db, const inbox_delivery_row *d, const sl_error *why, int64_t now_ms,
+                       sl_error *err)
 {
-    inbox_failed_input *f = inbox_failed_input_new(d->channel, "webhook", "", d->headers,
-                                                   d->body, d->body_len, why);
+    inbox_failed_input *f =
+        inbox_failed_input_new(d->channel, "webhook", "", d->headers, d->body, d->body_len, why);
     if (f == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     int rc = inbox_failed_put(db, f, now_ms, NULL, err);
@@ -115,8 +119,8 @@ static int keep_failed(store *db, const inbox_delivery_row *d, const sl_error *w
                        : rc;
 }
 
-int intake_file(store *db, const inbox_delivery_row *d, const intake_parsed *p,
-                int64_t now_ms, intake_filed *out, sl_error *err)
+int intake_file(store *db, const inbox_delivery_row *d, const intake_parsed *p, int64_t now_ms,
+                intake_filed *out, sl_error *err)
 {
     memset(out, 0, sizeof *out);
     int rc = store_exec(db, "SAVEPOINT delivery", err);

@@ -24,10 +24,10 @@
 #define INTAKE_DELIVERY_MAX_ORDERS 64 /* orders one delivery may carry */
 
 typedef struct intake_parsed {
-    order **orders;          /* what the parser submitted (owned) */
+    order **orders; /* what the parser submitted (owned) */
     size_t count, cap;
-    int rc;                  /* the parser's answer */
-    sl_error why;            /* its refusal when rc != SL_OK */
+    int rc;       /* the parser's answer */
+    sl_error why; /* its refusal when rc != SL_OK */
 } intake_parsed;
 
 /* Parses `d` with the channel `ch` (its plugin must take webhooks).
@@ -45,16 +45,16 @@ int intake_parse(runtime_channel *ch, const inbox_delivery_row *d, int operator_
 void intake_parsed_clear(intake_parsed *p);
 
 typedef struct intake_filed {
-    int orders;              /* orders filed (new, revision, repeat, stale) */
-    int current;             /* of them: new items or revisions to book */
-    int failed;              /* 1: kept as failed with p->why */
+    int orders;  /* orders filed (new, revision, repeat, stale) */
+    int current; /* of them: new items or revisions to book */
+    int failed;  /* 1: kept as failed with p->why */
 } intake_filed;
 
 /* Files what intake_parse gave, in the caller's transaction, under a
    savepoint of its own: on a store failure nothing of this delivery
    stays. SL_OK or the store's error. */
-int intake_file(store *db, const inbox_delivery_row *d, const intake_parsed *p,
-                int64_t now_ms, intake_filed *out, sl_error *err);
+int intake_file(store *db, const inbox_delivery_row *d, const intake_parsed *p, int64_t now_ms,
+                intake_filed *out, sl_error *err);
 
 /* intake_replay.c: every stored delivery of `channel` (NULL: all
    channels) received at or after since_ms (only the failed ones with
@@ -63,11 +63,11 @@ int intake_file(store *db, const inbox_delivery_row *d, const intake_parsed *p,
    row. Stops at the first delivery whose parse fails for a reason that is
    not its content (the error names it); pages filed before stay filed. */
 typedef struct intake_replay_summary {
-    long deliveries;         /* parsed and recorded */
-    long orders;             /* orders filed (repeats included) */
-    long changed;            /* new items or revisions the rules will book */
-    long failed;             /* refused again, kept as failed */
-    long fixed;              /* failed before, filed now */
+    long deliveries; /* parsed and recorded */
+    long orders;     /* orders filed (repeats included) */
+    long changed;    /* new items or revisions the rules will book */
+    long failed;     /* refused again, kept as failed */
+    long fixed;      /* failed before, filed now */
 } intake_replay_summary;
 int intake_replay(runtime_tenant *rt, const char *channel, int64_t since_ms, int failed_only,
                   intake_replay_summary *sum, sl_error *err);

@@ -23,8 +23,7 @@
 
 /* Files one page; counts into *sum. */
 static int file_page(runtime_tenant *rt, const inbox_delivery_row *rows,
-                     const intake_parsed *parsed, int n, intake_replay_summary *sum,
-                     sl_error *err)
+                     const intake_parsed *parsed, int n, intake_replay_summary *sum, sl_error *err)
 {
     int64_t now = services_now_ms();
     int rc = store_begin(rt->db, err);
@@ -32,8 +31,8 @@ static int file_page(runtime_tenant *rt, const inbox_delivery_row *rows,
         intake_filed out;
         rc = intake_file(rt->db, &rows[i], &parsed[i], now, &out, err);
         if (rc == SL_OK && !out.failed && strcmp(rows[i].state, "failed") == 0)
-            rc = inbox_failed_resolve_body(rt->db, rows[i].channel, rows[i].body,
-                                           rows[i].body_len, now, err);
+            rc = inbox_failed_resolve_body(rt->db, rows[i].channel, rows[i].body, rows[i].body_len,
+                                           now, err);
         sum->deliveries += rc == SL_OK;
         sum->orders += out.orders;
         sum->changed += out.current;
@@ -47,16 +46,15 @@ static int file_page(runtime_tenant *rt, const inbox_delivery_row *rows,
 }
 
 /* Parses and files every delivery the filter selects, page by page. */
-static int run_pages(runtime_tenant *rt, const char *channel, int64_t since_ms,
-                     const char *state, int operator_replay, intake_replay_summary *sum,
-                     sl_error *err)
+static int run_pages(runtime_tenant *rt, const char *channel, int64_t since_ms, const char *state,
+                     int operator_replay, intake_replay_summary *sum, sl_error *err)
 {
     int64_t after = 0;
     for (;;) {
         inbox_delivery_row *rows = NULL;
         int n = 0;
-        int rc = inbox_deliveries_page(rt->db, channel, since_ms, state, after, REPLAY_PAGE,
-                                       &rows, &n, err);
+        int rc = inbox_deliveries_page(rt->db, channel, since_ms, state, after, REPLAY_PAGE, &rows,
+                                       &n, err);
         if (rc != SL_OK || n == 0) {
             inbox_delivery_rows_free(rows, n);
             return rc;
@@ -75,9 +73,8 @@ static int run_pages(runtime_tenant *rt, const char *channel, int64_t since_ms,
         rc = parsed == NULL ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
                             : file_page(rt, rows, parsed, ready, sum, err);
         if (rc == SL_OK && ready < n)
-            rc = sl_error_set(err, parsed[ready].rc, parsed[ready].why.field,
-                              "delivery %lld: %s", (long long)rows[ready].id,
-                              parsed[ready].why.message);
+            rc = sl_error_set(err, parsed[ready].rc, parsed[ready].why.field, "delivery %lld: %s",
+                              (long long)rows[ready].id, parsed[ready].why.message);
         after = rows[n - 1].id;
         for (int i = 0; parsed != NULL && i < n; i++)
             intake_parsed_clear(&parsed[i]);
@@ -93,8 +90,8 @@ int intake_replay(runtime_tenant *rt, const char *channel, int64_t since_ms, int
 {
     memset(sum, 0, sizeof *sum);
     if (channel != NULL && runtime_channel_find(rt, channel) == NULL)
-        return sl_error_set(err, SL_ENOTFOUND, "channel", "no channel '%s' in tenant %s",
-                            channel, rt->config->id);
+        return sl_error_set(err, SL_ENOTFOUND, "channel", "no channel '%s' in tenant %s", channel,
+                            rt->config->id);
     return run_pages(rt, channel, since_ms, failed_only ? "failed" : NULL, 1, sum, err);
 }
 

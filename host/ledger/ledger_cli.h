@@ -14,7 +14,7 @@
 
 typedef struct ledger_cli_tenant {
     config_set *set;
-    const config_tenant *t;   /* borrowed from set */
+    const config_tenant *t; /* borrowed from set */
     store *s;
 } ledger_cli_tenant;
 

@@ -20,8 +20,7 @@ static void copy_bounded(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-ledger_doc *ledger_doc_new(const char *type, const char *channel,
-                           const char *external_id)
+ledger_doc *ledger_doc_new(const char *type, const char *channel, const char *external_id)
 {
     ledger_doc *d = calloc(1, sizeof(*d));
     if (!d)
@@ -58,8 +57,7 @@ void ledger_doc_free(ledger_doc *d)
     free(d);
 }
 
-ledger_line *ledger_doc_add_line(ledger_doc *d, const char *kind,
-                                 const char *sku, const char *text)
+ledger_line *ledger_doc_add_line(ledger_doc *d, const char *kind, const char *sku, const char *text)
 {
     if (d->line_count >= LEDGER_MAX_LINES)
         return NULL;
@@ -101,11 +99,10 @@ void ledger_doc_sum(ledger_doc *d)
 
 static int insert_lines(store *s, const ledger_doc *d, sl_error *err)
 {
-    static const char SQL[] =
-        "INSERT INTO doc_lines(document_id, line_no, kind, product_id,"
-        " service_id, sku, text, qty_milli, unit_price, discount, tax_group,"
-        " tax_percent_milli, net, tax, gross, account)"
-        " VALUES(?,?,?,NULLIF(?,0),NULLIF(?,0),?,?,?,?,?,?,?,?,?,?,?)";
+    static const char SQL[] = "INSERT INTO doc_lines(document_id, line_no, kind, product_id,"
+                              " service_id, sku, text, qty_milli, unit_price, discount, tax_group,"
+                              " tax_percent_milli, net, tax, gross, account)"
+                              " VALUES(?,?,?,NULLIF(?,0),NULLIF(?,0),?,?,?,?,?,?,?,?,?,?,?)";
     for (size_t i = 0; i < d->line_count; i++) {
         const ledger_line *l = &d->lines[i];
         sqlite3_stmt *st = store_stmt(s, SQL, err);
@@ -173,8 +170,7 @@ int ledger_doc_insert(store *s, ledger_doc *d, int64_t now_ms, sl_error *err)
     return insert_lines(s, d, err);
 }
 
-int ledger_doc_rewrite(store *s, const ledger_doc *d, int64_t now_ms,
-                       sl_error *err)
+int ledger_doc_rewrite(store *s, const ledger_doc *d, int64_t now_ms, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(s, "DELETE FROM doc_lines WHERE document_id=?", err);
     if (!st)
@@ -204,12 +200,12 @@ int ledger_doc_rewrite(store *s, const ledger_doc *d, int64_t now_ms,
 
 static int load_lines(store *s, ledger_doc *d, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "SELECT kind, IFNULL(product_id,0), IFNULL(service_id,0), sku, text,"
-        " qty_milli, unit_price, discount, tax_group, tax_percent_milli, net,"
-        " tax, gross, account FROM doc_lines WHERE document_id=? ORDER BY line_no",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "SELECT kind, IFNULL(product_id,0), IFNULL(service_id,0), sku, text,"
+                   " qty_milli, unit_price, discount, tax_group, tax_percent_milli, net,"
+                   " tax, gross, account FROM doc_lines WHERE document_id=? ORDER BY line_no",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, d->id);
@@ -270,13 +266,13 @@ static int fill_header(ledger_doc *d, sqlite3_stmt *st)
 
 int ledger_doc_load(store *s, int64_t id, ledger_doc **out, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "SELECT type, status, IFNULL(number,''), channel, external_id,"
-        " IFNULL(customer_id,0), IFNULL(warehouse_id,0), currency, exponent,"
-        " net, tax, gross, reason, IFNULL(original_id,0), refund_ref, order_number"
-        " FROM documents WHERE id=?",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "SELECT type, status, IFNULL(number,''), channel, external_id,"
+                   " IFNULL(customer_id,0), IFNULL(warehouse_id,0), currency, exponent,"
+                   " net, tax, gross, reason, IFNULL(original_id,0), refund_ref, order_number"
+                   " FROM documents WHERE id=?",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, id);
@@ -302,12 +298,11 @@ int ledger_doc_load(store *s, int64_t id, ledger_doc **out, sl_error *err)
     return SL_OK;
 }
 
-int ledger_doc_set_status(store *s, int64_t id, const char *status,
-                          const char *reason, int64_t now_ms, sl_error *err)
+int ledger_doc_set_status(store *s, int64_t id, const char *status, const char *reason,
+                          int64_t now_ms, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(
-        s, "UPDATE documents SET status=?, reason=IFNULL(?,reason), updated_ms=? WHERE id=?",
-        err);
+        s, "UPDATE documents SET status=?, reason=IFNULL(?,reason), updated_ms=? WHERE id=?", err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, status);
@@ -318,14 +313,12 @@ int ledger_doc_set_status(store *s, int64_t id, const char *status,
     return store_step_done(s, st, err);
 }
 
-int ledger_assign_number(store *s, ledger_doc *d, const char *series,
-                         sl_error *err)
+int ledger_assign_number(store *s, ledger_doc *d, const char *series, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "INSERT INTO series(name, last) VALUES(?, 1)"
-        " ON CONFLICT(name) DO UPDATE SET last = last + 1 RETURNING last",
-        err);
+    sqlite3_stmt *st = store_stmt(s,
+                                  "INSERT INTO series(name, last) VALUES(?, 1)"
+                                  " ON CONFLICT(name) DO UPDATE SET last = last + 1 RETURNING last",
+                                  err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, series);
@@ -349,11 +342,11 @@ int ledger_assign_number(store *s, ledger_doc *d, const char *series,
     return rc;
 }
 
-int ledger_link_get(store *s, const char *channel, const char *external_id,
-                    int64_t *doc_id, sl_error *err)
+int ledger_link_get(store *s, const char *channel, const char *external_id, int64_t *doc_id,
+                    sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s, "SELECT document_id FROM order_links WHERE channel=? AND external_id=?", err);
+    sqlite3_stmt *st =
+        store_stmt(s, "SELECT document_id FROM order_links WHERE channel=? AND external_id=?", err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, channel);
@@ -366,8 +359,8 @@ int ledger_link_get(store *s, const char *channel, const char *external_id,
     return SL_OK;
 }
 
-int ledger_link_put(store *s, const char *channel, const char *external_id,
-                    int64_t doc_id, sl_error *err)
+int ledger_link_put(store *s, const char *channel, const char *external_id, int64_t doc_id,
+                    sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(
         s, "INSERT INTO order_links(channel, external_id, document_id) VALUES(?,?,?)", err);
@@ -395,7 +388,7 @@ int ledger_link_move(store *s, const char *channel, const char *external_id, int
     int rc = store_step_done(s, st, err);
     if (rc == SL_OK && sqlite3_changes(store_db(s)) != 1)
         return sl_error_set(err, SL_EINTERNAL, "order_links",
-                            "order %s of channel %s is not linked to document %lld",
-                            external_id, channel, (long long)from_doc);
+                            "order %s of channel %s is not linked to document %lld", external_id,
+                            channel, (long long)from_doc);
     return rc;
 }

@@ -43,8 +43,8 @@ int ledger_journal_add(ledger_journal *j, const char *account, int64_t amount,
     return SL_OK;
 }
 
-int ledger_post(store *s, int64_t doc_id, int64_t payment_id,
-                const ledger_journal *j, int64_t now_ms, sl_error *err)
+int ledger_post(store *s, int64_t doc_id, int64_t payment_id, const ledger_journal *j,
+                int64_t now_ms, sl_error *err)
 {
     int64_t dr = 0, cr = 0;
     for (size_t i = 0; i < j->n; i++) {
@@ -78,16 +78,16 @@ int ledger_post(store *s, int64_t doc_id, int64_t payment_id,
     return SL_OK;
 }
 
-int ledger_post_reverse_of(store *s, int64_t from_doc, int64_t to_doc,
-                           int64_t now_ms, sl_error *err)
+int ledger_post_reverse_of(store *s, int64_t from_doc, int64_t to_doc, int64_t now_ms,
+                           sl_error *err)
 {
     /* Reverse per account/side as one journal; the original balanced, so
        the reversal does too, and ledger_post checks it again. */
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "SELECT account, tax_group, SUM(debit), SUM(credit) FROM postings"
-        " WHERE document_id=? GROUP BY account, tax_group ORDER BY MIN(id)",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "SELECT account, tax_group, SUM(debit), SUM(credit) FROM postings"
+                   " WHERE document_id=? GROUP BY account, tax_group ORDER BY MIN(id)",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, from_doc);
@@ -109,17 +109,17 @@ int ledger_post_reverse_of(store *s, int64_t from_doc, int64_t to_doc,
     return ledger_post(s, to_doc, 0, &j, now_ms, err);
 }
 
-int ledger_payment_add(store *s, int64_t doc_id, const ledger_payment *p,
-                       int64_t now_ms, int64_t *payment_id, sl_error *err)
+int ledger_payment_add(store *s, int64_t doc_id, const ledger_payment *p, int64_t now_ms,
+                       int64_t *payment_id, sl_error *err)
 {
     if (p->amount <= 0)
         return sl_error_set(err, SL_EINVALID, "amount", "payment amount must be positive");
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "INSERT INTO payments(document_id, kind, ref, amount, cash_code, account,"
-        " method, transaction_id, created_ms) VALUES(?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT(document_id, kind, ref) DO NOTHING",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "INSERT INTO payments(document_id, kind, ref, amount, cash_code, account,"
+                   " method, transaction_id, created_ms) VALUES(?,?,?,?,?,?,?,?,?)"
+                   " ON CONFLICT(document_id, kind, ref) DO NOTHING",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, doc_id);
@@ -139,8 +139,7 @@ int ledger_payment_add(store *s, int64_t doc_id, const ledger_payment *p,
     return SL_OK;
 }
 
-int ledger_payment_sum(store *s, int64_t doc_id, const char *kind,
-                       int64_t *sum, sl_error *err)
+int ledger_payment_sum(store *s, int64_t doc_id, const char *kind, int64_t *sum, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(
         s, "SELECT IFNULL(SUM(amount),0) FROM payments WHERE document_id=? AND kind=?", err);
@@ -156,8 +155,8 @@ int ledger_payment_sum(store *s, int64_t doc_id, const char *kind,
     return SL_OK;
 }
 
-int ledger_payment_source(store *s, int64_t doc_id, char *code, size_t code_cap,
-                          char *account, size_t account_cap, sl_error *err)
+int ledger_payment_source(store *s, int64_t doc_id, char *code, size_t code_cap, char *account,
+                          size_t account_cap, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(s,
                                   "SELECT cash_code, account FROM payments WHERE document_id=?"
@@ -179,8 +178,8 @@ int ledger_payment_source(store *s, int64_t doc_id, char *code, size_t code_cap,
 
 int ledger_imbalance(store *s, int64_t *diff, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s, "SELECT IFNULL(SUM(debit),0) - IFNULL(SUM(credit),0) FROM postings", err);
+    sqlite3_stmt *st =
+        store_stmt(s, "SELECT IFNULL(SUM(debit),0) - IFNULL(SUM(credit),0) FROM postings", err);
     if (!st)
         return sql_fail(err);
     int rc = sql_step_row(s, st, err);
@@ -191,8 +190,8 @@ int ledger_imbalance(store *s, int64_t *diff, sl_error *err)
     return SL_OK;
 }
 
-int ledger_credited(store *s, int64_t doc_id, int64_t *credited,
-                    int64_t *refunded, int *count, sl_error *err)
+int ledger_credited(store *s, int64_t doc_id, int64_t *credited, int64_t *refunded, int *count,
+                    sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(
         s,
@@ -213,11 +212,10 @@ int ledger_credited(store *s, int64_t doc_id, int64_t *credited,
     return SL_OK;
 }
 
-int ledger_credit_find(store *s, int64_t doc_id, const char *ref, int64_t *id,
-                       sl_error *err)
+int ledger_credit_find(store *s, int64_t doc_id, const char *ref, int64_t *id, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s, "SELECT id FROM documents WHERE original_id=? AND refund_ref=?", err);
+    sqlite3_stmt *st =
+        store_stmt(s, "SELECT id FROM documents WHERE original_id=? AND refund_ref=?", err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, doc_id);

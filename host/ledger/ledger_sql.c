@@ -12,8 +12,7 @@ int sql_step_row(store *s, sqlite3_stmt *st, sl_error *err)
     return code;
 }
 
-int sql_id_by_text(store *s, const char *sql, const char *v, int64_t *out,
-                   sl_error *err)
+int sql_id_by_text(store *s, const char *sql, const char *v, int64_t *out, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(s, sql, err);
     if (!st)

@@ -45,8 +45,7 @@ int sql_step_row(store *s, sqlite3_stmt *st, sl_error *err);
 
 /* Runs `sql` with one text parameter and returns the integer of the first
    column of the first row in *out (0 when there is no row). */
-int sql_id_by_text(store *s, const char *sql, const char *v, int64_t *out,
-                   sl_error *err);
+int sql_id_by_text(store *s, const char *sql, const char *v, int64_t *out, sl_error *err);
 
 /* Steps a bound statement to the end and returns its rows as a JSON array
    of objects keyed by column name (integers stay integers, NULL is null).

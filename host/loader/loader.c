@@ -56,8 +56,7 @@ char *loader_caps_text(uint64_t caps, char *buf, size_t buflen)
     for (size_t i = 0; i < CAP_SLOT_COUNT && used < buflen; i++) {
         if (!(caps & CAP_SLOTS[i].bit))
             continue;
-        int n = snprintf(buf + used, buflen - used, "%s%s", used ? "," : "",
-                         CAP_SLOTS[i].name);
+        int n = snprintf(buf + used, buflen - used, "%s%s", used ? "," : "", CAP_SLOTS[i].name);
         if (n < 0)
             break;
         used += (size_t)n;
@@ -71,42 +70,42 @@ static int check_versions(const sl_plugin *t, const char *path, sl_error *err)
         return sl_error_set(err, SL_EUNSUPPORTED, "abi_major",
                             "%s: plugin built for SDK ABI %u.%u, host speaks %d.%d "
                             "(major must match; rebuild the plugin)",
-                            path, t->abi_major, t->abi_minor, SL_ABI_MAJOR,
-                            SL_ABI_MINOR);
+                            path, t->abi_major, t->abi_minor, SL_ABI_MAJOR, SL_ABI_MINOR);
     if (t->min_host_minor > SL_ABI_MINOR)
         return sl_error_set(err, SL_EUNSUPPORTED, "min_host_minor",
                             "%s: plugin (ABI %u.%u) needs host ABI >= %u.%u, "
                             "host is %d.%d (upgrade shopledger)",
-                            path, t->abi_major, t->abi_minor, t->abi_major,
-                            t->min_host_minor, SL_ABI_MAJOR, SL_ABI_MINOR);
+                            path, t->abi_major, t->abi_minor, t->abi_major, t->min_host_minor,
+                            SL_ABI_MAJOR, SL_ABI_MINOR);
     if (t->min_host_minor > t->abi_minor)
         return sl_error_set(err, SL_EINVALID, "min_host_minor",
                             "%s: min_host_minor %u is above the plugin's own "
-                            "ABI minor %u", path, t->min_host_minor, t->abi_minor);
+                            "ABI minor %u",
+                            path, t->min_host_minor, t->abi_minor);
     return SL_OK;
 }
 
 static int check_caps(const sl_plugin *t, const char *path, sl_error *err)
 {
     if (t->caps & ~(uint64_t)SL_CAP_ALL_V1_5)
-        return sl_error_set(err, SL_EUNSUPPORTED, "caps",
-                            "%s: unknown capability bits 0x%llx", path,
-                            (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1_5));
+        return sl_error_set(err, SL_EUNSUPPORTED, "caps", "%s: unknown capability bits 0x%llx",
+                            path, (unsigned long long)(t->caps & ~(uint64_t)SL_CAP_ALL_V1_5));
     for (size_t i = 0; i < CAP_SLOT_COUNT; i++) {
         int flagged = (t->caps & CAP_SLOTS[i].bit) != 0;
         int present = slot_present(t, CAP_SLOTS[i].offset);
         if (flagged && !present)
             return sl_error_set(err, SL_EINVALID, CAP_SLOTS[i].name,
                                 "%s: declares capability %s but its function "
-                                "slot is NULL", path, CAP_SLOTS[i].name);
+                                "slot is NULL",
+                                path, CAP_SLOTS[i].name);
         if (!flagged && present)
             return sl_error_set(err, SL_EINVALID, CAP_SLOTS[i].name,
                                 "%s: sets function %s without declaring its "
-                                "capability", path, CAP_SLOTS[i].name);
+                                "capability",
+                                path, CAP_SLOTS[i].name);
     }
     /* A payment request is useless without reading the buyer's return. */
-    if ((t->caps & SL_CAP_REQUEST_PAYMENT) &&
-        !slot_present(t, offsetof(sl_plugin, parse_return)))
+    if ((t->caps & SL_CAP_REQUEST_PAYMENT) && !slot_present(t, offsetof(sl_plugin, parse_return)))
         return sl_error_set(err, SL_EINVALID, "parse_return",
                             "%s: declares request_payment without parse_return", path);
     return SL_OK;
@@ -132,19 +131,18 @@ int loader_validate(const sl_plugin *t, const char *path, sl_error *err)
        size check so a size refusal can still name the versions. */
     if (t->size < offsetof(sl_plugin, min_host_minor))
         return sl_error_set(err, SL_EINVALID, "size",
-                            "%s: plugin table of %zu bytes is not an SDK v1 table",
-                            path, t->size);
+                            "%s: plugin table of %zu bytes is not an SDK v1 table", path, t->size);
     int rc = check_versions(t, path, err);
     if (rc != SL_OK)
         return rc;
     if (t->size < SL_PLUGIN_SIZE_V1_0)
         return sl_error_set(err, SL_EINVALID, "size",
                             "%s: plugin table of %zu bytes is smaller than the "
-                            "ABI 1.0 table (%zu bytes)", path, t->size,
-                            (size_t)SL_PLUGIN_SIZE_V1_0);
+                            "ABI 1.0 table (%zu bytes)",
+                            path, t->size, (size_t)SL_PLUGIN_SIZE_V1_0);
     if (t->name == NULL || t->name[0] == '\0' || t->version == NULL)
-        return sl_error_set(err, SL_EINVALID, "name",
-                            "%s: plugin table lacks a name or version", path);
+        return sl_error_set(err, SL_EINVALID, "name", "%s: plugin table lacks a name or version",
+                            path);
     if (t->channel_open == NULL || t->channel_close == NULL)
         return sl_error_set(err, SL_EINVALID, "channel_open",
                             "%s: plugin table lacks channel_open/channel_close", path);
@@ -183,11 +181,9 @@ static int check_file(const char *path, sl_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return sl_error_set(err, SL_ENOTFOUND, "path", "%s: %s", path,
-                            strerror(errno));
+        return sl_error_set(err, SL_ENOTFOUND, "path", "%s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return sl_error_set(err, SL_EINVALID, "path", "%s: not a regular file",
-                            path);
+        return sl_error_set(err, SL_EINVALID, "path", "%s: not a regular file", path);
     if (strlen(path) > 4096)
         return sl_error_set(err, SL_EINVALID, "path", "plugin path too long");
     return SL_OK;
@@ -202,8 +198,8 @@ int loader_open(const char *path, loaded_plugin **out, sl_error *err)
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL)
         return sl_error_set(err, SL_EINVALID, "path",
-                            "%s: not a loadable plugin: %s (check `ldd %s`)",
-                            path, dlerror(), path);
+                            "%s: not a loadable plugin: %s (check `ldd %s`)", path, dlerror(),
+                            path);
     /* POSIX: a function pointer round-trips through the object pointer
        dlsym returns; memcpy avoids the pedantic cast warning. */
     void *sym = dlsym(handle, SL_PLUGIN_ENTRY_SYMBOL);
@@ -240,12 +236,10 @@ void loader_free(loaded_plugin *p)
     free(p);
 }
 
-int loader_find(const char *dir, const char *name, char *buf, size_t buflen,
-                sl_error *err)
+int loader_find(const char *dir, const char *name, char *buf, size_t buflen, sl_error *err)
 {
     for (const char *c = name; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' ||
-              *c == '-'))
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
             return sl_error_set(err, SL_EINVALID, "plugin",
                                 "plugin name '%s' may hold only a-z 0-9 _ -", name);
     int n = snprintf(buf, buflen, "%s/%s.so", dir, name);
@@ -253,7 +247,7 @@ int loader_find(const char *dir, const char *name, char *buf, size_t buflen,
         return sl_error_set(err, SL_ETOOBIG, "plugin", "plugin path too long");
     struct stat st;
     if (stat(buf, &st) != 0)
-        return sl_error_set(err, SL_ENOTFOUND, "plugin",
-                            "plugin '%s' not found: %s does not exist", name, buf);
+        return sl_error_set(err, SL_ENOTFOUND, "plugin", "plugin '%s' not found: %s does not exist",
+                            name, buf);
     return SL_OK;
 }

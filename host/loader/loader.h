@@ -24,10 +24,10 @@
 #include "shopledger/sdk.h"
 
 typedef struct loaded_plugin {
-    char *path;              /* as opened */
-    void *handle;            /* dlopen handle, never closed */
-    const sl_plugin *table;  /* the plugin's static table */
-    size_t table_size;       /* table->size as reported */
+    char *path;             /* as opened */
+    void *handle;           /* dlopen handle, never closed */
+    const sl_plugin *table; /* the plugin's static table */
+    size_t table_size;      /* table->size as reported */
 } loaded_plugin;
 
 /* Loads and validates one plugin file. *out is malloc'd (loader_free). */
@@ -52,8 +52,7 @@ typedef int (*loader_verify_fn)(void *, sl_ctx *, const sl_request *, int *, sl_
 loader_verify_fn loader_verify_webhook(const sl_plugin *t);
 
 /* Finds NAME.so in `dir`; writes the path into buf. */
-int loader_find(const char *dir, const char *name, char *buf, size_t buflen,
-                sl_error *err);
+int loader_find(const char *dir, const char *name, char *buf, size_t buflen, sl_error *err);
 
 /* Names of the capability bits set in caps, comma separated, into buf. */
 char *loader_caps_text(uint64_t caps, char *buf, size_t buflen);

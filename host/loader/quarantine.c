@@ -25,8 +25,14 @@ const char *quarantine_state_dir(void)
     return env != NULL && env[0] != '\0' ? env : "var";
 }
 
-void quarantine_enable(const char *state_dir) { enabled_dir = state_dir; }
-const char *quarantine_enabled(void) { return enabled_dir; }
+void quarantine_enable(const char *state_dir)
+{
+    enabled_dir = state_dir;
+}
+const char *quarantine_enabled(void)
+{
+    return enabled_dir;
+}
 
 static int make_dir(const char *path)
 {
@@ -38,8 +44,7 @@ int quarantine_prepare(const char *state_dir, sl_error *err)
     char q[4096];
     snprintf(q, sizeof q, "%s/quarantine", state_dir);
     if (make_dir(state_dir) != 0 || make_dir(q) != 0)
-        return sl_error_set(err, SL_EIO, "state_dir", "cannot create %s: %s", q,
-                            strerror(errno));
+        return sl_error_set(err, SL_EIO, "state_dir", "cannot create %s: %s", q, strerror(errno));
     return SL_OK;
 }
 
@@ -84,8 +89,9 @@ static int quarantine_marker(const char *state_dir, const call_marker *m)
     int sig = atomic_load(&m->crashed_signal);
     if (sig > 0)
         snprintf(how, sizeof how, " (signal %d)", sig);
-    fprintf(f, "%.255s\n%lld\ncrashed%s in %.63s (tenant %.63s, channel %.63s) at %s; "
-               "`shopledger plugin retry %s` or a new %s.so lifts it\n",
+    fprintf(f,
+            "%.255s\n%lld\ncrashed%s in %.63s (tenant %.63s, channel %.63s) at %s; "
+            "`shopledger plugin retry %s` or a new %s.so lifts it\n",
             m->file, (long long)m->plugin_mtime, how, m->call, m->tenant, m->channel,
             sl_iso8601_format(m->started_ms, 1, when), name, name);
     int ok = fclose(f) == 0 && rename(tmp, path) == 0;
@@ -186,10 +192,12 @@ int quarantine_find(const char *state_dir, const char *name, const char *file, c
         return 0;
     rec_file[strcspn(rec_file, "\n")] = '\0';
     line[strcspn(line, "\n")] = '\0';
-    if (file != NULL && (strcmp(rec_file, file) != 0 || file_mtime(file, &mtime) != 0 ||
-                         mtime != rec_mtime)) {
-        services_log(NULL, SL_LOG_INFO, "plugin %s: %s is not the file that crashed; "
-                                        "quarantine lifted", name, file);
+    if (file != NULL &&
+        (strcmp(rec_file, file) != 0 || file_mtime(file, &mtime) != 0 || mtime != rec_mtime)) {
+        services_log(NULL, SL_LOG_INFO,
+                     "plugin %s: %s is not the file that crashed; "
+                     "quarantine lifted",
+                     name, file);
         unlink(path);
         return 0;
     }
@@ -212,7 +220,7 @@ int quarantine_lift(const char *state_dir, const char *name, sl_error *err)
 /* ---- the stopped stand-in ---- */
 
 typedef struct standin {
-    loaded_plugin base;         /* first: loader_free frees the whole block */
+    loaded_plugin base; /* first: loader_free frees the whole block */
     sl_plugin table;
     char name[64];
     char reason[QUARANTINE_REASON_MAX];
@@ -251,10 +259,14 @@ loaded_plugin *quarantine_standin(const char *name, const char *file, const char
     }
     snprintf(s->name, sizeof s->name, "%s", name);
     snprintf(s->reason, sizeof s->reason, "%s", reason);
-    s->table = (sl_plugin){.size = sizeof(sl_plugin), .abi_major = SL_ABI_MAJOR,
-                           .abi_minor = SL_ABI_MINOR, .name = s->name,
-                           .version = "quarantined", .description = s->reason,
-                           .channel_open = standin_open, .channel_close = standin_close,
+    s->table = (sl_plugin){.size = sizeof(sl_plugin),
+                           .abi_major = SL_ABI_MAJOR,
+                           .abi_minor = SL_ABI_MINOR,
+                           .name = s->name,
+                           .version = "quarantined",
+                           .description = s->reason,
+                           .channel_open = standin_open,
+                           .channel_close = standin_close,
                            .report_status = standin_report};
     s->base.table = &s->table;
     s->base.table_size = sizeof s->table;

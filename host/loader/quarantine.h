@@ -30,8 +30,8 @@ int quarantine_collect(const char *state_dir);
 /* 1 with the reason when plugin `name` at `file` is quarantined; 0 when
    not, or when the record is for another file (then the record is
    removed: a new file lifts it). */
-int quarantine_find(const char *state_dir, const char *name, const char *file,
-                    char *reason, size_t n);
+int quarantine_find(const char *state_dir, const char *name, const char *file, char *reason,
+                    size_t n);
 /* Removes NAME's record: SL_OK, SL_ENOTFOUND when there is none. */
 int quarantine_lift(const char *state_dir, const char *name, sl_error *err);
 /* Makes serve check quarantine when it opens channels (runtime.c); NULL

@@ -45,16 +45,16 @@ static void display_name(const masters_customer *c, char *buf, size_t cap)
         snprintf(buf, cap, "Guest");
 }
 
-int masters_customer_ensure(store *s, const masters_customer *c, int64_t now_ms,
-                            int64_t *id, sl_error *err)
+int masters_customer_ensure(store *s, const masters_customer *c, int64_t now_ms, int64_t *id,
+                            sl_error *err)
 {
     char name[512];
     display_name(c, name, sizeof(name));
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "INSERT INTO customers(email, name, first_name, last_name, company, phone,"
-        " created_ms) VALUES(lower(?),?,?,?,?,?,?) ON CONFLICT(email, name) DO NOTHING",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "INSERT INTO customers(email, name, first_name, last_name, company, phone,"
+                   " created_ms) VALUES(lower(?),?,?,?,?,?,?) ON CONFLICT(email, name) DO NOTHING",
+                   err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, c->email);
@@ -87,8 +87,8 @@ int masters_product_find(store *s, const char *sku, int64_t *id, sl_error *err)
     return sql_id_by_text(s, "SELECT id FROM products WHERE sku=?", sku, id, err);
 }
 
-static int product_insert(store *s, const char *sku, const char *name,
-                          int64_t parent_id, int64_t now_ms, sl_error *err)
+static int product_insert(store *s, const char *sku, const char *name, int64_t parent_id,
+                          int64_t now_ms, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(
         s,
@@ -104,9 +104,8 @@ static int product_insert(store *s, const char *sku, const char *name,
     return store_step_done(s, st, err);
 }
 
-int masters_product_ensure(store *s, const char *sku, const char *name,
-                           const char *parent_sku, int create, int64_t now_ms,
-                           int64_t *id, int *created, sl_error *err)
+int masters_product_ensure(store *s, const char *sku, const char *name, const char *parent_sku,
+                           int create, int64_t now_ms, int64_t *id, int *created, sl_error *err)
 {
     if (!sku || !*sku)
         return sl_error_set(err, SL_EINVALID, "sku", "product without SKU");
@@ -122,12 +121,11 @@ int masters_product_ensure(store *s, const char *sku, const char *name,
     }
     if (!create)
         return sl_error_set(err, SL_ENOTFOUND, "sku",
-                            "product %s unknown and the channel does not create products",
-                            sku);
+                            "product %s unknown and the channel does not create products", sku);
     int64_t parent = 0;
     if (parent_sku && *parent_sku && strcmp(parent_sku, sku) != 0) {
-        rc = masters_product_ensure(s, parent_sku, parent_sku, NULL, create, now_ms,
-                                    &parent, NULL, err);
+        rc = masters_product_ensure(s, parent_sku, parent_sku, NULL, create, now_ms, &parent, NULL,
+                                    err);
         if (rc)
             return rc;
     }
@@ -142,8 +140,7 @@ int masters_product_ensure(store *s, const char *sku, const char *name,
     return SL_OK;
 }
 
-int masters_product_set_purchase_price(store *s, int64_t product_id,
-                                       int64_t price, sl_error *err)
+int masters_product_set_purchase_price(store *s, int64_t product_id, int64_t price, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(s, "UPDATE products SET purchase_price=? WHERE id=?", err);
     if (!st)
@@ -153,15 +150,15 @@ int masters_product_set_purchase_price(store *s, int64_t product_id,
     return store_step_done(s, st, err);
 }
 
-int masters_tax_group_ensure(store *s, const char *code, int64_t percent_milli,
-                             int64_t *id, sl_error *err)
+int masters_tax_group_ensure(store *s, const char *code, int64_t percent_milli, int64_t *id,
+                             sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "INSERT INTO tax_groups(code, percent_milli) VALUES(?,?) ON CONFLICT(code)"
-        " DO UPDATE SET percent_milli=excluded.percent_milli"
-        " WHERE percent_milli < 0 AND excluded.percent_milli >= 0",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "INSERT INTO tax_groups(code, percent_milli) VALUES(?,?) ON CONFLICT(code)"
+                   " DO UPDATE SET percent_milli=excluded.percent_milli"
+                   " WHERE percent_milli < 0 AND excluded.percent_milli >= 0",
+                   err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, code);
@@ -172,8 +169,8 @@ int masters_tax_group_ensure(store *s, const char *code, int64_t percent_milli,
     return sql_id_by_text(s, "SELECT id FROM tax_groups WHERE code=?", code, id, err);
 }
 
-int masters_service_ensure(store *s, const char *code, const char *name,
-                           const char *kind, int64_t *id, sl_error *err)
+int masters_service_ensure(store *s, const char *code, const char *name, const char *kind,
+                           int64_t *id, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(
         s, "INSERT INTO services(code, name, kind) VALUES(?,?,?) ON CONFLICT(code) DO NOTHING",
@@ -197,23 +194,21 @@ int masters_warehouse_ensure(store *s, const char *code, int64_t *id, sl_error *
 
 int masters_price_group_ensure(store *s, const char *code, int64_t *id, sl_error *err)
 {
-    return ensure_by_code(s,
-                          "INSERT INTO price_groups(code) VALUES(?) ON CONFLICT DO NOTHING",
+    return ensure_by_code(s, "INSERT INTO price_groups(code) VALUES(?) ON CONFLICT DO NOTHING",
                           "SELECT id FROM price_groups WHERE code=?", code, id, err);
 }
 
-int masters_price_set(store *s, int64_t product_id, const char *group,
-                      int64_t price, sl_error *err)
+int masters_price_set(store *s, int64_t product_id, const char *group, int64_t price, sl_error *err)
 {
     int64_t gid = 0;
     int rc = masters_price_group_ensure(s, group, &gid, err);
     if (rc)
         return rc;
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "INSERT INTO product_prices(product_id, group_id, price) VALUES(?,?,?)"
-        " ON CONFLICT(product_id, group_id) DO UPDATE SET price=excluded.price",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "INSERT INTO product_prices(product_id, group_id, price) VALUES(?,?,?)"
+                   " ON CONFLICT(product_id, group_id) DO UPDATE SET price=excluded.price",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, product_id);
@@ -222,15 +217,13 @@ int masters_price_set(store *s, int64_t product_id, const char *group,
     return store_step_done(s, st, err);
 }
 
-int masters_cash_account_ensure(store *s, const char *code, const char *account,
-                                sl_error *err)
+int masters_cash_account_ensure(store *s, const char *code, const char *account, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "INSERT INTO cash_accounts(code, account) VALUES(?,?)"
-        " ON CONFLICT(code) DO UPDATE SET account=excluded.account"
-        " WHERE account <> excluded.account",
-        err);
+    sqlite3_stmt *st = store_stmt(s,
+                                  "INSERT INTO cash_accounts(code, account) VALUES(?,?)"
+                                  " ON CONFLICT(code) DO UPDATE SET account=excluded.account"
+                                  " WHERE account <> excluded.account",
+                                  err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, code);

@@ -27,7 +27,7 @@
 enum import_kind { IMPORT_PRODUCTS = 1, IMPORT_CUSTOMERS };
 
 /* Imports `len` bytes of CSV text. Money columns are read at `exponent`.
-   *rows gets the number of data rows imported. */
+ *rows gets the number of data rows imported. */
 int masters_import_csv(store *s, int kind, const char *text, size_t len, int exponent,
                        int64_t now_ms, size_t *rows, sl_error *err);
 

@@ -35,21 +35,44 @@ static const char *const LINE_MONEY_NAMES[SL_LINE_MONEY_END_V1] = {SL_LINE_MONEY
 #undef NAME_AT_
 
 static const char *NORMALIZED_STATUSES[] = {
-    SL_STATUS_AWAITING, SL_STATUS_CONFIRMED, SL_STATUS_NOT_CONFIRMED,
-    SL_STATUS_PREPARING, SL_STATUS_RESERVED, SL_STATUS_INVOICE_DEFECT,
-    SL_STATUS_SENT_TO_POST, SL_STATUS_SENT, SL_STATUS_DELIVERED,
-    SL_STATUS_RETURNED, SL_STATUS_CANCELLED};
+    SL_STATUS_AWAITING,  SL_STATUS_CONFIRMED,      SL_STATUS_NOT_CONFIRMED, SL_STATUS_PREPARING,
+    SL_STATUS_RESERVED,  SL_STATUS_INVOICE_DEFECT, SL_STATUS_SENT_TO_POST,  SL_STATUS_SENT,
+    SL_STATUS_DELIVERED, SL_STATUS_RETURNED,       SL_STATUS_CANCELLED};
 
 #define NAME_OF(table, end, i) ((i) > 0 && (i) < (end) ? (table)[i] : NULL)
 
-const char *order_text_name(int f) { return NAME_OF(TEXT_NAMES, SL_ORDER_TEXT_END_V1, f); }
-const char *order_money_name(int f) { return NAME_OF(MONEY_NAMES, SL_ORDER_MONEY_END_V1, f); }
-const char *order_time_name(int f) { return NAME_OF(TIME_NAMES, SL_ORDER_TIME_END_V1, f); }
-const char *order_flag_name(int f) { return NAME_OF(FLAG_NAMES, SL_ORDER_FLAG_END_V1_4, f); }
-const char *order_address_name(int f) { return NAME_OF(ADDR_NAMES, SL_ADDR_FIELD_END_V1, f); }
-const char *order_line_kind_name(int k) { return NAME_OF(KIND_NAMES, SL_LINE_KIND_END_V1, k); }
-const char *order_line_text_name(int f) { return NAME_OF(LINE_TEXT_NAMES, SL_LINE_TEXT_END_V1_4, f); }
-const char *order_line_money_name(int f) { return NAME_OF(LINE_MONEY_NAMES, SL_LINE_MONEY_END_V1, f); }
+const char *order_text_name(int f)
+{
+    return NAME_OF(TEXT_NAMES, SL_ORDER_TEXT_END_V1, f);
+}
+const char *order_money_name(int f)
+{
+    return NAME_OF(MONEY_NAMES, SL_ORDER_MONEY_END_V1, f);
+}
+const char *order_time_name(int f)
+{
+    return NAME_OF(TIME_NAMES, SL_ORDER_TIME_END_V1, f);
+}
+const char *order_flag_name(int f)
+{
+    return NAME_OF(FLAG_NAMES, SL_ORDER_FLAG_END_V1_4, f);
+}
+const char *order_address_name(int f)
+{
+    return NAME_OF(ADDR_NAMES, SL_ADDR_FIELD_END_V1, f);
+}
+const char *order_line_kind_name(int k)
+{
+    return NAME_OF(KIND_NAMES, SL_LINE_KIND_END_V1, k);
+}
+const char *order_line_text_name(int f)
+{
+    return NAME_OF(LINE_TEXT_NAMES, SL_LINE_TEXT_END_V1_4, f);
+}
+const char *order_line_money_name(int f)
+{
+    return NAME_OF(LINE_MONEY_NAMES, SL_LINE_MONEY_END_V1, f);
+}
 
 /* ---- text validation ---------------------------------------------------- */
 
@@ -102,8 +125,7 @@ static void note_truncated(order *o, const char *field, size_t n)
 
 /* Bytes of value to keep: all of it, or (o given) the longest prefix of
    at most ORDER_MAX_TEXT bytes that ends on a UTF-8 character boundary. */
-static size_t kept_length(order *o, const char *value, size_t n,
-                          const char *field)
+static size_t kept_length(order *o, const char *value, size_t n, const char *field)
 {
     if (n <= ORDER_MAX_TEXT || o == NULL)
         return n;
@@ -117,17 +139,14 @@ static size_t kept_length(order *o, const char *value, size_t n,
 /* Replaces *slot with a validated copy of value (NULL or "" = absent).
    With `o`, a value over ORDER_MAX_TEXT is shortened and recorded (see
    order.h); without, it is refused. */
-static int set_text_kept(order *o, char **slot, const char *value,
-                         const char *field, sl_error *err)
+static int set_text_kept(order *o, char **slot, const char *value, const char *field, sl_error *err)
 {
     size_t n = value ? strlen(value) : 0;
     if (n > ORDER_MAX_TEXT && o == NULL)
-        return sl_error_set(err, SL_ETOOBIG, field,
-                            "%s is %zu bytes, more than %d", field, n,
+        return sl_error_set(err, SL_ETOOBIG, field, "%s is %zu bytes, more than %d", field, n,
                             ORDER_MAX_TEXT);
     if (!utf8_valid((const unsigned char *)value, n))
-        return sl_error_set(err, SL_EINVALID, field,
-                            "%s is not valid UTF-8", field);
+        return sl_error_set(err, SL_EINVALID, field, "%s is not valid UTF-8", field);
     n = kept_length(o, value, n, field);
     char *copy = EMPTY;
     if (n > 0) {
@@ -143,8 +162,7 @@ static int set_text_kept(order *o, char **slot, const char *value,
     return SL_OK;
 }
 
-static int set_text_slot(char **slot, const char *value, const char *field,
-                         sl_error *err)
+static int set_text_slot(char **slot, const char *value, const char *field, sl_error *err)
 {
     return set_text_kept(NULL, slot, value, field, err);
 }
@@ -240,12 +258,10 @@ static int unsupported(sl_error *err, const char *what, int id)
 {
     char field[SL_ERROR_FIELD_MAX];
     snprintf(field, sizeof field, "%s[%d]", what, id);
-    return sl_error_set(err, SL_EUNSUPPORTED, field,
-                        "unknown %s field id %d", what, id);
+    return sl_error_set(err, SL_EUNSUPPORTED, field, "unknown %s field id %d", what, id);
 }
 
-int order_set_exponent_override(order *o, const char *currency, int exponent,
-                                sl_error *err)
+int order_set_exponent_override(order *o, const char *currency, int exponent, sl_error *err)
 {
     if (currency == NULL || strlen(currency) != 3 || exponent < 0 ||
         exponent > SL_MONEY_MAX_EXPONENT)
@@ -253,8 +269,7 @@ int order_set_exponent_override(order *o, const char *currency, int exponent,
                             "exponent override needs a 3-letter code and "
                             "0..%d digits",
                             SL_MONEY_MAX_EXPONENT);
-    snprintf(o->override_currency, sizeof o->override_currency, "%s",
-             currency);
+    snprintf(o->override_currency, sizeof o->override_currency, "%s", currency);
     o->override_exponent = exponent;
     return SL_OK;
 }
@@ -282,12 +297,10 @@ static int set_currency(order *o, const char *value, sl_error *err)
     const char *f = "order.currency";
     int e = value ? exponent_for(o, value) : -1;
     if (e < 0)
-        return sl_error_set(err, SL_EINVALID, f, "unknown currency '%.16s'",
-                            value ? value : "");
-    if (o->text[SL_ORDER_CURRENCY][0] &&
-        strcmp(o->text[SL_ORDER_CURRENCY], value) != 0 && any_money_set(o))
-        return sl_error_set(err, SL_EINVALID, f,
-                            "currency changed after money was set");
+        return sl_error_set(err, SL_EINVALID, f, "unknown currency '%.16s'", value ? value : "");
+    if (o->text[SL_ORDER_CURRENCY][0] && strcmp(o->text[SL_ORDER_CURRENCY], value) != 0 &&
+        any_money_set(o))
+        return sl_error_set(err, SL_EINVALID, f, "currency changed after money was set");
     int rc = set_text_slot(&o->text[SL_ORDER_CURRENCY], value, f, err);
     if (rc == SL_OK)
         o->exponent = e;
@@ -314,34 +327,29 @@ int order_set_text(order *o, int field, const char *value, sl_error *err)
     char fname[SL_ERROR_FIELD_MAX];
     name_join(fname, sizeof fname, "order", name);
     if (field == SL_ORDER_STATUS_NORMALIZED && !known_status(value))
-        return sl_error_set(err, SL_EINVALID, fname,
-                            "'%.40s' is not a normalized status word",
+        return sl_error_set(err, SL_EINVALID, fname, "'%.40s' is not a normalized status word",
                             value);
     return set_text_kept(o, &o->text[field], value, fname, err);
 }
 
 /* Parses decimal money at the order's exponent: exact, or rounded half-up
    when `round` (line taxes only). */
-static int parse_money(const order *o, const char *decimal, int round,
-                       const char *field, int64_t *out, sl_error *err)
+static int parse_money(const order *o, const char *decimal, int round, const char *field,
+                       int64_t *out, sl_error *err)
 {
     if (o->exponent < 0)
-        return sl_error_set(err, SL_EINVALID, field,
-                            "%s given before the order currency", field);
+        return sl_error_set(err, SL_EINVALID, field, "%s given before the order currency", field);
     if (decimal == NULL)
         return sl_error_set(err, SL_EINVALID, field, "%s is missing", field);
-    int rc = round ? sl_money_parse_round(decimal, o->exponent,
-                                          SL_ROUND_HALF_UP, out)
+    int rc = round ? sl_money_parse_round(decimal, o->exponent, SL_ROUND_HALF_UP, out)
                    : sl_money_parse(decimal, o->exponent, out);
     if (rc == SL_ETOOBIG)
-        return sl_error_set(err, rc, field, "%s '%.48s' is out of range",
-                            field, decimal);
+        return sl_error_set(err, rc, field, "%s '%.48s' is out of range", field, decimal);
     if (rc != SL_OK)
         return sl_error_set(err, SL_EINVALID, field,
                             "%s '%.48s' is not a decimal amount with at most "
                             "%d decimals (%s)",
-                            field, decimal, o->exponent,
-                            o->text[SL_ORDER_CURRENCY]);
+                            field, decimal, o->exponent, o->text[SL_ORDER_CURRENCY]);
     return SL_OK;
 }
 
@@ -369,8 +377,7 @@ int order_set_time(order *o, int field, int64_t utc_ms, sl_error *err)
     if (utc_ms < 0) {
         char fname[SL_ERROR_FIELD_MAX];
         snprintf(fname, sizeof fname, "order.%s", name);
-        return sl_error_set(err, SL_EINVALID, fname,
-                            "%s is before 1970", fname);
+        return sl_error_set(err, SL_EINVALID, fname, "%s is before 1970", fname);
     }
     o->time[field] = utc_ms;
     return SL_OK;
@@ -384,8 +391,7 @@ int order_set_flag(order *o, int field, int value, sl_error *err)
     return SL_OK;
 }
 
-int order_set_address(order *o, int which, int field, const char *value,
-                      sl_error *err)
+int order_set_address(order *o, int which, int field, const char *value, sl_error *err)
 {
     if (which != SL_ADDR_BILLING && which != SL_ADDR_SHIPPING)
         return unsupported(err, "address", which);
@@ -402,14 +408,13 @@ int order_set_address(order *o, int which, int field, const char *value,
 int order_set_raw(order *o, const char *data, size_t len, sl_error *err)
 {
     if (len > ORDER_MAX_RAW)
-        return sl_error_set(err, SL_ETOOBIG, "raw",
-                            "raw payload of %zu bytes is over %u", len,
+        return sl_error_set(err, SL_ETOOBIG, "raw", "raw payload of %zu bytes is over %u", len,
                             ORDER_MAX_RAW);
     if (data == NULL && len > 0)
         return sl_error_set(err, SL_EINVALID, "raw", "raw payload is NULL");
     char *copy = NULL;
     if (len > 0) {
-        copy = malloc(len + 1);  /* NUL-terminated for convenience */
+        copy = malloc(len + 1); /* NUL-terminated for convenience */
         if (copy == NULL)
             return sl_error_set(err, SL_ENOMEM, "raw", "out of memory");
         memcpy(copy, data, len);
@@ -430,8 +435,7 @@ order_line *order_add_line(order *o, int kind, sl_error *err)
         return NULL;
     }
     if (o->line_count >= ORDER_MAX_LINES) {
-        sl_error_set(err, SL_ETOOBIG, "lines", "more than %d lines",
-                     ORDER_MAX_LINES);
+        sl_error_set(err, SL_ETOOBIG, "lines", "more than %d lines", ORDER_MAX_LINES);
         return NULL;
     }
     if (o->line_count == o->line_cap) {
@@ -452,12 +456,9 @@ order_line *order_add_line(order *o, int kind, sl_error *err)
 }
 
 /* "lines[i].name" for errors; the index makes a long order debuggable. */
-static void line_field(const order *o, const order_line *l, const char *name,
-                       char *buf, size_t n)
+static void line_field(const order *o, const order_line *l, const char *name, char *buf, size_t n)
 {
-    long idx = o && l >= o->lines && l < o->lines + o->line_count
-                   ? (long)(l - o->lines)
-                   : -1;
+    long idx = o && l >= o->lines && l < o->lines + o->line_count ? (long)(l - o->lines) : -1;
     char digits[24], *d = digits + sizeof digits - 1;
     *d = '\0';
     unsigned long v = idx < 0 ? 1 : (unsigned long)idx;
@@ -474,8 +475,7 @@ static void line_field(const order *o, const order_line *l, const char *name,
     name_append(buf, n, &at, name);
 }
 
-int order_line_set_text(order *o, order_line *l, int field, const char *value,
-                        sl_error *err)
+int order_line_set_text(order *o, order_line *l, int field, const char *value, sl_error *err)
 {
     const char *name = order_line_text_name(field);
     if (name == NULL)
@@ -485,19 +485,16 @@ int order_line_set_text(order *o, order_line *l, int field, const char *value,
     return set_text_kept(o, &l->text[field], value, fname, err);
 }
 
-int order_line_set_money(order *o, order_line *l, int field,
-                         const char *decimal, sl_error *err)
+int order_line_set_money(order *o, order_line *l, int field, const char *decimal, sl_error *err)
 {
     const char *name = order_line_money_name(field);
     if (name == NULL)
         return unsupported(err, "line.money", field);
     char fname[SL_ERROR_FIELD_MAX];
-    line_field(o, l, field == SL_LINE_TAX_PERCENT ? "tax_percent" : name,
-               fname, sizeof fname);
+    line_field(o, l, field == SL_LINE_TAX_PERCENT ? "tax_percent" : name, fname, sizeof fname);
     int64_t v;
     if (field == SL_LINE_TAX_PERCENT) {
-        if (decimal == NULL || sl_quantity_parse(decimal, &v) != SL_OK ||
-            v < 0)
+        if (decimal == NULL || sl_quantity_parse(decimal, &v) != SL_OK || v < 0)
             return sl_error_set(err, SL_EINVALID, fname,
                                 "%s '%.48s' is not a rate with at most 3 "
                                 "decimals",
@@ -525,8 +522,7 @@ int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err)
     return SL_OK;
 }
 
-int order_line_set_restocked(order *o, order_line *l, const char *decimal,
-                             sl_error *err)
+int order_line_set_restocked(order *o, order_line *l, const char *decimal, sl_error *err)
 {
     char fname[SL_ERROR_FIELD_MAX];
     line_field(o, l, "restocked", fname, sizeof fname);
@@ -557,23 +553,20 @@ static int line_restock_valid(const order_line *l, size_t i, sl_error *err)
         return sl_error_set(err, SL_EINVALID, f,
                             "%s is %lld thousandths, outside 0..quantity "
                             "(%lld)",
-                            f, (long long)l->restocked_milli,
-                            (long long)l->qty_milli);
+                            f, (long long)l->restocked_milli, (long long)l->qty_milli);
     return SL_OK;
 }
 
 /* A refunded part names a refund of this same order, and only a product,
    shipping or fee can be refunded line by line. */
-static int line_refund_part_valid(const order *o, const order_line *l, size_t i,
-                                  sl_error *err)
+static int line_refund_part_valid(const order *o, const order_line *l, size_t i, sl_error *err)
 {
     const char *ref = l->text[SL_LINE_REFUND_ID];
     if (ref[0] == '\0')
         return SL_OK;
     char f[SL_ERROR_FIELD_MAX];
     snprintf(f, sizeof f, "lines[%zu].refund_id", i);
-    if (l->kind != SL_LINE_PRODUCT && l->kind != SL_LINE_SHIPPING &&
-        l->kind != SL_LINE_FEE)
+    if (l->kind != SL_LINE_PRODUCT && l->kind != SL_LINE_SHIPPING && l->kind != SL_LINE_FEE)
         return sl_error_set(err, SL_EINVALID, f,
                             "%s is set on a %s line: only products, shipping "
                             "and fees are refunded line by line",
@@ -588,17 +581,15 @@ static int line_refund_part_valid(const order *o, const order_line *l, size_t i,
         if (o->lines[k].kind == SL_LINE_REFUND &&
             strcmp(o->lines[k].text[SL_LINE_EXTERNAL_ID], ref) == 0)
             return SL_OK;
-    return sl_error_set(err, SL_EINVALID, f,
-                        "%s names refund %.40s, which the order does not list",
+    return sl_error_set(err, SL_EINVALID, f, "%s names refund %.40s, which the order does not list",
                         f, ref);
 }
 
-int order_tax_put(order_line *l, const char *rate_id, int64_t amount,
-                  int64_t exact, const char *field, sl_error *err)
+int order_tax_put(order_line *l, const char *rate_id, int64_t amount, int64_t exact,
+                  const char *field, sl_error *err)
 {
     if (l->tax_count >= ORDER_MAX_TAXES_PER_LINE)
-        return sl_error_set(err, SL_ETOOBIG, field,
-                            "more than %d taxes on one line",
+        return sl_error_set(err, SL_ETOOBIG, field, "more than %d taxes on one line",
                             ORDER_MAX_TAXES_PER_LINE);
     order_tax *t = &l->taxes[l->tax_count];
     t->rate_id = EMPTY;
@@ -619,8 +610,8 @@ int64_t order_exact_of(const order *o, int64_t amount)
     return amount * scale;
 }
 
-int order_line_add_tax(order *o, order_line *l, const char *rate_id,
-                       const char *decimal, sl_error *err)
+int order_line_add_tax(order *o, order_line *l, const char *rate_id, const char *decimal,
+                       sl_error *err)
 {
     char fname[SL_ERROR_FIELD_MAX];
     line_field(o, l, "taxes", fname, sizeof fname);
@@ -629,8 +620,7 @@ int order_line_add_tax(order *o, order_line *l, const char *rate_id,
     if (rc != SL_OK)
         return rc;
     if (o->exponent > ORDER_EXACT_DIGITS ||
-        sl_money_parse_round(decimal, ORDER_EXACT_DIGITS, SL_ROUND_HALF_UP,
-                             &exact) != SL_OK)
+        sl_money_parse_round(decimal, ORDER_EXACT_DIGITS, SL_ROUND_HALF_UP, &exact) != SL_OK)
         exact = order_exact_of(o, v);
     return order_tax_put(l, rate_id, v, exact, fname, err);
 }
@@ -645,17 +635,14 @@ const order_rate *order_find_rate(const order *o, const char *rate_id)
     return NULL;
 }
 
-int order_rate_put(order *o, const order_rate *r, const char *field,
-                   sl_error *err)
+int order_rate_put(order *o, const order_rate *r, const char *field, sl_error *err)
 {
     if (o->rate_count >= ORDER_MAX_TAX_RATES)
-        return sl_error_set(err, SL_ETOOBIG, field, "more than %d tax rates",
-                            ORDER_MAX_TAX_RATES);
+        return sl_error_set(err, SL_ETOOBIG, field, "more than %d tax rates", ORDER_MAX_TAX_RATES);
     if (r->rate_id == NULL || *r->rate_id == '\0')
         return sl_error_set(err, SL_EINVALID, field, "tax rate without an id");
     if (order_find_rate(o, r->rate_id) != NULL)
-        return sl_error_set(err, SL_EINVALID, field,
-                            "tax rate %.32s given twice", r->rate_id);
+        return sl_error_set(err, SL_EINVALID, field, "tax rate %.32s given twice", r->rate_id);
     order_rate *slot = &o->rates[o->rate_count];
     *slot = *r;
     slot->rate_id = EMPTY;
@@ -665,22 +652,19 @@ int order_rate_put(order *o, const order_rate *r, const char *field,
     return rc;
 }
 
-int order_add_tax_rate(order *o, const char *rate_id, const char *tax,
-                       const char *shipping_tax, const char *percent,
-                       int compound, sl_error *err)
+int order_add_tax_rate(order *o, const char *rate_id, const char *tax, const char *shipping_tax,
+                       const char *percent, int compound, sl_error *err)
 {
     char fname[SL_ERROR_FIELD_MAX];
     snprintf(fname, sizeof fname, "tax_rates[%zu]", o->rate_count);
-    order_rate r = {.rate_id = (char *)rate_id, .percent_milli = -1,
-                    .compound = compound != 0};
+    order_rate r = {.rate_id = (char *)rate_id, .percent_milli = -1, .compound = compound != 0};
     int rc = SL_OK;
     if (tax && *tax)
         rc = parse_money(o, tax, 0, fname, &r.tax, err);
     if (rc == SL_OK && shipping_tax && *shipping_tax)
         rc = parse_money(o, shipping_tax, 0, fname, &r.shipping_tax, err);
     if (rc == SL_OK && percent && *percent &&
-        (sl_quantity_parse(percent, &r.percent_milli) != SL_OK ||
-         r.percent_milli < 0))
+        (sl_quantity_parse(percent, &r.percent_milli) != SL_OK || r.percent_milli < 0))
         rc = sl_error_set(err, SL_EINVALID, fname,
                           "%s percent '%.32s' is not a rate with at most 3 "
                           "decimals",
@@ -707,8 +691,7 @@ static int external_id_safe(const char *id)
 int order_validate(const order *o, sl_error *err)
 {
     if (o->text[SL_ORDER_EXTERNAL_ID][0] == '\0')
-        return sl_error_set(err, SL_EINVALID, "order.external_id",
-                            "order has no external id");
+        return sl_error_set(err, SL_EINVALID, "order.external_id", "order has no external id");
     if (!external_id_safe(o->text[SL_ORDER_EXTERNAL_ID]))
         return sl_error_set(err, SL_EINVALID, "order.external_id",
                             "external id has a control character, a slash or a "
@@ -723,27 +706,22 @@ int order_validate(const order *o, sl_error *err)
                                   "deleted order %.64s has no status",
                                   o->text[SL_ORDER_EXTERNAL_ID]);
     if (o->text[SL_ORDER_CURRENCY][0] == '\0' || o->exponent < 0)
-        return sl_error_set(err, SL_EINVALID, "order.currency",
-                            "order %.64s has no currency",
+        return sl_error_set(err, SL_EINVALID, "order.currency", "order %.64s has no currency",
                             o->text[SL_ORDER_EXTERNAL_ID]);
     if (o->text[SL_ORDER_STATUS][0] == '\0')
-        return sl_error_set(err, SL_EINVALID, "order.status",
-                            "order %.64s has no status",
+        return sl_error_set(err, SL_EINVALID, "order.status", "order %.64s has no status",
                             o->text[SL_ORDER_EXTERNAL_ID]);
     if (!(o->money_set & (1u << SL_ORDER_TOTAL)))
-        return sl_error_set(err, SL_EINVALID, "order.total",
-                            "order %.64s has no total",
+        return sl_error_set(err, SL_EINVALID, "order.total", "order %.64s has no total",
                             o->text[SL_ORDER_EXTERNAL_ID]);
     if (o->line_count == 0 && !o->flag[SL_ORDER_DELETED])
-        return sl_error_set(err, SL_EINVALID, "lines",
-                            "order %.64s has no lines",
+        return sl_error_set(err, SL_EINVALID, "lines", "order %.64s has no lines",
                             o->text[SL_ORDER_EXTERNAL_ID]);
     for (size_t i = 0; i < o->line_count; i++)
         if (order_line_kind_name(o->lines[i].kind) == NULL) {
             char f[SL_ERROR_FIELD_MAX];
             snprintf(f, sizeof f, "lines[%zu].kind", i);
-            return sl_error_set(err, SL_EINVALID, f, "unknown line kind %d",
-                                o->lines[i].kind);
+            return sl_error_set(err, SL_EINVALID, f, "unknown line kind %d", o->lines[i].kind);
         }
     for (size_t i = 0; i < o->line_count; i++) {
         int rc = line_restock_valid(&o->lines[i], i, err);

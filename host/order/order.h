@@ -38,7 +38,7 @@
 #define ORDER_MAX_TEXT 65536
 #define ORDER_MAX_RAW (16u << 20)
 #define ORDER_MAX_TAX_RATES 32
-#define ORDER_TRUNCATED_MAX 256   /* bytes of the truncation record */
+#define ORDER_TRUNCATED_MAX 256 /* bytes of the truncation record */
 
 /* Tax amounts keep, beside the rounded minor units, the shop's own figure
    in millionths of the major unit ("1.449275" -> 1449275), which is what
@@ -47,31 +47,31 @@
 
 typedef struct order_tax {
     char *rate_id;
-    int64_t amount;               /* minor units, rounded half-up */
-    int64_t exact;                /* millionths of the major unit */
+    int64_t amount; /* minor units, rounded half-up */
+    int64_t exact;  /* millionths of the major unit */
 } order_tax;
 
 /* One tax rate as the shop totals it for the whole order (WooCommerce
    tax_lines): authoritative for the books. */
 typedef struct order_rate {
     char *rate_id;
-    int64_t tax;                  /* tax of items and fees, minor units */
-    int64_t shipping_tax;         /* tax of shipping, minor units */
-    int64_t percent_milli;        /* -1 = unknown */
+    int64_t tax;           /* tax of items and fees, minor units */
+    int64_t shipping_tax;  /* tax of shipping, minor units */
+    int64_t percent_milli; /* -1 = unknown */
     int compound;
 } order_rate;
 
 typedef struct order_line {
-    int kind;                     /* enum sl_line_kind */
-    char *text[SL_LINE_TEXT_END_V1_4];   /* by enum sl_line_text; [0] unused */
+    int kind;                          /* enum sl_line_kind */
+    char *text[SL_LINE_TEXT_END_V1_4]; /* by enum sl_line_text; [0] unused */
     int64_t money[SL_LINE_MONEY_END_V1];
-    unsigned money_set;           /* bit per enum sl_line_money */
-    int64_t qty_milli;            /* 1000 = one unit; default 1000 */
-    int64_t tax_percent_milli;    /* SL_LINE_TAX_PERCENT in thousandths */
+    unsigned money_set;        /* bit per enum sl_line_money */
+    int64_t qty_milli;         /* 1000 = one unit; default 1000 */
+    int64_t tax_percent_milli; /* SL_LINE_TAX_PERCENT in thousandths */
     order_tax taxes[ORDER_MAX_TAXES_PER_LINE];
     size_t tax_count;
-    int64_t restocked_milli;      /* product line: cumulative quantity the
-                                     shop put back after refunds; 0 = none */
+    int64_t restocked_milli; /* product line: cumulative quantity the
+                                shop put back after refunds; 0 = none */
 } order_line;
 
 typedef struct order_address {
@@ -81,18 +81,18 @@ typedef struct order_address {
 typedef struct order {
     char *tenant;
     char *channel;
-    char *text[SL_ORDER_TEXT_END_V1];   /* by enum sl_order_text */
+    char *text[SL_ORDER_TEXT_END_V1]; /* by enum sl_order_text */
     int64_t money[SL_ORDER_MONEY_END_V1];
     unsigned money_set;
     int64_t time[SL_ORDER_TIME_END_V1];
     int flag[SL_ORDER_FLAG_END_V1_4];
-    int exponent;                 /* of text[SL_ORDER_CURRENCY] */
+    int exponent; /* of text[SL_ORDER_CURRENCY] */
     order_address billing, shipping;
     order_line *lines;
     size_t line_count, line_cap;
-    char *raw;                    /* verbatim payload; may be NULL */
+    char *raw; /* verbatim payload; may be NULL */
     size_t raw_len;
-    char override_currency[8];    /* tenant exponent override, "" = none */
+    char override_currency[8]; /* tenant exponent override, "" = none */
     int override_exponent;
     order_rate rates[ORDER_MAX_TAX_RATES]; /* per-rate totals, may be none */
     size_t rate_count;
@@ -108,8 +108,7 @@ void order_free(order *o);
 /* The tenant books `currency` with `exponent` minor digits instead of the
    ISO one (e.g. HUF 0). Call before SL_ORDER_CURRENCY is set; services
    does so right after order_new from the tenant's config. */
-int order_set_exponent_override(order *o, const char *currency, int exponent,
-                                sl_error *err);
+int order_set_exponent_override(order *o, const char *currency, int exponent, sl_error *err);
 
 /* Field setters used by the SDK builder. They validate (length, UTF-8,
    enum range, money text in the currency) and fill err naming the field.
@@ -118,36 +117,31 @@ int order_set_text(order *o, int field, const char *value, sl_error *err);
 int order_set_money(order *o, int field, const char *decimal, sl_error *err);
 int order_set_time(order *o, int field, int64_t utc_ms, sl_error *err);
 int order_set_flag(order *o, int field, int value, sl_error *err);
-int order_set_address(order *o, int which, int field, const char *value,
-                      sl_error *err);
+int order_set_address(order *o, int which, int field, const char *value, sl_error *err);
 int order_set_raw(order *o, const char *data, size_t len, sl_error *err);
 /* Appends a line. The lines array may move on the next order_add_line, so
    the returned pointer is valid only until then: keep the index
    (l - o->lines) across calls. NULL with err (SL_ETOOBIG past
    ORDER_MAX_LINES, SL_EUNSUPPORTED for an unknown kind). */
 order_line *order_add_line(order *o, int kind, sl_error *err);
-int order_line_set_text(order *o, order_line *l, int field, const char *value,
-                        sl_error *err);
+int order_line_set_text(order *o, order_line *l, int field, const char *value, sl_error *err);
 /* SL_LINE_TAX_PERCENT is a rate, not money: it is parsed with at most 3
    decimals into tax_percent_milli (and money[SL_LINE_TAX_PERCENT] holds
    the same thousandths). Every other field is money in the currency. */
-int order_line_set_money(order *o, order_line *l, int field,
-                         const char *decimal, sl_error *err);
+int order_line_set_money(order *o, order_line *l, int field, const char *decimal, sl_error *err);
 int order_line_set_quantity(order_line *l, const char *decimal, sl_error *err);
-int order_line_add_tax(order *o, order_line *l, const char *rate_id,
-                       const char *decimal, sl_error *err);
+int order_line_add_tax(order *o, order_line *l, const char *rate_id, const char *decimal,
+                       sl_error *err);
 /* Cumulative restocked quantity of a product line (decimal text, at most
    3 decimals, >= 0). order_validate checks it against the quantity and the
    kind, once every field is set. */
-int order_line_set_restocked(order *o, order_line *l, const char *decimal,
-                             sl_error *err);
+int order_line_set_restocked(order *o, order_line *l, const char *decimal, sl_error *err);
 /* Adds the shop's total of one tax rate: `tax` on items and fees and
    `shipping_tax` on shipping, decimal text exact in the currency (NULL or
    "" = 0); `percent` decimal text or NULL; compound nonzero for a rate
    levied on top of the others. A rate id given twice is SL_EINVALID. */
-int order_add_tax_rate(order *o, const char *rate_id, const char *tax,
-                       const char *shipping_tax, const char *percent,
-                       int compound, sl_error *err);
+int order_add_tax_rate(order *o, const char *rate_id, const char *tax, const char *shipping_tax,
+                       const char *percent, int compound, sl_error *err);
 /* The order's total for rate_id, or NULL when the order has none. */
 const order_rate *order_find_rate(const order *o, const char *rate_id);
 

@@ -23,10 +23,23 @@
 #include "order/order_internal.h"
 
 enum key_kind {
-    K_TENANT, K_CHANNEL, K_EXPONENT, K_TEXT, K_MONEY, K_TIME, K_FLAG,
-    K_BILLING, K_SHIPPING, K_LINES, K_RATES, K_TRUNCATED,  /* order */
-    K_KIND, K_QTY, K_TAXES, K_RESTOCKED,                   /* line */
-    K_ADDRESS                                              /* address */
+    K_TENANT,
+    K_CHANNEL,
+    K_EXPONENT,
+    K_TEXT,
+    K_MONEY,
+    K_TIME,
+    K_FLAG,
+    K_BILLING,
+    K_SHIPPING,
+    K_LINES,
+    K_RATES,
+    K_TRUNCATED, /* order */
+    K_KIND,
+    K_QTY,
+    K_TAXES,
+    K_RESTOCKED, /* line */
+    K_ADDRESS    /* address */
 };
 
 typedef struct key {
@@ -141,14 +154,22 @@ static void put_int(text_buf *b, int64_t v)
 static const char *short_escape(unsigned char c)
 {
     switch (c) {
-    case '"': return "\\\"";
-    case '\\': return "\\\\";
-    case '\b': return "\\b";
-    case '\f': return "\\f";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    default: return NULL;
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        return NULL;
     }
 }
 
@@ -290,9 +311,18 @@ static void put_member(text_buf *b, int *first, const order *o, const key *k)
 {
     int f = k->field;
     switch (k->kind) {
-    case K_TENANT: put_key(b, first, k->name); put_string(b, o->tenant); break;
-    case K_CHANNEL: put_key(b, first, k->name); put_string(b, o->channel); break;
-    case K_EXPONENT: put_key(b, first, k->name); put_int(b, o->exponent); break;
+    case K_TENANT:
+        put_key(b, first, k->name);
+        put_string(b, o->tenant);
+        break;
+    case K_CHANNEL:
+        put_key(b, first, k->name);
+        put_string(b, o->channel);
+        break;
+    case K_EXPONENT:
+        put_key(b, first, k->name);
+        put_int(b, o->exponent);
+        break;
     case K_TEXT:
         if (o->text[f] && *o->text[f]) {
             put_key(b, first, k->name);
@@ -317,9 +347,18 @@ static void put_member(text_buf *b, int *first, const order *o, const key *k)
             put(b, "true", 4);
         }
         break;
-    case K_BILLING: put_key(b, first, k->name); put_address(b, &o->billing); break;
-    case K_SHIPPING: put_key(b, first, k->name); put_address(b, &o->shipping); break;
-    case K_LINES: put_key(b, first, k->name); put_lines(b, o); break;
+    case K_BILLING:
+        put_key(b, first, k->name);
+        put_address(b, &o->billing);
+        break;
+    case K_SHIPPING:
+        put_key(b, first, k->name);
+        put_address(b, &o->shipping);
+        break;
+    case K_LINES:
+        put_key(b, first, k->name);
+        put_lines(b, o);
+        break;
     case K_RATES:
         if (o->rate_count > 0) {
             put_key(b, first, k->name);
@@ -332,7 +371,8 @@ static void put_member(text_buf *b, int *first, const order *o, const key *k)
             put_string(b, o->truncated);
         }
         break;
-    default: break;
+    default:
+        break;
     }
 }
 

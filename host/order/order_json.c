@@ -48,8 +48,7 @@ static json_t *address_json(const order_address *a)
    the currency has (so orders without them hash as they always did). */
 static json_t *tax_json(const order *o, const order_tax *t)
 {
-    json_t *j = json_pack("{s:s, s:I}", "rate_id", t->rate_id, "amount",
-                          (json_int_t)t->amount);
+    json_t *j = json_pack("{s:s, s:I}", "rate_id", t->rate_id, "amount", (json_int_t)t->amount);
     if (j != NULL && t->exact != order_exact_of(o, t->amount) &&
         json_object_set_new(j, "exact", json_integer(t->exact)) != 0) {
         json_decref(j);
@@ -63,12 +62,10 @@ static json_t *rates_json(const order *o)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < o->rate_count; i++) {
         const order_rate *r = &o->rates[i];
-        json_t *j = json_pack("{s:s, s:I, s:I}", "rate_id", r->rate_id, "tax",
-                              (json_int_t)r->tax, "shipping_tax",
-                              (json_int_t)r->shipping_tax);
+        json_t *j = json_pack("{s:s, s:I, s:I}", "rate_id", r->rate_id, "tax", (json_int_t)r->tax,
+                              "shipping_tax", (json_int_t)r->shipping_tax);
         if (j && r->percent_milli >= 0)
-            json_object_set_new(j, "percent_milli",
-                                json_integer(r->percent_milli));
+            json_object_set_new(j, "percent_milli", json_integer(r->percent_milli));
         if (j && r->compound)
             json_object_set_new(j, "compound", json_true());
         if (j == NULL || json_array_append_new(arr, j) != 0) {
@@ -84,18 +81,15 @@ static json_t *line_json(const order *o, const order_line *l)
     json_t *j = json_object();
     json_t *taxes = json_array();
     int bad = j == NULL || taxes == NULL;
-    bad |= json_object_set_new(j, "kind",
-                               json_string(order_line_kind_name(l->kind)));
+    bad |= json_object_set_new(j, "kind", json_string(order_line_kind_name(l->kind)));
     for (int f = 1; !bad && f < SL_LINE_TEXT_END_V1_4; f++)
         bad |= put_text(j, order_line_text_name(f), l->text[f]);
     for (int f = 1; !bad && f < SL_LINE_MONEY_END_V1; f++)
         if (l->money_set & (1u << f))
-            bad |= json_object_set_new(j, order_line_money_name(f),
-                                       json_integer(l->money[f]));
+            bad |= json_object_set_new(j, order_line_money_name(f), json_integer(l->money[f]));
     bad |= json_object_set_new(j, "qty_milli", json_integer(l->qty_milli));
     if (!bad && l->restocked_milli != 0)
-        bad |= json_object_set_new(j, "restocked_milli",
-                                   json_integer(l->restocked_milli));
+        bad |= json_object_set_new(j, "restocked_milli", json_integer(l->restocked_milli));
     for (size_t i = 0; !bad && i < l->tax_count; i++)
         bad |= json_array_append_new(taxes, tax_json(o, &l->taxes[i]));
     if (!bad && l->tax_count > 0) {
@@ -116,12 +110,10 @@ static int put_scalars(json_t *j, const order *o)
         bad |= put_text(j, order_text_name(f), o->text[f]);
     for (int f = 1; !bad && f < SL_ORDER_MONEY_END_V1; f++)
         if (o->money_set & (1u << f))
-            bad |= json_object_set_new(j, order_money_name(f),
-                                       json_integer(o->money[f]));
+            bad |= json_object_set_new(j, order_money_name(f), json_integer(o->money[f]));
     for (int f = 1; !bad && f < SL_ORDER_TIME_END_V1; f++)
         if (o->time[f] != 0)
-            bad |= json_object_set_new(j, order_time_name(f),
-                                       json_integer(o->time[f]));
+            bad |= json_object_set_new(j, order_time_name(f), json_integer(o->time[f]));
     for (int f = 1; !bad && f < SL_ORDER_FLAG_END_V1_4; f++)
         if (o->flag[f])
             bad |= json_object_set_new(j, order_flag_name(f), json_true());
@@ -162,8 +154,8 @@ static int wrong_type(sl_error *err, const char *field, const char *want)
 }
 
 /* A string member or NULL when absent; SL_EINVALID when another type. */
-static int get_str(const json_t *obj, const char *name, const char *field,
-                   const char **out, sl_error *err)
+static int get_str(const json_t *obj, const char *name, const char *field, const char **out,
+                   sl_error *err)
 {
     json_t *v = json_object_get(obj, name);
     if (v != NULL && !json_is_string(v))
@@ -173,8 +165,8 @@ static int get_str(const json_t *obj, const char *name, const char *field,
 }
 
 /* An integer member; *present tells whether it was there. */
-static int get_int(const json_t *obj, const char *name, const char *field,
-                   int64_t *out, int *present, sl_error *err)
+static int get_int(const json_t *obj, const char *name, const char *field, int64_t *out,
+                   int *present, sl_error *err)
 {
     json_t *v = json_object_get(obj, name);
     *present = v != NULL;
@@ -205,8 +197,8 @@ static int read_address(const json_t *j, order *o, int which, sl_error *err)
     return SL_OK;
 }
 
-static int read_line_taxes(const json_t *jl, const order *o, order_line *l,
-                           const char *field, sl_error *err)
+static int read_line_taxes(const json_t *jl, const order *o, order_line *l, const char *field,
+                           sl_error *err)
 {
     json_t *taxes = json_object_get(jl, "taxes");
     if (taxes == NULL)
@@ -215,12 +207,12 @@ static int read_line_taxes(const json_t *jl, const order *o, order_line *l,
         return wrong_type(err, field, "an array");
     size_t i;
     json_t *t;
-    json_array_foreach(taxes, i, t) {
+    json_array_foreach(taxes, i, t)
+    {
         const char *rate = NULL;
         int64_t amount = 0;
         int present = 0;
-        int rc = t && json_is_object(t) ? SL_OK
-                                        : wrong_type(err, field, "objects");
+        int rc = t && json_is_object(t) ? SL_OK : wrong_type(err, field, "objects");
         if (rc == SL_OK)
             rc = get_str(t, "rate_id", field, &rate, err);
         if (rc == SL_OK)
@@ -246,8 +238,8 @@ static int line_kind_parse(const char *name)
     return 0;
 }
 
-static int read_line_fields(const json_t *jl, order *o, order_line *l,
-                            const char *field, sl_error *err)
+static int read_line_fields(const json_t *jl, order *o, order_line *l, const char *field,
+                            sl_error *err)
 {
     int rc = SL_OK;
     for (int f = 1; rc == SL_OK && f < SL_LINE_TEXT_END_V1_4; f++) {
@@ -271,8 +263,7 @@ static int read_line_fields(const json_t *jl, order *o, order_line *l,
     if (rc == SL_OK)
         rc = get_int(jl, "qty_milli", field, &l->qty_milli, &present, err);
     if (rc == SL_OK)
-        rc = get_int(jl, "restocked_milli", field, &l->restocked_milli,
-                     &present, err);
+        rc = get_int(jl, "restocked_milli", field, &l->restocked_milli, &present, err);
     if (rc == SL_OK)
         rc = read_line_taxes(jl, o, l, field, err);
     return rc;
@@ -287,7 +278,8 @@ static int read_lines(const json_t *j, order *o, sl_error *err)
         return wrong_type(err, "lines", "an array");
     size_t i;
     json_t *jl;
-    json_array_foreach(lines, i, jl) {
+    json_array_foreach(lines, i, jl)
+    {
         char field[SL_ERROR_FIELD_MAX];
         snprintf(field, sizeof field, "lines[%zu]", i);
         if (!json_is_object(jl))
@@ -319,7 +311,8 @@ static int read_rates(const json_t *j, order *o, sl_error *err)
         return wrong_type(err, "tax_rates", "an array");
     size_t i;
     json_t *jr;
-    json_array_foreach(rates, i, jr) {
+    json_array_foreach(rates, i, jr)
+    {
         char field[SL_ERROR_FIELD_MAX];
         snprintf(field, sizeof field, "tax_rates[%zu]", i);
         if (!json_is_object(jr))
@@ -367,8 +360,7 @@ static int read_scalars(const json_t *j, order *o, sl_error *err)
     }
     for (int f = 1; rc == SL_OK && f < SL_ORDER_MONEY_END_V1; f++) {
         int64_t v = 0;
-        rc = get_int(j, order_money_name(f), order_money_name(f), &v,
-                     &present, err);
+        rc = get_int(j, order_money_name(f), order_money_name(f), &v, &present, err);
         if (rc == SL_OK && present) {
             o->money[f] = v;
             o->money_set |= 1u << f;
@@ -376,8 +368,7 @@ static int read_scalars(const json_t *j, order *o, sl_error *err)
     }
     for (int f = 1; rc == SL_OK && f < SL_ORDER_TIME_END_V1; f++) {
         int64_t v = 0;
-        rc = get_int(j, order_time_name(f), order_time_name(f), &v, &present,
-                     err);
+        rc = get_int(j, order_time_name(f), order_time_name(f), &v, &present, err);
         if (rc == SL_OK && present)
             rc = order_set_time(o, f, v, err);
     }
@@ -425,5 +416,3 @@ int order_from_json(const json_t *j, order **out, sl_error *err)
     *out = o;
     return SL_OK;
 }
-
-

@@ -32,51 +32,44 @@ static const char *const STATES[] = {"pending", "sending", "sent", "dead"};
 
 const char *outbox_kind_name(int kind)
 {
-    return kind >= OUTBOX_NOTE && kind <= OUTBOX_SHIPMENT ? KIND_NAMES[kind]
-                                                            : "unknown";
+    return kind >= OUTBOX_NOTE && kind <= OUTBOX_SHIPMENT ? KIND_NAMES[kind] : "unknown";
 }
 
 /* Text fits the row's fixed array (n bytes with the NUL) and is present. */
-static int check_text(const char *v, size_t n, const char *field,
-                      int required, sl_error *err)
+static int check_text(const char *v, size_t n, const char *field, int required, sl_error *err)
 {
     if (v == NULL || (required && *v == '\0'))
         return sl_error_set(err, SL_EINVALID, field, "%s is missing", field);
     if (strlen(v) >= n)
-        return sl_error_set(err, SL_ETOOBIG, field,
-                            "%s is longer than %zu bytes", field, n - 1);
+        return sl_error_set(err, SL_ETOOBIG, field, "%s is longer than %zu bytes", field, n - 1);
     return SL_OK;
 }
 
-static int check_put(int kind, const char *channel, const char *key,
-                     const char *external_id, const char *payload,
-                     sl_error *err)
+static int check_put(int kind, const char *channel, const char *key, const char *external_id,
+                     const char *payload, sl_error *err)
 {
     const outbox_row *r = NULL;
     if (kind < OUTBOX_NOTE || kind > OUTBOX_SHIPMENT)
-        return sl_error_set(err, SL_EINVALID, "kind",
-                            "unknown outbox kind %d", kind);
+        return sl_error_set(err, SL_EINVALID, "kind", "unknown outbox kind %d", kind);
     int rc = check_text(channel, sizeof r->channel, "channel", 1, err);
     if (rc == SL_OK)
         rc = check_text(key, sizeof r->key, "key", 1, err);
     if (rc == SL_OK)
-        rc = check_text(external_id ? external_id : "",
-                        sizeof r->external_id, "external_id", 0, err);
+        rc = check_text(external_id ? external_id : "", sizeof r->external_id, "external_id", 0,
+                        err);
     if (rc != SL_OK)
         return rc;
     json_error_t jerr;
     json_t *j = payload ? json_loads(payload, JSON_DECODE_ANY, &jerr) : NULL;
     if (j == NULL)
-        return sl_error_set(err, SL_EINVALID, "payload",
-                            "payload is not JSON: %s",
+        return sl_error_set(err, SL_EINVALID, "payload", "payload is not JSON: %s",
                             payload ? jerr.text : "missing");
     json_decref(j);
     return SL_OK;
 }
 
-int outbox_put(store *s, int kind, const char *channel, const char *key,
-               const char *external_id, const char *payload, int64_t now_ms,
-               int *queued, sl_error *err)
+int outbox_put(store *s, int kind, const char *channel, const char *key, const char *external_id,
+               const char *payload, int64_t now_ms, int *queued, sl_error *err)
 {
     int rc = check_put(kind, channel, key, external_id, payload, err);
     int own = 0;
@@ -85,20 +78,18 @@ int outbox_put(store *s, int kind, const char *channel, const char *key,
     if (rc != SL_OK)
         return rc;
     sqlite3_stmt *st = NULL;
-    rc = store_prepare(
-        s,
-        "INSERT INTO outbox(kind, channel, key, external_id, payload, state,"
-        " next_attempt_ms, created_ms, updated_ms) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6) "
-        "ON CONFLICT(key) DO NOTHING",
-        &st, err);
+    rc = store_prepare(s,
+                       "INSERT INTO outbox(kind, channel, key, external_id, payload, state,"
+                       " next_attempt_ms, created_ms, updated_ms) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6) "
+                       "ON CONFLICT(key) DO NOTHING",
+                       &st, err);
     int changed = 0;
     if (rc == SL_OK) {
         sqlite3_bind_int(st, 1, kind);
         sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, external_id ? external_id : "", -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, external_id ? external_id : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, payload, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 6, now_ms);
         rc = store_step_done(s, st, err);
@@ -118,23 +109,22 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
 
 /* Claims up to `cap` of the oldest due rows in one commit, in id order.
    rows[0..*n) are filled (payloads owned by the caller). */
-static int claim_batch(store *s, const char *key, int64_t now_ms, outbox_row *rows, int cap,
-                       int *n, sl_error *err)
+static int claim_batch(store *s, const char *key, int64_t now_ms, outbox_row *rows, int cap, int *n,
+                       sl_error *err)
 {
     *n = 0;
     int rc = store_begin(s, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_stmt *st = NULL;
-    rc = store_prepare(
-        s,
-        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-        "next_attempt_ms = ?2, updated_ms = ?1 "
-        "WHERE id IN (SELECT id FROM outbox "
-        "  WHERE state IN ('pending', 'sending') AND next_attempt_ms <= ?1 "
-        "  AND (?4 IS NULL OR key = ?4) ORDER BY next_attempt_ms, id LIMIT ?3) "
-        "RETURNING id, kind, channel, key, external_id, payload, attempts",
-        &st, err);
+    rc = store_prepare(s,
+                       "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                       "next_attempt_ms = ?2, updated_ms = ?1 "
+                       "WHERE id IN (SELECT id FROM outbox "
+                       "  WHERE state IN ('pending', 'sending') AND next_attempt_ms <= ?1 "
+                       "  AND (?4 IS NULL OR key = ?4) ORDER BY next_attempt_ms, id LIMIT ?3) "
+                       "RETURNING id, kind, channel, key, external_id, payload, attempts",
+                       &st, err);
     int step = SQLITE_DONE;
     if (rc == SL_OK) {
         sqlite3_bind_int64(st, 1, now_ms);
@@ -203,8 +193,8 @@ int64_t outbox_backoff_ms(int attempts, int64_t retry_after_ms, int64_t salt)
 }
 
 /* Records the outcome of a send in its own commit. */
-static int finish(store *s, const outbox_row *row, int64_t now_ms,
-                  int send_rc, const sl_error *serr, sl_error *err)
+static int finish(store *s, const outbox_row *row, int64_t now_ms, int send_rc,
+                  const sl_error *serr, sl_error *err)
 {
     const char *state = "sent";
     int64_t next = now_ms;
@@ -217,16 +207,14 @@ static int finish(store *s, const outbox_row *row, int64_t now_ms,
         state = dead ? "dead" : "pending";
         int64_t after = send_rc == SL_ERETRY ? serr->retry_after_ms : 0;
         next = dead ? now_ms : now_ms + outbox_backoff_ms(row->attempts, after, row->id);
-        snprintf(msg, sizeof msg, "%s: %s", sl_status_name(send_rc),
-                 serr->message);
+        snprintf(msg, sizeof msg, "%s: %s", sl_status_name(send_rc), serr->message);
     }
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s,
-        "UPDATE outbox SET state = ?2, next_attempt_ms = ?3, updated_ms = ?4,"
-        " last_error = ?5, sent_ms = CASE WHEN ?2 = 'sent' THEN ?4 END "
-        "WHERE id = ?1",
-        &st, err);
+    int rc = store_prepare(s,
+                           "UPDATE outbox SET state = ?2, next_attempt_ms = ?3, updated_ms = ?4,"
+                           " last_error = ?5, sent_ms = CASE WHEN ?2 = 'sent' THEN ?4 END "
+                           "WHERE id = ?1",
+                           &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, row->id);
@@ -340,8 +328,7 @@ static int send_claimed(send_batch *b, outbox_send_fn send, void *data, outbox_g
 
 /* A held row goes back to pending as it was before the claim (the attempt
    is not counted: nothing was sent), due when its channel is. */
-static int release(store *s, const outbox_row *row, int64_t until_ms, int64_t now_ms,
-                   sl_error *err)
+static int release(store *s, const outbox_row *row, int64_t until_ms, int64_t now_ms, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
@@ -407,8 +394,8 @@ static int dispatch(store *s, const char *key, int64_t now_ms, int max, outbox_s
     return rc;
 }
 
-int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
-                    void *data, int *sent, int *failed, sl_error *err)
+int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data, int *sent,
+                    int *failed, sl_error *err)
 {
     return dispatch(s, NULL, now_ms, max, send, data, NULL, sent, failed, err);
 }
@@ -419,8 +406,8 @@ int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send
     return dispatch(s, NULL, now_ms, max, send, data, gate, sent, failed, err);
 }
 
-int outbox_dispatch_key(store *s, const char *key, int64_t now_ms, outbox_send_fn send,
-                        void *data, int *sent, sl_error *err)
+int outbox_dispatch_key(store *s, const char *key, int64_t now_ms, outbox_send_fn send, void *data,
+                        int *sent, sl_error *err)
 {
     return dispatch(s, key, now_ms, 1, send, data, NULL, sent, NULL, err);
 }
@@ -441,18 +428,16 @@ static json_t *row_json(sqlite3_stmt *st)
         if (t[c] == NULL)
             t[c] = "";
     }
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I}",
-                     "id", (json_int_t)sqlite3_column_int64(st, 0), "kind",
-                     outbox_kind_name(sqlite3_column_int(st, 1)), "channel",
-                     t[0], "key", t[1], "external_id", t[2], "state", t[3],
-                     "last_error", t[4], "attempts",
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I}", "id",
+                     (json_int_t)sqlite3_column_int64(st, 0), "kind",
+                     outbox_kind_name(sqlite3_column_int(st, 1)), "channel", t[0], "key", t[1],
+                     "external_id", t[2], "state", t[3], "last_error", t[4], "attempts",
                      sqlite3_column_int(st, 7), "next_attempt_ms",
                      (json_int_t)sqlite3_column_int64(st, 8), "updated_ms",
                      (json_int_t)sqlite3_column_int64(st, 9));
 }
 
-json_t *outbox_list_json(store *s, const char *state_filter, int limit,
-                         sl_error *err)
+json_t *outbox_list_json(store *s, const char *state_filter, int limit, sl_error *err)
 {
     if (state_filter && !state_known(state_filter)) {
         sl_error_set(err, SL_EINVALID, "state",
@@ -487,11 +472,11 @@ static json_t *note_json(sqlite3_stmt *st)
        portable (no json_extract) */
     json_t *payload = json_loads(t[1], 0, NULL);
     const char *note = json_string_value(json_object_get(payload, "note"));
-    json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:I}", "id",
-                     (json_int_t)sqlite3_column_int64(st, 0), "key", t[0], "note", note ? note : "",
-                     "state", t[2], "last_error", t[3], "attempts", sqlite3_column_int(st, 5),
-                     "created_ms", (json_int_t)sqlite3_column_int64(st, 6), "sent_ms",
-                     (json_int_t)sqlite3_column_int64(st, 7));
+    json_t *row = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+        "key", t[0], "note", note ? note : "", "state", t[2], "last_error", t[3], "attempts",
+        sqlite3_column_int(st, 5), "created_ms", (json_int_t)sqlite3_column_int64(st, 6), "sent_ms",
+        (json_int_t)sqlite3_column_int64(st, 7));
     json_decref(payload);
     return row;
 }

@@ -34,19 +34,19 @@
    dispatcher (CLI beside the server) does not resend it mid-flight; after
    a crash it becomes due when the lease ends. */
 #define OUTBOX_LEASE_MS 60000
-#define OUTBOX_CLAIM_BATCH 32     /* rows claimed (and finished) per commit */
+#define OUTBOX_CLAIM_BATCH 32 /* rows claimed (and finished) per commit */
 /* A sender's "never again": the row goes `dead` now, whatever attempts
    are left, with last_error "gave up: <err->message>". Outside the SL_E*
    range, so no plugin's status can mean it by accident. */
 #define OUTBOX_GIVE_UP (-100)
 
 enum outbox_kind {
-    OUTBOX_NOTE = 1,     /* order note / status back to the shop */
-    OUTBOX_EMAIL,        /* e-mail the document: payload document_id, number,
-                            type, to (docout/mail_send.h) */
-    OUTBOX_STOCK_PUSH,   /* push stock/prices of a channel */
-    OUTBOX_SHIPMENT      /* register a parcel with a postal channel: payload
-                            shipment_id (shipments/ship_send.h) */
+    OUTBOX_NOTE = 1,   /* order note / status back to the shop */
+    OUTBOX_EMAIL,      /* e-mail the document: payload document_id, number,
+                          type, to (docout/mail_send.h) */
+    OUTBOX_STOCK_PUSH, /* push stock/prices of a channel */
+    OUTBOX_SHIPMENT    /* register a parcel with a postal channel: payload
+                          shipment_id (shipments/ship_send.h) */
 };
 const char *outbox_kind_name(int kind);
 
@@ -54,9 +54,8 @@ const char *outbox_kind_name(int kind);
    open). A duplicate key is not an error (*queued = 0). `payload` is JSON
    text (copied; refused when it does not parse). channel, key and
    external_id must fit outbox_row's arrays (SL_ETOOBIG naming the field). */
-int outbox_put(store *s, int kind, const char *channel, const char *key,
-               const char *external_id, const char *payload, int64_t now_ms,
-               int *queued, sl_error *err);
+int outbox_put(store *s, int kind, const char *channel, const char *key, const char *external_id,
+               const char *payload, int64_t now_ms, int *queued, sl_error *err);
 
 typedef struct outbox_row {
     int64_t id;
@@ -64,8 +63,8 @@ typedef struct outbox_row {
     char channel[64];
     char key[160];
     char external_id[128];
-    char *payload;     /* owned */
-    int attempts;      /* including the one in progress */
+    char *payload; /* owned */
+    int attempts;  /* including the one in progress */
 } outbox_row;
 
 /* The sender: returns SL_OK when the remote accepted, SL_ERETRY (with
@@ -82,8 +81,8 @@ typedef int (*outbox_send_fn)(void *data, const outbox_row *row, sl_error *err);
    (SL_EINTERNAL otherwise). *sent
    counts rows the remote accepted, *failed every other outcome (backed
    off or dead). A store error stops the run and is returned. */
-int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send,
-                    void *data, int *sent, int *failed, sl_error *err);
+int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data, int *sent,
+                    int *failed, sl_error *err);
 
 /* The pause after failed attempt `attempts` of the row (or channel) with
    id `salt`: BASE * 2^(attempts-1), times (100 - 20 + j) % where
@@ -132,13 +131,12 @@ int outbox_dispatch_gated(store *s, int64_t now_ms, int max, outbox_send_fn send
 /* Sends the one row with idempotency key `key` when it is due (as
    outbox_dispatch, for `doc send`: the row just queued, and nothing of
    the tenant's other rows). *sent is 1 when the remote accepted it. */
-int outbox_dispatch_key(store *s, const char *key, int64_t now_ms, outbox_send_fn send,
-                        void *data, int *sent, sl_error *err);
+int outbox_dispatch_key(store *s, const char *key, int64_t now_ms, outbox_send_fn send, void *data,
+                        int *sent, sl_error *err);
 
 /* Rows newest first, `state_filter` pending|sending|sent|dead or NULL
    (new reference; NULL with err). */
-json_t *outbox_list_json(store *s, const char *state_filter, int limit,
-                         sl_error *err);
+json_t *outbox_list_json(store *s, const char *state_filter, int limit, sl_error *err);
 /* The notes (OUTBOX_NOTE rows) of one order, oldest first: id, key, note
    (the payload's text), state, attempts, last_error, created_ms, sent_ms
    (0 = not yet). New reference; NULL with err. */

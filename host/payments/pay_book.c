@@ -57,8 +57,8 @@ static int journal(runtime_tenant *rt, const pay_rule *rule, const book_figures 
     if (rc == SL_OK)
         rc = ledger_journal_add(j, against, -f->receivable, "", "gateway payment", err);
     if (rc == SL_OK && f->fee != 0) {
-        rc = ledger_journal_add(j, config_account(t, "gateway_fees"), f->fee, "",
-                                "gateway fee", err);
+        rc = ledger_journal_add(j, config_account(t, "gateway_fees"), f->fee, "", "gateway fee",
+                                err);
         if (rc == SL_OK)
             rc = ledger_journal_add(j, rule->cash_account, -f->fee, "", "gateway fee", err);
     }
@@ -90,8 +90,8 @@ static int pay_order_confirmed(runtime_tenant *rt, store *db, const pay_attempt 
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     snprintf(key, sizeof key, "note:gateway:%lld", (long long)a->id);
     int queued = 0;
-    int rc = outbox_put(db, OUTBOX_NOTE, a->shop_channel, key, a->external_id, payload,
-                        now_ms, &queued, err);
+    int rc = outbox_put(db, OUTBOX_NOTE, a->shop_channel, key, a->external_id, payload, now_ms,
+                        &queued, err);
     free(payload);
     char who[96];
     snprintf(who, sizeof who, "gateway:%s", a->channel);
@@ -101,8 +101,8 @@ static int pay_order_confirmed(runtime_tenant *rt, store *db, const pay_attempt 
     return rc;
 }
 
-int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a,
-             int64_t now_ms, sl_error *err)
+int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a, int64_t now_ms,
+             sl_error *err)
 {
     ledger_doc *d = NULL;
     int rc = ledger_doc_load(db, a->document_id, &d, err);
@@ -116,8 +116,13 @@ int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a
         rc = masters_cash_account_ensure(db, rule->cash_code, rule->cash_account, err);
     char ref[48];
     snprintf(ref, sizeof ref, "gateway:%lld", (long long)a->id);
-    ledger_payment p = {is_order ? "prepayment" : "payment", ref, f.receivable,
-                        rule->cash_code, rule->cash_account, a->channel, a->reference};
+    ledger_payment p = {is_order ? "prepayment" : "payment",
+                        ref,
+                        f.receivable,
+                        rule->cash_code,
+                        rule->cash_account,
+                        a->channel,
+                        a->reference};
     int64_t pid = 0;
     if (rc == SL_OK)
         rc = ledger_payment_add(db, d->id, &p, now_ms, &pid, err);

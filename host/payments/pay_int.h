@@ -29,11 +29,11 @@
    is unknown (timeout, fault), which recovery settles by inquiry first. */
 typedef struct pay_attempt {
     int64_t id;
-    char channel[64];          /* the gateway channel */
+    char channel[64]; /* the gateway channel */
     char shop_channel[64];
     char external_id[128];
     int64_t document_id;
-    char origin[8];            /* "link" or "shop" */
+    char origin[8]; /* "link" or "shop" */
     char authority[128];
     char status[16];
     char shop_currency[8];
@@ -48,7 +48,7 @@ typedef struct pay_attempt {
     char card_mask[64];
     char message[PAY_TEXT_MAX];
     char code[16];
-    int64_t fee_gateway;       /* -1: the gateway reported none */
+    int64_t fee_gateway; /* -1: the gateway reported none */
     int64_t created_ms, entered_ms, returned_ms, verified_ms, settled_ms, booked_ms;
 } pay_attempt;
 
@@ -58,22 +58,21 @@ typedef struct pay_attempt {
 int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err);
 int pay_attempt_load(store *db, int64_t id, pay_attempt *a, sl_error *err);
 /* SL_ENOTFOUND when the channel has no attempt with that authority. */
-int pay_attempt_by_authority(store *db, const char *channel, const char *authority,
-                             pay_attempt *a, sl_error *err);
+int pay_attempt_by_authority(store *db, const char *channel, const char *authority, pay_attempt *a,
+                             sl_error *err);
 /* Writes the mutable fields of `a` (status, authority, references, fee,
    times, message) back. */
 int pay_attempt_save(store *db, const pay_attempt *a, int64_t now_ms, sl_error *err);
 /* Ids of the channel's attempts in a non-final status, oldest first. */
-int pay_attempts_open(store *db, const char *channel, int64_t *ids, int max, int *n,
-                      sl_error *err);
+int pay_attempts_open(store *db, const char *channel, int64_t *ids, int max, int *n, sl_error *err);
 /* An event of a channel (attempt_id 0 = none, e.g. a forged return). */
 int pay_event(store *db, const char *channel, int64_t attempt_id, const char *kind,
               const char *text, int64_t now_ms, sl_error *err);
 
 /* pay_book.c: books a verified (and settled) attempt once, in the
    caller's transaction: payment, fee, rounding, status booked, outbox. */
-int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a,
-             int64_t now_ms, sl_error *err);
+int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a, int64_t now_ms,
+             sl_error *err);
 
 /* Is `status` final (nothing more will happen)? */
 int pay_status_final(const char *status);
@@ -89,15 +88,13 @@ int pay_attempts_between(store *db, const char *channel, int64_t from_ms, int64_
 
 /* The verify params of an attempt ("authority", "amount", "order_ref",
    "sale_reference", "currency") into pairs (10 entries) backed by bufs. */
-void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount[32],
-                        char ref[32]);
+void pay_attempt_params(const pay_attempt *a, const char *pairs[10], char amount[32], char ref[32]);
 /* Verifies (SL_OK: status verified, references kept; SL_EREMOTE: status
    cancelled or refused, final; otherwise the outcome is unknown and the
    code gets the '?' mark) and saves the attempt with an event. A plugin's
    SL_EINVALID (the attempt lacks what a verify needs) is final like a
    refusal and answered SL_EREMOTE. */
-int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
-                    sl_error *err);
+int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now, sl_error *err);
 /* Settles where the plugin declares SL_CAP_SETTLE_PAYMENT (else nothing),
    then books in one transaction. */
 int pay_step_finish(runtime_tenant *rt, runtime_channel *gc, store *db, const pay_rule *rule,

@@ -77,9 +77,8 @@ static int none_in_progress(store *db, const char *shop_channel, const char *ext
     return rc;
 }
 
-static int ask_gateway(runtime_tenant *rt, store *db, runtime_channel *gc,
-                       const pay_rule *rule, const ledger_doc *d, pay_attempt *a,
-                       pay_link_result *out, sl_error *err)
+static int ask_gateway(runtime_tenant *rt, store *db, runtime_channel *gc, const pay_rule *rule,
+                       const ledger_doc *d, pay_attempt *a, pay_link_result *out, sl_error *err)
 {
     char amount[32], ref[32], cb[512], desc[160];
     snprintf(amount, sizeof amount, "%lld", (long long)a->gateway_amount);
@@ -110,8 +109,7 @@ static int ask_gateway(runtime_tenant *rt, store *db, runtime_channel *gc,
                    *fld = pay_result(&res, 0, "start_field");
         snprintf(out->start_method, sizeof out->start_method, "%s", m ? m : "GET");
         snprintf(out->start_field, sizeof out->start_field, "%s", fld ? fld : "");
-        saved =
-            pay_attempt_move(db, a, PAY_PENDING, "requested", "start URL handed out", now, err);
+        saved = pay_attempt_move(db, a, PAY_PENDING, "requested", "start URL handed out", now, err);
     } else if (rc == SL_EREMOTE) {
         saved = pay_attempt_move(db, a, PAY_FAILED, "request_refused", e.message, now, err);
     } else {

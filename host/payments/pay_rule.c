@@ -150,8 +150,7 @@ static int default_rate(const config_tenant *t, const config_channel *ch, pay_ru
     return SL_OK;
 }
 
-int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
-                  sl_error *err)
+int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r, sl_error *err)
 {
     memset(r, 0, sizeof *r);
     const char *cur = opt(ch, "gateway_currency", "IRR");
@@ -164,9 +163,8 @@ int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
     r->exponent = exp;
     const char *dec = config_channel_get(ch, "decimals");
     if (dec && small_int(dec, SL_MONEY_MAX_EXPONENT, &r->exponent) != 0)
-        return sl_error_set(err, SL_EINVALID, "decimals",
-                            "[channel:%s] decimals must be 0..%d", ch->name,
-                            SL_MONEY_MAX_EXPONENT);
+        return sl_error_set(err, SL_EINVALID, "decimals", "[channel:%s] decimals must be 0..%d",
+                            ch->name, SL_MONEY_MAX_EXPONENT);
     wide num;
     int scale;
     const char *implied_mode = NULL;
@@ -175,8 +173,8 @@ int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
         return rc;
     if (rate_fraction(r->rate, &num, &scale) != 0)
         return sl_error_set(err, SL_EINVALID, "rate",
-                            "[channel:%s] rate must be a positive decimal, got '%s'",
-                            ch->name, r->rate);
+                            "[channel:%s] rate must be a positive decimal, got '%s'", ch->name,
+                            r->rate);
     const char *mode = opt(ch, "rate_mode", implied_mode ? implied_mode : "multiply");
     if (strcmp(mode, "multiply") != 0 && strcmp(mode, "divide") != 0)
         return sl_error_set(err, SL_EINVALID, "rate_mode",
@@ -194,8 +192,8 @@ int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
     if (*fee && (strlen(fee) >= sizeof r->fee_percent || fee[0] == '-' ||
                  sl_money_percent(100, fee, SL_ROUND_HALF_UP, &probe) != SL_OK))
         return sl_error_set(err, SL_EINVALID, "fee_percent",
-                            "[channel:%s] fee_percent must be a decimal >= 0, got '%s'",
-                            ch->name, fee);
+                            "[channel:%s] fee_percent must be a decimal >= 0, got '%s'", ch->name,
+                            fee);
     snprintf(r->fee_percent, sizeof r->fee_percent, "%s", fee);
     if (cash_option(t, ch, r) != 0)
         return sl_error_set(err, SL_EINVALID, "cash", "[channel:%s] cash must be CODE[:ACCOUNT]",
@@ -209,8 +207,8 @@ int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
 }
 
 int pay_rule_to_gateway(const pay_rule *r, const char *shop_currency, int shop_exp,
-                        int64_t shop_minor, int64_t *gateway_minor, char *text,
-                        size_t cap, sl_error *err)
+                        int64_t shop_minor, int64_t *gateway_minor, char *text, size_t cap,
+                        sl_error *err)
 {
     if (shop_minor <= 0)
         return sl_error_set(err, SL_EINVALID, "amount", "nothing to pay (amount %lld)",
@@ -229,7 +227,8 @@ int pay_rule_to_gateway(const pay_rule *r, const char *shop_currency, int shop_e
     else
         over |= mul_into(&num, pow10w(scale)) | mul_into(&den, rate);
     int64_t units;
-    if (over || div_half_up(num, den, &units) != 0 || units > INT64_MAX / (int64_t)pow10w(r->rounding))
+    if (over || div_half_up(num, den, &units) != 0 ||
+        units > INT64_MAX / (int64_t)pow10w(r->rounding))
         return sl_error_set(err, SL_ETOOBIG, "amount", "converted amount overflows");
     int64_t g = units * (int64_t)pow10w(r->rounding);
     if (g <= 0)
@@ -245,8 +244,8 @@ int pay_rule_to_gateway(const pay_rule *r, const char *shop_currency, int shop_e
     return SL_OK;
 }
 
-int pay_rule_to_shop(const pay_rule *r, int shop_exp, int64_t gateway_minor,
-                     int64_t *shop_minor, sl_error *err)
+int pay_rule_to_shop(const pay_rule *r, int shop_exp, int64_t gateway_minor, int64_t *shop_minor,
+                     sl_error *err)
 {
     wide rate;
     int scale;

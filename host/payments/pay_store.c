@@ -34,11 +34,11 @@ static const char PAYMENTS_SQL[] =
 /* Its number is its place in store_migrations[] (renumbered there at merge). */
 const store_migration payments_migration = {4, "gateway payments", PAYMENTS_SQL};
 
-#define ATTEMPT_COLUMNS                                                              \
-    "id, channel, shop_channel, external_id, IFNULL(document_id,0), origin,"        \
-    " IFNULL(authority,''), status, shop_currency, shop_exponent, shop_amount,"     \
-    " gateway_currency, gateway_exponent, gateway_amount, rule, reference,"         \
-    " sale_reference, card_mask, message, code, fee_gateway, created_ms, entered_ms," \
+#define ATTEMPT_COLUMNS                                                                            \
+    "id, channel, shop_channel, external_id, IFNULL(document_id,0), origin,"                       \
+    " IFNULL(authority,''), status, shop_currency, shop_exponent, shop_amount,"                    \
+    " gateway_currency, gateway_exponent, gateway_amount, rule, reference,"                        \
+    " sale_reference, card_mask, message, code, fee_gateway, created_ms, entered_ms,"              \
     " returned_ms, verified_ms, settled_ms, booked_ms"
 
 static void col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
@@ -71,8 +71,8 @@ static void read_row(sqlite3_stmt *st, pay_attempt *a)
     col_text(st, 18, a->message, sizeof a->message);
     col_text(st, 19, a->code, sizeof a->code);
     a->fee_gateway = sqlite3_column_int64(st, 20);
-    int64_t *times[] = {&a->created_ms, &a->entered_ms, &a->returned_ms, &a->verified_ms,
-                        &a->settled_ms, &a->booked_ms};
+    int64_t *times[] = {&a->created_ms,  &a->entered_ms, &a->returned_ms,
+                        &a->verified_ms, &a->settled_ms, &a->booked_ms};
     for (int i = 0; i < 6; i++)
         *times[i] = sqlite3_column_int64(st, 21 + i);
 }
@@ -113,8 +113,7 @@ int pay_attempt_insert(store *db, pay_attempt *a, int64_t now_ms, sl_error *err)
     return rc;
 }
 
-static int load_one(store *db, sqlite3_stmt *st, pay_attempt *a, const char *what,
-                    sl_error *err)
+static int load_one(store *db, sqlite3_stmt *st, pay_attempt *a, const char *what, sl_error *err)
 {
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
@@ -140,8 +139,8 @@ int pay_attempt_load(store *db, int64_t id, pay_attempt *a, sl_error *err)
     return load_one(db, st, a, what, err);
 }
 
-int pay_attempt_by_authority(store *db, const char *channel, const char *authority,
-                             pay_attempt *a, sl_error *err)
+int pay_attempt_by_authority(store *db, const char *channel, const char *authority, pay_attempt *a,
+                             sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(db,
                                   "SELECT " ATTEMPT_COLUMNS " FROM gateway_attempts"
@@ -184,8 +183,7 @@ int pay_attempt_save(store *db, const pay_attempt *a, int64_t now_ms, sl_error *
     return store_step_done(db, st, err);
 }
 
-int pay_attempts_open(store *db, const char *channel, int64_t *ids, int max, int *n,
-                      sl_error *err)
+int pay_attempts_open(store *db, const char *channel, int64_t *ids, int max, int *n, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(db,
                                   "SELECT id FROM gateway_attempts WHERE channel=?1 AND status"
@@ -230,8 +228,7 @@ int pay_status_final(const char *status)
            strcmp(status, PAY_REVERSED) == 0;
 }
 
-static int load_many(store *db, sqlite3_stmt *st, pay_attempt *out, int max, int *n,
-                     sl_error *err)
+static int load_many(store *db, sqlite3_stmt *st, pay_attempt *out, int max, int *n, sl_error *err)
 {
     int r = SQLITE_DONE, count = 0;
     while (count < max && (r = sqlite3_step(st)) == SQLITE_ROW)

@@ -78,25 +78,24 @@ typedef struct pay_rule {
     int multiply;
     int rounding;
     int active;
-    char fee_percent[24];       /* "" = none */
+    char fee_percent[24]; /* "" = none */
     char cash_code[64];
     char cash_account[48];
-    char public_url[256];       /* "" = not configured */
+    char public_url[256]; /* "" = not configured */
 } pay_rule;
 
 /* Reads the rule of a gateway channel; SL_EINVALID naming the key. */
-int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r,
-                  sl_error *err);
+int pay_rule_load(const config_tenant *t, const config_channel *ch, pay_rule *r, sl_error *err);
 /* Shop minor units (exponent shop_exp) -> gateway minor units by the rule;
    writes the rule used as text ("USD 12.34 x 100000 = IRR 1234000 ...")
    into `text` (cap bytes) when non-NULL. SL_ETOOBIG on overflow,
    SL_EINVALID for an amount <= 0. */
 int pay_rule_to_gateway(const pay_rule *r, const char *shop_currency, int shop_exp,
-                        int64_t shop_minor, int64_t *gateway_minor, char *text,
-                        size_t cap, sl_error *err);
+                        int64_t shop_minor, int64_t *gateway_minor, char *text, size_t cap,
+                        sl_error *err);
 /* Gateway minor units -> shop minor units, rounded once half-up. */
-int pay_rule_to_shop(const pay_rule *r, int shop_exp, int64_t gateway_minor,
-                     int64_t *shop_minor, sl_error *err);
+int pay_rule_to_shop(const pay_rule *r, int shop_exp, int64_t gateway_minor, int64_t *shop_minor,
+                     sl_error *err);
 
 /* ---- one plugin call with params and results (pay_call.c) -------------- */
 
@@ -110,15 +109,19 @@ typedef struct pay_kv {
 typedef struct pay_results {
     pay_kv *kv;
     int n, cap;
-    int rows;             /* the highest row number used */
+    int rows; /* the highest row number used */
 } pay_results;
 void pay_results_free(pay_results *r);
 /* The value of `key` in `row`, or NULL. */
 const char *pay_result(const pay_results *r, int row, const char *key);
 
 enum pay_slot {
-    PAY_SLOT_REQUEST = 1, PAY_SLOT_VERIFY, PAY_SLOT_SETTLE, PAY_SLOT_INQUIRE,
-    PAY_SLOT_REVERSE, PAY_SLOT_UNVERIFIED
+    PAY_SLOT_REQUEST = 1,
+    PAY_SLOT_VERIFY,
+    PAY_SLOT_SETTLE,
+    PAY_SLOT_INQUIRE,
+    PAY_SLOT_REVERSE,
+    PAY_SLOT_UNVERIFIED
 };
 /* Does the gateway channel's plugin declare `cap`? */
 int pay_has_cap(const runtime_channel *gc, uint64_t cap);
@@ -135,16 +138,16 @@ int pay_call_return(runtime_channel *gc, const char *body, size_t len, pay_resul
 /* ---- pay link (pay_link.c) --------------------------------------------- */
 
 typedef struct pay_link_result {
-    int64_t attempt_id;          /* 0 when nothing was stored */
-    char status[16];             /* pending when the URL is valid */
+    int64_t attempt_id; /* 0 when nothing was stored */
+    char status[16];    /* pending when the URL is valid */
     char authority[128];
-    char start_url[512];         /* public, no secrets */
-    char start_method[8];        /* GET or POST */
-    char start_field[64];        /* POST: the form field of the authority */
+    char start_url[512];  /* public, no secrets */
+    char start_method[8]; /* GET or POST */
+    char start_field[64]; /* POST: the form field of the authority */
     char shop_currency[8], gateway_currency[8];
     int shop_exponent, gateway_exponent;
     int64_t shop_amount, gateway_amount;
-    char rule[PAY_TEXT_MAX];     /* the conversion as text */
+    char rule[PAY_TEXT_MAX]; /* the conversion as text */
 } pay_link_result;
 
 /* Asks gateway channel `gateway` of `rt` (its plugin open) for a payment
@@ -165,8 +168,7 @@ int pay_link(runtime_tenant *rt, store *db, const char *shop_channel, const char
 /* The gateway channel a shop's payment method goes through: the
    [channel:SHOP.payments] value "gateway:NAME" for `method`, written into
    `gateway` (cap bytes). 0 when the method is booked as cash. */
-int pay_method_gateway(const config_channel *shop, const char *method, char *gateway,
-                       size_t cap);
+int pay_method_gateway(const config_channel *shop, const char *method, char *gateway, size_t cap);
 /* An order the shop says was paid through `gateway` with the gateway's
    reference `authority` (SL_ORDER_TRANSACTION_ID): instead of adding the
    payment, the rules store an attempt (origin "shop", already returned)
@@ -179,16 +181,15 @@ int pay_method_gateway(const config_channel *shop, const char *method, char *gat
    per (gateway, authority). Writes what happened into text. */
 int pay_shop_reference(store *db, const config_tenant *t, const char *gateway,
                        const char *shop_channel, const char *external_id, int64_t doc_id,
-                       const char *currency, int exponent, int64_t amount,
-                       const char *authority, int64_t now_ms, char *text, size_t cap,
-                       sl_error *err);
+                       const char *currency, int exponent, int64_t amount, const char *authority,
+                       int64_t now_ms, char *text, size_t cap, sl_error *err);
 
 /* ---- the buyer's return (pay_return.c) ---------------------------------- */
 
 /* What a return page shows. */
 typedef struct pay_return_view {
-    int known;                   /* the return named a stored attempt */
-    char status[16];             /* the attempt's status, "" when unknown */
+    int known;       /* the return named a stored attempt */
+    char status[16]; /* the attempt's status, "" when unknown */
     char reference[64];
     char shop_currency[8];
     int shop_exponent;
@@ -206,8 +207,8 @@ typedef struct pay_return_view {
    answered SL_ENOTFOUND. `db` is the caller's own connection. Fills *v.
    With `look_only` (the result page reloading itself) nothing is
    recorded or changed: the attempt is only looked up. */
-int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len,
-                    int look_only, int64_t now_ms, pay_return_view *v, sl_error *err);
+int pay_return_take(runtime_channel *gc, store *db, const char *body, size_t len, int look_only,
+                    int64_t now_ms, pay_return_view *v, sl_error *err);
 /* The buyer's result page (malloc'd HTML, UTF-8) for a view: paid (with
    the reference), not paid, or "checking" (loading `refresh_url`, a URL
    relative to the return's, after `refresh_s` seconds). `lang` "fa"
@@ -252,8 +253,7 @@ int64_t pay_recover_every_ms(const config_channel *gc);
    reference; NULL on error): id, gateway, status, amounts in both
    currencies, entered/returned/verified/booked times (UTC ISO-8601),
    message, reference, card mask, rule. */
-json_t *pay_show_json(store *db, const char *shop_channel, const char *external_id,
-                      sl_error *err);
+json_t *pay_show_json(store *db, const char *shop_channel, const char *external_id, sl_error *err);
 /* The same list as text on `out` (one block per attempt), or as JSON
    when `as_json`. `order show` calls this for its gateway tab. */
 int pay_show_print(store *db, const char *shop_channel, const char *external_id, int as_json,
@@ -265,7 +265,7 @@ int pay_show_print(store *db, const char *shop_channel, const char *external_id,
    is missing or differs from the attempt, sessions the gateway lists as
    paid and unverified that the host does not know or has not finished.
    A JSON object {"issues": [...], "checked": N} (new reference). */
-json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from_ms,
-                           int64_t to_ms, sl_error *err);
+json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from_ms, int64_t to_ms,
+                           sl_error *err);
 
 #endif

@@ -172,8 +172,8 @@ static int existing(rules_ctx *c, int64_t doc_id, int cancelled, int *state)
     return rc;
 }
 
-int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t now_ms,
-                int *state, sl_error *err)
+int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t now_ms, int *state,
+                sl_error *err)
 {
     const config_channel *ch = config_find_channel(t, it->channel);
     if (!ch)
@@ -202,10 +202,11 @@ int rules_apply(store *s, const config_tenant *t, const inbox_item *it, int64_t 
     else if (moved_money_already(it->order))
         rc = create_then_settle_refunds(&c, cancelled, &st);
     else if (cancelled)
-        rc = inbox_event(s, it->id, now_ms, "rules", "order cancelled before any document; nothing booked",
-                         err);
+        rc = inbox_event(s, it->id, now_ms, "rules",
+                         "order cancelled before any document; nothing booked", err);
     else if (!triggers(ch, it->order))
-        rc = inbox_event(s, it->id, now_ms, "rules", "status does not trigger processing; waiting", err);
+        rc = inbox_event(s, it->id, now_ms, "rules", "status does not trigger processing; waiting",
+                         err);
     else
         rc = create(&c, &st);
     if (rc == SL_OK)

@@ -26,8 +26,7 @@ const char *rules_type_label(const char *type)
     return "Invoice";
 }
 
-int rules_doc_journal(const config_tenant *t, const ledger_doc *d, ledger_journal *j,
-                      sl_error *err)
+int rules_doc_journal(const config_tenant *t, const ledger_doc *d, ledger_journal *j, sl_error *err)
 {
     int rc = ledger_journal_add(j, config_account(t, "receivable"), d->gross, "", d->number, err);
     for (size_t i = 0; rc == SL_OK && i < d->line_count; i++) {
@@ -77,15 +76,19 @@ void rules_cash(rules_ctx *c, char *code, size_t code_cap, char *account, size_t
 }
 
 /* Records and posts a payment of `amount` to cash `code` / `account`. */
-static int pay_with(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
-                    int64_t amount, const char *code, const char *account, const char *against,
-                    int sign, int exponent, char *buf, size_t cap)
+static int pay_with(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref, int64_t amount,
+                    const char *code, const char *account, const char *against, int sign,
+                    int exponent, char *buf, size_t cap)
 {
     char m[SL_MONEY_TEXT_MAX];
     int rc = masters_cash_account_ensure(c->s, code, account, c->err);
     if (rc)
         return rc;
-    ledger_payment p = {kind, ref, amount, code, account,
+    ledger_payment p = {kind,
+                        ref,
+                        amount,
+                        code,
+                        account,
                         order_text(c->o, SL_ORDER_PAYMENT_METHOD),
                         order_text(c->o, SL_ORDER_TRANSACTION_ID)};
     int64_t pid = 0;
@@ -109,16 +112,15 @@ int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref, i
 {
     char code[LEDGER_CODE_MAX], account[LEDGER_ACCOUNT_MAX];
     rules_cash(c, code, sizeof(code), account, sizeof(account));
-    return pay_with(c, doc_id, kind, ref, amount, code, account, against, sign, exponent, buf,
-                    cap);
+    return pay_with(c, doc_id, kind, ref, amount, code, account, against, sign, exponent, buf, cap);
 }
 
 int rules_refund_pay(rules_ctx *c, int64_t doc_id, int64_t paid_doc_id, const char *ref,
                      int64_t amount, int exponent, char *buf, size_t cap)
 {
     char code[LEDGER_CODE_MAX], account[LEDGER_ACCOUNT_MAX];
-    int rc = ledger_payment_source(c->s, paid_doc_id, code, sizeof(code), account,
-                                   sizeof(account), c->err);
+    int rc = ledger_payment_source(c->s, paid_doc_id, code, sizeof(code), account, sizeof(account),
+                                   c->err);
     if (rc)
         return rc;
     if (!code[0])
@@ -152,9 +154,9 @@ static int queue_email(rules_ctx *c, const ledger_doc *d)
     if (!payload)
         return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
     int queued = 0;
-    int rc = outbox_put(c->s, OUTBOX_EMAIL, c->ch->name, key,
-                        order_text(c->o, SL_ORDER_EXTERNAL_ID), payload, c->now_ms, &queued,
-                        c->err);
+    int rc =
+        outbox_put(c->s, OUTBOX_EMAIL, c->ch->name, key, order_text(c->o, SL_ORDER_EXTERNAL_ID),
+                   payload, c->now_ms, &queued, c->err);
     free(payload);
     return rc;
 }
@@ -190,13 +192,13 @@ int rules_finalize_as(rules_ctx *c, ledger_doc *d, int with_payment)
     if (rc == SL_OK)
         rc = book(c, d, is_order);
     char pay[160] = "", gateway[64];
-    int via_gateway = pay_method_gateway(c->ch, order_text(c->o, SL_ORDER_PAYMENT_METHOD),
-                                         gateway, sizeof gateway);
+    int via_gateway = pay_method_gateway(c->ch, order_text(c->o, SL_ORDER_PAYMENT_METHOD), gateway,
+                                         sizeof gateway);
     if (rc == SL_OK && with_payment && d->gross > 0 && via_gateway)
-        rc = pay_shop_reference(c->s, c->t, gateway, c->ch->name, d->external_id, d->id,
-                                d->currency, d->exponent, d->gross,
-                                order_text(c->o, SL_ORDER_TRANSACTION_ID), c->now_ms, pay,
-                                sizeof pay, c->err);
+        rc =
+            pay_shop_reference(c->s, c->t, gateway, c->ch->name, d->external_id, d->id, d->currency,
+                               d->exponent, d->gross, order_text(c->o, SL_ORDER_TRANSACTION_ID),
+                               c->now_ms, pay, sizeof pay, c->err);
     else if (rc == SL_OK && with_payment && d->gross > 0)
         rc = rules_pay(c, d->id, is_order ? "prepayment" : "payment", "order", d->gross,
                        config_account(c->t, is_order ? "prepayments" : "receivable"), 1,

@@ -32,8 +32,6 @@ static int64_t line_money(const order_line *l, int field)
     return order_line_has_money(l, field) ? l->money[field] : 0;
 }
 
-
-
 static int64_t line_net(const order_line *l)
 {
     if (order_line_has_money(l, SL_LINE_TOTAL))
@@ -56,8 +54,8 @@ static void percent_text(int64_t milli, char *buf, size_t cap)
 /* Tax group: the first of rate id, first tax's rate id, class found in the
    channel's taxes map; else a group named after the percent ("TAX-7.25").
    Returns 1 when the map named the group. */
-static int tax_group_code(const config_channel *ch, const order_line *l,
-                          int64_t percent_milli, char *buf, size_t cap)
+static int tax_group_code(const config_channel *ch, const order_line *l, int64_t percent_milli,
+                          char *buf, size_t cap)
 {
     const char *keys[3] = {order_line_text(l, SL_LINE_TAX_RATE_ID),
                            l->tax_count ? l->taxes[0].rate_id : "",
@@ -92,17 +90,18 @@ static void check_mapped(build_ctx *c, const order_line *l, int mapped)
     if (mapped || c->d->reason[0] || !c->t->vat_registered || l->kind == SL_LINE_DISCOUNT ||
         config_channel_map_size(c->ch, "taxes") == 0)
         return;
-    const char *rate = *order_line_text(l, SL_LINE_TAX_RATE_ID) ? order_line_text(l, SL_LINE_TAX_RATE_ID)
-                       : l->tax_count                           ? l->taxes[0].rate_id
-                                                                : "";
+    const char *rate = *order_line_text(l, SL_LINE_TAX_RATE_ID)
+                           ? order_line_text(l, SL_LINE_TAX_RATE_ID)
+                       : l->tax_count ? l->taxes[0].rate_id
+                                      : "";
     const char *cls = order_line_text(l, SL_LINE_TAX_CLASS);
     if (!*rate && !*cls && rules_shop_line_tax(l) == 0)
         return; /* an untaxed line that names no rate or class */
     snprintf(c->d->reason, sizeof(c->d->reason),
              "tax rate %s%s%s of line \"%.60s\" is not mapped in [channel:%s.taxes]; "
              "map it, then `inbox retry`",
-             *rate ? rate : "(none)", *cls ? ", class " : "", cls,
-             order_line_text(l, SL_LINE_NAME), c->ch->name);
+             *rate ? rate : "(none)", *cls ? ", class " : "", cls, order_line_text(l, SL_LINE_NAME),
+             c->ch->name);
 }
 
 /* Sets qty, unit price, discount, tax group, net and tax of a line. */
@@ -131,11 +130,11 @@ static int fill_amounts(build_ctx *c, ledger_line *dl, const order_line *l)
         dl->unit_price = l->money[SL_LINE_UNIT_PRICE];
     else if (sl_div_round(before * 1000, dl->qty_milli, SL_ROUND_HALF_UP, &dl->unit_price))
         dl->unit_price = before;
-    dl->tax_percent_milli = order_line_has_money(l, SL_LINE_TAX_PERCENT) ? l->tax_percent_milli
-                                                                         : -1;
-    check_mapped(c, l,
-                 tax_group_code(c->ch, l, dl->tax_percent_milli, dl->tax_group,
-                                sizeof(dl->tax_group)));
+    dl->tax_percent_milli =
+        order_line_has_money(l, SL_LINE_TAX_PERCENT) ? l->tax_percent_milli : -1;
+    check_mapped(
+        c, l,
+        tax_group_code(c->ch, l, dl->tax_percent_milli, dl->tax_group, sizeof(dl->tax_group)));
     int64_t gid;
     int rc = masters_tax_group_ensure(c->s, dl->tax_group, dl->tax_percent_milli, &gid, c->err);
     if (rc)
@@ -195,8 +194,8 @@ static const char *income_account(build_ctx *c, int kind, int64_t net)
 {
     switch (kind) {
     case SL_LINE_SHIPPING:
-        return config_account(c->t, c->ch->shipping_as_other_income ? "other_income"
-                                                                    : "shipping_income");
+        return config_account(c->t,
+                              c->ch->shipping_as_other_income ? "other_income" : "shipping_income");
     case SL_LINE_FEE:
         return config_account(c->t, net < 0 ? "discounts" : "other_income");
     case SL_LINE_DISCOUNT:
@@ -278,7 +277,8 @@ static int service_line(build_ctx *c, const order_line *l, int booked)
 static int shipping_from_totals(build_ctx *c)
 {
     const order *o = c->o;
-    int64_t net = order_has_money(o, SL_ORDER_SHIPPING_TOTAL) ? o->money[SL_ORDER_SHIPPING_TOTAL] : 0;
+    int64_t net =
+        order_has_money(o, SL_ORDER_SHIPPING_TOTAL) ? o->money[SL_ORDER_SHIPPING_TOTAL] : 0;
     int64_t tax = order_has_money(o, SL_ORDER_SHIPPING_TAX) ? o->money[SL_ORDER_SHIPPING_TAX] : 0;
     if (net == 0 && tax == 0)
         return SL_OK;
@@ -344,7 +344,8 @@ static int totals_check(build_ctx *c)
     const order *o = c->o;
     ledger_doc_sum(d);
     int64_t shop_gross = o->money[SL_ORDER_TOTAL];
-    int64_t shop_tax = order_has_money(o, SL_ORDER_TOTAL_TAX) ? o->money[SL_ORDER_TOTAL_TAX] : d->tax;
+    int64_t shop_tax =
+        order_has_money(o, SL_ORDER_TOTAL_TAX) ? o->money[SL_ORDER_TOTAL_TAX] : d->tax;
     if (!c->t->vat_registered)
         shop_tax = d->tax; /* gross only: tax is inside revenue */
     int64_t dg = shop_gross - d->gross, dt = shop_tax - d->tax;
@@ -393,11 +394,11 @@ static int build_header(build_ctx *c)
     d->exponent = o->exponent;
     char *num = strdup(order_text(o, SL_ORDER_NUMBER));
     char note[256];
-    snprintf(note, sizeof(note), "Order %s", *order_text(o, SL_ORDER_NUMBER)
-                                                 ? order_text(o, SL_ORDER_NUMBER)
-                                                 : order_text(o, SL_ORDER_EXTERNAL_ID));
-    const char *hn = *order_text(o, SL_ORDER_HEADER_NOTE) ? order_text(o, SL_ORDER_HEADER_NOTE)
-                                                          : note;
+    snprintf(note, sizeof(note), "Order %s",
+             *order_text(o, SL_ORDER_NUMBER) ? order_text(o, SL_ORDER_NUMBER)
+                                             : order_text(o, SL_ORDER_EXTERNAL_ID));
+    const char *hn =
+        *order_text(o, SL_ORDER_HEADER_NOTE) ? order_text(o, SL_ORDER_HEADER_NOTE) : note;
     char *h = strdup(hn), *in = strdup(order_text(o, SL_ORDER_CUSTOMER_NOTE));
     if (!num || !h || !in) {
         free(num), free(h), free(in);
@@ -430,15 +431,15 @@ int rules_check_order(const config_tenant *t, const order *o, sl_error *err)
             snprintf(f, sizeof f, "lines[%zu].quantity", i);
             return sl_error_set(err, SL_EINVALID, f,
                                 "%s is %s (%s \"%.60s\"): a quantity must be positive", f,
-                                sl_money_format(l->qty_milli, 3, q),
-                                order_line_kind_name(l->kind), order_line_text(l, SL_LINE_NAME));
+                                sl_money_format(l->qty_milli, 3, q), order_line_kind_name(l->kind),
+                                order_line_text(l, SL_LINE_NAME));
         }
     }
     return SL_OK;
 }
 
-int rules_build_doc(store *s, const config_tenant *t, const config_channel *ch,
-                    const order *o, int64_t now_ms, ledger_doc **out, sl_error *err)
+int rules_build_doc(store *s, const config_tenant *t, const config_channel *ch, const order *o,
+                    int64_t now_ms, ledger_doc **out, sl_error *err)
 {
     int rc = rules_check_order(t, o, err);
     if (rc)

@@ -171,10 +171,9 @@ static void check_lines_total(ledger_doc *cn, int64_t asked, int64_t left)
     if (cn->reason[0])
         return;
     if (-cn->gross != asked)
-        snprintf(cn->reason, sizeof(cn->reason),
-                 "the refund's lines add up to %s, the refund is %s",
-                 sl_money_format(-cn->gross, cn->exponent, a),
-                 sl_money_format(asked, cn->exponent, b));
+        snprintf(
+            cn->reason, sizeof(cn->reason), "the refund's lines add up to %s, the refund is %s",
+            sl_money_format(-cn->gross, cn->exponent, a), sl_money_format(asked, cn->exponent, b));
     else if (asked > left)
         snprintf(cn->reason, sizeof(cn->reason),
                  "the refund of %s is more than the %s not yet credited",
@@ -318,8 +317,8 @@ static int waits_for_lines(rules_ctx *c, const char *ref, int *rc)
 static void refund_why(rules_ctx *c, const order_line *l, const char *ref, char *why, size_t cap)
 {
     const char *reason = order_line_text(l, SL_LINE_REASON);
-    int unread = c->o->flag[SL_ORDER_REFUND_LINES_MISSING] &&
-                 rules_refund_part_count(c->o, ref) == 0;
+    int unread =
+        c->o->flag[SL_ORDER_REFUND_LINES_MISSING] && rules_refund_part_count(c->o, ref) == 0;
     snprintf(why, cap, "refund %s%s%s%s%s", ref, *reason ? ": " : "", reason,
              unread ? "; its lines are not in the webhook and channel " : "",
              unread ? c->ch->name : "");
@@ -355,7 +354,8 @@ int rules_refunds(rules_ctx *c, ledger_doc *d)
         }
         char why[256];
         refund_why(c, l, ref, why, sizeof(why));
-        int64_t amount = order_line_has_money(l, SL_LINE_TOTAL) ? abs64(l->money[SL_LINE_TOTAL]) : 0;
+        int64_t amount =
+            order_line_has_money(l, SL_LINE_TOTAL) ? abs64(l->money[SL_LINE_TOTAL]) : 0;
         rc = credit(c, d, ref, amount, why);
         if (rc)
             return rc;

@@ -22,8 +22,7 @@ typedef struct rules_ctx {
    the same text as an inbox event. */
 int rules_note(rules_ctx *c, int64_t doc_id, const char *event, const char *text);
 /* Cash code and its ledger account for the order's payment method. */
-void rules_cash(rules_ctx *c, char *code, size_t code_cap, char *account,
-                size_t account_cap);
+void rules_cash(rules_ctx *c, char *code, size_t code_cap, char *account, size_t account_cap);
 /* Numbers, posts (or confirms a sales order), moves stock, adds the
    payment, e-mails and notes. */
 int rules_finalize(rules_ctx *c, ledger_doc *d);
@@ -33,9 +32,8 @@ int rules_finalize_as(rules_ctx *c, ledger_doc *d, int with_payment);
 /* Records a payment of `amount` on doc and posts cash against `against`
    (receivable or prepayments). sign +1 receives, -1 refunds. Writes the
    text "payment X to CODE" into buf. */
-int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref,
-              int64_t amount, const char *against, int sign, int exponent,
-              char *buf, size_t cap);
+int rules_pay(rules_ctx *c, int64_t doc_id, const char *kind, const char *ref, int64_t amount,
+              const char *against, int sign, int exponent, char *buf, size_t cap);
 /* Records a refund of `amount` on doc_id back to the cash account the
    payment of paid_doc_id came from (the order's current payment method
    only when that document has no payment), against receivable. */
@@ -58,8 +56,7 @@ int rules_revise(rules_ctx *c, const ledger_doc *booked, int *state, int *handle
    totals, the number of lines, each line's kind, SKU, quantity, net and
    tax), with a short account of it in what ("total 28.43 -> 82.88; 1 ->
    2 lines"). Tax groups and accounts (the tenant's maps) do not count. */
-int rules_revise_differs(const ledger_doc *booked, const ledger_doc *built, char *what,
-                         size_t cap);
+int rules_revise_differs(const ledger_doc *booked, const ledger_doc *built, char *what, size_t cap);
 /* Cancellation of the order's document: void or credit note. */
 int rules_cancel(rules_ctx *c, ledger_doc *d);
 /* Credits all that is left of posted `from` with reference `ref` (a
@@ -91,8 +88,8 @@ typedef struct rules_refund_part {
    part's tax from its own group's tax/gross rounded half-up once. Writes
    *n parts (>= 1) into parts[RULES_REFUND_MAX_PARTS]; SL_ETOOBIG for more
    groups or an amount whose products overflow. */
-int rules_refund_split(const ledger_doc *from, int64_t amount, rules_refund_part *parts,
-                       size_t *n, sl_error *err);
+int rules_refund_split(const ledger_doc *from, int64_t amount, rules_refund_part *parts, size_t *n,
+                       sl_error *err);
 /* How many refunded parts (SL_LINE_REFUND_ID = ref) the order gives for
    refund `ref` (rules_refund_lines.c). */
 size_t rules_refund_part_count(const order *o, const char *ref);

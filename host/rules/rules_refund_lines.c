@@ -66,8 +66,7 @@ static int64_t part_net(const order_line *l)
     return order_line_has_money(l, SL_LINE_SUBTOTAL) ? l->money[SL_LINE_SUBTOTAL] : 0;
 }
 
-static void set_reason(ledger_doc *cn, const order_line *part, const char *label,
-                       const char *what)
+static void set_reason(ledger_doc *cn, const order_line *part, const char *label, const char *what)
 {
     if (cn->reason[0])
         return;
@@ -76,16 +75,15 @@ static void set_reason(ledger_doc *cn, const order_line *part, const char *label
 }
 
 /* One credit note line for `part`, on its sale line's group and account. */
-static int part_line(rules_ctx *c, ledger_doc *cn, const ledger_doc *from,
-                     const order_line *part)
+static int part_line(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, const order_line *part)
 {
     const char *name = order_line_text(part, SL_LINE_NAME);
     const char *label = *name ? name : order_line_text(part, SL_LINE_SKU);
     const ledger_line *sale = sale_line_of(from, part);
     int64_t net = part_net(part), tax = rules_shop_line_tax(part);
-    ledger_line *l = ledger_doc_add_line(cn, sale ? sale->kind : order_line_kind_name(part->kind),
-                                         sale ? sale->sku : order_line_text(part, SL_LINE_SKU),
-                                         label);
+    ledger_line *l =
+        ledger_doc_add_line(cn, sale ? sale->kind : order_line_kind_name(part->kind),
+                            sale ? sale->sku : order_line_text(part, SL_LINE_SKU), label);
     if (!l)
         return sl_error_set(c->err, SL_ENOMEM, "", "out of memory");
     if (!sale) {

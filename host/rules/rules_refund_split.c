@@ -32,8 +32,8 @@ static int find_group(const rules_refund_part *parts, size_t n, const char *code
 }
 
 /* The original's gross and tax per tax group, in order of first line. */
-static int group_totals(const ledger_doc *from, rules_refund_part *parts, size_t cap,
-                        size_t *n, sl_error *err)
+static int group_totals(const ledger_doc *from, rules_refund_part *parts, size_t cap, size_t *n,
+                        sl_error *err)
 {
     *n = 0;
     for (size_t i = 0; i < from->line_count; i++) {
@@ -115,8 +115,8 @@ static size_t keep_nonzero(rules_refund_part *parts, size_t n)
     return kept;
 }
 
-int rules_refund_split(const ledger_doc *from, int64_t amount, rules_refund_part *parts,
-                       size_t *n, sl_error *err)
+int rules_refund_split(const ledger_doc *from, int64_t amount, rules_refund_part *parts, size_t *n,
+                       sl_error *err)
 {
     size_t groups = 0;
     int rc = group_totals(from, parts, RULES_REFUND_MAX_PARTS, &groups, err);

@@ -90,9 +90,8 @@ int rules_restock(rules_ctx *c, const ledger_doc *d)
     int64_t cn_id = -1;
     for (size_t i = 0; i < c->o->line_count; i++) {
         const order_line *l = &c->o->lines[i];
-        int64_t product_id = l->kind == SL_LINE_PRODUCT && l->restocked_milli > 0
-                                 ? product_of(d, l)
-                                 : 0;
+        int64_t product_id =
+            l->kind == SL_LINE_PRODUCT && l->restocked_milli > 0 ? product_of(d, l) : 0;
         if (product_id == 0 || seen_before(c, d, i, product_id))
             continue;
         int rc = cn_id < 0 ? newest_credit(c, d, &cn_id) : SL_OK;

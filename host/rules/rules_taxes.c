@@ -29,8 +29,8 @@
 #include "shopledger/sdkutil.h"
 
 typedef struct component {
-    size_t line, tax;  /* indexes into o->lines and its taxes */
-    int64_t excess;    /* exact - rounded, in millionths */
+    size_t line, tax; /* indexes into o->lines and its taxes */
+    int64_t excess;   /* exact - rounded, in millionths */
     int64_t exact;
 } component;
 
@@ -72,8 +72,8 @@ static int less_first(const void *pa, const void *pb)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
-static void add_reason(rules_tax_plan *p, int shipping, const char *rate, int64_t a,
-                       int64_t b, int exponent)
+static void add_reason(rules_tax_plan *p, int shipping, const char *rate, int64_t a, int64_t b,
+                       int exponent)
 {
     char x[SL_MONEY_TEXT_MAX], y[SL_MONEY_TEXT_MAX], item[200];
     snprintf(item, sizeof item, "%stax of rate %.40s: lines %s, shop %s",
@@ -126,8 +126,7 @@ int64_t rules_shop_line_tax(const order_line *l)
 static int check_rates_known(const order *o, rules_tax_plan *p)
 {
     for (size_t i = 0; i < o->line_count; i++)
-        for (size_t k = 0; !order_line_is_refunded_part(&o->lines[i]) &&
-                           k < o->lines[i].tax_count;
+        for (size_t k = 0; !order_line_is_refunded_part(&o->lines[i]) && k < o->lines[i].tax_count;
              k++)
             if (order_find_rate(o, o->lines[i].taxes[k].rate_id) == NULL) {
                 size_t used = strlen(p->reason);
@@ -148,8 +147,9 @@ int rules_tax_plan_make(const order *o, rules_tax_plan *p, sl_error *err)
     p->rate_tax = calloc(n * ORDER_MAX_TAXES_PER_LINE, sizeof *p->rate_tax);
     int64_t **alloc = calloc(n, sizeof *alloc);
     component *buf = calloc(n * ORDER_MAX_TAXES_PER_LINE, sizeof *buf);
-    int rc = p->line_tax && p->net_shift && p->rate_tax && alloc && buf ? SL_OK
-                                                         : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    int rc = p->line_tax && p->net_shift && p->rate_tax && alloc && buf
+                 ? SL_OK
+                 : sl_error_set(err, SL_ENOMEM, "", "out of memory");
     for (size_t i = 0; rc == SL_OK && i < o->line_count; i++) {
         alloc[i] = calloc(ORDER_MAX_TAXES_PER_LINE, sizeof **alloc);
         if (!alloc[i])
@@ -171,8 +171,9 @@ int rules_tax_plan_make(const order *o, rules_tax_plan *p, sl_error *err)
         /* Each rate's share: the spread amounts; without a spread the
            line's own tax stays whole on its first rate. */
         for (size_t k = 0; k < l->tax_count; k++)
-            p->rate_tax[i * ORDER_MAX_TAXES_PER_LINE + k] =
-                spread_ok ? alloc[i][k] : k == 0 ? own : 0;
+            p->rate_tax[i * ORDER_MAX_TAXES_PER_LINE + k] = spread_ok ? alloc[i][k]
+                                                            : k == 0  ? own
+                                                                      : 0;
         if (o->flag[SL_ORDER_PRICES_INCLUDE_TAX] && l->kind == SL_LINE_PRODUCT)
             p->net_shift[i] = own - p->line_tax[i];
     }

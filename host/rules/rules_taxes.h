@@ -10,7 +10,7 @@
 #include "order/order.h"
 
 typedef struct rules_tax_plan {
-    int64_t *line_tax;  /* per order line: the tax to book */
+    int64_t *line_tax; /* per order line: the tax to book */
     /* per order line and tax component (line i, component k at
        [i * ORDER_MAX_TAXES_PER_LINE + k]): that rate's share of line_tax;
        they sum to line_tax when the line has components */

@@ -27,8 +27,8 @@ const char *runtime_plugin_dir(const char *override)
 /* Opens a context of `ch` on the already loaded plugin in rc->plugin:
    its own state connection (for a `copy`, opened on first use), its own
    services context, channel_open (a copy's warnings unlogged). */
-static int open_context(runtime_tenant *rt, runtime_channel *rc,
-                        const config_channel *ch, int copy, sl_error *err)
+static int open_context(runtime_tenant *rt, runtime_channel *rc, const config_channel *ch, int copy,
+                        sl_error *err)
 {
     /* A copy opens its state connection only if a call asks for state:
        with one copy per HTTP thread, eager connections would multiply a
@@ -54,8 +54,7 @@ static int open_context(runtime_tenant *rt, runtime_channel *rc,
     if (r != SL_OK) {
         char inner[SL_ERROR_MSG_MAX];
         snprintf(inner, sizeof inner, "%s", err->message);
-        sl_error_set(err, r, err->field, "channel %s (%s): %s", ch->name,
-                     ch->plugin, inner);
+        sl_error_set(err, r, err->field, "channel %s (%s): %s", ch->name, ch->plugin, inner);
         rc->state = NULL;
     }
     return r;
@@ -74,9 +73,8 @@ static void close_context(runtime_channel *rc)
     rc->state_db = NULL;
 }
 
-static int open_channel(runtime_tenant *rt, runtime_channel *rc,
-                        const config_channel *ch, const char *plugin_dir,
-                        sl_error *err)
+static int open_channel(runtime_tenant *rt, runtime_channel *rc, const config_channel *ch,
+                        const char *plugin_dir, sl_error *err)
 {
     char path[4096];
     int r = loader_find(plugin_dir, ch->plugin, path, sizeof path, err);
@@ -103,8 +101,8 @@ static int open_channel(runtime_tenant *rt, runtime_channel *rc,
     return open_context(rt, rc, ch, 0, err);
 }
 
-int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc,
-                              runtime_channel *copy, sl_error *err)
+int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc, runtime_channel *copy,
+                              sl_error *err)
 {
     memset(copy, 0, sizeof *copy);
     copy->config = rc->config;

@@ -13,8 +13,8 @@
 
 typedef struct runtime_channel {
     const config_channel *config;
-    loaded_plugin *plugin;   /* NULL when open_plugins was 0 */
-    void *state;             /* the plugin's channel state */
+    loaded_plugin *plugin; /* NULL when open_plugins was 0 */
+    void *state;           /* the plugin's channel state */
     sl_ctx *ctx;
     /* The plugin's own connection for state_get/put: plugin calls run on
        whichever thread serves the channel (HTTP, scheduler), never on the
@@ -31,18 +31,18 @@ typedef struct runtime_tenant {
 
 /* Opens the tenant's store and, when `open_plugins`, loads each channel's
    plugin from `plugin_dir` and opens the channel. */
-int runtime_open(const config_tenant *t, const char *plugin_dir,
-                 int open_plugins, runtime_tenant **out, sl_error *err);
+int runtime_open(const config_tenant *t, const char *plugin_dir, int open_plugins,
+                 runtime_tenant **out, sl_error *err);
 void runtime_close(runtime_tenant *rt);
 runtime_channel *runtime_channel_find(runtime_tenant *rt, const char *name);
 
 /* Opens one more context of an open channel `rc` into `copy`: the same
    plugin and config, its own plugin state and services context, and its
-   own state connection, opened when a call first uses state. The server parses one channel's webhooks on several threads
-   this way; each context is still used by one thread at a time (sdk.h).
+   own state connection, opened when a call first uses state. The server parses one channel's
+   webhooks on several threads this way; each context is still used by one thread at a time (sdk.h).
    Close copies with runtime_channel_close_copy before runtime_close. */
-int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc,
-                              runtime_channel *copy, sl_error *err);
+int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc, runtime_channel *copy,
+                              sl_error *err);
 void runtime_channel_close_copy(runtime_channel *copy);
 
 /* The plugin directory to use: `override` if set, else the build tree's

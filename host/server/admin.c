@@ -2,10 +2,10 @@
  * The admin API (JSON). Every request needs "Authorization: Bearer TOKEN"
  * with the token of the tenant it names (admin_token_file in the tenant's
  * INI); /admin/health (admin_health.c) accepts any tenant's token and
- * lists the tenants of that token only. An unknown tenant answers 401 like a wrong token. With no token configured
- * anywhere the admin API answers 403: an unprotected admin API is not a
- * default. Reads use a short-lived connection of their own; writes that
- * matter (retry) are tiny and SQLite serializes them with the writer.
+ * lists the tenants of that token only. An unknown tenant answers 401 like a wrong token. With no
+ * token configured anywhere the admin API answers 403: an unprotected admin API is not a default.
+ * Reads use a short-lived connection of their own; writes that matter (retry) are tiny and SQLite
+ * serializes them with the writer.
  *
  *   GET  /admin/health
  *   GET  /admin/<tenant>/inbox[?state=S]      GET /admin/<tenant>/inbox/<id>
@@ -83,8 +83,8 @@ static int refuse(server_state *s, struct MHD_Connection *conn, const char *url,
     uint32_t addr = peer_of(conn, peer, sizeof peer);
     switch (admin_throttle_wrong(&s->throttle, addr, services_now_ms())) {
     case ADMIN_THROTTLE_LOG_FIRST:
-        services_log(NULL, SL_LOG_WARN, "admin: refused %.120s from %s: no valid bearer token",
-                     url, peer);
+        services_log(NULL, SL_LOG_WARN, "admin: refused %.120s from %s: no valid bearer token", url,
+                     peer);
         break;
     case ADMIN_THROTTLE_LOG_BLOCK:
         services_log(NULL, SL_LOG_WARN,
@@ -102,20 +102,18 @@ static int refuse(server_state *s, struct MHD_Connection *conn, const char *url,
 
 /* Routes a tenant request; `rest` is the path after /admin/<tenant>/. */
 static json_t *tenant_route(server_state *s, server_tenant *st, const char *method,
-                            const char *rest,
-                            struct MHD_Connection *conn, store *db, int *status,
+                            const char *rest, struct MHD_Connection *conn, store *db, int *status,
                             sl_error *err)
 {
     int is_get = strcmp(method, "GET") == 0, is_post = strcmp(method, "POST") == 0;
     long long id = 0;
     char tail[32] = "", name[64] = "";
     if (is_get && strcmp(rest, "inbox") == 0)
-        return inbox_list_json(db, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-                                                               "state"), 500, err);
+        return inbox_list_json(
+            db, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "state"), 500, err);
     if (is_get && sscanf(rest, "inbox/%lld%31s", &id, tail) == 1)
         return inbox_show_json(db, id, err);
-    if (is_post && sscanf(rest, "inbox/%lld/%31s", &id, tail) == 2 &&
-        strcmp(tail, "retry") == 0) {
+    if (is_post && sscanf(rest, "inbox/%lld/%31s", &id, tail) == 2 && strcmp(tail, "retry") == 0) {
         if (inbox_retry(db, id, services_now_ms(), err) != SL_OK)
             return NULL;
         writer_request_processing(st);
@@ -160,8 +158,7 @@ static json_t *tenant_route(server_state *s, server_tenant *st, const char *meth
         long n = channel_run_request(s, st, ci, job);
         *status = 202;
         return json_pack("{s:s, s:s, s:s, s:I}", "status", "queued", "channel", name, "job",
-                         job == CHANNEL_POLL ? "poll" : "stock_sync", "request",
-                         (json_int_t)n);
+                         job == CHANNEL_POLL ? "poll" : "stock_sync", "request", (json_int_t)n);
     }
     *status = 404;
     sl_error_set(err, SL_ENOTFOUND, "path", "no such admin route");
@@ -196,15 +193,14 @@ static void pdf_reply(server_tenant *st, store *db, int64_t id, int *status, cha
     *content_type = "application/pdf";
 }
 
-int admin_handle(server_state *s, const char *method, const char *url,
-                 struct MHD_Connection *conn, int *status, char **reply, size_t *reply_len,
-                 const char **content_type)
+int admin_handle(server_state *s, const char *method, const char *url, struct MHD_Connection *conn,
+                 int *status, char **reply, size_t *reply_len, const char **content_type)
 {
     *reply_len = 0;
     *content_type = "application/json";
     char peer[64];
-    int wait_s = admin_throttle_wait_s(&s->throttle, peer_of(conn, peer, sizeof peer),
-                                       services_now_ms());
+    int wait_s =
+        admin_throttle_wait_s(&s->throttle, peer_of(conn, peer, sizeof peer), services_now_ms());
     if (wait_s > 0) { /* too many wrong tokens from this address: not even checked */
         *status = 429;
         *reply = error_reply("too many wrong tokens from this address; retry later");

@@ -4,8 +4,8 @@
  * touching the store. A token sees its own tenants only, broken ones too
  * when their file gave that token; every token sees how many tenants are
  * broken. Overall "ok", "degraded" (a tenant broken or failing to store
- * or short of disk space, a channel quarantined) or "down". 200 while the host works; 503 only when not one running tenant
- * can store (nothing can be served).
+ * or short of disk space, a channel quarantined) or "down". 200 while the host works; 503 only when
+ * not one running tenant can store (nothing can be served).
  *
  * Tenant states: "ok"; "store_failing" (the last commit failed: its error,
  * disk_full when the disk is full); "broken" (not running: the config
@@ -101,23 +101,22 @@ static json_t *storage_health(const char *database, int64_t page_size)
     admin_storage_figures f;
     if (admin_storage(database, page_size, &f) != 0)
         return json_pack("{s:s}", "error", "cannot read the database's volume");
-    return json_pack("{s:I, s:I, s:I, s:I, s:b}", "database_bytes",
-                     (json_int_t)f.database_bytes, "wal_bytes", (json_int_t)f.wal_bytes,
-                     "free_bytes", (json_int_t)f.free_bytes, "reserve_bytes",
-                     (json_int_t)f.reserve_bytes, "disk_low", f.low);
+    return json_pack("{s:I, s:I, s:I, s:I, s:b}", "database_bytes", (json_int_t)f.database_bytes,
+                     "wal_bytes", (json_int_t)f.wal_bytes, "free_bytes", (json_int_t)f.free_bytes,
+                     "reserve_bytes", (json_int_t)f.reserve_bytes, "disk_low", f.low);
 }
 
 static json_t *tenant_health(server_tenant *st)
 {
     int failing = atomic_load(&st->notes.store_failing);
-    json_t *j = json_pack(
-        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id, "state",
-        failing ? "store_failing" : "ok", "intake", (json_int_t)atomic_load(&st->intake_count),
-        "intake_flushes", (json_int_t)atomic_load(&st->flush_count), "waiting_to_file",
-        (json_int_t)atomic_load(&st->arrivals_waiting), "waiting_to_parse",
-        (json_int_t)atomic_load(&st->deliveries_waiting), "processed",
-        (json_int_t)atomic_load(&st->processed_count), "failed",
-        (json_int_t)atomic_load(&st->failed_count));
+    json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id,
+                          "state", failing ? "store_failing" : "ok", "intake",
+                          (json_int_t)atomic_load(&st->intake_count), "intake_flushes",
+                          (json_int_t)atomic_load(&st->flush_count), "waiting_to_file",
+                          (json_int_t)atomic_load(&st->arrivals_waiting), "waiting_to_parse",
+                          (json_int_t)atomic_load(&st->deliveries_waiting), "processed",
+                          (json_int_t)atomic_load(&st->processed_count), "failed",
+                          (json_int_t)atomic_load(&st->failed_count));
     json_t *channels = json_array();
     pthread_mutex_lock(&st->notes.lock);
     if (failing) {
@@ -129,8 +128,8 @@ static json_t *tenant_health(server_tenant *st)
         json_array_append_new(channels, channel_health(st, c));
     pthread_mutex_unlock(&st->notes.lock);
     json_object_set_new(j, "channels", channels);
-    json_object_set_new(j, "storage", storage_health(st->rt->config->database,
-                                                    atomic_load(&st->page_size)));
+    json_object_set_new(j, "storage",
+                        storage_health(st->rt->config->database, atomic_load(&st->page_size)));
     return j;
 }
 
@@ -154,8 +153,8 @@ static size_t add_broken(server_state *s, const char *given, json_t *tenants,
             }
             continue;
         }
-        json_array_append_new(tenants, json_pack("{s:s?, s:s, s:s}", "id", b->id, "state",
-                                                 "broken", "error", b->error));
+        json_array_append_new(tenants, json_pack("{s:s?, s:s, s:s}", "id", b->id, "state", "broken",
+                                                 "error", b->error));
     }
     pthread_mutex_unlock(&s->broken_lock);
     return broken;
@@ -170,17 +169,18 @@ json_t *admin_health(server_state *s, const char *given,
         server_tenant *st = &s->tenants[i];
         storing += !atomic_load(&st->notes.store_failing);
         admin_storage_figures space;
-        low_space += admin_storage(st->rt->config->database, atomic_load(&st->page_size), &space) == 0 && space.low;
+        low_space +=
+            admin_storage(st->rt->config->database, atomic_load(&st->page_size), &space) == 0 &&
+            space.low;
         for (size_t c = 0; c < st->rt->channel_count; c++)
             stopped += quarantine_reason(st->rt->channels[c].plugin) != NULL;
         if (token_ok(given, st->admin_token))
             json_array_append_new(tenants, tenant_health(st));
     }
     size_t broken = add_broken(s, given, tenants, token_ok);
-    const char *overall =
-        storing == 0                                        ? "down"
-        : storing < n || broken || stopped || low_space ? "degraded"
-                                                        : "ok";
+    const char *overall = storing == 0                                    ? "down"
+                          : storing < n || broken || stopped || low_space ? "degraded"
+                                                                          : "ok";
     *status = storing == 0 ? 503 : 200;
     return json_pack("{s:s, s:I, s:I, s:I, s:o}", "status", overall, "uptime_s",
                      (json_int_t)((services_now_ms() - s->started_ms) / 1000), "served",

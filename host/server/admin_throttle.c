@@ -52,15 +52,14 @@ int admin_throttle_wait_s(admin_throttle *t, uint32_t addr, int64_t now_ms)
     return left > 0 ? (int)((left + 999) / 1000) : 0;
 }
 
-enum admin_throttle_verdict admin_throttle_wrong(admin_throttle *t, uint32_t addr,
-                                                 int64_t now_ms)
+enum admin_throttle_verdict admin_throttle_wrong(admin_throttle *t, uint32_t addr, int64_t now_ms)
 {
     pthread_mutex_lock(&t->lock);
     admin_throttle_slot *s = take(t, addr, now_ms);
     if (s->addr != addr || now_ms - s->window_start_ms >= ADMIN_THROTTLE_WINDOW_MS) {
         int64_t blocked = s->addr == addr ? s->blocked_until_ms : 0;
-        *s = (admin_throttle_slot){.addr = addr, .window_start_ms = now_ms,
-                                   .blocked_until_ms = blocked};
+        *s = (admin_throttle_slot){
+            .addr = addr, .window_start_ms = now_ms, .blocked_until_ms = blocked};
     }
     s->wrong++;
     enum admin_throttle_verdict v = ADMIN_THROTTLE_QUIET;

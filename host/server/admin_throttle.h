@@ -14,15 +14,15 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#define ADMIN_THROTTLE_LIMIT 20         /* wrong tokens per window */
+#define ADMIN_THROTTLE_LIMIT 20 /* wrong tokens per window */
 #define ADMIN_THROTTLE_WINDOW_MS 60000
 #define ADMIN_THROTTLE_BLOCK_MS 60000
 #define ADMIN_THROTTLE_SLOTS 256
 
 typedef struct admin_throttle_slot {
-    uint32_t addr;                      /* IPv4, host order; 0 = free */
+    uint32_t addr; /* IPv4, host order; 0 = free */
     int64_t window_start_ms;
-    int wrong;                          /* wrong tokens in the window */
+    int wrong; /* wrong tokens in the window */
     int64_t blocked_until_ms;
 } admin_throttle_slot;
 
@@ -37,12 +37,11 @@ void admin_throttle_destroy(admin_throttle *t);
 int admin_throttle_wait_s(admin_throttle *t, uint32_t addr, int64_t now_ms);
 
 enum admin_throttle_verdict {
-    ADMIN_THROTTLE_QUIET = 0,           /* counted; already logged this window */
-    ADMIN_THROTTLE_LOG_FIRST,           /* the window's first refusal: log it */
-    ADMIN_THROTTLE_LOG_BLOCK            /* this one reached the limit: log the block */
+    ADMIN_THROTTLE_QUIET = 0, /* counted; already logged this window */
+    ADMIN_THROTTLE_LOG_FIRST, /* the window's first refusal: log it */
+    ADMIN_THROTTLE_LOG_BLOCK  /* this one reached the limit: log the block */
 };
 /* Counts a wrong token from `addr`. */
-enum admin_throttle_verdict admin_throttle_wrong(admin_throttle *t, uint32_t addr,
-                                                 int64_t now_ms);
+enum admin_throttle_verdict admin_throttle_wrong(admin_throttle *t, uint32_t addr, int64_t now_ms);
 
 #endif

@@ -60,7 +60,9 @@ void channel_run_end(server_tenant *st, int ci, int job, int64_t now_ms, int rc,
     r->ended_ms = now_ms;
     r->rc = rc;
     snprintf(r->error, sizeof r->error, "%s",
-             rc == SL_OK || err == NULL ? "" : err->message[0] ? err->message : "failed");
+             rc == SL_OK || err == NULL ? ""
+             : err->message[0]          ? err->message
+                                        : "failed");
     if (r->covered > r->finished)
         r->finished = r->covered;
     json_t *old = r->report;
@@ -72,14 +74,13 @@ void channel_run_end(server_tenant *st, int ci, int job, int64_t now_ms, int rc,
 /* One job's record; called under runs_lock. */
 static json_t *run_json(const channel_run *r)
 {
-    const char *outcome = r->running           ? "running"
-                          : r->ended_ms == 0   ? "never"
-                          : r->rc == SL_OK     ? "ok"
-                                               : "failed";
+    const char *outcome = r->running         ? "running"
+                          : r->ended_ms == 0 ? "never"
+                          : r->rc == SL_OK   ? "ok"
+                                             : "failed";
     json_t *j = json_pack("{s:I, s:I, s:s, s:I, s:I}", "requested", (json_int_t)r->requested,
-                          "finished", (json_int_t)r->finished, "outcome", outcome,
-                          "started_ms", (json_int_t)r->started_ms, "ended_ms",
-                          (json_int_t)r->ended_ms);
+                          "finished", (json_int_t)r->finished, "outcome", outcome, "started_ms",
+                          (json_int_t)r->started_ms, "ended_ms", (json_int_t)r->ended_ms);
     if (j != NULL && r->ended_ms != 0 && r->rc != SL_OK) {
         json_object_set_new(j, "code", json_string(sl_status_name(r->rc)));
         json_object_set_new(j, "error", json_string(r->error));

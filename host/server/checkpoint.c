@@ -76,8 +76,8 @@ static void *checkpoint_main(void *arg)
     for (;;) {
         int log = 0, done = 0, rc = SQLITE_OK;
         if (wait_for_request(st) || idle_checkpoint_due(st)) {
-            rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt_db), NULL,
-                                           SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+            rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                           &log, &done);
             if (rc == SQLITE_OK && done == log) /* all copied: nothing to redo */
                 atomic_store(&st->wal_pages, 0);
         }
@@ -98,8 +98,7 @@ int checkpoint_start(server_tenant *st, sl_error *err)
     if (rc != SL_OK)
         return rc;
     sqlite3_stmt *ps = NULL;
-    if (sqlite3_prepare_v2(store_db(st->ckpt_db), "PRAGMA page_size", -1, &ps, NULL) ==
-            SQLITE_OK &&
+    if (sqlite3_prepare_v2(store_db(st->ckpt_db), "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
         sqlite3_step(ps) == SQLITE_ROW)
         atomic_store(&st->page_size, sqlite3_column_int64(ps, 0));
     sqlite3_finalize(ps);

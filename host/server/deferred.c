@@ -27,18 +27,18 @@
 #include "server/server_int.h"
 #include "services/services.h"
 
-#define PARSE_BATCH 64          /* deliveries per transaction, nothing waiting */
-#define PARSE_BATCH_SMALL 16    /* ... while deliveries wait */
-#define FILE_BATCH 256          /* arrivals per transaction, nothing waiting */
-#define FILE_BATCH_SMALL 64     /* ... while deliveries wait */
-#define BOOK_BATCH 64           /* items per transaction, nothing waiting */
-#define BOOK_BATCH_SMALL 16     /* ... while deliveries wait */
+#define PARSE_BATCH 64       /* deliveries per transaction, nothing waiting */
+#define PARSE_BATCH_SMALL 16 /* ... while deliveries wait */
+#define FILE_BATCH 256       /* arrivals per transaction, nothing waiting */
+#define FILE_BATCH_SMALL 64  /* ... while deliveries wait */
+#define BOOK_BATCH 64        /* items per transaction, nothing waiting */
+#define BOOK_BATCH_SMALL 16  /* ... while deliveries wait */
 #define DEFER_SLICE_MS 5
 #define DEFER_GAP_MS 50
 #define DEFER_BACKLOG_HIGH 20000
-#define DEFER_MAX_ROUNDS 1000   /* per call; the writer calls again */
+#define DEFER_MAX_ROUNDS 1000 /* per call; the writer calls again */
 #define HEAVY_WINDOW_MS 100
-#define HEAVY_INTAKE 100        /* orders in the last one to two windows */
+#define HEAVY_INTAKE 100 /* orders in the last one to two windows */
 
 /* Parses one delivery in a webhook lane of its channel; 0 when the
    outcome says nothing about the delivery (try it again later). */
@@ -73,7 +73,8 @@ static int file_parsed(server_tenant *st, const inbox_delivery_row *rows,
         if (rc == SL_OK && out.failed)
             services_log(NULL, SL_LOG_WARN,
                          "tenant %s: authentic webhook kept as failed (inbox failed lists it): "
-                         "%s%s%s", st->rt->config->id, parsed[i].why.message,
+                         "%s%s%s",
+                         st->rt->config->id, parsed[i].why.message,
                          parsed[i].why.field[0] ? " field " : "", parsed[i].why.field);
     }
     rc = rc == SL_OK ? store_commit(st->rt->db, &err) : rc;

@@ -37,8 +37,8 @@ typedef struct header_bag {
     size_t count;
 } header_bag;
 
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
-                                      const char *key, const char *value)
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
 {
     (void)kind;
     header_bag *bag = cls;
@@ -66,12 +66,18 @@ static char *reply_json(const char *status, const char *detail)
 static int status_for(int rc)
 {
     switch (rc) {
-    case SL_EAUTH: return 401;
-    case SL_EINVALID: return 400;
-    case SL_ETOOBIG: return 413;
-    case SL_ENOTFOUND: return 404;
-    case SL_EUNSUPPORTED: return 400;
-    default: return 503;
+    case SL_EAUTH:
+        return 401;
+    case SL_EINVALID:
+        return 400;
+    case SL_ETOOBIG:
+        return 413;
+    case SL_ENOTFOUND:
+        return 404;
+    case SL_EUNSUPPORTED:
+        return 400;
+    default:
+        return 503;
     }
 }
 
@@ -95,8 +101,8 @@ static int parse_path(const char *url, char *tenant, size_t tlen, char *channel,
    acknowledgement, deferred.c), and a ping or ignored topic is SL_OK with
    nothing to store. Without the slot the plugin verifies and parses here,
    as before, and its error decides the answer. */
-static int accept_delivery(server_tenant *st, int ci, const services_request *req,
-                           intake_job *job, int *log_it)
+static int accept_delivery(server_tenant *st, int ci, const services_request *req, intake_job *job,
+                           int *log_it)
 {
     services_sink sink = {.data = job, .order_take = take_order};
     hook_lane *lane = hook_lane_take(st, ci);
@@ -107,7 +113,8 @@ static int accept_delivery(server_tenant *st, int ci, const services_request *re
     loader_verify_fn verify = loader_verify_webhook(rc->plugin->table);
     int r = SL_OK, acknowledge_only = 0;
     if (verify != NULL) {
-        services_call_enter_at(rc->ctx, NULL, "verify_delivery"); /* a signature check submits nothing */
+        services_call_enter_at(rc->ctx, NULL,
+                               "verify_delivery"); /* a signature check submits nothing */
         r = verify(rc->state, rc->ctx, req, &acknowledge_only, &job->err);
         services_call_end(rc->ctx);
         *log_it = r == SL_OK && !acknowledge_only;
@@ -150,8 +157,7 @@ static int log_delivery(intake_job *job, const header_bag *bag, const char *body
 }
 
 /* Fills the reply of a finished delivery and frees the job. */
-static void reply_for(server_tenant *st, int ci, intake_job *job, int r, int *status,
-                      char **reply)
+static void reply_for(server_tenant *st, int ci, intake_job *job, int r, int *status, char **reply)
 {
     if (r != SL_OK) {
         *status = status_for(r);
@@ -209,8 +215,8 @@ int hooks_begin(server_state *s, const char *url, const char *body, size_t len,
     hc->conn = conn;
     header_bag bag = {.count = 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &bag);
-    services_request req = {.headers = bag.items, .header_count = bag.count,
-                            .body = body, .body_len = len};
+    services_request req = {
+        .headers = bag.items, .header_count = bag.count, .body = body, .body_len = len};
     int log_it = 0;
     int r = accept_delivery(st, ci, &req, job, &log_it);
     if (r == SL_OK && log_it)

@@ -16,9 +16,9 @@
 #define SERVER_DEFAULT_ADMIN_LISTEN "127.0.0.1:8081"
 
 typedef struct server_listen_plan {
-    const char *hooks;          /* borrowed from opt or cfg, or a default */
+    const char *hooks; /* borrowed from opt or cfg, or a default */
     const char *admin;
-    int admin_public;           /* admin_public = yes was set */
+    int admin_public; /* admin_public = yes was set */
 } server_listen_plan;
 
 /* Fills the plan; refuses (SL_EINVALID, field "admin_listen") an admin

@@ -28,8 +28,8 @@ static int send_note(server_tenant *st, int ci, const outbox_row *row, sl_error 
     const char *status = json_string_value(json_object_get(p, "status"));
     pthread_mutex_lock(&st->channel_locks[ci]);
     services_call_enter(rc->ctx, NULL);
-    int r = rc->plugin->table->report_status(rc->state, rc->ctx, row->external_id, note,
-                                             status, row->key, err);
+    int r = rc->plugin->table->report_status(rc->state, rc->ctx, row->external_id, note, status,
+                                             row->key, err);
     services_call_end(rc->ctx);
     pthread_mutex_unlock(&st->channel_locks[ci]);
     json_decref(p);
@@ -41,8 +41,8 @@ static int send_row(void *data, const outbox_row *row, sl_error *err)
     send_ctx *sc = data;
     int ci = server_channel_index(sc->st, row->channel);
     if (ci < 0)
-        return sl_error_set(err, SL_ENOTFOUND, "channel",
-                            "channel %s is no longer configured", row->channel);
+        return sl_error_set(err, SL_ENOTFOUND, "channel", "channel %s is no longer configured",
+                            row->channel);
     switch (row->kind) {
     case OUTBOX_NOTE:
         return send_note(sc->st, ci, row, err);
@@ -72,16 +72,14 @@ int server_send_outbox(server_tenant *st, store *db, outbox_gate *gate, int max,
     send_ctx sc = {.st = st, .db = db};
     sl_error err = {.size = sizeof err};
     *sent = *failed = 0;
-    int r = outbox_dispatch_gated(db, services_now_ms(), max, send_row, &sc, gate, sent, failed,
-                                  &err);
+    int r =
+        outbox_dispatch_gated(db, services_now_ms(), max, send_row, &sc, gate, sent, failed, &err);
     if (r != SL_OK)
-        services_log(NULL, SL_LOG_ERROR, "tenant %s: outbox: %s", st->rt->config->id,
-                     err.message);
+        services_log(NULL, SL_LOG_ERROR, "tenant %s: outbox: %s", st->rt->config->id, err.message);
     return r;
 }
 
-int server_sync_channel(server_tenant *st, int ci, store *db, json_t **report,
-                        sl_error *err)
+int server_sync_channel(server_tenant *st, int ci, store *db, json_t **report, sl_error *err)
 {
     runtime_channel *rc = &st->rt->channels[ci];
     sync_report rep;

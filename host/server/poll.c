@@ -27,10 +27,10 @@ typedef struct poll_run {
     intake_job job;
     int pages;
     int orders;
-    int refused;   /* kept as failed intake */
-    int64_t start_ms;   /* the channel's start_date, 0 = none */
-    int skip_history;   /* history = skip */
-    int history;        /* orders created before start_date (stored or not) */
+    int refused;      /* kept as failed intake */
+    int64_t start_ms; /* the channel's start_date, 0 = none */
+    int skip_history; /* history = skip */
+    int history;      /* orders created before start_date (stored or not) */
 } poll_run;
 
 static int take_order(void *data, order *o, sl_error *err)
@@ -52,9 +52,9 @@ static int take_order(void *data, order *o, sl_error *err)
 static int keep_refused(void *data, order *o, const sl_error *why, sl_error *err)
 {
     poll_run *run = data;
-    inbox_failed_input *f = inbox_failed_input_new(run->channel, "poll",
-                                                   order_text(o, SL_ORDER_EXTERNAL_ID), "{}",
-                                                   o->raw, o->raw ? o->raw_len : 0, why);
+    inbox_failed_input *f =
+        inbox_failed_input_new(run->channel, "poll", order_text(o, SL_ORDER_EXTERNAL_ID), "{}",
+                               o->raw, o->raw ? o->raw_len : 0, why);
     order_free(o);
     int rc = intake_job_add_failed(&run->job, f, err);
     if (rc == SL_OK) {
@@ -126,7 +126,8 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
     if (rc->plugin->table->fetch_orders == NULL)
         return sl_error_set(err, SL_EUNSUPPORTED, "plugin", "channel %s cannot poll",
                             rc->config->name);
-    poll_run run = {.st = st, .channel = rc->config->name,
+    poll_run run = {.st = st,
+                    .channel = rc->config->name,
                     .start_ms = rules_start_ms(st->rt->config, rc->config),
                     .skip_history = !rc->config->history_import};
     run.job.err.size = sizeof run.job.err;
@@ -134,8 +135,10 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
     int first = cursor == NULL || cursor[0] == '\0';
     if (first)
         say_first_poll(rc, st->rt->config, run.start_ms);
-    services_sink sink = {.data = &run, .order_take = take_order,
-                          .cursor_commit = take_cursor, .order_refused = keep_refused};
+    services_sink sink = {.data = &run,
+                          .order_take = take_order,
+                          .cursor_commit = take_cursor,
+                          .order_refused = keep_refused};
     pthread_mutex_lock(&st->channel_locks[ci]);
     services_call_enter(rc->ctx, &sink);
     int r = rc->plugin->table->fetch_orders(rc->state, rc->ctx, cursor, err);
@@ -145,7 +148,10 @@ int poll_channel(server_tenant *st, int ci, store *db, sl_error *err)
         r = flush(&run, NULL, err); /* orders after the last cursor */
     intake_job_clear(&run.job);
     free(cursor);
-    services_log(rc->ctx, r == SL_OK && !first ? SL_LOG_DEBUG : r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
+    services_log(rc->ctx,
+                 r == SL_OK && !first ? SL_LOG_DEBUG
+                 : r == SL_OK         ? SL_LOG_INFO
+                                      : SL_LOG_WARN,
                  "%spoll: %d order(s) found in %d page(s): %d from start_date on, %d history "
                  "(%s), %d kept as failed%s%s",
                  first ? "first " : "", run.orders, run.pages, run.orders - run.history,

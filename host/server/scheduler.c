@@ -27,13 +27,13 @@
 #include "shopledger/sdkutil.h"
 
 #define OUTBOX_BATCH 100
-#define SYNC_RETRY_BASE_MS 60000      /* a failed daily sync: first retry */
+#define SYNC_RETRY_BASE_MS 60000 /* a failed daily sync: first retry */
 #define SYNC_RETRY_MAX_MS 3600000
 #define SCHED_SLOTS (CONFIG_MAX_TENANTS + 1)
 
 typedef struct sched {
     server_state *s;
-    store **dbs;  /* per tenant */
+    store **dbs;        /* per tenant */
     outbox_gate *gates; /* per tenant: channels whose remote is down */
     /* The work queue: tenant indexes, each at most once (queued[i]). */
     pthread_mutex_t lock;
@@ -77,7 +77,8 @@ int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt)
     if (d > SYNC_RETRY_MAX_MS)
         d = SYNC_RETRY_MAX_MS;
     /* Up to a quarter more, so channels that failed together spread out. */
-    d += (int64_t)(((uint64_t)salt * 2654435761u + (uint64_t)failures * 40503u) % (uint64_t)(d / 4 + 1));
+    d += (int64_t)(((uint64_t)salt * 2654435761u + (uint64_t)failures * 40503u) %
+                   (uint64_t)(d / 4 + 1));
     return retry_after_ms > d ? retry_after_ms : d;
 }
 
@@ -117,8 +118,8 @@ static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
         snprintf(st->last_sync_day[ci], sizeof st->last_sync_day[ci], "%s", day);
         st->sync_failures[ci] = 0;
     } else {
-        st->next_sync_try_ms[ci] = now + scheduler_backoff_ms(++st->sync_failures[ci],
-                                                              err.retry_after_ms, ci);
+        st->next_sync_try_ms[ci] =
+            now + scheduler_backoff_ms(++st->sync_failures[ci], err.retry_after_ms, ci);
     }
     services_log(st->rt->channels[ci].ctx, r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
                  "daily stock sync: %s", r == SL_OK ? "done" : err.message);
@@ -179,8 +180,8 @@ static void maybe_track(server_tenant *st, int ci, store *db, int64_t now)
     const char *v = config_channel_get(rc->config, "track_every");
     sl_error err = {.size = sizeof err};
     if (v && sl_parse_duration("track_every", v, 1000, 7 * 86400 * 1000LL, &every, &err) != SL_OK) {
-        services_log(NULL, SL_LOG_ERROR, "tenant %s: %s: %s", st->rt->config->id,
-                     rc->config->name, err.message);
+        services_log(NULL, SL_LOG_ERROR, "tenant %s: %s: %s", st->rt->config->id, rc->config->name,
+                     err.message);
         every = TRACK_EVERY_DEFAULT_MS;
     }
     st->next_track_ms[ci] = now + every;

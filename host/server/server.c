@@ -35,7 +35,7 @@ typedef struct conn_state {
     char *body;
     size_t len, cap;
     int too_big;
-    hook_call *pending;  /* a delivery waiting for its commit */
+    hook_call *pending; /* a delivery waiting for its commit */
 } conn_state;
 
 server_tenant *server_find_tenant(server_state *s, const char *id)
@@ -60,8 +60,8 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, int status, char *
                                  const char *type, int retry_after_s)
 {
     const char *body = text ? text : "{}";
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        text && len ? len : strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = MHD_create_response_from_buffer(text && len ? len : strlen(body),
+                                                             (void *)body, MHD_RESPMEM_MUST_COPY);
     free(text);
     if (r == NULL)
         return MHD_NO;
@@ -197,8 +197,8 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
     int status = 404;
     char *reply = NULL;
     if (cs->pending != NULL) { /* resumed after the group commit */
-        server_note_webhook(cs->pending->st, cs->pending->ci, cs->pending->job.rc == SL_OK
-                                                                 ? 200 : 503);
+        server_note_webhook(cs->pending->st, cs->pending->ci,
+                            cs->pending->job.rc == SL_OK ? 200 : 503);
         hooks_finish(cs->pending, &status, &reply);
         cs->pending = NULL;
         release_suspended(s);
@@ -231,9 +231,8 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     http_front *f = cls;
@@ -298,8 +297,8 @@ static int write_port_file(const char *path, unsigned port)
 
 /* Opens front f's listener on `listen`; its bound port goes to
    port_file when given. */
-static int start_http(http_front *f, const char *listen, const char *field,
-                      const char *port_file, sl_error *err)
+static int start_http(http_front *f, const char *listen, const char *field, const char *port_file,
+                      sl_error *err)
 {
     struct sockaddr_in addr;
     int r = server_listen_parse(listen, field, &addr, err);
@@ -309,15 +308,14 @@ static int start_http(http_front *f, const char *listen, const char *field,
        not by holding a thread, so many connections share few threads. */
     f->mhd = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-            MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, f, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+            MHD_USE_ERROR_LOG,
+        0, NULL, NULL, on_request, f, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, f, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS_PER_ADDRESS,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_END);
     if (f->mhd == NULL)
-        return sl_error_set(err, SL_EIO, field, "cannot listen on %s: %s", listen,
-                            strerror(errno));
+        return sl_error_set(err, SL_EIO, field, "cannot listen on %s: %s", listen, strerror(errno));
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(f->mhd, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : 0;
     services_log(NULL, SL_LOG_INFO, "%s on %s (port %u), %zu tenant(s)",
@@ -339,8 +337,7 @@ static int start_listeners(server_state *s, sl_error *err)
     s->admin_front = (http_front){.s = s, .admin = 1};
     r = start_http(&s->hooks_front, plan.hooks, "listen", s->opt->port_file, err);
     if (r == SL_OK)
-        r = start_http(&s->admin_front, plan.admin, "admin_listen", s->opt->admin_port_file,
-                       err);
+        r = start_http(&s->admin_front, plan.admin, "admin_listen", s->opt->admin_port_file, err);
     return r;
 }
 

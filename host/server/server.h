@@ -37,19 +37,19 @@
 #define SERVER_SCHEDULER_THREADS_MAX 64
 
 typedef struct server_options {
-    const char *listen;        /* "127.0.0.1:8080"; NULL = the tenants' listen */
-    const char *conf_dir;      /* re-read on SIGHUP */
+    const char *listen;   /* "127.0.0.1:8080"; NULL = the tenants' listen */
+    const char *conf_dir; /* re-read on SIGHUP */
     const char *plugin_dir;
-    const char *admin_listen;  /* NULL = the tenants' admin_listen */
-    const char *port_file;     /* write the bound port here (tests) */
+    const char *admin_listen;    /* NULL = the tenants' admin_listen */
+    const char *port_file;       /* write the bound port here (tests) */
     const char *admin_port_file; /* the admin listener's port */
-    size_t max_body;           /* webhook body limit; serve passes
-                                  SERVER_MAX_BODY_DEFAULT unless --max-body
-                                  says otherwise (0 = server.c's fallback) */
-    int64_t tick_ms;           /* scheduler period, default 1000 */
-    int scheduler_threads;     /* workers taking tenants' scheduled work,
-                                  default SERVER_SCHEDULER_THREADS_DEFAULT */
-    int no_scheduler;          /* tests that drive polls by hand */
+    size_t max_body;             /* webhook body limit; serve passes
+                                    SERVER_MAX_BODY_DEFAULT unless --max-body
+                                    says otherwise (0 = server.c's fallback) */
+    int64_t tick_ms;             /* scheduler period, default 1000 */
+    int scheduler_threads;       /* workers taking tenants' scheduled work,
+                                    default SERVER_SCHEDULER_THREADS_DEFAULT */
+    int no_scheduler;            /* tests that drive polls by hand */
 } server_options;
 
 /* Runs until SIGTERM/SIGINT. Returns 0 on a clean stop. `cfg` is the

@@ -17,13 +17,13 @@
 #include "server/admin_throttle.h"
 #include "server/server.h"
 
-#define INTAKE_MAX_ORDERS 64       /* one webhook delivery */
-#define POLL_MAX_PAGE_ORDERS 1000  /* orders between two cursor commits */
-#define WRITER_BATCH_JOBS 256      /* jobs per group commit */
-#define WRITER_IDLE_WAKE_MS 1000   /* idle writer looks for due retries */
-#define FILE_AT_ONCE_MAX 8         /* a batch this small, no burst: no queue */
-#define HTTP_THREADS 4             /* libmicrohttpd's thread pool */
-#define HOOK_LANES HTTP_THREADS    /* parsing contexts per webhook channel */
+#define INTAKE_MAX_ORDERS 64      /* one webhook delivery */
+#define POLL_MAX_PAGE_ORDERS 1000 /* orders between two cursor commits */
+#define WRITER_BATCH_JOBS 256     /* jobs per group commit */
+#define WRITER_IDLE_WAKE_MS 1000  /* idle writer looks for due retries */
+#define FILE_AT_ONCE_MAX 8        /* a batch this small, no burst: no queue */
+#define HTTP_THREADS 4            /* libmicrohttpd's thread pool */
+#define HOOK_LANES HTTP_THREADS   /* parsing contexts per webhook channel */
 
 typedef struct hook_lane hook_lane;
 
@@ -33,23 +33,23 @@ typedef struct hook_lane hook_lane;
 enum channel_job { CHANNEL_POLL, CHANNEL_SYNC, CHANNEL_JOBS };
 
 typedef struct channel_run {
-    long requested;        /* number of the last admin request */
-    long covered;          /* request number the running (or last) run covers */
-    long finished;         /* request number covered by the last finished run */
+    long requested; /* number of the last admin request */
+    long covered;   /* request number the running (or last) run covers */
+    long finished;  /* request number covered by the last finished run */
     int running;
     int64_t started_ms, ended_ms; /* of the last run, 0 before the first */
-    int rc;                /* SL_OK or the last run's failure */
+    int rc;                       /* SL_OK or the last run's failure */
     char error[SL_ERROR_MSG_MAX];
-    json_t *report;        /* stock sync: the last run's report (owned) */
+    json_t *report; /* stock sync: the last run's report (owned) */
 } channel_run;
 
 /* A unit of intake: the orders of one delivery (or of one poll page with
    its cursor). The submitter waits until `done`. */
 typedef struct intake_job {
-    order **orders;                /* malloc'd array */
-    inbox_arrival *arrivals;       /* orders[i] prepared, same count */
+    order **orders;          /* malloc'd array */
+    inbox_arrival *arrivals; /* orders[i] prepared, same count */
     size_t count, cap;
-    char *cursor;                  /* poll cursor to save with the orders */
+    char *cursor; /* poll cursor to save with the orders */
     /* Authentic input that did not map, stored beside the orders (a
        delivery whose parse failed, polled orders the builder refused). */
     inbox_failed_input **failed;
@@ -57,13 +57,13 @@ typedef struct intake_job {
     /* A webhook delivery acknowledged before parsing (its plugin has
        verify_webhook): the bytes go to the deliveries log and the writer
        parses them after the commit (deferred.c). Owned copies. */
-    char *delivery_headers;        /* JSON object text, credentials dropped */
+    char *delivery_headers; /* JSON object text, credentials dropped */
     char *delivery_body;
     size_t delivery_len;
     int has_delivery;
     const char *channel;
     int done;
-    int rc;                        /* SL_OK when committed */
+    int rc; /* SL_OK when committed */
     sl_error err;
     /* Asynchronous submitters: called by the writer after the commit,
        outside its lock; from then on the submitter owns the job. */
@@ -75,13 +75,13 @@ typedef struct intake_job {
 /* What health shows of a channel (admin_health.c); times in ms, 0 never. */
 typedef struct channel_note {
     atomic_llong last_webhook_ms, last_poll_ms;
-    int64_t last_error_ms;         /* with last_error: under notes.lock */
+    int64_t last_error_ms; /* with last_error: under notes.lock */
     char last_error[SL_ERROR_MSG_MAX + 32];
 } channel_note;
 
 typedef struct tenant_notes {
-    pthread_mutex_t lock;          /* the texts and the non-atomic fields */
-    atomic_int store_failing;      /* the writer's last commit failed */
+    pthread_mutex_t lock;     /* the texts and the non-atomic fields */
+    atomic_int store_failing; /* the writer's last commit failed */
     char store_error[SL_ERROR_MSG_MAX];
     int64_t store_error_ms;
     int disk_full;
@@ -92,7 +92,7 @@ typedef struct tenant_notes {
    for GET until PAY_LINKS_KEPT newer ones replaced it. */
 #define PAY_LINKS_KEPT 32
 typedef struct pay_link_req {
-    long n;                        /* 0: a free slot */
+    long n; /* 0: a free slot */
     int running, done;
     char channel[64], external_id[128], via[64];
     int rc;
@@ -101,51 +101,51 @@ typedef struct pay_link_req {
 } pay_link_req;
 
 typedef struct server_tenant {
-    runtime_tenant *rt;            /* plugins + the writer's store */
+    runtime_tenant *rt;             /* plugins + the writer's store */
     pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
-    hook_lane *hook_lanes;         /* HOOK_LANES per channel: hook_lanes.c */
-    pthread_mutex_t lock;          /* queue */
-    pthread_cond_t wake;           /* writer: jobs or stop */
-    pthread_cond_t done;           /* submitters: a batch committed */
+    hook_lane *hook_lanes;          /* HOOK_LANES per channel: hook_lanes.c */
+    pthread_mutex_t lock;           /* queue */
+    pthread_cond_t wake;            /* writer: jobs or stop */
+    pthread_cond_t done;            /* submitters: a batch committed */
     intake_job *head, *tail;
     int stopping;
-    int process_requested;         /* e.g. an admin retry */
+    int process_requested; /* e.g. an admin retry */
     pthread_t writer;
     atomic_long intake_count, processed_count, failed_count;
-    atomic_long arrivals_waiting;  /* committed, not yet filed (estimate) */
+    atomic_long arrivals_waiting;   /* committed, not yet filed (estimate) */
     atomic_long deliveries_waiting; /* logged, not yet parsed (estimate) */
     int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
-    int64_t next_track_ms[CONFIG_MAX_CHANNELS]; /* postal channels (scheduler.c) */
-    char last_sync_day[CONFIG_MAX_CHANNELS][16]; /* set once that day's sync went through */
+    int64_t next_track_ms[CONFIG_MAX_CHANNELS];    /* postal channels (scheduler.c) */
+    char last_sync_day[CONFIG_MAX_CHANNELS][16];   /* set once that day's sync went through */
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
     int sync_failures[CONFIG_MAX_CHANNELS];
     int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* scheduler: next recovery pass of a gateway */
-    atomic_int pay_wanted;         /* a buyer returned: run the gateway passes now */
-    pay_link_req pay_links[PAY_LINKS_KEPT]; /* pay_links.c, under its lock */
+    atomic_int pay_wanted;                    /* a buyer returned: run the gateway passes now */
+    pay_link_req pay_links[PAY_LINKS_KEPT];   /* pay_links.c, under its lock */
     long pay_links_next;
     channel_run runs[CONFIG_MAX_CHANNELS][CHANNEL_JOBS]; /* channel_runs.c */
     const char *admin_token;
-    int64_t last_slice_ms;         /* writer thread only: deferred.c */
-    int64_t items_pending;         /* writer thread only: filed, not booked (estimate) */
-    store *ckpt_db;                /* checkpoint.c: its own connection */
+    int64_t last_slice_ms; /* writer thread only: deferred.c */
+    int64_t items_pending; /* writer thread only: filed, not booked (estimate) */
+    store *ckpt_db;        /* checkpoint.c: its own connection */
     pthread_t ckpt_thread;
     pthread_mutex_t ckpt_lock;
     pthread_cond_t ckpt_wake;
     int ckpt_wanted, ckpt_stopping;
-    atomic_int wal_pages;          /* after the writer's last commit */
-    atomic_llong page_size;        /* the database's, read by checkpoint_start */
+    atomic_int wal_pages;   /* after the writer's last commit */
+    atomic_llong page_size; /* the database's, read by checkpoint_start */
     atomic_llong last_commit_ms;
-    int flush_full;                /* writer thread only: synchronous=FULL now */
-    pthread_t syncer;              /* syncer.c: flushes intake commits */
+    int flush_full;   /* writer thread only: synchronous=FULL now */
+    pthread_t syncer; /* syncer.c: flushes intake commits */
     pthread_cond_t sync_wake;
     intake_job *sync_head, *sync_tail; /* committed, not yet flushed (under lock) */
     int sync_stopping;
-    int wal_fd;                    /* -1: no syncer, intake commits flush themselves */
-    atomic_long flush_count;       /* WAL flushes the syncer made */
-    int flush_failed;              /* syncer thread only: a flush failed */
-    int64_t window_start_ms;       /* writer thread only: intake rate windows */
+    int wal_fd;              /* -1: no syncer, intake commits flush themselves */
+    atomic_long flush_count; /* WAL flushes the syncer made */
+    int flush_failed;        /* syncer thread only: a flush failed */
+    int64_t window_start_ms; /* writer thread only: intake rate windows */
     long window_count, window_prev;
-    tenant_notes notes;            /* admin_health.c */
+    tenant_notes notes; /* admin_health.c */
 } server_tenant;
 
 /* One listener: the webhook one or the admin API's (server.c). */
@@ -157,33 +157,33 @@ typedef struct http_front {
 
 /* A tenant serve does not run from its current file (tenants.c). */
 typedef struct server_broken {
-    char *id;                      /* NULL when the file gave none */
+    char *id; /* NULL when the file gave none */
     char *file;
-    char *admin_token;             /* who may read the error in health; may be NULL */
-    char *error;                   /* "FILE:LINE: ..." */
-    int running;                   /* still runs on its last good configuration */
+    char *admin_token; /* who may read the error in health; may be NULL */
+    char *error;       /* "FILE:LINE: ..." */
+    int running;       /* still runs on its last good configuration */
 } server_broken;
 
 typedef struct server_state {
     const config_set *cfg;
     const server_options *opt;
-    server_tenant *tenants;        /* CONFIG_MAX_TENANTS slots that never move */
-    _Atomic size_t tenant_count;   /* raised when a started slot is complete */
-    pthread_mutex_t broken_lock;   /* guards broken, broken_count */
+    server_tenant *tenants;      /* CONFIG_MAX_TENANTS slots that never move */
+    _Atomic size_t tenant_count; /* raised when a started slot is complete */
+    pthread_mutex_t broken_lock; /* guards broken, broken_count */
     server_broken *broken;
     size_t broken_count;
-    config_set **sets;             /* reloaded sets running tenants came from */
+    config_set **sets; /* reloaded sets running tenants came from */
     size_t set_count;
-    const char *listen_text;       /* the webhook listener, as configured */
+    const char *listen_text; /* the webhook listener, as configured */
     http_front hooks_front, admin_front;
-    admin_throttle throttle;       /* wrong admin tokens per address */
+    admin_throttle throttle; /* wrong admin tokens per address */
     atomic_int stopping;
-    atomic_int suspended;          /* deliveries waiting for their commit */
-    pthread_mutex_t suspend_lock;  /* with suspend_done: the stop waits */
-    pthread_cond_t suspend_done;   /* suspended reached 0 */
-    pthread_mutex_t sched_lock;    /* with sched_wake: the scheduler's pause */
-    pthread_cond_t sched_wake;     /* broadcast at the stop, signalled for admin work */
-    int sched_kick;                /* under sched_lock: run a tick now */
+    atomic_int suspended;         /* deliveries waiting for their commit */
+    pthread_mutex_t suspend_lock; /* with suspend_done: the stop waits */
+    pthread_cond_t suspend_done;  /* suspended reached 0 */
+    pthread_mutex_t sched_lock;   /* with sched_wake: the scheduler's pause */
+    pthread_cond_t sched_wake;    /* broadcast at the stop, signalled for admin work */
+    int sched_kick;               /* under sched_lock: run a tick now */
     int64_t started_ms;
 } server_state;
 
@@ -295,7 +295,7 @@ server_tenant *server_find_tenant(server_state *s, const char *id);
    hooks_finish gives the reply and frees *pending. Otherwise hooks_begin
    returns 0 with the reply ready. */
 typedef struct hook_call {
-    intake_job job;             /* first: freeing the call frees the job */
+    intake_job job; /* first: freeing the call frees the job */
     server_tenant *st;
     int ci;
     struct MHD_Connection *conn;
@@ -306,11 +306,10 @@ void hooks_finish(hook_call *hc, int *status, char **reply);
 /* poll.c: one poll of one channel through the writer. */
 int poll_channel(server_tenant *st, int channel_index, store *db, sl_error *err);
 /* admin.c: /admin/...; returns the Retry-After seconds of a 429, else 0.
-   *reply is malloc'd (the caller frees it), *reply_len its length and
-   *content_type (static) its type: JSON unless a route says otherwise. */
-int admin_handle(server_state *s, const char *method, const char *url,
-                 struct MHD_Connection *conn, int *status, char **reply, size_t *reply_len,
-                 const char **content_type);
+ *reply is malloc'd (the caller frees it), *reply_len its length and
+ *content_type (static) its type: JSON unless a route says otherwise. */
+int admin_handle(server_state *s, const char *method, const char *url, struct MHD_Connection *conn,
+                 int *status, char **reply, size_t *reply_len, const char **content_type);
 /* admin_pdf.c: is `rest` (the path after /admin/<tenant>/) documents/<ID>.pdf?
    Then 1 with *id. admin_pdf renders document id (one render at a time)
    into a malloc'd *pdf; SL_ENOTFOUND for an unknown id. */
@@ -327,9 +326,8 @@ json_t *admin_health(server_state *s, const char *given,
                      int (*token_ok)(const char *given, const char *want), int *status);
 /* pay_route.c: GET or form POST /pay/<tenant>/<channel>/return, the
    buyer's return from a gateway; queues the HTML answer on conn. */
-enum MHD_Result pay_route_answer(server_state *s, struct MHD_Connection *conn,
-                                 const char *url, const char *method, const char *body,
-                                 size_t len);
+enum MHD_Result pay_route_answer(server_state *s, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *body, size_t len);
 /* pay_links.c: POST /admin/<tenant>/pay-link records the request (the
    scheduler makes the gateway call) and returns its number, or 0 with err
    naming the field; GET /admin/<tenant>/pay-link/<n> reads it (NULL when
@@ -371,7 +369,7 @@ int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt);
 typedef struct outbox_gate outbox_gate;
 int server_send_outbox(server_tenant *st, store *db, outbox_gate *gate, int max, int *sent,
                        int *failed);
-int server_sync_channel(server_tenant *st, int channel_index, store *db,
-                        json_t **report, sl_error *err);
+int server_sync_channel(server_tenant *st, int channel_index, store *db, json_t **report,
+                        sl_error *err);
 
 #endif

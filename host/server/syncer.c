@@ -56,8 +56,7 @@ static int flush_wal(server_tenant *st, sl_error *err)
         st->wal_fd = open_wal(st);
     }
     if (st->wal_fd < 0)
-        return sl_error_set(err, SL_EIO, "database", "WAL file of %s is gone",
-                            st->rt->config->id);
+        return sl_error_set(err, SL_EIO, "database", "WAL file of %s is gone", st->rt->config->id);
     if (fdatasync(st->wal_fd) != 0) {
         st->flush_failed = 1;
         return sl_error_set(err, SL_EIO, "database", "flushing the WAL failed: %s",

@@ -40,8 +40,7 @@ static void close_tenant(server_tenant *st)
 
 /* Opens tenant t into slot st (zeroed); on failure the slot is zeroed
    again and nothing stays open. */
-static int open_tenant(server_state *s, server_tenant *st, const config_tenant *t,
-                       sl_error *err)
+static int open_tenant(server_state *s, server_tenant *st, const config_tenant *t, sl_error *err)
 {
     int r = runtime_open(t, s->opt->plugin_dir, 1, &st->rt, err);
     if (r != SL_OK) {
@@ -141,18 +140,17 @@ static size_t start_new(server_state *s, const config_set *set, broken_list *bl)
         server_tenant *other = server_find_tenant(s, t->id);
         if (other != NULL) { /* a new file with the id of a running tenant */
             char why[SL_ERROR_MSG_MAX];
-            snprintf(why, sizeof why, "%s:%d: [tenant] id: '%s' is already served from %s",
-                     t->file, t->id_line, t->id, other->rt->config->file);
-            services_log(NULL, SL_LOG_ERROR, "tenant %s (%s) is not served: %s", t->id,
-                         t->file, why);
+            snprintf(why, sizeof why, "%s:%d: [tenant] id: '%s' is already served from %s", t->file,
+                     t->id_line, t->id, other->rt->config->file);
+            services_log(NULL, SL_LOG_ERROR, "tenant %s (%s) is not served: %s", t->id, t->file,
+                         why);
             broken_push(bl, NULL, t->file, NULL, why, 0);
             continue;
         }
         size_t slot = atomic_load(&s->tenant_count);
         sl_error err = {.size = sizeof err};
         int r = slot >= CONFIG_MAX_TENANTS
-                    ? sl_error_set(&err, SL_ETOOBIG, "", "more than %d tenants",
-                                   CONFIG_MAX_TENANTS)
+                    ? sl_error_set(&err, SL_ETOOBIG, "", "more than %d tenants", CONFIG_MAX_TENANTS)
                     : listen_fits(s, t, &err);
         if (r == SL_OK)
             r = open_tenant(s, &s->tenants[slot], t, &err);

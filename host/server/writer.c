@@ -101,8 +101,7 @@ int intake_job_add(intake_job *job, order *o, size_t limit, sl_error *err)
 {
     if (job->count >= limit) {
         order_free(o);
-        return sl_error_set(err, SL_ETOOBIG, "orders", "more than %zu orders in one batch",
-                            limit);
+        return sl_error_set(err, SL_ETOOBIG, "orders", "more than %zu orders in one batch", limit);
     }
     if (job->count == job->cap && intake_job_grow(job) != 0) {
         order_free(o);
@@ -142,8 +141,8 @@ static void intake_one(store *db, intake_job *job, int64_t now, int file_now, lo
         *current += result == INBOX_NEW || result == INBOX_REVISION;
     }
     if (job->rc == SL_OK && job->has_delivery)
-        job->rc = inbox_delivery_append(db, job->channel, job->delivery_headers,
-                                        job->delivery_body, job->delivery_len, now, NULL, err);
+        job->rc = inbox_delivery_append(db, job->channel, job->delivery_headers, job->delivery_body,
+                                        job->delivery_len, now, NULL, err);
     for (size_t i = 0; job->rc == SL_OK && i < job->failed_count; i++)
         job->rc = inbox_failed_put(db, job->failed[i], now, NULL, err);
     if (job->rc == SL_OK && job->cursor != NULL)
@@ -347,9 +346,11 @@ static void *writer_main(void *arg)
         else
             again = stop ? 0 : writer_deferred_work(st);
         if (jobs > 0)
-            services_log(NULL, SL_LOG_DEBUG, "writer %s: %d job(s) committed in %lld ms, "
-                         "filing and booking %lld ms", st->rt->config->id, jobs,
-                         (long long)(t1 - t0), (long long)(services_now_ms() - t1));
+            services_log(NULL, SL_LOG_DEBUG,
+                         "writer %s: %d job(s) committed in %lld ms, "
+                         "filing and booking %lld ms",
+                         st->rt->config->id, jobs, (long long)(t1 - t0),
+                         (long long)(services_now_ms() - t1));
         if (stop)
             break;
     }

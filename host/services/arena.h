@@ -11,8 +11,8 @@
 typedef struct arena_chunk arena_chunk;
 typedef struct arena {
     arena_chunk *head;
-    size_t total;    /* bytes handed out since the last reset */
-    size_t limit;    /* refuse beyond this (a runaway plugin) */
+    size_t total; /* bytes handed out since the last reset */
+    size_t limit; /* refuse beyond this (a runaway plugin) */
 } arena;
 
 void arena_init(arena *a, size_t limit);

@@ -70,13 +70,13 @@ static int note(sl_order *so, int rc, const sl_error *err)
     return rc;
 }
 
-#define BUILD(so, call)                                                        \
-    do {                                                                       \
-        if ((so) == NULL)                                                      \
-            return SL_EINVALID;                                                \
-        sl_error e_ = {.size = sizeof e_};                                     \
-        int rc_ = (call);                                                      \
-        return note((so), rc_, &e_);                                           \
+#define BUILD(so, call)                                                                            \
+    do {                                                                                           \
+        if ((so) == NULL)                                                                          \
+            return SL_EINVALID;                                                                    \
+        sl_error e_ = {.size = sizeof e_};                                                         \
+        int rc_ = (call);                                                                          \
+        return note((so), rc_, &e_);                                                               \
     } while (0)
 
 int services_order_set_text(sl_order *so, int field, const char *value)
@@ -211,8 +211,7 @@ int services_order_submit(sl_ctx *ctx, sl_order *so, sl_error *err)
         return refuse(ctx, o, rc, &why, err);
     if (ctx->sink.order_take == NULL) {
         order_free(o);
-        return sl_error_set(err, SL_EUNSUPPORTED, "order",
-                            "this call does not accept orders");
+        return sl_error_set(err, SL_EUNSUPPORTED, "order", "this call does not accept orders");
     }
     ctx->orders_submitted++;
     return ctx->sink.order_take(ctx->sink.data, o, err);

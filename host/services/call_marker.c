@@ -16,12 +16,12 @@
 #include "services/ctx_internal.h"
 #include "shopledger/sdkutil.h"
 
-static call_marker *_Atomic markers;   /* NULL: marking is off */
+static call_marker *_Atomic markers; /* NULL: marking is off */
 static char markers_path[4096];
 static atomic_int next_slot;
 
-static _Thread_local int my_slot = -1;  /* -2: no slot left for this thread */
-static _Thread_local uint64_t my_ctx;     /* serial of the context in the slot */
+static _Thread_local int my_slot = -1; /* -2: no slot left for this thread */
+static _Thread_local uint64_t my_ctx;  /* serial of the context in the slot */
 static _Thread_local const char *my_call;
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
@@ -72,8 +72,7 @@ int services_markers_open(const char *path, sl_error *err)
     close(fd);
     if (m == MAP_FAILED) {
         unlink(path);
-        return sl_error_set(err, SL_EIO, "state_dir", "cannot map %s: %s", path,
-                            strerror(saved));
+        return sl_error_set(err, SL_EIO, "state_dir", "cannot map %s: %s", path, strerror(saved));
     }
     snprintf(markers_path, sizeof markers_path, "%s", path);
     atomic_store(&next_slot, 0);

@@ -26,15 +26,15 @@
 
 typedef struct call_marker {
     uint32_t magic;
-    atomic_uint in_call;        /* 1 from begin to end of a call */
-    atomic_int crashed_signal;  /* the fatal signal this thread took in the call */
-    int64_t plugin_mtime;       /* of the .so when the channel was opened */
+    atomic_uint in_call;       /* 1 from begin to end of a call */
+    atomic_int crashed_signal; /* the fatal signal this thread took in the call */
+    int64_t plugin_mtime;      /* of the .so when the channel was opened */
     int64_t started_ms;
     char tenant[64];
     char channel[64];
-    char plugin[64];            /* the INI's plugin name */
-    char call[64];              /* the host function that made the call */
-    char file[256];             /* the .so's path */
+    char plugin[64]; /* the INI's plugin name */
+    char call[64];   /* the host function that made the call */
+    char file[256];  /* the .so's path */
 } call_marker;
 
 /* Maps `path` (created or emptied) as this process's marker file and

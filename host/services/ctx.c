@@ -31,8 +31,8 @@ int64_t services_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-sl_ctx *services_ctx_new(const config_tenant *tenant,
-                         const config_channel *channel, struct store *db)
+sl_ctx *services_ctx_new(const config_tenant *tenant, const config_channel *channel,
+                         struct store *db)
 {
     sl_ctx *ctx = calloc(1, sizeof *ctx);
     if (ctx == NULL)
@@ -116,10 +116,14 @@ void services_call_end(sl_ctx *ctx)
 static const char *level_name(int level)
 {
     switch (level) {
-    case SL_LOG_ERROR: return "error";
-    case SL_LOG_WARN: return "warn";
-    case SL_LOG_INFO: return "info";
-    default: return "debug";
+    case SL_LOG_ERROR:
+        return "error";
+    case SL_LOG_WARN:
+        return "warn";
+    case SL_LOG_INFO:
+        return "info";
+    default:
+        return "debug";
     }
 }
 
@@ -171,8 +175,7 @@ void services_vlog(sl_ctx *ctx, int level, const char *fmt, va_list ap)
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const char *tenant = ctx && ctx->tenant ? ctx->tenant->id : "-";
     const char *channel = ctx && ctx->channel ? ctx->channel->name : "-";
-    fprintf(stderr, "%s %s [%s/%s] %s\n", stamp, level_name(level), tenant,
-            channel, msg);
+    fprintf(stderr, "%s %s [%s/%s] %s\n", stamp, level_name(level), tenant, channel, msg);
 }
 
 void services_ctx_set_errors_only(sl_ctx *ctx, int on)

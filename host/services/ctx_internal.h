@@ -20,11 +20,11 @@ struct sl_order {
     sl_ctx *ctx;
     order *o;
     sl_error first_error;
-    struct sl_order *next, *prev;   /* in ctx->open_orders */
+    struct sl_order *next, *prev; /* in ctx->open_orders */
 };
 struct sl_line {
     struct sl_order *owner;
-    size_t index;   /* lines move when the array grows; an index does not */
+    size_t index; /* lines move when the array grows; an index does not */
 };
 
 /* Frees orders a plugin built but never submitted (call end). */
@@ -38,16 +38,16 @@ struct sl_ctx {
     services_sink standing_sink; /* set_sink's, while a call has its own */
     int call_has_sink;           /* the current call installed `sink` */
     arena call_arena;
-    CURL *curl;                  /* reused for keep-alive within a channel */
-    int64_t last_request_ms;     /* for the per-channel rate limit */
-    int orders_submitted;        /* during the current call */
-    struct sl_order *open_orders;  /* built but not yet submitted */
-    int errors_only;             /* services_ctx_set_errors_only */
-    const char *lazy_db_path;    /* services_ctx_open_store_lazily */
-    struct store *owned_store;   /* opened from lazy_db_path, closed with ctx */
-    const char *plugin_file;     /* services_ctx_set_plugin_file; borrowed */
+    CURL *curl;                   /* reused for keep-alive within a channel */
+    int64_t last_request_ms;      /* for the per-channel rate limit */
+    int orders_submitted;         /* during the current call */
+    struct sl_order *open_orders; /* built but not yet submitted */
+    int errors_only;              /* services_ctx_set_errors_only */
+    const char *lazy_db_path;     /* services_ctx_open_store_lazily */
+    struct store *owned_store;    /* opened from lazy_db_path, closed with ctx */
+    const char *plugin_file;      /* services_ctx_set_plugin_file; borrowed */
     int64_t plugin_mtime;
-    uint64_t serial;             /* unique per context made: call_marker.c */
+    uint64_t serial; /* unique per context made: call_marker.c */
 };
 
 /* The context's state store into *out, opened on first use when the
@@ -67,8 +67,7 @@ void services_vlog(sl_ctx *ctx, int level, const char *fmt, va_list ap);
 sl_http_req *services_http_new(sl_ctx *ctx, const char *method, const char *url);
 int services_http_header(sl_http_req *r, const char *name, const char *value);
 int services_http_query(sl_http_req *r, const char *name, const char *value);
-int services_http_body(sl_http_req *r, const char *data, size_t len,
-                       const char *content_type);
+int services_http_body(sl_http_req *r, const char *data, size_t len, const char *content_type);
 int services_http_basic_auth(sl_http_req *r, const char *user, const char *password);
 int services_http_send(sl_http_req *r, sl_http_resp **out, sl_error *err);
 int services_http_status(const sl_http_resp *resp);

@@ -135,9 +135,8 @@ sl_http_req *services_http_new(sl_ctx *ctx, const char *method, const char *url)
 
 int services_http_header(sl_http_req *r, const char *name, const char *value)
 {
-    if (r == NULL || name == NULL || value == NULL ||
-        r->header_count >= HTTP_MAX_HEADERS || strpbrk(name, "\r\n:") ||
-        strpbrk(value, "\r\n")) {
+    if (r == NULL || name == NULL || value == NULL || r->header_count >= HTTP_MAX_HEADERS ||
+        strpbrk(name, "\r\n:") || strpbrk(value, "\r\n")) {
         if (r)
             r->bad = 1;
         return SL_EINVALID;
@@ -169,8 +168,7 @@ int services_http_query(sl_http_req *r, const char *name, const char *value)
     return SL_OK;
 }
 
-int services_http_body(sl_http_req *r, const char *data, size_t len,
-                       const char *content_type)
+int services_http_body(sl_http_req *r, const char *data, size_t len, const char *content_type)
 {
     if (r == NULL || (data == NULL && len > 0))
         return SL_EINVALID;
@@ -370,17 +368,17 @@ static void setup_curl(CURL *c, const sl_http_req *r, sl_http_resp *resp,
 
 /* Logs method, scheme://host/path (no query: it may carry signatures),
    status and time. */
-static void log_request(sl_ctx *ctx, const sl_http_req *r, int status,
-                        int64_t ms, const char *failure)
+static void log_request(sl_ctx *ctx, const sl_http_req *r, int status, int64_t ms,
+                        const char *failure)
 {
     const char *q = strchr(r->url, '?');
     int path_len = (int)(q ? (size_t)(q - r->url) : strlen(r->url));
     if (failure)
-        services_log(ctx, SL_LOG_WARN, "http %s %.*s failed after %lld ms: %s",
-                     r->method, path_len, r->url, (long long)ms, failure);
+        services_log(ctx, SL_LOG_WARN, "http %s %.*s failed after %lld ms: %s", r->method, path_len,
+                     r->url, (long long)ms, failure);
     else
-        services_log(ctx, SL_LOG_DEBUG, "http %s %.*s -> %d in %lld ms",
-                     r->method, path_len, r->url, status, (long long)ms);
+        services_log(ctx, SL_LOG_DEBUG, "http %s %.*s -> %d in %lld ms", r->method, path_len,
+                     r->url, status, (long long)ms);
 }
 
 static int transient_status(int status)
@@ -433,11 +431,9 @@ static int transient_failure(sl_http_req *r, sl_http_resp *resp, CURLcode rc, in
         sl_error_set(err, SL_ERETRY, "http", "%s abandoned: the host is stopping", r->method);
     else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
         /* nothing reached the server: safe to send elsewhere (sdk.h) */
-        sl_error_set(err, SL_ERETRY, "connect", "%s failed: %s", r->method,
-                     curl_easy_strerror(rc));
+        sl_error_set(err, SL_ERETRY, "connect", "%s failed: %s", r->method, curl_easy_strerror(rc));
     else if (rc != CURLE_OK)
-        sl_error_set(err, SL_ERETRY, "http", "%s failed: %s", r->method,
-                     curl_easy_strerror(rc));
+        sl_error_set(err, SL_ERETRY, "http", "%s failed: %s", r->method, curl_easy_strerror(rc));
     else
         sl_error_set(err, SL_ERETRY, "http", "%s answered HTTP %d", r->method, resp->status);
     if (err && err->size >= sizeof *err) {
@@ -490,12 +486,10 @@ int services_http_send(sl_http_req *r, sl_http_resp **out, sl_error *err)
         int64_t took = services_now_ms() - start;
         if (resp->too_big) {
             log_request(r->ctx, r, 0, took, "response too large");
-            return sl_error_set(err, SL_ETOOBIG, "body",
-                                "response over %u bytes", HTTP_MAX_BODY);
+            return sl_error_set(err, SL_ETOOBIG, "body", "response over %u bytes", HTTP_MAX_BODY);
         }
         int transient = rc != CURLE_OK || transient_status(resp->status);
-        log_request(r->ctx, r, resp->status, took,
-                    rc != CURLE_OK ? curl_easy_strerror(rc) : NULL);
+        log_request(r->ctx, r, resp->status, took, rc != CURLE_OK ? curl_easy_strerror(rc) : NULL);
         if (tls_trust_error(rc))
             return tls_error(r, rc, why, err);
         if (!transient) {

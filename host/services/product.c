@@ -12,11 +12,11 @@
 #define PRODUCT_TEXT_MAX 1024
 
 static const char *FIELD_NAMES[SL_PRODUCT_FIELD_END_V1_2] = {
-    [SL_PRODUCT_SKU] = "sku", [SL_PRODUCT_PARENT_SKU] = "parent_sku",
-    [SL_PRODUCT_NAME] = "name", [SL_PRODUCT_CURRENCY] = "currency",
+    [SL_PRODUCT_SKU] = "sku",     [SL_PRODUCT_PARENT_SKU] = "parent_sku",
+    [SL_PRODUCT_NAME] = "name",   [SL_PRODUCT_CURRENCY] = "currency",
     [SL_PRODUCT_PRICE] = "price", [SL_PRODUCT_PURCHASE_PRICE] = "purchase_price",
     [SL_PRODUCT_STOCK] = "stock", [SL_PRODUCT_TAX_RATE_ID] = "tax_rate_id",
-    [SL_PRODUCT_UNIT] = "unit", [SL_PRODUCT_EXTERNAL_ID] = "external_id"};
+    [SL_PRODUCT_UNIT] = "unit",   [SL_PRODUCT_EXTERNAL_ID] = "external_id"};
 
 struct sl_product {
     sl_ctx *ctx;

@@ -32,10 +32,8 @@ typedef struct services_sink {
     void *data;
     int (*order_take)(void *data, order *o, sl_error *err);
     int (*cursor_commit)(void *data, const char *cursor, sl_error *err);
-    void (*push_report)(void *data, const char *sku, int outcome,
-                        const char *message);
-    int (*list_add)(void *data, int kind, const char *id, const char *label,
-                    const char *detail);
+    void (*push_report)(void *data, const char *sku, int outcome, const char *message);
+    int (*list_add)(void *data, int kind, const char *id, const char *label, const char *detail);
     int (*result_set)(void *data, const char *key, const char *value);
     /* fetch_products: a validated product (borrowed for the callback). */
     int (*product_take)(void *data, const struct services_product *p, sl_error *err);
@@ -74,8 +72,8 @@ const sl_host *services_table(void);
 
 /* A context for one channel. `store` (may be NULL) backs state_get/put;
    the tenant/channel config must outlive the context. */
-sl_ctx *services_ctx_new(const config_tenant *tenant,
-                         const config_channel *channel, struct store *db);
+sl_ctx *services_ctx_new(const config_tenant *tenant, const config_channel *channel,
+                         struct store *db);
 void services_ctx_free(sl_ctx *ctx);
 void services_ctx_set_sink(sl_ctx *ctx, const services_sink *sink);
 /* While on, the context logs errors only: an extra context of a channel
@@ -112,20 +110,22 @@ int64_t services_now_ms(void);
 
 /* An incoming request for parse_webhook (borrowed pointers; the caller
    keeps them alive during the call). Header lookup is case-insensitive. */
-typedef struct services_request_header { const char *name, *value; } services_request_header;
+typedef struct services_request_header {
+    const char *name, *value;
+} services_request_header;
 typedef struct sl_request {
     const services_request_header *headers;
     size_t header_count;
     const char *body;
     size_t body_len;
-    int verified;  /* operator replay: skip signature */
+    int verified; /* operator replay: skip signature */
 } services_request;
 
 /* Stock list for push_stock/push_prices. */
 typedef struct services_stock_item {
     char *sku;
     char quantity[32];
-    char price[48];        /* "" = no price */
+    char price[48]; /* "" = no price */
 } services_stock_item;
 typedef struct sl_stock_list {
     services_stock_item *items;
@@ -144,9 +144,9 @@ typedef struct sl_params {
 typedef struct services_http_policy {
     long connect_timeout_ms;
     long timeout_ms;
-    int max_retries;          /* for 429/5xx/transport errors */
+    int max_retries; /* for 429/5xx/transport errors */
     int64_t max_retry_wait_ms;
-    int64_t min_interval_ms;  /* per-channel rate limit; 0 = none */
+    int64_t min_interval_ms; /* per-channel rate limit; 0 = none */
 } services_http_policy;
 void services_set_http_policy(const services_http_policy *p);
 /* Abandons every transfer in flight (they fail with SL_ERETRY within about

@@ -17,8 +17,7 @@ int services_global_init(sl_error *err)
         return sl_error_set(err, SL_ENOMEM, "", "cannot set TZ");
     CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK)
-        return sl_error_set(err, SL_EINTERNAL, "", "curl_global_init: %s",
-                            curl_easy_strerror(rc));
+        return sl_error_set(err, SL_EINTERNAL, "", "curl_global_init: %s", curl_easy_strerror(rc));
     return SL_OK;
 }
 

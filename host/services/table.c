@@ -60,8 +60,7 @@ static const char *channel_name(const sl_ctx *ctx)
     return ctx->channel ? ctx->channel->name : "";
 }
 
-static int host_state_get(sl_ctx *ctx, const char *key, const char **value,
-                          sl_error *err)
+static int host_state_get(sl_ctx *ctx, const char *key, const char **value, sl_error *err)
 {
     if (ctx == NULL || key == NULL || value == NULL)
         return sl_error_set(err, SL_EINVALID, "key", "state_get: bad arguments");
@@ -78,8 +77,7 @@ static int host_state_get(sl_ctx *ctx, const char *key, const char **value,
     return SL_OK;
 }
 
-static int host_state_put(sl_ctx *ctx, const char *key, const char *value,
-                          sl_error *err)
+static int host_state_put(sl_ctx *ctx, const char *key, const char *value, sl_error *err)
 {
     if (ctx == NULL || key == NULL || value == NULL)
         return sl_error_set(err, SL_EINVALID, "key", "state_put: bad arguments");
@@ -120,8 +118,7 @@ static int host_cursor_commit(sl_ctx *ctx, const char *cursor, sl_error *err)
     if (ctx == NULL || cursor == NULL)
         return sl_error_set(err, SL_EINVALID, "cursor", "cursor_commit(NULL)");
     if (ctx->sink.cursor_commit == NULL)
-        return sl_error_set(err, SL_EUNSUPPORTED, "cursor",
-                            "this call does not take cursors");
+        return sl_error_set(err, SL_EUNSUPPORTED, "cursor", "this call does not take cursors");
     return ctx->sink.cursor_commit(ctx->sink.data, cursor, err);
 }
 
@@ -152,8 +149,7 @@ static const char *host_stock_currency(const sl_stock_list *l)
     return l ? l->currency : NULL;
 }
 
-static void host_push_report(sl_ctx *ctx, const char *sku, int outcome,
-                             const char *message)
+static void host_push_report(sl_ctx *ctx, const char *sku, int outcome, const char *message)
 {
     if (ctx && ctx->sink.push_report && sku)
         ctx->sink.push_report(ctx->sink.data, sku, outcome, message ? message : "");
@@ -166,8 +162,7 @@ static int host_list_add(sl_ctx *ctx, int kind, const char *id, const char *labe
         return SL_EINVALID;
     if (ctx->sink.list_add == NULL)
         return SL_EUNSUPPORTED;
-    return ctx->sink.list_add(ctx->sink.data, kind, id, label ? label : "",
-                              detail ? detail : "");
+    return ctx->sink.list_add(ctx->sink.data, kind, id, label ? label : "", detail ? detail : "");
 }
 
 static const char *host_param_get(const sl_params *p, const char *key)

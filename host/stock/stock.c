@@ -27,19 +27,19 @@ static int move_effect(const char *kind, int64_t qty, int64_t *on_hand, int64_t 
     return SL_OK;
 }
 
-int stock_move(store *s, int64_t doc_id, int64_t warehouse_id, int64_t product_id,
-               const char *kind, int64_t qty_milli, int64_t now_ms, sl_error *err)
+int stock_move(store *s, int64_t doc_id, int64_t warehouse_id, int64_t product_id, const char *kind,
+               int64_t qty_milli, int64_t now_ms, sl_error *err)
 {
     int64_t dh, dr;
     if (move_effect(kind, qty_milli, &dh, &dr))
         return sl_error_set(err, SL_EINVALID, "kind", "unknown stock move kind %s", kind);
     if (qty_milli == 0)
         return SL_OK;
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "INSERT INTO stock_moves(document_id, warehouse_id, product_id, kind, qty_milli,"
-        " created_ms) VALUES(NULLIF(?,0),?,?,?,?,?)",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "INSERT INTO stock_moves(document_id, warehouse_id, product_id, kind, qty_milli,"
+                   " created_ms) VALUES(NULLIF(?,0),?,?,?,?,?)",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, doc_id);
@@ -72,8 +72,7 @@ typedef struct pending_move {
     int reserve;
 } pending_move;
 
-int stock_reverse_doc(store *s, int64_t from_doc, int64_t to_doc, int64_t now_ms,
-                      sl_error *err)
+int stock_reverse_doc(store *s, int64_t from_doc, int64_t to_doc, int64_t now_ms, sl_error *err)
 {
     /* Net out per (warehouse, product, kind family) first: a document whose
        moves were already partly reversed gives back only the rest. */
@@ -124,12 +123,11 @@ int stock_reverse_doc(store *s, int64_t from_doc, int64_t to_doc, int64_t now_ms
     return rc == SQLITE_DONE ? SL_OK : rc;
 }
 
-int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,
-                      int64_t qty_milli, int64_t now_ms, sl_error *err)
+int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id, int64_t qty_milli,
+                      int64_t now_ms, sl_error *err)
 {
     sqlite3_stmt *st = store_stmt(
-        s, "SELECT on_hand_milli FROM stock_levels WHERE warehouse_id=? AND product_id=?",
-        err);
+        s, "SELECT on_hand_milli FROM stock_levels WHERE warehouse_id=? AND product_id=?", err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, warehouse_id);
@@ -139,8 +137,7 @@ int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,
         return rc;
     int64_t have = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    return stock_move(s, 0, warehouse_id, product_id, "receive", qty_milli - have, now_ms,
-                      err);
+    return stock_move(s, 0, warehouse_id, product_id, "receive", qty_milli - have, now_ms, err);
 }
 
 json_t *stock_list_for_channel(store *s, const char *channel, const char *warehouse,
@@ -185,8 +182,8 @@ json_t *stock_list_for_channel(store *s, const char *channel, const char *wareho
     return sql_rows_json(s, st, err);
 }
 
-int stock_mark_pushed(store *s, const char *channel, const json_t *items,
-                      int64_t now_ms, sl_error *err)
+int stock_mark_pushed(store *s, const char *channel, const json_t *items, int64_t now_ms,
+                      sl_error *err)
 {
     size_t i;
     const json_t *it;
@@ -217,14 +214,14 @@ int stock_mark_pushed(store *s, const char *channel, const json_t *items,
 
 json_t *stock_show_json(store *s, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "SELECT p.sku AS sku, w.code AS warehouse, l.on_hand_milli AS on_hand_milli,"
-        " l.reserved_milli AS reserved_milli,"
-        " l.on_hand_milli - l.reserved_milli AS available_milli"
-        " FROM stock_levels l JOIN products p ON p.id=l.product_id"
-        " JOIN warehouses w ON w.id=l.warehouse_id ORDER BY w.code, p.sku",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "SELECT p.sku AS sku, w.code AS warehouse, l.on_hand_milli AS on_hand_milli,"
+                   " l.reserved_milli AS reserved_milli,"
+                   " l.on_hand_milli - l.reserved_milli AS available_milli"
+                   " FROM stock_levels l JOIN products p ON p.id=l.product_id"
+                   " JOIN warehouses w ON w.id=l.warehouse_id ORDER BY w.code, p.sku",
+                   err);
     if (!st)
         return NULL;
     return sql_rows_json(s, st, err);

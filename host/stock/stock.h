@@ -24,13 +24,12 @@
 
 /* Records a move of `qty_milli` (> 0, except "receive") of `kind` for
    document doc_id (0 = none) and updates the level. */
-int stock_move(store *s, int64_t doc_id, int64_t warehouse_id, int64_t product_id,
-               const char *kind, int64_t qty_milli, int64_t now_ms, sl_error *err);
+int stock_move(store *s, int64_t doc_id, int64_t warehouse_id, int64_t product_id, const char *kind,
+               int64_t qty_milli, int64_t now_ms, sl_error *err);
 
 /* Undoes every out/reserve move of document `from_doc`: out -> return,
    reserve -> release, recorded against `to_doc` (may equal from_doc). */
-int stock_reverse_doc(store *s, int64_t from_doc, int64_t to_doc, int64_t now_ms,
-                      sl_error *err);
+int stock_reverse_doc(store *s, int64_t from_doc, int64_t to_doc, int64_t now_ms, sl_error *err);
 
 /* The shop has put `restocked_milli` of a product back into stock,
    cumulative over every refund of sale document `sale_doc` (the sum of
@@ -51,8 +50,8 @@ extern const store_migration stock_moves_by_product_migration;
 
 /* Sets on hand of a product in a warehouse to `qty_milli` (import),
    recording the difference as a "receive" move. */
-int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,
-                      int64_t qty_milli, int64_t now_ms, sl_error *err);
+int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id, int64_t qty_milli,
+                      int64_t now_ms, sl_error *err);
 
 /* What a stock sync of `channel` would push: a JSON array of
    {"sku", "product_id", "available_milli", "available" (whole units,
@@ -65,12 +64,11 @@ int stock_set_on_hand(store *s, int64_t warehouse_id, int64_t product_id,
    left out, except that a variation is kept when a sibling (same parent)
    changed: shops that keep one number for a parent's variations push
    their sum. New reference. */
-json_t *stock_list_for_channel(store *s, const char *channel,
-                               const char *warehouse, const char *price_group,
-                               int only_changed, sl_error *err);
+json_t *stock_list_for_channel(store *s, const char *channel, const char *warehouse,
+                               const char *price_group, int only_changed, sl_error *err);
 /* Marks the items of such a list (as returned above) as pushed. */
-int stock_mark_pushed(store *s, const char *channel, const json_t *items,
-                      int64_t now_ms, sl_error *err);
+int stock_mark_pushed(store *s, const char *channel, const json_t *items, int64_t now_ms,
+                      sl_error *err);
 
 /* Levels of every product per warehouse: [{sku, warehouse, on_hand_milli,
    reserved_milli, available_milli}]. New reference. */

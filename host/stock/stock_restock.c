@@ -15,15 +15,14 @@
 #include "shopledger/sdkutil.h"
 #include "stock/stock.h"
 
-static const char RESTOCK_SQL[] =
-    "CREATE TABLE stock_restocks ("
-    " sale_id INTEGER NOT NULL REFERENCES documents(id),"
-    " product_id INTEGER NOT NULL REFERENCES products(id),"
-    " restocked_milli INTEGER NOT NULL,"
-    " returned_milli INTEGER NOT NULL,"
-    " document_id INTEGER REFERENCES documents(id),"
-    " created_ms INTEGER NOT NULL,"
-    " PRIMARY KEY(sale_id, product_id, restocked_milli));";
+static const char RESTOCK_SQL[] = "CREATE TABLE stock_restocks ("
+                                  " sale_id INTEGER NOT NULL REFERENCES documents(id),"
+                                  " product_id INTEGER NOT NULL REFERENCES products(id),"
+                                  " restocked_milli INTEGER NOT NULL,"
+                                  " returned_milli INTEGER NOT NULL,"
+                                  " document_id INTEGER REFERENCES documents(id),"
+                                  " created_ms INTEGER NOT NULL,"
+                                  " PRIMARY KEY(sale_id, product_id, restocked_milli));";
 
 /* Its number is its place in store_migrations[] (renumbered there at merge). */
 const store_migration stock_restock_migration = {5, "stock restocks", RESTOCK_SQL};
@@ -59,16 +58,16 @@ static int claim(store *s, int64_t sale_doc, int64_t product_id, int64_t restock
 
 /* What went out of stock for the sale and what came back, over the sale
    and its credit notes. */
-static int sale_moves(store *s, int64_t sale_doc, int64_t product_id, int64_t *out,
-                      int64_t *back, sl_error *err)
+static int sale_moves(store *s, int64_t sale_doc, int64_t product_id, int64_t *out, int64_t *back,
+                      sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "SELECT COALESCE(SUM(CASE kind WHEN 'out' THEN qty_milli ELSE 0 END), 0),"
-        " COALESCE(SUM(CASE kind WHEN 'return' THEN qty_milli ELSE 0 END), 0)"
-        " FROM stock_moves WHERE product_id=? AND (document_id=? OR document_id IN"
-        " (SELECT id FROM documents WHERE original_id=?))",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "SELECT COALESCE(SUM(CASE kind WHEN 'out' THEN qty_milli ELSE 0 END), 0),"
+                   " COALESCE(SUM(CASE kind WHEN 'return' THEN qty_milli ELSE 0 END), 0)"
+                   " FROM stock_moves WHERE product_id=? AND (document_id=? OR document_id IN"
+                   " (SELECT id FROM documents WHERE original_id=?))",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, product_id);
@@ -83,14 +82,14 @@ static int sale_moves(store *s, int64_t sale_doc, int64_t product_id, int64_t *o
     return rc == SQLITE_ROW ? SL_OK : rc < 0 ? rc : SL_EINTERNAL;
 }
 
-static int note_returned(store *s, int64_t sale_doc, int64_t product_id,
-                         int64_t restocked_milli, int64_t returned, sl_error *err)
+static int note_returned(store *s, int64_t sale_doc, int64_t product_id, int64_t restocked_milli,
+                         int64_t returned, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(
-        s,
-        "UPDATE stock_restocks SET returned_milli=? WHERE sale_id=? AND product_id=?"
-        " AND restocked_milli=?",
-        err);
+    sqlite3_stmt *st =
+        store_stmt(s,
+                   "UPDATE stock_restocks SET returned_milli=? WHERE sale_id=? AND product_id=?"
+                   " AND restocked_milli=?",
+                   err);
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, returned);

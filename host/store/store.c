@@ -29,10 +29,10 @@
 #define BUSY_POLL_US 250
 
 typedef struct stmt_entry {
-    const char *key;   /* the caller's pointer */
-    char *sql;         /* copy of the text */
+    const char *key; /* the caller's pointer */
+    char *sql;       /* copy of the text */
     sqlite3_stmt *st;
-    uint64_t used;     /* last-use stamp for LRU eviction */
+    uint64_t used; /* last-use stamp for LRU eviction */
 } stmt_entry;
 
 struct store {
@@ -106,8 +106,7 @@ static int check_migration_list(sl_error *err)
         const store_migration *m = store_migrations[i];
         if (m == NULL || m->version != (int)i + 1 || m->sql == NULL)
             return sl_error_set(err, SL_EINTERNAL, "migration",
-                                "migration list out of order at position %zu",
-                                i + 1);
+                                "migration list out of order at position %zu", i + 1);
     }
     return SL_OK;
 }
@@ -123,8 +122,8 @@ static int apply_migration(store *s, const store_migration *m, sl_error *err)
     if (rc == SL_OK && have < m->version) {
         rc = store_exec(s, m->sql, err);
         if (rc != SL_OK) {
-            sl_error_set(err, rc, "migration", "migration %d (%s): %s",
-                         m->version, m->name, sqlite3_errmsg(s->db));
+            sl_error_set(err, rc, "migration", "migration %d (%s): %s", m->version, m->name,
+                         sqlite3_errmsg(s->db));
         } else {
             /* PRAGMA takes no bound parameters; the value is our own int. */
             char sql[64];
@@ -193,11 +192,10 @@ static int set_pragmas(store *s, unsigned flags, sl_error *err)
     sqlite3_finalize(st);
     if (strcmp(mode, "wal") != 0)
         return sl_error_set(err, SL_EIO, "database",
-                            "could not switch to WAL (journal_mode is '%s')",
-                            mode);
-    rc = store_exec(s, (flags & STORE_OPEN_FAST) ? "PRAGMA synchronous=NORMAL"
-                                               : "PRAGMA synchronous=FULL",
-                  err);
+                            "could not switch to WAL (journal_mode is '%s')", mode);
+    rc = store_exec(
+        s, (flags & STORE_OPEN_FAST) ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL",
+        err);
     if (rc == SL_OK)
         rc = store_exec(s, "PRAGMA foreign_keys=ON", err);
     /* Savepoint journals stay in memory: batches give each order a
@@ -208,19 +206,15 @@ static int set_pragmas(store *s, unsigned flags, sl_error *err)
     return rc;
 }
 
-int store_open_ex(const char *path, unsigned flags, store **out,
-                  sl_error *err)
+int store_open_ex(const char *path, unsigned flags, store **out, sl_error *err)
 {
     if (path == NULL || *path == '\0')
-        return sl_error_set(err, SL_EINVALID, "database",
-                            "no database path given");
+        return sl_error_set(err, SL_EINVALID, "database", "no database path given");
     store *s = calloc(1, sizeof *s);
     if (s == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    int rc = sqlite3_open_v2(path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                 SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         sl_error_set(err, SL_EIO, "database", "cannot open %s: %s", path,
                      s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
@@ -298,8 +292,7 @@ static stmt_entry *cache_slot(store *s)
     return victim;
 }
 
-int store_prepare(store *s, const char *sql, sqlite3_stmt **out,
-                  sl_error *err)
+int store_prepare(store *s, const char *sql, sqlite3_stmt **out, sl_error *err)
 {
     sl_error local = {.size = sizeof local};
     sqlite3_stmt *st = store_stmt(s, sql, &local);
@@ -322,8 +315,7 @@ sqlite3_stmt *store_stmt(store *s, const char *sql, sl_error *err)
         return e->st;
     }
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-                                NULL);
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
         store_error(s, rc, err);
         return NULL;
@@ -333,8 +325,7 @@ sqlite3_stmt *store_stmt(store *s, const char *sql, sl_error *err)
     if (e == NULL) {
         sqlite3_finalize(st);
         free(copy);
-        sl_error_set(err, copy ? SL_ETOOBIG : SL_ENOMEM, "",
-                     "statement cache: %s",
+        sl_error_set(err, copy ? SL_ETOOBIG : SL_ENOMEM, "", "statement cache: %s",
                      copy ? "every statement is busy" : "out of memory");
         return NULL;
     }
@@ -348,8 +339,7 @@ sqlite3_stmt *store_stmt(store *s, const char *sql, sl_error *err)
 int store_begin(store *s, sl_error *err)
 {
     if (s->in_tx)
-        return sl_error_set(err, SL_EINTERNAL, "",
-                            "nested transaction refused");
+        return sl_error_set(err, SL_EINTERNAL, "", "nested transaction refused");
     int rc = store_exec(s, "BEGIN IMMEDIATE", err);
     if (rc == SL_OK)
         s->in_tx = 1;
@@ -409,13 +399,11 @@ int store_step_done(store *s, sqlite3_stmt *st, sl_error *err)
     return store_error(s, rc, err);
 }
 
-int store_kv_get(store *s, const char *channel, const char *key, char **value,
-                 sl_error *err)
+int store_kv_get(store *s, const char *channel, const char *key, char **value, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s, "SELECT value FROM channel_state WHERE channel = ?1 AND key = ?2",
-        &st, err);
+    int rc = store_prepare(s, "SELECT value FROM channel_state WHERE channel = ?1 AND key = ?2",
+                           &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
@@ -438,21 +426,19 @@ int store_kv_get(store *s, const char *channel, const char *key, char **value,
     return SL_OK;
 }
 
-int store_kv_put(store *s, const char *channel, const char *key,
-                 const char *value, sl_error *err)
+int store_kv_put(store *s, const char *channel, const char *key, const char *value, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = value == NULL
-                 ? store_prepare(s,
-                                 "DELETE FROM channel_state "
-                                 "WHERE channel = ?1 AND key = ?2",
-                                 &st, err)
-                 : store_prepare(s,
-                                 "INSERT INTO channel_state(channel, key, "
-                                 "value) VALUES(?1, ?2, ?3) "
-                                 "ON CONFLICT(channel, key) DO UPDATE "
-                                 "SET value = excluded.value",
-                                 &st, err);
+    int rc = value == NULL ? store_prepare(s,
+                                           "DELETE FROM channel_state "
+                                           "WHERE channel = ?1 AND key = ?2",
+                                           &st, err)
+                           : store_prepare(s,
+                                           "INSERT INTO channel_state(channel, key, "
+                                           "value) VALUES(?1, ?2, ?3) "
+                                           "ON CONFLICT(channel, key) DO UPDATE "
+                                           "SET value = excluded.value",
+                                           &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);

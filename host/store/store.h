@@ -46,8 +46,7 @@ enum store_open_flag {
    only on success; close it with store_close. */
 int store_open(const char *path, store **out, sl_error *err);
 /* store_open with enum store_open_flag bits. */
-int store_open_ex(const char *path, unsigned flags, store **out,
-                  sl_error *err);
+int store_open_ex(const char *path, unsigned flags, store **out, sl_error *err);
 /* Closes the connection and finalizes every cached statement (a still-open
    transaction is rolled back). NULL is a no-op. */
 void store_close(store *s);
@@ -65,8 +64,7 @@ int store_known_version(void);
 sqlite3_stmt *store_stmt(store *s, const char *sql, sl_error *err);
 /* The same with the error contract: SL_OK and *out, or a negative code
    (even when err is NULL or too small to be filled). */
-int store_prepare(store *s, const char *sql, sqlite3_stmt **out,
-                  sl_error *err);
+int store_prepare(store *s, const char *sql, sqlite3_stmt **out, sl_error *err);
 
 /* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. Nesting is refused. */
 int store_begin(store *s, sl_error *err);
@@ -96,17 +94,14 @@ int store_error(store *s, int rc, sl_error *err);
    a malloc'd copy the caller frees, or NULL when the key is absent (still
    SL_OK). store_kv_put upserts (a NULL value deletes) inside the caller's transaction when one
    is open and commits at once otherwise. */
-int store_kv_get(store *s, const char *channel, const char *key, char **value,
-                 sl_error *err);
-int store_kv_put(store *s, const char *channel, const char *key,
-                 const char *value, sl_error *err);
+int store_kv_get(store *s, const char *channel, const char *key, char **value, sl_error *err);
+int store_kv_put(store *s, const char *channel, const char *key, const char *value, sl_error *err);
 
 /* Steps `st` to the end and collects build(st) of each row into a new
    JSON array (for the CLI/admin views); resets `st`. NULL with err on a
    store error or when build returns NULL (out of memory). */
 struct json_t;
-struct json_t *store_rows_json(store *s, sqlite3_stmt *st,
-                               struct json_t *(*build)(sqlite3_stmt *),
+struct json_t *store_rows_json(store *s, sqlite3_stmt *st, struct json_t *(*build)(sqlite3_stmt *),
                                sl_error *err);
 
 /* The ordered migration list (store_migrations.c): versions 1..count,

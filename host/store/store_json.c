@@ -7,8 +7,7 @@
 #include "shopledger/sdkutil.h"
 #include "store/store.h"
 
-json_t *store_rows_json(store *s, sqlite3_stmt *st,
-                        json_t *(*build)(sqlite3_stmt *), sl_error *err)
+json_t *store_rows_json(store *s, sqlite3_stmt *st, json_t *(*build)(sqlite3_stmt *), sl_error *err)
 {
     json_t *arr = json_array();
     int rc = SQLITE_DONE;

@@ -13,7 +13,7 @@
 #define IMPORT_MAX_PRODUCTS 200000
 
 typedef struct import_run {
-    json_t *collected;   /* products as the plugin gave them, stored after */
+    json_t *collected; /* products as the plugin gave them, stored after */
     runtime_tenant *rt;
     const config_channel *ch;
     int64_t now_ms;
@@ -27,16 +27,16 @@ static const char *field(const services_product *p, int f)
 }
 
 /* Money in the tenant's currency, rounded half-up to its exponent. */
-static int tenant_money(const import_run *run, const services_product *p, int f,
-                        int64_t *out, sl_error *err)
+static int tenant_money(const import_run *run, const services_product *p, int f, int64_t *out,
+                        sl_error *err)
 {
     const char *cur = field(p, SL_PRODUCT_CURRENCY);
     if (*cur && strcmp(cur, run->rt->config->currency) != 0)
         return sl_error_set(err, SL_EINVALID, "currency",
                             "product %s is priced in %s, the tenant books %s",
                             field(p, SL_PRODUCT_SKU), cur, run->rt->config->currency);
-    return sl_money_parse_round(p->field[f], run->rt->config->currency_exponent,
-                                SL_ROUND_HALF_UP, out);
+    return sl_money_parse_round(p->field[f], run->rt->config->currency_exponent, SL_ROUND_HALF_UP,
+                                out);
 }
 
 static int store_product(import_run *run, const services_product *p, sl_error *err)
@@ -44,10 +44,11 @@ static int store_product(import_run *run, const services_product *p, sl_error *e
     store *db = run->rt->db;
     int64_t id = 0, v;
     int created = 0;
-    const char *name = *field(p, SL_PRODUCT_NAME) ? field(p, SL_PRODUCT_NAME) : field(p, SL_PRODUCT_SKU);
+    const char *name =
+        *field(p, SL_PRODUCT_NAME) ? field(p, SL_PRODUCT_NAME) : field(p, SL_PRODUCT_SKU);
     const char *parent = *field(p, SL_PRODUCT_PARENT_SKU) ? p->field[SL_PRODUCT_PARENT_SKU] : NULL;
-    int rc = masters_product_ensure(db, field(p, SL_PRODUCT_SKU), name, parent, 1, run->now_ms,
-                                    &id, &created, err);
+    int rc = masters_product_ensure(db, field(p, SL_PRODUCT_SKU), name, parent, 1, run->now_ms, &id,
+                                    &created, err);
     if (rc == SL_OK && p->field[SL_PRODUCT_PRICE] &&
         (rc = tenant_money(run, p, SL_PRODUCT_PRICE, &v, err)) == SL_OK)
         rc = masters_price_set(db, id, run->ch->price_group ? run->ch->price_group : "retail", v,
@@ -63,7 +64,8 @@ static int store_product(import_run *run, const services_product *p, sl_error *e
     run->products++;
     run->created += created;
     if (rc != SL_OK && err && err->message[0] == '\0')
-        sl_error_set(err, rc, "product", "product %s could not be stored", field(p, SL_PRODUCT_SKU));
+        sl_error_set(err, rc, "product", "product %s could not be stored",
+                     field(p, SL_PRODUCT_SKU));
     return rc;
 }
 
@@ -93,7 +95,8 @@ static int store_all(import_run *run, sl_error *err)
                                      &run->warehouse_id, err);
     size_t i;
     json_t *fields;
-    json_array_foreach(run->collected, i, fields) {
+    json_array_foreach(run->collected, i, fields)
+    {
         if (r != SL_OK)
             break;
         services_product p = {{0}};
@@ -113,8 +116,8 @@ int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc, int64_
 {
     const sl_plugin *t = rc->plugin->table;
     if (!SL_HAS_FIELD(t, fetch_products) || t->fetch_products == NULL)
-        return sl_error_set(err, SL_EUNSUPPORTED, "plugin",
-                            "plugin %s cannot import products", rc->config->plugin);
+        return sl_error_set(err, SL_EUNSUPPORTED, "plugin", "plugin %s cannot import products",
+                            rc->config->plugin);
     import_run run = {.rt = rt, .ch = rc->config, .now_ms = now_ms, .collected = json_array()};
     services_sink sink = {.data = &run, .product_take = take_product};
     services_call_enter(rc->ctx, &sink);
@@ -124,8 +127,8 @@ int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc, int64_
         r = store_all(&run, err);
     json_decref(run.collected);
     if (r == SL_OK)
-        *report = json_pack("{s:i, s:i, s:i, s:b}", "products", run.products, "created",
-                            run.created, "with_stock", run.with_stock, "test_mode",
-                            rc->config->test_mode);
+        *report =
+            json_pack("{s:i, s:i, s:i, s:b}", "products", run.products, "created", run.created,
+                      "with_stock", run.with_stock, "test_mode", rc->config->test_mode);
     return r;
 }

@@ -15,7 +15,7 @@
 #include "runtime/runtime.h"
 
 /* *report: {"products": N, "created": N, "with_stock": N, "test_mode": bool}. */
-int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc,
-                                 int64_t now_ms, json_t **report, sl_error *err);
+int import_products_from_channel(runtime_tenant *rt, runtime_channel *rc, int64_t now_ms,
+                                 json_t **report, sl_error *err);
 
 #endif

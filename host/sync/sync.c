@@ -14,11 +14,13 @@
 const char *sync_outcome_name(int outcome)
 {
     switch (outcome) {
-#define OUTCOME_CASE(name, key) \
-    case name: return key;
+#define OUTCOME_CASE(name, key)                                                                    \
+    case name:                                                                                     \
+        return key;
         SL_PUSH_OUTCOMES(OUTCOME_CASE)
 #undef OUTCOME_CASE
-    default: return "unknown";
+    default:
+        return "unknown";
     }
 }
 
@@ -26,8 +28,8 @@ const char *sync_outcome_name(int outcome)
 static int worse(int a, int b)
 {
     static const int rank[SL_PUSH_OUTCOME_END_V1] = {
-        [SL_PUSH_UNCHANGED] = 1, [SL_PUSH_SKIPPED] = 2, [SL_PUSH_WRITTEN] = 3,
-        [SL_PUSH_WOULD_WRITE] = 4, [SL_PUSH_DRIFT] = 5, [SL_PUSH_NOT_FOUND] = 6,
+        [SL_PUSH_UNCHANGED] = 1,   [SL_PUSH_SKIPPED] = 2, [SL_PUSH_WRITTEN] = 3,
+        [SL_PUSH_WOULD_WRITE] = 4, [SL_PUSH_DRIFT] = 5,   [SL_PUSH_NOT_FOUND] = 6,
         [SL_PUSH_FAILED] = 7};
     if (a <= 0 || a >= SL_PUSH_OUTCOME_END_V1)
         return b;
@@ -51,8 +53,9 @@ static void on_report(void *data, const char *sku, int outcome, const char *mess
         per = json_object();
         json_object_set_new(ps->outcomes, sku, per);
     }
-    json_object_set_new(per, ps->which, json_pack("{s:I, s:s}", "outcome", (json_int_t)outcome,
-                                                  "message", message ? message : ""));
+    json_object_set_new(
+        per, ps->which,
+        json_pack("{s:I, s:s}", "outcome", (json_int_t)outcome, "message", message ? message : ""));
 }
 
 /* The stock module's "stock_known" column (an SQL 0/1). */
@@ -76,14 +79,14 @@ static int build_list(const json_t *items, const config_tenant *t, int for_price
     snprintf(list->currency, sizeof list->currency, "%s", t->currency);
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         services_stock_item *si = &list->items[list->count];
         si->sku = (char *)json_string_value(json_object_get(it, "sku"));
         if (si->sku == NULL || si->sku[0] == '\0')
             continue;
         json_t *price = json_object_get(it, "price");
-        if (for_prices ? !json_is_integer(price)
-                       : !stock_known(it))
+        if (for_prices ? !json_is_integer(price) : !stock_known(it))
             continue;
         snprintf(si->quantity, sizeof si->quantity, "%lld",
                  (long long)json_integer_value(json_object_get(it, "available")));
@@ -125,34 +128,62 @@ static int call_push(runtime_channel *rc, int prices, const services_stock_list 
 static void count_side(sync_side_counts *c, int outcome)
 {
     switch (outcome) {
-    case SL_PUSH_WRITTEN: c->written++; break;
-    case SL_PUSH_UNCHANGED: c->unchanged++; break;
-    case SL_PUSH_SKIPPED: c->skipped++; break;
-    case SL_PUSH_NOT_FOUND: c->not_found++; break;
-    case SL_PUSH_DRIFT: c->drift++; break;
-    case SL_PUSH_WOULD_WRITE: c->would_write++; break;
-    default: c->failed++; break;
+    case SL_PUSH_WRITTEN:
+        c->written++;
+        break;
+    case SL_PUSH_UNCHANGED:
+        c->unchanged++;
+        break;
+    case SL_PUSH_SKIPPED:
+        c->skipped++;
+        break;
+    case SL_PUSH_NOT_FOUND:
+        c->not_found++;
+        break;
+    case SL_PUSH_DRIFT:
+        c->drift++;
+        break;
+    case SL_PUSH_WOULD_WRITE:
+        c->would_write++;
+        break;
+    default:
+        c->failed++;
+        break;
     }
 }
 
 static json_t *side_json(const sync_side_counts *c)
 {
-    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "written", c->written,
-                     "unchanged", c->unchanged, "skipped", c->skipped, "not_found",
-                     c->not_found, "failed", c->failed, "drift", c->drift, "would_write",
-                     c->would_write, "stock_unknown", c->unknown);
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "written", c->written, "unchanged",
+                     c->unchanged, "skipped", c->skipped, "not_found", c->not_found, "failed",
+                     c->failed, "drift", c->drift, "would_write", c->would_write, "stock_unknown",
+                     c->unknown);
 }
 
 static void count(sync_report *rep, int outcome)
 {
     switch (outcome) {
-    case SL_PUSH_WRITTEN: rep->written++; break;
-    case SL_PUSH_UNCHANGED: rep->unchanged++; break;
-    case SL_PUSH_SKIPPED: rep->skipped++; break;
-    case SL_PUSH_NOT_FOUND: rep->not_found++; break;
-    case SL_PUSH_DRIFT: rep->drift++; break;
-    case SL_PUSH_WOULD_WRITE: rep->would_write++; break;
-    default: rep->failed++; break;
+    case SL_PUSH_WRITTEN:
+        rep->written++;
+        break;
+    case SL_PUSH_UNCHANGED:
+        rep->unchanged++;
+        break;
+    case SL_PUSH_SKIPPED:
+        rep->skipped++;
+        break;
+    case SL_PUSH_NOT_FOUND:
+        rep->not_found++;
+        break;
+    case SL_PUSH_DRIFT:
+        rep->drift++;
+        break;
+    case SL_PUSH_WOULD_WRITE:
+        rep->would_write++;
+        break;
+    default:
+        rep->failed++;
+        break;
     }
 }
 
@@ -183,8 +214,8 @@ static int taken_outcome(int o)
     return o == SL_PUSH_WRITTEN || o == SL_PUSH_UNCHANGED || o == SL_PUSH_SKIPPED;
 }
 
-#define STOCK_UNKNOWN_WHY                                                           \
-    "stock unknown: the product came with an order and was never imported, "  \
+#define STOCK_UNKNOWN_WHY                                                                          \
+    "stock unknown: the product came with an order and was never imported, "                       \
     "counted or received; no quantity is pushed until one is"
 
 /* Items the shop took, to be marked pushed; fills the report with each
@@ -197,7 +228,8 @@ static json_t *settle(const json_t *items, const json_t *outcomes, int prices_pu
     json_t *taken = json_array();
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         const char *sku = json_string_value(json_object_get(it, "sku"));
         const json_t *per = sku ? json_object_get(outcomes, sku) : NULL;
         int known = stock_known(it);
@@ -282,13 +314,13 @@ int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db, int64_t now
 
 json_t *sync_report_json(const char *channel, const sync_report *rep)
 {
-    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o, s:O}",
-                     "channel", channel, "listed", rep->listed, "written", rep->written,
-                     "unchanged", rep->unchanged, "skipped", rep->skipped, "not_found",
-                     rep->not_found, "failed", rep->failed, "drift", rep->drift,
-                     "would_write", rep->would_write, "stock_unknown", rep->unknown,
-                     "stock_counts", side_json(&rep->stock), "price_counts",
-                     side_json(&rep->price), "items", rep->items ? rep->items : json_array());
+    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o, s:O}", "channel",
+                     channel, "listed", rep->listed, "written", rep->written, "unchanged",
+                     rep->unchanged, "skipped", rep->skipped, "not_found", rep->not_found, "failed",
+                     rep->failed, "drift", rep->drift, "would_write", rep->would_write,
+                     "stock_unknown", rep->unknown, "stock_counts", side_json(&rep->stock),
+                     "price_counts", side_json(&rep->price), "items",
+                     rep->items ? rep->items : json_array());
 }
 
 void sync_report_clear(sync_report *rep)

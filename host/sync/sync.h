@@ -26,21 +26,21 @@ typedef struct sync_side_counts {
 } sync_side_counts;
 
 typedef struct sync_report {
-    int listed;       /* SKUs that differed from the last push */
+    int listed; /* SKUs that differed from the last push */
     /* per SKU, the worse of its two sides */
     int written, unchanged, skipped, not_found, failed, drift, would_write;
-    int unknown;      /* SKUs whose stock is not known: no quantity pushed */
+    int unknown;                   /* SKUs whose stock is not known: no quantity pushed */
     sync_side_counts stock, price; /* each side on its own */
-    json_t *items;    /* [{"sku","outcome","message","stock","stock_message",
-                         "price","price_message"}], owned; "outcome" is the
-                         worse of the two sides */
+    json_t *items;                 /* [{"sku","outcome","message","stock","stock_message",
+                                      "price","price_message"}], owned; "outcome" is the
+                                      worse of the two sides */
 } sync_report;
 
 /* Runs the sync for `rc` using `db` (a connection the caller owns and no
    other thread uses meanwhile); the caller serializes calls into the
    channel's plugin. Fills *rep (free with sync_report_clear). */
-int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db,
-                 int64_t now_ms, sync_report *rep, sl_error *err);
+int sync_channel(runtime_tenant *rt, runtime_channel *rc, store *db, int64_t now_ms,
+                 sync_report *rep, sl_error *err);
 void sync_report_clear(sync_report *rep);
 /* The report as the admin API and `stock sync --json` give it, with the
    channel's name, the per-SKU counters and each side's own counters

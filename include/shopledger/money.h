@@ -59,13 +59,11 @@ int sl_decimal_check(const char *text, size_t len);
 int sl_money_parse(const char *text, int exponent, int64_t *out);
 
 /* Like sl_money_parse but rounds extra fractional digits by `mode`. */
-int sl_money_parse_round(const char *text, int exponent, int mode,
-                         int64_t *out);
+int sl_money_parse_round(const char *text, int exponent, int mode, int64_t *out);
 
 /* Same as sl_money_parse_round over a length-delimited buffer (JSON number
    tokens are not NUL-terminated). mode 0 means exact, as sl_money_parse. */
-int sl_money_parse_n(const char *text, size_t len, int exponent, int mode,
-                     int64_t *out);
+int sl_money_parse_n(const char *text, size_t len, int exponent, int mode, int64_t *out);
 
 /* Formats minor units as decimal text with exactly `exponent` fraction
    digits ("-0.05"). `buf` must hold SL_MONEY_TEXT_MAX bytes. Returns buf. */
@@ -85,13 +83,12 @@ int sl_money_round_digits(int64_t minor, int digits, int mode, int64_t *out);
    The rate must be > 0 with at most 18 significant fraction digits.
    Intermediates are __int128 with overflow checks (SL_ETOOBIG), so
    e.g. 1 EUR -> IRR at rate "480000.123456" is exact before rounding. */
-int sl_money_convert(int64_t from_minor, int from_exponent, const char *rate,
-                     int multiply, int to_exponent, int mode, int64_t *out);
+int sl_money_convert(int64_t from_minor, int from_exponent, const char *rate, int multiply,
+                     int to_exponent, int mode, int64_t *out);
 
 /* Percent of an amount: amount * percent / 100 with `percent` as decimal
    text ("21", "7.25"), rounded once by `mode`. */
-int sl_money_percent(int64_t minor, const char *percent, int mode,
-                     int64_t *out);
+int sl_money_percent(int64_t minor, const char *percent, int mode, int64_t *out);
 
 /* Quantity in thousandths parsed from decimal text ("2", "0.5" -> 500).
    Signed (refund lines may carry "-1"); more than 3 nonzero decimals is

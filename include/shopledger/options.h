@@ -62,8 +62,8 @@
 extern "C" {
 #endif
 
-#define SL_OPTIONS_MAX_LIST 32     /* default item limit of a list */
-#define SL_OPTIONS_NAME_MAX 48     /* bytes of an option name */
+#define SL_OPTIONS_MAX_LIST 32 /* default item limit of a list */
+#define SL_OPTIONS_NAME_MAX 48 /* bytes of an option name */
 
 enum sl_option_type {
     SL_OPT_TYPE_FLAG = 1,
@@ -78,73 +78,87 @@ enum sl_option_type {
 };
 
 /* sl_option.flags */
-#define SL_OPT_REQUIRED 0x1u  /* absent (and no default) is an error */
+#define SL_OPT_REQUIRED 0x1u /* absent (and no default) is an error */
 
 typedef struct sl_option {
-    const char *name;        /* the INI key, [a-z0-9_]+ */
-    int type;                /* enum sl_option_type */
-    unsigned flags;          /* SL_OPT_REQUIRED */
-    const char *def;         /* default as INI text in the same grammar, or
-                                NULL (none; not allowed for secrets) */
-    int64_t min, max;        /* integer: the value; duration: milliseconds;
-                                string, url: length in bytes; list: items
-                                (0 = SL_OPTIONS_MAX_LIST) */
-    const char *choices;     /* enum: "a|b|c"; string: character class or
-                                NULL for any text */
-    const char *help;        /* one line for config check / channel
-                                describe: what it is and its unit */
-    size_t offset;           /* where the value lands in the caller's struct */
-    size_t dest_size;        /* bytes at offset: sizeof the field */
+    const char *name;    /* the INI key, [a-z0-9_]+ */
+    int type;            /* enum sl_option_type */
+    unsigned flags;      /* SL_OPT_REQUIRED */
+    const char *def;     /* default as INI text in the same grammar, or
+                            NULL (none; not allowed for secrets) */
+    int64_t min, max;    /* integer: the value; duration: milliseconds;
+                            string, url: length in bytes; list: items
+                            (0 = SL_OPTIONS_MAX_LIST) */
+    const char *choices; /* enum: "a|b|c"; string: character class or
+                            NULL for any text */
+    const char *help;    /* one line for config check / channel
+                            describe: what it is and its unit */
+    size_t offset;       /* where the value lands in the caller's struct */
+    size_t dest_size;    /* bytes at offset: sizeof the field */
 } sl_option;
 
 /* A connector's option table. The rows are static data of the plugin. */
 typedef struct sl_option_table {
-    size_t size;             /* sizeof(struct sl_option_table) as built */
-    size_t row_size;         /* sizeof(struct sl_option) as built */
+    size_t size;     /* sizeof(struct sl_option_table) as built */
+    size_t row_size; /* sizeof(struct sl_option) as built */
     const sl_option *rows;
     size_t count;
 } sl_option_table;
 
-#define SL_OPTION_TABLE(rows_)                                                 \
-    {sizeof(sl_option_table), sizeof(sl_option), (rows_),                      \
-     sizeof(rows_) / sizeof((rows_)[0])}
+#define SL_OPTION_TABLE(rows_)                                                                     \
+    {                                                                                              \
+        sizeof(sl_option_table), sizeof(sl_option), (rows_), sizeof(rows_) / sizeof((rows_)[0])    \
+    }
 
 /* Row builders: T is the struct type, F its field. */
 #define SL_OPT_FIELD_(T, F) offsetof(T, F), sizeof(((T *)0)->F)
-#define SL_OPT_FLAG(name, T, F, def, help)                                     \
-    {name, SL_OPT_TYPE_FLAG, 0, def, 0, 1, NULL, help, SL_OPT_FIELD_(T, F)}
-#define SL_OPT_INT(name, T, F, def, lo, hi, help)                              \
-    {name, SL_OPT_TYPE_INT, 0, def, lo, hi, NULL, help, SL_OPT_FIELD_(T, F)}
-#define SL_OPT_DURATION(name, T, F, def, lo_ms, hi_ms, help)                   \
-    {name, SL_OPT_TYPE_DURATION, 0, def, lo_ms, hi_ms, NULL, help,             \
-     SL_OPT_FIELD_(T, F)}
-#define SL_OPT_URL(name, T, F, flags, def, max_len, help)                      \
-    {name, SL_OPT_TYPE_URL, flags, def, 0, max_len, NULL, help,                \
-     SL_OPT_FIELD_(T, F)}
-#define SL_OPT_ENUM(name, T, F, def, choices, help)                            \
-    {name, SL_OPT_TYPE_ENUM, 0, def, 0, 0, choices, help, SL_OPT_FIELD_(T, F)}
-#define SL_OPT_LIST(name, T, F, def, max_items, help)                          \
-    {name, SL_OPT_TYPE_LIST, 0, def, 0, max_items, NULL, help,                 \
-     SL_OPT_FIELD_(T, F)}
-#define SL_OPT_STRING(name, T, F, flags, def, lo, hi, charset, help)           \
-    {name, SL_OPT_TYPE_STRING, flags, def, lo, hi, charset, help,              \
-     SL_OPT_FIELD_(T, F)}
-#define SL_OPT_SECRET(name, T, F, flags, help)                                 \
-    {name, SL_OPT_TYPE_SECRET, flags, NULL, 0, 0, NULL, help,                  \
-     SL_OPT_FIELD_(T, F)}
+#define SL_OPT_FLAG(name, T, F, def, help)                                                         \
+    {                                                                                              \
+        name, SL_OPT_TYPE_FLAG, 0, def, 0, 1, NULL, help, SL_OPT_FIELD_(T, F)                      \
+    }
+#define SL_OPT_INT(name, T, F, def, lo, hi, help)                                                  \
+    {                                                                                              \
+        name, SL_OPT_TYPE_INT, 0, def, lo, hi, NULL, help, SL_OPT_FIELD_(T, F)                     \
+    }
+#define SL_OPT_DURATION(name, T, F, def, lo_ms, hi_ms, help)                                       \
+    {                                                                                              \
+        name, SL_OPT_TYPE_DURATION, 0, def, lo_ms, hi_ms, NULL, help, SL_OPT_FIELD_(T, F)          \
+    }
+#define SL_OPT_URL(name, T, F, flags, def, max_len, help)                                          \
+    {                                                                                              \
+        name, SL_OPT_TYPE_URL, flags, def, 0, max_len, NULL, help, SL_OPT_FIELD_(T, F)             \
+    }
+#define SL_OPT_ENUM(name, T, F, def, choices, help)                                                \
+    {                                                                                              \
+        name, SL_OPT_TYPE_ENUM, 0, def, 0, 0, choices, help, SL_OPT_FIELD_(T, F)                   \
+    }
+#define SL_OPT_LIST(name, T, F, def, max_items, help)                                              \
+    {                                                                                              \
+        name, SL_OPT_TYPE_LIST, 0, def, 0, max_items, NULL, help, SL_OPT_FIELD_(T, F)              \
+    }
+#define SL_OPT_STRING(name, T, F, flags, def, lo, hi, charset, help)                               \
+    {                                                                                              \
+        name, SL_OPT_TYPE_STRING, flags, def, lo, hi, charset, help, SL_OPT_FIELD_(T, F)           \
+    }
+#define SL_OPT_SECRET(name, T, F, flags, help)                                                     \
+    {                                                                                              \
+        name, SL_OPT_TYPE_SECRET, flags, NULL, 0, 0, NULL, help, SL_OPT_FIELD_(T, F)               \
+    }
 /* A secret the connector reads itself, when it needs it (through
    host->secret_get): declared so the host accepts and lists it, checked by
    sl_options_read, stored nowhere. */
-#define SL_OPT_SECRET_DECLARED(name, flags, help)                              \
-    {name, SL_OPT_TYPE_SECRET, flags, NULL, 0, 0, NULL, help, 0, 0}
+#define SL_OPT_SECRET_DECLARED(name, flags, help)                                                  \
+    {                                                                                              \
+        name, SL_OPT_TYPE_SECRET, flags, NULL, 0, 0, NULL, help, 0, 0                              \
+    }
 
 /* A parsed value, as sl_option_parse gives it. */
 typedef struct sl_option_value {
-    int64_t number;          /* flag 0/1, integer, enum index, duration ms */
-    const char *text;        /* url/list/string/secret: the text parsed
-                                (borrowed from the input) */
-    size_t len;              /* bytes of text that count (url: without its
-                                trailing slashes) */
+    int64_t number;   /* flag 0/1, integer, enum index, duration ms */
+    const char *text; /* url/list/string/secret: the text parsed
+                         (borrowed from the input) */
+    size_t len;       /* bytes of text that count (url: without its
+                         trailing slashes) */
 } sl_option_value;
 
 /* ---- the grammar, one parser per type ---------------------------------- */
@@ -154,20 +168,19 @@ typedef struct sl_option_value {
    key: ". The message carries the rule, never the value (it may be a
    secret typed in the wrong place). */
 int sl_parse_flag(const char *key, const char *text, int *out, sl_error *err);
-int sl_parse_int(const char *key, const char *text, int64_t min, int64_t max,
-                 int64_t *out, sl_error *err);
+int sl_parse_int(const char *key, const char *text, int64_t min, int64_t max, int64_t *out,
+                 sl_error *err);
 /* Milliseconds of a duration; min_ms/max_ms bound the result. */
-int sl_parse_duration(const char *key, const char *text, int64_t min_ms,
-                      int64_t max_ms, int64_t *out_ms, sl_error *err);
+int sl_parse_duration(const char *key, const char *text, int64_t min_ms, int64_t max_ms,
+                      int64_t *out_ms, sl_error *err);
 /* *len: bytes of the URL without trailing slashes. */
-int sl_parse_url(const char *key, const char *text, size_t max_len,
-                 size_t *len, sl_error *err);
+int sl_parse_url(const char *key, const char *text, size_t max_len, size_t *len, sl_error *err);
 /* Index of text among the '|'-separated words of choices. */
-int sl_parse_enum(const char *key, const char *text, const char *choices,
-                  int *index, sl_error *err);
+int sl_parse_enum(const char *key, const char *text, const char *choices, int *index,
+                  sl_error *err);
 /* Checks a comma list; *count items. Use sl_list_next to walk it. */
-int sl_parse_list(const char *key, const char *text, size_t max_items,
-                  size_t *count, sl_error *err);
+int sl_parse_list(const char *key, const char *text, size_t max_items, size_t *count,
+                  sl_error *err);
 /* Walks a list sl_parse_list accepted: writes the next item (trimmed) into
    buf and returns 1, or returns 0 at the end; *pos starts at 0. An item
    longer than buflen-1 is cut (buflen 0 or NULL buf: count only). */
@@ -177,8 +190,7 @@ int sl_list_next(const char *text, size_t *pos, char *buf, size_t buflen);
 
 /* Parses `text` (not NULL) as `opt` says. Secrets are checked only for
    line breaks and control characters. */
-int sl_option_parse(const sl_option *opt, const char *text,
-                    sl_option_value *out, sl_error *err);
+int sl_option_parse(const sl_option *opt, const char *text, sl_option_value *out, sl_error *err);
 /* The row named `name`, or NULL. A NULL table has no rows. */
 const sl_option *sl_options_find(const sl_option_table *t, const char *name);
 /* The row of a table of any size (row_size may differ from ours). */
@@ -203,8 +215,8 @@ char *sl_option_describe(const sl_option *opt, char *buf, size_t buflen);
    SL_EINVALID "KEY is required"; the first bad value fails the call with
    err->field = KEY. What landed in dest before a failure stays there (the
    caller frees the struct anyway). */
-int sl_options_read(const sl_host *host, sl_ctx *ctx,
-                    const sl_option_table *t, void *dest, sl_error *err);
+int sl_options_read(const sl_host *host, sl_ctx *ctx, const sl_option_table *t, void *dest,
+                    sl_error *err);
 
 #ifdef __cplusplus
 }

@@ -79,7 +79,7 @@ extern "C" {
 #endif
 
 /* True when a size-prefixed table is large enough to hold FIELD. */
-#define SL_HAS_FIELD(tbl, field)                                               \
+#define SL_HAS_FIELD(tbl, field)                                                                   \
     ((tbl)->size >= offsetof(__typeof__(*(tbl)), field) + sizeof((tbl)->field))
 
 /* ---- enums with names: one X-macro list each ------------------------- */
@@ -91,20 +91,20 @@ extern "C" {
 
 /* ---- status codes ------------------------------------------------------ */
 
-#define SL_STATUS_LIST(X)                                                      \
-    X(SL_OK, 0)                                                                \
-    X(SL_ERETRY, -1)       /* transient: try again after err->retry_after_ms */ \
-    X(SL_EAUTH, -2)        /* credentials or signature refused */              \
-    X(SL_EINVALID, -3)     /* input failed validation; err->field names it */  \
-    X(SL_EUNSUPPORTED, -4) /* capability or field id not implemented */        \
-    X(SL_ENOMEM, -5)                                                           \
-    X(SL_ECONFLICT, -6)    /* the remote or the store holds a newer state */   \
-    X(SL_ENOTFOUND, -7)                                                        \
-    X(SL_EIO, -8)          /* network or file failure that is not transient */ \
-    X(SL_ETOOBIG, -9)      /* a size or count limit was exceeded */            \
-    X(SL_EREMOTE, -10)     /* the remote answered with an error it explained */\
-    X(SL_EINTERNAL, -11)   /* a bug: an invariant did not hold */              \
-    X(SL_EBANNED, -12)     /* the remote blocked us for a while (rate ban) */
+#define SL_STATUS_LIST(X)                                                                          \
+    X(SL_OK, 0)                                                                                    \
+    X(SL_ERETRY, -1)       /* transient: try again after err->retry_after_ms */                    \
+    X(SL_EAUTH, -2)        /* credentials or signature refused */                                  \
+    X(SL_EINVALID, -3)     /* input failed validation; err->field names it */                      \
+    X(SL_EUNSUPPORTED, -4) /* capability or field id not implemented */                            \
+    X(SL_ENOMEM, -5)                                                                               \
+    X(SL_ECONFLICT, -6) /* the remote or the store holds a newer state */                          \
+    X(SL_ENOTFOUND, -7)                                                                            \
+    X(SL_EIO, -8)        /* network or file failure that is not transient */                       \
+    X(SL_ETOOBIG, -9)    /* a size or count limit was exceeded */                                  \
+    X(SL_EREMOTE, -10)   /* the remote answered with an error it explained */                      \
+    X(SL_EINTERNAL, -11) /* a bug: an invariant did not hold */                                    \
+    X(SL_EBANNED, -12)   /* the remote blocked us for a while (rate ban) */
 
 enum sl_status { SL_STATUS_LIST(SL_ENUM_VALUE_) };
 
@@ -112,12 +112,12 @@ enum sl_status { SL_STATUS_LIST(SL_ENUM_VALUE_) };
 #define SL_ERROR_MSG_MAX 256
 #define SL_ERROR_FIELD_MAX 64
 typedef struct sl_error {
-    size_t size;            /* sizeof(struct sl_error) as the caller knows it */
-    int code;               /* an enum sl_status value */
-    int http_status;        /* remote HTTP status when there was one, else 0 */
-    int64_t retry_after_ms; /* with SL_ERETRY / SL_EBANNED: wait at least this */
-    char field[SL_ERROR_FIELD_MAX];   /* the offending input field, or "" */
-    char message[SL_ERROR_MSG_MAX];   /* human text, no secrets */
+    size_t size;                    /* sizeof(struct sl_error) as the caller knows it */
+    int code;                       /* an enum sl_status value */
+    int http_status;                /* remote HTTP status when there was one, else 0 */
+    int64_t retry_after_ms;         /* with SL_ERETRY / SL_EBANNED: wait at least this */
+    char field[SL_ERROR_FIELD_MAX]; /* the offending input field, or "" */
+    char message[SL_ERROR_MSG_MAX]; /* human text, no secrets */
 } sl_error;
 
 /* ---- capabilities ------------------------------------------------------ */
@@ -125,30 +125,30 @@ typedef struct sl_error {
 /* X(CONSTANT, bit, "name", the sl_plugin slot the bit promises): a plugin
    that sets the bit must fill the slot (the loader checks). The slot
    names are only expanded where struct sl_plugin is known. */
-#define SL_CAPABILITIES(X)                                                     \
-    X(SL_CAP_FETCH_ORDERS, 0, "fetch_orders", fetch_orders)                    \
-    X(SL_CAP_WEBHOOK, 1, "webhook", parse_webhook)                             \
-    X(SL_CAP_PUSH_STOCK, 2, "push_stock", push_stock)                          \
-    X(SL_CAP_PUSH_PRICES, 3, "push_prices", push_prices)                       \
-    X(SL_CAP_LIST_TAXES, 4, "list_taxes", list_taxes)                          \
-    X(SL_CAP_LIST_PAYMENTS, 5, "list_payment_methods", list_payment_methods)   \
-    X(SL_CAP_LIST_SHIPPING, 6, "list_shipping_methods", list_shipping_methods) \
-    X(SL_CAP_REPORT_STATUS, 7, "report_status", report_status)                 \
-    X(SL_CAP_CREATE_SHIPMENT, 8, "create_shipment", create_shipment)           \
-    X(SL_CAP_TRACK_SHIPMENT, 9, "track_shipment", track_shipment)              \
-    X(SL_CAP_VERIFY_PAYMENT, 10, "verify_payment", verify_payment)             \
-    X(SL_CAP_FETCH_TRANSACTIONS, 11, "fetch_transactions", fetch_transactions) \
-    /* 1.2 */                                                                  \
-    X(SL_CAP_FETCH_PRODUCTS, 12, "fetch_products", fetch_products)             \
-    /* 1.3 (gateways); request_payment also needs parse_return */              \
-    X(SL_CAP_REQUEST_PAYMENT, 16, "request_payment", request_payment)          \
-    X(SL_CAP_SETTLE_PAYMENT, 17, "settle_payment", settle_payment)             \
-    X(SL_CAP_INQUIRE_PAYMENT, 18, "inquire_payment", inquire_payment)          \
-    X(SL_CAP_REVERSE_PAYMENT, 19, "reverse_payment", reverse_payment)          \
-    X(SL_CAP_LIST_UNVERIFIED, 20, "list_unverified", list_unverified)          \
-    /* 1.5 (post) */                                                           \
-    X(SL_CAP_QUOTE_SHIPMENT, 21, "quote_shipment", quote_shipment)             \
-    X(SL_CAP_CANCEL_SHIPMENT, 22, "cancel_shipment", cancel_shipment)          \
+#define SL_CAPABILITIES(X)                                                                         \
+    X(SL_CAP_FETCH_ORDERS, 0, "fetch_orders", fetch_orders)                                        \
+    X(SL_CAP_WEBHOOK, 1, "webhook", parse_webhook)                                                 \
+    X(SL_CAP_PUSH_STOCK, 2, "push_stock", push_stock)                                              \
+    X(SL_CAP_PUSH_PRICES, 3, "push_prices", push_prices)                                           \
+    X(SL_CAP_LIST_TAXES, 4, "list_taxes", list_taxes)                                              \
+    X(SL_CAP_LIST_PAYMENTS, 5, "list_payment_methods", list_payment_methods)                       \
+    X(SL_CAP_LIST_SHIPPING, 6, "list_shipping_methods", list_shipping_methods)                     \
+    X(SL_CAP_REPORT_STATUS, 7, "report_status", report_status)                                     \
+    X(SL_CAP_CREATE_SHIPMENT, 8, "create_shipment", create_shipment)                               \
+    X(SL_CAP_TRACK_SHIPMENT, 9, "track_shipment", track_shipment)                                  \
+    X(SL_CAP_VERIFY_PAYMENT, 10, "verify_payment", verify_payment)                                 \
+    X(SL_CAP_FETCH_TRANSACTIONS, 11, "fetch_transactions", fetch_transactions)                     \
+    /* 1.2 */                                                                                      \
+    X(SL_CAP_FETCH_PRODUCTS, 12, "fetch_products", fetch_products)                                 \
+    /* 1.3 (gateways); request_payment also needs parse_return */                                  \
+    X(SL_CAP_REQUEST_PAYMENT, 16, "request_payment", request_payment)                              \
+    X(SL_CAP_SETTLE_PAYMENT, 17, "settle_payment", settle_payment)                                 \
+    X(SL_CAP_INQUIRE_PAYMENT, 18, "inquire_payment", inquire_payment)                              \
+    X(SL_CAP_REVERSE_PAYMENT, 19, "reverse_payment", reverse_payment)                              \
+    X(SL_CAP_LIST_UNVERIFIED, 20, "list_unverified", list_unverified)                              \
+    /* 1.5 (post) */                                                                               \
+    X(SL_CAP_QUOTE_SHIPMENT, 21, "quote_shipment", quote_shipment)                                 \
+    X(SL_CAP_CANCEL_SHIPMENT, 22, "cancel_shipment", cancel_shipment)                              \
     X(SL_CAP_FIND_SHIPMENT, 23, "find_shipment", find_shipment)
 #define SL_CAP_BIT_(name, bit, key, slot) name = 1u << (bit),
 enum sl_capability { SL_CAPABILITIES(SL_CAP_BIT_) };
@@ -157,15 +157,15 @@ enum sl_capability { SL_CAPABILITIES(SL_CAP_BIT_) };
 
 /* ---- opaque handles (layouts are the host's business) ------------------ */
 
-typedef struct sl_ctx sl_ctx;             /* one call on one channel */
-typedef struct sl_order sl_order;         /* order under construction */
-typedef struct sl_line sl_line;           /* one line of an order */
-typedef struct sl_http_req sl_http_req;   /* outgoing request */
-typedef struct sl_http_resp sl_http_resp; /* its response (arena-owned) */
-typedef struct sl_request sl_request;     /* incoming webhook request */
+typedef struct sl_ctx sl_ctx;               /* one call on one channel */
+typedef struct sl_order sl_order;           /* order under construction */
+typedef struct sl_line sl_line;             /* one line of an order */
+typedef struct sl_http_req sl_http_req;     /* outgoing request */
+typedef struct sl_http_resp sl_http_resp;   /* its response (arena-owned) */
+typedef struct sl_request sl_request;       /* incoming webhook request */
 typedef struct sl_stock_list sl_stock_list; /* SKUs to push */
-typedef struct sl_params sl_params;       /* key/value input of a call */
-typedef struct sl_product sl_product;     /* product under construction (1.2) */
+typedef struct sl_params sl_params;         /* key/value input of a call */
+typedef struct sl_product sl_product;       /* product under construction (1.2) */
 
 /* ---- order field ids (append only) ------------------------------------- */
 /* X(CONSTANT, "key"): the key names the field in the host's JSON form of
@@ -173,82 +173,86 @@ typedef struct sl_product sl_product;     /* product under construction (1.2) */
 #define SL_ENUM_NEXT_(name, key) name,
 
 /* Text fields of an order. Values are UTF-8, copied by the host. */
-#define SL_ORDER_TEXT_FIELDS(X)                                                \
-    X(SL_ORDER_EXTERNAL_ID, "external_id") /* the shop's order id: the       \
-                                              idempotency key */             \
-    X(SL_ORDER_NUMBER, "number")           /* display number */              \
-    X(SL_ORDER_STATUS, "status")           /* the shop's own status word */  \
-    X(SL_ORDER_STATUS_NORMALIZED, "status_normalized") /* an SL_STATUS_*     \
-                                                          word below */      \
-    X(SL_ORDER_CURRENCY, "currency")       /* ISO 4217; set before any       \
-                                              money field */                 \
-    X(SL_ORDER_CUSTOMER_ID, "customer_id") /* "" or "0" for a guest */       \
-    X(SL_ORDER_EMAIL, "email")                                               \
-    X(SL_ORDER_FIRST_NAME, "first_name")                                     \
-    X(SL_ORDER_LAST_NAME, "last_name")                                       \
-    X(SL_ORDER_COMPANY, "company")                                           \
-    X(SL_ORDER_PHONE, "phone")                                               \
-    X(SL_ORDER_PAYMENT_METHOD, "payment_method") /* gateway id, mapped by    \
-                                                    [channel:X.payments] */  \
-    X(SL_ORDER_PAYMENT_TITLE, "payment_title")                               \
-    X(SL_ORDER_TRANSACTION_ID, "transaction_id")                             \
-    X(SL_ORDER_CUSTOMER_NOTE, "customer_note") /* buyer's comment: the       \
-                                                  internal note */           \
-    X(SL_ORDER_HEADER_NOTE, "header_note") /* the document's header note */  \
-    X(SL_ORDER_SHIPPING_METHOD, "shipping_method")                           \
+#define SL_ORDER_TEXT_FIELDS(X)                                                                    \
+    X(SL_ORDER_EXTERNAL_ID, "external_id")             /* the shop's order id: the                 \
+                                                          idempotency key */                       \
+    X(SL_ORDER_NUMBER, "number")                       /* display number */                        \
+    X(SL_ORDER_STATUS, "status")                       /* the shop's own status word */            \
+    X(SL_ORDER_STATUS_NORMALIZED, "status_normalized") /* an SL_STATUS_*                           \
+                                                          word below */                            \
+    X(SL_ORDER_CURRENCY, "currency")                   /* ISO 4217; set before any                 \
+                                                          money field */                           \
+    X(SL_ORDER_CUSTOMER_ID, "customer_id")             /* "" or "0" for a guest */                 \
+    X(SL_ORDER_EMAIL, "email")                                                                     \
+    X(SL_ORDER_FIRST_NAME, "first_name")                                                           \
+    X(SL_ORDER_LAST_NAME, "last_name")                                                             \
+    X(SL_ORDER_COMPANY, "company")                                                                 \
+    X(SL_ORDER_PHONE, "phone")                                                                     \
+    X(SL_ORDER_PAYMENT_METHOD, "payment_method") /* gateway id, mapped by                          \
+                                                    [channel:X.payments] */                        \
+    X(SL_ORDER_PAYMENT_TITLE, "payment_title")                                                     \
+    X(SL_ORDER_TRANSACTION_ID, "transaction_id")                                                   \
+    X(SL_ORDER_CUSTOMER_NOTE, "customer_note") /* buyer's comment: the                             \
+                                                  internal note */                                 \
+    X(SL_ORDER_HEADER_NOTE, "header_note")     /* the document's header note */                    \
+    X(SL_ORDER_SHIPPING_METHOD, "shipping_method")                                                 \
     X(SL_ORDER_LANGUAGE, "language")
 enum sl_order_text {
     SL_ORDER_TEXT_ZERO_, /* not a field */
-    SL_ORDER_TEXT_FIELDS(SL_ENUM_NEXT_)
-    SL_ORDER_TEXT_END_V1
+    SL_ORDER_TEXT_FIELDS(SL_ENUM_NEXT_) SL_ORDER_TEXT_END_V1
 };
 
 /* Address fields; `which` is SL_ADDR_BILLING or SL_ADDR_SHIPPING. */
 enum sl_address_kind { SL_ADDR_BILLING = 1, SL_ADDR_SHIPPING = 2 };
-#define SL_ADDRESS_FIELDS(X)                                                   \
-    X(SL_ADDR_FIRST_NAME, "first_name") X(SL_ADDR_LAST_NAME, "last_name")      \
-    X(SL_ADDR_COMPANY, "company") X(SL_ADDR_LINE1, "line1")                    \
-    X(SL_ADDR_LINE2, "line2") X(SL_ADDR_CITY, "city")                          \
-    X(SL_ADDR_STATE, "state") X(SL_ADDR_POSTCODE, "postcode")                  \
-    X(SL_ADDR_COUNTRY, "country") X(SL_ADDR_EMAIL, "email")                    \
+/* clang-format off: one field per line (the tool rejoins this list) */
+#define SL_ADDRESS_FIELDS(X)                                                                       \
+    X(SL_ADDR_FIRST_NAME, "first_name")                                                            \
+    X(SL_ADDR_LAST_NAME, "last_name")                                                              \
+    X(SL_ADDR_COMPANY, "company")                                                                  \
+    X(SL_ADDR_LINE1, "line1")                                                                      \
+    X(SL_ADDR_LINE2, "line2")                                                                      \
+    X(SL_ADDR_CITY, "city")                                                                        \
+    X(SL_ADDR_STATE, "state")                                                                      \
+    X(SL_ADDR_POSTCODE, "postcode")                                                                \
+    X(SL_ADDR_COUNTRY, "country")                                                                  \
+    X(SL_ADDR_EMAIL, "email")                                                                      \
     X(SL_ADDR_PHONE, "phone")
+/* clang-format on */
 enum sl_address_field {
     SL_ADDR_FIELD_ZERO_, /* not a field */
-    SL_ADDRESS_FIELDS(SL_ENUM_NEXT_)
-    SL_ADDR_FIELD_END_V1
+    SL_ADDRESS_FIELDS(SL_ENUM_NEXT_) SL_ADDR_FIELD_END_V1
 };
 
 /* Money fields of an order: the shop's own totals, as decimal text. */
-#define SL_ORDER_MONEY_FIELDS(X)                                               \
-    X(SL_ORDER_TOTAL, "total")                   /* gross total the buyer    \
-                                                    pays */                  \
-    X(SL_ORDER_TOTAL_TAX, "total_tax")                                       \
-    X(SL_ORDER_SHIPPING_TOTAL, "shipping_total") /* net of tax */            \
-    X(SL_ORDER_SHIPPING_TAX, "shipping_tax")                                 \
-    X(SL_ORDER_DISCOUNT_TOTAL, "discount_total") /* net of tax */            \
+#define SL_ORDER_MONEY_FIELDS(X)                                                                   \
+    X(SL_ORDER_TOTAL, "total") /* gross total the buyer                                            \
+                                  pays */                                                          \
+    X(SL_ORDER_TOTAL_TAX, "total_tax")                                                             \
+    X(SL_ORDER_SHIPPING_TOTAL, "shipping_total") /* net of tax */                                  \
+    X(SL_ORDER_SHIPPING_TAX, "shipping_tax")                                                       \
+    X(SL_ORDER_DISCOUNT_TOTAL, "discount_total") /* net of tax */                                  \
     X(SL_ORDER_DISCOUNT_TAX, "discount_tax")
 enum sl_order_money {
     SL_ORDER_MONEY_ZERO_, /* not a field */
-    SL_ORDER_MONEY_FIELDS(SL_ENUM_NEXT_)
-    SL_ORDER_MONEY_END_V1
+    SL_ORDER_MONEY_FIELDS(SL_ENUM_NEXT_) SL_ORDER_MONEY_END_V1
 };
 
 /* Times of an order, UTC milliseconds since the epoch. */
-#define SL_ORDER_TIME_FIELDS(X)                                                \
-    X(SL_ORDER_CREATED, "created_ms") X(SL_ORDER_MODIFIED, "modified_ms")      \
+#define SL_ORDER_TIME_FIELDS(X)                                                                    \
+    X(SL_ORDER_CREATED, "created_ms")                                                              \
+    X(SL_ORDER_MODIFIED, "modified_ms")                                                            \
     X(SL_ORDER_PAID, "paid_ms") X(SL_ORDER_COMPLETED, "completed_ms")
 enum sl_order_time {
     SL_ORDER_TIME_ZERO_, /* not a field */
-    SL_ORDER_TIME_FIELDS(SL_ENUM_NEXT_)
-    SL_ORDER_TIME_END_V1
+    SL_ORDER_TIME_FIELDS(SL_ENUM_NEXT_) SL_ORDER_TIME_END_V1
 };
 
 /* Flags of an order. */
-#define SL_ORDER_FLAG_FIELDS(X)                                                \
-    X(SL_ORDER_PRICES_INCLUDE_TAX, "prices_include_tax") /* shop prices are  \
-                                                            gross */         \
-    X(SL_ORDER_DELETED, "deleted")  /* the shop deleted the order */         \
-    X(SL_ORDER_IS_PAID, "is_paid")  /* the shop says it is paid */
+#define SL_ORDER_FLAG_FIELDS(X)                                                                    \
+    X(SL_ORDER_PRICES_INCLUDE_TAX, "prices_include_tax") /* shop prices are                        \
+                                                            gross */                               \
+    X(SL_ORDER_DELETED, "deleted")                       /* the shop deleted the order */          \
+    X(SL_ORDER_IS_PAID, "is_paid")                       /* the shop says it is paid */
 /* ---- appended in 1.4 (books); a host before 1.4 refuses them ---- */
 /* SL_ORDER_REFUND_LINES_MISSING: the order lists refunds (SL_LINE_REFUND
    lines) whose refunded lines the connector could not read in this call
@@ -256,15 +260,12 @@ enum sl_order_time {
    come from GET /orders/{id}/refunds). The host then does not take a
    refund without SL_LINE_REFUND_ID lines for one that names none: on a
    channel that polls it waits for the poll, else it splits the amount. */
-#define SL_ORDER_FLAG_FIELDS_V1_4(X)                                           \
-    X(SL_ORDER_REFUND_LINES_MISSING, "refund_lines_missing")
+#define SL_ORDER_FLAG_FIELDS_V1_4(X) X(SL_ORDER_REFUND_LINES_MISSING, "refund_lines_missing")
 enum sl_order_flag {
     SL_ORDER_FLAG_ZERO_, /* not a field */
-    SL_ORDER_FLAG_FIELDS(SL_ENUM_NEXT_)
-    SL_ORDER_FLAG_END_V1,
+    SL_ORDER_FLAG_FIELDS(SL_ENUM_NEXT_) SL_ORDER_FLAG_END_V1,
     SL_ORDER_FLAG_V1_4_ZERO_ = SL_ORDER_FLAG_END_V1 - 1, /* not a field */
-    SL_ORDER_FLAG_FIELDS_V1_4(SL_ENUM_NEXT_)
-    SL_ORDER_FLAG_END_V1_4
+    SL_ORDER_FLAG_FIELDS_V1_4(SL_ENUM_NEXT_) SL_ORDER_FLAG_END_V1_4
 };
 
 /* Normalized status words (DESIGN.md vocabulary) for SL_ORDER_STATUS_NORMALIZED. */
@@ -281,41 +282,40 @@ enum sl_order_flag {
 #define SL_STATUS_CANCELLED "cancelled"
 
 /* Kinds of order lines. */
-#define SL_LINE_KINDS(X)                                                       \
-    X(SL_LINE_PRODUCT, "product")   /* goods; sku names the stock unit */     \
-    X(SL_LINE_SHIPPING, "shipping") /* shipping charge */                     \
-    X(SL_LINE_FEE, "fee")           /* fee (positive) or negative fee (a      \
-                                       discount) */                           \
-    X(SL_LINE_DISCOUNT, "discount") /* coupon / discount, informational when  \
-                                       the products already carry discounted  \
-                                       totals */                              \
-    X(SL_LINE_REFUND, "refund")     /* a refund: its TOTAL is the refunded    \
-                                       amount, positive; sub-lines name what  \
+#define SL_LINE_KINDS(X)                                                                           \
+    X(SL_LINE_PRODUCT, "product")   /* goods; sku names the stock unit */                          \
+    X(SL_LINE_SHIPPING, "shipping") /* shipping charge */                                          \
+    X(SL_LINE_FEE, "fee")           /* fee (positive) or negative fee (a                           \
+                                       discount) */                                                \
+    X(SL_LINE_DISCOUNT, "discount") /* coupon / discount, informational when                       \
+                                       the products already carry discounted                       \
+                                       totals */                                                   \
+    X(SL_LINE_REFUND, "refund")     /* a refund: its TOTAL is the refunded                         \
+                                       amount, positive; sub-lines name what                       \
                                        was refunded */
 enum sl_line_kind {
     SL_LINE_KIND_ZERO_, /* not a kind */
-    SL_LINE_KINDS(SL_ENUM_NEXT_)
-    SL_LINE_KIND_END_V1
+    SL_LINE_KINDS(SL_ENUM_NEXT_) SL_LINE_KIND_END_V1
 };
 
-#define SL_LINE_TEXT_FIELDS(X)                                                 \
-    X(SL_LINE_EXTERNAL_ID, "external_id") /* the shop's line id */            \
-    X(SL_LINE_SKU, "sku")                 /* product code; "" when the        \
-                                             product is gone */               \
-    X(SL_LINE_NAME, "name")                                                   \
-    X(SL_LINE_PRODUCT_ID, "product_id")   /* shop product id (the parent for  \
-                                             variations) */                   \
-    X(SL_LINE_VARIATION_ID, "variation_id") /* shop variation id; "" / "0"    \
-                                               for simple */                  \
-    X(SL_LINE_PARENT_SKU, "parent_sku")   /* SKU of the parent product of a   \
-                                             variation */                     \
-    X(SL_LINE_TAX_CLASS, "tax_class")     /* shop tax class, "" = standard */ \
-    X(SL_LINE_TAX_RATE_ID, "tax_rate_id") /* shop tax rate id / short name    \
-                                             ("27%") */                       \
-    X(SL_LINE_METHOD_ID, "method_id")     /* shipping method id / coupon      \
-                                             code / fee name */               \
-    X(SL_LINE_REASON, "reason")           /* refund reason */                 \
-    X(SL_LINE_UNIT, "unit")               /* unit of measure */
+#define SL_LINE_TEXT_FIELDS(X)                                                                     \
+    X(SL_LINE_EXTERNAL_ID, "external_id") /* the shop's line id */                                 \
+    X(SL_LINE_SKU, "sku")                 /* product code; "" when the                             \
+                                             product is gone */                                    \
+    X(SL_LINE_NAME, "name")                                                                        \
+    X(SL_LINE_PRODUCT_ID, "product_id")     /* shop product id (the parent for                     \
+                                               variations) */                                      \
+    X(SL_LINE_VARIATION_ID, "variation_id") /* shop variation id; "" / "0"                         \
+                                               for simple */                                       \
+    X(SL_LINE_PARENT_SKU, "parent_sku")     /* SKU of the parent product of a                      \
+                                               variation */                                        \
+    X(SL_LINE_TAX_CLASS, "tax_class")       /* shop tax class, "" = standard */                    \
+    X(SL_LINE_TAX_RATE_ID, "tax_rate_id")   /* shop tax rate id / short name                       \
+                                               ("27%") */                                          \
+    X(SL_LINE_METHOD_ID, "method_id")       /* shipping method id / coupon                         \
+                                               code / fee name */                                  \
+    X(SL_LINE_REASON, "reason")             /* refund reason */                                    \
+    X(SL_LINE_UNIT, "unit")                 /* unit of measure */
 /* ---- appended in 1.4 (books); a host before 1.4 refuses them ---- */
 /* SL_LINE_REFUND_ID: on a product, shipping or fee line, the EXTERNAL_ID of
    the SL_LINE_REFUND line of this order that refunded it. Such a line is
@@ -326,73 +326,68 @@ enum sl_line_kind {
 #define SL_LINE_TEXT_FIELDS_V1_4(X) X(SL_LINE_REFUND_ID, "refund_id")
 enum sl_line_text {
     SL_LINE_TEXT_ZERO_, /* not a field */
-    SL_LINE_TEXT_FIELDS(SL_ENUM_NEXT_)
-    SL_LINE_TEXT_END_V1,
+    SL_LINE_TEXT_FIELDS(SL_ENUM_NEXT_) SL_LINE_TEXT_END_V1,
     SL_LINE_TEXT_V1_4_ZERO_ = SL_LINE_TEXT_END_V1 - 1, /* not a field */
-    SL_LINE_TEXT_FIELDS_V1_4(SL_ENUM_NEXT_)
-    SL_LINE_TEXT_END_V1_4
+    SL_LINE_TEXT_FIELDS_V1_4(SL_ENUM_NEXT_) SL_LINE_TEXT_END_V1_4
 };
 
-#define SL_LINE_MONEY_FIELDS(X)                                                \
-    X(SL_LINE_UNIT_PRICE, "unit_price")   /* price of one unit as the shop    \
-                                             shows it */                      \
-    X(SL_LINE_SUBTOTAL, "subtotal")       /* net before discounts */          \
-    X(SL_LINE_SUBTOTAL_TAX, "subtotal_tax")                                   \
-    X(SL_LINE_TOTAL, "total")             /* net after discounts (gross for   \
-                                             refunds) */                      \
-    X(SL_LINE_TOTAL_TAX, "total_tax")     /* the shop's own rounded tax of    \
-                                             this line */                     \
-    X(SL_LINE_TAX_PERCENT, "tax_percent_milli") /* rate as decimal text, e.g. \
+#define SL_LINE_MONEY_FIELDS(X)                                                                    \
+    X(SL_LINE_UNIT_PRICE, "unit_price") /* price of one unit as the shop                           \
+                                           shows it */                                             \
+    X(SL_LINE_SUBTOTAL, "subtotal")     /* net before discounts */                                 \
+    X(SL_LINE_SUBTOTAL_TAX, "subtotal_tax")                                                        \
+    X(SL_LINE_TOTAL, "total")                   /* net after discounts (gross for                  \
+                                                   refunds) */                                     \
+    X(SL_LINE_TOTAL_TAX, "total_tax")           /* the shop's own rounded tax of                   \
+                                                   this line */                                    \
+    X(SL_LINE_TAX_PERCENT, "tax_percent_milli") /* rate as decimal text, e.g.                      \
                                                    "21" or "7.25" */
 enum sl_line_money {
     SL_LINE_MONEY_ZERO_, /* not a field */
-    SL_LINE_MONEY_FIELDS(SL_ENUM_NEXT_)
-    SL_LINE_MONEY_END_V1
+    SL_LINE_MONEY_FIELDS(SL_ENUM_NEXT_) SL_LINE_MONEY_END_V1
 };
 
 /* Fields of a product (master-data import, 1.2). Text, copied by the host;
    money and quantities as decimal text. */
 enum sl_product_field {
-    SL_PRODUCT_SKU = 1,        /* required: the product code */
-    SL_PRODUCT_PARENT_SKU,     /* for variations: the parent's code */
+    SL_PRODUCT_SKU = 1,    /* required: the product code */
+    SL_PRODUCT_PARENT_SKU, /* for variations: the parent's code */
     SL_PRODUCT_NAME,
-    SL_PRODUCT_CURRENCY,       /* of the prices; set before them */
-    SL_PRODUCT_PRICE,          /* selling price (the channel's price group) */
+    SL_PRODUCT_CURRENCY, /* of the prices; set before them */
+    SL_PRODUCT_PRICE,    /* selling price (the channel's price group) */
     SL_PRODUCT_PURCHASE_PRICE,
-    SL_PRODUCT_STOCK,          /* quantity on hand in the shop */
-    SL_PRODUCT_TAX_RATE_ID,    /* shop tax id / short name, mapped by "taxes" */
+    SL_PRODUCT_STOCK,       /* quantity on hand in the shop */
+    SL_PRODUCT_TAX_RATE_ID, /* shop tax id / short name, mapped by "taxes" */
     SL_PRODUCT_UNIT,
-    SL_PRODUCT_EXTERNAL_ID,    /* the shop's own product id */
+    SL_PRODUCT_EXTERNAL_ID, /* the shop's own product id */
     SL_PRODUCT_FIELD_END_V1_2
 };
 
 /* ---- list kinds for sl_host.list_add ----------------------------------- */
-#define SL_LIST_KINDS(X)                                                       \
-    X(SL_LIST_TAX_RATE, "tax_rate") X(SL_LIST_TAX_CLASS, "tax_class")          \
-    X(SL_LIST_PAYMENT_METHOD, "payment_method")                                \
-    X(SL_LIST_SHIPPING_METHOD, "shipping_method")
+#define SL_LIST_KINDS(X)                                                                           \
+    X(SL_LIST_TAX_RATE, "tax_rate")                                                                \
+    X(SL_LIST_TAX_CLASS, "tax_class")                                                              \
+    X(SL_LIST_PAYMENT_METHOD, "payment_method") X(SL_LIST_SHIPPING_METHOD, "shipping_method")
 enum sl_list_kind {
     SL_LIST_KIND_ZERO_, /* not a kind */
-    SL_LIST_KINDS(SL_ENUM_NEXT_)
-    SL_LIST_KIND_END_V1
+    SL_LIST_KINDS(SL_ENUM_NEXT_) SL_LIST_KIND_END_V1
 };
 
 /* Outcome of one pushed stock/price item, for sl_host.push_report. */
-#define SL_PUSH_OUTCOMES(X)                                                    \
-    X(SL_PUSH_WRITTEN, "written")     /* the remote accepted the new value */ \
-    X(SL_PUSH_UNCHANGED, "unchanged") /* already equal; nothing written */    \
-    X(SL_PUSH_SKIPPED, "skipped")     /* not managed remotely (e.g.           \
-                                         manage_stock false) */               \
-    X(SL_PUSH_NOT_FOUND, "not_found") /* SKU unknown to the remote */         \
-    X(SL_PUSH_FAILED, "failed")       /* the remote refused this item;        \
-                                         message says why */                  \
-    X(SL_PUSH_DRIFT, "drift")         /* read back differs from what was      \
-                                         written */                           \
+#define SL_PUSH_OUTCOMES(X)                                                                        \
+    X(SL_PUSH_WRITTEN, "written")         /* the remote accepted the new value */                  \
+    X(SL_PUSH_UNCHANGED, "unchanged")     /* already equal; nothing written */                     \
+    X(SL_PUSH_SKIPPED, "skipped")         /* not managed remotely (e.g.                            \
+                                             manage_stock false) */                                \
+    X(SL_PUSH_NOT_FOUND, "not_found")     /* SKU unknown to the remote */                          \
+    X(SL_PUSH_FAILED, "failed")           /* the remote refused this item;                         \
+                                             message says why */                                   \
+    X(SL_PUSH_DRIFT, "drift")             /* read back differs from what was                       \
+                                             written */                                            \
     X(SL_PUSH_WOULD_WRITE, "would_write") /* test mode: would have written */
 enum sl_push_outcome {
     SL_PUSH_OUTCOME_ZERO_, /* not an outcome */
-    SL_PUSH_OUTCOMES(SL_ENUM_NEXT_)
-    SL_PUSH_OUTCOME_END_V1
+    SL_PUSH_OUTCOMES(SL_ENUM_NEXT_) SL_PUSH_OUTCOME_END_V1
 };
 
 enum sl_log_level { SL_LOG_ERROR = 1, SL_LOG_WARN, SL_LOG_INFO, SL_LOG_DEBUG };
@@ -432,10 +427,8 @@ typedef struct sl_host {
     /* Per-channel durable key/value state (tokens, counters). state_get
        writes an arena string or NULL when the key is absent. state_put
        commits at once; cursors of order fetches use cursor_commit instead. */
-    int (*state_get)(sl_ctx *ctx, const char *key, const char **value,
-                     sl_error *err);
-    int (*state_put)(sl_ctx *ctx, const char *key, const char *value,
-                     sl_error *err);
+    int (*state_get)(sl_ctx *ctx, const char *key, const char **value, sl_error *err);
+    int (*state_put)(sl_ctx *ctx, const char *key, const char *value, sl_error *err);
 
     /* HTTP through the host's libcurl: timeouts, TLS verification, retries
        on 429/5xx honouring Retry-After, per-channel rate limit, request log.
@@ -443,10 +436,8 @@ typedef struct sl_host {
     sl_http_req *(*http_new)(sl_ctx *ctx, const char *method, const char *url);
     int (*http_header)(sl_http_req *req, const char *name, const char *value);
     int (*http_query)(sl_http_req *req, const char *name, const char *value);
-    int (*http_body)(sl_http_req *req, const char *data, size_t len,
-                     const char *content_type);
-    int (*http_basic_auth)(sl_http_req *req, const char *user,
-                           const char *password);
+    int (*http_body)(sl_http_req *req, const char *data, size_t len, const char *content_type);
+    int (*http_basic_auth)(sl_http_req *req, const char *user, const char *password);
     /* Sends. On a transport failure or a status the retry policy could not
        clear, returns SL_ERETRY/SL_EIO/SL_EAUTH; any completed response is
        still handed back in *resp (status >= 400 is not an error here).
@@ -477,8 +468,7 @@ typedef struct sl_host {
     int (*order_set_money)(sl_order *o, int field, const char *decimal);
     int (*order_set_time)(sl_order *o, int field, int64_t utc_ms);
     int (*order_set_flag)(sl_order *o, int field, int value);
-    int (*order_set_address)(sl_order *o, int which, int field,
-                             const char *value);
+    int (*order_set_address)(sl_order *o, int which, int field, const char *value);
     /* The raw payload as received (stored verbatim beside the normal form). */
     int (*order_set_raw)(sl_order *o, const char *data, size_t len);
     sl_line *(*order_add_line)(sl_order *o, int kind);
@@ -506,12 +496,10 @@ typedef struct sl_host {
     const char *(*stock_price)(const sl_stock_list *list, size_t i);
     const char *(*stock_currency)(const sl_stock_list *list);
     /* Per-item outcome of a push (enum sl_push_outcome). */
-    void (*push_report)(sl_ctx *ctx, const char *sku, int outcome,
-                        const char *message);
+    void (*push_report)(sl_ctx *ctx, const char *sku, int outcome, const char *message);
 
     /* Lists for mapping (list_* capabilities). */
-    int (*list_add)(sl_ctx *ctx, int kind, const char *id, const char *label,
-                    const char *detail);
+    int (*list_add)(sl_ctx *ctx, int kind, const char *id, const char *label, const char *detail);
 
     /* Generic key/value parameters (postal and gateway calls). */
     const char *(*param_get)(const sl_params *p, const char *key);
@@ -540,10 +528,8 @@ typedef struct sl_host {
        the line taxes of that rate (line_add_tax with the same rate id) are
        spread to sum to them exactly, by largest remainder. Each rate id
        once per order. A first bad value sticks, as with every setter. */
-    int (*order_add_tax_rate)(sl_order *o, const char *rate_id,
-                              const char *tax_total,
-                              const char *shipping_tax_total,
-                              const char *percent, int compound);
+    int (*order_add_tax_rate)(sl_order *o, const char *rate_id, const char *tax_total,
+                              const char *shipping_tax_total, const char *percent, int compound);
 
     /* ---- appended in 1.3 (gateways) ---- */
     /* Starts a new row of results for a call that answers a list
@@ -622,56 +608,46 @@ typedef struct sl_host {
  */
 
 typedef struct sl_plugin {
-    size_t size;              /* sizeof(struct sl_plugin) as built */
-    uint32_t abi_major;       /* SL_ABI_MAJOR as built */
-    uint32_t abi_minor;       /* SL_ABI_MINOR as built */
-    uint32_t min_host_minor;  /* lowest host minor this plugin accepts */
-    const char *name;         /* short name, matches the INI `plugin =` */
-    const char *version;      /* the plugin's own version */
+    size_t size;             /* sizeof(struct sl_plugin) as built */
+    uint32_t abi_major;      /* SL_ABI_MAJOR as built */
+    uint32_t abi_minor;      /* SL_ABI_MINOR as built */
+    uint32_t min_host_minor; /* lowest host minor this plugin accepts */
+    const char *name;        /* short name, matches the INI `plugin =` */
+    const char *version;     /* the plugin's own version */
     const char *description;
-    uint64_t caps;            /* enum sl_capability bits */
+    uint64_t caps; /* enum sl_capability bits */
 
     /* Opens a channel: reads config via host->config_get, validates it and
        allocates the plugin's own state (freed in channel_close). */
-    int (*channel_open)(const sl_host *host, sl_ctx *ctx, void **state,
-                        sl_error *err);
+    int (*channel_open)(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err);
     void (*channel_close)(void *state);
 
     /* SL_CAP_FETCH_ORDERS: fetch orders changed since `cursor` (NULL =
        start), submitting each with order_submit and committing cursors. */
-    int (*fetch_orders)(void *state, sl_ctx *ctx, const char *cursor,
-                        sl_error *err);
+    int (*fetch_orders)(void *state, sl_ctx *ctx, const char *cursor, sl_error *err);
     /* SL_CAP_WEBHOOK: verify and parse one delivery. Submits zero or more
        orders. SL_OK with none submitted = acknowledge and store nothing
        (pings, topics we ignore). SL_EAUTH = bad signature. */
-    int (*parse_webhook)(void *state, sl_ctx *ctx, const sl_request *req,
-                         sl_error *err);
+    int (*parse_webhook)(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err);
     /* SL_CAP_PUSH_STOCK / SL_CAP_PUSH_PRICES: push quantities/prices by
        SKU; report each item with push_report. */
-    int (*push_stock)(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                      sl_error *err);
-    int (*push_prices)(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                       sl_error *err);
+    int (*push_stock)(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err);
+    int (*push_prices)(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err);
     /* List capabilities: call list_add for each item. */
     int (*list_taxes)(void *state, sl_ctx *ctx, sl_error *err);
     int (*list_payment_methods)(void *state, sl_ctx *ctx, sl_error *err);
     int (*list_shipping_methods)(void *state, sl_ctx *ctx, sl_error *err);
     /* SL_CAP_REPORT_STATUS: write a note and/or status back to the shop.
        `idempotency_key` is stable across retries of the same outbox row. */
-    int (*report_status)(void *state, sl_ctx *ctx, const char *external_id,
-                         const char *note, const char *status,
-                         const char *idempotency_key, sl_error *err);
+    int (*report_status)(void *state, sl_ctx *ctx, const char *external_id, const char *note,
+                         const char *status, const char *idempotency_key, sl_error *err);
     /* Postal: create a shipment from params; results via result_set
        (e.g. "tracking_code"). Track: results "status", "status_normalized". */
-    int (*create_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
-    int (*track_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
-                          sl_error *err);
+    int (*create_shipment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
+    int (*track_shipment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* Gateways: verify one payment; fetch transactions since a cursor. */
-    int (*verify_payment)(void *state, sl_ctx *ctx, const sl_params *p,
-                          sl_error *err);
-    int (*fetch_transactions)(void *state, sl_ctx *ctx, const char *cursor,
-                              sl_error *err);
+    int (*verify_payment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
+    int (*fetch_transactions)(void *state, sl_ctx *ctx, const char *cursor, sl_error *err);
 
     /* ---- appended in 1.1 ---- */
     /* Optional (any plugin may leave it NULL): one cheap authenticated call
@@ -702,36 +678,30 @@ typedef struct sl_plugin {
        "start_url" (public, no secrets), "start_method" ("GET" or "POST"),
        "start_field" (POST form field carrying the authority), optional
        "fee", "code", "message". */
-    int (*request_payment)(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
+    int (*request_payment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* Required with SL_CAP_REQUEST_PAYMENT: reads the buyer's return to
        the callback URL. The host hands GET query text and form POST
        bodies alike as an application/x-www-form-urlencoded body. No
        remote call. Results "authority", "ok" ("1" when the gateway says
        paid: never proof), optional "order_ref", "sale_reference",
        "card_mask", "amount", "code". SL_EINVALID when fields are missing. */
-    int (*parse_return)(void *state, sl_ctx *ctx, const sl_request *req,
-                        sl_error *err);
+    int (*parse_return)(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err);
     /* verify_payment (SL_CAP_VERIFY_PAYMENT, the 1.0 slot) takes params
        "authority", "amount", "order_ref", "sale_reference" and answers
        "reference" (shown to the buyer), optional "card_mask", "fee",
        "already", "code", "message". */
     /* SL_CAP_SETTLE_PAYMENT: the gateway needs an explicit settle after
        verify (Mellat). Same params as verify. */
-    int (*settle_payment)(void *state, sl_ctx *ctx, const sl_params *p,
-                          sl_error *err);
+    int (*settle_payment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* SL_CAP_INQUIRE_PAYMENT: params as verify; result "state" is one of
        "in_bank" (buyer still at the bank), "paid" (not verified yet),
        "verified", "settled", "failed", "reversed"; optional "reference". */
-    int (*inquire_payment)(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
+    int (*inquire_payment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* SL_CAP_REVERSE_PAYMENT: give the money back (params as verify). */
-    int (*reverse_payment)(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
+    int (*reverse_payment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* SL_CAP_LIST_UNVERIFIED: sessions paid but never verified, one
        result_row each with "authority", "amount", optional "date". */
-    int (*list_unverified)(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
+    int (*list_unverified)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
 
     /* ---- appended in 1.3 (kit) ---- */
     /* The channel keys the connector reads (shopledger/options.h), or NULL.
@@ -757,8 +727,8 @@ typedef struct sl_plugin {
        replays it later (parse_webhook with request_verified). Plugins
        without it (built against 1.0-1.3, or leaving it NULL) keep the old
        path: parse_webhook's error decides the answer. */
-    int (*verify_webhook)(void *state, sl_ctx *ctx, const sl_request *req,
-                          int *acknowledge_only, sl_error *err);
+    int (*verify_webhook)(void *state, sl_ctx *ctx, const sl_request *req, int *acknowledge_only,
+                          sl_error *err);
 
     /* ---- appended in 1.5 (post) ---- */
     /* Postal services (Iran Post intermediaries and the like). The host
@@ -809,21 +779,18 @@ typedef struct sl_plugin {
        result_row per option with "send_type", "payment" and the cost keys
        above. SL_EUNSUPPORTED for a destination the service does not
        serve. */
-    int (*quote_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
-                          sl_error *err);
+    int (*quote_shipment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* SL_CAP_CANCEL_SHIPMENT: params "parcel_id". SL_OK = cancelled at the
        service; SL_EREMOTE = refused (e.g. already sent), "code"/"message";
        SL_EUNSUPPORTED = the service has no such call (cancel by hand). */
-    int (*cancel_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
-                           sl_error *err);
+    int (*cancel_shipment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* SL_CAP_FIND_SHIPMENT: params "order_ref"; SL_OK with the create
        results of the parcel registered under it, SL_ENOTFOUND when the
        service has none. Lets the host resend safely after a crash between
        register and commit; without it the host never resends a register
        whose outcome it does not know (the shipment waits for the
        operator). */
-    int (*find_shipment)(void *state, sl_ctx *ctx, const sl_params *p,
-                         sl_error *err);
+    int (*find_shipment)(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err);
     /* track_shipment (SL_CAP_TRACK_SHIPMENT, the 1.0 slot) in 1.5: params
        "parcels" = N (at most SL_TRACK_BATCH_MAX), "parcel.I.id",
        "parcel.I.tracking_code"; the plugin batches as its service allows.
@@ -845,8 +812,7 @@ typedef struct sl_plugin {
 
 /* Size of the first published plugin table (1.0): the oldest the host
    accepts. Fields after it are read only when SL_HAS_FIELD says so. */
-#define SL_PLUGIN_SIZE_V1_0                                                    \
-    (offsetof(sl_plugin, fetch_transactions) + sizeof(void *))
+#define SL_PLUGIN_SIZE_V1_0 (offsetof(sl_plugin, fetch_transactions) + sizeof(void *))
 
 /* The one exported symbol. Returns the plugin's static table. */
 typedef const sl_plugin *(*sl_plugin_entry_fn)(void);
@@ -858,12 +824,14 @@ SL_EXPORT const sl_plugin *sl_plugin_entry(void);
        SL_PLUGIN_ENTRY(MY_PLUGIN)
    min_host_minor is left 0 (any 1.x host); set it after the head to
    need a newer host. */
-#define SL_PLUGIN_HEAD                                                         \
-    .size = sizeof(sl_plugin), .abi_major = SL_ABI_MAJOR,                      \
-    .abi_minor = SL_ABI_MINOR
+#define SL_PLUGIN_HEAD                                                                             \
+    .size = sizeof(sl_plugin), .abi_major = SL_ABI_MAJOR, .abi_minor = SL_ABI_MINOR
 /* Defines the exported entry point returning `table`. */
-#define SL_PLUGIN_ENTRY(table)                                                 \
-    SL_EXPORT const sl_plugin *sl_plugin_entry(void) { return &(table); }
+#define SL_PLUGIN_ENTRY(table)                                                                     \
+    SL_EXPORT const sl_plugin *sl_plugin_entry(void)                                               \
+    {                                                                                              \
+        return &(table);                                                                           \
+    }
 
 #ifdef __cplusplus
 }

@@ -22,8 +22,7 @@ extern "C" {
 #endif
 
 /* Fills err (if non-NULL and large enough) and returns `code`. */
-int sl_error_set(sl_error *err, int code, const char *field, const char *fmt,
-                 ...) SL_PRINTF(4, 5);
+int sl_error_set(sl_error *err, int code, const char *field, const char *fmt, ...) SL_PRINTF(4, 5);
 /* String name of a status ("SL_EINVALID" ...). Never NULL. */
 const char *sl_status_name(int code);
 
@@ -34,8 +33,7 @@ const char *sl_status_name(int code);
 
 /* out = path followed by key, cut to SL_ERROR_FIELD_MAX - 1 bytes. Either
    may be NULL (empty); key may point into out (it is moved first). */
-void sl_field_path(const char *path, const char *key,
-                   char out[SL_ERROR_FIELD_MAX]);
+void sl_field_path(const char *path, const char *key, char out[SL_ERROR_FIELD_MAX]);
 /* After a getter failed with `rc` and filled err naming its own key:
    puts `path` in front of err->field. Returns rc; nothing changes when
    path is empty or err is NULL or too small. */
@@ -43,8 +41,7 @@ int sl_error_in(sl_error *err, const char *path, int rc);
 /* A host setter refused `key` below `path` with status rc: fills err with
    field path+key and "the host refused FIELD = "VALUE" (SL_E...)"
    (VALUE cut to 80 bytes). Returns rc when negative, else SL_EINVALID. */
-int sl_error_refused(sl_error *err, const char *path, const char *key,
-                     const char *value, int rc);
+int sl_error_refused(sl_error *err, const char *path, const char *key, const char *value, int rc);
 
 /* ---- the order builder from a mapper (sdk/builder_put.c) ---------------- */
 /* A mapper sets fields on the order or on one of its lines alike. The
@@ -53,14 +50,13 @@ int sl_error_refused(sl_error *err, const char *path, const char *key,
 
 /* Text `field` of line l, or of order o when l is NULL. Returns the
    setter's status. */
-int sl_put_text(const sl_host *h, sl_order *o, sl_line *l, int field,
-                const char *value);
+int sl_put_text(const sl_host *h, sl_order *o, sl_line *l, int field, const char *value);
 /* Money `field` of line l (or of order o when l is NULL) = minor units at
    `exponent`, handed over as exact decimal text, which is also written
    into text (SL_MONEY_TEXT_MAX bytes) for the caller's error. Returns the
    setter's status. */
-int sl_put_money(const sl_host *h, sl_order *o, sl_line *l, int field,
-                 int64_t minor, int exponent, char *text);
+int sl_put_money(const sl_host *h, sl_order *o, sl_line *l, int field, int64_t minor, int exponent,
+                 char *text);
 
 /* ---- HTTP answers (sdk/http_answer.c) ------------------------------------ */
 /* What every REST connector does around host->http_send: send, insist on
@@ -74,33 +70,30 @@ int sl_put_money(const sl_host *h, sl_order *o, sl_line *l, int field,
    response came back, whatever its status; otherwise the host's code with
    its err, or SL_EIO "WHAT: no response" (what: "GET /orders", a call's
    name). *resp is written only on success. Thread: the caller's call. */
-int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what,
-                     sl_http_resp **resp, sl_error *err);
+int sl_http_exchange(const sl_host *h, sl_http_req *req, const char *what, sl_http_resp **resp,
+                     sl_error *err);
 /* A connector's own map of an answer outside 2xx to an error (its remote's
    error body, a status with its own meaning); returns the code. */
-typedef int (*sl_http_fail_fn)(void *data, const char *what,
-                               const sl_http_resp *resp, sl_error *err);
+typedef int (*sl_http_fail_fn)(void *data, const char *what, const sl_http_resp *resp,
+                               sl_error *err);
 /* sl_http_exchange, then an answer outside 2xx goes to on_fail(data, ...)
    (NULL: sl_http_fail with the default map, no detail). SL_OK with *resp
    only for a 2xx answer. */
-int sl_http_send_2xx(const sl_host *h, sl_http_req *req, const char *what,
-                     sl_http_fail_fn on_fail, void *data, sl_http_resp **resp,
-                     sl_error *err);
+int sl_http_send_2xx(const sl_host *h, sl_http_req *req, const char *what, sl_http_fail_fn on_fail,
+                     void *data, sl_http_resp **resp, sl_error *err);
 /* The default map of a final HTTP status: 2xx SL_OK, 401 SL_EAUTH, 404
    SL_ENOTFOUND, 429 and 5xx SL_ERETRY, any other SL_EREMOTE. */
 int sl_http_status_code(int status);
 /* Retry-After in delta seconds as milliseconds: the larger of floor_ms and
    the header, at most SL_RETRY_AFTER_MAX_MS; floor_ms when the header is
    absent or not seconds (an HTTP-date is left to the host's backoff). */
-int64_t sl_http_retry_after_ms(const sl_host *h, const sl_http_resp *resp,
-                               int64_t floor_ms);
+int64_t sl_http_retry_after_ms(const sl_host *h, const sl_http_resp *resp, int64_t floor_ms);
 /* Fills err for a failed answer and returns `code` (0: the default map
    of its status): message "WHAT: HTTP STATUS" and ": DETAIL" when detail
    is not empty, err->http_status, and for SL_ERETRY err->retry_after_ms
    from sl_http_retry_after_ms(retry_floor_ms). */
-int sl_http_fail(const sl_host *h, const sl_http_resp *resp, int code,
-                 int64_t retry_floor_ms, const char *what, const char *detail,
-                 sl_error *err);
+int sl_http_fail(const sl_host *h, const sl_http_resp *resp, int code, int64_t retry_floor_ms,
+                 const char *what, const char *detail, sl_error *err);
 
 /* ---- webhook deliveries (sdk/webhook.c) ---------------------------------- */
 /* The prologue of verify_webhook / parse_webhook: the body within its cap,
@@ -110,8 +103,8 @@ int sl_http_fail(const sl_host *h, const sl_http_resp *resp, int code,
 /* *body = the delivery's body ("" when it has none), *len its bytes.
    SL_ETOOBIG naming "body" when over max. Out-parameters written only on
    success; the body is borrowed for the call. */
-int sl_webhook_body(const sl_host *h, const sl_request *req, size_t max,
-                    const char **body, size_t *len, sl_error *err);
+int sl_webhook_body(const sl_host *h, const sl_request *req, size_t max, const char **body,
+                    size_t *len, sl_error *err);
 /* How a shop signs its deliveries: base64(HMAC-SHA256(key, raw body)) in
    one header. */
 typedef struct sl_webhook_hmac {
@@ -125,9 +118,8 @@ typedef struct sl_webhook_hmac {
    the body. SL_EAUTH naming the header when it is absent, empty ("unsigned
    delivery refused") or does not match ("WHAT does not match the body");
    SL_EAUTH naming key_name when key is NULL. */
-int sl_webhook_check_hmac(const sl_host *h, const sl_request *req,
-                          const sl_webhook_hmac *sig, const char *body,
-                          size_t len, sl_error *err);
+int sl_webhook_check_hmac(const sl_host *h, const sl_request *req, const sl_webhook_hmac *sig,
+                          const char *body, size_t len, sl_error *err);
 
 /* ---- batch pushes (sdk/push.c) ------------------------------------------- */
 /* What push_stock / push_prices of every connector share: the list's size
@@ -140,13 +132,12 @@ int sl_webhook_check_hmac(const sl_host *h, const sl_request *req,
    minor-unit exponent of the list's currency (SL_EINVALID naming
    "currency" when unknown), for stock 0 (whole units). Out-parameters
    written only on success. */
-int sl_push_begin(const sl_host *h, const sl_stock_list *list, int prices,
-                  size_t *count, int *exponent, sl_error *err);
+int sl_push_begin(const sl_host *h, const sl_stock_list *list, int prices, size_t *count,
+                  int *exponent, sl_error *err);
 /* The outcome of a written item read back from the remote: SL_PUSH_WRITTEN
    when `have` (NULL or "" = nothing) equals `wrote`, else SL_PUSH_DRIFT
    with "wrote X, shop shows Y" in msg (cap bytes; msg "" when written). */
-int sl_push_read_back(const char *wrote, const char *have, char *msg,
-                      size_t cap);
+int sl_push_read_back(const char *wrote, const char *have, char *msg, size_t cap);
 /* After a batch call failed with err: the report message for the items it
    leaves undone, "not pushed: MESSAGE", into msg (cap bytes). */
 void sl_push_not_pushed(const sl_error *why, char *msg, size_t cap);
@@ -157,34 +148,28 @@ void sl_push_not_pushed(const sl_error *why, char *msg, size_t cap);
    is 2048; we refuse bodies over max_len with SL_ETOOBIG, field "body").
    Duplicate keys are refused; the top level must be an object or array.
    On success *out is a new reference the caller json_decref()s. */
-int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out,
-                  sl_error *err);
+int sl_json_parse(const char *data, size_t len, size_t max_len, json_t **out, sl_error *err);
 /* sl_json_parse for bodies that must be one JSON object (webhook and push
    bodies): anything else is SL_EINVALID naming "body", with `what` ("webhook
    body") in the message. */
-int sl_json_parse_object(const char *data, size_t len, size_t max_len,
-                         const char *what, json_t **out, sl_error *err);
+int sl_json_parse_object(const char *data, size_t len, size_t max_len, const char *what,
+                         json_t **out, sl_error *err);
 
 /* Typed getters. `required` nonzero: a missing key (or null) is
    SL_EINVALID; zero: a missing key or JSON null leaves *out untouched and
    returns SL_OK. A present value of the wrong type is always SL_EINVALID
    naming `key` in err->field (also when obj itself is not an object).
    sl_json_str refuses strings with an embedded \u0000. */
-int sl_json_str(const json_t *obj, const char *key, int required,
-                const char **out, sl_error *err);
-int sl_json_int(const json_t *obj, const char *key, int required,
-                int64_t *out, sl_error *err);
-int sl_json_bool(const json_t *obj, const char *key, int required, int *out,
-                 sl_error *err);
+int sl_json_str(const json_t *obj, const char *key, int required, const char **out, sl_error *err);
+int sl_json_int(const json_t *obj, const char *key, int required, int64_t *out, sl_error *err);
+int sl_json_bool(const json_t *obj, const char *key, int required, int *out, sl_error *err);
 /* An array member (required when `required`); *out borrowed. */
-int sl_json_array(const json_t *obj, const char *key, int required,
-                  json_t **out, sl_error *err);
-int sl_json_object(const json_t *obj, const char *key, int required,
-                   json_t **out, sl_error *err);
+int sl_json_array(const json_t *obj, const char *key, int required, json_t **out, sl_error *err);
+int sl_json_object(const json_t *obj, const char *key, int required, json_t **out, sl_error *err);
 /* A value that is a string or an integer (ids appear as both), returned as
    text in buf (buflen bytes). */
-int sl_json_id(const json_t *obj, const char *key, int required, char *buf,
-               size_t buflen, sl_error *err);
+int sl_json_id(const json_t *obj, const char *key, int required, char *buf, size_t buflen,
+               sl_error *err);
 /* A money value given as a JSON string ("12.50") or a JSON number (19.99),
    returned as exact decimal text in buf (money.h grammar; a string that
    does not match it is SL_EINVALID). Integers pass through as their text.
@@ -194,12 +179,12 @@ int sl_json_id(const json_t *obj, const char *key, int required, char *buf,
    is all a shop prints; see json.c), never through arithmetic on it.
    Numbers beyond 1e30 or below 1e-30 are refused. SL_ETOOBIG when the
    text does not fit buflen. */
-int sl_json_decimal(const json_t *obj, const char *key, int required,
-                    char *buf, size_t buflen, sl_error *err);
+int sl_json_decimal(const json_t *obj, const char *key, int required, char *buf, size_t buflen,
+                    sl_error *err);
 /* A date-time string (sl_iso8601_parse rules) as UTC milliseconds; a
    bad one fails with err->field = key. */
-int sl_json_time(const json_t *obj, const char *key, int required,
-                 int assume_utc, int64_t *utc_ms, sl_error *err);
+int sl_json_time(const json_t *obj, const char *key, int required, int assume_utc, int64_t *utc_ms,
+                 sl_error *err);
 
 /* ---- crypto and encodings -------------------------------------------------- */
 
@@ -207,23 +192,22 @@ int sl_json_time(const json_t *obj, const char *key, int required,
 /* HMAC-SHA256 (and -SHA1 for OAuth 1.0a). out must hold 32 (20) bytes.
    SL_OK, SL_EINVALID (NULL with a length, key over INT_MAX) or
    SL_EINTERNAL (libcrypto failed). */
-int sl_hmac_sha256(const void *key, size_t key_len, const void *data,
-                   size_t len, unsigned char out[32]);
-int sl_hmac_sha1(const void *key, size_t key_len, const void *data,
-                 size_t len, unsigned char out[20]);
+int sl_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                   unsigned char out[32]);
+int sl_hmac_sha1(const void *key, size_t key_len, const void *data, size_t len,
+                 unsigned char out[20]);
 /* Standard base64 with padding. out must hold ((len+2)/3)*4+1 bytes.
    Returns the encoded length. */
 size_t sl_base64_encode(const unsigned char *in, size_t len, char *out);
 /* Decodes padded standard base64, strictly: no whitespace, no missing
    padding, no nonzero leftover bits. SL_EINVALID on bad input,
    SL_ETOOBIG when out_cap is short; out and *out_len written on success. */
-int sl_base64_decode(const char *in, size_t len, unsigned char *out,
-                     size_t out_cap, size_t *out_len);
+int sl_base64_decode(const char *in, size_t len, unsigned char *out, size_t out_cap,
+                     size_t *out_len);
 /* Lower-case hex. out must hold 2*len+1 bytes. */
 void sl_hex_encode(const unsigned char *in, size_t len, char *out);
 /* Decodes hex of either case; errors as sl_base64_decode. */
-int sl_hex_decode(const char *in, size_t len, unsigned char *out,
-                  size_t out_cap, size_t *out_len);
+int sl_hex_decode(const char *in, size_t len, unsigned char *out, size_t out_cap, size_t *out_len);
 /* SHA-256 of data. */
 int sl_sha256(const void *data, size_t len, unsigned char out[32]);
 /* Constant-time equality of two buffers (lengths compared first; the
@@ -240,8 +224,7 @@ size_t sl_url_encode(const char *in, char *out, size_t out_cap);
    0 when absent, SL_EINVALID for a bad %-escape or a NUL byte in the value,
    SL_ETOOBIG when it needs more than cap-1 bytes; out is "" unless found.
    The gateways' return routes use it (GET query text and POST bodies). */
-int sl_form_get(const char *body, size_t len, const char *name, int nocase,
-                char *out, size_t cap);
+int sl_form_get(const char *body, size_t len, const char *name, int nocase, char *out, size_t cap);
 /* Fills buf (n+1 bytes) with n random alphanumeric chars and a NUL (OAuth
    nonce), from RAND_bytes without modulo bias. SL_EINTERNAL when the
    generator fails (buf is then ""). */
@@ -255,8 +238,7 @@ int sl_random_token(char *buf, size_t n);
    otherwise. Every field is range-checked (Feb 29 only in leap years, no
    leap second); year 0001-9999; fraction 1-9 digits, truncated to ms.
    Independent of TZ. Writes UTC milliseconds; SL_EINVALID otherwise. */
-int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms,
-                     sl_error *err);
+int sl_iso8601_parse(const char *text, int assume_utc, int64_t *utc_ms, sl_error *err);
 /* Formats UTC ms as "YYYY-MM-DDTHH:MM:SS" (no offset) when `zulu` is 0,
    with a trailing "Z" otherwise. buf must hold 32 bytes. Milliseconds are
    dropped (floor, also before 1970). Independent of TZ. */
@@ -282,10 +264,8 @@ int sl_jalali_month_days(int jy, int jm);
    Gregorian leap years, Esfand 30 only in Jalali leap years) and the
    supported range; SL_EINVALID otherwise, the outputs then unwritten.
    Pure functions: no time zone, no locale, thread-safe. */
-int sl_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm,
-                             int *jd);
-int sl_gregorian_from_jalali(int jy, int jm, int jd, int *gy, int *gm,
-                             int *gd);
+int sl_jalali_from_gregorian(int gy, int gm, int gd, int *jy, int *jm, int *jd);
+int sl_gregorian_from_jalali(int jy, int jm, int jd, int *gy, int *gm, int *gd);
 
 /* Tehran wall-clock time of a Jalali date -> UTC milliseconds. Iran kept
    +03:30 with daylight saving +04:30 from 2 Farvardin 00:00 to 30 Shahrivar

@@ -26,9 +26,9 @@
 typedef struct fetch_run {
     mz_chan *ch;
     sl_ctx *ctx;
-    const char *start;   /* cursor as given ("" = none) */
-    int64_t seen_max;    /* largest created_at (wall clock ms) submitted */
-    char seen_text[32];  /* ... as Mozello wrote it */
+    const char *start;  /* cursor as given ("" = none) */
+    int64_t seen_max;   /* largest created_at (wall clock ms) submitted */
+    char seen_text[32]; /* ... as Mozello wrote it */
     size_t submitted;
 } fetch_run;
 
@@ -67,8 +67,7 @@ static int submit_page(fetch_run *r, const json_t *ans, sl_error *err)
 }
 
 /* The first page's query: size, order and the created_at window. */
-static void first_query(fetch_run *r, int64_t start_ms, const char **q,
-                        char *size, char *filter)
+static void first_query(fetch_run *r, int64_t start_ms, const char **q, char *size, char *filter)
 {
     size_t n = 0;
     snprintf(size, 16, "%d", r->ch->page_size);
@@ -84,15 +83,13 @@ static void first_query(fetch_run *r, int64_t start_ms, const char **q,
     q[n] = NULL;
 }
 
-int mz_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
-                    sl_error *err)
+int mz_fetch_orders(void *state, sl_ctx *ctx, const char *cursor, sl_error *err)
 {
     fetch_run r = {.ch = state, .ctx = ctx, .start = cursor ? cursor : ""};
     int64_t start_ms = 0;
     if (r.start[0] != '\0' && wall_ms(r.start, &start_ms) != SL_OK)
         return sl_error_set(err, SL_EINVALID, "cursor",
-                            "cursor \"%.40s\" is not YYYY-MM-DD HH:MM:SS",
-                            r.start);
+                            "cursor \"%.40s\" is not YYYY-MM-DD HH:MM:SS", r.start);
     r.seen_max = start_ms;
     const char *q[8];
     char size[16], filter[64], path[1024] = "/store/orders/";
@@ -100,8 +97,7 @@ int mz_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
     for (int page = 0; page < MZ_MAX_PAGES; page++) {
         json_t *ans = NULL;
         int has_next = 0;
-        int rc = mz_call(r.ch, ctx, "GET", path, page == 0 ? q : NULL, NULL,
-                         &ans, err);
+        int rc = mz_call(r.ch, ctx, "GET", path, page == 0 ? q : NULL, NULL, &ans, err);
         if (rc == SL_OK)
             rc = submit_page(&r, ans, err);
         if (rc == SL_OK)
@@ -111,12 +107,10 @@ int mz_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
             return rc;
         if (!has_next)
             break;
-        if (r.submitted > 0 &&
-            (rc = r.ch->host->cursor_commit(ctx, r.start, err)) != SL_OK)
+        if (r.submitted > 0 && (rc = r.ch->host->cursor_commit(ctx, r.start, err)) != SL_OK)
             return rc;
     }
     if (r.seen_text[0] != '\0')
         return r.ch->host->cursor_commit(ctx, r.seen_text, err);
-    return r.submitted > 0 ? r.ch->host->cursor_commit(ctx, r.start, err)
-                           : SL_OK;
+    return r.submitted > 0 ? r.ch->host->cursor_commit(ctx, r.start, err) : SL_OK;
 }

@@ -23,15 +23,13 @@ static void error_message(const json_t *j, char *buf, size_t cap)
 {
     const char *msg = NULL;
     buf[0] = '\0';
-    if (json_is_object(j) &&
-        sl_json_str(j, "error_message", 0, &msg, NULL) == SL_OK && msg)
+    if (json_is_object(j) && sl_json_str(j, "error_message", 0, &msg, NULL) == SL_OK && msg)
         snprintf(buf, cap, "%s", msg);
 }
 
 /* The SDK's default map, but a 403 is Mozello's throttle (doc §2):
    SL_ERETRY, waiting at least MZ_THROTTLE_MS. */
-static int map_status(void *chan, const char *what, const sl_http_resp *resp,
-                      sl_error *err)
+static int map_status(void *chan, const char *what, const sl_http_resp *resp, sl_error *err)
 {
     const mz_chan *ch = chan;
     const sl_host *h = ch->host;
@@ -50,37 +48,35 @@ static int map_status(void *chan, const char *what, const sl_http_resp *resp,
 }
 
 /* Parses a 2xx body; "error": true in it is a remote refusal. */
-static int parse_answer(mz_chan *ch, const char *method, const char *path,
-                        const sl_http_resp *resp, json_t **out, sl_error *err)
+static int parse_answer(mz_chan *ch, const char *method, const char *path, const sl_http_resp *resp,
+                        json_t **out, sl_error *err)
 {
     size_t len = 0;
     const char *body = ch->host->http_resp_body(resp, &len);
     json_t *j = NULL;
-    int rc = sl_json_parse(body ? body : "", body ? len : 0, MZ_MAX_BODY, &j,
-                           err);
+    int rc = sl_json_parse(body ? body : "", body ? len : 0, MZ_MAX_BODY, &j, err);
     if (rc != SL_OK)
         return sl_error_set(err, rc == SL_ETOOBIG ? rc : SL_EREMOTE, "body",
                             "%s %.160s: answer is not JSON", method, path);
     if (!json_is_object(j)) {
         json_decref(j);
-        return sl_error_set(err, SL_EREMOTE, "body",
-                            "%s %.160s: answer is not a JSON object", method,
-                            path);
+        return sl_error_set(err, SL_EREMOTE, "body", "%s %.160s: answer is not a JSON object",
+                            method, path);
     }
     if (json_is_true(json_object_get(j, "error"))) {
         char text[200];
         error_message(j, text, sizeof text);
         json_decref(j);
-        return sl_error_set(err, SL_EREMOTE, "error", "%s %.160s: %s", method,
-                            path, text[0] ? text : "error without message");
+        return sl_error_set(err, SL_EREMOTE, "error", "%s %.160s: %s", method, path,
+                            text[0] ? text : "error without message");
     }
     *out = j;
     return SL_OK;
 }
 
-static int build_request(mz_chan *ch, sl_ctx *ctx, const char *method,
-                         const char *path, const char *const *query,
-                         const char *body, sl_http_req **out, sl_error *err)
+static int build_request(mz_chan *ch, sl_ctx *ctx, const char *method, const char *path,
+                         const char *const *query, const char *body, sl_http_req **out,
+                         sl_error *err)
 {
     const sl_host *h = ch->host;
     char url[MZ_URL_MAX + 1024];
@@ -96,20 +92,17 @@ static int build_request(mz_chan *ch, sl_ctx *ctx, const char *method,
         return sl_error_set(err, SL_ENOMEM, "", "http_new failed");
     for (size_t i = 0; query != NULL && query[i] != NULL; i += 2)
         if (h->http_query(req, query[i], query[i + 1]) != SL_OK)
-            return sl_error_set(err, SL_EINTERNAL, query[i],
-                                "http_query refused");
+            return sl_error_set(err, SL_EINTERNAL, query[i], "http_query refused");
     if (h->http_header(req, "Authorization", auth) != SL_OK ||
         h->http_header(req, "Accept", "application/json") != SL_OK ||
-        (body != NULL && h->http_body(req, body, strlen(body),
-                                      "application/json") != SL_OK))
+        (body != NULL && h->http_body(req, body, strlen(body), "application/json") != SL_OK))
         return sl_error_set(err, SL_EINTERNAL, "", "cannot build the request");
     *out = req;
     return SL_OK;
 }
 
 int mz_call(mz_chan *ch, sl_ctx *ctx, const char *method, const char *path,
-            const char *const *query, const char *body, json_t **out,
-            sl_error *err)
+            const char *const *query, const char *body, json_t **out, sl_error *err)
 {
     sl_http_req *req = NULL;
     int rc = build_request(ch, ctx, method, path, query, body, &req, err);
@@ -132,8 +125,8 @@ static const char *base_path(const mz_chan *ch)
     return p ? p : "";
 }
 
-int mz_next_page(const mz_chan *ch, const json_t *answer, char *buf,
-                 size_t cap, int *has_next, sl_error *err)
+int mz_next_page(const mz_chan *ch, const json_t *answer, char *buf, size_t cap, int *has_next,
+                 sl_error *err)
 {
     const char *key = "next_page_uri", *v = NULL;
     int rc = sl_json_str(answer, key, 0, &v, err);
@@ -147,13 +140,11 @@ int mz_next_page(const mz_chan *ch, const json_t *answer, char *buf,
     size_t blen = strlen(ch->base), plen = strlen(base_path(ch));
     if (strncmp(v, ch->base, blen) == 0) /* absolute under our base */
         v += blen;
-    else if (plen > 0 && strncmp(v, base_path(ch), plen) == 0 &&
-             v[plen] == '/')
+    else if (plen > 0 && strncmp(v, base_path(ch), plen) == 0 && v[plen] == '/')
         v += plen; /* "/v1/store/..." */
-    if (v[0] != '/' || strstr(v, "://") != NULL ||
-        strpbrk(v, " \t\r\n#") != NULL || strlen(v) >= cap)
-        return sl_error_set(err, SL_EINVALID, key,
-                            "%s \"%.80s\" is not a path below the API base",
+    if (v[0] != '/' || strstr(v, "://") != NULL || strpbrk(v, " \t\r\n#") != NULL ||
+        strlen(v) >= cap)
+        return sl_error_set(err, SL_EINVALID, key, "%s \"%.80s\" is not a path below the API base",
                             key, v);
     memcpy(buf, v, strlen(v) + 1);
     return SL_OK;

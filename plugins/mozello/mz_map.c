@@ -39,8 +39,7 @@ typedef struct mapper {
     sl_error *err;
 } mapper;
 
-int mz_text(const mz_chan *ch, const json_t *obj, const char *key,
-            const char **out, sl_error *err)
+int mz_text(const mz_chan *ch, const json_t *obj, const char *key, const char **out, sl_error *err)
 {
     json_t *v = json_object_get(obj, key);
     if (v == NULL || json_is_null(v))
@@ -48,8 +47,7 @@ int mz_text(const mz_chan *ch, const json_t *obj, const char *key,
     if (json_is_string(v))
         return sl_json_str(obj, key, 1, out, err);
     if (!json_is_object(v))
-        return sl_error_set(err, SL_EINVALID, key,
-                            "%s is neither text nor a language object", key);
+        return sl_error_set(err, SL_EINVALID, key, "%s is neither text nor a language object", key);
     const char *lang;
     json_t *t;
     if (ch->language != NULL && json_is_string(json_object_get(v, ch->language)) &&
@@ -69,8 +67,7 @@ static int refused(mapper *m, const char *key, const char *value)
     return sl_error_refused(m->err, NULL, key, value, SL_EINVALID);
 }
 
-static int set_text(mapper *m, sl_line *l, int field, const char *key,
-                    const char *v)
+static int set_text(mapper *m, sl_line *l, int field, const char *key, const char *v)
 {
     if (v == NULL)
         return SL_OK;
@@ -79,16 +76,14 @@ static int set_text(mapper *m, sl_line *l, int field, const char *key,
 }
 
 /* Optional plain or multi-language member into a text field. */
-static int put_text(mapper *m, sl_line *l, int field, const json_t *obj,
-                    const char *key)
+static int put_text(mapper *m, sl_line *l, int field, const json_t *obj, const char *key)
 {
     const char *v = NULL;
     int rc = mz_text(m->ch, obj, key, &v, m->err);
     return rc != SL_OK ? rc : set_text(m, l, field, key, v);
 }
 
-static int set_money(mapper *m, sl_line *l, int field, const char *key,
-                     int64_t minor)
+static int set_money(mapper *m, sl_line *l, int field, const char *key, int64_t minor)
 {
     char txt[SL_MONEY_TEXT_MAX];
     int rc = sl_put_money(m->h, m->o, l, field, minor, m->exp, txt);
@@ -96,26 +91,22 @@ static int set_money(mapper *m, sl_line *l, int field, const char *key,
 }
 
 /* A money member (JSON number) in minor units; absent/null -> 0. */
-static int get_money(mapper *m, const json_t *obj, const char *key,
-                     int required, int64_t *out)
+static int get_money(mapper *m, const json_t *obj, const char *key, int required, int64_t *out)
 {
     char dec[MZ_DEC_MAX] = "";
     int rc = sl_json_decimal(obj, key, required, dec, sizeof dec, m->err);
     if (rc != SL_OK)
         return rc;
     *out = 0;
-    if (dec[0] != '\0' &&
-        sl_money_parse_round(dec, m->exp, SL_ROUND_HALF_UP, out) != SL_OK)
-        return sl_error_set(m->err, SL_EINVALID, key,
-                            "%s: bad amount \"%s\"", key, dec);
+    if (dec[0] != '\0' && sl_money_parse_round(dec, m->exp, SL_ROUND_HALF_UP, out) != SL_OK)
+        return sl_error_set(m->err, SL_EINVALID, key, "%s: bad amount \"%s\"", key, dec);
     return SL_OK;
 }
 
 /* Tax percent of an object: the inclusive or exclusive member (decimal
    text in pct, "" when untaxed), scaled by 10^4 in *p4. */
-static int get_percent(mapper *m, const json_t *obj, const char *incl_key,
-                       const char *excl_key, char pct[MZ_DEC_MAX],
-                       int64_t *p4, int *inclusive)
+static int get_percent(mapper *m, const json_t *obj, const char *incl_key, const char *excl_key,
+                       char pct[MZ_DEC_MAX], int64_t *p4, int *inclusive)
 {
     pct[0] = '\0';
     *p4 = 0;
@@ -128,22 +119,21 @@ static int get_percent(mapper *m, const json_t *obj, const char *incl_key,
     if (rc != SL_OK || pct[0] == '\0')
         return rc;
     if (sl_money_parse(pct, 4, p4) != SL_OK || *p4 < 0 || *p4 > PCT_SCALE)
-        return sl_error_set(m->err, SL_EINVALID,
-                            *inclusive ? incl_key : excl_key,
+        return sl_error_set(m->err, SL_EINVALID, *inclusive ? incl_key : excl_key,
                             "tax percent \"%s\" is not 0..100 with at most 4 "
-                            "decimals", pct);
+                            "decimals",
+                            pct);
     return SL_OK;
 }
 
 /* Net and tax of `value` at p4: VAT inside (inclusive) or on top. */
-static int split_tax(mapper *m, int64_t value, int64_t p4, int inclusive,
-                     int64_t *net, int64_t *tax)
+static int split_tax(mapper *m, int64_t value, int64_t p4, int inclusive, int64_t *net,
+                     int64_t *tax)
 {
     if (value > INT64_MAX / PCT_SCALE || value < -(INT64_MAX / PCT_SCALE))
         return sl_error_set(m->err, SL_ETOOBIG, "", "amount too large");
     int64_t t = 0;
-    int rc = sl_div_round(value * p4, inclusive ? PCT_SCALE + p4 : PCT_SCALE,
-                          SL_ROUND_HALF_UP, &t);
+    int rc = sl_div_round(value * p4, inclusive ? PCT_SCALE + p4 : PCT_SCALE, SL_ROUND_HALF_UP, &t);
     if (rc != SL_OK)
         return sl_error_set(m->err, rc, "", "tax computation overflow");
     *tax = t;
@@ -152,9 +142,8 @@ static int split_tax(mapper *m, int64_t value, int64_t p4, int inclusive,
 }
 
 /* Net, tax, percent and rate id of one taxed line. */
-static int put_line_tax(mapper *m, sl_line *l, const json_t *obj,
-                        const char *incl_key, const char *excl_key,
-                        int64_t value, int64_t *net, int64_t *tax)
+static int put_line_tax(mapper *m, sl_line *l, const json_t *obj, const char *incl_key,
+                        const char *excl_key, int64_t value, int64_t *net, int64_t *tax)
 {
     char pct[MZ_DEC_MAX];
     int64_t p4 = 0;
@@ -187,8 +176,8 @@ static int put_line_name(mapper *m, sl_line *l, const json_t *it)
     {
         if (!json_is_string(v) || used >= sizeof buf)
             continue;
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-                                 i == 0 ? " (" : ", ", json_string_value(v));
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i == 0 ? " (" : ", ",
+                                 json_string_value(v));
     }
     if (json_array_size(var) > 0 && used < sizeof buf)
         snprintf(buf + used, sizeof buf - used, ")");
@@ -207,16 +196,14 @@ static int map_cart_line(mapper *m, const json_t *it, size_t idx)
     if (rc == SL_OK && m->h->line_set_quantity(l, qty) != SL_OK)
         rc = refused(m, "product_quantity", qty);
     if (rc || (rc = set_text(m, l, SL_LINE_EXTERNAL_ID, "cart", id)) ||
-        (rc = put_text(m, l, SL_LINE_SKU, it, "product_sku")) ||
-        (rc = put_line_name(m, l, it)) ||
+        (rc = put_text(m, l, SL_LINE_SKU, it, "product_sku")) || (rc = put_line_name(m, l, it)) ||
         (rc = put_text(m, l, SL_LINE_PRODUCT_ID, it, "product_handle")) ||
-        (rc = put_text(m, l, SL_LINE_VARIATION_ID, it,
-                       "product_variant_handle")) ||
+        (rc = put_text(m, l, SL_LINE_VARIATION_ID, it, "product_variant_handle")) ||
         (rc = get_money(m, it, "product_price", 1, &price)) ||
         (rc = get_money(m, it, "product_value", 1, &value)) ||
         (rc = set_money(m, l, SL_LINE_UNIT_PRICE, "product_price", price)) ||
-        (rc = put_line_tax(m, l, it, "tax_inclusive_percent",
-                           "tax_exclusive_percent", value, &net, &tax)))
+        (rc = put_line_tax(m, l, it, "tax_inclusive_percent", "tax_exclusive_percent", value, &net,
+                           &tax)))
         return rc;
     if ((rc = set_money(m, l, SL_LINE_SUBTOTAL, "product_value", net)))
         return rc;
@@ -236,8 +223,7 @@ static int map_cart(mapper *m, const json_t *j)
     json_array_foreach(cart, i, it)
     {
         if (!json_is_object(it))
-            return sl_error_set(m->err, SL_EINVALID, "cart",
-                                "cart[%zu] is not an object", i);
+            return sl_error_set(m->err, SL_EINVALID, "cart", "cart[%zu] is not an object", i);
         rc = map_cart_line(m, it, i);
         if (rc != SL_OK) {
             if (m->err && m->err->size >= sizeof *m->err) {
@@ -265,11 +251,9 @@ static int map_shipping_line(mapper *m, const json_t *j)
         (rc = put_text(m, l, SL_LINE_NAME, j, "shipping_method")) ||
         (rc = put_text(m, l, SL_LINE_METHOD_ID, j, "shipping_method")) ||
         (rc = put_line_tax(m, l, j, "shipping_tax_inclusive_percent",
-                           "shipping_tax_exclusive_percent", gross, &net,
-                           &tax)) ||
+                           "shipping_tax_exclusive_percent", gross, &net, &tax)) ||
         (rc = set_money(m, l, SL_LINE_TOTAL, "shipping_price", net)) ||
-        (rc = set_money(m, NULL, SL_ORDER_SHIPPING_TOTAL, "shipping_price",
-                        net)))
+        (rc = set_money(m, NULL, SL_ORDER_SHIPPING_TOTAL, "shipping_price", net)))
         return rc;
     return set_money(m, NULL, SL_ORDER_SHIPPING_TAX, "shipping_price", tax);
 }
@@ -297,8 +281,7 @@ static int map_discount(mapper *m, const json_t *j, int64_t shop_tax)
         (rc = put_text(m, l, SL_LINE_NAME, j, "discount_code")) ||
         (rc = set_money(m, l, SL_LINE_TOTAL, "discount_amount", net)) ||
         (rc = set_money(m, l, SL_LINE_TOTAL_TAX, "discount_amount", tax)) ||
-        (rc = set_money(m, NULL, SL_ORDER_DISCOUNT_TOTAL, "discount_amount",
-                        net)))
+        (rc = set_money(m, NULL, SL_ORDER_DISCOUNT_TOTAL, "discount_amount", net)))
         return rc;
     return set_money(m, NULL, SL_ORDER_DISCOUNT_TAX, "discount_amount", tax);
 }
@@ -352,16 +335,13 @@ static int put_country(mapper *m, int which, const json_t *obj)
                : refused(m, "country_code", up);
 }
 
-static int put_addr(mapper *m, int which, int field, const json_t *obj,
-                    const char *key)
+static int put_addr(mapper *m, int which, int field, const json_t *obj, const char *key)
 {
     const char *v = NULL;
     int rc = sl_json_str(obj, key, 0, &v, m->err);
     if (rc != SL_OK || v == NULL || *v == '\0')
         return rc;
-    return m->h->order_set_address(m->o, which, field, v) == SL_OK
-               ? SL_OK
-               : refused(m, key, v);
+    return m->h->order_set_address(m->o, which, field, v) == SL_OK ? SL_OK : refused(m, key, v);
 }
 
 /* Street, city, province, zip, country of `obj` into address `which`. */
@@ -393,10 +373,8 @@ static int map_buyer(mapper *m, const json_t *j)
         if (v == NULL || *v == '\0')
             continue;
         if ((rc = set_text(m, NULL, BUYER[i].order_field, BUYER[i].key, v)) ||
-            (rc = put_addr(m, SL_ADDR_BILLING, BUYER[i].addr_field, j,
-                           BUYER[i].key)) ||
-            (i != 2 && (rc = put_addr(m, SL_ADDR_SHIPPING,
-                                      BUYER[i].addr_field, j, BUYER[i].key))))
+            (rc = put_addr(m, SL_ADDR_BILLING, BUYER[i].addr_field, j, BUYER[i].key)) ||
+            (i != 2 && (rc = put_addr(m, SL_ADDR_SHIPPING, BUYER[i].addr_field, j, BUYER[i].key))))
             return rc;
     }
     if ((rc = put_place(m, SL_ADDR_BILLING, j)))
@@ -407,19 +385,17 @@ static int map_buyer(mapper *m, const json_t *j)
     if ((rc = put_place(m, SL_ADDR_SHIPPING, ship)))
         return rc;
     const char *pp = NULL;
-    if ((rc = sl_json_str(ship, "pickup_point_id", 0, &pp, m->err)) || !pp ||
-        !*pp)
+    if ((rc = sl_json_str(ship, "pickup_point_id", 0, &pp, m->err)) || !pp || !*pp)
         return rc;
     char line[160];
     snprintf(line, sizeof line, "pickup point %s", pp);
-    return m->h->order_set_address(m->o, SL_ADDR_SHIPPING, SL_ADDR_LINE2,
-                                   line) == SL_OK
+    return m->h->order_set_address(m->o, SL_ADDR_SHIPPING, SL_ADDR_LINE2, line) == SL_OK
                ? SL_OK
                : refused(m, "pickup_point_id", pp);
 }
 
-static int map_head(mapper *m, const json_t *j, const char *id,
-                    const char *currency, const char **created)
+static int map_head(mapper *m, const json_t *j, const char *id, const char *currency,
+                    const char **created)
 {
     const char *pay = NULL;
     int dispatched = 0, rc;
@@ -431,54 +407,45 @@ static int map_head(mapper *m, const json_t *j, const char *id,
     int64_t t = 0;
     if (mz_local_to_utc(&m->ch->zone, *created, &t) != SL_OK)
         return sl_error_set(m->err, SL_EINVALID, "created_at",
-                            "created_at \"%.40s\" is not YYYY-MM-DD HH:MM:SS",
-                            *created);
+                            "created_at \"%.40s\" is not YYYY-MM-DD HH:MM:SS", *created);
     if ((rc = set_text(m, NULL, SL_ORDER_EXTERNAL_ID, "order_id", id)) ||
         (rc = set_text(m, NULL, SL_ORDER_NUMBER, "order_id", id)) ||
         (rc = set_text(m, NULL, SL_ORDER_STATUS, "payment_status", pay)) ||
-        (rc = set_text(m, NULL, SL_ORDER_STATUS_NORMALIZED, "payment_status",
-                       norm)) ||
+        (rc = set_text(m, NULL, SL_ORDER_STATUS_NORMALIZED, "payment_status", norm)) ||
         (rc = set_text(m, NULL, SL_ORDER_CURRENCY, "currency", currency)) ||
         (rc = put_text(m, NULL, SL_ORDER_PAYMENT_METHOD, j, "payment_method")) ||
-        (rc = put_text(m, NULL, SL_ORDER_SHIPPING_METHOD, j,
-                       "shipping_method")) ||
+        (rc = put_text(m, NULL, SL_ORDER_SHIPPING_METHOD, j, "shipping_method")) ||
         (rc = put_text(m, NULL, SL_ORDER_CUSTOMER_NOTE, j, "notes")) ||
-        (rc = set_text(m, NULL, SL_ORDER_LANGUAGE, "language",
-                       m->ch->language)))
+        (rc = set_text(m, NULL, SL_ORDER_LANGUAGE, "language", m->ch->language)))
         return rc;
     if (m->h->order_set_time(m->o, SL_ORDER_CREATED, t) != SL_OK ||
-        (strcmp(pay, "paid") == 0 &&
-         m->h->order_set_flag(m->o, SL_ORDER_IS_PAID, 1) != SL_OK) ||
-        (m->incl &&
-         m->h->order_set_flag(m->o, SL_ORDER_PRICES_INCLUDE_TAX, 1) != SL_OK))
+        (strcmp(pay, "paid") == 0 && m->h->order_set_flag(m->o, SL_ORDER_IS_PAID, 1) != SL_OK) ||
+        (m->incl && m->h->order_set_flag(m->o, SL_ORDER_PRICES_INCLUDE_TAX, 1) != SL_OK))
         return refused(m, "created_at", *created);
     return map_buyer(m, j);
 }
 
-static int map_order(mapper *m, const json_t *j, const char *id,
-                     const char *currency, const char **created)
+static int map_order(mapper *m, const json_t *j, const char *id, const char *currency,
+                     const char **created)
 {
     int64_t total = 0, taxes = 0;
     int rc;
     if ((rc = map_head(m, j, id, currency, created)) ||
-        (rc = get_money(m, j, "total", 1, &total)) ||
-        (rc = get_money(m, j, "taxes", 0, &taxes)) ||
+        (rc = get_money(m, j, "total", 1, &total)) || (rc = get_money(m, j, "taxes", 0, &taxes)) ||
         (rc = set_money(m, NULL, SL_ORDER_TOTAL, "total", total)) ||
-        (rc = set_money(m, NULL, SL_ORDER_TOTAL_TAX, "taxes", taxes)) ||
-        (rc = map_cart(m, j)) || (rc = map_shipping_line(m, j)))
+        (rc = set_money(m, NULL, SL_ORDER_TOTAL_TAX, "taxes", taxes)) || (rc = map_cart(m, j)) ||
+        (rc = map_shipping_line(m, j)))
         return rc;
     return map_discount(m, j, taxes);
 }
 
-int mz_order_submit(mz_chan *ch, sl_ctx *ctx, const json_t *order,
-                    const char *raw, size_t raw_len, const char **created_text,
-                    sl_error *err)
+int mz_order_submit(mz_chan *ch, sl_ctx *ctx, const json_t *order, const char *raw, size_t raw_len,
+                    const char **created_text, sl_error *err)
 {
     mapper m = {.ch = ch, .h = ch->host, .err = err};
     const char *id = NULL, *currency = NULL, *created = NULL;
     if (!json_is_object(order))
-        return sl_error_set(err, SL_EINVALID, "order",
-                            "an order must be a JSON object");
+        return sl_error_set(err, SL_EINVALID, "order", "an order must be a JSON object");
     int rc = sl_json_str(order, "order_id", 1, &id, err);
     if (rc == SL_OK)
         rc = sl_json_str(order, "currency", 1, &currency, err);
@@ -498,8 +465,7 @@ int mz_order_submit(mz_chan *ch, sl_ctx *ctx, const json_t *order,
     /* An order left unsubmitted after a mapping error belongs to the call's
        arena; the host reclaims it when the call returns. */
     rc = map_order(&m, order, id, currency, &created);
-    if (rc == SL_OK && raw != NULL &&
-        ch->host->order_set_raw(m.o, raw, raw_len) != SL_OK)
+    if (rc == SL_OK && raw != NULL && ch->host->order_set_raw(m.o, raw, raw_len) != SL_OK)
         rc = sl_error_set(err, SL_ETOOBIG, "body", "raw payload refused");
     if (rc != SL_OK)
         return rc;
@@ -509,8 +475,8 @@ int mz_order_submit(mz_chan *ch, sl_ctx *ctx, const json_t *order,
     return rc;
 }
 
-int mz_order_submit_deleted(mz_chan *ch, sl_ctx *ctx, const char *id,
-                            const char *raw, size_t raw_len, sl_error *err)
+int mz_order_submit_deleted(mz_chan *ch, sl_ctx *ctx, const char *id, const char *raw,
+                            size_t raw_len, sl_error *err)
 {
     const sl_host *h = ch->host;
     sl_order *o = h->order_new(ctx);
@@ -521,8 +487,7 @@ int mz_order_submit_deleted(mz_chan *ch, sl_ctx *ctx, const char *id,
        and voids or credits the existing document by its own amounts. */
     if (h->order_set_text(o, SL_ORDER_EXTERNAL_ID, id) != SL_OK ||
         h->order_set_text(o, SL_ORDER_STATUS, "deleted") != SL_OK ||
-        h->order_set_text(o, SL_ORDER_STATUS_NORMALIZED,
-                          SL_STATUS_CANCELLED) != SL_OK ||
+        h->order_set_text(o, SL_ORDER_STATUS_NORMALIZED, SL_STATUS_CANCELLED) != SL_OK ||
         h->order_set_flag(o, SL_ORDER_DELETED, 1) != SL_OK ||
         h->order_set_raw(o, raw, raw_len) != SL_OK)
         return sl_error_set(err, SL_EINVALID, "order_id",
@@ -530,8 +495,7 @@ int mz_order_submit_deleted(mz_chan *ch, sl_ctx *ctx, const char *id,
     return h->order_submit(ctx, o, err);
 }
 
-int mz_order_get(mz_chan *ch, sl_ctx *ctx, const char *id, json_t **out,
-                 sl_error *err)
+int mz_order_get(mz_chan *ch, sl_ctx *ctx, const char *id, json_t **out, sl_error *err)
 {
     char path[MZ_ID_MAX * 3 + 32], enc[MZ_ID_MAX * 3];
     if (sl_url_encode(id, enc, sizeof enc) == (size_t)-1)

@@ -26,20 +26,18 @@ static const sl_option MZ_OPTION_ROWS[] = {
                "the Store API root (http:// only for a local test shop)"),
     SL_OPT_SECRET("api_key", mz_chan, api_key, 0,
                   "the shop's API key MZL-... (`secret` is read when absent)"),
-    SL_OPT_SECRET("secret", mz_chan, api_key_alias, 0,
-                  "older name of api_key"),
+    SL_OPT_SECRET("secret", mz_chan, api_key_alias, 0, "older name of api_key"),
     SL_OPT_SECRET("webhook_secret", mz_chan, hook_key, 0,
                   "HMAC key of notifications: Mozello signs with the API "
                   "key, so the same key (absent: api_key)"),
-    SL_OPT_STRING("language", mz_chan, language, 0, NULL, 1, MZ_LANG_MAX - 1,
-                  "a-_", "preferred key of multi-language text, like lv or en"),
+    SL_OPT_STRING("language", mz_chan, language, 0, NULL, 1, MZ_LANG_MAX - 1, "a-_",
+                  "preferred key of multi-language text, like lv or en"),
     SL_OPT_INT("page_size", mz_chan, page_size, "50", 1, 100,
                "orders or products per page of a listing"),
-    SL_OPT_DURATION("poll_overlap", mz_chan, overlap_ms, "10m", 0,
-                    48LL * 3600 * 1000,
+    SL_OPT_DURATION("poll_overlap", mz_chan, overlap_ms, "10m", 0, 48LL * 3600 * 1000,
                     "how far back each poll looks again before its cursor"),
-    SL_OPT_STRING("site_timezone", mz_chan, zone_name, 0, "Europe/Riga", 1, 64,
-                  NULL, "zone of Mozello's offset-less timestamps: an EU zone "
+    SL_OPT_STRING("site_timezone", mz_chan, zone_name, 0, "Europe/Riga", 1, 64, NULL,
+                  "zone of Mozello's offset-less timestamps: an EU zone "
                   "name, UTC or +HH:MM"),
     SL_OPT_STRING("currency", mz_chan, currency, 0, "EUR", 3, 3, "A",
                   "currency (ISO 4217) of the prices `channel import` brings"),
@@ -61,7 +59,8 @@ static int settle(mz_chan *ch, sl_ctx *ctx, sl_error *err)
     if (ch->hook_key == NULL)
         ch->hook_key = ch->api_key;
     else if (strcmp(ch->hook_key, ch->api_key) != 0)
-        ch->host->log(ctx, SL_LOG_WARN, "webhook_secret differs from api_key: "
+        ch->host->log(ctx, SL_LOG_WARN,
+                      "webhook_secret differs from api_key: "
                       "Mozello signs notifications with the API key");
     if (mz_zone_parse(ch->zone_name, &ch->zone) != SL_OK)
         return sl_error_set(err, SL_EINVALID, "site_timezone",
@@ -71,8 +70,7 @@ static int settle(mz_chan *ch, sl_ctx *ctx, sl_error *err)
 }
 
 /* Slot channel_open: validates the config and allocates the channel. */
-static int mz_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
-                           sl_error *err)
+static int mz_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     mz_chan *ch = calloc(1, sizeof *ch);
     if (ch == NULL)
@@ -99,8 +97,7 @@ static void mz_channel_close(void *state)
 static int mz_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 {
     json_t *ans = NULL;
-    int rc = mz_call(state, ctx, "GET", "/store/notifications/", NULL, NULL,
-                     &ans, err);
+    int rc = mz_call(state, ctx, "GET", "/store/notifications/", NULL, NULL, &ans, err);
     json_decref(ans);
     return rc;
 }
@@ -111,8 +108,8 @@ static const sl_plugin MZ_PLUGIN = {
     .version = "1.0.0",
     .description = "Mozello Store API v1: orders by notification and "
                    "polling, stock and price push by SKU, product import",
-    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK |
-            SL_CAP_PUSH_PRICES | SL_CAP_FETCH_PRODUCTS,
+    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES |
+            SL_CAP_FETCH_PRODUCTS,
     .channel_open = mz_channel_open,
     .channel_close = mz_channel_close,
     .fetch_orders = mz_fetch_orders,

@@ -32,8 +32,8 @@ static int read_numbers(const json_t *obj, mz_item *it, sl_error *err)
     return SL_OK;
 }
 
-static int walk_variants(const json_t *p, const mz_item *prod, mz_item_fn fn,
-                         void *data, sl_error *err)
+static int walk_variants(const json_t *p, const mz_item *prod, mz_item_fn fn, void *data,
+                         sl_error *err)
 {
     json_t *vars = NULL, *v;
     int rc = sl_json_array(p, "variants", 0, &vars, err);
@@ -47,8 +47,7 @@ static int walk_variants(const json_t *p, const mz_item *prod, mz_item_fn fn,
         it.variant_handle = NULL;
         it.parent_sku = prod->sku;
         if ((rc = sl_json_str(v, "sku", 0, &it.sku, err)) ||
-            (rc = sl_json_str(v, "variant_handle", 0, &it.variant_handle,
-                              err)) ||
+            (rc = sl_json_str(v, "variant_handle", 0, &it.variant_handle, err)) ||
             (rc = read_numbers(v, &it, err)))
             break;
         if (it.sku != NULL && *it.sku != '\0' &&
@@ -58,24 +57,21 @@ static int walk_variants(const json_t *p, const mz_item *prod, mz_item_fn fn,
     return rc;
 }
 
-static int walk_product(mz_chan *ch, const json_t *p, mz_item_fn fn,
-                        void *data, sl_error *err)
+static int walk_product(mz_chan *ch, const json_t *p, mz_item_fn fn, void *data, sl_error *err)
 {
     mz_item it;
     memset(&it, 0, sizeof it);
     int rc;
     if ((rc = sl_json_str(p, "handle", 1, &it.handle, err)) ||
         (rc = sl_json_str(p, "sku", 0, &it.sku, err)) ||
-        (rc = mz_text(ch, p, "title", &it.name, err)) ||
-        (rc = read_numbers(p, &it, err)))
+        (rc = mz_text(ch, p, "title", &it.name, err)) || (rc = read_numbers(p, &it, err)))
         return rc;
     if (it.sku != NULL && *it.sku != '\0' && (rc = fn(data, &it, err)))
         return rc;
     return walk_variants(p, &it, fn, data, err);
 }
 
-int mz_products_walk(mz_chan *ch, sl_ctx *ctx, mz_item_fn fn, void *data,
-                     sl_error *err)
+int mz_products_walk(mz_chan *ch, sl_ctx *ctx, mz_item_fn fn, void *data, sl_error *err)
 {
     char path[1024] = "/store/products/", size[16];
     snprintf(size, sizeof size, "%d", ch->page_size);
@@ -83,8 +79,7 @@ int mz_products_walk(mz_chan *ch, sl_ctx *ctx, mz_item_fn fn, void *data,
     for (int page = 0; page < MZ_MAX_PAGES; page++) {
         json_t *ans = NULL, *list = NULL, *p;
         int has_next = 0;
-        int rc = mz_call(ch, ctx, "GET", path, page == 0 ? q : NULL, NULL,
-                         &ans, err);
+        int rc = mz_call(ch, ctx, "GET", path, page == 0 ? q : NULL, NULL, &ans, err);
         if (rc == SL_OK)
             rc = sl_json_array(ans, "products", 1, &list, err);
         size_t i;
@@ -117,8 +112,7 @@ static int import_one(void *data, const mz_item *it, sl_error *err)
     if (p == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "product_new failed");
     char ext[2 * MZ_ID_MAX + 2];
-    snprintf(ext, sizeof ext, "%s%s%s", it->handle,
-             it->variant_handle ? "/" : "",
+    snprintf(ext, sizeof ext, "%s%s%s", it->handle, it->variant_handle ? "/" : "",
              it->variant_handle ? it->variant_handle : "");
     /* The first refused field sticks in the product; submit reports it. */
     h->product_set(p, SL_PRODUCT_SKU, it->sku);
@@ -142,7 +136,8 @@ int mz_fetch_products(void *state, sl_ctx *ctx, sl_error *err)
 {
     mz_chan *ch = state;
     if (!SL_HAS_FIELD(ch->host, product_submit))
-        return sl_error_set(err, SL_EUNSUPPORTED, "", "host has no product "
+        return sl_error_set(err, SL_EUNSUPPORTED, "",
+                            "host has no product "
                             "builder (needs SDK 1.2)");
     import_run r = {ch, ctx, ch->currency};
     return mz_products_walk(ch, ctx, import_one, &r, err);

@@ -26,7 +26,6 @@
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
-
 enum push_kind { PUSH_STOCK, PUSH_PRICE };
 
 typedef struct push_item {
@@ -38,8 +37,8 @@ typedef struct push_run {
     mz_chan *ch;
     sl_ctx *ctx;
     int kind;
-    int exp;         /* 0 for stock; the currency's exponent for prices */
-    json_t *shop;    /* sku -> {"value": text|null, "variant": bool} */
+    int exp;      /* 0 for stock; the currency's exponent for prices */
+    json_t *shop; /* sku -> {"value": text|null, "variant": bool} */
     push_item *items;
     size_t n;
 } push_run;
@@ -68,12 +67,9 @@ static int remember(void *data, const mz_item *it, sl_error *err)
         return SL_OK;
     const char *src = r->kind == PUSH_STOCK ? it->stock : it->price;
     char norm[MZ_DEC_MAX];
-    json_t *v = src[0] != '\0' && normalize(r, src, norm) == 0
-                    ? json_string(norm)
-                    : json_null();
+    json_t *v = src[0] != '\0' && normalize(r, src, norm) == 0 ? json_string(norm) : json_null();
     json_object_set_new(r->shop, it->sku,
-                        json_pack("{s:o, s:b}", "value", v, "variant",
-                                  it->variant_handle != NULL));
+                        json_pack("{s:o, s:b}", "value", v, "variant", it->variant_handle != NULL));
     return SL_OK;
 }
 
@@ -91,8 +87,7 @@ static void plan_one(push_run *r, const sl_stock_list *list, size_t i)
 {
     const sl_host *h = r->ch->host;
     const char *sku = h->stock_sku(list, i);
-    const char *want = r->kind == PUSH_STOCK ? h->stock_quantity(list, i)
-                                             : h->stock_price(list, i);
+    const char *want = r->kind == PUSH_STOCK ? h->stock_quantity(list, i) : h->stock_price(list, i);
     char norm[MZ_DEC_MAX];
     if (sku == NULL || *sku == '\0')
         return;
@@ -101,9 +96,9 @@ static void plan_one(push_run *r, const sl_stock_list *list, size_t i)
         return;
     }
     if (normalize(r, want, norm) != 0 || norm[0] == '-') {
-        report(r, sku, SL_PUSH_FAILED, r->kind == PUSH_STOCK
-                                           ? "quantity is not a whole number >= 0"
-                                           : "price is not valid in the currency");
+        report(r, sku, SL_PUSH_FAILED,
+               r->kind == PUSH_STOCK ? "quantity is not a whole number >= 0"
+                                     : "price is not valid in the currency");
         return;
     }
     json_t *item = json_object_get(r->shop, sku);
@@ -147,8 +142,7 @@ static char *batch_body(const push_run *r, size_t from, size_t to)
         }
         used += (size_t)snprintf(buf + used, cap - used, "%s{\"sku\":%s,\"%s\":%s}",
                                  i > from ? "," : "", sku,
-                                 r->kind == PUSH_STOCK ? "stock" : "price",
-                                 r->items[i].value);
+                                 r->kind == PUSH_STOCK ? "stock" : "price", r->items[i].value);
         free(sku);
     }
     snprintf(buf + used, cap - used, "]}");
@@ -166,8 +160,7 @@ static int send_all(push_run *r, int *failed, sl_error *err)
             return sl_error_set(err, SL_ENOMEM, "", "cannot build batch");
         json_t *ans = NULL;
         sl_error e = {.size = sizeof e};
-        int rc = mz_call(r->ch, r->ctx, "POST",
-                         "/store/products/batch_update_by_sku/", NULL, body,
+        int rc = mz_call(r->ch, r->ctx, "POST", "/store/products/batch_update_by_sku/", NULL, body,
                          &ans, &e);
         free(body);
         json_decref(ans);
@@ -202,8 +195,7 @@ static int confirm(push_run *r, const int *failed, sl_error *err)
     return SL_OK;
 }
 
-static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
-                sl_error *err)
+static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind, sl_error *err)
 {
     mz_chan *ch = state;
     size_t count;
@@ -214,8 +206,7 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
     push_run r = {.ch = ch, .ctx = ctx, .kind = kind, .exp = exp};
     r.items = calloc(count ? count : 1, sizeof *r.items);
     int *failed = calloc(count ? count : 1, sizeof *failed);
-    rc = r.items && failed ? read_shop(&r, err)
-                           : sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    rc = r.items && failed ? read_shop(&r, err) : sl_error_set(err, SL_ENOMEM, "", "out of memory");
     for (size_t i = 0; rc == SL_OK && i < count; i++)
         plan_one(&r, list, i);
     if (rc == SL_OK && r.n > 0)
@@ -228,14 +219,12 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
     return rc;
 }
 
-int mz_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                  sl_error *err)
+int mz_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err)
 {
     return push(state, ctx, list, PUSH_STOCK, err);
 }
 
-int mz_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                   sl_error *err)
+int mz_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err)
 {
     return push(state, ctx, list, PUSH_PRICE, err);
 }

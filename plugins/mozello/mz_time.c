@@ -20,17 +20,14 @@ static const struct {
     const char *name;
     int offset_min;
 } EU_ZONES[] = {
-    {"Europe/Riga", 120},     {"Europe/Tallinn", 120},
-    {"Europe/Vilnius", 120},  {"Europe/Helsinki", 120},
-    {"Europe/Sofia", 120},    {"Europe/Athens", 120},
-    {"Europe/Bucharest", 120}, {"Europe/London", 0},
-    {"Europe/Dublin", 0},     {"Europe/Lisbon", 0},
-    {"Europe/Berlin", 60},    {"Europe/Paris", 60},
-    {"Europe/Warsaw", 60},    {"Europe/Stockholm", 60},
-    {"Europe/Amsterdam", 60}, {"Europe/Madrid", 60},
-    {"Europe/Rome", 60},      {"Europe/Prague", 60},
-    {"Europe/Vienna", 60},    {"Europe/Budapest", 60},
-    {"Europe/Copenhagen", 60}, {"Europe/Oslo", 60},
+    {"Europe/Riga", 120},      {"Europe/Tallinn", 120},  {"Europe/Vilnius", 120},
+    {"Europe/Helsinki", 120},  {"Europe/Sofia", 120},    {"Europe/Athens", 120},
+    {"Europe/Bucharest", 120}, {"Europe/London", 0},     {"Europe/Dublin", 0},
+    {"Europe/Lisbon", 0},      {"Europe/Berlin", 60},    {"Europe/Paris", 60},
+    {"Europe/Warsaw", 60},     {"Europe/Stockholm", 60}, {"Europe/Amsterdam", 60},
+    {"Europe/Madrid", 60},     {"Europe/Rome", 60},      {"Europe/Prague", 60},
+    {"Europe/Vienna", 60},     {"Europe/Budapest", 60},  {"Europe/Copenhagen", 60},
+    {"Europe/Oslo", 60},
 };
 
 int mz_zone_parse(const char *text, mz_zone *out)
@@ -46,8 +43,7 @@ int mz_zone_parse(const char *text, mz_zone *out)
     }
     int hh = 0, mm = 0, n = 0;
     if ((text[0] != '+' && text[0] != '-') || strlen(text) != 6 ||
-        sscanf(text + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 || n != 5 ||
-        hh > 14 || mm > 59)
+        sscanf(text + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 || n != 5 || hh > 14 || mm > 59)
         return SL_EINVALID;
     int off = hh * 60 + mm;
     *out = (mz_zone){text[0] == '-' ? -off : off, 0};
@@ -68,8 +64,7 @@ static int64_t last_sunday_1am(int year, int month)
 
 static int in_eu_summer(int64_t utc_ms, int year)
 {
-    return utc_ms >= last_sunday_1am(year, 3) &&
-           utc_ms < last_sunday_1am(year, 10);
+    return utc_ms >= last_sunday_1am(year, 3) && utc_ms < last_sunday_1am(year, 10);
 }
 
 int mz_local_to_utc(const mz_zone *z, const char *text, int64_t *utc_ms)

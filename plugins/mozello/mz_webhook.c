@@ -30,22 +30,19 @@
 
 /* The body within `max` bytes and its hash, unless the host vouches for
    it. */
-static int prologue(mz_chan *ch, const sl_request *req, size_t max,
-                    const char **body, size_t *len, sl_error *err)
+static int prologue(mz_chan *ch, const sl_request *req, size_t max, const char **body, size_t *len,
+                    sl_error *err)
 {
     int rc = sl_webhook_body(ch->host, req, max, body, len, err);
     if (rc != SL_OK)
         return rc;
-    sl_webhook_hmac how = {MZ_HASH_HEADER, "notification hash", ch->hook_key,
-                           "api_key"};
+    sl_webhook_hmac how = {MZ_HASH_HEADER, "notification hash", ch->hook_key, "api_key"};
     return sl_webhook_check_hmac(ch->host, req, &how, *body, *len, err);
 }
 
-static int parse_body(const char *body, size_t len, json_t **out,
-                      sl_error *err)
+static int parse_body(const char *body, size_t len, json_t **out, sl_error *err)
 {
-    return sl_json_parse_object(body, len, MZ_MAX_WEBHOOK, "notification body",
-                                out, err);
+    return sl_json_parse_object(body, len, MZ_MAX_WEBHOOK, "notification body", out, err);
 }
 
 /* order.order_id, else a top-level order_id. */
@@ -53,12 +50,10 @@ static int order_id_of(const json_t *j, const char **id, sl_error *err)
 {
     json_t *o = json_object_get(j, "order");
     *id = NULL;
-    int rc = json_is_object(o) ? sl_json_str(o, "order_id", 0, id, err)
-                               : SL_OK;
+    int rc = json_is_object(o) ? sl_json_str(o, "order_id", 0, id, err) : SL_OK;
     if (rc == SL_OK && *id == NULL)
         rc = sl_json_str(j, "order_id", 0, id, err);
-    if (rc == SL_OK && (*id == NULL || **id == '\0' ||
-                        strlen(*id) >= MZ_ID_MAX))
+    if (rc == SL_OK && (*id == NULL || **id == '\0' || strlen(*id) >= MZ_ID_MAX))
         rc = sl_error_set(err, SL_EINVALID, "order.order_id",
                           "notification without a usable order_id");
     return rc;
@@ -79,8 +74,8 @@ static int refetch(mz_chan *ch, sl_ctx *ctx, const char *id, sl_error *err)
     return rc;
 }
 
-static int dispatch(mz_chan *ch, sl_ctx *ctx, const json_t *j,
-                    const char *body, size_t len, sl_error *err)
+static int dispatch(mz_chan *ch, sl_ctx *ctx, const json_t *j, const char *body, size_t len,
+                    sl_error *err)
 {
     const char *event = NULL, *id = NULL;
     int rc = sl_json_str(j, "event", 1, &event, err);
@@ -91,12 +86,10 @@ static int dispatch(mz_chan *ch, sl_ctx *ctx, const json_t *j,
         rc = sl_json_object(j, "order", 1, &o, err);
         return rc ? rc : mz_order_submit(ch, ctx, o, body, len, NULL, err);
     }
-    int changed = strcmp(event, "PAYMENT_CHANGED") == 0 ||
-                  strcmp(event, "DISPATCH_CHANGED") == 0;
+    int changed = strcmp(event, "PAYMENT_CHANGED") == 0 || strcmp(event, "DISPATCH_CHANGED") == 0;
     int deleted = strcmp(event, "ORDER_DELETED") == 0;
     if (!changed && !deleted) {
-        ch->host->log(ctx, SL_LOG_DEBUG,
-                      "notification %.40s acknowledged, ignored", event);
+        ch->host->log(ctx, SL_LOG_DEBUG, "notification %.40s acknowledged, ignored", event);
         return SL_OK;
     }
     if ((rc = order_id_of(j, &id, err)) != SL_OK)
@@ -118,8 +111,7 @@ int mz_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req, int *ackn
     return prologue(state, req, SIZE_MAX, &body, &len, err); /* parse caps */
 }
 
-int mz_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
-                     sl_error *err)
+int mz_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err)
 {
     mz_chan *ch = state;
     const char *body;

@@ -26,18 +26,17 @@
    The tokens are borrowed from the host until close. */
 typedef struct tarad_chan {
     const sl_host *host;
-    const char *token;  /* the merchant's user token (HMAC key) */
+    const char *token;       /* the merchant's user token (HMAC key) */
     const char *token_alias; /* the same as webhook_secret */
-    int64_t max_skew_ms; /* accepted clock difference of a push (option) */
-    int64_t max_skew_s;  /* the same in the seconds of the wire's clock */
+    int64_t max_skew_ms;     /* accepted clock difference of a push (option) */
+    int64_t max_skew_s;      /* the same in the seconds of the wire's clock */
 } tarad_chan;
 
 /* Maps one order object of a push and submits it. `event` is the push's
    event (TARAD_EVENT_*), checked against the order's status; `raw` is
    stored verbatim. SL_EINVALID names the offending field. */
-int tarad_order_submit(tarad_chan *ch, sl_ctx *ctx, const json_t *order,
-                       const char *event, const char *raw, size_t raw_len,
-                       sl_error *err);
+int tarad_order_submit(tarad_chan *ch, sl_ctx *ctx, const json_t *order, const char *event,
+                       const char *raw, size_t raw_len, sl_error *err);
 
 /* Splits a buyer's full name into first and last name: surrounding and
    repeated blanks are dropped, a leading courtesy title (Thai นาย, นาง,
@@ -45,8 +44,7 @@ int tarad_order_submit(tarad_chan *ch, sl_ctx *ctx, const json_t *order,
    dot) standing as its own word is removed, the first word is the first
    name and the rest the last name. A single word is a first name with an
    empty last name. Output is cut (at a UTF-8 boundary) to the buffers. */
-void tarad_name_split(const char *full, char *first, size_t first_cap,
-                      char *last, size_t last_cap);
+void tarad_name_split(const char *full, char *first, size_t first_cap, char *last, size_t last_cap);
 
 /* The normalized status word for a TARAD status, or NULL. */
 const char *tarad_status_normalized(const char *status);

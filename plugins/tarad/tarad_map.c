@@ -44,8 +44,8 @@ typedef struct amounts {
 static const struct {
     const char *tarad, *norm;
 } STATUSES[] = {
-    {"pending", SL_STATUS_AWAITING}, {"paid", SL_STATUS_CONFIRMED},
-    {"shipped", SL_STATUS_SENT},     {"completed", SL_STATUS_DELIVERED},
+    {"pending", SL_STATUS_AWAITING},    {"paid", SL_STATUS_CONFIRMED},
+    {"shipped", SL_STATUS_SENT},        {"completed", SL_STATUS_DELIVERED},
     {"cancelled", SL_STATUS_CANCELLED},
 };
 
@@ -71,16 +71,14 @@ static int with_path(mapper *m, int rc)
     return sl_error_in(m->err, m->path, rc);
 }
 
-static int text(mapper *m, sl_line *l, int field, const char *key,
-                const char *v)
+static int text(mapper *m, sl_line *l, int field, const char *key, const char *v)
 {
     int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : fail(m, rc, key, "refused by the host");
 }
 
 /* Optional string (or, for ids, number) member into a text field. */
-static int put_str(mapper *m, sl_line *l, int field, const json_t *obj,
-                   const char *key)
+static int put_str(mapper *m, sl_line *l, int field, const json_t *obj, const char *key)
 {
     char buf[TARAD_NAME_MAX] = "";
     int rc = sl_json_id(obj, key, 0, buf, sizeof buf, m->err);
@@ -89,8 +87,7 @@ static int put_str(mapper *m, sl_line *l, int field, const json_t *obj,
     return buf[0] ? text(m, l, field, key, buf) : SL_OK;
 }
 
-static int money(mapper *m, sl_line *l, int field, const char *key,
-                 int64_t minor)
+static int money(mapper *m, sl_line *l, int field, const char *key, int64_t minor)
 {
     char buf[SL_MONEY_TEXT_MAX];
     int rc = sl_put_money(m->h, m->o, l, field, minor, m->exp, buf);
@@ -98,8 +95,8 @@ static int money(mapper *m, sl_line *l, int field, const char *key,
 }
 
 /* Amount member in minor units; *present says whether it was there. */
-static int get_minor(mapper *m, const json_t *obj, const char *key,
-                     int required, int64_t *out, int *present)
+static int get_minor(mapper *m, const json_t *obj, const char *key, int required, int64_t *out,
+                     int *present)
 {
     char dec[TARAD_DEC_MAX] = "";
     int rc = sl_json_decimal(obj, key, required, dec, sizeof dec, m->err);
@@ -110,8 +107,8 @@ static int get_minor(mapper *m, const json_t *obj, const char *key,
     if (!*present)
         return SL_OK;
     int64_t v = 0;
-    if (sl_money_parse_round(dec, m->exp, SL_ROUND_HALF_UP, &v) != SL_OK ||
-        v > MAX_MINOR || v < -MAX_MINOR)
+    if (sl_money_parse_round(dec, m->exp, SL_ROUND_HALF_UP, &v) != SL_OK || v > MAX_MINOR ||
+        v < -MAX_MINOR)
         return fail(m, SL_EINVALID, key, "amount out of range");
     *out = v;
     return SL_OK;
@@ -127,8 +124,8 @@ static int get_rate(mapper *m, const json_t *obj, const char *key, amounts *a)
         return with_path(m, rc);
     if (a->rate[0] == '\0')
         return SL_OK;
-    if (sl_quantity_parse(a->rate, &a->rate_milli) != SL_OK ||
-        a->rate_milli < 0 || a->rate_milli > MAX_RATE_MILLI)
+    if (sl_quantity_parse(a->rate, &a->rate_milli) != SL_OK || a->rate_milli < 0 ||
+        a->rate_milli > MAX_RATE_MILLI)
         return fail(m, SL_EINVALID, key, "VAT rate must be 0..100");
     return SL_OK;
 }
@@ -137,10 +134,8 @@ static int get_rate(mapper *m, const json_t *obj, const char *key, amounts *a)
 static int split_vat(mapper *m, amounts *a, const char *key)
 {
     int64_t r = a->rate_milli > 0 ? a->rate_milli : 0;
-    int rc = m->incl ? sl_div_round(a->base * r, 100000 + r, SL_ROUND_HALF_UP,
-                                    &a->tax)
-                     : sl_div_round(a->base * r, 100000, SL_ROUND_HALF_UP,
-                                    &a->tax);
+    int rc = m->incl ? sl_div_round(a->base * r, 100000 + r, SL_ROUND_HALF_UP, &a->tax)
+                     : sl_div_round(a->base * r, 100000, SL_ROUND_HALF_UP, &a->tax);
     if (rc != SL_OK)
         return fail(m, SL_EINVALID, key, "VAT cannot be computed");
     a->net = m->incl ? a->base - a->tax : a->base;
@@ -186,8 +181,7 @@ static int item_base(mapper *m, const json_t *it, sl_line *l, amounts *a)
         return fail(m, SL_EINVALID, TARAD_I_PRICE, "unit price out of range");
     if ((rc = money(m, l, SL_LINE_UNIT_PRICE, TARAD_I_PRICE, price)))
         return rc;
-    if (sl_div_round(price * qm, 1000, SL_ROUND_HALF_UP, &a->base) != SL_OK ||
-        a->base > MAX_MINOR)
+    if (sl_div_round(price * qm, 1000, SL_ROUND_HALF_UP, &a->base) != SL_OK || a->base > MAX_MINOR)
         return fail(m, SL_EINVALID, TARAD_I_PRICE, "line amount out of range");
     return SL_OK;
 }
@@ -200,18 +194,15 @@ static int map_item(mapper *m, const json_t *it)
         return with_path(m, rc);
     int service = type != NULL && strcmp(type, "service") == 0;
     if (type != NULL && !service && strcmp(type, "product") != 0)
-        return fail(m, SL_EINVALID, TARAD_I_TYPE,
-                    "type must be product or service");
-    sl_line *l = m->h->order_add_line(m->o, service ? SL_LINE_FEE
-                                                    : SL_LINE_PRODUCT);
+        return fail(m, SL_EINVALID, TARAD_I_TYPE, "type must be product or service");
+    sl_line *l = m->h->order_add_line(m->o, service ? SL_LINE_FEE : SL_LINE_PRODUCT);
     if (l == NULL)
         return fail(m, SL_ETOOBIG, TARAD_I_SKU, "line refused by the host");
     amounts a;
     if ((rc = put_str(m, l, SL_LINE_SKU, it, TARAD_I_SKU)) ||
         (rc = put_str(m, l, SL_LINE_NAME, it, TARAD_I_NAME)) ||
         (service && (rc = put_str(m, l, SL_LINE_METHOD_ID, it, TARAD_I_SKU))) ||
-        (rc = item_base(m, it, l, &a)) ||
-        (rc = get_rate(m, it, TARAD_I_RATE, &a)) ||
+        (rc = item_base(m, it, l, &a)) || (rc = get_rate(m, it, TARAD_I_RATE, &a)) ||
         (rc = split_vat(m, &a, TARAD_I_PRICE)))
         return rc;
     return put_amounts(m, l, &a);
@@ -241,8 +232,8 @@ static int map_items(mapper *m, const json_t *j)
 }
 
 /* shipping_fee or discount as one line, with its order totals. */
-static int map_charge(mapper *m, const json_t *j, int kind, const char *key,
-                      const char *rate_key, const char *name)
+static int map_charge(mapper *m, const json_t *j, int kind, const char *key, const char *rate_key,
+                      const char *name)
 {
     amounts a;
     int present = 0;
@@ -261,11 +252,9 @@ static int map_charge(mapper *m, const json_t *j, int kind, const char *key,
         (ship && (rc = put_str(m, l, SL_LINE_METHOD_ID, j, TARAD_O_SHIP_METHOD))) ||
         (rc = put_amounts(m, l, &a)))
         return rc;
-    if ((rc = money(m, NULL, ship ? SL_ORDER_SHIPPING_TOTAL
-                                  : SL_ORDER_DISCOUNT_TOTAL, key, a.net)))
+    if ((rc = money(m, NULL, ship ? SL_ORDER_SHIPPING_TOTAL : SL_ORDER_DISCOUNT_TOTAL, key, a.net)))
         return rc;
-    return money(m, NULL, ship ? SL_ORDER_SHIPPING_TAX : SL_ORDER_DISCOUNT_TAX,
-                 key, a.tax);
+    return money(m, NULL, ship ? SL_ORDER_SHIPPING_TAX : SL_ORDER_DISCOUNT_TAX, key, a.tax);
 }
 
 /* ---- order head ------------------------------------------------------ */
@@ -274,13 +263,11 @@ static const struct {
     const char *key;
     int field;
 } ADDRESS_KEYS[] = {
-    {"address", SL_ADDR_LINE1},  {"sub_district", SL_ADDR_LINE2},
-    {"district", SL_ADDR_CITY},  {"province", SL_ADDR_STATE},
-    {"postcode", SL_ADDR_POSTCODE},
+    {"address", SL_ADDR_LINE1},  {"sub_district", SL_ADDR_LINE2}, {"district", SL_ADDR_CITY},
+    {"province", SL_ADDR_STATE}, {"postcode", SL_ADDR_POSTCODE},
 };
 
-static int addr_set(mapper *m, int which, int field, const char *key,
-                    const char *v)
+static int addr_set(mapper *m, int which, int field, const char *key, const char *v)
 {
     if (v == NULL || *v == '\0')
         return SL_OK;
@@ -301,12 +288,10 @@ static int map_address(mapper *m, const json_t *j, const char *key, int which,
         const char *v = NULL;
         if ((rc = sl_json_str(a, ADDRESS_KEYS[i].key, 0, &v, m->err)))
             return with_path(m, rc);
-        if ((rc = addr_set(m, which, ADDRESS_KEYS[i].field,
-                           ADDRESS_KEYS[i].key, v)))
+        if ((rc = addr_set(m, which, ADDRESS_KEYS[i].field, ADDRESS_KEYS[i].key, v)))
             return rc;
     }
-    static const int WHO[4] = {SL_ADDR_FIRST_NAME, SL_ADDR_LAST_NAME,
-                               SL_ADDR_EMAIL, SL_ADDR_PHONE};
+    static const int WHO[4] = {SL_ADDR_FIRST_NAME, SL_ADDR_LAST_NAME, SL_ADDR_EMAIL, SL_ADDR_PHONE};
     for (int i = 0; i < 4; i++)
         if ((rc = addr_set(m, which, WHO[i], "customer", who[i])))
             return rc;
@@ -342,8 +327,8 @@ static int map_customer(mapper *m, const json_t *j)
 }
 
 /* ISO 8601 member into a time field; *ms written when present. */
-static int put_time(mapper *m, int field, const json_t *j, const char *key,
-                    int required, int64_t *ms)
+static int put_time(mapper *m, int field, const json_t *j, const char *key, int required,
+                    int64_t *ms)
 {
     int64_t t = 0;
     const char *v = NULL;
@@ -381,8 +366,7 @@ static int map_times(mapper *m, const json_t *j, int paid)
 }
 
 /* Id, number, status, currency (before any money), payment, notes. */
-static int map_identity(mapper *m, const json_t *j, const char *status,
-                        const char *currency)
+static int map_identity(mapper *m, const json_t *j, const char *status, const char *currency)
 {
     const char *norm = tarad_status_normalized(status);
     char no[TARAD_NAME_MAX];
@@ -394,13 +378,11 @@ static int map_identity(mapper *m, const json_t *j, const char *status,
     if ((rc = put_str(m, NULL, SL_ORDER_EXTERNAL_ID, j, TARAD_O_NO)) ||
         (rc = put_str(m, NULL, SL_ORDER_NUMBER, j, TARAD_O_NO)) ||
         (rc = text(m, NULL, SL_ORDER_STATUS, TARAD_O_STATUS, status)) ||
-        (norm && (rc = text(m, NULL, SL_ORDER_STATUS_NORMALIZED,
-                            TARAD_O_STATUS, norm))) ||
+        (norm && (rc = text(m, NULL, SL_ORDER_STATUS_NORMALIZED, TARAD_O_STATUS, norm))) ||
         (rc = text(m, NULL, SL_ORDER_CURRENCY, TARAD_O_CURRENCY, currency)) ||
         (rc = put_str(m, NULL, SL_ORDER_PAYMENT_METHOD, j, TARAD_O_PAYMENT)) ||
         (rc = put_str(m, NULL, SL_ORDER_PAYMENT_TITLE, j, TARAD_O_PAYMENT)) ||
-        (rc = put_str(m, NULL, SL_ORDER_SHIPPING_METHOD, j,
-                      TARAD_O_SHIP_METHOD)) ||
+        (rc = put_str(m, NULL, SL_ORDER_SHIPPING_METHOD, j, TARAD_O_SHIP_METHOD)) ||
         (rc = put_str(m, NULL, SL_ORDER_CUSTOMER_NOTE, j, TARAD_O_NOTE)))
         return rc;
     if (m->incl && m->h->order_set_flag(m->o, SL_ORDER_PRICES_INCLUDE_TAX, 1))
@@ -429,39 +411,34 @@ static int check_event(mapper *m, const char *event, const char *status)
     if (strcmp(event, TARAD_EVENT_CANCELLED) == 0 && !cancelled)
         return fail(m, SL_EINVALID, TARAD_O_STATUS,
                     "order.cancelled push for an order that is not cancelled");
-    if (strcmp(event, TARAD_EVENT_PAID) == 0 &&
-        (cancelled || strcmp(status, "pending") == 0))
+    if (strcmp(event, TARAD_EVENT_PAID) == 0 && (cancelled || strcmp(status, "pending") == 0))
         return fail(m, SL_EINVALID, TARAD_O_STATUS,
                     "order.paid push for an order that is not paid");
     return SL_OK;
 }
 
-static int map_order(mapper *m, const json_t *j, const char *event,
-                     const char *status, const char *currency)
+static int map_order(mapper *m, const json_t *j, const char *event, const char *status,
+                     const char *currency)
 {
     int paid = strcmp(status, "paid") == 0 || strcmp(status, "shipped") == 0 ||
                strcmp(status, "completed") == 0;
     int rc;
-    if ((rc = check_event(m, event, status)) ||
-        (rc = map_identity(m, j, status, currency)) ||
-        (rc = map_times(m, j, paid)) || (rc = map_customer(m, j)) ||
-        (rc = map_totals(m, j)) || (rc = map_items(m, j)) ||
-        (rc = map_charge(m, j, SL_LINE_SHIPPING, TARAD_O_SHIPPING,
-                         TARAD_O_SHIPPING_RATE, "Shipping")))
+    if ((rc = check_event(m, event, status)) || (rc = map_identity(m, j, status, currency)) ||
+        (rc = map_times(m, j, paid)) || (rc = map_customer(m, j)) || (rc = map_totals(m, j)) ||
+        (rc = map_items(m, j)) ||
+        (rc = map_charge(m, j, SL_LINE_SHIPPING, TARAD_O_SHIPPING, TARAD_O_SHIPPING_RATE,
+                         "Shipping")))
         return rc;
-    return map_charge(m, j, SL_LINE_DISCOUNT, TARAD_O_DISCOUNT,
-                      TARAD_O_DISCOUNT_RATE, "Discount");
+    return map_charge(m, j, SL_LINE_DISCOUNT, TARAD_O_DISCOUNT, TARAD_O_DISCOUNT_RATE, "Discount");
 }
 
-int tarad_order_submit(tarad_chan *ch, sl_ctx *ctx, const json_t *order,
-                       const char *event, const char *raw, size_t raw_len,
-                       sl_error *err)
+int tarad_order_submit(tarad_chan *ch, sl_ctx *ctx, const json_t *order, const char *event,
+                       const char *raw, size_t raw_len, sl_error *err)
 {
     mapper m = {.h = ch->host, .err = err, .incl = 1};
     const char *status = NULL, *currency = TARAD_DEFAULT_CURRENCY;
     if (!json_is_object(order))
-        return sl_error_set(err, SL_EINVALID, TARAD_KEY_ORDER,
-                            "order must be a JSON object");
+        return sl_error_set(err, SL_EINVALID, TARAD_KEY_ORDER, "order must be a JSON object");
     int rc = sl_json_str(order, TARAD_O_STATUS, 1, &status, err);
     if (rc == SL_OK)
         rc = sl_json_str(order, TARAD_O_CURRENCY, 0, &currency, err);
@@ -471,8 +448,8 @@ int tarad_order_submit(tarad_chan *ch, sl_ctx *ctx, const json_t *order,
         return rc;
     m.exp = sl_currency_exponent(currency);
     if (m.exp < 0)
-        return sl_error_set(err, SL_EINVALID, TARAD_O_CURRENCY,
-                            "unknown currency \"%.8s\"", currency);
+        return sl_error_set(err, SL_EINVALID, TARAD_O_CURRENCY, "unknown currency \"%.8s\"",
+                            currency);
     m.o = ch->host->order_new(ctx);
     if (m.o == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "order_new failed");

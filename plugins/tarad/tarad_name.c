@@ -13,14 +13,22 @@
 #include "tarad.h"
 
 static const char *const TITLES[] = {
-    "\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\xa2",                 /* นาย */
-    "\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\x87",                 /* นาง */
+    "\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\xa2",                                     /* นาย */
+    "\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\x87",                                     /* นาง */
     "\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\x87\xe0\xb8\xaa\xe0\xb8\xb2\xe0\xb8\xa7", /* นางสาว */
-    "\xe0\xb8\x99.\xe0\xb8\xaa.",                           /* น.ส. */
-    "\xe0\xb8\x84\xe0\xb8\xb8\xe0\xb8\x93",                 /* คุณ */
-    "\xe0\xb8\x94.\xe0\xb8\x8a.",                           /* ด.ช. */
-    "\xe0\xb8\x94.\xe0\xb8\x8d.",                           /* ด.ญ. */
-    "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dr", "Dr.",
+    "\xe0\xb8\x99.\xe0\xb8\xaa.",                                               /* น.ส. */
+    "\xe0\xb8\x84\xe0\xb8\xb8\xe0\xb8\x93",                                     /* คุณ */
+    "\xe0\xb8\x94.\xe0\xb8\x8a.",                                               /* ด.ช. */
+    "\xe0\xb8\x94.\xe0\xb8\x8d.",                                               /* ด.ญ. */
+    "Mr",
+    "Mr.",
+    "Mrs",
+    "Mrs.",
+    "Ms",
+    "Ms.",
+    "Miss",
+    "Dr",
+    "Dr.",
 };
 
 static int is_blank(char c)
@@ -83,8 +91,7 @@ static void copy_words(const char *s, char *out, size_t cap)
         out[used < cap ? used : cap - 1] = '\0';
 }
 
-void tarad_name_split(const char *full, char *first, size_t first_cap,
-                      char *last, size_t last_cap)
+void tarad_name_split(const char *full, char *first, size_t first_cap, char *last, size_t last_cap)
 {
     first[0] = '\0';
     last[0] = '\0';

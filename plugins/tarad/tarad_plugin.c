@@ -30,13 +30,11 @@ static const sl_option TARAD_OPTION_ROWS[] = {
     SL_OPT_SECRET("webhook_secret", tarad_chan, token_alias, 0,
                   "the same token under the host's webhook name"),
     SL_OPT_DURATION("max_skew", tarad_chan, max_skew_ms, TARAD_DEFAULT_SKEW, 1000,
-                    TARAD_MAX_SKEW_S * 1000LL,
-                    "accepted clock difference of a push's timestamp"),
+                    TARAD_MAX_SKEW_S * 1000LL, "accepted clock difference of a push's timestamp"),
 };
 static const sl_option_table TARAD_OPTIONS = SL_OPTION_TABLE(TARAD_OPTION_ROWS);
 
-static int tarad_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
-                              sl_error *err)
+static int tarad_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     tarad_chan *ch = calloc(1, sizeof *ch);
     if (ch == NULL)
@@ -64,8 +62,8 @@ static void tarad_channel_close(void *state)
 }
 
 /* The body as a JSON object with an event string and an order object. */
-static int parse_envelope(const char *body, size_t len, json_t **out,
-                          const char **event, sl_error *err)
+static int parse_envelope(const char *body, size_t len, json_t **out, const char **event,
+                          sl_error *err)
 {
     json_t *j = NULL;
     int rc = sl_json_parse_object(body, len, TARAD_MAX_BODY, "push body", &j, err);
@@ -97,14 +95,13 @@ static int tarad_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
     if (rc != SL_OK)
         return rc;
     return tarad_wire_verify(ch->token, h->request_header(req, TARAD_HDR_TIMESTAMP),
-                             h->request_header(req, TARAD_HDR_SIGNATURE), body, len,
-                             h->now_ms(ctx), ch->max_skew_s, err);
+                             h->request_header(req, TARAD_HDR_SIGNATURE), body, len, h->now_ms(ctx),
+                             ch->max_skew_s, err);
 }
 
 /* Slot parse_webhook: verify, then submit paid and cancelled orders;
    other events are acknowledged and stored nowhere. */
-static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
-                               sl_error *err)
+static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err)
 {
     tarad_chan *ch = state;
     const sl_host *h = ch->host;
@@ -114,20 +111,16 @@ static int tarad_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
     if (rc != SL_OK)
         return rc;
     if (!h->request_verified(req) &&
-        (rc = tarad_wire_verify(ch->token,
-                                h->request_header(req, TARAD_HDR_TIMESTAMP),
-                                h->request_header(req, TARAD_HDR_SIGNATURE),
-                                body, len, h->now_ms(ctx), ch->max_skew_s,
-                                err)) != SL_OK)
+        (rc = tarad_wire_verify(ch->token, h->request_header(req, TARAD_HDR_TIMESTAMP),
+                                h->request_header(req, TARAD_HDR_SIGNATURE), body, len,
+                                h->now_ms(ctx), ch->max_skew_s, err)) != SL_OK)
         return rc;
     json_t *j = NULL;
     const char *event = NULL;
     if ((rc = parse_envelope(body, len, &j, &event, err)) != SL_OK)
         return rc;
-    if (strcmp(event, TARAD_EVENT_PAID) != 0 &&
-        strcmp(event, TARAD_EVENT_CANCELLED) != 0) {
-        h->log(ctx, SL_LOG_DEBUG, "push event %.64s acknowledged, ignored",
-               event);
+    if (strcmp(event, TARAD_EVENT_PAID) != 0 && strcmp(event, TARAD_EVENT_CANCELLED) != 0) {
+        h->log(ctx, SL_LOG_DEBUG, "push event %.64s acknowledged, ignored", event);
         json_decref(j);
         return SL_OK;
     }

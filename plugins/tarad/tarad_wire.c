@@ -27,8 +27,8 @@ int tarad_wire_timestamp(const char *ts, int64_t *epoch_s)
         if (ts[i] < '0' || ts[i] > '9')
             return SL_EINVALID;
     char iso[32];
-    snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", ts, ts + 4,
-             ts + 6, ts + 8, ts + 10, ts + 12);
+    snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", ts, ts + 4, ts + 6, ts + 8, ts + 10,
+             ts + 12);
     int64_t ms = 0;
     if (sl_iso8601_parse(iso, 0, &ms, NULL) != SL_OK)
         return SL_EINVALID;
@@ -37,8 +37,8 @@ int tarad_wire_timestamp(const char *ts, int64_t *epoch_s)
 }
 
 /* HMAC-SHA256(token, ts "." body). */
-static int mac_of(const char *token, const char *ts, const char *body,
-                  size_t len, unsigned char mac[SL_SHA256_LEN])
+static int mac_of(const char *token, const char *ts, const char *body, size_t len,
+                  unsigned char mac[SL_SHA256_LEN])
 {
     size_t tlen = strlen(ts);
     /* One copy of ts "." body: simple for a sender to reproduce; bodies
@@ -61,8 +61,7 @@ static int mac_of(const char *token, const char *ts, const char *body,
     return rc == SL_OK ? SL_OK : SL_EINTERNAL;
 }
 
-int tarad_wire_sign(const char *token, const char *ts, const char *body,
-                    size_t len, char out[64])
+int tarad_wire_sign(const char *token, const char *ts, const char *body, size_t len, char out[64])
 {
     unsigned char mac[SL_SHA256_LEN];
     if (mac_of(token, ts, body, len, mac) != SL_OK)
@@ -85,8 +84,7 @@ static int decode_sig(const char *sig, unsigned char out[SL_SHA256_LEN])
     return rc == SL_OK && got == SL_SHA256_LEN ? SL_OK : SL_EINVALID;
 }
 
-static int check_time(const char *ts, int64_t now_ms, int64_t max_skew_s,
-                      sl_error *err)
+static int check_time(const char *ts, int64_t now_ms, int64_t max_skew_s, sl_error *err)
 {
     int64_t sent = 0;
     if (ts == NULL || *ts == '\0')
@@ -104,9 +102,8 @@ static int check_time(const char *ts, int64_t now_ms, int64_t max_skew_s,
     return SL_OK;
 }
 
-int tarad_wire_verify(const char *token, const char *ts, const char *sig,
-                      const char *body, size_t len, int64_t now_ms,
-                      int64_t max_skew_s, sl_error *err)
+int tarad_wire_verify(const char *token, const char *ts, const char *sig, const char *body,
+                      size_t len, int64_t now_ms, int64_t max_skew_s, sl_error *err)
 {
     if (token == NULL || *token == '\0')
         return sl_error_set(err, SL_EAUTH, "user_token",
@@ -121,7 +118,7 @@ int tarad_wire_verify(const char *token, const char *ts, const char *sig,
     if (decode_sig(sig, got) != SL_OK)
         return sl_error_set(err, SL_EAUTH, TARAD_HDR_SIGNATURE,
                             TARAD_HDR_SIGNATURE " is neither base64 nor hex "
-                            "of a SHA-256 MAC");
+                                                "of a SHA-256 MAC");
     rc = mac_of(token, ts, body, len, want);
     if (rc != SL_OK)
         return sl_error_set(err, rc, "", "HMAC failed");

@@ -57,7 +57,7 @@
 /* Headers of a delivery. */
 #define TARAD_HDR_TIMESTAMP "X-Tarad-Timestamp"
 #define TARAD_HDR_SIGNATURE "X-Tarad-Signature"
-#define TARAD_TIMESTAMP_LEN 14 /* yyyyMMddHHmmss */
+#define TARAD_TIMESTAMP_LEN 14  /* yyyyMMddHHmmss */
 #define TARAD_DEFAULT_SKEW "5m" /* an option default: a duration */
 #define TARAD_MAX_SKEW_S 3600
 
@@ -104,15 +104,13 @@
    absent), `now_ms` the host's clock, `max_skew_s` the accepted clock
    difference. SL_OK, or SL_EAUTH naming the offending header in
    err->field (missing, malformed, outside the window, wrong MAC). */
-int tarad_wire_verify(const char *token, const char *ts, const char *sig,
-                      const char *body, size_t len, int64_t now_ms,
-                      int64_t max_skew_s, sl_error *err);
+int tarad_wire_verify(const char *token, const char *ts, const char *sig, const char *body,
+                      size_t len, int64_t now_ms, int64_t max_skew_s, sl_error *err);
 
 /* The signature a sender puts in X-Tarad-Signature (base64) for `ts` and
    `body`; out holds at least 45 bytes. SL_OK or SL_EINTERNAL. Used by the
    unit tests and documents the construction once more in code. */
-int tarad_wire_sign(const char *token, const char *ts, const char *body,
-                    size_t len, char out[64]);
+int tarad_wire_sign(const char *token, const char *ts, const char *body, size_t len, char out[64]);
 
 /* Parses yyyyMMddHHmmss (UTC) into epoch seconds. SL_OK or SL_EINVALID. */
 int tarad_wire_timestamp(const char *ts, int64_t *epoch_s);

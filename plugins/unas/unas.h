@@ -26,13 +26,13 @@
 
 #define UNAS_URL_MAX 256
 #define UNAS_KEY_MAX 256
-#define UNAS_MAX_BODY (32u << 20)  /* bytes of one XML answer we parse */
+#define UNAS_MAX_BODY (32u << 20)   /* bytes of one XML answer we parse */
 #define UNAS_MAX_REQUEST (4u << 20) /* bytes of one XML request we build */
-#define UNAS_MAX_DEPTH 24          /* element nesting accepted in answers */
-#define UNAS_MAX_ITEMS 1000        /* <Item>s of one order */
-#define UNAS_MAX_PAGES 200         /* pages followed by one listing */
-#define UNAS_BATCH_MAX 100         /* items per set call (cheap tier) */
-#define UNAS_DEC_MAX 64            /* text of one decimal value */
+#define UNAS_MAX_DEPTH 24           /* element nesting accepted in answers */
+#define UNAS_MAX_ITEMS 1000         /* <Item>s of one order */
+#define UNAS_MAX_PAGES 200          /* pages followed by one listing */
+#define UNAS_BATCH_MAX 100          /* items per set call (cheap tier) */
+#define UNAS_DEC_MAX 64             /* text of one decimal value */
 #define UNAS_TOKEN_MAX 128
 #define UNAS_TOKEN_MARGIN_MS (5LL * 60 * 1000) /* renew this early */
 #define UNAS_TOKEN_LIFE_MS (2LL * 3600 * 1000)
@@ -112,8 +112,8 @@ char *unas_local_format(int64_t utc_s, int ban_style, char *buf);
    network, no entity substitution, nesting at most UNAS_MAX_DEPTH. The
    root element must be named `root` (NULL = any). On success *out is a
    document the caller frees with xmlFreeDoc. Errors name `what`. */
-int unas_xml_parse(const char *data, size_t len, size_t max_len,
-                   const char *root, xmlDocPtr *out, sl_error *err);
+int unas_xml_parse(const char *data, size_t len, size_t max_len, const char *root, xmlDocPtr *out,
+                   sl_error *err);
 /* First element child of n named `name`, or NULL. */
 xmlNodePtr unas_child(const xmlNode *n, const char *name);
 /* The next element sibling after n with the same name, or NULL. */
@@ -126,8 +126,7 @@ xmlNodePtr unas_path(const xmlNode *n, const char *path);
 int unas_text(const xmlNode *n, const char *path, char *buf, size_t cap);
 /* Like unas_text but a copy in the call arena (NULL when absent or
    out of memory). At most 64 KiB. */
-const char *unas_text_dup(const sl_host *h, sl_ctx *ctx, const xmlNode *n,
-                          const char *path);
+const char *unas_text_dup(const sl_host *h, sl_ctx *ctx, const xmlNode *n, const char *path);
 /* Counts element children named `name`. */
 size_t unas_count(const xmlNode *n, const char *name);
 /* One-time libxml2 initialisation (pthread_once). */
@@ -139,10 +138,8 @@ void unas_xml_init(void);
    the channel's in-memory copy when the host has no store for the call
    (SL_EUNSUPPORTED). *value is borrowed until the call returns or the
    next put of that key; NULL when absent. */
-int unas_state_get(unas_chan *ch, sl_ctx *ctx, const char *key,
-                   const char **value);
-int unas_state_put(unas_chan *ch, sl_ctx *ctx, const char *key,
-                   const char *value, sl_error *err);
+int unas_state_get(unas_chan *ch, sl_ctx *ctx, const char *key, const char **value);
+int unas_state_put(unas_chan *ch, sl_ctx *ctx, const char *key, const char *value, sl_error *err);
 
 /* The hourly limit of category `cat` for the channel's subscription. */
 int unas_limit(const unas_chan *ch, int cat);
@@ -155,11 +152,9 @@ int unas_usable(const unas_chan *ch, int cat);
 int unas_budget_take(unas_chan *ch, sl_ctx *ctx, int cat, sl_error *err);
 /* Records the outcome: ok resets the failure streak; a failure counts in
    UNAS_RATE_FAIL (and UNAS_RATE_LOGIN_FAIL when login is nonzero). */
-int unas_budget_outcome(unas_chan *ch, sl_ctx *ctx, int ok, int login,
-                        sl_error *err);
+int unas_budget_outcome(unas_chan *ch, sl_ctx *ctx, int ok, int login, sl_error *err);
 /* Remembers a ban until `until_ms` (UTC ms) in channel state. */
-int unas_budget_ban(unas_chan *ch, sl_ctx *ctx, int64_t until_ms,
-                    sl_error *err);
+int unas_budget_ban(unas_chan *ch, sl_ctx *ctx, int64_t until_ms, sl_error *err);
 /* Rolling-hour count of `cat` as stored (for tests and logs). */
 int unas_budget_count(unas_chan *ch, sl_ctx *ctx, int cat);
 
@@ -171,8 +166,8 @@ int unas_budget_count(unas_chan *ch, sl_ctx *ctx, int cat);
    *doc is the parsed answer whose root must be `root` (caller frees).
    Errors: SL_EBANNED (ban, retry_after_ms = its length), SL_ERETRY (rate
    budget, transport), SL_EAUTH (key refused), SL_EREMOTE (an <Error>). */
-int unas_call(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body,
-              int cat, const char *root, xmlDocPtr *doc, sl_error *err);
+int unas_call(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body, int cat,
+              const char *root, xmlDocPtr *doc, sl_error *err);
 /* Drops the cached token (state) so the next call logs in. */
 int unas_token_forget(unas_chan *ch, sl_ctx *ctx, sl_error *err);
 
@@ -181,32 +176,25 @@ int unas_token_forget(unas_chan *ch, sl_ctx *ctx, sl_error *err);
 /* Maps one <Order> and submits it. `raw` is stored verbatim. Orders the
    channel's order_filter excludes are skipped (*submitted 0). On success
    *modified_s is the order's DateMod in UTC seconds. */
-int unas_order_submit(unas_chan *ch, sl_ctx *ctx, const xmlNode *order,
-                      const char *raw, size_t raw_len, int *submitted,
-                      int64_t *modified_s, sl_error *err);
+int unas_order_submit(unas_chan *ch, sl_ctx *ctx, const xmlNode *order, const char *raw,
+                      size_t raw_len, int *submitted, int64_t *modified_s, sl_error *err);
 /* Decimal text rounded half-up to the currency's minor digits; negate
    flips the sign; absolute makes it non-negative. */
-int unas_money_text(const char *in, const char *currency, int negate,
-                    char out[UNAS_DEC_MAX]);
+int unas_money_text(const char *in, const char *currency, int negate, char out[UNAS_DEC_MAX]);
 /* amount * qty (decimal texts), rounded half-up to `exponent`, as text. */
-int unas_money_times(const char *amount, const char *qty, int exponent,
-                     int64_t *out);
+int unas_money_times(const char *amount, const char *qty, int exponent, int64_t *out);
 /* "27%" -> "27"; "5.5%" -> "5.5"; textual rates (AAM) -> 0 (no percent).
    Returns 1 when a percent was found. */
 int unas_vat_percent(const char *vat, char out[UNAS_DEC_MAX]);
 
 /* ---- plugin slots ------------------------------------------------------ */
 
-int unas_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
-                      sl_error *err);
-int unas_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                    sl_error *err);
-int unas_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                     sl_error *err);
+int unas_fetch_orders(void *state, sl_ctx *ctx, const char *cursor, sl_error *err);
+int unas_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err);
+int unas_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err);
 int unas_fetch_products(void *state, sl_ctx *ctx, sl_error *err);
-int unas_report_status(void *state, sl_ctx *ctx, const char *external_id,
-                       const char *note, const char *status,
-                       const char *idempotency_key, sl_error *err);
+int unas_report_status(void *state, sl_ctx *ctx, const char *external_id, const char *note,
+                       const char *status, const char *idempotency_key, sl_error *err);
 int unas_check_connection(void *state, sl_ctx *ctx, sl_error *err);
 
 #endif

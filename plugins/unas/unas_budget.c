@@ -32,9 +32,9 @@ typedef struct counters {
 } counters;
 
 static const int LIMITS[UNAS_RATE_COUNT][2] = {
-    [UNAS_RATE_ALL] = {2000, 6000},     [UNAS_RATE_GET_MULTI] = {30, 90},
+    [UNAS_RATE_ALL] = {2000, 6000},        [UNAS_RATE_GET_MULTI] = {30, 90},
     [UNAS_RATE_GET_SINGLE] = {1000, 3000}, [UNAS_RATE_SET] = {1000, 3000},
-    [UNAS_RATE_META] = {30, 90},        [UNAS_RATE_LOGIN_FAIL] = {5, 5},
+    [UNAS_RATE_META] = {30, 90},           [UNAS_RATE_LOGIN_FAIL] = {5, 5},
     [UNAS_RATE_FAIL] = {20, 20},
 };
 
@@ -67,8 +67,7 @@ static char *mem_slot(unas_chan *ch, const char *key, int create)
     return NULL;
 }
 
-int unas_state_get(unas_chan *ch, sl_ctx *ctx, const char *key,
-                   const char **value)
+int unas_state_get(unas_chan *ch, sl_ctx *ctx, const char *key, const char **value)
 {
     *value = NULL;
     int rc = ch->host->state_get(ctx, key, value, NULL);
@@ -79,8 +78,7 @@ int unas_state_get(unas_chan *ch, sl_ctx *ctx, const char *key,
     return rc;
 }
 
-int unas_state_put(unas_chan *ch, sl_ctx *ctx, const char *key,
-                   const char *value, sl_error *err)
+int unas_state_put(unas_chan *ch, sl_ctx *ctx, const char *key, const char *value, sl_error *err)
 {
     char *m = mem_slot(ch, key, 1);
     if (m != NULL)
@@ -126,12 +124,10 @@ static void load(unas_chan *ch, sl_ctx *ctx, counters *c)
 static int save(unas_chan *ch, sl_ctx *ctx, const counters *c, sl_error *err)
 {
     char buf[UNAS_RATE_COUNT * SLOTS * 8 + 32];
-    size_t used = (size_t)snprintf(buf, sizeof buf, "%lld",
-                                   (long long)c->bucket);
+    size_t used = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)c->bucket);
     for (int k = 0; k < UNAS_RATE_COUNT; k++)
         for (int s = 0; s < SLOTS && used < sizeof buf; s++)
-            used += (size_t)snprintf(buf + used, sizeof buf - used, " %d",
-                                     c->n[k][s]);
+            used += (size_t)snprintf(buf + used, sizeof buf - used, " %d", c->n[k][s]);
     return unas_state_put(ch, ctx, "rate", buf, err);
 }
 
@@ -170,18 +166,17 @@ static int64_t wait_ms(const counters *c, int cat, int usable, int64_t now_ms)
 }
 
 static const char *const NAMES[UNAS_RATE_COUNT] = {
-    "calls", "multi-item get", "single-item get", "set",
-    "getOrderStatus/getMethod", "failed login", "failed call"};
+    "calls",        "multi-item get", "single-item get", "set", "getOrderStatus/getMethod",
+    "failed login", "failed call"};
 
-static int refuse(unas_chan *ch, const counters *c, int cat, int64_t now_ms,
-                  sl_error *err)
+static int refuse(unas_chan *ch, const counters *c, int cat, int64_t now_ms, sl_error *err)
 {
     int64_t w = wait_ms(c, cat, unas_usable(ch, cat), now_ms);
     sl_error_set(err, SL_ERETRY, "rate",
                  "UNAS rate budget: %d %s calls in the last hour (limit %d, "
                  "the plugin stops at %d); next call in %llds",
-                 sum(c, cat), NAMES[cat], unas_limit(ch, cat),
-                 unas_usable(ch, cat), (long long)((w + 999) / 1000));
+                 sum(c, cat), NAMES[cat], unas_limit(ch, cat), unas_usable(ch, cat),
+                 (long long)((w + 999) / 1000));
     if (err != NULL && err->size >= sizeof *err)
         err->retry_after_ms = w > 0 ? w : 1000;
     return SL_ERETRY;
@@ -192,8 +187,7 @@ int unas_budget_take(unas_chan *ch, sl_ctx *ctx, int cat, sl_error *err)
     int64_t now = ch->host->now_ms(ctx);
     int64_t ban = state_int(ch, ctx, "ban_until");
     if (ban > now) {
-        sl_error_set(err, SL_EBANNED, "rate",
-                     "UNAS banned this IP; no calls for %llds",
+        sl_error_set(err, SL_EBANNED, "rate", "UNAS banned this IP; no calls for %llds",
                      (long long)((ban - now + 999) / 1000));
         if (err != NULL && err->size >= sizeof *err)
             err->retry_after_ms = ban - now;
@@ -213,8 +207,7 @@ int unas_budget_take(unas_chan *ch, sl_ctx *ctx, int cat, sl_error *err)
     return save(ch, ctx, &c, err);
 }
 
-int unas_budget_outcome(unas_chan *ch, sl_ctx *ctx, int ok, int login,
-                        sl_error *err)
+int unas_budget_outcome(unas_chan *ch, sl_ctx *ctx, int ok, int login, sl_error *err)
 {
     counters c;
     load(ch, ctx, &c);
@@ -232,8 +225,7 @@ int unas_budget_outcome(unas_chan *ch, sl_ctx *ctx, int ok, int login,
     return save(ch, ctx, &c, err);
 }
 
-int unas_budget_ban(unas_chan *ch, sl_ctx *ctx, int64_t until_ms,
-                    sl_error *err)
+int unas_budget_ban(unas_chan *ch, sl_ctx *ctx, int64_t until_ms, sl_error *err)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%lld", (long long)until_ms);

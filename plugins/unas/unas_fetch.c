@@ -37,8 +37,7 @@ typedef struct fetch_run {
     size_t submitted;
 } fetch_run;
 
-static int request_page(fetch_run *r, int64_t offset, xmlDocPtr *doc,
-                        sl_error *err)
+static int request_page(fetch_run *r, int64_t offset, xmlDocPtr *doc, sl_error *err)
 {
     char num[32];
     unas_buf b;
@@ -54,8 +53,8 @@ static int request_page(fetch_run *r, int64_t offset, xmlDocPtr *doc,
     unas_buf_elem(&b, "LimitStart", num);
     unas_buf_add(&b, "</Params>");
     int rc = b.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
-                      : unas_call(r->ch, r->ctx, "getOrder", b.p,
-                                  UNAS_RATE_GET_MULTI, "Orders", doc, err);
+                      : unas_call(r->ch, r->ctx, "getOrder", b.p, UNAS_RATE_GET_MULTI, "Orders",
+                                  doc, err);
     unas_buf_free(&b);
     return rc;
 }
@@ -79,8 +78,7 @@ static char *dump_order(xmlDocPtr doc, xmlNodePtr o, size_t *len)
     return out;
 }
 
-static int submit_one(fetch_run *r, xmlDocPtr doc, xmlNodePtr o,
-                      sl_error *err)
+static int submit_one(fetch_run *r, xmlDocPtr doc, xmlNodePtr o, sl_error *err)
 {
     char key[128];
     if (unas_text(o, "Key", key, sizeof key) == 1 && key[0] &&
@@ -92,8 +90,7 @@ static int submit_one(fetch_run *r, xmlDocPtr doc, xmlNodePtr o,
         return sl_error_set(err, SL_ENOMEM, "", "cannot serialize an order");
     int submitted = 0;
     int64_t mod = 0;
-    int rc = unas_order_submit(r->ch, r->ctx, o, raw, len, &submitted, &mod,
-                               err);
+    int rc = unas_order_submit(r->ch, r->ctx, o, raw, len, &submitted, &mod, err);
     free(raw);
     if (rc != SL_OK)
         return rc;
@@ -105,15 +102,14 @@ static int submit_one(fetch_run *r, xmlDocPtr doc, xmlNodePtr o,
 }
 
 /* Submits one page; *count = its number of orders. */
-static int submit_page(fetch_run *r, xmlDocPtr doc, size_t *count,
-                       sl_error *err)
+static int submit_page(fetch_run *r, xmlDocPtr doc, size_t *count, sl_error *err)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
     *count = unas_count(root, "Order");
     if (*count > (size_t)r->ch->page_size)
         return sl_error_set(err, SL_EREMOTE, "Orders",
-                            "getOrder answered %zu orders for LimitNum %d",
-                            *count, r->ch->page_size);
+                            "getOrder answered %zu orders for LimitNum %d", *count,
+                            r->ch->page_size);
     for (xmlNodePtr o = unas_child(root, "Order"); o; o = unas_next(o)) {
         int rc = submit_one(r, doc, o, err);
         if (rc != SL_OK)
@@ -127,8 +123,7 @@ static int commit_final(fetch_run *r, int64_t poll_start_s, sl_error *err)
     int64_t next = r->seen_max < poll_start_s ? r->seen_max : poll_start_s;
     int64_t start = r->start[0] ? strtoll(r->start, NULL, 10) : 0;
     if (next <= start)
-        return r->submitted ? r->ch->host->cursor_commit(r->ctx, r->start, err)
-                            : SL_OK;
+        return r->submitted ? r->ch->host->cursor_commit(r->ctx, r->start, err) : SL_OK;
     char buf[32];
     snprintf(buf, sizeof buf, "%lld", (long long)next);
     return r->ch->host->cursor_commit(r->ctx, buf, err);
@@ -141,8 +136,8 @@ static int parse_cursor(fetch_run *r, sl_error *err)
     char *end = NULL;
     long long v = strtoll(r->start, &end, 10);
     if (end == r->start || *end != '\0' || v < 0)
-        return sl_error_set(err, SL_EINVALID, "cursor",
-                            "cursor \"%.40s\" is not unix seconds", r->start);
+        return sl_error_set(err, SL_EINVALID, "cursor", "cursor \"%.40s\" is not unix seconds",
+                            r->start);
     int64_t overlap_s = r->ch->overlap_ms / 1000;
     r->since_s = v > overlap_s ? v - overlap_s : 1;
     return SL_OK;
@@ -163,18 +158,15 @@ static int run_pages(fetch_run *r, sl_error *err)
             return rc;
         if (n < (size_t)r->ch->page_size)
             return SL_OK;
-        if (r->submitted > 0 &&
-            (rc = r->ch->host->cursor_commit(r->ctx, r->start, err)) != SL_OK)
+        if (r->submitted > 0 && (rc = r->ch->host->cursor_commit(r->ctx, r->start, err)) != SL_OK)
             return rc;
         offset += r->ch->page_size - 1; /* overlap one: base not stated */
     }
-    return sl_error_set(err, SL_ETOOBIG, "Orders",
-                        "more than %d pages of orders in one poll",
+    return sl_error_set(err, SL_ETOOBIG, "Orders", "more than %d pages of orders in one poll",
                         UNAS_MAX_PAGES);
 }
 
-int unas_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
-                      sl_error *err)
+int unas_fetch_orders(void *state, sl_ctx *ctx, const char *cursor, sl_error *err)
 {
     fetch_run r = {.ch = state, .ctx = ctx, .start = cursor ? cursor : ""};
     int rc = parse_cursor(&r, err);

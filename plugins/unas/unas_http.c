@@ -28,8 +28,8 @@
 #define BAN_DEFAULT_MS (3600LL * 1000)
 
 /* POSTs body to {base}/{fn}; *resp is any completed response. */
-static int post(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body,
-                const char *token, sl_http_resp **resp, sl_error *err)
+static int post(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body, const char *token,
+                sl_http_resp **resp, sl_error *err)
 {
     const sl_host *h = ch->host;
     char url[UNAS_URL_MAX + 64];
@@ -54,8 +54,7 @@ static void error_text(const char *body, size_t len, char *buf, size_t cap)
 {
     xmlDocPtr doc = NULL;
     buf[0] = '\0';
-    if (body == NULL ||
-        unas_xml_parse(body, len, 1u << 20, "Error", &doc, NULL) != SL_OK)
+    if (body == NULL || unas_xml_parse(body, len, 1u << 20, "Error", &doc, NULL) != SL_OK)
         return;
     xmlNodePtr r = xmlDocGetRootElement(doc);
     char tmp[400];
@@ -65,8 +64,7 @@ static void error_text(const char *body, size_t len, char *buf, size_t cap)
 }
 
 /* "... banned till 05.01.2024 15:00:00" -> remembered ban, SL_EBANNED. */
-static int banned(unas_chan *ch, sl_ctx *ctx, const char *fn,
-                  const char *text, sl_error *err)
+static int banned(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *text, sl_error *err)
 {
     int64_t now = ch->host->now_ms(ctx), until = now + BAN_DEFAULT_MS, s = 0;
     const char *t = strstr(text, "till ");
@@ -87,14 +85,13 @@ static int banned(unas_chan *ch, sl_ctx *ctx, const char *fn,
 
 static int is_auth_text(const char *text)
 {
-    return strncasecmp(text, "Login Error", 11) == 0 ||
-           strncasecmp(text, "Token", 5) == 0 ||
+    return strncasecmp(text, "Login Error", 11) == 0 || strncasecmp(text, "Token", 5) == 0 ||
            strstr(text, "token") != NULL || strstr(text, "Token") != NULL;
 }
 
 /* Maps a completed response. 2xx -> SL_OK. */
-static int classify(unas_chan *ch, sl_ctx *ctx, const char *fn,
-                    const sl_http_resp *resp, sl_error *err)
+static int classify(unas_chan *ch, sl_ctx *ctx, const char *fn, const sl_http_resp *resp,
+                    sl_error *err)
 {
     const sl_host *h = ch->host;
     int status = h->http_status(resp);
@@ -109,13 +106,13 @@ static int classify(unas_chan *ch, sl_ctx *ctx, const char *fn,
     /* UNAS answers a refused key or token with 403 or an <Error> text
        about the login, and an unknown call with 404: not the default map */
     int code = status == 401 || status == 403 || is_auth_text(text) ? SL_EAUTH
-               : status == 429 || status >= 500                    ? SL_ERETRY
-                                                                   : SL_EREMOTE;
+               : status == 429 || status >= 500                     ? SL_ERETRY
+                                                                    : SL_EREMOTE;
     return sl_http_fail(h, resp, code, 0, fn, text[0] ? text : "(no <Error> text)", err);
 }
 
-static int parse_answer(unas_chan *ch, const char *fn, const sl_http_resp *resp,
-                        const char *root, xmlDocPtr *doc, sl_error *err)
+static int parse_answer(unas_chan *ch, const char *fn, const sl_http_resp *resp, const char *root,
+                        xmlDocPtr *doc, sl_error *err)
 {
     size_t len = 0;
     const char *body = ch->host->http_resp_body(resp, &len);
@@ -129,15 +126,13 @@ static int parse_answer(unas_chan *ch, const char *fn, const sl_http_resp *resp,
 }
 
 /* Reads Token and its expiry from a <Login> answer into state. */
-static int store_token(unas_chan *ch, sl_ctx *ctx, xmlDocPtr doc,
-                       const char **token, sl_error *err)
+static int store_token(unas_chan *ch, sl_ctx *ctx, xmlDocPtr doc, const char **token, sl_error *err)
 {
     xmlNodePtr r = xmlDocGetRootElement(doc);
     char tok[UNAS_TOKEN_MAX], et[32], ex[32], buf[32];
     if (unas_text(r, "Token", tok, sizeof tok) != 1 || tok[0] == '\0' ||
         strpbrk(tok, " \t\r\n") != NULL)
-        return sl_error_set(err, SL_EREMOTE, "Token",
-                            "login answer carries no usable <Token>");
+        return sl_error_set(err, SL_EREMOTE, "Token", "login answer carries no usable <Token>");
     int64_t now = ch->host->now_ms(ctx), exp = now + UNAS_TOKEN_LIFE_MS, s = 0;
     if (unas_text(r, "ExpireTime", et, sizeof et) == 1 && et[0]) {
         char *end = NULL;
@@ -199,8 +194,7 @@ int unas_token_forget(unas_chan *ch, sl_ctx *ctx, sl_error *err)
 }
 
 /* The cached token while it has more than the margin left, else a new one. */
-static int token_get(unas_chan *ch, sl_ctx *ctx, const char **token,
-                     sl_error *err)
+static int token_get(unas_chan *ch, sl_ctx *ctx, const char **token, sl_error *err)
 {
     const sl_host *h = ch->host;
     const char *tok = NULL, *exp = NULL;
@@ -215,9 +209,8 @@ static int token_get(unas_chan *ch, sl_ctx *ctx, const char **token,
 }
 
 /* One budgeted attempt of fn with token. */
-static int attempt(unas_chan *ch, sl_ctx *ctx, const char *fn,
-                   const char *body, int cat, const char *token,
-                   const sl_http_resp **out, sl_error *err)
+static int attempt(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body, int cat,
+                   const char *token, const sl_http_resp **out, sl_error *err)
 {
     int rc = unas_budget_take(ch, ctx, cat, err);
     if (rc != SL_OK)
@@ -233,8 +226,8 @@ static int attempt(unas_chan *ch, sl_ctx *ctx, const char *fn,
     return rc;
 }
 
-int unas_call(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body,
-              int cat, const char *root, xmlDocPtr *doc, sl_error *err)
+int unas_call(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body, int cat,
+              const char *root, xmlDocPtr *doc, sl_error *err)
 {
     const char *token = NULL;
     int rc = token_get(ch, ctx, &token, err);
@@ -243,8 +236,10 @@ int unas_call(unas_chan *ch, sl_ctx *ctx, const char *fn, const char *body,
         rc = attempt(ch, ctx, fn, body, cat, token, &resp, err);
     if (rc == SL_EAUTH) {
         /* The token died early (revoked, shop restarted): renew once. */
-        ch->host->log(ctx, SL_LOG_WARN, "UNAS refused the token on %s; "
-                      "logging in again", fn);
+        ch->host->log(ctx, SL_LOG_WARN,
+                      "UNAS refused the token on %s; "
+                      "logging in again",
+                      fn);
         unas_token_forget(ch, ctx, NULL);
         rc = login(ch, ctx, &token, err);
         if (rc == SL_OK)

@@ -52,8 +52,7 @@ static int pow10i(int n, int64_t *out)
     return SL_OK;
 }
 
-int unas_money_times(const char *amount, const char *qty, int exponent,
-                     int64_t *out)
+int unas_money_times(const char *amount, const char *qty, int exponent, int64_t *out)
 {
     int64_t a = 0, q = 0, den = 0;
     if (exponent < 0 || exponent > PRICE_SCALE ||
@@ -73,8 +72,7 @@ int unas_money_times(const char *amount, const char *qty, int exponent,
     return SL_OK;
 }
 
-int unas_money_text(const char *in, const char *currency, int negate,
-                    char out[UNAS_DEC_MAX])
+int unas_money_text(const char *in, const char *currency, int negate, char out[UNAS_DEC_MAX])
 {
     int exp = sl_currency_exponent(currency);
     int64_t minor = 0;
@@ -84,8 +82,7 @@ int unas_money_text(const char *in, const char *currency, int negate,
     if (rc != SL_OK)
         return rc;
     char buf[SL_MONEY_TEXT_MAX];
-    snprintf(out, UNAS_DEC_MAX, "%s",
-             sl_money_format(negate ? -minor : minor, exp, buf));
+    snprintf(out, UNAS_DEC_MAX, "%s", sl_money_format(negate ? -minor : minor, exp, buf));
     return SL_OK;
 }
 
@@ -93,9 +90,8 @@ int unas_vat_percent(const char *vat, char out[UNAS_DEC_MAX])
 {
     size_t n = strlen(vat);
     out[0] = '\0';
-    if (n < 2 || n >= UNAS_DEC_MAX || vat[n - 1] != '%' ||
-        sl_decimal_check(vat, n - 1) != SL_OK || vat[0] == '-' ||
-        vat[0] == '+')
+    if (n < 2 || n >= UNAS_DEC_MAX || vat[n - 1] != '%' || sl_decimal_check(vat, n - 1) != SL_OK ||
+        vat[0] == '-' || vat[0] == '+')
         return 0;
     memcpy(out, vat, n - 1);
     out[n - 1] = '\0';
@@ -109,8 +105,7 @@ static int refused(mapper *m, int rc, const char *key, const char *value)
     return sl_error_refused(m->err, m->path, key, value, rc);
 }
 
-static int set_text(mapper *m, sl_line *l, int field, const char *key,
-                    const char *v)
+static int set_text(mapper *m, sl_line *l, int field, const char *key, const char *v)
 {
     if (v == NULL || v[0] == '\0')
         return SL_OK;
@@ -119,15 +114,13 @@ static int set_text(mapper *m, sl_line *l, int field, const char *key,
 }
 
 /* Text of `path` below n into a field (absent or empty: nothing). */
-static int put(mapper *m, sl_line *l, int field, const xmlNode *n,
-               const char *path)
+static int put(mapper *m, sl_line *l, int field, const xmlNode *n, const char *path)
 {
     const char *v = unas_text_dup(m->h, m->ctx, n, path);
     return set_text(m, l, field, path, v);
 }
 
-static int set_money(mapper *m, sl_line *l, int field, const char *key,
-                     int64_t minor)
+static int set_money(mapper *m, sl_line *l, int field, const char *key, int64_t minor)
 {
     char buf[SL_MONEY_TEXT_MAX];
     int rc = sl_put_money(m->h, m->o, l, field, minor, m->exponent, buf);
@@ -135,16 +128,14 @@ static int set_money(mapper *m, sl_line *l, int field, const char *key,
 }
 
 /* A required decimal child as text. */
-static int decimal(mapper *m, const xmlNode *n, const char *key,
-                   char out[UNAS_DEC_MAX])
+static int decimal(mapper *m, const xmlNode *n, const char *key, char out[UNAS_DEC_MAX])
 {
     int rc = unas_text(n, key, out, UNAS_DEC_MAX);
     if (rc == 1 && sl_decimal_check(out, strlen(out)) == SL_OK)
         return SL_OK;
     char f[SL_ERROR_FIELD_MAX];
     snprintf(f, sizeof f, "%s%s", m->path, key);
-    return sl_error_set(m->err, SL_EINVALID, f,
-                        "%s is missing or not a decimal: \"%.40s\"", f,
+    return sl_error_set(m->err, SL_EINVALID, f, "%s is missing or not a decimal: \"%.40s\"", f,
                         rc == 1 ? out : "");
 }
 
@@ -174,8 +165,7 @@ static const char *display_name(mapper *m, const xmlNode *it)
     for (int k = 0; v != NULL && used < sizeof buf; v = unas_next(v), k++) {
         if (unas_text(v, "Value", val, sizeof val) != 1)
             continue;
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-                                 k ? ", " : "", val);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", k ? ", " : "", val);
     }
     if (used + 2 >= sizeof buf)
         return name;
@@ -184,8 +174,8 @@ static const char *display_name(mapper *m, const xmlNode *it)
 }
 
 /* Net and tax of an item line: unit prices times quantity. */
-static int amounts(mapper *m, const xmlNode *it, const char *qty, int kind,
-                   int64_t *net, int64_t *tax, int64_t *unit)
+static int amounts(mapper *m, const xmlNode *it, const char *qty, int kind, int64_t *net,
+                   int64_t *tax, int64_t *unit)
 {
     char pn[UNAS_DEC_MAX], pg[UNAS_DEC_MAX];
     int rc = decimal(m, it, "PriceNet", pn);
@@ -242,8 +232,7 @@ static int map_item(mapper *m, const xmlNode *it, size_t index)
         return rc;
     if ((rc = set_text(m, l, SL_LINE_TAX_RATE_ID, "Vat", vat)))
         return rc;
-    if (unas_vat_percent(vat, pct) &&
-        m->h->line_set_money(l, SL_LINE_TAX_PERCENT, pct) != SL_OK)
+    if (unas_vat_percent(vat, pct) && m->h->line_set_money(l, SL_LINE_TAX_PERCENT, pct) != SL_OK)
         return refused(m, SL_EINVALID, "Vat", vat);
     return SL_OK;
 }
@@ -252,8 +241,8 @@ static int map_items(mapper *m, const xmlNode *order)
 {
     xmlNodePtr items = unas_child(order, "Items");
     if (unas_count(items, "Item") > UNAS_MAX_ITEMS)
-        return sl_error_set(m->err, SL_ETOOBIG, "Items",
-                            "order has more than %d items", UNAS_MAX_ITEMS);
+        return sl_error_set(m->err, SL_ETOOBIG, "Items", "order has more than %d items",
+                            UNAS_MAX_ITEMS);
     size_t i = 0;
     for (xmlNodePtr it = unas_child(items, "Item"); it; it = unas_next(it), i++) {
         snprintf(m->path, sizeof m->path, "Items.Item[%zu].", i);
@@ -269,8 +258,7 @@ static int map_items(mapper *m, const xmlNode *order)
 
 /* Splits "Nagy Kata" into family "Nagy" and given "Kata" (family-first),
    or the other way round; a single word is the family name. */
-static void split_name(const mapper *m, const char *full, char *first,
-                       char *last, size_t cap)
+static void split_name(const mapper *m, const char *full, char *first, char *last, size_t cap)
 {
     first[0] = last[0] = '\0';
     if (full == NULL)
@@ -297,15 +285,16 @@ static int map_address(mapper *m, const xmlNode *a, int which)
     static const struct {
         const char *key;
         int field;
-    } K[] = {{"Street", SL_ADDR_LINE1}, {"City", SL_ADDR_CITY},
-             {"ZIP", SL_ADDR_POSTCODE}, {"County", SL_ADDR_STATE}};
+    } K[] = {{"Street", SL_ADDR_LINE1},
+             {"City", SL_ADDR_CITY},
+             {"ZIP", SL_ADDR_POSTCODE},
+             {"County", SL_ADDR_STATE}};
     char first[TEXT_MAX], last[TEXT_MAX], cc[8];
     split_name(m, unas_text_dup(m->h, m->ctx, a, "Name"), first, last, TEXT_MAX);
     const char *vals[2] = {first, last};
     const int fields[2] = {SL_ADDR_FIRST_NAME, SL_ADDR_LAST_NAME};
     for (int i = 0; i < 2; i++)
-        if (vals[i][0] && m->h->order_set_address(m->o, which, fields[i],
-                                                  vals[i]) != SL_OK)
+        if (vals[i][0] && m->h->order_set_address(m->o, which, fields[i], vals[i]) != SL_OK)
             return refused(m, SL_EINVALID, "Name", vals[i]);
     for (size_t i = 0; i < sizeof K / sizeof K[0]; i++) {
         const char *v = unas_text_dup(m->h, m->ctx, a, K[i].key);
@@ -340,13 +329,11 @@ static int map_customer(mapper *m, const xmlNode *order)
         (rc = set_text(m, NULL, SL_ORDER_LAST_NAME, "Contact/Name", last)) ||
         (rc = set_text(m, NULL, SL_ORDER_PHONE, "Contact/Mobile", phone)))
         return rc;
-    if (unas_text(inv, "CustomerType", type, sizeof type) == 1 &&
-        strcmp(type, "company") == 0 &&
+    if (unas_text(inv, "CustomerType", type, sizeof type) == 1 && strcmp(type, "company") == 0 &&
         (rc = put(m, NULL, SL_ORDER_COMPANY, inv, "Name")))
         return rc;
     if ((rc = map_address(m, inv, SL_ADDR_BILLING)) ||
-        (rc = map_address(m, unas_path(c, "Addresses/Shipping"),
-                          SL_ADDR_SHIPPING)))
+        (rc = map_address(m, unas_path(c, "Addresses/Shipping"), SL_ADDR_SHIPPING)))
         return rc;
     const char *email = unas_text_dup(m->h, m->ctx, c, "Email");
     if (inv && email && email[0] &&
@@ -362,12 +349,10 @@ static int map_comments(mapper *m, const xmlNode *order)
     size_t used = 0;
     xmlNodePtr c = unas_child(unas_child(order, "Comments"), "Comment");
     for (; c != NULL; c = unas_next(c)) {
-        if (unas_text(c, "Type", type, sizeof type) != 1 ||
-            strncmp(type, "customer", 8) != 0 ||
+        if (unas_text(c, "Type", type, sizeof type) != 1 || strncmp(type, "customer", 8) != 0 ||
             unas_text(c, "Text", text, sizeof text) != 1 || !text[0])
             continue;
-        int n = snprintf(buf + used, sizeof buf - used, "%s%s",
-                         used ? "\n" : "", text);
+        int n = snprintf(buf + used, sizeof buf - used, "%s%s", used ? "\n" : "", text);
         if (n < 0 || (size_t)n >= sizeof buf - used)
             break;
         used += (size_t)n;
@@ -383,8 +368,7 @@ static int map_status(mapper *m, const xmlNode *order)
     const char *norm = sid[0] ? m->h->config_map(m->ctx, "statuses", sid) : NULL;
     if (norm == NULL && name != NULL && name[0])
         norm = m->h->config_map(m->ctx, "statuses", name);
-    int rc = set_text(m, NULL, SL_ORDER_STATUS, "Status",
-                      name && name[0] ? name : sid);
+    int rc = set_text(m, NULL, SL_ORDER_STATUS, "Status", name && name[0] ? name : sid);
     if (rc == SL_OK)
         rc = set_text(m, NULL, SL_ORDER_STATUS_NORMALIZED, "Status", norm);
     return rc;
@@ -406,8 +390,8 @@ static int map_payment(mapper *m, const xmlNode *order)
     return SL_OK;
 }
 
-static int map_time(mapper *m, const xmlNode *order, const char *key,
-                    int field, int required, int64_t *out_s)
+static int map_time(mapper *m, const xmlNode *order, const char *key, int field, int required,
+                    int64_t *out_s)
 {
     char v[32];
     int64_t s = 0;
@@ -417,7 +401,8 @@ static int map_time(mapper *m, const xmlNode *order, const char *key,
     if (!have || unas_local_parse(v, &s) != 0)
         return sl_error_set(m->err, SL_EINVALID, key,
                             "%s is missing or not YYYY.MM.DD HH:MM:SS: "
-                            "\"%.40s\"", key, have ? v : "");
+                            "\"%.40s\"",
+                            key, have ? v : "");
     if (m->h->order_set_time(m->o, field, s * 1000) != SL_OK)
         return refused(m, SL_EINVALID, key, v);
     if (out_s != NULL)
@@ -434,9 +419,8 @@ static int map_head(mapper *m, const xmlNode *o, int64_t *modified)
         (rc = set_text(m, NULL, SL_ORDER_CURRENCY, "Currency", m->currency)) ||
         (rc = put(m, NULL, SL_ORDER_NUMBER, o, "Key")) ||
         (rc = put(m, NULL, SL_ORDER_HEADER_NOTE, o, "Key")) ||
-        (rc = put(m, NULL, SL_ORDER_LANGUAGE, o, "Lang")) ||
-        (rc = map_status(m, o)) || (rc = map_payment(m, o)) ||
-        (rc = map_comments(m, o)) ||
+        (rc = put(m, NULL, SL_ORDER_LANGUAGE, o, "Lang")) || (rc = map_status(m, o)) ||
+        (rc = map_payment(m, o)) || (rc = map_comments(m, o)) ||
         (rc = map_time(m, o, "Date", SL_ORDER_CREATED, 0, NULL)) ||
         (rc = map_time(m, o, "DateMod", SL_ORDER_MODIFIED, 1, modified)) ||
         (rc = decimal(m, o, "SumPriceGross", total)))
@@ -457,9 +441,8 @@ static int wanted(const unas_chan *ch, const xmlNode *order)
            (strcmp(st, "1") == 0 || strcmp(st, "2") == 0);
 }
 
-int unas_order_submit(unas_chan *ch, sl_ctx *ctx, const xmlNode *order,
-                      const char *raw, size_t raw_len, int *submitted,
-                      int64_t *modified_s, sl_error *err)
+int unas_order_submit(unas_chan *ch, sl_ctx *ctx, const xmlNode *order, const char *raw,
+                      size_t raw_len, int *submitted, int64_t *modified_s, sl_error *err)
 {
     mapper m = {.ch = ch, .h = ch->host, .ctx = ctx, .err = err};
     char key[128], dm[32];
@@ -467,17 +450,13 @@ int unas_order_submit(unas_chan *ch, sl_ctx *ctx, const xmlNode *order,
     if (unas_text(order, "Key", key, sizeof key) != 1 || !key[0])
         return sl_error_set(err, SL_EINVALID, "Key", "order has no <Key>");
     if (unas_text(order, "Currency", m.currency, sizeof m.currency) != 1 ||
-        (m.exponent = sl_currency_exponent(m.currency)) < 0 ||
-        m.exponent > PRICE_SCALE)
-        return sl_error_set(err, SL_EINVALID, "Currency",
-                            "order %s: unknown currency \"%s\"", key,
+        (m.exponent = sl_currency_exponent(m.currency)) < 0 || m.exponent > PRICE_SCALE)
+        return sl_error_set(err, SL_EINVALID, "Currency", "order %s: unknown currency \"%s\"", key,
                             m.currency);
     int64_t mod = 0;
-    if (unas_text(order, "DateMod", dm, sizeof dm) != 1 ||
-        unas_local_parse(dm, &mod) != 0)
+    if (unas_text(order, "DateMod", dm, sizeof dm) != 1 || unas_local_parse(dm, &mod) != 0)
         return sl_error_set(err, SL_EINVALID, "DateMod",
-                            "order %s: DateMod \"%.32s\" is not a date", key,
-                            dm);
+                            "order %s: DateMod \"%.32s\" is not a date", key, dm);
     *modified_s = mod;
     if (!wanted(ch, order))
         return SL_OK;

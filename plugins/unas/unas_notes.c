@@ -11,20 +11,17 @@
 #include "shopledger/sdkutil.h"
 #include "unas.h"
 
-int unas_report_status(void *state, sl_ctx *ctx, const char *external_id,
-                       const char *note, const char *status,
-                       const char *idempotency_key, sl_error *err)
+int unas_report_status(void *state, sl_ctx *ctx, const char *external_id, const char *note,
+                       const char *status, const char *idempotency_key, sl_error *err)
 {
     unas_chan *ch = state;
     (void)status, (void)idempotency_key;
     if (external_id == NULL || external_id[0] == '\0')
-        return sl_error_set(err, SL_EINVALID, "external_id",
-                            "no order key to report on");
+        return sl_error_set(err, SL_EINVALID, "external_id", "no order key to report on");
     if (note == NULL || note[0] == '\0')
         return SL_OK;
     if (ch->test_mode) {
-        ch->host->log(ctx, SL_LOG_INFO, "test mode: note for %s not written",
-                      external_id);
+        ch->host->log(ctx, SL_LOG_INFO, "test mode: note for %s not written", external_id);
         return SL_OK;
     }
     unas_buf b;
@@ -37,8 +34,7 @@ int unas_report_status(void *state, sl_ctx *ctx, const char *external_id,
     unas_buf_add(&b, "</Comment></Comments></Order></Orders>");
     xmlDocPtr doc = NULL;
     int rc = b.failed ? sl_error_set(err, SL_ETOOBIG, "note", "note too long")
-                      : unas_call(ch, ctx, "setOrder", b.p, UNAS_RATE_SET,
-                                  "Orders", &doc, err);
+                      : unas_call(ch, ctx, "setOrder", b.p, UNAS_RATE_SET, "Orders", &doc, err);
     unas_buf_free(&b);
     if (rc != SL_OK)
         return rc;
@@ -48,8 +44,7 @@ int unas_report_status(void *state, sl_ctx *ctx, const char *external_id,
     unas_text(o, "Error", msg, sizeof msg);
     xmlFreeDoc(doc);
     if (strcmp(st, "ok") != 0)
-        return sl_error_set(err, SL_EREMOTE, "Status",
-                            "setOrder %s: %s", external_id,
+        return sl_error_set(err, SL_EREMOTE, "Status", "setOrder %s: %s", external_id,
                             msg[0] ? msg : "status is not ok");
     return SL_OK;
 }

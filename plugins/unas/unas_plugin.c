@@ -15,29 +15,23 @@
    sl_options_read fills the unas_chan. Enums land as the index of the
    word, so each second word is the field's 1. */
 static const sl_option UNAS_OPTION_ROWS[] = {
-    SL_OPT_URL("url", unas_chan, base, 0, "https://api.unas.eu/shop",
-               UNAS_URL_MAX - 33,
+    SL_OPT_URL("url", unas_chan, base, 0, "https://api.unas.eu/shop", UNAS_URL_MAX - 33,
                "the API base (http:// only for a local sandbox)"),
-    SL_OPT_SECRET("api_key", unas_chan, api_key, SL_OPT_REQUIRED,
-                  "the shop's API key"),
+    SL_OPT_SECRET("api_key", unas_chan, api_key, SL_OPT_REQUIRED, "the shop's API key"),
     SL_OPT_ENUM("subscription", unas_chan, vip, "premium", "premium|vip",
                 "which hourly limits of the API apply"),
-    SL_OPT_ENUM("order_filter", unas_chan, invoiceable_only, "all",
-                "all|invoiceable",
+    SL_OPT_ENUM("order_filter", unas_chan, invoiceable_only, "all", "all|invoiceable",
                 "invoiceable: only orders whose invoice status is billable "
                 "or invoiced"),
-    SL_OPT_ENUM("name_order", unas_chan, family_first, "family_first",
-                "given_first|family_first",
+    SL_OPT_ENUM("name_order", unas_chan, family_first, "family_first", "given_first|family_first",
                 "how the shop writes a customer's name"),
     SL_OPT_ENUM("price_kind", unas_chan, price_gross, "gross", "net|gross",
                 "what the tenant's price means; the other is derived from "
                 "the product's VAT"),
     SL_OPT_INT("rate_reserve", unas_chan, reserve_pct, "10", 5, 50,
                "percent of every hourly limit never used"),
-    SL_OPT_INT("page_size", unas_chan, page_size, "500", 2, 500,
-               "LimitNum of listings"),
-    SL_OPT_DURATION("poll_overlap", unas_chan, overlap_ms, "2m", 0,
-                    3600LL * 1000,
+    SL_OPT_INT("page_size", unas_chan, page_size, "500", 2, 500, "LimitNum of listings"),
+    SL_OPT_DURATION("poll_overlap", unas_chan, overlap_ms, "2m", 0, 3600LL * 1000,
                     "how far back each poll looks again before its cursor"),
     SL_OPT_FLAG("test_mode", unas_chan, test_mode, "no",
                 "read everything, write nothing to the shop"),
@@ -45,8 +39,7 @@ static const sl_option UNAS_OPTION_ROWS[] = {
 static const sl_option_table UNAS_OPTIONS = SL_OPTION_TABLE(UNAS_OPTION_ROWS);
 
 /* Slot channel_open: validates the config and allocates the channel. */
-static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
-                             sl_error *err)
+static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     unas_chan *ch = calloc(1, sizeof *ch);
     if (ch == NULL)
@@ -54,8 +47,8 @@ static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
     ch->host = host;
     int rc = sl_options_read(host, ctx, &UNAS_OPTIONS, ch, err);
     if (rc == SL_OK && strlen(ch->api_key) >= UNAS_KEY_MAX)
-        rc = sl_error_set(err, SL_EINVALID, "api_key",
-                          "api_key is longer than %d bytes", UNAS_KEY_MAX - 1);
+        rc = sl_error_set(err, SL_EINVALID, "api_key", "api_key is longer than %d bytes",
+                          UNAS_KEY_MAX - 1);
     if (rc != SL_OK) {
         free(ch);
         return rc;
@@ -92,8 +85,8 @@ static const sl_plugin UNAS_PLUGIN = {
     .version = "1.0.0",
     .description = "UNAS (Hungary) XML API: orders by polling within the "
                    "hourly limits, stock and price push, product import",
-    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES |
-            SL_CAP_REPORT_STATUS | SL_CAP_FETCH_PRODUCTS,
+    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES | SL_CAP_REPORT_STATUS |
+            SL_CAP_FETCH_PRODUCTS,
     .channel_open = unas_channel_open,
     .channel_close = unas_channel_close,
     .fetch_orders = unas_fetch_orders,

@@ -27,8 +27,7 @@ typedef struct import_run {
     int submitted;
 } import_run;
 
-static int request_page(import_run *r, int64_t offset, xmlDocPtr *doc,
-                        sl_error *err)
+static int request_page(import_run *r, int64_t offset, xmlDocPtr *doc, sl_error *err)
 {
     char num[32];
     unas_buf b;
@@ -41,16 +40,16 @@ static int request_page(import_run *r, int64_t offset, xmlDocPtr *doc,
     unas_buf_elem(&b, "LimitStart", num);
     unas_buf_add(&b, "</Params>");
     int rc = b.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
-                      : unas_call(r->ch, r->ctx, "getProduct", b.p,
-                                  UNAS_RATE_GET_MULTI, "Products", doc, err);
+                      : unas_call(r->ch, r->ctx, "getProduct", b.p, UNAS_RATE_GET_MULTI, "Products",
+                                  doc, err);
     unas_buf_free(&b);
     return rc;
 }
 
 /* Sets field f from `path` below n when present and non-empty; decimal
    fields are checked first. */
-static int field(import_run *r, sl_product *p, int f, const xmlNode *n,
-                 const char *path, int is_decimal)
+static int field(import_run *r, sl_product *p, int f, const xmlNode *n, const char *path,
+                 int is_decimal)
 {
     const char *v = unas_text_dup(r->ch->host, r->ctx, n, path);
     if (v == NULL || v[0] == '\0')
@@ -66,14 +65,12 @@ static xmlNodePtr normal_price(const xmlNode *prod)
     char type[16];
     xmlNodePtr pr = unas_child(unas_child(prod, "Prices"), "Price");
     for (; pr != NULL; pr = unas_next(pr))
-        if (unas_text(pr, "Type", type, sizeof type) == 1 &&
-            strcmp(type, "normal") == 0)
+        if (unas_text(pr, "Type", type, sizeof type) == 1 && strcmp(type, "normal") == 0)
             return pr;
     return NULL;
 }
 
-static int submit_product(import_run *r, const xmlNode *x, const char *sku,
-                          sl_error *err)
+static int submit_product(import_run *r, const xmlNode *x, const char *sku, sl_error *err)
 {
     const sl_host *h = r->ch->host;
     sl_product *p = h->product_new(r->ctx);
@@ -93,8 +90,7 @@ static int submit_product(import_run *r, const xmlNode *x, const char *sku,
     if (rc == SL_OK)
         rc = field(r, p, SL_PRODUCT_CURRENCY, price, "Currency", 0);
     if (rc == SL_OK)
-        rc = field(r, p, SL_PRODUCT_PRICE, price,
-                   r->ch->price_gross ? "Gross" : "Net", 1);
+        rc = field(r, p, SL_PRODUCT_PRICE, price, r->ch->price_gross ? "Gross" : "Net", 1);
     if (rc == SL_OK)
         rc = field(r, p, SL_PRODUCT_PURCHASE_PRICE, x, "Stocks/Stock/Price", 1);
     if (rc == SL_OK)
@@ -110,8 +106,7 @@ static int submit_product(import_run *r, const xmlNode *x, const char *sku,
     return rc;
 }
 
-static int submit_page(import_run *r, xmlDocPtr doc, size_t *count,
-                       sl_error *err)
+static int submit_page(import_run *r, xmlDocPtr doc, size_t *count, sl_error *err)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
     *count = unas_count(root, "Product");
@@ -119,8 +114,7 @@ static int submit_page(import_run *r, xmlDocPtr doc, size_t *count,
         char sku[128], state[16];
         if (unas_text(x, "Sku", sku, sizeof sku) != 1 || !sku[0] ||
             json_object_get(r->seen, sku) != NULL ||
-            (unas_text(x, "State", state, sizeof state) == 1 &&
-             strcmp(state, "deleted") == 0))
+            (unas_text(x, "State", state, sizeof state) == 1 && strcmp(state, "deleted") == 0))
             continue;
         json_object_set_new(r->seen, sku, json_true());
         int rc = submit_product(r, x, sku, err);
@@ -151,11 +145,10 @@ int unas_fetch_products(void *state, sl_ctx *ctx, sl_error *err)
         offset += r.ch->page_size - 1;
     }
     if (rc == SL_OK && page == UNAS_MAX_PAGES)
-        rc = sl_error_set(err, SL_ETOOBIG, "Products",
-                          "more than %d pages of products", UNAS_MAX_PAGES);
+        rc = sl_error_set(err, SL_ETOOBIG, "Products", "more than %d pages of products",
+                          UNAS_MAX_PAGES);
     if (rc == SL_OK)
-        r.ch->host->log(ctx, SL_LOG_INFO, "UNAS import: %d products",
-                        r.submitted);
+        r.ch->host->log(ctx, SL_LOG_INFO, "UNAS import: %d products", r.submitted);
     json_decref(r.seen);
     return rc;
 }

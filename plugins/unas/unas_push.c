@@ -27,15 +27,14 @@
 #include "shopledger/sdkutil.h"
 #include "unas.h"
 
-
 enum push_kind { PUSH_STOCK, PUSH_PRICE };
 
 typedef struct push_item {
     const char *sku;
-    int64_t want;        /* qty (exponent 0) or price minor units */
-    int64_t net, gross;  /* prices to write */
-    int write;           /* 1: goes into the set call */
-    int decided;         /* outcome known unless write fails */
+    int64_t want;       /* qty (exponent 0) or price minor units */
+    int64_t net, gross; /* prices to write */
+    int write;          /* 1: goes into the set call */
+    int decided;        /* outcome known unless write fails */
 } push_item;
 
 typedef struct push_run {
@@ -58,8 +57,8 @@ static int sku_ok(const char *s)
     if (s == NULL || *s == '\0' || strlen(s) > 100)
         return 0;
     for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_'))
             return 0;
     return 1;
 }
@@ -69,13 +68,11 @@ static void plan(push_run *r, const sl_stock_list *list, size_t i)
 {
     const sl_host *h = r->ch->host;
     const char *sku = h->stock_sku(list, i);
-    const char *v = r->kind == PUSH_STOCK ? h->stock_quantity(list, i)
-                                          : h->stock_price(list, i);
+    const char *v = r->kind == PUSH_STOCK ? h->stock_quantity(list, i) : h->stock_price(list, i);
     int64_t m = 0;
     if (!sku_ok(sku)) {
         if (sku != NULL && *sku)
-            report(r, sku, SL_PUSH_FAILED,
-                   "not a UNAS SKU (letters, digits, - and _ only)");
+            report(r, sku, SL_PUSH_FAILED, "not a UNAS SKU (letters, digits, - and _ only)");
         return;
     }
     if (v == NULL) {
@@ -103,8 +100,7 @@ static xmlNodePtr find_product(xmlDocPtr doc, const char *sku)
 }
 
 /* getProduct for items [a, b). */
-static int read_chunk(push_run *r, size_t a, size_t b, xmlDocPtr *doc,
-                      sl_error *err)
+static int read_chunk(push_run *r, size_t a, size_t b, xmlDocPtr *doc, sl_error *err)
 {
     unas_buf q;
     unas_buf_init(&q, UNAS_MAX_REQUEST);
@@ -117,8 +113,7 @@ static int read_chunk(push_run *r, size_t a, size_t b, xmlDocPtr *doc,
                      "<LimitNum>500</LimitNum></Params>");
     int cat = b - a > 1 ? UNAS_RATE_GET_MULTI : UNAS_RATE_GET_SINGLE;
     int rc = q.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
-                      : unas_call(r->ch, r->ctx, "getProduct", q.p, cat,
-                                  "Products", doc, err);
+                      : unas_call(r->ch, r->ctx, "getProduct", q.p, cat, "Products", doc, err);
     unas_buf_free(&q);
     return rc;
 }
@@ -128,15 +123,12 @@ static int decide_stock(push_run *r, push_item *it, xmlNodePtr p)
 {
     char active[8], var[8], qty[UNAS_DEC_MAX];
     xmlNodePtr st = unas_child(p, "Stocks");
-    if (unas_text(st, "Status/Active", active, sizeof active) == 1 &&
-        strcmp(active, "0") == 0) {
+    if (unas_text(st, "Status/Active", active, sizeof active) == 1 && strcmp(active, "0") == 0) {
         report(r, it->sku, SL_PUSH_SKIPPED, "stock is not managed in the shop");
         return 0;
     }
-    if (unas_text(st, "Status/Variant", var, sizeof var) == 1 &&
-        strcmp(var, "1") == 0) {
-        report(r, it->sku, SL_PUSH_SKIPPED,
-               "the shop keeps stock per variant combination");
+    if (unas_text(st, "Status/Variant", var, sizeof var) == 1 && strcmp(var, "1") == 0) {
+        report(r, it->sku, SL_PUSH_SKIPPED, "the shop keeps stock per variant combination");
         return 0;
     }
     int64_t have = -1;
@@ -159,12 +151,10 @@ static int derive_prices(push_run *r, push_item *it, const char *vat)
         return SL_EINVALID;
     if (r->ch->price_gross) {
         it->gross = it->want;
-        return sl_div_round(it->want * 100000, 100000 + milli,
-                            SL_ROUND_HALF_UP, &it->net);
+        return sl_div_round(it->want * 100000, 100000 + milli, SL_ROUND_HALF_UP, &it->net);
     }
     it->net = it->want;
-    return sl_div_round(it->want * (100000 + milli), 100000, SL_ROUND_HALF_UP,
-                        &it->gross);
+    return sl_div_round(it->want * (100000 + milli), 100000, SL_ROUND_HALF_UP, &it->gross);
 }
 
 static int decide_price(push_run *r, push_item *it, xmlNodePtr p)
@@ -177,14 +167,11 @@ static int decide_price(push_run *r, push_item *it, xmlNodePtr p)
         return 0;
     }
     for (xmlNodePtr pr = unas_child(prices, "Price"); pr; pr = unas_next(pr)) {
-        if (unas_text(pr, "Type", type, sizeof type) != 1 ||
-            strcmp(type, "normal") != 0)
+        if (unas_text(pr, "Type", type, sizeof type) != 1 || strcmp(type, "normal") != 0)
             continue;
         int64_t have = 0;
-        if (unas_text(pr, r->ch->price_gross ? "Gross" : "Net", cur,
-                      sizeof cur) == 1 &&
-            sl_money_parse_round(cur, r->exponent, SL_ROUND_HALF_UP, &have) ==
-                SL_OK &&
+        if (unas_text(pr, r->ch->price_gross ? "Gross" : "Net", cur, sizeof cur) == 1 &&
+            sl_money_parse_round(cur, r->exponent, SL_ROUND_HALF_UP, &have) == SL_OK &&
             have == it->want) {
             report(r, it->sku, SL_PUSH_UNCHANGED, NULL);
             return 0;
@@ -232,8 +219,9 @@ static void read_results(push_run *r, xmlDocPtr doc, size_t a, size_t b)
         if (p != NULL)
             unas_text(p, "Error", msg, sizeof msg);
         report(r, it->sku, SL_PUSH_FAILED,
-               msg[0] ? msg : p ? "the shop answered an error"
-                                : "the answer has no entry for this SKU");
+               msg[0] ? msg
+               : p    ? "the shop answered an error"
+                      : "the answer has no entry for this SKU");
     }
 }
 
@@ -253,8 +241,7 @@ static int write_chunk(push_run *r, size_t a, size_t b, sl_error *err)
     int rc = SL_OK;
     if (nw > 0) {
         rc = q.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
-                      : unas_call(r->ch, r->ctx,
-                                  r->kind == PUSH_STOCK ? "setStock" : "setProduct",
+                      : unas_call(r->ch, r->ctx, r->kind == PUSH_STOCK ? "setStock" : "setProduct",
                                   q.p, UNAS_RATE_SET, "Products", &doc, err);
         if (rc == SL_OK) {
             read_results(r, doc, a, b);
@@ -278,8 +265,7 @@ static int push_chunk(push_run *r, size_t a, size_t b, sl_error *err)
         if (p == NULL)
             report(r, it->sku, SL_PUSH_NOT_FOUND, "no product has this SKU");
         else
-            w = r->kind == PUSH_STOCK ? decide_stock(r, it, p)
-                                      : decide_price(r, it, p);
+            w = r->kind == PUSH_STOCK ? decide_stock(r, it, p) : decide_price(r, it, p);
         if (w && r->ch->test_mode)
             report(r, it->sku, SL_PUSH_WOULD_WRITE, NULL);
         it->write = w && !r->ch->test_mode;
@@ -299,8 +285,7 @@ static void report_rest(push_run *r, size_t from, const sl_error *err)
             report(r, r->items[i].sku, SL_PUSH_FAILED, msg);
 }
 
-static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
-                sl_error *err)
+static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind, sl_error *err)
 {
     unas_chan *ch = state;
     size_t count;
@@ -327,14 +312,12 @@ static int push(void *state, sl_ctx *ctx, const sl_stock_list *list, int kind,
     return rc;
 }
 
-int unas_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                    sl_error *err)
+int unas_push_stock(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err)
 {
     return push(state, ctx, list, PUSH_STOCK, err);
 }
 
-int unas_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list,
-                     sl_error *err)
+int unas_push_prices(void *state, sl_ctx *ctx, const sl_stock_list *list, sl_error *err)
 {
     return push(state, ctx, list, PUSH_PRICE, err);
 }

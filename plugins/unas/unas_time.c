@@ -33,9 +33,8 @@ int unas_budapest_offset(int64_t utc_s)
 static int valid_fields(int y, int mo, int d, int h, int mi, int s)
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-        d > mdays[mo - 1] || h > 23 || mi > 59 || s > 59 || h < 0 ||
-        mi < 0 || s < 0)
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+        mi > 59 || s > 59 || h < 0 || mi < 0 || s < 0)
         return 0;
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return !(mo == 2 && d == 29 && !leap);
@@ -44,8 +43,7 @@ static int valid_fields(int y, int mo, int d, int h, int mi, int s)
 /* Wall time -> UTC: try the standard offset, then check it against the
    rule at the resulting instant (a wall time in the spring gap is taken
    as standard time; an autumn repeat as summer time). */
-static int wall_to_utc(int y, int mo, int d, int h, int mi, int s,
-                       int64_t *out)
+static int wall_to_utc(int y, int mo, int d, int h, int mi, int s, int64_t *out)
 {
     if (!valid_fields(y, mo, d, h, mi, s))
         return -1;

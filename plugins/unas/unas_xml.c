@@ -54,8 +54,8 @@ static int prolog_has_doctype(const char *p, const char *end)
             p = q + 3;
         } else if (end - p >= 2 && p[0] == '<' && p[1] == '!') {
             return 1;
-        } else if (end - p >= 3 && (unsigned char)p[0] == 0xEF &&
-                   (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) {
+        } else if (end - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+                   (unsigned char)p[2] == 0xBF) {
             p += 3; /* UTF-8 byte order mark */
         } else {
             return 0;
@@ -74,26 +74,23 @@ static int depth_ok(const xmlNode *n, int depth)
     return 1;
 }
 
-int unas_xml_parse(const char *data, size_t len, size_t max_len,
-                   const char *root, xmlDocPtr *out, sl_error *err)
+int unas_xml_parse(const char *data, size_t len, size_t max_len, const char *root, xmlDocPtr *out,
+                   sl_error *err)
 {
     if (data == NULL || len == 0)
         return sl_error_set(err, SL_EREMOTE, "body", "empty XML answer");
     if (len > max_len || len > (size_t)INT32_MAX)
-        return sl_error_set(err, SL_ETOOBIG, "body",
-                            "XML answer of %zu bytes is over the %zu cap", len,
-                            max_len);
+        return sl_error_set(err, SL_ETOOBIG, "body", "XML answer of %zu bytes is over the %zu cap",
+                            len, max_len);
     if (prolog_has_doctype(data, data + len))
-        return sl_error_set(err, SL_EREMOTE, "body",
-                            "XML answer carries a DOCTYPE; refused");
+        return sl_error_set(err, SL_EREMOTE, "body", "XML answer carries a DOCTYPE; refused");
     unas_xml_init();
     xmlParserCtxtPtr pc = xmlNewParserCtxt();
     if (pc == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    xmlDocPtr doc = xmlCtxtReadMemory(
-        pc, data, (int)len, "unas.xml", NULL,
-        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-            XML_PARSE_NOCDATA);
+    xmlDocPtr doc = xmlCtxtReadMemory(pc, data, (int)len, "unas.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                          XML_PARSE_NOCDATA);
     if (doc == NULL) {
         xmlErrorPtr e = xmlCtxtGetLastError(pc);
         char msg[160];
@@ -101,8 +98,8 @@ int unas_xml_parse(const char *data, size_t len, size_t max_len,
         msg[strcspn(msg, "\n")] = '\0';
         int line = e ? e->line : 0; /* e lives in pc: read it before the free */
         xmlFreeParserCtxt(pc);
-        return sl_error_set(err, SL_EREMOTE, "body",
-                            "answer is not well-formed XML: %s (line %d)", msg, line);
+        return sl_error_set(err, SL_EREMOTE, "body", "answer is not well-formed XML: %s (line %d)",
+                            msg, line);
     }
     xmlFreeParserCtxt(pc);
     xmlNodePtr r = xmlDocGetRootElement(doc);
@@ -110,11 +107,10 @@ int unas_xml_parse(const char *data, size_t len, size_t max_len,
     if (r == NULL || doc->intSubset != NULL)
         rc = sl_error_set(err, SL_EREMOTE, "body", "XML answer has no root");
     else if (!depth_ok(r, 1))
-        rc = sl_error_set(err, SL_ETOOBIG, "body",
-                          "XML answer nests deeper than %d", UNAS_MAX_DEPTH);
+        rc = sl_error_set(err, SL_ETOOBIG, "body", "XML answer nests deeper than %d",
+                          UNAS_MAX_DEPTH);
     else if (root != NULL && strcmp((const char *)r->name, root) != 0)
-        rc = sl_error_set(err, SL_EREMOTE, "body",
-                          "XML answer root is <%.40s>, expected <%s>",
+        rc = sl_error_set(err, SL_EREMOTE, "body", "XML answer root is <%.40s>, expected <%s>",
                           (const char *)r->name, root);
     if (rc != SL_OK) {
         xmlFreeDoc(doc);
@@ -129,8 +125,7 @@ xmlNodePtr unas_child(const xmlNode *n, const char *name)
     if (n == NULL)
         return NULL;
     for (xmlNodePtr c = n->children; c != NULL; c = c->next)
-        if (c->type == XML_ELEMENT_NODE &&
-            strcmp((const char *)c->name, name) == 0)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
             return c;
     return NULL;
 }
@@ -185,11 +180,10 @@ static int node_text(const xmlNode *n, char *buf, size_t cap)
     }
     buf[used] = '\0';
     size_t a = 0;
-    while (a < used && (buf[a] == ' ' || buf[a] == '\n' || buf[a] == '\r' ||
-                        buf[a] == '\t'))
+    while (a < used && (buf[a] == ' ' || buf[a] == '\n' || buf[a] == '\r' || buf[a] == '\t'))
         a++;
-    while (used > a && (buf[used - 1] == ' ' || buf[used - 1] == '\n' ||
-                        buf[used - 1] == '\r' || buf[used - 1] == '\t'))
+    while (used > a && (buf[used - 1] == ' ' || buf[used - 1] == '\n' || buf[used - 1] == '\r' ||
+                        buf[used - 1] == '\t'))
         used--;
     memmove(buf, buf + a, used - a);
     buf[used - a] = '\0';
@@ -205,8 +199,7 @@ int unas_text(const xmlNode *n, const char *path, char *buf, size_t cap)
     return node_text(e, buf, cap);
 }
 
-const char *unas_text_dup(const sl_host *h, sl_ctx *ctx, const xmlNode *n,
-                          const char *path)
+const char *unas_text_dup(const sl_host *h, sl_ctx *ctx, const xmlNode *n, const char *path)
 {
     const xmlNode *e = unas_path(n, path);
     if (e == NULL)

@@ -56,9 +56,8 @@ static int append_raw(char *buf, size_t cap, size_t *pos, const char *s)
 
 /* Encodes every pair into scratch (NUL-separated), sorts, and joins them as
    k=v&k=v into joined. */
-static int join_sorted(const char *const *names, const char *const *vals,
-                       size_t n, char *scratch, size_t scap, char *joined,
-                       size_t jcap)
+static int join_sorted(const char *const *names, const char *const *vals, size_t n, char *scratch,
+                       size_t scap, char *joined, size_t jcap)
 {
     enc_pair pairs[WOO_MAX_PARAMS + WOO_OAUTH_PARAMS];
     if (n > sizeof pairs / sizeof pairs[0])
@@ -66,13 +65,11 @@ static int join_sorted(const char *const *names, const char *const *vals,
     size_t pos = 0;
     for (size_t i = 0; i < n; i++) {
         pairs[i].k = scratch + pos;
-        if (append_enc(scratch, scap, &pos, names[i]) != SL_OK ||
-            pos + 1 >= scap)
+        if (append_enc(scratch, scap, &pos, names[i]) != SL_OK || pos + 1 >= scap)
             return SL_ETOOBIG;
         pos++; /* keep the NUL written by sl_url_encode */
         pairs[i].v = scratch + pos;
-        if (append_enc(scratch, scap, &pos, vals[i]) != SL_OK ||
-            pos + 1 >= scap)
+        if (append_enc(scratch, scap, &pos, vals[i]) != SL_OK || pos + 1 >= scap)
             return SL_ETOOBIG;
         pos++;
     }
@@ -89,32 +86,27 @@ static int join_sorted(const char *const *names, const char *const *vals,
     return SL_OK;
 }
 
-int woo_oauth_base_string(const char *method, const char *url,
-                          const char *const *names, const char *const *vals,
-                          size_t n, char *out, size_t cap)
+int woo_oauth_base_string(const char *method, const char *url, const char *const *names,
+                          const char *const *vals, size_t n, char *out, size_t cap)
 {
     char *scratch = malloc(2 * WOO_SIG_TEXT_MAX);
     if (scratch == NULL)
         return SL_ENOMEM;
     char *joined = scratch + WOO_SIG_TEXT_MAX;
-    int rc = join_sorted(names, vals, n, scratch, WOO_SIG_TEXT_MAX, joined,
-                         WOO_SIG_TEXT_MAX);
+    int rc = join_sorted(names, vals, n, scratch, WOO_SIG_TEXT_MAX, joined, WOO_SIG_TEXT_MAX);
     size_t pos = 0;
     if (rc == SL_OK && cap > 0) {
         out[0] = '\0';
         if (append_raw(out, cap, &pos, method) != SL_OK ||
-            append_raw(out, cap, &pos, "&") != SL_OK ||
-            append_enc(out, cap, &pos, url) != SL_OK ||
-            append_raw(out, cap, &pos, "&") != SL_OK ||
-            append_enc(out, cap, &pos, joined) != SL_OK)
+            append_raw(out, cap, &pos, "&") != SL_OK || append_enc(out, cap, &pos, url) != SL_OK ||
+            append_raw(out, cap, &pos, "&") != SL_OK || append_enc(out, cap, &pos, joined) != SL_OK)
             rc = SL_ETOOBIG;
     }
     free(scratch);
     return rc;
 }
 
-int woo_oauth_sign(const char *base, const char *secret, int sha1, char *out,
-                   size_t cap)
+int woo_oauth_sign(const char *base, const char *secret, int sha1, char *out, size_t cap)
 {
     size_t slen = strlen(secret);
     char *key = malloc(slen + 2);
@@ -137,9 +129,8 @@ int woo_oauth_sign(const char *base, const char *secret, int sha1, char *out,
 }
 
 /* Adds the five oauth_* query parameters (signature last) to req. */
-static int apply_oauth(woo_chan *ch, sl_ctx *ctx, sl_http_req *req,
-                       const char *method, const char *url, const woo_call *c,
-                       sl_error *err)
+static int apply_oauth(woo_chan *ch, sl_ctx *ctx, sl_http_req *req, const char *method,
+                       const char *url, const woo_call *c, sl_error *err)
 {
     const sl_host *h = ch->host;
     char nonce[WOO_NONCE_LEN + 1], ts[24];
@@ -152,10 +143,9 @@ static int apply_oauth(woo_chan *ch, sl_ctx *ctx, sl_http_req *req,
     size_t n = c->nq;
     memcpy(names, c->qname, n * sizeof names[0]);
     memcpy(vals, c->qval, n * sizeof vals[0]);
-    const char *on[4] = {"oauth_consumer_key", "oauth_nonce",
-                         "oauth_signature_method", "oauth_timestamp"};
-    const char *ov[4] = {ch->key, nonce,
-                         ch->oauth_sha1 ? "HMAC-SHA1" : "HMAC-SHA256", ts};
+    const char *on[4] = {"oauth_consumer_key", "oauth_nonce", "oauth_signature_method",
+                         "oauth_timestamp"};
+    const char *ov[4] = {ch->key, nonce, ch->oauth_sha1 ? "HMAC-SHA1" : "HMAC-SHA256", ts};
     for (size_t i = 0; i < 4; i++) {
         names[n] = on[i];
         vals[n++] = ov[i];
@@ -164,13 +154,11 @@ static int apply_oauth(woo_chan *ch, sl_ctx *ctx, sl_http_req *req,
     if (base == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     char sig[64];
-    int rc = woo_oauth_base_string(method, url, names, vals, n, base,
-                                   3 * WOO_SIG_TEXT_MAX);
+    int rc = woo_oauth_base_string(method, url, names, vals, n, base, 3 * WOO_SIG_TEXT_MAX);
     if (rc == SL_OK)
         rc = woo_oauth_sign(base, ch->secret, ch->oauth_sha1, sig, sizeof sig);
     if (rc != SL_OK)
-        return sl_error_set(err, rc, "", "cannot sign the request (%s)",
-                            sl_status_name(rc));
+        return sl_error_set(err, rc, "", "cannot sign the request (%s)", sl_status_name(rc));
     for (size_t i = 0; i < 4; i++)
         if (h->http_query(req, on[i], ov[i]) != SL_OK)
             return sl_error_set(err, SL_EINTERNAL, "", "http_query refused");
@@ -179,9 +167,8 @@ static int apply_oauth(woo_chan *ch, sl_ctx *ctx, sl_http_req *req,
     return SL_OK;
 }
 
-int woo_auth_apply(woo_chan *ch, sl_ctx *ctx, sl_http_req *req,
-                   const char *method, const char *url, const woo_call *c,
-                   sl_error *err)
+int woo_auth_apply(woo_chan *ch, sl_ctx *ctx, sl_http_req *req, const char *method, const char *url,
+                   const woo_call *c, sl_error *err)
 {
     if (ch->oauth)
         return apply_oauth(ch, ctx, req, method, url, c, err);

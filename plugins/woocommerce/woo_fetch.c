@@ -39,15 +39,13 @@ static int64_t http_date_ms(const char *v)
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     char wd[4], mon[4], iso[32];
     int d, y, hh, mm, ss;
-    if (v == NULL || sscanf(v, "%3s %d %3s %d %d:%d:%d GMT", wd, &d, mon, &y,
-                            &hh, &mm, &ss) != 7)
+    if (v == NULL || sscanf(v, "%3s %d %3s %d %d:%d:%d GMT", wd, &d, mon, &y, &hh, &mm, &ss) != 7)
         return 0;
     const char *p = strstr(months, mon);
     if (p == NULL || strlen(mon) != 3 || (p - months) % 3 != 0)
         return 0;
     int month = (int)(p - months) / 3 + 1;
-    snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d", y, month, d, hh,
-             mm, ss);
+    snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d", y, month, d, hh, mm, ss);
     int64_t ms = 0;
     return sl_iso8601_parse(iso, 1, &ms, NULL) == SL_OK ? ms : 0;
 }
@@ -55,16 +53,16 @@ static int64_t http_date_ms(const char *v)
 typedef struct fetch_run {
     woo_chan *ch;
     sl_ctx *ctx;
-    const char *start;  /* cursor as given ("" = none) */
-    char after[32];     /* the date bound, "" = none */
+    const char *start;      /* cursor as given ("" = none) */
+    char after[32];         /* the date bound, "" = none */
     const char *after_name; /* its parameter: modified_after, or after */
-    int64_t seen_max;   /* largest date_modified_gmt submitted */
-    int64_t store_date; /* Date header of the first answer, 0 = unknown */
+    int64_t seen_max;       /* largest date_modified_gmt submitted */
+    int64_t store_date;     /* Date header of the first answer, 0 = unknown */
     size_t submitted;
 } fetch_run;
 
-static int request_page(fetch_run *r, int page, json_t **arr,
-                        const sl_http_resp **resp, sl_error *err)
+static int request_page(fetch_run *r, int page, json_t **arr, const sl_http_resp **resp,
+                        sl_error *err)
 {
     woo_call c;
     char pg[16], pp[16];
@@ -74,8 +72,7 @@ static int request_page(fetch_run *r, int page, json_t **arr,
     int rc = SL_OK;
     if (r->after[0] != '\0')
         rc = woo_call_param(&c, r->ch, r->ctx, r->after_name, r->after, err);
-    if (rc || (rc = woo_call_param(&c, r->ch, r->ctx, "dates_are_gmt", "true",
-                                   err)) ||
+    if (rc || (rc = woo_call_param(&c, r->ch, r->ctx, "dates_are_gmt", "true", err)) ||
         (rc = woo_call_param(&c, r->ch, r->ctx, "status", "any", err)) ||
         (rc = woo_call_param(&c, r->ch, r->ctx, "per_page", pp, err)) ||
         (rc = woo_call_param(&c, r->ch, r->ctx, "page", pg, err)) ||
@@ -85,8 +82,7 @@ static int request_page(fetch_run *r, int page, json_t **arr,
     rc = woo_call_send(r->ch, r->ctx, &c, arr, resp, err);
     if (rc == SL_OK && !json_is_array(*arr)) {
         json_decref(*arr);
-        return sl_error_set(err, SL_EREMOTE, "body",
-                            "GET /orders did not answer a JSON array");
+        return sl_error_set(err, SL_EREMOTE, "body", "GET /orders did not answer a JSON array");
     }
     return rc;
 }
@@ -95,20 +91,17 @@ static int request_page(fetch_run *r, int page, json_t **arr,
    every page): their lines, which the order body lacks. *out stays NULL
    when the order lists none or the host predates 1.4 (SL_LINE_REFUND_ID);
    a failed call fails the poll, which the next one repeats. */
-static int fetch_refunds(fetch_run *r, const json_t *o, json_t **out,
-                         sl_error *err)
+static int fetch_refunds(fetch_run *r, const json_t *o, json_t **out, sl_error *err)
 {
     char id[WOO_ID_MAX] = "", path[64];
     *out = NULL;
-    if (json_array_size(json_object_get(o, "refunds")) == 0 ||
-        r->ch->host->abi_minor < 4 ||
+    if (json_array_size(json_object_get(o, "refunds")) == 0 || r->ch->host->abi_minor < 4 ||
         sl_json_id(o, "id", 0, id, sizeof id, NULL) != SL_OK || id[0] == '\0')
         return SL_OK;
     snprintf(path, sizeof path, "/orders/%s/refunds", id);
     json_t *all = json_array();
     int rc = all ? SL_OK : sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    for (int page = 1, total = 1; rc == SL_OK && page <= total &&
-                                  page <= WOO_MAX_PAGES; page++) {
+    for (int page = 1, total = 1; rc == SL_OK && page <= total && page <= WOO_MAX_PAGES; page++) {
         woo_call c;
         char pg[16];
         json_t *arr = NULL;
@@ -120,8 +113,8 @@ static int fetch_refunds(fetch_run *r, const json_t *o, json_t **out,
             (rc = woo_call_send(r->ch, r->ctx, &c, &arr, &resp, err)))
             break;
         if (!json_is_array(arr))
-            rc = sl_error_set(err, SL_EREMOTE, "refunds",
-                              "GET %s did not answer a JSON array", path);
+            rc = sl_error_set(err, SL_EREMOTE, "refunds", "GET %s did not answer a JSON array",
+                              path);
         else
             json_array_extend(all, arr);
         total = woo_total_pages(r->ch, resp);
@@ -150,8 +143,8 @@ static int submit_page(fetch_run *r, const json_t *arr, sl_error *err)
         json_t *refunds = NULL;
         int rc = fetch_refunds(r, o, &refunds, err);
         if (rc == SL_OK)
-            rc = woo_order_submit_refunds(r->ch, r->ctx, o, refunds, raw,
-                                          strlen(raw), &submitted, &mod, err);
+            rc = woo_order_submit_refunds(r->ch, r->ctx, o, refunds, raw, strlen(raw), &submitted,
+                                          &mod, err);
         json_decref(refunds);
         free(raw);
         if (rc != SL_OK)
@@ -182,11 +175,10 @@ static int commit_final(fetch_run *r, int64_t start_ms, sl_error *err)
     return r->ch->host->cursor_commit(r->ctx, buf, err);
 }
 
-int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
-                     sl_error *err)
+int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor, sl_error *err)
 {
-    fetch_run r = {.ch = state, .ctx = ctx, .start = cursor ? cursor : "",
-                   .after_name = "modified_after"};
+    fetch_run r = {
+        .ch = state, .ctx = ctx, .start = cursor ? cursor : "", .after_name = "modified_after"};
     int64_t start_ms = 0;
     if (r.start[0] == '\0' && r.ch->first_after[0] != '\0') {
         snprintf(r.after, sizeof r.after, "%s", r.ch->first_after);
@@ -194,8 +186,7 @@ int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
     } else if (r.start[0] != '\0') {
         if (sl_iso8601_parse(r.start, 1, &start_ms, NULL) != SL_OK)
             return sl_error_set(err, SL_EINVALID, "cursor",
-                                "cursor \"%.40s\" is not an ISO 8601 date",
-                                r.start);
+                                "cursor \"%.40s\" is not an ISO 8601 date", r.start);
         sl_iso8601_format(start_ms - r.ch->overlap_ms, 0, r.after);
     }
     int total = 1;
@@ -206,8 +197,7 @@ int woo_fetch_orders(void *state, sl_ctx *ctx, const char *cursor,
         if (rc != SL_OK)
             return rc;
         if (page == 1)
-            r.store_date = http_date_ms(
-                r.ch->host->http_resp_header(resp, "Date"));
+            r.store_date = http_date_ms(r.ch->host->http_resp_header(resp, "Date"));
         total = woo_total_pages(r.ch, resp);
         size_t n = json_array_size(arr);
         rc = submit_page(&r, arr, err);

@@ -17,7 +17,6 @@
 #include "shopledger/sdkutil.h"
 #include "woo.h"
 
-
 int woo_call_init(woo_call *c, const char *method, const char *path)
 {
     memset(c, 0, sizeof *c);
@@ -28,8 +27,8 @@ int woo_call_init(woo_call *c, const char *method, const char *path)
     return SL_OK;
 }
 
-int woo_call_param(woo_call *c, woo_chan *ch, sl_ctx *ctx, const char *name,
-                   const char *value, sl_error *err)
+int woo_call_param(woo_call *c, woo_chan *ch, sl_ctx *ctx, const char *name, const char *value,
+                   sl_error *err)
 {
     if (c->nq >= WOO_MAX_PARAMS)
         return sl_error_set(err, SL_EINTERNAL, name, "too many parameters");
@@ -62,8 +61,7 @@ static void error_text(const char *body, size_t len, char *buf, size_t cap)
 /* Maps a completed response with status >= 300 to an error: the SDK's
    default map, but a 404 is the store refusing (an unknown order id is
    woocommerce_rest_shop_order_invalid_id), SL_EREMOTE. */
-static int map_status(void *chan, const char *what, const sl_http_resp *resp,
-                      sl_error *err)
+static int map_status(void *chan, const char *what, const sl_http_resp *resp, sl_error *err)
 {
     const woo_chan *ch = chan;
     const sl_host *h = ch->host;
@@ -87,8 +85,8 @@ static const char *answer_name(int answer)
 /* The body of a 2xx answer as c->answer asks. A success status whose body
    cannot be read is not a success: a proxy or cache page in front of the
    store says nothing of what the store did, so it is SL_ERETRY. */
-static int parse_body(woo_chan *ch, const woo_call *c, const sl_http_resp *resp,
-                      json_t **out, sl_error *err)
+static int parse_body(woo_chan *ch, const woo_call *c, const sl_http_resp *resp, json_t **out,
+                      sl_error *err)
 {
     size_t len = 0;
     const char *body = ch->host->http_resp_body(resp, &len);
@@ -97,12 +95,12 @@ static int parse_body(woo_chan *ch, const woo_call *c, const sl_http_resp *resp,
     sl_error perr = {.size = sizeof perr};
     int rc = sl_json_parse(body ? body : "", body ? len : 0, WOO_MAX_BODY, &j, &perr);
     if (rc == SL_ETOOBIG)
-        return sl_error_set(err, SL_ETOOBIG, "body", "%s %s: answer over %u bytes",
-                            c->method, c->path, WOO_MAX_BODY);
-    const char *why = rc != SL_OK                                          ? perr.message
+        return sl_error_set(err, SL_ETOOBIG, "body", "%s %s: answer over %u bytes", c->method,
+                            c->path, WOO_MAX_BODY);
+    const char *why = rc != SL_OK                                            ? perr.message
                       : c->answer == WOO_ANSWER_OBJECT && !json_is_object(j) ? "another JSON value"
                       : c->answer == WOO_ANSWER_ARRAY && !json_is_array(j)   ? "another JSON value"
-                                                                            : NULL;
+                                                                             : NULL;
     if (why != NULL) {
         json_decref(j);
         sl_error_set(err, SL_ERETRY, "body", "%s %s: HTTP %d but the answer is not %s (%s%s)",
@@ -120,13 +118,12 @@ static int parse_body(woo_chan *ch, const woo_call *c, const sl_http_resp *resp,
 }
 
 /* Builds the request: URL, the call's query parameters, auth and body. */
-static int build_request(woo_chan *ch, sl_ctx *ctx, const woo_call *c,
-                         sl_http_req **out, sl_error *err)
+static int build_request(woo_chan *ch, sl_ctx *ctx, const woo_call *c, sl_http_req **out,
+                         sl_error *err)
 {
     const sl_host *h = ch->host;
     char url[WOO_URL_MAX + 256];
-    int n = snprintf(url, sizeof url, "%s%s%s", ch->base, WOO_API_PREFIX,
-                     c->path);
+    int n = snprintf(url, sizeof url, "%s%s%s", ch->base, WOO_API_PREFIX, c->path);
     if (n < 0 || (size_t)n >= sizeof url)
         return sl_error_set(err, SL_EINVALID, "url", "request URL too long");
     sl_http_req *req = h->http_new(ctx, c->method, url);
@@ -134,14 +131,12 @@ static int build_request(woo_chan *ch, sl_ctx *ctx, const woo_call *c,
         return sl_error_set(err, SL_ENOMEM, "", "http_new failed");
     for (size_t i = 0; i < c->nq; i++)
         if (h->http_query(req, c->qname[i], c->qval[i]) != SL_OK)
-            return sl_error_set(err, SL_EINTERNAL, c->qname[i],
-                                "http_query refused");
+            return sl_error_set(err, SL_EINTERNAL, c->qname[i], "http_query refused");
     int rc = woo_auth_apply(ch, ctx, req, c->method, url, c, err);
     if (rc != SL_OK)
         return rc;
     if (h->http_header(req, "Accept", "application/json") != SL_OK ||
-        (c->body != NULL && h->http_body(req, c->body, c->body_len,
-                                         "application/json") != SL_OK))
+        (c->body != NULL && h->http_body(req, c->body, c->body_len, "application/json") != SL_OK))
         return sl_error_set(err, SL_EINTERNAL, "", "cannot set the body");
     *out = req;
     return SL_OK;

@@ -42,9 +42,9 @@ typedef struct status_map {
 } status_map;
 
 static const status_map STATUSES[] = {
-    {"pending", SL_STATUS_AWAITING},      {"on-hold", SL_STATUS_AWAITING},
-    {"processing", SL_STATUS_CONFIRMED},  {"completed", SL_STATUS_DELIVERED},
-    {"cancelled", SL_STATUS_CANCELLED},   {"refunded", SL_STATUS_RETURNED},
+    {"pending", SL_STATUS_AWAITING},     {"on-hold", SL_STATUS_AWAITING},
+    {"processing", SL_STATUS_CONFIRMED}, {"completed", SL_STATUS_DELIVERED},
+    {"cancelled", SL_STATUS_CANCELLED},  {"refunded", SL_STATUS_RETURNED},
     {"failed", SL_STATUS_NOT_CONFIRMED},
 };
 
@@ -69,8 +69,7 @@ static int pass_through(const char *in, int negate, char out[WOO_DEC_MAX])
     return (n < 0 || n >= WOO_DEC_MAX) ? SL_ETOOBIG : SL_OK;
 }
 
-int woo_money_text(const char *in, const char *currency, int negate,
-                   char out[WOO_DEC_MAX])
+int woo_money_text(const char *in, const char *currency, int negate, char out[WOO_DEC_MAX])
 {
     int exp = sl_currency_exponent(currency);
     if (exp < 0)
@@ -102,16 +101,14 @@ static int refused(mapper *m, int rc, const char *key, const char *value)
     return sl_error_refused(m->err, m->path, key, value, rc);
 }
 
-static int set_text(mapper *m, sl_line *l, int field, const char *key,
-                    const char *v)
+static int set_text(mapper *m, sl_line *l, int field, const char *key, const char *v)
 {
     int rc = sl_put_text(m->h, m->o, l, field, v);
     return rc == SL_OK ? SL_OK : refused(m, rc, key, v);
 }
 
 /* Optional string member `key` of obj into a text field. */
-static int put_str(mapper *m, sl_line *l, int field, const json_t *obj,
-                   const char *key)
+static int put_str(mapper *m, sl_line *l, int field, const json_t *obj, const char *key)
 {
     const char *v = NULL;
     int rc = sl_json_str(obj, key, 0, &v, m->err);
@@ -131,8 +128,7 @@ static int put_tax_class(mapper *m, sl_line *l, const json_t *obj)
 }
 
 /* Optional id member (string or integer) into a text field. */
-static int put_id(mapper *m, sl_line *l, int field, const json_t *obj,
-                  const char *key)
+static int put_id(mapper *m, sl_line *l, int field, const json_t *obj, const char *key)
 {
     char buf[WOO_ID_MAX] = "";
     int rc = sl_json_id(obj, key, 0, buf, sizeof buf, m->err);
@@ -142,8 +138,8 @@ static int put_id(mapper *m, sl_line *l, int field, const json_t *obj,
 }
 
 /* Optional money member (string or number); "" counts as absent. */
-static int put_money(mapper *m, sl_line *l, int field, const json_t *obj,
-                     const char *key, int negate)
+static int put_money(mapper *m, sl_line *l, int field, const json_t *obj, const char *key,
+                     int negate)
 {
     char dec[WOO_DEC_MAX] = "", txt[WOO_DEC_MAX];
     int rc = sl_json_decimal(obj, key, 0, dec, sizeof dec, m->err);
@@ -155,17 +151,15 @@ static int put_money(mapper *m, sl_line *l, int field, const json_t *obj,
     if (rc != SL_OK) {
         char f[SL_ERROR_FIELD_MAX];
         sl_field_path(m->path, key, f);
-        return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"",
-                            f, dec);
+        return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"", f, dec);
     }
-    rc = l ? m->h->line_set_money(l, field, txt)
-           : m->h->order_set_money(m->o, field, txt);
+    rc = l ? m->h->line_set_money(l, field, txt) : m->h->order_set_money(m->o, field, txt);
     return rc == SL_OK ? SL_OK : refused(m, rc, key, txt);
 }
 
 /* Optional UTC date member; *ms written when present. */
-static int put_time(mapper *m, int field, const json_t *obj, const char *key,
-                    int required, int64_t *ms)
+static int put_time(mapper *m, int field, const json_t *obj, const char *key, int required,
+                    int64_t *ms)
 {
     const char *v = NULL;
     int rc = sl_json_str(obj, key, required, &v, m->err);
@@ -175,8 +169,8 @@ static int put_time(mapper *m, int field, const json_t *obj, const char *key,
         return SL_OK;
     int64_t t = 0;
     if (sl_iso8601_parse(v, 1, &t, NULL) != SL_OK)
-        return sl_error_set(m->err, SL_EINVALID, key,
-                            "%s is not an ISO 8601 date: \"%.40s\"", key, v);
+        return sl_error_set(m->err, SL_EINVALID, key, "%s is not an ISO 8601 date: \"%.40s\"", key,
+                            v);
     rc = m->h->order_set_time(m->o, field, t);
     if (rc != SL_OK)
         return refused(m, rc, key, v);
@@ -196,10 +190,8 @@ static void rate_percent(const mapper *m, const char *id, char out[WOO_DEC_MAX])
     json_array_foreach(m->tax_lines, i, tl)
     {
         char rid[WOO_ID_MAX] = "";
-        if (sl_json_id(tl, "rate_id", 0, rid, sizeof rid, NULL) == SL_OK &&
-            strcmp(rid, id) == 0) {
-            if (sl_json_decimal(tl, "rate_percent", 0, out, WOO_DEC_MAX,
-                                NULL) != SL_OK)
+        if (sl_json_id(tl, "rate_id", 0, rid, sizeof rid, NULL) == SL_OK && strcmp(rid, id) == 0) {
+            if (sl_json_decimal(tl, "rate_percent", 0, out, WOO_DEC_MAX, NULL) != SL_OK)
                 out[0] = '\0';
             return;
         }
@@ -285,8 +277,7 @@ static int put_restocked(mapper *m, sl_line *l, const json_t *it)
             return sl_error_set(m->err, SL_EINVALID, f, "%s is not a quantity", f);
         }
         int rc = h->line_set_restocked(l, qty);
-        return rc == SL_OK ? SL_OK
-                           : refused(m, rc, "meta_data._restock_refunded_items", qty);
+        return rc == SL_OK ? SL_OK : refused(m, rc, "meta_data._restock_refunded_items", qty);
     }
     return SL_OK;
 }
@@ -348,8 +339,7 @@ static int map_fee(mapper *m, const json_t *it)
     if (l == NULL)
         return rc;
     if ((rc = put_str(m, l, SL_LINE_NAME, it, "name")) ||
-        (rc = put_str(m, l, SL_LINE_METHOD_ID, it, "name")) ||
-        (rc = put_tax_class(m, l, it)) ||
+        (rc = put_str(m, l, SL_LINE_METHOD_ID, it, "name")) || (rc = put_tax_class(m, l, it)) ||
         (rc = put_money(m, l, SL_LINE_TOTAL, it, "total", 0)) ||
         (rc = put_money(m, l, SL_LINE_TOTAL_TAX, it, "total_tax", 0)))
         return rc;
@@ -384,8 +374,7 @@ static int map_refund(mapper *m, const json_t *it)
 
 typedef int (*line_fn)(mapper *m, const json_t *item);
 
-static int map_lines(mapper *m, const json_t *order, const char *key,
-                     line_fn fn);
+static int map_lines(mapper *m, const json_t *order, const char *key, line_fn fn);
 
 /* ---- refunded lines (GET /orders/{id}/refunds) --------------------------- */
 
@@ -402,14 +391,12 @@ static int refund_sign(mapper *m, const char *key, char dec[WOO_DEC_MAX])
         return SL_OK; /* zero has no sign */
     char f[SL_ERROR_FIELD_MAX];
     sl_field_path(m->path, key, f);
-    return sl_error_set(m->err, SL_EINVALID, f,
-                        "%s is %s: a refund's line figures are negative", f,
+    return sl_error_set(m->err, SL_EINVALID, f, "%s is %s: a refund's line figures are negative", f,
                         dec);
 }
 
 /* Optional money member of a refunded line, made positive. */
-static int put_refunded_money(mapper *m, sl_line *l, int field,
-                              const json_t *obj, const char *key)
+static int put_refunded_money(mapper *m, sl_line *l, int field, const json_t *obj, const char *key)
 {
     char dec[WOO_DEC_MAX] = "", txt[WOO_DEC_MAX];
     int rc = sl_json_decimal(obj, key, 0, dec, sizeof dec, m->err);
@@ -422,8 +409,7 @@ static int put_refunded_money(mapper *m, sl_line *l, int field,
     if (woo_money_text(dec, m->currency, 0, txt) != SL_OK) {
         char f[SL_ERROR_FIELD_MAX];
         sl_field_path(m->path, key, f);
-        return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"",
-                            f, dec);
+        return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"", f, dec);
     }
     rc = m->h->line_set_money(l, field, txt);
     return rc == SL_OK ? SL_OK : refused(m, rc, key, txt);
@@ -498,8 +484,7 @@ static int order_lists_refund(const json_t *order, const char *id)
     json_array_foreach(json_object_get(order, "refunds"), i, r)
     {
         char rid[WOO_ID_MAX] = "";
-        if (sl_json_id(r, "id", 0, rid, sizeof rid, NULL) == SL_OK &&
-            strcmp(rid, id) == 0)
+        if (sl_json_id(r, "id", 0, rid, sizeof rid, NULL) == SL_OK && strcmp(rid, id) == 0)
             return 1;
     }
     return 0;
@@ -508,14 +493,12 @@ static int order_lists_refund(const json_t *order, const char *id)
 /* One refund of the answer: its line_items, shipping_lines and fee_lines.
    A refund the order body does not list yet (made between the two calls)
    is left to the next revision, which lists it. */
-static int map_refund_object(mapper *m, const json_t *order, const json_t *r,
-                             size_t i)
+static int map_refund_object(mapper *m, const json_t *order, const json_t *r, size_t i)
 {
     char id[WOO_ID_MAX] = "";
     snprintf(m->path, sizeof m->path, "refunds[%zu].", i);
     if (!json_is_object(r))
-        return sl_error_set(m->err, SL_EINVALID, m->path, "%s is not an object",
-                            m->path);
+        return sl_error_set(m->err, SL_EINVALID, m->path, "%s is not an object", m->path);
     int rc = sl_json_id(r, "id", 1, id, sizeof id, m->err);
     if (rc != SL_OK)
         return with_path(m, rc);
@@ -557,23 +540,21 @@ static int map_refunded(mapper *m, const json_t *order)
     return SL_OK;
 }
 
-static int map_lines(mapper *m, const json_t *order, const char *key,
-                     line_fn fn)
+static int map_lines(mapper *m, const json_t *order, const char *key, line_fn fn)
 {
     json_t *arr = NULL, *it;
     int rc = sl_json_array(order, key, 0, &arr, m->err);
     if (rc != SL_OK || arr == NULL)
         return rc;
     if (json_array_size(arr) > WOO_MAX_LINES_PER_KIND)
-        return sl_error_set(m->err, SL_ETOOBIG, key, "%s has %zu entries",
-                            key, json_array_size(arr));
+        return sl_error_set(m->err, SL_ETOOBIG, key, "%s has %zu entries", key,
+                            json_array_size(arr));
     size_t i;
     json_array_foreach(arr, i, it)
     {
         snprintf(m->path, sizeof m->path, "%s%s[%zu].", m->prefix, key, i);
         if (!json_is_object(it))
-            return sl_error_set(m->err, SL_EINVALID, m->path,
-                                "%s is not an object", m->path);
+            return sl_error_set(m->err, SL_EINVALID, m->path, "%s is not an object", m->path);
         rc = fn(m, it);
         if (rc != SL_OK)
             return rc;
@@ -596,8 +577,7 @@ static const struct {
     {"phone", SL_ADDR_PHONE},
 };
 
-static int map_address(mapper *m, const json_t *order, const char *key,
-                       int which)
+static int map_address(mapper *m, const json_t *order, const char *key, int which)
 {
     json_t *a = NULL;
     int rc = sl_json_object(order, key, 0, &a, m->err);
@@ -610,8 +590,7 @@ static int map_address(mapper *m, const json_t *order, const char *key,
         if (rc != SL_OK)
             return with_path(m, rc);
         if (v != NULL &&
-            (rc = m->h->order_set_address(m->o, which, ADDRESS_KEYS[i].field,
-                                          v)) != SL_OK)
+            (rc = m->h->order_set_address(m->o, which, ADDRESS_KEYS[i].field, v)) != SL_OK)
             return refused(m, rc, ADDRESS_KEYS[i].key, v);
     }
     if (which == SL_ADDR_BILLING &&
@@ -632,14 +611,12 @@ static int map_identity(mapper *m, const json_t *j, const char *status)
     const char *norm = woo_status_normalized(status);
     if ((rc = put_id(m, NULL, SL_ORDER_EXTERNAL_ID, j, "id")) ||
         (rc = set_text(m, NULL, SL_ORDER_STATUS, "status", status)) ||
-        (norm != NULL && (rc = set_text(m, NULL, SL_ORDER_STATUS_NORMALIZED,
-                                        "status", norm))) ||
+        (norm != NULL && (rc = set_text(m, NULL, SL_ORDER_STATUS_NORMALIZED, "status", norm))) ||
         (rc = set_text(m, NULL, SL_ORDER_CURRENCY, "currency", m->currency)) ||
         (rc = put_id(m, NULL, SL_ORDER_NUMBER, j, "number")) ||
         (rc = put_id(m, NULL, SL_ORDER_CUSTOMER_ID, j, "customer_id")) ||
         (rc = put_str(m, NULL, SL_ORDER_PAYMENT_METHOD, j, "payment_method")) ||
-        (rc = put_str(m, NULL, SL_ORDER_PAYMENT_TITLE, j,
-                      "payment_method_title")) ||
+        (rc = put_str(m, NULL, SL_ORDER_PAYMENT_TITLE, j, "payment_method_title")) ||
         (rc = put_str(m, NULL, SL_ORDER_TRANSACTION_ID, j, "transaction_id")) ||
         (rc = put_str(m, NULL, SL_ORDER_CUSTOMER_NOTE, j, "customer_note")))
         return rc;
@@ -657,11 +634,9 @@ static int map_times(mapper *m, const json_t *j, int64_t *modified)
     int64_t paid = 0;
     int rc;
     if ((rc = put_time(m, SL_ORDER_CREATED, j, "date_created_gmt", 0, NULL)) ||
-        (rc = put_time(m, SL_ORDER_MODIFIED, j, "date_modified_gmt", 1,
-                       modified)) ||
+        (rc = put_time(m, SL_ORDER_MODIFIED, j, "date_modified_gmt", 1, modified)) ||
         (rc = put_time(m, SL_ORDER_PAID, j, "date_paid_gmt", 0, &paid)) ||
-        (rc = put_time(m, SL_ORDER_COMPLETED, j, "date_completed_gmt", 0,
-                       NULL)))
+        (rc = put_time(m, SL_ORDER_COMPLETED, j, "date_completed_gmt", 0, NULL)))
         return rc;
     if (paid != 0 && m->h->order_set_flag(m->o, SL_ORDER_IS_PAID, 1) != SL_OK)
         return refused(m, SL_EINVALID, "date_paid_gmt", "paid");
@@ -673,11 +648,9 @@ static int map_totals(mapper *m, const json_t *j)
     int rc;
     if ((rc = put_money(m, NULL, SL_ORDER_TOTAL, j, "total", 0)) ||
         (rc = put_money(m, NULL, SL_ORDER_TOTAL_TAX, j, "total_tax", 0)) ||
-        (rc = put_money(m, NULL, SL_ORDER_SHIPPING_TOTAL, j, "shipping_total",
-                        0)) ||
+        (rc = put_money(m, NULL, SL_ORDER_SHIPPING_TOTAL, j, "shipping_total", 0)) ||
         (rc = put_money(m, NULL, SL_ORDER_SHIPPING_TAX, j, "shipping_tax", 0)) ||
-        (rc = put_money(m, NULL, SL_ORDER_DISCOUNT_TOTAL, j, "discount_total",
-                        0)))
+        (rc = put_money(m, NULL, SL_ORDER_DISCOUNT_TOTAL, j, "discount_total", 0)))
         return rc;
     return put_money(m, NULL, SL_ORDER_DISCOUNT_TAX, j, "discount_tax", 0);
 }
@@ -687,15 +660,13 @@ static int map_shipping_method(mapper *m, const json_t *j)
 {
     json_t *arr = json_object_get(j, "shipping_lines");
     json_t *first = json_is_array(arr) ? json_array_get(arr, 0) : NULL;
-    return json_is_object(first)
-               ? put_str(m, NULL, SL_ORDER_SHIPPING_METHOD, first, "method_id")
-               : SL_OK;
+    return json_is_object(first) ? put_str(m, NULL, SL_ORDER_SHIPPING_METHOD, first, "method_id")
+                                 : SL_OK;
 }
 
 /* Decimal member `key` of obj rounded to the currency into out ("" when
    absent). */
-static int money_member(mapper *m, const json_t *obj, const char *key,
-                        char out[WOO_DEC_MAX])
+static int money_member(mapper *m, const json_t *obj, const char *key, char out[WOO_DEC_MAX])
 {
     char dec[WOO_DEC_MAX] = "";
     out[0] = '\0';
@@ -705,8 +676,7 @@ static int money_member(mapper *m, const json_t *obj, const char *key,
     if (dec[0] != '\0' && woo_money_text(dec, m->currency, 0, out) != SL_OK) {
         char f[SL_ERROR_FIELD_MAX];
         sl_field_path(m->path, key, f);
-        return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"",
-                            f, dec);
+        return sl_error_set(m->err, SL_EINVALID, f, "%s: bad amount \"%s\"", f, dec);
     }
     return SL_OK;
 }
@@ -724,20 +694,17 @@ static int map_tax_line(mapper *m, const json_t *tl)
     char pct[WOO_DEC_MAX] = "";
     int compound = 0, rc;
     if ((rc = sl_json_id(tl, "rate_id", 1, id, sizeof id, m->err)) ||
-        (rc = sl_json_decimal(tl, "rate_percent", 0, pct, sizeof pct,
-                              m->err)) ||
+        (rc = sl_json_decimal(tl, "rate_percent", 0, pct, sizeof pct, m->err)) ||
         (rc = sl_json_bool(tl, "compound", 0, &compound, m->err)))
         return with_path(m, rc);
     if ((rc = money_member(m, tl, "tax_total", tax)) ||
         (rc = money_member(m, tl, "shipping_tax_total", ship)))
         return rc;
-    rc = h->order_add_tax_rate(m->o, id, tax, ship, pct[0] ? pct : NULL,
-                               compound);
+    rc = h->order_add_tax_rate(m->o, id, tax, ship, pct[0] ? pct : NULL, compound);
     return rc == SL_OK ? SL_OK : refused(m, rc, "rate_id", id);
 }
 
-static int map_order(mapper *m, const json_t *j, const char *status,
-                     int64_t *modified)
+static int map_order(mapper *m, const json_t *j, const char *status, int64_t *modified)
 {
     int rc;
     json_t *tl = NULL;
@@ -746,16 +713,13 @@ static int map_order(mapper *m, const json_t *j, const char *status,
     m->tax_lines = tl;
     m->items = json_object_get(j, "line_items");
     if ((rc = map_identity(m, j, status)) || (rc = map_times(m, j, modified)) ||
-        (rc = map_totals(m, j)) ||
-        (rc = map_address(m, j, "billing", SL_ADDR_BILLING)) ||
+        (rc = map_totals(m, j)) || (rc = map_address(m, j, "billing", SL_ADDR_BILLING)) ||
         (rc = map_address(m, j, "shipping", SL_ADDR_SHIPPING)) ||
-        (rc = map_shipping_method(m, j)) ||
-        (rc = map_lines(m, j, "line_items", map_product)) ||
+        (rc = map_shipping_method(m, j)) || (rc = map_lines(m, j, "line_items", map_product)) ||
         (rc = map_lines(m, j, "shipping_lines", map_shipping)) ||
         (rc = map_lines(m, j, "fee_lines", map_fee)) ||
         (rc = map_lines(m, j, "coupon_lines", map_coupon)) ||
-        (rc = map_lines(m, j, "refunds", map_refund)) ||
-        (rc = map_refunded(m, j)) ||
+        (rc = map_lines(m, j, "refunds", map_refund)) || (rc = map_refunded(m, j)) ||
         (rc = map_lines(m, j, "tax_lines", map_tax_line)))
         return rc;
     return SL_OK;
@@ -781,25 +745,22 @@ static int refuse_unmappable(woo_chan *ch, sl_ctx *ctx, mapper *m, const json_t 
     return h->order_refuse(ctx, m->o, &why, err);
 }
 
-int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order,
-                     const char *raw, size_t raw_len, int *submitted,
-                     int64_t *modified_ms, sl_error *err)
+int woo_order_submit(woo_chan *ch, sl_ctx *ctx, const json_t *order, const char *raw,
+                     size_t raw_len, int *submitted, int64_t *modified_ms, sl_error *err)
 {
-    return woo_order_submit_refunds(ch, ctx, order, NULL, raw, raw_len,
-                                    submitted, modified_ms, err);
+    return woo_order_submit_refunds(ch, ctx, order, NULL, raw, raw_len, submitted, modified_ms,
+                                    err);
 }
 
-int woo_order_submit_refunds(woo_chan *ch, sl_ctx *ctx, const json_t *order,
-                             const json_t *refunds, const char *raw,
-                             size_t raw_len, int *submitted,
-                             int64_t *modified_ms, sl_error *err)
+int woo_order_submit_refunds(woo_chan *ch, sl_ctx *ctx, const json_t *order, const json_t *refunds,
+                             const char *raw, size_t raw_len, int *submitted, int64_t *modified_ms,
+                             sl_error *err)
 {
     mapper m = {.h = ch->host, .ctx = ctx, .refunds = refunds, .err = err};
     const char *status = NULL;
     *submitted = 0;
     if (!json_is_object(order))
-        return sl_error_set(err, SL_EINVALID, "body",
-                            "an order must be a JSON object");
+        return sl_error_set(err, SL_EINVALID, "body", "an order must be a JSON object");
     int rc = sl_json_str(order, "status", 1, &status, err);
     if (rc == SL_OK)
         rc = sl_json_str(order, "currency", 1, &m.currency, err);
@@ -814,8 +775,7 @@ int woo_order_submit_refunds(woo_chan *ch, sl_ctx *ctx, const json_t *order,
     /* An order left unsubmitted after a mapping error belongs to the
        call's arena; the host reclaims it when the call returns. */
     rc = map_order(&m, order, status, &modified);
-    if (rc == SL_OK && raw != NULL &&
-        ch->host->order_set_raw(m.o, raw, raw_len) != SL_OK)
+    if (rc == SL_OK && raw != NULL && ch->host->order_set_raw(m.o, raw, raw_len) != SL_OK)
         rc = sl_error_set(err, SL_ETOOBIG, "body", "raw payload refused");
     if (rc != SL_OK)
         return refuse_unmappable(ch, ctx, &m, order, raw, raw_len, rc, err);
@@ -828,9 +788,8 @@ int woo_order_submit_refunds(woo_chan *ch, sl_ctx *ctx, const json_t *order,
     return SL_OK;
 }
 
-int woo_order_submit_deleted(woo_chan *ch, sl_ctx *ctx, const char *id,
-                             const json_t *body, const char *raw,
-                             size_t raw_len, sl_error *err)
+int woo_order_submit_deleted(woo_chan *ch, sl_ctx *ctx, const char *id, const json_t *body,
+                             const char *raw, size_t raw_len, sl_error *err)
 {
     const sl_host *h = ch->host;
     /* Moving to the trash bumps the order's date_modified, and a later
@@ -850,7 +809,7 @@ int woo_order_submit_deleted(woo_chan *ch, sl_ctx *ctx, const char *id,
         h->order_set_flag(o, SL_ORDER_DELETED, 1) != SL_OK ||
         h->order_set_time(o, SL_ORDER_MODIFIED, modified) != SL_OK ||
         h->order_set_raw(o, raw, raw_len) != SL_OK)
-        return sl_error_set(err, SL_EINVALID, "id",
-                            "the host refused the deletion of order %s", id);
+        return sl_error_set(err, SL_EINVALID, "id", "the host refused the deletion of order %s",
+                            id);
     return h->order_submit(ctx, o, err);
 }

@@ -31,8 +31,8 @@
 
 /* Sends one JSON object as the body of method path; the answer must be
    a JSON object (the note or the order written). */
-static int send_json(woo_chan *ch, sl_ctx *ctx, const char *method,
-                     const char *path, json_t *obj, sl_error *err)
+static int send_json(woo_chan *ch, sl_ctx *ctx, const char *method, const char *path, json_t *obj,
+                     sl_error *err)
 {
     woo_call c;
     if (obj == NULL || woo_call_init(&c, method, path) != SL_OK) {
@@ -56,8 +56,7 @@ static int check_id(const char *id, sl_error *err)
 {
     size_t n = id ? strlen(id) : 0;
     if (n == 0 || n >= WOO_ID_MAX || strspn(id, "0123456789") != n)
-        return sl_error_set(err, SL_EINVALID, "external_id",
-                            "WooCommerce order id must be digits");
+        return sl_error_set(err, SL_EINVALID, "external_id", "WooCommerce order id must be digits");
     return SL_OK;
 }
 
@@ -77,8 +76,8 @@ static int note_marker(const char *key, char out[WOO_MARK_MAX], sl_error *err)
 }
 
 /* *found = 1 when one of the order's notes carries `marker`. */
-static int note_present(woo_chan *ch, sl_ctx *ctx, const char *path, const char *marker,
-                        int *found, sl_error *err)
+static int note_present(woo_chan *ch, sl_ctx *ctx, const char *path, const char *marker, int *found,
+                        sl_error *err)
 {
     woo_call c;
     json_t *list = NULL, *n;
@@ -92,7 +91,8 @@ static int note_present(woo_chan *ch, sl_ctx *ctx, const char *path, const char 
         rc = woo_call_send(ch, ctx, &c, &list, NULL, err);
     if (rc != SL_OK)
         return rc;
-    json_array_foreach(list, i, n) {
+    json_array_foreach(list, i, n)
+    {
         const char *text = json_string_value(json_object_get(n, "note"));
         if (text != NULL && strstr(text, marker + 1) != NULL) /* +1: the space may be trimmed */
             *found = 1;
@@ -123,22 +123,19 @@ static int add_note(woo_chan *ch, sl_ctx *ctx, const char *external_id, const ch
                      json_pack("{s:s, s:b}", "note", text, "customer_note", 0), err);
 }
 
-int woo_report_status(void *state, sl_ctx *ctx, const char *external_id,
-                      const char *note, const char *status,
-                      const char *idempotency_key, sl_error *err)
+int woo_report_status(void *state, sl_ctx *ctx, const char *external_id, const char *note,
+                      const char *status, const char *idempotency_key, sl_error *err)
 {
     woo_chan *ch = state;
     int rc = check_id(external_id, err);
     if (rc != SL_OK)
         return rc;
     if (note != NULL && strlen(note) > WOO_NOTE_MAX)
-        return sl_error_set(err, SL_ETOOBIG, "note", "note over %d bytes",
-                            WOO_NOTE_MAX);
+        return sl_error_set(err, SL_ETOOBIG, "note", "note over %d bytes", WOO_NOTE_MAX);
     if (status != NULL && (*status == '\0' || strlen(status) > 64))
         return sl_error_set(err, SL_EINVALID, "status", "bad status word");
     if (ch->test_mode) {
-        ch->host->log(ctx, SL_LOG_INFO,
-                      "test mode: would write note/status to order %s",
+        ch->host->log(ctx, SL_LOG_INFO, "test mode: would write note/status to order %s",
                       external_id);
         return SL_OK;
     }
@@ -150,8 +147,7 @@ int woo_report_status(void *state, sl_ctx *ctx, const char *external_id,
     }
     if (status != NULL) {
         snprintf(path, sizeof path, "/orders/%s", external_id);
-        rc = send_json(ch, ctx, "PUT", path,
-                       json_pack("{s:s}", "status", status), err);
+        rc = send_json(ch, ctx, "PUT", path, json_pack("{s:s}", "status", status), err);
     }
     return rc;
 }

@@ -28,10 +28,9 @@ static const sl_option WOO_OPTION_ROWS[] = {
     SL_OPT_ENUM("auth", woo_chan, auth_mode, "auto", "auto|basic|oauth",
                 "auto: Basic on https, OAuth 1.0a on http; basic needs https, "
                 "oauth needs http (WooCommerce only checks OAuth there)"),
-    SL_OPT_STRING("key", woo_chan, key, SL_OPT_REQUIRED, NULL, 1, WOO_KEY_MAX - 1,
-                  "aA0_-.", "REST API consumer key ck_..."),
-    SL_OPT_SECRET("secret", woo_chan, secret, SL_OPT_REQUIRED,
-                  "REST API consumer secret cs_..."),
+    SL_OPT_STRING("key", woo_chan, key, SL_OPT_REQUIRED, NULL, 1, WOO_KEY_MAX - 1, "aA0_-.",
+                  "REST API consumer key ck_..."),
+    SL_OPT_SECRET("secret", woo_chan, secret, SL_OPT_REQUIRED, "REST API consumer secret cs_..."),
     SL_OPT_SECRET("webhook_secret", woo_chan, webhook_secret, 0,
                   "the secret of the store's webhooks (without it signed "
                   "deliveries are refused)"),
@@ -40,8 +39,7 @@ static const sl_option WOO_OPTION_ROWS[] = {
     SL_OPT_INT("per_page", woo_chan, per_page, "100", 1, 100,
                "orders or products per page of a listing (WooCommerce allows "
                "at most 100)"),
-    SL_OPT_DURATION("poll_overlap", woo_chan, overlap_ms, "5m", 0,
-                    24LL * 3600 * 1000,
+    SL_OPT_DURATION("poll_overlap", woo_chan, overlap_ms, "5m", 0, 24LL * 3600 * 1000,
                     "how far back each poll looks again before its cursor"),
     SL_OPT_FLAG("test_mode", woo_chan, test_mode, "no",
                 "read everything, write nothing to the store"),
@@ -74,8 +72,7 @@ static int settle_auth(woo_chan *ch, sl_error *err)
 }
 
 /* Slot channel_open: validates the config and allocates the channel. */
-static int woo_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
-                            sl_error *err)
+static int woo_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     woo_chan *ch = calloc(1, sizeof *ch);
     if (ch == NULL)
@@ -91,8 +88,7 @@ static int woo_channel_open(const sl_host *host, sl_ctx *ctx, void **state,
         return rc;
     }
     if (ch->webhook_secret == NULL)
-        host->log(ctx, SL_LOG_WARN,
-                  "no webhook_secret: signed webhooks will be refused");
+        host->log(ctx, SL_LOG_WARN, "no webhook_secret: signed webhooks will be refused");
     *state = ch;
     return SL_OK;
 }
@@ -121,9 +117,9 @@ static const sl_plugin WOO_PLUGIN = {
     .version = "1.0.0",
     .description = "WooCommerce REST API v3: orders by webhook and polling, "
                    "stock and price push, notes back",
-    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK |
-            SL_CAP_PUSH_PRICES | SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS |
-            SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS | SL_CAP_FETCH_PRODUCTS,
+    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES |
+            SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS | SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS |
+            SL_CAP_FETCH_PRODUCTS,
     .channel_open = woo_channel_open,
     .channel_close = woo_channel_close,
     .fetch_orders = woo_fetch_orders,

@@ -129,10 +129,11 @@ static int walk(import_run *r, const char *path,
             pages = woo_total_pages(r->ch, resp);
         size_t i;
         json_t *item;
-        json_array_foreach(arr, i, item) {
+        json_array_foreach(arr, i, item)
+        {
             if (!json_is_object(item)) {
-                rc = sl_error_set(err, SL_EREMOTE, "products", "%s item %zu is not an object",
-                                  path, i);
+                rc = sl_error_set(err, SL_EREMOTE, "products", "%s item %zu is not an object", path,
+                                  i);
                 break;
             }
             char id[WOO_ID_MAX] = "";
@@ -181,7 +182,8 @@ int woo_fetch_products(void *state, sl_ctx *ctx, sl_error *err)
 {
     woo_chan *ch = state;
     if (!SL_HAS_FIELD(ch->host, product_submit))
-        return sl_error_set(err, SL_EUNSUPPORTED, "", "host has no product builder (needs SDK 1.2)");
+        return sl_error_set(err, SL_EUNSUPPORTED, "",
+                            "host has no product builder (needs SDK 1.2)");
     import_run r = {.ch = ch, .ctx = ctx};
     int rc = walk(&r, "/products", each_product, NULL, err);
     if (rc == SL_OK && r.no_sku > 0)

@@ -32,7 +32,6 @@
 #include "shopledger/sdkutil.h"
 #include "woo.h"
 
-
 enum push_kind { PUSH_STOCK, PUSH_PRICE };
 
 /* One write to make. parent == 0: a product; else a variation of parent. */
@@ -265,7 +264,8 @@ static void decide_groups(push_run *r)
 {
     const char *key;
     json_t *g;
-    json_object_foreach(r->groups, key, g) {
+    json_object_foreach(r->groups, key, g)
+    {
         const json_t *skus = json_object_get(g, "skus");
         const json_t *prev = json_object_get(r->targets, key);
         if (prev != NULL) {
@@ -279,7 +279,8 @@ static void decide_groups(push_run *r)
         }
         push_item *it = &r->items[r->n];
         char want[WOO_DEC_MAX];
-        snprintf(want, sizeof want, "%lld", (long long)json_integer_value(json_object_get(g, "sum")));
+        snprintf(want, sizeof want, "%lld",
+                 (long long)json_integer_value(json_object_get(g, "sum")));
         it->id = strtoll(key, NULL, 10);
         it->parent = 0;
         it->sku = json_string_value(json_array_get(skus, 0));

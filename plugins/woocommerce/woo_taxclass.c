@@ -27,8 +27,7 @@ static void first_rate_id(const json_t *obj, char out[WOO_ID_MAX])
         out[0] = '\0';
 }
 
-const char *woo_shipping_tax_class(const json_t *line_items,
-                                   const json_t *shipping_line)
+const char *woo_shipping_tax_class(const json_t *line_items, const json_t *shipping_line)
 {
     char want[WOO_ID_MAX];
     first_rate_id(shipping_line, want);

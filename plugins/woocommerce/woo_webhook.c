@@ -41,15 +41,13 @@ static int is_ping(const char *body, size_t len)
 }
 
 /* Parses the body as a JSON object (SL_EINVALID naming "body"). */
-static int parse_object(const char *body, size_t len, json_t **out,
-                        sl_error *err)
+static int parse_object(const char *body, size_t len, json_t **out, sl_error *err)
 {
-    return sl_json_parse_object(body, len, WOO_MAX_WEBHOOK, "webhook body", out,
-                                err);
+    return sl_json_parse_object(body, len, WOO_MAX_WEBHOOK, "webhook body", out, err);
 }
 
-static int handle_order(woo_chan *ch, sl_ctx *ctx, const char *topic,
-                        const char *body, size_t len, sl_error *err)
+static int handle_order(woo_chan *ch, sl_ctx *ctx, const char *topic, const char *body, size_t len,
+                        sl_error *err)
 {
     json_t *j = NULL;
     int rc = parse_object(body, len, &j, err);
@@ -64,8 +62,7 @@ static int handle_order(woo_chan *ch, sl_ctx *ctx, const char *topic,
         int submitted = 0;
         rc = woo_order_submit(ch, ctx, j, body, len, &submitted, NULL, err);
         if (rc == SL_OK && !submitted)
-            ch->host->log(ctx, SL_LOG_DEBUG, "%s: checkout draft skipped",
-                          topic);
+            ch->host->log(ctx, SL_LOG_DEBUG, "%s: checkout draft skipped", topic);
     }
     json_decref(j);
     return rc;
@@ -73,10 +70,8 @@ static int handle_order(woo_chan *ch, sl_ctx *ctx, const char *topic,
 
 static int is_order_topic(const char *topic)
 {
-    return strcmp(topic, "order.created") == 0 ||
-           strcmp(topic, "order.updated") == 0 ||
-           strcmp(topic, "order.restored") == 0 ||
-           strcmp(topic, "order.deleted") == 0;
+    return strcmp(topic, "order.created") == 0 || strcmp(topic, "order.updated") == 0 ||
+           strcmp(topic, "order.restored") == 0 || strcmp(topic, "order.deleted") == 0;
 }
 
 /* What the headers and signature say about a delivery, before parsing. */
@@ -85,9 +80,8 @@ enum delivery_kind { DELIVERY_ORDER, DELIVERY_IGNORED, DELIVERY_NO_TOPIC };
 /* Authenticates a delivery and sorts it by its topic: the one check both
    slots run. *topic_out is the topic to parse with (an operator's replay
    without one is taken as order.updated). SL_EAUTH for a bad signature. */
-static int classify(woo_chan *ch, const sl_request *req, const char *body,
-                    size_t len, int *kind, const char **topic_out,
-                    sl_error *err)
+static int classify(woo_chan *ch, const sl_request *req, const char *body, size_t len, int *kind,
+                    const char **topic_out, sl_error *err)
 {
     const sl_host *h = ch->host;
     const char *sig = h->request_header(req, "X-WC-Webhook-Signature");
@@ -97,8 +91,8 @@ static int classify(woo_chan *ch, const sl_request *req, const char *body,
         *kind = DELIVERY_IGNORED; /* creation ping: answer 200, store nothing */
         return SL_OK;
     }
-    sl_webhook_hmac how = {"X-WC-Webhook-Signature", "webhook signature",
-                           ch->webhook_secret, "webhook_secret"};
+    sl_webhook_hmac how = {"X-WC-Webhook-Signature", "webhook signature", ch->webhook_secret,
+                           "webhook_secret"};
     int rc = sl_webhook_check_hmac(h, req, &how, body, len, err);
     if (rc != SL_OK)
         return rc;
@@ -111,8 +105,8 @@ static int classify(woo_chan *ch, const sl_request *req, const char *body,
     return SL_OK;
 }
 
-int woo_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
-                       int *acknowledge_only, sl_error *err)
+int woo_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req, int *acknowledge_only,
+                       sl_error *err)
 {
     woo_chan *ch = state;
     const char *body;
@@ -126,16 +120,14 @@ int woo_verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
     if (rc != SL_OK)
         return rc;
     if (kind == DELIVERY_IGNORED && topic != NULL)
-        ch->host->log(ctx, SL_LOG_DEBUG,
-                      "webhook topic %.64s acknowledged, ignored", topic);
+        ch->host->log(ctx, SL_LOG_DEBUG, "webhook topic %.64s acknowledged, ignored", topic);
     /* A signed delivery without a topic is parsed, so that its refusal
        is stored with the reason rather than lost. */
     *acknowledge_only = kind == DELIVERY_IGNORED;
     return SL_OK;
 }
 
-int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
-                      sl_error *err)
+int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err)
 {
     woo_chan *ch = state;
     const char *body;
@@ -152,8 +144,7 @@ int woo_parse_webhook(void *state, sl_ctx *ctx, const sl_request *req,
                             "webhook delivery without a topic");
     if (kind == DELIVERY_IGNORED) {
         if (topic != NULL)
-            ch->host->log(ctx, SL_LOG_DEBUG,
-                          "webhook topic %.64s acknowledged, ignored", topic);
+            ch->host->log(ctx, SL_LOG_DEBUG, "webhook topic %.64s acknowledged, ignored", topic);
         return SL_OK;
     }
     return handle_order(ch, ctx, topic, body, len, err);

@@ -49,8 +49,8 @@ typedef struct tpl_state {
 static const char *normalize_status(const char *s)
 {
     static const char *const map[][2] = {
-        {"pending", SL_STATUS_AWAITING},  {"paid", SL_STATUS_CONFIRMED},
-        {"packing", SL_STATUS_PREPARING}, {"shipped", SL_STATUS_SENT},
+        {"pending", SL_STATUS_AWAITING},    {"paid", SL_STATUS_CONFIRMED},
+        {"packing", SL_STATUS_PREPARING},   {"shipped", SL_STATUS_SENT},
         {"delivered", SL_STATUS_DELIVERED}, {"refunded", SL_STATUS_RETURNED},
         {"cancelled", SL_STATUS_CANCELLED},
     };
@@ -66,13 +66,11 @@ static const char *normalize_status(const char *s)
 static const sl_option TPL_OPTION_ROWS[] = {
     SL_OPT_URL("url", tpl_state, url, SL_OPT_REQUIRED, NULL, URL_MAX - 1,
                "the shop's API root, e.g. https://shop.example/api"),
-    SL_OPT_SECRET_DECLARED("webhook_secret", 0,
-                           "HMAC key the shop signs webhooks with"),
+    SL_OPT_SECRET_DECLARED("webhook_secret", 0, "HMAC key the shop signs webhooks with"),
 };
 static const sl_option_table TPL_OPTIONS = SL_OPTION_TABLE(TPL_OPTION_ROWS);
 
-static int tpl_open(const sl_host *host, sl_ctx *ctx, void **state,
-                    sl_error *err)
+static int tpl_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     tpl_state *st = calloc(1, sizeof *st);
     if (st == NULL)
@@ -87,7 +85,10 @@ static int tpl_open(const sl_host *host, sl_ctx *ctx, void **state,
     return SL_OK;
 }
 
-static void tpl_close(void *state) { free(state); }
+static void tpl_close(void *state)
+{
+    free(state);
+}
 
 /* The parts of one shop order we read, checked before anything is built. */
 typedef struct tpl_order {
@@ -107,28 +108,21 @@ static int read_order(const json_t *o, tpl_order *r, sl_error *err)
     if ((rc = sl_json_id(o, "id", 1, r->id, sizeof r->id, err)) ||
         (rc = sl_json_str(o, "status", 1, &r->status, err)) ||
         (rc = sl_json_str(o, "currency", 1, &r->currency, err)) ||
-        (rc = sl_json_decimal(o, "total", 1, r->total, sizeof r->total,
-                              err)) ||
-        (rc = sl_json_decimal(o, "total_tax", 1, r->tax, sizeof r->tax,
-                              err)) ||
+        (rc = sl_json_decimal(o, "total", 1, r->total, sizeof r->total, err)) ||
+        (rc = sl_json_decimal(o, "total_tax", 1, r->tax, sizeof r->tax, err)) ||
         (rc = sl_json_str(o, "email", 0, &r->email, err)) ||
         (rc = sl_json_time(o, "created", 0, 0, &r->created_ms, err)) ||
         (rc = sl_json_object(o, "item", 1, &item, err)) ||
         (rc = sl_json_str(item, "sku", 1, &r->sku, err)) ||
         (rc = sl_json_str(item, "name", 1, &r->name, err)) ||
-        (rc = sl_json_decimal(item, "quantity", 1, r->qty, sizeof r->qty,
-                              err)) ||
-        (rc = sl_json_decimal(item, "total", 1, r->line_total,
-                              sizeof r->line_total, err)) ||
-        (rc = sl_json_decimal(item, "tax", 1, r->line_tax,
-                              sizeof r->line_tax, err)))
+        (rc = sl_json_decimal(item, "quantity", 1, r->qty, sizeof r->qty, err)) ||
+        (rc = sl_json_decimal(item, "total", 1, r->line_total, sizeof r->line_total, err)) ||
+        (rc = sl_json_decimal(item, "tax", 1, r->line_tax, sizeof r->line_tax, err)))
         return rc;
     if (sl_currency_exponent(r->currency) < 0)
-        return sl_error_set(err, SL_EINVALID, "currency",
-                            "unknown currency \"%.8s\"", r->currency);
+        return sl_error_set(err, SL_EINVALID, "currency", "unknown currency \"%.8s\"", r->currency);
     if (normalize_status(r->status) == NULL)
-        return sl_error_set(err, SL_EINVALID, "status",
-                            "unknown status \"%.40s\"", r->status);
+        return sl_error_set(err, SL_EINVALID, "status", "unknown status \"%.40s\"", r->status);
     return SL_OK;
 }
 
@@ -142,15 +136,14 @@ static void drop_order(const sl_host *h, sl_order *o)
 
 /* Fills the order's header fields; the currency first, since money
    fields are parsed in it. Returns the first builder refusal. */
-static int fill_header(const sl_host *h, sl_order *ord, const tpl_order *r,
-                       const char *raw, size_t raw_len)
+static int fill_header(const sl_host *h, sl_order *ord, const tpl_order *r, const char *raw,
+                       size_t raw_len)
 {
     int rc;
     if ((rc = h->order_set_text(ord, SL_ORDER_CURRENCY, r->currency)) ||
         (rc = h->order_set_text(ord, SL_ORDER_EXTERNAL_ID, r->id)) ||
         (rc = h->order_set_text(ord, SL_ORDER_STATUS, r->status)) ||
-        (rc = h->order_set_text(ord, SL_ORDER_STATUS_NORMALIZED,
-                                normalize_status(r->status))) ||
+        (rc = h->order_set_text(ord, SL_ORDER_STATUS_NORMALIZED, normalize_status(r->status))) ||
         (rc = h->order_set_money(ord, SL_ORDER_TOTAL, r->total)) ||
         (rc = h->order_set_money(ord, SL_ORDER_TOTAL_TAX, r->tax)) ||
         (rc = h->order_set_raw(ord, raw, raw_len)))
@@ -185,8 +178,8 @@ static int fill_line(const sl_host *h, sl_order *ord, const tpl_order *r)
  * order_submit takes the order in every case (success or not); an order
  * we give up on before that goes back with drop_order.
  */
-static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o,
-                        const char *raw, size_t raw_len, sl_error *err)
+static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o, const char *raw,
+                        size_t raw_len, sl_error *err)
 {
     tpl_order r;
     int rc = read_order(o, &r, err);
@@ -198,8 +191,7 @@ static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o,
     if ((rc = fill_header(h, ord, &r, raw, raw_len)) != SL_OK ||
         (rc = fill_line(h, ord, &r)) != SL_OK) {
         drop_order(h, ord);
-        return sl_error_set(err, rc, "", "order %s: the host refused a field",
-                            r.id);
+        return sl_error_set(err, rc, "", "order %s: the host refused a field", r.id);
     }
     return h->order_submit(ctx, ord, err);
 }
@@ -208,8 +200,7 @@ static int submit_order(const sl_host *h, sl_ctx *ctx, const json_t *o,
    other the shop refusing (the host has already retried 429 and 5xx). A
    shop without such rules passes NULL to sl_http_send_2xx and gets the
    SDK's default map. */
-static int shop_refused(void *host, const char *what, const sl_http_resp *resp,
-                        sl_error *err)
+static int shop_refused(void *host, const char *what, const sl_http_resp *resp, sl_error *err)
 {
     const sl_host *h = host;
     int status = h->http_status(resp);
@@ -219,8 +210,7 @@ static int shop_refused(void *host, const char *what, const sl_http_resp *resp,
 
 /* SL_CAP_FETCH_ORDERS: one page of orders since `cursor`, then the new
    cursor, which the host stores in the same transaction as the orders. */
-static int tpl_fetch(void *state, sl_ctx *ctx, const char *cursor,
-                     sl_error *err)
+static int tpl_fetch(void *state, sl_ctx *ctx, const char *cursor, sl_error *err)
 {
     tpl_state *st = state;
     const sl_host *h = st->host;
@@ -244,8 +234,7 @@ static int tpl_fetch(void *state, sl_ctx *ctx, const char *cursor,
     if ((rc = sl_json_array(root, "orders", 1, &orders, err)) == SL_OK &&
         (rc = sl_json_str(root, "next_cursor", 1, &next, err)) == SL_OK &&
         json_array_size(orders) > PAGE_MAX)
-        rc = sl_error_set(err, SL_ETOOBIG, "orders", "more than %d orders",
-                          PAGE_MAX);
+        rc = sl_error_set(err, SL_ETOOBIG, "orders", "more than %d orders", PAGE_MAX);
     for (size_t i = 0; rc == SL_OK && i < json_array_size(orders); i++) {
         json_t *o = json_array_get(orders, i);
         char *raw = json_dumps(o, JSON_COMPACT); /* ours: free below */
@@ -261,23 +250,23 @@ static int tpl_fetch(void *state, sl_ctx *ctx, const char *cursor,
 
 /* The delivery's body within `max` bytes, and X-Signature checked against
    our HMAC of it (constant time) unless the host vouches for the body. */
-static int read_delivery(const sl_host *h, sl_ctx *ctx, const sl_request *req,
-                         size_t max, const char **body, size_t *len, sl_error *err)
+static int read_delivery(const sl_host *h, sl_ctx *ctx, const sl_request *req, size_t max,
+                         const char **body, size_t *len, sl_error *err)
 {
     int rc = sl_webhook_body(h, req, max, body, len, err);
     if (rc != SL_OK)
         return rc;
     const char *secret = h->secret_get(ctx, "webhook_secret");
-    sl_webhook_hmac how = {"X-Signature", "signature",
-                           secret && secret[0] ? secret : NULL, "webhook_secret"};
+    sl_webhook_hmac how = {"X-Signature", "signature", secret && secret[0] ? secret : NULL,
+                           "webhook_secret"};
     return sl_webhook_check_hmac(h, req, &how, *body, *len, err);
 }
 
 /* 1.4, beside SL_CAP_WEBHOOK: the signature alone. With it the host stores
    an authentic delivery that fails to parse as failed (answered 200, to be
    replayed) instead of refusing it; every signed body here is an order. */
-static int tpl_verify(void *state, sl_ctx *ctx, const sl_request *req,
-                      int *acknowledge_only, sl_error *err)
+static int tpl_verify(void *state, sl_ctx *ctx, const sl_request *req, int *acknowledge_only,
+                      sl_error *err)
 {
     tpl_state *st = state;
     const char *body;
@@ -288,8 +277,7 @@ static int tpl_verify(void *state, sl_ctx *ctx, const sl_request *req,
 }
 
 /* SL_CAP_WEBHOOK: one order per delivery, the same object as in a page. */
-static int tpl_webhook(void *state, sl_ctx *ctx, const sl_request *req,
-                       sl_error *err)
+static int tpl_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_error *err)
 {
     tpl_state *st = state;
     const sl_host *h = st->host;
@@ -317,7 +305,7 @@ static const sl_plugin PLUGIN = {
     .channel_close = tpl_close,
     .fetch_orders = tpl_fetch,
     .parse_webhook = tpl_webhook,
-    .options = &TPL_OPTIONS, /* 1.3: read by hosts that know it */
+    .options = &TPL_OPTIONS,      /* 1.3: read by hosts that know it */
     .verify_webhook = tpl_verify, /* 1.4: likewise */
     /* Every other slot stays NULL: the host never calls a capability the
        caps bits do not announce. check_connection (1.1) is optional. */

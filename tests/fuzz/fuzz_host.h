@@ -54,8 +54,7 @@ static inline int fuzz_route(sl_ctx *c, const json_t *req, fake_resp *out)
     if (len > 0)
         memcpy(out->body, body, len);
     if (g_fuzz_answer.header_name != NULL)
-        out->headers = json_pack("{s:s}", g_fuzz_answer.header_name,
-                                 g_fuzz_answer.header_value);
+        out->headers = json_pack("{s:s}", g_fuzz_answer.header_name, g_fuzz_answer.header_value);
     return 0;
 }
 
@@ -63,7 +62,7 @@ static inline int fuzz_route(sl_ctx *c, const json_t *req, fake_resp *out)
    and answers its HTTP with fuzz_route; aborts when the channel refuses
    the settings, as that is a broken target, not a finding. */
 static inline void fuzz_open(woo_fixture *f, const sl_plugin *p, const sl_host *host,
-                      json_t *config, json_t *secrets)
+                             json_t *config, json_t *secrets)
 {
     woo_ctx_init(&f->ctx, "unused");
     json_decref(f->ctx.config);
@@ -103,8 +102,8 @@ static inline int fuzz_check(int rc, const sl_error *err, int need_field)
     else if (rc == SL_EINTERNAL)
         why = "SL_EINTERNAL";
     if (why != NULL) {
-        fprintf(stderr, "error contract: %s (rc %d, code %d, field \"%s\", message \"%s\")\n",
-                why, rc, err->code, err->field, err->message);
+        fprintf(stderr, "error contract: %s (rc %d, code %d, field \"%s\", message \"%s\")\n", why,
+                rc, err->code, err->field, err->message);
         abort();
     }
     return rc;
@@ -114,8 +113,8 @@ static inline int fuzz_check(int rc, const sl_error *err, int need_field)
 static inline void fuzz_reset(woo_fixture *f)
 {
     fake_end_call(&f->ctx);
-    json_t *rec[] = {f->ctx.orders, f->ctx.cursors, f->ctx.reports,
-                     f->ctx.lists, f->ctx.requests, f->ctx.logs};
+    json_t *rec[] = {f->ctx.orders, f->ctx.cursors,  f->ctx.reports,
+                     f->ctx.lists,  f->ctx.requests, f->ctx.logs};
     for (size_t i = 0; i < sizeof rec / sizeof rec[0]; i++)
         json_array_clear(rec[i]);
     f->err = (sl_error){.size = sizeof f->err};
@@ -124,8 +123,8 @@ static inline void fuzz_reset(woo_fixture *f)
 /* The input up to its first newline (at most cap-1 bytes, NULs cut it) in
    line, and the rest after it in *rest and *rest_len; no newline: the line is
    empty and the rest is everything. */
-static inline void fuzz_split_line(const uint8_t *data, size_t size, char *line,
-                            size_t cap, const char **rest, size_t *rest_len)
+static inline void fuzz_split_line(const uint8_t *data, size_t size, char *line, size_t cap,
+                                   const char **rest, size_t *rest_len)
 {
     const uint8_t *nl = memchr(data, '\n', size);
     line[0] = '\0';

@@ -25,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    json_t *config = json_pack("{s:s, s:s}", "url", "https://api.example.test/v1", "language",
-                               "en");
+    json_t *config =
+        json_pack("{s:s, s:s}", "url", "https://api.example.test/v1", "language", "en");
     fuzz_open(&g_f, sl_plugin_entry(), &FAKE_HOST, config, json_pack("{s:s}", "api_key", API_KEY));
     return 0;
 }
@@ -48,8 +48,8 @@ static void deliver(const char *body, size_t len, int signed_delivery)
 static void push(int prices)
 {
     sl_stock_list list = {
-        .items = json_pack("[[s,s,s],[s,s,s],[s,s,n]]", "MUG-1", "5", "9.99", "TEE-M", "0",
-                           "19.00", "NONE", "3"),
+        .items = json_pack("[[s,s,s],[s,s,s],[s,s,n]]", "MUG-1", "5", "9.99", "TEE-M", "0", "19.00",
+                           "NONE", "3"),
         .currency = "EUR",
     };
     g_fuzz_answer.first = 3;

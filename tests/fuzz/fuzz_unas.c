@@ -12,8 +12,9 @@
  */
 #include "fuzz_host.h"
 
-#define TOKEN_XML "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Login><Token>tok1</Token>" \
-                  "<ExpireTime>1714572000</ExpireTime><Status>ok</Status></Login>"
+#define TOKEN_XML                                                                                  \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Login><Token>tok1</Token>"                       \
+    "<ExpireTime>1714572000</ExpireTime><Status>ok</Status></Login>"
 
 static woo_fixture g_f;
 
@@ -69,11 +70,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (strcmp(mode, "stock") == 0 || strcmp(mode, "prices") == 0) {
         push(mode[0] == 'p');
     } else if (strcmp(mode, "status") == 0) {
-        fuzz_check(g_f.p->report_status(g_f.state, &g_f.ctx, "4411-000532", "Invoice INV-2024-17 posted",
-                             "Kész", "outbox-17", &g_f.err), &g_f.err, 1);
+        fuzz_check(g_f.p->report_status(g_f.state, &g_f.ctx, "4411-000532",
+                                        "Invoice INV-2024-17 posted", "Kész", "outbox-17",
+                                        &g_f.err),
+                   &g_f.err, 1);
     } else {
-        g_fuzz_answer = (fuzz_answer){
-            .body = (const char *)data, .len = size, .first = 1, .end = "<Orders/>"};
+        g_fuzz_answer =
+            (fuzz_answer){.body = (const char *)data, .len = size, .first = 1, .end = "<Orders/>"};
         fuzz_check(g_f.p->fetch_orders(g_f.state, &g_f.ctx, NULL, &g_f.err), &g_f.err, 1);
     }
     fuzz_reset(&g_f);

@@ -51,8 +51,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static int push(int prices)
 {
     sl_stock_list list = {
-        .items = json_pack("[[s,s,s],[s,s,s],[s,s,n]]", "SKU-1", "5", "12.50", "hoodie-blue",
-                           "0", "45.00", "woo-beanie", "3"),
+        .items = json_pack("[[s,s,s],[s,s,s],[s,s,n]]", "SKU-1", "5", "12.50", "hoodie-blue", "0",
+                           "45.00", "woo-beanie", "3"),
         .currency = "EUR",
     };
     int rc = prices ? g_f.p->push_prices(g_f.state, &g_f.ctx, &list, &g_f.err)
@@ -89,7 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check(p->list_shipping_methods(g_f.state, &g_f.ctx, &g_f.err), &g_f.err, 1);
     else if (strcmp(call, "status") == 0)
         fuzz_check(p->report_status(g_f.state, &g_f.ctx, "5301", "Invoice INV-2026-17 posted",
-                         "completed", "outbox-17", &g_f.err), &g_f.err, 1);
+                                    "completed", "outbox-17", &g_f.err),
+                   &g_f.err, 1);
     fuzz_reset(&g_f);
     free(body);
     return 0;

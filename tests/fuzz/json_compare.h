@@ -35,8 +35,8 @@ static inline int json_load_agrees(const char *data, size_t len, int *accepted, 
     int rc = 0;
     if ((want == NULL) != (got == NULL)) {
         snprintf(why, whylen, "jansson %s (%s), sl_json_load %s (%s)",
-                 want ? "accepted" : "refused", want ? "" : je.text,
-                 got ? "accepted" : "refused", got ? "" : e.text);
+                 want ? "accepted" : "refused", want ? "" : je.text, got ? "accepted" : "refused",
+                 got ? "" : e.text);
         rc = -1;
     } else if (want == NULL && (e.line < 1 || e.column < 1)) {
         snprintf(why, whylen, "refused without a line and column");
@@ -45,8 +45,8 @@ static inline int json_load_agrees(const char *data, size_t len, int *accepted, 
         char *a = json_dumps(want, JSON_COMPACT | JSON_ENCODE_ANY);
         char *b = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
         if (a == NULL || b == NULL || strcmp(a, b) != 0 || !json_equal(want, got)) {
-            snprintf(why, whylen, "trees differ:\n jansson %.200s\n sl_json %.200s",
-                     a ? a : "?", b ? b : "?");
+            snprintf(why, whylen, "trees differ:\n jansson %.200s\n sl_json %.200s", a ? a : "?",
+                     b ? b : "?");
             rc = -1;
         }
         free(a);

@@ -23,8 +23,8 @@
 #define SB_MAX_BODY (4u * 1024u * 1024u)
 #define SB_BATCH_LIMIT 100
 #define SB_MAX_PARAMS 64
-#define SB_DUMP_FLAGS \
-  (JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(16))
+#define SB_DUMP_FLAGS                                                                              \
+    (JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(16))
 
 /* ---- util.c: money, text, crypto, time ---------------------------------- */
 
@@ -46,8 +46,7 @@ char *sb_pct_encode(const char *in);
 char *sb_pct_decode(const char *in);
 /* base64(HMAC(key, data)) with sha1 (use_sha256 = 0) or sha256, into a new
    malloc'ed string; NULL on failure. */
-char *sb_hmac_b64(int use_sha256, const char *key, size_t key_len,
-                  const char *data, size_t len);
+char *sb_hmac_b64(int use_sha256, const char *key, size_t key_len, const char *data, size_t len);
 /* Lower-case hex md5 of text into out (33 bytes). */
 void sb_md5_hex(const char *text, char out[33]);
 /* Formats epoch seconds as "YYYY-MM-DDTHH:MM:SS" (UTC) into buf (32). */
@@ -66,65 +65,64 @@ const char *sb_str(const json_t *obj, const char *key, const char *dflt);
 /* ---- HTTP request/response (http.c) ------------------------------------ */
 
 typedef struct sb_param {
-  char *key;
-  char *value;
+    char *key;
+    char *value;
 } sb_param;
 
 typedef struct sb_req {
-  const char *method;
-  const char *path; /* after /wp-json/wc/v3, e.g. "/orders/12" */
-  struct MHD_Connection *conn;
-  const char *body; /* raw body, NUL-terminated, may be "" */
-  size_t body_len;
-  sb_param params[SB_MAX_PARAMS]; /* decoded query parameters */
-  size_t nparams;
+    const char *method;
+    const char *path; /* after /wp-json/wc/v3, e.g. "/orders/12" */
+    struct MHD_Connection *conn;
+    const char *body; /* raw body, NUL-terminated, may be "" */
+    size_t body_len;
+    sb_param params[SB_MAX_PARAMS]; /* decoded query parameters */
+    size_t nparams;
 } sb_req;
 
 typedef struct sb_resp {
-  int status;
-  json_t *json; /* owned; the body */
-  char *link;   /* owned; Link header for collections, or NULL */
-  int64_t total, total_pages; /* X-WP-Total(Pages) when total >= 0 */
-  char *raw;    /* owned; when set, the body sent as is (text/html), not json */
+    int status;
+    json_t *json;               /* owned; the body */
+    char *link;                 /* owned; Link header for collections, or NULL */
+    int64_t total, total_pages; /* X-WP-Total(Pages) when total >= 0 */
+    char *raw;                  /* owned; when set, the body sent as is (text/html), not json */
 } sb_resp;
 
 /* Query parameter value (decoded, borrowed from req) or NULL. */
 const char *sb_param_get(const sb_req *req, const char *key);
 /* Sets resp to a WooCommerce error body {code,message,data:{status}}. */
-void sb_resp_error(sb_resp *resp, int status, const char *code,
-                   const char *message);
+void sb_resp_error(sb_resp *resp, int status, const char *code, const char *message);
 /* Sets resp to status + json (taken). */
 void sb_resp_json(sb_resp *resp, int status, json_t *json);
 
 /* ---- store.c: the shop's state ------------------------------------------ */
 
 typedef struct sb_store {
-  pthread_mutex_t mu;
-  json_t *settings;   /* currency, currency_symbol, gmt_offset_minutes ... */
-  json_t *products;   /* array of products and variations (type variation) */
-  json_t *orders;     /* array of order objects */
-  json_t *notes;      /* object: order id text -> array of notes */
-  json_t *refunds;    /* object: order id text -> array of refund objects */
-  json_t *taxes, *tax_classes, *gateways, *shipping_methods, *coupons;
-  json_t *shipping_zones; /* array of zones, each with its "methods" (instances) */
-  json_t *calls;      /* object: "GET /orders/{id}" -> count */
-  json_t *nonces;     /* object: nonce -> timestamp */
-  json_t *faults;     /* object: "METHOD /route/{id}" -> {mode, status, left} (faults.c) */
-  int64_t batch_requests;
-  int64_t next_post_id, next_item_id, next_meta_id, next_note_id;
-  int64_t clock_fixed;  /* nonzero: fake now (epoch seconds) */
-  char site_url[128];   /* "http://127.0.0.1:PORT", no trailing slash */
+    pthread_mutex_t mu;
+    json_t *settings; /* currency, currency_symbol, gmt_offset_minutes ... */
+    json_t *products; /* array of products and variations (type variation) */
+    json_t *orders;   /* array of order objects */
+    json_t *notes;    /* object: order id text -> array of notes */
+    json_t *refunds;  /* object: order id text -> array of refund objects */
+    json_t *taxes, *tax_classes, *gateways, *shipping_methods, *coupons;
+    json_t *shipping_zones; /* array of zones, each with its "methods" (instances) */
+    json_t *calls;          /* object: "GET /orders/{id}" -> count */
+    json_t *nonces;         /* object: nonce -> timestamp */
+    json_t *faults;         /* object: "METHOD /route/{id}" -> {mode, status, left} (faults.c) */
+    int64_t batch_requests;
+    int64_t next_post_id, next_item_id, next_meta_id, next_note_id;
+    int64_t clock_fixed; /* nonzero: fake now (epoch seconds) */
+    char site_url[128];  /* "http://127.0.0.1:PORT", no trailing slash */
 } sb_store;
 
 struct sb_hooks;
 
 typedef struct sb_ctx {
-  sb_store store;
-  struct sb_hooks *hooks; /* NULL without --webhook-url */
-  const char *consumer_key, *consumer_secret;
-  const char *scheme;
-  const char *state_file;
-  char *tls_cert, *tls_key; /* PEM texts with --tls-cert/--tls-key, else NULL */
+    sb_store store;
+    struct sb_hooks *hooks; /* NULL without --webhook-url */
+    const char *consumer_key, *consumer_secret;
+    const char *scheme;
+    const char *state_file;
+    char *tls_cert, *tls_key; /* PEM texts with --tls-cert/--tls-key, else NULL */
 } sb_ctx;
 
 /* Loads a seed file into a zeroed store. Returns 0 or -1 (message on
@@ -134,8 +132,7 @@ void sb_store_free(sb_store *st);
 /* Current time (fake clock aware). */
 int64_t sb_now(const sb_store *st);
 /* Fills the four date fields name/name_gmt of obj with time t (0 = null). */
-void sb_set_date(const sb_store *st, json_t *obj, const char *name,
-                 int64_t t);
+void sb_set_date(const sb_store *st, json_t *obj, const char *name, int64_t t);
 /* Finds an order/product/variation by id (borrowed) or NULL. */
 json_t *sb_order_find(sb_store *st, int64_t id);
 json_t *sb_product_find(sb_store *st, int64_t id);
@@ -150,8 +147,7 @@ json_t *sb_product_view(sb_store *st, const json_t *product);
 json_t *sb_stock_adjust(sb_ctx *ctx, json_t *item, int64_t delta);
 /* A new product (or variation of parent) with WooCommerce's full key set,
    completed from the partial object seed (ids are the caller's). */
-json_t *sb_product_complete(sb_store *st, const json_t *seed, int is_var,
-                            int64_t parent);
+json_t *sb_product_complete(sb_store *st, const json_t *seed, int is_var, int64_t parent);
 /* Recomputes stock_status from stock_quantity. */
 void sb_stock_status(json_t *product);
 /* The /__sandbox/state summary (new ref). */
@@ -216,8 +212,7 @@ int sb_match(const char *path, const char *pattern, int64_t ids[2]);
 json_t *sb_req_json(const sb_req *req, sb_resp *resp);
 /* Pagination over a JSON array of views: fills resp with the page, the
    X-WP-Total(Pages) numbers and Link header. Takes `all`. */
-void sb_paginate(sb_ctx *ctx, sb_req *req, sb_resp *resp, json_t *all,
-                 const char *route);
+void sb_paginate(sb_ctx *ctx, sb_req *req, sb_resp *resp, json_t *all, const char *route);
 
 /* ---- faults.c: answers a real store (or what is in front of it) gives
    now and then, on demand ----------------------------------------------- */
@@ -252,8 +247,8 @@ int sb_sign_url_main(int argc, char **argv);
 /* ---- webhooks.c --------------------------------------------------------- */
 
 typedef struct sb_hook_opts {
-  const char *url, *secret;
-  long delay_ms;
+    const char *url, *secret;
+    long delay_ms;
 } sb_hook_opts;
 
 /* Starts the delivery thread and queues the creation pings. Without
@@ -282,14 +277,11 @@ int sb_receiver_main(int argc, char **argv);
 /* Starts an MHD daemon on 127.0.0.1:port for handler (see http.c). */
 /* As sb_http_start, over TLS with the PEM texts given (both non-NULL),
    like a store with a self-signed certificate. */
-struct MHD_Daemon *sb_https_start(unsigned port, void *handler, void *cls,
-                                  const char *cert_pem, const char *key_pem,
-                                  unsigned *bound_port);
-struct MHD_Daemon *sb_http_start(unsigned port, void *handler, void *cls,
-                                 unsigned *bound_port);
+struct MHD_Daemon *sb_https_start(unsigned port, void *handler, void *cls, const char *cert_pem,
+                                  const char *key_pem, unsigned *bound_port);
+struct MHD_Daemon *sb_http_start(unsigned port, void *handler, void *cls, unsigned *bound_port);
 /* Starts the store's API server. */
-struct MHD_Daemon *sb_api_start(sb_ctx *ctx, unsigned port,
-                                unsigned *bound_port);
+struct MHD_Daemon *sb_api_start(sb_ctx *ctx, unsigned port, unsigned *bound_port);
 /* Writes text atomically to path (tmp + rename). Returns 0 or -1. */
 int sb_write_file_atomic(const char *path, const char *text);
 /* Blocks until SIGINT/SIGTERM (signals must be blocked by the caller). */

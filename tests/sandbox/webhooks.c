@@ -36,381 +36,401 @@
 #define SECRET_MAX 256
 
 typedef struct hook {
-  int64_t id;
-  const char *topic, *resource, *event;
-  char status[16];
-  char url[URL_MAX], secret[SECRET_MAX]; /* guarded by sb_hooks.mu */
-  int failures, ping_pending;
-  int64_t sent, ok, failed, dropped, deduped;
+    int64_t id;
+    const char *topic, *resource, *event;
+    char status[16];
+    char url[URL_MAX], secret[SECRET_MAX]; /* guarded by sb_hooks.mu */
+    int failures, ping_pending;
+    int64_t sent, ok, failed, dropped, deduped;
 } hook;
 
 typedef struct delivery {
-  int hook;
-  int64_t resource_id, due_ms;
-  int copies;
-  struct delivery *next;
+    int hook;
+    int64_t resource_id, due_ms;
+    int copies;
+    struct delivery *next;
 } delivery;
 
 struct sb_hooks {
-  pthread_mutex_t mu;
-  pthread_cond_t cv, idle;
-  pthread_t thread;
-  int stop, started;
-  sb_ctx *ctx;
-  long delay_ms;
-  hook hooks[NHOOKS];
-  delivery *head;
-  size_t queued;
-  int inflight, dup_next, drop_next, hold, reverse, flush_all;
+    pthread_mutex_t mu;
+    pthread_cond_t cv, idle;
+    pthread_t thread;
+    int stop, started;
+    sb_ctx *ctx;
+    long delay_ms;
+    hook hooks[NHOOKS];
+    delivery *head;
+    size_t queued;
+    int inflight, dup_next, drop_next, hold, reverse, flush_all;
 };
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static hook *hook_for(struct sb_hooks *h, const char *topic) {
-  for (int i = 0; i < NHOOKS; i++)
-    if (strcmp(h->hooks[i].topic, topic) == 0)
-      return &h->hooks[i];
-  return NULL;
+static hook *hook_for(struct sb_hooks *h, const char *topic)
+{
+    for (int i = 0; i < NHOOKS; i++)
+        if (strcmp(h->hooks[i].topic, topic) == 0)
+            return &h->hooks[i];
+    return NULL;
 }
 
-void sb_hooks_event(sb_ctx *ctx, const char *topic, int64_t id) {
-  struct sb_hooks *h = ctx->hooks;
-  if (!h)
-    return;
-  pthread_mutex_lock(&h->mu);
-  hook *k = hook_for(h, topic);
-  int idx = k ? (int)(k - h->hooks) : -1;
-  delivery **tail = &h->head;
-  int dup = 0;
-  for (; *tail; tail = &(*tail)->next)
-    dup |= (*tail)->hook == idx && (*tail)->resource_id == id;
-  if (!k || strcmp(k->status, "active") != 0 || !k->url[0] || h->queued >= MAX_QUEUE) {
-    /* no such webhook, not active or nowhere to send: nothing is queued */
-  } else if (dup) {
-    k->deduped++;
-  } else if (h->drop_next) {
-    h->drop_next = 0;
-    k->dropped++;
-  } else {
-    delivery *d = calloc(1, sizeof *d);
-    if (d) {
-      d->hook = idx;
-      d->resource_id = id;
-      d->due_ms = now_ms() + h->delay_ms;
-      d->copies = h->dup_next ? 2 : 1;
-      h->dup_next = 0;
-      *tail = d;
-      h->queued++;
-      pthread_cond_broadcast(&h->cv);
+void sb_hooks_event(sb_ctx *ctx, const char *topic, int64_t id)
+{
+    struct sb_hooks *h = ctx->hooks;
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->mu);
+    hook *k = hook_for(h, topic);
+    int idx = k ? (int)(k - h->hooks) : -1;
+    delivery **tail = &h->head;
+    int dup = 0;
+    for (; *tail; tail = &(*tail)->next)
+        dup |= (*tail)->hook == idx && (*tail)->resource_id == id;
+    if (!k || strcmp(k->status, "active") != 0 || !k->url[0] || h->queued >= MAX_QUEUE) {
+        /* no such webhook, not active or nowhere to send: nothing is queued */
+    } else if (dup) {
+        k->deduped++;
+    } else if (h->drop_next) {
+        h->drop_next = 0;
+        k->dropped++;
+    } else {
+        delivery *d = calloc(1, sizeof *d);
+        if (d) {
+            d->hook = idx;
+            d->resource_id = id;
+            d->due_ms = now_ms() + h->delay_ms;
+            d->copies = h->dup_next ? 2 : 1;
+            h->dup_next = 0;
+            *tail = d;
+            h->queued++;
+            pthread_cond_broadcast(&h->cv);
+        }
     }
-  }
-  pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->mu);
 }
 
 /* The resource as GET serializes it now; {"id":N} when it is gone. */
-static char *build_body(struct sb_hooks *h, const hook *k, int64_t id) {
-  sb_store *st = &h->ctx->store;
-  pthread_mutex_lock(&st->mu);
-  json_t *view = NULL, *obj;
-  if (strcmp(k->resource, "order") == 0 && (obj = sb_order_find(st, id)))
-    view = sb_order_view(st, obj);
-  else if (strcmp(k->resource, "product") == 0 && (obj = sb_product_find(st, id)))
-    view = sb_product_view(st, obj);
-  pthread_mutex_unlock(&st->mu);
-  if (!view)
-    view = json_pack("{s:I}", "id", (json_int_t)id);
-  char *text = json_dumps(view, SB_DUMP_FLAGS);
-  json_decref(view);
-  return text;
+static char *build_body(struct sb_hooks *h, const hook *k, int64_t id)
+{
+    sb_store *st = &h->ctx->store;
+    pthread_mutex_lock(&st->mu);
+    json_t *view = NULL, *obj;
+    if (strcmp(k->resource, "order") == 0 && (obj = sb_order_find(st, id)))
+        view = sb_order_view(st, obj);
+    else if (strcmp(k->resource, "product") == 0 && (obj = sb_product_find(st, id)))
+        view = sb_product_view(st, obj);
+    pthread_mutex_unlock(&st->mu);
+    if (!view)
+        view = json_pack("{s:I}", "id", (json_int_t)id);
+    char *text = json_dumps(view, SB_DUMP_FLAGS);
+    json_decref(view);
+    return text;
 }
 
-static size_t discard(char *p, size_t s, size_t n, void *u) { return s * n; }
+static size_t discard(char *p, size_t s, size_t n, void *u)
+{
+    return s * n;
+}
 
 /* POSTs body to the webhook's URL as it is now; returns the HTTP status
    (0 when no answer or no URL). */
-static long post(struct sb_hooks *h, const hook *k, const char *body, int ping) {
-  char url[URL_MAX], secret[SECRET_MAX];
-  pthread_mutex_lock(&h->mu);
-  memcpy(url, k->url, sizeof url);
-  memcpy(secret, k->secret, sizeof secret);
-  pthread_mutex_unlock(&h->mu);
-  struct curl_slist *hdr = NULL;
-  char line[512];
-  long code = 0;
-  CURL *c = url[0] ? curl_easy_init() : NULL;
-  if (!c)
-    return 0;
-  hdr = curl_slist_append(hdr, ping ? "Content-Type: application/x-www-form-urlencoded"
-                                    : "Content-Type: application/json");
-  hdr = curl_slist_append(hdr, "Expect:");
-  if (!ping) {
-    char *sig = sb_hmac_b64(1, secret, strlen(secret), body, strlen(body));
-    char md5[33], seed[64];
-    snprintf(seed, sizeof seed, "%lld%lld", (long long)k->id, (long long)time(NULL));
-    sb_md5_hex(seed, md5);
-    char source[160];
-    snprintf(source, sizeof source, "%s/", h->ctx->store.site_url);
-    const char *pairs[][2] = {{"X-WC-Webhook-Source", source},
-                              {"X-WC-Webhook-Topic", k->topic},
-                              {"X-WC-Webhook-Resource", k->resource},
-                              {"X-WC-Webhook-Event", k->event},
-                              {"X-WC-Webhook-Signature", sig ? sig : ""},
-                              {"X-WC-Webhook-Delivery-ID", md5}};
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-      snprintf(line, sizeof line, "%s: %s", pairs[i][0], pairs[i][1]);
-      hdr = curl_slist_append(hdr, line);
-    }
-    snprintf(line, sizeof line, "X-WC-Webhook-ID: %lld", (long long)k->id);
-    hdr = curl_slist_append(hdr, line);
-    free(sig);
-  }
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "WooCommerce/10.0.2 Hookshot (WordPress/6.8)");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROXY, "");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-  if (curl_easy_perform(c) == CURLE_OK)
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  curl_slist_free_all(hdr);
-  curl_easy_cleanup(c);
-  return code;
-}
-
-static void send_ping(struct sb_hooks *h, hook *k) {
-  char body[48];
-  snprintf(body, sizeof body, "webhook_id=%lld", (long long)k->id);
-  long code = post(h, k, body, 1);
-  pthread_mutex_lock(&h->mu);
-  if (code == 200)
-    k->ping_pending = 0;
-  pthread_mutex_unlock(&h->mu);
-}
-
-static void deliver(struct sb_hooks *h, delivery *d) {
-  hook *k = &h->hooks[d->hook];
-  pthread_mutex_lock(&h->mu);
-  int active = strcmp(k->status, "active") == 0;
-  pthread_mutex_unlock(&h->mu);
-  if (!active)
-    return;
-  for (int i = 0; i < d->copies; i++) {
-    char *body = build_body(h, k, d->resource_id);
-    long code = body ? post(h, k, body, 0) : 0;
-    free(body);
+static long post(struct sb_hooks *h, const hook *k, const char *body, int ping)
+{
+    char url[URL_MAX], secret[SECRET_MAX];
     pthread_mutex_lock(&h->mu);
-    k->sent++;
-    if (code >= 200 && code <= 302) {
-      k->ok++;
-      k->failures = 0;
-    } else {
-      k->failed++;
-      if (k->failures > MAX_FAILURES)
-        snprintf(k->status, sizeof k->status, "disabled");
-      else
-        k->failures++;
-    }
-    int ping = k->ping_pending;
+    memcpy(url, k->url, sizeof url);
+    memcpy(secret, k->secret, sizeof secret);
     pthread_mutex_unlock(&h->mu);
-    if (ping)
-      send_ping(h, k);
-  }
+    struct curl_slist *hdr = NULL;
+    char line[512];
+    long code = 0;
+    CURL *c = url[0] ? curl_easy_init() : NULL;
+    if (!c)
+        return 0;
+    hdr = curl_slist_append(hdr, ping ? "Content-Type: application/x-www-form-urlencoded"
+                                      : "Content-Type: application/json");
+    hdr = curl_slist_append(hdr, "Expect:");
+    if (!ping) {
+        char *sig = sb_hmac_b64(1, secret, strlen(secret), body, strlen(body));
+        char md5[33], seed[64];
+        snprintf(seed, sizeof seed, "%lld%lld", (long long)k->id, (long long)time(NULL));
+        sb_md5_hex(seed, md5);
+        char source[160];
+        snprintf(source, sizeof source, "%s/", h->ctx->store.site_url);
+        const char *pairs[][2] = {{"X-WC-Webhook-Source", source},
+                                  {"X-WC-Webhook-Topic", k->topic},
+                                  {"X-WC-Webhook-Resource", k->resource},
+                                  {"X-WC-Webhook-Event", k->event},
+                                  {"X-WC-Webhook-Signature", sig ? sig : ""},
+                                  {"X-WC-Webhook-Delivery-ID", md5}};
+        for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+            snprintf(line, sizeof line, "%s: %s", pairs[i][0], pairs[i][1]);
+            hdr = curl_slist_append(hdr, line);
+        }
+        snprintf(line, sizeof line, "X-WC-Webhook-ID: %lld", (long long)k->id);
+        hdr = curl_slist_append(hdr, line);
+        free(sig);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "WooCommerce/10.0.2 Hookshot (WordPress/6.8)");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    curl_slist_free_all(hdr);
+    curl_easy_cleanup(c);
+    return code;
+}
+
+static void send_ping(struct sb_hooks *h, hook *k)
+{
+    char body[48];
+    snprintf(body, sizeof body, "webhook_id=%lld", (long long)k->id);
+    long code = post(h, k, body, 1);
+    pthread_mutex_lock(&h->mu);
+    if (code == 200)
+        k->ping_pending = 0;
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void deliver(struct sb_hooks *h, delivery *d)
+{
+    hook *k = &h->hooks[d->hook];
+    pthread_mutex_lock(&h->mu);
+    int active = strcmp(k->status, "active") == 0;
+    pthread_mutex_unlock(&h->mu);
+    if (!active)
+        return;
+    for (int i = 0; i < d->copies; i++) {
+        char *body = build_body(h, k, d->resource_id);
+        long code = body ? post(h, k, body, 0) : 0;
+        free(body);
+        pthread_mutex_lock(&h->mu);
+        k->sent++;
+        if (code >= 200 && code <= 302) {
+            k->ok++;
+            k->failures = 0;
+        } else {
+            k->failed++;
+            if (k->failures > MAX_FAILURES)
+                snprintf(k->status, sizeof k->status, "disabled");
+            else
+                k->failures++;
+        }
+        int ping = k->ping_pending;
+        pthread_mutex_unlock(&h->mu);
+        if (ping)
+            send_ping(h, k);
+    }
 }
 
 /* Takes the next due delivery (NULL: wait). Caller holds mu. */
-static delivery *take(struct sb_hooks *h, int64_t *wait_ms) {
-  *wait_ms = -1;
-  if (!h->head || h->hold)
-    return NULL;
-  delivery **pp = &h->head;
-  if (h->reverse)
-    while ((*pp)->next)
-      pp = &(*pp)->next;
-  delivery *d = *pp;
-  if (!h->flush_all && !h->reverse && d->due_ms > now_ms()) {
-    *wait_ms = d->due_ms - now_ms();
-    return NULL;
-  }
-  *pp = d->next;
-  h->queued--;
-  return d;
-}
-
-static void *run(void *arg) {
-  struct sb_hooks *h = arg;
-  for (int i = 0; i < NHOOKS; i++)
-    send_ping(h, &h->hooks[i]);
-  pthread_mutex_lock(&h->mu);
-  while (!h->stop) {
-    int64_t wait_ms;
-    delivery *d = take(h, &wait_ms);
-    if (!d) {
-      h->flush_all = h->reverse = 0;
-      pthread_cond_broadcast(&h->idle);
-      if (wait_ms < 0) {
-        pthread_cond_wait(&h->cv, &h->mu);
-      } else {
-        int64_t until = now_ms() + wait_ms;
-        struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
-        pthread_cond_timedwait(&h->cv, &h->mu, &ts);
-      }
-      continue;
+static delivery *take(struct sb_hooks *h, int64_t *wait_ms)
+{
+    *wait_ms = -1;
+    if (!h->head || h->hold)
+        return NULL;
+    delivery **pp = &h->head;
+    if (h->reverse)
+        while ((*pp)->next)
+            pp = &(*pp)->next;
+    delivery *d = *pp;
+    if (!h->flush_all && !h->reverse && d->due_ms > now_ms()) {
+        *wait_ms = d->due_ms - now_ms();
+        return NULL;
     }
-    h->inflight = 1;
-    pthread_mutex_unlock(&h->mu);
-    deliver(h, d);
-    free(d);
+    *pp = d->next;
+    h->queued--;
+    return d;
+}
+
+static void *run(void *arg)
+{
+    struct sb_hooks *h = arg;
+    for (int i = 0; i < NHOOKS; i++)
+        send_ping(h, &h->hooks[i]);
     pthread_mutex_lock(&h->mu);
-    h->inflight = 0;
-  }
-  pthread_mutex_unlock(&h->mu);
-  return NULL;
+    while (!h->stop) {
+        int64_t wait_ms;
+        delivery *d = take(h, &wait_ms);
+        if (!d) {
+            h->flush_all = h->reverse = 0;
+            pthread_cond_broadcast(&h->idle);
+            if (wait_ms < 0) {
+                pthread_cond_wait(&h->cv, &h->mu);
+            } else {
+                int64_t until = now_ms() + wait_ms;
+                struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
+                pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+            }
+            continue;
+        }
+        h->inflight = 1;
+        pthread_mutex_unlock(&h->mu);
+        deliver(h, d);
+        free(d);
+        pthread_mutex_lock(&h->mu);
+        h->inflight = 0;
+    }
+    pthread_mutex_unlock(&h->mu);
+    return NULL;
 }
 
-int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts) {
-  static const char *const topics[NHOOKS][3] = {{"order.created", "order", "created"},
-                                                {"order.updated", "order", "updated"},
-                                                {"product.updated", "product", "updated"},
-                                                {"order.deleted", "order", "deleted"},
-                                                {"order.restored", "order", "restored"}};
-  struct sb_hooks *h = calloc(1, sizeof *h);
-  if (!h)
-    return -1;
-  pthread_mutex_init(&h->mu, NULL);
-  pthread_cond_init(&h->cv, NULL);
-  pthread_cond_init(&h->idle, NULL);
-  h->ctx = ctx;
-  h->delay_ms = opts->delay_ms;
-  for (int i = 0; i < NHOOKS; i++) {
-    hook *k = &h->hooks[i];
-    *k = (hook){.id = i + 1, .topic = topics[i][0], .resource = topics[i][1],
-                .event = topics[i][2], .ping_pending = opts->url != NULL};
-    snprintf(k->status, sizeof k->status, "%s", opts->url ? "active" : "paused");
-    snprintf(k->url, sizeof k->url, "%s", opts->url ? opts->url : "");
-    snprintf(k->secret, sizeof k->secret, "%s", opts->secret ? opts->secret : "");
-  }
-  ctx->hooks = h;
-  if (pthread_create(&h->thread, NULL, run, h) != 0) {
-    ctx->hooks = NULL;
-    free(h);
-    return -1;
-  }
-  h->started = 1;
-  return 0;
+int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts)
+{
+    static const char *const topics[NHOOKS][3] = {{"order.created", "order", "created"},
+                                                  {"order.updated", "order", "updated"},
+                                                  {"product.updated", "product", "updated"},
+                                                  {"order.deleted", "order", "deleted"},
+                                                  {"order.restored", "order", "restored"}};
+    struct sb_hooks *h = calloc(1, sizeof *h);
+    if (!h)
+        return -1;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    pthread_cond_init(&h->idle, NULL);
+    h->ctx = ctx;
+    h->delay_ms = opts->delay_ms;
+    for (int i = 0; i < NHOOKS; i++) {
+        hook *k = &h->hooks[i];
+        *k = (hook){.id = i + 1,
+                    .topic = topics[i][0],
+                    .resource = topics[i][1],
+                    .event = topics[i][2],
+                    .ping_pending = opts->url != NULL};
+        snprintf(k->status, sizeof k->status, "%s", opts->url ? "active" : "paused");
+        snprintf(k->url, sizeof k->url, "%s", opts->url ? opts->url : "");
+        snprintf(k->secret, sizeof k->secret, "%s", opts->secret ? opts->secret : "");
+    }
+    ctx->hooks = h;
+    if (pthread_create(&h->thread, NULL, run, h) != 0) {
+        ctx->hooks = NULL;
+        free(h);
+        return -1;
+    }
+    h->started = 1;
+    return 0;
 }
 
-void sb_hooks_stop(sb_ctx *ctx) {
-  struct sb_hooks *h = ctx->hooks;
-  if (!h)
-    return;
-  pthread_mutex_lock(&h->mu);
-  h->stop = 1;
-  pthread_cond_broadcast(&h->cv);
-  pthread_mutex_unlock(&h->mu);
-  pthread_join(h->thread, NULL);
-  while (h->head) {
-    delivery *d = h->head;
-    h->head = d->next;
-    free(d);
-  }
-  pthread_mutex_destroy(&h->mu);
-  pthread_cond_destroy(&h->cv);
-  pthread_cond_destroy(&h->idle);
-  free(h);
-  ctx->hooks = NULL;
-}
-
-int sb_hooks_knob(sb_ctx *ctx, const char *knob) {
-  struct sb_hooks *h = ctx->hooks;
-  int rc = 0;
-  pthread_mutex_lock(&h->mu);
-  if (strcmp(knob, "duplicate-next") == 0) {
-    h->dup_next = 1;
-  } else if (strcmp(knob, "drop-next") == 0) {
-    h->drop_next = 1;
-  } else if (strcmp(knob, "reorder") == 0) {
-    h->hold = 1;
-  } else if (strcmp(knob, "flush") == 0) {
-    h->reverse = h->hold;
-    h->hold = 0;
-    h->flush_all = 1;
+void sb_hooks_stop(sb_ctx *ctx)
+{
+    struct sb_hooks *h = ctx->hooks;
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->mu);
+    h->stop = 1;
     pthread_cond_broadcast(&h->cv);
-    int64_t until = now_ms() + FLUSH_WAIT_S * 1000;
-    struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
-    while ((h->head || h->inflight) && now_ms() < until)
-      pthread_cond_timedwait(&h->idle, &h->mu, &ts);
-  } else {
-    rc = -1;
-  }
-  pthread_mutex_unlock(&h->mu);
-  return rc;
+    pthread_mutex_unlock(&h->mu);
+    pthread_join(h->thread, NULL);
+    while (h->head) {
+        delivery *d = h->head;
+        h->head = d->next;
+        free(d);
+    }
+    pthread_mutex_destroy(&h->mu);
+    pthread_cond_destroy(&h->cv);
+    pthread_cond_destroy(&h->idle);
+    free(h);
+    ctx->hooks = NULL;
 }
 
-json_t *sb_hooks_summary(sb_ctx *ctx) {
-  struct sb_hooks *h = ctx->hooks;
-  json_t *out = json_array();
-  pthread_mutex_lock(&h->mu);
-  for (int i = 0; i < NHOOKS; i++) {
-    hook *k = &h->hooks[i];
-    size_t queued = 0;
-    for (delivery *d = h->head; d; d = d->next)
-      queued += d->hook == i;
-    char name[64];
-    snprintf(name, sizeof name, "sandbox %s", k->topic);
-    json_array_append_new(
-        out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:I, s:I, "
-                       "s:I, s:I, s:I, s:I}",
-                       "id", (json_int_t)k->id, "name", name, "status", k->status,
-                       "topic", k->topic, "resource", k->resource, "event", k->event,
-                       "delivery_url", k->url, "failure_count", k->failures,
-                       "ping_pending", k->ping_pending, "queued", (json_int_t)queued,
-                       "sent", (json_int_t)k->sent, "succeeded", (json_int_t)k->ok,
-                       "failed", (json_int_t)k->failed, "dropped",
-                       (json_int_t)k->dropped, "deduped", (json_int_t)k->deduped));
-  }
-  pthread_mutex_unlock(&h->mu);
-  return out;
+int sb_hooks_knob(sb_ctx *ctx, const char *knob)
+{
+    struct sb_hooks *h = ctx->hooks;
+    int rc = 0;
+    pthread_mutex_lock(&h->mu);
+    if (strcmp(knob, "duplicate-next") == 0) {
+        h->dup_next = 1;
+    } else if (strcmp(knob, "drop-next") == 0) {
+        h->drop_next = 1;
+    } else if (strcmp(knob, "reorder") == 0) {
+        h->hold = 1;
+    } else if (strcmp(knob, "flush") == 0) {
+        h->reverse = h->hold;
+        h->hold = 0;
+        h->flush_all = 1;
+        pthread_cond_broadcast(&h->cv);
+        int64_t until = now_ms() + FLUSH_WAIT_S * 1000;
+        struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
+        while ((h->head || h->inflight) && now_ms() < until)
+            pthread_cond_timedwait(&h->idle, &h->mu, &ts);
+    } else {
+        rc = -1;
+    }
+    pthread_mutex_unlock(&h->mu);
+    return rc;
 }
 
-int sb_hooks_set_status(sb_ctx *ctx, int64_t id, const char *status) {
-  struct sb_hooks *h = ctx->hooks;
-  if (!h || id < 1 || id > NHOOKS)
-    return -1;
-  pthread_mutex_lock(&h->mu);
-  hook *k = &h->hooks[id - 1];
-  snprintf(k->status, sizeof k->status, "%s", status);
-  if (strcmp(status, "active") == 0)
-    k->failures = 0;
-  pthread_mutex_unlock(&h->mu);
-  return 0;
+json_t *sb_hooks_summary(sb_ctx *ctx)
+{
+    struct sb_hooks *h = ctx->hooks;
+    json_t *out = json_array();
+    pthread_mutex_lock(&h->mu);
+    for (int i = 0; i < NHOOKS; i++) {
+        hook *k = &h->hooks[i];
+        size_t queued = 0;
+        for (delivery *d = h->head; d; d = d->next)
+            queued += d->hook == i;
+        char name[64];
+        snprintf(name, sizeof name, "sandbox %s", k->topic);
+        json_array_append_new(
+            out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:I, s:I, "
+                           "s:I, s:I, s:I, s:I}",
+                           "id", (json_int_t)k->id, "name", name, "status", k->status, "topic",
+                           k->topic, "resource", k->resource, "event", k->event, "delivery_url",
+                           k->url, "failure_count", k->failures, "ping_pending", k->ping_pending,
+                           "queued", (json_int_t)queued, "sent", (json_int_t)k->sent, "succeeded",
+                           (json_int_t)k->ok, "failed", (json_int_t)k->failed, "dropped",
+                           (json_int_t)k->dropped, "deduped", (json_int_t)k->deduped));
+    }
+    pthread_mutex_unlock(&h->mu);
+    return out;
 }
 
-int sb_hooks_configure(sb_ctx *ctx, int64_t id, const char *url, const char *secret) {
-  struct sb_hooks *h = ctx->hooks;
-  if (!h || id < 1 || id > NHOOKS)
-    return -1;
-  if ((url && (strlen(url) >= URL_MAX ||
-               (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))) ||
-      (secret && strlen(secret) >= SECRET_MAX))
-    return -2;
-  pthread_mutex_lock(&h->mu);
-  hook *k = &h->hooks[id - 1];
-  if (url) {
-    snprintf(k->url, sizeof k->url, "%s", url);
-    k->ping_pending = 1;
-  }
-  if (secret)
-    snprintf(k->secret, sizeof k->secret, "%s", secret);
-  pthread_mutex_unlock(&h->mu);
-  return 0;
+int sb_hooks_set_status(sb_ctx *ctx, int64_t id, const char *status)
+{
+    struct sb_hooks *h = ctx->hooks;
+    if (!h || id < 1 || id > NHOOKS)
+        return -1;
+    pthread_mutex_lock(&h->mu);
+    hook *k = &h->hooks[id - 1];
+    snprintf(k->status, sizeof k->status, "%s", status);
+    if (strcmp(status, "active") == 0)
+        k->failures = 0;
+    pthread_mutex_unlock(&h->mu);
+    return 0;
+}
+
+int sb_hooks_configure(sb_ctx *ctx, int64_t id, const char *url, const char *secret)
+{
+    struct sb_hooks *h = ctx->hooks;
+    if (!h || id < 1 || id > NHOOKS)
+        return -1;
+    if ((url && (strlen(url) >= URL_MAX ||
+                 (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))) ||
+        (secret && strlen(secret) >= SECRET_MAX))
+        return -2;
+    pthread_mutex_lock(&h->mu);
+    hook *k = &h->hooks[id - 1];
+    if (url) {
+        snprintf(k->url, sizeof k->url, "%s", url);
+        k->ping_pending = 1;
+    }
+    if (secret)
+        snprintf(k->secret, sizeof k->secret, "%s", secret);
+    pthread_mutex_unlock(&h->mu);
+    return 0;
 }

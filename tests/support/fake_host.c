@@ -94,7 +94,10 @@ static const char *fk_secret_get(sl_ctx *c, const char *k)
 {
     return json_string_value(json_object_get(c->secrets, k));
 }
-static int64_t fk_now(sl_ctx *c) { return c->now; }
+static int64_t fk_now(sl_ctx *c)
+{
+    return c->now;
+}
 static int fk_state_get(sl_ctx *c, const char *k, const char **v, sl_error *e)
 {
     (void)c, (void)k, (void)e;
@@ -114,8 +117,8 @@ static sl_ctx *g_http_ctx; /* requests carry no ctx pointer of their own */
 static sl_http_req *fk_http_new(sl_ctx *c, const char *method, const char *url)
 {
     sl_http_req *r = fk_alloc(c, sizeof *r);
-    r->j = fk_keep(c, json_pack("{s:s, s:s, s:[], s:{}}", "method", method,
-                                "url", url, "query", "headers"));
+    r->j = fk_keep(
+        c, json_pack("{s:s, s:s, s:[], s:{}}", "method", method, "url", url, "query", "headers"));
     g_http_ctx = c;
     return r;
 }
@@ -126,12 +129,10 @@ static int fk_http_header(sl_http_req *r, const char *n, const char *v)
 }
 static int fk_http_query(sl_http_req *r, const char *n, const char *v)
 {
-    json_array_append_new(json_object_get(r->j, "query"),
-                          json_pack("[s,s]", n, v));
+    json_array_append_new(json_object_get(r->j, "query"), json_pack("[s,s]", n, v));
     return SL_OK;
 }
-static int fk_http_body(sl_http_req *r, const char *d, size_t len,
-                        const char *ct)
+static int fk_http_body(sl_http_req *r, const char *d, size_t len, const char *ct)
 {
     json_object_set_new(r->j, "body", json_stringn(d, len));
     json_object_set_new(r->j, "content_type", json_string(ct));
@@ -163,7 +164,10 @@ static int fk_http_send(sl_http_req *r, sl_http_resp **out, sl_error *e)
     *out = resp;
     return SL_OK;
 }
-static int fk_http_status(const sl_http_resp *r) { return r->status; }
+static int fk_http_status(const sl_http_resp *r)
+{
+    return r->status;
+}
 /* A header of a JSON object name -> value, its name in any letter case. */
 static const char *header_in(const json_t *headers, const char *name)
 {
@@ -201,7 +205,10 @@ static const char *fk_req_ct(const sl_request *r)
 {
     return fk_req_header(r, "Content-Type");
 }
-static int fk_req_verified(const sl_request *r) { return r->verified; }
+static int fk_req_verified(const sl_request *r)
+{
+    return r->verified;
+}
 
 /* ---- order builder ------------------------------------------------------- */
 
@@ -253,8 +260,7 @@ static int fk_set_money(sl_order *o, int f, const char *v)
 {
     if (!FAKE_IN(ORDER_MONEY, f) || !fk_money_ok(o->exponent, v))
         return refuse(o, "set_money", f);
-    json_object_set_new(fk_sub(o->j, "money", 0), ORDER_MONEY[f],
-                        json_string(v));
+    json_object_set_new(fk_sub(o->j, "money", 0), ORDER_MONEY[f], json_string(v));
     return SL_OK;
 }
 static void fk_iso(int64_t ms, char *buf)
@@ -277,16 +283,15 @@ static int fk_set_flag(sl_order *o, int f, int v)
 {
     if (!FAKE_IN(ORDER_FLAG, f))
         return refuse(o, "set_flag", f);
-    json_object_set_new(fk_sub(o->j, "flag", 0), ORDER_FLAG[f],
-                        json_integer(v));
+    json_object_set_new(fk_sub(o->j, "flag", 0), ORDER_FLAG[f], json_integer(v));
     return SL_OK;
 }
 static int fk_set_address(sl_order *o, int which, int f, const char *v)
 {
     if (!FAKE_IN(ADDR, f) || (which != 1 && which != 2))
         return refuse(o, "set_address", f);
-    json_object_set_new(fk_sub(o->j, which == 1 ? "billing" : "shipping", 0),
-                        ADDR[f], json_string(v));
+    json_object_set_new(fk_sub(o->j, which == 1 ? "billing" : "shipping", 0), ADDR[f],
+                        json_string(v));
     return SL_OK;
 }
 static int fk_set_raw(sl_order *o, const char *d, size_t len)
@@ -353,15 +358,15 @@ static int fk_line_restocked(sl_line *l, const char *v)
     json_object_set_new(l->j, "restocked", json_string(v));
     return SL_OK;
 }
-static int fk_add_tax_rate(sl_order *o, const char *rate, const char *tax,
-                           const char *ship, const char *pct, int compound)
+static int fk_add_tax_rate(sl_order *o, const char *rate, const char *tax, const char *ship,
+                           const char *pct, int compound)
 {
     if (!fk_money_ok(o->exponent, tax && *tax ? tax : "0") ||
         !fk_money_ok(o->exponent, ship && *ship ? ship : "0"))
         return refuse(o, "add_tax_rate", 0);
-    json_array_append_new(fk_sub(o->j, "tax_rates", 1),
-                          json_pack("[s,s,s,s,b]", rate, tax ? tax : "",
-                                    ship ? ship : "", pct ? pct : "", compound));
+    json_array_append_new(
+        fk_sub(o->j, "tax_rates", 1),
+        json_pack("[s,s,s,s,b]", rate, tax ? tax : "", ship ? ship : "", pct ? pct : "", compound));
     return SL_OK;
 }
 static int fk_submit(sl_ctx *c, sl_order *o, sl_error *e)
@@ -405,51 +410,75 @@ static const char *fk_stock_price(const sl_stock_list *l, size_t i)
 {
     return fk_stock_at(l, i, 2);
 }
-static const char *fk_stock_cur(const sl_stock_list *l) { return l->currency; }
+static const char *fk_stock_cur(const sl_stock_list *l)
+{
+    return l->currency;
+}
 #define NAME_AT_(name, key) [name] = key,
 static const char *const OUTCOME[SL_PUSH_OUTCOME_END_V1] = {SL_PUSH_OUTCOMES(NAME_AT_)};
 #undef NAME_AT_
-static void fk_push_report(sl_ctx *c, const char *sku, int outcome,
-                           const char *msg)
+static void fk_push_report(sl_ctx *c, const char *sku, int outcome, const char *msg)
 {
-    json_array_append_new(c->reports,
-                          json_pack("[s,s,s]", sku,
-                                    FAKE_IN(OUTCOME, outcome) ? OUTCOME[outcome]
-                                                              : "?",
-                                    msg ? msg : ""));
+    json_array_append_new(c->reports, json_pack("[s,s,s]", sku,
+                                                FAKE_IN(OUTCOME, outcome) ? OUTCOME[outcome] : "?",
+                                                msg ? msg : ""));
 }
-static int fk_list_add(sl_ctx *c, int kind, const char *id, const char *label,
-                       const char *detail)
+static int fk_list_add(sl_ctx *c, int kind, const char *id, const char *label, const char *detail)
 {
-    json_array_append_new(c->lists, json_pack("[i,s,s,s]", kind, id, label,
-                                              detail ? detail : ""));
+    json_array_append_new(c->lists, json_pack("[i,s,s,s]", kind, id, label, detail ? detail : ""));
     return SL_OK;
 }
 
 const sl_host FAKE_HOST = {
-    .size = sizeof(sl_host), .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR, .log = fk_log, .config_get = fk_config_get,
-    .config_map = fk_config_map, .secret_get = fk_secret_get, .now_ms = fk_now,
-    .alloc = fk_alloc, .strdup = fk_strdup, .state_get = fk_state_get,
-    .state_put = fk_state_put, .http_new = fk_http_new,
-    .http_header = fk_http_header, .http_query = fk_http_query,
-    .http_body = fk_http_body, .http_basic_auth = fk_http_basic,
-    .http_send = fk_http_send, .http_status = fk_http_status,
-    .http_resp_header = fk_resp_header, .http_resp_body = fk_resp_body,
-    .request_header = fk_req_header, .request_body = fk_req_body,
-    .request_content_type = fk_req_ct, .request_verified = fk_req_verified,
-    .order_new = fk_order_new, .order_set_text = fk_set_text,
-    .order_set_money = fk_set_money, .order_set_time = fk_set_time,
-    .order_set_flag = fk_set_flag, .order_set_address = fk_set_address,
-    .order_set_raw = fk_set_raw, .order_add_line = fk_add_line,
-    .line_set_text = fk_line_text, .line_set_money = fk_line_money,
-    .line_set_quantity = fk_line_qty, .line_add_tax = fk_line_tax,
-    .order_submit = fk_submit, .cursor_commit = fk_cursor,
-    .stock_count = fk_stock_count, .stock_sku = fk_stock_sku,
-    .stock_quantity = fk_stock_qty, .stock_price = fk_stock_price,
-    .stock_currency = fk_stock_cur, .push_report = fk_push_report,
-    .list_add = fk_list_add, .order_add_tax_rate = fk_add_tax_rate,
-    .line_set_restocked = fk_line_restocked, .order_discard = fk_discard,
+    .size = sizeof(sl_host),
+    .abi_major = SL_ABI_MAJOR,
+    .abi_minor = SL_ABI_MINOR,
+    .log = fk_log,
+    .config_get = fk_config_get,
+    .config_map = fk_config_map,
+    .secret_get = fk_secret_get,
+    .now_ms = fk_now,
+    .alloc = fk_alloc,
+    .strdup = fk_strdup,
+    .state_get = fk_state_get,
+    .state_put = fk_state_put,
+    .http_new = fk_http_new,
+    .http_header = fk_http_header,
+    .http_query = fk_http_query,
+    .http_body = fk_http_body,
+    .http_basic_auth = fk_http_basic,
+    .http_send = fk_http_send,
+    .http_status = fk_http_status,
+    .http_resp_header = fk_resp_header,
+    .http_resp_body = fk_resp_body,
+    .request_header = fk_req_header,
+    .request_body = fk_req_body,
+    .request_content_type = fk_req_ct,
+    .request_verified = fk_req_verified,
+    .order_new = fk_order_new,
+    .order_set_text = fk_set_text,
+    .order_set_money = fk_set_money,
+    .order_set_time = fk_set_time,
+    .order_set_flag = fk_set_flag,
+    .order_set_address = fk_set_address,
+    .order_set_raw = fk_set_raw,
+    .order_add_line = fk_add_line,
+    .line_set_text = fk_line_text,
+    .line_set_money = fk_line_money,
+    .line_set_quantity = fk_line_qty,
+    .line_add_tax = fk_line_tax,
+    .order_submit = fk_submit,
+    .cursor_commit = fk_cursor,
+    .stock_count = fk_stock_count,
+    .stock_sku = fk_stock_sku,
+    .stock_quantity = fk_stock_qty,
+    .stock_price = fk_stock_price,
+    .stock_currency = fk_stock_cur,
+    .push_report = fk_push_report,
+    .list_add = fk_list_add,
+    .order_add_tax_rate = fk_add_tax_rate,
+    .line_set_restocked = fk_line_restocked,
+    .order_discard = fk_discard,
 };
 
 /* ---- fixture ------------------------------------------------------------- */
@@ -477,10 +506,11 @@ const char *fake_route(const json_t *req)
 
 /* One webhook delivery to the fixture's channel. Takes `headers` (a JSON
    object header -> value, or NULL for none); f->err holds any error. */
-int fake_deliver(fake_fixture *f, json_t *headers, const char *body, size_t len,
-                               int verified)
+int fake_deliver(fake_fixture *f, json_t *headers, const char *body, size_t len, int verified)
 {
-    sl_request req = {.headers = headers ? headers : json_object(), .body = body, .len = len,
+    sl_request req = {.headers = headers ? headers : json_object(),
+                      .body = body,
+                      .len = len,
                       .verified = verified};
     f->err = (sl_error){.size = sizeof f->err};
     int rc = f->p->parse_webhook(f->state, &f->ctx, &req, &f->err);
@@ -533,16 +563,15 @@ void woo_ctx_init(sl_ctx *c, const char *url)
     json_object_set_new(c->config, "url", json_string(url));
     json_object_set_new(c->config, "key", json_string("ck_test"));
     json_object_set_new(c->secrets, "secret", json_string("cs_test"));
-    json_object_set_new(c->secrets, "webhook_secret",
-                        json_string("woopeer-webhook-secret"));
+    json_object_set_new(c->secrets, "webhook_secret", json_string("woopeer-webhook-secret"));
 }
 
 void fake_ctx_free(sl_ctx *c)
 {
     fake_end_call(c);
     free(c->arena);
-    json_t *all[] = {c->config, c->secrets, c->orders, c->cursors, c->reports,
-                     c->lists, c->requests, c->logs, c->keep};
+    json_t *all[] = {c->config, c->secrets,  c->orders, c->cursors, c->reports,
+                     c->lists,  c->requests, c->logs,   c->keep};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         json_decref(all[i]);
 }

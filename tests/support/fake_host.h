@@ -44,12 +44,12 @@ struct sl_ctx {
     json_t *config, *secrets; /* what config_get / secret_get answer */
     int64_t now;              /* now_ms */
     json_t *orders, *cursors, *reports, *lists, *requests, *logs;
-    json_t *keep;             /* json values owned by the current call */
+    json_t *keep; /* json values owned by the current call */
     void **arena;
     size_t narena, cap;
     fake_route_fn route;
     void *route_data;
-    int discards;             /* orders handed back through order_discard */
+    int discards; /* orders handed back through order_discard */
 };
 /* Sticky like the host's: the first refused setter is kept, and
    order_submit fails with it. */
@@ -57,8 +57,8 @@ struct sl_order {
     sl_ctx *ctx;
     json_t *j;
     int exponent;
-    int first_rc;           /* the first refusal, SL_OK when none */
-    char first_what[64];    /* which setter and field refused */
+    int first_rc;        /* the first refusal, SL_OK when none */
+    char first_what[64]; /* which setter and field refused */
 };
 struct sl_line {
     sl_order *o;
@@ -78,7 +78,7 @@ struct sl_request {
     json_t *headers; /* object header -> value */
     const char *body;
     size_t len;
-    int verified;    /* request_verified: the host vouches for the body */
+    int verified; /* request_verified: the host vouches for the body */
 };
 struct sl_stock_list {
     json_t *items; /* [[sku, qty, price|null]...] */
@@ -123,8 +123,7 @@ int fake_open(fake_fixture *f, const sl_plugin *p);
 void fake_close(fake_fixture *f);
 /* One webhook delivery to f's channel through parse_webhook. Takes
    `headers` (a JSON object, or NULL); f->err holds any error. */
-int fake_deliver(fake_fixture *f, json_t *headers, const char *body, size_t len,
-                 int verified);
+int fake_deliver(fake_fixture *f, json_t *headers, const char *body, size_t len, int verified);
 
 /* ---- recorded requests and files ----------------------------------------- */
 
@@ -140,10 +139,10 @@ void fake_golden_check(const char *path, const json_t *got);
 
 /* ---- the names of the first fake (tests/unit/test_woo_host.h) ------------ */
 typedef fake_fixture woo_fixture;
-const sl_plugin *woo_plugin(void);                /* woocommerce.so */
-void woo_ctx_init(sl_ctx *c, const char *url);    /* + url, key, secrets */
+const sl_plugin *woo_plugin(void);             /* woocommerce.so */
+void woo_ctx_init(sl_ctx *c, const char *url); /* + url, key, secrets */
 #define woo_ctx_free fake_ctx_free
-int woo_open(fake_fixture *f);                    /* fake_open(woocommerce) */
+int woo_open(fake_fixture *f); /* fake_open(woocommerce) */
 #define woo_close fake_close
 /* fake_golden_check of tests/golden/woo/REL. */
 void golden_check(const char *rel, const json_t *got);

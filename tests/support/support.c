@@ -77,8 +77,10 @@ struct config_tenant *sl_test_tenant(const char *db_path, const char *channel_li
     snprintf(ini, sizeof ini, "tenant-%d.ini", (int)getpid());
     FILE *fp = fopen(ini, "w");
     assert_non_null(fp);
-    fprintf(fp, "[tenant]\nid = unit\ncurrency = EUR\ndatabase = %s\n\n"
-                "[channel:shop]\nplugin = testshop\n%s", db_path, channel_lines);
+    fprintf(fp,
+            "[tenant]\nid = unit\ncurrency = EUR\ndatabase = %s\n\n"
+            "[channel:shop]\nplugin = testshop\n%s",
+            db_path, channel_lines);
     fclose(fp);
     config_tenant *t = NULL;
     sl_error err = {.size = sizeof err};

@@ -22,8 +22,8 @@ static void twenty_in_a_window_block_for_sixty_seconds(void **state)
     /* the 20th at t=1020 ms: blocked until 61020 ms */
     assert_int_equal(admin_throttle_wrong(&t, A, 1020), ADMIN_THROTTLE_LOG_BLOCK);
     assert_int_equal(admin_throttle_wait_s(&t, A, 1020), 60);
-    assert_int_equal(admin_throttle_wait_s(&t, A, 60020), 1);  /* 1000 ms left */
-    assert_int_equal(admin_throttle_wait_s(&t, A, 60021), 1);  /* 999 ms: rounded up */
+    assert_int_equal(admin_throttle_wait_s(&t, A, 60020), 1); /* 1000 ms left */
+    assert_int_equal(admin_throttle_wait_s(&t, A, 60021), 1); /* 999 ms: rounded up */
     assert_int_equal(admin_throttle_wait_s(&t, A, 61020), 0);
     assert_int_equal(admin_throttle_wait_s(&t, B, 1020), 0);
     admin_throttle_destroy(&t);

@@ -13,7 +13,6 @@
 
 #include "config/config.h"
 
-
 static const char *BASE = "[tenant]\n"
                           "id = acme\n"
                           "currency = EUR\n";
@@ -180,7 +179,8 @@ static void size_and_count_limits(void **state)
     assert_non_null(text);
     size_t n = (size_t)snprintf(text, cap, "%s", BASE);
     for (int i = 0; i <= CONFIG_MAX_CHANNELS; i++)
-        n += (size_t)snprintf(text + n, cap - n, "[channel:c%d]\nplugin = p\nprocess_when = x\n", i);
+        n +=
+            (size_t)snprintf(text + n, cap - n, "[channel:c%d]\nplugin = p\nprocess_when = x\n", i);
     char *r = expect_error(d, text, 4 + 3 * CONFIG_MAX_CHANNELS, "channel:c32", "",
                            "more than 32 channels");
     assert_int_equal(lines(r), 1);

@@ -39,15 +39,13 @@ static void one_broken_file_leaves_the_others(void **state)
 static void listen_is_one_host_setting(void **state)
 {
     sl_test_dir *d = *state;
-    const char *pa = sl_test_put(d, "a.ini",
-                                 "[tenant]\nid = one\ncurrency = EUR\nlisten = 127.0.0.1:8080\n",
-                                 0600);
+    const char *pa = sl_test_put(
+        d, "a.ini", "[tenant]\nid = one\ncurrency = EUR\nlisten = 127.0.0.1:8080\n", 0600);
     const char *pb = sl_test_put(
         d, "b.ini",
-        "[tenant]\nid = two\ncurrency = EUR\ndatabase = var/two.db\nlisten = 0.0.0.0:9000\n",
-        0600);
-    sl_test_put(d, "c.ini",
-                "[tenant]\nid = three\ncurrency = EUR\nlisten = 127.0.0.1:8080\n", 0600);
+        "[tenant]\nid = two\ncurrency = EUR\ndatabase = var/two.db\nlisten = 0.0.0.0:9000\n", 0600);
+    sl_test_put(d, "c.ini", "[tenant]\nid = three\ncurrency = EUR\nlisten = 127.0.0.1:8080\n",
+                0600);
     config_set *set = NULL;
     char *report = NULL;
     sl_error err = {.size = sizeof err};
@@ -89,8 +87,7 @@ static void an_unreadable_directory_fails(void **state)
     (void)state;
     config_set *set = NULL;
     sl_error err = {.size = sizeof err};
-    assert_int_equal(config_load_dir_partial("/nonexistent/conf.d", &set, NULL, &err),
-                     SL_EINVALID);
+    assert_int_equal(config_load_dir_partial("/nonexistent/conf.d", &set, NULL, &err), SL_EINVALID);
     assert_null(set);
 }
 

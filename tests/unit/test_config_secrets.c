@@ -15,7 +15,6 @@
 
 #include "config/config.h"
 
-
 static const char *HEAD = "[tenant]\nid = acme\ncurrency = EUR\n"
                           "[channel:woo]\nplugin = woocommerce\nprocess_when = processing\n";
 
@@ -86,14 +85,16 @@ static void inline_secret_needs_private_ini(void **state)
     sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
-    assert_int_equal(load(d, "webhook_secret = whsec_1_for_tests\n", 0644, &t, &report), SL_EINVALID);
+    assert_int_equal(load(d, "webhook_secret = whsec_1_for_tests\n", 0644, &t, &report),
+                     SL_EINVALID);
     assert_non_null(strstr(report, ":7: [channel:woo] webhook_secret: an inline secret needs "
                                    "a private INI file"));
     assert_non_null(strstr(report, "mode 0644"));
     assert_null(strstr(report, "whsec_1_for_tests"));
     free(report);
-    assert_int_equal(load(d, "webhook_secret = whsec_1_for_tests\nintake = webhook\n", 0600, &t, &report),
-                     SL_OK);
+    assert_int_equal(
+        load(d, "webhook_secret = whsec_1_for_tests\nintake = webhook\n", 0600, &t, &report),
+        SL_OK);
     const config_channel *ch = config_find_channel(t, "woo");
     assert_string_equal(config_channel_secret(ch, "webhook_secret"), "whsec_1_for_tests");
     assert_null(config_channel_get(ch, "webhook_secret"));
@@ -127,8 +128,7 @@ static void one_secret_from_two_sources_is_refused(void **state)
     sl_test_dir *d = *state;
     config_tenant *t = NULL;
     char *report = NULL;
-    assert_int_equal(load(d, "secret_env = A\nsecret_env2 = B\nsecret = x\n", 0600, &t,
-                          &report),
+    assert_int_equal(load(d, "secret_env = A\nsecret_env2 = B\nsecret = x\n", 0600, &t, &report),
                      SL_EINVALID);
     assert_non_null(strstr(report, ":9: [channel:woo] secret: secret 'secret' already given "
                                    "at line 7"));
@@ -150,8 +150,8 @@ static void admin_token_from_file(void **state)
     sl_test_dir *d = *state;
     sl_test_put(d, "admin.token", "tok-123\n", 0600);
     char text[256];
-    snprintf(text, sizeof text, "[tenant]\nid = a\ncurrency = EUR\nadmin_token_file = %s/admin.token\n",
-             d->dir);
+    snprintf(text, sizeof text,
+             "[tenant]\nid = a\ncurrency = EUR\nadmin_token_file = %s/admin.token\n", d->dir);
     const char *path = sl_test_put(d, "a.ini", text, 0644);
     config_tenant *t = NULL;
     sl_error err = {.size = sizeof err};
@@ -166,8 +166,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(world_readable_secret_file_is_refused, sl_test_dir_setup,
                                         sl_test_dir_teardown),
-        cmocka_unit_test_setup_teardown(private_secret_file_is_read_relative_to_ini, sl_test_dir_setup,
-                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(private_secret_file_is_read_relative_to_ini,
+                                        sl_test_dir_setup, sl_test_dir_teardown),
         cmocka_unit_test_setup_teardown(missing_or_empty_secret_file_is_an_error, sl_test_dir_setup,
                                         sl_test_dir_teardown),
         cmocka_unit_test_setup_teardown(inline_secret_needs_private_ini, sl_test_dir_setup,

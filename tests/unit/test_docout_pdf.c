@@ -90,8 +90,8 @@ static docout_doc *sample(const char *lang, const char *type, size_t lines)
         d->payment_method = s("PromptPay");
         d->header_note = s("");
         d->buyer_comment = s("");
-        add_line(d, "เสื้อยืดผ้าฝ้ายสีขาวขนาดกลางสำหรับใส่ในฤดูร้อนและฤดูฝนที่ประเทศไทย", "TS-WHT-M",
-                 2000, 35000, 7000);
+        add_line(d, "เสื้อยืดผ้าฝ้ายสีขาวขนาดกลางสำหรับใส่ในฤดูร้อนและฤดูฝนที่ประเทศไทย", "TS-WHT-M", 2000,
+                 35000, 7000);
         add_line(d, "ค่าจัดส่ง", "", 1000, 5000, 7000);
     } else {
         d->seller_name = s(hu ? "Példa Kft." : lv ? "Rīgas Veikals SIA" : "Example Shop Ltd");
@@ -105,8 +105,11 @@ static docout_doc *sample(const char *lang, const char *type, size_t lines)
         d->header_note = s("UNAS-77812");
         d->buyer_comment = s("Leave at the door");
         int64_t unit = hu ? 129900 : 1999;
-        add_line(d, hu ? "Kávésbögre – kék" : lv ? "Krūze – zila" : "Mug - Blue", "MUG-BL", 3000,
-                 unit, hu ? 27000 : 21000);
+        add_line(d,
+                 hu   ? "Kávésbögre – kék"
+                 : lv ? "Krūze – zila"
+                      : "Mug - Blue",
+                 "MUG-BL", 3000, unit, hu ? 27000 : 21000);
         add_line(d, "Flat rate", "", 1000, hu ? 149000 : 500, hu ? 27000 : 21000);
         for (size_t i = 2; i < lines; i++)
             add_line(d, "Widget", "W-1", 1000, 100, i % 2 ? 21000 : 9000);
@@ -245,20 +248,38 @@ static void render_and_check(const char *lang, const char *const *want, size_t n
 static void test_english(void **state)
 {
     (void)state;
-    const char *want[] = {"Invoice", "INV-en-0042", "Seller", "Buyer", "Example Shop Ltd",
-                          "Jane Doe", "Acme", "Issue date: 2025-12-02", "Supply date: 2025-12-01",
-                          "Due date: 2025-12-16", "Shop order: 5001", "Mug - Blue", "MUG-BL",
-                          "19.99", "59.97", "VAT summary", "21%", "Total to pay", "EUR",
-                          "Paid", "UNAS-77812", "Leaveatthedoor", "Page1of1"};
+    const char *want[] = {"Invoice",
+                          "INV-en-0042",
+                          "Seller",
+                          "Buyer",
+                          "Example Shop Ltd",
+                          "Jane Doe",
+                          "Acme",
+                          "Issue date: 2025-12-02",
+                          "Supply date: 2025-12-01",
+                          "Due date: 2025-12-16",
+                          "Shop order: 5001",
+                          "Mug - Blue",
+                          "MUG-BL",
+                          "19.99",
+                          "59.97",
+                          "VAT summary",
+                          "21%",
+                          "Total to pay",
+                          "EUR",
+                          "Paid",
+                          "UNAS-77812",
+                          "Leaveatthedoor",
+                          "Page1of1"};
     render_and_check("en", want, sizeof want / sizeof want[0], "NotoSans");
 }
 
 static void test_latvian(void **state)
 {
     (void)state;
-    const char *want[] = {"Rēķins", "Pārdevējs", "Pircējs", "Rīgas Veikals SIA", "Ilze Ozola",
-                          "02.12.2025.", "Krūze – zila", "19,99", "59,97", "Kopā apmaksai",
-                          "Lapa 1 no 1"};
+    const char *want[] = {"Rēķins",     "Pārdevējs",     "Pircējs",      "Rīgas Veikals SIA",
+                          "Ilze Ozola", "02.12.2025.",   "Krūze – zila", "19,99",
+                          "59,97",      "Kopā apmaksai", "Lapa 1 no 1"};
     render_and_check("lv", want, sizeof want / sizeof want[0], "NotoSans");
 }
 
@@ -266,18 +287,19 @@ static void test_hungarian(void **state)
 {
     (void)state;
     /* HUF with 0 decimals; thousands by a no-break space */
-    const char *want[] = {"Számla", "Eladó", "Vevő", "Példa Kft.", "Kovács Éva", "2025.12.02.",
-                          "Kávésbögre – kék", "129\u00a0900", "389\u00a0700", "Fizetendő",
-                          "HUF"};
+    const char *want[] = {"Számla",           "Eladó",        "Vevő",
+                          "Példa Kft.",       "Kovács Éva",   "2025.12.02.",
+                          "Kávésbögre – kék", "129\u00a0900", "389\u00a0700",
+                          "Fizetendő",        "HUF"};
     render_and_check("hu", want, sizeof want / sizeof want[0], "NotoSans");
 }
 
 static void test_thai(void **state)
 {
     (void)state;
-    const char *want[] = {"ใบแจ้งหนี้", "ผู้ขาย", "ผู้ซื้อ", "บริษัท ร้านดี จำกัด", "สมชาย ใจดี",
-                          "02/12/2025", "TS-WHT-M", "350.00", "700.00", "ยอดชำระทั้งสิ้น",
-                          "THB"};
+    const char *want[] = {"ใบแจ้งหนี้",   "ผู้ขาย",        "ผู้ซื้อ",      "บริษัท ร้านดี จำกัด",
+                          "สมชาย ใจดี", "02/12/2025",  "TS-WHT-M", "350.00",
+                          "700.00",    "ยอดชำระทั้งสิ้น", "THB"};
     render_and_check("th", want, sizeof want / sizeof want[0], "NotoSansThai");
 }
 
@@ -286,9 +308,9 @@ static void test_persian(void **state)
     (void)state;
     /* Jalali beside Gregorian, Persian digits, IRR without decimals and
        the Latin model name kept inside the Persian line. */
-    const char *want[] = {"فاکتور فروش", "فروشنده", "خریدار", "فروشگاه آسمان", "مریم احمدی",
-                          "۱۴۰۴/۰۹/۱۱", "Galaxy A54", "SM-A546E", "۱۸۵٬۰۰۰٬۰۰۰",
-                          "مبلغ قابل پرداخت", "ریال"};
+    const char *want[] = {"فاکتور فروش", "فروشنده",          "خریدار",     "فروشگاه آسمان",
+                          "مریم احمدی",  "۱۴۰۴/۰۹/۱۱",       "Galaxy A54", "SM-A546E",
+                          "۱۸۵٬۰۰۰٬۰۰۰", "مبلغ قابل پرداخت", "ریال"};
     render_and_check("fa", want, sizeof want / sizeof want[0], "NotoNaskhArabic");
 }
 
@@ -298,8 +320,8 @@ static void words_check(const char *lang, const char *label, const char *words)
     char path[64];
     snprintf(path, sizeof path, "words-%s.pdf", lang);
     docout_doc *d = sample(lang, "invoice", 1);
-    assert_int_equal(docout_amount_words(lang, d->gross, d->exponent, d->currency,
-                                         d->amount_words, sizeof d->amount_words),
+    assert_int_equal(docout_amount_words(lang, d->gross, d->exponent, d->currency, d->amount_words,
+                                         sizeof d->amount_words),
                      0);
     write_pdf(lang, d, path);
     docout_doc_free(d);
@@ -364,8 +386,7 @@ static void test_formats(void **state)
     assert_string_equal(docout_money(&en, 123456789, 2, "EUR", b), "1,234,567.89\u00a0EUR");
     assert_string_equal(docout_money(&en, -5, 2, NULL, b), "-0.05");
     assert_string_equal(docout_money(&lv, 100000, 2, NULL, b), "1\u00a0000,00");
-    assert_string_equal(docout_money(&fa, 1500000, 0, "IRT", b),
-                        "۱٬۵۰۰٬۰۰۰\u00a0تومان");
+    assert_string_equal(docout_money(&fa, 1500000, 0, "IRT", b), "۱٬۵۰۰٬۰۰۰\u00a0تومان");
     assert_string_equal(docout_qty(&en, 1500, b), "1.5");
     assert_string_equal(docout_qty(&lv, 2000, b), "2");
     assert_string_equal(docout_date(&fa, ISSUE_MS, b), "۱۴۰۴/۰۹/۱۱");
@@ -385,8 +406,7 @@ static void test_labels_complete(void **state)
     }
     assert_int_equal(docout_labels_load(NULL, "de", &l, &err), SL_EINVALID);
     assert_string_equal(err.field, "language");
-    assert_int_equal(system("mkdir -p lbl && printf '[labels]\\ninvoice = X\\n' > lbl/en.ini"),
-                     0);
+    assert_int_equal(system("mkdir -p lbl && printf '[labels]\\ninvoice = X\\n' > lbl/en.ini"), 0);
     assert_int_equal(docout_labels_load("lbl", "en", &l, &err), SL_EINVALID);
     assert_non_null(strstr(err.message, "missing"));
 }
@@ -398,8 +418,7 @@ int main(void)
         cmocka_unit_test(test_english),         cmocka_unit_test(test_latvian),
         cmocka_unit_test(test_hungarian),       cmocka_unit_test(test_thai),
         cmocka_unit_test(test_persian),         cmocka_unit_test(test_many_pages),
-        cmocka_unit_test(test_amount_in_words),
-        cmocka_unit_test(test_void_and_types),
+        cmocka_unit_test(test_amount_in_words), cmocka_unit_test(test_void_and_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

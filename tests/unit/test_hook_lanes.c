@@ -99,7 +99,7 @@ static void test_lane_state_opens_on_first_use(void **state)
 typedef struct waiter {
     server_tenant *st;
     hook_lane *got;
-    atomic_int *released;  /* set by the test just before it gives lanes back */
+    atomic_int *released; /* set by the test just before it gives lanes back */
     int saw_release;
 } waiter;
 

@@ -62,15 +62,14 @@ static order *make(const char *id, const char *status, int64_t modified)
     OK(order_line_set_text(o, l, SL_LINE_SKU, "A-1", &err));
     OK(order_line_set_money(o, l, SL_LINE_TOTAL, "10.00", &err));
     char raw[128];
-    int n = snprintf(raw, sizeof raw, "{\"id\":%s,\"status\":\"%s\"}", id,
-                     status);
+    int n = snprintf(raw, sizeof raw, "{\"id\":%s,\"status\":\"%s\"}", id, status);
     OK(order_set_raw(o, raw, (size_t)n, &err));
     return o;
 }
 
 /* Intake of one order in its own transaction. */
-static int intake(store *s, const char *id, const char *status,
-                  int64_t modified, int64_t now, int64_t *item)
+static int intake(store *s, const char *id, const char *status, int64_t modified, int64_t now,
+                  int64_t *item)
 {
     sl_error err = {.size = sizeof err};
     order *o = make(id, status, modified);
@@ -107,8 +106,7 @@ static void new_order_is_stored_raw_and_normalized(void **state)
     fixture *f = *state;
     sl_error err = {.size = sizeof err};
     int64_t id = 0;
-    assert_int_equal(intake(f->s, "1042", "processing", T0, T0 + 5, &id),
-                     INBOX_NEW);
+    assert_int_equal(intake(f->s, "1042", "processing", T0, T0 + 5, &id), INBOX_NEW);
     inbox_item *it = NULL;
     OK(inbox_load(f->s, id, &it, &err));
     assert_int_equal(it->state, INBOX_RECEIVED);
@@ -128,11 +126,9 @@ static void same_content_five_times_is_one_revision(void **state)
 {
     fixture *f = *state;
     int64_t first = 0, id = 0;
-    assert_int_equal(intake(f->s, "7", "processing", T0, T0, &first),
-                     INBOX_NEW);
+    assert_int_equal(intake(f->s, "7", "processing", T0, T0, &first), INBOX_NEW);
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(intake(f->s, "7", "processing", T0, T0 + i, &id),
-                         INBOX_DUPLICATE);
+        assert_int_equal(intake(f->s, "7", "processing", T0, T0 + i, &id), INBOX_DUPLICATE);
         assert_int_equal(id, first);
     }
     assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_items"), 1);
@@ -162,8 +158,7 @@ static void changed_content_is_a_revision_back_to_received(void **state)
     intake(f->s, "8", "paid", T0, T0, &id);
     OK(inbox_mark(f->s, id, T0 + 1, INBOX_PROCESSED, "invoice INV-1", &err));
     assert_int_equal(state_of(f->s, id), INBOX_PROCESSED);
-    assert_int_equal(intake(f->s, "8", "cancelled", T0 + 60000, T0 + 2, &id),
-                     INBOX_REVISION);
+    assert_int_equal(intake(f->s, "8", "cancelled", T0 + 60000, T0 + 2, &id), INBOX_REVISION);
     inbox_item *it = NULL;
     OK(inbox_load(f->s, id, &it, &err));
     assert_int_equal(it->state, INBOX_RECEIVED);
@@ -172,8 +167,7 @@ static void changed_content_is_a_revision_back_to_received(void **state)
     inbox_item_free(it);
     assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_revisions"), 2);
     /* Re-delivering the first content is a duplicate, not a rollback. */
-    assert_int_equal(intake(f->s, "8", "paid", T0, T0 + 3, &id),
-                     INBOX_DUPLICATE);
+    assert_int_equal(intake(f->s, "8", "paid", T0, T0 + 3, &id), INBOX_DUPLICATE);
     assert_int_equal(state_of(f->s, id), INBOX_RECEIVED);
 }
 
@@ -195,8 +189,7 @@ static void older_revision_is_stale_and_changes_nothing(void **state)
                                  "WHERE stale = 1 AND revision_no = 2"),
                      1);
     /* A later change still becomes current after the stale one. */
-    assert_int_equal(intake(f->s, "9", "refunded", T0 + 90000, T0 + 3, &id),
-                     INBOX_REVISION);
+    assert_int_equal(intake(f->s, "9", "refunded", T0 + 90000, T0 + 3, &id), INBOX_REVISION);
     OK(inbox_load(f->s, id, &it, &err));
     assert_int_equal(it->revision_no, 3);
     inbox_item_free(it);
@@ -238,12 +231,10 @@ static void intake_needs_a_transaction_and_a_valid_order(void **state)
     order *o = make("11", "processing", T0);
     int result = -1;
     int64_t id = -1;
-    assert_int_equal(inbox_intake(f->s, o, T0, &result, &id, &err),
-                     SL_EINTERNAL);
+    assert_int_equal(inbox_intake(f->s, o, T0, &result, &id, &err), SL_EINTERNAL);
     OK(order_set_text(o, SL_ORDER_EXTERNAL_ID, "", &err));
     OK(store_begin(f->s, &err));
-    assert_int_equal(inbox_intake(f->s, o, T0, &result, &id, &err),
-                     SL_EINVALID);
+    assert_int_equal(inbox_intake(f->s, o, T0, &result, &id, &err), SL_EINVALID);
     assert_string_equal(err.field, "order.external_id");
     store_rollback(f->s);
     assert_int_equal(result, -1);
@@ -307,8 +298,7 @@ static void operator_retry_restarts_the_item(void **state)
     OK(inbox_mark(f->s, id, T0 + 4, INBOX_PROCESSED, NULL, &err));
     assert_int_equal(inbox_retry(f->s, id, T0 + 5, &err), SL_ECONFLICT);
     assert_int_equal(inbox_retry(f->s, 4242, T0, &err), SL_ENOTFOUND);
-    assert_int_equal(inbox_mark(f->s, 4242, T0, INBOX_DRAFT, NULL, &err),
-                     SL_ENOTFOUND);
+    assert_int_equal(inbox_mark(f->s, 4242, T0, INBOX_DRAFT, NULL, &err), SL_ENOTFOUND);
     assert_int_equal(inbox_mark(f->s, id, T0, 42, NULL, &err), SL_EINVALID);
     /* A failed state change inside the caller's transaction leaves the
        transaction to the caller. */
@@ -331,8 +321,7 @@ static void json_views_list_and_show(void **state)
     assert_int_equal(json_array_size(all), 2);
     json_t *first = json_array_get(all, 0); /* newest first */
     assert_int_equal(json_integer_value(json_object_get(first, "id")), b);
-    assert_string_equal(json_string_value(json_object_get(first, "status")),
-                        "completed");
+    assert_string_equal(json_string_value(json_object_get(first, "status")), "completed");
     assert_int_equal(json_integer_value(json_object_get(first, "total")), 1210);
     json_decref(all);
     json_t *failed = inbox_list_json(f->s, "failed", 10, &err);
@@ -345,13 +334,10 @@ static void json_views_list_and_show(void **state)
     assert_non_null(show);
     json_t *revs = json_object_get(show, "revisions");
     assert_int_equal(json_array_size(revs), 2);
-    assert_true(json_is_true(json_object_get(json_array_get(revs, 1),
-                                             "current")));
-    assert_true(json_is_false(json_object_get(json_array_get(revs, 0),
-                                              "current")));
+    assert_true(json_is_true(json_object_get(json_array_get(revs, 1), "current")));
+    assert_true(json_is_false(json_object_get(json_array_get(revs, 0), "current")));
     json_t *ord = json_object_get(json_array_get(revs, 1), "order");
-    assert_string_equal(json_string_value(json_object_get(ord, "status")),
-                        "completed");
+    assert_string_equal(json_string_value(json_object_get(ord, "status")), "completed");
     assert_int_equal(json_array_size(json_object_get(show, "events")), 2);
     json_decref(show);
     assert_null(inbox_show_json(f->s, 777, &err));
@@ -361,8 +347,7 @@ static void json_views_list_and_show(void **state)
 /* ---- the arrivals queue: filed exactly as direct intake files ---------- */
 
 /* Appends one order in its own transaction, as the writer does. */
-static void append(store *s, const char *id, const char *status, int64_t modified,
-                   int64_t now)
+static void append(store *s, const char *id, const char *status, int64_t modified, int64_t now)
 {
     sl_error err = {.size = sizeof err};
     order *o = make(id, status, modified);
@@ -418,8 +403,7 @@ static void filing_matches_direct_intake(void **state)
     assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_items"), 2);
     assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_revisions"), 4);
     assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_revisions WHERE stale = 1"), 1);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_events WHERE kind = 'duplicate'"),
-                     1);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM inbox_events WHERE kind = 'duplicate'"), 1);
     assert_current_status(f->s, "7", "completed");
     /* The item keeps the time the order arrived, not the time it was filed. */
     assert_int_equal(count(f->s, "SELECT received_ms FROM inbox_items WHERE external_id = '8'"),

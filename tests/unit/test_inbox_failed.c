@@ -108,10 +108,10 @@ static void test_same_body_kept_once(void **state)
 {
     fixture *f = *state;
     assert_int_equal(put(f->s, "woo", BODY, BODY_LEN), 1);
-    assert_int_equal(put(f->s, "woo", BODY, BODY_LEN), 0);          /* a repeat */
+    assert_int_equal(put(f->s, "woo", BODY, BODY_LEN), 0); /* a repeat */
     /* The skipped repeat takes no id: rows 2 and 3 are the next two. */
-    assert_int_equal(put(f->s, "woo", BODY, BODY_LEN - 1), 2);      /* other bytes */
-    assert_int_equal(put(f->s, "woo-eu", BODY, BODY_LEN), 3);       /* other channel */
+    assert_int_equal(put(f->s, "woo", BODY, BODY_LEN - 1), 2); /* other bytes */
+    assert_int_equal(put(f->s, "woo-eu", BODY, BODY_LEN), 3);  /* other channel */
     assert_int_equal(waiting(f->s), 3);
     int64_t n = -1;
     sl_error err = {.size = sizeof err};

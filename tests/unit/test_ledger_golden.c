@@ -66,8 +66,7 @@ static int subset(const json_t *want, const json_t *have, char *path, size_t cap
     return have && json_equal((json_t *)want, (json_t *)have);
 }
 
-static void intake_and_process(store *s, const config_tenant *t, const json_t *step,
-                               int64_t now)
+static void intake_and_process(store *s, const config_tenant *t, const json_t *step, int64_t now)
 {
     sl_error err = {.size = sizeof(err)};
     order *o = NULL;
@@ -176,11 +175,11 @@ static void run_case(const char *name)
     assert_int_equal(diff, 0);
 }
 
-#define GOLDEN(name)                                                                        \
-    static void test_##name(void **state)                                                   \
-    {                                                                                       \
-        (void)state;                                                                        \
-        run_case(#name);                                                                    \
+#define GOLDEN(name)                                                                               \
+    static void test_##name(void **state)                                                          \
+    {                                                                                              \
+        (void)state;                                                                               \
+        run_case(#name);                                                                           \
     }
 #include "../golden/cases.h"
 #undef GOLDEN

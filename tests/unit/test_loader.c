@@ -98,7 +98,10 @@ static int stub_open(const sl_host *h, sl_ctx *c, void **st, sl_error *e)
     *st = NULL;
     return SL_OK;
 }
-static void stub_close(void *st) { (void)st; }
+static void stub_close(void *st)
+{
+    (void)st;
+}
 static int stub_parse(void *st, sl_ctx *c, const sl_request *r, sl_error *e)
 {
     (void)st, (void)c, (void)r, (void)e;
@@ -117,10 +120,16 @@ static int stub_verify(void *st, sl_ctx *c, const sl_request *r, int *ack, sl_er
 static void test_verify_webhook_slot(void **state)
 {
     (void)state;
-    sl_plugin t = {.size = sizeof t, .abi_major = SL_ABI_MAJOR, .abi_minor = SL_ABI_MINOR,
-                   .name = "v", .version = "1", .caps = SL_CAP_WEBHOOK,
-                   .channel_open = stub_open, .channel_close = stub_close,
-                   .parse_webhook = stub_parse, .verify_webhook = stub_verify};
+    sl_plugin t = {.size = sizeof t,
+                   .abi_major = SL_ABI_MAJOR,
+                   .abi_minor = SL_ABI_MINOR,
+                   .name = "v",
+                   .version = "1",
+                   .caps = SL_CAP_WEBHOOK,
+                   .channel_open = stub_open,
+                   .channel_close = stub_close,
+                   .parse_webhook = stub_parse,
+                   .verify_webhook = stub_verify};
     sl_error err = {.size = sizeof err};
     assert_int_equal(loader_validate(&t, "v.so", &err), SL_OK);
     assert_true(loader_verify_webhook(&t) == stub_verify);
@@ -144,8 +153,8 @@ static void test_refuses_wrong_major(void **state)
 {
     (void)state;
     char want[64];
-    snprintf(want, sizeof want, "ABI %d.%d, host speaks %d.%d", SL_ABI_MAJOR + 1,
-             SL_ABI_MINOR, SL_ABI_MAJOR, SL_ABI_MINOR);
+    snprintf(want, sizeof want, "ABI %d.%d, host speaks %d.%d", SL_ABI_MAJOR + 1, SL_ABI_MINOR,
+             SL_ABI_MAJOR, SL_ABI_MINOR);
     refused("bad_wrong_major", SL_EUNSUPPORTED, want);
 }
 

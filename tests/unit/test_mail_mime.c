@@ -18,8 +18,7 @@
 #define DATE_MS 1796227200000LL
 #define PDF_LEN 3000
 
-static const char *const PERSIAN_SUBJECT =
-    "سند شما: فاکتور فروش TS-000042 از فروشگاه کتاب تهران";
+static const char *const PERSIAN_SUBJECT = "سند شما: فاکتور فروش TS-000042 از فروشگاه کتاب تهران";
 static const char *const LATVIAN_SUBJECT = "Jūsu dokuments: Rēķins TS-000042";
 
 static unsigned char pdf[PDF_LEN];
@@ -42,10 +41,16 @@ static char *build(const char *subject, const char *to_name, size_t *len)
     mail_address reply = {.name = "", .addr = "help@veikals.example"};
     mail_address to = {.addr = "ilze@example.lv"};
     snprintf(to.name, sizeof to.name, "%s", to_name);
-    mail_parts m = {.from = &from, .reply_to = &reply, .to = &to, .subject = subject,
-                    .body = "Labdien!\n\nPielikumā Jūsu dokuments.", .message_id =
-                    "<doc-42.shop@veikals.example>", .date_ms = DATE_MS, .pdf = pdf,
-                    .pdf_len = PDF_LEN, .filename = "TS-000042.pdf"};
+    mail_parts m = {.from = &from,
+                    .reply_to = &reply,
+                    .to = &to,
+                    .subject = subject,
+                    .body = "Labdien!\n\nPielikumā Jūsu dokuments.",
+                    .message_id = "<doc-42.shop@veikals.example>",
+                    .date_ms = DATE_MS,
+                    .pdf = pdf,
+                    .pdf_len = PDF_LEN,
+                    .filename = "TS-000042.pdf"};
     sl_error err = {.size = sizeof err};
     char *out = NULL;
     OK(mail_mime_build(&m, &out, len, &err));
@@ -107,8 +112,7 @@ static char *decode_words(const char *v)
         assert_non_null(e);
         assert_in_range(e + 2 - p, 12, 75); /* RFC 2047 limit */
         size_t n = 0;
-        OK(sl_base64_decode(p + 10, (size_t)(e - p - 10), (unsigned char *)out + w, 2048 - w,
-                            &n));
+        OK(sl_base64_decode(p + 10, (size_t)(e - p - 10), (unsigned char *)out + w, 2048 - w, &n));
         assert_true(((unsigned char)out[w] & 0xC0) != 0x80); /* starts a character */
         w += n;
         p = e + 2;
@@ -230,8 +234,13 @@ static void subject_with_a_line_break_is_refused(void **state)
 {
     (void)state;
     mail_address a = {.addr = "a@b.lv"};
-    mail_parts m = {.from = &a, .to = &a, .subject = "Invoice\r\nBcc: x@evil.example",
-                    .message_id = "<x@b.lv>", .pdf = pdf, .pdf_len = 1, .filename = "x.pdf"};
+    mail_parts m = {.from = &a,
+                    .to = &a,
+                    .subject = "Invoice\r\nBcc: x@evil.example",
+                    .message_id = "<x@b.lv>",
+                    .pdf = pdf,
+                    .pdf_len = 1,
+                    .filename = "x.pdf"};
     sl_error err = {.size = sizeof err};
     char *out = NULL;
     size_t len = 0;
@@ -253,8 +262,9 @@ static void addresses_parse_or_are_refused_by_field(void **state)
     OK(mail_address_parse(" ilze.ozola+shop@example.lv ", "to", &a, &err));
     assert_string_equal(a.name, "");
     assert_string_equal(a.addr, "ilze.ozola+shop@example.lv");
-    const char *bad[] = {"", "no-at-sign", "a@b@c.lv", "a b@c.lv", "x <a@b.lv> tail",
-                         "a@-b.lv", "a@b..lv", "<a@b.lv", "@b.lv", "a@", "x\r\n <a@b.lv>"};
+    const char *bad[] = {
+        "",        "no-at-sign", "a@b@c.lv", "a b@c.lv", "x <a@b.lv> tail", "a@-b.lv",
+        "a@b..lv", "<a@b.lv",    "@b.lv",    "a@",       "x\r\n <a@b.lv>"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err.field[0] = '\0';
         assert_int_equal(mail_address_parse(bad[i], "mail_from", &a, &err), SL_EINVALID);

@@ -46,9 +46,8 @@ static void test_parse_refuses_bad_text(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "", "-", "+", ".5", "5.", ".", "1e2", "1E2", " 12", "12 ", "1,5",
-        "1.2.3", "--1", "+-1", "0x10", "abc", "12a", "١٢", "1_000", "- 1",
-        "inf", "NaN",
+        "",      "-",   "+",   ".5",   "5.",  ".",   "1e2", "1E2",   " 12", "12 ", "1,5",
+        "1.2.3", "--1", "+-1", "0x10", "abc", "12a", "١٢",  "1_000", "- 1", "inf", "NaN",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t v = 42;
@@ -73,15 +72,11 @@ static void test_parse_overflow_is_an_error(void **state)
     (void)state;
     int64_t v = 42;
     assert_int_equal(sl_money_parse("9223372036854775808", 0, &v), SL_ETOOBIG);
-    assert_int_equal(sl_money_parse("92233720368547758.08", 2, &v),
-                     SL_ETOOBIG);
+    assert_int_equal(sl_money_parse("92233720368547758.08", 2, &v), SL_ETOOBIG);
     assert_int_equal(sl_money_parse("92233720368547758", 3, &v), SL_ETOOBIG);
-    assert_int_equal(sl_money_parse("-99999999999999999999", 0, &v),
-                     SL_ETOOBIG);
+    assert_int_equal(sl_money_parse("-99999999999999999999", 0, &v), SL_ETOOBIG);
     /* Rounding up the largest value would overflow too. */
-    assert_int_equal(
-        sl_money_parse_round("9223372036854775807.9", 0, SL_ROUND_UP, &v),
-        SL_ETOOBIG);
+    assert_int_equal(sl_money_parse_round("9223372036854775807.9", 0, SL_ROUND_UP, &v), SL_ETOOBIG);
     assert_int_equal(v, 42);
 }
 
@@ -104,13 +99,11 @@ static void test_parse_round_modes_positive_and_negative(void **state)
         {"-0.001", {0, 0, 0, -1, -1, 0}},
         {"0.0000000000000000000001", {0, 0, 0, 1, 0, 1}},
     };
-    static const int modes[6] = {SL_ROUND_HALF_UP, SL_ROUND_HALF_EVEN,
-                                 SL_ROUND_DOWN,    SL_ROUND_UP,
-                                 SL_ROUND_FLOOR,   SL_ROUND_CEIL};
+    static const int modes[6] = {SL_ROUND_HALF_UP, SL_ROUND_HALF_EVEN, SL_ROUND_DOWN,
+                                 SL_ROUND_UP,      SL_ROUND_FLOOR,     SL_ROUND_CEIL};
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
         for (int m = 0; m < 6; m++)
-            assert_int_equal(round_ok(rows[r].text, 2, modes[m]),
-                             rows[r].want[m]);
+            assert_int_equal(round_ok(rows[r].text, 2, modes[m]), rows[r].want[m]);
     int64_t v = 7;
     assert_int_equal(sl_money_parse_round("1.005", 2, 0, &v), SL_EINVALID);
     assert_int_equal(sl_money_parse_round("1.005", 2, 99, &v), SL_EINVALID);
@@ -156,17 +149,14 @@ static void test_format(void **state)
     assert_string_equal(sl_money_format(0, 2, buf), "0.00");
     assert_string_equal(sl_money_format(7, 0, buf), "7");
     assert_string_equal(sl_money_format(-1234, 3, buf), "-1.234");
-    assert_string_equal(sl_money_format(INT64_MIN, 2, buf),
-                        "-92233720368547758.08");
-    assert_string_equal(sl_money_format(INT64_MAX, 0, buf),
-                        "9223372036854775807");
+    assert_string_equal(sl_money_format(INT64_MIN, 2, buf), "-92233720368547758.08");
+    assert_string_equal(sl_money_format(INT64_MAX, 0, buf), "9223372036854775807");
     assert_string_equal(sl_money_format(5, 6, buf), "0.000005");
     /* Format then parse gives the same number back. */
     static const int64_t vals[] = {0, 1, -1, 99, -100, 123456789, -98765};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
         for (int e = 0; e <= SL_MONEY_MAX_EXPONENT; e++)
-            assert_int_equal(parse_ok(sl_money_format(vals[i], e, buf), e),
-                             vals[i]);
+            assert_int_equal(parse_ok(sl_money_format(vals[i], e, buf), e), vals[i]);
 }
 
 static void test_div_round(void **state)
@@ -203,36 +193,30 @@ static void test_round_digits(void **state)
         int digits, mode;
         int64_t want;
     } rows[] = {
-        {1223, 2, SL_ROUND_HALF_UP, 1200},   {1288, 2, SL_ROUND_HALF_UP, 1300},
-        {1250, 2, SL_ROUND_HALF_UP, 1300},   {1250, 2, SL_ROUND_HALF_EVEN, 1200},
-        {1350, 2, SL_ROUND_HALF_EVEN, 1400}, {-1250, 2, SL_ROUND_HALF_UP, -1300},
+        {1223, 2, SL_ROUND_HALF_UP, 1200},     {1288, 2, SL_ROUND_HALF_UP, 1300},
+        {1250, 2, SL_ROUND_HALF_UP, 1300},     {1250, 2, SL_ROUND_HALF_EVEN, 1200},
+        {1350, 2, SL_ROUND_HALF_EVEN, 1400},   {-1250, 2, SL_ROUND_HALF_UP, -1300},
         {-1250, 2, SL_ROUND_HALF_EVEN, -1200}, {-1223, 2, SL_ROUND_FLOOR, -1300},
-        {-1288, 2, SL_ROUND_CEIL, -1200},    {1201, 2, SL_ROUND_UP, 1300},
-        {1299, 2, SL_ROUND_DOWN, 1200},      {1299, 0, SL_ROUND_UP, 1299},
-        {49, 2, SL_ROUND_HALF_UP, 0},        {50, 2, SL_ROUND_HALF_UP, 100},
+        {-1288, 2, SL_ROUND_CEIL, -1200},      {1201, 2, SL_ROUND_UP, 1300},
+        {1299, 2, SL_ROUND_DOWN, 1200},        {1299, 0, SL_ROUND_UP, 1299},
+        {49, 2, SL_ROUND_HALF_UP, 0},          {50, 2, SL_ROUND_HALF_UP, 100},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        assert_int_equal(sl_money_round_digits(rows[i].in, rows[i].digits,
-                                               rows[i].mode, &v),
+        assert_int_equal(sl_money_round_digits(rows[i].in, rows[i].digits, rows[i].mode, &v),
                          SL_OK);
         assert_int_equal(v, rows[i].want);
     }
     v = 5;
-    assert_int_equal(sl_money_round_digits(INT64_MAX, 3, SL_ROUND_UP, &v),
-                     SL_ETOOBIG);
-    assert_int_equal(sl_money_round_digits(1, -1, SL_ROUND_UP, &v),
-                     SL_EINVALID);
-    assert_int_equal(sl_money_round_digits(1, 19, SL_ROUND_UP, &v),
-                     SL_EINVALID);
+    assert_int_equal(sl_money_round_digits(INT64_MAX, 3, SL_ROUND_UP, &v), SL_ETOOBIG);
+    assert_int_equal(sl_money_round_digits(1, -1, SL_ROUND_UP, &v), SL_EINVALID);
+    assert_int_equal(sl_money_round_digits(1, 19, SL_ROUND_UP, &v), SL_EINVALID);
     assert_int_equal(v, 5);
 }
 
-static int64_t convert_ok(int64_t from, int fe, const char *rate, int mul,
-                          int te, int mode)
+static int64_t convert_ok(int64_t from, int fe, const char *rate, int mul, int te, int mode)
 {
     int64_t v = 0;
-    assert_int_equal(sl_money_convert(from, fe, rate, mul, te, mode, &v),
-                     SL_OK);
+    assert_int_equal(sl_money_convert(from, fe, rate, mul, te, mode, &v), SL_OK);
     return v;
 }
 
@@ -240,39 +224,28 @@ static void test_convert(void **state)
 {
     (void)state;
     /* 10.00 EUR * 1.0850 = 10.85 USD */
-    assert_int_equal(convert_ok(1000, 2, "1.0850", 1, 2, SL_ROUND_HALF_UP),
-                     1085);
+    assert_int_equal(convert_ok(1000, 2, "1.0850", 1, 2, SL_ROUND_HALF_UP), 1085);
     /* 1.00 EUR -> IRR at 480000.5 per EUR: 480000.5 rounds half-up. */
-    assert_int_equal(
-        convert_ok(100, 2, "480000.5", 1, 0, SL_ROUND_HALF_UP), 480001);
-    assert_int_equal(
-        convert_ok(100, 2, "480000.5", 1, 0, SL_ROUND_HALF_EVEN), 480000);
+    assert_int_equal(convert_ok(100, 2, "480000.5", 1, 0, SL_ROUND_HALF_UP), 480001);
+    assert_int_equal(convert_ok(100, 2, "480000.5", 1, 0, SL_ROUND_HALF_EVEN), 480000);
     /* 1,000,000 IRR / 480000 per EUR = 2.083333 EUR -> 2.08 */
-    assert_int_equal(convert_ok(1000000, 0, "480000", 0, 2, SL_ROUND_HALF_UP),
-                     208);
+    assert_int_equal(convert_ok(1000000, 0, "480000", 0, 2, SL_ROUND_HALF_UP), 208);
     assert_int_equal(convert_ok(1000000, 0, "480000", 0, 2, SL_ROUND_UP), 209);
     /* Negative amounts round symmetric or toward -inf by mode. */
-    assert_int_equal(convert_ok(-1000000, 0, "480000", 0, 2, SL_ROUND_UP),
-                     -209);
-    assert_int_equal(convert_ok(-1000000, 0, "480000", 0, 2, SL_ROUND_CEIL),
-                     -208);
+    assert_int_equal(convert_ok(-1000000, 0, "480000", 0, 2, SL_ROUND_UP), -209);
+    assert_int_equal(convert_ok(-1000000, 0, "480000", 0, 2, SL_ROUND_CEIL), -208);
     /* KWD (3) to JPY (0): 1.250 KWD * 487.3 = 609.125 -> 609 */
-    assert_int_equal(convert_ok(1250, 3, "487.3", 1, 0, SL_ROUND_HALF_UP),
-                     609);
+    assert_int_equal(convert_ok(1250, 3, "487.3", 1, 0, SL_ROUND_HALF_UP), 609);
     /* A tiny rate with 18 fraction digits stays exact in __int128. */
-    assert_int_equal(
-        convert_ok(1000, 2, "0.000000000000000003", 0, 0, SL_ROUND_DOWN),
-        3333333333333333333LL);
+    assert_int_equal(convert_ok(1000, 2, "0.000000000000000003", 0, 0, SL_ROUND_DOWN),
+                     3333333333333333333LL);
     /* Trailing zeros do not count against the 18-digit limit. */
-    assert_int_equal(
-        convert_ok(100, 2, "2.0000000000000000000000", 1, 2, SL_ROUND_DOWN),
-        200);
+    assert_int_equal(convert_ok(100, 2, "2.0000000000000000000000", 1, 2, SL_ROUND_DOWN), 200);
     /* Rial to toman: divide by 10, then "rounding 2" by round_digits. */
     int64_t toman = convert_ok(1234567, 0, "10", 0, 0, SL_ROUND_HALF_UP);
     assert_int_equal(toman, 123457);
     int64_t rounded = 0;
-    assert_int_equal(
-        sl_money_round_digits(toman, 2, SL_ROUND_HALF_UP, &rounded), SL_OK);
+    assert_int_equal(sl_money_round_digits(toman, 2, SL_ROUND_HALF_UP, &rounded), SL_OK);
     assert_int_equal(rounded, 123500);
 }
 
@@ -280,25 +253,16 @@ static void test_convert_errors(void **state)
 {
     (void)state;
     int64_t v = 11;
-    assert_int_equal(sl_money_convert(1, 2, "0", 1, 2, SL_ROUND_DOWN, &v),
+    assert_int_equal(sl_money_convert(1, 2, "0", 1, 2, SL_ROUND_DOWN, &v), SL_EINVALID);
+    assert_int_equal(sl_money_convert(1, 2, "-1.5", 1, 2, SL_ROUND_DOWN, &v), SL_EINVALID);
+    assert_int_equal(sl_money_convert(1, 2, "1e3", 1, 2, SL_ROUND_DOWN, &v), SL_EINVALID);
+    assert_int_equal(sl_money_convert(1, 2, NULL, 1, 2, SL_ROUND_DOWN, &v), SL_EINVALID);
+    assert_int_equal(sl_money_convert(1, 2, "1", 1, 9, SL_ROUND_DOWN, &v), SL_EINVALID);
+    assert_int_equal(sl_money_convert(1, 2, "1.0000000000000000001", 1, 2, SL_ROUND_DOWN, &v),
                      SL_EINVALID);
-    assert_int_equal(sl_money_convert(1, 2, "-1.5", 1, 2, SL_ROUND_DOWN, &v),
-                     SL_EINVALID);
-    assert_int_equal(sl_money_convert(1, 2, "1e3", 1, 2, SL_ROUND_DOWN, &v),
-                     SL_EINVALID);
-    assert_int_equal(sl_money_convert(1, 2, NULL, 1, 2, SL_ROUND_DOWN, &v),
-                     SL_EINVALID);
-    assert_int_equal(sl_money_convert(1, 2, "1", 1, 9, SL_ROUND_DOWN, &v),
-                     SL_EINVALID);
-    assert_int_equal(sl_money_convert(1, 2, "1.0000000000000000001", 1, 2,
-                                      SL_ROUND_DOWN, &v),
-                     SL_EINVALID);
-    assert_int_equal(sl_money_convert(INT64_MAX, 0, "9223372036854775807", 1,
-                                      6, SL_ROUND_DOWN, &v),
+    assert_int_equal(sl_money_convert(INT64_MAX, 0, "9223372036854775807", 1, 6, SL_ROUND_DOWN, &v),
                      SL_ETOOBIG);
-    assert_int_equal(
-        sl_money_convert(INT64_MAX, 0, "2", 1, 0, SL_ROUND_DOWN, &v),
-        SL_ETOOBIG);
+    assert_int_equal(sl_money_convert(INT64_MAX, 0, "2", 1, 0, SL_ROUND_DOWN, &v), SL_ETOOBIG);
     assert_int_equal(sl_money_convert(1, 2, "1", 1, 2, 0, &v), SL_EINVALID);
     assert_int_equal(v, 11);
 }
@@ -307,33 +271,24 @@ static void test_percent(void **state)
 {
     (void)state;
     int64_t v = 0;
-    assert_int_equal(sl_money_percent(10000, "21", SL_ROUND_HALF_UP, &v),
-                     SL_OK);
+    assert_int_equal(sl_money_percent(10000, "21", SL_ROUND_HALF_UP, &v), SL_OK);
     assert_int_equal(v, 2100);
     /* 7.25% of 1.99 = 0.144275 -> 0.14 */
-    assert_int_equal(sl_money_percent(199, "7.25", SL_ROUND_HALF_UP, &v),
-                     SL_OK);
+    assert_int_equal(sl_money_percent(199, "7.25", SL_ROUND_HALF_UP, &v), SL_OK);
     assert_int_equal(v, 14);
     /* 2.5% of 1.00 = 0.025 -> half cases by mode */
-    assert_int_equal(sl_money_percent(100, "2.5", SL_ROUND_HALF_UP, &v),
-                     SL_OK);
+    assert_int_equal(sl_money_percent(100, "2.5", SL_ROUND_HALF_UP, &v), SL_OK);
     assert_int_equal(v, 3);
-    assert_int_equal(sl_money_percent(100, "2.5", SL_ROUND_HALF_EVEN, &v),
-                     SL_OK);
+    assert_int_equal(sl_money_percent(100, "2.5", SL_ROUND_HALF_EVEN, &v), SL_OK);
     assert_int_equal(v, 2);
-    assert_int_equal(sl_money_percent(-100, "2.5", SL_ROUND_HALF_UP, &v),
-                     SL_OK);
+    assert_int_equal(sl_money_percent(-100, "2.5", SL_ROUND_HALF_UP, &v), SL_OK);
     assert_int_equal(v, -3);
-    assert_int_equal(sl_money_percent(-100, "2.5", SL_ROUND_FLOOR, &v),
-                     SL_OK);
+    assert_int_equal(sl_money_percent(-100, "2.5", SL_ROUND_FLOOR, &v), SL_OK);
     assert_int_equal(v, -3);
     v = 4;
-    assert_int_equal(sl_money_percent(100, "21%", SL_ROUND_HALF_UP, &v),
-                     SL_EINVALID);
-    assert_int_equal(sl_money_percent(100, "", SL_ROUND_HALF_UP, &v),
-                     SL_EINVALID);
-    assert_int_equal(
-        sl_money_percent(INT64_MAX, "1000", SL_ROUND_HALF_UP, &v), SL_ETOOBIG);
+    assert_int_equal(sl_money_percent(100, "21%", SL_ROUND_HALF_UP, &v), SL_EINVALID);
+    assert_int_equal(sl_money_percent(100, "", SL_ROUND_HALF_UP, &v), SL_EINVALID);
+    assert_int_equal(sl_money_percent(INT64_MAX, "1000", SL_ROUND_HALF_UP, &v), SL_ETOOBIG);
     assert_int_equal(v, 4);
 }
 
@@ -344,12 +299,11 @@ static void test_currency_table(void **state)
         const char *code;
         int exp;
     } rows[] = {
-        {"EUR", 2}, {"USD", 2}, {"GBP", 2}, {"THB", 2}, {"HUF", 2},
-        {"PLN", 2}, {"CZK", 2}, {"SEK", 2}, {"NOK", 2}, {"DKK", 2},
-        {"CHF", 2}, {"JPY", 0}, {"KRW", 0}, {"IRR", 0}, {"IRT", 0},
-        {"KWD", 3}, {"BHD", 3}, {"OMR", 3}, {"TND", 3}, {"JOD", 3},
-        {"IQD", 3}, {"LYD", 3}, {"AED", 2}, {"SAR", 2}, {"TRY", 2},
-        {"RUB", 2}, {"UAH", 2}, {"RON", 2}, {"BGN", 2}, {"eur", 2},
+        {"EUR", 2}, {"USD", 2}, {"GBP", 2}, {"THB", 2}, {"HUF", 2}, {"PLN", 2},
+        {"CZK", 2}, {"SEK", 2}, {"NOK", 2}, {"DKK", 2}, {"CHF", 2}, {"JPY", 0},
+        {"KRW", 0}, {"IRR", 0}, {"IRT", 0}, {"KWD", 3}, {"BHD", 3}, {"OMR", 3},
+        {"TND", 3}, {"JOD", 3}, {"IQD", 3}, {"LYD", 3}, {"AED", 2}, {"SAR", 2},
+        {"TRY", 2}, {"RUB", 2}, {"UAH", 2}, {"RON", 2}, {"BGN", 2}, {"eur", 2},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         assert_int_equal(sl_currency_exponent(rows[i].code), rows[i].exp);
@@ -365,8 +319,7 @@ static void test_currency_table(void **state)
     assert_true(n >= 30);
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
-            assert_true(strcmp(sl_currency_code_at(i - 1),
-                               sl_currency_code_at(i)) < 0);
+            assert_true(strcmp(sl_currency_code_at(i - 1), sl_currency_code_at(i)) < 0);
         assert_true(sl_currency_exponent(sl_currency_code_at(i)) >= 0);
     }
     assert_null(sl_currency_code_at(n));

@@ -57,8 +57,7 @@ static void answer(fake_resp *out, int status, json_t *body)
 
 static json_t *err_body(int code, const char *msg)
 {
-    return json_pack("{s:b, s:i, s:s}", "error", 1, "error_code", code,
-                     "error_message", msg);
+    return json_pack("{s:b, s:i, s:s}", "error", 1, "error_code", code, "error_message", msg);
 }
 
 /* page_start=id:N of the URL (our cursor is an index) or 0. */
@@ -78,8 +77,7 @@ static json_t *list_page(const char *key, const char *route, const char *url)
     json_t *out = json_pack("{s:b, s:o}", "error", 0, key, page);
     if (from + 2 < json_array_size(all)) {
         char next[128];
-        snprintf(next, sizeof next, "%s?page_size=2&page_start=id:%zu", route,
-                 from + 2);
+        snprintf(next, sizeof next, "%s?page_size=2&page_start=id:%zu", route, from + 2);
         json_object_set_new(out, "next_page_uri", json_string(next));
     } else {
         json_object_set_new(out, "next_page_uri", json_null());
@@ -133,8 +131,8 @@ static int shop_route(sl_ctx *c, const json_t *req, fake_resp *out)
     (void)c;
     const char *url = json_string_value(json_object_get(req, "url"));
     const char *method = json_string_value(json_object_get(req, "method"));
-    const char *auth = json_string_value(
-        json_object_get(json_object_get(req, "headers"), "Authorization"));
+    const char *auth =
+        json_string_value(json_object_get(json_object_get(req, "headers"), "Authorization"));
     assert_int_equal(strncmp(url, BASE "/", strlen(BASE) + 1), 0);
     const char *path = url + strlen(BASE);
     char id[128];
@@ -146,8 +144,7 @@ static int shop_route(sl_ctx *c, const json_t *req, fake_resp *out)
     }
     if (strncmp(path, "/store/orders/", 14) == 0)
         answer(out, 200, list_page("orders", "/store/orders/", url));
-    else if (strncmp(path, "/store/products/?", 17) == 0 ||
-             strcmp(path, "/store/products/") == 0)
+    else if (strncmp(path, "/store/products/?", 17) == 0 || strcmp(path, "/store/products/") == 0)
         answer(out, 200, list_page("products", "/store/products/", url));
     else if (strcmp(path, "/store/products/batch_update_by_sku/") == 0) {
         apply_batch(json_string_value(json_object_get(req, "body")));
@@ -164,8 +161,7 @@ static int shop_route(sl_ctx *c, const json_t *req, fake_resp *out)
     return 0;
 }
 
-static void open_channel(fake_fixture *f, const char *extra_key,
-                         const char *extra_val)
+static void open_channel(fake_fixture *f, const char *extra_key, const char *extra_val)
 {
     shop_reset();
     fake_ctx_init(&f->ctx);
@@ -202,11 +198,10 @@ static char *sign(const char *body)
     return b64;
 }
 
-static int deliver(fake_fixture *f, const char *body, const char *hash,
-                   int verified)
+static int deliver(fake_fixture *f, const char *body, const char *hash, int verified)
 {
-    json_t *h = json_pack("{s:s, s:s}", "Content-Type", "application/json",
-                          "X-Mozello-Alias", "shop-ilze");
+    json_t *h =
+        json_pack("{s:s, s:s}", "Content-Type", "application/json", "X-Mozello-Alias", "shop-ilze");
     if (hash != NULL)
         json_object_set_new(h, "X-Mozello-Hash", json_string(hash));
     return fake_deliver(f, h, body, strlen(body), verified);
@@ -226,8 +221,8 @@ static void seed_orders_map_to_golden(void **st)
     json_array_foreach(f.ctx.orders, i, o)
     {
         char rel[128];
-        const char *id = json_string_value(
-            json_object_get(json_object_get(o, "text"), "external_id"));
+        const char *id =
+            json_string_value(json_object_get(json_object_get(o, "text"), "external_id"));
         snprintf(rel, sizeof rel, "orders/%s.json", id);
         golden(rel, o);
     }
@@ -243,7 +238,8 @@ static void doc_example_maps_to_golden(void **st)
     fake_fixture f;
     open_channel(&f, NULL, NULL);
     char *body = slurp(SL_SOURCE_DIR "/tests/golden/mozello/webhooks/"
-                                     "doc_example.body.json", NULL);
+                                     "doc_example.body.json",
+                       NULL);
     assert_non_null(body);
     char *hash = sign(body);
     assert_int_equal(deliver(&f, body, hash, 0), SL_OK);
@@ -263,8 +259,7 @@ static void language_key_and_fallback(void **st)
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, NULL, &f.err), SL_OK);
     json_t *o = json_array_get(f.ctx.orders, 1); /* 000118: lv + en names */
     json_t *l0 = json_array_get(json_object_get(o, "lines"), 0);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(l0, "text"), "name")),
+    assert_string_equal(json_string_value(json_object_get(json_object_get(l0, "text"), "name")),
                         "T-krekls sarkans L");
     fake_end_call(&f.ctx);
     close_channel(&f);
@@ -272,8 +267,7 @@ static void language_key_and_fallback(void **st)
     assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, NULL, &f.err), SL_OK);
     o = json_array_get(f.ctx.orders, 2);
     l0 = json_array_get(json_object_get(o, "lines"), 0);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(l0, "text"), "name")),
+    assert_string_equal(json_string_value(json_object_get(json_object_get(l0, "text"), "name")),
                         "Krūze (Red)");
     fake_end_call(&f.ctx);
     close_channel(&f);
@@ -301,11 +295,10 @@ static void signature_good_bad_missing(void **st)
     assert_int_equal(deliver(&f, tampered, NULL, 1), SL_OK); /* host replay */
     assert_int_equal(json_array_size(f.ctx.orders), 2);
     json_t *d = json_array_get(f.ctx.orders, 0);
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(d, "flag"), "deleted")), 1);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(d, "text"), "status_normalized")),
-                        SL_STATUS_CANCELLED);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "flag"), "deleted")), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "text"), "status_normalized")),
+        SL_STATUS_CANCELLED);
     fake_end_call(&f.ctx);
     free(tampered);
     free(hash);
@@ -322,12 +315,12 @@ static void payment_changed_reads_the_order_again(void **st)
     char *hash = sign(body);
     assert_int_equal(deliver(&f, body, hash, 0), SL_OK);
     assert_int_equal(json_array_size(f.ctx.requests), 1);
-    assert_non_null(strstr(json_string_value(json_object_get(
-                               json_array_get(f.ctx.requests, 0), "url")),
-                           "/store/order/MZ-2211334-000118/"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_array_get(f.ctx.requests, 0), "url")),
+               "/store/order/MZ-2211334-000118/"));
     json_t *o = json_array_get(f.ctx.orders, 0);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(o, "money"), "total")), "42.00");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "money"), "total")),
+                        "42.00");
     const char *other = "{\"event\":\"STOCK_CHANGED\",\"product\":{\"handle\":\"x\"}}";
     char *h2 = sign(other);
     assert_int_equal(deliver(&f, other, h2, 0), SL_OK); /* ignored */
@@ -347,12 +340,10 @@ static void paging_follows_relative_next_page_uri(void **st)
     (void)st;
     fake_fixture f;
     open_channel(&f, NULL, NULL);
-    assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "2024-05-02 09:00:00",
-                                       &f.err), SL_OK);
+    assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "2024-05-02 09:00:00", &f.err), SL_OK);
     assert_int_equal(json_array_size(f.ctx.requests), 2);
     json_t *r0 = json_array_get(f.ctx.requests, 0);
-    const char *u1 = json_string_value(json_object_get(
-        json_array_get(f.ctx.requests, 1), "url"));
+    const char *u1 = json_string_value(json_object_get(json_array_get(f.ctx.requests, 1), "url"));
     assert_string_equal(u1, BASE "/store/orders/?page_size=2&page_start=id:2");
     json_t *q = json_object_get(r0, "query");
     int has_filter = 0;
@@ -369,13 +360,10 @@ static void paging_follows_relative_next_page_uri(void **st)
     assert_true(has_filter);
     /* the intermediate page commits the start; the last the newest order */
     assert_int_equal(json_array_size(f.ctx.cursors), 2);
-    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 0)),
-                        "2024-05-02 09:00:00");
-    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 1)),
-                        "2024-11-05 08:00:00");
+    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 0)), "2024-05-02 09:00:00");
+    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 1)), "2024-11-05 08:00:00");
     fake_end_call(&f.ctx);
-    assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "yesterday", &f.err),
-                     SL_EINVALID);
+    assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "yesterday", &f.err), SL_EINVALID);
     assert_string_equal(f.err.field, "cursor");
     fake_end_call(&f.ctx);
     close_channel(&f);
@@ -414,10 +402,9 @@ static void wrong_key_is_eauth(void **st)
 
 static json_t *stock_list(void)
 {
-    return json_pack("[[s,s,s],[s,s,s],[s,s,s],[s,s,s],[s,s,s]]",
-                     "MUG-BL", "20", "9.99", "MUG-RD", "12", "11.00",
-                     "GIFT-25", "5", "25.00", "TEE-RED-L", "8", "15.00",
-                     "NOPE-1", "1", "1.00");
+    return json_pack("[[s,s,s],[s,s,s],[s,s,s],[s,s,s],[s,s,s]]", "MUG-BL", "20", "9.99", "MUG-RD",
+                     "12", "11.00", "GIFT-25", "5", "25.00", "TEE-RED-L", "8", "15.00", "NOPE-1",
+                     "1", "1.00");
 }
 
 static const char *outcome_of(const json_t *reports, const char *sku)
@@ -468,7 +455,8 @@ static void push_stock_and_prices_by_sku(void **st)
     assert_string_equal(outcome_of(f.ctx.reports, "GIFT-25"), "unchanged");
     json_t *last = json_array_get(g_shop.batches, 1);
     assert_int_equal(json_array_size(last), 1);
-    assert_string_equal(last_post_body(&f.ctx), "{\"products\":[{\"sku\":\"MUG-RD\",\"price\":11.00}]}");
+    assert_string_equal(last_post_body(&f.ctx),
+                        "{\"products\":[{\"sku\":\"MUG-RD\",\"price\":11.00}]}");
     fake_end_call(&f.ctx);
     json_array_clear(f.ctx.reports);
     assert_int_equal(f.p->push_stock(f.state, &f.ctx, &list, &f.err), SL_OK);
@@ -497,18 +485,20 @@ static void test_mode_writes_nothing(void **st)
 static void config_errors_name_the_key(void **st)
 {
     (void)st;
-    static const char *const bad[][2] = {{"page_size", "0"}, {"poll_overlap", "5x"},
-                                         {"poll_overlap", "600"}, {"poll_overlap", "49h"},
+    static const char *const bad[][2] = {{"page_size", "0"},
+                                         {"poll_overlap", "5x"},
+                                         {"poll_overlap", "600"},
+                                         {"poll_overlap", "49h"},
                                          {"site_timezone", "Mars/Olympus"},
-                                         {"test_mode", "maybe"}, {"url", "ftp://x"},
+                                         {"test_mode", "maybe"},
+                                         {"url", "ftp://x"},
                                          {"language", "EN GB"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         fake_fixture f;
         open_channel(&f, NULL, NULL);
         fake_close(&f);
         json_object_set_new(f.ctx.config, bad[i][0], json_string(bad[i][1]));
-        assert_int_equal(f.p->channel_open(&FAKE_HOST, &f.ctx, &f.state, &f.err),
-                         SL_EINVALID);
+        assert_int_equal(f.p->channel_open(&FAKE_HOST, &f.ctx, &f.state, &f.err), SL_EINVALID);
         assert_string_equal(f.err.field, bad[i][0]);
         fake_end_call(&f.ctx);
         close_channel(&f);

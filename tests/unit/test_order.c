@@ -76,21 +76,17 @@ static void money_needs_currency_first(void **state)
     (void)state;
     sl_error err = {.size = sizeof err};
     order *o = order_new("t", "c");
-    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1.00", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1.00", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.total");
     assert_non_null(strstr(err.message, "currency"));
     order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
-    assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL, "1", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TOTAL, "1", &err), SL_EINVALID);
     assert_string_equal(err.field, "lines[0].total");
     for (int i = 0; i < 11; i++)
         l = order_add_line(o, SL_LINE_PRODUCT, &err);
-    assert_int_equal(order_line_set_money(o, l, SL_LINE_UNIT_PRICE, "1", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_UNIT_PRICE, "1", &err), SL_EINVALID);
     assert_string_equal(err.field, "lines[11].unit_price");
-    assert_int_equal(order_set_text(o, SL_ORDER_STATUS_NORMALIZED, "nonsense", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS_NORMALIZED, "nonsense", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.status_normalized");
     order_free(o);
 }
@@ -101,32 +97,25 @@ static void money_is_exact_in_currency(void **state)
     sl_error err = {.size = sizeof err};
     order *o = order_new("t", "c");
     OK(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err));
-    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1.005", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1.005", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.total");
-    assert_int_equal(order_set_money(o, SL_ORDER_SHIPPING_TAX, "abc", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_money(o, SL_ORDER_SHIPPING_TAX, "abc", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.shipping_tax");
-    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL,
-                                     "99999999999999999999999", &err),
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "99999999999999999999999", &err),
                      SL_ETOOBIG);
     assert_false(order_has_money(o, SL_ORDER_TOTAL));
     /* Trailing zeros beyond the exponent are exact, so accepted. */
     OK(order_set_money(o, SL_ORDER_TOTAL, "-74.500", &err));
     assert_int_equal(o->money[SL_ORDER_TOTAL], -7450);
     order_line *l = order_add_line(o, SL_LINE_PRODUCT, &err);
-    assert_int_equal(order_line_set_money(o, l, SL_LINE_UNIT_PRICE, "0.123",
-                                          &err),
-                     SL_EINVALID);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_UNIT_PRICE, "0.123", &err), SL_EINVALID);
     assert_string_equal(err.field, "lines[0].unit_price");
     /* Tax amounts round half-up per rate instead. */
     OK(order_line_add_tax(o, l, "r", "0.125", &err));
     OK(order_line_add_tax(o, l, "r2", "-0.125", &err));
     assert_int_equal(l->taxes[0].amount, 13);
     assert_int_equal(l->taxes[1].amount, -13);
-    assert_int_equal(order_line_set_money(o, l, SL_LINE_TAX_PERCENT,
-                                          "7.2505", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_line_set_money(o, l, SL_LINE_TAX_PERCENT, "7.2505", &err), SL_EINVALID);
     assert_string_equal(err.field, "lines[0].tax_percent");
     assert_int_equal(order_line_set_quantity(l, "1.0005", &err), SL_EINVALID);
     assert_string_equal(err.field, "line.quantity");
@@ -141,20 +130,16 @@ static void exponent_override_applies(void **state)
     OK(order_set_exponent_override(o, "HUF", 0, &err));
     OK(order_set_text(o, SL_ORDER_CURRENCY, "HUF", &err));
     assert_int_equal(o->exponent, 0);
-    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1990.50", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_money(o, SL_ORDER_TOTAL, "1990.50", &err), SL_EINVALID);
     OK(order_set_money(o, SL_ORDER_TOTAL, "1990", &err));
     assert_int_equal(o->money[SL_ORDER_TOTAL], 1990);
     /* Currency cannot change once money was parsed in it. */
-    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "EUR", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.currency");
-    assert_int_equal(order_set_exponent_override(o, "HUF", 9, &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_exponent_override(o, "HUF", 9, &err), SL_EINVALID);
     order_free(o);
     o = order_new("t", "c");
-    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "XYZ", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_text(o, SL_ORDER_CURRENCY, "XYZ", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.currency");
     order_free(o);
 }
@@ -166,25 +151,20 @@ static void unknown_ids_are_unsupported(void **state)
     order *o = order_new("t", "c");
     assert_int_equal(order_set_text(o, 0, "x", &err), SL_EUNSUPPORTED);
     assert_string_equal(err.field, "order.text[0]");
-    assert_int_equal(order_set_text(o, SL_ORDER_TEXT_END_V1 + 3, "x", &err),
-                     SL_EUNSUPPORTED);
+    assert_int_equal(order_set_text(o, SL_ORDER_TEXT_END_V1 + 3, "x", &err), SL_EUNSUPPORTED);
     assert_string_equal(err.field, "order.text[22]");
     assert_int_equal(order_set_money(o, 99, "1", &err), SL_EUNSUPPORTED);
     assert_string_equal(err.field, "order.money[99]");
     assert_int_equal(order_set_time(o, 7, 1, &err), SL_EUNSUPPORTED);
     assert_int_equal(order_set_flag(o, -1, 1, &err), SL_EUNSUPPORTED);
-    assert_int_equal(order_set_address(o, 3, SL_ADDR_CITY, "x", &err),
-                     SL_EUNSUPPORTED);
-    assert_int_equal(order_set_address(o, SL_ADDR_BILLING, 40, "x", &err),
-                     SL_EUNSUPPORTED);
+    assert_int_equal(order_set_address(o, 3, SL_ADDR_CITY, "x", &err), SL_EUNSUPPORTED);
+    assert_int_equal(order_set_address(o, SL_ADDR_BILLING, 40, "x", &err), SL_EUNSUPPORTED);
     assert_string_equal(err.field, "billing[40]");
     assert_null(order_add_line(o, 77, &err));
     assert_int_equal(err.code, SL_EUNSUPPORTED);
     order_line *l = order_add_line(o, SL_LINE_FEE, &err);
-    assert_int_equal(order_line_set_text(o, l, 50, "x", &err),
-                     SL_EUNSUPPORTED);
-    assert_int_equal(order_line_set_money(o, l, 0, "1", &err),
-                     SL_EUNSUPPORTED);
+    assert_int_equal(order_line_set_text(o, l, 50, "x", &err), SL_EUNSUPPORTED);
+    assert_int_equal(order_line_set_money(o, l, 0, "1", &err), SL_EUNSUPPORTED);
     order_free(o);
 }
 
@@ -193,8 +173,7 @@ static void text_is_checked(void **state)
     (void)state;
     sl_error err = {.size = sizeof err};
     order *o = order_new("t", "c");
-    assert_int_equal(order_set_text(o, SL_ORDER_EMAIL, "a\xc3(b", &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_text(o, SL_ORDER_EMAIL, "a\xc3(b", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.email");
     assert_int_equal(order_set_text(o, SL_ORDER_EMAIL, "\xc0\xaf", &err),
                      SL_EINVALID); /* overlong '/' */
@@ -216,9 +195,7 @@ static void text_is_checked(void **state)
     big[ORDER_MAX_TEXT] = '\0';
     OK(order_set_address(o, SL_ADDR_SHIPPING, SL_ADDR_LINE1, big, &err));
     free(big);
-    assert_int_equal(order_set_text(o, SL_ORDER_STATUS_NORMALIZED, "paid",
-                                    &err),
-                     SL_EINVALID);
+    assert_int_equal(order_set_text(o, SL_ORDER_STATUS_NORMALIZED, "paid", &err), SL_EINVALID);
     assert_string_equal(err.field, "order.status_normalized");
     assert_int_equal(order_set_time(o, SL_ORDER_PAID, -5, &err), SL_EINVALID);
     assert_string_equal(err.field, "order.paid_ms");
@@ -243,8 +220,7 @@ static void counts_are_capped(void **state)
     assert_string_equal(err.field, "lines[7].taxes");
     char *raw = malloc(ORDER_MAX_RAW + 1);
     memset(raw, 'r', ORDER_MAX_RAW + 1);
-    assert_int_equal(order_set_raw(o, raw, ORDER_MAX_RAW + 1, &err),
-                     SL_ETOOBIG);
+    assert_int_equal(order_set_raw(o, raw, ORDER_MAX_RAW + 1, &err), SL_ETOOBIG);
     free(raw);
     order_free(o);
 }
@@ -364,8 +340,7 @@ static void restocked_is_checked_and_kept(void **state)
     json_t *j = order_to_json(o);
     json_t *l0 = json_array_get(json_object_get(j, "lines"), 0);
     assert_int_equal(json_integer_value(json_object_get(l0, "restocked_milli")), 2000);
-    assert_null(json_object_get(json_array_get(json_object_get(j, "lines"), 1),
-                                "restocked_milli"));
+    assert_null(json_object_get(json_array_get(json_object_get(j, "lines"), 1), "restocked_milli"));
     order *back = NULL;
     OK(order_from_json(j, &back, &err));
     assert_int_equal(back->lines[0].restocked_milli, 2000);
@@ -520,9 +495,22 @@ static uint32_t next_rand(uint32_t *x)
 }
 
 static const char *const TRICKY[] = {
-    "plain", "quote \" inside", "back\\slash", "tab\there", "new\nline", "cr\r",
-    "\x01\x02\x1f control", "\b\f", "Bērziņa Rīga", "emoji \xf0\x9f\x98\x80", "/slash/",
-    "", "0", "-12", "{\"json\":[1]}", "\x7f del",
+    "plain",
+    "quote \" inside",
+    "back\\slash",
+    "tab\there",
+    "new\nline",
+    "cr\r",
+    "\x01\x02\x1f control",
+    "\b\f",
+    "Bērziņa Rīga",
+    "emoji \xf0\x9f\x98\x80",
+    "/slash/",
+    "",
+    "0",
+    "-12",
+    "{\"json\":[1]}",
+    "\x7f del",
 };
 #define TRICKY_COUNT (sizeof TRICKY / sizeof TRICKY[0])
 
@@ -549,8 +537,8 @@ static order *random_order(uint32_t *seed)
             order_set_address(o, 1 + (int)(next_rand(seed) & 1), f,
                               TRICKY[next_rand(seed) % TRICKY_COUNT], &err);
     for (int n = (int)(next_rand(seed) % 4); n > 0; n--) {
-        order_line *l = order_add_line(o, 1 + (int)(next_rand(seed) % (SL_LINE_KIND_END_V1 - 1)),
-                                       &err);
+        order_line *l =
+            order_add_line(o, 1 + (int)(next_rand(seed) % (SL_LINE_KIND_END_V1 - 1)), &err);
         for (int f = 1; l && f < SL_LINE_TEXT_END_V1_4; f++)
             if (next_rand(seed) % 2)
                 order_line_set_text(o, l, f, TRICKY[next_rand(seed) % TRICKY_COUNT], &err);

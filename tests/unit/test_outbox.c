@@ -84,8 +84,8 @@ static int fake_send(void *data, const outbox_row *row, sl_error *err)
 static void put_note(store *s, const char *key, int *queued)
 {
     sl_error err = {.size = sizeof err};
-    OK(outbox_put(s, OUTBOX_NOTE, "woo", key, "1042",
-                  "{\"note\":\"Invoice INV-1 posted\"}", T0, queued, &err));
+    OK(outbox_put(s, OUTBOX_NOTE, "woo", key, "1042", "{\"note\":\"Invoice INV-1 posted\"}", T0,
+                  queued, &err));
 }
 
 static void duplicate_key_is_ignored(void **state)
@@ -105,22 +105,18 @@ static void duplicate_key_is_ignored(void **state)
     assert_int_equal(json_array_size(rows), 1);
     json_decref(rows);
     /* Bad input is refused naming the field. */
-    assert_int_equal(outbox_put(s, 9, "woo", "k", "", "{}", T0, &queued, &err),
-                     SL_EINVALID);
+    assert_int_equal(outbox_put(s, 9, "woo", "k", "", "{}", T0, &queued, &err), SL_EINVALID);
     assert_string_equal(err.field, "kind");
-    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", "", "", "{}", T0,
-                                &queued, &err),
+    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", "", "", "{}", T0, &queued, &err),
                      SL_EINVALID);
     assert_string_equal(err.field, "key");
-    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", "k2", "", "{oops", T0,
-                                &queued, &err),
+    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", "k2", "", "{oops", T0, &queued, &err),
                      SL_EINVALID);
     assert_string_equal(err.field, "payload");
     char longkey[200];
     memset(longkey, 'k', sizeof longkey - 1);
     longkey[sizeof longkey - 1] = '\0';
-    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", longkey, "", "{}", T0,
-                                &queued, &err),
+    assert_int_equal(outbox_put(s, OUTBOX_NOTE, "woo", longkey, "", "{}", T0, &queued, &err),
                      SL_ETOOBIG);
     assert_string_equal(err.field, "key");
     store_close(s);
@@ -142,9 +138,7 @@ static void rolled_back_change_queues_nothing(void **state)
     assert_int_equal(sent, 0);
     /* Dispatch inside a transaction is refused: the claim must commit. */
     OK(store_begin(s, &err));
-    assert_int_equal(outbox_dispatch(s, T0, 10, fake_send, &r, &sent,
-                                     &failed, &err),
-                     SL_EINTERNAL);
+    assert_int_equal(outbox_dispatch(s, T0, 10, fake_send, &r, &sent, &failed, &err), SL_EINTERNAL);
     store_rollback(s);
     store_close(s);
 }
@@ -163,8 +157,8 @@ static void sent_once_then_never_again(void **state)
     assert_int_equal(failed, 0);
     assert_string_equal(r.keys[0], "note:3:posted");
     assert_string_equal(r.keys[1], "note:4:posted");
-    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 10, fake_send, &r,
-                       &sent, &failed, &err));
+    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 10, fake_send, &r, &sent, &failed,
+                       &err));
     assert_int_equal(sent, 0);
     assert_int_equal(r.calls, 2);
     json_t *rows = outbox_list_json(s, "sent", 10, &err);
@@ -197,8 +191,8 @@ static void batches_send_in_order_up_to_max(void **state)
     json_t *rows = outbox_list_json(s, "sent", 1000, &err);
     assert_int_equal(json_array_size(rows), (size_t)total);
     json_decref(rows);
-    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 1000, fake_send, &r, &sent,
-                       &failed, &err));
+    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 1000, fake_send, &r, &sent, &failed,
+                       &err));
     assert_int_equal(sent, 0);
     store_close(s);
 }
@@ -236,8 +230,7 @@ static void crash_between_claim_and_send_resends_once(void **state)
     OK(outbox_dispatch(s, T0 + 1, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(r.calls, 0);
     /* After it, the row is sent again with the same key, attempt 2. */
-    OK(outbox_dispatch(s, T0 + OUTBOX_LEASE_MS, 10, fake_send, &r, &sent,
-                       &failed, &err));
+    OK(outbox_dispatch(s, T0 + OUTBOX_LEASE_MS, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(sent, 1);
     assert_int_equal(r.calls, 1);
     assert_string_equal(r.keys[0], "note:5:posted");
@@ -245,8 +238,8 @@ static void crash_between_claim_and_send_resends_once(void **state)
     /* And never again after success, even after a restart. */
     store_close(s);
     s = open_store(f);
-    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 10, fake_send, &r,
-                       &sent, &failed, &err));
+    OK(outbox_dispatch(s, T0 + 100 * OUTBOX_BACKOFF_MAX_MS, 10, fake_send, &r, &sent, &failed,
+                       &err));
     assert_int_equal(r.calls, 1);
     store_close(s);
 }
@@ -265,18 +258,15 @@ static void failures_back_off_and_honour_retry_after(void **state)
     /* Row 1, attempt 1: the base 10 s times (80 + j) %, j = (1 * 2654435761
        + 1 * 40503) mod 41 = 2654476264 mod 41 = 21: 10.1 s; not due a
        millisecond earlier. */
-    OK(outbox_dispatch(s, T0 + 10100 - 1, 10, fake_send, &r,
-                       &sent, &failed, &err));
+    OK(outbox_dispatch(s, T0 + 10100 - 1, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(r.calls, 1);
     int64_t t1 = T0 + 10100;
     OK(outbox_dispatch(s, t1, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(r.calls, 2);
     /* Attempt 2 doubles: 20 s, j = (2654435761 + 81006) mod 41 = 16: 19.2 s. */
-    OK(outbox_dispatch(s, t1 + 19200 - 1, 10, fake_send,
-                       &r, &sent, &failed, &err));
+    OK(outbox_dispatch(s, t1 + 19200 - 1, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(r.calls, 2);
-    OK(outbox_dispatch(s, t1 + 19200, 10, fake_send, &r,
-                       &sent, &failed, &err));
+    OK(outbox_dispatch(s, t1 + 19200, 10, fake_send, &r, &sent, &failed, &err));
     assert_int_equal(r.calls, 3);
     assert_int_equal(sent, 1);
     assert_string_equal(r.keys[2], "note:6:posted");
@@ -286,11 +276,9 @@ static void failures_back_off_and_honour_retry_after(void **state)
     remote rr = {.fail_times = 1, .rc = SL_ERETRY, .retry_after_ms = 600000};
     OK(outbox_dispatch(s, T0, 10, fake_send, &rr, &sent, &failed, &err));
     assert_int_equal(rr.calls, 1);
-    OK(outbox_dispatch(s, T0 + 599999, 10, fake_send, &rr, &sent, &failed,
-                       &err));
+    OK(outbox_dispatch(s, T0 + 599999, 10, fake_send, &rr, &sent, &failed, &err));
     assert_int_equal(rr.calls, 1);
-    OK(outbox_dispatch(s, T0 + 600000, 10, fake_send, &rr, &sent, &failed,
-                       &err));
+    OK(outbox_dispatch(s, T0 + 600000, 10, fake_send, &rr, &sent, &failed, &err));
     assert_int_equal(rr.calls, 2);
     assert_int_equal(sent, 1);
     store_close(s);
@@ -313,11 +301,9 @@ static void dead_after_max_attempts(void **state)
     json_t *rows = outbox_list_json(s, "dead", 10, &err);
     assert_int_equal(json_array_size(rows), 1);
     json_t *row = json_array_get(rows, 0);
-    assert_int_equal(json_integer_value(json_object_get(row, "attempts")),
-                     OUTBOX_MAX_ATTEMPTS);
-    assert_non_null(strstr(
-        json_string_value(json_object_get(row, "last_error")),
-        "remote said no"));
+    assert_int_equal(json_integer_value(json_object_get(row, "attempts")), OUTBOX_MAX_ATTEMPTS);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(row, "last_error")), "remote said no"));
     json_decref(rows);
     assert_null(outbox_list_json(s, "lost", 10, &err));
     assert_string_equal(err.field, "state");
@@ -378,8 +364,8 @@ static int64_t row_field(store *s, int64_t id, const char *field)
     json_t *rows = outbox_list_json(s, NULL, 100, &err), *row;
     size_t i;
     int64_t v = -1;
-    json_array_foreach(rows, i, row) if (json_integer_value(json_object_get(row, "id")) == id)
-        v = json_integer_value(json_object_get(row, field));
+    json_array_foreach(rows, i, row) if (json_integer_value(json_object_get(row, "id")) == id) v =
+        json_integer_value(json_object_get(row, field));
     json_decref(rows);
     return v;
 }
@@ -393,8 +379,8 @@ static void remote_down_sends_one_probe_at_a_time(void **state)
     put_note(s, "note:1:posted", &queued); /* rows 1..3: channel woo */
     put_note(s, "note:2:posted", &queued);
     put_note(s, "note:3:posted", &queued);
-    OK(outbox_put(s, OUTBOX_NOTE, "other", "note:4:posted", "77", "{\"note\":\"x\"}", T0,
-                  &queued, &err));
+    OK(outbox_put(s, OUTBOX_NOTE, "other", "note:4:posted", "77", "{\"note\":\"x\"}", T0, &queued,
+                  &err));
     outbox_gate gate = {.n = 0};
     flaky r = {.down = 1};
     /* Row 1 finds woo down; rows 2 and 3 are not tried; the other channel
@@ -408,7 +394,7 @@ static void remote_down_sends_one_probe_at_a_time(void **state)
     assert_int_equal(failed, 1);
     assert_int_equal(row_field(s, 1, "attempts"), 1);
     assert_int_equal(row_field(s, 1, "next_attempt_ms"), T0 + 10100); /* the row's own */
-    assert_int_equal(row_field(s, 2, "attempts"), 0); /* held: not an attempt */
+    assert_int_equal(row_field(s, 2, "attempts"), 0);                 /* held: not an attempt */
     assert_int_equal(row_field(s, 2, "next_attempt_ms"), T0 + 9800);
     assert_int_equal(row_field(s, 3, "next_attempt_ms"), T0 + 9800);
     OK(outbox_dispatch_gated(s, T0 + 9799, 10, flaky_send, &r, &gate, &sent, &failed, &err));

@@ -20,8 +20,8 @@
 static config_tenant *gateway_tenant(const char *db, const char *gateway_lines)
 {
     char lines[1024];
-    snprintf(lines, sizeof lines,
-             SHOP "[channel:zp]\nplugin = zarinpal\nprocess_when = paid\n%s", gateway_lines);
+    snprintf(lines, sizeof lines, SHOP "[channel:zp]\nplugin = zarinpal\nprocess_when = paid\n%s",
+             gateway_lines);
     return sl_test_tenant(db, lines);
 }
 
@@ -124,8 +124,10 @@ static void test_bad_options_name_the_key(void **state)
 {
     (void)state;
     const char *cases[][2] = {
-        {"rate = 0\n", "rate"},           {"rate = -3\n", "rate"},
-        {"rate = 1e5\n", "rate"},         {"rate = 1\nrate_mode = times\n", "rate_mode"},
+        {"rate = 0\n", "rate"},
+        {"rate = -3\n", "rate"},
+        {"rate = 1e5\n", "rate"},
+        {"rate = 1\nrate_mode = times\n", "rate_mode"},
         {"rate = 1\nrounding = 12\n", "rounding"},
         {"gateway_currency = XYZ\n", "gateway_currency"},
         {"rate = 1\nactive = maybe\n", "active"},
@@ -192,9 +194,10 @@ static int64_t account_balance(store *db, const char *account)
     int64_t bal = 0;
     size_t i;
     json_t *row;
-    json_array_foreach(json_object_get(tb, "accounts"), i, row)
-        if (strcmp(json_string_value(json_object_get(row, "account")), account) == 0)
-            bal = json_integer_value(json_object_get(row, "balance"));
+    json_array_foreach(
+        json_object_get(tb, "accounts"), i,
+        row) if (strcmp(json_string_value(json_object_get(row, "account")), account) == 0) bal =
+        json_integer_value(json_object_get(row, "balance"));
     json_decref(tb);
     return bal;
 }
@@ -224,8 +227,9 @@ static void test_book_once_with_fee_and_rounding(void **state)
     a.shop_exponent = 2;
     a.shop_amount = 1234;
     /* 12.34 USD x 100000 = 1234000 IRR, rounded to 10^5: 1200000 = 12.00 USD */
-    assert_int_equal(pay_rule_to_gateway(&r, "USD", 2, 1234, &a.gateway_amount, a.rule,
-                                         sizeof a.rule, &err), SL_OK);
+    assert_int_equal(
+        pay_rule_to_gateway(&r, "USD", 2, 1234, &a.gateway_amount, a.rule, sizeof a.rule, &err),
+        SL_OK);
     assert_int_equal(a.gateway_amount, 1200000);
     assert_int_equal(pay_attempt_insert(db, &a, 5, &err), SL_OK);
     snprintf(a.authority, sizeof a.authority, "S0000000000000000000000000000000001");
@@ -269,7 +273,10 @@ static int fake_open(const sl_host *h, sl_ctx *c, void **st, sl_error *e)
     *st = NULL;
     return SL_OK;
 }
-static void fake_close(void *st) { (void)st; }
+static void fake_close(void *st)
+{
+    (void)st;
+}
 static int fake_params(void *st, sl_ctx *c, const sl_params *p, sl_error *e)
 {
     (void)st, (void)c, (void)p, (void)e;
@@ -286,11 +293,16 @@ static int fake_return(void *st, sl_ctx *c, const sl_request *r, sl_error *e)
 static void test_loader_gateway_slots(void **state)
 {
     (void)state;
-    sl_plugin t = {.size = sizeof t, .abi_major = SL_ABI_MAJOR, .abi_minor = SL_ABI_MINOR,
-                   .name = "gw", .version = "1", .channel_open = fake_open,
+    sl_plugin t = {.size = sizeof t,
+                   .abi_major = SL_ABI_MAJOR,
+                   .abi_minor = SL_ABI_MINOR,
+                   .name = "gw",
+                   .version = "1",
+                   .channel_open = fake_open,
                    .channel_close = fake_close,
                    .caps = SL_CAP_REQUEST_PAYMENT | SL_CAP_VERIFY_PAYMENT | SL_CAP_SETTLE_PAYMENT,
-                   .request_payment = fake_params, .verify_payment = fake_params,
+                   .request_payment = fake_params,
+                   .verify_payment = fake_params,
                    .settle_payment = fake_params};
     sl_error err = {.size = sizeof err};
     assert_int_equal(loader_validate(&t, "gw.so", &err), SL_EINVALID);
@@ -300,9 +312,14 @@ static void test_loader_gateway_slots(void **state)
     t.caps |= SL_CAP_LIST_UNVERIFIED; /* declared without its slot */
     assert_int_equal(loader_validate(&t, "gw.so", &err), SL_EINVALID);
     assert_string_equal(err.field, "list_unverified");
-    sl_plugin old = {.size = offsetof(sl_plugin, request_payment), .abi_major = SL_ABI_MAJOR,
-                     .abi_minor = 2, .min_host_minor = 2, .name = "old", .version = "1",
-                     .channel_open = fake_open, .channel_close = fake_close};
+    sl_plugin old = {.size = offsetof(sl_plugin, request_payment),
+                     .abi_major = SL_ABI_MAJOR,
+                     .abi_minor = 2,
+                     .min_host_minor = 2,
+                     .name = "old",
+                     .version = "1",
+                     .channel_open = fake_open,
+                     .channel_close = fake_close};
     assert_int_equal(loader_validate(&old, "old.so", &err), SL_OK);
     old.caps = SL_CAP_REQUEST_PAYMENT; /* its table has no such slot */
     assert_int_equal(loader_validate(&old, "old.so", &err), SL_EINVALID);

@@ -15,8 +15,8 @@ static void hex_of(const unsigned char *b, size_t n, char *out)
     sl_hex_encode(b, n, out);
 }
 
-static void check_sha256(const void *key, size_t klen, const void *data,
-                         size_t dlen, const char *want)
+static void check_sha256(const void *key, size_t klen, const void *data, size_t dlen,
+                         const char *want)
 {
     unsigned char mac[32];
     char hex[65];
@@ -25,8 +25,8 @@ static void check_sha256(const void *key, size_t klen, const void *data,
     assert_string_equal(hex, want);
 }
 
-static void check_sha1(const void *key, size_t klen, const void *data,
-                       size_t dlen, const char *want)
+static void check_sha1(const void *key, size_t klen, const void *data, size_t dlen,
+                       const char *want)
 {
     unsigned char mac[20];
     char hex[41];
@@ -71,8 +71,7 @@ static void test_hmac_sha1_rfc2202(void **state)
     memset(k0b, 0x0b, sizeof k0b);
     memset(kaa, 0xaa, sizeof kaa);
     memset(dd, 0xdd, sizeof dd);
-    check_sha1(k0b, 20, "Hi There", 8,
-               "b617318655057264e28bc0b6fb378c8ef146be00");
+    check_sha1(k0b, 20, "Hi There", 8, "b617318655057264e28bc0b6fb378c8ef146be00");
     check_sha1("Jefe", 4, "what do ya want for nothing?", 28,
                "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
     check_sha1(kaa, 20, dd, 50, "125d7342b9ac11cd91a39af48aa17b4f63f175d3");
@@ -91,16 +90,19 @@ static void test_hmac_edges(void **state)
     char hex[65];
     assert_int_equal(sl_sha256("abc", 3, mac), SL_OK);
     hex_of(mac, 32, hex);
-    assert_string_equal(
-        hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void test_base64_rfc4648(void **state)
 {
     (void)state;
     static const char *const rows[][2] = {
-        {"", ""},         {"f", "Zg=="},        {"fo", "Zm8="},
-        {"foo", "Zm9v"},  {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
         {"foobar", "Zm9vYmFy"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -108,12 +110,10 @@ static void test_base64_rfc4648(void **state)
         unsigned char dec[16];
         size_t n = 99;
         size_t len = strlen(rows[i][0]);
-        assert_int_equal(
-            sl_base64_encode((const unsigned char *)rows[i][0], len, enc),
-            strlen(rows[i][1]));
+        assert_int_equal(sl_base64_encode((const unsigned char *)rows[i][0], len, enc),
+                         strlen(rows[i][1]));
         assert_string_equal(enc, rows[i][1]);
-        assert_int_equal(sl_base64_decode(rows[i][1], strlen(rows[i][1]), dec,
-                                          sizeof dec, &n),
+        assert_int_equal(sl_base64_decode(rows[i][1], strlen(rows[i][1]), dec, sizeof dec, &n),
                          SL_OK);
         assert_int_equal(n, len);
         assert_memory_equal(dec, rows[i][0], len);
@@ -134,21 +134,19 @@ static void test_base64_refuses_bad_input(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "Zg",    "Zg=",   "Z===",  "=Zg=",  "Zm9v YmFy", "Zh==", "Zm9=",
-        "Zm=v",  "Zm9vYmFy\n",     "Zm9v!mFy", "====", "Zg==Zg==", "Zm8",
+        "Zg",   "Zg=",        "Z===",     "=Zg=", "Zm9v YmFy", "Zh==", "Zm9=",
+        "Zm=v", "Zm9vYmFy\n", "Zm9v!mFy", "====", "Zg==Zg==",  "Zm8",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         unsigned char out[16];
         size_t n = 77;
-        assert_int_equal(
-            sl_base64_decode(bad[i], strlen(bad[i]), out, sizeof out, &n),
-            SL_EINVALID);
+        assert_int_equal(sl_base64_decode(bad[i], strlen(bad[i]), out, sizeof out, &n),
+                         SL_EINVALID);
         assert_int_equal(n, 77);
     }
     unsigned char small[5];
     size_t n = 77;
-    assert_int_equal(sl_base64_decode("Zm9vYmFy", 8, small, sizeof small, &n),
-                     SL_ETOOBIG);
+    assert_int_equal(sl_base64_decode("Zm9vYmFy", 8, small, sizeof small, &n), SL_ETOOBIG);
     assert_int_equal(n, 77);
 }
 

@@ -22,8 +22,7 @@ static json_t *order(void)
 {
     json_t *root = NULL;
     sl_error err = {.size = sizeof err};
-    assert_int_equal(sl_json_parse(ORDER, strlen(ORDER), 4096, &root, &err),
-                     SL_OK);
+    assert_int_equal(sl_json_parse(ORDER, strlen(ORDER), 4096, &root, &err), SL_OK);
     return root;
 }
 
@@ -33,25 +32,21 @@ static void test_parse_caps_and_errors(void **state)
     json_t *root = (json_t *)0x1;
     sl_error err = {.size = sizeof err};
     const char *body = "{\"a\": 1}";
-    assert_int_equal(sl_json_parse(body, strlen(body), 7, &root, &err),
-                     SL_ETOOBIG);
+    assert_int_equal(sl_json_parse(body, strlen(body), 7, &root, &err), SL_ETOOBIG);
     assert_string_equal(err.field, "body");
     assert_non_null(strstr(err.message, "limit of 7"));
     assert_ptr_equal(root, (json_t *)0x1);
     /* Exactly at the cap is fine. */
-    assert_int_equal(sl_json_parse(body, strlen(body), strlen(body), &root,
-                                   &err),
-                     SL_OK);
+    assert_int_equal(sl_json_parse(body, strlen(body), strlen(body), &root, &err), SL_OK);
     json_decref(root);
     root = (json_t *)0x1;
-    static const char *const bad[] = {"{\"a\": }", "", "[\"a\\u0000b\"]", "{\"a\":1,\"a\":2}",
-                                      "{\"a\": 1} x", "\"just a string\""};
+    static const char *const bad[] = {"{\"a\": }",       "",
+                                      "[\"a\\u0000b\"]", "{\"a\":1,\"a\":2}",
+                                      "{\"a\": 1} x",    "\"just a string\""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&err, 0, sizeof err);
         err.size = sizeof err;
-        assert_int_equal(sl_json_parse(bad[i], strlen(bad[i]), 100, &root,
-                                       &err),
-                         SL_EINVALID);
+        assert_int_equal(sl_json_parse(bad[i], strlen(bad[i]), 100, &root, &err), SL_EINVALID);
         assert_string_equal(err.field, "body");
         assert_ptr_equal(root, (json_t *)0x1);
     }
@@ -78,8 +73,7 @@ static void test_parse_object(void **state)
     assert_null(j);
     assert_string_equal(err.field, "body");
     assert_non_null(strstr(err.message, "push body is not a JSON object"));
-    assert_int_equal(sl_json_parse_object("{\"a\":", 5, 100, "push body", &j, &err),
-                     SL_EINVALID);
+    assert_int_equal(sl_json_parse_object("{\"a\":", 5, 100, "push body", &j, &err), SL_EINVALID);
     assert_non_null(strstr(err.message, "not JSON"));
     assert_int_equal(sl_json_parse_object("{}", 2, 1, "push body", &j, &err), SL_ETOOBIG);
     assert_null(j);
@@ -109,14 +103,14 @@ static void test_typed_getters(void **state)
 }
 
 /* Runs one getter failure and checks the key and message it reports. */
-#define EXPECT_FAIL(call, key, words)                                          \
-    do {                                                                       \
-        memset(&err, 0, sizeof err);                                           \
-        err.size = sizeof err;                                                 \
-        assert_int_equal((call), SL_EINVALID);                                 \
-        assert_string_equal(err.field, key);                                   \
-        if (strstr(err.message, words) == NULL)                                \
-            fail_msg("message \"%s\" lacks \"%s\"", err.message, words);      \
+#define EXPECT_FAIL(call, key, words)                                                              \
+    do {                                                                                           \
+        memset(&err, 0, sizeof err);                                                               \
+        err.size = sizeof err;                                                                     \
+        assert_int_equal((call), SL_EINVALID);                                                     \
+        assert_string_equal(err.field, key);                                                       \
+        if (strstr(err.message, words) == NULL)                                                    \
+            fail_msg("message \"%s\" lacks \"%s\"", err.message, words);                           \
     } while (0)
 
 static void test_wrong_types_name_the_field(void **state)
@@ -129,8 +123,7 @@ static void test_wrong_types_name_the_field(void **state)
     int b = 7;
     json_t *v = NULL;
     char buf[32] = "untouched";
-    EXPECT_FAIL(sl_json_str(root, "qty", 1, &s, &err), "qty",
-                "expected a string, got an integer");
+    EXPECT_FAIL(sl_json_str(root, "qty", 1, &s, &err), "qty", "expected a string, got an integer");
     EXPECT_FAIL(sl_json_int(root, "total", 1, &i, &err), "total",
                 "expected an integer, got a string");
     EXPECT_FAIL(sl_json_int(root, "tax", 0, &i, &err), "tax", "got a number");
@@ -141,14 +134,13 @@ static void test_wrong_types_name_the_field(void **state)
                 "expected an object, got an array");
     EXPECT_FAIL(sl_json_id(root, "paid", 1, buf, sizeof buf, &err), "paid",
                 "a string or an integer");
-    EXPECT_FAIL(sl_json_decimal(root, "billing", 1, buf, sizeof buf, &err),
-                "billing", "expected a decimal");
+    EXPECT_FAIL(sl_json_decimal(root, "billing", 1, buf, sizeof buf, &err), "billing",
+                "expected a decimal");
     /* jansson refuses \u0000 when parsing; a value built in code can
        still carry one, and the getter refuses it rather than cut it. */
     json_object_set_new(root, "nul", json_stringn("a\0b", 3));
     EXPECT_FAIL(sl_json_str(root, "nul", 1, &s, &err), "nul", "NUL");
-    EXPECT_FAIL(sl_json_str(root, "missing", 1, &s, &err), "missing",
-                "is missing");
+    EXPECT_FAIL(sl_json_str(root, "missing", 1, &s, &err), "missing", "is missing");
     EXPECT_FAIL(sl_json_str(root, "note", 1, &s, &err), "note", "is null");
     /* The enclosing value itself is not an object. */
     json_t *arr = json_object_get(root, "lines");
@@ -172,8 +164,7 @@ static void test_optional_members(void **state)
     assert_int_equal(sl_json_str(root, "missing", 0, &s, &err), SL_OK);
     assert_int_equal(sl_json_str(root, "note", 0, &s, &err), SL_OK);
     assert_int_equal(sl_json_int(root, "missing", 0, &i, &err), SL_OK);
-    assert_int_equal(sl_json_decimal(root, "note", 0, buf, sizeof buf, &err),
-                     SL_OK);
+    assert_int_equal(sl_json_decimal(root, "note", 0, buf, sizeof buf, &err), SL_OK);
     assert_string_equal(s, "keep");
     assert_int_equal(i, 42);
     assert_string_equal(buf, "keep");
@@ -188,8 +179,7 @@ static void test_ids(void **state)
     char buf[16];
     assert_int_equal(sl_json_id(root, "id", 1, buf, sizeof buf, &err), SL_OK);
     assert_string_equal(buf, "4711");
-    assert_int_equal(sl_json_id(root, "number", 1, buf, sizeof buf, &err),
-                     SL_OK);
+    assert_int_equal(sl_json_id(root, "number", 1, buf, sizeof buf, &err), SL_OK);
     assert_string_equal(buf, "A-17");
     /* "A-17" needs 5 bytes. */
     assert_int_equal(sl_json_id(root, "number", 1, buf, 4, &err), SL_ETOOBIG);
@@ -204,21 +194,15 @@ static void test_decimal_from_strings(void **state)
     json_t *root = order();
     sl_error err = {.size = sizeof err};
     char buf[32];
-    assert_int_equal(sl_json_decimal(root, "total", 1, buf, sizeof buf, &err),
-                     SL_OK);
+    assert_int_equal(sl_json_decimal(root, "total", 1, buf, sizeof buf, &err), SL_OK);
     assert_string_equal(buf, "19.99");
-    assert_int_equal(sl_json_decimal(root, "shipping", 1, buf, sizeof buf,
-                                     &err),
-                     SL_OK);
+    assert_int_equal(sl_json_decimal(root, "shipping", 1, buf, sizeof buf, &err), SL_OK);
     assert_string_equal(buf, "5");
-    assert_int_equal(sl_json_decimal(root, "tax", 1, buf, sizeof buf, &err),
-                     SL_OK);
+    assert_int_equal(sl_json_decimal(root, "tax", 1, buf, sizeof buf, &err), SL_OK);
     assert_string_equal(buf, "3.47");
-    assert_int_equal(sl_json_decimal(root, "weird", 1, buf, sizeof buf, &err),
-                     SL_EINVALID);
+    assert_int_equal(sl_json_decimal(root, "weird", 1, buf, sizeof buf, &err), SL_EINVALID);
     assert_string_equal(err.field, "weird");
-    assert_int_equal(sl_json_decimal(root, "total", 1, buf, 5, &err),
-                     SL_ETOOBIG);
+    assert_int_equal(sl_json_decimal(root, "total", 1, buf, 5, &err), SL_ETOOBIG);
     json_decref(root);
 }
 
@@ -324,12 +308,11 @@ static void test_decimal_numbers_exact_for_prices(void **state)
     (void)state;
     char lit[40], buf[64];
     int64_t checked = 0;
-    for (int64_t cents = 0; cents < 100000000000000LL;
-         cents = cents * 3 + 7, checked++) {
+    for (int64_t cents = 0; cents < 100000000000000LL; cents = cents * 3 + 7, checked++) {
         for (int64_t d = 0; d < 200; d += 1) {
             int64_t c = cents + d;
-            snprintf(lit, sizeof lit, "%s%lld.%02lld", c % 2 ? "-" : "",
-                     (long long)(c / 100), (long long)(c % 100));
+            snprintf(lit, sizeof lit, "%s%lld.%02lld", c % 2 ? "-" : "", (long long)(c / 100),
+                     (long long)(c % 100));
             assert_int_equal(number_text(lit, buf, sizeof buf), SL_OK);
             int64_t back = 0;
             assert_int_equal(sl_money_parse(buf, 2, &back), SL_OK);
@@ -349,8 +332,7 @@ static void test_time_member(void **state)
     assert_int_equal(sl_json_time(root, "created", 1, 0, &ms, &err), SL_OK);
     assert_int_equal(ms, (1714554250LL - 12600) * 1000);
     ms = 5;
-    assert_int_equal(sl_json_time(root, "bad_date", 1, 0, &ms, &err),
-                     SL_EINVALID);
+    assert_int_equal(sl_json_time(root, "bad_date", 1, 0, &ms, &err), SL_EINVALID);
     assert_string_equal(err.field, "bad_date");
     assert_int_equal(sl_json_time(root, "qty", 1, 0, &ms, &err), SL_EINVALID);
     assert_string_equal(err.field, "qty");

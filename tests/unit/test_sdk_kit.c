@@ -73,9 +73,9 @@ static void field_paths_join_and_cut(void **s)
 static void default_status_map(void **s)
 {
     (void)s;
-    static const int cases[][2] = {{200, SL_OK},         {204, SL_OK},          {401, SL_EAUTH},
-                                   {403, SL_EREMOTE},    {404, SL_ENOTFOUND},   {409, SL_EREMOTE},
-                                   {429, SL_ERETRY},     {500, SL_ERETRY},      {503, SL_ERETRY},
+    static const int cases[][2] = {{200, SL_OK},      {204, SL_OK},        {401, SL_EAUTH},
+                                   {403, SL_EREMOTE}, {404, SL_ENOTFOUND}, {409, SL_EREMOTE},
+                                   {429, SL_ERETRY},  {500, SL_ERETRY},    {503, SL_ERETRY},
                                    {302, SL_EREMOTE}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal(sl_http_status_code(cases[i][0]), cases[i][1]);
@@ -98,9 +98,10 @@ static void retry_after_in_seconds_with_floor_and_cap(void **s)
     static const struct {
         const char *header;
         int64_t floor, want;
-    } cases[] = {{NULL, 0, 0},          {NULL, 60000, 60000},      {"30", 0, 30000},
-                 {"30", 60000, 60000},  {"120", 60000, 120000},    {"99999", 0, 3600000},
-                 {"-5", 7, 7},          {"Wed, 21 Oct 2026 07:28:00 GMT", 0, 0},
+    } cases[] = {{NULL, 0, 0},           {NULL, 60000, 60000},
+                 {"30", 0, 30000},       {"30", 60000, 60000},
+                 {"120", 60000, 120000}, {"99999", 0, 3600000},
+                 {"-5", 7, 7},           {"Wed, 21 Oct 2026 07:28:00 GMT", 0, 0},
                  {"12abc", 0, 0}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sl_http_resp r = resp_of(429, cases[i].header);
@@ -183,8 +184,8 @@ static void webhook_body_and_hmac(void **s)
     sl_hmac_sha256("k3y", 3, body, strlen(body), mac);
     sl_base64_encode(mac, sizeof mac, sig);
     strcat(sig, " "); /* trailing blanks of a header do not count */
-    sl_request req = {.headers = json_pack("{s:s}", "X-Sig", sig), .body = body,
-                      .len = strlen(body)};
+    sl_request req = {
+        .headers = json_pack("{s:s}", "X-Sig", sig), .body = body, .len = strlen(body)};
     sl_error e = {.size = sizeof e};
     const char *b = NULL;
     size_t len = 0;

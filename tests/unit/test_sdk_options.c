@@ -18,7 +18,7 @@ static void flags_take_the_eight_words(void **state)
 {
     (void)state;
     static const char *const yes[] = {"yes", "TRUE", "on", "1"}, *const no[] = {"no", "False",
-                                                                               "OFF", "0"};
+                                                                                "OFF", "0"};
     sl_error err = {.size = sizeof err};
     int v = -1;
     for (size_t i = 0; i < 4; i++) {
@@ -57,8 +57,10 @@ static void durations_need_a_unit(void **state)
     (void)state;
     sl_error err = {.size = sizeof err};
     int64_t ms = 0;
-    static const struct { const char *text; int64_t ms; } ok[] = {
-        {"30s", 30000}, {"5m", 300000}, {"2h", 7200000}, {"1d", 86400000}, {"0s", 0}};
+    static const struct {
+        const char *text;
+        int64_t ms;
+    } ok[] = {{"30s", 30000}, {"5m", 300000}, {"2h", 7200000}, {"1d", 86400000}, {"0s", 0}};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         assert_int_equal(sl_parse_duration("d", ok[i].text, 0, INT64_MAX, &ms, &err), SL_OK);
         assert_int_equal(ms, ok[i].ms);
@@ -67,8 +69,7 @@ static void durations_need_a_unit(void **state)
                      SL_EINVALID);
     assert_string_equal(err.field, "poll_overlap");
     assert_non_null(strstr(err.message, "bare number needs its unit"));
-    static const char *const bad[] = {"", "s", "5x", "5 m", "5mm", "-5s", "1.5h",
-                                      "9999999999999s"};
+    static const char *const bad[] = {"", "s", "5x", "5 m", "5mm", "-5s", "1.5h", "9999999999999s"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(sl_parse_duration("d", bad[i], 0, INT64_MAX, &ms, &err), SL_EINVALID);
         assert_non_null(strstr(err.message, "not a duration"));
@@ -85,9 +86,9 @@ static void urls_are_http_roots(void **state)
     size_t len = 0;
     assert_int_equal(sl_parse_url("url", "https://shop.test:8443/api//", 100, &len, &err), SL_OK);
     assert_int_equal(len, strlen("https://shop.test:8443/api"));
-    static const char *const bad[] = {"ftp://x", "shop.test", "https://", "https:///x",
-                                      "https://x/?a=1", "https://x/#f", "https://x y",
-                                      "http://x\t"};
+    static const char *const bad[] = {"ftp://x",     "shop.test",      "https://",
+                                      "https:///x",  "https://x/?a=1", "https://x/#f",
+                                      "https://x y", "http://x\t"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(sl_parse_url("url", bad[i], 100, &len, &err), SL_EINVALID);
         assert_string_equal(err.field, "url");
@@ -176,8 +177,8 @@ static void read_fills_the_struct(void **state)
 {
     (void)state;
     sl_error err = {.size = sizeof err};
-    static const char *const good[] = {"url", "http://127.0.0.1:9/", "api_key", "k1",
-                                       "tier", "vip", "poll_overlap", "2h", NULL};
+    static const char *const good[] = {"url", "http://127.0.0.1:9/", "api_key", "k1", "tier",
+                                       "vip", "poll_overlap",        "2h",      NULL};
     CONF = good;
     demo_chan ch = {0};
     assert_int_equal(sl_options_read(&HOST, NULL, &DEMO, &ch, &err), SL_OK);
@@ -192,8 +193,7 @@ static void read_fills_the_struct(void **state)
     CONF = no_key;
     assert_int_equal(sl_options_read(&HOST, NULL, &DEMO, &ch, &err), SL_EINVALID);
     assert_string_equal(err.field, "api_key");
-    static const char *const bad[] = {"url", "http://x", "api_key", "k", "page_size", "0",
-                                      NULL};
+    static const char *const bad[] = {"url", "http://x", "api_key", "k", "page_size", "0", NULL};
     CONF = bad;
     assert_int_equal(sl_options_read(&HOST, NULL, &DEMO, &ch, &err), SL_EINVALID);
     assert_string_equal(err.field, "page_size");
@@ -212,8 +212,7 @@ static void host_names_file_line_and_key(void **state)
     sl_error err = {.size = sizeof err};
     assert_int_equal(config_load_file(path, &t, &err), SL_OK);
     char *report = NULL;
-    assert_int_equal(config_check_options(t, &t->channels[0], &DEMO, &report, &err),
-                     SL_EINVALID);
+    assert_int_equal(config_check_options(t, &t->channels[0], &DEMO, &report, &err), SL_EINVALID);
     char want[512];
     snprintf(want, sizeof want, "%s:8: [channel:shop] poll_overlap: not a duration", path);
     assert_non_null(strstr(report, want));

@@ -94,8 +94,7 @@ static const char *last_url(void)
 }
 static const char *last_since(void)
 {
-    return fake_query(json_array_get(G.ctx.requests, json_array_size(G.ctx.requests) - 1),
-                      "since");
+    return fake_query(json_array_get(G.ctx.requests, json_array_size(G.ctx.requests) - 1), "since");
 }
 static int fetch(const char *cursor, sl_error *err)
 {
@@ -105,18 +104,17 @@ static int fetch(const char *cursor, sl_error *err)
     return rc;
 }
 
-static const char PAGE[] =
-    "{\"orders\": ["
-    "{\"id\": 1001, \"status\": \"paid\", \"currency\": \"EUR\","
-    " \"total\": \"24.20\", \"total_tax\": 4.2, \"created\":"
-    " \"2024-05-01T09:04:10+03:00\", \"email\": \"ann@example.com\","
-    " \"item\": {\"sku\": \"MUG-1\", \"name\": \"Mug\", \"quantity\": 2,"
-    " \"total\": \"20.00\", \"tax\": \"4.20\"}},"
-    "{\"id\": \"B-7\", \"status\": \"cancelled\", \"currency\": \"JPY\","
-    " \"total\": 1200, \"total_tax\": \"0\","
-    " \"item\": {\"sku\": \"TEA\", \"name\": \"Tea\", \"quantity\": \"0.5\","
-    " \"total\": 1200, \"tax\": 0}}"
-    "], \"next_cursor\": \"c2\"}";
+static const char PAGE[] = "{\"orders\": ["
+                           "{\"id\": 1001, \"status\": \"paid\", \"currency\": \"EUR\","
+                           " \"total\": \"24.20\", \"total_tax\": 4.2, \"created\":"
+                           " \"2024-05-01T09:04:10+03:00\", \"email\": \"ann@example.com\","
+                           " \"item\": {\"sku\": \"MUG-1\", \"name\": \"Mug\", \"quantity\": 2,"
+                           " \"total\": \"20.00\", \"tax\": \"4.20\"}},"
+                           "{\"id\": \"B-7\", \"status\": \"cancelled\", \"currency\": \"JPY\","
+                           " \"total\": 1200, \"total_tax\": \"0\","
+                           " \"item\": {\"sku\": \"TEA\", \"name\": \"Tea\", \"quantity\": \"0.5\","
+                           " \"total\": 1200, \"tax\": 0}}"
+                           "], \"next_cursor\": \"c2\"}";
 
 static void test_table(void **state)
 {
@@ -133,8 +131,7 @@ static void test_table(void **state)
 static void test_open_validates_url(void **state)
 {
     (void)state;
-    static const char *const bad[] = {NULL, "", "ftp://shop.test",
-                                      "shop.test"};
+    static const char *const bad[] = {NULL, "", "ftp://shop.test", "shop.test"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         world(bad[i]);
         void *st = (void *)0x1;
@@ -164,8 +161,7 @@ static void test_fetch_builds_orders_and_commits_cursor(void **state)
     assert_string_equal(got(0, "money", "total_tax"), "4.2");
     /* 2024-05-01T09:04:10+03:00 */
     assert_string_equal(got(0, "time", "created"), "2024-05-01T06:04:10Z");
-    assert_int_equal(json_array_size(json_object_get(json_array_get(G.ctx.orders, 0), "lines")),
-                     1);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(G.ctx.orders, 0), "lines")), 1);
     assert_string_equal(line_got(0, "text", "sku"), "MUG-1");
     assert_string_equal(line_got(0, "quantity", NULL), "2");
     assert_string_equal(line_got(0, "money", "total"), "20.00");
@@ -179,8 +175,7 @@ static void test_fetch_builds_orders_and_commits_cursor(void **state)
 }
 
 /* A one-order page with the given status, currency and total. */
-static const char *page_of(const char *status, const char *currency,
-                           const char *total)
+static const char *page_of(const char *status, const char *currency, const char *total)
 {
     static char body[512];
     snprintf(body, sizeof body,
@@ -230,11 +225,10 @@ static void test_fetch_errors_commit_no_cursor(void **state)
     assert_int_equal(json_array_size(G.ctx.cursors), 0);
 }
 
-static const char HOOK[] =
-    "{\"id\": 55, \"status\": \"pending\", \"currency\": \"KWD\","
-    " \"total\": \"1.250\", \"total_tax\": \"0.000\","
-    " \"item\": {\"sku\": \"X\", \"name\": \"X\", \"quantity\": 1,"
-    " \"total\": \"1.250\", \"tax\": \"0\"}}";
+static const char HOOK[] = "{\"id\": 55, \"status\": \"pending\", \"currency\": \"KWD\","
+                           " \"total\": \"1.250\", \"total_tax\": \"0.000\","
+                           " \"item\": {\"sku\": \"X\", \"name\": \"X\", \"quantity\": 1,"
+                           " \"total\": \"1.250\", \"tax\": \"0\"}}";
 
 /* The X-Signature header sig (NULL: none) as a request's headers. */
 static json_t *signed_by(const char *sig)
@@ -256,8 +250,7 @@ static void test_webhook_signatures(void **state)
     open_channel("https://shop.test");
     unsigned char mac[32];
     char good[48];
-    assert_int_equal(sl_hmac_sha256("s3cret", 6, HOOK, strlen(HOOK), mac),
-                     SL_OK);
+    assert_int_equal(sl_hmac_sha256("s3cret", 6, HOOK, strlen(HOOK), mac), SL_OK);
     sl_base64_encode(mac, sizeof mac, good);
     sl_error err = {.size = sizeof err};
     assert_int_equal(deliver(good, 0, &err), SL_OK);
@@ -268,9 +261,9 @@ static void test_webhook_signatures(void **state)
     char hook_hex[65];
     sl_sha256(HOOK, strlen(HOOK), hook_hash);
     sl_hex_encode(hook_hash, 32, hook_hex);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(G.ctx.orders, 0),
-                                                          "raw_sha256")),
-                        hook_hex); /* the raw body, byte for byte */
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(G.ctx.orders, 0), "raw_sha256")),
+        hook_hex); /* the raw body, byte for byte */
 
     char bad[48];
     memcpy(bad, good, sizeof good);

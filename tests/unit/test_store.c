@@ -140,10 +140,8 @@ static void newer_database_is_refused(void **state)
     store *s = NULL;
     assert_int_equal(store_open(f->path, &s, &err), SL_OK);
     char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
-             store_known_version() + 1);
-    assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL),
-                     SQLITE_OK);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_known_version() + 1);
+    assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
     store_close(s);
     s = NULL;
     assert_int_equal(store_open(f->path, &s, &err), SL_ECONFLICT);
@@ -256,12 +254,10 @@ static void constraint_maps_to_conflict(void **state)
     sl_error err = {.size = sizeof err};
     store *s = NULL;
     assert_int_equal(store_open(f->path, &s, &err), SL_OK);
-    static const char ins[] =
-        "INSERT INTO inbox_cursors(channel, cursor, updated_ms) "
-        "VALUES('w', 'x', 1)";
+    static const char ins[] = "INSERT INTO inbox_cursors(channel, cursor, updated_ms) "
+                              "VALUES('w', 'x', 1)";
     assert_int_equal(store_step_done(s, store_stmt(s, ins, &err), &err), SL_OK);
-    assert_int_equal(store_step_done(s, store_stmt(s, ins, &err), &err),
-                     SL_ECONFLICT);
+    assert_int_equal(store_step_done(s, store_stmt(s, ins, &err), &err), SL_ECONFLICT);
     store_close(s);
 }
 
@@ -285,8 +281,10 @@ static void full_database_is_retry_not_too_big(void **state)
     int rc = SL_OK;
     for (int i = 0; i < 1000 && rc == SL_OK; i++) {
         char ins[128];
-        snprintf(ins, sizeof ins, "INSERT INTO inbox_cursors(channel, cursor, updated_ms) "
-                 "VALUES('c%d', printf('%%.3000c', 'x'), 1)", i);
+        snprintf(ins, sizeof ins,
+                 "INSERT INTO inbox_cursors(channel, cursor, updated_ms) "
+                 "VALUES('c%d', printf('%%.3000c', 'x'), 1)",
+                 i);
         rc = store_exec(s, ins, &err);
     }
     assert_int_equal(rc, SL_ERETRY);
@@ -299,8 +297,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_sets_pragmas_and_migrates, setup, teardown),
-        cmocka_unit_test_setup_teardown(write_waits_for_another_connections_lock, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(write_waits_for_another_connections_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(fast_flag_uses_normal_sync, setup, teardown),
         cmocka_unit_test_setup_teardown(reopen_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),

@@ -53,8 +53,7 @@ static void finish(fake_fixture *f)
 }
 
 /* base64 (or hex) HMAC-SHA256(key, ts "." body): the assumed signature. */
-static void sign(const char *key, const char *ts, const char *body, int hex,
-                 char *out)
+static void sign(const char *key, const char *ts, const char *body, int hex, char *out)
 {
     size_t tl = strlen(ts), bl = strlen(body);
     char *msg = malloc(tl + 1 + bl + 1);
@@ -69,8 +68,7 @@ static void sign(const char *key, const char *ts, const char *body, int hex,
 }
 
 /* Delivers body with the given headers (NULL = header absent). */
-static int deliver(fake_fixture *f, const char *body, const char *ts,
-                   const char *sig, int verified)
+static int deliver(fake_fixture *f, const char *body, const char *ts, const char *sig, int verified)
 {
     json_t *h = json_object();
     if (ts)
@@ -223,11 +221,10 @@ static void names_of(const char *name, const char *first, const char *last)
 {
     fake_fixture f;
     assert_int_equal(open_with(&f, NULL), SL_OK);
-    json_t *b = json_pack("{s:s, s:{s:s, s:s, s:s, s:{s:s}, s:[{s:s, s:i, s:i}], s:i}}",
-                          "event", "order.paid", "order", "order_no", "1", "status",
-                          "paid", "updated_at", "2026-11-22T15:00:00+07:00", "customer",
-                          "name", name, "items", "sku", "A", "quantity", 1, "unit_price",
-                          10, "total", 10);
+    json_t *b = json_pack("{s:s, s:{s:s, s:s, s:s, s:{s:s}, s:[{s:s, s:i, s:i}], s:i}}", "event",
+                          "order.paid", "order", "order_no", "1", "status", "paid", "updated_at",
+                          "2026-11-22T15:00:00+07:00", "customer", "name", name, "items", "sku",
+                          "A", "quantity", 1, "unit_price", 10, "total", 10);
     char *body = json_dumps(b, JSON_COMPACT);
     assert_int_equal(deliver(&f, body, NULL, NULL, 1), SL_OK);
     json_t *t = json_object_get(json_array_get(f.ctx.orders, 0), "text");
@@ -271,18 +268,22 @@ static void refuses_bad_input_naming_the_field(void **s)
     invalid("{\"event\":\"order.paid\"}", "order");
     invalid("{\"event\":\"order.paid\",\"order\":{\"status\":\"paid\"}}", "order_no");
     invalid("{\"event\":\"order.paid\",\"order\":{\"order_no\":\"1\",\"status\":\"paid\","
-            "\"updated_at\":\"yesterday\"}}", "updated_at");
+            "\"updated_at\":\"yesterday\"}}",
+            "updated_at");
     invalid("{\"event\":\"order.cancelled\",\"order\":{\"order_no\":\"1\","
-            "\"status\":\"paid\"}}", "status");
+            "\"status\":\"paid\"}}",
+            "status");
     invalid("{\"event\":\"order.paid\",\"order\":{\"order_no\":\"1\",\"status\":\"paid\","
             "\"updated_at\":\"2026-11-22T15:00:00+07:00\",\"total\":10,\"items\":"
-            "[{\"sku\":\"A\",\"quantity\":0,\"unit_price\":10}]}}", "items[0].quantity");
+            "[{\"sku\":\"A\",\"quantity\":0,\"unit_price\":10}]}}",
+            "items[0].quantity");
     invalid("{\"event\":\"order.paid\",\"order\":{\"order_no\":\"1\",\"status\":\"paid\","
             "\"updated_at\":\"2026-11-22T15:00:00+07:00\",\"total\":10,\"items\":"
             "[{\"sku\":\"A\",\"quantity\":1,\"unit_price\":10,\"vat_rate\":107}]}}",
             "items[0].vat_rate");
     invalid("{\"event\":\"order.paid\",\"order\":{\"order_no\":\"1\",\"status\":\"paid\","
-            "\"currency\":\"XXX\"}}", "currency");
+            "\"currency\":\"XXX\"}}",
+            "currency");
 }
 
 static void ignores_other_events(void **s)

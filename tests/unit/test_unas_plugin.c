@@ -36,7 +36,7 @@ static int fk_uput(sl_ctx *c, const char *k, const char *v, sl_error *e)
 }
 
 typedef struct fake_unas {
-    const char *orders_xml; /* getOrder answer */
+    const char *orders_xml;               /* getOrder answer */
     int logins, calls, tokens_valid_from; /* tokens issued before: dead */
     int token_seq;
     int multi_hits[4096]; /* epoch s of each multi-item get */
@@ -72,8 +72,8 @@ static int route(sl_ctx *c, const json_t *req, fake_resp *out)
 {
     const char *url = json_string_value(json_object_get(req, "url"));
     const char *body = json_string_value(json_object_get(req, "body"));
-    const char *auth = json_string_value(
-        json_object_get(json_object_get(req, "headers"), "Authorization"));
+    const char *auth =
+        json_string_value(json_object_get(json_object_get(req, "headers"), "Authorization"));
     int64_t now = c->now / 1000;
     g_fu.calls++;
     if (g_fu.ban_until > now || g_fu.ban_next) {
@@ -81,19 +81,20 @@ static int route(sl_ctx *c, const json_t *req, fake_resp *out)
             g_fu.ban_next = 0;
             g_fu.bans++;
         }
-        xml_reply(out, 400, "<?xml version=\"1.0\"?><Error>Too much getOrder "
-                            "query, IP is banned till 05.01.2024 15:00:00</Error>");
+        xml_reply(out, 400,
+                  "<?xml version=\"1.0\"?><Error>Too much getOrder "
+                  "query, IP is banned till 05.01.2024 15:00:00</Error>");
         return 0;
     }
     if (starts(url, "login")) {
         char tok[160];
-        snprintf(tok, sizeof tok, "<Login><Token>tok%d</Token><ExpireTime>%lld"
-                 "</ExpireTime><Status>ok</Status></Login>", ++g_fu.token_seq,
-                 (long long)(now + 7200));
+        snprintf(tok, sizeof tok,
+                 "<Login><Token>tok%d</Token><ExpireTime>%lld"
+                 "</ExpireTime><Status>ok</Status></Login>",
+                 ++g_fu.token_seq, (long long)(now + 7200));
         g_fu.logins++;
         xml_reply(out, strstr(body, "good-key") ? 200 : 400,
-                  strstr(body, "good-key") ? tok
-                                           : "<Error>Login Error: invalid ApiKey</Error>");
+                  strstr(body, "good-key") ? tok : "<Error>Login Error: invalid ApiKey</Error>");
         return 0;
     }
     int seq = auth ? (int)strtol(auth + 10, NULL, 10) : 0;
@@ -106,8 +107,9 @@ static int route(sl_ctx *c, const json_t *req, fake_resp *out)
             if (rolling_multi(c) >= 30) { /* the 31st in an hour: banned */
                 g_fu.ban_until = now + 3600;
                 g_fu.bans++;
-                xml_reply(out, 400, "<Error>Too much getOrder query, IP is "
-                                    "banned</Error>");
+                xml_reply(out, 400,
+                          "<Error>Too much getOrder query, IP is "
+                          "banned</Error>");
                 return 0;
             }
             g_fu.multi_hits[g_fu.nmulti++ % 4096] = (int)now;
@@ -119,7 +121,8 @@ static int route(sl_ctx *c, const json_t *req, fake_resp *out)
         return 0;
     }
     if (starts(url, "getProduct")) {
-        xml_reply(out, 200, "<Products><Product><Id>1</Id><Sku>BOG-KEK</Sku>"
+        xml_reply(out, 200,
+                  "<Products><Product><Id>1</Id><Sku>BOG-KEK</Sku>"
                   "<Prices><Vat>27%</Vat><Price><Type>normal</Type><Net>3000</Net>"
                   "<Gross>3810</Gross></Price></Prices><Stocks><Status><Active>1"
                   "</Active><Variant>0</Variant></Status><Stock><Qty>14</Qty>"
@@ -209,8 +212,7 @@ static void test_golden_orders(void **s)
     assert_int_equal(json_array_size(g_f.ctx.orders), 3);
     unas_golden("orders.json", g_f.ctx.orders);
     /* cursor = newest DateMod: 2024.05.02 09:30:00 Budapest = 07:30 UTC */
-    assert_string_equal(json_string_value(json_array_get(g_f.ctx.cursors, 0)),
-                        "1714635000");
+    assert_string_equal(json_string_value(json_array_get(g_f.ctx.cursors, 0)), "1714635000");
 }
 
 static void test_invoiceable_filter(void **s)
@@ -229,10 +231,10 @@ static void test_token_cached_and_renewed(void **s)
     assert_int_equal(open_chan(NULL), SL_OK);
     assert_int_equal(fetch("1714560000"), SL_OK);
     assert_int_equal(fetch("1714560000"), SL_OK);
-    assert_int_equal(g_fu.logins, 1); /* reused */
+    assert_int_equal(g_fu.logins, 1);               /* reused */
     g_f.ctx.now += 2 * 3600 * 1000 - 4 * 60 * 1000; /* 4 min before expiry */
     assert_int_equal(fetch("1714560000"), SL_OK);
-    assert_int_equal(g_fu.logins, 2); /* renewed before it expired */
+    assert_int_equal(g_fu.logins, 2);            /* renewed before it expired */
     g_fu.tokens_valid_from = g_fu.token_seq + 1; /* shop drops the token */
     assert_int_equal(fetch("1714560000"), SL_OK);
     assert_int_equal(g_fu.logins, 3); /* one renewal after the 401 */
@@ -272,9 +274,10 @@ static void test_rate_budget_day(void **s)
             assert_true(g_f.err.retry_after_ms > 0);
         g_f.ctx.now += 30 * 1000;
     }
-    fprintf(stderr, "simulated day, poll every 30s: %d fetches made, %d refused "
-                    "by the budget, max %d multi-item getOrder in a rolling hour "
-                    "(limit 30, plugin stops at 27), bans %d, logins %d\n",
+    fprintf(stderr,
+            "simulated day, poll every 30s: %d fetches made, %d refused "
+            "by the budget, max %d multi-item getOrder in a rolling hour "
+            "(limit 30, plugin stops at 27), bans %d, logins %d\n",
             ok, refused, g_fu.max_rolling, g_fu.bans, g_fu.logins);
     assert_int_equal(g_fu.bans, 0);
     assert_int_equal(banned, 0);
@@ -291,8 +294,10 @@ static void test_rate_budget_day_5min(void **s)
         assert_int_equal(fetch("1714560000"), SL_OK);
         g_f.ctx.now += 300 * 1000;
     }
-    fprintf(stderr, "simulated day, poll every 5m: max %d multi-item getOrder "
-                    "in a rolling hour, %d logins\n", g_fu.max_rolling, g_fu.logins);
+    fprintf(stderr,
+            "simulated day, poll every 5m: max %d multi-item getOrder "
+            "in a rolling hour, %d logins\n",
+            g_fu.max_rolling, g_fu.logins);
     assert_true(g_fu.max_rolling <= 13);
     assert_int_equal(g_fu.bans, 0);
 }
@@ -342,10 +347,9 @@ static void test_push_test_mode(void **s)
     (void)s;
     const char *kv[] = {"test_mode", "yes", NULL};
     assert_int_equal(open_chan(kv), SL_OK);
-    sl_stock_list l = {.items = json_pack("[[s,s,s],[s,s,s],[s,s,s],[s,s,s]]",
-                                          "BOG-KEK", "20", "4000.00", "SAPKA", "1",
-                                          "1.00", "NINCS", "1", "1.00", "BAD SKU",
-                                          "1", "1.00"),
+    sl_stock_list l = {.items = json_pack("[[s,s,s],[s,s,s],[s,s,s],[s,s,s]]", "BOG-KEK", "20",
+                                          "4000.00", "SAPKA", "1", "1.00", "NINCS", "1", "1.00",
+                                          "BAD SKU", "1", "1.00"),
                        .currency = "HUF"};
     g_f.err = (sl_error){.size = sizeof g_f.err};
     assert_int_equal(g_f.p->push_stock(g_f.state, &g_f.ctx, &l, &g_f.err), SL_OK);
@@ -364,8 +368,8 @@ static void test_config_grammar(void **s)
 {
     (void)s;
     static const char *const bad[][2] = {
-        {"poll_overlap", "120"},  {"poll_overlap", "2h"}, {"subscription", "gold"},
-        {"rate_reserve", "4"},    {"page_size", "501"},   {"test_mode", "maybe"},
+        {"poll_overlap", "120"},      {"poll_overlap", "2h"},        {"subscription", "gold"},
+        {"rate_reserve", "4"},        {"page_size", "501"},          {"test_mode", "maybe"},
         {"url", "ftp://api.example"}, {"name_order", "Family_First"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *kv[] = {bad[i][0], bad[i][1], NULL};

@@ -44,9 +44,8 @@ static void ref_enc(const char *s, char *out)
     static const char hex[] = "0123456789ABCDEF";
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-            c == '~') {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
             *out++ = (char)c;
         } else {
             *out++ = '%';
@@ -64,8 +63,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Base string of method/url and query pairs [[k,v]...] minus
    oauth_signature; writes it into base (8 KB). */
-static void ref_base(const char *method, const char *url, const json_t *q,
-                     char *base)
+static void ref_base(const char *method, const char *url, const json_t *q, char *base)
 {
     char *items[32];
     size_t n = 0, i;
@@ -103,20 +101,18 @@ static void ref_sign(const char *base, const char *secret, int sha1, char *out)
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     snprintf(key, sizeof key, "%s&", secret);
-    HMAC(sha1 ? EVP_sha1() : EVP_sha256(), key, (int)strlen(key),
-         (const unsigned char *)base, strlen(base), mac, &len);
+    HMAC(sha1 ? EVP_sha1() : EVP_sha256(), key, (int)strlen(key), (const unsigned char *)base,
+         strlen(base), mac, &len);
     EVP_EncodeBlock((unsigned char *)out, mac, (int)len);
 }
 
 static void test_reference_signer_matches_vector(void **s)
 {
     (void)s;
-    json_t *q = json_pack(
-        "[[s,s],[s,s],[s,s],[s,s],[s,s],[s,s],[s,s]]", "per_page", "1",
-        "status", "any", "modified_after", "2026-11-22T08:45:00",
-        "oauth_consumer_key", "ck_test", "oauth_nonce", "abc123XYZ",
-        "oauth_signature_method", "HMAC-SHA256", "oauth_timestamp",
-        "1795337400");
+    json_t *q = json_pack("[[s,s],[s,s],[s,s],[s,s],[s,s],[s,s],[s,s]]", "per_page", "1", "status",
+                          "any", "modified_after", "2026-11-22T08:45:00", "oauth_consumer_key",
+                          "ck_test", "oauth_nonce", "abc123XYZ", "oauth_signature_method",
+                          "HMAC-SHA256", "oauth_timestamp", "1795337400");
     char base[8192], sig[128];
     ref_base("GET", VEC_URL, q, base);
     assert_string_equal(base, VEC_BASE);
@@ -142,8 +138,7 @@ static json_t *one_request(const char *url, const char *method_cfg)
     woo_fixture f;
     woo_ctx_init(&f.ctx, url);
     if (method_cfg)
-        json_object_set_new(f.ctx.config, "oauth_signature_method",
-                            json_string(method_cfg));
+        json_object_set_new(f.ctx.config, "oauth_signature_method", json_string(method_cfg));
     f.ctx.route = answer_empty_list;
     assert_int_equal(woo_open(&f), SL_OK);
     assert_int_equal(f.p->check_connection(f.state, &f.ctx, &f.err), SL_OK);
@@ -186,8 +181,7 @@ static void test_nonce_differs_per_request(void **s)
     (void)s;
     json_t *a = one_request("http://127.0.0.1:8080", NULL);
     json_t *b = one_request("http://127.0.0.1:8080", NULL);
-    assert_string_not_equal(fake_query(a, "oauth_nonce"),
-                            fake_query(b, "oauth_nonce"));
+    assert_string_not_equal(fake_query(a, "oauth_nonce"), fake_query(b, "oauth_nonce"));
     json_decref(a);
     json_decref(b);
 }
@@ -206,8 +200,7 @@ static void test_basic_over_https(void **s)
 }
 
 /* channel_open with one config key changed (value NULL = removed). */
-static void expect_config_error(const char *key, const char *value,
-                                const char *field)
+static void expect_config_error(const char *key, const char *value, const char *field)
 {
     woo_fixture f;
     woo_ctx_init(&f.ctx, "https://shop.example");
@@ -232,8 +225,7 @@ static void test_config_errors_name_the_key(void **s)
     expect_config_error("key", NULL, "key");
     expect_config_error("key", "ck a", "key");
     expect_config_error("secret", NULL, "secret");
-    expect_config_error("oauth_signature_method", "PLAINTEXT",
-                        "oauth_signature_method");
+    expect_config_error("oauth_signature_method", "PLAINTEXT", "oauth_signature_method");
     expect_config_error("per_page", "0", "per_page");
     expect_config_error("per_page", "101", "per_page");
     expect_config_error("per_page", "10x", "per_page");
@@ -284,14 +276,13 @@ static void sign_body(const char *body, char *out)
     unsigned char mac[32];
     unsigned int len = 0;
     const char *key = "woopeer-webhook-secret";
-    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)body,
-         strlen(body), mac, &len);
+    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)body, strlen(body), mac, &len);
     EVP_EncodeBlock((unsigned char *)out, mac, (int)len);
 }
 
 /* Delivers body with the given signature/topic (NULL = header absent). */
-static int deliver(woo_fixture *f, const char *body, const char *sig,
-                   const char *topic, int verified)
+static int deliver(woo_fixture *f, const char *body, const char *sig, const char *topic,
+                   int verified)
 {
     json_t *h = json_object();
     if (sig)
@@ -317,12 +308,12 @@ static void test_webhook_signatures(void **s)
     tampered[6] = '6';
     assert_int_equal(deliver(&f, tampered, sig, "order.updated", 0), SL_EAUTH);
     /* signature of another secret, and garbage */
-    assert_int_equal(deliver(&f, ORDER_BODY, "AwoVC+Zxn4/94zdi6UkNhTEI+jO3SiJDm0nLugKrIdQ=",
-                             "order.updated", 0), SL_EAUTH);
+    assert_int_equal(
+        deliver(&f, ORDER_BODY, "AwoVC+Zxn4/94zdi6UkNhTEI+jO3SiJDm0nLugKrIdQ=", "order.updated", 0),
+        SL_EAUTH);
     assert_int_equal(deliver(&f, ORDER_BODY, "", "order.updated", 0), SL_EAUTH);
     /* missing */
-    assert_int_equal(deliver(&f, ORDER_BODY, NULL, "order.updated", 0),
-                     SL_EAUTH);
+    assert_int_equal(deliver(&f, ORDER_BODY, NULL, "order.updated", 0), SL_EAUTH);
     assert_string_equal(f.err.field, "X-WC-Webhook-Signature");
     assert_int_equal(json_array_size(f.ctx.orders), 1);
     /* the host vouches for a replay: no signature needed */
@@ -355,8 +346,7 @@ static void test_webhook_ping_and_ignored_topics(void **s)
     assert_int_equal(json_array_size(f.ctx.orders), 0);
     /* bad JSON, signed */
     sign_body("{\"id\":", sig);
-    assert_int_equal(deliver(&f, "{\"id\":", sig, "order.created", 0),
-                     SL_EINVALID);
+    assert_int_equal(deliver(&f, "{\"id\":", sig, "order.created", 0), SL_EINVALID);
     assert_string_equal(f.err.field, "body");
     woo_close(&f);
     woo_ctx_free(&f.ctx);
@@ -371,8 +361,7 @@ static void test_webhook_without_secret_refused(void **s)
     assert_int_equal(woo_open(&f), SL_OK);
     char sig[64];
     sign_body(ORDER_BODY, sig);
-    assert_int_equal(deliver(&f, ORDER_BODY, sig, "order.updated", 0),
-                     SL_EAUTH);
+    assert_int_equal(deliver(&f, ORDER_BODY, sig, "order.updated", 0), SL_EAUTH);
     assert_int_equal(deliver(&f, "webhook_id=3", NULL, NULL, 0), SL_OK);
     woo_close(&f);
     woo_ctx_free(&f.ctx);
@@ -456,9 +445,8 @@ static void test_plugin_table(void **s)
     assert_int_equal(p->size, sizeof(sl_plugin));
     assert_int_equal(p->abi_major, SL_ABI_MAJOR);
     assert_string_equal(p->name, "woocommerce");
-    assert_int_equal(p->caps, SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK |
-                                  SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES |
-                                  SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS |
+    assert_int_equal(p->caps, SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK |
+                                  SL_CAP_PUSH_PRICES | SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS |
                                   SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS |
                                   SL_CAP_FETCH_PRODUCTS);
     assert_non_null(p->check_connection);

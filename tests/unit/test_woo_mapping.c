@@ -28,8 +28,7 @@
 static const char *fixtures(void)
 {
     static char dir[512];
-    const char *cands[] = {getenv("SL_SHARED_DIR"), SL_SHARED_DIR,
-                           SL_SOURCE_DIR "/../../shared"};
+    const char *cands[] = {getenv("SL_SHARED_DIR"), SL_SHARED_DIR, SL_SOURCE_DIR "/../../shared"};
     for (size_t i = 0; dir[0] == '\0' && i < 3; i++) {
         char probe[512];
         if (cands[i] == NULL)
@@ -47,8 +46,7 @@ static const char *fixtures(void)
 #define FIXTURES fixtures()
 
 /* Feeds one order body as a replayed (verified) order.updated delivery. */
-static int feed(woo_fixture *f, const char *topic, const char *body,
-                size_t len)
+static int feed(woo_fixture *f, const char *topic, const char *body, size_t len)
 {
     return fake_deliver(f, json_pack("{s:s}", "X-WC-Webhook-Topic", topic), body, len, 1);
 }
@@ -122,12 +120,11 @@ static void delivery_request(json_t *rec, sl_request *req)
 
 static void golden_webhooks_of(const char *store, int *count)
 {
-    static const char *const files[] = {"ping", "order-created",
-                                        "order-updated", "product-updated"};
+    static const char *const files[] = {"ping", "order-created", "order-updated",
+                                        "product-updated"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[512], rel[256], line[1 << 16];
-        snprintf(path, sizeof path, "%s/%s/webhooks/%s.jsonl", FIXTURES, store,
-                 files[i]);
+        snprintf(path, sizeof path, "%s/%s/webhooks/%s.jsonl", FIXTURES, store, files[i]);
         snprintf(rel, sizeof rel, "webhooks/%s-%s.json", store, files[i]);
         FILE *fp = fopen(path, "r");
         assert_non_null(fp);
@@ -205,9 +202,8 @@ static const char *line_money(json_t *o, size_t line, const char *key)
 static void test_price_as_number(void **s)
 {
     (void)s;
-    const char *cases[][2] = {{"8.333333333", "8.33"}, {"19.99", "19.99"},
-                              {"42", "42.00"},         {"0.07", "0.07"},
-                              {"0.125", "0.13"},       {"\"17.49\"", "17.49"}};
+    const char *cases[][2] = {{"8.333333333", "8.33"}, {"19.99", "19.99"}, {"42", "42.00"},
+                              {"0.07", "0.07"},        {"0.125", "0.13"},  {"\"17.49\"", "17.49"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int rc;
         json_t *o = map_minimal("processing", cases[i][0], &rc);
@@ -224,16 +220,13 @@ static void test_refund_positive_and_flags(void **s)
     json_t *o = map_minimal("refunded", "1", &rc);
     assert_int_equal(rc, SL_OK);
     json_t *refund = json_array_get(json_object_get(o, "lines"), 1);
-    assert_string_equal(json_string_value(json_object_get(refund, "kind")),
-                        "refund");
+    assert_string_equal(json_string_value(json_object_get(refund, "kind")), "refund");
     assert_string_equal(line_money(o, 1, "total"), "74.00");
     json_t *text = json_object_get(o, "text");
-    assert_string_equal(json_string_value(json_object_get(text,
-                            "status_normalized")), "returned");
-    assert_string_equal(json_string_value(json_object_get(text, "customer_id")),
-                        "0");
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(o, "flag"), "prices_include_tax")), 1);
+    assert_string_equal(json_string_value(json_object_get(text, "status_normalized")), "returned");
+    assert_string_equal(json_string_value(json_object_get(text, "customer_id")), "0");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(o, "flag"), "prices_include_tax")), 1);
     /* null sku: nothing set, the host keeps "" */
     json_t *l0 = json_array_get(json_object_get(o, "lines"), 0);
     assert_null(json_object_get(json_object_get(l0, "text"), "sku"));
@@ -285,22 +278,18 @@ static void test_restocked_from_line_meta(void **s)
 static void test_status_table(void **s)
 {
     (void)s;
-    const char *m[][2] = {{"pending", "awaiting_confirmation"},
-                          {"on-hold", "awaiting_confirmation"},
-                          {"processing", "confirmed"},
-                          {"completed", "delivered"},
-                          {"cancelled", "cancelled"},
-                          {"refunded", "returned"},
-                          {"failed", "not_confirmed"}};
+    const char *m[][2] = {
+        {"pending", "awaiting_confirmation"}, {"on-hold", "awaiting_confirmation"},
+        {"processing", "confirmed"},          {"completed", "delivered"},
+        {"cancelled", "cancelled"},           {"refunded", "returned"},
+        {"failed", "not_confirmed"}};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
         int rc;
         json_t *o = map_minimal(m[i][0], "1", &rc);
         assert_int_equal(rc, SL_OK);
         json_t *text = json_object_get(o, "text");
-        assert_string_equal(json_string_value(json_object_get(text, "status")),
-                            m[i][0]);
-        assert_string_equal(json_string_value(json_object_get(text,
-                                "status_normalized")), m[i][1]);
+        assert_string_equal(json_string_value(json_object_get(text, "status")), m[i][0]);
+        assert_string_equal(json_string_value(json_object_get(text, "status_normalized")), m[i][1]);
         json_decref(o);
     }
 }
@@ -352,14 +341,10 @@ static void test_deleted_order(void **s)
     assert_int_equal(json_array_size(f.ctx.orders), 1);
     json_t *o = json_array_get(f.ctx.orders, 0);
     json_t *text = json_object_get(o, "text");
-    assert_string_equal(json_string_value(json_object_get(text, "external_id")),
-                        "5012");
-    assert_string_equal(json_string_value(json_object_get(text, "status")),
-                        "deleted");
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(o, "flag"), "deleted")), 1);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(o, "time"), "modified")),
+    assert_string_equal(json_string_value(json_object_get(text, "external_id")), "5012");
+    assert_string_equal(json_string_value(json_object_get(text, "status")), "deleted");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "flag"), "deleted")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "time"), "modified")),
                         "2026-11-22T08:50:00Z");
     finish(&f);
 }
@@ -458,8 +443,7 @@ static void test_poll_reads_refund_lines(void **s)
     assert_string_equal(line_text(o, 3, "sku"), "LAMP");
     assert_string_equal(line_text(o, 3, "tax_class"), "standard");
     assert_string_equal(line_text(o, 3, "tax_rate_id"), "1");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(lines, 3),
-                                                          "quantity")),
+    assert_string_equal(json_string_value(json_object_get(json_array_get(lines, 3), "quantity")),
                         "1");
     assert_string_equal(line_money(o, 3, "total"), "10.00");
     assert_string_equal(line_money(o, 3, "subtotal"), "10.00");
@@ -467,8 +451,7 @@ static void test_poll_reads_refund_lines(void **s)
     assert_string_equal(line_money(o, 3, "tax_percent"), "21");
     assert_string_equal(line_tax(o, 3, 0, 0), "1");
     assert_string_equal(line_tax(o, 3, 0, 1), "2.1");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(lines, 4),
-                                                          "kind")),
+    assert_string_equal(json_string_value(json_object_get(json_array_get(lines, 4), "kind")),
                         "shipping");
     assert_string_equal(line_text(o, 4, "refund_id"), "71");
     assert_string_equal(line_text(o, 4, "method_id"), "flat_rate");
@@ -504,9 +487,8 @@ static void test_webhook_flags_refund_lines(void **s)
     const char *body = REFUNDED_ORDER + 1; /* the object inside the array */
     assert_int_equal(feed(&f, "order.updated", body, strlen(body) - 1), SL_OK);
     json_t *o = json_array_get(f.ctx.orders, 0);
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "flag"),
-                                                        "refund_lines_missing")),
-                     1);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(o, "flag"), "refund_lines_missing")), 1);
     assert_int_equal(json_array_size(json_object_get(o, "lines")), 3);
     assert_int_equal(json_array_size(f.ctx.requests), 0);
     finish(&f);

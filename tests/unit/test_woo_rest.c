@@ -24,14 +24,12 @@
 static const char *api_dir(void)
 {
     static char dir[512];
-    const char *cands[] = {getenv("SL_SHARED_DIR"), SL_SHARED_DIR,
-                           SL_SOURCE_DIR "/../../shared"};
+    const char *cands[] = {getenv("SL_SHARED_DIR"), SL_SHARED_DIR, SL_SOURCE_DIR "/../../shared"};
     for (size_t i = 0; dir[0] == '\0' && i < 3; i++) {
         char probe[512];
         if (cands[i] == NULL)
             continue;
-        snprintf(probe, sizeof probe, "%s/fixtures/woocommerce/wc10/api",
-                 cands[i]);
+        snprintf(probe, sizeof probe, "%s/fixtures/woocommerce/wc10/api", cands[i]);
         DIR *d = opendir(probe);
         if (d != NULL) {
             closedir(d);
@@ -72,8 +70,7 @@ static void recorded(const char *name, fake_resp *out)
 
 static int is(const json_t *req, const char *method, const char *path)
 {
-    return strcmp(json_string_value(json_object_get(req, "method")), method) ==
-               0 &&
+    return strcmp(json_string_value(json_object_get(req, "method")), method) == 0 &&
            strcmp(fake_route(req), path) == 0;
 }
 
@@ -105,10 +102,7 @@ static int route_orders(sl_ctx *c, const json_t *req, fake_resp *out)
         recorded("orders-list-per_page-5-page-12-beyond-last", out);
     /* pretend the store holds exactly these two pages */
     json_object_set_new(out->headers, "X-WP-TotalPages",
-                        json_string(strcmp(page, "1") == 0 ||
-                                            strcmp(page, "2") == 0
-                                        ? "2"
-                                        : "0"));
+                        json_string(strcmp(page, "1") == 0 || strcmp(page, "2") == 0 ? "2" : "0"));
     return 0;
 }
 
@@ -134,10 +128,8 @@ static void test_fetch_pages_and_cursor(void **s)
     /* page 1 commits its orders with the starting cursor; the last page
        moves it to the newest modification seen */
     assert_int_equal(json_array_size(f.ctx.cursors), 2);
-    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 0)),
-                        "2026-11-22T08:40:00");
-    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 1)),
-                        "2026-11-22T08:51:54");
+    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 0)), "2026-11-22T08:40:00");
+    assert_string_equal(json_string_value(json_array_get(f.ctx.cursors, 1)), "2026-11-22T08:51:54");
     teardown_f(&f);
 }
 
@@ -153,8 +145,7 @@ static void test_fetch_from_start_and_bad_cursor(void **s)
     json_t *r1 = json_array_get(f.ctx.requests, 0);
     assert_null(fake_query(r1, "modified_after"));
     assert_string_equal(fake_query(r1, "per_page"), "5");
-    assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "last tuesday", &f.err),
-                     SL_EINVALID);
+    assert_int_equal(f.p->fetch_orders(f.state, &f.ctx, "last tuesday", &f.err), SL_EINVALID);
     fake_end_call(&f.ctx);
     assert_string_equal(f.err.field, "cursor");
     teardown_f(&f);
@@ -184,8 +175,7 @@ static int route_errors(sl_ctx *c, const json_t *req, fake_resp *out)
     return 0;
 }
 
-static void expect_error(const char *which, int code, int http, int64_t retry,
-                         const char *msg_part)
+static void expect_error(const char *which, int code, int http, int64_t retry, const char *msg_part)
 {
     woo_fixture f;
     setup(&f, route_errors);
@@ -203,8 +193,7 @@ static void test_http_errors(void **s)
 {
     (void)s;
     expect_error("401", SL_EAUTH, 401, 0, "Consumer secret is invalid.");
-    expect_error("404", SL_EREMOTE, 404, 0,
-                 "woocommerce_rest_shop_order_invalid_id: Invalid ID.");
+    expect_error("404", SL_EREMOTE, 404, 0, "woocommerce_rest_shop_order_invalid_id: Invalid ID.");
     expect_error("429", SL_ERETRY, 429, 30000, "HTTP 429");
     expect_error("500", SL_ERETRY, 500, 0, "not a JSON error body");
     expect_error("empty-200", SL_ERETRY, 200, 0,
@@ -217,8 +206,7 @@ static void test_http_errors(void **s)
    in the "drift" scenario); id 999 fails. */
 static json_t *batch_answer(sl_ctx *c, const json_t *req)
 {
-    json_t *body = json_loads(json_string_value(json_object_get(req, "body")),
-                              0, NULL);
+    json_t *body = json_loads(json_string_value(json_object_get(req, "body")), 0, NULL);
     json_t *ans = json_array(), *it;
     size_t i;
     json_array_foreach(json_object_get(body, "update"), i, it)
@@ -226,10 +214,9 @@ static json_t *batch_answer(sl_ctx *c, const json_t *req)
         json_t *copy = json_deep_copy(it);
         json_int_t id = json_integer_value(json_object_get(it, "id"));
         if (id == 18)
-            json_object_set_new(copy, "error",
-                                json_pack("{s:s,s:s}", "code",
-                                          "woocommerce_rest_invalid",
-                                          "message", "Nope."));
+            json_object_set_new(
+                copy, "error",
+                json_pack("{s:s,s:s}", "code", "woocommerce_rest_invalid", "message", "Nope."));
         if (id == 12 && c->route_data != NULL && json_object_get(copy, "stock_quantity"))
             json_object_set_new(copy, "stock_quantity", json_integer(185));
         json_array_append_new(ans, copy);
@@ -285,8 +272,7 @@ static int route_products(sl_ctx *c, const json_t *req, fake_resp *out)
             sku_answer(sku, out);
         return 0;
     }
-    if (is(req, "POST", "/products/batch") ||
-        is(req, "POST", "/products/15/variations/batch")) {
+    if (is(req, "POST", "/products/batch") || is(req, "POST", "/products/15/variations/batch")) {
         json_t *a = batch_answer(c, req);
         out->status = 200;
         out->body = json_dumps(a, JSON_COMPACT);
@@ -296,14 +282,12 @@ static int route_products(sl_ctx *c, const json_t *req, fake_resp *out)
     return 1;
 }
 
-static json_t *reports_of(woo_fixture *f, const char *const items[][3],
-                          size_t n, int prices)
+static json_t *reports_of(woo_fixture *f, const char *const items[][3], size_t n, int prices)
 {
     sl_stock_list list = {.items = json_array(), .currency = "USD"};
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list.items,
-                              json_pack("[s,s,s?]", items[i][0], items[i][1],
-                                        items[i][2]));
+                              json_pack("[s,s,s?]", items[i][0], items[i][1], items[i][2]));
     int rc = prices ? f->p->push_prices(f->state, &f->ctx, &list, &f->err)
                     : f->p->push_stock(f->state, &f->ctx, &list, &f->err);
     fake_end_call(&f->ctx);
@@ -326,10 +310,11 @@ static const char *outcome(json_t *reports, const char *sku)
     return last;
 }
 
-static const char *const STOCK[][3] = {
-    {"TSHIRT-BASIC", "190", NULL}, {"HOODIE-M-RED", "12", NULL},
-    {"UNKNOWN-1", "1", NULL},      {"UNMANAGED", "5", NULL},
-    {"TSHIRT-BASIC", "191", NULL}};
+static const char *const STOCK[][3] = {{"TSHIRT-BASIC", "190", NULL},
+                                       {"HOODIE-M-RED", "12", NULL},
+                                       {"UNKNOWN-1", "1", NULL},
+                                       {"UNMANAGED", "5", NULL},
+                                       {"TSHIRT-BASIC", "191", NULL}};
 
 static void test_push_stock(void **s)
 {
@@ -345,8 +330,7 @@ static void test_push_stock(void **s)
     assert_int_equal(json_array_size(rep), 5);
     /* the repeated SKU is pushed once: its second entry is skipped */
     json_t *dup = json_array_get(rep, 3);
-    assert_string_equal(json_string_value(json_array_get(dup, 0)),
-                        "TSHIRT-BASIC");
+    assert_string_equal(json_string_value(json_array_get(dup, 0)), "TSHIRT-BASIC");
     assert_string_equal(json_string_value(json_array_get(dup, 1)), "skipped");
     /* four distinct SKUs: found in one sku list, TSHIRT-BASIC once */
     size_t gets = 0, posts = 0, i;
@@ -390,8 +374,7 @@ static void test_push_stock_drift_and_test_mode(void **s)
     size_t i;
     json_t *r;
     json_array_foreach(f.ctx.requests, i, r)
-        assert_string_equal(json_string_value(json_object_get(r, "method")),
-                            "GET");
+        assert_string_equal(json_string_value(json_object_get(r, "method")), "GET");
     teardown_f(&f);
 }
 
@@ -407,8 +390,7 @@ static void test_push_prices(void **s)
     assert_string_equal(outcome(rep, "TSHIRT-BASIC"), "unchanged");
     /* the variation batch answered an item error */
     assert_string_equal(outcome(rep, "HOODIE-M-RED"), "failed");
-    json_t *last = json_array_get(f.ctx.requests,
-                                  json_array_size(f.ctx.requests) - 1);
+    json_t *last = json_array_get(f.ctx.requests, json_array_size(f.ctx.requests) - 1);
     assert_true(is(last, "POST", "/products/15/variations/batch"));
     assert_string_equal(json_string_value(json_object_get(last, "body")),
                         "{\"update\":[{\"id\":18,\"regular_price\":\"41.50\"}]}");
@@ -445,8 +427,7 @@ static int route_lists(sl_ctx *c, const json_t *req, fake_resp *out)
             "{\"id\":2,\"instance_id\":2,\"title\":\"Pickup\",\"order\":2,"
             "\"enabled\":false,\"method_id\":\"local_pickup\",\"method_title\":\"Local "
             "pickup\",\"settings\":[]}]");
-    } else if (is(req, "POST", "/orders/163/notes") ||
-             is(req, "PUT", "/orders/163")) {
+    } else if (is(req, "POST", "/orders/163/notes") || is(req, "PUT", "/orders/163")) {
         out->status = 201;
         out->body = strdup("{\"id\":311}");
     } else
@@ -475,15 +456,12 @@ static void test_lists(void **s)
     assert_string_equal(json_string_value(json_array_get(zm, 3)),
                         "zone=\"California\" cost=- disabled");
     json_t *first = json_array_get(f.ctx.lists, 0);
-    assert_int_equal(json_integer_value(json_array_get(first, 0)),
-                     SL_LIST_TAX_RATE);
+    assert_int_equal(json_integer_value(json_array_get(first, 0)), SL_LIST_TAX_RATE);
     assert_string_equal(json_string_value(json_array_get(first, 1)), "2");
     assert_string_equal(json_string_value(json_array_get(first, 2)), "NYC Tax");
-    assert_non_null(strstr(json_string_value(json_array_get(first, 3)),
-                           "rate=8.8750"));
+    assert_non_null(strstr(json_string_value(json_array_get(first, 3)), "rate=8.8750"));
     json_t *gw = json_array_get(f.ctx.lists, 10);
-    assert_int_equal(json_integer_value(json_array_get(gw, 0)),
-                     SL_LIST_PAYMENT_METHOD);
+    assert_int_equal(json_integer_value(json_array_get(gw, 0)), SL_LIST_PAYMENT_METHOD);
     assert_string_equal(json_string_value(json_array_get(gw, 1)), "bacs");
     teardown_f(&f);
 }
@@ -510,13 +488,12 @@ static int route_notes(sl_ctx *c, const json_t *req, fake_resp *out)
             return 0;
         }
         json_t *body = json_loads(json_string_value(json_object_get(req, "body")), 0, NULL);
-        json_array_append_new(shop->notes,
-                              json_pack("{s:i, s:O}", "id", 311, "note",
-                                        json_object_get(body, "note")));
+        json_array_append_new(
+            shop->notes, json_pack("{s:i, s:O}", "id", 311, "note", json_object_get(body, "note")));
         json_decref(body);
         out->status = fault == NOTE_STORE_THEN_504 ? 504 : 201;
-        out->body = strdup(fault == NOTE_STORE_THEN_504 ? "<html>Gateway Timeout</html>"
-                                                        : "{\"id\":311}");
+        out->body =
+            strdup(fault == NOTE_STORE_THEN_504 ? "<html>Gateway Timeout</html>" : "{\"id\":311}");
     } else if (is(req, "PUT", "/orders/163")) {
         out->status = 200;
         out->body = strdup("{\"id\":163,\"status\":\"completed\"}");
@@ -547,8 +524,7 @@ static void test_report_status(void **s)
     woo_fixture f;
     note_shop shop;
     notes_setup(&f, &shop, "https://127.0.0.1:8444");
-    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163",
-                                        "Synced to ledger doc \"INV-88\"",
+    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Synced to ledger doc \"INV-88\"",
                                         "completed", "k1", &f.err),
                      SL_OK);
     fake_end_call(&f.ctx);
@@ -566,8 +542,7 @@ static void test_report_status(void **s)
     assert_true(is(put, "PUT", "/orders/163"));
     assert_string_equal(req_body(&f, 2), "{\"status\":\"completed\"}");
     /* a path-changing id is refused before any request */
-    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163/../1", "x", NULL,
-                                        "k2", &f.err),
+    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163/../1", "x", NULL, "k2", &f.err),
                      SL_EINVALID);
     fake_end_call(&f.ctx);
     assert_string_equal(f.err.field, "external_id");
@@ -585,14 +560,14 @@ static void test_note_retry_after_504_writes_once(void **s)
     note_shop shop;
     notes_setup(&f, &shop, "http://127.0.0.1:8444");
     shop.fault = NOTE_STORE_THEN_504;
-    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-7", NULL,
-                                        "note:7:posted", &f.err),
-                     SL_ERETRY);
+    assert_int_equal(
+        f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-7", NULL, "note:7:posted", &f.err),
+        SL_ERETRY);
     fake_end_call(&f.ctx);
     assert_int_equal(f.err.http_status, 504);
-    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-7", NULL,
-                                        "note:7:posted", &f.err),
-                     SL_OK);
+    assert_int_equal(
+        f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-7", NULL, "note:7:posted", &f.err),
+        SL_OK);
     fake_end_call(&f.ctx);
     /* GET, POST (504); GET finds it: no second POST. */
     assert_int_equal(json_array_size(f.ctx.requests), 3);
@@ -619,17 +594,17 @@ static void test_note_200_html_is_a_failure(void **s)
     note_shop shop;
     notes_setup(&f, &shop, "https://127.0.0.1:8444");
     shop.fault = NOTE_HTML_200;
-    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-8", NULL,
-                                        "note:8:posted", &f.err),
-                     SL_ERETRY);
+    assert_int_equal(
+        f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-8", NULL, "note:8:posted", &f.err),
+        SL_ERETRY);
     fake_end_call(&f.ctx);
     assert_int_equal(f.err.http_status, 200);
     const char *want = "POST /orders/163/notes: HTTP 200 but the answer is not a JSON object (";
     assert_memory_equal(f.err.message, want, strlen(want)); /* then the parser's reason */
     /* Once the fault clears the note is written, once. */
-    assert_int_equal(f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-8", NULL,
-                                        "note:8:posted", &f.err),
-                     SL_OK);
+    assert_int_equal(
+        f.p->report_status(f.state, &f.ctx, "163", "Invoice WOO-8", NULL, "note:8:posted", &f.err),
+        SL_OK);
     fake_end_call(&f.ctx);
     assert_int_equal(json_array_size(shop.notes), 1);
     json_decref(shop.notes);

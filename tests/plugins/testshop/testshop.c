@@ -75,8 +75,8 @@ static const char *normalized(const char *status)
 }
 
 /* Copies a string member into a text field when present. */
-static int put_text(const sl_host *h, sl_order *o, const json_t *j, const char *key,
-                    int field, int required, sl_error *err)
+static int put_text(const sl_host *h, sl_order *o, const json_t *j, const char *key, int field,
+                    int required, sl_error *err)
 {
     const char *v = NULL;
     int rc = sl_json_str(j, key, required, &v, err);
@@ -85,8 +85,8 @@ static int put_text(const sl_host *h, sl_order *o, const json_t *j, const char *
     return rc;
 }
 
-static int put_line_text(const sl_host *h, sl_line *l, const json_t *j,
-                         const char *key, int field, sl_error *err)
+static int put_line_text(const sl_host *h, sl_line *l, const json_t *j, const char *key, int field,
+                         sl_error *err)
 {
     const char *v = NULL;
     int rc = sl_json_str(j, key, 0, &v, err);
@@ -95,8 +95,8 @@ static int put_line_text(const sl_host *h, sl_line *l, const json_t *j,
     return rc;
 }
 
-static int put_line_money(const sl_host *h, sl_line *l, const json_t *j,
-                          const char *key, int field, sl_error *err)
+static int put_line_money(const sl_host *h, sl_line *l, const json_t *j, const char *key, int field,
+                          sl_error *err)
 {
     char buf[64] = "";
     int rc = sl_json_decimal(j, key, 0, buf, sizeof buf, err);
@@ -111,10 +111,10 @@ static int map_line(const sl_host *h, sl_order *o, const json_t *jl, sl_error *e
     int rc = sl_json_str(jl, "kind", 0, &kind, err);
     if (rc != SL_OK)
         return rc;
-    int k = strcmp(kind, "shipping") == 0 ? SL_LINE_SHIPPING
-          : strcmp(kind, "fee") == 0      ? SL_LINE_FEE
-          : strcmp(kind, "discount") == 0 ? SL_LINE_DISCOUNT /* "method": the coupon code */
-                                          : SL_LINE_PRODUCT;
+    int k = strcmp(kind, "shipping") == 0   ? SL_LINE_SHIPPING
+            : strcmp(kind, "fee") == 0      ? SL_LINE_FEE
+            : strcmp(kind, "discount") == 0 ? SL_LINE_DISCOUNT /* "method": the coupon code */
+                                            : SL_LINE_PRODUCT;
     sl_line *l = h->order_add_line(o, k);
     if (l == NULL)
         return sl_error_set(err, SL_EINVALID, "lines", "too many lines");
@@ -148,7 +148,8 @@ static int map_refunds(const sl_host *h, sl_order *o, const json_t *j, sl_error 
     json_t *r;
     if (rc != SL_OK || arr == NULL)
         return rc;
-    json_array_foreach(arr, i, r) {
+    json_array_foreach(arr, i, r)
+    {
         sl_line *l = h->order_add_line(o, SL_LINE_REFUND);
         if (l == NULL)
             return sl_error_set(err, SL_EINVALID, "refunds", "too many refunds");
@@ -166,10 +167,14 @@ static void put_shipping(const sl_host *h, sl_order *o, const json_t *j)
     static const struct {
         const char *key;
         int field;
-    } FIELDS[] = {{"first_name", SL_ADDR_FIRST_NAME}, {"last_name", SL_ADDR_LAST_NAME},
-                  {"address_1", SL_ADDR_LINE1},       {"address_2", SL_ADDR_LINE2},
-                  {"city", SL_ADDR_CITY},             {"state", SL_ADDR_STATE},
-                  {"postcode", SL_ADDR_POSTCODE},     {"country", SL_ADDR_COUNTRY},
+    } FIELDS[] = {{"first_name", SL_ADDR_FIRST_NAME},
+                  {"last_name", SL_ADDR_LAST_NAME},
+                  {"address_1", SL_ADDR_LINE1},
+                  {"address_2", SL_ADDR_LINE2},
+                  {"city", SL_ADDR_CITY},
+                  {"state", SL_ADDR_STATE},
+                  {"postcode", SL_ADDR_POSTCODE},
+                  {"country", SL_ADDR_COUNTRY},
                   {"phone", SL_ADDR_PHONE}};
     const json_t *a = json_object_get(j, "shipping");
     for (size_t i = 0; json_is_object(a) && i < sizeof FIELDS / sizeof FIELDS[0]; i++) {
@@ -180,8 +185,8 @@ static void put_shipping(const sl_host *h, sl_order *o, const json_t *j)
 }
 
 /* Maps one order object and submits it. */
-static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j,
-                     const char *raw, size_t raw_len, sl_error *err)
+static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j, const char *raw,
+                     size_t raw_len, sl_error *err)
 {
     sl_order *o = h->order_new(ctx);
     if (o == NULL)
@@ -253,8 +258,7 @@ static int map_order(const sl_host *h, sl_ctx *ctx, const json_t *j,
     return h->order_submit(ctx, o, err);
 }
 
-static int map_body(const sl_host *h, sl_ctx *ctx, const char *body, size_t len,
-                    sl_error *err)
+static int map_body(const sl_host *h, sl_ctx *ctx, const char *body, size_t len, sl_error *err)
 {
     json_t *j = NULL;
     int rc = sl_json_parse_object(body, len, TS_MAX_BODY, "order", &j, err);
@@ -265,8 +269,8 @@ static int map_body(const sl_host *h, sl_ctx *ctx, const char *body, size_t len,
     return rc;
 }
 
-static int verify(const sl_host *h, sl_ctx *ctx, const sl_request *req,
-                  const char *body, size_t len, sl_error *err)
+static int verify(const sl_host *h, sl_ctx *ctx, const sl_request *req, const char *body,
+                  size_t len, sl_error *err)
 {
     if (h->request_verified(req))
         return SL_OK;
@@ -312,8 +316,8 @@ static int parse_webhook(void *state, sl_ctx *ctx, const sl_request *req, sl_err
 }
 
 /* 1.4: the signature alone; every signed body is parsed. */
-static int verify_webhook(void *state, sl_ctx *ctx, const sl_request *req,
-                          int *acknowledge_only, sl_error *err)
+static int verify_webhook(void *state, sl_ctx *ctx, const sl_request *req, int *acknowledge_only,
+                          sl_error *err)
 {
     ts_state *s = state;
     size_t len = 0;
@@ -385,8 +389,7 @@ static int fetch_orders(void *state, sl_ctx *ctx, const char *cursor, sl_error *
     return rc;
 }
 
-static int append_line(const char *path, const char *a, const char *b, const char *c,
-                       sl_error *err)
+static int append_line(const char *path, const char *a, const char *b, const char *c, sl_error *err)
 {
     if (path == NULL)
         return sl_error_set(err, SL_EINVALID, "notes_file", "output file not configured");
@@ -398,9 +401,8 @@ static int append_line(const char *path, const char *a, const char *b, const cha
     return SL_OK;
 }
 
-static int report_status(void *state, sl_ctx *ctx, const char *external_id,
-                         const char *note, const char *status, const char *key,
-                         sl_error *err)
+static int report_status(void *state, sl_ctx *ctx, const char *external_id, const char *note,
+                         const char *status, const char *key, sl_error *err)
 {
     (void)ctx;
     (void)key;
@@ -428,9 +430,12 @@ static int submit_product(const sl_host *h, sl_ctx *ctx, const json_t *jp, sl_er
     static const struct {
         const char *key;
         int field;
-    } map[] = {{"sku", SL_PRODUCT_SKU}, {"parent_sku", SL_PRODUCT_PARENT_SKU},
-               {"name", SL_PRODUCT_NAME}, {"price", SL_PRODUCT_PRICE},
-               {"purchase_price", SL_PRODUCT_PURCHASE_PRICE}, {"stock", SL_PRODUCT_STOCK}};
+    } map[] = {{"sku", SL_PRODUCT_SKU},
+               {"parent_sku", SL_PRODUCT_PARENT_SKU},
+               {"name", SL_PRODUCT_NAME},
+               {"price", SL_PRODUCT_PRICE},
+               {"purchase_price", SL_PRODUCT_PURCHASE_PRICE},
+               {"stock", SL_PRODUCT_STOCK}};
     sl_product *p = h->product_new(ctx);
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         char buf[256] = "";
@@ -485,8 +490,8 @@ static const sl_plugin PLUGIN = {
     .name = "testshop",
     .version = "1.0.0",
     .description = "file-backed shop for the host's own tests",
-    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK |
-            SL_CAP_PUSH_PRICES | SL_CAP_REPORT_STATUS | SL_CAP_FETCH_PRODUCTS,
+    .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES |
+            SL_CAP_REPORT_STATUS | SL_CAP_FETCH_PRODUCTS,
     .channel_open = open_channel,
     .channel_close = close_channel,
     .fetch_orders = fetch_orders,

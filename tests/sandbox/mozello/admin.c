@@ -84,7 +84,8 @@ static json_t *order_change(msb *s, const char *id, const json_t *b, int *status
         msb_notify_event(s, "ORDER_DELETED", "order", order_payload("ORDER_DELETED", o));
         size_t i;
         json_t *x;
-        json_array_foreach(s->orders, i, x) if (x == o) {
+        json_array_foreach(s->orders, i, x) if (x == o)
+        {
             json_array_remove(s->orders, i);
             break;
         }

@@ -50,16 +50,30 @@ static int parse(int argc, char **argv, opts *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             return fprintf(stderr, "%s: missing value\n", a), -1;
-        if (!strcmp(a, "--seed")) o->seed = v;
-        else if (!strcmp(a, "--port-file")) o->port_file = v;
-        else if (!strcmp(a, "--api-key")) o->api_key = v;
-        else if (!strcmp(a, "--alias")) o->alias = v;
-        else if (!strcmp(a, "--notify-url")) o->notify_url = v;
-        else if (!strcmp(a, "--port")) { if (num(a, v, 65535, &o->port)) return -1; }
-        else if (!strcmp(a, "--rate-limit")) { if (num(a, v, 1000000, &o->rate_limit)) return -1; }
-        else if (!strcmp(a, "--retry-base-ms")) { if (num(a, v, 3600000, &o->n.retry_base_ms)) return -1; }
-        else if (!strcmp(a, "--retry-window-s")) { if (num(a, v, 30 * 86400, &o->n.retry_window_s)) return -1; }
-        else return fprintf(stderr, "unknown option %s\n", a), -1;
+        if (!strcmp(a, "--seed"))
+            o->seed = v;
+        else if (!strcmp(a, "--port-file"))
+            o->port_file = v;
+        else if (!strcmp(a, "--api-key"))
+            o->api_key = v;
+        else if (!strcmp(a, "--alias"))
+            o->alias = v;
+        else if (!strcmp(a, "--notify-url"))
+            o->notify_url = v;
+        else if (!strcmp(a, "--port")) {
+            if (num(a, v, 65535, &o->port))
+                return -1;
+        } else if (!strcmp(a, "--rate-limit")) {
+            if (num(a, v, 1000000, &o->rate_limit))
+                return -1;
+        } else if (!strcmp(a, "--retry-base-ms")) {
+            if (num(a, v, 3600000, &o->n.retry_base_ms))
+                return -1;
+        } else if (!strcmp(a, "--retry-window-s")) {
+            if (num(a, v, 30 * 86400, &o->n.retry_window_s))
+                return -1;
+        } else
+            return fprintf(stderr, "unknown option %s\n", a), -1;
     }
     if (!o->seed || !o->port_file)
         return fprintf(stderr, "--seed and --port-file are required\n"), -1;
@@ -116,7 +130,9 @@ static int run(const opts *o)
 
 int main(int argc, char **argv)
 {
-    opts o = {.api_key = "MZL-sandbox", .alias = "sandbox-shop", .rate_limit = 300,
+    opts o = {.api_key = "MZL-sandbox",
+              .alias = "sandbox-shop",
+              .rate_limit = 300,
               .n = {.retry_base_ms = 1000, .retry_window_s = 48 * 3600}};
     if (argc >= 2 && strcmp(argv[1], "--version") == 0)
         return printf("%s\n", MSB_VERSION), 0;

@@ -26,16 +26,16 @@ struct msb_notify;
 
 typedef struct msb {
     pthread_mutex_t mu;
-    json_t *products;  /* array of product objects */
-    json_t *orders;    /* array of order objects (with hidden "_id") */
-    json_t *calls;     /* "METHOD /route" -> count */
-    json_t *changes;   /* [{sku, field, from, to}] from batch updates */
-    json_t *wanted;    /* notifications_wanted (array) */
-    char *notify_url;  /* NULL = notifications disabled */
+    json_t *products; /* array of product objects */
+    json_t *orders;   /* array of order objects (with hidden "_id") */
+    json_t *calls;    /* "METHOD /route" -> count */
+    json_t *changes;  /* [{sku, field, from, to}] from batch updates */
+    json_t *wanted;   /* notifications_wanted (array) */
+    char *notify_url; /* NULL = notifications disabled */
     const char *api_key, *alias;
     int64_t next_id;
-    int64_t throttle_next;  /* knob: answer the next N calls with 403 */
-    int64_t rate_limit;     /* calls per minute before 403 */
+    int64_t throttle_next; /* knob: answer the next N calls with 403 */
+    int64_t rate_limit;    /* calls per minute before 403 */
     int64_t window_start_ms, window_calls, throttled;
     struct msb_notify *notify;
 } msb;
@@ -49,9 +49,8 @@ json_t *msb_product_find(msb *s, const char *handle);
 /* The public view (new ref): a copy without hidden "_" members. */
 json_t *msb_view(const json_t *obj);
 /* A cursor-paged list answer for `key` ("orders"/"products"). */
-json_t *msb_list(msb *s, const char *key, json_t *items, const char *route,
-                 const char *page_size, const char *page_start,
-                 const char *desc, const char *filter, const char *archived,
+json_t *msb_list(msb *s, const char *key, json_t *items, const char *route, const char *page_size,
+                 const char *page_start, const char *desc, const char *filter, const char *archived,
                  int *status);
 /* POST batch_update_by_sku body -> answer; *status set. */
 json_t *msb_batch_by_sku(msb *s, const json_t *body, int *status);
@@ -61,14 +60,13 @@ int64_t msb_now_ms(void);
 
 /* ---- notify.c ---- */
 typedef struct msb_notify_opts {
-    long retry_base_ms;   /* first redelivery delay; doubles each time */
-    long retry_window_s;  /* give up after this long (48 h) */
+    long retry_base_ms;  /* first redelivery delay; doubles each time */
+    long retry_window_s; /* give up after this long (48 h) */
 } msb_notify_opts;
 int msb_notify_start(msb *s, const msb_notify_opts *o);
 void msb_notify_stop(msb *s);
 /* Queues one event with its payload object (taken). Caller holds s->mu. */
-void msb_notify_event(msb *s, const char *event, const char *member,
-                      json_t *payload);
+void msb_notify_event(msb *s, const char *event, const char *member, json_t *payload);
 /* Knobs: "duplicate_next", "fail_next" (n deliveries answered as failed
    by the sandbox itself, before sending). */
 void msb_notify_knob(msb *s, const char *knob, int64_t n);

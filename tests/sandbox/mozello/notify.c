@@ -47,8 +47,8 @@ static char *sign(const char *key, const char *body)
 {
     unsigned char mac[32];
     unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)body,
-              strlen(body), mac, &len))
+    if (!HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)body, strlen(body), mac,
+              &len))
         return NULL;
     char *out = malloc(64);
     if (out)
@@ -132,8 +132,7 @@ static delivery *new_delivery(const char *body, const char *url)
     return d;
 }
 
-void msb_notify_event(msb *s, const char *event, const char *member,
-                      json_t *payload)
+void msb_notify_event(msb *s, const char *event, const char *member, json_t *payload)
 {
     struct msb_notify *nt = s->notify;
     json_t *body = json_pack("{s:s, s:o}", "event", event, member, payload);
@@ -313,11 +312,10 @@ json_t *msb_notify_summary(msb *s)
     if (!nt)
         return json_object();
     pthread_mutex_lock(&nt->mu);
-    json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "events",
-                          (json_int_t)nt->events, "sent", (json_int_t)nt->sent, "ok",
-                          (json_int_t)nt->ok, "failed", (json_int_t)nt->failed,
-                          "redelivered", (json_int_t)nt->redelivered, "gave_up",
-                          (json_int_t)nt->gave_up, "queued", (json_int_t)nt->queued);
+    json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "events", (json_int_t)nt->events,
+                          "sent", (json_int_t)nt->sent, "ok", (json_int_t)nt->ok, "failed",
+                          (json_int_t)nt->failed, "redelivered", (json_int_t)nt->redelivered,
+                          "gave_up", (json_int_t)nt->gave_up, "queued", (json_int_t)nt->queued);
     pthread_mutex_unlock(&nt->mu);
     return j;
 }

@@ -68,9 +68,9 @@ static json_t *order_put(msb *s, json_t *o, const req *r, int *status)
         *status = 400;
         return error_body(400, "Invalid request body");
     }
-    static const char *const w[] = {"payment_status", "archived", "dispatched",
-                                    "shipping_tracking_code", "shipping_tracking_url",
-                                    "shipping_label_url"};
+    static const char *const w[] = {
+        "payment_status",        "archived",          "dispatched", "shipping_tracking_code",
+        "shipping_tracking_url", "shipping_label_url"};
     int pay = 0, disp = 0;
     for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
         json_t *v = json_object_get(upd, w[i]);
@@ -118,8 +118,8 @@ static json_t *notifications(msb *s, const req *r, int *status)
         json_decref(b);
         return json_pack("{s:b}", "error", 0);
     }
-    return json_pack("{s:b, s:s?, s:O}", "error", 0, "notifications_url",
-                     s->notify_url, "notifications_wanted", s->wanted);
+    return json_pack("{s:b, s:s?, s:O}", "error", 0, "notifications_url", s->notify_url,
+                     "notifications_wanted", s->wanted);
 }
 
 /* Routes one authenticated API call (store.mu held). */
@@ -130,12 +130,11 @@ static json_t *route(msb *s, const req *r, int *status)
     json_t *o;
     if (get && strcmp(r->path, "/store/orders/") == 0)
         return msb_list(s, "orders", s->orders, "/store/orders/", arg(r, "page_size"),
-                        arg(r, "page_start"), arg(r, "desc"), arg(r, "filter"),
-                        arg(r, "archived"), status);
+                        arg(r, "page_start"), arg(r, "desc"), arg(r, "filter"), arg(r, "archived"),
+                        status);
     if (get && strcmp(r->path, "/store/products/") == 0)
-        return msb_list(s, "products", s->products, "/store/products/",
-                        arg(r, "page_size"), arg(r, "page_start"), arg(r, "desc"),
-                        arg(r, "filter"), NULL, status);
+        return msb_list(s, "products", s->products, "/store/products/", arg(r, "page_size"),
+                        arg(r, "page_start"), arg(r, "desc"), arg(r, "filter"), NULL, status);
     if (match1(r->path, "/store/order/", id, sizeof id)) {
         if (!(o = msb_order_find(s, id)) && (get || !strcmp(r->method, "PUT")))
             return *status = 404, error_body(404, "Order not found");
@@ -158,8 +157,7 @@ static json_t *route(msb *s, const req *r, int *status)
         json_decref(b);
         return out;
     }
-    if (strcmp(r->path, "/store/notifications/") == 0 &&
-        (get || strcmp(r->method, "PUT") == 0))
+    if (strcmp(r->path, "/store/notifications/") == 0 && (get || strcmp(r->method, "PUT") == 0))
         return notifications(s, r, status);
     *status = 404;
     return error_body(404, "Not found");
@@ -181,8 +179,7 @@ static int throttled(msb *s)
 
 static json_t *api(msb *s, const req *r, int *status)
 {
-    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                   "Authorization");
+    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
     char want[512];
     snprintf(want, sizeof want, "ApiKey %s", s->api_key);
     if (!auth || strcmp(auth, want) != 0)
@@ -222,8 +219,8 @@ static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *j
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
-                               const char *method, const char *version,
-                               const char *upload, size_t *upload_size, void **con_cls)
+                               const char *method, const char *version, const char *upload,
+                               size_t *upload_size, void **con_cls)
 {
     (void)version;
     msb *s = cls;
@@ -283,9 +280,9 @@ struct MHD_Daemon *msb_start(msb *s, unsigned port, unsigned *bound)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)4, MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4,
+        MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+        MHD_OPTION_END);
     if (!d)
         return NULL;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);

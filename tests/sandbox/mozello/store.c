@@ -29,7 +29,8 @@ static int tag_ids(msb *s, json_t *arr, const char *what, const char *key)
         fprintf(stderr, "seed: %s must be an array\n", what);
         return -1;
     }
-    json_array_foreach(arr, i, x) {
+    json_array_foreach(arr, i, x)
+    {
         if (!json_is_object(x) || !json_is_string(json_object_get(x, key))) {
             fprintf(stderr, "seed: %s[%zu].%s must be a string\n", what, i, key);
             return -1;
@@ -54,9 +55,9 @@ int msb_load(msb *s, const char *path)
     json_decref(seed);
     s->calls = json_object();
     s->changes = json_array();
-    s->wanted = json_pack("[s,s,s,s,s,s,s]", "ORDER_CREATED", "ORDER_DELETED",
-                          "PAYMENT_CHANGED", "DISPATCH_CHANGED",
-                          "PRODUCT_CHANGED", "PRODUCT_DELETED", "STOCK_CHANGED");
+    s->wanted =
+        json_pack("[s,s,s,s,s,s,s]", "ORDER_CREATED", "ORDER_DELETED", "PAYMENT_CHANGED",
+                  "DISPATCH_CHANGED", "PRODUCT_CHANGED", "PRODUCT_DELETED", "STOCK_CHANGED");
     if (tag_ids(s, s->products, "products", "handle") ||
         tag_ids(s, s->orders, "orders", "order_id"))
         return -1;
@@ -76,7 +77,8 @@ static json_t *find(json_t *arr, const char *key, const char *value)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(arr, i, x) {
+    json_array_foreach(arr, i, x)
+    {
         const char *v = json_string_value(json_object_get(x, key));
         if (v && strcmp(v, value) == 0)
             return x;
@@ -84,8 +86,14 @@ static json_t *find(json_t *arr, const char *key, const char *value)
     return NULL;
 }
 
-json_t *msb_order_find(msb *s, const char *id) { return find(s->orders, "order_id", id); }
-json_t *msb_product_find(msb *s, const char *h) { return find(s->products, "handle", h); }
+json_t *msb_order_find(msb *s, const char *id)
+{
+    return find(s->orders, "order_id", id);
+}
+json_t *msb_product_find(msb *s, const char *h)
+{
+    return find(s->products, "handle", h);
+}
 
 json_t *msb_view(const json_t *obj)
 {
@@ -114,19 +122,24 @@ static int filter_keep(const json_t *obj, const char *filter)
     const char *have = json_string_value(json_object_get(obj, field));
     int c = strcmp(have ? have : "", val);
     switch (k) {
-    case 0: return c >= 0;
-    case 1: return c <= 0;
-    case 2: return c != 0;
-    case 3: return c == 0;
-    case 4: return c < 0;
-    default: return c > 0;
+    case 0:
+        return c >= 0;
+    case 1:
+        return c <= 0;
+    case 2:
+        return c != 0;
+    case 3:
+        return c == 0;
+    case 4:
+        return c < 0;
+    default:
+        return c > 0;
     }
 }
 
 json_t *msb_error(int code, const char *msg)
 {
-    return json_pack("{s:b, s:i, s:s}", "error", 1, "error_code", code,
-                     "error_message", msg);
+    return json_pack("{s:b, s:i, s:s}", "error", 1, "error_code", code, "error_message", msg);
 }
 
 static void append_param(char *uri, size_t cap, const char *k, const char *v)
@@ -134,8 +147,8 @@ static void append_param(char *uri, size_t cap, const char *k, const char *v)
     char enc[512];
     size_t n = 0;
     for (const char *c = v; *c && n + 4 < sizeof enc; c++) {
-        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-            (*c >= '0' && *c <= '9') || strchr("-_.~:", *c))
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            strchr("-_.~:", *c))
             enc[n++] = *c;
         else
             n += (size_t)snprintf(enc + n, sizeof enc - n, "%%%02X", (unsigned char)*c);
@@ -145,9 +158,8 @@ static void append_param(char *uri, size_t cap, const char *k, const char *v)
     snprintf(uri + used, cap - used, "&%s=%s", k, enc);
 }
 
-json_t *msb_list(msb *s, const char *key, json_t *items, const char *route,
-                 const char *page_size, const char *page_start,
-                 const char *desc, const char *filter, const char *archived,
+json_t *msb_list(msb *s, const char *key, json_t *items, const char *route, const char *page_size,
+                 const char *page_start, const char *desc, const char *filter, const char *archived,
                  int *status)
 {
     (void)s;
@@ -173,8 +185,8 @@ json_t *msb_list(msb *s, const char *key, json_t *items, const char *route,
             *status = 400;
             return msb_error(400, "Invalid filter");
         }
-        if (archived && json_is_true(json_object_get(x, "archived")) !=
-                            (strcmp(archived, "true") == 0))
+        if (archived &&
+            json_is_true(json_object_get(x, "archived")) != (strcmp(archived, "true") == 0))
             keep = 0;
         if (!keep)
             continue;
@@ -206,15 +218,13 @@ json_t *msb_list(msb *s, const char *key, json_t *items, const char *route,
 }
 
 /* Sets obj[field] = value, recording the change under sku. */
-static void change(msb *s, json_t *obj, const char *sku, const char *field,
-                   json_t *value)
+static void change(msb *s, json_t *obj, const char *sku, const char *field, json_t *value)
 {
     json_t *old = json_object_get(obj, field);
     if (old && json_equal(old, value))
         return;
-    json_array_append_new(s->changes, json_pack("{s:s, s:s, s:O?, s:O}", "sku", sku,
-                                                "field", field, "from", old,
-                                                "to", value));
+    json_array_append_new(s->changes, json_pack("{s:s, s:s, s:O?, s:O}", "sku", sku, "field", field,
+                                                "from", old, "to", value));
     json_object_set(obj, field, value);
 }
 
@@ -223,12 +233,14 @@ static json_t *by_sku(msb *s, const char *sku, json_t **parent)
 {
     size_t i, k;
     json_t *p, *v;
-    json_array_foreach(s->products, i, p) {
+    json_array_foreach(s->products, i, p)
+    {
         *parent = p;
         const char *ps = json_string_value(json_object_get(p, "sku"));
         if (ps && strcmp(ps, sku) == 0)
             return p;
-        json_array_foreach(json_object_get(p, "variants"), k, v) {
+        json_array_foreach(json_object_get(p, "variants"), k, v)
+        {
             const char *vs = json_string_value(json_object_get(v, "sku"));
             if (vs && strcmp(vs, sku) == 0)
                 return v;
@@ -250,15 +262,15 @@ json_t *msb_batch_by_sku(msb *s, const json_t *body, int *status)
     }
     static const char *const fields[] = {"price", "sale_price", "stock"};
     size_t i;
-    json_array_foreach(list, i, it) {
+    json_array_foreach(list, i, it)
+    {
         const char *sku = json_string_value(json_object_get(it, "sku"));
         json_t *parent = NULL, *target = sku ? by_sku(s, sku, &parent) : NULL;
         if (!target)
             continue; /* unknown SKU: silently ignored, as the docs allow */
         for (size_t f = 0; f < 3; f++) {
             json_t *v = json_object_get(it, fields[f]);
-            int ok = v && (json_is_number(v) || json_is_null(v)) &&
-                     (f != 2 || !json_is_real(v));
+            int ok = v && (json_is_number(v) || json_is_null(v)) && (f != 2 || !json_is_real(v));
             if (ok)
                 change(s, target, sku, fields[f], v);
         }
@@ -273,29 +285,32 @@ json_t *msb_state(msb *s)
 {
     json_t *items = json_object(), *orders = json_object(), *p, *v, *o;
     size_t i, k;
-    json_array_foreach(s->products, i, p) {
+    json_array_foreach(s->products, i, p)
+    {
         const char *sku = json_string_value(json_object_get(p, "sku"));
         if (sku)
-            json_object_set_new(items, sku, json_pack("{s:O?, s:O?}", "stock",
-                                json_object_get(p, "stock"), "price",
-                                json_object_get(p, "price")));
-        json_array_foreach(json_object_get(p, "variants"), k, v) {
+            json_object_set_new(items, sku,
+                                json_pack("{s:O?, s:O?}", "stock", json_object_get(p, "stock"),
+                                          "price", json_object_get(p, "price")));
+        json_array_foreach(json_object_get(p, "variants"), k, v)
+        {
             const char *vs = json_string_value(json_object_get(v, "sku"));
             if (vs)
-                json_object_set_new(items, vs, json_pack("{s:O?, s:O?}", "stock",
-                                    json_object_get(v, "stock"), "price",
-                                    json_object_get(v, "price")));
+                json_object_set_new(items, vs,
+                                    json_pack("{s:O?, s:O?}", "stock", json_object_get(v, "stock"),
+                                              "price", json_object_get(v, "price")));
         }
     }
-    json_array_foreach(s->orders, i, o) {
+    json_array_foreach(s->orders, i, o)
+    {
         json_object_set_new(orders, json_string_value(json_object_get(o, "order_id")),
                             json_pack("{s:O?, s:O?, s:O?}", "payment_status",
                                       json_object_get(o, "payment_status"), "dispatched",
                                       json_object_get(o, "dispatched"), "archived",
                                       json_object_get(o, "archived")));
     }
-    return json_pack("{s:o, s:o, s:O, s:O, s:I, s:o, s:s?}", "items", items, "orders",
-                     orders, "calls", s->calls, "changes", s->changes, "throttled",
+    return json_pack("{s:o, s:o, s:O, s:O, s:I, s:o, s:s?}", "items", items, "orders", orders,
+                     "calls", s->calls, "changes", s->changes, "throttled",
                      (json_int_t)s->throttled, "notifications", msb_notify_summary(s),
                      "notifications_url", s->notify_url);
 }

@@ -59,8 +59,8 @@ static int parse_args(int argc, char **argv, sb_options *o, const char **port_fi
         } else if (strcmp(argv[i], "--reply") != 0 || add_reply(o, argv[i + 1]) != 0)
             return -1;
     }
-    return argc % 2 == 1 && o->dir && *port_file && (o->user == NULL) == (o->password == NULL)
-               ? 0 : -1;
+    return argc % 2 == 1 && o->dir && *port_file && (o->user == NULL) == (o->password == NULL) ? 0
+                                                                                               : -1;
 }
 
 /* Writes the port by rename, so a reader sees all of it or nothing. */

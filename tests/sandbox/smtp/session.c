@@ -104,7 +104,8 @@ static void auth(conn *c, const sb_options *o, const char *args)
         int n = sb_base64_decode(ir, raw, sizeof raw);
         /* authzid \0 authcid \0 password */
         const char *user = n > 0 ? memchr(raw, '\0', (size_t)n) : NULL;
-        const char *pw = user ? memchr(user + 1, '\0', (size_t)n - (size_t)(user + 1 - (char *)raw)) : NULL;
+        const char *pw =
+            user ? memchr(user + 1, '\0', (size_t)n - (size_t)(user + 1 - (char *)raw)) : NULL;
         ok = pw && login_ok(o, user + 1, pw + 1);
         if (user)
             snprintf(c->auth_user, sizeof c->auth_user, "%s", user + 1);
@@ -141,9 +142,8 @@ static void rcpt(conn *c, const sb_options *o, const char *arg)
     for (int i = 0; i < o->reply_count; i++) {
         if (strcasecmp(o->replies[i].addr, addr) == 0) {
             int code = o->replies[i].code;
-            snprintf(text, sizeof text, "%d %s <%s>: %s\r\n", code,
-                     code >= 500 ? "5.1.1" : "4.3.0", addr,
-                     code >= 500 ? "no such mailbox here" : "try again later");
+            snprintf(text, sizeof text, "%d %s <%s>: %s\r\n", code, code >= 500 ? "5.1.1" : "4.3.0",
+                     addr, code >= 500 ? "no such mailbox here" : "try again later");
             say(c, text);
             return;
         }

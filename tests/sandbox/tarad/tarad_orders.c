@@ -84,35 +84,32 @@ static json_t *make_item(const json_t *in, totals *t, const char **why)
     int64_t price = 0, qty = int_of(in, "quantity", 1);
     int64_t rate = int_of(in, "vat_rate", 7);
     const char *sku = json_string_value(json_object_get(in, "sku"));
-    if (sku == NULL || satang_of(in, "unit_price", &price) != 0 || qty <= 0 ||
-        qty > 100000 || price < 0 || price > 100000000000LL || rate < 0 ||
-        rate > 100)
+    if (sku == NULL || satang_of(in, "unit_price", &price) != 0 || qty <= 0 || qty > 100000 ||
+        price < 0 || price > 100000000000LL || rate < 0 || rate > 100)
         return *why = "each item needs sku, unit_price >= 0, quantity > 0, "
-                      "vat_rate 0..100", NULL;
+                      "vat_rate 0..100",
+               NULL;
     const char *name = json_string_value(json_object_get(in, "name"));
     const char *type = json_string_value(json_object_get(in, "type"));
     t->subtotal += price * qty;
     t->vat += vat_in(price * qty, rate);
-    return json_pack("{s:s, s:s, s:I, s:o, s:I, s:s}", "sku", sku, "name",
-                     name ? name : sku, "quantity", (json_int_t)qty,
-                     "unit_price", baht(price), "vat_rate", (json_int_t)rate,
-                     "type", type ? type : "product");
+    return json_pack("{s:s, s:s, s:I, s:o, s:I, s:s}", "sku", sku, "name", name ? name : sku,
+                     "quantity", (json_int_t)qty, "unit_price", baht(price), "vat_rate",
+                     (json_int_t)rate, "type", type ? type : "product");
 }
 
 static json_t *default_customer(void)
 {
     return json_pack("{s:s, s:s, s:s, s:s}", "name",
-                     "\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\xa2 Somchai Jaidee",
-                     "email", "somchai@example.co.th", "phone", "0812345678",
-                     "tax_id", "");
+                     "\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\xa2 Somchai Jaidee", "email",
+                     "somchai@example.co.th", "phone", "0812345678", "tax_id", "");
 }
 
 static json_t *default_address(void)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
-                     "99/1 Sukhumvit Rd", "sub_district", "Khlong Toei Nuea",
-                     "district", "Watthana", "province", "Bangkok",
-                     "postcode", "10110");
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", "99/1 Sukhumvit Rd", "sub_district",
+                     "Khlong Toei Nuea", "district", "Watthana", "province", "Bangkok", "postcode",
+                     "10110");
 }
 
 /* Shipping and discount with their VAT; then the order's money fields. */
@@ -121,8 +118,8 @@ static int add_money(json_t *o, const json_t *spec, totals *t)
     int64_t ship = 0, disc = 0;
     int64_t srate = int_of(spec, "shipping_vat_rate", 7);
     int64_t drate = int_of(spec, "discount_vat_rate", 7);
-    if (satang_of(spec, "shipping_fee", &ship) || satang_of(spec, "discount", &disc) ||
-        ship < 0 || disc < 0 || srate < 0 || srate > 100 || drate < 0 || drate > 100)
+    if (satang_of(spec, "shipping_fee", &ship) || satang_of(spec, "discount", &disc) || ship < 0 ||
+        disc < 0 || srate < 0 || srate > 100 || drate < 0 || drate > 100)
         return -1;
     int64_t vat = t->vat + vat_in(ship, srate) - vat_in(disc, drate);
     json_object_set_new(o, "subtotal", baht(t->subtotal));
@@ -153,8 +150,7 @@ static const char *str_or(const json_t *spec, const char *key, const char *d)
 static json_t *make_order(tsb_state *s, const json_t *spec, const char **why)
 {
     json_t *items = json_object_get(spec, "items");
-    if (!json_is_array(items) || json_array_size(items) == 0 ||
-        json_array_size(items) > 500)
+    if (!json_is_array(items) || json_array_size(items) == 0 || json_array_size(items) > 500)
         return *why = "items: 1..500 required", NULL;
     char no[32], now[40];
     const char *given = json_string_value(json_object_get(spec, "order_no"));
@@ -173,16 +169,14 @@ static json_t *make_order(tsb_state *s, const json_t *spec, const char **why)
         json_array_append_new(out_items, w);
     }
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
-        "order_no", no, "status", "paid", "created_at", now, "updated_at", now,
-        "paid_at", now, "currency", "THB", "prices_include_vat", 1,
-        "payment_method", str_or(spec, "payment_method", "bank_transfer"),
-        "shipping_method", str_or(spec, "shipping_method", "kerry"),
-        "tracking_no", "", "note", str_or(spec, "note", ""),
-        "customer", copy_or(spec, "customer", default_customer()),
-        "billing_address", copy_or(spec, "billing_address", default_address()),
-        "shipping_address", copy_or(spec, "shipping_address", default_address()),
-        "items", out_items);
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "order_no",
+        no, "status", "paid", "created_at", now, "updated_at", now, "paid_at", now, "currency",
+        "THB", "prices_include_vat", 1, "payment_method",
+        str_or(spec, "payment_method", "bank_transfer"), "shipping_method",
+        str_or(spec, "shipping_method", "kerry"), "tracking_no", "", "note",
+        str_or(spec, "note", ""), "customer", copy_or(spec, "customer", default_customer()),
+        "billing_address", copy_or(spec, "billing_address", default_address()), "shipping_address",
+        copy_or(spec, "shipping_address", default_address()), "items", out_items);
     if (o == NULL || add_money(o, spec, &t) != 0)
         return json_decref(o), *why = "bad shipping_fee, discount or rates", NULL;
     return o;
@@ -196,8 +190,8 @@ static size_t discard(char *p, size_t n, size_t m, void *u)
     return n * m;
 }
 
-static void sign(const tsb_state *s, const char *key, const char *ts,
-                 const char *body, char *out, size_t cap)
+static void sign(const tsb_state *s, const char *key, const char *ts, const char *body, char *out,
+                 size_t cap)
 {
     size_t tl = strlen(ts), bl = strlen(body);
     char *msg = malloc(tl + 1 + bl);
@@ -218,9 +212,8 @@ static long deliver(const tsb_state *s, const char *body, const json_t *spec)
 {
     char ts[20], sig[160], h1[64], h2[200];
     utc_stamp(time(NULL) + (time_t)int_of(spec, "skew_s", 0), ts);
-    sign(s, json_is_true(json_object_get(spec, "bad_signature")) ? "wrong-token"
-                                                                  : s->token,
-         ts, body, sig, sizeof sig);
+    sign(s, json_is_true(json_object_get(spec, "bad_signature")) ? "wrong-token" : s->token, ts,
+         body, sig, sizeof sig);
     snprintf(h1, sizeof h1, "X-Tarad-Timestamp: %s", ts);
     snprintf(h2, sizeof h2, "X-Tarad-Signature: %s", sig);
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
@@ -249,8 +242,7 @@ static long deliver(const tsb_state *s, const char *body, const json_t *spec)
 }
 
 /* Pushes `event` for `order` 1 + duplicate times; returns the statuses. */
-static json_t *push_event(tsb_state *s, const char *event, json_t *order,
-                          const json_t *spec)
+static json_t *push_event(tsb_state *s, const char *event, json_t *order, const json_t *spec)
 {
     json_t *env = json_pack("{s:s, s:O}", "event", event, "order", order);
     char *body = json_dumps(env, JSON_COMPACT | JSON_REAL_PRECISION(15));
@@ -262,11 +254,10 @@ static json_t *push_event(tsb_state *s, const char *event, json_t *order,
     for (int64_t i = 0; body != NULL && i < n; i++) {
         long code = s->target[0] ? deliver(s, body, spec) : 0;
         json_array_append_new(codes, json_integer(code));
-        json_array_append_new(
-            s->deliveries,
-            json_pack("{s:s, s:O, s:I}", "event", event, "order_no",
-                      json_object_get(order, "order_no"), "http_status",
-                      (json_int_t)code));
+        json_array_append_new(s->deliveries,
+                              json_pack("{s:s, s:O, s:I}", "event", event, "order_no",
+                                        json_object_get(order, "order_no"), "http_status",
+                                        (json_int_t)code));
     }
     free(body);
     return codes;
@@ -287,12 +278,10 @@ json_t *tsb_push(tsb_state *s, const json_t *spec, int *status, const char **why
         return json_decref(o), *why = "order_no already exists", NULL;
     json_object_set_new(s->orders, no, o);
     *status = 200;
-    return json_pack("{s:O, s:o}", "order", o, "deliveries",
-                     push_event(s, "order.paid", o, spec));
+    return json_pack("{s:O, s:o}", "order", o, "deliveries", push_event(s, "order.paid", o, spec));
 }
 
-json_t *tsb_cancel(tsb_state *s, const char *no, const json_t *spec,
-                   int *status, const char **why)
+json_t *tsb_cancel(tsb_state *s, const char *no, const json_t *spec, int *status, const char **why)
 {
     json_t *o = json_object_get(s->orders, no);
     if (o == NULL)

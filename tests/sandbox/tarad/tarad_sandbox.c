@@ -50,14 +50,12 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, json_t *j)
     return ok;
 }
 
-static enum MHD_Result reply_error(struct MHD_Connection *c, int status,
-                                   const char *why)
+static enum MHD_Result reply_error(struct MHD_Connection *c, int status, const char *why)
 {
     return reply(c, status, json_pack("{s:s}", "error", why));
 }
 
-static enum MHD_Result set_target(tsb_state *s, struct MHD_Connection *c,
-                                  const json_t *spec)
+static enum MHD_Result set_target(tsb_state *s, struct MHD_Connection *c, const json_t *spec)
 {
     const char *t = json_string_value(json_object_get(spec, "target"));
     if (t == NULL || strncmp(t, "http://", 7) != 0 || strlen(t) >= TSB_URL_MAX)
@@ -66,14 +64,13 @@ static enum MHD_Result set_target(tsb_state *s, struct MHD_Connection *c,
     return reply(c, 200, json_pack("{s:s}", "target", s->target));
 }
 
-static enum MHD_Result route(tsb_state *s, struct MHD_Connection *c,
-                             const char *method, const char *url,
-                             const conn_buf *b)
+static enum MHD_Result route(tsb_state *s, struct MHD_Connection *c, const char *method,
+                             const char *url, const conn_buf *b)
 {
     if (strcmp(method, "GET") == 0 && strcmp(url, "/__sandbox/state") == 0)
-        return reply(c, 200, json_pack("{s:s, s:O, s:O}", "target", s->target,
-                                       "orders", s->orders, "deliveries",
-                                       s->deliveries));
+        return reply(c, 200,
+                     json_pack("{s:s, s:O, s:O}", "target", s->target, "orders", s->orders,
+                               "deliveries", s->deliveries));
     if (strcmp(method, "POST") != 0)
         return reply_error(c, 404, "no route");
     if (b->too_big)
@@ -98,9 +95,8 @@ static enum MHD_Result route(tsb_state *s, struct MHD_Connection *c,
     return out ? reply(c, status, out) : reply_error(c, status, why);
 }
 
-static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
-                               const char *url, const char *method,
-                               const char *version, const char *data,
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+                               const char *method, const char *version, const char *data,
                                size_t *size, void **con_cls)
 {
     (void)version;
@@ -149,14 +145,12 @@ static struct MHD_Daemon *start(tsb_state *s, unsigned port, unsigned *bound)
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, request_done,
+        NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
     if (d == NULL)
         return NULL;
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
     struct sockaddr_in got;
     socklen_t gl = sizeof got;
     if (info == NULL || getsockname(info->listen_fd, (struct sockaddr *)&got, &gl)) {
@@ -190,8 +184,7 @@ static int usage(void)
     return 2;
 }
 
-static int parse_args(int argc, char **argv, tsb_state *s, long *port,
-                      const char **port_file)
+static int parse_args(int argc, char **argv, tsb_state *s, long *port, const char **port_file)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

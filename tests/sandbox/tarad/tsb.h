@@ -27,12 +27,10 @@ typedef struct tsb_state {
    pushes order.paid (1 + spec.duplicate times). Returns a new reference
    {"order": ..., "deliveries": [http statuses]}, or NULL with *status set
    (400) and *why filled. */
-json_t *tsb_push(tsb_state *s, const json_t *spec, int *status,
-                 const char **why);
+json_t *tsb_push(tsb_state *s, const json_t *spec, int *status, const char **why);
 
 /* Marks order `no` cancelled (updated_at = now) and pushes
    order.cancelled; knobs as tsb_push. NULL with *status 404 when unknown. */
-json_t *tsb_cancel(tsb_state *s, const char *no, const json_t *spec,
-                   int *status, const char **why);
+json_t *tsb_cancel(tsb_state *s, const char *no, const json_t *spec, int *status, const char **why);
 
 #endif

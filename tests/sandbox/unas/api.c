@@ -43,8 +43,7 @@ static int over(usb *s, const char *cat, int limit, int64_t now)
         arr = json_array();
         json_object_set_new(s->hits, cat, arr);
     }
-    while (json_array_size(arr) > 0 &&
-           json_integer_value(json_array_get(arr, 0)) <= now - 3600)
+    while (json_array_size(arr) > 0 && json_integer_value(json_array_get(arr, 0)) <= now - 3600)
         json_array_remove(arr, 0);
     if ((int)json_array_size(arr) >= limit)
         return 1;
@@ -90,8 +89,7 @@ static void text_of(const xmlNode *n, const char *path, char *buf, size_t cap)
 
 /* ---- login ------------------------------------------------------------- */
 
-static void do_login(usb *s, xmlNodePtr params, int64_t now, int *status,
-                     char **out)
+static void do_login(usb *s, xmlNodePtr params, int64_t now, int *status, char **out)
 {
     char key[256];
     text_of(params, "ApiKey", key, sizeof key);
@@ -141,11 +139,10 @@ static int order_matches(const json_t *o, const xmlNode *p)
     int64_t mod = json_integer_value(json_object_get(o, "mod_ts"));
     if (key[0] && strcmp(key, json_string_value(json_object_get(o, "key"))))
         return 0;
-    if (inv[0] && json_integer_value(json_object_get(o, "invoice_status")) !=
-                      strtoll(inv, NULL, 10))
+    if (inv[0] &&
+        json_integer_value(json_object_get(o, "invoice_status")) != strtoll(inv, NULL, 10))
         return 0;
-    return mod >= num_param(p, "TimeModStart", 0) &&
-           mod <= num_param(p, "TimeModEnd", INT64_MAX);
+    return mod >= num_param(p, "TimeModStart", 0) && mod <= num_param(p, "TimeModEnd", INT64_MAX);
 }
 
 static void get_orders(usb *s, xmlNodePtr p, unas_buf *b)
@@ -225,8 +222,8 @@ static json_t *product_by_sku(usb *s, const char *sku)
 {
     size_t i;
     json_t *p;
-    json_array_foreach(s->products, i, p) if (strcmp(
-        json_string_value(json_object_get(p, "sku")), sku) == 0) return p;
+    json_array_foreach(s->products, i, p) if (strcmp(json_string_value(json_object_get(p, "sku")),
+                                                     sku) == 0) return p;
     return NULL;
 }
 
@@ -292,8 +289,9 @@ static void set_orders(usb *s, xmlNodePtr root, unas_buf *b)
         text_of(x, "Key", key, sizeof key);
         json_t *o = NULL, *it;
         size_t i;
-        json_array_foreach(s->orders, i, it) if (strcmp(
-            json_string_value(json_object_get(it, "key")), key) == 0) o = it;
+        json_array_foreach(s->orders, i,
+                           it) if (strcmp(json_string_value(json_object_get(it, "key")), key) == 0)
+            o = it;
         unas_buf_add(b, "<Order><Action>modify</Action>");
         unas_buf_elem(b, "Key", key);
         if (o == NULL) {
@@ -306,8 +304,7 @@ static void set_orders(usb *s, xmlNodePtr root, unas_buf *b)
             json_t *list = json_object_get(o, "comments");
             if (list == NULL)
                 json_object_set_new(o, "comments", list = json_array());
-            json_array_append_new(list, json_pack("{s:s,s:s}", "type", "admin",
-                                                  "text", text));
+            json_array_append_new(list, json_pack("{s:s,s:s}", "type", "admin", "text", text));
         }
         json_object_set_new(o, "mod_ts", json_integer(usb_now(s)));
         stat_inc(s, "writes");
@@ -349,16 +346,16 @@ static void run_fn(usb *s, const char *fn, xmlNodePtr root, unas_buf *b)
 
 static int known_fn(const char *fn)
 {
-    static const char *const F[] = {"login", "getOrder", "getProduct",
-        "getStock", "setStock", "setProduct", "setOrder"};
+    static const char *const F[] = {"login",    "getOrder",   "getProduct", "getStock",
+                                    "setStock", "setProduct", "setOrder"};
     for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
         if (strcmp(F[i], fn) == 0)
             return 1;
     return 0;
 }
 
-static void api_locked(usb *s, const char *fn, const char *auth,
-                       const char *body, size_t len, int *status, char **out)
+static void api_locked(usb *s, const char *fn, const char *auth, const char *body, size_t len,
+                       int *status, char **out)
 {
     int64_t now = usb_now(s);
     stat_inc(s, "requests");
@@ -388,8 +385,7 @@ static void api_locked(usb *s, const char *fn, const char *auth,
     } else {
         int items = strncmp(fn, "get", 3) == 0
                         ? get_items(r)
-                        : (int)unas_count(r, strcmp(root, "Orders") ? "Product"
-                                                                    : "Order");
+                        : (int)unas_count(r, strcmp(root, "Orders") ? "Product" : "Order");
         int limit = 0;
         const char *cat = category(s, fn, items, &limit);
         if (over(s, cat, limit, now) || over(s, "all", s->vip ? 6000 : 2000, now)) {
@@ -409,8 +405,8 @@ static void api_locked(usb *s, const char *fn, const char *auth,
     xmlFreeDoc(doc);
 }
 
-void usb_api(usb *s, const char *fn, const char *auth, const char *body,
-             size_t len, int *status, char **out)
+void usb_api(usb *s, const char *fn, const char *auth, const char *body, size_t len, int *status,
+             char **out)
 {
     pthread_mutex_lock(&s->mu);
     api_locked(s, fn, auth, body, len, status, out);

@@ -45,22 +45,22 @@ static json_t *state(usb *s)
     json_t *p;
     json_array_foreach(s->products, i, p)
     {
-        json_array_append_new(prods, json_pack("{s:O,s:O,s:O,s:O}", "sku",
-            json_object_get(p, "sku"), "stock", json_object_get(p, "stock"),
-            "net", json_object_get(p, "net"), "gross", json_object_get(p, "gross")));
+        json_array_append_new(
+            prods, json_pack("{s:O,s:O,s:O,s:O}", "sku", json_object_get(p, "sku"), "stock",
+                             json_object_get(p, "stock"), "net", json_object_get(p, "net"), "gross",
+                             json_object_get(p, "gross")));
     }
     json_array_foreach(s->orders, i, p)
     {
         json_t *c = json_object_get(p, "comments");
-        json_array_append_new(orders, json_pack("{s:O,s:O,s:o}", "key",
-            json_object_get(p, "key"), "invoice_status",
-            json_object_get(p, "invoice_status"), "comments",
-            c ? json_incref(c) : json_array()));
+        json_array_append_new(orders,
+                              json_pack("{s:O,s:O,s:o}", "key", json_object_get(p, "key"),
+                                        "invoice_status", json_object_get(p, "invoice_status"),
+                                        "comments", c ? json_incref(c) : json_array()));
     }
-    return json_pack("{s:I,s:I,s:b,s:o,s:O,s:o,s:o}", "now", (json_int_t)now,
-                     "ban_until", (json_int_t)s->ban_until, "banned",
-                     s->ban_until > now, "last_hour", hour_counts(s, now),
-                     "stats", s->stats, "products", prods, "orders", orders);
+    return json_pack("{s:I,s:I,s:b,s:o,s:O,s:o,s:o}", "now", (json_int_t)now, "ban_until",
+                     (json_int_t)s->ban_until, "banned", s->ban_until > now, "last_hour",
+                     hour_counts(s, now), "stats", s->stats, "products", prods, "orders", orders);
 }
 
 static int add_order(usb *s, json_t *o)
@@ -77,8 +77,8 @@ static int add_order(usb *s, json_t *o)
     return 0;
 }
 
-static void knob_locked(usb *s, const char *method, const char *path,
-                        const char *body, size_t len, int *status, char **out)
+static void knob_locked(usb *s, const char *method, const char *path, const char *body, size_t len,
+                        int *status, char **out)
 {
     *status = 200;
     if (strcmp(method, "GET") == 0 && strcmp(path, "state") == 0) {
@@ -110,8 +110,8 @@ static void knob_locked(usb *s, const char *method, const char *path,
     json_decref(in);
 }
 
-void usb_knob(usb *s, const char *method, const char *path, const char *body,
-              size_t len, int *status, char **out)
+void usb_knob(usb *s, const char *method, const char *path, const char *body, size_t len,
+              int *status, char **out)
 {
     pthread_mutex_lock(&s->mu);
     knob_locked(s, method, path, body, len, status, out);

@@ -21,23 +21,19 @@ typedef struct conn_body {
     unas_buf buf;
 } conn_body;
 
-static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body,
-                             const char *type)
+static enum MHD_Result reply(struct MHD_Connection *c, int status, char *body, const char *type)
 {
     struct MHD_Response *r =
-        body ? MHD_create_response_from_buffer(strlen(body), body,
-                                               MHD_RESPMEM_MUST_FREE)
-             : MHD_create_response_from_buffer(0, (void *)"",
-                                               MHD_RESPMEM_PERSISTENT);
+        body ? MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(r, "Content-Type", type);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
-                              const char *url, const char *method,
-                              const char *version, const char *data,
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *data,
                               size_t *size, void **state)
 {
     usb *s = cls;
@@ -58,8 +54,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
         return MHD_YES;
     }
     if (cb->buf.failed)
-        return reply(c, 413, strdup("<Error>request too large</Error>"),
-                     "application/xml");
+        return reply(c, 413, strdup("<Error>request too large</Error>"), "application/xml");
     int status = 404;
     char *out = NULL;
     const char *body = cb->buf.p ? cb->buf.p : "";
@@ -68,8 +63,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
         return reply(c, status, out, "application/json");
     }
     if (strncmp(url, "/shop/", 6) == 0 && strcmp(method, "POST") == 0) {
-        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                       "Authorization");
+        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
         usb_api(s, url + 6, auth, body, cb->buf.len, &status, &out);
         return reply(c, status, out, "application/xml; charset=UTF-8");
     }
@@ -105,10 +99,10 @@ static int serve(usb *s, unsigned port, const char *port_file)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
-        MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle,
+                         s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
+                         MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "cannot listen on 127.0.0.1:%u\n", port);
         return 1;
@@ -135,11 +129,16 @@ int main(int argc, char **argv)
     const char *seed = NULL, *port_file = NULL, *key = "unas-sandbox-key", *sub = NULL;
     long port = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--seed") == 0) seed = argv[i + 1];
-        else if (strcmp(argv[i], "--port-file") == 0) port_file = argv[i + 1];
-        else if (strcmp(argv[i], "--api-key") == 0) key = argv[i + 1];
-        else if (strcmp(argv[i], "--subscription") == 0) sub = argv[i + 1];
-        else if (strcmp(argv[i], "--port") == 0) port = strtol(argv[i + 1], NULL, 10);
+        if (strcmp(argv[i], "--seed") == 0)
+            seed = argv[i + 1];
+        else if (strcmp(argv[i], "--port-file") == 0)
+            port_file = argv[i + 1];
+        else if (strcmp(argv[i], "--api-key") == 0)
+            key = argv[i + 1];
+        else if (strcmp(argv[i], "--subscription") == 0)
+            sub = argv[i + 1];
+        else if (strcmp(argv[i], "--port") == 0)
+            port = strtol(argv[i + 1], NULL, 10);
         else {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;

@@ -53,9 +53,8 @@ static void address(unas_buf *b, const char *tag, const json_t *c)
     unas_buf_elem(b, "CountryCode", str(c, "country_code"));
     if (strcmp(tag, "Invoice") == 0) {
         unas_buf_elem(b, "TaxNumber", str(c, "tax_number"));
-        unas_buf_elem(b, "CustomerType", *str(c, "customer_type")
-                                             ? str(c, "customer_type")
-                                             : "private");
+        unas_buf_elem(b, "CustomerType",
+                      *str(c, "customer_type") ? str(c, "customer_type") : "private");
     }
     unas_buf_add(b, "</");
     unas_buf_add(b, tag);
@@ -127,8 +126,7 @@ static void comments(unas_buf *b, const json_t *o)
 
 void usb_render_order(unas_buf *b, const json_t *o)
 {
-    const json_t *p = json_object_get(o, "payment"),
-                 *s = json_object_get(o, "shipping");
+    const json_t *p = json_object_get(o, "payment"), *s = json_object_get(o, "shipping");
     unas_buf_add(b, "<Order>");
     unas_buf_elem(b, "Key", str(o, "key"));
     elem_int(b, "Id", json_integer_value(json_object_get(o, "id")));

@@ -29,18 +29,18 @@ static int order_times(usb *s, json_t *o, size_t i)
     const char *d = json_string_value(json_object_get(o, "date"));
     const char *m = json_string_value(json_object_get(o, "datemod"));
     int64_t dt = usb_now(s), mt = dt;
-    if ((d && unas_local_parse(d, &dt) != 0) ||
-        (m && unas_local_parse(m, &mt) != 0)) {
-        fprintf(stderr, "seed: orders[%zu]: date/datemod must be "
-                        "YYYY.MM.DD HH:MM:SS\n", i);
+    if ((d && unas_local_parse(d, &dt) != 0) || (m && unas_local_parse(m, &mt) != 0)) {
+        fprintf(stderr,
+                "seed: orders[%zu]: date/datemod must be "
+                "YYYY.MM.DD HH:MM:SS\n",
+                i);
         return -1;
     }
     if (!m)
         mt = dt;
     json_object_set_new(o, "date_ts", json_integer(dt));
     json_object_set_new(o, "mod_ts", json_integer(mt));
-    if (!json_is_string(json_object_get(o, "key")) ||
-        !json_is_array(json_object_get(o, "items"))) {
+    if (!json_is_string(json_object_get(o, "key")) || !json_is_array(json_object_get(o, "items"))) {
         fprintf(stderr, "seed: orders[%zu]: key and items are required\n", i);
         return -1;
     }

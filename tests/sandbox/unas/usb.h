@@ -43,11 +43,11 @@ int usb_load(usb *s, const char *path);
 void usb_free(usb *s);
 
 /* Answers one API call: fills *status and a malloc'd XML body. Locks. */
-void usb_api(usb *s, const char *fn, const char *auth, const char *body,
-             size_t len, int *status, char **out);
+void usb_api(usb *s, const char *fn, const char *auth, const char *body, size_t len, int *status,
+             char **out);
 /* Answers a /__sandbox/ knob: fills *status and a malloc'd JSON body. */
-void usb_knob(usb *s, const char *method, const char *path, const char *body,
-              size_t len, int *status, char **out);
+void usb_knob(usb *s, const char *method, const char *path, const char *body, size_t len,
+              int *status, char **out);
 
 /* ---- rendering (render.c) ---- */
 void usb_render_order(unas_buf *b, const json_t *o);
