@@ -1,6 +1,8 @@
 /*
  * plugin check against a sandbox. A plugin whose remote service has an
- * emulator in tests/sandbox ships a spec, tests/sandbox/checks/<name>.json:
+ * emulator in tests/sandbox ships a spec, plugins/<folder>/check.json,
+ * which the build copies beside the .so as <name>.check.json (and install
+ * installs there):
  *
  *   {"binary": "woo_sandbox",                  built next to shopledger
  *    "args": ["--seed", "{source}/tests/sandbox/seed/demo.json",
@@ -23,6 +25,7 @@
  * (find_shipment by its order_ref when the plugin has it).
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,10 +77,21 @@ static void expand(const char *in, const sandbox_run *sb, char *out, size_t cap)
     out[used < cap ? used : cap - 1] = '\0';
 }
 
-static json_t *load_spec(const char *plugin)
+/* The plugin's spec, NAME.check.json beside the file it was loaded from
+   (symlinks followed): the build copies each plugin folder's check.json
+   there and `make install` installs it beside the .so, so an installed
+   shopledger finds it too. NULL when the plugin ships none. */
+static json_t *load_spec(const loaded_plugin *p)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/sandbox/checks/%s.json", SL_SOURCE_TREE, plugin);
+    char real[PATH_MAX], path[PATH_MAX + 64];
+    if (realpath(p->path, real) == NULL)
+        return NULL;
+    char *slash = strrchr(real, '/');
+    if (slash == NULL)
+        return NULL;
+    *slash = '\0';
+    if (snprintf(path, sizeof path, "%s/%s.check.json", real, p->table->name) >= (int)sizeof path)
+        return NULL;
     return json_load_file(path, 0, NULL);
 }
 
@@ -405,7 +419,7 @@ static void run_all(const loaded_plugin *p, sl_ctx *ctx, void *st, const json_t 
 
 int check_sandbox_probes(const check_options *opt, const loaded_plugin *p, int fd)
 {
-    json_t *spec = load_spec(p->table->name);
+    json_t *spec = load_spec(p);
     if (spec == NULL)
         return 0;
     check_stage(fd, "sandbox start");
