@@ -478,26 +478,6 @@ static int cmd_failed(int argc, char **argv, const cli_globals *g)
     return rc;
 }
 
-/* A failed row as the request it came in (the host vouching for it);
-   names and values borrowed from `headers`. */
-static void request_of(const inbox_failed_row *r, json_t *headers, services_request_header *items,
-                       services_request *req)
-{
-    size_t n = 0;
-    const char *name;
-    json_t *value;
-    json_object_foreach(headers, name, value)
-    {
-        if (n < FAILED_HEADERS_MAX && json_is_string(value))
-            items[n++] = (services_request_header){name, json_string_value(value)};
-    }
-    *req = (services_request){.headers = items,
-                              .header_count = n,
-                              .body = r->body,
-                              .body_len = r->body_len,
-                              .verified = 1};
-}
-
 /* One outcome line of a replay, kept for --json. */
 static json_t *outcome(const inbox_failed_row *r, const char *result, const sl_error *why,
                        json_t *orders)
@@ -522,10 +502,10 @@ static int replay_failed(runtime_tenant *rt, const inbox_failed_row *r, json_t *
         json_array_append_new(out, outcome(r, "skipped", &err, NULL));
         return 0;
     }
-    json_t *headers = json_loads(r->headers, 0, NULL);
     services_request_header items[FAILED_HEADERS_MAX];
-    services_request req;
-    request_of(r, headers ? headers : json_object(), items, &req);
+    services_request req; /* the host vouches for a stored failed row */
+    json_t *headers =
+        intake_request(r->headers, r->body, r->body_len, 1, items, FAILED_HEADERS_MAX, &req);
     replay rp = {.db = rt->db, .now_ms = services_now_ms(), .results = json_array()};
     int rc = rp.results ? replay_request(ch, &req, r->id, &rp, &err)
                         : sl_error_set(&err, SL_ENOMEM, "", "out of memory");

@@ -42,6 +42,26 @@ void intake_parsed_clear(intake_parsed *p)
     memset(p, 0, sizeof *p);
 }
 
+json_t *intake_request(const char *headers_json, const char *body, size_t body_len, int verified,
+                       services_request_header *items, size_t max, services_request *req)
+{
+    json_t *headers = json_loads(headers_json, 0, NULL);
+    size_t n = 0;
+    const char *name;
+    json_t *value;
+    json_object_foreach(headers, name, value)
+    {
+        if (n < max && json_is_string(value))
+            items[n++] = (services_request_header){name, json_string_value(value)};
+    }
+    *req = (services_request){.headers = items,
+                              .header_count = n,
+                              .body = body,
+                              .body_len = body_len,
+                              .verified = verified};
+    return headers;
+}
+
 int intake_parse(runtime_channel *ch, const inbox_delivery_row *d, int operator_replay,
                  intake_parsed *p)
 {
@@ -51,21 +71,10 @@ int intake_parse(runtime_channel *ch, const inbox_delivery_row *d, int operator_
         return p->rc =
                    sl_error_set(&p->why, SL_EUNSUPPORTED, "channel",
                                 "channel '%s' is not configured or takes no webhooks", d->channel);
-    json_t *headers = json_loads(d->headers, 0, NULL);
     services_request_header items[INTAKE_MAX_HEADERS];
-    size_t n = 0;
-    const char *name;
-    json_t *value;
-    json_object_foreach(headers, name, value)
-    {
-        if (n < INTAKE_MAX_HEADERS && json_is_string(value))
-            items[n++] = (services_request_header){name, json_string_value(value)};
-    }
-    services_request req = {.headers = items,
-                            .header_count = n,
-                            .body = d->body,
-                            .body_len = d->body_len,
-                            .verified = operator_replay};
+    services_request req;
+    json_t *headers = intake_request(d->headers, d->body, d->body_len, operator_replay, items,
+                                     INTAKE_MAX_HEADERS, &req);
     services_sink sink = {.data = p, .order_take = take_order};
     services_call_enter_at(ch->ctx, &sink, "parse_delivery");
     p->rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, &req, &p->why);

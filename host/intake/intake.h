@@ -20,6 +20,7 @@
 #include "inbox/inbox.h"
 #include "order/order.h"
 #include "runtime/runtime.h"
+#include "services/services.h"
 
 #define INTAKE_DELIVERY_MAX_ORDERS 64 /* orders one delivery may carry */
 
@@ -29,6 +30,15 @@ typedef struct intake_parsed {
     int rc;       /* the parser's answer */
     sl_error why; /* its refusal when rc != SL_OK */
 } intake_parsed;
+
+/* A stored request as a plugin is handed it: the headers (a JSON object
+   text, as the deliveries log and inbox_failed keep them; at most `max`
+   string values kept) and the body; `verified` as request_verified says.
+   Names and values are borrowed from the returned JSON (NULL when the
+   text is not an object: then no headers), which the caller decrefs after
+   the plugin call. */
+json_t *intake_request(const char *headers_json, const char *body, size_t body_len, int verified,
+                       services_request_header *items, size_t max, services_request *req);
 
 /* Parses `d` with the channel `ch` (its plugin must take webhooks).
    `operator_replay` hands the request as the operator's (request_verified:
