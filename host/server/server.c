@@ -115,6 +115,20 @@ static int declared_too_big(struct MHD_Connection *conn, size_t max)
     return *end == '\0' && n > max;
 }
 
+/* Reserves a suspension before a delivery may suspend its connection,
+   refused once the stop has begun: the stop's check that none is left and
+   MHD_stop_daemon must not have a suspension start between them (MHD
+   aborts the process on a connection still suspended at its stop). */
+static int reserve_suspended(server_state *s)
+{
+    pthread_mutex_lock(&s->suspend_lock);
+    int ok = !s->suspend_closed;
+    if (ok)
+        atomic_fetch_add(&s->suspended, 1);
+    pthread_mutex_unlock(&s->suspend_lock);
+    return ok;
+}
+
 /* One suspended delivery less; the stop waits for none to be left. */
 static void release_suspended(server_state *s)
 {
@@ -210,11 +224,14 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
         } else if (cs->too_big) {
             status = 413;
             reply = strdup("{\"error\":\"body over the limit\"}");
+        } else if (!reserve_suspended(s)) {
+            status = 503; /* stopping: the shop delivers again to the next serve */
+            reply = strdup("{\"status\":\"error\",\"detail\":\"stopping; deliver again later\"}");
         } else if (hooks_begin(s, url, cs->body ? cs->body : "", cs->len, conn, &cs->pending,
                                &status, &reply)) {
-            atomic_fetch_add(&s->suspended, 1);
             return MHD_YES; /* suspended until the writer commits */
         } else {
+            release_suspended(s); /* answered without suspending */
             note_hook_answer(s, url, status);
         }
     } else if (!f->admin && strncmp(url, "/pay/", 5) == 0 && !cs->too_big) {
@@ -355,6 +372,7 @@ static void stop_http(server_state *s)
     MHD_quiesce_daemon(s->hooks_front.mhd);
     struct timespec until = server_deadline_in(STOP_SUSPENDED_WAIT_MS);
     pthread_mutex_lock(&s->suspend_lock);
+    s->suspend_closed = 1; /* a request already read now gets 503, never a suspension */
     while (atomic_load(&s->suspended) > 0 &&
            pthread_cond_timedwait(&s->suspend_done, &s->suspend_lock, &until) == 0)
         ;

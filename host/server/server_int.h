@@ -181,6 +181,7 @@ typedef struct server_state {
     atomic_int suspended;         /* deliveries waiting for their commit */
     pthread_mutex_t suspend_lock; /* with suspend_done: the stop waits */
     pthread_cond_t suspend_done;  /* suspended reached 0 */
+    int suspend_closed;           /* under suspend_lock: the stop began, none may suspend */
     pthread_mutex_t sched_lock;   /* with sched_wake: the scheduler's pause */
     pthread_cond_t sched_wake;    /* broadcast at the stop, signalled for admin work */
     int sched_kick;               /* under sched_lock: run a tick now */
