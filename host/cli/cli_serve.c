@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "order/order.h"
 #include "server/server.h"
+#include "shopledger/options.h"
 
 static int value_of(int argc, char **argv, int *i, const char **out)
 {
@@ -29,7 +30,7 @@ static int value_of(int argc, char **argv, int *i, const char **out)
 int cli_serve(int argc, char **argv, const cli_globals *g)
 {
     server_options opt = {.plugin_dir = g->plugin_dir, .max_body = SERVER_MAX_BODY_DEFAULT};
-    const char *tick = NULL, *max_body = NULL, *workers = NULL;
+    const char *tick = NULL, *max_body = NULL, *workers = NULL, *deadline = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
         if (strcmp(argv[i], "--listen") == 0)
@@ -46,6 +47,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             bad = value_of(argc, argv, &i, &max_body);
         else if (strcmp(argv[i], "--scheduler-threads") == 0)
             bad = value_of(argc, argv, &i, &workers);
+        else if (strcmp(argv[i], "--read-deadline") == 0)
+            bad = value_of(argc, argv, &i, &deadline);
         else if (strcmp(argv[i], "--no-scheduler") == 0)
             opt.no_scheduler = 1;
         else
@@ -54,7 +57,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] "
                             "[--admin-listen ADDR:PORT] [--port-file PATH] "
                             "[--admin-port-file PATH] [--tick-ms N] [--max-body BYTES] "
-                            "[--scheduler-threads N] [--no-scheduler]\n");
+                            "[--scheduler-threads N] [--read-deadline DURATION] "
+                            "[--no-scheduler]\n");
             return CLI_USAGE;
         }
     }
@@ -76,6 +80,14 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             return CLI_USAGE;
         }
         opt.scheduler_threads = (int)v;
+    }
+    if (deadline != NULL) {
+        sl_error derr = {.size = sizeof derr};
+        if (sl_parse_duration("--read-deadline", deadline, SERVER_READ_DEADLINE_MIN_MS,
+                              SERVER_READ_DEADLINE_MAX_MS, &opt.read_deadline_ms, &derr) != SL_OK) {
+            fprintf(stderr, "shopledger serve: %s\n", derr.message);
+            return CLI_USAGE;
+        }
     }
     if (max_body != NULL) {
         char *end;

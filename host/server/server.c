@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,10 @@
    commit are suspended and not subject to it). */
 #define MAX_CONNECTIONS_PER_ADDRESS 64
 #define IDLE_TIMEOUT_S 10
+/* The reserve for requests that progress (read_deadline.h): past this many
+   connections in use, requests read for longer than the grace are cut. */
+#define PRESSURE_MARK (MAX_CONNECTIONS * 3 / 4)
+#define PRESSURE_GRACE_MS 2000
 
 typedef struct conn_state {
     char *body;
@@ -247,6 +252,36 @@ static enum MHD_Result route(http_front *f, struct MHD_Connection *conn, const c
     return send_reply(conn, status, reply);
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static read_watch *watch_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* Every connection is watched for its read deadline from its opening to
+   its closing (libmicrohttpd's threads call this). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    read_deadline *rd = &((http_front *)cls)->s->reads;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = info ? read_deadline_opened(rd, info->connect_fd, monotonic_ms()) : NULL;
+    } else {
+        read_deadline_closed(rd, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -257,11 +292,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     size_t max = s->opt->max_body ? s->opt->max_body : DEFAULT_MAX_BODY;
     conn_state *cs = *con_cls;
     if (cs == NULL) {
-        if (lengths_conflict(conn))
-            return send_reply(conn, 400,
-                              strdup("{\"error\":\"Content-Length given twice, differently\"}"));
-        if (declared_too_big(conn, max))
-            return send_reply(conn, 413, strdup("{\"error\":\"body over the limit\"}"));
+        int refuse = lengths_conflict(conn) ? 400 : declared_too_big(conn, max) ? 413 : 0;
+        if (refuse != 0) {
+            read_deadline_request_read(&s->reads, watch_of(conn)); /* answered now */
+            return send_reply(conn, refuse,
+                              strdup(refuse == 400
+                                         ? "{\"error\":\"Content-Length given twice, differently\"}"
+                                         : "{\"error\":\"body over the limit\"}"));
+        }
         if ((cs = calloc(1, sizeof *cs)) == NULL)
             return MHD_NO;
         *con_cls = cs;
@@ -272,6 +310,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    read_deadline_request_read(&s->reads, watch_of(conn)); /* the body is in */
     return route(f, conn, url, method, cs);
 }
 
@@ -282,9 +321,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)conn;
     (void)code;
     server_state *s = ((http_front *)cls)->s;
+    /* A next request on a kept-alive connection has its own deadline. */
+    read_deadline_answered(&s->reads, watch_of(conn), monotonic_ms());
     conn_state *cs = *con_cls;
     if (cs != NULL) {
         if (cs->pending != NULL) {
@@ -328,7 +368,8 @@ static int start_http(http_front *f, const char *listen, const char *field, cons
             MHD_USE_ERROR_LOG,
         0, NULL, NULL, on_request, f, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)HTTP_THREADS, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, f, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+        on_completed, f, MHD_OPTION_NOTIFY_CONNECTION, on_connection, f,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS_PER_ADDRESS,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_END);
     if (f->mhd == NULL)
@@ -363,12 +404,12 @@ static int start_listeners(server_state *s, sl_error *err)
    stopped with a connection still suspended. */
 #define STOP_SUSPENDED_WAIT_MS 3000
 
-static void stop_http(server_state *s)
+static int stop_http(server_state *s)
 {
     if (s->admin_front.mhd != NULL) /* admin requests hold no suspended connection */
         MHD_stop_daemon(s->admin_front.mhd);
     if (s->hooks_front.mhd == NULL)
-        return;
+        return 1;
     MHD_quiesce_daemon(s->hooks_front.mhd);
     struct timespec until = server_deadline_in(STOP_SUSPENDED_WAIT_MS);
     pthread_mutex_lock(&s->suspend_lock);
@@ -378,11 +419,15 @@ static void stop_http(server_state *s)
         ;
     int left = atomic_load(&s->suspended);
     pthread_mutex_unlock(&s->suspend_lock);
-    if (left > 0) /* MHD would abort on them: leave the daemon running */
+    if (left > 0) { /* MHD would abort on them: leave the daemon running */
         services_log(NULL, SL_LOG_ERROR, "%d deliveries still wait for their commit", left);
-    else
-        MHD_stop_daemon(s->hooks_front.mhd);
+        return 0;
+    }
+    MHD_stop_daemon(s->hooks_front.mhd);
+    return 1;
 }
+
+#define READ_SWEEP_MS 1000
 
 /* Stop signals and SIGHUP are caught by a handler (not left to their
    default action in whichever thread the kernel picks) and turned into a
@@ -419,6 +464,17 @@ static int install_signal_handlers(sl_error *err)
 static void wait_for_stop(server_state *s)
 {
     for (;;) {
+        struct pollfd pfd = {.fd = stop_pipe[0], .events = POLLIN};
+        if (poll(&pfd, 1, READ_SWEEP_MS) == 0) { /* the once-a-second sweep */
+            size_t cut = read_deadline_sweep(&s->reads, monotonic_ms());
+            if (cut > 0)
+                services_log(NULL, SL_LOG_WARN,
+                             "%zu connection(s) cut: no whole request within %lld ms, or slow "
+                             "while connections ran short (%llu so far)",
+                             cut, (long long)s->reads.deadline_ms,
+                             (unsigned long long)s->reads.cut_total);
+            continue;
+        }
         char b;
         ssize_t n = read(stop_pipe[0], &b, 1);
         if (n < 0 && errno == EINTR)
@@ -477,6 +533,10 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     pthread_mutex_init(&s.sched_lock, NULL);
     pthread_cond_init(&s.sched_wake, NULL);
     admin_throttle_init(&s.throttle);
+    read_deadline_init(&s.reads,
+                       opt->read_deadline_ms > 0 ? opt->read_deadline_ms
+                                                 : SERVER_READ_DEADLINE_DEFAULT_MS,
+                       PRESSURE_GRACE_MS, PRESSURE_MARK);
     services_http_restart();
     int r = install_signal_handlers(err);
     if (r != SL_OK)
@@ -500,7 +560,7 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     pthread_cond_broadcast(&s.sched_wake);
     pthread_mutex_unlock(&s.sched_lock);
     services_http_stop(); /* remote calls in flight give up now */
-    stop_http(&s);
+    int http_stopped = stop_http(&s);
     if (sched_started)
         pthread_join(sched, NULL);
     server_tenants_close(&s);
@@ -512,5 +572,7 @@ int server_run(const config_set *cfg, const server_options *opt, sl_error *err)
     pthread_mutex_destroy(&s.sched_lock);
     pthread_mutex_destroy(&s.suspend_lock);
     admin_throttle_destroy(&s.throttle);
+    if (http_stopped) /* else its threads may still tell of a closing connection */
+        read_deadline_free(&s.reads);
     return r;
 }

@@ -36,6 +36,14 @@
 #define SERVER_SCHEDULER_THREADS_DEFAULT 4
 #define SERVER_SCHEDULER_THREADS_MAX 64
 
+/* A request (headers and body) must arrive whole within this of its
+   connection opening or of the previous answer: a shop's delivery takes
+   milliseconds, the largest body (16 MiB) needs about 0.6 MB/s, and a
+   client dribbling bytes to keep its slot is cut (read_deadline.h). */
+#define SERVER_READ_DEADLINE_DEFAULT_MS 30000
+#define SERVER_READ_DEADLINE_MIN_MS 1000
+#define SERVER_READ_DEADLINE_MAX_MS 600000
+
 typedef struct server_options {
     const char *listen;   /* "127.0.0.1:8080"; NULL = the tenants' listen */
     const char *conf_dir; /* re-read on SIGHUP */
@@ -50,6 +58,8 @@ typedef struct server_options {
     int scheduler_threads;       /* workers taking tenants' scheduled work,
                                     default SERVER_SCHEDULER_THREADS_DEFAULT */
     int no_scheduler;            /* tests that drive polls by hand */
+    int64_t read_deadline_ms;    /* a request arrives whole within this;
+                                    0 = SERVER_READ_DEADLINE_DEFAULT_MS */
 } server_options;
 
 /* Runs until SIGTERM/SIGINT. Returns 0 on a clean stop. `cfg` is the

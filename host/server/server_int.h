@@ -12,6 +12,7 @@
 
 #include "inbox/inbox.h"
 #include "order/order.h"
+#include "server/read_deadline.h"
 #include "payments/payments.h"
 #include "runtime/runtime.h"
 #include "server/admin_throttle.h"
@@ -177,6 +178,7 @@ typedef struct server_state {
     const char *listen_text; /* the webhook listener, as configured */
     http_front hooks_front, admin_front;
     admin_throttle throttle; /* wrong admin tokens per address */
+    read_deadline reads;     /* both listeners' connections (read_deadline.h) */
     atomic_int stopping;
     atomic_int suspended;         /* deliveries waiting for their commit */
     pthread_mutex_t suspend_lock; /* with suspend_done: the stop waits */

@@ -57,6 +57,19 @@ wait_for_file() {
   return 1
 }
 
+# wait_until SECONDS CMD...: bounded wait for CMD to succeed (polled
+# every 0.1 s).
+wait_until() {
+  local i limit=$(($1 * 10))
+  shift
+  for ((i = 0; i < limit; i++)); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  echo "  timed out waiting for: $*" >&2
+  return 1
+}
+
 # json_get FILE EXPR: a value out of JSON via the sqlite3 JSON functions
 # (no jq on a fresh machine).
 json_get() {
@@ -65,12 +78,14 @@ json_get() {
 
 # start_serve PLUGIN_DIR: `serve` for every tenant in $CONF, webhooks and
 # the admin API each on a free loopback port; sets SERVE_PID, PORT (the
-# webhooks) and ADMIN_PORT. Bounded wait for the port files.
+# webhooks) and ADMIN_PORT. Bounded wait for the port files. Options in
+# the array SERVE_EXTRA are added to serve's.
 start_serve() {
   rm -f "$SL_TMP/serve.port" "$SL_TMP/admin.port"
   sl_exec --conf "$CONF" --plugins "$1" serve --listen 127.0.0.1:0 \
     --port-file "$SL_TMP/serve.port" --admin-listen 127.0.0.1:0 \
-    --admin-port-file "$SL_TMP/admin.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
+    --admin-port-file "$SL_TMP/admin.port" --tick-ms 200 \
+    ${SERVE_EXTRA[@]+"${SERVE_EXTRA[@]}"} 2>>"$SL_TMP/serve.log" &
   SERVE_PID=$!
   SL_PIDS+=("$SERVE_PID")
   wait_for_file "$SL_TMP/serve.port" 30 && PORT=$(cat "$SL_TMP/serve.port") &&
