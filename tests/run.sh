@@ -34,7 +34,7 @@ cmake -S . -B build-asan -DSL_WERROR=ON -DSL_SANITIZE=ON -DSL_BUILD_BENCH=OFF \
 cmake --build build-asan -j"$JOBS"
 run_ctest --test-dir build-asan --output-on-failure -j"$JOBS"
 
-echo "== fuzz every parser of remote input: 11 targets x 20 s, clang ASan + UBSan"
+echo "== fuzz every parser of remote input: 12 targets x 20 s, clang ASan + UBSan"
 bash tests/fuzz/run.sh "${SL_FUZZ_SECONDS:-20}"
 
 echo "== end-to-end tests with the host under valgrind"

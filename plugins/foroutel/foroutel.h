@@ -30,6 +30,9 @@
 #define FR_MAX_BODY (1u << 20)  /* one answer; an invoice's HTML included */
 #define FR_FORM_MAX (64u << 10) /* one request body */
 #define FR_MESSAGE_MAX 200      /* bytes of the service's text kept */
+/* One part of a quoted cost, in Rial: a thousand times the dearest parcel
+   imaginable, and small enough that four of them add up without overflow. */
+#define FR_COST_MAX 1000000000000000LL
 
 typedef struct fr_chan {
     const sl_host *host;
@@ -38,6 +41,10 @@ typedef struct fr_chan {
     char servers[FR_SERVERS_MAX][FR_URL_MAX];
     int server_count;
     int current; /* the server that answered last */
+    /* The last refusal (a non-zero code): its code and the service's own
+       text, kept for fr_put_refusal. */
+    char refusal_code[32];
+    char refusal_message[FR_MESSAGE_MAX];
 } fr_chan;
 
 /* ---- form bodies (fr_wire.c) ------------------------------------------- */
@@ -58,12 +65,18 @@ void fr_form_add(fr_form *f, const char *key, const char *value);
 /* Posts `form` (plus the api key) to {server}/{path}.json with fail-over
    and reads the envelope. SL_OK with *result borrowed from *root (a new
    reference the caller json_decref()s). A non-zero code is SL_EREMOTE
-   with results "code" and "message" (the service's own text, UTF-8) set
-   and an English summary naming `what` in err; a body that is not the
+   with an English summary naming `what` in err, the code and the
+   service's own text (UTF-8) kept in ch for fr_put_refusal: fr_call
+   writes no result itself, so a caller answering in rows (tracking) puts
+   them on the row they belong to; a body that is not the
    envelope is SL_ERETRY (the clients treat it as a transport failure);
    HTTP and transport failures pass through from the host. */
 int fr_call(fr_chan *ch, sl_ctx *ctx, const char *path, fr_form *form, const char *what,
             json_t **root, json_t **result, sl_error *err);
+/* Results "code" and "message" of the last refusal, on the current row;
+   returns rc unchanged, so `return fr_put_refusal(ch, ctx, rc)` reads
+   naturally after a call (nothing is written unless rc is SL_EREMOTE). */
+int fr_put_refusal(fr_chan *ch, sl_ctx *ctx, int rc);
 
 /* A number the service writes as a JSON integer or a string of digits
    ("215000"), as decimal integer text; SL_EINVALID naming key otherwise. */

@@ -30,7 +30,8 @@ int fr_cancel(fr_chan *ch, sl_ctx *ctx, const sl_params *p, sl_error *err)
     fr_form_init(&f, h, ctx);
     fr_form_add(&f, "factor", id);
     json_t *root = NULL, *result = NULL;
-    int rc = fr_call(ch, ctx, FR_CANCEL_PATH, &f, "the cancellation", &root, &result, err);
+    int rc = fr_put_refusal(
+        ch, ctx, fr_call(ch, ctx, FR_CANCEL_PATH, &f, "the cancellation", &root, &result, err));
     if (rc == SL_OK) {
         const char *label = json_string_value(json_object_get(result, "status"));
         h->result_set(ctx, "parcel_id", id);

@@ -3,6 +3,7 @@
  * (order/registerOrder). Params and results as sdk.h 1.5 lists them;
  * money in Rial (the host converts), weights in grams.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,8 +118,14 @@ static int quote_row(fr_chan *ch, sl_ctx *ctx, const char *payment, const char *
             return rc;
         if (!v[0])
             continue; /* packing: only newer answers carry it */
+        errno = 0;
+        long long part = strtoll(v, NULL, 10);
+        if (errno != 0 || part < 0 || part > FR_COST_MAX)
+            return sl_error_set(err, SL_EINVALID, KEYS[i],
+                                "the quote's %s is not a cost in Rial (0..%lld)", KEYS[i],
+                                (long long)FR_COST_MAX);
         h->result_set(ctx, OUT[i], v);
-        total += strtoll(v, NULL, 10);
+        total += part; /* four parts of at most FR_COST_MAX: no overflow */
     }
     char t[32];
     snprintf(t, sizeof t, "%lld", total);
@@ -141,7 +148,7 @@ int fr_quote(fr_chan *ch, sl_ctx *ctx, const sl_params *p, sl_error *err)
     json_t *root = NULL, *result = NULL;
     rc = fr_call(ch, ctx, "order/getPrices", &f, "the price quote", &root, &result, err);
     if (rc != SL_OK)
-        return rc;
+        return fr_put_refusal(ch, ctx, rc);
     int rows = 0;
     for (size_t g = 0; rc == SL_OK && g < sizeof PRICE_GROUPS / sizeof PRICE_GROUPS[0]; g++) {
         json_t *group = json_object_get(result, PRICE_GROUPS[g].code);
@@ -253,7 +260,9 @@ int fr_register(fr_chan *ch, sl_ctx *ctx, const sl_params *p, sl_error *err)
     if ((rc = add_recipient(h, p, &f, err)) != SL_OK || (rc = add_basket(h, p, &f, err)) != SL_OK)
         return rc;
     json_t *root = NULL, *result = NULL;
-    rc = fr_call(ch, ctx, "order/registerOrder", &f, "the registration", &root, &result, err);
+    rc = fr_put_refusal(
+        ch, ctx,
+        fr_call(ch, ctx, "order/registerOrder", &f, "the registration", &root, &result, err));
     if (rc == SL_OK)
         rc = register_results(ch, ctx, result, err);
     json_decref(root);

@@ -135,6 +135,7 @@ int fr_track(fr_chan *ch, sl_ctx *ctx, const sl_params *p, sl_error *err)
             h->result_row(ctx); /* the service does not know it: say so, go on */
             h->result_set(ctx, "parcel_id", id);
             h->result_set(ctx, "error", one.message);
+            fr_put_refusal(ch, ctx, rc); /* on this parcel's row, not the one before */
         } else if (rc != SL_OK) {
             if (rows > 0)
                 return SL_OK; /* what was answered counts; the rest next time */

@@ -101,10 +101,8 @@ static int read_envelope(fr_chan *ch, sl_ctx *ctx, const char *body, size_t len,
                             what);
     }
     if (strcmp(code, "0") != 0) {
-        char kept[FR_MESSAGE_MAX];
-        keep_message(message ? message : "", kept, sizeof kept);
-        ch->host->result_set(ctx, "code", code);
-        ch->host->result_set(ctx, "message", kept);
+        snprintf(ch->refusal_code, sizeof ch->refusal_code, "%s", code);
+        keep_message(message ? message : "", ch->refusal_message, sizeof ch->refusal_message);
         json_decref(j);
         return sl_error_set(err, SL_EREMOTE, "code",
                             "Foroutel refused %s (code %s); its own message is kept beside", what,
@@ -113,6 +111,15 @@ static int read_envelope(fr_chan *ch, sl_ctx *ctx, const char *body, size_t len,
     *root = j;
     *result = json_object_get(j, "result");
     return SL_OK;
+}
+
+int fr_put_refusal(fr_chan *ch, sl_ctx *ctx, int rc)
+{
+    if (rc == SL_EREMOTE) {
+        ch->host->result_set(ctx, "code", ch->refusal_code);
+        ch->host->result_set(ctx, "message", ch->refusal_message);
+    }
+    return rc;
 }
 
 int fr_call(fr_chan *ch, sl_ctx *ctx, const char *path, fr_form *form, const char *what,

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN=${1:-300}
 shift || true
 OUT=build-fuzz
-ALL=(json_load woo_webhook woo_api mozello unas tarad mellat zarinpal asemanweb config_ini masters_csv)
+ALL=(json_load woo_webhook woo_api mozello unas tarad mellat zarinpal asemanweb foroutel config_ini masters_csv)
 TARGETS=("${@:-${ALL[@]}}")
 [ $# -gt 0 ] || TARGETS=("${ALL[@]}")
 
