@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "payments/pay_int.h"
+#include "rules/rules.h"
 #include "services/services.h"
 #include "shopledger/options.h"
 #include "shopledger/sdkutil.h"
@@ -230,6 +231,24 @@ static int recover_one(recover_pass *p, pay_attempt *a, sl_error *err)
     return SL_OK;
 }
 
+/* A reference the shop reported that the gateway did not confirm: the
+   rules run on the order again, so its Draft document carries the
+   gateway's answer as the reason and the shop is told (rules_gateway.c). */
+static int shop_refused(recover_pass *p, const pay_attempt *a, sl_error *err)
+{
+    if (strcmp(a->origin, "shop") != 0 || !pay_status_final(a->status) ||
+        strcmp(a->status, PAY_BOOKED) == 0)
+        return SL_OK;
+    int state = 0;
+    sl_error e = {.size = sizeof e};
+    if (rules_reprocess_order(p->db, p->rt->config, a->shop_channel, a->external_id, p->now, &state,
+                              &e) != SL_OK)
+        services_log(p->gc->ctx, SL_LOG_WARN, "attempt %lld: the order's rules: %s",
+                     (long long)a->id, e.message);
+    (void)err;
+    return SL_OK;
+}
+
 int pay_recover_channel(runtime_tenant *rt, runtime_channel *gc, store *db, int64_t now_ms,
                         pay_recover_report *rep, sl_error *err)
 {
@@ -250,6 +269,8 @@ int pay_recover_channel(runtime_tenant *rt, runtime_channel *gc, store *db, int6
         rc = pay_attempt_load(db, ids[i], &a, err);
         if (rc == SL_OK)
             rc = recover_one(&p, &a, err);
+        if (rc == SL_OK)
+            rc = shop_refused(&p, &a, err);
     }
     pay_results_free(&p.unverified);
     return rc;

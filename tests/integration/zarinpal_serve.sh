@@ -240,6 +240,23 @@ order ir 5009 440000 IRR "$A9"
 for ((i = 0; i < 100; i++)); do [ "$(status_of ir 5009)" = refused ] && break; sleep 0.1; done
 check "a shop reference the gateway does not confirm stays unpaid" eq "$(status_of ir 5009)" refused
 check "nothing booked for it" eq "$(paid_sum ir 5009)" 0
+doc_of() { # TENANT ID FIELD: a field of the order's document
+  sqlite3 "$SL_TMP/$1.db" "select $3 from documents where external_id='$2'"; }
+wait_reason() { # TENANT ID TEXT: bounded wait until the document's reason has TEXT
+  local i
+  for ((i = 0; i < 100; i++)); do [[ "$(doc_of "$1" "$2" reason)" == *"$3"* ]] && return 0; sleep 0.1; done
+  echo "  reason: $(doc_of "$1" "$2" reason)" >&2; return 1; }
+check "its invoice is Draft with the gateway's answer as the reason" \
+  wait_reason ir 5009 "zp did not confirm the payment (reference $A9): refused by the gateway"
+check "the Draft is unposted: no number, no journal" eq \
+  "$(doc_of ir 5009 status)/$(doc_of ir 5009 "ifnull(number,'')")/$(sqlite3 "$SL_TMP/ir.db" "select count(*) from postings p join documents d on d.id=p.document_id where d.external_id='5009'")" "draft//0"
+check "the inbox item is left draft" eq "$(sqlite3 "$SL_TMP/ir.db" "select state from inbox_items where external_id='5009'")" draft
+check "the shop is told why" bash -c "for ((i = 0; i < 50; i++)); do grep -q 'left Draft: zp did not confirm' '$SL_TMP/notes-ir.txt' && exit 0; sleep 0.1; done; exit 1"
+check "the confirmed one was posted before its payment was booked" eq "$(doc_of ir 5008 status)" posted
+order ir 5011 330000 IRR "$A8"
+check "a reference of another order is refused at once, the invoice Draft" \
+  wait_reason ir 5011 "zp reference $A8 belongs to order ts/5008"
+check "and nothing booked for it" eq "$(paid_sum ir 5011)" 0
 check "trial balance zero (shop references)" balanced ir
 
 # 8. the admin API's pay link: queued (202), made by the scheduler, read back

@@ -373,29 +373,55 @@ static void test_request_without_answer_is_closed(void **state)
 }
 
 /* An order the shop says was paid through the gateway: stored once per
-   reference as returned, confirmed by verify before it is booked. */
+   reference as returned, confirmed by verify before it is booked; what
+   the gateway refuses is refused with its answer, a reference of another
+   order proves nothing. */
 static void test_shop_reference_confirmed_once(void **state)
 {
     (void)state;
     world *w = world_new(FAKE.caps);
-    char text[160], gw[64];
+    char gw[64];
+    pay_shop_state st;
     sl_error err = {.size = sizeof err};
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
-                                            1500, "SHOPREF1", 10, text, sizeof text, &err),
+                                            1500, "SHOPREF1", 10, &st, &err),
                          SL_OK);
-    assert_non_null(strstr(text, "to confirm with zp"));
+        assert_int_equal(st.state, PAY_SHOP_WAITING);
+        assert_non_null(strstr(st.why, "waiting for zp"));
+    }
     assert_int_equal(events(w, "shop_reference"), 1);
     assert_int_equal(paid(w), 0); /* nothing booked on the shop's word */
     pay_recover_report rep = pass(w, 2000);
     assert_int_equal(rep.booked, 1);
     assert_int_equal(paid(w), 1500);
     assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
-                                        1500, "", 10, text, sizeof text, &err),
+                                        1500, "SHOPREF1", 3000, &st, &err),
                      SL_OK);
-    assert_non_null(strstr(text, "without a reference"));
+    assert_int_equal(st.state, PAY_SHOP_CONFIRMED);
+    /* the same reference on another order: refused, naming the owner */
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1002", w->doc_id, "EUR", 2,
+                                        1500, "SHOPREF1", 3000, &st, &err),
+                     SL_OK);
+    assert_int_equal(st.state, PAY_SHOP_REFUSED);
+    assert_non_null(strstr(st.why, "belongs to order shop/1001"));
+    /* a reference the gateway refuses: refused with the gateway's answer */
+    G.verify_rc = SL_EREMOTE;
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1003", w->doc_id, "EUR", 2,
+                                        1500, "SHOPREF3", 3000, &st, &err),
+                     SL_OK);
+    pass(w, 4000);
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1003", w->doc_id, "EUR", 2,
+                                        1500, "SHOPREF3", 5000, &st, &err),
+                     SL_OK);
+    assert_int_equal(st.state, PAY_SHOP_REFUSED);
+    assert_non_null(strstr(st.why, "zp did not confirm the payment (reference SHOPREF3)"));
+    G.verify_rc = SL_OK;
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
+                                        1500, "", 10, &st, &err),
+                     SL_EINVALID);
     assert_int_equal(pay_shop_reference(w->db, w->t, "nope", "shop", "1001", w->doc_id, "EUR", 2,
-                                        1500, "X", 10, text, sizeof text, &err),
+                                        1500, "X", 10, &st, &err),
                      SL_EINVALID);
     assert_int_equal(pay_method_gateway(w->ch[0].config, "bacs", gw, sizeof gw), 0);
     world_free(w);
