@@ -19,10 +19,6 @@
 #define PAY_REFUSED "refused"
 #define PAY_REVERSED "reversed"
 
-/* How long a gateway gives to verify before it reverses by itself
-   (Mellat: 20 minutes); recovery reverses what it cannot confirm sooner. */
-#define PAY_VERIFY_DEADLINE_MS (20LL * 60 * 1000)
-
 /* The attempt's `code` column: after the buyer's return "OK" or "NOK"
    (what the return said: never proof); after a gateway answer, the
    gateway's code; a '?' in front ("?OK") marks a verify whose outcome
@@ -65,6 +61,8 @@ int pay_attempt_by_authority(store *db, const char *channel, const char *authori
 int pay_attempt_save(store *db, const pay_attempt *a, int64_t now_ms, sl_error *err);
 /* Ids of the channel's attempts in a non-final status, oldest first. */
 int pay_attempts_open(store *db, const char *channel, int64_t *ids, int max, int *n, sl_error *err);
+/* How many events of `kind` attempt `attempt_id` has. */
+int pay_event_count(store *db, int64_t attempt_id, const char *kind, int *n, sl_error *err);
 /* An event of a channel (attempt_id 0 = none, e.g. a forged return). */
 int pay_event(store *db, const char *channel, int64_t attempt_id, const char *kind,
               const char *text, int64_t now_ms, sl_error *err);

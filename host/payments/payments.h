@@ -65,6 +65,10 @@ extern const store_migration payments_migration;
      recover_after = 10m            recovery leaves a pending attempt alone
                                     this long before asking the gateway
      recover_every = 1m             how often serve runs the recovery pass
+     reverse_after = 15m            an unknown verify outcome is reversed
+                                    this long after the return
+     verify_deadline = 20m          the gateway's limit: still unknown
+                                    past it -> reported (pay_recover.c)
    A shop channel sends an order's payment through a gateway with the map
    value "gateway:NAME" in [channel:SHOP.payments] (pay_shop.c).
    The rule: gateway amount = shop amount x rate (or / rate) in gateway
@@ -260,6 +264,18 @@ int pay_recover_channel(runtime_tenant *rt, runtime_channel *gc, store *db, int6
 /* The channel's recover_every in ms (default above); -1 when the key is
    malformed (config check reports it). */
 int64_t pay_recover_every_ms(const config_channel *gc);
+/* The deadline path of a verify whose outcome stays unknown while the
+   gateway's inquiry cannot answer (pay_recover.c): `reverse_after` after
+   the buyer's return the payment is reversed (where the plugin can), so it
+   must stay under the gateway's own limit (Mellat reverses an unverified
+   sale itself after 20 minutes; ZarinPal reverses only within 30);
+   `verify_deadline` is that limit: past it an attempt still unknown is
+   reported once (event deadline_passed, an error logged, listed by
+   `gateway reconcile`). Both durations; -1 when malformed. */
+#define PAY_REVERSE_AFTER_DEFAULT_MS (15LL * 60 * 1000)
+#define PAY_VERIFY_DEADLINE_DEFAULT_MS (20LL * 60 * 1000)
+int64_t pay_reverse_after_ms(const config_channel *gc);
+int64_t pay_verify_deadline_ms(const config_channel *gc);
 
 /* ---- listing and reconciliation (pay_show.c, pay_reconcile.c) ----------- */
 

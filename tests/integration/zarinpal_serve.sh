@@ -52,6 +52,7 @@ series = TS
 
 [channel:ts.payments]
 zarinpal = gateway:zp
+card = zpcash:1115
 
 [channel:zp]
 plugin = zarinpal
@@ -83,7 +84,7 @@ SLX=(sl --conf "$CONF" --plugins "$PLUG")
 order() {
   cat > "$SL_TMP/order-$2.json" <<JSON
 {"id":"$2","number":"$2","status":"processing","currency":"$4","modified":"2026-11-20T12:00:00Z",
- "email":"sara@example.ir","first_name":"Sara","last_name":"Ahmadi","payment_method":"zarinpal",
+ "email":"sara@example.ir","first_name":"Sara","last_name":"Ahmadi","payment_method":"${METHOD:-zarinpal}",
  "transaction_id":"${5:-}","prices_include_tax":false,"total":"$3","total_tax":"0",
  "lines":[{"id":"1","sku":"TEA","name":"Tea","qty":"1","unit_price":"$3","total":"$3","total_tax":"0"}]}
 JSON
@@ -310,11 +311,30 @@ rev() { curl -s -X POST "$ZP/pg/v4/payment/reverse.json" -d "{\"merchant_id\":\"
 check "the emulator reverses a verified session within 30 minutes" eq "$(rev "$A5001")" 100
 curl -s -X POST "$ZP/__sandbox/clock" -d '{"advance_s":1860}' > /dev/null
 check "and refuses after 30 minutes (-63)" eq "$(rev "$A5003")" -63
+# an order the shop's payments map books straight to the gateway's
+# merchant account (card = zpcash:1115): paid on the books, never confirmed
+METHOD=card order ir 5012 99000 IRR
 "${SLX[@]}" gateway reconcile ir zp --json > "$SL_TMP/rec.json"
 check "reconcile reports findings (exit 1)" eq "$?" 1
-check "reconcile finds the booked payment the gateway reversed and the refused one it holds" eq \
-  "$(sqlite3 :memory: "select group_concat(json_extract(value,'\$.kind')||':'||json_extract(value,'\$.external_id')) from json_each(readfile('$SL_TMP/rec.json'),'\$.issues')")" \
-  gateway_says:5001,gateway_unverified:5005
+findings() { sqlite3 :memory: "select group_concat(json_extract(value,'\$.kind')||':'||json_extract(value,'\$.external_id')) from json_each(readfile('$1'),'\$.issues')"; }
+check "reconcile finds the booked payment the gateway reversed, the shop's unconfirmed reference, the payment on the gateway's account without a transaction and the refused session the gateway holds" eq \
+  "$(findings "$SL_TMP/rec.json")" \
+  gateway_says:5001,shop_paid_unconfirmed:5009,paid_without_transaction:5012,gateway_unverified:5005
+check "the books' finding names the payment" eq \
+  "$(sqlite3 :memory: "select json_extract(value,'\$.amount')||' '||json_extract(value,'\$.detail') from json_each(readfile('$SL_TMP/rec.json'),'\$.issues') where json_extract(value,'\$.kind')='paid_without_transaction'")" \
+  "99000 a payment of 99000 IRR on the gateway's account zp (payment, ref order) that no confirmed transaction of zp made"
+check "and counts the payments it read (6 booked attempts and that one)" eq "$(json_get "$SL_TMP/rec.json" '$.payments_checked')" 7
+"${SLX[@]}" gateway reconcile ir zp --from 2000-01-01 --to 2000-01-02 --json > "$SL_TMP/rec.json"
+check "--from/--to bound the attempts and the books (the gateway's own list is not dated)" eq \
+  "$(findings "$SL_TMP/rec.json")/$(json_get "$SL_TMP/rec.json" '$.checked')/$(json_get "$SL_TMP/rec.json" '$.payments_checked')" \
+  gateway_unverified:5005/0/0
+"${SLX[@]}" gateway reconcile ir zp > "$SL_TMP/rec.txt"
+check "the text form lists the same findings" eq "$(grep -c 'shop_paid_unconfirmed\|paid_without_transaction' "$SL_TMP/rec.txt")" 2
 check "reconcile of the USD tenant finds nothing" "${SLX[@]}" gateway reconcile us zp
+# a booked payment whose amount was changed by hand no longer matches its attempt
+sqlite3 "$SL_TMP/us.db" "update payments set amount = amount + 1 where ref like 'gateway:%'"
+"${SLX[@]}" gateway reconcile us zp --json > "$SL_TMP/rec.json"
+check "reconcile finds the amount mismatch" eq "$(findings "$SL_TMP/rec.json")" amount_mismatch:7001
+check "naming both amounts" eq "$(json_get "$SL_TMP/rec.json" '$.issues[0].detail')" "booked 12.35 USD; the attempt's amount is 12.34 USD"
 check "serve stops cleanly" stop_serve
 finish
