@@ -7,7 +7,9 @@
 # forged return (unknown authority) and a tampered session (the bank took
 # another amount) -> refused and recorded; a USD shop with a Rial gateway
 # (rate 100037 multiply, rounding 2, Toman on the wire) -> the exact
-# figures of the rule;
+# figures of the rule; a shop reference the gateway refuses -> the invoice
+# Draft with the gateway's answer; a verify answer lost with inquiry
+# failing -> reversed near the deadline; reconcile from both sides;
 # the trial balance is zero after each.
 source "$(dirname "$0")/lib.bash"
 CONF="$SL_TMP/conf.d"
@@ -64,6 +66,8 @@ public_url = http://127.0.0.1:1
 http_timeout_ms = 1500
 recover_after = 0s
 recover_every = 1s
+reverse_after = 3s
+verify_deadline = 6s
 $5
 INI
   mkdir -p "$SL_TMP/orders/$2"
@@ -289,6 +293,21 @@ done
 check "a second link for the paid order fails with the reason" eq \
   "$(json_get "$SL_TMP/pl.json" '$.error')" "attempt $(sqlite3 "$SL_TMP/ir.db" "select id from gateway_attempts where external_id='5010' and status='booked'") of this order is booked"
 
+# 8b. the verify happened but its answer was lost, and inquiry cannot
+#     answer either: reversed reverse_after (3s here; 15m by default)
+#     after the return, inside ZarinPal's 30 minutes
+order ir 5013 270000 IRR
+URL=$(link ir 5013)
+curl -s -X POST "$ZP/__sandbox/fault" -d '{"endpoint":"verify","mode":"lost","count":1}' > /dev/null
+curl -s -X POST "$ZP/__sandbox/fault" -d '{"endpoint":"inquiry","mode":"5xx","count":1000}' > /dev/null
+back "$(buyer "$URL" pay)" > /dev/null
+for ((i = 0; i < 150; i++)); do [ "$(status_of ir 5013)" = reversed ] && break; sleep 0.1; done
+check "an unknown verify with inquiry unanswered is reversed near the deadline" eq "$(status_of ir 5013)" reversed
+check "ZarinPal reversed the session" eq "$(curl -s "$ZP/__sandbox/stats" > "$SL_TMP/st.json"; sqlite3 :memory: "select json_extract(value,'\$.state') from json_each(readfile('$SL_TMP/st.json'),'\$.sessions') where json_extract(value,'\$.authority')='${URL##*/}'")" reversed
+check "nothing booked for it" eq "$(paid_sum ir 5013)" 0
+curl -s -X POST "$ZP/__sandbox/fault" -d '{"clear":true}' > /dev/null
+check "trial balance zero (reversed)" balanced ir
+
 # 9. USD shop, Rial gateway, rate 100037 multiply, rounding 2; the
 #    connector sends Toman (currency = IRT): one unit end to end
 order us 7001 12.34 USD
@@ -319,7 +338,7 @@ check "reconcile reports findings (exit 1)" eq "$?" 1
 findings() { sqlite3 :memory: "select group_concat(json_extract(value,'\$.kind')||':'||json_extract(value,'\$.external_id')) from json_each(readfile('$1'),'\$.issues')"; }
 check "reconcile finds the booked payment the gateway reversed, the shop's unconfirmed reference, the payment on the gateway's account without a transaction and the refused session the gateway holds" eq \
   "$(findings "$SL_TMP/rec.json")" \
-  gateway_says:5001,shop_paid_unconfirmed:5009,paid_without_transaction:5012,gateway_unverified:5005
+  gateway_says:5001,shop_paid_unconfirmed:5009,reversed:5013,paid_without_transaction:5012,gateway_unverified:5005
 check "the books' finding names the payment" eq \
   "$(sqlite3 :memory: "select json_extract(value,'\$.amount')||' '||json_extract(value,'\$.detail') from json_each(readfile('$SL_TMP/rec.json'),'\$.issues') where json_extract(value,'\$.kind')='paid_without_transaction'")" \
   "99000 a payment of 99000 IRR on the gateway's account zp (payment, ref order) that no confirmed transaction of zp made"
