@@ -72,6 +72,11 @@ int pay_event(store *db, const char *channel, int64_t attempt_id, const char *ki
 int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a, int64_t now_ms,
              sl_error *err);
 
+/* Since when the attempt's outcome may be money at the gateway, for the
+   deadline path: the buyer's return, else (found paid by recovery, never
+   returned) when the buyer entered the gateway, else its creation. The
+   earliest time the host knows, so a reversal is never late. */
+int64_t pay_attempt_since(const pay_attempt *a);
 /* Is `status` final (nothing more will happen)? */
 int pay_status_final(const char *status);
 

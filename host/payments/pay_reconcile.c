@@ -199,8 +199,8 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
             issue(issues, "verified_not_booked", a, NULL, a->message);
         else if (!strcmp(a->status, PAY_RETURNED) && a->code[0] == '?')
             issue(issues,
-                  deadline >= 0 && now - a->returned_ms >= deadline ? "deadline_passed"
-                                                                    : "outcome_unknown",
+                  deadline >= 0 && now - pay_attempt_since(a) >= deadline ? "deadline_passed"
+                                                                          : "outcome_unknown",
                   a, NULL, a->message);
         else if (!strcmp(a->status, PAY_BOOKED))
             rc = booked_checks(rt->db, gc, list, n, i, issues, err);

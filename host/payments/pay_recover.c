@@ -208,7 +208,8 @@ static int report_deadline(recover_pass *p, pay_attempt *a, sl_error *err)
              "verify outcome still unknown %llds after the return, past verify_deadline (%llds), "
              "and %s: the money may be at the gateway or back with the buyer; look "
              "(gateway reconcile)",
-             (long long)((p->now - a->returned_ms) / 1000), (long long)(p->deadline_ms / 1000),
+             (long long)((p->now - pay_attempt_since(a)) / 1000),
+             (long long)(p->deadline_ms / 1000),
              pay_has_cap(p->gc, SL_CAP_REVERSE_PAYMENT) ? "the reversal failed"
                                                         : "the gateway cannot reverse");
     services_log(p->gc->ctx, SL_LOG_ERROR, "attempt %lld (order %s/%s): %s", (long long)a->id,
@@ -220,7 +221,7 @@ static int report_deadline(recover_pass *p, pay_attempt *a, sl_error *err)
    near (reverse_after), report once it has passed. */
 static int reverse_near_deadline(recover_pass *p, pay_attempt *a, sl_error *err)
 {
-    int64_t waited = p->now - a->returned_ms;
+    int64_t waited = p->now - pay_attempt_since(a);
     if (waited >= p->reverse_after_ms && pay_has_cap(p->gc, SL_CAP_REVERSE_PAYMENT)) {
         const char *pairs[10];
         char amount[32], ref[32], why[PAY_TEXT_MAX];

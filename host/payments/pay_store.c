@@ -236,6 +236,11 @@ int pay_event_count(store *db, int64_t attempt_id, const char *kind, int *n, sl_
     return rc == SQLITE_ROW ? SL_OK : store_error(db, rc, err);
 }
 
+int64_t pay_attempt_since(const pay_attempt *a)
+{
+    return a->returned_ms ? a->returned_ms : a->entered_ms ? a->entered_ms : a->created_ms;
+}
+
 int pay_status_final(const char *status)
 {
     return strcmp(status, PAY_BOOKED) == 0 || strcmp(status, PAY_FAILED) == 0 ||
