@@ -107,8 +107,8 @@ int pay_step_finish(runtime_tenant *rt, runtime_channel *gc, store *db, const pa
    on the order again (rules_reprocess_order), posting the document or
    writing the gateway's answer as its reason. pay_shop_post does that for
    a confirmed attempt whose document is still Draft (SL_ECONFLICT when
-   the document stays Draft for a reason of its own); pay_step_finish
-   calls it before booking. */
+   the document stays Draft for a reason of its own, or was voided: the
+   order cancelled meanwhile); pay_step_finish calls it before booking. */
 int pay_shop_post(runtime_tenant *rt, store *db, const pay_attempt *a, int64_t now, sl_error *err);
 /* Sets status/message/code and saves with an event of kind `kind`. */
 int pay_attempt_move(store *db, pay_attempt *a, const char *status, const char *kind,
