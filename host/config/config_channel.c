@@ -197,7 +197,7 @@ static const char *const HOST_KEYS[] = {
     "http_connect_timeout_ms", "http_timeout_ms", "language", "start_date", "history",
     /* a gateway channel's conversion rule and recovery (payments/) */
     "gateway_currency", "decimals", "rate", "rate_mode", "rounding", "active", "fee_percent",
-    "cash", "public_url", "recover_after", "recover_every",
+    "cash", "public_url", "recover_after", "recover_every", "reverse_after", "verify_deadline",
     /* a postal channel's keys the host reads (shipments/ship_send.h) */
     "cities", "item_weight_g", "send_type", "cod_methods", "ship_when", "track_every", "cod_cash",
     "fees_account"};

@@ -1,6 +1,7 @@
 /*
- * Read-only lookups of the inbox for documents out: the current revision
- * of a shop order, by its (channel, external id) key.
+ * Read-only lookups of the inbox by an order's (channel, external id) key:
+ * the current revision (documents out), the item's id (the gateway's pass
+ * runs the rules on it again).
  */
 #ifndef SL_INBOX_FIND_H
 #define SL_INBOX_FIND_H
@@ -13,5 +14,9 @@
    (order_to_json's form; new reference in *out), or SL_ENOTFOUND. */
 int inbox_find_order_json(store *s, const char *channel, const char *external_id, json_t **out,
                           sl_error *err);
+
+/* The id of the inbox item of (channel, external_id), or SL_ENOTFOUND. */
+int inbox_item_id(store *s, const char *channel, const char *external_id, int64_t *id,
+                  sl_error *err);
 
 #endif

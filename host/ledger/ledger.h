@@ -160,6 +160,19 @@ int ledger_payment_add(store *s, int64_t doc_id, const ledger_payment *p, int64_
 /* Sum of payments of a kind on a document. */
 int ledger_payment_sum(store *s, int64_t doc_id, const char *kind, int64_t *sum, sl_error *err);
 
+/* A stored payment with its document's order key (ledger_payments.c). */
+typedef struct ledger_payment_row {
+    int64_t id, document_id, amount, created_ms;
+    char kind[16], ref[64], transaction_id[128];
+    char channel[64], external_id[128], currency[8];
+    int exponent;
+} ledger_payment_row;
+/* Payments received (kind payment or prepayment) on ledger account
+   `account`, recorded in [from_ms, to_ms), in id order: at most `max`
+   into out, the count in *n (max rows means there may be more). */
+int ledger_payments_to_account(store *s, const char *account, int64_t from_ms, int64_t to_ms,
+                               ledger_payment_row *out, int max, int *n, sl_error *err);
+
 /* Cash code and account of the first payment received on `doc_id`
    (kind payment or prepayment), where a refund of it goes back. Writes
    "" to both when there is none. */

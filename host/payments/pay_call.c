@@ -101,6 +101,16 @@ static void install(runtime_channel *gc, pay_results *res)
     services_ctx_set_sink(gc->ctx, &sink);
 }
 
+/* Slots whose request must reach the gateway once: a second payment
+   request makes a second session (Mellat: orderId used, 41), a second
+   verify, settle or reverse is what the driver's own steps decide, never
+   libcurl's silent resend on a dead kept-alive connection. */
+static int slot_once(int slot)
+{
+    return slot == PAY_SLOT_REQUEST || slot == PAY_SLOT_VERIFY || slot == PAY_SLOT_SETTLE ||
+           slot == PAY_SLOT_REVERSE;
+}
+
 int pay_call(runtime_channel *gc, int slot, const char *const *pairs, size_t npairs,
              pay_results *res, sl_error *err)
 {
@@ -120,6 +130,8 @@ int pay_call(runtime_channel *gc, int slot, const char *const *pairs, size_t npa
     services_params p = {.keys = keys, .values = values, .count = n};
     install(gc, res);
     services_call_begin(gc->ctx);
+    if (slot_once(slot))
+        services_call_fresh_connections(gc->ctx);
     int rc = fn(gc->state, gc->ctx, &p, err);
     services_call_end(gc->ctx);
     services_ctx_set_sink(gc->ctx, NULL);

@@ -19,10 +19,6 @@
 #define PAY_REFUSED "refused"
 #define PAY_REVERSED "reversed"
 
-/* How long a gateway gives to verify before it reverses by itself
-   (Mellat: 20 minutes); recovery reverses what it cannot confirm sooner. */
-#define PAY_VERIFY_DEADLINE_MS (20LL * 60 * 1000)
-
 /* The attempt's `code` column: after the buyer's return "OK" or "NOK"
    (what the return said: never proof); after a gateway answer, the
    gateway's code; a '?' in front ("?OK") marks a verify whose outcome
@@ -65,6 +61,8 @@ int pay_attempt_by_authority(store *db, const char *channel, const char *authori
 int pay_attempt_save(store *db, const pay_attempt *a, int64_t now_ms, sl_error *err);
 /* Ids of the channel's attempts in a non-final status, oldest first. */
 int pay_attempts_open(store *db, const char *channel, int64_t *ids, int max, int *n, sl_error *err);
+/* How many events of `kind` attempt `attempt_id` has. */
+int pay_event_count(store *db, int64_t attempt_id, const char *kind, int *n, sl_error *err);
 /* An event of a channel (attempt_id 0 = none, e.g. a forged return). */
 int pay_event(store *db, const char *channel, int64_t attempt_id, const char *kind,
               const char *text, int64_t now_ms, sl_error *err);
@@ -74,6 +72,11 @@ int pay_event(store *db, const char *channel, int64_t attempt_id, const char *ki
 int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a, int64_t now_ms,
              sl_error *err);
 
+/* Since when the attempt's outcome may be money at the gateway, for the
+   deadline path: the buyer's return, else (found paid by recovery, never
+   returned) when the buyer entered the gateway, else its creation. The
+   earliest time the host knows, so a reversal is never late. */
+int64_t pay_attempt_since(const pay_attempt *a);
 /* Is `status` final (nothing more will happen)? */
 int pay_status_final(const char *status);
 
@@ -99,6 +102,14 @@ int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
    then books in one transaction. */
 int pay_step_finish(runtime_tenant *rt, runtime_channel *gc, store *db, const pay_rule *rule,
                     pay_attempt *a, int64_t now, sl_error *err);
+/* An attempt of origin "shop" (pay_shop.c): its document waited Draft
+   for the gateway; once the attempt is confirmed or refused the rules run
+   on the order again (rules_reprocess_order), posting the document or
+   writing the gateway's answer as its reason. pay_shop_post does that for
+   a confirmed attempt whose document is still Draft (SL_ECONFLICT when
+   the document stays Draft for a reason of its own, or was voided: the
+   order cancelled meanwhile); pay_step_finish calls it before booking. */
+int pay_shop_post(runtime_tenant *rt, store *db, const pay_attempt *a, int64_t now, sl_error *err);
 /* Sets status/message/code and saves with an event of kind `kind`. */
 int pay_attempt_move(store *db, pay_attempt *a, const char *status, const char *kind,
                      const char *message, int64_t now, sl_error *err);

@@ -13,6 +13,22 @@
  *   gateway_says          a booked attempt the gateway's inquiry calls
  *                         failed or reversed (money given back after it
  *                         was booked: the books need a refund)
+ *   deadline_passed       a verify whose answer never came, past the
+ *                         gateway's verify_deadline (pay_recover.c)
+ *   reversed              an attempt reversed (by the host near the
+ *                         deadline, or by the gateway): the buyer has the
+ *                         money back, the order is unpaid
+ *   shop_paid_unconfirmed the shop says the order was paid through this
+ *                         gateway (a reference it reported, pay_shop.c),
+ *                         and the gateway has not confirmed it
+ * and from the books' side, every payment recorded in the period on the
+ * gateway's merchant cash account:
+ *   paid_without_transaction  a payment no booked attempt of this gateway
+ *                         made (the shop's word booked by a payments map
+ *                         to this account, a hand entry, an attempt that
+ *                         is not booked)
+ *   amount_mismatch       a payment an attempt made whose amount is not
+ *                         the attempt's
  * The inquiry costs one call per booked attempt of the period.
  */
 #include <stdio.h>
@@ -22,6 +38,7 @@
 #include "ledger/ledger.h"
 #include "payments/pay_int.h"
 #include "services/services.h"
+#include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 
 #define PAY_RECONCILE_MAX 2000
@@ -80,6 +97,84 @@ static int booked_checks(store *db, runtime_channel *gc, pay_attempt *list, int 
     return rc;
 }
 
+/* A finding of the books' side: a payment row, with its order. */
+static void payment_issue(json_t *issues, const char *kind, const ledger_payment_row *p,
+                          int64_t attempt_id, const char *detail)
+{
+    json_t *j =
+        json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "kind", kind, "authority", p->transaction_id,
+                  "channel", p->channel, "external_id", p->external_id, "document",
+                  (json_int_t)p->document_id, "amount", (json_int_t)p->amount, "detail", detail);
+    if (j && attempt_id)
+        json_object_set_new(j, "attempt", json_integer(attempt_id));
+    json_array_append_new(issues, j);
+}
+
+/* One payment on the gateway's account: made by a booked attempt of this
+   gateway with the attempt's amount, or listed. */
+static int check_payment(runtime_tenant *rt, runtime_channel *gc, const ledger_payment_row *p,
+                         json_t *issues, sl_error *err)
+{
+    char text[PAY_TEXT_MAX + 160], m[SL_MONEY_TEXT_MAX], w[SL_MONEY_TEXT_MAX];
+    const char *prefix = "gateway:";
+    char *end = NULL;
+    long long id = strncmp(p->ref, prefix, strlen(prefix)) == 0
+                       ? strtoll(p->ref + strlen(prefix), &end, 10)
+                       : 0;
+    pay_attempt a;
+    sl_error e = {.size = sizeof e};
+    int found = id > 0 && end && *end == '\0' && pay_attempt_load(rt->db, id, &a, &e) == SL_OK;
+    if (found && strcmp(a.channel, gc->config->name) != 0)
+        return SL_OK; /* another gateway's attempt on a shared account: its own reconcile */
+    sl_money_format(p->amount, p->exponent, m);
+    if (found && strcmp(a.status, PAY_BOOKED) == 0) {
+        if (a.shop_amount == p->amount)
+            return SL_OK;
+        snprintf(text, sizeof text, "booked %s %s; the attempt's amount is %s %s", m, p->currency,
+                 sl_money_format(a.shop_amount, a.shop_exponent, w), a.shop_currency);
+        payment_issue(issues, "amount_mismatch", p, a.id, text);
+        return SL_OK;
+    }
+    if (found)
+        snprintf(text, sizeof text,
+                 "a payment of %s %s booked for attempt %lld, which is %s, not booked", m,
+                 p->currency, (long long)a.id, a.status);
+    else
+        snprintf(text, sizeof text,
+                 "a payment of %s %s on the gateway's account %s (%s, ref %s%s%s) that no "
+                 "confirmed transaction of %s made",
+                 m, p->currency, gc->config->name, p->kind, p->ref[0] ? p->ref : "-",
+                 p->transaction_id[0] ? ", the shop's transaction " : "", p->transaction_id,
+                 gc->config->name);
+    payment_issue(issues, "paid_without_transaction", p, found ? a.id : 0, text);
+    (void)err;
+    return SL_OK;
+}
+
+/* The books' side: every payment of the period on the merchant account. */
+static int books_side(runtime_tenant *rt, runtime_channel *gc, int64_t from_ms, int64_t to_ms,
+                      json_t *issues, int *checked, sl_error *err)
+{
+    pay_rule rule;
+    int rc = pay_rule_load(rt->config, gc->config, &rule, err);
+    ledger_payment_row *rows = rc == SL_OK ? calloc(PAY_RECONCILE_MAX, sizeof *rows) : NULL;
+    if (rc == SL_OK && rows == NULL)
+        rc = sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    int n = 0;
+    if (rc == SL_OK)
+        rc = ledger_payments_to_account(rt->db, rule.cash_account, from_ms, to_ms, rows,
+                                        PAY_RECONCILE_MAX, &n, err);
+    for (int i = 0; rc == SL_OK && i < n; i++)
+        rc = check_payment(rt, gc, &rows[i], issues, err);
+    if (rc == SL_OK && n == PAY_RECONCILE_MAX)
+        issue(issues, "truncated", NULL, "",
+              "more payments on the gateway's account than one reconcile reads: narrow "
+              "--from/--to");
+    *checked = n;
+    free(rows);
+    return rc;
+}
+
 json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from_ms, int64_t to_ms,
                            sl_error *err)
 {
@@ -96,15 +191,30 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
     }
     json_t *issues = json_array();
     int rc = SL_OK;
+    int64_t deadline = pay_verify_deadline_ms(gc->config), now = services_now_ms();
     for (int i = 0; rc == SL_OK && i < n; i++) {
         const pay_attempt *a = &list[i];
+        char text[PAY_TEXT_MAX + 96];
         if (!strcmp(a->status, PAY_VERIFIED) || !strcmp(a->status, PAY_SETTLED))
             issue(issues, "verified_not_booked", a, NULL, a->message);
         else if (!strcmp(a->status, PAY_RETURNED) && a->code[0] == '?')
-            issue(issues, "outcome_unknown", a, NULL, a->message);
+            issue(issues,
+                  deadline >= 0 && now - pay_attempt_since(a) >= deadline ? "deadline_passed"
+                                                                          : "outcome_unknown",
+                  a, NULL, a->message);
         else if (!strcmp(a->status, PAY_BOOKED))
             rc = booked_checks(rt->db, gc, list, n, i, issues, err);
+        else if (!strcmp(a->status, PAY_REVERSED))
+            issue(issues, "reversed", a, NULL, a->message);
+        else if (!strcmp(a->origin, "shop")) {
+            snprintf(text, sizeof text, "the shop says paid; the attempt is %s: %s", a->status,
+                     a->message);
+            issue(issues, "shop_paid_unconfirmed", a, NULL, text);
+        }
     }
+    int payments = 0;
+    if (rc == SL_OK)
+        rc = books_side(rt, gc, from_ms, to_ms, issues, &payments, err);
     int listed = 0;
     if (rc == SL_OK && pay_has_cap(gc, SL_CAP_LIST_UNVERIFIED)) {
         pay_results r;
@@ -139,6 +249,6 @@ json_t *pay_reconcile_json(runtime_tenant *rt, runtime_channel *gc, int64_t from
         json_decref(issues);
         return NULL;
     }
-    return json_pack("{s:s,s:i,s:i,s:o}", "channel", gc->config->name, "checked", n,
-                     "gateway_listed", listed, "issues", issues);
+    return json_pack("{s:s,s:i,s:i,s:i,s:o}", "channel", gc->config->name, "checked", n,
+                     "payments_checked", payments, "gateway_listed", listed, "issues", issues);
 }

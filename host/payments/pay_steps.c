@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ledger/ledger.h"
 #include "payments/pay_int.h"
+#include "rules/rules.h"
 #include "services/services.h"
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
@@ -115,6 +117,33 @@ int pay_step_verify(runtime_channel *gc, store *db, pay_attempt *a, int64_t now,
     return rc;
 }
 
+/* Is the document one a payment can be booked on? */
+static int bookable(const ledger_doc *d)
+{
+    return strcmp(d->status, LEDGER_POSTED) == 0 || strcmp(d->status, LEDGER_APPROVED) == 0;
+}
+
+int pay_shop_post(runtime_tenant *rt, store *db, const pay_attempt *a, int64_t now, sl_error *err)
+{
+    ledger_doc *d = NULL;
+    int rc = ledger_doc_load(db, a->document_id, &d, err);
+    if (rc == SL_OK && strcmp(d->status, LEDGER_DRAFT) == 0) {
+        ledger_doc_free(d);
+        d = NULL;
+        int state = 0;
+        rc = rules_reprocess_order(db, rt->config, a->shop_channel, a->external_id, now, &state,
+                                   err);
+        if (rc == SL_OK)
+            rc = ledger_doc_load(db, a->document_id, &d, err);
+    }
+    if (rc == SL_OK && !bookable(d)) /* kept Draft by a reason of its own, or void */
+        rc = sl_error_set(err, SL_ECONFLICT, "document",
+                          "attempt %lld is confirmed, but its document is %s%s%.300s",
+                          (long long)a->id, d->status, d->reason[0] ? ": " : "", d->reason);
+    ledger_doc_free(d);
+    return rc;
+}
+
 int pay_step_finish(runtime_tenant *rt, runtime_channel *gc, store *db, const pay_rule *rule,
                     pay_attempt *a, int64_t now, sl_error *err)
 {
@@ -139,7 +168,10 @@ int pay_step_finish(runtime_tenant *rt, runtime_channel *gc, store *db, const pa
     if (a->document_id == 0)
         return sl_error_set(err, SL_ENOTFOUND, "document",
                             "attempt %lld has no document to book on", (long long)a->id);
-    int rc = store_begin(db, err);
+    int rc = strcmp(a->origin, "shop") == 0 ? pay_shop_post(rt, db, a, now, err) : SL_OK;
+    if (rc != SL_OK)
+        return rc;
+    rc = store_begin(db, err);
     if (rc != SL_OK)
         return rc;
     rc = pay_book(rt, db, rule, a, now, err);

@@ -221,6 +221,26 @@ int pay_event(store *db, const char *channel, int64_t attempt_id, const char *ki
     return store_step_done(db, st, err);
 }
 
+int pay_event_count(store *db, int64_t attempt_id, const char *kind, int *n, sl_error *err)
+{
+    sqlite3_stmt *st = store_stmt(
+        db, "SELECT count(*) FROM gateway_events WHERE attempt_id = ?1 AND kind = ?2", err);
+    if (st == NULL)
+        return err->code;
+    sqlite3_bind_int64(st, 1, attempt_id);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? SL_OK : store_error(db, rc, err);
+}
+
+int64_t pay_attempt_since(const pay_attempt *a)
+{
+    return a->returned_ms ? a->returned_ms : a->entered_ms ? a->entered_ms : a->created_ms;
+}
+
 int pay_status_final(const char *status)
 {
     return strcmp(status, PAY_BOOKED) == 0 || strcmp(status, PAY_FAILED) == 0 ||

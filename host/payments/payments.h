@@ -65,6 +65,10 @@ extern const store_migration payments_migration;
      recover_after = 10m            recovery leaves a pending attempt alone
                                     this long before asking the gateway
      recover_every = 1m             how often serve runs the recovery pass
+     reverse_after = 15m            an unknown verify outcome is reversed
+                                    this long after the return
+     verify_deadline = 20m          the gateway's limit: still unknown
+                                    past it -> reported (pay_recover.c)
    A shop channel sends an order's payment through a gateway with the map
    value "gateway:NAME" in [channel:SHOP.payments] (pay_shop.c).
    The rule: gateway amount = shop amount x rate (or / rate) in gateway
@@ -169,20 +173,34 @@ int pay_link(runtime_tenant *rt, store *db, const char *shop_channel, const char
    [channel:SHOP.payments] value "gateway:NAME" for `method`, written into
    `gateway` (cap bytes). 0 when the method is booked as cash. */
 int pay_method_gateway(const config_channel *shop, const char *method, char *gateway, size_t cap);
+/* What the gateway said so far of a reference the shop reported. */
+enum pay_shop_outcome {
+    PAY_SHOP_WAITING = 1, /* stored, not confirmed yet: the document waits Draft */
+    PAY_SHOP_CONFIRMED,   /* verified (and settled where needed): post it */
+    PAY_SHOP_REFUSED      /* the gateway did not confirm it: stays Draft, unpaid */
+};
+typedef struct pay_shop_state {
+    int state; /* enum pay_shop_outcome */
+    int64_t attempt_id;
+    char why[PAY_TEXT_MAX + 128]; /* the reason for the document (the gateway's answer) */
+} pay_shop_state;
 /* An order the shop says was paid through `gateway` with the gateway's
-   reference `authority` (SL_ORDER_TRANSACTION_ID): instead of adding the
-   payment, the rules store an attempt (origin "shop", already returned)
-   in the caller's transaction, and the scheduler confirms it with the
-   gateway (inquiry/verify; settle where needed) before it is booked.
-   What the gateway does not confirm stays unbooked, refused with the
-   gateway's answer. The amount is converted by the gateway's rule (the
-   shop is assumed to have asked the gateway for the same figure; a
-   different one is the gateway's -50 and shows as refused). Idempotent
-   per (gateway, authority). Writes what happened into text. */
+   reference `authority` (SL_ORDER_TRANSACTION_ID). The shop's word is not
+   proof, and the rules need the payment (add_payment = yes), so the
+   document waits Draft until the gateway confirms: this stores an attempt
+   (origin "shop", already returned) in the caller's transaction, once per
+   (gateway, authority), for the scheduler to confirm (inquiry/verify;
+   settle where needed), and says where it stands: waiting, confirmed (the
+   rules post the document; the gateway's pass books the payment), or
+   refused with the gateway's answer (the document stays Draft and unpaid,
+   that answer as its reason). A reference stored for another order is
+   refused. The amount is converted by the gateway's rule (the shop is
+   assumed to have asked the gateway for the same figure; a different one
+   is the gateway's -50 and shows as refused). No remote call. */
 int pay_shop_reference(store *db, const config_tenant *t, const char *gateway,
                        const char *shop_channel, const char *external_id, int64_t doc_id,
                        const char *currency, int exponent, int64_t amount, const char *authority,
-                       int64_t now_ms, char *text, size_t cap, sl_error *err);
+                       int64_t now_ms, pay_shop_state *out, sl_error *err);
 
 /* ---- the buyer's return (pay_return.c) ---------------------------------- */
 
@@ -246,6 +264,18 @@ int pay_recover_channel(runtime_tenant *rt, runtime_channel *gc, store *db, int6
 /* The channel's recover_every in ms (default above); -1 when the key is
    malformed (config check reports it). */
 int64_t pay_recover_every_ms(const config_channel *gc);
+/* The deadline path of a verify whose outcome stays unknown while the
+   gateway's inquiry cannot answer (pay_recover.c): `reverse_after` after
+   the buyer's return the payment is reversed (where the plugin can), so it
+   must stay under the gateway's own limit (Mellat reverses an unverified
+   sale itself after 20 minutes; ZarinPal reverses only within 30);
+   `verify_deadline` is that limit: past it an attempt still unknown is
+   reported once (event deadline_passed, an error logged, listed by
+   `gateway reconcile`). Both durations; -1 when malformed. */
+#define PAY_REVERSE_AFTER_DEFAULT_MS (15LL * 60 * 1000)
+#define PAY_VERIFY_DEADLINE_DEFAULT_MS (20LL * 60 * 1000)
+int64_t pay_reverse_after_ms(const config_channel *gc);
+int64_t pay_verify_deadline_ms(const config_channel *gc);
 
 /* ---- listing and reconciliation (pay_show.c, pay_reconcile.c) ----------- */
 

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "payments/payments.h"
 #include "rules/rules_int.h"
 #include "shipments/ship_send.h"
 #include "shopledger/sdkutil.h"
@@ -69,14 +70,14 @@ static int triggers(const config_channel *ch, const order *o)
 
 /* Draft outcome: the reason goes on the document, the inbox event log and
    a note to the shop; no number, no postings, no payment. */
-static int leave_draft(rules_ctx *c, const ledger_doc *d, int *state)
+static int leave_draft(rules_ctx *c, const ledger_doc *d, int *state, const char *why)
 {
-    char text[700], event[32];
+    char text[700], event[48];
     snprintf(text, sizeof(text), "%s for order %s left Draft: %s", rules_type_label(d->type),
              order_text(c->o, SL_ORDER_NUMBER)[0] ? order_text(c->o, SL_ORDER_NUMBER)
                                                   : d->external_id,
              d->reason);
-    snprintf(event, sizeof(event), "draft:r%d", c->it ? c->it->revision_no : 0);
+    snprintf(event, sizeof(event), "draft:r%d%s", c->it ? c->it->revision_no : 0, why);
     *state = INBOX_DRAFT;
     return rules_note(c, d->id, event, text);
 }
@@ -86,10 +87,16 @@ static int leave_draft(rules_ctx *c, const ledger_doc *d, int *state)
 static int settle(rules_ctx *c, ledger_doc *d, int *state)
 {
     if (d->reason[0])
-        return leave_draft(c, d, state);
+        return leave_draft(c, d, state, "");
     *state = INBOX_PROCESSED;
-    if (c->ch->approve)
-        return rules_finalize(c, d);
+    if (c->ch->approve) {
+        int waits = 0;
+        int rc = rules_gateway_gate(c, d, &waits);
+        if (rc == SL_OK && waits) /* one note while waiting, one when refused */
+            return leave_draft(c, d, state,
+                               waits == PAY_SHOP_REFUSED ? ":gateway-refused" : ":gateway-wait");
+        return rc == SL_OK ? rules_finalize(c, d) : rc;
+    }
     char text[256];
     snprintf(text, sizeof(text), "%s draft created for order %s", rules_type_label(d->type),
              d->order_number[0] ? d->order_number : d->external_id);

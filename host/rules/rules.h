@@ -51,6 +51,11 @@ int rules_credit_return(store *s, const config_tenant *t, const char *channel,
 int rules_process_item(store *s, const config_tenant *t, int64_t item_id, int64_t now_ms,
                        int *state, sl_error *err);
 
+/* rules_process_item for the inbox item of order (channel, external_id):
+   the gateway's pass runs it once a reference the shop reported is
+   confirmed or refused (rules_gateway.c). SL_ENOTFOUND without one. */
+int rules_reprocess_order(store *s, const config_tenant *t, const char *channel,
+                          const char *external_id, int64_t now_ms, int *state, sl_error *err);
 /* Processes up to `max` pending items (oldest first), each on its own,
    adding outcomes to *sum. Fails only when the store itself fails. */
 int rules_process_pending(store *s, const config_tenant *t, int64_t now_ms, int max,

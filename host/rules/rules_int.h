@@ -101,6 +101,14 @@ size_t rules_refund_part_count(const order *o, const char *ref);
 int rules_refund_lines(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, const char *ref);
 /* The inbox event of a history order (created before start_date). */
 int rules_history_event(rules_ctx *c);
+/* rules_gateway.c: before a document is posted with its payment, an
+   order the shop says was paid through a gateway with a reference is
+   checked against the gateway's attempt of that reference (stored now if
+   new). Not confirmed yet, or refused: d becomes Draft with the reason
+   (stored), *waits = PAY_SHOP_WAITING or PAY_SHOP_REFUSED; otherwise
+   *waits = 0 and the document is posted as usual. In the caller's
+   transaction. */
+int rules_gateway_gate(rules_ctx *c, ledger_doc *d, int *waits);
 /* Upper-case first letter display name of a document type. */
 const char *rules_type_label(const char *type);
 

@@ -103,8 +103,14 @@ void services_call_enter_at(sl_ctx *ctx, const services_sink *sink, const char *
     services_mark_call(ctx, call);
 }
 
+void services_call_fresh_connections(sl_ctx *ctx)
+{
+    ctx->fresh_connections = 1;
+}
+
 void services_call_end(sl_ctx *ctx)
 {
+    ctx->fresh_connections = 0;
     services_unmark_call();
     services_drop_open_orders(ctx);
     arena_reset(&ctx->call_arena);

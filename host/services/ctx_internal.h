@@ -39,6 +39,7 @@ struct sl_ctx {
     int call_has_sink;           /* the current call installed `sink` */
     arena call_arena;
     CURL *curl;                   /* reused for keep-alive within a channel */
+    int fresh_connections;        /* this call: no reuse (services.h) */
     int64_t last_request_ms;      /* for the per-channel rate limit */
     int orders_submitted;         /* during the current call */
     struct sl_order *open_orders; /* built but not yet submitted */

@@ -334,6 +334,10 @@ static void setup_curl(CURL *c, const sl_http_req *r, sl_http_resp *resp,
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (ctx->fresh_connections) { /* a request that must not be resent (services.h) */
+        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    }
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                      channel_ms(ctx, "http_connect_timeout_ms", policy.connect_timeout_ms));

@@ -101,6 +101,15 @@ void services_call_enter_at(sl_ctx *ctx, const services_sink *sink, const char *
 #define services_call_begin_at(ctx, call) services_call_enter_at((ctx), NULL, (call))
 #define services_call_begin(ctx) services_call_enter_at((ctx), NULL, __func__)
 void services_call_end(sl_ctx *ctx);
+/* For the rest of the current call (until services_call_end), every HTTP
+   request of ctx goes on a new connection that is closed after its answer
+   (CURLOPT_FRESH_CONNECT + CURLOPT_FORBID_REUSE). Why: libcurl silently
+   sends a request again when it went out on a kept-alive connection that
+   the server closed before any answer byte, and the server may have done
+   the work before closing. A call that must not reach the remote twice
+   (a gateway's payment request, verify, settle, reverse: pay_call) asks
+   for this; the cost is one connect (and TLS handshake) per request. */
+void services_call_fresh_connections(sl_ctx *ctx);
 /* The plugin file a context's calls run in, for the call marker. */
 void services_ctx_set_plugin_file(sl_ctx *ctx, const char *path, int64_t mtime);
 

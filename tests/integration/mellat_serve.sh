@@ -5,7 +5,12 @@
 # fee booked once; a buyer who cancels -> nothing; the settle's answer lost
 # (the call happened, the connection dropped) -> recovery settles again
 # ("already settled" is success), verify ran once; the callback POSTed again
-# -> still one payment; trial balance zero after each.
+# -> still one payment; a kept-alive connection the bank drops as the
+# settle arrives -> the settle sent once; kill -9 between verify and settle
+# -> restart settles once, books once; a verify that never answers with
+# inquiry failing -> reversed near the deadline; with the reversal failing
+# too -> reported past the deadline, then closed when the bank reverses;
+# trial balance zero after each.
 source "$(dirname "$0")/lib.bash"
 CONF="$SL_TMP/conf.d"
 PLUG="$SL_TMP/plugins"
@@ -55,9 +60,11 @@ start_url = $MP/pgwchannel/startpay.mellat
 public_url = http://127.0.0.1:1
 cash = mellat:1116
 fee_percent = 0.5
-http_timeout_ms = 1500
+http_timeout_ms = 5000
 recover_after = 0s
 recover_every = 1s
+reverse_after = 3s
+verify_deadline = 6s
 INI
 SLX=(sl --conf "$CONF" --plugins "$PLUG")
 
@@ -125,5 +132,96 @@ check "booked once" eq "$(paid_sum 6003)" 900000
 check "verify ran once for it, settle twice (the second: already settled)" eq \
   "$(calls bpVerifyRequest):$(calls bpSettleRequest)" 2:3
 check "trial balance zero (recovered)" balanced
+fault() { curl -s -X POST -H 'Content-Type: application/json' --data "$1" "$MP/__sandbox/fault" > /dev/null; }
+delta() { local c; c=$(calls "$1"); echo $(( ${c:-0} - ${2:-0} )); } # OP BEFORE: calls of OP since
+sale() { curl -s "$MP/__sandbox/state" > "$SL_TMP/state.json"; json_get "$SL_TMP/state.json" "\$.sales.\"$1\".$2"; }
+events_of() { sqlite3 "$SL_TMP/ir.db" "select count(*) from gateway_events e join gateway_attempts a on a.id=e.attempt_id where a.external_id='$1' and e.kind='$2'"; }
+
+# 4. the bank closes a kept-alive connection as the settle arrives on it,
+#    after doing the settle: libcurl would silently send it again on a new
+#    connection; gateway calls that must run once go on fresh connections
+order 6004 700000
+REF=$(link 6004)
+S0=$(calls bpSettleRequest) V0=$(calls bpVerifyRequest)
+fault '{"op":"bpSettleRequest","mode":"reused-drop","count":1}'
+buyer "$REF" pay
+check "verified, settled and booked" until_status 6004 booked
+check "the settle reached the bank once (no resend on a reused connection)" eq "$(delta bpSettleRequest "$S0")" 1
+check "and the verify once" eq "$(delta bpVerifyRequest "$V0")" 1
+check "booked once" eq "$(paid_sum 6004)" 700000
+fault '{"clear":true}'
+
+# 5. kill -9 of serve after the verify answered, while the settle is on its
+#    way (the bank holds it, never processing it); a restart settles once
+#    and books once
+order 6005 650000
+REF=$(link 6005)
+S0=$(calls bpSettleRequest) V0=$(calls bpVerifyRequest)
+fault '{"op":"bpSettleRequest","mode":"hold","count":1,"delay_ms":8000}'
+buyer "$REF" pay
+for ((i = 0; i < 300; i++)); do [ "$(calls '"bpSettleRequest.held"')" = 1 ] && break; sleep 0.05; done
+kill -9 "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null
+check "serve died inside the settle" eq "$(calls '"bpSettleRequest.held"')" 1
+check "with the attempt verified, not settled" eq "$(sqlite3 "$SL_TMP/ir.db" "select status from gateway_attempts where external_id='6005'")" verified
+check "nothing booked yet" eq "$(paid_sum 6005)" 0
+rm -f "$SL_TMP/serve.port" "$SL_TMP/admin.port"
+sl_exec --conf "$CONF" --plugins "$PLUG" serve --listen "127.0.0.1:$PORT" \
+  --port-file "$SL_TMP/serve.port" --admin-listen 127.0.0.1:0 \
+  --admin-port-file "$SL_TMP/admin.port" --tick-ms 200 2>>"$SL_TMP/serve.log" &
+SERVE_PID=$!
+SL_PIDS+=("$SERVE_PID")
+check "serve starts again on the buyers' port" wait_for_file "$SL_TMP/admin.port" 30
+check "recovery settles and books it" until_status 6005 booked
+check "settled once at the bank, verified once" eq "$(delta bpSettleRequest "$S0"):$(delta bpVerifyRequest "$V0")" 1:1
+check "the bank has it settled" eq "$(sale "$REF" status)" settled
+check "booked once" eq "$(paid_sum 6005)" 650000
+check "trial balance zero (after kill -9)" balanced
+
+# 6. the verify's answer never comes and inquiry cannot answer: nothing is
+#    done blindly until reverse_after (3s here; 15m by default, inside
+#    Mellat's 20 minutes), then the payment is reversed
+order 6006 420000
+REF=$(link 6006)
+R0=$(calls bpReversalRequest)
+fault '{"op":"bpVerifyRequest","mode":"drop","count":1000}'
+fault '{"op":"bpInquiryRequest","mode":"fault","count":1000}'
+buyer "$REF" pay
+check "reversed near the deadline" until_status 6006 reversed
+check "after an unknown verify outcome" bash -c "[ $(events_of 6006 unknown) -ge 1 ]"
+check "the bank reversed it once" eq "$(delta bpReversalRequest "$R0"):$(sale "$REF" status)" 1:reversed
+contains() { [[ "$1" == *"$2"* ]] || { echo "  '$1' lacks '$2'" >&2; return 1; }; }
+message_of() { sqlite3 "$SL_TMP/ir.db" "select message from gateway_attempts where external_id='$1'"; }
+check "the attempt says why" contains "$(message_of 6006)" "inquiry unanswered: reversed before the gateway's deadline"
+check "nothing booked for it" eq "$(paid_sum 6006)" 0
+check "trial balance zero (reversed)" balanced
+
+# 7. ... and when the reversal fails too: past verify_deadline (6s here) the
+#    attempt is reported once, never dropped; once the bank's own deadline
+#    passes it reverses the sale itself, and inquiry closes the attempt
+#    with an error that the buyer paid and the order stays unpaid
+fault '{"op":"bpReversalRequest","mode":"fault","count":1000}'
+order 6007 380000
+REF=$(link 6007)
+buyer "$REF" pay
+for ((i = 0; i < 300; i++)); do [ "$(events_of 6007 deadline_passed)" = 1 ] && break; sleep 0.1; done
+check "past the deadline the unknown outcome is reported" eq "$(events_of 6007 deadline_passed)" 1
+sleep 1.5
+check "once" eq "$(events_of 6007 deadline_passed)" 1
+check "as an error in serve's log" grep -q "attempt .* (order ts/6007): verify outcome still unknown" "$SL_TMP/serve.log"
+check "the attempt stays open (returned, outcome unknown)" eq "$(status_of 6007)" returned
+"${SLX[@]}" gateway reconcile ir mp --json > "$SL_TMP/rec.json"
+check "reconcile lists it, and the reversed one" eq \
+  "$(sqlite3 :memory: "select group_concat(json_extract(value,'\$.kind')||':'||json_extract(value,'\$.external_id')) from json_each(readfile('$SL_TMP/rec.json'),'\$.issues') where json_extract(value,'\$.external_id') in ('6006','6007')")" \
+  reversed:6006,deadline_passed:6007
+check "the bank still holds it as paid" eq "$(sale "$REF" status)" paid
+curl -s -X POST -H 'Content-Type: application/json' --data '{"advance_s":1260}' "$MP/__sandbox/clock" > /dev/null
+fault '{"clear":true}'
+check "the bank's own deadline reversed it; inquiry closes the attempt" until_status 6007 reversed
+check "the bank reversed it, not the host" eq "$(sale "$REF" status)" reversed
+check "said as paid but unconfirmed, the order unpaid" contains "$(message_of 6007)" \
+  "the buyer paid, but the verify's outcome stayed unknown and the gateway reversed the payment (its deadline passed): the order stays unpaid"
+check "and logged as an error" grep -q "(order ts/6007): paid, not confirmed in time, reversed by the gateway" "$SL_TMP/serve.log"
+check "nothing booked for it" eq "$(paid_sum 6007)" 0
+check "trial balance zero (deadline)" balanced
 check "serve stops cleanly" stop_serve
 finish

@@ -7,7 +7,9 @@
 # forged return (unknown authority) and a tampered session (the bank took
 # another amount) -> refused and recorded; a USD shop with a Rial gateway
 # (rate 100037 multiply, rounding 2, Toman on the wire) -> the exact
-# figures of the rule;
+# figures of the rule; a shop reference the gateway refuses -> the invoice
+# Draft with the gateway's answer; a verify answer lost with inquiry
+# failing -> reversed near the deadline; reconcile from both sides;
 # the trial balance is zero after each.
 source "$(dirname "$0")/lib.bash"
 CONF="$SL_TMP/conf.d"
@@ -52,6 +54,7 @@ series = TS
 
 [channel:ts.payments]
 zarinpal = gateway:zp
+card = zpcash:1115
 
 [channel:zp]
 plugin = zarinpal
@@ -63,6 +66,8 @@ public_url = http://127.0.0.1:1
 http_timeout_ms = 1500
 recover_after = 0s
 recover_every = 1s
+reverse_after = 3s
+verify_deadline = 6s
 $5
 INI
   mkdir -p "$SL_TMP/orders/$2"
@@ -83,7 +88,7 @@ SLX=(sl --conf "$CONF" --plugins "$PLUG")
 order() {
   cat > "$SL_TMP/order-$2.json" <<JSON
 {"id":"$2","number":"$2","status":"processing","currency":"$4","modified":"2026-11-20T12:00:00Z",
- "email":"sara@example.ir","first_name":"Sara","last_name":"Ahmadi","payment_method":"zarinpal",
+ "email":"sara@example.ir","first_name":"Sara","last_name":"Ahmadi","payment_method":"${METHOD:-zarinpal}",
  "transaction_id":"${5:-}","prices_include_tax":false,"total":"$3","total_tax":"0",
  "lines":[{"id":"1","sku":"TEA","name":"Tea","qty":"1","unit_price":"$3","total":"$3","total_tax":"0"}]}
 JSON
@@ -240,6 +245,23 @@ order ir 5009 440000 IRR "$A9"
 for ((i = 0; i < 100; i++)); do [ "$(status_of ir 5009)" = refused ] && break; sleep 0.1; done
 check "a shop reference the gateway does not confirm stays unpaid" eq "$(status_of ir 5009)" refused
 check "nothing booked for it" eq "$(paid_sum ir 5009)" 0
+doc_of() { # TENANT ID FIELD: a field of the order's document
+  sqlite3 "$SL_TMP/$1.db" "select $3 from documents where external_id='$2'"; }
+wait_reason() { # TENANT ID TEXT: bounded wait until the document's reason has TEXT
+  local i
+  for ((i = 0; i < 100; i++)); do [[ "$(doc_of "$1" "$2" reason)" == *"$3"* ]] && return 0; sleep 0.1; done
+  echo "  reason: $(doc_of "$1" "$2" reason)" >&2; return 1; }
+check "its invoice is Draft with the gateway's answer as the reason" \
+  wait_reason ir 5009 "zp did not confirm the payment (reference $A9): refused by the gateway"
+check "the Draft is unposted: no number, no journal" eq \
+  "$(doc_of ir 5009 status)/$(doc_of ir 5009 "ifnull(number,'')")/$(sqlite3 "$SL_TMP/ir.db" "select count(*) from postings p join documents d on d.id=p.document_id where d.external_id='5009'")" "draft//0"
+check "the inbox item is left draft" eq "$(sqlite3 "$SL_TMP/ir.db" "select state from inbox_items where external_id='5009'")" draft
+check "the shop is told why" bash -c "for ((i = 0; i < 50; i++)); do grep -q 'left Draft: zp did not confirm' '$SL_TMP/notes-ir.txt' && exit 0; sleep 0.1; done; exit 1"
+check "the confirmed one was posted before its payment was booked" eq "$(doc_of ir 5008 status)" posted
+order ir 5011 330000 IRR "$A8"
+check "a reference of another order is refused at once, the invoice Draft" \
+  wait_reason ir 5011 "zp reference $A8 belongs to order ts/5008"
+check "and nothing booked for it" eq "$(paid_sum ir 5011)" 0
 check "trial balance zero (shop references)" balanced ir
 
 # 8. the admin API's pay link: queued (202), made by the scheduler, read back
@@ -271,6 +293,21 @@ done
 check "a second link for the paid order fails with the reason" eq \
   "$(json_get "$SL_TMP/pl.json" '$.error')" "attempt $(sqlite3 "$SL_TMP/ir.db" "select id from gateway_attempts where external_id='5010' and status='booked'") of this order is booked"
 
+# 8b. the verify happened but its answer was lost, and inquiry cannot
+#     answer either: reversed reverse_after (3s here; 15m by default)
+#     after the return, inside ZarinPal's 30 minutes
+order ir 5013 270000 IRR
+URL=$(link ir 5013)
+curl -s -X POST "$ZP/__sandbox/fault" -d '{"endpoint":"verify","mode":"lost","count":1}' > /dev/null
+curl -s -X POST "$ZP/__sandbox/fault" -d '{"endpoint":"inquiry","mode":"5xx","count":1000}' > /dev/null
+back "$(buyer "$URL" pay)" > /dev/null
+for ((i = 0; i < 150; i++)); do [ "$(status_of ir 5013)" = reversed ] && break; sleep 0.1; done
+check "an unknown verify with inquiry unanswered is reversed near the deadline" eq "$(status_of ir 5013)" reversed
+check "ZarinPal reversed the session" eq "$(curl -s "$ZP/__sandbox/stats" > "$SL_TMP/st.json"; sqlite3 :memory: "select json_extract(value,'\$.state') from json_each(readfile('$SL_TMP/st.json'),'\$.sessions') where json_extract(value,'\$.authority')='${URL##*/}'")" reversed
+check "nothing booked for it" eq "$(paid_sum ir 5013)" 0
+curl -s -X POST "$ZP/__sandbox/fault" -d '{"clear":true}' > /dev/null
+check "trial balance zero (reversed)" balanced ir
+
 # 9. USD shop, Rial gateway, rate 100037 multiply, rounding 2; the
 #    connector sends Toman (currency = IRT): one unit end to end
 order us 7001 12.34 USD
@@ -293,11 +330,30 @@ rev() { curl -s -X POST "$ZP/pg/v4/payment/reverse.json" -d "{\"merchant_id\":\"
 check "the emulator reverses a verified session within 30 minutes" eq "$(rev "$A5001")" 100
 curl -s -X POST "$ZP/__sandbox/clock" -d '{"advance_s":1860}' > /dev/null
 check "and refuses after 30 minutes (-63)" eq "$(rev "$A5003")" -63
+# an order the shop's payments map books straight to the gateway's
+# merchant account (card = zpcash:1115): paid on the books, never confirmed
+METHOD=card order ir 5012 99000 IRR
 "${SLX[@]}" gateway reconcile ir zp --json > "$SL_TMP/rec.json"
 check "reconcile reports findings (exit 1)" eq "$?" 1
-check "reconcile finds the booked payment the gateway reversed and the refused one it holds" eq \
-  "$(sqlite3 :memory: "select group_concat(json_extract(value,'\$.kind')||':'||json_extract(value,'\$.external_id')) from json_each(readfile('$SL_TMP/rec.json'),'\$.issues')")" \
-  gateway_says:5001,gateway_unverified:5005
+findings() { sqlite3 :memory: "select group_concat(json_extract(value,'\$.kind')||':'||json_extract(value,'\$.external_id')) from json_each(readfile('$1'),'\$.issues')"; }
+check "reconcile finds the booked payment the gateway reversed, the shop's unconfirmed reference, the payment on the gateway's account without a transaction and the refused session the gateway holds" eq \
+  "$(findings "$SL_TMP/rec.json")" \
+  gateway_says:5001,shop_paid_unconfirmed:5009,reversed:5013,paid_without_transaction:5012,gateway_unverified:5005
+check "the books' finding names the payment" eq \
+  "$(sqlite3 :memory: "select json_extract(value,'\$.amount')||' '||json_extract(value,'\$.detail') from json_each(readfile('$SL_TMP/rec.json'),'\$.issues') where json_extract(value,'\$.kind')='paid_without_transaction'")" \
+  "99000 a payment of 99000 IRR on the gateway's account zp (payment, ref order) that no confirmed transaction of zp made"
+check "and counts the payments it read (6 booked attempts and that one)" eq "$(json_get "$SL_TMP/rec.json" '$.payments_checked')" 7
+"${SLX[@]}" gateway reconcile ir zp --from 2000-01-01 --to 2000-01-02 --json > "$SL_TMP/rec.json"
+check "--from/--to bound the attempts and the books (the gateway's own list is not dated)" eq \
+  "$(findings "$SL_TMP/rec.json")/$(json_get "$SL_TMP/rec.json" '$.checked')/$(json_get "$SL_TMP/rec.json" '$.payments_checked')" \
+  gateway_unverified:5005/0/0
+"${SLX[@]}" gateway reconcile ir zp > "$SL_TMP/rec.txt"
+check "the text form lists the same findings" eq "$(grep -c 'shop_paid_unconfirmed\|paid_without_transaction' "$SL_TMP/rec.txt")" 2
 check "reconcile of the USD tenant finds nothing" "${SLX[@]}" gateway reconcile us zp
+# a booked payment whose amount was changed by hand no longer matches its attempt
+sqlite3 "$SL_TMP/us.db" "update payments set amount = amount + 1 where ref like 'gateway:%'"
+"${SLX[@]}" gateway reconcile us zp --json > "$SL_TMP/rec.json"
+check "reconcile finds the amount mismatch" eq "$(findings "$SL_TMP/rec.json")" amount_mismatch:7001
+check "naming both amounts" eq "$(json_get "$SL_TMP/rec.json" '$.issues[0].detail')" "booked 12.35 USD; the attempt's amount is 12.34 USD"
 check "serve stops cleanly" stop_serve
 finish

@@ -20,9 +20,9 @@
 #include "shopledger/sdkutil.h"
 
 static struct script {
-    int verify_rc, settle_rc, request_rc;
+    int verify_rc, settle_rc, request_rc, reverse_rc;
     const char *inquiry; /* state word, NULL = no answer */
-    int verifies, settles, inquiries;
+    int verifies, settles, inquiries, reverses;
     const char *return_amount; /* "amount" parse_return claims, NULL = none */
 } G;
 
@@ -106,6 +106,13 @@ static int fake_inquire(void *st, sl_ctx *c, const sl_params *p, sl_error *e)
     return SL_OK;
 }
 
+static int fake_reverse(void *st, sl_ctx *c, const sl_params *p, sl_error *e)
+{
+    (void)st, (void)c, (void)p;
+    G.reverses++;
+    return G.reverse_rc == SL_OK ? SL_OK : sl_error_set(e, G.reverse_rc, "", "reverse failed");
+}
+
 static sl_plugin FAKE = {.size = sizeof FAKE,
                          .abi_major = SL_ABI_MAJOR,
                          .abi_minor = SL_ABI_MINOR,
@@ -119,7 +126,8 @@ static sl_plugin FAKE = {.size = sizeof FAKE,
                          .parse_return = fake_return,
                          .verify_payment = fake_verify,
                          .settle_payment = fake_settle,
-                         .inquire_payment = fake_inquire};
+                         .inquire_payment = fake_inquire,
+                         .reverse_payment = fake_reverse};
 
 typedef struct world {
     char db_path[64];
@@ -285,6 +293,63 @@ static void test_unknown_verify_goes_to_inquiry(void **state)
     world_free(w);
 }
 
+#define MIN_MS (60LL * 1000)
+
+/* The deadline path: an unknown verify with inquiry unanswered waits
+   until reverse_after (15m after the return), then reverses; with the
+   reversal failing too, past verify_deadline (20m) it is reported once
+   and left open; a gateway that reversed a paid session says so. */
+static void test_unknown_verify_reversed_near_the_deadline(void **state)
+{
+    (void)state;
+    world *w = world_new(FAKE.caps | SL_CAP_REVERSE_PAYMENT);
+    int64_t id = link_order(w);
+    pay_return_view v;
+    assert_int_equal(give_return(w, id, "OK", &v), SL_OK); /* at 1000 */
+    G.verify_rc = SL_ERETRY;
+    pass(w, 2000);
+    G.inquiry = NULL;
+    pass(w, 1000 + 14 * MIN_MS);
+    assert_string_equal(status_of(w, id), PAY_RETURNED);
+    assert_int_equal(G.reverses, 0); /* nothing blindly before reverse_after */
+    pass(w, 1000 + 15 * MIN_MS);
+    assert_int_equal(G.reverses, 1);
+    assert_string_equal(status_of(w, id), PAY_REVERSED);
+    assert_int_equal(G.verifies, 1);
+    assert_int_equal(paid(w), 0);
+    world_free(w);
+
+    w = world_new(FAKE.caps | SL_CAP_REVERSE_PAYMENT);
+    id = link_order(w);
+    assert_int_equal(give_return(w, id, "OK", &v), SL_OK);
+    G.verify_rc = SL_ERETRY;
+    G.reverse_rc = SL_ERETRY;
+    pass(w, 2000);
+    pass(w, 1000 + 16 * MIN_MS);
+    assert_int_equal(G.reverses, 1);
+    assert_int_equal(events(w, "deadline_passed"), 0);
+    pass(w, 1000 + 20 * MIN_MS);
+    pass(w, 1000 + 21 * MIN_MS);
+    assert_int_equal(events(w, "deadline_passed"), 1); /* once, not every pass */
+    assert_string_equal(status_of(w, id), PAY_RETURNED);
+    sl_error err = {.size = sizeof err};
+    json_t *rec = pay_reconcile_json(&w->rt, &w->ch[1], 0, INT64_MAX, &err);
+    assert_non_null(rec);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(rec, "issues"), 0), "kind")),
+                        "deadline_passed"); /* reconcile runs now: decades after 1000 ms */
+    json_decref(rec);
+    G.inquiry = "reversed"; /* the gateway's own deadline gave the money back */
+    pass(w, 1000 + 22 * MIN_MS);
+    assert_string_equal(status_of(w, id), PAY_REVERSED);
+    pay_attempt a;
+    assert_int_equal(pay_attempt_load(w->db, id, &a, &err), SL_OK);
+    assert_non_null(strstr(a.message, "the buyer paid"));
+    assert_non_null(strstr(a.message, "the order stays unpaid"));
+    assert_int_equal(paid(w), 0);
+    world_free(w);
+}
+
 static void test_not_paid_return_is_cancelled(void **state)
 {
     (void)state;
@@ -373,29 +438,55 @@ static void test_request_without_answer_is_closed(void **state)
 }
 
 /* An order the shop says was paid through the gateway: stored once per
-   reference as returned, confirmed by verify before it is booked. */
+   reference as returned, confirmed by verify before it is booked; what
+   the gateway refuses is refused with its answer, a reference of another
+   order proves nothing. */
 static void test_shop_reference_confirmed_once(void **state)
 {
     (void)state;
     world *w = world_new(FAKE.caps);
-    char text[160], gw[64];
+    char gw[64];
+    pay_shop_state st;
     sl_error err = {.size = sizeof err};
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
-                                            1500, "SHOPREF1", 10, text, sizeof text, &err),
+                                            1500, "SHOPREF1", 10, &st, &err),
                          SL_OK);
-    assert_non_null(strstr(text, "to confirm with zp"));
+        assert_int_equal(st.state, PAY_SHOP_WAITING);
+        assert_non_null(strstr(st.why, "waiting for zp"));
+    }
     assert_int_equal(events(w, "shop_reference"), 1);
     assert_int_equal(paid(w), 0); /* nothing booked on the shop's word */
     pay_recover_report rep = pass(w, 2000);
     assert_int_equal(rep.booked, 1);
     assert_int_equal(paid(w), 1500);
     assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
-                                        1500, "", 10, text, sizeof text, &err),
+                                        1500, "SHOPREF1", 3000, &st, &err),
                      SL_OK);
-    assert_non_null(strstr(text, "without a reference"));
+    assert_int_equal(st.state, PAY_SHOP_CONFIRMED);
+    /* the same reference on another order: refused, naming the owner */
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1002", w->doc_id, "EUR", 2,
+                                        1500, "SHOPREF1", 3000, &st, &err),
+                     SL_OK);
+    assert_int_equal(st.state, PAY_SHOP_REFUSED);
+    assert_non_null(strstr(st.why, "belongs to order shop/1001"));
+    /* a reference the gateway refuses: refused with the gateway's answer */
+    G.verify_rc = SL_EREMOTE;
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1003", w->doc_id, "EUR", 2,
+                                        1500, "SHOPREF3", 3000, &st, &err),
+                     SL_OK);
+    pass(w, 4000);
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1003", w->doc_id, "EUR", 2,
+                                        1500, "SHOPREF3", 5000, &st, &err),
+                     SL_OK);
+    assert_int_equal(st.state, PAY_SHOP_REFUSED);
+    assert_non_null(strstr(st.why, "zp did not confirm the payment (reference SHOPREF3)"));
+    G.verify_rc = SL_OK;
+    assert_int_equal(pay_shop_reference(w->db, w->t, "zp", "shop", "1001", w->doc_id, "EUR", 2,
+                                        1500, "", 10, &st, &err),
+                     SL_EINVALID);
     assert_int_equal(pay_shop_reference(w->db, w->t, "nope", "shop", "1001", w->doc_id, "EUR", 2,
-                                        1500, "X", 10, text, sizeof text, &err),
+                                        1500, "X", 10, &st, &err),
                      SL_EINVALID);
     assert_int_equal(pay_method_gateway(w->ch[0].config, "bacs", gw, sizeof gw), 0);
     world_free(w);
@@ -425,6 +516,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_return_then_verify_and_book_once),
         cmocka_unit_test(test_unknown_verify_goes_to_inquiry),
+        cmocka_unit_test(test_unknown_verify_reversed_near_the_deadline),
         cmocka_unit_test(test_not_paid_return_is_cancelled),
         cmocka_unit_test(test_paid_claim_refused_is_refused),
         cmocka_unit_test(test_forged_and_tampered_returns),

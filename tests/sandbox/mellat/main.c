@@ -30,7 +30,32 @@ typedef struct conn_body {
     char *p;
     size_t len;
     int too_big;
+    int reused; /* an earlier request came on the same connection */
 } conn_body;
+
+/* Requests seen on one connection (MHD's socket context). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls, (void)c;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        *socket_context = calloc(1, sizeof(unsigned));
+    else {
+        free(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* 1 when `c` carried a request before this one (counts this one). */
+static int connection_reused(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    unsigned *seen = i ? i->socket_context : NULL;
+    if (seen == NULL)
+        return 0;
+    return (*seen)++ > 0;
+}
 
 static const char WSDL[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
@@ -63,7 +88,7 @@ static enum MHD_Result route(msb *s, struct MHD_Connection *c, const char *url, 
     if (strcmp(url, "/pgwchannel/services/pgw") == 0 && strcmp(method, "GET") == 0)
         return reply(c, 200, strdup(WSDL), "text/xml;charset=utf-8");
     if (strcmp(url, "/pgwchannel/services/pgw") == 0 && strcmp(method, "POST") == 0) {
-        msb_soap(s, body, cb->len, &status, &out, &drop);
+        msb_soap(s, body, cb->len, cb->reused, &status, &out, &drop);
         if (drop)
             return MHD_NO; /* close without an answer: the client sees a timeout */
         return reply(c, status, out, "text/xml;charset=utf-8");
@@ -91,6 +116,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         conn_body *cb = calloc(1, sizeof *cb);
         if (cb == NULL)
             return MHD_NO;
+        cb->reused = connection_reused(c);
         *state = cb;
         return MHD_YES;
     }
@@ -147,7 +173,8 @@ static int serve(msb *s, unsigned port, const char *port_file)
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0,
         NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
-        MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "cannot listen on 127.0.0.1:%u\n", port);
         return 1;

@@ -40,8 +40,10 @@ typedef struct msb {
 int64_t msb_now(const msb *s);
 
 /* Answers one SOAP request: fills *status and a malloc'd XML body; *drop
-   = 1 asks the caller to close the connection without an answer. */
-void msb_soap(msb *s, const char *body, size_t len, int *status, char **out, int *drop);
+   = 1 asks the caller to close the connection without an answer.
+   `reused`: the request came on a kept-alive connection that carried an
+   earlier request (the reused-drop fault waits for one). */
+void msb_soap(msb *s, const char *body, size_t len, int reused, int *status, char **out, int *drop);
 
 /* The start page (POST RefId): an HTML page, *status. */
 void msb_start_page(msb *s, const char *body, size_t len, const char *referer, int *status,

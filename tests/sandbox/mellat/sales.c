@@ -308,7 +308,8 @@ static void knob_buyer(msb *s, json_t *in, int *status, char **out)
 }
 
 /* {"op": OP or absent for every operation, "mode": fault | garbage | drop |
-   done-then-drop | timeout | code, "count": N, "code": C, "delay_ms": D}
+   done-then-drop | timeout | code | hold | reused-drop, "count": N,
+   "code": C, "delay_ms": D}
    or {"clear": true}. */
 static void knob_fault(msb *s, json_t *in, char **out)
 {

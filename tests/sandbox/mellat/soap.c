@@ -255,27 +255,43 @@ static int known_op(const char *op)
     return 0;
 }
 
-/* The fault knob of `op`, consumed: its mode, or NULL. */
-static const char *take_fault(msb *s, const char *op, int *code, int64_t *delay_ms)
+/* The fault knob of `op`, consumed: its mode, or NULL. A knob whose mode
+   is reused-drop waits (is not consumed) for a request that came on a
+   kept-alive connection (`reused`). */
+static const char *take_fault(msb *s, const char *op, int reused, int *code, int64_t *delay_ms)
 {
-    json_t *f = json_object_get(s->faults, op);
-    if (f == NULL)
-        f = json_object_get(s->faults, "*");
+    const char *key = json_object_get(s->faults, op) ? op : "*";
+    json_t *f = json_object_get(s->faults, key);
     if (f == NULL)
         return NULL;
-    json_int_t left = json_integer_value(json_object_get(f, "count"));
     static char mode[32];
     snprintf(mode, sizeof mode, "%s", json_string_value(json_object_get(f, "mode")));
+    if (strcmp(mode, "reused-drop") == 0 && !reused)
+        return NULL;
+    json_int_t left = json_integer_value(json_object_get(f, "count"));
     *code = (int)json_integer_value(json_object_get(f, "code"));
     *delay_ms = json_integer_value(json_object_get(f, "delay_ms"));
     if (left <= 1)
-        json_object_del(s->faults, json_object_get(s->faults, op) ? op : "*");
+        json_object_del(s->faults, key);
     else
         json_object_set_new(f, "count", json_integer(left - 1));
     return mode;
 }
 
-void msb_soap(msb *s, const char *body, size_t len, int *status, char **out, int *drop)
+static void count(json_t *calls, const char *name)
+{
+    json_object_set_new(calls, name,
+                        json_integer(json_integer_value(json_object_get(calls, name)) + 1));
+}
+
+/* test infrastructure: hold a request or its answer for `delay` ms */
+static void hold(int64_t delay)
+{
+    struct timespec ts = {(time_t)(delay / 1000), (long)(delay % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+void msb_soap(msb *s, const char *body, size_t len, int reused, int *status, char **out, int *drop)
 {
     *drop = 0;
     *status = 500;
@@ -300,12 +316,24 @@ void msb_soap(msb *s, const char *body, size_t len, int *status, char **out, int
     json_t *args = read_args(op, &why);
     xmlFreeDoc(doc);
     pthread_mutex_lock(&s->mu);
-    json_object_set_new(s->calls, opname,
-                        json_integer(json_integer_value(json_object_get(s->calls, opname)) + 1));
-    msb_sweep(s);
     int code = 0;
     int64_t delay = 0;
-    const char *mode = take_fault(s, opname, &code, &delay);
+    const char *mode = take_fault(s, opname, reused, &code, &delay);
+    if (mode != NULL && strcmp(mode, "hold") == 0) {
+        /* the request never reaches the bank's processing: counted apart,
+           held, then the connection is closed with nothing done */
+        char held[80];
+        snprintf(held, sizeof held, "%s.held", opname);
+        count(s->calls, held);
+        pthread_mutex_unlock(&s->mu);
+        json_decref(args);
+        hold(delay);
+        *drop = 1;
+        *out = NULL;
+        return;
+    }
+    count(s->calls, opname);
+    msb_sweep(s);
     char ret[64] = "", msg[200];
     if (why != NULL) {
         snprintf(msg, sizeof msg,
@@ -322,7 +350,8 @@ void msb_soap(msb *s, const char *body, size_t len, int *status, char **out, int
     }
     pthread_mutex_unlock(&s->mu);
     json_decref(args);
-    if (mode != NULL && (strcmp(mode, "drop") == 0 || strcmp(mode, "done-then-drop") == 0)) {
+    if (mode != NULL && (strcmp(mode, "drop") == 0 || strcmp(mode, "done-then-drop") == 0 ||
+                         strcmp(mode, "reused-drop") == 0)) {
         *drop = 1;
         *out = NULL;
         return;
@@ -333,9 +362,7 @@ void msb_soap(msb *s, const char *body, size_t len, int *status, char **out, int
         return;
     }
     if (mode != NULL && strcmp(mode, "timeout") == 0 && delay > 0) {
-        /* test infrastructure: hold the answer past the client's timeout */
-        struct timespec ts = {(time_t)(delay / 1000), (long)(delay % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
+        hold(delay); /* the answer, past the client's timeout */
     }
     if (why != NULL) {
         *out = fault(why);

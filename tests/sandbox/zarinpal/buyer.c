@@ -12,7 +12,8 @@
  * Knobs: POST /__sandbox/buyer is the same simulator for plugin check
  * (answers the return as a form); POST /__sandbox/clock {"advance_s": N} moves the sandbox clock;
  * POST /__sandbox/fault {"endpoint": "verify", "mode": "timeout|5xx|
- * garbage|lost", "count": N, "delay_ms": MS} arms faults; GET
+ * garbage|lost", "count": N, "delay_ms": MS} arms faults ({"clear": true}
+ * disarms them); GET
  * /__sandbox/stats lists calls per endpoint and every session; POST
  * /__sandbox/tamper {"authority", "amount"} changes what the bank took
  * for a session (the next verify with the requested amount says -50).
@@ -104,6 +105,13 @@ static void knob_fault(zsb *s, const json_t *in, zsb_reply *out)
     const char *ep = json_string_value(json_object_get(in, "endpoint"));
     const char *mode = json_string_value(json_object_get(in, "mode"));
     json_int_t count = json_integer_value(json_object_get(in, "count"));
+    if (json_is_true(json_object_get(in, "clear"))) { /* disarms every fault */
+        for (int i = 0; i < ZSB_MAX_FAULTS; i++)
+            s->faults[i].count = 0;
+        out->status = 200;
+        out->body = strdup("{\"cleared\":true}");
+        return;
+    }
     if (ep == NULL || mode == NULL || strlen(ep) >= 24 || count <= 0 ||
         (strcmp(mode, "timeout") != 0 && strcmp(mode, "5xx") != 0 && strcmp(mode, "garbage") != 0 &&
          strcmp(mode, "lost") != 0)) {
