@@ -101,6 +101,28 @@ static const char *start_date_key(config_channel *ch, const char *v)
     return NULL;
 }
 
+/* Durations the host's scheduled work reads later (payments/pay_recover.c,
+   server/scheduler.c): checked here, so a bad one is an error at its line
+   in `config check` and at start, not a log line when the work comes due. */
+static const char *const DURATION_KEYS[] = {"recover_after", "recover_every", "reverse_after",
+                                            "verify_deadline", "track_every"};
+#define SCHEDULED_MAX_S (7 * 24 * 3600)
+
+static const char *scheduled_duration(const char *key, const char *v, int *matched)
+{
+    const char *why = NULL;
+    int64_t n;
+    *matched = 0;
+    for (size_t i = 0; i < sizeof DURATION_KEYS / sizeof DURATION_KEYS[0]; i++)
+        if (strcmp(key, DURATION_KEYS[i]) == 0)
+            *matched = 1;
+    if (!*matched)
+        return NULL;
+    if (cfg_duration(v, &n, &why) != 0)
+        return why;
+    return n <= SCHEDULED_MAX_S ? NULL : "must be at most 7d";
+}
+
 /* The rule keys that need more than a boolean; NULL = accepted. `*known`
    tells whether key is a rule key at all. */
 static const char *rule_key(cfg_parse *p, const char *key, const char *v, int *known)
@@ -165,8 +187,8 @@ static const char *rule_key(cfg_parse *p, const char *key, const char *v, int *k
             return why;
         return cfg_set_str(&ch->stock_sync, v) == 0 ? NULL : "out of memory";
     }
-    *known = 0;
-    return NULL;
+    why = scheduled_duration(key, v, known);
+    return why;
 }
 
 void cfg_channel_key(cfg_parse *p, const char *key, const char *value)

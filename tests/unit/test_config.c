@@ -109,6 +109,17 @@ static void bad_duration_and_range(void **state)
     text = cat3(BASE, CHANNEL, "poll_every = 10s\n");
     free(expect_error(*state, text, 7, "channel:woo", "poll_every", "must be between 30s and 24h"));
     free(text);
+    /* the durations scheduled work reads later are checked at their line too */
+    text = cat3(BASE, CHANNEL, "reverse_after = 15 minutes\n");
+    free(expect_error(*state, text, 7, "channel:woo", "reverse_after", "not a duration"));
+    free(text);
+    text = cat3(BASE, CHANNEL, "verify_deadline = 30d\n");
+    free(expect_error(*state, text, 7, "channel:woo", "verify_deadline", "must be at most 7d"));
+    free(text);
+    text = cat3(BASE, CHANNEL, "track_every = 2h\nrecover_every = 1m\n");
+    config_tenant *t = load_ok(*state, text);
+    config_tenant_free(t);
+    free(text);
 }
 
 static void start_date_and_history_are_checked(void **state)
