@@ -56,18 +56,9 @@ static char *sign(const char *key, const char *body)
     return out;
 }
 
-static size_t discard(char *p, size_t sz, size_t n, void *u)
-{
-    (void)p, (void)u;
-    return sz * n;
-}
-
 /* POSTs one delivery; returns the HTTP status (0 = no answer). */
 static long post(struct msb_notify *nt, const delivery *d)
 {
-    CURL *c = curl_easy_init();
-    if (!c)
-        return 0;
     char *hash = sign(nt->s->api_key, d->body);
     char alias[160], hdr_hash[128];
     snprintf(alias, sizeof alias, "X-Mozello-Alias: %s", nt->s->alias);
@@ -79,22 +70,8 @@ static long post(struct msb_notify *nt, const delivery *d)
     h = curl_slist_append(h, "X-Mozello-API-Version: 1.0");
     h = curl_slist_append(h, alias);
     h = curl_slist_append(h, hdr_hash);
-    long code = 0;
-    curl_easy_setopt(c, CURLOPT_URL, d->url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, d->body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Mozello-Notifications/1.0");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    long code = sbc_post(d->url, d->body, h, "Mozello-Notifications/1.0", 15);
     curl_slist_free_all(h);
-    curl_easy_cleanup(c);
     return code;
 }
 

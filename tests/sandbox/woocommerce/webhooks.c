@@ -132,11 +132,6 @@ static char *build_body(struct sb_hooks *h, const hook *k, int64_t id)
     return text;
 }
 
-static size_t discard(char *p, size_t s, size_t n, void *u)
-{
-    return s * n;
-}
-
 /* POSTs body to the webhook's URL as it is now; returns the HTTP status
    (0 when no answer or no URL). */
 static long post(struct sb_hooks *h, const hook *k, const char *body, int ping)
@@ -148,9 +143,7 @@ static long post(struct sb_hooks *h, const hook *k, const char *body, int ping)
     pthread_mutex_unlock(&h->mu);
     struct curl_slist *hdr = NULL;
     char line[512];
-    long code = 0;
-    CURL *c = url[0] ? curl_easy_init() : NULL;
-    if (!c)
+    if (!url[0])
         return 0;
     hdr = curl_slist_append(hdr, ping ? "Content-Type: application/x-www-form-urlencoded"
                                       : "Content-Type: application/json");
@@ -176,22 +169,8 @@ static long post(struct sb_hooks *h, const hook *k, const char *body, int ping)
         hdr = curl_slist_append(hdr, line);
         free(sig);
     }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "WooCommerce/10.0.2 Hookshot (WordPress/6.8)");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    long code = sbc_post(url, body, hdr, "WooCommerce/10.0.2 Hookshot (WordPress/6.8)", 15);
     curl_slist_free_all(hdr);
-    curl_easy_cleanup(c);
     return code;
 }
 
