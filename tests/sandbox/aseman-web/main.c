@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     s.step_s = step;
     sbc_signals_block();
     pthread_mutex_init(&s.mu, NULL);
-    aw_xml_init();
+    sl_xml_init();
     /* A thread per connection: a "timeout" fault holding one answer back
        does not stall the knobs. */
     sbc_http h;

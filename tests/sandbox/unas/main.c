@@ -63,7 +63,7 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     pthread_mutex_init(&s.mu, NULL);
     s.api_key = key;
-    unas_xml_init();
+    sl_xml_init();
     int rc = usb_load(&s, seed);
     if (rc == 0 && sub != NULL)
         s.vip = strcmp(sub, "vip") == 0;
