@@ -88,6 +88,15 @@ int services_zone_local(const services_zone *z, int64_t utc_ms, struct tm *out);
 int services_zone_midnight_ms(const services_zone *z, int y, int m, int d, int64_t *utc_ms);
 void services_zone_leave(services_zone *z);
 
+/* ---- the install tree (install_path.c) ------------------------------- */
+/* The directory of the running binary (/proc/self/exe) into buf. 0, or
+   -1 when it cannot be read or does not fit. */
+int services_exe_dir(char *buf, size_t cap);
+/* The directory `rel` of the install tree the running binary belongs to
+   (its directory, up SL_INSTALL_BINDIR_REL, then rel: "lib/shopledger/
+   plugins") into buf. 0 when that directory exists, else -1. */
+int services_installed_dir(const char *rel, char *buf, size_t cap);
+
 /* The table handed to plugins. Static; valid for the process lifetime. */
 const sl_host *services_table(void);
 
