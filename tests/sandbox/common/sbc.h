@@ -13,6 +13,7 @@
  *                  --port-file and whole numbers on the command line
  *   sbc_clock.c    the test clock: real time plus an offset a knob moves
  *   sbc_post.c     the emulator as a client: one POST (a webhook, a push)
+ *   sbc_worker.c   the thread that sends an emulator's outgoing queue
  *
  * Every function here is for one emulator process; none of it is linked
  * into the host or a connector.
@@ -22,6 +23,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -159,5 +161,50 @@ struct curl_slist;
    curl_global_init before its first thread. */
 long sbc_post(const char *url, const char *body, struct curl_slist *headers, const char *user_agent,
               long timeout_s);
+
+/* ---- the delivery thread: sbc_worker.c ---- */
+
+/* The thread that sends an emulator's outgoing queue (a shop's webhooks,
+   a platform's notifications) one item at a time, when each is due. The
+   queue itself is the emulator's; the worker's mutex guards it, so the
+   emulator's knobs lock w->mu to change it and sbc_worker_wake after. */
+typedef struct sbc_worker {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;   /* signalled: the queue changed, or stop */
+    pthread_cond_t idle; /* broadcast whenever nothing is due */
+    pthread_t thread;
+    int stop;
+    int inflight; /* 1 while an item is being sent (mu not held) */
+    /* With mu held: the next due item, taken off the queue, or NULL with
+     *wait_ms the time until the next one is due (-1: none queued). */
+    void *(*take)(void *cls, int64_t *wait_ms);
+    /* Without mu: sends the item and disposes of it (frees it, or puts it
+       back under mu for a retry). */
+    void (*send)(void *cls, void *item);
+    /* With mu held, when nothing is due (NULL: nothing to do). */
+    void (*on_idle)(void *cls);
+    /* Once, on the thread, before the first take, without mu (NULL). */
+    void (*first)(void *cls);
+    void *cls;
+} sbc_worker;
+
+/* Starts the thread with the callbacks and cls already in *w (the rest
+   is set here). 0, or -1 (no thread; nothing to stop). */
+int sbc_worker_start(sbc_worker *w);
+
+/* With mu held: the queue changed, look again. */
+void sbc_worker_wake(sbc_worker *w);
+
+/* With mu held: waits up to timeout_ms for busy(cls) to turn 0, checked
+   whenever the worker goes idle or finishes a send (at least every 50
+   ms). Returns busy's last answer. */
+int sbc_worker_wait(sbc_worker *w, int (*busy)(void *cls), int64_t timeout_ms);
+
+/* Stops the thread (a send in progress ends first) and frees what the
+   worker holds; the items still queued are the caller's to free. */
+void sbc_worker_stop(sbc_worker *w);
+
+/* Wall-clock milliseconds (CLOCK_REALTIME, what the condition waits use). */
+int64_t sbc_now_ms(void);
 
 #endif
