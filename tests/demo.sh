@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README demo: installs what is missing, builds a Release tree in
 # build-demo/, then in a temporary directory starts the emulated
-# WooCommerce shop (woo_sandbox, seed tests/sandbox/seed/demo.json) and
-# `shopledger serve` for a demo tenant, points the shop's webhooks at the
+# WooCommerce shop (woo_sandbox, seed tests/sandbox/woocommerce/seed/demo.json)
+# and `shopledger serve` for a demo tenant, points the shop's webhooks at the
 # host, creates two orders in the shop (delivered by webhook), polls for the
 # seeded ones, waits until they are booked and the notes are back in the
 # shop, pushes stock and prices, prints what happened and stops both.
@@ -105,7 +105,7 @@ admin_job() {
 }
 
 start_sandbox() {
-  "$SANDBOX" --seed "$SRC/tests/sandbox/seed/demo.json" --port 0 \
+  "$SANDBOX" --seed "$SRC/tests/sandbox/woocommerce/seed/demo.json" --port 0 \
     --port-file "$WORK/sandbox.port" --consumer-key "$CK" --consumer-secret "$CS" \
     --delivery-delay-ms 200 >"$WORK/sandbox.log" 2>&1 &
   PIDS+=($!)

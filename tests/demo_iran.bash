@@ -1,6 +1,6 @@
 # The demo's third tenant (sourced by tests/demo.sh): an Iranian shop on
 # WooCommerce in Toman (IRT, 0 decimals, Persian documents). Its orders
-# come from a second emulated shop (seed tests/sandbox/seed/iran.json):
+# come from a second emulated shop (seed tests/sandbox/woocommerce/seed/iran.json):
 # a cash-on-delivery order is invoiced and sent by rule through the
 # emulated Foroutel, tracked until the post has collected the cash, which
 # is booked to the post's clearing account and settled to the bank; an
@@ -12,7 +12,7 @@ IR_CK=ck_demo_ir_51d0
 IR_CS=cs_demo_ir_c83e
 
 start_iran_remotes() {
-  "$SANDBOX" --seed "$SRC/tests/sandbox/seed/iran.json" --port 0 \
+  "$SANDBOX" --seed "$SRC/tests/sandbox/woocommerce/seed/iran.json" --port 0 \
     --port-file "$WORK/ir-shop.port" --consumer-key "$IR_CK" --consumer-secret "$IR_CS" \
     >"$WORK/ir-shop.log" 2>&1 &
   PIDS+=($!)

@@ -5,7 +5,7 @@
  * installs there):
  *
  *   {"binary": "woo_sandbox",                  built next to shopledger
- *    "args": ["--seed", "{source}/tests/sandbox/seed/demo.json",
+ *    "args": ["--seed", "{source}/tests/sandbox/woocommerce/seed/demo.json",
  *             "--port", "0", "--port-file", "{port_file}"],
  *    "settings": {"url": "http://127.0.0.1:{port}", ...},   channel keys
  *    "secrets": {"secret": "...", ...},

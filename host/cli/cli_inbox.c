@@ -11,13 +11,10 @@
  *                                               parse stored webhook
  *                                               deliveries again (intake/)
  *
- * `add` hands the file to the channel plugin's parse_webhook as an
- * operator replay (request_verified = 1, so no signature is needed) and
- * stores every order it submits in one transaction: all or nothing.
- * `retry --failed` does the same for each stored failed delivery or polled
- * order (with the headers it came with), and marks the row replayed in
- * the transaction that files its orders, so a second run files nothing
- * twice; a row refused again keeps its place with the new reason.
+ * The commands parse their arguments and print; what they do is the
+ * inbox's and the intake's: `add` and `retry --failed` are the operator's
+ * intake (intake/intake_operator.c: the plugin's parser as the operator's,
+ * all orders of one input in one transaction), `replay` is intake_replay.
  * Every command prints JSON with --json.
  */
 #include <errno.h>
@@ -244,68 +241,6 @@ static int cmd_item(int argc, char **argv, const cli_globals *g, int retry)
 
 /* ---- inbox add ------------------------------------------------------------ */
 
-typedef struct replay {
-    store *db;
-    int64_t now_ms;
-    json_t *results;   /* one object per submitted order */
-    order *orders[64]; /* collected during the plugin call, stored after */
-    size_t count;
-} replay;
-
-static const char *result_name(int r)
-{
-    switch (r) {
-    case INBOX_NEW:
-        return "new";
-    case INBOX_REVISION:
-        return "revision";
-    case INBOX_DUPLICATE:
-        return "duplicate";
-    case INBOX_STALE:
-        return "stale";
-    default:
-        return "?";
-    }
-}
-
-/* The sink's order_take: collects the order. No transaction is open
-   while the plugin runs (it may write its own channel state meanwhile). */
-static int take_order(void *data, order *o, sl_error *err)
-{
-    replay *rp = data;
-    if (rp->count >= sizeof rp->orders / sizeof rp->orders[0]) {
-        order_free(o);
-        return sl_error_set(err, SL_ETOOBIG, "orders", "more than 64 orders in one body");
-    }
-    rp->orders[rp->count++] = o;
-    return SL_OK;
-}
-
-/* Stores the collected orders in one transaction; with `failed_id` > 0
-   that failed row is marked replayed in the same transaction. */
-static int store_orders(replay *rp, int64_t failed_id, sl_error *err)
-{
-    int rc = store_begin(rp->db, err);
-    if (rc == SL_OK && failed_id > 0)
-        rc = inbox_failed_mark_replayed(rp->db, failed_id, rp->now_ms, err);
-    for (size_t i = 0; rc == SL_OK && i < rp->count; i++) {
-        int result = 0;
-        int64_t id = 0;
-        order *o = rp->orders[i];
-        rc = inbox_intake(rp->db, o, rp->now_ms, &result, &id, err);
-        if (rc == SL_OK)
-            json_array_append_new(rp->results,
-                                  json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "external_id",
-                                            order_text(o, SL_ORDER_EXTERNAL_ID), "result",
-                                            result_name(result)));
-    }
-    if (rc == SL_OK)
-        return store_commit(rp->db, err);
-    if (store_in_tx(rp->db))
-        store_rollback(rp->db);
-    return rc;
-}
-
 /* Reads a whole file of at most ORDER_MAX_RAW bytes. */
 static int read_body(const char *path, char **out, size_t *len)
 {
@@ -330,103 +265,60 @@ static int read_body(const char *path, char **out, size_t *len)
     return CLI_OK;
 }
 
-/* Runs parse_webhook over `req` (the host vouching for it), then stores
-   what it submitted in one transaction (marking `failed_id` replayed when
-   > 0); SL_OK only when committed. */
-static int replay_request(runtime_channel *ch, const services_request *req, int64_t failed_id,
-                          replay *rp, sl_error *err)
-{
-    services_sink sink = {.data = rp, .order_take = take_order};
-    services_call_enter(ch->ctx, &sink);
-    int rc = ch->plugin->table->parse_webhook(ch->state, ch->ctx, req, err);
-    services_call_end(ch->ctx);
-    if (rc == SL_OK)
-        rc = store_orders(rp, failed_id, err);
-    for (size_t i = 0; i < rp->count; i++)
-        order_free(rp->orders[i]);
-    rp->count = 0;
-    return rc;
-}
+/* The runtime's command: inbox add of FILE to CHANNEL (intake_add). */
+typedef struct add_args {
+    const char *channel, *file;
+} add_args;
 
-static int replay_body(runtime_channel *ch, const char *body, size_t len, replay *rp, sl_error *err)
+static int add_to(runtime_tenant *rt, const cli_globals *g, void *arg)
 {
-    static const services_request_header HEADERS[] = {{"Content-Type", "application/json"}};
-    services_request req = {
-        .headers = HEADERS, .header_count = 1, .body = body, .body_len = len, .verified = 1};
-    return replay_request(ch, &req, 0, rp, err);
-}
-
-static int add_to(runtime_tenant *rt, const char *channel, const char *file, const cli_globals *g)
-{
-    runtime_channel *ch = runtime_channel_find(rt, channel);
-    if (ch == NULL || ch->plugin == NULL) {
-        fprintf(stderr, "shopledger: tenant '%s' has no channel '%s'\n", rt->config->id, channel);
-        return CLI_FAIL;
-    }
-    if (ch->plugin->table->parse_webhook == NULL) {
-        fprintf(stderr,
-                "shopledger: the plugin of channel '%s' takes no "
-                "webhooks\n",
-                channel);
+    const add_args *a = arg;
+    sl_error err = {.size = sizeof err};
+    runtime_channel *ch = intake_webhook_channel(rt, a->channel, &err);
+    if (ch == NULL) {
+        fprintf(stderr, "shopledger: %s\n", err.message);
         return CLI_FAIL;
     }
     char *body = NULL;
     size_t len = 0;
-    if (read_body(file, &body, &len) != CLI_OK)
+    if (read_body(a->file, &body, &len) != CLI_OK)
         return CLI_FAIL;
-    replay rp = {.db = rt->db, .now_ms = services_now_ms(), .results = json_array()};
-    sl_error err = {.size = sizeof err};
-    int rc = rp.results ? replay_body(ch, body, len, &rp, &err)
-                        : sl_error_set(&err, SL_ENOMEM, "", "out of memory");
+    json_t *results = NULL;
+    int rc = intake_add(rt, ch, body, len, &results, &err);
     free(body);
     if (rc != SL_OK) {
-        fprintf(stderr, "shopledger: %s refused: %s%s%s\n", file, err.message,
+        fprintf(stderr, "shopledger: %s refused: %s%s%s\n", a->file, err.message,
                 err.field[0] ? " (field " : "", err.field[0] ? err.field : "");
         if (err.field[0])
             fputs(")\n", stderr);
-        json_decref(rp.results);
         return CLI_FAIL;
     }
     if (g->json) {
-        cli_print_json(rp.results);
+        cli_print_json(results);
         return CLI_OK;
     }
     size_t i;
     json_t *r;
-    json_array_foreach(rp.results, i, r) printf("item %lld: order %s %s\n", int_of(r, "id"),
-                                                str_of(r, "external_id"), str_of(r, "result"));
-    if (json_array_size(rp.results) == 0)
+    json_array_foreach(results, i, r) printf("item %lld: order %s %s\n", int_of(r, "id"),
+                                             str_of(r, "external_id"), str_of(r, "result"));
+    if (json_array_size(results) == 0)
         printf("the plugin acknowledged the body and submitted no order\n");
-    json_decref(rp.results);
+    json_decref(results);
     return CLI_OK;
 }
+
+static int with_runtime(const char *tenant, const cli_globals *g,
+                        int (*fn)(runtime_tenant *rt, const cli_globals *g, void *arg), void *arg);
 
 static int cmd_add(int argc, char **argv, const cli_globals *g)
 {
     if (argc != 5)
         return usage();
-    config_set *cfg = NULL;
-    if (cli_load_config(g, &cfg) != CLI_OK)
-        return CLI_FAIL;
-    const config_tenant *t = config_find_tenant(cfg, argv[2]);
-    runtime_tenant *rt = NULL;
-    sl_error err = {.size = sizeof err};
-    int rc = CLI_FAIL;
-    if (t == NULL)
-        fprintf(stderr, "shopledger: no tenant '%s' in %s\n", argv[2], g->conf_dir);
-    else if (runtime_open(t, g->plugin_dir, 1, &rt, &err) != SL_OK)
-        fprintf(stderr, "shopledger: %s\n", err.message);
-    else
-        rc = add_to(rt, argv[3], argv[4], g);
-    runtime_close(rt);
-    config_set_free(cfg);
-    return rc;
+    add_args a = {.channel = argv[3], .file = argv[4]};
+    return with_runtime(argv[2], g, add_to, &a);
 }
 
 /* ---- inbox failed, inbox retry --failed ------------------------------------ */
-
-#define FAILED_HEADERS_MAX 64
-#define FAILED_REPLAY_MAX 100000 /* rows one retry run replays */
 
 static void print_failed(const json_t *rows)
 {
@@ -478,47 +370,6 @@ static int cmd_failed(int argc, char **argv, const cli_globals *g)
     return rc;
 }
 
-/* One outcome line of a replay, kept for --json. */
-static json_t *outcome(const inbox_failed_row *r, const char *result, const sl_error *why,
-                       json_t *orders)
-{
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)r->id, "channel",
-                     r->channel, "result", result, "reason", why ? why->message : "", "field",
-                     why ? why->field : "", "orders", orders ? orders : json_array());
-}
-
-/* Replays one failed row through its channel's current parser. Returns
-   1 when filed, 0 when refused again or not replayable, -1 on a store
-   failure; appends the outcome to `out`. */
-static int replay_failed(runtime_tenant *rt, const inbox_failed_row *r, json_t *out)
-{
-    sl_error err = {.size = sizeof err};
-    runtime_channel *ch = runtime_channel_find(rt, r->channel);
-    if (ch == NULL || ch->plugin == NULL || ch->plugin->table->parse_webhook == NULL) {
-        sl_error_set(&err, SL_EUNSUPPORTED, "channel",
-                     "channel '%s' is not configured or its plugin takes no "
-                     "webhooks: nothing can replay it",
-                     r->channel);
-        json_array_append_new(out, outcome(r, "skipped", &err, NULL));
-        return 0;
-    }
-    services_request_header items[FAILED_HEADERS_MAX];
-    services_request req; /* the host vouches for a stored failed row */
-    json_t *headers =
-        intake_request(r->headers, r->body, r->body_len, 1, items, FAILED_HEADERS_MAX, &req);
-    replay rp = {.db = rt->db, .now_ms = services_now_ms(), .results = json_array()};
-    int rc = rp.results ? replay_request(ch, &req, r->id, &rp, &err)
-                        : sl_error_set(&err, SL_ENOMEM, "", "out of memory");
-    int filed = rc == SL_OK ? 1 : services_content_error(rc) ? 0 : -1;
-    sl_error note = {.size = sizeof note};
-    if (filed == 0 && inbox_failed_refused_again(rt->db, r->id, rp.now_ms, &err, &note) != SL_OK)
-        filed = -1;
-    json_array_append_new(out, outcome(r, rc == SL_OK ? "replayed" : "refused",
-                                       rc == SL_OK ? NULL : &err, rp.results));
-    json_decref(headers);
-    return filed;
-}
-
 static void print_outcomes(const json_t *out)
 {
     size_t i, k;
@@ -538,44 +389,33 @@ static void print_outcomes(const json_t *out)
         printf("no failed delivery waits for a replay\n");
 }
 
-/* Replays every row still failed, oldest first. */
-static int retry_failed_in(runtime_tenant *rt, const cli_globals *g)
+/* Replays every row still failed, oldest first (intake_retry_failed). */
+static int retry_failed_in(runtime_tenant *rt, const cli_globals *g, void *arg)
 {
+    (void)arg;
     sl_error err = {.size = sizeof err};
-    int n = 0;
-    int64_t *ids = malloc(FAILED_REPLAY_MAX * sizeof *ids);
-    json_t *out = json_array();
-    if (ids == NULL || out == NULL ||
-        inbox_failed_waiting(rt->db, ids, FAILED_REPLAY_MAX, &n, &err) != SL_OK) {
-        fprintf(stderr, "shopledger: %s\n", ids && out ? err.message : "out of memory");
-        free(ids);
-        json_decref(out);
+    intake_retry_report rep;
+    if (intake_retry_failed(rt, &rep, &err) != SL_OK) {
+        fprintf(stderr, "shopledger: %s\n", err.message);
         return CLI_FAIL;
     }
-    int rc = CLI_OK;
-    for (int i = 0; i < n; i++) {
-        inbox_failed_row *r = NULL;
-        int filed =
-            inbox_failed_load(rt->db, ids[i], &r, &err) == SL_OK ? replay_failed(rt, r, out) : -1;
-        if (filed < 0)
-            fprintf(stderr, "shopledger: failed %lld: %s\n", (long long)ids[i], err.message);
-        if (filed != 1)
-            rc = CLI_FAIL; /* a script sees that something still waits */
-        inbox_failed_row_free(r);
-    }
-    free(ids);
+    size_t i;
+    json_t *e;
+    json_array_foreach(rep.errors, i, e)
+        fprintf(stderr, "shopledger: failed %lld: %s\n", int_of(e, "id"), str_of(e, "message"));
+    /* a script sees that something still waits */
+    int rc = rep.filed == rep.waiting ? CLI_OK : CLI_FAIL;
     if (g->json)
-        cli_print_json(out);
-    else {
-        print_outcomes(out);
-        json_decref(out);
-    }
+        cli_print_json(json_incref(rep.outcomes));
+    else
+        print_outcomes(rep.outcomes);
+    intake_retry_report_clear(&rep);
     return rc;
 }
 
-/* Opens the tenant's runtime (plugins loaded) and runs `fn` on it. */
+/* Opens the tenant's runtime (plugins loaded) and runs fn(rt, g, arg). */
 static int with_runtime(const char *tenant, const cli_globals *g,
-                        int (*fn)(runtime_tenant *rt, const cli_globals *g))
+                        int (*fn)(runtime_tenant *rt, const cli_globals *g, void *arg), void *arg)
 {
     config_set *cfg = NULL;
     if (cli_load_config(g, &cfg) != CLI_OK)
@@ -589,22 +429,25 @@ static int with_runtime(const char *tenant, const cli_globals *g,
     else if (runtime_open(t, g->plugin_dir, 1, &rt, &err) != SL_OK)
         fprintf(stderr, "shopledger: %s\n", err.message);
     else
-        rc = fn(rt, g);
+        rc = fn(rt, g, arg);
     runtime_close(rt);
     config_set_free(cfg);
     return rc;
 }
 
-/* What `inbox replay` was asked (argv, read by replay_in). */
-static const char *replay_channel;
-static int64_t replay_since_ms;
-static int replay_failed_only;
+/* What `inbox replay` was asked. */
+typedef struct replay_args {
+    const char *channel; /* NULL: every channel */
+    int64_t since_ms;    /* 0: from the first delivery */
+    int failed_only;
+} replay_args;
 
-static int replay_in(runtime_tenant *rt, const cli_globals *g)
+static int replay_in(runtime_tenant *rt, const cli_globals *g, void *arg)
 {
+    const replay_args *a = arg;
     intake_replay_summary sum;
     sl_error err = {.size = sizeof err};
-    int rc = intake_replay(rt, replay_channel, replay_since_ms, replay_failed_only, &sum, &err);
+    int rc = intake_replay(rt, a->channel, a->since_ms, a->failed_only, &sum, &err);
     if (g->json) {
         cli_print_json(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "ok", rc == SL_OK,
                                  "deliveries", (json_int_t)sum.deliveries, "orders",
@@ -626,24 +469,22 @@ static int replay_in(runtime_tenant *rt, const cli_globals *g)
 
 static int cmd_replay(int argc, char **argv, const cli_globals *g)
 {
-    replay_channel = NULL;
-    replay_since_ms = 0;
-    replay_failed_only = 0;
+    replay_args a = {0};
     for (int i = 3; i < argc; i++) {
         sl_error err = {.size = sizeof err};
-        if (strcmp(argv[i], "--failed") == 0 && replay_since_ms == 0)
-            replay_failed_only = 1;
-        else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc && !replay_failed_only) {
-            if (sl_iso8601_parse(argv[++i], 1, &replay_since_ms, &err) != SL_OK) {
+        if (strcmp(argv[i], "--failed") == 0 && a.since_ms == 0)
+            a.failed_only = 1;
+        else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc && !a.failed_only) {
+            if (sl_iso8601_parse(argv[++i], 1, &a.since_ms, &err) != SL_OK) {
                 fprintf(stderr, "shopledger: --since: %s\n", err.message);
                 return CLI_USAGE;
             }
-        } else if (argv[i][0] != '-' && replay_channel == NULL)
-            replay_channel = argv[i];
+        } else if (argv[i][0] != '-' && a.channel == NULL)
+            a.channel = argv[i];
         else
             return usage();
     }
-    return with_runtime(argv[2], g, replay_in);
+    return with_runtime(argv[2], g, replay_in, &a);
 }
 
 int cli_inbox(int argc, char **argv, const cli_globals *g)
@@ -655,7 +496,7 @@ int cli_inbox(int argc, char **argv, const cli_globals *g)
     if (strcmp(argv[1], "show") == 0)
         return cmd_item(argc, argv, g, 0);
     if (strcmp(argv[1], "retry") == 0 && argc == 4 && strcmp(argv[3], "--failed") == 0)
-        return with_runtime(argv[2], g, retry_failed_in);
+        return with_runtime(argv[2], g, retry_failed_in, NULL);
     if (strcmp(argv[1], "retry") == 0)
         return cmd_item(argc, argv, g, 1);
     if (strcmp(argv[1], "failed") == 0)

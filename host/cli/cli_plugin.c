@@ -16,6 +16,7 @@
 #include "loader/loader.h"
 #include "loader/quarantine.h"
 #include "runtime/runtime.h"
+#include "services/services.h"
 
 static int by_name(const void *a, const void *b)
 {
@@ -128,24 +129,11 @@ static int plugin_list(const cli_globals *g)
     return refused ? CLI_FAIL : CLI_OK;
 }
 
-/* Sandboxes are built next to the shopledger binary. */
-static void sandbox_dir_of_self(char *buf, size_t len)
-{
-    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-    if (n <= 0) {
-        buf[0] = '\0';
-        return;
-    }
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (slash)
-        *slash = '\0';
-}
-
 static int plugin_check(const char *file, const cli_globals *g)
 {
-    char self_dir[4096];
-    sandbox_dir_of_self(self_dir, sizeof self_dir);
+    char self_dir[4096]; /* sandboxes are built next to the shopledger binary */
+    if (services_exe_dir(self_dir, sizeof self_dir) != 0)
+        self_dir[0] = '\0';
     check_options opt = {.plugin_path = file, .sandbox_dir = self_dir, .timeout_s = 120};
     json_t *report = NULL;
     int rc = check_run(&opt, &report);

@@ -88,6 +88,64 @@ void cli_print_shipment(const json_t *sh)
     }
 }
 
+/* The ID of `shipment VERB TENANT ID` (argv[3], when argc is want);
+   0 after printing the usage when it is not a positive number. */
+static long long id_arg(int argc, char **argv, int want)
+{
+    char *end = NULL;
+    long long id = argc == want ? strtoll(argv[3], &end, 10) : 0;
+    if (argc != want || !end || *end || id <= 0) {
+        fputs(USAGE, stderr);
+        return 0;
+    }
+    return id;
+}
+
+/* What a verb that calls the tenant's plugins holds: the configuration and
+   the tenant's runtime (plugins open), and for a verb on one shipment the
+   shipment and its postal channel. */
+typedef struct frame {
+    config_set *set;
+    const config_tenant *t;
+    runtime_tenant *rt;
+    shipment sh;
+    runtime_channel *pc;
+} frame;
+
+/* Loads the configuration and opens tenant's runtime into f. SL_OK or the
+   error in err; frame_close in every case. */
+static int frame_open(const cli_globals *g, const char *tenant, frame *f, sl_error *err)
+{
+    memset(f, 0, sizeof *f);
+    if (cli_load_config(g, &f->set) != CLI_OK)
+        return sl_error_set(err, SL_EINVALID, "config", "the configuration does not load");
+    f->t = config_find_tenant(f->set, tenant);
+    if (!f->t)
+        return sl_error_set(err, SL_ENOTFOUND, "tenant", "no tenant '%s' in %s", tenant,
+                            g->conf_dir);
+    return runtime_open(f->t, runtime_plugin_dir(g->plugin_dir), 1, &f->rt, err);
+}
+
+/* frame_open, then shipment id and its postal channel, which must be open. */
+static int frame_open_shipment(const cli_globals *g, const char *tenant, long long id, frame *f,
+                               sl_error *err)
+{
+    int rc = frame_open(g, tenant, f, err);
+    if (rc == SL_OK)
+        rc = shipment_load(f->rt->db, id, &f->sh, err);
+    f->pc = rc == SL_OK ? runtime_channel_find(f->rt, f->sh.postal_channel) : NULL;
+    if (rc == SL_OK && (!f->pc || !f->pc->plugin))
+        rc = sl_error_set(err, SL_ENOTFOUND, "channel", "channel %s is not open",
+                          f->sh.postal_channel);
+    return rc;
+}
+
+static void frame_close(frame *f)
+{
+    runtime_close(f->rt);
+    config_set_free(f->set);
+}
+
 static int run_list(int argc, char **argv, const cli_globals *g)
 {
     const char *shop = NULL, *via = NULL;
@@ -126,12 +184,9 @@ static int run_list(int argc, char **argv, const cli_globals *g)
 
 static int run_show(int argc, char **argv, const cli_globals *g)
 {
-    char *end = NULL;
-    long long id = argc == 4 ? strtoll(argv[3], &end, 10) : 0;
-    if (argc != 4 || !end || *end || id <= 0) {
-        fputs(USAGE, stderr);
+    long long id = id_arg(argc, argv, 4);
+    if (id == 0)
         return CLI_USAGE;
-    }
     ledger_cli_tenant lt;
     if (ledger_cli_open(g, argv[2], &lt) != CLI_OK)
         return CLI_FAIL;
@@ -193,18 +248,13 @@ static int run_send(int argc, char **argv, const cli_globals *g)
         fputs(USAGE, stderr);
         return CLI_USAGE;
     }
-    config_set *set = NULL;
-    if (cli_load_config(g, &set) != CLI_OK)
-        return CLI_FAIL;
-    const config_tenant *t = config_find_tenant(set, argv[2]);
+    frame f;
     sl_error err = {.size = sizeof err};
-    runtime_tenant *rt = NULL;
-    int rc = !t ? sl_error_set(&err, SL_ENOTFOUND, "tenant", "no tenant '%s' in %s", argv[2],
-                               g->conf_dir)
-                : runtime_open(t, runtime_plugin_dir(g->plugin_dir), 1, &rt, &err);
+    int rc = frame_open(g, argv[2], &f, &err);
+    runtime_tenant *rt = f.rt;
     shipment sh;
     if (rc == SL_OK)
-        rc = ship_send_queue(rt->db, t, &rq, ledger_cli_now_ms(), &sh, &err);
+        rc = ship_send_queue(rt->db, f.t, &rq, ledger_cli_now_ms(), &sh, &err);
     if (rc == SL_OK) {
         char key[64];
         int sent = 0;
@@ -229,44 +279,27 @@ static int run_send(int argc, char **argv, const cli_globals *g)
             json_decref(one);
         }
     }
-    runtime_close(rt);
-    config_set_free(set);
+    frame_close(&f);
     return rc == SL_OK ? CLI_OK : CLI_FAIL;
 }
 
 /* `shipment resolve TENANT ID`: a shipment a crash left "registering". */
 static int run_resolve(int argc, char **argv, const cli_globals *g)
 {
-    char *end = NULL;
-    long long id = argc == 4 ? strtoll(argv[3], &end, 10) : 0;
-    if (argc != 4 || !end || *end || id <= 0) {
-        fputs(USAGE, stderr);
+    long long id = id_arg(argc, argv, 4);
+    if (id == 0)
         return CLI_USAGE;
-    }
-    config_set *set = NULL;
-    if (cli_load_config(g, &set) != CLI_OK)
-        return CLI_FAIL;
-    const config_tenant *t = config_find_tenant(set, argv[2]);
+    frame f;
     sl_error err = {.size = sizeof err};
-    runtime_tenant *rt = NULL;
-    shipment sh;
-    int rc = !t ? sl_error_set(&err, SL_ENOTFOUND, "tenant", "no tenant '%s'", argv[2])
-                : runtime_open(t, runtime_plugin_dir(g->plugin_dir), 1, &rt, &err);
+    int rc = frame_open_shipment(g, argv[2], id, &f, &err);
     if (rc == SL_OK)
-        rc = shipment_load(rt->db, id, &sh, &err);
-    runtime_channel *pc = rc == SL_OK ? runtime_channel_find(rt, sh.postal_channel) : NULL;
-    if (rc == SL_OK && (!pc || !pc->plugin))
-        rc = sl_error_set(&err, SL_ENOTFOUND, "channel", "channel %s is not open",
-                          sh.postal_channel);
-    if (rc == SL_OK)
-        rc = ship_resolve_unknown(rt->db, pc, id, ledger_cli_now_ms(), &err);
-    if (rc == SL_OK && shipment_load(rt->db, id, &sh, &err) == SL_OK)
-        printf("shipment %lld: %s%s%s\n", id, sh.reg_state, sh.last_error[0] ? ": " : "",
-               sh.last_error);
+        rc = ship_resolve_unknown(f.rt->db, f.pc, id, ledger_cli_now_ms(), &err);
+    if (rc == SL_OK && shipment_load(f.rt->db, id, &f.sh, &err) == SL_OK)
+        printf("shipment %lld: %s%s%s\n", id, f.sh.reg_state, f.sh.last_error[0] ? ": " : "",
+               f.sh.last_error);
     else
         fprintf(stderr, "shopledger: shipment resolve: %s\n", err.message);
-    runtime_close(rt);
-    config_set_free(set);
+    frame_close(&f);
     return rc == SL_OK ? CLI_OK : CLI_FAIL;
 }
 
@@ -316,35 +349,19 @@ static int run_settle(int argc, char **argv, const cli_globals *g)
 /* `shipment cancel TENANT ID`: cancels the parcel at the service. */
 static int run_cancel(int argc, char **argv, const cli_globals *g)
 {
-    char *end = NULL;
-    long long id = argc == 4 ? strtoll(argv[3], &end, 10) : 0;
-    if (argc != 4 || !end || *end || id <= 0) {
-        fputs(USAGE, stderr);
+    long long id = id_arg(argc, argv, 4);
+    if (id == 0)
         return CLI_USAGE;
-    }
-    config_set *set = NULL;
-    if (cli_load_config(g, &set) != CLI_OK)
-        return CLI_FAIL;
-    const config_tenant *t = config_find_tenant(set, argv[2]);
+    frame f;
     sl_error err = {.size = sizeof err};
-    runtime_tenant *rt = NULL;
-    shipment sh;
-    int rc = !t ? sl_error_set(&err, SL_ENOTFOUND, "tenant", "no tenant '%s'", argv[2])
-                : runtime_open(t, runtime_plugin_dir(g->plugin_dir), 1, &rt, &err);
+    int rc = frame_open_shipment(g, argv[2], id, &f, &err);
     if (rc == SL_OK)
-        rc = shipment_load(rt->db, id, &sh, &err);
-    runtime_channel *pc = rc == SL_OK ? runtime_channel_find(rt, sh.postal_channel) : NULL;
-    if (rc == SL_OK && (!pc || !pc->plugin))
-        rc = sl_error_set(&err, SL_ENOTFOUND, "channel", "channel %s is not open",
-                          sh.postal_channel);
+        rc = ship_cancel(f.rt->db, f.pc, id, "operator", ledger_cli_now_ms(), &err);
     if (rc == SL_OK)
-        rc = ship_cancel(rt->db, pc, id, "operator", ledger_cli_now_ms(), &err);
-    if (rc == SL_OK)
-        printf("shipment %lld: cancelled at %s\n", id, sh.postal_channel);
+        printf("shipment %lld: cancelled at %s\n", id, f.sh.postal_channel);
     else
         fprintf(stderr, "shopledger: shipment cancel: %s\n", err.message);
-    runtime_close(rt);
-    config_set_free(set);
+    frame_close(&f);
     return rc == SL_OK ? CLI_OK : CLI_FAIL;
 }
 

@@ -10,6 +10,7 @@
 #include <ini.h>
 
 #include "docout/docout.h"
+#include "services/services.h"
 #include "shopledger/sdkutil.h"
 
 static const char *const LANGS[] = {"en", "lv", "hu", "th", "fa"};
@@ -146,7 +147,10 @@ int docout_labels_load(const char *dir, const char *lang, docout_labels **out, s
         return load_file(path, out, err);
     }
     const char *env = getenv("SL_LABEL_DIR");
-    const char *dirs[] = {env, SL_SOURCE_TREE "/host/docout/labels", SL_INSTALL_LABEL_DIR};
+    char installed[4096]; /* the running binary's own install tree */
+    int have = services_installed_dir(SL_INSTALL_LABEL_REL, installed, sizeof installed) == 0;
+    const char *dirs[] = {env, SL_SOURCE_TREE "/host/docout/labels", have ? installed : NULL,
+                          SL_INSTALL_LABEL_DIR};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         if (dirs[i] == NULL)
             continue;

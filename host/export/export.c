@@ -34,7 +34,7 @@ static int tenant_rtl(const config_tenant *t)
 void export_time_cell(export_ctx *x, int64_t utc_ms)
 {
     docout_civil c;
-    docout_sheet_time(x->sh, utc_ms != 0 && export_civil(utc_ms, &c) == 0 ? &c : NULL);
+    docout_sheet_time(x->sh, utc_ms != 0 && export_civil(x->zone, utc_ms, &c) == 0 ? &c : NULL);
 }
 
 int export_row_done(export_ctx *x)
@@ -48,15 +48,16 @@ int export_row_done(export_ctx *x)
 }
 
 /* The [from, to) range in UTC ms of the request's local days. */
-static int day_range(const export_request *rq, int64_t *from_ms, int64_t *to_ms, sl_error *err)
+static int day_range(const export_ctx *x, int64_t *from_ms, int64_t *to_ms, sl_error *err)
 {
+    const export_request *rq = x->rq;
     *from_ms = *to_ms = 0;
-    if (rq->from_day && export_day_start(rq->from_day, from_ms) != 0)
+    if (rq->from_day && export_day_start(x->zone, rq->from_day, from_ms) != 0)
         return sl_error_set(err, SL_EINVALID, "from", "--from '%.32s' is not a day YYYY-MM-DD",
                             rq->from_day);
     char next[16];
     if (rq->to_day &&
-        (export_next_day(rq->to_day, next) != 0 || export_day_start(next, to_ms) != 0))
+        (export_next_day(rq->to_day, next) != 0 || export_day_start(x->zone, next, to_ms) != 0))
         return sl_error_set(err, SL_EINVALID, "to", "--to '%.32s' is not a day YYYY-MM-DD",
                             rq->to_day);
     return SL_OK;
@@ -70,7 +71,7 @@ static const char *title_of(int kind)
 static int walk(store *s, const config_tenant *t, const export_request *rq, export_ctx *x)
 {
     int64_t from_ms, to_ms;
-    if (day_range(rq, &from_ms, &to_ms, x->err) != SL_OK)
+    if (day_range(x, &from_ms, &to_ms, x->err) != SL_OK)
         return x->err->code;
     const docout_column *cols = rq->kind == EXPORT_ORDERS      ? export_order_columns
                                 : rq->kind == EXPORT_DOCUMENTS ? export_document_columns
@@ -100,12 +101,13 @@ int export_run(store *s, const config_tenant *t, const export_request *rq, expor
 {
     if (export_kind_parse(title_of(rq->kind)) != rq->kind)
         return sl_error_set(err, SL_EINVALID, "export", "unknown export");
-    export_zone z;
-    if (export_zone_enter(t->timezone, &z, err) != SL_OK)
-        return err->code;
-    export_ctx x = {.rq = rq, .err = err};
+    /* the tenant's zone for the whole walk: one switch, not one per cell */
+    services_zone z;
+    if (services_zone_enter(t->timezone, &z) != SL_OK)
+        return sl_error_set(err, SL_ENOMEM, "timezone", "out of memory");
+    export_ctx x = {.rq = rq, .err = err, .zone = &z};
     int rc = walk(s, t, rq, &x);
-    export_zone_leave(&z);
+    services_zone_leave(&z);
     if (rq->progress)
         rq->progress(rq->progress_data, x.done, x.total);
     if (rc != SL_OK)

@@ -6,24 +6,23 @@
 #define SL_EXPORT_INT_H
 
 #include "export/export.h"
+#include "services/services.h"
 
 typedef struct export_ctx {
     const export_request *rq;
     docout_sheet *sh;
     int64_t done, total;
     sl_error *err;
+    const services_zone *zone; /* the tenant's, entered for the walk */
 } export_ctx;
 
-/* export_zone.c: the tenant's zone as the process TZ while an export runs. */
-typedef struct export_zone {
-    char *saved; /* TZ before, malloc'd; NULL when it was unset */
-} export_zone;
-int export_zone_enter(const char *tz, export_zone *z, sl_error *err);
-void export_zone_leave(export_zone *z);
-/* UTC ms as civil time in the entered zone; 0 on success. */
-int export_civil(int64_t utc_ms, docout_civil *out);
-/* Local midnight starting day "YYYY-MM-DD" (export_day_valid), in UTC ms. */
-int export_day_start(const char *day, int64_t *utc_ms);
+/* export_zone.c: days and times in the tenant's zone (entered by
+   export_run through services/local_time.c, the one place TZ changes). */
+/* UTC ms as civil time in zone z; 0 on success. */
+int export_civil(const services_zone *z, int64_t utc_ms, docout_civil *out);
+/* Local midnight starting day "YYYY-MM-DD" (export_day_valid) in zone z,
+   in UTC ms; 0 on success. */
+int export_day_start(const services_zone *z, const char *day, int64_t *utc_ms);
 /* The calendar day after `day` into next ("YYYY-MM-DD"); 0 on success.
    (--to is inclusive: the range ends at the next day's local midnight,
    which is not always 24 hours later.) */

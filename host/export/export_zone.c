@@ -1,50 +1,21 @@
 /*
- * Local time of the tenant's zone for exports. The C library converts
- * only through the process's TZ, so an export makes the tenant's zone the
- * process TZ while it runs and restores the old value after: right for a
- * CLI process that runs one export, wrong for a threaded server (the
- * scheduler has its own locked conversion for that).
+ * Days and times of the tenant's zone for exports. The zone is entered
+ * once for the whole walk (export_run: services_zone_enter), through
+ * services/local_time.c, the one place the process TZ is switched, under
+ * its lock; here are only the conversions of one value and the calendar
+ * arithmetic of --from/--to.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "export/export_int.h"
 #include "shopledger/sdkutil.h"
 
-int export_zone_enter(const char *tz, export_zone *z, sl_error *err)
+int export_civil(const services_zone *z, int64_t utc_ms, docout_civil *out)
 {
-    const char *old = getenv("TZ");
-    z->saved = old ? strdup(old) : NULL;
-    if (old && z->saved == NULL)
-        return sl_error_set(err, SL_ENOMEM, "timezone", "out of memory");
-    if (setenv("TZ", tz && *tz ? tz : "UTC", 1) != 0) {
-        free(z->saved);
-        return sl_error_set(err, SL_EINVALID, "timezone", "cannot use time zone '%.64s'", tz);
-    }
-    tzset();
-    return SL_OK;
-}
-
-void export_zone_leave(export_zone *z)
-{
-    if (z->saved)
-        setenv("TZ", z->saved, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(z->saved);
-    z->saved = NULL;
-}
-
-int export_civil(int64_t utc_ms, docout_civil *out)
-{
-    /* floor division, so a time before 1970 lands in the right second */
-    int64_t secs = utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000);
-    time_t t = (time_t)secs;
     struct tm tm;
-    if (localtime_r(&t, &tm) == NULL)
+    if (services_zone_local(z, utc_ms, &tm) != SL_OK)
         return -1;
     *out = (docout_civil){.year = tm.tm_year + 1900,
                           .month = tm.tm_mon + 1,
@@ -75,17 +46,12 @@ int export_day_valid(const char *text)
     return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
-int export_day_start(const char *day, int64_t *utc_ms)
+int export_day_start(const services_zone *z, const char *day, int64_t *utc_ms)
 {
     int y, m, d;
     if (!export_day_valid(day) || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
         return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *utc_ms = (int64_t)t * 1000;
-    return 0;
+    return services_zone_midnight_ms(z, y, m, d, utc_ms) == SL_OK ? 0 : -1;
 }
 
 int export_next_day(const char *day, char next[16])

@@ -1,7 +1,8 @@
 /*
  * From a stored webhook delivery to filed orders: the one path serve's
  * writer (after acknowledging) and `inbox replay` (after a connector fix)
- * both take.
+ * both take; and the operator's own intake (intake_operator.c: `inbox
+ * add`, `inbox retry --failed`), filed at once in one transaction.
  *
  * Two steps, so no plugin code runs inside a write transaction (a plugin
  * may use its own state connection, which would wait on the writer):
@@ -85,5 +86,42 @@ int intake_replay(runtime_tenant *rt, const char *channel, int64_t since_ms, int
    serve acknowledged and had not parsed), exactly as serve's writer would
    (`shopledger process` runs it before booking). */
 int intake_drain(runtime_tenant *rt, intake_replay_summary *sum, sl_error *err);
+
+/* ---- intake_operator.c: input the operator vouches for ------------------- */
+
+/* The channel `channel` of rt whose plugin takes webhooks (borrowed from
+   rt), or NULL: SL_ENOTFOUND (no such channel, or its plugin did not
+   load) or SL_EUNSUPPORTED (no parse_webhook) in err, naming "channel". */
+runtime_channel *intake_webhook_channel(runtime_tenant *rt, const char *channel, sl_error *err);
+
+/* `inbox add`: body handed to ch's parse_webhook as the operator's
+   (request_verified, a JSON Content-Type), every order it submits filed
+   in one transaction, all or nothing. On SL_OK *results is a new JSON
+   array, one {id, external_id, result: new|revision|duplicate|stale} per
+   order (empty: the plugin acknowledged the body and submitted nothing).
+   Otherwise the plugin's refusal or the store's error, nothing filed. */
+int intake_add(runtime_tenant *rt, runtime_channel *ch, const char *body, size_t len,
+               json_t **results, sl_error *err);
+
+/* What `inbox retry --failed` did. */
+typedef struct intake_retry_report {
+    json_t *outcomes; /* one per row tried: {id, channel, result: replayed|
+                         refused|skipped, reason, field, orders: [as
+                         intake_add's results]} */
+    json_t *errors;   /* rows the store failed on: {id, message} */
+    int waiting;      /* rows that were waiting */
+    int filed;        /* of them, filed now */
+} intake_retry_report;
+
+/* `inbox retry --failed`: every row of inbox_failed still waiting, oldest
+   first, replayed through its channel's current parser with the headers
+   it came with (as the operator's) and marked replayed in the transaction
+   that files its orders; a row refused again keeps its place with the new
+   reason, one whose channel cannot parse is skipped. A store failure on
+   one row goes to rep->errors and the run goes on. SL_OK (fill *rep;
+   free it with intake_retry_report_clear) unless the list itself could
+   not be read. */
+int intake_retry_failed(runtime_tenant *rt, intake_retry_report *rep, sl_error *err);
+void intake_retry_report_clear(intake_retry_report *rep);
 
 #endif

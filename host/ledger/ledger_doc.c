@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ledger/ledger.h"
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shopledger/sdkutil.h"
 
 static char *dup_or_empty(const char *v)

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 #include "ledger/ledger.h"
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shopledger/sdkutil.h"
 
 int ledger_payments_to_account(store *s, const char *account, int64_t from_ms, int64_t to_ms,

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ledger/ledger.h"
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shopledger/sdkutil.h"
 
 int ledger_journal_add(ledger_journal *j, const char *account, int64_t amount,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ledger/ledger.h"
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shopledger/sdkutil.h"
 
 /* Runs `sql` (binding `id` to its one parameter when has_id) and returns

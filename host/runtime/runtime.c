@@ -1,6 +1,7 @@
 /*
  * Tenant runtime: opens what a command or the server needs for one tenant.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,16 @@
 #include "services/services.h"
 #include "shopledger/sdkutil.h"
 
+static char g_installed[4096];
+static int g_have_installed;
+static pthread_once_t g_installed_once = PTHREAD_ONCE_INIT;
+
+static void find_installed(void)
+{
+    g_have_installed =
+        services_installed_dir(SL_INSTALL_PLUGIN_REL, g_installed, sizeof g_installed) == 0;
+}
+
 const char *runtime_plugin_dir(const char *override)
 {
     if (override != NULL && override[0] != '\0')
@@ -18,6 +29,9 @@ const char *runtime_plugin_dir(const char *override)
     const char *env = getenv("SHOPLEDGER_PLUGINS");
     if (env != NULL && env[0] != '\0')
         return env;
+    pthread_once(&g_installed_once, find_installed);
+    if (g_have_installed) /* an installed binary: its own tree's plugins */
+        return g_installed;
     struct stat st;
     if (stat(SL_BUILD_PLUGIN_DIR, &st) == 0 && S_ISDIR(st.st_mode))
         return SL_BUILD_PLUGIN_DIR;

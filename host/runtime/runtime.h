@@ -45,8 +45,11 @@ int runtime_channel_open_copy(runtime_tenant *rt, const runtime_channel *rc, run
                               sl_error *err);
 void runtime_channel_close_copy(runtime_channel *copy);
 
-/* The plugin directory to use: `override` if set, else the build tree's
-   plugins/ when it exists, else the installed location. */
+/* The plugin directory to use: `override` if set, else
+   $SHOPLEDGER_PLUGINS, else the plugins of the install tree the running
+   binary sits in (PREFIX/bin -> PREFIX/lib/shopledger/plugins, whatever
+   prefix it was installed to), else the build tree's plugins/ when it
+   exists, else the prefix configured at build time. */
 const char *runtime_plugin_dir(const char *override);
 
 #endif

@@ -23,30 +23,82 @@
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int services_tz_offset_ms(const char *tz, int64_t utc_ms, int64_t *offset_ms)
+/* Takes the lock and makes tz the process zone; *old is the TZ to put
+   back (malloc'd). SL_ENOMEM (lock released) when the copy fails. */
+static int zone_switch(const char *tz, char **old)
 {
     pthread_mutex_lock(&tz_lock);
     const char *was = getenv("TZ");
-    char *old = strdup(was ? was : SERVICES_TZ_SYSTEM);
-    if (old == NULL) {
+    *old = strdup(was ? was : SERVICES_TZ_SYSTEM);
+    if (*old == NULL) {
         pthread_mutex_unlock(&tz_lock);
         return SL_ENOMEM;
     }
     setenv("TZ", tz && tz[0] ? tz : "UTC", 1);
     tzset();
-    time_t t = (time_t)(utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000));
-    struct tm tm;
-    int ok = localtime_r(&t, &tm) != NULL;
+    return SL_OK;
+}
+
+/* Puts TZ back (a value replaced, never removed) and releases the lock. */
+static void zone_restore(char *old)
+{
     setenv("TZ", old, 1);
     free(old);
     tzset();
     pthread_mutex_unlock(&tz_lock);
+}
+
+static time_t seconds_of(int64_t utc_ms)
+{
+    /* floor division, so a time before 1970 lands in the right second */
+    return (time_t)(utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000));
+}
+
+int services_tz_offset_ms(const char *tz, int64_t utc_ms, int64_t *offset_ms)
+{
+    char *old = NULL;
+    if (zone_switch(tz, &old) != SL_OK)
+        return SL_ENOMEM;
+    time_t t = seconds_of(utc_ms);
+    struct tm tm;
+    int ok = localtime_r(&t, &tm) != NULL;
+    zone_restore(old);
     if (!ok)
         return SL_EINVALID;
     int64_t local_s = sl_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 86400 +
                       tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
     *offset_ms = (local_s - (int64_t)t) * 1000;
     return SL_OK;
+}
+
+int services_zone_enter(const char *tz, services_zone *z)
+{
+    return zone_switch(tz, &z->saved);
+}
+
+int services_zone_local(const services_zone *z, int64_t utc_ms, struct tm *out)
+{
+    (void)z; /* the entered zone is the process's */
+    time_t t = seconds_of(utc_ms);
+    return localtime_r(&t, out) != NULL ? SL_OK : SL_EINVALID;
+}
+
+int services_zone_midnight_ms(const services_zone *z, int y, int m, int d, int64_t *utc_ms)
+{
+    (void)z;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1)
+        return SL_EINVALID;
+    *utc_ms = (int64_t)t * 1000;
+    return SL_OK;
+}
+
+void services_zone_leave(services_zone *z)
+{
+    if (z->saved != NULL)
+        zone_restore(z->saved);
+    z->saved = NULL;
 }
 
 int services_local_day(const char *tz, int64_t utc_ms, char day[16])

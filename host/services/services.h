@@ -18,6 +18,8 @@
 #include "config/config.h"
 #include "order/order.h"
 
+struct tm;
+
 struct store;
 
 /* A product a plugin built (fetch_products). Text fields by enum
@@ -66,6 +68,34 @@ int services_local_day(const char *tz, int64_t utc_ms, char day[16]);
 /* The UTC instant at which local day `day` ("YYYY-MM-DD") starts in `tz`.
    SL_EINVALID for a malformed day. */
 int services_local_midnight_ms(const char *tz, const char *day, int64_t *utc_ms);
+
+/* A walk that converts many instants (an export) enters the zone once:
+   switching per value would make libc read the zone file each time. The
+   lock is held from enter to leave, so other threads asking local time
+   wait meanwhile: for a CLI command, never for a server's request. The
+   lock is not recursive: between enter and leave the same thread calls
+   no other local-time function (services_tz_offset_ms and the rest). */
+typedef struct services_zone {
+    char *saved; /* the TZ to put back; NULL once left */
+} services_zone;
+/* Enters tz (as the functions above read it). SL_OK or SL_ENOMEM (not
+   entered: do not leave). */
+int services_zone_enter(const char *tz, services_zone *z);
+/* utc_ms as local civil time in the entered zone. SL_OK or SL_EINVALID. */
+int services_zone_local(const services_zone *z, int64_t utc_ms, struct tm *out);
+/* The UTC instant of local midnight starting y-m-d in the entered zone
+   (the first instant of the day where DST skips midnight). */
+int services_zone_midnight_ms(const services_zone *z, int y, int m, int d, int64_t *utc_ms);
+void services_zone_leave(services_zone *z);
+
+/* ---- the install tree (install_path.c) ------------------------------- */
+/* The directory of the running binary (/proc/self/exe) into buf. 0, or
+   -1 when it cannot be read or does not fit. */
+int services_exe_dir(char *buf, size_t cap);
+/* The directory `rel` of the install tree the running binary belongs to
+   (its directory, up SL_INSTALL_BINDIR_REL, then rel: "lib/shopledger/
+   plugins") into buf. 0 when that directory exists, else -1. */
+int services_installed_dir(const char *rel, char *buf, size_t cap);
 
 /* The table handed to plugins. Static; valid for the process lifetime. */
 const sl_host *services_table(void);

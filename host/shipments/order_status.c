@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shipments/order_status.h"
 #include "shipments/shipments.h"
 #include "shopledger/sdkutil.h"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shipments/shipments.h"
 #include "shopledger/sdkutil.h"
 

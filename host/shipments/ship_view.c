@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shipments/shipments.h"
 #include "shopledger/sdkutil.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shopledger/sdkutil.h"
 #include "stock/stock.h"
 

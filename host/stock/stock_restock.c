@@ -11,7 +11,7 @@
  * later revision with the same figure books nothing twice. Portable SQL:
  * ON CONFLICT DO NOTHING is also PostgreSQL's.
  */
-#include "ledger/ledger_sql.h"
+#include "store/store_sql.h"
 #include "shopledger/sdkutil.h"
 #include "stock/stock.h"
 

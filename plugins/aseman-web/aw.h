@@ -5,7 +5,6 @@
  * back as negative numbers inside normal results, not as SOAP faults.
  * The plugin is split by concern:
  *   aw_plugin.c   table, channel options, check_connection
- *   aw_xml.c      defensive libxml2 parsing (also used by the sandbox)
  *   aw_soap.c     request envelopes and answer parsing, one call over HTTP
  *   aw_codes.c    result codes (-1..-19, 101/201/202/601) and states 0..11
  *   aw_pack.c     ProductsList packing, name sanitizing, id normalizing
@@ -21,9 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <libxml/tree.h>
-
 #include "shopledger/sdk.h"
+#include "shopledger/xml.h"
 
 #define AW_URL_MAX 256
 #define AW_USER_MAX 128
@@ -49,27 +47,9 @@ typedef struct aw_chan {
     int list_status;      /* 1: GetListStatus first; 0: per id only */
 } aw_chan;
 
-/* ---- aw_xml.c ---------------------------------------------------------- */
-
-/* Parses XML defensively: at most max_len bytes, a DOCTYPE anywhere in
-   the prolog refused before parsing (no DTD: no XXE, no entity bombs),
-   never XML_PARSE_NOENT/DTDLOAD/HUGE, always XML_PARSE_NONET, parser
-   messages kept off stderr, nesting at most AW_MAX_DEPTH. On success *out
-   is a document the caller frees with xmlFreeDoc. Errors SL_EIO (not
-   XML: no usable answer), SL_ETOOBIG (size, depth). */
-int aw_xml_parse(const char *data, size_t len, size_t max_len, xmlDocPtr *out, sl_error *err);
-/* First element child of n whose local name (prefix dropped) is `name`,
-   or with name NULL the first element child at all. */
-xmlNodePtr aw_xml_child(const xmlNode *n, const char *name);
-/* The next element sibling after n (any name), or NULL. */
-xmlNodePtr aw_xml_next(const xmlNode *n);
-/* The direct text of n, trimmed, into buf. 1 = written, SL_ETOOBIG when
-   it does not fit in cap bytes, 0 when n is NULL (buf = ""). */
-int aw_xml_text(const xmlNode *n, char *buf, size_t cap);
-/* 1 when n has an xsi:nil="true" attribute. */
-int aw_xml_is_nil(const xmlNode *n);
-/* One-time libxml2 initialisation (pthread_once). */
-void aw_xml_init(void);
+/* XML is read by the SDK's hardened reader (shopledger/xml.h, libsl_xml.a):
+   an answer is at most AW_MAX_ANSWER bytes nested AW_MAX_DEPTH deep, and
+   anything that is not usable XML is SL_EIO (no usable answer). */
 
 /* ---- aw_soap.c --------------------------------------------------------- */
 

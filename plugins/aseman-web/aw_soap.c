@@ -114,10 +114,10 @@ int aw_soap_envelope(const char *method, const aw_param *params, size_t n, char 
 static int fault(const xmlNode *f, const char *method, sl_error *err)
 {
     char text[200] = "";
-    const xmlNode *s = aw_xml_child(f, "faultstring");
+    const xmlNode *s = sl_xml_child(f, "faultstring");
     if (s == NULL)
-        s = aw_xml_child(aw_xml_child(f, "Reason"), "Text");
-    if (aw_xml_text(s, text, sizeof text) != 1 || text[0] == '\0')
+        s = sl_xml_child(sl_xml_child(f, "Reason"), "Text");
+    if (sl_xml_text(s, text, sizeof text) != 1 || text[0] == '\0')
         snprintf(text, sizeof text, "(no faultstring)");
     int rc = sl_error_set(err, SL_ERETRY, "", "%s: SOAP fault: %s", method, text);
     if (err != NULL && err->size >= sizeof *err)
@@ -127,12 +127,14 @@ static int fault(const xmlNode *f, const char *method, sl_error *err)
 
 int aw_soap_parse(const char *body, size_t len, const char *method, aw_answer *a, sl_error *err)
 {
+    static const sl_xml_limits lim = {
+        .max_len = AW_MAX_ANSWER, .max_depth = AW_MAX_DEPTH, .not_xml = SL_EIO};
     xmlDocPtr doc = NULL;
-    int rc = aw_xml_parse(body, len, AW_MAX_ANSWER, &doc, err);
+    int rc = sl_xml_parse(body, len, &lim, &doc, err);
     if (rc != SL_OK)
         return rc == SL_ETOOBIG ? SL_EIO : rc;
     xmlNodePtr env = xmlDocGetRootElement(doc);
-    xmlNodePtr resp = aw_xml_child(aw_xml_child(env, "Body"), NULL);
+    xmlNodePtr resp = sl_xml_child(sl_xml_child(env, "Body"), NULL);
     char want[96];
     snprintf(want, sizeof want, "%sResponse", method);
     if (strcmp((const char *)env->name, "Envelope") != 0 || resp == NULL)
@@ -147,9 +149,9 @@ int aw_soap_parse(const char *body, size_t len, const char *method, aw_answer *a
         xmlFreeDoc(doc);
         return rc;
     }
-    xmlNodePtr result = aw_xml_child(resp, "return");
+    xmlNodePtr result = sl_xml_child(resp, "return");
     a->doc = doc;
-    a->result = result != NULL ? result : aw_xml_child(resp, NULL);
+    a->result = result != NULL ? result : sl_xml_child(resp, NULL);
     if (a->result == NULL) { /* an empty response: no result at all */
         xmlFreeDoc(doc);
         a->doc = NULL;
@@ -171,17 +173,17 @@ int aw_answer_field(const aw_answer *a, const char *name, char *buf, size_t cap)
     buf[0] = '\0';
     const xmlNode *n = a->result;
     if (name != NULL) {
-        n = aw_xml_child(a->result, name);
+        n = sl_xml_child(a->result, name);
         /* a toolkit without the <return> wrapper puts the fields straight
            into the response: they are then the result's siblings */
         if (n == NULL && a->result->parent != NULL)
-            n = aw_xml_child(a->result->parent, name);
+            n = sl_xml_child(a->result->parent, name);
         if (n == NULL)
             return 0;
     }
-    if (aw_xml_is_nil(n))
+    if (sl_xml_is_nil(n))
         return 1;
-    return aw_xml_text(n, buf, cap);
+    return sl_xml_text(n, buf, cap);
 }
 
 /* Maps an HTTP status with no SOAP answer in its body. */

@@ -6,8 +6,9 @@
  * buyer goes to a start page by an HTML form POST of the RefId. The
  * plugin is split by concern:
  *   mellat_plugin.c  option table, channel_open/close, the plugin table
- *   mellat_xml.c     defensive libxml2 parsing (no DTD, no network, caps)
  *   mellat_soap.c    request envelopes out, the <return> string back in
+ *                    (read by the SDK's hardened XML reader, libsl_xml.a:
+ *                    shopledger/xml.h)
  *   mellat_codes.c   the ResCode table: meaning and class, in ONE place
  *   mellat_time.c    Tehran local date/time (localDate, localTime)
  *   mellat_calls.c   the gateway slots (pay, return, verify, settle,
@@ -45,26 +46,6 @@ typedef struct mellat_chan {
     const char *payer_id; /* digits, "0" when unused */
     int send_mobile;      /* add mobileNo (not in the WSDL) */
 } mellat_chan;
-
-/* ---- mellat_xml.c -------------------------------------------------------- */
-
-/* Opaque parsed document (a libxml2 tree). */
-typedef struct mellat_doc mellat_doc;
-
-/* Parses a SOAP answer defensively: at most MELLAT_MAX_ANSWER bytes, no
-   DOCTYPE (refused before parsing: no external entities, no expansion
-   bombs), no network, no entity substitution, nesting at most
-   MELLAT_MAX_DEPTH. SL_EIO for what is not well-formed XML, SL_ETOOBIG for
-   size and depth. On success the caller frees *out with mellat_doc_free. */
-int mellat_xml_parse(const char *data, size_t len, mellat_doc **out, sl_error *err);
-void mellat_doc_free(mellat_doc *d);
-/* Text (trimmed, into buf of cap bytes) of the element reached from the
-   root by `path`, a '/'-separated list of local names, each optionally
-   "{ns}name" to require that namespace (an empty {} = no namespace).
-   Returns 1 found, 0 absent (buf ""), SL_ETOOBIG when it does not fit. */
-int mellat_xml_text(const mellat_doc *d, const char *path, char *buf, size_t cap);
-/* 1 when the element at `path` exists. */
-int mellat_xml_has(const mellat_doc *d, const char *path);
 
 /* ---- mellat_soap.c ------------------------------------------------------- */
 

@@ -15,6 +15,7 @@
 
 #include "mellat.h"
 #include "shopledger/sdkutil.h"
+#include "shopledger/xml.h"
 
 typedef struct envelope {
     char *p;
@@ -103,38 +104,46 @@ int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs, char
     return SL_OK;
 }
 
-int mellat_soap_answer(const char *op, const char *data, size_t len, char ret[MELLAT_RETURN_MAX],
-                       sl_error *err)
+/* What a Mellat answer may be: one short string (64 KiB leaves room for a
+   verbose fault); garbage is SL_EIO (the outcome of the call is unknown). */
+static const sl_xml_limits ANSWER = {
+    .max_len = MELLAT_MAX_ANSWER, .max_depth = MELLAT_MAX_DEPTH, .not_xml = SL_EIO};
+
+#define SOAP_BODY "{" MELLAT_SOAP_NS "}Envelope/{" MELLAT_SOAP_NS "}Body/"
+
+/* The <return> of op's answer in doc, or the SOAP fault, as the contract
+   of mellat_soap_answer says. */
+static int read_return(const char *op, xmlDocPtr doc, char ret[MELLAT_RETURN_MAX], sl_error *err)
 {
-    mellat_doc *d = NULL;
-    int rc = mellat_xml_parse(data, len, &d, err);
-    if (rc == SL_ETOOBIG && err != NULL && err->size >= sizeof *err)
-        err->code = SL_EIO; /* an answer too big to read: outcome unknown */
-    if (rc != SL_OK)
-        return rc == SL_ETOOBIG ? SL_EIO : rc;
     char path[384], fault[MELLAT_RETURN_MAX];
-    snprintf(path, sizeof path, "{%s}Envelope/{%s}Body/{%s}%sResponse/{}return", MELLAT_SOAP_NS,
-             MELLAT_SOAP_NS, MELLAT_NS, op);
-    int found = mellat_xml_text(d, path, ret, MELLAT_RETURN_MAX);
-    if (found == 1) {
-        mellat_doc_free(d);
+    snprintf(path, sizeof path, SOAP_BODY "{%s}%sResponse/{}return", MELLAT_NS, op);
+    int found = sl_xml_text(sl_xml_doc_path(doc, path), ret, MELLAT_RETURN_MAX);
+    if (found == 1)
         return SL_OK;
-    }
-    if (mellat_xml_has(d, "{" MELLAT_SOAP_NS "}Envelope/{" MELLAT_SOAP_NS "}Body/{" MELLAT_SOAP_NS
-                          "}Fault")) {
-        if (mellat_xml_text(d,
-                            "{" MELLAT_SOAP_NS "}Envelope/{" MELLAT_SOAP_NS "}Body/{" MELLAT_SOAP_NS
-                            "}Fault/faultstring",
-                            fault, 200) != 1)
+    xmlNodePtr f = sl_xml_doc_path(doc, SOAP_BODY "{" MELLAT_SOAP_NS "}Fault");
+    if (f != NULL) {
+        if (sl_xml_path_text(f, "faultstring", fault, 200) != 1)
             snprintf(fault, sizeof fault, "no faultstring");
-        mellat_doc_free(d);
         return sl_error_set(err, SL_ERETRY, "soap", "%s answered a SOAP fault: %s", op, fault);
     }
-    mellat_doc_free(d);
     if (found == SL_ETOOBIG)
         return sl_error_set(err, SL_EIO, "return", "%s answer's <return> is over %d bytes", op,
                             MELLAT_RETURN_MAX - 1);
     return sl_error_set(err, SL_EIO, "body", "%s answer has no %sResponse/return", op, op);
+}
+
+int mellat_soap_answer(const char *op, const char *data, size_t len, char ret[MELLAT_RETURN_MAX],
+                       sl_error *err)
+{
+    xmlDocPtr doc = NULL;
+    int rc = sl_xml_parse(data, len, &ANSWER, &doc, err);
+    if (rc == SL_ETOOBIG && err != NULL && err->size >= sizeof *err)
+        err->code = SL_EIO; /* an answer too big to read: outcome unknown */
+    if (rc != SL_OK)
+        return rc == SL_ETOOBIG ? SL_EIO : rc;
+    rc = read_return(op, doc, ret, err);
+    xmlFreeDoc(doc);
+    return rc;
 }
 
 int mellat_split_return(const char *ret, int *code, char *refid, size_t cap, sl_error *err)

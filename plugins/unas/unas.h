@@ -4,7 +4,7 @@
  * bearer token from login that lives two hours, and it bans an IP for an
  * hour when an hourly call limit is broken. The plugin is split by concern:
  *   unas_plugin.c  table, channel config, check_connection
- *   unas_xml.c     defensive libxml2 parsing and tree getters
+ *   unas_xml.c     UNAS's rules for the SDK's hardened XML reader
  *   unas_buf.c     bounded text buffer and XML escaping (also in the sandbox)
  *   unas_time.c    Europe/Budapest wall time <-> UTC (also in the sandbox)
  *   unas_budget.c  rolling-hour call counters in channel state, ban memory
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <libxml/tree.h>
+#include "shopledger/xml.h"
 
 #include "shopledger/sdk.h"
 
@@ -106,31 +106,19 @@ int unas_ban_date_parse(const char *text, int64_t *utc_s);
 char *unas_local_format(int64_t utc_s, int ban_style, char *buf);
 
 /* ---- unas_xml.c -------------------------------------------------------- */
+/* UNAS's XML is read by the SDK's hardened reader (shopledger/xml.h,
+   libsl_xml.a: sl_xml_child, sl_xml_next_same, sl_xml_path,
+   sl_xml_path_text, sl_xml_count); what is UNAS's own is here. */
 
-/* Parses an XML answer defensively: at most max_len bytes, no DOCTYPE or
-   entity declarations (refused before parsing: no XXE, no expansion), no
-   network, no entity substitution, nesting at most UNAS_MAX_DEPTH. The
-   root element must be named `root` (NULL = any). On success *out is a
-   document the caller frees with xmlFreeDoc. Errors name `what`. */
+/* sl_xml_parse under UNAS's rules: at most max_len bytes, nesting at most
+   UNAS_MAX_DEPTH, the root named `root` (NULL = any), anything that is
+   not usable XML SL_EREMOTE. On success *out is a document the caller
+   frees with xmlFreeDoc. */
 int unas_xml_parse(const char *data, size_t len, size_t max_len, const char *root, xmlDocPtr *out,
                    sl_error *err);
-/* First element child of n named `name`, or NULL. */
-xmlNodePtr unas_child(const xmlNode *n, const char *name);
-/* The next element sibling after n with the same name, or NULL. */
-xmlNodePtr unas_next(const xmlNode *n);
-/* Path lookup: "Customer/Contact/Name" below n, or NULL. */
-xmlNodePtr unas_path(const xmlNode *n, const char *path);
-/* Text of the element at `path` below n, trimmed, into buf (cap bytes).
-   Returns 1 when present, 0 when absent (buf = ""), SL_ETOOBIG when it
-   does not fit. */
-int unas_text(const xmlNode *n, const char *path, char *buf, size_t cap);
-/* Like unas_text but a copy in the call arena (NULL when absent or
+/* Like sl_xml_path_text but a copy in the call arena (NULL when absent or
    out of memory). At most 64 KiB. */
 const char *unas_text_dup(const sl_host *h, sl_ctx *ctx, const xmlNode *n, const char *path);
-/* Counts element children named `name`. */
-size_t unas_count(const xmlNode *n, const char *name);
-/* One-time libxml2 initialisation (pthread_once). */
-void unas_xml_init(void);
 
 /* ---- unas_budget.c ----------------------------------------------------- */
 

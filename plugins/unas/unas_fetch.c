@@ -81,7 +81,7 @@ static char *dump_order(xmlDocPtr doc, xmlNodePtr o, size_t *len)
 static int submit_one(fetch_run *r, xmlDocPtr doc, xmlNodePtr o, sl_error *err)
 {
     char key[128];
-    if (unas_text(o, "Key", key, sizeof key) == 1 && key[0] &&
+    if (sl_xml_path_text(o, "Key", key, sizeof key) == 1 && key[0] &&
         json_object_get(r->seen, key) != NULL)
         return SL_OK; /* the page overlap brought it again */
     size_t len = 0;
@@ -105,12 +105,12 @@ static int submit_one(fetch_run *r, xmlDocPtr doc, xmlNodePtr o, sl_error *err)
 static int submit_page(fetch_run *r, xmlDocPtr doc, size_t *count, sl_error *err)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    *count = unas_count(root, "Order");
+    *count = sl_xml_count(root, "Order");
     if (*count > (size_t)r->ch->page_size)
         return sl_error_set(err, SL_EREMOTE, "Orders",
                             "getOrder answered %zu orders for LimitNum %d", *count,
                             r->ch->page_size);
-    for (xmlNodePtr o = unas_child(root, "Order"); o; o = unas_next(o)) {
+    for (xmlNodePtr o = sl_xml_child(root, "Order"); o; o = sl_xml_next_same(o)) {
         int rc = submit_one(r, doc, o, err);
         if (rc != SL_OK)
             return rc;

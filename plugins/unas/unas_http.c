@@ -58,7 +58,7 @@ static void error_text(const char *body, size_t len, char *buf, size_t cap)
         return;
     xmlNodePtr r = xmlDocGetRootElement(doc);
     char tmp[400];
-    if (unas_text(r, "", tmp, sizeof tmp) == 1) /* "" = the node itself */
+    if (sl_xml_path_text(r, "", tmp, sizeof tmp) == 1) /* "" = the node itself */
         snprintf(buf, cap, "%.*s", (int)(cap - 1), tmp);
     xmlFreeDoc(doc);
 }
@@ -130,16 +130,16 @@ static int store_token(unas_chan *ch, sl_ctx *ctx, xmlDocPtr doc, const char **t
 {
     xmlNodePtr r = xmlDocGetRootElement(doc);
     char tok[UNAS_TOKEN_MAX], et[32], ex[32], buf[32];
-    if (unas_text(r, "Token", tok, sizeof tok) != 1 || tok[0] == '\0' ||
+    if (sl_xml_path_text(r, "Token", tok, sizeof tok) != 1 || tok[0] == '\0' ||
         strpbrk(tok, " \t\r\n") != NULL)
         return sl_error_set(err, SL_EREMOTE, "Token", "login answer carries no usable <Token>");
     int64_t now = ch->host->now_ms(ctx), exp = now + UNAS_TOKEN_LIFE_MS, s = 0;
-    if (unas_text(r, "ExpireTime", et, sizeof et) == 1 && et[0]) {
+    if (sl_xml_path_text(r, "ExpireTime", et, sizeof et) == 1 && et[0]) {
         char *end = NULL;
         long long v = strtoll(et, &end, 10);
         if (end != et && *end == '\0' && v > 0)
             s = v;
-    } else if (unas_text(r, "Expire", ex, sizeof ex) == 1) {
+    } else if (sl_xml_path_text(r, "Expire", ex, sizeof ex) == 1) {
         if (unas_local_parse(ex, &s) != 0)
             s = 0;
     }

@@ -130,7 +130,7 @@ static int set_money(mapper *m, sl_line *l, int field, const char *key, int64_t 
 /* A required decimal child as text. */
 static int decimal(mapper *m, const xmlNode *n, const char *key, char out[UNAS_DEC_MAX])
 {
-    int rc = unas_text(n, key, out, UNAS_DEC_MAX);
+    int rc = sl_xml_path_text(n, key, out, UNAS_DEC_MAX);
     if (rc == 1 && sl_decimal_check(out, strlen(out)) == SL_OK)
         return SL_OK;
     char f[SL_ERROR_FIELD_MAX];
@@ -157,13 +157,13 @@ static int line_kind(const char *id, const char *sku)
 static const char *display_name(mapper *m, const xmlNode *it)
 {
     const char *name = unas_text_dup(m->h, m->ctx, it, "Name");
-    xmlNodePtr v = unas_child(unas_child(it, "Variants"), "Variant");
+    xmlNodePtr v = sl_xml_child(sl_xml_child(it, "Variants"), "Variant");
     if (name == NULL || v == NULL)
         return name;
     char buf[TEXT_MAX], val[128];
     size_t used = (size_t)snprintf(buf, sizeof buf, "%s (", name);
-    for (int k = 0; v != NULL && used < sizeof buf; v = unas_next(v), k++) {
-        if (unas_text(v, "Value", val, sizeof val) != 1)
+    for (int k = 0; v != NULL && used < sizeof buf; v = sl_xml_next_same(v), k++) {
+        if (sl_xml_path_text(v, "Value", val, sizeof val) != 1)
             continue;
         used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", k ? ", " : "", val);
     }
@@ -200,8 +200,8 @@ static int amounts(mapper *m, const xmlNode *it, const char *qty, int kind, int6
 static int map_item(mapper *m, const xmlNode *it, size_t index)
 {
     char id[128], sku[128], qty[UNAS_DEC_MAX], vat[32], pct[UNAS_DEC_MAX];
-    unas_text(it, "Id", id, sizeof id);
-    unas_text(it, "Sku", sku, sizeof sku);
+    sl_xml_path_text(it, "Id", id, sizeof id);
+    sl_xml_path_text(it, "Sku", sku, sizeof sku);
     int kind = line_kind(id, sku), rc = decimal(m, it, "Quantity", qty);
     if (rc != SL_OK)
         return rc;
@@ -228,7 +228,7 @@ static int map_item(mapper *m, const xmlNode *it, size_t index)
         rc = set_text(m, l, SL_LINE_METHOD_ID, "Sku", sku[0] ? sku : id);
     if (rc == SL_OK && kind == SL_LINE_PRODUCT)
         rc = set_text(m, l, SL_LINE_PRODUCT_ID, "Id", id);
-    if (rc != SL_OK || unas_text(it, "Vat", vat, sizeof vat) != 1 || !vat[0])
+    if (rc != SL_OK || sl_xml_path_text(it, "Vat", vat, sizeof vat) != 1 || !vat[0])
         return rc;
     if ((rc = set_text(m, l, SL_LINE_TAX_RATE_ID, "Vat", vat)))
         return rc;
@@ -239,12 +239,12 @@ static int map_item(mapper *m, const xmlNode *it, size_t index)
 
 static int map_items(mapper *m, const xmlNode *order)
 {
-    xmlNodePtr items = unas_child(order, "Items");
-    if (unas_count(items, "Item") > UNAS_MAX_ITEMS)
+    xmlNodePtr items = sl_xml_child(order, "Items");
+    if (sl_xml_count(items, "Item") > UNAS_MAX_ITEMS)
         return sl_error_set(m->err, SL_ETOOBIG, "Items", "order has more than %d items",
                             UNAS_MAX_ITEMS);
     size_t i = 0;
-    for (xmlNodePtr it = unas_child(items, "Item"); it; it = unas_next(it), i++) {
+    for (xmlNodePtr it = sl_xml_child(items, "Item"); it; it = sl_xml_next_same(it), i++) {
         snprintf(m->path, sizeof m->path, "Items.Item[%zu].", i);
         int rc = map_item(m, it, i);
         if (rc != SL_OK)
@@ -301,7 +301,7 @@ static int map_address(mapper *m, const xmlNode *a, int which)
         if (v && v[0] && m->h->order_set_address(m->o, which, K[i].field, v))
             return refused(m, SL_EINVALID, K[i].key, v);
     }
-    if (unas_text(a, "CountryCode", cc, sizeof cc) == 1 && cc[0]) {
+    if (sl_xml_path_text(a, "CountryCode", cc, sizeof cc) == 1 && cc[0]) {
         for (char *p = cc; *p; p++)
             *p = (char)toupper((unsigned char)*p); /* UNAS sends "hu" */
         if (m->h->order_set_address(m->o, which, SL_ADDR_COUNTRY, cc))
@@ -312,8 +312,8 @@ static int map_address(mapper *m, const xmlNode *a, int which)
 
 static int map_customer(mapper *m, const xmlNode *order)
 {
-    xmlNodePtr c = unas_child(order, "Customer");
-    xmlNodePtr inv = unas_path(c, "Addresses/Invoice");
+    xmlNodePtr c = sl_xml_child(order, "Customer");
+    xmlNodePtr inv = sl_xml_path(c, "Addresses/Invoice");
     char first[TEXT_MAX], last[TEXT_MAX], type[64];
     const char *name = unas_text_dup(m->h, m->ctx, c, "Contact/Name");
     if (name == NULL || name[0] == '\0')
@@ -329,11 +329,11 @@ static int map_customer(mapper *m, const xmlNode *order)
         (rc = set_text(m, NULL, SL_ORDER_LAST_NAME, "Contact/Name", last)) ||
         (rc = set_text(m, NULL, SL_ORDER_PHONE, "Contact/Mobile", phone)))
         return rc;
-    if (unas_text(inv, "CustomerType", type, sizeof type) == 1 && strcmp(type, "company") == 0 &&
-        (rc = put(m, NULL, SL_ORDER_COMPANY, inv, "Name")))
+    if (sl_xml_path_text(inv, "CustomerType", type, sizeof type) == 1 &&
+        strcmp(type, "company") == 0 && (rc = put(m, NULL, SL_ORDER_COMPANY, inv, "Name")))
         return rc;
     if ((rc = map_address(m, inv, SL_ADDR_BILLING)) ||
-        (rc = map_address(m, unas_path(c, "Addresses/Shipping"), SL_ADDR_SHIPPING)))
+        (rc = map_address(m, sl_xml_path(c, "Addresses/Shipping"), SL_ADDR_SHIPPING)))
         return rc;
     const char *email = unas_text_dup(m->h, m->ctx, c, "Email");
     if (inv && email && email[0] &&
@@ -347,10 +347,11 @@ static int map_comments(mapper *m, const xmlNode *order)
 {
     char buf[4096] = "", type[32], text[2048];
     size_t used = 0;
-    xmlNodePtr c = unas_child(unas_child(order, "Comments"), "Comment");
-    for (; c != NULL; c = unas_next(c)) {
-        if (unas_text(c, "Type", type, sizeof type) != 1 || strncmp(type, "customer", 8) != 0 ||
-            unas_text(c, "Text", text, sizeof text) != 1 || !text[0])
+    xmlNodePtr c = sl_xml_child(sl_xml_child(order, "Comments"), "Comment");
+    for (; c != NULL; c = sl_xml_next_same(c)) {
+        if (sl_xml_path_text(c, "Type", type, sizeof type) != 1 ||
+            strncmp(type, "customer", 8) != 0 ||
+            sl_xml_path_text(c, "Text", text, sizeof text) != 1 || !text[0])
             continue;
         int n = snprintf(buf + used, sizeof buf - used, "%s%s", used ? "\n" : "", text);
         if (n < 0 || (size_t)n >= sizeof buf - used)
@@ -364,7 +365,7 @@ static int map_status(mapper *m, const xmlNode *order)
 {
     char sid[32];
     const char *name = unas_text_dup(m->h, m->ctx, order, "Status");
-    unas_text(order, "StatusID", sid, sizeof sid);
+    sl_xml_path_text(order, "StatusID", sid, sizeof sid);
     const char *norm = sid[0] ? m->h->config_map(m->ctx, "statuses", sid) : NULL;
     if (norm == NULL && name != NULL && name[0])
         norm = m->h->config_map(m->ctx, "statuses", name);
@@ -376,14 +377,14 @@ static int map_status(mapper *m, const xmlNode *order)
 
 static int map_payment(mapper *m, const xmlNode *order)
 {
-    xmlNodePtr p = unas_child(order, "Payment");
+    xmlNodePtr p = sl_xml_child(order, "Payment");
     char st[32];
     int rc;
     if ((rc = put(m, NULL, SL_ORDER_PAYMENT_METHOD, p, "Type")) ||
         (rc = put(m, NULL, SL_ORDER_PAYMENT_TITLE, p, "Name")) ||
         (rc = put(m, NULL, SL_ORDER_SHIPPING_METHOD, order, "Shipping/Name")))
         return rc;
-    if (unas_text(p, "Status", st, sizeof st) == 1 &&
+    if (sl_xml_path_text(p, "Status", st, sizeof st) == 1 &&
         (strcmp(st, "paid") == 0 || strcmp(st, "overpaid") == 0) &&
         m->h->order_set_flag(m->o, SL_ORDER_IS_PAID, 1) != SL_OK)
         return refused(m, SL_EINVALID, "Payment/Status", st);
@@ -395,7 +396,7 @@ static int map_time(mapper *m, const xmlNode *order, const char *key, int field,
 {
     char v[32];
     int64_t s = 0;
-    int have = unas_text(order, key, v, sizeof v) == 1 && v[0];
+    int have = sl_xml_path_text(order, key, v, sizeof v) == 1 && v[0];
     if (!have && !required)
         return SL_OK;
     if (!have || unas_local_parse(v, &s) != 0)
@@ -437,7 +438,7 @@ static int wanted(const unas_chan *ch, const xmlNode *order)
     char st[8];
     if (!ch->invoiceable_only)
         return 1;
-    return unas_text(order, "Invoice/Status", st, sizeof st) == 1 &&
+    return sl_xml_path_text(order, "Invoice/Status", st, sizeof st) == 1 &&
            (strcmp(st, "1") == 0 || strcmp(st, "2") == 0);
 }
 
@@ -447,14 +448,14 @@ int unas_order_submit(unas_chan *ch, sl_ctx *ctx, const xmlNode *order, const ch
     mapper m = {.ch = ch, .h = ch->host, .ctx = ctx, .err = err};
     char key[128], dm[32];
     *submitted = 0;
-    if (unas_text(order, "Key", key, sizeof key) != 1 || !key[0])
+    if (sl_xml_path_text(order, "Key", key, sizeof key) != 1 || !key[0])
         return sl_error_set(err, SL_EINVALID, "Key", "order has no <Key>");
-    if (unas_text(order, "Currency", m.currency, sizeof m.currency) != 1 ||
+    if (sl_xml_path_text(order, "Currency", m.currency, sizeof m.currency) != 1 ||
         (m.exponent = sl_currency_exponent(m.currency)) < 0 || m.exponent > PRICE_SCALE)
         return sl_error_set(err, SL_EINVALID, "Currency", "order %s: unknown currency \"%s\"", key,
                             m.currency);
     int64_t mod = 0;
-    if (unas_text(order, "DateMod", dm, sizeof dm) != 1 || unas_local_parse(dm, &mod) != 0)
+    if (sl_xml_path_text(order, "DateMod", dm, sizeof dm) != 1 || unas_local_parse(dm, &mod) != 0)
         return sl_error_set(err, SL_EINVALID, "DateMod",
                             "order %s: DateMod \"%.32s\" is not a date", key, dm);
     *modified_s = mod;

@@ -39,9 +39,9 @@ int unas_report_status(void *state, sl_ctx *ctx, const char *external_id, const 
     if (rc != SL_OK)
         return rc;
     char st[16] = "", msg[200] = "";
-    xmlNodePtr o = unas_child(xmlDocGetRootElement(doc), "Order");
-    unas_text(o, "Status", st, sizeof st);
-    unas_text(o, "Error", msg, sizeof msg);
+    xmlNodePtr o = sl_xml_child(xmlDocGetRootElement(doc), "Order");
+    sl_xml_path_text(o, "Status", st, sizeof st);
+    sl_xml_path_text(o, "Error", msg, sizeof msg);
     xmlFreeDoc(doc);
     if (strcmp(st, "ok") != 0)
         return sl_error_set(err, SL_EREMOTE, "Status", "setOrder %s: %s", external_id,

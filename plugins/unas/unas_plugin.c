@@ -53,7 +53,7 @@ static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_
         free(ch);
         return rc;
     }
-    unas_xml_init();
+    sl_xml_init();
     *state = ch;
     return SL_OK;
 }

@@ -63,9 +63,9 @@ static int field(import_run *r, sl_product *p, int f, const xmlNode *n, const ch
 static xmlNodePtr normal_price(const xmlNode *prod)
 {
     char type[16];
-    xmlNodePtr pr = unas_child(unas_child(prod, "Prices"), "Price");
-    for (; pr != NULL; pr = unas_next(pr))
-        if (unas_text(pr, "Type", type, sizeof type) == 1 && strcmp(type, "normal") == 0)
+    xmlNodePtr pr = sl_xml_child(sl_xml_child(prod, "Prices"), "Price");
+    for (; pr != NULL; pr = sl_xml_next_same(pr))
+        if (sl_xml_path_text(pr, "Type", type, sizeof type) == 1 && strcmp(type, "normal") == 0)
             return pr;
     return NULL;
 }
@@ -95,7 +95,7 @@ static int submit_product(import_run *r, const xmlNode *x, const char *sku, sl_e
         rc = field(r, p, SL_PRODUCT_PURCHASE_PRICE, x, "Stocks/Stock/Price", 1);
     if (rc == SL_OK)
         rc = field(r, p, SL_PRODUCT_STOCK, x, "Stocks/Stock/Qty", 1);
-    if (rc == SL_OK && unas_text(x, "Types/Type", type, sizeof type) == 1 &&
+    if (rc == SL_OK && sl_xml_path_text(x, "Types/Type", type, sizeof type) == 1 &&
         strcmp(type, "child") == 0)
         rc = field(r, p, SL_PRODUCT_PARENT_SKU, x, "Types/Parent", 0);
     if (rc != SL_OK) /* the host keeps the first bad field; submit names it */
@@ -109,12 +109,13 @@ static int submit_product(import_run *r, const xmlNode *x, const char *sku, sl_e
 static int submit_page(import_run *r, xmlDocPtr doc, size_t *count, sl_error *err)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    *count = unas_count(root, "Product");
-    for (xmlNodePtr x = unas_child(root, "Product"); x; x = unas_next(x)) {
+    *count = sl_xml_count(root, "Product");
+    for (xmlNodePtr x = sl_xml_child(root, "Product"); x; x = sl_xml_next_same(x)) {
         char sku[128], state[16];
-        if (unas_text(x, "Sku", sku, sizeof sku) != 1 || !sku[0] ||
+        if (sl_xml_path_text(x, "Sku", sku, sizeof sku) != 1 || !sku[0] ||
             json_object_get(r->seen, sku) != NULL ||
-            (unas_text(x, "State", state, sizeof state) == 1 && strcmp(state, "deleted") == 0))
+            (sl_xml_path_text(x, "State", state, sizeof state) == 1 &&
+             strcmp(state, "deleted") == 0))
             continue;
         json_object_set_new(r->seen, sku, json_true());
         int rc = submit_product(r, x, sku, err);

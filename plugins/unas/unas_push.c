@@ -93,8 +93,8 @@ static xmlNodePtr find_product(xmlDocPtr doc, const char *sku)
 {
     char s[128];
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    for (xmlNodePtr p = unas_child(root, "Product"); p; p = unas_next(p))
-        if (unas_text(p, "Sku", s, sizeof s) == 1 && strcmp(s, sku) == 0)
+    for (xmlNodePtr p = sl_xml_child(root, "Product"); p; p = sl_xml_next_same(p))
+        if (sl_xml_path_text(p, "Sku", s, sizeof s) == 1 && strcmp(s, sku) == 0)
             return p;
     return NULL;
 }
@@ -122,17 +122,18 @@ static int read_chunk(push_run *r, size_t a, size_t b, xmlDocPtr *doc, sl_error 
 static int decide_stock(push_run *r, push_item *it, xmlNodePtr p)
 {
     char active[8], var[8], qty[UNAS_DEC_MAX];
-    xmlNodePtr st = unas_child(p, "Stocks");
-    if (unas_text(st, "Status/Active", active, sizeof active) == 1 && strcmp(active, "0") == 0) {
+    xmlNodePtr st = sl_xml_child(p, "Stocks");
+    if (sl_xml_path_text(st, "Status/Active", active, sizeof active) == 1 &&
+        strcmp(active, "0") == 0) {
         report(r, it->sku, SL_PUSH_SKIPPED, "stock is not managed in the shop");
         return 0;
     }
-    if (unas_text(st, "Status/Variant", var, sizeof var) == 1 && strcmp(var, "1") == 0) {
+    if (sl_xml_path_text(st, "Status/Variant", var, sizeof var) == 1 && strcmp(var, "1") == 0) {
         report(r, it->sku, SL_PUSH_SKIPPED, "the shop keeps stock per variant combination");
         return 0;
     }
     int64_t have = -1;
-    if (unas_text(st, "Stock/Qty", qty, sizeof qty) != 1 ||
+    if (sl_xml_path_text(st, "Stock/Qty", qty, sizeof qty) != 1 ||
         sl_money_parse_round(qty, 0, SL_ROUND_HALF_UP, &have) != SL_OK)
         have = -1;
     if (have == it->want) {
@@ -160,17 +161,17 @@ static int derive_prices(push_run *r, push_item *it, const char *vat)
 static int decide_price(push_run *r, push_item *it, xmlNodePtr p)
 {
     char vat[32] = "", cur[UNAS_DEC_MAX], type[16];
-    xmlNodePtr prices = unas_child(p, "Prices");
-    unas_text(prices, "Vat", vat, sizeof vat);
+    xmlNodePtr prices = sl_xml_child(p, "Prices");
+    sl_xml_path_text(prices, "Vat", vat, sizeof vat);
     if (derive_prices(r, it, vat) != SL_OK) {
         report(r, it->sku, SL_PUSH_FAILED, "cannot derive net/gross prices");
         return 0;
     }
-    for (xmlNodePtr pr = unas_child(prices, "Price"); pr; pr = unas_next(pr)) {
-        if (unas_text(pr, "Type", type, sizeof type) != 1 || strcmp(type, "normal") != 0)
+    for (xmlNodePtr pr = sl_xml_child(prices, "Price"); pr; pr = sl_xml_next_same(pr)) {
+        if (sl_xml_path_text(pr, "Type", type, sizeof type) != 1 || strcmp(type, "normal") != 0)
             continue;
         int64_t have = 0;
-        if (unas_text(pr, r->ch->price_gross ? "Gross" : "Net", cur, sizeof cur) == 1 &&
+        if (sl_xml_path_text(pr, r->ch->price_gross ? "Gross" : "Net", cur, sizeof cur) == 1 &&
             sl_money_parse_round(cur, r->exponent, SL_ROUND_HALF_UP, &have) == SL_OK &&
             have == it->want) {
             report(r, it->sku, SL_PUSH_UNCHANGED, NULL);
@@ -211,13 +212,13 @@ static void read_results(push_run *r, xmlDocPtr doc, size_t a, size_t b)
         xmlNodePtr p = find_product(doc, it->sku);
         char st[16] = "", msg[200] = "";
         if (p != NULL)
-            unas_text(p, "Status", st, sizeof st);
+            sl_xml_path_text(p, "Status", st, sizeof st);
         if (strcmp(st, "ok") == 0) {
             report(r, it->sku, SL_PUSH_WRITTEN, NULL);
             continue;
         }
         if (p != NULL)
-            unas_text(p, "Error", msg, sizeof msg);
+            sl_xml_path_text(p, "Error", msg, sizeof msg);
         report(r, it->sku, SL_PUSH_FAILED,
                msg[0] ? msg
                : p    ? "the shop answered an error"

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the Aseman Web connector reading SOAP answers
- * (aw_xml.c, aw_soap.c, aw_codes.c and the slots) via the fake host of
+ * (the SDK XML reader sdk/xml/, aw_soap.c, aw_codes.c and the slots) via the fake host of
  * the unit tests, with the postal params and results it lacks kept here.
  * Every HTTP request is answered with the input.
  *

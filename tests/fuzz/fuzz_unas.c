@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: the UNAS connector reading API answers (XML through
- * libxml2: unas_xml.c, unas_http.c), via the fake host of the unit tests.
+ * the SDK XML reader sdk/xml/, unas_xml.c, unas_http.c), via the fake host of
+ * the unit tests.
  * The login is answered with a valid token; every other call gets the
  * input (at most two calls, then an empty list).
  *

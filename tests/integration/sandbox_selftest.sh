@@ -6,7 +6,7 @@
 # stock habits, and a signed webhook delivery. Every wait is bounded.
 set -u
 BIN="${SL_BUILD_DIR:?SL_BUILD_DIR not set}/woo_sandbox"
-SEED="${SL_SOURCE_DIR:?SL_SOURCE_DIR not set}/tests/sandbox/seed/demo.json"
+SEED="${SL_SOURCE_DIR:?SL_SOURCE_DIR not set}/tests/sandbox/woocommerce/seed/demo.json"
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {

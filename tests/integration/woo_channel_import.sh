@@ -27,7 +27,7 @@ check "variations name their parent" eq \
   "$(db "select count(*) from products c join products p on p.id=c.parent_id where p.sku='HOODIE'")" 3
 check "prices land in the channel's price group" eq \
   "$(db "select pp.price from product_prices pp join products p on p.id=pp.product_id join price_groups g on g.id=pp.group_id where p.sku='TOWEL-LIN' and g.code='retail'")" \
-  "$(q "select cast(round(json_extract(value,'\$.regular_price')*100) as int) from json_each(readfile('$SL_SOURCE_DIR/tests/sandbox/seed/demo.json'),'\$.products') where json_extract(value,'\$.sku')='TOWEL-LIN'")"
+  "$(q "select cast(round(json_extract(value,'\$.regular_price')*100) as int) from json_each(readfile('$SL_SOURCE_DIR/tests/sandbox/woocommerce/seed/demo.json'),'\$.products') where json_extract(value,'\$.sku')='TOWEL-LIN'")"
 BEFORE=$(writes)
 "${SLX[@]}" stock sync shop woo > "$SL_TMP/sync.out"
 check "the sync after the import writes nothing to the store" eq "$(writes)" "$BEFORE"

@@ -19,7 +19,7 @@ source "$SL_SOURCE_DIR/tests/integration/data/woo/lib.bash"
 # The demo shop's four orders (101-104), order 103 made processing with
 # no lines at all: authentic, but nothing a document can be built from.
 bad_order_seed() {
-  sqlite3 -batch :memory: "select json_set(readfile('$SL_SOURCE_DIR/tests/sandbox/seed/demo.json'),
+  sqlite3 -batch :memory: "select json_set(readfile('$SL_SOURCE_DIR/tests/sandbox/woocommerce/seed/demo.json'),
     '\$.orders[2].status', 'processing', '\$.orders[2].line_items', json('[]'),
     '\$.orders[2].shipping_lines', json('[]'), '\$.orders[2].fee_lines', json('[]'),
     '\$.orders[2].coupon_lines', json('[]'), '\$.orders[2].tax_lines', json('[]'),

@@ -22,7 +22,7 @@ static const struct {
 
 int64_t asb_now(const asb *s)
 {
-    return (int64_t)time(NULL) + s->clock_offset;
+    return sbc_clock_now(&s->clock);
 }
 
 int asb_state(const asb *s, const asb_parcel *p)

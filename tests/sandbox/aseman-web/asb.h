@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sbc.h"
+
 #define ASB_MAX_BODY (256u << 10)
 #define ASB_MAX_PARCELS 512
 #define ASB_MAX_ANSWER (64u << 10)
@@ -54,8 +56,8 @@ typedef struct asb_parcel {
 typedef struct asb {
     pthread_mutex_t mu;
     const char *username, *password;
-    int64_t clock_offset; /* seconds added to real time */
-    int64_t step_s;       /* seconds per state step */
+    sbc_clock clock; /* moved by POST /__sandbox/clock */
+    int64_t step_s;  /* seconds per state step */
     asb_parcel parcels[ASB_MAX_PARCELS];
     size_t nparcels;
     int64_t next_seq;

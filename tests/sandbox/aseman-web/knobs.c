@@ -70,10 +70,8 @@ static const char *knob_post(asb *s, const char *path, json_t *in)
     static const char *const LIST[] = {"ok", "short", "garbage", "fault"};
     static const char *const FAULT[] = {"none", "soap", "http500", "gateway", "garbage", "timeout"};
     if (strcmp(path, "clock") == 0) {
-        json_t *adv = json_object_get(in, "advance");
-        if (!json_is_integer(adv))
+        if (sbc_clock_knob(&s->clock, in) != 0)
             return "advance: integer seconds";
-        s->clock_offset += json_integer_value(adv);
     } else if (strcmp(path, "parcel") == 0) {
         asb_parcel *p = named(s, in);
         json_t *st = json_object_get(in, "state");

@@ -96,12 +96,14 @@ int asb_call_parse(const char *body, size_t len, asb_call *c, const char **why)
     memset(c, 0, sizeof *c);
     xmlDocPtr doc = NULL;
     sl_error err = {.size = sizeof err};
-    if (aw_xml_parse(body, len, ASB_MAX_BODY, &doc, &err) != SL_OK) {
+    static const sl_xml_limits lim = {
+        .max_len = ASB_MAX_BODY, .max_depth = AW_MAX_DEPTH, .not_xml = SL_EIO};
+    if (sl_xml_parse(body, len, &lim, &doc, &err) != SL_OK) {
         *why = "request is not well-formed XML";
         return -1;
     }
     xmlNodePtr env = xmlDocGetRootElement(doc);
-    xmlNodePtr m = aw_xml_child(aw_xml_child(env, "Body"), NULL);
+    xmlNodePtr m = sl_xml_child(sl_xml_child(env, "Body"), NULL);
     int rc = 0;
     if (strcmp((const char *)env->name, "Envelope") != 0 || m == NULL ||
         strlen((const char *)m->name) >= sizeof c->method) {
@@ -109,11 +111,11 @@ int asb_call_parse(const char *body, size_t len, asb_call *c, const char **why)
         rc = -1;
     } else {
         snprintf(c->method, sizeof c->method, "%s", (const char *)m->name);
-        for (xmlNodePtr a = aw_xml_child(m, NULL); a && rc == 0; a = aw_xml_next(a)) {
+        for (xmlNodePtr a = sl_xml_child(m, NULL); a && rc == 0; a = sl_xml_next(a)) {
             char *v = malloc(ASB_MAX_ANSWER);
             if (c->n == ASB_MAX_PARAMS || v == NULL ||
                 strlen((const char *)a->name) >= sizeof c->p[0].name ||
-                aw_xml_text(a, v, ASB_MAX_ANSWER) != 1) {
+                sl_xml_text(a, v, ASB_MAX_ANSWER) != 1) {
                 free(v);
                 *why = "too many or too large parameters";
                 rc = -1;

@@ -16,17 +16,15 @@
  * listen. SIGTERM/SIGINT stop it cleanly.
  */
 #include <errno.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include <microhttpd.h>
 
 #include "fsb.h"
+#include "sbc.h"
 
 #define MAX_BODY (1u << 20)
 #define MAX_DELAY_MS 10000
@@ -35,32 +33,17 @@
 typedef struct server {
     fsb_state *state;
     int index;
-    unsigned port;
-    struct MHD_Daemon *daemon;
+    unsigned port; /* 0 until first bound, then kept for "up" */
+    sbc_http http; /* http.daemon NULL: down */
 } server;
 
 static server SERVERS[FSB_MAX_SERVERS];
 static int SERVER_COUNT = 1;
 static pthread_mutex_t SERVERS_LOCK = PTHREAD_MUTEX_INITIALIZER;
 
-typedef struct conn_buf {
-    char *data;
-    size_t len;
-    int too_big;
-} conn_buf;
-
 static enum MHD_Result reply(struct MHD_Connection *c, int status, json_t *j)
 {
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!text)
-        text = strdup("{}");
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return ok;
+    return sbc_reply_json(c, status, j, JSON_COMPACT, "application/json; charset=utf-8");
 }
 
 static enum MHD_Result reply_error(struct MHD_Connection *c, int status, const char *why)
@@ -68,7 +51,7 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, int status, const c
     return reply(c, status, json_pack("{s:s}", "error", why));
 }
 
-static struct MHD_Daemon *start_daemon(server *sv);
+static int start_server(server *sv);
 
 /* Knobs down/up: server I stops listening (connections are refused) or
    listens again on its port. The server answering the knob cannot stop. */
@@ -81,12 +64,10 @@ static enum MHD_Result power(server *self, struct MHD_Connection *c, const json_
     pthread_mutex_lock(&SERVERS_LOCK);
     server *sv = &SERVERS[i];
     int ok = 1;
-    if (!up && sv->daemon) {
-        MHD_stop_daemon(sv->daemon);
-        sv->daemon = NULL;
-    } else if (up && !sv->daemon) {
-        sv->daemon = start_daemon(sv);
-        ok = sv->daemon != NULL;
+    if (!up && sv->http.daemon) {
+        sbc_http_stop(&sv->http);
+    } else if (up && !sv->http.daemon) {
+        ok = start_server(sv) == 0;
     }
     pthread_mutex_unlock(&SERVERS_LOCK);
     return ok ? reply(c, 200, json_pack("{s:I, s:b}", "server", i, "up", up))
@@ -94,10 +75,10 @@ static enum MHD_Result power(server *self, struct MHD_Connection *c, const json_
 }
 
 static enum MHD_Result knob(server *sv, struct MHD_Connection *c, const char *url,
-                            const conn_buf *b)
+                            const sbc_body *b)
 {
     fsb_state *s = sv->state;
-    json_t *spec = b->len ? json_loadb(b->data, b->len, 0, NULL) : json_object();
+    json_t *spec = b->len ? json_loadb(b->p, b->len, 0, NULL) : json_object();
     if (!spec)
         return reply_error(c, 400, "body is not JSON");
     enum MHD_Result rc;
@@ -125,12 +106,12 @@ static enum MHD_Result knob(server *sv, struct MHD_Connection *c, const char *ur
 }
 
 static enum MHD_Result service(server *sv, struct MHD_Connection *c, const char *url,
-                               const conn_buf *b)
+                               const sbc_body *b)
 {
     pthread_mutex_lock(&sv->state->lock);
     sv->state->requests[sv->index]++;
     pthread_mutex_unlock(&sv->state->lock);
-    json_t *form = fsb_form_parse(b->data ? b->data : "", b->len);
+    json_t *form = fsb_form_parse(b->p, b->len);
     int64_t delay = 0;
     json_t *answer = fsb_call(sv->state, url + strlen(SERVICE_PREFIX), form, &delay);
     json_decref(form);
@@ -142,9 +123,10 @@ static enum MHD_Result service(server *sv, struct MHD_Connection *c, const char 
     return reply(c, 200, answer); /* HTTP 200 always, as the service */
 }
 
-static enum MHD_Result route(server *sv, struct MHD_Connection *c, const char *method,
-                             const char *url, const conn_buf *b)
+static enum MHD_Result route(void *cls, struct MHD_Connection *c, const char *url,
+                             const char *method, const sbc_body *b)
 {
+    server *sv = cls;
     if (strcmp(method, "GET") == 0 && strcmp(url, "/__sandbox/state") == 0)
         return reply(c, 200, fsb_parcels_view(sv->state));
     if (strcmp(method, "POST") != 0)
@@ -158,71 +140,15 @@ static enum MHD_Result route(server *sv, struct MHD_Connection *c, const char *m
     return reply_error(c, 404, "no route");
 }
 
-static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
-                               const char *method, const char *version, const char *data,
-                               size_t *size, void **con_cls)
+/* Listens on the server's port (a free one the first time); keeps the
+   port, so "up" listens where "down" stopped. 0 or -1. */
+static int start_server(server *sv)
 {
-    (void)version;
-    conn_buf *b = *con_cls;
-    if (!b) {
-        if (!(b = calloc(1, sizeof *b)))
-            return MHD_NO;
-        *con_cls = b;
-        return MHD_YES;
-    }
-    if (*size > 0) {
-        if (b->len + *size > MAX_BODY) {
-            b->too_big = 1;
-        } else {
-            char *n = realloc(b->data, b->len + *size + 1);
-            if (!n)
-                return MHD_NO;
-            memcpy(n + b->len, data, *size);
-            b->data = n;
-            b->len += *size;
-            b->data[b->len] = '\0';
-        }
-        *size = 0;
-        return MHD_YES;
-    }
-    return route(cls, c, method, url, b);
-}
-
-static void request_done(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
-{
-    (void)cls, (void)c, (void)toe;
-    conn_buf *b = *con_cls;
-    if (b) {
-        free(b->data);
-        free(b);
-    }
-    *con_cls = NULL;
-}
-
-static struct MHD_Daemon *start_daemon(server *sv)
-{
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)sv->port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, sv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned int)1, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
-    if (!d)
-        return NULL;
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
-    struct sockaddr_in got;
-    socklen_t gl = sizeof got;
-    if (!info || getsockname(info->listen_fd, (struct sockaddr *)&got, &gl)) {
-        MHD_stop_daemon(d);
-        return NULL;
-    }
-    sv->port = ntohs(got.sin_port);
-    return d;
+    sbc_http_opts o = {.port = sv->port, .max_body = MAX_BODY, .timeout_s = 30, .reuse_address = 1};
+    if (sbc_http_start(&sv->http, &o, route, sv) != 0)
+        return -1;
+    sv->port = sv->http.port;
+    return 0;
 }
 
 /* city_id -> province_id of the city list CSV (header names the columns). */
@@ -261,20 +187,6 @@ static json_t *load_cities(const char *path)
     return ids;
 }
 
-static char *read_first_line(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char buf[512];
-    if (!f || !fgets(buf, sizeof buf, f)) {
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return strdup(buf);
-}
-
 static int usage(void)
 {
     fprintf(stderr, "usage: foroutel_sandbox --cities FILE.csv (--api-key K | --api-key-file F)\n"
@@ -283,7 +195,7 @@ static int usage(void)
     return 2;
 }
 
-static int parse_args(int argc, char **argv, fsb_state *s, const char **port_file)
+static int parse_args(int argc, char **argv, fsb_state *s, sbc_listen *l)
 {
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *a = argv[i], *v = argv[i + 1];
@@ -294,13 +206,13 @@ static int parse_args(int argc, char **argv, fsb_state *s, const char **port_fil
             if (*end || SERVER_COUNT < 1 || SERVER_COUNT > FSB_MAX_SERVERS)
                 return -1;
         } else if (strcmp(a, "--port-file") == 0) {
-            *port_file = v;
+            l->port_file = v;
         } else if (strcmp(a, "--api-key") == 0) {
             free(s->api_key);
             s->api_key = strdup(v);
         } else if (strcmp(a, "--api-key-file") == 0) {
             free(s->api_key);
-            if (!(s->api_key = read_first_line(v)))
+            if (!(s->api_key = sbc_read_first_line(v)))
                 return -1;
         } else if (strcmp(a, "--cities") == 0) {
             json_decref(s->city_ids);
@@ -321,53 +233,38 @@ static int parse_args(int argc, char **argv, fsb_state *s, const char **port_fil
     return (argc % 2 == 1 && s->api_key && s->city_ids) ? 0 : -1;
 }
 
+/* Every server's port, one a line (no --port-file: nothing). 0 or -1. */
 static int write_ports(const char *path)
 {
-    if (!path)
-        return 0;
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    int bad = 0;
+    unsigned ports[FSB_MAX_SERVERS];
     for (int i = 0; i < SERVER_COUNT; i++)
-        bad |= fprintf(f, "%u\n", SERVERS[i].port) < 0;
-    bad |= fclose(f) != 0;
-    return bad || rename(tmp, path) != 0 ? -1 : 0; /* whole file or none */
+        ports[i] = SERVERS[i].port;
+    return path ? sbc_write_ports(path, ports, SERVER_COUNT) : 0;
 }
 
 int main(int argc, char **argv)
 {
     fsb_state s = {.clock_s = (int64_t)time(NULL), .next_factor = 9204518};
     pthread_mutex_init(&s.lock, NULL);
-    const char *port_file = NULL;
+    sbc_listen l = {0};
     s.parcels = json_object();
     s.next = json_object();
-    int rc = parse_args(argc, argv, &s, &port_file) == 0 ? 0 : 2;
+    int rc = parse_args(argc, argv, &s, &l) == 0 ? 0 : 2;
     if (rc)
         usage();
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any daemon thread */
-    signal(SIGPIPE, SIG_IGN);
+    sbc_signals_block(); /* before any daemon thread */
     for (int i = 0; rc == 0 && i < SERVER_COUNT; i++) {
         SERVERS[i] = (server){.state = &s, .index = i};
-        if (!(SERVERS[i].daemon = start_daemon(&SERVERS[i])))
+        if (start_server(&SERVERS[i]) != 0)
             rc = 1;
     }
-    if (rc == 0 && write_ports(port_file) != 0)
+    if (rc == 0 && write_ports(l.port_file) != 0)
         rc = 1;
-    if (rc == 0) {
-        int sig = 0;
-        sigwait(&set, &sig);
-    }
+    if (rc == 0)
+        sbc_wait_stop();
     pthread_mutex_lock(&SERVERS_LOCK);
     for (int i = 0; i < SERVER_COUNT; i++)
-        if (SERVERS[i].daemon)
-            MHD_stop_daemon(SERVERS[i].daemon);
+        sbc_http_stop(&SERVERS[i].http);
     pthread_mutex_unlock(&SERVERS_LOCK);
     json_decref(s.parcels);
     json_decref(s.next);

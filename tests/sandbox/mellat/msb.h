@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sbc.h"
+
 #define MSB_MAX_BODY (1u << 20)
 
 typedef struct msb {
@@ -28,7 +30,7 @@ typedef struct msb {
     int64_t auto_settle_s;     /* verified sale settled after this; 0 = never */
     int64_t session_s;         /* RefId valid for the start page this long */
     int64_t reversal_window_s; /* reversal allowed this long after verify */
-    int64_t clock_offset;      /* seconds added to real time */
+    sbc_clock clock;           /* moved by POST /__sandbox/clock */
     json_t *sales;             /* RefId -> sale object */
     json_t *order_ids;         /* orderId (text) -> RefId: unique forever */
     json_t *calls;             /* operation -> count */

@@ -24,7 +24,7 @@
 
 int64_t msb_now(const msb *s)
 {
-    return (int64_t)time(NULL) + s->clock_offset;
+    return sbc_clock_now(&s->clock);
 }
 
 void msb_sweep(msb *s)
@@ -363,7 +363,7 @@ void msb_knob(msb *s, const char *method, const char *path, const char *body, si
         knob_buyer(s, in, status, out);
     } else if (strcmp(path, "clock") == 0) {
         pthread_mutex_lock(&s->mu);
-        s->clock_offset += json_integer_value(json_object_get(in, "advance_s"));
+        sbc_clock_knob(&s->clock, in); /* a body without a move leaves it */
         msb_sweep(s);
         *out = dump(json_pack("{s:I}", "now", (json_int_t)msb_now(s)));
         pthread_mutex_unlock(&s->mu);

@@ -11,15 +11,14 @@
 #include "msb.h"
 
 #include <curl/curl.h>
-#include <microhttpd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct opts {
-    const char *seed, *port_file, *api_key, *alias, *notify_url;
-    long port, rate_limit;
+    const char *seed, *api_key, *alias, *notify_url;
+    sbc_listen l;
+    long rate_limit;
     msb_notify_opts n;
 } opts;
 
@@ -34,13 +33,10 @@ static int usage(void)
 
 static int num(const char *name, const char *v, long max, long *out)
 {
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || x < 0 || x > max) {
-        fprintf(stderr, "%s: expected an integer 0..%ld, got '%s'\n", name, max, v);
+    long long x;
+    if (sbc_number(name, v, 0, max, &x) != 0)
         return -1;
-    }
-    *out = x;
+    *out = (long)x;
     return 0;
 }
 
@@ -50,20 +46,19 @@ static int parse(int argc, char **argv, opts *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             return fprintf(stderr, "%s: missing value\n", a), -1;
-        if (!strcmp(a, "--seed"))
+        int taken = sbc_listen_arg(&o->l, a, v);
+        if (taken != 0) {
+            if (taken < 0)
+                return -1;
+        } else if (!strcmp(a, "--seed"))
             o->seed = v;
-        else if (!strcmp(a, "--port-file"))
-            o->port_file = v;
         else if (!strcmp(a, "--api-key"))
             o->api_key = v;
         else if (!strcmp(a, "--alias"))
             o->alias = v;
         else if (!strcmp(a, "--notify-url"))
             o->notify_url = v;
-        else if (!strcmp(a, "--port")) {
-            if (num(a, v, 65535, &o->port))
-                return -1;
-        } else if (!strcmp(a, "--rate-limit")) {
+        else if (!strcmp(a, "--rate-limit")) {
             if (num(a, v, 1000000, &o->rate_limit))
                 return -1;
         } else if (!strcmp(a, "--retry-base-ms")) {
@@ -75,21 +70,9 @@ static int parse(int argc, char **argv, opts *o)
         } else
             return fprintf(stderr, "unknown option %s\n", a), -1;
     }
-    if (!o->seed || !o->port_file)
+    if (!o->seed || !o->l.port_file)
         return fprintf(stderr, "--seed and --port-file are required\n"), -1;
     return 0;
-}
-
-static int write_port(const char *path, unsigned port)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    int bad = fprintf(f, "%u\n", port) < 0;
-    bad |= fclose(f) != 0;
-    return bad || rename(tmp, path) != 0 ? -1 : 0;
 }
 
 static int run(const opts *o)
@@ -104,25 +87,9 @@ static int run(const opts *o)
     s.notify_url = o->notify_url ? strdup(o->notify_url) : NULL;
     if (msb_notify_start(&s, &o->n) != 0)
         fprintf(stderr, "notifications: cannot start the delivery thread\n");
-    unsigned bound = 0;
-    struct MHD_Daemon *d = msb_start(&s, (unsigned)o->port, &bound);
-    int rc = 0;
-    if (!d) {
-        fprintf(stderr, "cannot listen on 127.0.0.1:%ld\n", o->port);
-        rc = 1;
-    } else if (write_port(o->port_file, bound) != 0) {
-        fprintf(stderr, "cannot write %s\n", o->port_file);
-        rc = 1;
-    } else {
-        sigset_t set;
-        int sig = 0;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        sigwait(&set, &sig);
-    }
-    if (d)
-        MHD_stop_daemon(d);
+    sbc_http h;
+    int rc = msb_start(&s, &h, o->l.port) == 0 ? sbc_serve_until_stopped(&h, &o->l) : 1;
+    sbc_http_stop(&h);
     msb_notify_stop(&s);
     msb_free(&s);
     return rc;
@@ -136,12 +103,7 @@ int main(int argc, char **argv)
               .n = {.retry_base_ms = 1000, .retry_window_s = 48 * 3600}};
     if (argc >= 2 && strcmp(argv[1], "--version") == 0)
         return printf("%s\n", MSB_VERSION), 0;
-    sigset_t set; /* taken by sigwait in the main thread only */
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sbc_signals_block(); /* taken by sigwait in the main thread only */
     if (parse(argc, argv, &o) != 0)
         return usage();
     curl_global_init(CURL_GLOBAL_DEFAULT);

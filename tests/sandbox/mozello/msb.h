@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sbc.h"
+
 #define MSB_VERSION "mozello_sandbox 0.1.0 (emulates Mozello Store API v1)"
 #define MSB_MAX_BODY (4u * 1024u * 1024u)
 #define MSB_BATCH_LIMIT 1000
@@ -86,6 +88,8 @@ typedef struct msb_req {
 } msb_req;
 /* /__sandbox/... control endpoints (no auth); *status set. */
 json_t *msb_admin(msb *s, const msb_req *r, int *status);
-struct MHD_Daemon *msb_start(msb *s, unsigned port, unsigned *bound);
+/* Starts the API and the control endpoints on 127.0.0.1:port (0: a free
+   one, then in h->port); 0 or -1. */
+int msb_start(msb *s, sbc_http *h, unsigned port);
 
 #endif

@@ -26,14 +26,12 @@ typedef struct delivery {
     char *url;
     int64_t first_ms, due_ms;
     int attempts;
+    int fail; /* this attempt counts as failed unsent (knob fail_next) */
     struct delivery *next;
 } delivery;
 
 struct msb_notify {
-    pthread_mutex_t mu;
-    pthread_cond_t cv, idle;
-    pthread_t thread;
-    int stop, inflight;
+    sbc_worker w; /* the delivery thread; w.mu guards everything below */
     msb *s;
     msb_notify_opts o;
     delivery *head;
@@ -41,6 +39,7 @@ struct msb_notify {
     int dup_next;
     int64_t fail_next;
     int64_t events, sent, ok, failed, redelivered, gave_up;
+    long flush_horizon_ms; /* msb_notify_flush's, for flush_busy */
 };
 
 static char *sign(const char *key, const char *body)
@@ -56,18 +55,9 @@ static char *sign(const char *key, const char *body)
     return out;
 }
 
-static size_t discard(char *p, size_t sz, size_t n, void *u)
-{
-    (void)p, (void)u;
-    return sz * n;
-}
-
 /* POSTs one delivery; returns the HTTP status (0 = no answer). */
 static long post(struct msb_notify *nt, const delivery *d)
 {
-    CURL *c = curl_easy_init();
-    if (!c)
-        return 0;
     char *hash = sign(nt->s->api_key, d->body);
     char alias[160], hdr_hash[128];
     snprintf(alias, sizeof alias, "X-Mozello-Alias: %s", nt->s->alias);
@@ -79,26 +69,12 @@ static long post(struct msb_notify *nt, const delivery *d)
     h = curl_slist_append(h, "X-Mozello-API-Version: 1.0");
     h = curl_slist_append(h, alias);
     h = curl_slist_append(h, hdr_hash);
-    long code = 0;
-    curl_easy_setopt(c, CURLOPT_URL, d->url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, d->body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Mozello-Notifications/1.0");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    long code = sbc_post(d->url, d->body, h, "Mozello-Notifications/1.0", 15);
     curl_slist_free_all(h);
-    curl_easy_cleanup(c);
     return code;
 }
 
-/* Appends d to the queue (caller holds nt->mu). */
+/* Appends d to the queue (caller holds nt->w.mu). */
 static void enqueue(struct msb_notify *nt, delivery *d)
 {
     delivery **tail = &nt->head;
@@ -107,7 +83,7 @@ static void enqueue(struct msb_notify *nt, delivery *d)
     d->next = NULL;
     *tail = d;
     nt->queued++;
-    pthread_cond_broadcast(&nt->cv);
+    sbc_worker_wake(&nt->w);
 }
 
 static void free_delivery(delivery *d)
@@ -146,7 +122,7 @@ void msb_notify_event(msb *s, const char *event, const char *member, json_t *pay
         free(text);
         return;
     }
-    pthread_mutex_lock(&nt->mu);
+    pthread_mutex_lock(&nt->w.mu);
     int copies = nt->dup_next ? 2 : 1;
     nt->dup_next = 0;
     nt->events++;
@@ -155,14 +131,14 @@ void msb_notify_event(msb *s, const char *event, const char *member, json_t *pay
         if (d)
             enqueue(nt, d);
     }
-    pthread_mutex_unlock(&nt->mu);
+    pthread_mutex_unlock(&nt->w.mu);
     free(text);
 }
 
 /* After an attempt: done, or back into the queue with a longer delay. */
 static void settle(struct msb_notify *nt, delivery *d, long code)
 {
-    pthread_mutex_lock(&nt->mu);
+    pthread_mutex_lock(&nt->w.mu);
     nt->sent += code != -1;
     if (code == 200) {
         nt->ok++;
@@ -180,12 +156,14 @@ static void settle(struct msb_notify *nt, delivery *d, long code)
             enqueue(nt, d);
         }
     }
-    pthread_mutex_unlock(&nt->mu);
+    pthread_mutex_unlock(&nt->w.mu);
 }
 
-/* The first due delivery (taken off the queue) or NULL with *wait_ms. */
-static delivery *take_due(struct msb_notify *nt, int64_t *wait_ms)
+/* The worker's take: the first due delivery (taken off the queue) or NULL
+   with *wait_ms; an attempt the fail_next knob fails is marked. */
+static void *take_due(void *cls, int64_t *wait_ms)
 {
+    struct msb_notify *nt = cls;
     *wait_ms = -1;
     int64_t now = msb_now_ms();
     for (delivery **pp = &nt->head; *pp; pp = &(*pp)->next) {
@@ -193,6 +171,8 @@ static delivery *take_due(struct msb_notify *nt, int64_t *wait_ms)
         if (d->due_ms <= now) {
             *pp = d->next;
             nt->queued--;
+            d->fail = nt->fail_next > 0;
+            nt->fail_next -= d->fail;
             return d;
         }
         if (*wait_ms < 0 || d->due_ms - now < *wait_ms)
@@ -201,35 +181,12 @@ static delivery *take_due(struct msb_notify *nt, int64_t *wait_ms)
     return NULL;
 }
 
-static void *run(void *arg)
+/* The worker's send: one attempt, then done or queued again. */
+static void send_one(void *cls, void *item)
 {
-    struct msb_notify *nt = arg;
-    pthread_mutex_lock(&nt->mu);
-    while (!nt->stop) {
-        int64_t wait_ms;
-        delivery *d = take_due(nt, &wait_ms);
-        if (!d) {
-            pthread_cond_broadcast(&nt->idle);
-            if (wait_ms < 0) {
-                pthread_cond_wait(&nt->cv, &nt->mu);
-            } else {
-                int64_t until = msb_now_ms() + wait_ms;
-                struct timespec ts = {until / 1000, (until % 1000) * 1000000};
-                pthread_cond_timedwait(&nt->cv, &nt->mu, &ts);
-            }
-            continue;
-        }
-        int fail = nt->fail_next > 0;
-        nt->fail_next -= fail;
-        nt->inflight = 1;
-        pthread_mutex_unlock(&nt->mu);
-        long code = fail ? -1 : post(nt, d);
-        settle(nt, d, code);
-        pthread_mutex_lock(&nt->mu);
-        nt->inflight = 0;
-    }
-    pthread_mutex_unlock(&nt->mu);
-    return NULL;
+    struct msb_notify *nt = cls;
+    delivery *d = item;
+    settle(nt, d, d->fail ? -1 : post(nt, d));
 }
 
 int msb_notify_start(msb *s, const msb_notify_opts *o)
@@ -237,13 +194,11 @@ int msb_notify_start(msb *s, const msb_notify_opts *o)
     struct msb_notify *nt = calloc(1, sizeof *nt);
     if (!nt)
         return -1;
-    pthread_mutex_init(&nt->mu, NULL);
-    pthread_cond_init(&nt->cv, NULL);
-    pthread_cond_init(&nt->idle, NULL);
     nt->s = s;
     nt->o = *o;
+    nt->w = (sbc_worker){.take = take_due, .send = send_one, .cls = nt};
     s->notify = nt;
-    if (pthread_create(&nt->thread, NULL, run, nt) != 0) {
+    if (sbc_worker_start(&nt->w) != 0) {
         s->notify = NULL;
         free(nt);
         return -1;
@@ -256,19 +211,12 @@ void msb_notify_stop(msb *s)
     struct msb_notify *nt = s->notify;
     if (!nt)
         return;
-    pthread_mutex_lock(&nt->mu);
-    nt->stop = 1;
-    pthread_cond_broadcast(&nt->cv);
-    pthread_mutex_unlock(&nt->mu);
-    pthread_join(nt->thread, NULL);
+    sbc_worker_stop(&nt->w);
     while (nt->head) {
         delivery *d = nt->head;
         nt->head = d->next;
         free_delivery(d);
     }
-    pthread_mutex_destroy(&nt->mu);
-    pthread_cond_destroy(&nt->cv);
-    pthread_cond_destroy(&nt->idle);
     free(nt);
     s->notify = NULL;
 }
@@ -278,12 +226,22 @@ void msb_notify_knob(msb *s, const char *knob, int64_t n)
     struct msb_notify *nt = s->notify;
     if (!nt)
         return;
-    pthread_mutex_lock(&nt->mu);
+    pthread_mutex_lock(&nt->w.mu);
     if (strcmp(knob, "duplicate_next") == 0)
         nt->dup_next = n != 0;
     else if (strcmp(knob, "fail_next") == 0)
         nt->fail_next = n;
-    pthread_mutex_unlock(&nt->mu);
+    pthread_mutex_unlock(&nt->w.mu);
+}
+
+/* Whether a delivery is in flight or due within the flush's horizon. */
+static int flush_busy(void *cls)
+{
+    struct msb_notify *nt = cls;
+    int busy = nt->w.inflight;
+    for (delivery *d = nt->head; d && !busy; d = d->next)
+        busy = d->due_ms <= msb_now_ms() + nt->flush_horizon_ms;
+    return busy;
 }
 
 void msb_notify_flush(msb *s, long horizon_ms)
@@ -291,19 +249,10 @@ void msb_notify_flush(msb *s, long horizon_ms)
     struct msb_notify *nt = s->notify;
     if (!nt)
         return;
-    int64_t until = msb_now_ms() + FLUSH_WAIT_MS;
-    pthread_mutex_lock(&nt->mu);
-    for (;;) {
-        int busy = nt->inflight;
-        for (delivery *d = nt->head; d && !busy; d = d->next)
-            busy = d->due_ms <= msb_now_ms() + horizon_ms;
-        if (!busy || msb_now_ms() >= until)
-            break;
-        struct timespec ts = {(msb_now_ms() + 50) / 1000, ((msb_now_ms() + 50) % 1000) * 1000000};
-        pthread_cond_broadcast(&nt->cv);
-        pthread_cond_timedwait(&nt->idle, &nt->mu, &ts);
-    }
-    pthread_mutex_unlock(&nt->mu);
+    pthread_mutex_lock(&nt->w.mu);
+    nt->flush_horizon_ms = horizon_ms;
+    sbc_worker_wait(&nt->w, flush_busy, FLUSH_WAIT_MS);
+    pthread_mutex_unlock(&nt->w.mu);
 }
 
 json_t *msb_notify_summary(msb *s)
@@ -311,11 +260,11 @@ json_t *msb_notify_summary(msb *s)
     struct msb_notify *nt = s->notify;
     if (!nt)
         return json_object();
-    pthread_mutex_lock(&nt->mu);
+    pthread_mutex_lock(&nt->w.mu);
     json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "events", (json_int_t)nt->events,
                           "sent", (json_int_t)nt->sent, "ok", (json_int_t)nt->ok, "failed",
                           (json_int_t)nt->failed, "redelivered", (json_int_t)nt->redelivered,
                           "gave_up", (json_int_t)nt->gave_up, "queued", (json_int_t)nt->queued);
-    pthread_mutex_unlock(&nt->mu);
+    pthread_mutex_unlock(&nt->w.mu);
     return j;
 }

@@ -8,19 +8,10 @@
  */
 #include "msb.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-
-typedef struct conn_state {
-    char *body;
-    size_t len;
-    int too_big;
-} conn_state;
 
 typedef msb_req req;
 
@@ -218,37 +209,14 @@ static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *j
     return rc;
 }
 
-static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
-                               const char *method, const char *version, const char *upload,
-                               size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const sbc_body *b)
 {
-    (void)version;
     msb *s = cls;
-    conn_state *cs = *con_cls;
-    if (!cs) { /* headers only: answer on a later call to keep keep-alive */
-        cs = calloc(1, sizeof *cs);
-        *con_cls = cs;
-        return cs ? MHD_YES : MHD_NO;
-    }
-    if (*upload_size) {
-        if (!cs->too_big && cs->len + *upload_size <= MSB_MAX_BODY) {
-            char *nb = realloc(cs->body, cs->len + *upload_size + 1);
-            if (!nb)
-                return MHD_NO;
-            memcpy(nb + cs->len, upload, *upload_size);
-            cs->body = nb;
-            cs->len += *upload_size;
-            nb[cs->len] = '\0';
-        } else {
-            cs->too_big = 1;
-        }
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    req r = {method, url, cs->body ? cs->body : "", cs->len, conn};
+    req r = {method, url, b->p, b->len, conn};
     int status = 500;
     json_t *out;
-    if (cs->too_big)
+    if (b->too_big)
         status = 413, out = error_body(413, "Request too large");
     else if (strncmp(url, "/__sandbox/", 11) == 0)
         out = msb_admin(s, &r, &status);
@@ -259,39 +227,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     return send_json(conn, status, out);
 }
 
-static void done(void *cls, struct MHD_Connection *c, void **con_cls,
-                 enum MHD_RequestTerminationCode toe)
+int msb_start(msb *s, sbc_http *h, unsigned port)
 {
-    (void)cls, (void)c, (void)toe;
-    conn_state *cs = *con_cls;
-    if (cs) {
-        free(cs->body);
-        free(cs);
-        *con_cls = NULL;
-    }
-}
-
-struct MHD_Daemon *msb_start(msb *s, unsigned port, unsigned *bound)
-{
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4,
-        MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-        MHD_OPTION_END);
-    if (!d)
-        return NULL;
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
-    struct sockaddr_in got;
-    socklen_t gl = sizeof got;
-    if (!info || getsockname(info->listen_fd, (struct sockaddr *)&got, &gl)) {
-        MHD_stop_daemon(d);
-        return NULL;
-    }
-    *bound = ntohs(got.sin_port);
-    return d;
+    sbc_http_opts o = {.port = port, .max_body = MSB_MAX_BODY, .pool = 4, .timeout_s = 30};
+    return sbc_http_start(h, &o, on_request, s);
 }

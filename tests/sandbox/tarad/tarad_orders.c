@@ -21,6 +21,7 @@
 
 #include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
+#include "sbc.h"
 #include "tsb.h"
 
 #define BKK_OFFSET_S (7 * 3600)
@@ -184,12 +185,6 @@ static json_t *make_order(tsb_state *s, const json_t *spec, const char **why)
 
 /* ---- delivery ------------------------------------------------------------ */
 
-static size_t discard(char *p, size_t n, size_t m, void *u)
-{
-    (void)p, (void)u;
-    return n * m;
-}
-
 static void sign(const tsb_state *s, const char *key, const char *ts, const char *body, char *out,
                  size_t cap)
 {
@@ -222,21 +217,7 @@ static long deliver(const tsb_state *s, const char *body, const json_t *spec)
         hdr = curl_slist_append(hdr, h1);
         hdr = curl_slist_append(hdr, h2);
     }
-    CURL *c = curl_easy_init();
-    long code = 0;
-    if (c != NULL) {
-        curl_easy_setopt(c, CURLOPT_URL, s->target);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_PROXY, "");
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-        if (curl_easy_perform(c) == CURLE_OK)
-            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-        curl_easy_cleanup(c);
-    }
+    long code = sbc_post(s->target, body, hdr, NULL, 20);
     curl_slist_free_all(hdr);
     return code;
 }

@@ -83,7 +83,7 @@ static const char *category(usb *s, const char *fn, int items, int *limit)
 
 static void text_of(const xmlNode *n, const char *path, char *buf, size_t cap)
 {
-    if (unas_text(n, path, buf, cap) != 1)
+    if (sl_xml_path_text(n, path, buf, cap) != 1)
         buf[0] = '\0';
 }
 
@@ -148,7 +148,7 @@ static int order_matches(const json_t *o, const xmlNode *p)
 static void get_orders(usb *s, xmlNodePtr p, unas_buf *b)
 {
     int64_t num = num_param(p, "LimitNum", 500), start = num_param(p, "LimitStart", 0);
-    int autoset = unas_path(p, "InvoiceAutoSet") != NULL;
+    int autoset = sl_xml_path(p, "InvoiceAutoSet") != NULL;
     if (num <= 0 || num > 500)
         num = 500;
     if (autoset)
@@ -259,7 +259,7 @@ static const char *apply_product(usb *s, const char *fn, xmlNodePtr x)
 static void set_products(usb *s, const char *fn, xmlNodePtr root, unas_buf *b)
 {
     unas_buf_add(b, "<Products>");
-    for (xmlNodePtr x = unas_child(root, "Product"); x; x = unas_next(x)) {
+    for (xmlNodePtr x = sl_xml_child(root, "Product"); x; x = sl_xml_next_same(x)) {
         char sku[128];
         text_of(x, "Sku", sku, sizeof sku);
         const char *e = apply_product(s, fn, x);
@@ -284,7 +284,7 @@ static void set_products(usb *s, const char *fn, xmlNodePtr root, unas_buf *b)
 static void set_orders(usb *s, xmlNodePtr root, unas_buf *b)
 {
     unas_buf_add(b, "<Orders>");
-    for (xmlNodePtr x = unas_child(root, "Order"); x; x = unas_next(x)) {
+    for (xmlNodePtr x = sl_xml_child(root, "Order"); x; x = sl_xml_next_same(x)) {
         char key[128], text[4096];
         text_of(x, "Key", key, sizeof key);
         json_t *o = NULL, *it;
@@ -298,8 +298,8 @@ static void set_orders(usb *s, xmlNodePtr root, unas_buf *b)
             unas_buf_add(b, "<Status>error</Status><Error>Order not found</Error></Order>");
             continue;
         }
-        xmlNodePtr c = unas_path(x, "Comments/Comment");
-        for (; c; c = unas_next(c)) { /* assumed: append */
+        xmlNodePtr c = sl_xml_path(x, "Comments/Comment");
+        for (; c; c = sl_xml_next_same(c)) { /* assumed: append */
             text_of(c, "Text", text, sizeof text);
             json_t *list = json_object_get(o, "comments");
             if (list == NULL)
@@ -385,7 +385,7 @@ static void api_locked(usb *s, const char *fn, const char *auth, const char *bod
     } else {
         int items = strncmp(fn, "get", 3) == 0
                         ? get_items(r)
-                        : (int)unas_count(r, strcmp(root, "Orders") ? "Product" : "Order");
+                        : (int)sl_xml_count(r, strcmp(root, "Orders") ? "Product" : "Order");
         int limit = 0;
         const char *cat = category(s, fn, items, &limit);
         if (over(s, cat, limit, now) || over(s, "all", s->vip ? 6000 : 2000, now)) {

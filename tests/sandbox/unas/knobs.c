@@ -90,11 +90,7 @@ static void knob_locked(usb *s, const char *method, const char *path, const char
         *status = 400;
         *out = dump(json_pack("{s:s}", "error", "bad knob request"));
     } else if (strcmp(path, "clock") == 0) {
-        json_t *adv = json_object_get(in, "advance"), *now = json_object_get(in, "now");
-        if (json_is_integer(adv))
-            s->clock_offset += json_integer_value(adv);
-        if (json_is_integer(now))
-            s->clock_offset += json_integer_value(now) - usb_now(s);
+        sbc_clock_knob(&s->clock, in); /* a body without a move leaves it */
         *out = dump(json_pack("{s:I}", "now", (json_int_t)usb_now(s)));
     } else if (strcmp(path, "orders") == 0) {
         int rc = add_order(s, in);

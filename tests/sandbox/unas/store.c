@@ -20,7 +20,7 @@
 
 int64_t usb_now(const usb *s)
 {
-    return (int64_t)time(NULL) + s->clock_offset;
+    return sbc_clock_now(&s->clock);
 }
 
 /* Turns the wall-time texts of a seeded order into epoch fields. */

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "sbc.h"
 #include "unas.h"
 
 #define USB_MAX_BODY (8u << 20)
@@ -26,13 +27,13 @@ typedef struct usb {
     pthread_mutex_t mu;
     const char *api_key;
     int vip;
-    int64_t clock_offset; /* seconds added to real time */
-    int64_t ban_until;    /* epoch s, 0 = none */
-    json_t *products;     /* [{id, sku, name, unit, vat, net, gross, stock, ...}] */
-    json_t *orders;       /* [{key, ..., items:[...]}] */
-    json_t *tokens;       /* token -> expiry (epoch s) */
-    json_t *hits;         /* category -> [epoch s of each counted call] */
-    json_t *stats;        /* function -> count; "writes", "logins", ... */
+    sbc_clock clock;   /* moved by POST /__sandbox/clock */
+    int64_t ban_until; /* epoch s, 0 = none */
+    json_t *products;  /* [{id, sku, name, unit, vat, net, gross, stock, ...}] */
+    json_t *orders;    /* [{key, ..., items:[...]}] */
+    json_t *tokens;    /* token -> expiry (epoch s) */
+    json_t *hits;      /* category -> [epoch s of each counted call] */
+    json_t *stats;     /* function -> count; "writes", "logins", ... */
     int64_t next_id;
 } usb;
 

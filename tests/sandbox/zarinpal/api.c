@@ -22,7 +22,7 @@ static const char *const ENDPOINTS[EP_COUNT] = {"request", "verify", "inquiry", 
 
 int64_t zsb_now(const zsb *s)
 {
-    return (int64_t)time(NULL) + s->clock_offset_s;
+    return sbc_clock_now(&s->clock);
 }
 
 zsb_session *zsb_find(zsb *s, const char *authority)

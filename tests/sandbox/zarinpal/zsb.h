@@ -21,6 +21,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "sbc.h"
+
 #define ZSB_MAX_BODY (1u << 20)
 #define ZSB_MAX_SESSIONS 1024
 #define ZSB_AUTHORITY_LEN 36
@@ -57,7 +59,7 @@ typedef struct zsb {
     pthread_mutex_t mu;
     zsb_session sessions[ZSB_MAX_SESSIONS];
     int session_count;
-    int64_t clock_offset_s;
+    sbc_clock clock; /* moved by POST /__sandbox/clock */
     int64_t next_ref;
     unsigned flip; /* alternates the quirks from answer to answer */
     zsb_fault faults[ZSB_MAX_FAULTS];

@@ -13,7 +13,7 @@ SLX=(sl --conf "$CONF" --plugins "$SL_PLUGIN_DIR")
 # start_sandbox [SEED]: the shop on a port chosen at run time.
 start_sandbox() {
   rm -f "$SL_TMP/sb.port"
-  "$SANDBOX" --seed "${1:-$SL_SOURCE_DIR/tests/sandbox/seed/demo.json}" --port 0 \
+  "$SANDBOX" --seed "${1:-$SL_SOURCE_DIR/tests/sandbox/woocommerce/seed/demo.json}" --port 0 \
     --port-file "$SL_TMP/sb.port" --consumer-key "$WOO_CK" --consumer-secret "$WOO_CS" \
     --delivery-delay-ms 100 2>>"$SL_TMP/sandbox.log" &
   SB_PID=$!
@@ -24,7 +24,7 @@ start_sandbox() {
 # empty_seed: the demo seed without its orders (a shop with products
 # only), so each test counts the documents its own orders make.
 empty_seed() {
-  sqlite3 -batch :memory: "select json_set(readfile('$SL_SOURCE_DIR/tests/sandbox/seed/demo.json'),
+  sqlite3 -batch :memory: "select json_set(readfile('$SL_SOURCE_DIR/tests/sandbox/woocommerce/seed/demo.json'),
     '\$.orders', json('[]'), '\$.notes', json('{}'), '\$.refunds', json('{}'))" > "$SL_TMP/seed.json" &&
     echo "$SL_TMP/seed.json"
 }

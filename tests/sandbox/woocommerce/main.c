@@ -17,17 +17,15 @@
 #include "sb.h"
 
 #include <curl/curl.h>
-#include <microhttpd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct opts {
-    const char *seed, *port_file, *scheme, *key, *secret, *state_file;
+    const char *seed, *scheme, *key, *secret, *state_file;
     const char *tls_cert, *tls_key;
     sb_hook_opts hooks;
-    unsigned port;
+    sbc_listen l;
 } opts;
 
 static int usage(void)
@@ -42,31 +40,21 @@ static int usage(void)
     return 2;
 }
 
-static int parse_num(const char *name, const char *text, long max, long *out)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || v < 0 || v > max) {
-        fprintf(stderr, "%s: expected an integer 0..%ld, got '%s'\n", name, max, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int parse_opts(int argc, char **argv, opts *o)
 {
-    long n;
+    long long n;
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) {
             fprintf(stderr, "%s: missing value\n", a);
             return -1;
         }
-        if (strcmp(a, "--seed") == 0)
+        int taken = sbc_listen_arg(&o->l, a, v);
+        if (taken != 0) {
+            if (taken < 0)
+                return -1;
+        } else if (strcmp(a, "--seed") == 0)
             o->seed = v;
-        else if (strcmp(a, "--port-file") == 0)
-            o->port_file = v;
         else if (strcmp(a, "--scheme") == 0)
             o->scheme = v;
         else if (strcmp(a, "--consumer-key") == 0)
@@ -83,12 +71,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->hooks.url = v;
         else if (strcmp(a, "--webhook-secret") == 0)
             o->hooks.secret = v;
-        else if (strcmp(a, "--port") == 0) {
-            if (parse_num(a, v, 65535, &n))
-                return -1;
-            o->port = (unsigned)n;
-        } else if (strcmp(a, "--delivery-delay-ms") == 0) {
-            if (parse_num(a, v, 3600000, &n))
+        else if (strcmp(a, "--delivery-delay-ms") == 0) {
+            if (sbc_number(a, v, 0, 3600000, &n))
                 return -1;
             o->hooks.delay_ms = n;
         } else {
@@ -96,7 +80,7 @@ static int parse_opts(int argc, char **argv, opts *o)
             return -1;
         }
     }
-    if (!o->seed || !o->port_file) {
+    if (!o->seed || !o->l.port_file) {
         fprintf(stderr, "--seed and --port-file are required\n");
         return -1;
     }
@@ -132,28 +116,18 @@ static int run(const opts *o)
         free(ctx.tls_key);
         return 1;
     }
-    unsigned bound = 0;
-    struct MHD_Daemon *d = sb_api_start(&ctx, o->port, &bound);
-    if (!d) {
-        fprintf(stderr, "cannot listen on 127.0.0.1:%u\n", o->port);
+    sbc_http h;
+    if (sb_api_start(&ctx, &h, o->l.port) != 0) {
         sb_store_free(&ctx.store);
         free(ctx.tls_cert);
         free(ctx.tls_key);
         return 1;
     }
-    snprintf(ctx.store.site_url, sizeof ctx.store.site_url, "%s://127.0.0.1:%u", o->scheme, bound);
+    snprintf(ctx.store.site_url, sizeof ctx.store.site_url, "%s://127.0.0.1:%u", o->scheme, h.port);
     if (sb_hooks_start(&ctx, &o->hooks) != 0)
         fprintf(stderr, "webhooks: cannot start the delivery thread\n");
-    char text[32];
-    snprintf(text, sizeof text, "%u\n", bound);
-    int rc = 0;
-    if (sb_write_file_atomic(o->port_file, text) != 0) {
-        fprintf(stderr, "cannot write %s\n", o->port_file);
-        rc = 1;
-    } else {
-        sb_wait_signal();
-    }
-    MHD_stop_daemon(d);
+    int rc = sbc_serve_until_stopped(&h, &o->l);
+    sbc_http_stop(&h);
     sb_hooks_stop(&ctx);
     if (o->state_file && sb_store_save(&ctx, o->state_file) != 0) {
         fprintf(stderr, "cannot write state file %s\n", o->state_file);
@@ -174,13 +148,7 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "--sign-url") == 0)
         return sb_sign_url_main(argc - 2, argv + 2);
-    /* Signals are taken by sigwait in the main thread only. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sbc_signals_block(); /* taken by sigwait in the main thread only */
     if (argc >= 2 && strcmp(argv[1], "--receiver") == 0)
         return sb_receiver_main(argc - 2, argv + 2);
     if (parse_opts(argc, argv, &o) != 0)

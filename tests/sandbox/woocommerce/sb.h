@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sbc.h"
+
 #define SB_VERSION "woo_sandbox 0.1.0 (emulates WooCommerce 10.0.2 REST v3)"
 #define SB_MAX_BODY (4u * 1024u * 1024u)
 #define SB_BATCH_LIMIT 100
@@ -274,17 +276,8 @@ json_t *sb_hooks_summary(sb_ctx *ctx);
 
 /* Runs `--receiver` mode. Returns the exit code. */
 int sb_receiver_main(int argc, char **argv);
-/* Starts an MHD daemon on 127.0.0.1:port for handler (see http.c). */
-/* As sb_http_start, over TLS with the PEM texts given (both non-NULL),
-   like a store with a self-signed certificate. */
-struct MHD_Daemon *sb_https_start(unsigned port, void *handler, void *cls, const char *cert_pem,
-                                  const char *key_pem, unsigned *bound_port);
-struct MHD_Daemon *sb_http_start(unsigned port, void *handler, void *cls, unsigned *bound_port);
-/* Starts the store's API server. */
-struct MHD_Daemon *sb_api_start(sb_ctx *ctx, unsigned port, unsigned *bound_port);
-/* Writes text atomically to path (tmp + rename). Returns 0 or -1. */
-int sb_write_file_atomic(const char *path, const char *text);
-/* Blocks until SIGINT/SIGTERM (signals must be blocked by the caller). */
-void sb_wait_signal(void);
+/* Starts the store's API server on 127.0.0.1:port (0: a free one, then in
+   h->port), https when ctx has a certificate. 0 or -1. */
+int sb_api_start(sb_ctx *ctx, sbc_http *h, unsigned port);
 
 #endif

@@ -52,24 +52,14 @@ typedef struct delivery {
 } delivery;
 
 struct sb_hooks {
-    pthread_mutex_t mu;
-    pthread_cond_t cv, idle;
-    pthread_t thread;
-    int stop, started;
+    sbc_worker w; /* the delivery thread; w.mu guards everything below */
     sb_ctx *ctx;
     long delay_ms;
     hook hooks[NHOOKS];
     delivery *head;
     size_t queued;
-    int inflight, dup_next, drop_next, hold, reverse, flush_all;
+    int dup_next, drop_next, hold, reverse, flush_all;
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static hook *hook_for(struct sb_hooks *h, const char *topic)
 {
@@ -84,7 +74,7 @@ void sb_hooks_event(sb_ctx *ctx, const char *topic, int64_t id)
     struct sb_hooks *h = ctx->hooks;
     if (!h)
         return;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     hook *k = hook_for(h, topic);
     int idx = k ? (int)(k - h->hooks) : -1;
     delivery **tail = &h->head;
@@ -103,15 +93,15 @@ void sb_hooks_event(sb_ctx *ctx, const char *topic, int64_t id)
         if (d) {
             d->hook = idx;
             d->resource_id = id;
-            d->due_ms = now_ms() + h->delay_ms;
+            d->due_ms = sbc_now_ms() + h->delay_ms;
             d->copies = h->dup_next ? 2 : 1;
             h->dup_next = 0;
             *tail = d;
             h->queued++;
-            pthread_cond_broadcast(&h->cv);
+            sbc_worker_wake(&h->w);
         }
     }
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
 }
 
 /* The resource as GET serializes it now; {"id":N} when it is gone. */
@@ -132,25 +122,18 @@ static char *build_body(struct sb_hooks *h, const hook *k, int64_t id)
     return text;
 }
 
-static size_t discard(char *p, size_t s, size_t n, void *u)
-{
-    return s * n;
-}
-
 /* POSTs body to the webhook's URL as it is now; returns the HTTP status
    (0 when no answer or no URL). */
 static long post(struct sb_hooks *h, const hook *k, const char *body, int ping)
 {
     char url[URL_MAX], secret[SECRET_MAX];
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     memcpy(url, k->url, sizeof url);
     memcpy(secret, k->secret, sizeof secret);
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
     struct curl_slist *hdr = NULL;
     char line[512];
-    long code = 0;
-    CURL *c = url[0] ? curl_easy_init() : NULL;
-    if (!c)
+    if (!url[0])
         return 0;
     hdr = curl_slist_append(hdr, ping ? "Content-Type: application/x-www-form-urlencoded"
                                       : "Content-Type: application/json");
@@ -176,22 +159,8 @@ static long post(struct sb_hooks *h, const hook *k, const char *body, int ping)
         hdr = curl_slist_append(hdr, line);
         free(sig);
     }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "WooCommerce/10.0.2 Hookshot (WordPress/6.8)");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    long code = sbc_post(url, body, hdr, "WooCommerce/10.0.2 Hookshot (WordPress/6.8)", 15);
     curl_slist_free_all(hdr);
-    curl_easy_cleanup(c);
     return code;
 }
 
@@ -200,25 +169,25 @@ static void send_ping(struct sb_hooks *h, hook *k)
     char body[48];
     snprintf(body, sizeof body, "webhook_id=%lld", (long long)k->id);
     long code = post(h, k, body, 1);
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     if (code == 200)
         k->ping_pending = 0;
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
 }
 
 static void deliver(struct sb_hooks *h, delivery *d)
 {
     hook *k = &h->hooks[d->hook];
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     int active = strcmp(k->status, "active") == 0;
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
     if (!active)
         return;
     for (int i = 0; i < d->copies; i++) {
         char *body = build_body(h, k, d->resource_id);
         long code = body ? post(h, k, body, 0) : 0;
         free(body);
-        pthread_mutex_lock(&h->mu);
+        pthread_mutex_lock(&h->w.mu);
         k->sent++;
         if (code >= 200 && code <= 302) {
             k->ok++;
@@ -231,15 +200,17 @@ static void deliver(struct sb_hooks *h, delivery *d)
                 k->failures++;
         }
         int ping = k->ping_pending;
-        pthread_mutex_unlock(&h->mu);
+        pthread_mutex_unlock(&h->w.mu);
         if (ping)
             send_ping(h, k);
     }
 }
 
-/* Takes the next due delivery (NULL: wait). Caller holds mu. */
-static delivery *take(struct sb_hooks *h, int64_t *wait_ms)
+/* The worker's take: the next due delivery (NULL: wait). Caller holds
+   w.mu. */
+static void *take(void *cls, int64_t *wait_ms)
 {
+    struct sb_hooks *h = cls;
     *wait_ms = -1;
     if (!h->head || h->hold)
         return NULL;
@@ -248,8 +219,8 @@ static delivery *take(struct sb_hooks *h, int64_t *wait_ms)
         while ((*pp)->next)
             pp = &(*pp)->next;
     delivery *d = *pp;
-    if (!h->flush_all && !h->reverse && d->due_ms > now_ms()) {
-        *wait_ms = d->due_ms - now_ms();
+    if (!h->flush_all && !h->reverse && d->due_ms > sbc_now_ms()) {
+        *wait_ms = d->due_ms - sbc_now_ms();
         return NULL;
     }
     *pp = d->next;
@@ -257,36 +228,25 @@ static delivery *take(struct sb_hooks *h, int64_t *wait_ms)
     return d;
 }
 
-static void *run(void *arg)
+/* The worker's first: every hook's creation ping. */
+static void ping_all(void *cls)
 {
-    struct sb_hooks *h = arg;
+    struct sb_hooks *h = cls;
     for (int i = 0; i < NHOOKS; i++)
         send_ping(h, &h->hooks[i]);
-    pthread_mutex_lock(&h->mu);
-    while (!h->stop) {
-        int64_t wait_ms;
-        delivery *d = take(h, &wait_ms);
-        if (!d) {
-            h->flush_all = h->reverse = 0;
-            pthread_cond_broadcast(&h->idle);
-            if (wait_ms < 0) {
-                pthread_cond_wait(&h->cv, &h->mu);
-            } else {
-                int64_t until = now_ms() + wait_ms;
-                struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
-                pthread_cond_timedwait(&h->cv, &h->mu, &ts);
-            }
-            continue;
-        }
-        h->inflight = 1;
-        pthread_mutex_unlock(&h->mu);
-        deliver(h, d);
-        free(d);
-        pthread_mutex_lock(&h->mu);
-        h->inflight = 0;
-    }
-    pthread_mutex_unlock(&h->mu);
-    return NULL;
+}
+
+/* The worker's on_idle: a flush or a reordered batch is over. */
+static void idle(void *cls)
+{
+    struct sb_hooks *h = cls;
+    h->flush_all = h->reverse = 0;
+}
+
+static void send_one(void *cls, void *item)
+{
+    deliver(cls, item);
+    free(item);
 }
 
 int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts)
@@ -299,9 +259,6 @@ int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts)
     struct sb_hooks *h = calloc(1, sizeof *h);
     if (!h)
         return -1;
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    pthread_cond_init(&h->idle, NULL);
     h->ctx = ctx;
     h->delay_ms = opts->delay_ms;
     for (int i = 0; i < NHOOKS; i++) {
@@ -316,12 +273,13 @@ int sb_hooks_start(sb_ctx *ctx, const sb_hook_opts *opts)
         snprintf(k->secret, sizeof k->secret, "%s", opts->secret ? opts->secret : "");
     }
     ctx->hooks = h;
-    if (pthread_create(&h->thread, NULL, run, h) != 0) {
+    h->w =
+        (sbc_worker){.take = take, .send = send_one, .on_idle = idle, .first = ping_all, .cls = h};
+    if (sbc_worker_start(&h->w) != 0) {
         ctx->hooks = NULL;
         free(h);
         return -1;
     }
-    h->started = 1;
     return 0;
 }
 
@@ -330,28 +288,28 @@ void sb_hooks_stop(sb_ctx *ctx)
     struct sb_hooks *h = ctx->hooks;
     if (!h)
         return;
-    pthread_mutex_lock(&h->mu);
-    h->stop = 1;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-    pthread_join(h->thread, NULL);
+    sbc_worker_stop(&h->w);
     while (h->head) {
         delivery *d = h->head;
         h->head = d->next;
         free(d);
     }
-    pthread_mutex_destroy(&h->mu);
-    pthread_cond_destroy(&h->cv);
-    pthread_cond_destroy(&h->idle);
     free(h);
     ctx->hooks = NULL;
+}
+
+/* Whether a delivery is queued or in flight. */
+static int queue_busy(void *cls)
+{
+    struct sb_hooks *h = cls;
+    return h->head != NULL || h->w.inflight;
 }
 
 int sb_hooks_knob(sb_ctx *ctx, const char *knob)
 {
     struct sb_hooks *h = ctx->hooks;
     int rc = 0;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     if (strcmp(knob, "duplicate-next") == 0) {
         h->dup_next = 1;
     } else if (strcmp(knob, "drop-next") == 0) {
@@ -362,15 +320,11 @@ int sb_hooks_knob(sb_ctx *ctx, const char *knob)
         h->reverse = h->hold;
         h->hold = 0;
         h->flush_all = 1;
-        pthread_cond_broadcast(&h->cv);
-        int64_t until = now_ms() + FLUSH_WAIT_S * 1000;
-        struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
-        while ((h->head || h->inflight) && now_ms() < until)
-            pthread_cond_timedwait(&h->idle, &h->mu, &ts);
+        sbc_worker_wait(&h->w, queue_busy, FLUSH_WAIT_S * 1000);
     } else {
         rc = -1;
     }
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
     return rc;
 }
 
@@ -378,7 +332,7 @@ json_t *sb_hooks_summary(sb_ctx *ctx)
 {
     struct sb_hooks *h = ctx->hooks;
     json_t *out = json_array();
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     for (int i = 0; i < NHOOKS; i++) {
         hook *k = &h->hooks[i];
         size_t queued = 0;
@@ -396,7 +350,7 @@ json_t *sb_hooks_summary(sb_ctx *ctx)
                            (json_int_t)k->ok, "failed", (json_int_t)k->failed, "dropped",
                            (json_int_t)k->dropped, "deduped", (json_int_t)k->deduped));
     }
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
     return out;
 }
 
@@ -405,12 +359,12 @@ int sb_hooks_set_status(sb_ctx *ctx, int64_t id, const char *status)
     struct sb_hooks *h = ctx->hooks;
     if (!h || id < 1 || id > NHOOKS)
         return -1;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     hook *k = &h->hooks[id - 1];
     snprintf(k->status, sizeof k->status, "%s", status);
     if (strcmp(status, "active") == 0)
         k->failures = 0;
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
     return 0;
 }
 
@@ -423,7 +377,7 @@ int sb_hooks_configure(sb_ctx *ctx, int64_t id, const char *url, const char *sec
                  (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))) ||
         (secret && strlen(secret) >= SECRET_MAX))
         return -2;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->w.mu);
     hook *k = &h->hooks[id - 1];
     if (url) {
         snprintf(k->url, sizeof k->url, "%s", url);
@@ -431,6 +385,6 @@ int sb_hooks_configure(sb_ctx *ctx, int64_t id, const char *url, const char *sec
     }
     if (secret)
         snprintf(k->secret, sizeof k->secret, "%s", secret);
-    pthread_mutex_unlock(&h->mu);
+    pthread_mutex_unlock(&h->w.mu);
     return 0;
 }

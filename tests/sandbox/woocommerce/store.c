@@ -468,7 +468,7 @@ int sb_store_save(sb_ctx *ctx, const char *path)
                   st->products, "orders", st->orders, "notes", st->notes, "refunds", st->refunds);
     pthread_mutex_unlock(&st->mu);
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(16));
-    int rc = text ? sb_write_file_atomic(path, text) : -1;
+    int rc = text ? sbc_write_file_atomic(path, text) : -1;
     free(text);
     json_decref(root);
     return rc;

@@ -1,5 +1,5 @@
-/* Shared SQLite step helpers (see ledger_sql.h). */
-#include "ledger/ledger_sql.h"
+/* Shared SQLite step helpers of the table-owning modules (store_sql.h). */
+#include "store/store_sql.h"
 #include "shopledger/sdkutil.h"
 
 int sql_step_row(store *s, sqlite3_stmt *st, sl_error *err)

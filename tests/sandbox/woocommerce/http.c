@@ -1,28 +1,18 @@
 /*
- * The sandbox's HTTP side: libmicrohttpd on 127.0.0.1, body collection with
- * a size cap, the request/response structs the routes work on, dispatch
+ * The sandbox's HTTP side (the daemon and the body are sbc_http's): the
+ * request/response structs the routes work on, dispatch
  * (auth first, like WordPress's rest_authentication_errors, then routes,
  * then rest_no_route), WordPress's _fields trimming, and WooCommerce's
  * response headers and pagination.
  */
 #include "sb.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define API_PREFIX "/wp-json/wc/v3"
-
-typedef struct conn_state {
-    char *body;
-    size_t len;
-    int too_big;
-} conn_state;
 
 const char *sb_param_get(const sb_req *req, const char *key)
 {
@@ -350,36 +340,11 @@ static void free_req(sb_req *req)
     }
 }
 
-static enum MHD_Result api_handler(void *cls, struct MHD_Connection *conn, const char *url,
-                                   const char *method, const char *version, const char *upload_data,
-                                   size_t *upload_data_size, void **con_cls)
+static enum MHD_Result api_route(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const sbc_body *body)
 {
     sb_ctx *ctx = cls;
-    conn_state *cs = *con_cls;
-    if (!cs) { /* first call: headers only; answer later to keep keep-alive */
-        cs = calloc(1, sizeof *cs);
-        if (!cs)
-            return MHD_NO;
-        *con_cls = cs;
-        return MHD_YES;
-    }
-    if (*upload_data_size) {
-        if (!cs->too_big && cs->len + *upload_data_size <= SB_MAX_BODY) {
-            char *nb = realloc(cs->body, cs->len + *upload_data_size + 1);
-            if (!nb)
-                return MHD_NO;
-            cs->body = nb;
-            memcpy(cs->body + cs->len, upload_data, *upload_data_size);
-            cs->len += *upload_data_size;
-            cs->body[cs->len] = '\0';
-        } else {
-            cs->too_big = 1;
-        }
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
-    sb_req req = {
-        .method = method, .conn = conn, .body = cs->body ? cs->body : "", .body_len = cs->len};
+    sb_req req = {.method = method, .conn = conn, .body = body->p, .body_len = body->len};
     sb_resp resp = {.status = 500, .total = -1};
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_param, &req);
     const char *override =
@@ -387,7 +352,7 @@ static enum MHD_Result api_handler(void *cls, struct MHD_Connection *conn, const
     const char *tunnel = sb_param_get(&req, "_method");
     if (strcmp(method, "POST") == 0 && (override || tunnel))
         req.method = override ? override : tunnel;
-    if (cs->too_big) {
+    if (body->too_big) {
         sb_resp_error(&resp, 413, "rest_request_too_large", "Request body is too large.");
     } else if (strncmp(url, "/__sandbox/", 11) == 0) {
         req.path = url;
@@ -412,81 +377,13 @@ static enum MHD_Result api_handler(void *cls, struct MHD_Connection *conn, const
     return rc;
 }
 
-static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
+int sb_api_start(sb_ctx *ctx, sbc_http *h, unsigned port)
 {
-    conn_state *cs = *con_cls;
-    if (cs) {
-        free(cs->body);
-        free(cs);
-        *con_cls = NULL;
-    }
-}
-
-struct MHD_Daemon *sb_http_start(unsigned port, void *handler, void *cls, unsigned *bound_port)
-{
-    return sb_https_start(port, handler, cls, NULL, NULL, bound_port);
-}
-
-struct MHD_Daemon *sb_https_start(unsigned port, void *handler, void *cls, const char *cert_pem,
-                                  const char *key_pem, unsigned *bound_port)
-{
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-    /* Without TLS the two HTTPS options are skipped: MHD_OPTION_END ends
-       the list before them. */
-    int tls = cert_pem != NULL && key_pem != NULL;
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags | (tls ? MHD_USE_TLS : 0), 0, NULL, NULL, (MHD_AccessHandlerCallback)handler, cls,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4,
-        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)30, tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_END);
-    if (!d)
-        return NULL;
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
-    struct sockaddr_in got;
-    socklen_t gl = sizeof got;
-    if (!info || getsockname(info->listen_fd, (struct sockaddr *)&got, &gl)) {
-        MHD_stop_daemon(d);
-        return NULL;
-    }
-    *bound_port = ntohs(got.sin_port);
-    return d;
-}
-
-struct MHD_Daemon *sb_api_start(sb_ctx *ctx, unsigned port, unsigned *bound_port)
-{
-    return sb_https_start(port, (void *)api_handler, ctx, ctx->tls_cert, ctx->tls_key, bound_port);
-}
-
-int sb_write_file_atomic(const char *path, const char *text)
-{
-    char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
-        return -1;
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    int bad = fputs(text, f) < 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-void sb_wait_signal(void)
-{
-    sigset_t set;
-    int sig = 0;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigwait(&set, &sig);
+    sbc_http_opts o = {.port = port,
+                       .max_body = SB_MAX_BODY,
+                       .pool = 4,
+                       .timeout_s = 30,
+                       .tls_cert = ctx->tls_cert,
+                       .tls_key = ctx->tls_key};
+    return sbc_http_start(h, &o, api_route, ctx);
 }

@@ -1,10 +1,12 @@
 /*
- * Small SQLite helpers shared by the ledger, masters, stock and rules
- * modules: binding text that is never NULL, reading a column as a bounded
- * copy, and stepping a one-row query. Internal to the host.
+ * Small SQLite helpers for the modules that own tables (ledger, masters,
+ * stock, shipments): binding text that is never NULL, reading a column as
+ * a bounded copy, stepping a one-row query, rows as JSON. They belong to
+ * the store, which owns the connection and its statement cache; a module
+ * without tables has no use for them. Internal to the host.
  */
-#ifndef SL_LEDGER_SQL_H
-#define SL_LEDGER_SQL_H
+#ifndef SL_STORE_SQL_H
+#define SL_STORE_SQL_H
 
 #include <stdint.h>
 #include <string.h>
