@@ -106,11 +106,19 @@ int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
 int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
+    /* Each side is limited on its own before the merge, so a backlog of
+       N received items costs `max` index steps, not a sort of all N (it
+       did, once per batch: quadratic in a burst's backlog). A received
+       item's next_attempt_ms is always 0 (intake, a new revision, mark
+       and retry all write 0), so ordering by (next_attempt_ms, id) is
+       ordering by id, and it is the order of inbox_items_due. */
     int rc = store_prepare(s,
-                           "SELECT id FROM inbox_items WHERE state = 'received' "
+                           "SELECT id FROM (SELECT id FROM inbox_items WHERE state = 'received' "
+                           "ORDER BY next_attempt_ms, id LIMIT ?2) AS r "
                            "UNION ALL "
-                           "SELECT id FROM inbox_items WHERE state = 'failed' "
-                           "AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2",
+                           "SELECT id FROM (SELECT id FROM inbox_items WHERE state = 'failed' "
+                           "AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2) AS f "
+                           "ORDER BY id LIMIT ?2",
                            &st, err);
     if (rc != SL_OK)
         return rc;
