@@ -242,6 +242,10 @@ void inbox_item_free(inbox_item *it);
 
 /* Loads an item and its current order. */
 int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err);
+/* The same without the order's raw payload (o->raw NULL): what the rules
+   load to book, which never read it (a copy of the shop's few KB per
+   booked order saved). */
+int inbox_load_to_book(store *s, int64_t id, inbox_item **out, sl_error *err);
 /* Ids of items in state received (and failed whose next attempt is due at
    `now_ms`), oldest first, at most `max`. Returns the count in *n. */
 int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_error *err);

@@ -29,7 +29,7 @@ static int apply_one(store *s, const config_tenant *t, int64_t id, int64_t now_m
     if (rc != SL_OK)
         return rc;
     inbox_item *it = NULL;
-    rc = inbox_load(s, id, &it, err);
+    rc = inbox_load_to_book(s, id, &it, err);
     if (rc == SL_OK)
         rc = rules_apply(s, t, it, now_ms, state, err);
     inbox_item_free(it);
