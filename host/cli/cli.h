@@ -37,6 +37,8 @@ int cli_pay(int argc, char **argv, const cli_globals *g);
 int cli_gateway(int argc, char **argv, const cli_globals *g);
 int cli_shipment(int argc, char **argv, const cli_globals *g);
 int cli_order(int argc, char **argv, const cli_globals *g);
+/* `inbox prune TENANT [--dry-run]` (cli_prune.c), reached through cli_inbox. */
+int cli_inbox_prune(int argc, char **argv, const cli_globals *g);
 /* One shipment (shipment_show_json's form) as text (cli_shipment.c). */
 struct json_t;
 void cli_print_shipment(const struct json_t *shipment);

@@ -10,6 +10,9 @@
  *   inbox replay TENANT [CHANNEL] [--failed | --since TIME]
  *                                               parse stored webhook
  *                                               deliveries again (intake/)
+ *   inbox prune TENANT [--dry-run]              deliveries past the
+ *                                               tenant's keep_deliveries
+ *                                               (cli_prune.c)
  *
  * The commands parse their arguments and print; what they do is the
  * inbox's and the intake's: `add` and `retry --failed` are the operator's
@@ -44,7 +47,8 @@ static int usage(void)
                     "       shopledger inbox add TENANT CHANNEL FILE\n"
                     "       shopledger inbox failed TENANT [--all] [--limit N]\n"
                     "       shopledger inbox retry TENANT --failed\n"
-                    "       shopledger inbox replay TENANT [CHANNEL] [--failed | --since TIME]\n");
+                    "       shopledger inbox replay TENANT [CHANNEL] [--failed | --since TIME]\n"
+                    "       shopledger inbox prune TENANT [--dry-run]\n");
     return CLI_USAGE;
 }
 
@@ -505,5 +509,7 @@ int cli_inbox(int argc, char **argv, const cli_globals *g)
         return cmd_add(argc, argv, g);
     if (strcmp(argv[1], "replay") == 0)
         return cmd_replay(argc, argv, g);
+    if (strcmp(argv[1], "prune") == 0)
+        return cli_inbox_prune(argc, argv, g);
     return usage();
 }

@@ -68,6 +68,10 @@
            libinih 55 silently cuts at 200 */
 #define CONFIG_MAX_SECRET_BYTES 65536
 #define CONFIG_MAX_ERRORS 100 /* reported per file, then one summary */
+/* [intake] keep_deliveries: 90 days by default, 1 day to 10 years. */
+#define CONFIG_KEEP_DELIVERIES_DEFAULT_S (90LL * 86400)
+#define CONFIG_KEEP_DELIVERIES_MIN_S 86400LL
+#define CONFIG_KEEP_DELIVERIES_MAX_S (3650LL * 86400)
 
 typedef struct config_kv {
     char *key;
@@ -157,6 +161,10 @@ typedef struct config_tenant {
     config_kv *documents; /* [documents]: seller, language, mail keys,
                              read and checked by host/docout */
     size_t document_count;
+    /* [intake] keep_deliveries: how long a parsed webhook delivery stays
+       in the deliveries log for `inbox replay` (inbox.h has the rule). */
+    int64_t keep_deliveries_s; /* default CONFIG_KEEP_DELIVERIES_DEFAULT_S */
+    int keep_deliveries_line;  /* 0 when defaulted */
 } config_tenant;
 
 /* A tenant file that did not load (config_load_dir_partial). */

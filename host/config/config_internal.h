@@ -28,7 +28,8 @@ enum cfg_section {
     CFG_SEC_CHANNEL,
     CFG_SEC_MAP,
     CFG_SEC_WAREHOUSE,
-    CFG_SEC_DOCUMENTS
+    CFG_SEC_DOCUMENTS,
+    CFG_SEC_INTAKE
 };
 
 /* A growable text buffer for the report; a failed append marks it broken
@@ -61,6 +62,7 @@ typedef struct cfg_parse {
     int tenant_line;     /* line of [tenant], 0 if absent */
     int accounts_line;
     int documents_line;
+    int intake_line;
     int errors;
     sl_error first;   /* first error of the file */
     cfg_text *report; /* where every message goes; may be NULL */

@@ -236,6 +236,7 @@ int cfg_load_one_keep(const char *path, config_tenant **out, cfg_text *text, sl_
         p.oom = 1;
     } else if (read_file(&p, &buf) == 0) {
         t->currency_exponent = -1;
+        t->keep_deliveries_s = CONFIG_KEEP_DELIVERIES_DEFAULT_S;
         t->ini_private = (p.ini_mode & 077) == 0;
         p.t = t;
         p.buf = buf;

@@ -1,6 +1,6 @@
 /*
  * Section headers and the keys of the fixed sections: [tenant],
- * [accounts], [channel:NAME.MAP] and [warehouse:NAME]. The keys of
+ * [accounts], [channel:NAME.MAP], [warehouse:NAME] and [intake]. The keys of
  * [channel:NAME] live in config_channel.c because the plugin shares that
  * section with the host rules.
  *
@@ -186,12 +186,15 @@ void cfg_section_begin(cfg_parse *p, const char *name)
     } else if (strcmp(name, "documents") == 0) {
         kind = CFG_SEC_DOCUMENTS;
         rc = begin_once(p, &p->documents_line);
+    } else if (strcmp(name, "intake") == 0) {
+        kind = CFG_SEC_INTAKE;
+        rc = begin_once(p, &p->intake_line);
     } else {
         kind = CFG_SEC_BAD;
         p->kind = kind;
         cfg_error(p, p->line, NULL,
                   "unknown section (known: tenant, accounts, channel:NAME, "
-                  "channel:NAME.MAP, warehouse:NAME, documents)");
+                  "channel:NAME.MAP, warehouse:NAME, documents, intake)");
         return;
     }
     p->kind = rc == 0 ? kind : CFG_SEC_BAD;
@@ -369,6 +372,23 @@ static void documents_key(cfg_parse *p, const char *key, const char *v)
         p->oom = 1;
 }
 
+/* [intake]: what the host keeps of what shops delivered. */
+static void intake_key(cfg_parse *p, const char *key, const char *v)
+{
+    const char *why = NULL;
+    int64_t n;
+    if (strcmp(key, "keep_deliveries") != 0) {
+        cfg_error(p, p->line, key, "unknown key (known: keep_deliveries)");
+    } else if (cfg_duration(v, &n, &why) != 0) {
+        cfg_error(p, p->line, key, "%s", why);
+    } else if (n < CONFIG_KEEP_DELIVERIES_MIN_S || n > CONFIG_KEEP_DELIVERIES_MAX_S) {
+        cfg_error(p, p->line, key, "must be between 1d and 3650d");
+    } else {
+        p->t->keep_deliveries_s = n;
+        p->t->keep_deliveries_line = p->line;
+    }
+}
+
 void cfg_section_key(cfg_parse *p, const char *key, const char *value)
 {
     switch (p->kind) {
@@ -389,6 +409,9 @@ void cfg_section_key(cfg_parse *p, const char *key, const char *value)
         break;
     case CFG_SEC_DOCUMENTS:
         documents_key(p, key, value);
+        break;
+    case CFG_SEC_INTAKE:
+        intake_key(p, key, value);
         break;
     default:
         break;

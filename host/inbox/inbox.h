@@ -155,7 +155,8 @@ extern const store_migration inbox_failed_migration;
    (by serve's writer, or by `inbox replay`). Rows are 'new' until parsed,
    then 'parsed' (orders filed in the same transaction), 'failed' (the
    parser refused it; also kept in inbox_failed) or 'ignored' (nothing
-   to book). They are kept, so a fixed connector can parse them again.
+   to book). They are kept, so a fixed connector can parse them again,
+   for the tenant's keep_deliveries (see the retention rule below).
    append: inside the caller's transaction (SL_EINTERNAL otherwise); the
    headers are a JSON object text without credentials; *id may be NULL. */
 int inbox_delivery_append(store *s, const char *channel, const char *headers, const void *body,
@@ -184,6 +185,41 @@ int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err);
 int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, const char *state,
                           int64_t after_id, int max, inbox_delivery_row **rows, int *n,
                           sl_error *err);
+/* Retention of the deliveries log (inbox_prune.c). A delivery may be
+   pruned when all of these hold:
+   - its state is 'parsed' or 'ignored': a 'new' one is not parsed yet,
+     and a 'failed' one is replayable evidence, kept until a replay files
+     it (which makes it 'parsed', so its age counts again);
+   - it was received before cutoff_ms (the caller's retention period);
+   - no inbox item of its channel that is not processed (received,
+     failed, draft or dead: what a fixed connector and `inbox replay
+     --since` may still change) had its current revision filed at or
+     before the delivery's last parse. The item's own delivery is among
+     those, so it stays; the test is per channel, so one old draft keeps
+     every delivery of its channel parsed after it until it is settled.
+   An inbox item never needs its delivery to be booked: a revision keeps
+   the order's raw and normalized copies. */
+typedef struct inbox_prune_count {
+    int64_t rows;
+    int64_t bytes; /* body + headers */
+} inbox_prune_count;
+#define INBOX_PRUNE_BATCH_MAX 1000
+/* Counts what the rule allows to prune now (nothing is changed). */
+int inbox_deliveries_prunable(store *s, int64_t cutoff_ms, inbox_prune_count *out, sl_error *err);
+/* Deletes at most `max` (1..INBOX_PRUNE_BATCH_MAX) prunable deliveries,
+   oldest first per channel, in one transaction: its own, or the caller's
+   when one is open. *out gets what was deleted; out->rows < max means
+   nothing prunable is left. A batch reads about the rows it deletes, so
+   its time is bounded by `max`: call it again for more. */
+int inbox_deliveries_prune_batch(store *s, int64_t cutoff_ms, int max, inbox_prune_count *out,
+                                 sl_error *err);
+/* Deliveries received before cutoff_ms, and of them the failed and the
+   not yet parsed ones (for a report: the rest that stays is held for
+   replay). Scans the log: for the CLI, not for serve's periodic work. */
+typedef struct inbox_old_deliveries {
+    int64_t total, failed, unparsed;
+} inbox_old_deliveries;
+int inbox_deliveries_old(store *s, int64_t cutoff_ms, inbox_old_deliveries *out, sl_error *err);
 /* Schema version 8: the inbox_deliveries table. */
 extern const store_migration inbox_deliveries_migration;
 
@@ -206,6 +242,10 @@ void inbox_item_free(inbox_item *it);
 
 /* Loads an item and its current order. */
 int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err);
+/* The same without the order's raw payload (o->raw NULL): what the rules
+   load to book, which never read it (a copy of the shop's few KB per
+   booked order saved). */
+int inbox_load_to_book(store *s, int64_t id, inbox_item **out, sl_error *err);
 /* Ids of items in state received (and failed whose next attempt is due at
    `now_ms`), oldest first, at most `max`. Returns the count in *n. */
 int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_error *err);

@@ -13,7 +13,8 @@
  * were filed, in the transaction that set the state), 'failed' (the
  * parser refused it: the reason is kept here and in inbox_failed, which
  * the operator lists and replays), 'ignored' (the parser submitted
- * nothing: a topic it does not book). Rows are kept; `inbox replay`
+ * nothing: a topic it does not book). Rows are kept for the tenant's
+ * keep_deliveries (inbox_prune.c has the retention); `inbox replay`
  * parses them again (intake_replay.c).
  */
 #include <stdio.h>

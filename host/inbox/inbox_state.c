@@ -26,7 +26,8 @@ void inbox_item_free(inbox_item *it)
     free(it);
 }
 
-/* Rebuilds the order of the current revision from its JSON and raw. */
+/* Rebuilds the order of the current revision from its JSON and, when
+   raw_col >= 0, its raw payload. */
 static int load_order(sqlite3_stmt *st, int json_col, int raw_col, order **out, sl_error *err)
 {
     const char *text = (const char *)sqlite3_column_text(st, json_col);
@@ -44,8 +45,8 @@ static int load_order(sqlite3_stmt *st, int json_col, int raw_col, order **out, 
     json_decref(j);
     if (rc != SL_OK)
         return rc;
-    const void *raw = sqlite3_column_blob(st, raw_col);
-    int raw_len = sqlite3_column_bytes(st, raw_col);
+    const void *raw = raw_col >= 0 ? sqlite3_column_blob(st, raw_col) : NULL;
+    int raw_len = raw_col >= 0 ? sqlite3_column_bytes(st, raw_col) : 0;
     if (raw && raw_len > 0)
         rc = order_set_raw(o, raw, (size_t)raw_len, err);
     if (rc != SL_OK) {
@@ -56,17 +57,27 @@ static int load_order(sqlite3_stmt *st, int json_col, int raw_col, order **out, 
     return SL_OK;
 }
 
-int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
+static int load_item(store *s, int64_t id, int with_raw, inbox_item **out, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT i.id, i.channel, i.external_id, i.state, i.attempts, "
-                           "i.current_revision, r.revision_no, i.received_ms, "
-                           "i.next_attempt_ms, i.updated_ms, i.last_error, r.normalized, r.raw "
-                           "FROM inbox_items i "
-                           "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
-                           "WHERE i.id = ?1",
-                           &st, err);
+    int rc = with_raw ? store_prepare(s,
+                                      "SELECT i.id, i.channel, i.external_id, i.state, i.attempts, "
+                                      "i.current_revision, r.revision_no, i.received_ms, "
+                                      "i.next_attempt_ms, i.updated_ms, i.last_error, "
+                                      "r.normalized, r.raw "
+                                      "FROM inbox_items i "
+                                      "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
+                                      "WHERE i.id = ?1",
+                                      &st, err)
+                      : store_prepare(s,
+                                      "SELECT i.id, i.channel, i.external_id, i.state, i.attempts, "
+                                      "i.current_revision, r.revision_no, i.received_ms, "
+                                      "i.next_attempt_ms, i.updated_ms, i.last_error, "
+                                      "r.normalized "
+                                      "FROM inbox_items i "
+                                      "LEFT JOIN inbox_revisions r ON r.id = i.current_revision "
+                                      "WHERE i.id = ?1",
+                                      &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -93,7 +104,7 @@ int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
     it->next_attempt_ms = sqlite3_column_int64(st, 8);
     it->updated_ms = sqlite3_column_int64(st, 9);
     copy_col(it->last_error, sizeof it->last_error, st, 10);
-    rc = load_order(st, 11, 12, &it->order, err);
+    rc = load_order(st, 11, with_raw ? 12 : -1, &it->order, err);
     sqlite3_reset(st);
     if (rc != SL_OK) {
         inbox_item_free(it);
@@ -103,14 +114,32 @@ int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
     return SL_OK;
 }
 
+int inbox_load(store *s, int64_t id, inbox_item **out, sl_error *err)
+{
+    return load_item(s, id, 1, out, err);
+}
+
+int inbox_load_to_book(store *s, int64_t id, inbox_item **out, sl_error *err)
+{
+    return load_item(s, id, 0, out, err);
+}
+
 int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_error *err)
 {
     sqlite3_stmt *st = NULL;
+    /* Each side is limited on its own before the merge, so a backlog of
+       N received items costs `max` index steps, not a sort of all N (it
+       did, once per batch: quadratic in a burst's backlog). A received
+       item's next_attempt_ms is always 0 (intake, a new revision, mark
+       and retry all write 0), so ordering by (next_attempt_ms, id) is
+       ordering by id, and it is the order of inbox_items_due. */
     int rc = store_prepare(s,
-                           "SELECT id FROM inbox_items WHERE state = 'received' "
+                           "SELECT id FROM (SELECT id FROM inbox_items WHERE state = 'received' "
+                           "ORDER BY next_attempt_ms, id LIMIT ?2) AS r "
                            "UNION ALL "
-                           "SELECT id FROM inbox_items WHERE state = 'failed' "
-                           "AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2",
+                           "SELECT id FROM (SELECT id FROM inbox_items WHERE state = 'failed' "
+                           "AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2) AS f "
+                           "ORDER BY id LIMIT ?2",
                            &st, err);
     if (rc != SL_OK)
         return rc;

@@ -124,4 +124,23 @@ typedef struct intake_retry_report {
 int intake_retry_failed(runtime_tenant *rt, intake_retry_report *rep, sl_error *err);
 void intake_retry_report_clear(intake_retry_report *rep);
 
+/* intake_prune.c: retention of the deliveries log by the tenant's
+   [intake] keep_deliveries (default 90 days). What may go is inbox.h's
+   rule with cutoff now_ms - keep_deliveries: parsed or ignored
+   deliveries received before it, never a failed one (until a replay
+   files it) or one an unsettled inbox item may still be replayed from.
+   Runs at most `max_batches` batches of INTAKE_PRUNE_BATCH rows, each in
+   a transaction of its own (so serve's writer is held for one batch at a
+   time: call it again while sum->done is 0); `dry_run` counts what would
+   go and changes nothing. Must be called outside a transaction. */
+#define INTAKE_PRUNE_BATCH 1000
+typedef struct intake_prune_summary {
+    int64_t cutoff_ms; /* received before this: old enough */
+    int64_t rows;      /* deliveries pruned (dry run: prunable) */
+    int64_t bytes;     /* their body and header bytes */
+    int done;          /* 1: nothing prunable is left */
+} intake_prune_summary;
+int intake_prune(store *db, const config_tenant *t, int64_t now_ms, int max_batches, int dry_run,
+                 intake_prune_summary *sum, sl_error *err);
+
 #endif

@@ -128,6 +128,14 @@ typedef struct ledger_journal {
     size_t n;
 } ledger_journal;
 
+/* Empties a journal. Use it instead of "= {0}": a journal is about 12 KB,
+   and zeroing it all cost every booked order two such memsets when only
+   the entries in use (0..n) are ever read. */
+static inline void ledger_journal_init(ledger_journal *j)
+{
+    j->n = 0;
+}
+
 /* Adds `amount` to `account`: positive debits, negative credits. Entries
    with the same account, side and tax group are merged; zero is skipped.
    SL_ETOOBIG when the journal is full. */

@@ -91,7 +91,8 @@ int ledger_post_reverse_of(store *s, int64_t from_doc, int64_t to_doc, int64_t n
     if (!st)
         return sql_fail(err);
     sqlite3_bind_int64(st, 1, from_doc);
-    ledger_journal j = {.n = 0};
+    ledger_journal j;
+    ledger_journal_init(&j);
     int rc;
     while ((rc = sql_step_row(s, st, err)) == SQLITE_ROW) {
         char account[LEDGER_ACCOUNT_MAX], tg[LEDGER_CODE_MAX];

@@ -1,7 +1,13 @@
 /*
  * Master data lookups and creation (see masters.h). The pattern everywhere:
  * insert-or-ignore by the natural key, then read the id back, so two
- * writers (CLI and server) cannot create the same record twice.
+ * writers (CLI and server) cannot create the same record twice. Every
+ * booked order asks for its customer, warehouse, tax groups and services,
+ * which exist after the first few orders: so each ensure reads first and
+ * writes only when the record is missing (or, for a tax group and a cash
+ * account, when the write would change it). The write is still the same
+ * UNIQUE-keyed upsert, so a record created meanwhile by another writer is
+ * taken, never doubled.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,18 +16,25 @@
 #include "masters/masters.h"
 #include "shopledger/sdkutil.h"
 
-/* Runs an insert-or-ignore with one text key, then the lookup. */
+/* The lookup; when it finds nothing, an insert-or-ignore with one text
+   key, then the lookup again. */
 static int ensure_by_code(store *s, const char *insert_sql, const char *select_sql,
                           const char *code, int64_t *id, sl_error *err)
 {
+    int64_t found = 0;
+    int rc = sql_id_by_text(s, select_sql, code, &found, err);
+    if (rc || found) {
+        if (found)
+            *id = found;
+        return rc;
+    }
     sqlite3_stmt *st = store_stmt(s, insert_sql, err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, code);
-    int rc = store_step_done(s, st, err);
+    rc = store_step_done(s, st, err);
     if (rc)
         return rc;
-    int64_t found = 0;
     rc = sql_id_by_text(s, select_sql, code, &found, err);
     if (rc)
         return rc;
@@ -45,11 +58,35 @@ static void display_name(const masters_customer *c, char *buf, size_t cap)
         snprintf(buf, cap, "Guest");
 }
 
+/* The customer's id by (email, name); 0 when there is none. */
+static int customer_find(store *s, const char *email, const char *name, int64_t *id, sl_error *err)
+{
+    sqlite3_stmt *st =
+        store_stmt(s, "SELECT id FROM customers WHERE email=lower(?) AND name=?", err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, email);
+    sql_text(st, 2, name);
+    int rc = sql_step_row(s, st, err);
+    if (rc < 0)
+        return rc;
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return SL_OK;
+}
+
 int masters_customer_ensure(store *s, const masters_customer *c, int64_t now_ms, int64_t *id,
                             sl_error *err)
 {
     char name[512];
     display_name(c, name, sizeof(name));
+    int64_t found = 0;
+    int rc = customer_find(s, c->email, name, &found, err);
+    if (rc || found) {
+        if (found)
+            *id = found;
+        return rc;
+    }
     sqlite3_stmt *st =
         store_stmt(s,
                    "INSERT INTO customers(email, name, first_name, last_name, company, phone,"
@@ -64,21 +101,14 @@ int masters_customer_ensure(store *s, const masters_customer *c, int64_t now_ms,
     sql_text(st, 5, c->company);
     sql_text(st, 6, c->phone);
     sqlite3_bind_int64(st, 7, now_ms);
-    int rc = store_step_done(s, st, err);
+    rc = store_step_done(s, st, err);
+    if (rc == SL_OK)
+        rc = customer_find(s, c->email, name, &found, err);
     if (rc)
         return rc;
-    st = store_stmt(s, "SELECT id FROM customers WHERE email=lower(?) AND name=?", err);
-    if (!st)
-        return sql_fail(err);
-    sql_text(st, 1, c->email);
-    sql_text(st, 2, name);
-    rc = sql_step_row(s, st, err);
-    if (rc < 0)
-        return rc;
-    if (rc != SQLITE_ROW)
+    if (!found)
         return sl_error_set(err, SL_EINTERNAL, "email", "customer not created");
-    *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *id = found;
     return SL_OK;
 }
 
@@ -153,12 +183,27 @@ int masters_product_set_purchase_price(store *s, int64_t product_id, int64_t pri
 int masters_tax_group_ensure(store *s, const char *code, int64_t percent_milli, int64_t *id,
                              sl_error *err)
 {
-    sqlite3_stmt *st =
-        store_stmt(s,
-                   "INSERT INTO tax_groups(code, percent_milli) VALUES(?,?) ON CONFLICT(code)"
-                   " DO UPDATE SET percent_milli=excluded.percent_milli"
-                   " WHERE percent_milli < 0 AND excluded.percent_milli >= 0",
-                   err);
+    /* Known, and the upsert below would not change it (it only fills in
+       a percent that was unknown): the id is all there is to do. */
+    sqlite3_stmt *st = store_stmt(s, "SELECT id, percent_milli FROM tax_groups WHERE code=?", err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, code);
+    int found = sql_step_row(s, st, err);
+    if (found < 0)
+        return found;
+    int64_t known = found == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int64_t stored = found == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    if (known && !(stored < 0 && percent_milli >= 0)) {
+        *id = known;
+        return SL_OK;
+    }
+    st = store_stmt(s,
+                    "INSERT INTO tax_groups(code, percent_milli) VALUES(?,?) ON CONFLICT(code)"
+                    " DO UPDATE SET percent_milli=excluded.percent_milli"
+                    " WHERE percent_milli < 0 AND excluded.percent_milli >= 0",
+                    err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, code);
@@ -172,6 +217,13 @@ int masters_tax_group_ensure(store *s, const char *code, int64_t percent_milli, 
 int masters_service_ensure(store *s, const char *code, const char *name, const char *kind,
                            int64_t *id, sl_error *err)
 {
+    int64_t found = 0;
+    int rc = sql_id_by_text(s, "SELECT id FROM services WHERE code=?", code, &found, err);
+    if (rc || found) {
+        if (found)
+            *id = found;
+        return rc;
+    }
     sqlite3_stmt *st = store_stmt(
         s, "INSERT INTO services(code, name, kind) VALUES(?,?,?) ON CONFLICT(code) DO NOTHING",
         err);
@@ -180,7 +232,7 @@ int masters_service_ensure(store *s, const char *code, const char *name, const c
     sql_text(st, 1, code);
     sql_text(st, 2, name && *name ? name : code);
     sql_text(st, 3, kind);
-    int rc = store_step_done(s, st, err);
+    rc = store_step_done(s, st, err);
     if (rc)
         return rc;
     return sql_id_by_text(s, "SELECT id FROM services WHERE code=?", code, id, err);
@@ -219,11 +271,23 @@ int masters_price_set(store *s, int64_t product_id, const char *group, int64_t p
 
 int masters_cash_account_ensure(store *s, const char *code, const char *account, sl_error *err)
 {
-    sqlite3_stmt *st = store_stmt(s,
-                                  "INSERT INTO cash_accounts(code, account) VALUES(?,?)"
-                                  " ON CONFLICT(code) DO UPDATE SET account=excluded.account"
-                                  " WHERE account <> excluded.account",
-                                  err);
+    sqlite3_stmt *st = store_stmt(s, "SELECT account FROM cash_accounts WHERE code=?", err);
+    if (!st)
+        return sql_fail(err);
+    sql_text(st, 1, code);
+    int found = sql_step_row(s, st, err);
+    if (found < 0)
+        return found;
+    const unsigned char *stored = found == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    int same = stored != NULL && strcmp((const char *)stored, account ? account : "") == 0;
+    sqlite3_reset(st);
+    if (same) /* the upsert below would change nothing */
+        return SL_OK;
+    st = store_stmt(s,
+                    "INSERT INTO cash_accounts(code, account) VALUES(?,?)"
+                    " ON CONFLICT(code) DO UPDATE SET account=excluded.account"
+                    " WHERE account <> excluded.account",
+                    err);
     if (!st)
         return sql_fail(err);
     sql_text(st, 1, code);

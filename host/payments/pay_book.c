@@ -127,7 +127,8 @@ int pay_book(runtime_tenant *rt, store *db, const pay_rule *rule, pay_attempt *a
     if (rc == SL_OK)
         rc = ledger_payment_add(db, d->id, &p, now_ms, &pid, err);
     if (rc == SL_OK && pid != 0) { /* 0: booked before, nothing more to post */
-        ledger_journal j = {.n = 0};
+        ledger_journal j;
+        ledger_journal_init(&j);
         rc = journal(rt, rule, &f, against, &j, err);
         if (rc == SL_OK)
             rc = ledger_post(db, d->id, pid, &j, now_ms, err);

@@ -233,7 +233,7 @@ int rules_process_item(store *s, const config_tenant *t, int64_t item_id, int64_
     int rc = store_begin(s, err);
     if (rc)
         return rc;
-    rc = inbox_load(s, item_id, &it, err);
+    rc = inbox_load_to_book(s, item_id, &it, err);
     int st = 0;
     if (rc == SL_OK)
         rc = rules_apply(s, t, it, now_ms, &st, err);

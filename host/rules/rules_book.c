@@ -95,7 +95,8 @@ static int pay_with(rules_ctx *c, int64_t doc_id, const char *kind, const char *
     rc = ledger_payment_add(c->s, doc_id, &p, c->now_ms, &pid, c->err);
     if (rc || pid == 0)
         return rc; /* already recorded: nothing more to post */
-    ledger_journal j = {.n = 0};
+    ledger_journal j;
+    ledger_journal_init(&j);
     rc = ledger_journal_add(&j, account, sign * amount, "", kind, c->err);
     if (rc == SL_OK)
         rc = ledger_journal_add(&j, against, -sign * amount, "", kind, c->err);
@@ -167,7 +168,8 @@ static int book(rules_ctx *c, ledger_doc *d, int is_order)
 {
     if (is_order)
         return move_lines(c, d, "reserve");
-    ledger_journal j = {.n = 0};
+    ledger_journal j;
+    ledger_journal_init(&j);
     int rc = rules_doc_journal(c->t, d, &j, c->err);
     if (rc == SL_OK)
         rc = ledger_post(c->s, d->id, 0, &j, c->now_ms, c->err);

@@ -99,7 +99,8 @@ static int book_credit_as(rules_ctx *c, ledger_doc *cn, const ledger_doc *from, 
     int rc = ledger_doc_insert(c->s, cn, c->now_ms, c->err);
     if (rc == SL_OK)
         rc = ledger_assign_number(c->s, cn, series, c->err);
-    ledger_journal j = {.n = 0};
+    ledger_journal j;
+    ledger_journal_init(&j);
     if (rc == SL_OK)
         rc = rules_doc_journal(c->t, cn, &j, c->err);
     if (rc == SL_OK)

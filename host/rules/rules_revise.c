@@ -158,7 +158,8 @@ static int move_payment(rules_ctx *c, const ledger_doc *from, const ledger_doc *
     if (rc || pid == 0)
         return rc;
     const char *receivable = config_account(c->t, "receivable");
-    ledger_journal j = {.n = 0};
+    ledger_journal j;
+    ledger_journal_init(&j);
     snprintf(memo, sizeof memo, "payment moved from %s", from->number);
     rc = ledger_journal_add(&j, receivable, amount, "", memo, c->err);
     snprintf(memo, sizeof memo, "payment moved to %s", to->number);

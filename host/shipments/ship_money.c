@@ -80,7 +80,8 @@ int ship_money_cod(store *s, const config_tenant *t, const shipment *sh, int64_t
     if (rc == SL_OK)
         rc = ledger_payment_add(s, d->id, &p, now_ms, &pid, err);
     if (rc == SL_OK && pid != 0) { /* 0: booked before */
-        ledger_journal j = {.n = 0};
+        ledger_journal j;
+        ledger_journal_init(&j);
         rc = ledger_journal_add(&j, clr.account, collected, "", "cash on delivery", err);
         if (rc == SL_OK)
             rc = ledger_journal_add(&j, config_account(t, "receivable"), -goods, "",
@@ -118,7 +119,8 @@ int ship_money_returned(store *s, const config_tenant *t, const shipment *sh, in
     if (rc == SL_OK && fee > 0)
         rc = shipment_booking_claim(s, sh->id, "postage", ref, fee, d->id, now_ms, &fresh, err);
     if (rc == SL_OK && fresh) {
-        ledger_journal j = {.n = 0};
+        ledger_journal j;
+        ledger_journal_init(&j);
         rc = ledger_journal_add(&j, fees_account(t, sh), fee, "", "postage of a returned parcel",
                                 err);
         if (rc == SL_OK)
@@ -150,7 +152,8 @@ int ship_money_settle(store *s, const config_tenant *t, const shipment *sh, int6
     if (rc == SL_OK && !fresh)
         rc = sl_error_set(err, SL_ECONFLICT, "ref", "settlement %.64s is booked already", ref);
     if (rc == SL_OK) {
-        ledger_journal j = {.n = 0};
+        ledger_journal j;
+        ledger_journal_init(&j);
         rc = ledger_journal_add(&j, to.account, amount, "", "postal settlement", err);
         if (rc == SL_OK)
             rc = ledger_journal_add(&j, clr.account, -amount, "", "postal settlement", err);

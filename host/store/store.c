@@ -70,9 +70,18 @@ int store_error(store *s, int rc, sl_error *err)
     return sl_error_set(err, code, "", "sqlite: %s", msg);
 }
 
-/* Runs SQL text without results (pragmas, DDL, transaction words). */
+/* Runs SQL text without results (pragmas, DDL, transaction words). One
+   statement (no ';') goes through the statement cache: BEGIN, COMMIT and
+   the savepoint around every booked item are then parsed once per
+   connection instead of once per use; several (migrations) go through
+   sqlite3_exec. */
 int store_exec(store *s, const char *sql, sl_error *err)
 {
+    if (strchr(sql, ';') == NULL) {
+        sqlite3_stmt *st = NULL;
+        int rc = store_prepare(s, sql, &st, err);
+        return rc == SL_OK ? store_step_done(s, st, err) : rc;
+    }
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? SL_OK : store_error(s, rc, err);
 }
@@ -231,6 +240,11 @@ int store_open_ex(const char *path, unsigned flags, store **out, sl_error *err)
     }
     *out = s;
     return SL_OK;
+}
+
+void store_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 int store_open(const char *path, store **out, sl_error *err)

@@ -39,6 +39,13 @@ enum store_open_flag {
    statement is finalized past that). */
 #define STORE_STMT_CACHE_MAX 128
 
+/* Process-global SQLite settings, before any database is opened (it is
+   refused after; then nothing changes): no memory-use statistics, which
+   take a global mutex on every SQLite allocation (about a tenth of the
+   booking's CPU), and nothing here reads them. Called by
+   services_global_init; not thread-safe, like sqlite3_config. */
+void store_global_init(void);
+
 /* Opens (creating when missing) the database at `path`, sets WAL,
    synchronous FULL, foreign keys, busy timeout 5 s, and runs pending
    migrations in one transaction each. A database whose schema version is

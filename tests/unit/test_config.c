@@ -122,6 +122,38 @@ static void bad_duration_and_range(void **state)
     free(text);
 }
 
+/* [intake] keep_deliveries: 90 days unless given; a duration with a
+   unit, 1d..3650d; a bad value names the key at its FILE:LINE. */
+static void keep_deliveries_is_a_bounded_duration(void **state)
+{
+    char *text = cat3(BASE, CHANNEL, "");
+    config_tenant *t = load_ok(*state, text);
+    assert_int_equal(t->keep_deliveries_s, 90LL * 86400);
+    assert_int_equal(t->keep_deliveries_line, 0);
+    config_tenant_free(t);
+    free(text);
+    text = cat3(BASE, CHANNEL, "[intake]\nkeep_deliveries = 30d\n");
+    t = load_ok(*state, text);
+    assert_int_equal(t->keep_deliveries_s, 30LL * 86400);
+    assert_int_equal(t->keep_deliveries_line, 8);
+    config_tenant_free(t);
+    free(text);
+    static const char *const bad[][2] = {
+        {"keep_deliveries = 90\n", "not a duration"},
+        {"keep_deliveries = 90 days\n", "not a duration"},
+        {"keep_deliveries = 12h\n", "must be between 1d and 3650d"},
+        {"keep_deliveries = 3651d\n", "must be between 1d and 3650d"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        text = cat3(BASE, "[intake]\n", bad[i][0]);
+        free(expect_error(*state, text, 5, "intake", "keep_deliveries", bad[i][1]));
+        free(text);
+    }
+    text = cat3(BASE, "[intake]\n", "keep = 1d\n");
+    free(expect_error(*state, text, 5, "intake", "keep", "unknown key (known: keep_deliveries)"));
+    free(text);
+}
+
 static void start_date_and_history_are_checked(void **state)
 {
     static const char *const bad[][3] = {
@@ -374,6 +406,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(start_date_and_history_are_checked, sl_test_dir_setup,
                                         sl_test_dir_teardown),
         cmocka_unit_test_setup_teardown(bad_duration_and_range, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(keep_deliveries_is_a_bounded_duration, sl_test_dir_setup,
                                         sl_test_dir_teardown),
         cmocka_unit_test_setup_teardown(duplicate_key_points_at_first, sl_test_dir_setup,
                                         sl_test_dir_teardown),

@@ -279,6 +279,34 @@ static void failures_back_off_then_die(void **state)
                      INBOX_MAX_ATTEMPTS);
 }
 
+/* The queue is received and due failed items merged by id, at most
+   `max`, whichever side is longer: a backlog of received items does not
+   push a due failed one with a smaller id out of the batch. */
+static void pending_merges_received_and_due_failed_by_id(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    int64_t id[10], ids[8];
+    int n = 0;
+    for (int i = 0; i < 10; i++) {
+        char ext[8];
+        snprintf(ext, sizeof ext, "%d", 100 + i);
+        intake(f->s, ext, "processing", T0, T0, &id[i]);
+    }
+    OK(inbox_mark_failed(f->s, id[1], T0, "due", &err));
+    OK(inbox_mark_failed(f->s, id[3], T0 + 10 * INBOX_BACKOFF_MAX_MS, "not due", &err));
+    OK(inbox_mark(f->s, id[2], T0, INBOX_PROCESSED, "", &err));
+    int64_t now = T0 + INBOX_BACKOFF_BASE_MS;
+    OK(inbox_pending(f->s, now, ids, 4, &n, &err));
+    assert_int_equal(n, 4);
+    int64_t want[] = {id[0], id[1], id[4], id[5]};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(ids[i], want[i]);
+    OK(inbox_pending(f->s, now, ids, 8, &n, &err));
+    assert_int_equal(n, 8); /* 0, 1, 4..9 */
+    assert_int_equal(ids[7], id[9]);
+}
+
 static void operator_retry_restarts_the_item(void **state)
 {
     fixture *f = *state;
@@ -485,6 +513,7 @@ int main(void)
         T(cursor_commits_and_rolls_back_with_orders),
         T(intake_needs_a_transaction_and_a_valid_order),
         T(failures_back_off_then_die),
+        T(pending_merges_received_and_due_failed_by_id),
         T(operator_retry_restarts_the_item),
         T(json_views_list_and_show),
         T(filing_matches_direct_intake),

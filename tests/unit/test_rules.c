@@ -2,7 +2,8 @@
  * Processing rules beyond the golden files: a 500-line order, a failure
  * after numbering rolls back everything (the series stays gapless), an
  * unbalanced journal is refused before anything is written, a channel
- * that may not create products leaves a Draft naming the SKU, a stock
+ * that may not create products leaves a Draft naming the SKU, a batch
+ * rolls back only its failing items, a stock
  * sync list pushes only what changed since it was marked pushed, a
  * refund without lines is split over the order's tax rates, and what the
  * shop restocked returns to stock once.
@@ -158,6 +159,82 @@ static void failure_after_numbering_rolls_back_and_keeps_series_gapless(void **s
     assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "number")),
                         "SH-000001");
     json_decref(d);
+    assert_balanced(&f);
+    teardown(&f);
+}
+
+/* Files an order into the inbox without processing it. */
+static int64_t file_only(fixture *f, order *o, int64_t now)
+{
+    sl_error err = {.size = sizeof(err)};
+    int result = 0;
+    int64_t item = 0;
+    assert_int_equal(store_begin(f->s, &err), SL_OK);
+    assert_int_equal(inbox_intake(f->s, o, now, &result, &item, &err), SL_OK);
+    assert_int_equal(store_commit(f->s, &err), SL_OK);
+    order_free(o);
+    return item;
+}
+
+static int item_state(fixture *f, int64_t id)
+{
+    sl_error err = {.size = sizeof(err)};
+    inbox_item *it = NULL;
+    assert_int_equal(inbox_load(f->s, id, &it, &err), SL_OK);
+    int st = it->state;
+    inbox_item_free(it);
+    return st;
+}
+
+/* A batch (serve's call) with failing items among good ones: each failing
+   one is rolled back alone, numbering included, and marked failed; the
+   others are booked in order with gapless numbers; a batch without a
+   failure books everything. */
+static void batch_rolls_back_only_the_failing_items(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_with(&f, "");
+    int64_t ok1 = file_only(&f, make_order("ok1", 2, 1), T0);
+    int64_t bad1 = file_only(&f, make_order("bad1", 70, 70), T0); /* journal overflows */
+    int64_t ok2 = file_only(&f, make_order("ok2", 1, 1), T0);
+    int64_t bad2 = file_only(&f, make_order("bad2", 70, 70), T0);
+    int64_t ok3 = file_only(&f, make_order("ok3", 3, 2), T0);
+    rules_summary sum = {0};
+    sl_error err = {.size = sizeof(err)};
+    assert_int_equal(rules_process_batch(f.s, f.t, T0 + 1000, 64, &sum, &err), SL_OK);
+    assert_int_equal(sum.processed, 3);
+    assert_int_equal(sum.failed, 2);
+    assert_int_equal(item_state(&f, ok1), INBOX_PROCESSED);
+    assert_int_equal(item_state(&f, ok2), INBOX_PROCESSED);
+    assert_int_equal(item_state(&f, ok3), INBOX_PROCESSED);
+    assert_int_equal(item_state(&f, bad1), INBOX_FAILED);
+    assert_int_equal(item_state(&f, bad2), INBOX_FAILED);
+    json_t *d = docs(&f);
+    assert_int_equal(json_array_size(d), 3);
+    static const char *const want[][2] = {
+        {"ok1", "SH-000001"}, {"ok2", "SH-000002"}, {"ok3", "SH-000003"}};
+    for (size_t i = 0; i < 3; i++) {
+        const json_t *doc = NULL;
+        size_t k;
+        json_t *x;
+        json_array_foreach(d, k, x)
+        {
+            if (strcmp(json_string_value(json_object_get(x, "external_id")), want[i][0]) == 0)
+                doc = x;
+        }
+        assert_non_null(doc);
+        assert_string_equal(json_string_value(json_object_get(doc, "number")), want[i][1]);
+    }
+    json_decref(d);
+    assert_balanced(&f);
+    /* The failed ones are not due yet; new good ones book in one run. */
+    int64_t ok4 = file_only(&f, make_order("ok4", 1, 1), T0 + 2000);
+    rules_summary sum2 = {0};
+    assert_int_equal(rules_process_batch(f.s, f.t, T0 + 2000, 64, &sum2, &err), SL_OK);
+    assert_int_equal(sum2.processed, 1);
+    assert_int_equal(sum2.failed, 0);
+    assert_int_equal(item_state(&f, ok4), INBOX_PROCESSED);
     assert_balanced(&f);
     teardown(&f);
 }
@@ -366,6 +443,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(five_hundred_lines_post_one_document),
         cmocka_unit_test(failure_after_numbering_rolls_back_and_keeps_series_gapless),
+        cmocka_unit_test(batch_rolls_back_only_the_failing_items),
         cmocka_unit_test(unbalanced_journal_is_refused),
         cmocka_unit_test(unknown_product_without_creation_is_a_draft),
         cmocka_unit_test(stock_sync_pushes_only_changes),
