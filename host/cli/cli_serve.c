@@ -1,7 +1,8 @@
 /*
  * `shopledger serve [--listen ADDR:PORT] [--admin-listen ADDR:PORT]
  *  [--port-file PATH] [--admin-port-file PATH] [--tick-ms N]
- *  [--max-body BYTES] [--no-scheduler]`: runs the server for every tenant
+ *  [--max-body BYTES] [--scheduler-threads N] [--writer-threads N]
+ *  [--no-scheduler]`: runs the server for every tenant
  *  in --conf that can run; a broken tenant file is logged and left out
  *  (server.h). --max-body is the webhook body limit
  *  (SERVER_MAX_BODY_DEFAULT, 16 MiB, unless given; at most ORDER_MAX_RAW,
@@ -29,7 +30,7 @@ static int value_of(int argc, char **argv, int *i, const char **out)
 int cli_serve(int argc, char **argv, const cli_globals *g)
 {
     server_options opt = {.plugin_dir = g->plugin_dir, .max_body = SERVER_MAX_BODY_DEFAULT};
-    const char *tick = NULL, *max_body = NULL, *workers = NULL;
+    const char *tick = NULL, *max_body = NULL, *workers = NULL, *writers = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
         if (strcmp(argv[i], "--listen") == 0)
@@ -46,6 +47,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             bad = value_of(argc, argv, &i, &max_body);
         else if (strcmp(argv[i], "--scheduler-threads") == 0)
             bad = value_of(argc, argv, &i, &workers);
+        else if (strcmp(argv[i], "--writer-threads") == 0)
+            bad = value_of(argc, argv, &i, &writers);
         else if (strcmp(argv[i], "--no-scheduler") == 0)
             opt.no_scheduler = 1;
         else
@@ -54,7 +57,7 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] "
                             "[--admin-listen ADDR:PORT] [--port-file PATH] "
                             "[--admin-port-file PATH] [--tick-ms N] [--max-body BYTES] "
-                            "[--scheduler-threads N] [--no-scheduler]\n");
+                            "[--scheduler-threads N] [--writer-threads N] [--no-scheduler]\n");
             return CLI_USAGE;
         }
     }
@@ -76,6 +79,16 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             return CLI_USAGE;
         }
         opt.scheduler_threads = (int)v;
+    }
+    if (writers != NULL) {
+        char *end;
+        long long v = strtoll(writers, &end, 10);
+        if (*end != '\0' || v < 1 || v > SERVER_WRITER_THREADS_MAX) {
+            fprintf(stderr, "shopledger serve: --writer-threads must be 1..%d\n",
+                    SERVER_WRITER_THREADS_MAX);
+            return CLI_USAGE;
+        }
+        opt.writer_threads = (int)v;
     }
     if (max_body != NULL) {
         char *end;

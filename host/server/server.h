@@ -35,6 +35,10 @@
    its HTTP timeout while the others serve every other tenant. */
 #define SERVER_SCHEDULER_THREADS_DEFAULT 4
 #define SERVER_SCHEDULER_THREADS_MAX 64
+/* Writer pool: group commits, WAL flushes, parsing, filing and booking of
+   every tenant; default the cores (at least 2), at most this many (SQLite
+   commits are disk-bound: more threads than cores only wait). */
+#define SERVER_WRITER_THREADS_MAX 8
 
 typedef struct server_options {
     const char *listen;   /* "127.0.0.1:8080"; NULL = the tenants' listen */
@@ -49,6 +53,7 @@ typedef struct server_options {
     int64_t tick_ms;             /* scheduler period, default 1000 */
     int scheduler_threads;       /* workers taking tenants' scheduled work,
                                     default SERVER_SCHEDULER_THREADS_DEFAULT */
+    int writer_threads;          /* the writer pool, 0: tenants.c's default */
     int no_scheduler;            /* tests that drive polls by hand */
 } server_options;
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "server/server_int.h"
 #include "services/services.h"
@@ -58,8 +59,9 @@ static int open_tenant(server_state *s, server_tenant *st, const config_tenant *
     }
     for (size_t c = 0; c < st->rt->channel_count; c++)
         pthread_mutex_init(&st->channel_locks[c], NULL);
-    if ((r = hook_lanes_open(st, err)) != SL_OK || (r = checkpoint_start(st, err)) != SL_OK ||
-        (r = writer_start(st, err)) != SL_OK) {
+    if ((r = hook_lanes_open(st, err)) != SL_OK ||
+        (r = checkpoint_start(st, s->checkpointer, err)) != SL_OK ||
+        (r = writer_start(s, st, err)) != SL_OK) {
         checkpoint_stop(st);
         hook_lanes_close(st);
         for (size_t c = 0; c < st->rt->channel_count; c++)
@@ -222,9 +224,26 @@ static size_t apply_set(server_state *s, config_set *set, int owned)
     return started;
 }
 
+/* The writer pool's size: --writer-threads, else the cores, at least 2
+   (a tenant's flush runs beside its next group commit, as the syncer
+   thread did) and at most SERVER_WRITER_THREADS_MAX. */
+static int writer_threads(const server_options *opt)
+{
+    if (opt->writer_threads > 0)
+        return opt->writer_threads;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 2                           ? 2
+           : cores > SERVER_WRITER_THREADS_MAX ? SERVER_WRITER_THREADS_MAX
+                                               : (int)cores;
+}
+
 int server_tenants_start(server_state *s, const config_set *cfg, sl_error *err)
 {
     pthread_mutex_init(&s->broken_lock, NULL);
+    s->writers = pool_new("sl-writer", writer_threads(s->opt), err);
+    s->checkpointer = s->writers ? pool_new("sl-checkpoint", 1, err) : NULL;
+    if (s->checkpointer == NULL)
+        return err->code;
     s->tenants = calloc(CONFIG_MAX_TENANTS, sizeof *s->tenants);
     if (s->tenants == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
@@ -253,8 +272,15 @@ void server_tenants_reload(server_state *s)
 void server_tenants_close(server_state *s)
 {
     size_t n = atomic_load(&s->tenant_count);
+    /* The pools first: each tenant then finishes its own queue in
+       close_tenant, with no pool thread beside it. */
+    pool_stop(s->writers);
+    pool_stop(s->checkpointer);
     for (size_t i = 0; s->tenants != NULL && i < n; i++)
         close_tenant(&s->tenants[i]);
+    pool_free(s->writers);
+    pool_free(s->checkpointer);
+    s->writers = s->checkpointer = NULL;
     free(s->tenants);
     broken_free(s->broken, s->broken_count);
     for (size_t i = 0; i < s->set_count; i++)
