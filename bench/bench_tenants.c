@@ -8,7 +8,8 @@
  * It prints:
  *   - start-up: from the spawn until the port files exist and
  *     /admin/health answers 200;
- *   - idle cost, a second after start-up: VmRSS and VmHWM
+ *   - idle cost, a second after start-up: the CPU serve uses idle (over
+ *     2 s), VmRSS and VmHWM
  *     (/proc/PID/status), threads (/proc/PID/task), descriptors
  *     (/proc/PID/fd);
  *   - ack latency p50/p99 of K signed WooCommerce deliveries (the
@@ -44,6 +45,7 @@
 
 #include <jansson.h>
 
+#include "proc_cpu.h"
 #include "shopledger/sdkutil.h"
 
 extern char **environ;
@@ -383,6 +385,9 @@ static int run(const char *name, int n, int k)
         return -1;
     printf("  start-up until health answers: %.3f s\n", r.start_s);
     usleep(1000000); /* what an idle serve settles at */
+    double cpu0 = process_cpu_s(r.pid);
+    usleep(2000000);
+    printf("  idle CPU: %.1f%% of a core (2 s)\n", 100.0 * (process_cpu_s(r.pid) - cpu0) / 2.0);
     print_cost("idle:", r.pid);
     deliveries(&r, n, k, n == 1 ? 2000000 : 1000000);
     print_cost("after deliveries:", r.pid);

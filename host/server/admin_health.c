@@ -166,7 +166,7 @@ json_t *admin_health(server_state *s, const char *given,
     json_t *tenants = json_array();
     size_t n = atomic_load(&s->tenant_count), storing = 0, stopped = 0, low_space = 0;
     for (size_t i = 0; i < n; i++) {
-        server_tenant *st = &s->tenants[i];
+        server_tenant *st = server_tenant_at(s, i);
         storing += !atomic_load(&st->notes.store_failing);
         admin_storage_figures space;
         low_space += admin_storage(st->rt->config->database, atomic_load(&st->ckpt.page_size),

@@ -202,7 +202,7 @@ static int have_db(sched *sc, size_t i)
 {
     sl_error err = {.size = sizeof err};
     if (sc->dbs[i] == NULL &&
-        store_open(sc->s->tenants[i].rt->config->database, &sc->dbs[i], &err) != SL_OK) {
+        store_open(server_tenant_at(sc->s, i)->rt->config->database, &sc->dbs[i], &err) != SL_OK) {
         services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
         sc->dbs[i] = NULL;
     }
@@ -213,7 +213,7 @@ static int have_db(sched *sc, size_t i)
 static void tenant_tick(sched *sc, size_t i)
 {
     server_state *s = sc->s;
-    server_tenant *st = &s->tenants[i];
+    server_tenant *st = server_tenant_at(s, i);
     if (!have_db(sc, i))
         return;
     int64_t now = services_now_ms();
@@ -335,7 +335,7 @@ static void *scheduler_main(void *arg)
     }
     stop_workers(sc);
     for (size_t i = 0; i < s->tenant_count; i++)
-        channel_runs_clear(&s->tenants[i]);
+        channel_runs_clear(server_tenant_at(s, i));
     sched_free(sc);
     return NULL;
 }
@@ -371,7 +371,7 @@ int scheduler_start(server_state *s, pthread_t *thread)
         return SL_ENOMEM;
     sl_error err = {.size = sizeof err};
     for (size_t i = 0; i < s->tenant_count; i++)
-        if (store_open(s->tenants[i].rt->config->database, &sc->dbs[i], &err) != SL_OK) {
+        if (store_open(server_tenant_at(s, i)->rt->config->database, &sc->dbs[i], &err) != SL_OK) {
             services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
             sched_free(sc);
             return err.code;

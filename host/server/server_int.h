@@ -199,7 +199,9 @@ typedef struct server_broken {
 typedef struct server_state {
     const config_set *cfg;
     const server_options *opt;
-    server_tenant *tenants;      /* CONFIG_MAX_TENANTS slots that never move */
+    /* Tenant slots in chunks of SERVER_TENANT_CHUNK, allocated as tenants
+       start and never moved or freed while serving (server_tenant_at). */
+    server_tenant **tenant_chunks;
     _Atomic size_t tenant_count; /* raised when a started slot is complete */
     pthread_mutex_t broken_lock; /* guards broken, broken_count */
     server_broken *broken;
@@ -221,6 +223,14 @@ typedef struct server_state {
     int sched_kick;               /* under sched_lock: run a tick now */
     int64_t started_ms;
 } server_state;
+
+/* Slot i (< tenant_count) of the running tenants: its chunk is complete
+   before tenant_count is raised, so any thread may read it without a lock. */
+#define SERVER_TENANT_CHUNK 64
+static inline server_tenant *server_tenant_at(server_state *s, size_t i)
+{
+    return &s->tenant_chunks[i / SERVER_TENANT_CHUNK][i % SERVER_TENANT_CHUNK];
+}
 
 /* tenants.c: opens every tenant of cfg that can run, keeps the others as
    broken (logged); SL_EINVALID when not one can run. */
