@@ -65,11 +65,22 @@ static int64_t checkpoint_run(void *arg)
     server_tenant *st = arg;
     int64_t now = services_now_ms();
     if (atomic_exchange(&st->ckpt.wanted, 0) || idle_checkpoint_due(st, now)) {
-        int log = 0, done = 0;
-        int rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt.db), NULL, SQLITE_CHECKPOINT_PASSIVE,
+        int log = 0, done = 0, rc = SQLITE_OK;
+        sl_error err = {.size = sizeof err};
+        if (st->ckpt.db == NULL &&
+            store_open(st->rt->config->database, &st->ckpt.db, &err) != SL_OK)
+            services_log(NULL, SL_LOG_WARN, "tenant %s: checkpoint: %s", st->rt->config->id,
+                         err.message);
+        else
+            rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt.db), NULL, SQLITE_CHECKPOINT_PASSIVE,
                                            &log, &done);
-        if (rc == SQLITE_OK && done == log) /* all copied: nothing to redo */
-            atomic_store(&st->ckpt.wal_pages, 0);
+        if (st->ckpt.db != NULL && rc == SQLITE_OK && done == log) {
+            atomic_store(&st->ckpt.wal_pages, 0); /* all copied: nothing to redo */
+            /* A tenant at rest keeps no connection here: a host of many idle
+               tenants would hold one per tenant (descriptors, schema). */
+            store_close(st->ckpt.db);
+            st->ckpt.db = NULL;
+        }
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             services_log(NULL, SL_LOG_WARN, "tenant %s: checkpoint: %s", st->rt->config->id,
                          sqlite3_errstr(rc));
@@ -83,14 +94,17 @@ static int64_t checkpoint_run(void *arg)
 
 int checkpoint_start(server_tenant *st, work_pool *pool, sl_error *err)
 {
-    int rc = store_open(st->rt->config->database, &st->ckpt.db, err);
-    if (rc != SL_OK)
-        return rc;
+    (void)err;
+    /* The writer's connection, before the writer task runs: this thread
+       is its only user now. The checkpoint's own connection is opened
+       when a checkpoint is due and closed after one that finished. */
     sqlite3_stmt *ps = NULL;
-    if (sqlite3_prepare_v2(store_db(st->ckpt.db), "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(store_db(st->rt->db), "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
         sqlite3_step(ps) == SQLITE_ROW)
         atomic_store(&st->ckpt.page_size, sqlite3_column_int64(ps, 0));
     sqlite3_finalize(ps);
+    st->ckpt.db = NULL;
+    st->ckpt.started = 1;
     atomic_store(&st->ckpt.wanted, 0);
     atomic_store(&st->ckpt.wal_pages, 0);
     pool_task_init(&st->ckpt.task, pool, checkpoint_run, st);
@@ -106,10 +120,11 @@ int64_t checkpoint_reserve_pages(void)
 
 void checkpoint_stop(server_tenant *st)
 {
-    if (st->ckpt.db == NULL)
+    if (!st->ckpt.started)
         return;
     sqlite3_wal_autocheckpoint(store_db(st->rt->db), 1000); /* SQLite's default again */
     pool_task_cancel(&st->ckpt.task);
     store_close(st->ckpt.db);
     st->ckpt.db = NULL;
+    st->ckpt.started = 0;
 }

@@ -134,11 +134,12 @@ typedef struct tenant_syncer {
 } tenant_syncer;
 
 /* The checkpoint task (checkpoint.c) on the checkpointer pool, with its
-   own connection. Owner of db: the thread running `task`; the atomics are
+   own connection while a checkpoint is due. Owner of db: the thread running `task`; the atomics are
    written by the writer's WAL hook and read by health. */
 typedef struct tenant_ckpt {
     pool_task task;
-    store *db;
+    store *db;              /* opened when a checkpoint is due, closed after one finished */
+    int started;            /* checkpoint_start ran (main thread) */
     atomic_int wanted;      /* the WAL passed CHECKPOINT_PAGES */
     atomic_int wal_pages;   /* after the writer's last commit */
     atomic_llong page_size; /* the database's, read at open */
