@@ -1,7 +1,8 @@
 /*
  * `shopledger serve [--listen ADDR:PORT] [--admin-listen ADDR:PORT]
  *  [--port-file PATH] [--admin-port-file PATH] [--tick-ms N]
- *  [--max-body BYTES] [--no-scheduler]`: runs the server for every tenant
+ *  [--max-body BYTES] [--scheduler-threads N] [--writer-threads N]
+ *  [--no-scheduler]`: runs the server for every tenant
  *  in --conf that can run; a broken tenant file is logged and left out
  *  (server.h). --max-body is the webhook body limit
  *  (SERVER_MAX_BODY_DEFAULT, 16 MiB, unless given; at most ORDER_MAX_RAW,
@@ -30,7 +31,8 @@ static int value_of(int argc, char **argv, int *i, const char **out)
 int cli_serve(int argc, char **argv, const cli_globals *g)
 {
     server_options opt = {.plugin_dir = g->plugin_dir, .max_body = SERVER_MAX_BODY_DEFAULT};
-    const char *tick = NULL, *max_body = NULL, *workers = NULL, *deadline = NULL;
+    const char *tick = NULL, *max_body = NULL, *workers = NULL, *writers = NULL;
+    const char *deadline = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
         if (strcmp(argv[i], "--listen") == 0)
@@ -49,6 +51,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             bad = value_of(argc, argv, &i, &workers);
         else if (strcmp(argv[i], "--read-deadline") == 0)
             bad = value_of(argc, argv, &i, &deadline);
+        else if (strcmp(argv[i], "--writer-threads") == 0)
+            bad = value_of(argc, argv, &i, &writers);
         else if (strcmp(argv[i], "--no-scheduler") == 0)
             opt.no_scheduler = 1;
         else
@@ -57,8 +61,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             fprintf(stderr, "usage: shopledger serve [--listen ADDR:PORT] "
                             "[--admin-listen ADDR:PORT] [--port-file PATH] "
                             "[--admin-port-file PATH] [--tick-ms N] [--max-body BYTES] "
-                            "[--scheduler-threads N] [--read-deadline DURATION] "
-                            "[--no-scheduler]\n");
+                            "[--scheduler-threads N] [--writer-threads N] "
+                            "[--read-deadline DURATION] [--no-scheduler]\n");
             return CLI_USAGE;
         }
     }
@@ -88,6 +92,16 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             fprintf(stderr, "shopledger serve: %s\n", derr.message);
             return CLI_USAGE;
         }
+    }
+    if (writers != NULL) {
+        char *end;
+        long long v = strtoll(writers, &end, 10);
+        if (*end != '\0' || v < 1 || v > SERVER_WRITER_THREADS_MAX) {
+            fprintf(stderr, "shopledger serve: --writer-threads must be 1..%d\n",
+                    SERVER_WRITER_THREADS_MAX);
+            return CLI_USAGE;
+        }
+        opt.writer_threads = (int)v;
     }
     if (max_body != NULL) {
         char *end;

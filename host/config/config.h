@@ -55,7 +55,11 @@
 
 #include "shopledger/sdk.h"
 
-#define CONFIG_MAX_TENANTS 256
+/* Tenant files in one conf.d, and tenants one serve runs: a host of many
+   small shops (issue #17 aims at 1,000 idle ones under 200 MB) with room
+   to grow fourfold; the bound keeps a mistaken directory (a copy loop, a
+   backup folder of dumps) from being read as that many tenants. */
+#define CONFIG_MAX_TENANTS 4096
 #define CONFIG_MAX_CHANNELS 32
 #define CONFIG_MAX_KEYS 128 /* per section */
 #define CONFIG_MAX_FILE_BYTES (1 << 20)

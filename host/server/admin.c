@@ -170,7 +170,7 @@ static json_t *tenant_route(server_state *s, server_tenant *st, const char *meth
 static int any_token(server_state *s, const char *given)
 {
     for (size_t i = 0; i < s->tenant_count; i++)
-        if (token_ok(given, s->tenants[i].admin_token))
+        if (token_ok(given, server_tenant_at(s, i)->admin_token))
             return 1;
     return server_broken_token(s, given, token_ok);
 }

@@ -112,7 +112,7 @@ static json_t *tenant_health(server_tenant *st)
     json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id", st->rt->config->id,
                           "state", failing ? "store_failing" : "ok", "intake",
                           (json_int_t)atomic_load(&st->intake_count), "intake_flushes",
-                          (json_int_t)atomic_load(&st->flush_count), "waiting_to_file",
+                          (json_int_t)atomic_load(&st->syncer.flush_count), "waiting_to_file",
                           (json_int_t)atomic_load(&st->arrivals_waiting), "waiting_to_parse",
                           (json_int_t)atomic_load(&st->deliveries_waiting), "processed",
                           (json_int_t)atomic_load(&st->processed_count), "failed",
@@ -129,7 +129,7 @@ static json_t *tenant_health(server_tenant *st)
     pthread_mutex_unlock(&st->notes.lock);
     json_object_set_new(j, "channels", channels);
     json_object_set_new(j, "storage",
-                        storage_health(st->rt->config->database, atomic_load(&st->page_size)));
+                        storage_health(st->rt->config->database, atomic_load(&st->ckpt.page_size)));
     return j;
 }
 
@@ -166,12 +166,12 @@ json_t *admin_health(server_state *s, const char *given,
     json_t *tenants = json_array();
     size_t n = atomic_load(&s->tenant_count), storing = 0, stopped = 0, low_space = 0;
     for (size_t i = 0; i < n; i++) {
-        server_tenant *st = &s->tenants[i];
+        server_tenant *st = server_tenant_at(s, i);
         storing += !atomic_load(&st->notes.store_failing);
         admin_storage_figures space;
-        low_space +=
-            admin_storage(st->rt->config->database, atomic_load(&st->page_size), &space) == 0 &&
-            space.low;
+        low_space += admin_storage(st->rt->config->database, atomic_load(&st->ckpt.page_size),
+                                   &space) == 0 &&
+                     space.low;
         for (size_t c = 0; c < st->rt->channel_count; c++)
             stopped += quarantine_reason(st->rt->channels[c].plugin) != NULL;
         if (token_ok(given, st->admin_token))

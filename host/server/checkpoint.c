@@ -6,7 +6,8 @@
  * copied 4 MB into the database file and synced it, and the deliveries
  * waiting on it were answered tens of milliseconds late. While serving,
  * the writer's connection does not checkpoint by itself: a WAL hook wakes
- * this thread, which checkpoints on its own connection (PASSIVE: it never
+ * the tenant's checkpoint task (the one checkpointer thread serves every
+ * tenant by due time, pool.h), which checkpoints on its own connection (PASSIVE: it never
  * blocks the writer, which keeps appending meanwhile) once the WAL holds
  * CHECKPOINT_PAGES, or when the writer has committed nothing for
  * CHECKPOINT_IDLE_MS (a checkpoint syncs the database file, and one every
@@ -33,82 +34,80 @@
 static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
     server_tenant *st = arg;
-    atomic_store(&st->wal_pages, pages);
-    atomic_store(&st->last_commit_ms, services_now_ms());
+    int64_t now = services_now_ms();
+    atomic_store(&st->ckpt.wal_pages, pages);
+    atomic_store(&st->ckpt.last_commit_ms, now);
     if (pages >= CHECKPOINT_WRITER_PAGES) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         return SQLITE_OK;
     }
     if (pages >= CHECKPOINT_PAGES) {
-        pthread_mutex_lock(&st->ckpt_lock);
-        st->ckpt_wanted = 1;
-        pthread_cond_signal(&st->ckpt_wake);
-        pthread_mutex_unlock(&st->ckpt_lock);
+        atomic_store(&st->ckpt.wanted, 1);
+        pool_wake(&st->ckpt.task);
+    } else {
+        pool_wake_at(&st->ckpt.task, now + CHECKPOINT_IDLE_MS); /* kept if armed earlier */
     }
     return SQLITE_OK;
 }
 
-/* Waits for a request or the idle period; returns whether one came. */
-static int wait_for_request(server_tenant *st)
-{
-    struct timespec until = server_deadline_in(CHECKPOINT_IDLE_MS);
-    pthread_mutex_lock(&st->ckpt_lock);
-    while (!st->ckpt_wanted && !st->ckpt_stopping)
-        if (pthread_cond_timedwait(&st->ckpt_wake, &st->ckpt_lock, &until) != 0)
-            break;
-    int wanted = st->ckpt_wanted;
-    st->ckpt_wanted = 0;
-    pthread_mutex_unlock(&st->ckpt_lock);
-    return wanted;
-}
-
 /* Without a request: only a WAL with frames, behind a writer at rest. */
-static int idle_checkpoint_due(server_tenant *st)
+static int idle_checkpoint_due(server_tenant *st, int64_t now)
 {
-    return atomic_load(&st->wal_pages) > 0 &&
-           services_now_ms() - atomic_load(&st->last_commit_ms) >= CHECKPOINT_IDLE_MS;
+    return atomic_load(&st->ckpt.wal_pages) > 0 &&
+           now - atomic_load(&st->ckpt.last_commit_ms) >= CHECKPOINT_IDLE_MS;
 }
 
-static void *checkpoint_main(void *arg)
+/* The checkpoint task (the checkpointer pool, one at a time per tenant):
+   a passive checkpoint when asked or when the writer rests; while the WAL
+   holds frames it runs again once the writer has rested long enough. */
+static int64_t checkpoint_run(void *arg)
 {
     server_tenant *st = arg;
-    server_name_thread("sl-checkpoint");
-    for (;;) {
+    int64_t now = services_now_ms();
+    if (atomic_exchange(&st->ckpt.wanted, 0) || idle_checkpoint_due(st, now)) {
         int log = 0, done = 0, rc = SQLITE_OK;
-        if (wait_for_request(st) || idle_checkpoint_due(st)) {
-            rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE,
+        sl_error err = {.size = sizeof err};
+        if (st->ckpt.db == NULL &&
+            store_open(st->rt->config->database, &st->ckpt.db, &err) != SL_OK)
+            services_log(NULL, SL_LOG_WARN, "tenant %s: checkpoint: %s", st->rt->config->id,
+                         err.message);
+        else
+            rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt.db), NULL, SQLITE_CHECKPOINT_PASSIVE,
                                            &log, &done);
-            if (rc == SQLITE_OK && done == log) /* all copied: nothing to redo */
-                atomic_store(&st->wal_pages, 0);
+        if (st->ckpt.db != NULL && rc == SQLITE_OK && done == log) {
+            atomic_store(&st->ckpt.wal_pages, 0); /* all copied: nothing to redo */
+            /* A tenant at rest keeps no connection here: a host of many idle
+               tenants would hold one per tenant (descriptors, schema). */
+            store_close(st->ckpt.db);
+            st->ckpt.db = NULL;
         }
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             services_log(NULL, SL_LOG_WARN, "tenant %s: checkpoint: %s", st->rt->config->id,
                          sqlite3_errstr(rc));
-        pthread_mutex_lock(&st->ckpt_lock);
-        int stop = st->ckpt_stopping;
-        pthread_mutex_unlock(&st->ckpt_lock);
-        if (stop)
-            return NULL;
     }
+    if (atomic_load(&st->ckpt.wal_pages) == 0)
+        return 0; /* the next commit arms it again */
+    int64_t due = atomic_load(&st->ckpt.last_commit_ms) + CHECKPOINT_IDLE_MS;
+    now = services_now_ms();
+    return due > now ? due : now + CHECKPOINT_IDLE_MS; /* one not finished: retried later */
 }
 
-int checkpoint_start(server_tenant *st, sl_error *err)
+int checkpoint_start(server_tenant *st, work_pool *pool, sl_error *err)
 {
-    int rc = store_open(st->rt->config->database, &st->ckpt_db, err);
-    if (rc != SL_OK)
-        return rc;
+    (void)err;
+    /* The writer's connection, before the writer task runs: this thread
+       is its only user now. The checkpoint's own connection is opened
+       when a checkpoint is due and closed after one that finished. */
     sqlite3_stmt *ps = NULL;
-    if (sqlite3_prepare_v2(store_db(st->ckpt_db), "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(store_db(st->rt->db), "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
         sqlite3_step(ps) == SQLITE_ROW)
-        atomic_store(&st->page_size, sqlite3_column_int64(ps, 0));
+        atomic_store(&st->ckpt.page_size, sqlite3_column_int64(ps, 0));
     sqlite3_finalize(ps);
-    pthread_mutex_init(&st->ckpt_lock, NULL);
-    pthread_cond_init(&st->ckpt_wake, NULL);
-    if (pthread_create(&st->ckpt_thread, NULL, checkpoint_main, st) != 0) {
-        store_close(st->ckpt_db);
-        st->ckpt_db = NULL;
-        return sl_error_set(err, SL_EINTERNAL, "", "cannot start the checkpoint thread");
-    }
+    st->ckpt.db = NULL;
+    st->ckpt.started = 1;
+    atomic_store(&st->ckpt.wanted, 0);
+    atomic_store(&st->ckpt.wal_pages, 0);
+    pool_task_init(&st->ckpt.task, pool, checkpoint_run, st);
     /* Replaces SQLite's own hook, which checkpointed inside the commit. */
     sqlite3_wal_hook(store_db(st->rt->db), on_wal_commit, st);
     return SL_OK;
@@ -121,16 +120,11 @@ int64_t checkpoint_reserve_pages(void)
 
 void checkpoint_stop(server_tenant *st)
 {
-    if (st->ckpt_db == NULL)
+    if (!st->ckpt.started)
         return;
     sqlite3_wal_autocheckpoint(store_db(st->rt->db), 1000); /* SQLite's default again */
-    pthread_mutex_lock(&st->ckpt_lock);
-    st->ckpt_stopping = 1;
-    pthread_cond_signal(&st->ckpt_wake);
-    pthread_mutex_unlock(&st->ckpt_lock);
-    pthread_join(st->ckpt_thread, NULL);
-    pthread_cond_destroy(&st->ckpt_wake);
-    pthread_mutex_destroy(&st->ckpt_lock);
-    store_close(st->ckpt_db);
-    st->ckpt_db = NULL;
+    pool_task_cancel(&st->ckpt.task);
+    store_close(st->ckpt.db);
+    st->ckpt.db = NULL;
+    st->ckpt.started = 0;
 }

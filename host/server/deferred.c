@@ -85,15 +85,15 @@ static int file_parsed(server_tenant *st, const inbox_delivery_row *rows,
         return 0;
     }
     atomic_fetch_sub(&st->deliveries_waiting, n);
-    st->items_pending += current;
+    st->writer.items_pending += current;
     return n;
 }
 
 int writer_intake_waiting(server_tenant *st)
 {
-    pthread_mutex_lock(&st->lock);
-    int waiting = st->head != NULL;
-    pthread_mutex_unlock(&st->lock);
+    pthread_mutex_lock(&st->queue.lock);
+    int waiting = st->queue.head != NULL;
+    pthread_mutex_unlock(&st->queue.lock);
     return waiting;
 }
 
@@ -139,7 +139,7 @@ static int file_batch(server_tenant *st, int max)
         return 0;
     }
     atomic_fetch_sub(&st->arrivals_waiting, filed);
-    st->items_pending += current;
+    st->writer.items_pending += current;
     return filed;
 }
 
@@ -157,7 +157,7 @@ static int book_batch(server_tenant *st, int max)
     atomic_fetch_add(&st->processed_count, sum.processed + sum.drafts);
     atomic_fetch_add(&st->failed_count, sum.failed);
     int done = sum.processed + sum.drafts + sum.failed;
-    st->items_pending = done < max ? 0 : st->items_pending - done;
+    st->writer.items_pending = done < max ? 0 : st->writer.items_pending - done;
     return done;
 }
 
@@ -172,34 +172,34 @@ static int deferred_step(server_tenant *st, int small)
 
 static int64_t backlog(server_tenant *st)
 {
-    int64_t pending = st->items_pending > 0 ? st->items_pending : 0;
+    int64_t pending = st->writer.items_pending > 0 ? st->writer.items_pending : 0;
     return atomic_load(&st->arrivals_waiting) + atomic_load(&st->deliveries_waiting) + pending;
 }
 
 void writer_count_intake(server_tenant *st, int64_t now_ms, long orders)
 {
-    if (now_ms - st->window_start_ms >= HEAVY_WINDOW_MS) {
-        int skipped = now_ms - st->window_start_ms >= 2 * HEAVY_WINDOW_MS;
-        st->window_prev = skipped ? 0 : st->window_count;
-        st->window_count = 0;
-        st->window_start_ms = now_ms;
+    if (now_ms - st->writer.window_start_ms >= HEAVY_WINDOW_MS) {
+        int skipped = now_ms - st->writer.window_start_ms >= 2 * HEAVY_WINDOW_MS;
+        st->writer.window_prev = skipped ? 0 : st->writer.window_count;
+        st->writer.window_count = 0;
+        st->writer.window_start_ms = now_ms;
     }
-    st->window_count += orders;
+    st->writer.window_count += orders;
 }
 
 int writer_intake_heavy(server_tenant *st, int64_t now_ms)
 {
     writer_count_intake(st, now_ms, 0); /* rolls the window forward */
-    return st->window_prev + st->window_count >= HEAVY_INTAKE;
+    return st->writer.window_prev + st->writer.window_count >= HEAVY_INTAKE;
 }
 
 /* Under load: one time-boxed slice of small batches when it is due. */
 static int64_t deferred_slice(server_tenant *st, int64_t start)
 {
-    int64_t due = st->last_slice_ms + DEFER_GAP_MS;
+    int64_t due = st->writer.last_slice_ms + DEFER_GAP_MS;
     if (backlog(st) <= DEFER_BACKLOG_HIGH && start < due)
         return due;
-    st->last_slice_ms = start;
+    st->writer.last_slice_ms = start;
     for (int round = 0; round < DEFER_MAX_ROUNDS; round++) {
         if (deferred_step(st, 1) == 0)
             return 0;
@@ -219,6 +219,8 @@ int64_t writer_deferred_work(server_tenant *st)
             return 0;
         if (writer_intake_waiting(st))
             return services_now_ms();
+        if (pool_stopping(st->writer.task.pool))
+            return 0; /* serve stops: the backlog waits for the next start */
     }
     return services_now_ms();
 }

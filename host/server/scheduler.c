@@ -108,18 +108,18 @@ static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
     if (target < 0 || st->rt->channels[ci].plugin->table->push_stock == NULL ||
         local_clock(st->rt->config->timezone, now, &minutes, day) != 0)
         return;
-    if (minutes < target || strcmp(st->last_sync_day[ci], day) == 0 ||
-        now < st->next_sync_try_ms[ci])
+    if (minutes < target || strcmp(st->sched.last_sync_day[ci], day) == 0 ||
+        now < st->sched.next_sync_try_ms[ci])
         return;
     int r = run_sync(st, ci, db, &err);
     /* The day counts as synced only once a sync went through; a failed
        one is tried again the same day, after a pause that grows. */
     if (r == SL_OK) {
-        snprintf(st->last_sync_day[ci], sizeof st->last_sync_day[ci], "%s", day);
-        st->sync_failures[ci] = 0;
+        snprintf(st->sched.last_sync_day[ci], sizeof st->sched.last_sync_day[ci], "%s", day);
+        st->sched.sync_failures[ci] = 0;
     } else {
-        st->next_sync_try_ms[ci] =
-            now + scheduler_backoff_ms(++st->sync_failures[ci], err.retry_after_ms, ci);
+        st->sched.next_sync_try_ms[ci] =
+            now + scheduler_backoff_ms(++st->sched.sync_failures[ci], err.retry_after_ms, ci);
     }
     services_log(st->rt->channels[ci].ctx, r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
                  "daily stock sync: %s", r == SL_OK ? "done" : err.message);
@@ -132,27 +132,27 @@ static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
     runtime_channel *rc = &st->rt->channels[ci];
     int asked = channel_run_wanted(st, ci, CHANNEL_POLL);
     if (!asked && (!rc->config->intake_poll || rc->plugin->table->fetch_orders == NULL ||
-                   now < st->next_poll_ms[ci]))
+                   now < st->sched.next_poll_ms[ci]))
         return;
     int64_t every = rc->config->poll_every_s > 0 ? rc->config->poll_every_s : 300;
     if (rc->config->intake_poll)
-        st->next_poll_ms[ci] = now + every * 1000;
+        st->sched.next_poll_ms[ci] = now + every * 1000;
     sl_error err = {.size = sizeof err};
     channel_run_begin(st, ci, CHANNEL_POLL, now);
     int r = poll_channel(st, ci, db, &err);
     channel_run_end(st, ci, CHANNEL_POLL, services_now_ms(), r, &err, NULL);
     if (r == SL_ERETRY && rc->config->intake_poll && err.retry_after_ms > every * 1000)
-        st->next_poll_ms[ci] = now + err.retry_after_ms; /* the shop asked for a pause */
+        st->sched.next_poll_ms[ci] = now + err.retry_after_ms; /* the shop asked for a pause */
 }
 
 void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int wanted)
 {
     runtime_channel *rc = &st->rt->channels[ci];
     if (rc->plugin == NULL || !(rc->plugin->table->caps & SL_CAP_REQUEST_PAYMENT) ||
-        (!wanted && now < st->next_pay_ms[ci]))
+        (!wanted && now < st->sched.next_pay_ms[ci]))
         return;
     int64_t every = pay_recover_every_ms(rc->config);
-    st->next_pay_ms[ci] = now + (every > 0 ? every : PAY_RECOVER_EVERY_DEFAULT_MS);
+    st->sched.next_pay_ms[ci] = now + (every > 0 ? every : PAY_RECOVER_EVERY_DEFAULT_MS);
     pay_recover_report rep;
     sl_error err = {.size = sizeof err};
     pthread_mutex_lock(&st->channel_locks[ci]);
@@ -174,7 +174,7 @@ static void maybe_track(server_tenant *st, int ci, store *db, int64_t now)
 {
     runtime_channel *rc = &st->rt->channels[ci];
     if (!rc->plugin || !rc->plugin->table->track_shipment ||
-        !(rc->plugin->table->caps & SL_CAP_TRACK_SHIPMENT) || now < st->next_track_ms[ci])
+        !(rc->plugin->table->caps & SL_CAP_TRACK_SHIPMENT) || now < st->sched.next_track_ms[ci])
         return;
     int64_t every = TRACK_EVERY_DEFAULT_MS;
     const char *v = config_channel_get(rc->config, "track_every");
@@ -184,7 +184,7 @@ static void maybe_track(server_tenant *st, int ci, store *db, int64_t now)
                      err.message);
         every = TRACK_EVERY_DEFAULT_MS;
     }
-    st->next_track_ms[ci] = now + every;
+    st->sched.next_track_ms[ci] = now + every;
     ship_track_report rep;
     pthread_mutex_lock(&st->channel_locks[ci]);
     int r = ship_track_channel(db, st->rt->config, rc, now, &rep, &err);
@@ -202,7 +202,7 @@ static int have_db(sched *sc, size_t i)
 {
     sl_error err = {.size = sizeof err};
     if (sc->dbs[i] == NULL &&
-        store_open(sc->s->tenants[i].rt->config->database, &sc->dbs[i], &err) != SL_OK) {
+        store_open(server_tenant_at(sc->s, i)->rt->config->database, &sc->dbs[i], &err) != SL_OK) {
         services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
         sc->dbs[i] = NULL;
     }
@@ -213,7 +213,7 @@ static int have_db(sched *sc, size_t i)
 static void tenant_tick(sched *sc, size_t i)
 {
     server_state *s = sc->s;
-    server_tenant *st = &s->tenants[i];
+    server_tenant *st = server_tenant_at(s, i);
     if (!have_db(sc, i))
         return;
     int64_t now = services_now_ms();
@@ -335,7 +335,7 @@ static void *scheduler_main(void *arg)
     }
     stop_workers(sc);
     for (size_t i = 0; i < s->tenant_count; i++)
-        channel_runs_clear(&s->tenants[i]);
+        channel_runs_clear(server_tenant_at(s, i));
     sched_free(sc);
     return NULL;
 }
@@ -371,7 +371,7 @@ int scheduler_start(server_state *s, pthread_t *thread)
         return SL_ENOMEM;
     sl_error err = {.size = sizeof err};
     for (size_t i = 0; i < s->tenant_count; i++)
-        if (store_open(s->tenants[i].rt->config->database, &sc->dbs[i], &err) != SL_OK) {
+        if (store_open(server_tenant_at(s, i)->rt->config->database, &sc->dbs[i], &err) != SL_OK) {
             services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
             sched_free(sc);
             return err.code;

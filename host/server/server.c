@@ -46,8 +46,8 @@ typedef struct conn_state {
 server_tenant *server_find_tenant(server_state *s, const char *id)
 {
     for (size_t i = 0; i < s->tenant_count; i++)
-        if (strcmp(s->tenants[i].rt->config->id, id) == 0)
-            return &s->tenants[i];
+        if (strcmp(server_tenant_at(s, i)->rt->config->id, id) == 0)
+            return server_tenant_at(s, i);
     return NULL;
 }
 

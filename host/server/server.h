@@ -35,6 +35,10 @@
    its HTTP timeout while the others serve every other tenant. */
 #define SERVER_SCHEDULER_THREADS_DEFAULT 4
 #define SERVER_SCHEDULER_THREADS_MAX 64
+/* Writer pool: group commits, WAL flushes, parsing, filing and booking of
+   every tenant; default the cores (at least 2), at most this many (SQLite
+   commits are disk-bound: more threads than cores only wait). */
+#define SERVER_WRITER_THREADS_MAX 8
 
 /* A request (headers and body) must arrive whole within this of its
    connection opening or of the previous answer: a shop's delivery takes
@@ -57,6 +61,7 @@ typedef struct server_options {
     int64_t tick_ms;             /* scheduler period, default 1000 */
     int scheduler_threads;       /* workers taking tenants' scheduled work,
                                     default SERVER_SCHEDULER_THREADS_DEFAULT */
+    int writer_threads;          /* the writer pool, 0: tenants.c's default */
     int no_scheduler;            /* tests that drive polls by hand */
     int64_t read_deadline_ms;    /* a request arrives whole within this;
                                     0 = SERVER_READ_DEADLINE_DEFAULT_MS */

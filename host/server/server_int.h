@@ -16,6 +16,7 @@
 #include "payments/payments.h"
 #include "runtime/runtime.h"
 #include "server/admin_throttle.h"
+#include "server/pool.h"
 #include "server/server.h"
 
 #define INTAKE_MAX_ORDERS 64      /* one webhook delivery */
@@ -101,52 +102,84 @@ typedef struct pay_link_req {
     pay_link_result result;
 } pay_link_req;
 
+/* The intake queue between the submitters (HTTP threads, scheduler
+   workers) and the tenant's writer task, and the committed batches
+   waiting for the syncer task: all under `lock`. */
+typedef struct tenant_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t done; /* submitters: a batch committed */
+    intake_job *head, *tail;
+    int stopping;                      /* no new jobs (writer_stop) */
+    intake_job *sync_head, *sync_tail; /* committed, not yet flushed */
+} tenant_queue;
+
+/* The writer task (writer.c, deferred.c): the group commit, then parsing,
+   filing and booking. Owner: the pool thread running `task`, one at a
+   time; nothing else touches these fields. */
+typedef struct tenant_writer {
+    pool_task task;
+    int flush_full;          /* synchronous=FULL now */
+    int64_t last_slice_ms;   /* deferred.c */
+    int64_t items_pending;   /* filed, not booked (estimate) */
+    int64_t window_start_ms; /* intake rate windows */
+    long window_count, window_prev;
+} tenant_writer;
+
+/* The syncer task (syncer.c): flushes the WAL, then answers. Owner: the
+   pool thread running `task`; flush_count is read by health. */
+typedef struct tenant_syncer {
+    pool_task task;
+    int wal_fd;              /* -1: no syncer, intake commits flush themselves */
+    int flush_failed;        /* a flush failed: every later one fails too */
+    atomic_long flush_count; /* WAL flushes made */
+} tenant_syncer;
+
+/* The checkpoint task (checkpoint.c) on the checkpointer pool, with its
+   own connection while a checkpoint is due. Owner of db: the thread running `task`; the atomics are
+   written by the writer's WAL hook and read by health. */
+typedef struct tenant_ckpt {
+    pool_task task;
+    store *db;              /* opened when a checkpoint is due, closed after one finished */
+    int started;            /* checkpoint_start ran (main thread) */
+    atomic_int wanted;      /* the WAL passed CHECKPOINT_PAGES */
+    atomic_int wal_pages;   /* after the writer's last commit */
+    atomic_llong page_size; /* the database's, read at open */
+    atomic_llong last_commit_ms;
+} tenant_ckpt;
+
+/* The scheduler's due times of the tenant's channels (scheduler.c).
+   Owner: the scheduler worker holding the tenant, one at a time. */
+typedef struct tenant_schedule {
+    int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
+    int64_t next_track_ms[CONFIG_MAX_CHANNELS];    /* postal channels */
+    char last_sync_day[CONFIG_MAX_CHANNELS][16];   /* set once that day's sync went through */
+    int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
+    int sync_failures[CONFIG_MAX_CHANNELS];
+    int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* next recovery pass of a gateway */
+} tenant_schedule;
+
+/* A served tenant. Each kind of thread's state is its own member with its
+   owner stated above; what is left here is set at open and read-only
+   after (rt, channel_locks, hook_lanes, admin_token), atomics, or under
+   its own lock (pay_links, runs, notes). */
 typedef struct server_tenant {
     runtime_tenant *rt;             /* plugins + the writer's store */
     pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
     hook_lane *hook_lanes;          /* HOOK_LANES per channel: hook_lanes.c */
-    pthread_mutex_t lock;           /* queue */
-    pthread_cond_t wake;            /* writer: jobs or stop */
-    pthread_cond_t done;            /* submitters: a batch committed */
-    intake_job *head, *tail;
-    int stopping;
-    int process_requested; /* e.g. an admin retry */
-    pthread_t writer;
+    const char *admin_token;
+    tenant_queue queue;
+    tenant_writer writer;
+    tenant_syncer syncer;
+    tenant_ckpt ckpt;
+    tenant_schedule sched;
     atomic_long intake_count, processed_count, failed_count;
-    atomic_long arrivals_waiting;   /* committed, not yet filed (estimate) */
-    atomic_long deliveries_waiting; /* logged, not yet parsed (estimate) */
-    int64_t next_poll_ms[CONFIG_MAX_CHANNELS];
-    int64_t next_track_ms[CONFIG_MAX_CHANNELS];    /* postal channels (scheduler.c) */
-    char last_sync_day[CONFIG_MAX_CHANNELS][16];   /* set once that day's sync went through */
-    int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
-    int sync_failures[CONFIG_MAX_CHANNELS];
-    int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* scheduler: next recovery pass of a gateway */
-    atomic_int pay_wanted;                    /* a buyer returned: run the gateway passes now */
-    pay_link_req pay_links[PAY_LINKS_KEPT];   /* pay_links.c, under its lock */
+    atomic_long arrivals_waiting;           /* committed, not yet filed (estimate) */
+    atomic_long deliveries_waiting;         /* logged, not yet parsed (estimate) */
+    atomic_int pay_wanted;                  /* a buyer returned: run the gateway passes now */
+    pay_link_req pay_links[PAY_LINKS_KEPT]; /* pay_links.c, under its lock */
     long pay_links_next;
     channel_run runs[CONFIG_MAX_CHANNELS][CHANNEL_JOBS]; /* channel_runs.c */
-    const char *admin_token;
-    int64_t last_slice_ms; /* writer thread only: deferred.c */
-    int64_t items_pending; /* writer thread only: filed, not booked (estimate) */
-    store *ckpt_db;        /* checkpoint.c: its own connection */
-    pthread_t ckpt_thread;
-    pthread_mutex_t ckpt_lock;
-    pthread_cond_t ckpt_wake;
-    int ckpt_wanted, ckpt_stopping;
-    atomic_int wal_pages;   /* after the writer's last commit */
-    atomic_llong page_size; /* the database's, read by checkpoint_start */
-    atomic_llong last_commit_ms;
-    int flush_full;   /* writer thread only: synchronous=FULL now */
-    pthread_t syncer; /* syncer.c: flushes intake commits */
-    pthread_cond_t sync_wake;
-    intake_job *sync_head, *sync_tail; /* committed, not yet flushed (under lock) */
-    int sync_stopping;
-    int wal_fd;              /* -1: no syncer, intake commits flush themselves */
-    atomic_long flush_count; /* WAL flushes the syncer made */
-    int flush_failed;        /* syncer thread only: a flush failed */
-    int64_t window_start_ms; /* writer thread only: intake rate windows */
-    long window_count, window_prev;
-    tenant_notes notes; /* admin_health.c */
+    tenant_notes notes;                                  /* admin_health.c */
 } server_tenant;
 
 /* One listener: the webhook one or the admin API's (server.c). */
@@ -168,7 +201,9 @@ typedef struct server_broken {
 typedef struct server_state {
     const config_set *cfg;
     const server_options *opt;
-    server_tenant *tenants;      /* CONFIG_MAX_TENANTS slots that never move */
+    /* Tenant slots in chunks of SERVER_TENANT_CHUNK, allocated as tenants
+       start and never moved or freed while serving (server_tenant_at). */
+    server_tenant **tenant_chunks;
     _Atomic size_t tenant_count; /* raised when a started slot is complete */
     pthread_mutex_t broken_lock; /* guards broken, broken_count */
     server_broken *broken;
@@ -186,9 +221,19 @@ typedef struct server_state {
     int suspend_closed;           /* under suspend_lock: the stop began, none may suspend */
     pthread_mutex_t sched_lock;   /* with sched_wake: the scheduler's pause */
     pthread_cond_t sched_wake;    /* broadcast at the stop, signalled for admin work */
+    work_pool *writers;           /* every tenant's writer and syncer tasks */
+    work_pool *checkpointer;      /* every tenant's checkpoint task, one thread */
     int sched_kick;               /* under sched_lock: run a tick now */
     int64_t started_ms;
 } server_state;
+
+/* Slot i (< tenant_count) of the running tenants: its chunk is complete
+   before tenant_count is raised, so any thread may read it without a lock. */
+#define SERVER_TENANT_CHUNK 64
+static inline server_tenant *server_tenant_at(server_state *s, size_t i)
+{
+    return &s->tenant_chunks[i / SERVER_TENANT_CHUNK][i % SERVER_TENANT_CHUNK];
+}
 
 /* tenants.c: opens every tenant of cfg that can run, keeps the others as
    broken (logged); SL_EINVALID when not one can run. */
@@ -212,10 +257,10 @@ hook_lane *hook_lane_take(server_tenant *st, int ci);
 runtime_channel *hook_lane_channel(hook_lane *lane);
 void hook_lane_give(hook_lane *lane);
 
-/* syncer.c: flushes the WAL for intake commits and then answers them
-   (writer_start/stop run it). Without a WAL file to open it does not
-   run, and the writer commits intake with its own flush. */
-int syncer_start(server_tenant *st, sl_error *err);
+/* syncer.c: flushes the WAL for intake commits and then answers them, a
+   task on `pool` (writer_start/stop run it). Without a WAL file to open
+   it does not run, and the writer commits intake with its own flush. */
+int syncer_start(server_tenant *st, work_pool *pool, sl_error *err);
 void syncer_stop(server_tenant *st);
 int syncer_running(const server_tenant *st);
 /* Hands a batch committed with synchronous=NORMAL over (writer thread). */
@@ -225,7 +270,11 @@ void syncer_submit(server_tenant *st, intake_job *batch);
 /* Answers a batch whose commit is durable (or failed): marks its jobs
    done and wakes their submitters. */
 void writer_answer(server_tenant *st, intake_job *batch);
-int writer_start(server_tenant *st, sl_error *err);
+/* Starts the tenant's writer and syncer tasks on s->writers (its store
+   open). writer_stop refuses new jobs, commits and answers what is
+   queued (in the calling thread once the task is off the pool), and
+   stops the syncer. */
+int writer_start(struct server_state *s, server_tenant *st, sl_error *err);
 void writer_stop(server_tenant *st);
 /* Queues a job and waits for its commit; returns job->rc. */
 int writer_submit(server_tenant *st, intake_job *job);
@@ -268,9 +317,10 @@ struct timespec server_deadline_in(int64_t ms);
    /proc/PID/task tell the writer, checkpointer and scheduler apart. */
 void server_name_thread(const char *name);
 
-/* checkpoint.c: WAL checkpoints on a thread of their own while serving
-   (start after the writer's store is open; stop after the writer). */
-int checkpoint_start(server_tenant *st, sl_error *err);
+/* checkpoint.c: WAL checkpoints as a task on `pool` (the checkpointer)
+   while serving (start after the writer's store is open; stop after the
+   writer). */
+int checkpoint_start(server_tenant *st, work_pool *pool, sl_error *err);
 void checkpoint_stop(server_tenant *st);
 /* The most WAL pages the checkpointer lets gather before it copies them
    into the database: what a tenant's volume must keep free (twice that, in

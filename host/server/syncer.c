@@ -1,11 +1,12 @@
 /*
  * The WAL syncer: makes the writer's intake commits durable off the
- * writer thread, so the next group commit is built while the last one
- * reaches the disk.
+ * writer task, so the next group commit is built while the last one
+ * reaches the disk. A task of its own on the writer pool (pool.h): it runs
+ * beside the tenant's writer task, never beside itself.
  *
  * The writer commits a batch of deliveries with synchronous=NORMAL (the
  * WAL frames are written, not yet flushed) and hands the batch here; this
- * thread fdatasyncs the WAL file and only then answers the batch's
+ * task fdatasyncs the WAL file and only then answers the batch's
  * deliveries, so an acknowledged order is on disk as before. Batches
  * committed while a flush runs share the next one. Everything else the
  * writer commits (filing, booking, the outbox) stays synchronous=FULL,
@@ -46,74 +47,64 @@ static int open_wal(server_tenant *st)
    later "successful" flush would not make later commits durable. */
 static int flush_wal(server_tenant *st, sl_error *err)
 {
-    if (st->flush_failed)
+    if (st->syncer.flush_failed)
         return sl_error_set(err, SL_EIO, "database",
                             "an earlier WAL flush failed; deliveries are refused until "
                             "serve is restarted (check the disk)");
     struct stat sb;
-    if (st->wal_fd >= 0 && fstat(st->wal_fd, &sb) == 0 && sb.st_nlink == 0) {
-        close(st->wal_fd);
-        st->wal_fd = open_wal(st);
+    if (st->syncer.wal_fd >= 0 && fstat(st->syncer.wal_fd, &sb) == 0 && sb.st_nlink == 0) {
+        close(st->syncer.wal_fd);
+        st->syncer.wal_fd = open_wal(st);
     }
-    if (st->wal_fd < 0)
+    if (st->syncer.wal_fd < 0)
         return sl_error_set(err, SL_EIO, "database", "WAL file of %s is gone", st->rt->config->id);
-    if (fdatasync(st->wal_fd) != 0) {
-        st->flush_failed = 1;
+    if (fdatasync(st->syncer.wal_fd) != 0) {
+        st->syncer.flush_failed = 1;
         return sl_error_set(err, SL_EIO, "database", "flushing the WAL failed: %s",
                             strerror(errno));
     }
-    atomic_fetch_add(&st->flush_count, 1);
+    atomic_fetch_add(&st->syncer.flush_count, 1);
     return SL_OK;
 }
 
-static void *syncer_main(void *arg)
+/* The syncer task (a pool thread, one at a time per tenant): flushes
+   for every batch handed over since its last run, then answers them.
+   Batches committed while a flush runs share the next one. */
+static int64_t syncer_run(void *arg)
 {
     server_tenant *st = arg;
-    server_name_thread("sl-syncer");
-    for (;;) {
-        pthread_mutex_lock(&st->lock);
-        while (st->sync_head == NULL && !st->sync_stopping)
-            pthread_cond_wait(&st->sync_wake, &st->lock);
-        intake_job *batch = st->sync_head;
-        st->sync_head = st->sync_tail = NULL;
-        int stop = st->sync_stopping && batch == NULL;
-        pthread_mutex_unlock(&st->lock);
-        if (stop)
-            break;
-        sl_error err = {.size = sizeof err};
-        if (flush_wal(st, &err) != SL_OK) {
-            services_log(NULL, SL_LOG_ERROR, "%s: %s", st->rt->config->id, err.message);
-            for (intake_job *j = batch; j; j = j->next)
-                if (j->rc == SL_OK) {
-                    j->rc = err.code;
-                    j->err = err;
-                }
-        }
-        writer_answer(st, batch);
+    pthread_mutex_lock(&st->queue.lock);
+    intake_job *batch = st->queue.sync_head;
+    st->queue.sync_head = st->queue.sync_tail = NULL;
+    pthread_mutex_unlock(&st->queue.lock);
+    if (batch == NULL)
+        return 0;
+    sl_error err = {.size = sizeof err};
+    if (flush_wal(st, &err) != SL_OK) {
+        services_log(NULL, SL_LOG_ERROR, "%s: %s", st->rt->config->id, err.message);
+        for (intake_job *j = batch; j; j = j->next)
+            if (j->rc == SL_OK) {
+                j->rc = err.code;
+                j->err = err;
+            }
     }
-    return NULL;
+    writer_answer(st, batch);
+    return 0;
 }
 
-int syncer_start(server_tenant *st, sl_error *err)
+int syncer_start(server_tenant *st, work_pool *pool, sl_error *err)
 {
-    st->wal_fd = open_wal(st);
-    st->sync_head = st->sync_tail = NULL;
-    st->sync_stopping = 0;
-    if (st->wal_fd < 0) /* the writer then commits with synchronous=FULL */
-        return SL_OK;
-    pthread_cond_init(&st->sync_wake, NULL);
-    if (pthread_create(&st->syncer, NULL, syncer_main, st) != 0) {
-        pthread_cond_destroy(&st->sync_wake);
-        close(st->wal_fd);
-        st->wal_fd = -1;
-        return sl_error_set(err, SL_EINTERNAL, "", "cannot start the WAL syncer thread");
-    }
+    (void)err;
+    st->syncer.wal_fd = open_wal(st); /* -1: the writer commits with synchronous=FULL */
+    st->syncer.flush_failed = 0;
+    st->queue.sync_head = st->queue.sync_tail = NULL;
+    pool_task_init(&st->syncer.task, pool, syncer_run, st);
     return SL_OK;
 }
 
 int syncer_running(const server_tenant *st)
 {
-    return st->wal_fd >= 0;
+    return st->syncer.wal_fd >= 0;
 }
 
 void syncer_submit(server_tenant *st, intake_job *batch)
@@ -121,26 +112,22 @@ void syncer_submit(server_tenant *st, intake_job *batch)
     intake_job *last = batch;
     while (last->next)
         last = last->next;
-    pthread_mutex_lock(&st->lock);
-    if (st->sync_tail)
-        st->sync_tail->next = batch;
+    pthread_mutex_lock(&st->queue.lock);
+    if (st->queue.sync_tail)
+        st->queue.sync_tail->next = batch;
     else
-        st->sync_head = batch;
-    st->sync_tail = last;
-    pthread_cond_signal(&st->sync_wake);
-    pthread_mutex_unlock(&st->lock);
+        st->queue.sync_head = batch;
+    st->queue.sync_tail = last;
+    pthread_mutex_unlock(&st->queue.lock);
+    pool_wake(&st->syncer.task);
 }
 
 void syncer_stop(server_tenant *st)
 {
     if (!syncer_running(st))
         return;
-    pthread_mutex_lock(&st->lock);
-    st->sync_stopping = 1;
-    pthread_cond_signal(&st->sync_wake);
-    pthread_mutex_unlock(&st->lock);
-    pthread_join(st->syncer, NULL);
-    pthread_cond_destroy(&st->sync_wake);
-    close(st->wal_fd);
-    st->wal_fd = -1;
+    pool_task_cancel(&st->syncer.task);
+    syncer_run(st); /* what the writer handed over last (a stopped pool runs it no more) */
+    close(st->syncer.wal_fd);
+    st->syncer.wal_fd = -1;
 }

@@ -9,14 +9,17 @@
  *     with: when its file is now broken it is listed as running on its
  *     last good configuration with the file's error; other changes to a
  *     running tenant (and removing its file) take effect at a restart.
- * Running tenants sit in a fixed array of CONFIG_MAX_TENANTS slots that
- * never move; a started tenant is published by raising tenant_count after
- * its slot is complete, so the HTTP and scheduler threads read the array
- * without a lock. The broken list is replaced whole under broken_lock.
+ * Running tenants sit in slots that never move: chunks of
+ * SERVER_TENANT_CHUNK allocated as tenants start, up to CONFIG_MAX_TENANTS
+ * (an idle host with a few tenants does not pay for the cap); a started
+ * tenant is published by raising tenant_count after its slot is complete,
+ * so the HTTP and scheduler threads read the slots without a lock. The broken list is replaced
+ * whole under broken_lock.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "server/server_int.h"
 #include "services/services.h"
@@ -58,8 +61,9 @@ static int open_tenant(server_state *s, server_tenant *st, const config_tenant *
     }
     for (size_t c = 0; c < st->rt->channel_count; c++)
         pthread_mutex_init(&st->channel_locks[c], NULL);
-    if ((r = hook_lanes_open(st, err)) != SL_OK || (r = checkpoint_start(st, err)) != SL_OK ||
-        (r = writer_start(st, err)) != SL_OK) {
+    if ((r = hook_lanes_open(st, err)) != SL_OK ||
+        (r = checkpoint_start(st, s->checkpointer, err)) != SL_OK ||
+        (r = writer_start(s, st, err)) != SL_OK) {
         checkpoint_stop(st);
         hook_lanes_close(st);
         for (size_t c = 0; c < st->rt->channel_count; c++)
@@ -72,12 +76,22 @@ static int open_tenant(server_state *s, server_tenant *st, const config_tenant *
     return r;
 }
 
+/* Allocates the chunk holding `slot` when it is the chunk's first (main
+   thread; readers see it only through a raised tenant_count). */
+static int have_chunk(server_state *s, size_t slot, sl_error *err)
+{
+    server_tenant **c = &s->tenant_chunks[slot / SERVER_TENANT_CHUNK];
+    if (*c == NULL && (*c = calloc(SERVER_TENANT_CHUNK, sizeof **c)) == NULL)
+        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
+    return SL_OK;
+}
+
 static server_tenant *running_by_file(server_state *s, const char *file)
 {
     size_t n = atomic_load(&s->tenant_count);
     for (size_t i = 0; i < n; i++)
-        if (strcmp(s->tenants[i].rt->config->file, file) == 0)
-            return &s->tenants[i];
+        if (strcmp(server_tenant_at(s, i)->rt->config->file, file) == 0)
+            return server_tenant_at(s, i);
     return NULL;
 }
 
@@ -153,7 +167,9 @@ static size_t start_new(server_state *s, const config_set *set, broken_list *bl)
                     ? sl_error_set(&err, SL_ETOOBIG, "", "more than %d tenants", CONFIG_MAX_TENANTS)
                     : listen_fits(s, t, &err);
         if (r == SL_OK)
-            r = open_tenant(s, &s->tenants[slot], t, &err);
+            r = have_chunk(s, slot, &err);
+        if (r == SL_OK)
+            r = open_tenant(s, server_tenant_at(s, slot), t, &err);
         if (r != SL_OK) {
             services_log(NULL, SL_LOG_ERROR, "tenant %s (%s) is not served: %s", t->id, t->file,
                          err.message);
@@ -222,11 +238,29 @@ static size_t apply_set(server_state *s, config_set *set, int owned)
     return started;
 }
 
+/* The writer pool's size: --writer-threads, else the cores, at least 2
+   (a tenant's flush runs beside its next group commit, as the syncer
+   thread did) and at most SERVER_WRITER_THREADS_MAX. */
+static int writer_threads(const server_options *opt)
+{
+    if (opt->writer_threads > 0)
+        return opt->writer_threads;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 2                           ? 2
+           : cores > SERVER_WRITER_THREADS_MAX ? SERVER_WRITER_THREADS_MAX
+                                               : (int)cores;
+}
+
 int server_tenants_start(server_state *s, const config_set *cfg, sl_error *err)
 {
     pthread_mutex_init(&s->broken_lock, NULL);
-    s->tenants = calloc(CONFIG_MAX_TENANTS, sizeof *s->tenants);
-    if (s->tenants == NULL)
+    s->writers = pool_new("sl-writer", writer_threads(s->opt), err);
+    s->checkpointer = s->writers ? pool_new("sl-checkpoint", 1, err) : NULL;
+    if (s->checkpointer == NULL)
+        return err->code;
+    s->tenant_chunks =
+        calloc(CONFIG_MAX_TENANTS / SERVER_TENANT_CHUNK + 1, sizeof *s->tenant_chunks);
+    if (s->tenant_chunks == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     apply_set(s, (config_set *)cfg, 0);
     if (atomic_load(&s->tenant_count) == 0)
@@ -253,9 +287,19 @@ void server_tenants_reload(server_state *s)
 void server_tenants_close(server_state *s)
 {
     size_t n = atomic_load(&s->tenant_count);
-    for (size_t i = 0; s->tenants != NULL && i < n; i++)
-        close_tenant(&s->tenants[i]);
-    free(s->tenants);
+    /* The pools first: each tenant then finishes its own queue in
+       close_tenant, with no pool thread beside it. */
+    pool_stop(s->writers);
+    pool_stop(s->checkpointer);
+    for (size_t i = 0; s->tenant_chunks != NULL && i < n; i++)
+        close_tenant(server_tenant_at(s, i));
+    pool_free(s->writers);
+    pool_free(s->checkpointer);
+    s->writers = s->checkpointer = NULL;
+    for (size_t c = 0; s->tenant_chunks != NULL && c <= CONFIG_MAX_TENANTS / SERVER_TENANT_CHUNK;
+         c++)
+        free(s->tenant_chunks[c]);
+    free(s->tenant_chunks);
     broken_free(s->broken, s->broken_count);
     for (size_t i = 0; i < s->set_count; i++)
         config_set_free(s->sets[i]);

@@ -1,6 +1,8 @@
 /*
- * The tenant writer: the only thread that writes a tenant's database while
- * serving (checkpoints aside: checkpoint.c). It takes every queued intake
+ * The tenant writer: the only writer of a tenant's database while serving
+ * (checkpoints aside: checkpoint.c). A task on the writer pool (pool.h),
+ * run by one pool thread at a time, woken by each queued job, so a
+ * tenant's writes stay serialized and in order. It takes every queued intake
  * job, appends their orders to the arrivals queue in one transaction (a
  * savepoint per job, so one bad delivery cannot sink its neighbours),
  * hands the batch to the syncer, which wakes the submitters once the WAL
@@ -171,7 +173,7 @@ static int file_at_once(server_tenant *st, intake_job *batch, int64_t now)
    the connection is in the wanted mode. */
 static int set_flush_mode(server_tenant *st, int full)
 {
-    if (st->flush_full == full)
+    if (st->writer.flush_full == full)
         return SL_OK;
     if (!full && !syncer_running(st))
         return SL_EUNSUPPORTED; /* nobody would flush: stay FULL */
@@ -179,7 +181,7 @@ static int set_flush_mode(server_tenant *st, int full)
     int rc = store_exec(st->rt->db, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
                         &err);
     if (rc == SL_OK)
-        st->flush_full = full;
+        st->writer.flush_full = full;
     return rc;
 }
 
@@ -215,7 +217,7 @@ static void commit_batch(server_tenant *st, intake_job *batch)
     if (rc == SL_OK) {
         atomic_fetch_add(&st->arrivals_waiting, queued);
         atomic_fetch_add(&st->deliveries_waiting, logged);
-        st->items_pending += current;
+        st->writer.items_pending += current;
     } else {
         store_rollback(db);
         for (intake_job *j = batch; j; j = j->next)
@@ -229,15 +231,15 @@ static void commit_batch(server_tenant *st, intake_job *batch)
 
 static intake_job *take_batch(server_tenant *st)
 {
-    intake_job *batch = st->head, *last = NULL;
+    intake_job *batch = st->queue.head, *last = NULL;
     int n = 0;
-    for (intake_job *j = st->head; j && n < WRITER_BATCH_JOBS; j = j->next, n++)
+    for (intake_job *j = st->queue.head; j && n < WRITER_BATCH_JOBS; j = j->next, n++)
         last = j;
     if (last == NULL)
         return NULL;
-    st->head = last->next;
-    if (st->head == NULL)
-        st->tail = NULL;
+    st->queue.head = last->next;
+    if (st->queue.head == NULL)
+        st->queue.tail = NULL;
     last->next = NULL;
     return batch;
 }
@@ -255,7 +257,7 @@ static void count_batch(server_tenant *st, const intake_job *batch)
 void writer_answer(server_tenant *st, intake_job *batch)
 {
     intake_job *notify = NULL;
-    pthread_mutex_lock(&st->lock);
+    pthread_mutex_lock(&st->queue.lock);
     for (intake_job *j = batch, *next; j; j = next) {
         next = j->next;
         j->next = NULL;
@@ -267,8 +269,8 @@ void writer_answer(server_tenant *st, intake_job *batch)
             notify = j;
         }
     }
-    pthread_cond_broadcast(&st->done);
-    pthread_mutex_unlock(&st->lock);
+    pthread_cond_broadcast(&st->queue.done);
+    pthread_mutex_unlock(&st->queue.lock);
     /* After notify the submitter owns the job again and may free it. */
     for (intake_job *j = notify, *next; j; j = next) {
         next = j->next;
@@ -292,101 +294,96 @@ void server_name_thread(const char *name)
     prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
-/* Waits for a job, a stop or a request until `until_ms` (0: the idle
-   wake, which picks up failed items whose backoff has ended). Called with
-   st->lock held. */
-static void wait_for_work(server_tenant *st, int64_t until_ms)
+/* One group commit: the next batch of queued jobs is committed and
+   handed to the syncer (or answered, when its own COMMIT flushed it);
+   returns how many jobs it took. */
+static int commit_step(server_tenant *st, int *stop)
 {
-    int64_t now = services_now_ms();
-    if (until_ms == 0)
-        until_ms = now + WRITER_IDLE_WAKE_MS;
-    if (until_ms <= now)
-        return;
-    struct timespec until = server_deadline_in(until_ms - now);
-    while (st->head == NULL && !st->stopping && !st->process_requested)
-        if (pthread_cond_timedwait(&st->wake, &st->lock, &until) != 0)
-            break;
+    pthread_mutex_lock(&st->queue.lock);
+    intake_job *batch = take_batch(st);
+    int more = st->queue.head != NULL;
+    *stop = st->queue.stopping;
+    pthread_mutex_unlock(&st->queue.lock);
+    if (more && !*stop)
+        pool_wake(&st->writer.task); /* the rest after this round */
+    int jobs = 0;
+    if (batch == NULL)
+        return 0;
+    for (intake_job *j = batch; j; j = j->next)
+        jobs++;
+    set_flush_mode(st, 0);
+    commit_batch(st, batch);
+    count_batch(st, batch);
+    if (st->writer.flush_full)
+        writer_answer(st, batch); /* flushed by its own COMMIT */
+    else
+        syncer_submit(st, batch);
+    return jobs;
 }
 
-static void *writer_main(void *arg)
+/* The writer task (a pool thread, one at a time per tenant): a group
+   commit, then filing and booking (deferred.c). Returns when to run
+   again: the deferred work's due time, or the idle wake that picks up
+   failed items whose backoff has ended. */
+static int64_t writer_run(void *arg)
 {
     server_tenant *st = arg;
-    server_name_thread("sl-writer");
-    int64_t waiting = 0;
-    sl_error err = {.size = sizeof err};
-    if (inbox_arrivals_waiting(st->rt->db, &waiting, &err) == SL_OK)
-        atomic_store(&st->arrivals_waiting, (long)waiting);
-    if (inbox_deliveries_waiting(st->rt->db, &waiting, &err) == SL_OK)
-        atomic_store(&st->deliveries_waiting, (long)waiting);
-    int64_t again = services_now_ms(); /* what a previous run left behind */
-    for (;;) {
-        pthread_mutex_lock(&st->lock);
-        wait_for_work(st, again);
-        intake_job *batch = take_batch(st);
-        int stop = st->stopping && batch == NULL;
-        st->process_requested = 0;
-        pthread_mutex_unlock(&st->lock);
-        int64_t t0 = services_now_ms();
-        int jobs = 0;
-        if (batch != NULL) {
-            for (intake_job *j = batch; j; j = j->next)
-                jobs++;
-            set_flush_mode(st, 0);
-            commit_batch(st, batch);
-            count_batch(st, batch);
-            if (st->flush_full)
-                writer_answer(st, batch); /* flushed by its own COMMIT */
-            else
-                syncer_submit(st, batch);
-        }
-        int64_t t1 = services_now_ms();
-        /* Filing, booking and the outbox commit with their own flush. */
-        if (set_flush_mode(st, 1) != SL_OK)
-            again = services_now_ms() + WRITER_IDLE_WAKE_MS;
-        else
-            again = stop ? 0 : writer_deferred_work(st);
-        if (jobs > 0)
-            services_log(NULL, SL_LOG_DEBUG,
-                         "writer %s: %d job(s) committed in %lld ms, "
-                         "filing and booking %lld ms",
-                         st->rt->config->id, jobs, (long long)(t1 - t0),
-                         (long long)(services_now_ms() - t1));
-        if (stop)
-            break;
+    int stop = 0;
+    int64_t t0 = services_now_ms();
+    int jobs = commit_step(st, &stop);
+    if (stop)
+        return 0; /* writer_stop drains the rest */
+    int64_t t1 = services_now_ms();
+    int64_t again = services_now_ms() + WRITER_IDLE_WAKE_MS;
+    /* Filing, booking and the outbox commit with their own flush. */
+    if (set_flush_mode(st, 1) == SL_OK) {
+        int64_t due = writer_deferred_work(st);
+        if (due != 0)
+            again = due;
     }
-    return NULL;
+    if (jobs > 0)
+        services_log(NULL, SL_LOG_DEBUG,
+                     "writer %s: %d job(s) committed in %lld ms, filing and booking %lld ms",
+                     st->rt->config->id, jobs, (long long)(t1 - t0),
+                     (long long)(services_now_ms() - t1));
+    return again;
 }
 
-int writer_start(server_tenant *st, sl_error *err)
+int writer_start(server_state *s, server_tenant *st, sl_error *err)
 {
-    pthread_mutex_init(&st->lock, NULL);
-    pthread_cond_init(&st->wake, NULL);
-    pthread_cond_init(&st->done, NULL);
-    st->flush_full = 1; /* as the store opens */
-    int rc = syncer_start(st, err);
-    if (rc == SL_OK && pthread_create(&st->writer, NULL, writer_main, st) != 0) {
-        syncer_stop(st);
-        rc = sl_error_set(err, SL_EINTERNAL, "", "cannot start writer thread");
-    }
+    pthread_mutex_init(&st->queue.lock, NULL);
+    pthread_cond_init(&st->queue.done, NULL);
+    st->writer.flush_full = 1; /* as the store opens */
+    int64_t waiting = 0;
+    if (inbox_arrivals_waiting(st->rt->db, &waiting, err) == SL_OK)
+        atomic_store(&st->arrivals_waiting, (long)waiting);
+    if (inbox_deliveries_waiting(st->rt->db, &waiting, err) == SL_OK)
+        atomic_store(&st->deliveries_waiting, (long)waiting);
+    err->code = SL_OK; /* an estimate only: the deferred work corrects it */
+    pool_task_init(&st->writer.task, s->writers, writer_run, st);
+    int rc = syncer_start(st, s->writers, err);
     if (rc != SL_OK) {
-        pthread_cond_destroy(&st->wake);
-        pthread_cond_destroy(&st->done);
-        pthread_mutex_destroy(&st->lock);
+        pthread_cond_destroy(&st->queue.done);
+        pthread_mutex_destroy(&st->queue.lock);
+        return rc;
     }
-    return rc;
+    pool_wake(&st->writer.task); /* what a previous run left behind */
+    return SL_OK;
 }
 
 void writer_stop(server_tenant *st)
 {
-    pthread_mutex_lock(&st->lock);
-    st->stopping = 1;
-    pthread_cond_signal(&st->wake);
-    pthread_mutex_unlock(&st->lock);
-    pthread_join(st->writer, NULL);
+    pthread_mutex_lock(&st->queue.lock);
+    st->queue.stopping = 1;
+    pthread_mutex_unlock(&st->queue.lock);
+    pool_task_cancel(&st->writer.task);
+    /* The pool runs it no more: what is still queued is committed here. */
+    int stop;
+    while (commit_step(st, &stop) > 0)
+        ;
     syncer_stop(st); /* answers what the writer handed it last */
-    pthread_cond_destroy(&st->wake);
-    pthread_cond_destroy(&st->done);
-    pthread_mutex_destroy(&st->lock);
+    pthread_cond_destroy(&st->queue.done);
+    pthread_mutex_destroy(&st->queue.lock);
 }
 
 /* Appends a job to the queue; SL_ERETRY when stopping. */
@@ -396,40 +393,44 @@ static int enqueue(server_tenant *st, intake_job *job)
     job->rc = SL_OK;
     job->err.size = sizeof job->err;
     job->next = NULL;
-    if (st->stopping)
+    if (st->queue.stopping)
         return sl_error_set(&job->err, SL_ERETRY, "", "server is stopping");
-    if (st->tail)
-        st->tail->next = job;
+    if (st->queue.tail)
+        st->queue.tail->next = job;
     else
-        st->head = job;
-    st->tail = job;
-    pthread_cond_signal(&st->wake);
+        st->queue.head = job;
+    st->queue.tail = job;
     return SL_OK;
 }
 
 int writer_submit(server_tenant *st, intake_job *job)
 {
     job->notify = NULL;
-    pthread_mutex_lock(&st->lock);
+    pthread_mutex_lock(&st->queue.lock);
     int rc = enqueue(st, job);
+    if (rc == SL_OK)
+        pool_wake(&st->writer.task);
     while (rc == SL_OK && !job->done)
-        pthread_cond_wait(&st->done, &st->lock);
-    pthread_mutex_unlock(&st->lock);
+        pthread_cond_wait(&st->queue.done, &st->queue.lock);
+    pthread_mutex_unlock(&st->queue.lock);
     return rc == SL_OK ? job->rc : rc;
 }
 
 int writer_submit_async(server_tenant *st, intake_job *job)
 {
-    pthread_mutex_lock(&st->lock);
+    pthread_mutex_lock(&st->queue.lock);
     int rc = enqueue(st, job);
-    pthread_mutex_unlock(&st->lock);
+    pthread_mutex_unlock(&st->queue.lock);
+    if (rc == SL_OK)
+        pool_wake(&st->writer.task);
     return rc;
 }
 
 void writer_request_processing(server_tenant *st)
 {
-    pthread_mutex_lock(&st->lock);
-    st->process_requested = 1;
-    pthread_cond_signal(&st->wake);
-    pthread_mutex_unlock(&st->lock);
+    pthread_mutex_lock(&st->queue.lock);
+    int stopping = st->queue.stopping;
+    pthread_mutex_unlock(&st->queue.lock);
+    if (!stopping) /* a stopped writer's task is never woken again */
+        pool_wake(&st->writer.task);
 }

@@ -18,6 +18,7 @@
 
 typedef struct fixture {
     config_tenant *t;
+    server_state s;
     server_tenant st;
     char db[64];
 } fixture;
@@ -29,13 +30,17 @@ static void start(fixture *f)
     sl_error err = {.size = sizeof err};
     if (runtime_open(f->t, NULL, 0, &f->st.rt, &err) != SL_OK)
         fail_msg("%s", err.message);
-    if (writer_start(&f->st, &err) != SL_OK)
+    f->s.writers = pool_new("t-writer", 2, &err);
+    assert_non_null(f->s.writers);
+    if (writer_start(&f->s, &f->st, &err) != SL_OK)
         fail_msg("%s", err.message);
 }
 
 static void stop(fixture *f)
 {
     writer_stop(&f->st);
+    pool_stop(f->s.writers);
+    pool_free(f->s.writers);
     runtime_close(f->st.rt);
     config_tenant_free(f->t);
     sl_test_remove_db(f->db);
@@ -75,7 +80,7 @@ static void test_intake_is_answered_after_the_flush(void **state)
     OK(deliver(&f, "1001", &err));
     OK(deliver(&f, "1002", &err));
     /* Each answered delivery waited for at least one flush of its own. */
-    assert_true(atomic_load(&f.st.flush_count) >= 1);
+    assert_true(atomic_load(&f.st.syncer.flush_count) >= 1);
     assert_int_equal(atomic_load(&f.st.intake_count), 2);
     stop(&f);
 }
@@ -87,18 +92,18 @@ static void test_failed_flush_fails_the_delivery(void **state)
     start(&f);
     sl_error err;
     OK(deliver(&f, "2001", &err));
-    long flushes = atomic_load(&f.st.flush_count);
+    long flushes = atomic_load(&f.st.syncer.flush_count);
     /* fdatasync on a pipe fails (EINVAL): stands in for a failing disk. */
     int p[2];
     assert_int_equal(pipe(p), 0);
-    int saved = dup(f.st.wal_fd);
-    assert_true(dup2(p[0], f.st.wal_fd) >= 0);
+    int saved = dup(f.st.syncer.wal_fd);
+    assert_true(dup2(p[0], f.st.syncer.wal_fd) >= 0);
     assert_int_equal(deliver(&f, "2002", &err), SL_EIO);
     assert_non_null(strstr(err.message, "flushing the WAL failed"));
-    assert_int_equal(atomic_load(&f.st.flush_count), flushes);
+    assert_int_equal(atomic_load(&f.st.syncer.flush_count), flushes);
     /* Even with the file flushable again nothing more is acknowledged:
        the failed pages may be gone, and recovery would stop there. */
-    assert_true(dup2(saved, f.st.wal_fd) >= 0);
+    assert_true(dup2(saved, f.st.syncer.wal_fd) >= 0);
     assert_int_equal(deliver(&f, "2003", &err), SL_EIO);
     assert_non_null(strstr(err.message, "restarted"));
     close(saved);
