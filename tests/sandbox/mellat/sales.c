@@ -310,7 +310,7 @@ static void knob_buyer(msb *s, json_t *in, int *status, char **out)
 /* {"op": OP or absent for every operation, "mode": fault | garbage | drop |
    done-then-drop | timeout | code | hold | reused-drop, "count": N,
    "code": C, "delay_ms": D}
-   or {"clear": true}. */
+   or {"clear": true} (every fault), {"op": OP, "clear": true} (OP's only). */
 static void knob_fault(msb *s, json_t *in, char **out)
 {
     const char *op = json_string_value(json_object_get(in, "op"));
@@ -321,7 +321,9 @@ static void knob_fault(msb *s, json_t *in, char **out)
                   count > 0 ? count : 1, "code", json_integer_value(json_object_get(in, "code")),
                   "delay_ms", json_integer_value(json_object_get(in, "delay_ms")));
     pthread_mutex_lock(&s->mu);
-    if (json_is_true(json_object_get(in, "clear")))
+    if (json_is_true(json_object_get(in, "clear")) && op != NULL)
+        json_object_del(s->faults, op);
+    else if (json_is_true(json_object_get(in, "clear")))
         json_object_clear(s->faults);
     else
         json_object_set(s->faults, op ? op : "*", f);
