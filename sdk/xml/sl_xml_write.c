@@ -124,8 +124,8 @@ int sl_xml_buf_error(const sl_xml_buf *b, const char *field, const char *what, s
                             b->max ? b->max - 1 : 0);
     case SL_EINVALID:
         return sl_error_set(err, SL_EINVALID, field,
-                            "%s carries control character 0x%02x, which XML 1.0 cannot carry",
-                            what, (unsigned)b->refused);
+                            "%s carries control character 0x%02x, which XML 1.0 cannot carry", what,
+                            (unsigned)b->refused);
     default:
         return sl_error_set(err, b->failed, field, "out of memory building %s", what);
     }
