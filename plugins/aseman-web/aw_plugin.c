@@ -88,9 +88,7 @@ int aw_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin AW_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 5,
     .name = "asemanweb",
     .version = "1.0.0",
@@ -109,7 +107,4 @@ static const sl_plugin AW_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &AW_PLUGIN;
-}
+SL_PLUGIN_ENTRY(AW_PLUGIN)

@@ -103,9 +103,7 @@ static int fr_cancel_slot(void *state, sl_ctx *ctx, const sl_params *p, sl_error
 }
 
 static const sl_plugin FR_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 5,
     .name = "foroutel",
     .version = "0.1.0",
@@ -123,7 +121,4 @@ static const sl_plugin FR_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &FR_PLUGIN;
-}
+SL_PLUGIN_ENTRY(FR_PLUGIN)

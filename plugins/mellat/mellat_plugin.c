@@ -81,9 +81,7 @@ static int mellat_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin MELLAT_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 3,
     .name = "mellat",
     .version = "1.0.0",
@@ -104,7 +102,4 @@ static const sl_plugin MELLAT_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &MELLAT_PLUGIN;
-}
+SL_PLUGIN_ENTRY(MELLAT_PLUGIN)

@@ -75,9 +75,7 @@ static int zp_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_er
 }
 
 static const sl_plugin ZP_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 3,
     .name = "zarinpal",
     .version = "0.1.0",
@@ -98,7 +96,4 @@ static const sl_plugin ZP_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &ZP_PLUGIN;
-}
+SL_PLUGIN_ENTRY(ZP_PLUGIN)
