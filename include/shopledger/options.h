@@ -218,6 +218,31 @@ char *sl_option_describe(const sl_option *opt, char *buf, size_t buflen);
 int sl_options_read(const sl_host *host, sl_ctx *ctx, const sl_option_table *t, void *dest,
                     sl_error *err);
 
+/* ---- a channel's state from its options (sdk/channel.c) ----------------- */
+/* What every connector's channel_open does: a zeroed state struct, the
+   host pointer in it, the option table read into it, the connector's own
+   rules on top, the struct freed when any of it fails. A connector names
+   these in one static spec and keeps only what is its own in `settle`. */
+typedef struct sl_channel_spec {
+    const sl_option_table *options; /* read into the state by sl_options_read */
+    size_t size;                    /* sizeof the connector's state struct */
+    size_t host_offset;             /* offsetof(T, host): a const sl_host * */
+    /* After the options were read (NULL: nothing more): the rules that
+       span options, derived fields, one-time logs. A failure fills err
+       and frees the state. */
+    int (*settle)(void *state, sl_ctx *ctx, sl_error *err);
+} sl_channel_spec;
+
+/* Allocates spec->size zeroed bytes, stores host at spec->host_offset,
+   reads spec->options, calls spec->settle. SL_OK with *state set (the
+   caller's channel_close frees it: sl_channel_free when it owns nothing
+   else); otherwise the failure's code and err (SL_ENOMEM "out of memory"
+   for the allocation), nothing allocated and *state untouched. */
+int sl_channel_open(const sl_host *host, sl_ctx *ctx, const sl_channel_spec *spec, void **state,
+                    sl_error *err);
+/* A channel_close for a state that is one malloc'd block: free(state). */
+void sl_channel_free(void *state);
+
 #ifdef __cplusplus
 }
 #endif

@@ -102,6 +102,43 @@ size_t sl_xml_text_size(const xmlNode *n);
    is not the same as an empty string. */
 int sl_xml_is_nil(const xmlNode *n);
 
+/* ---- writing XML requests (sdk/xml/sl_xml_write.c) ----------------------- */
+/* A growable text buffer with a hard maximum, for the small requests a
+   connector builds (SOAP envelopes, UNAS <Params>). The first failure is
+   kept in `failed` (a status: SL_ETOOBIG past the maximum, SL_EINVALID for
+   a character XML 1.0 cannot carry, SL_ENOMEM) and every later append is
+   then a no-op, so a builder checks once at the end.
+
+   One rule for text: the five specials & < > " ' are escaped (so a value
+   is safe in an element or an attribute), tab, LF and CR pass, and any
+   other byte below 0x20 is refused, never dropped: dropping it would send
+   something other than what the caller asked for. Bytes from 0x80 pass
+   unchecked (the caller's UTF-8). Names and markup given to sl_xml_add
+   are the caller's and are not checked. */
+typedef struct sl_xml_buf {
+    char *p;               /* NUL-terminated once anything was added; NULL before */
+    size_t len, cap, max;  /* max counts the NUL */
+    int failed;            /* SL_OK, or the first failure's status */
+    unsigned char refused; /* the control byte an SL_EINVALID refused */
+} sl_xml_buf;
+
+/* An empty buffer that holds at most max - 1 bytes of text. */
+void sl_xml_buf_init(sl_xml_buf *b, size_t max);
+/* Frees the text; b is then as after init with max 0. */
+void sl_xml_buf_free(sl_xml_buf *b);
+/* Appends markup as it is (s NUL-terminated, or n bytes). */
+void sl_xml_add(sl_xml_buf *b, const char *s);
+void sl_xml_addn(sl_xml_buf *b, const char *s, size_t n);
+/* Appends s (NULL: nothing) as XML text under the rule above. */
+void sl_xml_add_text(sl_xml_buf *b, const char *s);
+/* Appends <name>text</name>, the text as sl_xml_add_text. */
+void sl_xml_add_elem(sl_xml_buf *b, const char *name, const char *text);
+/* After b->failed: fills err naming field and returns b->failed, with
+   "WHAT is over N bytes", "WHAT carries control character 0xNN, which
+   XML 1.0 cannot carry" or "out of memory building WHAT". SL_OK (err
+   untouched) when b has not failed. */
+int sl_xml_buf_error(const sl_xml_buf *b, const char *field, const char *what, sl_error *err);
+
 #ifdef __cplusplus
 }
 #endif

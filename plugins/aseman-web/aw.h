@@ -61,7 +61,10 @@ typedef struct aw_param {
 } aw_param;
 
 /* Builds the rpc envelope of `method` with params into a malloc'd string
-   (*out, caller frees). SL_ETOOBIG past AW_MAX_REQUEST. */
+   (*out, caller frees), values escaped by the SDK's XML writer
+   (shopledger/xml.h). SL_ETOOBIG past AW_MAX_REQUEST; SL_EINVALID for a
+   value with a control character XML 1.0 cannot carry (refused, never
+   dropped: what is sent is what was asked). */
 int aw_soap_envelope(const char *method, const aw_param *params, size_t n, char **out,
                      sl_error *err);
 

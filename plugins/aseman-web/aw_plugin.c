@@ -4,6 +4,7 @@
  * the list status call) read through the option kit, and the connection
  * check. Every postal slot lives in its own file (aw.h lists them).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,30 +43,26 @@ static void warn_timeout(const sl_host *host, sl_ctx *ctx)
                   t ? t : "the host default", AW_RECOMMENDED_TIMEOUT_MS, AW_RECOMMENDED_TIMEOUT_MS);
 }
 
+/* Aseman Web's rule on top of the options: a username HTTP Basic can
+   carry; then the timeout warning, once per open channel. */
+static int aw_settle(void *state, sl_ctx *ctx, sl_error *err)
+{
+    const aw_chan *ch = state;
+    if (strchr(ch->username, ':') != NULL)
+        return sl_error_set(err, SL_EINVALID, "username", "username: HTTP Basic cannot carry ':'");
+    warn_timeout(ch->host, ctx);
+    return SL_OK;
+}
+
+static const sl_channel_spec AW_CHANNEL = {&AW_OPTIONS, sizeof(aw_chan), offsetof(aw_chan, host),
+                                           aw_settle};
+
 static int aw_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     if (!SL_HAS_FIELD(host, result_row))
         return sl_error_set(err, SL_EUNSUPPORTED, "",
                             "asemanweb needs a host with result_row (SDK 1.3+)");
-    aw_chan *ch = calloc(1, sizeof *ch);
-    if (ch == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &AW_OPTIONS, ch, err);
-    if (rc == SL_OK && strchr(ch->username, ':') != NULL)
-        rc = sl_error_set(err, SL_EINVALID, "username", "username: HTTP Basic cannot carry ':'");
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
-    warn_timeout(host, ctx);
-    *state = ch;
-    return SL_OK;
-}
-
-static void aw_channel_close(void *state)
-{
-    free(state);
+    return sl_channel_open(host, ctx, &AW_CHANNEL, state, err);
 }
 
 /* Slot check_connection: GetOrderStatus of an id that cannot exist. The
@@ -91,9 +88,7 @@ int aw_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin AW_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 5,
     .name = "asemanweb",
     .version = "1.0.0",
@@ -102,7 +97,7 @@ static const sl_plugin AW_PLUGIN = {
     .caps = SL_CAP_QUOTE_SHIPMENT | SL_CAP_CREATE_SHIPMENT | SL_CAP_TRACK_SHIPMENT |
             SL_CAP_CANCEL_SHIPMENT,
     .channel_open = aw_channel_open,
-    .channel_close = aw_channel_close,
+    .channel_close = sl_channel_free,
     .create_shipment = aw_create_shipment,
     .track_shipment = aw_track_shipment,
     .check_connection = aw_check_connection,
@@ -112,7 +107,4 @@ static const sl_plugin AW_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &AW_PLUGIN;
-}
+SL_PLUGIN_ENTRY(AW_PLUGIN)

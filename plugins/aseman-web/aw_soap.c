@@ -17,94 +17,41 @@
 #include "aw_assumed.h"
 #include "shopledger/sdkutil.h"
 
-/* A fixed-capacity request buffer: an append past the cap marks it
-   failed and every later append is a no-op, so the builder checks once. */
-typedef struct req_buf {
-    char *p;
-    size_t len, cap;
-    int failed;
-} req_buf;
-
-static void buf_addn(req_buf *b, const char *s, size_t n)
-{
-    if (b->failed || b->len + n + 1 > b->cap) {
-        b->failed = 1;
-        return;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_add(req_buf *b, const char *s)
-{
-    buf_addn(b, s, strlen(s));
-}
-
-/* XML text escaping; control characters XML 1.0 cannot carry are dropped
-   (tab, CR and LF stay). */
-static void buf_esc(req_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '&':
-            buf_add(b, "&amp;");
-            break;
-        case '<':
-            buf_add(b, "&lt;");
-            break;
-        case '>':
-            buf_add(b, "&gt;");
-            break;
-        case '"':
-            buf_add(b, "&quot;");
-            break;
-        case '\'':
-            buf_add(b, "&apos;");
-            break;
-        default:
-            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-                buf_addn(b, s, 1);
-        }
-    }
-}
-
 int aw_soap_envelope(const char *method, const aw_param *params, size_t n, char **out,
                      sl_error *err)
 {
-    req_buf b = {.p = malloc(AW_MAX_REQUEST), .cap = AW_MAX_REQUEST};
-    if (b.p == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    b.p[0] = '\0';
-    buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<SOAP-ENV:Envelope"
-                " xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\""
-                " xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\""
-                " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\""
-                " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
-                " xmlns:ns1=\"" AW_SOAP_NS "\""
-                " SOAP-ENV:encodingStyle="
-                "\"http://schemas.xmlsoap.org/soap/encoding/\">"
-                "<SOAP-ENV:Body><ns1:");
-    buf_add(&b, method);
-    buf_add(&b, ">");
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, AW_MAX_REQUEST);
+    sl_xml_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<SOAP-ENV:Envelope"
+                   " xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\""
+                   " xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\""
+                   " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\""
+                   " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                   " xmlns:ns1=\"" AW_SOAP_NS "\""
+                   " SOAP-ENV:encodingStyle="
+                   "\"http://schemas.xmlsoap.org/soap/encoding/\">"
+                   "<SOAP-ENV:Body><ns1:");
+    sl_xml_add(&b, method);
+    sl_xml_add(&b, ">");
     for (size_t i = 0; i < n; i++) {
-        buf_add(&b, "<");
-        buf_add(&b, params[i].name);
-        buf_add(&b, params[i].is_int ? " xsi:type=\"xsd:int\">" : " xsi:type=\"xsd:string\">");
-        buf_esc(&b, params[i].value ? params[i].value : "");
-        buf_add(&b, "</");
-        buf_add(&b, params[i].name);
-        buf_add(&b, ">");
+        sl_xml_add(&b, "<");
+        sl_xml_add(&b, params[i].name);
+        sl_xml_add(&b, params[i].is_int ? " xsi:type=\"xsd:int\">" : " xsi:type=\"xsd:string\">");
+        sl_xml_add_text(&b, params[i].value);
+        sl_xml_add(&b, "</");
+        sl_xml_add(&b, params[i].name);
+        sl_xml_add(&b, ">");
     }
-    buf_add(&b, "</ns1:");
-    buf_add(&b, method);
-    buf_add(&b, "></SOAP-ENV:Body></SOAP-ENV:Envelope>");
+    sl_xml_add(&b, "</ns1:");
+    sl_xml_add(&b, method);
+    sl_xml_add(&b, "></SOAP-ENV:Body></SOAP-ENV:Envelope>");
     if (b.failed) {
-        free(b.p);
-        return sl_error_set(err, SL_ETOOBIG, "", "%s request over %u bytes", method,
-                            AW_MAX_REQUEST);
+        char what[96];
+        snprintf(what, sizeof what, "the %s request", method);
+        int rc = sl_xml_buf_error(&b, "", what, err);
+        sl_xml_buf_free(&b);
+        return rc;
     }
     *out = b.p;
     return SL_OK;

@@ -6,6 +6,7 @@
  * published webservice1..3.link). The host's own postal keys (`cities`,
  * `ship_when`, ...) are read by the host, not here.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,28 +63,23 @@ static int read_servers(fr_chan *ch, sl_error *err)
     return SL_OK;
 }
 
-static int fr_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
+/* Foroutel's rules on top of the options: a key to send, and the server
+   list it names. */
+static int fr_settle(void *state, sl_ctx *ctx, sl_error *err)
 {
-    fr_chan *ch = calloc(1, sizeof *ch);
-    if (!ch)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &FR_OPTIONS, ch, err);
-    if (rc == SL_OK && (!ch->api_key || !*ch->api_key))
-        rc = sl_error_set(err, SL_EINVALID, "api_key", "api_key is empty");
-    if (rc == SL_OK)
-        rc = read_servers(ch, err);
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
-    *state = ch;
-    return SL_OK;
+    (void)ctx;
+    fr_chan *ch = state;
+    if (!ch->api_key || !*ch->api_key)
+        return sl_error_set(err, SL_EINVALID, "api_key", "api_key is empty");
+    return read_servers(ch, err);
 }
 
-static void fr_channel_close(void *state)
+static const sl_channel_spec FR_CHANNEL = {&FR_OPTIONS, sizeof(fr_chan), offsetof(fr_chan, host),
+                                           fr_settle};
+
+static int fr_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    free(state);
+    return sl_channel_open(host, ctx, &FR_CHANNEL, state, err);
 }
 
 static int fr_quote_slot(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
@@ -107,9 +103,7 @@ static int fr_cancel_slot(void *state, sl_ctx *ctx, const sl_params *p, sl_error
 }
 
 static const sl_plugin FR_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 5,
     .name = "foroutel",
     .version = "0.1.0",
@@ -118,7 +112,7 @@ static const sl_plugin FR_PLUGIN = {
     .caps = SL_CAP_CREATE_SHIPMENT | SL_CAP_TRACK_SHIPMENT | SL_CAP_QUOTE_SHIPMENT |
             SL_CAP_CANCEL_SHIPMENT,
     .channel_open = fr_channel_open,
-    .channel_close = fr_channel_close,
+    .channel_close = sl_channel_free,
     .create_shipment = fr_create_slot,
     .track_shipment = fr_track_slot,
     .options = &FR_OPTIONS,
@@ -127,7 +121,4 @@ static const sl_plugin FR_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &FR_PLUGIN;
-}
+SL_PLUGIN_ENTRY(FR_PLUGIN)

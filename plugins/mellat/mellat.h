@@ -57,8 +57,10 @@ typedef struct mellat_arg {
 
 /* Builds the envelope of operation `op` (e.g. "bpVerifyRequest") with its
    arguments as unqualified children (the schema is unqualified: a
-   prefixed child is a SOAP fault), text escaped. *out is malloc'd (caller
-   frees), *len its length. SL_ETOOBIG past MELLAT_MAX_REQUEST. */
+   prefixed child is a SOAP fault), text escaped by the SDK's XML writer
+   (shopledger/xml.h). *out is malloc'd (caller frees), *len its length.
+   SL_ETOOBIG past MELLAT_MAX_REQUEST; SL_EINVALID naming "request" for a
+   value with a control character XML 1.0 cannot carry. */
 int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs, char **out, size_t *len,
                       sl_error *err);
 

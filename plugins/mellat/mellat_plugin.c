@@ -4,6 +4,7 @@
  * start page, payerId, mobileNo) read into a mellat_chan by the option
  * kit, and the connection check. The gateway slots live in mellat_calls.c.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,26 +34,22 @@ static const sl_option MELLAT_OPTION_ROWS[] = {
 };
 static const sl_option_table MELLAT_OPTIONS = SL_OPTION_TABLE(MELLAT_OPTION_ROWS);
 
-static int mellat_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
+/* Mellat's own rule on top of the options: a password it can send. */
+static int mellat_settle(void *state, sl_ctx *ctx, sl_error *err)
 {
-    mellat_chan *ch = calloc(1, sizeof *ch);
-    if (ch == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &MELLAT_OPTIONS, ch, err);
-    if (rc == SL_OK && (ch->password == NULL || ch->password[0] == '\0'))
-        rc = sl_error_set(err, SL_EINVALID, "password", "password is empty");
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
-    *state = ch;
+    (void)ctx;
+    const mellat_chan *ch = state;
+    if (ch->password == NULL || ch->password[0] == '\0')
+        return sl_error_set(err, SL_EINVALID, "password", "password is empty");
     return SL_OK;
 }
 
-static void mellat_channel_close(void *state)
+static const sl_channel_spec MELLAT_CHANNEL = {&MELLAT_OPTIONS, sizeof(mellat_chan),
+                                               offsetof(mellat_chan, host), mellat_settle};
+
+static int mellat_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    free(state);
+    return sl_channel_open(host, ctx, &MELLAT_CHANNEL, state, err);
 }
 
 /* Slot check_connection: Mellat has no "who am I" call, so it asks
@@ -84,9 +81,7 @@ static int mellat_check_connection(void *state, sl_ctx *ctx, sl_error *err)
 }
 
 static const sl_plugin MELLAT_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 3,
     .name = "mellat",
     .version = "1.0.0",
@@ -95,7 +90,7 @@ static const sl_plugin MELLAT_PLUGIN = {
     .caps = SL_CAP_REQUEST_PAYMENT | SL_CAP_VERIFY_PAYMENT | SL_CAP_SETTLE_PAYMENT |
             SL_CAP_INQUIRE_PAYMENT | SL_CAP_REVERSE_PAYMENT,
     .channel_open = mellat_channel_open,
-    .channel_close = mellat_channel_close,
+    .channel_close = sl_channel_free,
     .verify_payment = mellat_verify_payment,
     .check_connection = mellat_check_connection,
     .request_payment = mellat_request_payment,
@@ -107,7 +102,4 @@ static const sl_plugin MELLAT_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &MELLAT_PLUGIN;
-}
+SL_PLUGIN_ENTRY(MELLAT_PLUGIN)

@@ -17,87 +17,27 @@
 #include "shopledger/sdkutil.h"
 #include "shopledger/xml.h"
 
-typedef struct envelope {
-    char *p;
-    size_t len, cap;
-    int failed;
-} envelope;
-
-static void put(envelope *b, const char *s, size_t n)
-{
-    if (b->failed || b->len + n + 1 > b->cap) {
-        b->failed = 1;
-        return;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void puts_(envelope *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-/* Appends s escaped as XML text; a control character other than tab,
-   CR and LF cannot be sent in XML 1.0 and fails the build. */
-static void put_text(envelope *b, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '&':
-            puts_(b, "&amp;");
-            break;
-        case '<':
-            puts_(b, "&lt;");
-            break;
-        case '>':
-            puts_(b, "&gt;");
-            break;
-        case '"':
-            puts_(b, "&quot;");
-            break;
-        case '\'':
-            puts_(b, "&apos;");
-            break;
-        default:
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                b->failed = 1;
-            else
-                put(b, s, 1);
-        }
-    }
-}
-
 int mellat_soap_build(const char *op, const mellat_arg *args, size_t nargs, char **out, size_t *len,
                       sl_error *err)
 {
-    envelope b = {.p = malloc(MELLAT_MAX_REQUEST), .cap = MELLAT_MAX_REQUEST};
-    if (b.p == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    puts_(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-              "<soapenv:Envelope xmlns:soapenv=\"" MELLAT_SOAP_NS "\" "
-              "xmlns:int=\"" MELLAT_NS "\"><soapenv:Header/><soapenv:Body><int:");
-    puts_(&b, op);
-    puts_(&b, ">");
-    for (size_t i = 0; i < nargs; i++) {
-        puts_(&b, "<");
-        puts_(&b, args[i].name);
-        puts_(&b, ">");
-        put_text(&b, args[i].value ? args[i].value : "");
-        puts_(&b, "</");
-        puts_(&b, args[i].name);
-        puts_(&b, ">");
-    }
-    puts_(&b, "</int:");
-    puts_(&b, op);
-    puts_(&b, "></soapenv:Body></soapenv:Envelope>");
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, MELLAT_MAX_REQUEST);
+    sl_xml_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                   "<soapenv:Envelope xmlns:soapenv=\"" MELLAT_SOAP_NS "\" "
+                   "xmlns:int=\"" MELLAT_NS "\"><soapenv:Header/><soapenv:Body><int:");
+    sl_xml_add(&b, op);
+    sl_xml_add(&b, ">");
+    for (size_t i = 0; i < nargs; i++)
+        sl_xml_add_elem(&b, args[i].name, args[i].value);
+    sl_xml_add(&b, "</int:");
+    sl_xml_add(&b, op);
+    sl_xml_add(&b, "></soapenv:Body></soapenv:Envelope>");
     if (b.failed) {
-        free(b.p);
-        return sl_error_set(err, SL_ETOOBIG, "request",
-                            "%s envelope is over %u bytes or carries a control character", op,
-                            MELLAT_MAX_REQUEST);
+        char what[96];
+        snprintf(what, sizeof what, "the %s envelope", op);
+        int rc = sl_xml_buf_error(&b, "request", what, err);
+        sl_xml_buf_free(&b);
+        return rc;
     }
     *out = b.p;
     *len = b.len;

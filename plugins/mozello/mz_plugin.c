@@ -7,6 +7,7 @@
  * No report_status: Mozello has no order-notes endpoint and no free status
  * (api/mozello.md §4.2, §7); the host only ever sends notes.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,8 +49,9 @@ static const sl_option_table MZ_OPTIONS = SL_OPTION_TABLE(MZ_OPTION_ROWS);
 
 /* What the table cannot say: the API key under its older name, the
    notification key defaulting to it, the zone's own grammar. */
-static int settle(mz_chan *ch, sl_ctx *ctx, sl_error *err)
+static int mz_settle(void *state, sl_ctx *ctx, sl_error *err)
 {
+    mz_chan *ch = state;
     if (ch->api_key == NULL)
         ch->api_key = ch->api_key_alias;
     if (ch->api_key == NULL)
@@ -69,27 +71,13 @@ static int settle(mz_chan *ch, sl_ctx *ctx, sl_error *err)
     return SL_OK;
 }
 
+static const sl_channel_spec MZ_CHANNEL = {&MZ_OPTIONS, sizeof(mz_chan), offsetof(mz_chan, host),
+                                           mz_settle};
+
 /* Slot channel_open: validates the config and allocates the channel. */
 static int mz_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    mz_chan *ch = calloc(1, sizeof *ch);
-    if (ch == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &MZ_OPTIONS, ch, err);
-    if (rc == SL_OK)
-        rc = settle(ch, ctx, err);
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
-    *state = ch;
-    return SL_OK;
-}
-
-static void mz_channel_close(void *state)
-{
-    free(state);
+    return sl_channel_open(host, ctx, &MZ_CHANNEL, state, err);
 }
 
 /* Slot check_connection: GET /store/notifications/ is authenticated,
@@ -111,7 +99,7 @@ static const sl_plugin MZ_PLUGIN = {
     .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK | SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES |
             SL_CAP_FETCH_PRODUCTS,
     .channel_open = mz_channel_open,
-    .channel_close = mz_channel_close,
+    .channel_close = sl_channel_free,
     .fetch_orders = mz_fetch_orders,
     .parse_webhook = mz_parse_webhook,
     .verify_webhook = mz_verify_webhook, /* read by 1.4 hosts only */

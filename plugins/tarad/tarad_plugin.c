@@ -12,6 +12,7 @@
  * push, a duration, default 5m, at most 1h).
  */
 #include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,31 +35,28 @@ static const sl_option TARAD_OPTION_ROWS[] = {
 };
 static const sl_option_table TARAD_OPTIONS = SL_OPTION_TABLE(TARAD_OPTION_ROWS);
 
-static int tarad_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
+/* TARAD's rules on top of the options: the token under either name, and
+   the skew in seconds the signature check compares. */
+static int tarad_settle(void *state, sl_ctx *ctx, sl_error *err)
 {
-    tarad_chan *ch = calloc(1, sizeof *ch);
-    if (ch == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &TARAD_OPTIONS, ch, err);
-    if (rc == SL_OK && ch->token == NULL)
+    (void)ctx;
+    tarad_chan *ch = state;
+    if (ch->token == NULL)
         ch->token = ch->token_alias;
-    if (rc == SL_OK && ch->token == NULL)
-        rc = sl_error_set(err, SL_EINVALID, "user_token",
-                          "user_token (the token pasted into TARAD; "
-                          "user_token_file or user_token_env) is missing");
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
+    if (ch->token == NULL)
+        return sl_error_set(err, SL_EINVALID, "user_token",
+                            "user_token (the token pasted into TARAD; "
+                            "user_token_file or user_token_env) is missing");
     ch->max_skew_s = ch->max_skew_ms / 1000;
-    *state = ch;
     return SL_OK;
 }
 
-static void tarad_channel_close(void *state)
+static const sl_channel_spec TARAD_CHANNEL = {&TARAD_OPTIONS, sizeof(tarad_chan),
+                                              offsetof(tarad_chan, host), tarad_settle};
+
+static int tarad_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    free(state);
+    return sl_channel_open(host, ctx, &TARAD_CHANNEL, state, err);
 }
 
 /* The body as a JSON object with an event string and an order object. */
@@ -141,7 +139,7 @@ static const sl_plugin TARAD_PLUGIN = {
                    "README)",
     .caps = SL_CAP_WEBHOOK,
     .channel_open = tarad_channel_open,
-    .channel_close = tarad_channel_close,
+    .channel_close = sl_channel_free,
     .parse_webhook = tarad_parse_webhook,
     .options = &TARAD_OPTIONS,              /* 1.3: read by hosts that know it */
     .verify_webhook = tarad_verify_webhook, /* read by 1.4 hosts only */

@@ -4,8 +4,8 @@
  * bearer token from login that lives two hours, and it bans an IP for an
  * hour when an hourly call limit is broken. The plugin is split by concern:
  *   unas_plugin.c  table, channel config, check_connection
- *   unas_xml.c     UNAS's rules for the SDK's hardened XML reader
- *   unas_buf.c     bounded text buffer and XML escaping (also in the sandbox)
+ *   unas_xml.c     UNAS's rules for the SDK's hardened XML reader (requests
+ *                  are written with its XML writer, shopledger/xml.h)
  *   unas_time.c    Europe/Budapest wall time <-> UTC (also in the sandbox)
  *   unas_budget.c  rolling-hour call counters in channel state, ban memory
  *   unas_http.c    one API call: budget, token (login, cache, renew), errors
@@ -70,26 +70,6 @@ typedef struct unas_chan {
         char val[1024];
     } mem[4];
 } unas_chan;
-
-/* ---- unas_buf.c -------------------------------------------------------- */
-
-/* A growable text buffer with a hard maximum. A failed append leaves the
-   buffer marked failed (every later append is a no-op) so builders check
-   once at the end. */
-typedef struct unas_buf {
-    char *p;
-    size_t len, cap, max;
-    int failed;
-} unas_buf;
-
-void unas_buf_init(unas_buf *b, size_t max);
-void unas_buf_free(unas_buf *b);
-void unas_buf_add(unas_buf *b, const char *s);
-void unas_buf_addn(unas_buf *b, const char *s, size_t n);
-/* Appends s with & < > " ' escaped for XML text and attributes. */
-void unas_buf_esc(unas_buf *b, const char *s);
-/* Appends <name>escaped text</name>. */
-void unas_buf_elem(unas_buf *b, const char *name, const char *text);
 
 /* ---- unas_time.c ------------------------------------------------------- */
 

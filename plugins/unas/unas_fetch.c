@@ -40,22 +40,22 @@ typedef struct fetch_run {
 static int request_page(fetch_run *r, int64_t offset, xmlDocPtr *doc, sl_error *err)
 {
     char num[32];
-    unas_buf b;
-    unas_buf_init(&b, 4096);
-    unas_buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params>");
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 4096);
+    sl_xml_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params>");
     if (r->since_s > 0) {
         snprintf(num, sizeof num, "%lld", (long long)r->since_s);
-        unas_buf_elem(&b, "TimeModStart", num);
+        sl_xml_add_elem(&b, "TimeModStart", num);
     }
     snprintf(num, sizeof num, "%d", r->ch->page_size);
-    unas_buf_elem(&b, "LimitNum", num);
+    sl_xml_add_elem(&b, "LimitNum", num);
     snprintf(num, sizeof num, "%lld", (long long)offset);
-    unas_buf_elem(&b, "LimitStart", num);
-    unas_buf_add(&b, "</Params>");
+    sl_xml_add_elem(&b, "LimitStart", num);
+    sl_xml_add(&b, "</Params>");
     int rc = b.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
                       : unas_call(r->ch, r->ctx, "getOrder", b.p, UNAS_RATE_GET_MULTI, "Orders",
                                   doc, err);
-    unas_buf_free(&b);
+    sl_xml_buf_free(&b);
     return rc;
 }
 

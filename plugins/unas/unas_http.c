@@ -160,18 +160,19 @@ static int login(unas_chan *ch, sl_ctx *ctx, const char **token, sl_error *err)
     int rc = unas_budget_take(ch, ctx, UNAS_RATE_LOGIN_FAIL, err);
     if (rc != SL_OK)
         return rc;
-    unas_buf b;
-    unas_buf_init(&b, 4096);
-    unas_buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params>");
-    unas_buf_elem(&b, "ApiKey", ch->api_key);
-    unas_buf_add(&b, "<WebshopInfo>false</WebshopInfo></Params>");
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 4096);
+    sl_xml_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params>");
+    sl_xml_add_elem(&b, "ApiKey", ch->api_key);
+    sl_xml_add(&b, "<WebshopInfo>false</WebshopInfo></Params>");
     if (b.failed) {
-        unas_buf_free(&b);
-        return sl_error_set(err, SL_ETOOBIG, "api_key", "API key too long");
+        rc = sl_xml_buf_error(&b, "api_key", "the API key", err);
+        sl_xml_buf_free(&b);
+        return rc;
     }
     sl_http_resp *resp = NULL;
     rc = post(ch, ctx, "login", b.p, NULL, &resp, err);
-    unas_buf_free(&b);
+    sl_xml_buf_free(&b);
     if (rc == SL_OK)
         rc = classify(ch, ctx, "login", resp, err);
     xmlDocPtr doc = NULL;

@@ -24,18 +24,18 @@ int unas_report_status(void *state, sl_ctx *ctx, const char *external_id, const 
         ch->host->log(ctx, SL_LOG_INFO, "test mode: note for %s not written", external_id);
         return SL_OK;
     }
-    unas_buf b;
-    unas_buf_init(&b, 64u << 10);
-    unas_buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Orders><Order>"
-                     "<Action>modify</Action>");
-    unas_buf_elem(&b, "Key", external_id);
-    unas_buf_add(&b, "<Comments><Comment><Type>admin</Type>");
-    unas_buf_elem(&b, "Text", note);
-    unas_buf_add(&b, "</Comment></Comments></Order></Orders>");
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 64u << 10);
+    sl_xml_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Orders><Order>"
+                   "<Action>modify</Action>");
+    sl_xml_add_elem(&b, "Key", external_id);
+    sl_xml_add(&b, "<Comments><Comment><Type>admin</Type>");
+    sl_xml_add_elem(&b, "Text", note);
+    sl_xml_add(&b, "</Comment></Comments></Order></Orders>");
     xmlDocPtr doc = NULL;
-    int rc = b.failed ? sl_error_set(err, SL_ETOOBIG, "note", "note too long")
+    int rc = b.failed ? sl_xml_buf_error(&b, "note", "the note", err)
                       : unas_call(ch, ctx, "setOrder", b.p, UNAS_RATE_SET, "Orders", &doc, err);
-    unas_buf_free(&b);
+    sl_xml_buf_free(&b);
     if (rc != SL_OK)
         return rc;
     char st[16] = "", msg[200] = "";

@@ -3,6 +3,7 @@
  * table of the channel's INI keys (see README.md here) read into a
  * unas_chan, and the cheap connection check. Every other slot lives in its own file.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,29 +39,26 @@ static const sl_option UNAS_OPTION_ROWS[] = {
 };
 static const sl_option_table UNAS_OPTIONS = SL_OPTION_TABLE(UNAS_OPTION_ROWS);
 
-/* Slot channel_open: validates the config and allocates the channel. */
-static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
+/* UNAS's rule on top of the options: a key that fits the login request's
+   buffer; then the XML library, once. */
+static int unas_settle(void *state, sl_ctx *ctx, sl_error *err)
 {
-    unas_chan *ch = calloc(1, sizeof *ch);
-    if (ch == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &UNAS_OPTIONS, ch, err);
-    if (rc == SL_OK && strlen(ch->api_key) >= UNAS_KEY_MAX)
-        rc = sl_error_set(err, SL_EINVALID, "api_key", "api_key is longer than %d bytes",
-                          UNAS_KEY_MAX - 1);
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
+    (void)ctx;
+    const unas_chan *ch = state;
+    if (strlen(ch->api_key) >= UNAS_KEY_MAX)
+        return sl_error_set(err, SL_EINVALID, "api_key", "api_key is longer than %d bytes",
+                            UNAS_KEY_MAX - 1);
     sl_xml_init();
-    *state = ch;
     return SL_OK;
 }
 
-static void unas_channel_close(void *state)
+static const sl_channel_spec UNAS_CHANNEL = {&UNAS_OPTIONS, sizeof(unas_chan),
+                                             offsetof(unas_chan, host), unas_settle};
+
+/* Slot channel_open: validates the config and allocates the channel. */
+static int unas_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    free(state);
+    return sl_channel_open(host, ctx, &UNAS_CHANNEL, state, err);
 }
 
 /* Slot check_connection: a single-item getOrder (cheap tier) for a key
@@ -88,7 +86,7 @@ static const sl_plugin UNAS_PLUGIN = {
     .caps = SL_CAP_FETCH_ORDERS | SL_CAP_PUSH_STOCK | SL_CAP_PUSH_PRICES | SL_CAP_REPORT_STATUS |
             SL_CAP_FETCH_PRODUCTS,
     .channel_open = unas_channel_open,
-    .channel_close = unas_channel_close,
+    .channel_close = sl_channel_free,
     .fetch_orders = unas_fetch_orders,
     .push_stock = unas_push_stock,
     .push_prices = unas_push_prices,

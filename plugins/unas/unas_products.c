@@ -30,19 +30,19 @@ typedef struct import_run {
 static int request_page(import_run *r, int64_t offset, xmlDocPtr *doc, sl_error *err)
 {
     char num[32];
-    unas_buf b;
-    unas_buf_init(&b, 4096);
-    unas_buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params>"
-                     "<State>live</State><ContentType>full</ContentType>");
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 4096);
+    sl_xml_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params>"
+                   "<State>live</State><ContentType>full</ContentType>");
     snprintf(num, sizeof num, "%d", r->ch->page_size);
-    unas_buf_elem(&b, "LimitNum", num);
+    sl_xml_add_elem(&b, "LimitNum", num);
     snprintf(num, sizeof num, "%lld", (long long)offset);
-    unas_buf_elem(&b, "LimitStart", num);
-    unas_buf_add(&b, "</Params>");
+    sl_xml_add_elem(&b, "LimitStart", num);
+    sl_xml_add(&b, "</Params>");
     int rc = b.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
                       : unas_call(r->ch, r->ctx, "getProduct", b.p, UNAS_RATE_GET_MULTI, "Products",
                                   doc, err);
-    unas_buf_free(&b);
+    sl_xml_buf_free(&b);
     return rc;
 }
 

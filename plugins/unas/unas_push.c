@@ -102,19 +102,19 @@ static xmlNodePtr find_product(xmlDocPtr doc, const char *sku)
 /* getProduct for items [a, b). */
 static int read_chunk(push_run *r, size_t a, size_t b, xmlDocPtr *doc, sl_error *err)
 {
-    unas_buf q;
-    unas_buf_init(&q, UNAS_MAX_REQUEST);
-    unas_buf_add(&q, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params><Sku>");
+    sl_xml_buf q;
+    sl_xml_buf_init(&q, UNAS_MAX_REQUEST);
+    sl_xml_add(&q, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Params><Sku>");
     for (size_t i = a; i < b; i++) {
-        unas_buf_add(&q, i > a ? "," : "");
-        unas_buf_esc(&q, r->items[i].sku);
+        sl_xml_add(&q, i > a ? "," : "");
+        sl_xml_add_text(&q, r->items[i].sku);
     }
-    unas_buf_add(&q, "</Sku><ContentType>full</ContentType>"
-                     "<LimitNum>500</LimitNum></Params>");
+    sl_xml_add(&q, "</Sku><ContentType>full</ContentType>"
+                   "<LimitNum>500</LimitNum></Params>");
     int cat = b - a > 1 ? UNAS_RATE_GET_MULTI : UNAS_RATE_GET_SINGLE;
-    int rc = q.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
+    int rc = q.failed ? sl_xml_buf_error(&q, "list", "the getProduct request", err)
                       : unas_call(r->ch, r->ctx, "getProduct", q.p, cat, "Products", doc, err);
-    unas_buf_free(&q);
+    sl_xml_buf_free(&q);
     return rc;
 }
 
@@ -183,23 +183,23 @@ static int decide_price(push_run *r, push_item *it, xmlNodePtr p)
 }
 
 /* Writes one item of the set request. */
-static void write_item(push_run *r, unas_buf *b, const push_item *it)
+static void write_item(push_run *r, sl_xml_buf *b, const push_item *it)
 {
     char n[SL_MONEY_TEXT_MAX], g[SL_MONEY_TEXT_MAX];
-    unas_buf_add(b, "<Product><Action>modify</Action>");
-    unas_buf_elem(b, "Sku", it->sku);
+    sl_xml_add(b, "<Product><Action>modify</Action>");
+    sl_xml_add_elem(b, "Sku", it->sku);
     if (r->kind == PUSH_STOCK) {
         snprintf(n, sizeof n, "%lld", (long long)it->want);
-        unas_buf_add(b, "<Stocks><Stock>");
-        unas_buf_elem(b, "Qty", n);
-        unas_buf_add(b, "</Stock></Stocks>");
+        sl_xml_add(b, "<Stocks><Stock>");
+        sl_xml_add_elem(b, "Qty", n);
+        sl_xml_add(b, "</Stock></Stocks>");
     } else {
-        unas_buf_add(b, "<Prices><Price><Type>normal</Type>");
-        unas_buf_elem(b, "Net", sl_money_format(it->net, r->exponent, n));
-        unas_buf_elem(b, "Gross", sl_money_format(it->gross, r->exponent, g));
-        unas_buf_add(b, "</Price></Prices>");
+        sl_xml_add(b, "<Prices><Price><Type>normal</Type>");
+        sl_xml_add_elem(b, "Net", sl_money_format(it->net, r->exponent, n));
+        sl_xml_add_elem(b, "Gross", sl_money_format(it->gross, r->exponent, g));
+        sl_xml_add(b, "</Price></Prices>");
     }
-    unas_buf_add(b, "</Product>");
+    sl_xml_add(b, "</Product>");
 }
 
 /* Reports the per-item results of a set answer. */
@@ -228,20 +228,20 @@ static void read_results(push_run *r, xmlDocPtr doc, size_t a, size_t b)
 
 static int write_chunk(push_run *r, size_t a, size_t b, sl_error *err)
 {
-    unas_buf q;
-    unas_buf_init(&q, UNAS_MAX_REQUEST);
-    unas_buf_add(&q, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Products>");
+    sl_xml_buf q;
+    sl_xml_buf_init(&q, UNAS_MAX_REQUEST);
+    sl_xml_add(&q, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Products>");
     size_t nw = 0;
     for (size_t i = a; i < b; i++)
         if (r->items[i].write) {
             write_item(r, &q, &r->items[i]);
             nw++;
         }
-    unas_buf_add(&q, "</Products>");
+    sl_xml_add(&q, "</Products>");
     xmlDocPtr doc = NULL;
     int rc = SL_OK;
     if (nw > 0) {
-        rc = q.failed ? sl_error_set(err, SL_ENOMEM, "", "out of memory")
+        rc = q.failed ? sl_xml_buf_error(&q, "list", "the write request", err)
                       : unas_call(r->ch, r->ctx, r->kind == PUSH_STOCK ? "setStock" : "setProduct",
                                   q.p, UNAS_RATE_SET, "Products", &doc, err);
         if (rc == SL_OK) {
@@ -249,7 +249,7 @@ static int write_chunk(push_run *r, size_t a, size_t b, sl_error *err)
             xmlFreeDoc(doc);
         }
     }
-    unas_buf_free(&q);
+    sl_xml_buf_free(&q);
     return rc;
 }
 

@@ -4,6 +4,7 @@
  * method, paging and poll overlap, test mode) into a woo_chan, and the
  * cheap connection check. Every other slot lives in its own file.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,31 +72,26 @@ static int settle_auth(woo_chan *ch, sl_error *err)
     return SL_OK;
 }
 
+/* WooCommerce's rules on top of the options: the auth mode, the shop's
+   configuration; a warning when webhooks cannot be verified. */
+static int woo_settle(void *state, sl_ctx *ctx, sl_error *err)
+{
+    woo_chan *ch = state;
+    int rc = settle_auth(ch, err);
+    if (rc == SL_OK)
+        rc = woo_fetch_config(ch, ctx, err);
+    if (rc == SL_OK && ch->webhook_secret == NULL)
+        ch->host->log(ctx, SL_LOG_WARN, "no webhook_secret: signed webhooks will be refused");
+    return rc;
+}
+
+static const sl_channel_spec WOO_CHANNEL = {&WOO_OPTIONS, sizeof(woo_chan),
+                                            offsetof(woo_chan, host), woo_settle};
+
 /* Slot channel_open: validates the config and allocates the channel. */
 static int woo_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    woo_chan *ch = calloc(1, sizeof *ch);
-    if (ch == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &WOO_OPTIONS, ch, err);
-    if (rc == SL_OK)
-        rc = settle_auth(ch, err);
-    if (rc == SL_OK)
-        rc = woo_fetch_config(ch, ctx, err);
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
-    if (ch->webhook_secret == NULL)
-        host->log(ctx, SL_LOG_WARN, "no webhook_secret: signed webhooks will be refused");
-    *state = ch;
-    return SL_OK;
-}
-
-static void woo_channel_close(void *state)
-{
-    free(state);
+    return sl_channel_open(host, ctx, &WOO_CHANNEL, state, err);
 }
 
 /* Slot check_connection: one authenticated GET of a single order. */
@@ -121,7 +117,7 @@ static const sl_plugin WOO_PLUGIN = {
             SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS | SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS |
             SL_CAP_FETCH_PRODUCTS,
     .channel_open = woo_channel_open,
-    .channel_close = woo_channel_close,
+    .channel_close = sl_channel_free,
     .fetch_orders = woo_fetch_orders,
     .parse_webhook = woo_parse_webhook,
     .push_stock = woo_push_stock,

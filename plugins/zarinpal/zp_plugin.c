@@ -6,6 +6,7 @@
  * name, and "merchant_id" would not be filed as one.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,38 +49,33 @@ static int uuid_shape(const char *m)
     return 1;
 }
 
-static int zp_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
+/* ZarinPal's rules on top of the options: the merchant id's shape, and
+   the endpoints the sandbox flag picks unless they are given. */
+static int zp_settle(void *state, sl_ctx *ctx, sl_error *err)
 {
-    zp_chan *ch = calloc(1, sizeof *ch);
-    if (ch == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    ch->host = host;
-    int rc = sl_options_read(host, ctx, &ZP_OPTIONS, ch, err);
-    if (rc == SL_OK && !uuid_shape(ch->merchant))
-        rc = sl_error_set(err, SL_EINVALID, "merchant_key",
-                          "merchant_key must be the 36-character merchant_id UUID");
-    if (rc != SL_OK) {
-        free(ch);
-        return rc;
-    }
+    (void)ctx;
+    zp_chan *ch = state;
+    if (!uuid_shape(ch->merchant))
+        return sl_error_set(err, SL_EINVALID, "merchant_key",
+                            "merchant_key must be the 36-character merchant_id UUID");
     if (ch->api_url[0] == '\0')
         snprintf(ch->api_url, sizeof ch->api_url, "%s", ch->sandbox ? ZP_SANDBOX_API : ZP_PROD_API);
     if (ch->start_url[0] == '\0')
         snprintf(ch->start_url, sizeof ch->start_url, "%s",
                  ch->sandbox ? ZP_SANDBOX_START : ZP_PROD_START);
-    *state = ch;
     return SL_OK;
 }
 
-static void zp_channel_close(void *state)
+static const sl_channel_spec ZP_CHANNEL = {&ZP_OPTIONS, sizeof(zp_chan), offsetof(zp_chan, host),
+                                           zp_settle};
+
+static int zp_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    free(state);
+    return sl_channel_open(host, ctx, &ZP_CHANNEL, state, err);
 }
 
 static const sl_plugin ZP_PLUGIN = {
-    .size = sizeof(sl_plugin),
-    .abi_major = SL_ABI_MAJOR,
-    .abi_minor = SL_ABI_MINOR,
+    SL_PLUGIN_HEAD,
     .min_host_minor = 3,
     .name = "zarinpal",
     .version = "0.1.0",
@@ -88,7 +84,7 @@ static const sl_plugin ZP_PLUGIN = {
     .caps = SL_CAP_REQUEST_PAYMENT | SL_CAP_VERIFY_PAYMENT | SL_CAP_INQUIRE_PAYMENT |
             SL_CAP_REVERSE_PAYMENT | SL_CAP_LIST_UNVERIFIED,
     .channel_open = zp_channel_open,
-    .channel_close = zp_channel_close,
+    .channel_close = sl_channel_free,
     .verify_payment = zp_verify,
     .check_connection = zp_check_connection,
     .request_payment = zp_request,
@@ -100,7 +96,4 @@ static const sl_plugin ZP_PLUGIN = {
 };
 
 /* The one exported symbol: the static plugin table. */
-SL_EXPORT const sl_plugin *sl_plugin_entry(void)
-{
-    return &ZP_PLUGIN;
-}
+SL_PLUGIN_ENTRY(ZP_PLUGIN)

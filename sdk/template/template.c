@@ -24,6 +24,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,24 +71,15 @@ static const sl_option TPL_OPTION_ROWS[] = {
 };
 static const sl_option_table TPL_OPTIONS = SL_OPTION_TABLE(TPL_OPTION_ROWS);
 
+/* Your rules on top of the option table go in a settle function (the
+   spec's last member: rules that span options, derived fields); this
+   template has none. */
+static const sl_channel_spec TPL_CHANNEL = {&TPL_OPTIONS, sizeof(tpl_state),
+                                            offsetof(tpl_state, host), NULL};
+
 static int tpl_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
-    tpl_state *st = calloc(1, sizeof *st);
-    if (st == NULL)
-        return sl_error_set(err, SL_ENOMEM, "", "out of memory");
-    st->host = host;
-    int rc = sl_options_read(host, ctx, &TPL_OPTIONS, st, err);
-    if (rc != SL_OK) {
-        free(st);
-        return rc;
-    }
-    *state = st;
-    return SL_OK;
-}
-
-static void tpl_close(void *state)
-{
-    free(state);
+    return sl_channel_open(host, ctx, &TPL_CHANNEL, state, err);
 }
 
 /* The parts of one shop order we read, checked before anything is built. */
@@ -302,7 +294,7 @@ static const sl_plugin PLUGIN = {
     .description = "template connector (copy me)",
     .caps = SL_CAP_FETCH_ORDERS | SL_CAP_WEBHOOK,
     .channel_open = tpl_open,
-    .channel_close = tpl_close,
+    .channel_close = sl_channel_free,
     .fetch_orders = tpl_fetch,
     .parse_webhook = tpl_webhook,
     .options = &TPL_OPTIONS,      /* 1.3: read by hosts that know it */

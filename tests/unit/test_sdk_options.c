@@ -2,17 +2,20 @@
  * The one grammar of INI values (shopledger/options.h) and option tables:
  * flags, integers with bounds, durations that need their unit, http(s)
  * URLs, enums, lists; a table's own check; sl_options_read into a struct;
+ * sl_channel_open around it (host pointer, settle, freed on refusal);
  * and the host's pass that names FILE:LINE [channel:x] key for a bad value,
  * an undeclared key or a missing required option.
  */
 #include "support.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
 #include "shopledger/options.h"
+#include "shopledger/sdkutil.h"
 
 static void flags_take_the_eight_words(void **state)
 {
@@ -126,6 +129,7 @@ typedef struct demo_chan {
     int64_t overlap_ms;
     char base[32];
     const char *language, *api_key;
+    const sl_host *host; /* set by sl_channel_open only */
 } demo_chan;
 
 static const sl_option DEMO_ROWS[] = {
@@ -199,6 +203,63 @@ static void read_fills_the_struct(void **state)
     assert_string_equal(err.field, "page_size");
 }
 
+/* sl_channel_open: the host pointer where the spec says, the options
+   read, the connector's settle called on what was read, and the state
+   freed (valgrind/ASan runs of this test see a leak otherwise) when the
+   options or settle refuse, *state then untouched. */
+static int g_settled;
+static int demo_settle(void *st, sl_ctx *ctx, sl_error *err)
+{
+    (void)ctx;
+    const demo_chan *ch = st;
+    g_settled++;
+    if (ch->page_size > 90)
+        return sl_error_set(err, SL_EINVALID, "page_size", "page_size over 90 with this tier");
+    return SL_OK;
+}
+
+static void channel_open_reads_and_settles(void **state)
+{
+    (void)state;
+    static const sl_channel_spec spec = {&DEMO, sizeof(demo_chan), offsetof(demo_chan, host),
+                                         demo_settle};
+    sl_error err = {.size = sizeof err};
+    static const char *const good[] = {"url", "http://127.0.0.1:9/", "api_key", "k1", NULL};
+    CONF = good;
+    g_settled = 0;
+    void *st = NULL;
+    assert_int_equal(sl_channel_open(&HOST, NULL, &spec, &st, &err), SL_OK);
+    const demo_chan *ch = st;
+    assert_ptr_equal(ch->host, &HOST);
+    assert_string_equal(ch->api_key, "k1");
+    assert_int_equal(ch->page_size, 50);
+    assert_int_equal(g_settled, 1);
+    sl_channel_free(st);
+    /* settle refuses: its error, no state */
+    static const char *const big[] = {"url", "http://x", "api_key", "k", "page_size", "95", NULL};
+    CONF = big;
+    void *none = &g_settled;
+    assert_int_equal(sl_channel_open(&HOST, NULL, &spec, &none, &err), SL_EINVALID);
+    assert_string_equal(err.field, "page_size");
+    assert_non_null(strstr(err.message, "over 90"));
+    assert_ptr_equal(none, &g_settled);
+    /* the options refuse: settle is not reached */
+    static const char *const no_key[] = {"url", "http://x", NULL};
+    CONF = no_key;
+    g_settled = 0;
+    assert_int_equal(sl_channel_open(&HOST, NULL, &spec, &none, &err), SL_EINVALID);
+    assert_string_equal(err.field, "api_key");
+    assert_int_equal(g_settled, 0);
+    /* no settle at all, and a spec whose host would land outside */
+    const sl_channel_spec plain = {&DEMO, sizeof(demo_chan), offsetof(demo_chan, host), NULL};
+    CONF = good;
+    assert_int_equal(sl_channel_open(&HOST, NULL, &plain, &st, &err), SL_OK);
+    sl_channel_free(st);
+    const sl_channel_spec bad = {&DEMO, sizeof(demo_chan), sizeof(demo_chan), NULL};
+    assert_int_equal(sl_channel_open(&HOST, NULL, &bad, &none, &err), SL_EINTERNAL);
+    assert_ptr_equal(none, &g_settled);
+}
+
 static void host_names_file_line_and_key(void **state)
 {
     sl_test_dir *d = *state;
@@ -238,6 +299,7 @@ int main(void)
         cmocka_unit_test(enums_and_lists),
         cmocka_unit_test(tables_are_checked),
         cmocka_unit_test(read_fills_the_struct),
+        cmocka_unit_test(channel_open_reads_and_settles),
         cmocka_unit_test_setup_teardown(host_names_file_line_and_key, sl_test_dir_setup,
                                         sl_test_dir_teardown),
     };

@@ -5,7 +5,10 @@
  * not well-formed) with the code the caller chose for garbage; paths by
  * local name whatever the prefix, and by namespace URI where a step names
  * one; the "one child vs list" walk; trimmed text, CDATA and the buffer
- * that does not fit; xsi:nil.
+ * that does not fit; xsi:nil. The request writer: the five specials
+ * escaped, tab/LF/CR kept, any other control byte refused (not dropped),
+ * the hard maximum kept to the byte, the first failure sticky, and what
+ * it writes read back by the reader as the same text.
  */
 #include "support.h"
 
@@ -137,12 +140,100 @@ static void test_lists_and_text(void **state)
     xmlFreeDoc(doc);
 }
 
+static void test_writer_escapes(void **state)
+{
+    (void)state;
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 4096);
+    sl_xml_add(&b, "<r>");
+    sl_xml_add_elem(&b, "a", "x & <y> \"q\" 'z'\t\n\xD8\xA7");
+    sl_xml_add_elem(&b, "e", NULL);
+    sl_xml_add(&b, "</r>");
+    assert_int_equal(b.failed, SL_OK);
+    assert_string_equal(b.p, "<r><a>x &amp; &lt;y&gt; &quot;q&quot; &apos;z&apos;\t\n\xD8\xA7</a>"
+                             "<e></e></r>");
+    assert_int_equal(b.len, strlen(b.p));
+    /* the reader gives the same text back (trimmed of its blanks) */
+    xmlDocPtr doc = NULL;
+    sl_error err;
+    assert_int_equal(parse(b.p, &LIM, &doc, &err), SL_OK);
+    char text[64];
+    assert_int_equal(sl_xml_path_text(xmlDocGetRootElement(doc), "a", text, sizeof text), 1);
+    assert_string_equal(text, "x & <y> \"q\" 'z'\t\n\xD8\xA7");
+    xmlFreeDoc(doc);
+    sl_xml_buf_free(&b);
+    assert_null(b.p);
+}
+
+static void test_writer_refuses_control_bytes(void **state)
+{
+    (void)state;
+    for (unsigned c = 1; c < 0x20; c++) {
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue;
+        char value[8];
+        snprintf(value, sizeof value, "a%cb", (char)c);
+        sl_xml_buf b;
+        sl_xml_buf_init(&b, 64);
+        sl_xml_add_elem(&b, "v", value);
+        assert_int_equal(b.failed, SL_EINVALID);
+        assert_int_equal(b.refused, c);
+        sl_xml_add(&b, "more");          /* sticky: nothing is added after */
+        assert_string_equal(b.p, "<v>"); /* the run before it is not flushed */
+        sl_error err = {.size = sizeof err};
+        assert_int_equal(sl_xml_buf_error(&b, "note", "the request", &err), SL_EINVALID);
+        assert_string_equal(err.field, "note");
+        char says[64];
+        snprintf(says, sizeof says, "control character 0x%02x", c);
+        assert_non_null(strstr(err.message, says));
+        sl_xml_buf_free(&b);
+    }
+}
+
+static void test_writer_maximum(void **state)
+{
+    (void)state;
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 8); /* 7 bytes of text and the NUL */
+    sl_xml_add(&b, "1234567");
+    assert_int_equal(b.failed, SL_OK);
+    assert_string_equal(b.p, "1234567");
+    sl_xml_add(&b, "8");
+    assert_int_equal(b.failed, SL_ETOOBIG);
+    assert_string_equal(b.p, "1234567");
+    sl_error err = {.size = sizeof err};
+    assert_int_equal(sl_xml_buf_error(&b, "", "the X request", &err), SL_ETOOBIG);
+    assert_string_equal(err.message, "the X request is over 7 bytes");
+    sl_xml_buf_free(&b);
+    /* an escape that would pass the maximum fails too */
+    sl_xml_buf_init(&b, 6);
+    sl_xml_add_text(&b, "a&");
+    assert_int_equal(b.failed, SL_ETOOBIG);
+    sl_xml_buf_free(&b);
+    /* growth past the first 256 bytes, never past the maximum */
+    sl_xml_buf_init(&b, 2000);
+    for (int i = 0; i < 600; i++)
+        sl_xml_add_text(&b, "<");
+    assert_int_equal(b.failed, SL_ETOOBIG);
+    assert_int_equal(b.len, 1996); /* 499 whole "&lt;" */
+    assert_true(b.cap <= 2000);
+    sl_xml_buf_free(&b);
+    sl_xml_buf_init(&b, 16);
+    err = (sl_error){.size = sizeof err};
+    assert_int_equal(sl_xml_buf_error(&b, "", "x", &err), SL_OK);
+    assert_int_equal(err.code, SL_OK);
+    sl_xml_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_lists_and_text),
+        cmocka_unit_test(test_writer_escapes),
+        cmocka_unit_test(test_writer_refuses_control_bytes),
+        cmocka_unit_test(test_writer_maximum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,10 +27,10 @@ static void stat_inc(usb *s, const char *k)
 
 static char *error_xml(const char *text)
 {
-    unas_buf b;
-    unas_buf_init(&b, 4096);
-    unas_buf_add(&b, XML_HEAD);
-    unas_buf_elem(&b, "Error", text);
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 4096);
+    sl_xml_add(&b, XML_HEAD);
+    sl_xml_add_elem(&b, "Error", text);
     return b.p;
 }
 
@@ -108,16 +108,16 @@ static void do_login(usb *s, xmlNodePtr params, int64_t now, int *status, char *
              (unsigned long long)(++s->next_id * 2654435761u));
     json_object_set_new(s->tokens, tok, json_integer(now + USB_TOKEN_LIFE_S));
     stat_inc(s, "logins");
-    unas_buf b;
-    unas_buf_init(&b, 4096);
-    unas_buf_add(&b, XML_HEAD "<Login>");
-    unas_buf_elem(&b, "Token", tok);
-    unas_buf_elem(&b, "Expire", unas_local_format(now + USB_TOKEN_LIFE_S, 0, exp));
+    sl_xml_buf b;
+    sl_xml_buf_init(&b, 4096);
+    sl_xml_add(&b, XML_HEAD "<Login>");
+    sl_xml_add_elem(&b, "Token", tok);
+    sl_xml_add_elem(&b, "Expire", unas_local_format(now + USB_TOKEN_LIFE_S, 0, exp));
     snprintf(num, sizeof num, "%lld", (long long)(now + USB_TOKEN_LIFE_S));
-    unas_buf_elem(&b, "ExpireTime", num);
-    unas_buf_add(&b, "<ShopId>98765</ShopId><Subscription>");
-    unas_buf_add(&b, s->vip ? "vip" : "premium");
-    unas_buf_add(&b, "</Subscription><Status>ok</Status></Login>");
+    sl_xml_add_elem(&b, "ExpireTime", num);
+    sl_xml_add(&b, "<ShopId>98765</ShopId><Subscription>");
+    sl_xml_add(&b, s->vip ? "vip" : "premium");
+    sl_xml_add(&b, "</Subscription><Status>ok</Status></Login>");
     *status = 200;
     *out = b.p;
 }
@@ -145,7 +145,7 @@ static int order_matches(const json_t *o, const xmlNode *p)
     return mod >= num_param(p, "TimeModStart", 0) && mod <= num_param(p, "TimeModEnd", INT64_MAX);
 }
 
-static void get_orders(usb *s, xmlNodePtr p, unas_buf *b)
+static void get_orders(usb *s, xmlNodePtr p, sl_xml_buf *b)
 {
     int64_t num = num_param(p, "LimitNum", 500), start = num_param(p, "LimitStart", 0);
     int autoset = sl_xml_path(p, "InvoiceAutoSet") != NULL;
@@ -153,7 +153,7 @@ static void get_orders(usb *s, xmlNodePtr p, unas_buf *b)
         num = 500;
     if (autoset)
         stat_inc(s, "invoice_autoset_calls");
-    unas_buf_add(b, "<Orders>");
+    sl_xml_add(b, "<Orders>");
     size_t i;
     json_t *o;
     int64_t k = 0;
@@ -165,7 +165,7 @@ static void get_orders(usb *s, xmlNodePtr p, unas_buf *b)
             json_object_set_new(o, "invoice_status", json_integer(2));
         usb_render_order(b, o);
     }
-    unas_buf_add(b, "</Orders>");
+    sl_xml_add(b, "</Orders>");
 }
 
 /* Whether product p is named in the comma list `skus` ("" = all). */
@@ -183,12 +183,12 @@ static int sku_listed(const char *skus, const char *sku)
     return 0;
 }
 
-static void get_products(usb *s, xmlNodePtr p, unas_buf *b)
+static void get_products(usb *s, xmlNodePtr p, sl_xml_buf *b)
 {
     char skus[8192];
     text_of(p, "Sku", skus, sizeof skus);
     int64_t num = num_param(p, "LimitNum", 500), start = num_param(p, "LimitStart", 0);
-    unas_buf_add(b, "<Products>");
+    sl_xml_add(b, "<Products>");
     size_t i;
     json_t *pr;
     int64_t k = 0;
@@ -199,7 +199,7 @@ static void get_products(usb *s, xmlNodePtr p, unas_buf *b)
             continue;
         usb_render_product(b, pr);
     }
-    unas_buf_add(b, "</Products>");
+    sl_xml_add(b, "</Products>");
 }
 
 /* Items a get call asks for: 1 for a Key/Id/single Sku, else many. */
@@ -256,34 +256,34 @@ static const char *apply_product(usb *s, const char *fn, xmlNodePtr x)
     return NULL;
 }
 
-static void set_products(usb *s, const char *fn, xmlNodePtr root, unas_buf *b)
+static void set_products(usb *s, const char *fn, xmlNodePtr root, sl_xml_buf *b)
 {
-    unas_buf_add(b, "<Products>");
+    sl_xml_add(b, "<Products>");
     for (xmlNodePtr x = sl_xml_child(root, "Product"); x; x = sl_xml_next_same(x)) {
         char sku[128];
         text_of(x, "Sku", sku, sizeof sku);
         const char *e = apply_product(s, fn, x);
         json_t *p = product_by_sku(s, sku);
-        unas_buf_add(b, "<Product>");
+        sl_xml_add(b, "<Product>");
         if (p) {
             char id[32];
             snprintf(id, sizeof id, "%lld",
                      (long long)json_integer_value(json_object_get(p, "id")));
-            unas_buf_elem(b, "Id", id);
+            sl_xml_add_elem(b, "Id", id);
         }
-        unas_buf_elem(b, "Sku", sku);
-        unas_buf_add(b, "<Action>modify</Action>");
-        unas_buf_elem(b, "Status", e ? "error" : "ok");
+        sl_xml_add_elem(b, "Sku", sku);
+        sl_xml_add(b, "<Action>modify</Action>");
+        sl_xml_add_elem(b, "Status", e ? "error" : "ok");
         if (e)
-            unas_buf_elem(b, "Error", e);
-        unas_buf_add(b, "</Product>");
+            sl_xml_add_elem(b, "Error", e);
+        sl_xml_add(b, "</Product>");
     }
-    unas_buf_add(b, "</Products>");
+    sl_xml_add(b, "</Products>");
 }
 
-static void set_orders(usb *s, xmlNodePtr root, unas_buf *b)
+static void set_orders(usb *s, xmlNodePtr root, sl_xml_buf *b)
 {
-    unas_buf_add(b, "<Orders>");
+    sl_xml_add(b, "<Orders>");
     for (xmlNodePtr x = sl_xml_child(root, "Order"); x; x = sl_xml_next_same(x)) {
         char key[128], text[4096];
         text_of(x, "Key", key, sizeof key);
@@ -292,10 +292,10 @@ static void set_orders(usb *s, xmlNodePtr root, unas_buf *b)
         json_array_foreach(s->orders, i,
                            it) if (strcmp(json_string_value(json_object_get(it, "key")), key) == 0)
             o = it;
-        unas_buf_add(b, "<Order><Action>modify</Action>");
-        unas_buf_elem(b, "Key", key);
+        sl_xml_add(b, "<Order><Action>modify</Action>");
+        sl_xml_add_elem(b, "Key", key);
         if (o == NULL) {
-            unas_buf_add(b, "<Status>error</Status><Error>Order not found</Error></Order>");
+            sl_xml_add(b, "<Status>error</Status><Error>Order not found</Error></Order>");
             continue;
         }
         xmlNodePtr c = sl_xml_path(x, "Comments/Comment");
@@ -308,9 +308,9 @@ static void set_orders(usb *s, xmlNodePtr root, unas_buf *b)
         }
         json_object_set_new(o, "mod_ts", json_integer(usb_now(s)));
         stat_inc(s, "writes");
-        unas_buf_add(b, "<Status>ok</Status></Order>");
+        sl_xml_add(b, "<Status>ok</Status></Order>");
     }
-    unas_buf_add(b, "</Orders>");
+    sl_xml_add(b, "</Orders>");
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -332,7 +332,7 @@ static int token_ok(usb *s, const char *auth, int64_t now)
     return e != NULL && json_integer_value(e) > now;
 }
 
-static void run_fn(usb *s, const char *fn, xmlNodePtr root, unas_buf *b)
+static void run_fn(usb *s, const char *fn, xmlNodePtr root, sl_xml_buf *b)
 {
     if (strcmp(fn, "getOrder") == 0)
         get_orders(s, root, b);
@@ -391,15 +391,15 @@ static void api_locked(usb *s, const char *fn, const char *auth, const char *bod
         if (over(s, cat, limit, now) || over(s, "all", s->vip ? 6000 : 2000, now)) {
             ban(s, fn, now, status, out);
         } else {
-            unas_buf b;
-            unas_buf_init(&b, USB_MAX_BODY);
-            unas_buf_add(&b, XML_HEAD);
+            sl_xml_buf b;
+            sl_xml_buf_init(&b, USB_MAX_BODY);
+            sl_xml_add(&b, XML_HEAD);
             run_fn(s, fn, r, &b);
             stat_inc(s, fn);
             *status = b.failed ? 500 : 200;
             *out = b.failed ? error_xml("answer too large") : b.p;
             if (b.failed)
-                unas_buf_free(&b);
+                sl_xml_buf_free(&b);
         }
     }
     xmlFreeDoc(doc);

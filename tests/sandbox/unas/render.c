@@ -15,176 +15,176 @@ static const char *str(const json_t *o, const char *k)
     return v ? v : "";
 }
 
-static void elem_int(unas_buf *b, const char *name, json_int_t v)
+static void elem_int(sl_xml_buf *b, const char *name, json_int_t v)
 {
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)v);
-    unas_buf_elem(b, name, num);
+    sl_xml_add_elem(b, name, num);
 }
 
-static void elem_time(unas_buf *b, const char *name, json_int_t t)
+static void elem_time(sl_xml_buf *b, const char *name, json_int_t t)
 {
     char buf[32];
-    unas_buf_elem(b, name, unas_local_format(t, 0, buf));
+    sl_xml_add_elem(b, name, unas_local_format(t, 0, buf));
 }
 
 /* Text in CDATA, as UNAS sends names and statuses. */
-static void elem_cdata(unas_buf *b, const char *name, const char *text)
+static void elem_cdata(sl_xml_buf *b, const char *name, const char *text)
 {
-    unas_buf_add(b, "<");
-    unas_buf_add(b, name);
-    unas_buf_add(b, "><![CDATA[");
-    unas_buf_add(b, strstr(text, "]]>") ? "" : text);
-    unas_buf_add(b, "]]></");
-    unas_buf_add(b, name);
-    unas_buf_add(b, ">");
+    sl_xml_add(b, "<");
+    sl_xml_add(b, name);
+    sl_xml_add(b, "><![CDATA[");
+    sl_xml_add(b, strstr(text, "]]>") ? "" : text);
+    sl_xml_add(b, "]]></");
+    sl_xml_add(b, name);
+    sl_xml_add(b, ">");
 }
 
-static void address(unas_buf *b, const char *tag, const json_t *c)
+static void address(sl_xml_buf *b, const char *tag, const json_t *c)
 {
-    unas_buf_add(b, "<");
-    unas_buf_add(b, tag);
-    unas_buf_add(b, ">");
-    unas_buf_elem(b, "Name", str(c, "name"));
-    unas_buf_elem(b, "ZIP", str(c, "zip"));
-    unas_buf_elem(b, "City", str(c, "city"));
-    unas_buf_elem(b, "Street", str(c, "street"));
-    unas_buf_elem(b, "Country", str(c, "country"));
-    unas_buf_elem(b, "CountryCode", str(c, "country_code"));
+    sl_xml_add(b, "<");
+    sl_xml_add(b, tag);
+    sl_xml_add(b, ">");
+    sl_xml_add_elem(b, "Name", str(c, "name"));
+    sl_xml_add_elem(b, "ZIP", str(c, "zip"));
+    sl_xml_add_elem(b, "City", str(c, "city"));
+    sl_xml_add_elem(b, "Street", str(c, "street"));
+    sl_xml_add_elem(b, "Country", str(c, "country"));
+    sl_xml_add_elem(b, "CountryCode", str(c, "country_code"));
     if (strcmp(tag, "Invoice") == 0) {
-        unas_buf_elem(b, "TaxNumber", str(c, "tax_number"));
-        unas_buf_elem(b, "CustomerType",
-                      *str(c, "customer_type") ? str(c, "customer_type") : "private");
+        sl_xml_add_elem(b, "TaxNumber", str(c, "tax_number"));
+        sl_xml_add_elem(b, "CustomerType",
+                        *str(c, "customer_type") ? str(c, "customer_type") : "private");
     }
-    unas_buf_add(b, "</");
-    unas_buf_add(b, tag);
-    unas_buf_add(b, ">");
+    sl_xml_add(b, "</");
+    sl_xml_add(b, tag);
+    sl_xml_add(b, ">");
 }
 
-static void customer(unas_buf *b, const json_t *c)
+static void customer(sl_xml_buf *b, const json_t *c)
 {
-    unas_buf_add(b, "<Customer>");
-    unas_buf_elem(b, "Id", str(c, "id"));
-    unas_buf_elem(b, "Email", str(c, "email"));
-    unas_buf_add(b, "<Contact>");
+    sl_xml_add(b, "<Customer>");
+    sl_xml_add_elem(b, "Id", str(c, "id"));
+    sl_xml_add_elem(b, "Email", str(c, "email"));
+    sl_xml_add(b, "<Contact>");
     elem_cdata(b, "Name", str(c, "name"));
-    unas_buf_elem(b, "Phone", str(c, "phone"));
-    unas_buf_elem(b, "Mobile", str(c, "mobile"));
-    unas_buf_add(b, "</Contact><Addresses>");
+    sl_xml_add_elem(b, "Phone", str(c, "phone"));
+    sl_xml_add_elem(b, "Mobile", str(c, "mobile"));
+    sl_xml_add(b, "</Contact><Addresses>");
     address(b, "Invoice", c);
     address(b, "Shipping", c);
-    unas_buf_add(b, "</Addresses></Customer>");
+    sl_xml_add(b, "</Addresses></Customer>");
 }
 
-static void item(unas_buf *b, const json_t *it)
+static void item(sl_xml_buf *b, const json_t *it)
 {
-    unas_buf_add(b, "<Item>");
-    unas_buf_elem(b, "Id", str(it, "id"));
-    unas_buf_elem(b, "Sku", str(it, "sku"));
+    sl_xml_add(b, "<Item>");
+    sl_xml_add_elem(b, "Id", str(it, "id"));
+    sl_xml_add_elem(b, "Sku", str(it, "sku"));
     elem_cdata(b, "Name", str(it, "name"));
     const json_t *vars = json_object_get(it, "variants");
     if (json_array_size(vars) > 0) {
         size_t i;
         json_t *v;
-        unas_buf_add(b, "<Variants>");
+        sl_xml_add(b, "<Variants>");
         json_array_foreach(vars, i, v)
         {
-            unas_buf_add(b, "<Variant>");
-            unas_buf_elem(b, "Name", str(v, "name"));
-            unas_buf_elem(b, "Value", str(v, "value"));
-            unas_buf_add(b, "</Variant>");
+            sl_xml_add(b, "<Variant>");
+            sl_xml_add_elem(b, "Name", str(v, "name"));
+            sl_xml_add_elem(b, "Value", str(v, "value"));
+            sl_xml_add(b, "</Variant>");
         }
-        unas_buf_add(b, "</Variants>");
+        sl_xml_add(b, "</Variants>");
     }
-    unas_buf_elem(b, "Unit", *str(it, "unit") ? str(it, "unit") : "db");
-    unas_buf_elem(b, "Quantity", str(it, "qty"));
-    unas_buf_elem(b, "PriceNet", str(it, "net"));
-    unas_buf_elem(b, "PriceGross", str(it, "gross"));
-    unas_buf_elem(b, "Vat", str(it, "vat"));
+    sl_xml_add_elem(b, "Unit", *str(it, "unit") ? str(it, "unit") : "db");
+    sl_xml_add_elem(b, "Quantity", str(it, "qty"));
+    sl_xml_add_elem(b, "PriceNet", str(it, "net"));
+    sl_xml_add_elem(b, "PriceGross", str(it, "gross"));
+    sl_xml_add_elem(b, "Vat", str(it, "vat"));
     if (json_object_get(it, "percent"))
-        unas_buf_elem(b, "Percent", str(it, "percent"));
-    unas_buf_add(b, "</Item>");
+        sl_xml_add_elem(b, "Percent", str(it, "percent"));
+    sl_xml_add(b, "</Item>");
 }
 
-static void comments(unas_buf *b, const json_t *o)
+static void comments(sl_xml_buf *b, const json_t *o)
 {
     const json_t *list = json_object_get(o, "comments");
     if (json_array_size(list) == 0)
         return;
     size_t i;
     json_t *c;
-    unas_buf_add(b, "<Comments>");
+    sl_xml_add(b, "<Comments>");
     json_array_foreach(list, i, c)
     {
-        unas_buf_add(b, "<Comment>");
-        unas_buf_elem(b, "Type", str(c, "type"));
+        sl_xml_add(b, "<Comment>");
+        sl_xml_add_elem(b, "Type", str(c, "type"));
         elem_cdata(b, "Text", str(c, "text"));
-        unas_buf_add(b, "</Comment>");
+        sl_xml_add(b, "</Comment>");
     }
-    unas_buf_add(b, "</Comments>");
+    sl_xml_add(b, "</Comments>");
 }
 
-void usb_render_order(unas_buf *b, const json_t *o)
+void usb_render_order(sl_xml_buf *b, const json_t *o)
 {
     const json_t *p = json_object_get(o, "payment"), *s = json_object_get(o, "shipping");
-    unas_buf_add(b, "<Order>");
-    unas_buf_elem(b, "Key", str(o, "key"));
+    sl_xml_add(b, "<Order>");
+    sl_xml_add_elem(b, "Key", str(o, "key"));
     elem_int(b, "Id", json_integer_value(json_object_get(o, "id")));
     elem_time(b, "Date", json_integer_value(json_object_get(o, "date_ts")));
     elem_time(b, "DateMod", json_integer_value(json_object_get(o, "mod_ts")));
-    unas_buf_elem(b, "Lang", *str(o, "lang") ? str(o, "lang") : "hu");
+    sl_xml_add_elem(b, "Lang", *str(o, "lang") ? str(o, "lang") : "hu");
     customer(b, json_object_get(o, "customer"));
-    unas_buf_elem(b, "Currency", str(o, "currency"));
+    sl_xml_add_elem(b, "Currency", str(o, "currency"));
     elem_cdata(b, "Status", str(o, "status"));
-    unas_buf_elem(b, "StatusID", str(o, "status_id"));
-    unas_buf_add(b, "<Payment>");
-    unas_buf_elem(b, "Id", str(p, "id"));
-    unas_buf_elem(b, "Name", str(p, "name"));
-    unas_buf_elem(b, "Type", str(p, "type"));
-    unas_buf_elem(b, "Status", str(p, "status"));
-    unas_buf_add(b, "</Payment><Shipping>");
-    unas_buf_elem(b, "Id", str(s, "id"));
-    unas_buf_elem(b, "Name", str(s, "name"));
-    unas_buf_add(b, "<PackageNumber/></Shipping><Invoice>");
+    sl_xml_add_elem(b, "StatusID", str(o, "status_id"));
+    sl_xml_add(b, "<Payment>");
+    sl_xml_add_elem(b, "Id", str(p, "id"));
+    sl_xml_add_elem(b, "Name", str(p, "name"));
+    sl_xml_add_elem(b, "Type", str(p, "type"));
+    sl_xml_add_elem(b, "Status", str(p, "status"));
+    sl_xml_add(b, "</Payment><Shipping>");
+    sl_xml_add_elem(b, "Id", str(s, "id"));
+    sl_xml_add_elem(b, "Name", str(s, "name"));
+    sl_xml_add(b, "<PackageNumber/></Shipping><Invoice>");
     elem_int(b, "Status", json_integer_value(json_object_get(o, "invoice_status")));
-    unas_buf_add(b, "</Invoice>");
-    unas_buf_elem(b, "SumPriceGross", str(o, "sum"));
+    sl_xml_add(b, "</Invoice>");
+    sl_xml_add_elem(b, "SumPriceGross", str(o, "sum"));
     comments(b, o);
-    unas_buf_add(b, "<Items>");
+    sl_xml_add(b, "<Items>");
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(o, "items"), i, it) item(b, it);
-    unas_buf_add(b, "</Items></Order>");
+    sl_xml_add(b, "</Items></Order>");
 }
 
-void usb_render_product(unas_buf *b, const json_t *p)
+void usb_render_product(sl_xml_buf *b, const json_t *p)
 {
-    unas_buf_add(b, "<Product>");
+    sl_xml_add(b, "<Product>");
     elem_int(b, "Id", json_integer_value(json_object_get(p, "id")));
-    unas_buf_elem(b, "Sku", str(p, "sku"));
-    unas_buf_elem(b, "State", "live");
+    sl_xml_add_elem(b, "Sku", str(p, "sku"));
+    sl_xml_add_elem(b, "State", "live");
     elem_cdata(b, "Name", str(p, "name"));
-    unas_buf_elem(b, "Unit", *str(p, "unit") ? str(p, "unit") : "db");
+    sl_xml_add_elem(b, "Unit", *str(p, "unit") ? str(p, "unit") : "db");
     if (*str(p, "type")) {
-        unas_buf_add(b, "<Types>");
-        unas_buf_elem(b, "Type", str(p, "type"));
+        sl_xml_add(b, "<Types>");
+        sl_xml_add_elem(b, "Type", str(p, "type"));
         if (*str(p, "parent"))
-            unas_buf_elem(b, "Parent", str(p, "parent"));
-        unas_buf_add(b, "</Types>");
+            sl_xml_add_elem(b, "Parent", str(p, "parent"));
+        sl_xml_add(b, "</Types>");
     }
-    unas_buf_add(b, "<Prices>");
-    unas_buf_elem(b, "Vat", str(p, "vat"));
-    unas_buf_add(b, "<Price><Type>normal</Type>");
-    unas_buf_elem(b, "Net", str(p, "net"));
-    unas_buf_elem(b, "Gross", str(p, "gross"));
-    unas_buf_add(b, "</Price></Prices><Stocks><Status>");
+    sl_xml_add(b, "<Prices>");
+    sl_xml_add_elem(b, "Vat", str(p, "vat"));
+    sl_xml_add(b, "<Price><Type>normal</Type>");
+    sl_xml_add_elem(b, "Net", str(p, "net"));
+    sl_xml_add_elem(b, "Gross", str(p, "gross"));
+    sl_xml_add(b, "</Price></Prices><Stocks><Status>");
     json_t *act = json_object_get(p, "stock_active");
     elem_int(b, "Active", act ? json_integer_value(act) : 1);
-    unas_buf_add(b, "<Empty>0</Empty>");
+    sl_xml_add(b, "<Empty>0</Empty>");
     elem_int(b, "Variant", json_integer_value(json_object_get(p, "stock_variant")));
-    unas_buf_add(b, "</Status><Stock>");
+    sl_xml_add(b, "</Status><Stock>");
     elem_int(b, "Qty", json_integer_value(json_object_get(p, "stock")));
     if (*str(p, "purchase"))
-        unas_buf_elem(b, "Price", str(p, "purchase"));
-    unas_buf_add(b, "</Stock></Stocks></Product>");
+        sl_xml_add_elem(b, "Price", str(p, "purchase"));
+    sl_xml_add(b, "</Stock></Stocks></Product>");
 }

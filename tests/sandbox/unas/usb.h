@@ -51,7 +51,7 @@ void usb_knob(usb *s, const char *method, const char *path, const char *body, si
               int *status, char **out);
 
 /* ---- rendering (render.c) ---- */
-void usb_render_order(unas_buf *b, const json_t *o);
-void usb_render_product(unas_buf *b, const json_t *p);
+void usb_render_order(sl_xml_buf *b, const json_t *o);
+void usb_render_product(sl_xml_buf *b, const json_t *p);
 
 #endif
