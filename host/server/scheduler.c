@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "intake/intake.h"
 #include "outbox/outbox.h"
 #include "payments/payments.h"
 #include "server/server_int.h"
@@ -197,6 +198,29 @@ static void maybe_track(server_tenant *st, int ci, store *db, int64_t now)
                      st->rt->config->id, rc->config->name, rep.changed, rep.asked);
 }
 
+/* The deliveries log's retention: one batch (INTAKE_PRUNE_BATCH rows, one
+   short transaction, so the tenant's writer waits for one batch at most)
+   per turn while old rows are left, then again after PRUNE_EVERY_MS. */
+#define PRUNE_EVERY_MS (3600 * 1000LL)
+
+static void maybe_prune(server_tenant *st, store *db, int64_t now)
+{
+    if (now < st->sched.next_prune_ms)
+        return;
+    intake_prune_summary sum;
+    sl_error err = {.size = sizeof err};
+    if (intake_prune(db, st->rt->config, now, 1, 0, &sum, &err) != SL_OK) {
+        services_log(NULL, SL_LOG_WARN, "tenant %s: pruning the deliveries log: %s",
+                     st->rt->config->id, err.message);
+        st->sched.next_prune_ms = now + PRUNE_EVERY_MS;
+        return;
+    }
+    if (sum.rows > 0)
+        services_log(NULL, SL_LOG_INFO, "tenant %s: %lld old deliveries pruned (%lld bytes)",
+                     st->rt->config->id, (long long)sum.rows, (long long)sum.bytes);
+    st->sched.next_prune_ms = sum.done ? now + PRUNE_EVERY_MS : now;
+}
+
 /* A tenant a reload started after the scheduler: its connection now. */
 static int have_db(sched *sc, size_t i)
 {
@@ -231,6 +255,8 @@ static void tenant_tick(sched *sc, size_t i)
     int sent, failed;
     if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */
         server_send_outbox(st, sc->dbs[i], &sc->gates[i], OUTBOX_BATCH, &sent, &failed);
+    if (!atomic_load(&s->stopping))
+        maybe_prune(st, sc->dbs[i], now);
 }
 
 /* Queues every tenant that is not queued or in a worker already. */

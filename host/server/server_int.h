@@ -156,6 +156,7 @@ typedef struct tenant_schedule {
     int64_t next_sync_try_ms[CONFIG_MAX_CHANNELS]; /* after a failed daily sync */
     int sync_failures[CONFIG_MAX_CHANNELS];
     int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* next recovery pass of a gateway */
+    int64_t next_prune_ms;                    /* the deliveries log's retention (intake.h) */
 } tenant_schedule;
 
 /* A served tenant. Each kind of thread's state is its own member with its
