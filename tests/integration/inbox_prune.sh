@@ -94,4 +94,14 @@ check "a duration without a unit is refused" test $? -ne 0
 check "naming FILE:LINE and the key" grep -q \
   "$CONF/shop.ini:$LINE: \[intake\] keep_deliveries: not a duration" "$SL_TMP/bad.txt"
 check "and nothing was pruned" eq "$(states)" "failed parsed"
+
+# serve prunes by itself: its scheduler runs a retention batch per tenant
+# turn, so an aged parsed delivery goes while serve runs, without the CLI.
+sed -i 's/^keep_deliveries = 90$/keep_deliveries = 30d/' "$CONF/shop.ini"
+age 1004 40
+check "serve starts again" start_serve "$SL_TEST_PLUGIN_DIR"
+states_are() { [ "$(states)" = "$1" ]; }
+check "serve pruned the aged delivery by itself" wait_until 60 states_are failed
+check "and logged it" grep -q "tenant shop: 1 old deliveries pruned" "$SL_TMP/serve.log"
+check "SIGTERM stops cleanly (pruned)" stop_serve
 finish
