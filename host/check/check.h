@@ -14,7 +14,10 @@
 typedef struct check_options {
     const char *plugin_path;
     const char *sandbox_dir; /* where sandbox binaries live; NULL = none */
-    const char *shared_dir;  /* seed data root for sandboxes */
+    const char *data_dir;    /* what a spec's {source} stands for: the tree
+                                its sandbox data paths start from (the
+                                source tree in a build, PREFIX/share/shopledger
+                                when installed); NULL = the source tree */
     int timeout_s;           /* for the whole check; default 120 */
 } check_options;
 

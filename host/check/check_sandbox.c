@@ -46,6 +46,7 @@ typedef struct sandbox_run {
     char tmp[64];
     char port_file[128];
     int port;
+    const char *data_dir; /* check_options.data_dir */
 } sandbox_run;
 
 /* Replaces {source} {port_file} {port} {tmp} in `in`. */
@@ -57,7 +58,7 @@ static void expand(const char *in, const sandbox_run *sb, char *out, size_t cap)
     const struct {
         const char *name;
         const char *value;
-    } vars[4] = {{"{source}", SL_SOURCE_TREE},
+    } vars[4] = {{"{source}", sb->data_dir ? sb->data_dir : SL_SOURCE_TREE},
                  {"{port_file}", sb->port_file},
                  {"{port}", port},
                  {"{tmp}", sb->tmp}};
@@ -113,6 +114,7 @@ static int wait_port(sandbox_run *sb)
 static int start_sandbox(const check_options *opt, const json_t *spec, sandbox_run *sb, char *why,
                          size_t why_len)
 {
+    sb->data_dir = opt->data_dir;
     snprintf(sb->tmp, sizeof sb->tmp, "/tmp/sl-check-XXXXXX");
     if (mkdtemp(sb->tmp) == NULL)
         return snprintf(why, why_len, "mkdtemp: %s", strerror(errno)), -1;

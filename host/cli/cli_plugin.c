@@ -131,10 +131,20 @@ static int plugin_list(const cli_globals *g)
 
 static int plugin_check(const char *file, const cli_globals *g)
 {
-    char self_dir[4096]; /* sandboxes are built next to the shopledger binary */
-    if (services_exe_dir(self_dir, sizeof self_dir) != 0)
-        self_dir[0] = '\0';
-    check_options opt = {.plugin_path = file, .sandbox_dir = self_dir, .timeout_s = 120};
+    /* Built: the emulators sit next to the shopledger binary and read
+       their data from the source tree. Installed: under the prefix
+       (SL_INSTALL_SANDBOX_REL, SL_INSTALL_SANDBOX_DATA_REL), found
+       relative to the binary as the plugins are. */
+    char sandbox_dir[4096], data_dir[4096];
+    const char *data = NULL;
+    if (services_installed_dir(SL_INSTALL_SANDBOX_REL, sandbox_dir, sizeof sandbox_dir) == 0) {
+        if (services_installed_dir(SL_INSTALL_SANDBOX_DATA_REL, data_dir, sizeof data_dir) == 0)
+            data = data_dir;
+    } else if (services_exe_dir(sandbox_dir, sizeof sandbox_dir) != 0) {
+        sandbox_dir[0] = '\0';
+    }
+    check_options opt = {
+        .plugin_path = file, .sandbox_dir = sandbox_dir, .data_dir = data, .timeout_s = 120};
     json_t *report = NULL;
     int rc = check_run(&opt, &report);
     if (g->json) {

@@ -2,7 +2,8 @@
 # `cmake --install BUILD --prefix X` puts the host, its plugins (with their
 # check specs) and label files under X, and the installed binary finds its
 # own plugins there, not the build tree's and not the prefix configured at
-# build time; moved as a whole, the tree still works.
+# build time; moved as a whole, the tree still works, `plugin check`
+# included (the emulators and their data are installed too).
 source "$(dirname "$0")/lib.bash"
 PFX="$SL_TMP/prefix"
 check "cmake --install --prefix installs" \
@@ -30,4 +31,14 @@ check "a moved tree still finds its plugins" \
   eq "$(plugin_dir "$SL_TMP/moved/bin/shopledger")" "$SL_TMP/moved/bin/../$LIBDIR"
 check "the build tree's binary keeps the build tree's plugins" \
   eq "$(plugin_dir "$SHOPLEDGER")" "$SL_BUILD_DIR/plugins"
+# plugin check of an installed connector starts the installed emulator with
+# the installed data (there is no emulator beside the installed binary)
+check "the emulators and their data are installed" \
+  test -x "$SL_TMP/moved/libexec/shopledger/sandbox/woo_sandbox" -a \
+  -f "$SL_TMP/moved/share/shopledger/sandbox-data/tests/sandbox/foroutel/cities.csv"
+for p in woocommerce foroutel; do
+  check "plugin check $p passes in the moved install" bash -c \
+    "cd '$SL_TMP' && '$SL_TMP/moved/bin/shopledger' plugin check '$SL_TMP/moved/$LIBDIR/$p.so' \
+       > '$SL_TMP/check-$p.txt' 2>&1"
+done
 finish
