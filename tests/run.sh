@@ -34,8 +34,8 @@ cmake -S . -B build-asan -DSL_WERROR=ON -DSL_SANITIZE=ON -DSL_BUILD_BENCH=OFF \
 cmake --build build-asan -j"$JOBS"
 run_ctest --test-dir build-asan --output-on-failure -j"$JOBS"
 
-echo "== fuzz every parser of remote input: 12 targets x 20 s, clang ASan + UBSan"
-bash tests/fuzz/run.sh "${SL_FUZZ_SECONDS:-20}"
+echo "== fuzz every parser of remote input: 12 targets x 10 s, clang ASan + UBSan"
+bash tests/fuzz/run.sh "${SL_FUZZ_SECONDS:-10}"
 
 echo "== end-to-end tests with the host under valgrind"
 SL_VALGRIND=1 run_ctest --test-dir build --output-on-failure -j"$JOBS" -R '^it_'
