@@ -17,10 +17,14 @@
  *     order.created body recorded from a WooCommerce 10.0.2 store, its id
  *     varied), each to a random tenant on a new connection, one after the
  *     other; then the same K deliveries against a 1-tenant serve;
- *   - the figures again after the deliveries, and the SIGTERM stop time.
+ *   - the figures again after the deliveries, the same K deliveries to
+ *     the same tenants once more (their stores open now: serve closes an
+ *     idle tenant's after --idle-close), with --settle S the figures again
+ *     S seconds later (pass `-- --idle-close 5s` to see them given back),
+ *     and the SIGTERM stop time.
  *
  * usage: bench_tenants [N] [K] [--bin SHOPLEDGER] [--plugins DIR] [--keep]
- *                      [-- EXTRA SERVE ARGS...]
+ *                      [--settle SECONDS] [-- EXTRA SERVE ARGS...]
  *        (defaults 1000, 200; the build's shopledger and plugins)
  * --bin / --plugins measure another build (e.g. main's, for "before").
  */
@@ -58,6 +62,7 @@ extern char **environ;
 static char dir[256];
 static const char *bin = SL_SHOPLEDGER_BIN;
 static const char *plugins = SL_PLUGIN_DIR;
+static int settle_s; /* --settle: wait, then the figures again */
 static char **extra_args;
 static int extra_count;
 static char *woo_head, *woo_mid, *woo_tail; /* the recorded body around id and number */
@@ -337,9 +342,9 @@ static double pct_ms(int64_t *v, int n, int p)
     return (double)v[i >= n ? n - 1 : i] / 1000.0;
 }
 
-/* K deliveries to random tenants of n (seeded: the same ones each run);
-   prints p50/p99 of the acknowledgments. */
-static void deliveries(const serve_run *r, int n, int k, int first_order)
+/* K deliveries to random tenants of n (seeded: the same ones each run,
+   and each call); prints p50/p99 of the acknowledgments. */
+static void deliveries(const serve_run *r, int n, int k, int first_order, const char *what)
 {
     int64_t *lat = calloc((size_t)k, sizeof *lat);
     unsigned seed = 12345;
@@ -356,9 +361,9 @@ static void deliveries(const serve_run *r, int n, int k, int first_order)
     }
     qsort(lat, (size_t)ok, sizeof *lat, cmp64);
     if (ok > 0)
-        printf("  %d deliveries to random tenants: p50 %.2f ms  p99 %.2f ms  max %.2f ms"
+        printf("  %d deliveries %s: p50 %.2f ms  p99 %.2f ms  max %.2f ms"
                "  (%d not 200)\n",
-               k, pct_ms(lat, ok, 50), pct_ms(lat, ok, 99), pct_ms(lat, ok, 100), bad);
+               k, what, pct_ms(lat, ok, 50), pct_ms(lat, ok, 99), pct_ms(lat, ok, 100), bad);
     else
         printf("  %d deliveries: none answered 200\n", k);
     free(lat);
@@ -397,8 +402,16 @@ static int run(const char *name, int n, int k)
     usleep(2000000);
     printf("  idle CPU: %.1f%% of a core (2 s)\n", 100.0 * (process_cpu_s(r.pid) - cpu0) / 2.0);
     print_cost("idle:", r.pid);
-    deliveries(&r, n, k, n == 1 ? 2000000 : 1000000);
+    int first = n == 1 ? 2000000 : 1000000;
+    deliveries(&r, n, k, first, "to random tenants");
     print_cost("after deliveries:", r.pid);
+    /* The same tenants again, right after: open now (serve closes an
+       idle tenant's connections after --idle-close, 60 s by default). */
+    deliveries(&r, n, k, first + k, "to the same tenants again");
+    if (settle_s > 0) {
+        usleep((useconds_t)settle_s * 1000000);
+        print_cost("after --settle:", r.pid);
+    }
     printf("  SIGTERM stop: %.3f s\n", stop_serve(&r));
     return 0;
 }
@@ -417,6 +430,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bin") == 0 && i + 1 < argc)
             bin = argv[++i];
+        else if (strcmp(argv[i], "--settle") == 0 && i + 1 < argc)
+            settle_s = atoi(argv[++i]);
         else if (strcmp(argv[i], "--plugins") == 0 && i + 1 < argc)
             plugins = argv[++i];
         else if (strcmp(argv[i], "--keep") == 0)

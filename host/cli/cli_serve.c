@@ -30,9 +30,11 @@ static int value_of(int argc, char **argv, int *i, const char **out)
 
 int cli_serve(int argc, char **argv, const cli_globals *g)
 {
-    server_options opt = {.plugin_dir = g->plugin_dir, .max_body = SERVER_MAX_BODY_DEFAULT};
+    server_options opt = {.plugin_dir = g->plugin_dir,
+                          .max_body = SERVER_MAX_BODY_DEFAULT,
+                          .idle_close_ms = SERVER_IDLE_CLOSE_DEFAULT_MS};
     const char *tick = NULL, *max_body = NULL, *workers = NULL, *writers = NULL;
-    const char *deadline = NULL;
+    const char *deadline = NULL, *idle_close = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
         if (strcmp(argv[i], "--listen") == 0)
@@ -53,6 +55,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
             bad = value_of(argc, argv, &i, &deadline);
         else if (strcmp(argv[i], "--writer-threads") == 0)
             bad = value_of(argc, argv, &i, &writers);
+        else if (strcmp(argv[i], "--idle-close") == 0)
+            bad = value_of(argc, argv, &i, &idle_close);
         else if (strcmp(argv[i], "--no-scheduler") == 0)
             opt.no_scheduler = 1;
         else
@@ -62,7 +66,8 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
                             "[--admin-listen ADDR:PORT] [--port-file PATH] "
                             "[--admin-port-file PATH] [--tick-ms N] [--max-body BYTES] "
                             "[--scheduler-threads N] [--writer-threads N] "
-                            "[--read-deadline DURATION] [--no-scheduler]\n");
+                            "[--read-deadline DURATION] [--idle-close DURATION] "
+                            "[--no-scheduler]\n");
             return CLI_USAGE;
         }
     }
@@ -89,6 +94,14 @@ int cli_serve(int argc, char **argv, const cli_globals *g)
         sl_error derr = {.size = sizeof derr};
         if (sl_parse_duration("--read-deadline", deadline, SERVER_READ_DEADLINE_MIN_MS,
                               SERVER_READ_DEADLINE_MAX_MS, &opt.read_deadline_ms, &derr) != SL_OK) {
+            fprintf(stderr, "shopledger serve: %s\n", derr.message);
+            return CLI_USAGE;
+        }
+    }
+    if (idle_close != NULL) {
+        sl_error derr = {.size = sizeof derr};
+        if (sl_parse_duration("--idle-close", idle_close, 0, SERVER_IDLE_CLOSE_MAX_MS,
+                              &opt.idle_close_ms, &derr) != SL_OK) {
             fprintf(stderr, "shopledger serve: %s\n", derr.message);
             return CLI_USAGE;
         }

@@ -60,6 +60,7 @@ int config_read_secret_file(const char *path, char **out, sl_error *err)
         rc = sl_error_set(err, SL_EIO, "secret_file", "cannot read secret file '%s': %s", path,
                           strerror(errno));
     close(fd);
+    size_t got = len; /* at most the buffer: cfg_read_fd stops there */
     if (rc == SL_OK && len > CONFIG_MAX_SECRET_BYTES)
         rc =
             sl_error_set(err, SL_ETOOBIG, "secret_file", "secret file '%s' is larger than %d bytes",
@@ -69,13 +70,22 @@ int config_read_secret_file(const char *path, char **out, sl_error *err)
     if (rc == SL_OK && (len == 0 || memchr(buf, '\0', len) != NULL))
         rc = sl_error_set(err, SL_EINVALID, "secret_file", "secret file '%s' is %s", path,
                           len == 0 ? "empty" : "binary (holds a NUL byte)");
-    if (rc != SL_OK) {
-        if (buf != NULL)
-            cfg_secret_free(buf);
-        return rc;
+    /* The read buffer holds the largest secret allowed: keep an exact copy
+       (a host of many tenants holds three secrets each). */
+    char *exact = rc == SL_OK ? malloc(len + 1) : NULL;
+    if (rc == SL_OK && exact == NULL)
+        rc = sl_error_set(err, SL_ENOMEM, "secret_file", "out of memory");
+    if (rc == SL_OK) {
+        memcpy(exact, buf, len);
+        exact[len] = '\0';
     }
-    buf[len] = '\0';
-    *out = buf;
+    if (buf != NULL) { /* everything read is wiped, line end and NULs too */
+        explicit_bzero(buf, got);
+        free(buf);
+    }
+    if (rc != SL_OK)
+        return rc;
+    *out = exact;
     return SL_OK;
 }
 

@@ -249,6 +249,10 @@ int inbox_load_to_book(store *s, int64_t id, inbox_item **out, sl_error *err);
 /* Ids of items in state received (and failed whose next attempt is due at
    `now_ms`), oldest first, at most `max`. Returns the count in *n. */
 int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_error *err);
+/* When inbox_pending next has work: *when_ms 0 for none, 1 for now (an
+   item is received), else the earliest next attempt of a failed item.
+   serve's writer closes an idle tenant's connection and wakes then. */
+int inbox_next_due(store *s, int64_t *when_ms, sl_error *err);
 
 /* State changes at `now_ms`. `reason` (may be NULL) is recorded in the
    event log. mark_failed increments attempts, schedules the next attempt

@@ -155,6 +155,21 @@ int inbox_pending(store *s, int64_t now_ms, int64_t *ids, int max, int *n, sl_er
     return SL_OK;
 }
 
+int inbox_next_due(store *s, int64_t *when_ms, sl_error *err)
+{
+    int64_t at = 0;
+    int none = 1;
+    /* Two index probes, as inbox_pending's: any received item (due now),
+       else the earliest failed one. */
+    int rc = store_query_int64(
+        s,
+        "SELECT coalesce((SELECT 1 FROM inbox_items WHERE state = 'received' LIMIT 1), "
+        "(SELECT min(next_attempt_ms) FROM inbox_items WHERE state = 'failed'))",
+        &at, &none, err);
+    *when_ms = rc != SL_OK || none ? 0 : at > 1 ? at : 1;
+    return rc;
+}
+
 /* The state and attempts of an item; SL_ENOTFOUND when it does not exist. */
 static int read_state(store *s, int64_t id, int *state, int *attempts, sl_error *err)
 {

@@ -394,6 +394,17 @@ static int dispatch(store *s, const char *key, int64_t now_ms, int max, outbox_s
     return rc;
 }
 
+int outbox_next_due(store *s, int64_t *when_ms, sl_error *err)
+{
+    int64_t at = 0;
+    int none = 1;
+    int rc = store_query_int64(
+        s, "SELECT min(next_attempt_ms) FROM outbox WHERE state IN ('pending', 'sending')", &at,
+        &none, err);
+    *when_ms = rc != SL_OK || none ? 0 : at > 1 ? at : 1;
+    return rc;
+}
+
 int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data, int *sent,
                     int *failed, sl_error *err)
 {

@@ -83,6 +83,10 @@ typedef int (*outbox_send_fn)(void *data, const outbox_row *row, sl_error *err);
    off or dead). A store error stops the run and is returned. */
 int outbox_dispatch(store *s, int64_t now_ms, int max, outbox_send_fn send, void *data, int *sent,
                     int *failed, sl_error *err);
+/* When outbox_dispatch next has a row to send: *when_ms 0 for none, else
+   the earliest next attempt of a pending or sending row (at least 1).
+   serve's scheduler leaves an idle tenant's store closed until then. */
+int outbox_next_due(store *s, int64_t *when_ms, sl_error *err);
 
 /* The pause after failed attempt `attempts` of the row (or channel) with
    id `salt`: BASE * 2^(attempts-1), times (100 - 20 + j) % where

@@ -39,18 +39,15 @@ const char *runtime_plugin_dir(const char *override)
 }
 
 /* Opens a context of `ch` on the already loaded plugin in rc->plugin:
-   its own state connection (for a `copy`, opened on first use), its own
-   services context, channel_open (a copy's warnings unlogged). */
+   its own state connection (opened on first use), its own services
+   context, channel_open (a copy's warnings unlogged). */
 static int open_context(runtime_tenant *rt, runtime_channel *rc, const config_channel *ch, int copy,
                         sl_error *err)
 {
-    /* A copy opens its state connection only if a call asks for state:
-       with one copy per HTTP thread, eager connections would multiply a
-       many-tenant server's file descriptors. */
-    int r = copy ? SL_OK : store_open(rt->config->database, &rc->state_db, err);
-    if (r != SL_OK)
-        return r;
-    rc->ctx = services_ctx_new(rt->config, ch, rc->state_db);
+    /* A context opens its state connection only if a call asks for state:
+       most plugins never do, and a host of many idle tenants would hold a
+       connection (descriptors, a parsed schema, a page cache) per context. */
+    rc->ctx = services_ctx_new(rt->config, ch, NULL);
     if (rc->ctx == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     struct stat so;
@@ -58,11 +55,10 @@ static int open_context(runtime_tenant *rt, runtime_channel *rc, const config_ch
         services_ctx_set_plugin_file(rc->ctx, rc->plugin->path,
                                      (int64_t)so.st_mtim.tv_sec * 1000000000LL +
                                          so.st_mtim.tv_nsec);
-    if (copy)
-        services_ctx_open_store_lazily(rc->ctx, rt->config->database);
+    services_ctx_open_store_lazily(rc->ctx, rt->config->database);
     services_ctx_set_errors_only(rc->ctx, copy);
     services_call_enter(rc->ctx, NULL);
-    r = rc->plugin->table->channel_open(services_table(), rc->ctx, &rc->state, err);
+    int r = rc->plugin->table->channel_open(services_table(), rc->ctx, &rc->state, err);
     services_call_end(rc->ctx);
     services_ctx_set_errors_only(rc->ctx, 0);
     if (r != SL_OK) {
@@ -80,11 +76,8 @@ static void close_context(runtime_channel *rc)
     if (rc->state != NULL)
         rc->plugin->table->channel_close(rc->state);
     services_ctx_free(rc->ctx);
-    if (rc->state_db != NULL)
-        store_close(rc->state_db);
     rc->state = NULL;
     rc->ctx = NULL;
-    rc->state_db = NULL;
 }
 
 static int open_channel(runtime_tenant *rt, runtime_channel *rc, const config_channel *ch,

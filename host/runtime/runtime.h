@@ -15,11 +15,11 @@ typedef struct runtime_channel {
     const config_channel *config;
     loaded_plugin *plugin; /* NULL when open_plugins was 0 */
     void *state;           /* the plugin's channel state */
+    /* The context holds the plugin's own connection for state_get/put,
+       opened on first use: plugin calls run on whichever thread serves
+       the channel (HTTP, scheduler), never on the tenant writer's
+       connection, which only the writer thread may use. */
     sl_ctx *ctx;
-    /* The plugin's own connection for state_get/put: plugin calls run on
-       whichever thread serves the channel (HTTP, scheduler), never on the
-       tenant writer's connection, which only the writer thread may use. */
-    store *state_db;
 } runtime_channel;
 
 typedef struct runtime_tenant {

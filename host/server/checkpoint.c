@@ -92,24 +92,34 @@ static int64_t checkpoint_run(void *arg)
     return due > now ? due : now + CHECKPOINT_IDLE_MS; /* one not finished: retried later */
 }
 
+void checkpoint_attach(server_tenant *st)
+{
+    sqlite3_stmt *ps = NULL;
+    if (sqlite3_prepare_v2(store_db(st->rt->db), "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
+        sqlite3_step(ps) == SQLITE_ROW)
+        atomic_store(&st->ckpt.page_size, sqlite3_column_int64(ps, 0));
+    sqlite3_finalize(ps);
+    /* Replaces SQLite's own hook, which checkpointed inside the commit. */
+    sqlite3_wal_hook(store_db(st->rt->db), on_wal_commit, st);
+}
+
+void checkpoint_detach(server_tenant *st)
+{
+    sqlite3_wal_autocheckpoint(store_db(st->rt->db), 1000); /* SQLite's default again */
+}
+
 int checkpoint_start(server_tenant *st, work_pool *pool, sl_error *err)
 {
     (void)err;
     /* The writer's connection, before the writer task runs: this thread
        is its only user now. The checkpoint's own connection is opened
        when a checkpoint is due and closed after one that finished. */
-    sqlite3_stmt *ps = NULL;
-    if (sqlite3_prepare_v2(store_db(st->rt->db), "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
-        sqlite3_step(ps) == SQLITE_ROW)
-        atomic_store(&st->ckpt.page_size, sqlite3_column_int64(ps, 0));
-    sqlite3_finalize(ps);
     st->ckpt.db = NULL;
     st->ckpt.started = 1;
     atomic_store(&st->ckpt.wanted, 0);
     atomic_store(&st->ckpt.wal_pages, 0);
     pool_task_init(&st->ckpt.task, pool, checkpoint_run, st);
-    /* Replaces SQLite's own hook, which checkpointed inside the commit. */
-    sqlite3_wal_hook(store_db(st->rt->db), on_wal_commit, st);
+    checkpoint_attach(st);
     return SL_OK;
 }
 
@@ -122,7 +132,8 @@ void checkpoint_stop(server_tenant *st)
 {
     if (!st->ckpt.started)
         return;
-    sqlite3_wal_autocheckpoint(store_db(st->rt->db), 1000); /* SQLite's default again */
+    if (st->rt->db != NULL) /* not closed while idle */
+        checkpoint_detach(st);
     pool_task_cancel(&st->ckpt.task);
     store_close(st->ckpt.db);
     st->ckpt.db = NULL;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "server/server_int.h"
+#include "services/services.h"
 #include "shopledger/sdkutil.h"
 
 struct hook_lane {
@@ -126,4 +127,15 @@ runtime_channel *hook_lane_channel(hook_lane *lane)
 void hook_lane_give(hook_lane *lane)
 {
     pthread_mutex_unlock(&lane->lock);
+}
+
+void hook_lanes_release(server_tenant *st)
+{
+    for (size_t i = 0; st->hook_lanes != NULL && i < st->rt->channel_count * HOOK_LANES; i++) {
+        hook_lane *lane = &st->hook_lanes[i];
+        if (!atomic_load(&lane->opened) || pthread_mutex_trylock(&lane->lock) != 0)
+            continue;
+        services_ctx_release(lane->chan.ctx);
+        pthread_mutex_unlock(&lane->lock);
+    }
 }

@@ -11,11 +11,17 @@
  * gate and schedule fields are touched by one worker at a time), while a
  * tenant whose shop hangs holds one worker up to its HTTP timeout and the
  * other tenants go on in the others. Each tenant has one store connection
- * here (the writer has its own).
+ * here (the writer has its own), opened when a visit finds work due and
+ * kept while the tenant is active; an idle tenant's visit is a look at
+ * in-memory due times and at its files' sizes and times (another writer
+ * may have queued outbox rows), and its contexts' connections are given
+ * back once it has rested for idle_close (server_int.h: residency).
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "intake/intake.h"
@@ -31,10 +37,14 @@
 #define SYNC_RETRY_BASE_MS 60000 /* a failed daily sync: first retry */
 #define SYNC_RETRY_MAX_MS 3600000
 #define SCHED_SLOTS (CONFIG_MAX_TENANTS + 1)
+/* With nothing due, the outbox is still looked at this often: a row
+   another process queued is found by the files' change, this is the
+   fallback should a change keep their sizes and times. */
+#define OUTBOX_RECHECK_MS (600 * 1000LL)
 
 typedef struct sched {
     server_state *s;
-    store **dbs;        /* per tenant */
+    store **dbs;        /* per tenant, NULL until a visit needs it */
     outbox_gate *gates; /* per tenant: channels whose remote is down */
     /* The work queue: tenant indexes, each at most once (queued[i]). */
     pthread_mutex_t lock;
@@ -46,6 +56,27 @@ typedef struct sched {
     pthread_t *workers;
     int worker_count;
 } sched;
+
+/* One tenant's visit: its connection is opened by the first work that
+   needs it (visit_db). */
+typedef struct visit {
+    sched *sc;
+    size_t i;
+    server_tenant *st;
+    int used; /* the visit did work on the store */
+} visit;
+
+static store *visit_db(visit *v)
+{
+    store **db = &v->sc->dbs[v->i];
+    sl_error err = {.size = sizeof err};
+    if (*db == NULL && store_open(v->st->rt->config->database, db, &err) != SL_OK) {
+        services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
+        *db = NULL;
+    }
+    v->used |= *db != NULL;
+    return *db;
+}
 
 /* Local "HH:MM" minutes and "YYYY-MM-DD" of `now_ms` in zone `tz`
    (services/local_time.c holds the one TZ lock). */
@@ -84,20 +115,22 @@ int64_t scheduler_backoff_ms(int failures, int64_t retry_after_ms, int salt)
 }
 
 /* One stock sync, recorded for the admin API; the report is kept there. */
-static int run_sync(server_tenant *st, int ci, store *db, sl_error *err)
+static int run_sync(server_tenant *st, int ci, visit *v, sl_error *err)
 {
     json_t *rep = NULL;
     channel_run_begin(st, ci, CHANNEL_SYNC, services_now_ms());
-    int r = server_sync_channel(st, ci, db, &rep, err);
+    store *db = visit_db(v);
+    int r = db ? server_sync_channel(st, ci, db, &rep, err)
+               : sl_error_set(err, SL_ERETRY, "database", "the tenant's store cannot be opened");
     channel_run_end(st, ci, CHANNEL_SYNC, services_now_ms(), r, err, rep);
     return r;
 }
 
-static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
+static void maybe_sync(server_tenant *st, int ci, visit *v, int64_t now)
 {
     sl_error err = {.size = sizeof err};
     if (channel_run_wanted(st, ci, CHANNEL_SYNC)) { /* an admin asked: now */
-        int r = run_sync(st, ci, db, &err);
+        int r = run_sync(st, ci, v, &err);
         services_log(st->rt->channels[ci].ctx, r == SL_OK ? SL_LOG_INFO : SL_LOG_WARN,
                      "stock sync asked for: %s", r == SL_OK ? "done" : err.message);
         return;
@@ -112,7 +145,7 @@ static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
     if (minutes < target || strcmp(st->sched.last_sync_day[ci], day) == 0 ||
         now < st->sched.next_sync_try_ms[ci])
         return;
-    int r = run_sync(st, ci, db, &err);
+    int r = run_sync(st, ci, v, &err);
     /* The day counts as synced only once a sync went through; a failed
        one is tried again the same day, after a pause that grows. */
     if (r == SL_OK) {
@@ -128,7 +161,7 @@ static void maybe_sync(server_tenant *st, int ci, store *db, int64_t now)
 
 /* A poll is due by the channel's schedule, or because an admin asked
    (then even on a channel that is not polled on a schedule). */
-static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
+static void maybe_poll(server_tenant *st, int ci, visit *v, int64_t now)
 {
     runtime_channel *rc = &st->rt->channels[ci];
     int asked = channel_run_wanted(st, ci, CHANNEL_POLL);
@@ -140,13 +173,16 @@ static void maybe_poll(server_tenant *st, int ci, store *db, int64_t now)
         st->sched.next_poll_ms[ci] = now + every * 1000;
     sl_error err = {.size = sizeof err};
     channel_run_begin(st, ci, CHANNEL_POLL, now);
-    int r = poll_channel(st, ci, db, &err);
+    store *db = visit_db(v);
+    int r = db ? poll_channel(st, ci, db, &err)
+               : sl_error_set(&err, SL_ERETRY, "database", "the tenant's store cannot be opened");
     channel_run_end(st, ci, CHANNEL_POLL, services_now_ms(), r, &err, NULL);
     if (r == SL_ERETRY && rc->config->intake_poll && err.retry_after_ms > every * 1000)
         st->sched.next_poll_ms[ci] = now + err.retry_after_ms; /* the shop asked for a pause */
 }
 
-void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int wanted)
+/* One recovery pass of gateway channel ci when due. */
+static void pay_pass(server_tenant *st, int ci, visit *v, int64_t now, int wanted)
 {
     runtime_channel *rc = &st->rt->channels[ci];
     if (rc->plugin == NULL || !(rc->plugin->table->caps & SL_CAP_REQUEST_PAYMENT) ||
@@ -154,6 +190,9 @@ void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int w
         return;
     int64_t every = pay_recover_every_ms(rc->config);
     st->sched.next_pay_ms[ci] = now + (every > 0 ? every : PAY_RECOVER_EVERY_DEFAULT_MS);
+    store *db = visit_db(v);
+    if (db == NULL)
+        return;
     pay_recover_report rep;
     sl_error err = {.size = sizeof err};
     pthread_mutex_lock(&st->channel_locks[ci]);
@@ -171,21 +210,25 @@ void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int w
 
 /* A postal channel's open parcels are tracked every `track_every`
    (default 2h; the services publish no push). */
-static void maybe_track(server_tenant *st, int ci, store *db, int64_t now)
+static void maybe_track(server_tenant *st, int ci, visit *v, int64_t now)
 {
     runtime_channel *rc = &st->rt->channels[ci];
     if (!rc->plugin || !rc->plugin->table->track_shipment ||
         !(rc->plugin->table->caps & SL_CAP_TRACK_SHIPMENT) || now < st->sched.next_track_ms[ci])
         return;
     int64_t every = TRACK_EVERY_DEFAULT_MS;
-    const char *v = config_channel_get(rc->config, "track_every");
+    const char *text = config_channel_get(rc->config, "track_every");
     sl_error err = {.size = sizeof err};
-    if (v && sl_parse_duration("track_every", v, 1000, 7 * 86400 * 1000LL, &every, &err) != SL_OK) {
+    if (text &&
+        sl_parse_duration("track_every", text, 1000, 7 * 86400 * 1000LL, &every, &err) != SL_OK) {
         services_log(NULL, SL_LOG_ERROR, "tenant %s: %s: %s", st->rt->config->id, rc->config->name,
                      err.message);
         every = TRACK_EVERY_DEFAULT_MS;
     }
     st->sched.next_track_ms[ci] = now + every;
+    store *db = visit_db(v);
+    if (db == NULL)
+        return;
     ship_track_report rep;
     pthread_mutex_lock(&st->channel_locks[ci]);
     int r = ship_track_channel(db, st->rt->config, rc, now, &rep, &err);
@@ -202,11 +245,17 @@ static void maybe_track(server_tenant *st, int ci, store *db, int64_t now)
    short transaction, so the tenant's writer waits for one batch at most)
    per turn while old rows are left, then again after PRUNE_EVERY_MS. */
 #define PRUNE_EVERY_MS (3600 * 1000LL)
+#define PRUNE_SPREAD_MS (600 * 1000LL)
 
-static void maybe_prune(server_tenant *st, store *db, int64_t now)
+static void maybe_prune(server_tenant *st, visit *v, int64_t now)
 {
     if (now < st->sched.next_prune_ms)
         return;
+    store *db = visit_db(v);
+    if (db == NULL) {
+        st->sched.next_prune_ms = now + PRUNE_EVERY_MS;
+        return;
+    }
     intake_prune_summary sum;
     sl_error err = {.size = sizeof err};
     if (intake_prune(db, st->rt->config, now, 1, 0, &sum, &err) != SL_OK) {
@@ -221,16 +270,108 @@ static void maybe_prune(server_tenant *st, store *db, int64_t now)
     st->sched.next_prune_ms = sum.done ? now + PRUNE_EVERY_MS : now;
 }
 
-/* A tenant a reload started after the scheduler: its connection now. */
-static int have_db(sched *sc, size_t i)
+/* The sizes and modification times of the tenant's database and WAL:
+   any commit (the writer's, another process's) changes one of them. */
+static uint64_t store_files_sig(const char *database)
 {
-    sl_error err = {.size = sizeof err};
-    if (sc->dbs[i] == NULL &&
-        store_open(server_tenant_at(sc->s, i)->rt->config->database, &sc->dbs[i], &err) != SL_OK) {
-        services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
-        sc->dbs[i] = NULL;
+    char wal[4096];
+    struct stat sb;
+    uint64_t h = 1469598103934665603ull;
+    const char *paths[2] = {database, wal};
+    snprintf(wal, sizeof wal, "%s-wal", database);
+    for (int k = 0; k < 2; k++) {
+        uint64_t parts[3] = {0, 0, 0};
+        if (stat(paths[k], &sb) == 0) {
+            parts[0] = (uint64_t)sb.st_size;
+            parts[1] = (uint64_t)sb.st_mtim.tv_sec;
+            parts[2] = (uint64_t)sb.st_mtim.tv_nsec + 1;
+        }
+        for (int j = 0; j < 3; j++)
+            h = (h ^ parts[j]) * 1099511628211ull;
     }
-    return sc->dbs[i] != NULL;
+    return h;
+}
+
+/* The outbox, when a row is due by the time last seen, when the writer
+   booked something, when the store changed since the last look (another
+   process), or after OUTBOX_RECHECK_MS; then the earliest row due is
+   remembered. */
+static void maybe_send_outbox(visit *v, int64_t now)
+{
+    server_tenant *st = v->st;
+    int64_t next = st->sched.next_outbox_ms;
+    uint64_t sig = store_files_sig(st->rt->config->database);
+    if (st->sched.store_sig == 0) /* the first visit: the files as the tenant started */
+        st->sched.store_sig = sig;
+    if (!atomic_exchange(&st->outbox_poke, 0) && next != 0 && now < next &&
+        sig == st->sched.store_sig)
+        return;
+    store *db = visit_db(v);
+    if (db == NULL)
+        return;
+    int sent, failed;
+    server_send_outbox(st, db, &v->sc->gates[v->i], OUTBOX_BATCH, &sent, &failed);
+    int64_t when = 0;
+    sl_error err = {.size = sizeof err};
+    if (outbox_next_due(db, &when, &err) != SL_OK)
+        when = 0; /* logged by the next send: look again next tick */
+    else if (when == 0 || when > now + OUTBOX_RECHECK_MS)
+        when = now + OUTBOX_RECHECK_MS;
+    st->sched.next_outbox_ms = when;
+}
+
+/* A tenant at rest (idle_close_ms without activity) gives back what its
+   channels' contexts hold: once per rest, and again after a visit that
+   did work (a poll that found nothing reopened a shop connection); each
+   under the lock that serializes its calls (a lane in use is skipped). */
+static void release_if_idle(visit *v, int64_t now)
+{
+    server_tenant *st = v->st;
+    int64_t idle_ms = v->sc->s->opt->idle_close_ms;
+    int64_t active = atomic_load(&st->last_active_ms);
+    if (idle_ms <= 0 || now - active < idle_ms || (st->sched.released_ms == active + 1 && !v->used))
+        return;
+    for (size_t c = 0; c < st->rt->channel_count; c++) {
+        pthread_mutex_lock(&st->channel_locks[c]);
+        services_ctx_release(st->rt->channels[c].ctx);
+        pthread_mutex_unlock(&st->channel_locks[c]);
+    }
+    hook_lanes_release(st);
+    st->sched.released_ms = active + 1; /* +1: 0 is "never released" */
+}
+
+/* After a visit: an active tenant keeps the scheduler's connection for
+   the next tick; a tenant at rest gives it back at once. */
+static void end_visit(visit *v, int64_t now)
+{
+    int64_t idle_ms = v->sc->s->opt->idle_close_ms;
+    store **db = &v->sc->dbs[v->i];
+    int closed = 0;
+    if (*db != NULL && idle_ms > 0 && now - atomic_load(&v->st->last_active_ms) >= idle_ms) {
+        store_close(*db);
+        *db = NULL;
+        closed = 1;
+        server_note_idle_close();
+    }
+    if (v->used || closed) /* what this visit (or its close) changed is no news */
+        v->st->sched.store_sig = store_files_sig(v->st->rt->config->database);
+    release_if_idle(v, now);
+}
+
+void scheduler_tenant_init(server_tenant *st, size_t slot, store *db)
+{
+    int64_t now = services_now_ms(), when = 0;
+    sl_error err = {.size = sizeof err};
+    if (outbox_next_due(db, &when, &err) != SL_OK)
+        when = 0; /* the first visit looks */
+    else if (when == 0)
+        when = now + OUTBOX_RECHECK_MS;
+    st->sched.next_outbox_ms = when;
+    st->sched.store_sig = 0;
+    /* The first retention batch: the first tenant's at once, the others
+       spread over PRUNE_SPREAD_MS, so a host of many tenants does not
+       open every store on its first tick. */
+    st->sched.next_prune_ms = now + (int64_t)(slot * 7919 % (PRUNE_SPREAD_MS / 1000)) * 1000;
 }
 
 /* One tenant's turn: its due polls and syncs, then its outbox. */
@@ -238,25 +379,25 @@ static void tenant_tick(sched *sc, size_t i)
 {
     server_state *s = sc->s;
     server_tenant *st = server_tenant_at(s, i);
-    if (!have_db(sc, i))
-        return;
+    visit v = {.sc = sc, .i = i, .st = st};
     int64_t now = services_now_ms();
     int pay_wanted = atomic_exchange(&st->pay_wanted, 0);
-    if (pay_wanted)
-        pay_links_run(st, sc->dbs[i]); /* admins' pay links first: a buyer waits */
+    store *db = pay_wanted ? visit_db(&v) : NULL;
+    if (db != NULL)
+        pay_links_run(st, db); /* admins' pay links first: a buyer waits */
     for (size_t c = 0; c < st->rt->channel_count && !atomic_load(&s->stopping); c++) {
-        scheduler_pay_pass(st, (int)c, sc->dbs[i], now, pay_wanted);
-        maybe_poll(st, (int)c, sc->dbs[i], now);
+        pay_pass(st, (int)c, &v, now, pay_wanted);
+        maybe_poll(st, (int)c, &v, now);
         if (!atomic_load(&s->stopping))
-            maybe_sync(st, (int)c, sc->dbs[i], now);
+            maybe_sync(st, (int)c, &v, now);
         if (!atomic_load(&s->stopping))
-            maybe_track(st, (int)c, sc->dbs[i], now);
+            maybe_track(st, (int)c, &v, now);
     }
-    int sent, failed;
     if (!atomic_load(&s->stopping)) /* nothing new starts after the signal */
-        server_send_outbox(st, sc->dbs[i], &sc->gates[i], OUTBOX_BATCH, &sent, &failed);
+        maybe_send_outbox(&v, now);
     if (!atomic_load(&s->stopping))
-        maybe_prune(st, sc->dbs[i], now);
+        maybe_prune(st, &v, now);
+    end_visit(&v, services_now_ms());
 }
 
 /* Queues every tenant that is not queued or in a worker already. */
@@ -349,15 +490,40 @@ static void stop_workers(sched *sc)
     sc->worker_count = 0;
 }
 
+/* Connections given back by idle tenants since the last trim. */
+static atomic_long idle_closes;
+#define TRIM_EVERY_MS 10000
+
+void server_note_idle_close(void)
+{
+    atomic_fetch_add(&idle_closes, 1);
+}
+
+/* A closed connection's schema and page cache go back to malloc, which
+   keeps freed memory in its arenas: after tenants went idle, hand the
+   free pages back to the system (at most every TRIM_EVERY_MS), so the
+   host's RSS follows its active tenants. */
+static void trim_after_closes(int64_t *last_ms)
+{
+    int64_t now = services_now_ms();
+    if (atomic_load(&idle_closes) == 0 || now - *last_ms < TRIM_EVERY_MS)
+        return;
+    atomic_store(&idle_closes, 0);
+    *last_ms = now;
+    malloc_trim(0);
+}
+
 static void *scheduler_main(void *arg)
 {
     sched *sc = arg;
     server_name_thread("sl-scheduler");
     server_state *s = sc->s;
     int64_t tick_ms = s->opt->tick_ms > 0 ? s->opt->tick_ms : 1000;
+    int64_t last_trim_ms = 0;
     while (!atomic_load(&s->stopping)) {
         dispatch(sc);
         wait_tick(s, tick_ms);
+        trim_after_closes(&last_trim_ms);
     }
     stop_workers(sc);
     for (size_t i = 0; i < s->tenant_count; i++)
@@ -395,13 +561,6 @@ int scheduler_start(server_state *s, pthread_t *thread)
     sched *sc = sched_new(s);
     if (sc == NULL)
         return SL_ENOMEM;
-    sl_error err = {.size = sizeof err};
-    for (size_t i = 0; i < s->tenant_count; i++)
-        if (store_open(server_tenant_at(s, i)->rt->config->database, &sc->dbs[i], &err) != SL_OK) {
-            services_log(NULL, SL_LOG_ERROR, "scheduler: %s", err.message);
-            sched_free(sc);
-            return err.code;
-        }
     int wanted = sc->worker_count;
     sc->worker_count = 0;
     for (int w = 0; w < wanted; w++) {

@@ -48,6 +48,12 @@
 #define SERVER_READ_DEADLINE_MIN_MS 1000
 #define SERVER_READ_DEADLINE_MAX_MS 600000
 
+/* A tenant that has had no delivery, booking or scheduled work for this
+   long gives back its store connections and its channels' connections
+   (server_int.h: tenant residency); the next delivery opens them again. */
+#define SERVER_IDLE_CLOSE_DEFAULT_MS 60000
+#define SERVER_IDLE_CLOSE_MAX_MS (86400 * 1000LL)
+
 typedef struct server_options {
     const char *listen;   /* "127.0.0.1:8080"; NULL = the tenants' listen */
     const char *conf_dir; /* re-read on SIGHUP */
@@ -65,6 +71,10 @@ typedef struct server_options {
     int no_scheduler;            /* tests that drive polls by hand */
     int64_t read_deadline_ms;    /* a request arrives whole within this;
                                     0 = SERVER_READ_DEADLINE_DEFAULT_MS */
+    int64_t idle_close_ms;       /* close an idle tenant's connections after
+                                    this; 0 = keep them open while serving
+                                    (serve passes SERVER_IDLE_CLOSE_DEFAULT_MS
+                                    unless --idle-close says otherwise) */
 } server_options;
 
 /* Runs until SIGTERM/SIGINT. Returns 0 on a clean stop. `cfg` is the

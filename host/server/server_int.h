@@ -118,6 +118,7 @@ typedef struct tenant_queue {
    time; nothing else touches these fields. */
 typedef struct tenant_writer {
     pool_task task;
+    int64_t idle_close_ms;   /* server_options: 0 keeps rt->db open */
     int flush_full;          /* synchronous=FULL now */
     int64_t last_slice_ms;   /* deferred.c */
     int64_t items_pending;   /* filed, not booked (estimate) */
@@ -129,7 +130,9 @@ typedef struct tenant_writer {
    pool thread running `task`; flush_count is read by health. */
 typedef struct tenant_syncer {
     pool_task task;
-    int wal_fd;              /* -1: no syncer, intake commits flush themselves */
+    int enabled;             /* 0: no WAL file, intake commits flush themselves */
+    int wal_fd;              /* -1: opened by the next flush (after an idle close) */
+    atomic_long unanswered;  /* jobs handed over, not answered yet */
     int flush_failed;        /* a flush failed: every later one fails too */
     atomic_long flush_count; /* WAL flushes made */
 } tenant_syncer;
@@ -157,14 +160,31 @@ typedef struct tenant_schedule {
     int sync_failures[CONFIG_MAX_CHANNELS];
     int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* next recovery pass of a gateway */
     int64_t next_prune_ms;                    /* the deliveries log's retention (intake.h) */
+    int64_t next_outbox_ms;                   /* 0: look now; else the earliest row due */
+    uint64_t store_sig;                       /* the files' sizes and times after the last look */
+    int64_t released_ms;                      /* last_active_ms when the contexts were released */
 } tenant_schedule;
 
 /* A served tenant. Each kind of thread's state is its own member with its
    owner stated above; what is left here is set at open and read-only
    after (rt, channel_locks, hook_lanes, admin_token), atomics, or under
-   its own lock (pay_links, runs, notes). */
+   its own lock (pay_links, runs, notes).
+
+   Residency: a tenant's config, plugins and channel states stay loaded
+   while serving, but what costs memory and descriptors per tenant (SQLite
+   connections with their schema and page cache, the WAL descriptor, the
+   channels' state and HTTP connections) is held only while the tenant is
+   active. Each is opened by its owner on first need and given back by the
+   same owner once the tenant has been idle for idle_close_ms
+   (last_active_ms): the writer its rt->db and the syncer's descriptor
+   (writer.c), the scheduler its own connection and, under the channel and
+   lane locks, the contexts' (scheduler.c); the checkpointer already holds
+   its connection only for a checkpoint. A delivery to an idle tenant
+   costs one store open (milliseconds). Due times that need no store stay
+   in memory (tenant_schedule, the writer's wake for its next retry), so
+   an idle tenant is not visited on disk every tick. */
 typedef struct server_tenant {
-    runtime_tenant *rt;             /* plugins + the writer's store */
+    runtime_tenant *rt;             /* plugins + the writer's store (rt->db NULL while idle) */
     pthread_mutex_t *channel_locks; /* one per rt->channels[i] */
     hook_lane *hook_lanes;          /* HOOK_LANES per channel: hook_lanes.c */
     const char *admin_token;
@@ -174,14 +194,19 @@ typedef struct server_tenant {
     tenant_ckpt ckpt;
     tenant_schedule sched;
     atomic_long intake_count, processed_count, failed_count;
-    atomic_long arrivals_waiting;           /* committed, not yet filed (estimate) */
-    atomic_long deliveries_waiting;         /* logged, not yet parsed (estimate) */
-    atomic_int pay_wanted;                  /* a buyer returned: run the gateway passes now */
+    atomic_long arrivals_waiting;   /* committed, not yet filed (estimate) */
+    atomic_long deliveries_waiting; /* logged, not yet parsed (estimate) */
+    atomic_int pay_wanted;          /* a buyer returned: run the gateway passes now */
+    atomic_llong last_active_ms;    /* a delivery, a commit, booking, scheduled work */
+    atomic_int outbox_poke;         /* the writer booked: the scheduler looks at the outbox */
     pay_link_req pay_links[PAY_LINKS_KEPT]; /* pay_links.c, under its lock */
     long pay_links_next;
     channel_run runs[CONFIG_MAX_CHANNELS][CHANNEL_JOBS]; /* channel_runs.c */
     tenant_notes notes;                                  /* admin_health.c */
 } server_tenant;
+
+/* Notes that the tenant is active now (any thread; writer.c). */
+void server_tenant_touch(server_tenant *st);
 
 /* One listener: the webhook one or the admin API's (server.c). */
 typedef struct http_front {
@@ -257,6 +282,9 @@ void hook_lanes_close(server_tenant *st);
 hook_lane *hook_lane_take(server_tenant *st, int ci);
 runtime_channel *hook_lane_channel(hook_lane *lane);
 void hook_lane_give(hook_lane *lane);
+/* Gives back what the open lanes' contexts hold between calls
+   (services_ctx_release), skipping a lane in use (scheduler). */
+void hook_lanes_release(server_tenant *st);
 
 /* syncer.c: flushes the WAL for intake commits and then answers them, a
    task on `pool` (writer_start/stop run it). Without a WAL file to open
@@ -266,6 +294,11 @@ void syncer_stop(server_tenant *st);
 int syncer_running(const server_tenant *st);
 /* Hands a batch committed with synchronous=NORMAL over (writer thread). */
 void syncer_submit(server_tenant *st, intake_job *batch);
+/* Whether every batch handed over has been answered (writer task). */
+int syncer_idle(server_tenant *st);
+/* Closes the WAL descriptor (the writer is closing its connection, the
+   syncer idle); the next flush opens it again. */
+void syncer_release(server_tenant *st);
 
 /* writer.c */
 /* Answers a batch whose commit is durable (or failed): marks its jobs
@@ -323,6 +356,10 @@ void server_name_thread(const char *name);
    writer). */
 int checkpoint_start(server_tenant *st, work_pool *pool, sl_error *err);
 void checkpoint_stop(server_tenant *st);
+/* The writer's connection st->rt->db opened (again) and about to close:
+   its WAL hook is set and taken off (writer task, or before it runs). */
+void checkpoint_attach(server_tenant *st);
+void checkpoint_detach(server_tenant *st);
 /* The most WAL pages the checkpointer lets gather before it copies them
    into the database: what a tenant's volume must keep free (twice that, in
    pages: the WAL and the database growing by as much). */
@@ -390,10 +427,15 @@ long pay_link_request(server_state *s, server_tenant *st, const char *channel,
                       const char *external_id, const char *via, sl_error *err);
 json_t *pay_link_json(server_tenant *st, long n);
 void pay_links_run(server_tenant *st, store *db);
-/* scheduler.c: one recovery pass of gateway channel ci when due. */
-void scheduler_pay_pass(server_tenant *st, int ci, store *db, int64_t now, int wanted);
 /* scheduler.c */
 int scheduler_start(server_state *s, pthread_t *thread);
+/* tenants.c, as tenant `slot` starts with its writer's store `db` open:
+   the due times the scheduler keeps in memory (the outbox's first row
+   due, the first retention batch). */
+void scheduler_tenant_init(server_tenant *st, size_t slot, store *db);
+/* An idle tenant's connection was closed (any thread): the scheduler
+   hands freed memory back to the system soon after. */
+void server_note_idle_close(void);
 /* Wakes the scheduler for a tick now (any thread). */
 void scheduler_kick(server_state *s);
 

@@ -40,8 +40,10 @@ static int open_wal(server_tenant *st)
     return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-/* Flushes the WAL file; SL_OK or SL_EIO. Reopens it first if SQLite
-   removed it (it does when the last connection closes). After one failed
+/* Flushes the WAL file; SL_OK or SL_EIO. Opens it first after an idle
+   close, and again if SQLite removed it (it does when the last connection
+   closes): the writer's connection is open whenever a batch is handed
+   over, so the file found then is the one it wrote to. After one failed
    flush every later one fails too: the kernel may have dropped the pages
    that failed, and SQLite's recovery stops at the first bad frame, so a
    later "successful" flush would not make later commits durable. */
@@ -54,8 +56,10 @@ static int flush_wal(server_tenant *st, sl_error *err)
     struct stat sb;
     if (st->syncer.wal_fd >= 0 && fstat(st->syncer.wal_fd, &sb) == 0 && sb.st_nlink == 0) {
         close(st->syncer.wal_fd);
-        st->syncer.wal_fd = open_wal(st);
+        st->syncer.wal_fd = -1;
     }
+    if (st->syncer.wal_fd < 0)
+        st->syncer.wal_fd = open_wal(st);
     if (st->syncer.wal_fd < 0)
         return sl_error_set(err, SL_EIO, "database", "WAL file of %s is gone", st->rt->config->id);
     if (fdatasync(st->syncer.wal_fd) != 0) {
@@ -79,6 +83,9 @@ static int64_t syncer_run(void *arg)
     pthread_mutex_unlock(&st->queue.lock);
     if (batch == NULL)
         return 0;
+    long jobs = 0;
+    for (intake_job *j = batch; j; j = j->next)
+        jobs++;
     sl_error err = {.size = sizeof err};
     if (flush_wal(st, &err) != SL_OK) {
         services_log(NULL, SL_LOG_ERROR, "%s: %s", st->rt->config->id, err.message);
@@ -89,14 +96,17 @@ static int64_t syncer_run(void *arg)
             }
     }
     writer_answer(st, batch);
+    atomic_fetch_sub(&st->syncer.unanswered, jobs); /* after its last use of wal_fd */
     return 0;
 }
 
 int syncer_start(server_tenant *st, work_pool *pool, sl_error *err)
 {
     (void)err;
-    st->syncer.wal_fd = open_wal(st); /* -1: the writer commits with synchronous=FULL */
+    st->syncer.wal_fd = open_wal(st);
+    st->syncer.enabled = st->syncer.wal_fd >= 0; /* else the writer commits with FULL */
     st->syncer.flush_failed = 0;
+    atomic_store(&st->syncer.unanswered, 0);
     st->queue.sync_head = st->queue.sync_tail = NULL;
     pool_task_init(&st->syncer.task, pool, syncer_run, st);
     return SL_OK;
@@ -104,14 +114,28 @@ int syncer_start(server_tenant *st, work_pool *pool, sl_error *err)
 
 int syncer_running(const server_tenant *st)
 {
-    return st->syncer.wal_fd >= 0;
+    return st->syncer.enabled;
+}
+
+int syncer_idle(server_tenant *st)
+{
+    return atomic_load(&st->syncer.unanswered) == 0;
+}
+
+void syncer_release(server_tenant *st)
+{
+    if (st->syncer.wal_fd >= 0)
+        close(st->syncer.wal_fd);
+    st->syncer.wal_fd = -1;
 }
 
 void syncer_submit(server_tenant *st, intake_job *batch)
 {
     intake_job *last = batch;
-    while (last->next)
-        last = last->next;
+    long jobs = 1;
+    for (; last->next; last = last->next)
+        jobs++;
+    atomic_fetch_add(&st->syncer.unanswered, jobs);
     pthread_mutex_lock(&st->queue.lock);
     if (st->queue.sync_tail)
         st->queue.sync_tail->next = batch;
@@ -128,6 +152,6 @@ void syncer_stop(server_tenant *st)
         return;
     pool_task_cancel(&st->syncer.task);
     syncer_run(st); /* what the writer handed over last (a stopped pool runs it no more) */
-    close(st->syncer.wal_fd);
-    st->syncer.wal_fd = -1;
+    syncer_release(st);
+    st->syncer.enabled = 0;
 }

@@ -43,7 +43,8 @@ static void close_tenant(server_tenant *st)
 
 /* Opens tenant t into slot st (zeroed); on failure the slot is zeroed
    again and nothing stays open. */
-static int open_tenant(server_state *s, server_tenant *st, const config_tenant *t, sl_error *err)
+static int open_tenant(server_state *s, server_tenant *st, size_t slot, const config_tenant *t,
+                       sl_error *err)
 {
     int r = runtime_open(t, s->opt->plugin_dir, 1, &st->rt, err);
     if (r != SL_OK) {
@@ -61,9 +62,10 @@ static int open_tenant(server_state *s, server_tenant *st, const config_tenant *
     }
     for (size_t c = 0; c < st->rt->channel_count; c++)
         pthread_mutex_init(&st->channel_locks[c], NULL);
-    if ((r = hook_lanes_open(st, err)) != SL_OK ||
-        (r = checkpoint_start(st, s->checkpointer, err)) != SL_OK ||
-        (r = writer_start(s, st, err)) != SL_OK) {
+    if ((r = hook_lanes_open(st, err)) == SL_OK &&
+        (r = checkpoint_start(st, s->checkpointer, err)) == SL_OK)
+        scheduler_tenant_init(st, slot, st->rt->db);
+    if (r != SL_OK || (r = writer_start(s, st, err)) != SL_OK) {
         checkpoint_stop(st);
         hook_lanes_close(st);
         for (size_t c = 0; c < st->rt->channel_count; c++)
@@ -169,7 +171,7 @@ static size_t start_new(server_state *s, const config_set *set, broken_list *bl)
         if (r == SL_OK)
             r = have_chunk(s, slot, &err);
         if (r == SL_OK)
-            r = open_tenant(s, server_tenant_at(s, slot), t, &err);
+            r = open_tenant(s, server_tenant_at(s, slot), slot, t, &err);
         if (r != SL_OK) {
             services_log(NULL, SL_LOG_ERROR, "tenant %s (%s) is not served: %s", t->id, t->file,
                          err.message);

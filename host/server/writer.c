@@ -294,6 +294,76 @@ void server_name_thread(const char *name)
     prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
+void server_tenant_touch(server_tenant *st)
+{
+    atomic_store(&st->last_active_ms, services_now_ms());
+}
+
+/* Opens the writer's connection after an idle close (writer task, or
+   writer_stop's thread once the task is off the pool). */
+static int writer_open_store(server_tenant *st, sl_error *err)
+{
+    if (st->rt->db != NULL)
+        return SL_OK;
+    int rc = store_open(st->rt->config->database, &st->rt->db, err);
+    if (rc != SL_OK) {
+        st->rt->db = NULL;
+        server_note_store(st, rc, err);
+        return rc;
+    }
+    st->writer.flush_full = 1; /* as the store opens */
+    checkpoint_attach(st);
+    return SL_OK;
+}
+
+/* Gives back the connection of a tenant at rest and the syncer's WAL
+   descriptor (nothing is queued or waits for its flush); returns when
+   the writer has work again by itself (a failed item's retry), 0 never.
+   With an item to book now, or when the store cannot say, it stays open
+   and looks again after the idle wake. */
+static int64_t writer_close_store(server_tenant *st)
+{
+    int64_t when = 0;
+    sl_error err = {.size = sizeof err};
+    if (inbox_next_due(st->rt->db, &when, &err) != SL_OK || when == 1) {
+        if (err.code != SL_OK)
+            services_log(NULL, SL_LOG_WARN, "tenant %s: %s; the connection stays open",
+                         st->rt->config->id, err.message);
+        return services_now_ms() + WRITER_IDLE_WAKE_MS;
+    }
+    checkpoint_detach(st);
+    store_close(st->rt->db);
+    st->rt->db = NULL;
+    syncer_release(st);
+    server_note_idle_close();
+    services_log(NULL, SL_LOG_DEBUG, "writer %s: idle, connection closed", st->rt->config->id);
+    return when;
+}
+
+/* Whether the tenant has rested long enough for its connection to go:
+   nothing queued, nothing waiting for a flush, nothing deferred. */
+static int writer_may_close(server_tenant *st, int64_t now)
+{
+    if (st->writer.idle_close_ms <= 0 || st->rt->db == NULL || !syncer_idle(st) ||
+        now - atomic_load(&st->last_active_ms) < st->writer.idle_close_ms)
+        return 0;
+    pthread_mutex_lock(&st->queue.lock);
+    int empty = st->queue.head == NULL; /* a job queued later wakes the task again */
+    pthread_mutex_unlock(&st->queue.lock);
+    return empty;
+}
+
+/* Fails a batch that found no store to commit to (the shop delivers it
+   again after its 503). */
+static void fail_batch(server_tenant *st, intake_job *batch, const sl_error *err)
+{
+    for (intake_job *j = batch; j; j = j->next) {
+        j->rc = SL_ERETRY;
+        j->err = *err;
+    }
+    writer_answer(st, batch);
+}
+
 /* One group commit: the next batch of queued jobs is committed and
    handed to the syncer (or answered, when its own COMMIT flushed it);
    returns how many jobs it took. */
@@ -311,6 +381,12 @@ static int commit_step(server_tenant *st, int *stop)
         return 0;
     for (intake_job *j = batch; j; j = j->next)
         jobs++;
+    sl_error err = {.size = sizeof err};
+    if (writer_open_store(st, &err) != SL_OK) {
+        fail_batch(st, batch, &err);
+        return jobs;
+    }
+    server_tenant_touch(st);
     set_flush_mode(st, 0);
     commit_batch(st, batch);
     count_batch(st, batch);
@@ -324,7 +400,8 @@ static int commit_step(server_tenant *st, int *stop)
 /* The writer task (a pool thread, one at a time per tenant): a group
    commit, then filing and booking (deferred.c). Returns when to run
    again: the deferred work's due time, or the idle wake that picks up
-   failed items whose backoff has ended. */
+   failed items whose backoff has ended; a tenant at rest closes its
+   connection and sleeps until its next retry. */
 static int64_t writer_run(void *arg)
 {
     server_tenant *st = arg;
@@ -335,12 +412,22 @@ static int64_t writer_run(void *arg)
         return 0; /* writer_stop drains the rest */
     int64_t t1 = services_now_ms();
     int64_t again = services_now_ms() + WRITER_IDLE_WAKE_MS;
+    sl_error err = {.size = sizeof err};
+    if (writer_open_store(st, &err) != SL_OK) {
+        services_log(NULL, SL_LOG_ERROR, "tenant %s: %s", st->rt->config->id, err.message);
+        return again;
+    }
     /* Filing, booking and the outbox commit with their own flush. */
     if (set_flush_mode(st, 1) == SL_OK) {
         int64_t due = writer_deferred_work(st);
-        if (due != 0)
+        if (due != 0) {
             again = due;
+            server_tenant_touch(st);
+            atomic_store(&st->outbox_poke, 1); /* booking may have queued notes, e-mails */
+        }
     }
+    if (jobs == 0 && writer_may_close(st, services_now_ms()))
+        return writer_close_store(st);
     if (jobs > 0)
         services_log(NULL, SL_LOG_DEBUG,
                      "writer %s: %d job(s) committed in %lld ms, filing and booking %lld ms",
@@ -354,6 +441,8 @@ int writer_start(server_state *s, server_tenant *st, sl_error *err)
     pthread_mutex_init(&st->queue.lock, NULL);
     pthread_cond_init(&st->queue.done, NULL);
     st->writer.flush_full = 1; /* as the store opens */
+    st->writer.idle_close_ms = s->opt->idle_close_ms;
+    server_tenant_touch(st);
     int64_t waiting = 0;
     if (inbox_arrivals_waiting(st->rt->db, &waiting, err) == SL_OK)
         atomic_store(&st->arrivals_waiting, (long)waiting);
@@ -366,6 +455,17 @@ int writer_start(server_state *s, server_tenant *st, sl_error *err)
         pthread_cond_destroy(&st->queue.done);
         pthread_mutex_destroy(&st->queue.lock);
         return rc;
+    }
+    /* A tenant with nothing left from its last run starts at rest: its
+       store was opened to check it (migrations, the counts above) and is
+       closed until the first delivery or its next retry. */
+    if (st->writer.idle_close_ms > 0 && atomic_load(&st->arrivals_waiting) == 0 &&
+        atomic_load(&st->deliveries_waiting) == 0) {
+        atomic_store(&st->last_active_ms, 0);
+        int64_t when = writer_close_store(st);
+        if (when != 0)
+            pool_wake_at(&st->writer.task, when);
+        return SL_OK;
     }
     pool_wake(&st->writer.task); /* what a previous run left behind */
     return SL_OK;

@@ -63,6 +63,24 @@ void services_ctx_open_store_lazily(sl_ctx *ctx, const char *db_path)
     ctx->lazy_db_path = db_path;
 }
 
+void services_ctx_release(sl_ctx *ctx)
+{
+    if (ctx->owned_store != NULL) {
+        store_close(ctx->owned_store);
+        ctx->owned_store = NULL;
+        ctx->store = NULL;
+    }
+    if (ctx->curl != NULL) {
+        curl_easy_cleanup(ctx->curl);
+        ctx->curl = NULL;
+    }
+}
+
+int services_ctx_holds_store(const sl_ctx *ctx)
+{
+    return ctx->store != NULL;
+}
+
 int services_ctx_store(sl_ctx *ctx, struct store **out, sl_error *err)
 {
     if (ctx->store == NULL && ctx->lazy_db_path == NULL)

@@ -114,6 +114,13 @@ void services_ctx_set_errors_only(sl_ctx *ctx, int on);
    context whose calls rarely need state holds no connection (db_path must
    outlive the context). */
 void services_ctx_open_store_lazily(sl_ctx *ctx, const char *db_path);
+/* Gives back what a context holds between calls: the state connection
+   it opened lazily and its HTTP connection (both opened again by the next
+   call that needs them). No call may run in the context meanwhile: the
+   caller holds what serializes its calls (serve's channel or lane lock). */
+void services_ctx_release(sl_ctx *ctx);
+/* Whether the context holds a state connection now (tests, health). */
+int services_ctx_holds_store(const sl_ctx *ctx);
 
 /* The one bracket around a plugin call:
        services_call_enter(ctx, &sink);   (or NULL: no sink of its own)

@@ -413,6 +413,26 @@ int store_step_done(store *s, sqlite3_stmt *st, sl_error *err)
     return store_error(s, rc, err);
 }
 
+int store_query_int64(store *s, const char *sql, int64_t *out, int *is_null, sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st, err);
+    if (rc != SL_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    *out = 0;
+    *is_null = 1;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *out = sqlite3_column_int64(st, 0);
+        *is_null = 0;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return SL_OK;
+    return rc == SQLITE_DONE ? sl_error_set(err, SL_EINTERNAL, "", "the query returned no row")
+                             : store_error(s, rc, err);
+}
+
 int store_kv_get(store *s, const char *channel, const char *key, char **value, sl_error *err)
 {
     sqlite3_stmt *st = NULL;

@@ -92,6 +92,9 @@ int store_exec(store *s, const char *sql, sl_error *err);
 
 /* Runs a statement that returns no rows; fills err from sqlite3_errmsg. */
 int store_step_done(store *s, sqlite3_stmt *st, sl_error *err);
+/* Runs constant SQL text returning one value in one row (an aggregate):
+ *out is that integer, or 0 with *is_null 1 when it is NULL. */
+int store_query_int64(store *s, const char *sql, int64_t *out, int *is_null, sl_error *err);
 /* Maps the last SQLite error to an sl_error: SL_ECONFLICT on a constraint,
    SL_ERETRY (field "disk", retry_after_ms set) when the disk or database
    is full, SL_ERETRY when busy, SL_EIO otherwise. */

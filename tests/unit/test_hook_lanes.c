@@ -70,7 +70,8 @@ static void test_lanes_are_distinct_contexts(void **state)
 }
 
 /* A lane holds no database connection until a call uses state; then it
-   opens its own, on the tenant's database. */
+   opens its own, on the tenant's database, and gives it back when the
+   tenant rests (hook_lanes_release), opening it again on the next use. */
 static void test_lane_state_opens_on_first_use(void **state)
 {
     (void)state;
@@ -78,11 +79,19 @@ static void test_lane_state_opens_on_first_use(void **state)
     open_tenant(&f, 1);
     hook_lane *lane = hook_lane_take(&f.st, 0);
     runtime_channel *rc = hook_lane_channel(lane);
-    assert_null(rc->state_db);
+    assert_false(services_ctx_holds_store(rc->ctx));
     const sl_host *h = services_table();
     sl_error err = {.size = sizeof err};
     services_call_begin(rc->ctx);
     assert_int_equal(h->state_put(rc->ctx, "cursor", "42", &err), SL_OK);
+    services_call_end(rc->ctx);
+    assert_true(services_ctx_holds_store(rc->ctx));
+    hook_lane_give(lane);
+    hook_lanes_release(&f.st);
+    assert_false(services_ctx_holds_store(rc->ctx));
+    lane = hook_lane_take(&f.st, 0);
+    services_call_begin(rc->ctx);
+    assert_int_equal(h->state_put(rc->ctx, "cursor", "43", &err), SL_OK);
     services_call_end(rc->ctx);
     hook_lane_give(lane);
     /* The channel's own context reads what the lane wrote. */
@@ -91,7 +100,7 @@ static void test_lane_state_opens_on_first_use(void **state)
     services_call_begin(own->ctx);
     assert_int_equal(h->state_get(own->ctx, "cursor", &value, &err), SL_OK);
     assert_non_null(value);
-    assert_string_equal(value, "42");
+    assert_string_equal(value, "43");
     services_call_end(own->ctx);
     close_tenant(&f);
 }

@@ -18,6 +18,7 @@
 
 typedef struct fixture {
     config_tenant *t;
+    server_options opt; /* idle_close_ms 0: the connection stays open */
     server_state s;
     server_tenant st;
     char db[64];
@@ -30,6 +31,7 @@ static void start(fixture *f)
     sl_error err = {.size = sizeof err};
     if (runtime_open(f->t, NULL, 0, &f->st.rt, &err) != SL_OK)
         fail_msg("%s", err.message);
+    f->s.opt = &f->opt;
     f->s.writers = pool_new("t-writer", 2, &err);
     assert_non_null(f->s.writers);
     if (writer_start(&f->s, &f->st, &err) != SL_OK)
