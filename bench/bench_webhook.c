@@ -734,8 +734,9 @@ int main(int argc, char **argv)
            "(serve's includes the filing and booking done meanwhile)\n",
            1e6 * serve_cpu / total_orders, 1e6 * own_cpu / total_orders);
     printf("  serve's by thread:");
-    /* the writer pool runs the writers and the syncers (server/pool.c) */
-    static const char *const names[] = {"MHD-worker", "sl-writer", "sl-checkpoint"};
+    /* the writer pool runs the writers and the syncers, the parser pool
+       the parse tasks (server/pool.c, parse_stage.c) */
+    static const char *const names[] = {"MHD-worker", "sl-writer", "sl-parse", "sl-checkpoint"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         printf(" %s %.0f us%s", names[i],
                1e6 * thread_cpu_delta(&threads0, &threads1, names[i]) / total_orders,

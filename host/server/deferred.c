@@ -1,7 +1,7 @@
 /*
- * The writer's second job, between group commits: parsing logged webhook
- * deliveries (intake/), filing acknowledged orders into the inbox and
- * booking pending items.
+ * The writer's second job, between group commits: filing logged webhook
+ * deliveries once the parse task parsed them (parse_stage.c), filing
+ * acknowledged orders into the inbox and booking pending items.
  *
  * Deliveries come first. A shop whose webhook is not answered in time
  * delivers again, and WooCommerce disables a webhook after repeated
@@ -40,92 +40,12 @@
 #define HEAVY_WINDOW_MS 100
 #define HEAVY_INTAKE 100 /* orders in the last one to two windows */
 
-/* Parses one delivery in a webhook lane of its channel; 0 when the
-   outcome says nothing about the delivery (try it again later). */
-static int parse_one(server_tenant *st, const inbox_delivery_row *d, intake_parsed *p)
-{
-    int ci = server_channel_index(st, d->channel);
-    hook_lane *lane = ci >= 0 ? hook_lane_take(st, ci) : NULL;
-    int rc = intake_parse(lane ? hook_lane_channel(lane) : NULL, d, 0, p);
-    if (lane != NULL)
-        hook_lane_give(lane);
-    /* SL_EAUTH: it was authentic when acknowledged and the secret changed
-       since; kept as failed, the operator replays it as theirs. */
-    if (rc == SL_OK || services_content_error(rc) || rc == SL_EAUTH)
-        return 1;
-    services_log(NULL, SL_LOG_WARN, "tenant %s: delivery %lld waits: %s", st->rt->config->id,
-                 (long long)d->id, p->why.message);
-    return 0;
-}
-
-/* Files `n` parsed deliveries in one transaction; returns how many. */
-static int file_parsed(server_tenant *st, const inbox_delivery_row *rows,
-                       const intake_parsed *parsed, int n)
-{
-    sl_error err = {.size = sizeof err};
-    int64_t now = services_now_ms();
-    long current = 0;
-    int rc = store_begin(st->rt->db, &err);
-    for (int i = 0; rc == SL_OK && i < n; i++) {
-        intake_filed out;
-        rc = intake_file(st->rt->db, &rows[i], &parsed[i], now, &out, &err);
-        current += out.current;
-        if (rc == SL_OK && out.failed)
-            services_log(NULL, SL_LOG_WARN,
-                         "tenant %s: authentic webhook kept as failed (inbox failed lists it): "
-                         "%s%s%s",
-                         st->rt->config->id, parsed[i].why.message,
-                         parsed[i].why.field[0] ? " field " : "", parsed[i].why.field);
-    }
-    rc = rc == SL_OK ? store_commit(st->rt->db, &err) : rc;
-    if (rc != SL_OK) {
-        store_rollback(st->rt->db);
-        services_log(NULL, SL_LOG_ERROR, "tenant %s: filing deliveries: %s", st->rt->config->id,
-                     err.message);
-        return 0;
-    }
-    atomic_fetch_sub(&st->deliveries_waiting, n);
-    st->writer.items_pending += current;
-    return n;
-}
-
 int writer_intake_waiting(server_tenant *st)
 {
     pthread_mutex_lock(&st->queue.lock);
     int waiting = st->queue.head != NULL;
     pthread_mutex_unlock(&st->queue.lock);
     return waiting;
-}
-
-/* Parses up to `max` logged deliveries (plugin calls outside any
-   transaction, intake.h) and files their orders in one transaction.
-   A delivery whose parse says nothing about it (out of memory, a plugin
-   fault) ends the batch and waits for the next round. */
-static int parse_batch(server_tenant *st, int max)
-{
-    sl_error err = {.size = sizeof err};
-    inbox_delivery_row *rows = NULL;
-    int n = 0;
-    if (atomic_load(&st->deliveries_waiting) <= 0 ||
-        inbox_deliveries_next(st->rt->db, max, &rows, &n, &err) != SL_OK || n == 0) {
-        if (err.code != SL_OK)
-            services_log(NULL, SL_LOG_ERROR, "tenant %s: reading deliveries: %s",
-                         st->rt->config->id, err.message);
-        inbox_delivery_rows_free(rows, n);
-        if (err.code == SL_OK && n == 0)
-            atomic_store(&st->deliveries_waiting, 0); /* the estimate was high */
-        return 0;
-    }
-    intake_parsed *parsed = calloc((size_t)n, sizeof *parsed);
-    int ready = 0;
-    while (parsed != NULL && ready < n && parse_one(st, &rows[ready], &parsed[ready]))
-        ready++;
-    int filed = ready > 0 ? file_parsed(st, rows, parsed, ready) : 0;
-    for (int i = 0; parsed != NULL && i < n; i++)
-        intake_parsed_clear(&parsed[i]);
-    free(parsed);
-    inbox_delivery_rows_free(rows, n);
-    return filed;
 }
 
 /* Files up to `max` arrivals into the inbox (one transaction). */
@@ -165,7 +85,7 @@ static int book_batch(server_tenant *st, int max)
    returns the work done, 0 when there is none. */
 static int deferred_step(server_tenant *st, int small)
 {
-    int parsed = parse_batch(st, small ? PARSE_BATCH_SMALL : PARSE_BATCH);
+    int parsed = parse_stage_step(st, small ? PARSE_BATCH_SMALL : PARSE_BATCH);
     int filed = parsed + file_batch(st, small ? FILE_BATCH_SMALL : FILE_BATCH);
     return filed + book_batch(st, small ? BOOK_BATCH_SMALL : BOOK_BATCH);
 }

@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 
 #include "inbox/inbox.h"
+#include "intake/intake.h"
 #include "order/order.h"
 #include "server/read_deadline.h"
 #include "payments/payments.h"
@@ -126,6 +127,22 @@ typedef struct tenant_writer {
     long window_count, window_prev;
 } tenant_writer;
 
+/* The parse task (parse_stage.c) on the parser pool: one batch of logged
+   deliveries out at a time. Under `lock`: state; rows, parsed, count and
+   ready belong to the parse task while state is busy, to the writer
+   otherwise; after_id and pause_until_ms are the writer's. */
+typedef struct tenant_parser {
+    pool_task task;
+    pthread_mutex_t lock;
+    int state; /* parse_stage.c: idle, busy (the task has it), done */
+    inbox_delivery_row *rows;
+    intake_parsed *parsed;
+    int count, ready;       /* rows handed; the first `ready` parsed */
+    int64_t after_id;       /* the next batch starts after this id */
+    int64_t pause_until_ms; /* a batch filed nothing: not before then */
+    int started;
+} tenant_parser;
+
 /* The syncer task (syncer.c): flushes the WAL, then answers. Owner: the
    pool thread running `task`; flush_count is read by health. */
 typedef struct tenant_syncer {
@@ -190,6 +207,7 @@ typedef struct server_tenant {
     const char *admin_token;
     tenant_queue queue;
     tenant_writer writer;
+    tenant_parser parser;
     tenant_syncer syncer;
     tenant_ckpt ckpt;
     tenant_schedule sched;
@@ -248,6 +266,7 @@ typedef struct server_state {
     pthread_mutex_t sched_lock;   /* with sched_wake: the scheduler's pause */
     pthread_cond_t sched_wake;    /* broadcast at the stop, signalled for admin work */
     work_pool *writers;           /* every tenant's writer and syncer tasks */
+    work_pool *parsers;           /* every tenant's parse task (parse_stage.c) */
     work_pool *checkpointer;      /* every tenant's checkpoint task, one thread */
     int sched_kick;               /* under sched_lock: run a tick now */
     int64_t started_ms;
@@ -321,6 +340,15 @@ void writer_request_processing(server_tenant *st);
    when to call again (services_now_ms() clock; a job arriving earlier
    also does), or 0 when nothing is left. */
 int64_t writer_deferred_work(server_tenant *st);
+/* parse_stage.c (writer thread): files the batch the parse task gave
+   back and hands it the next; returns the deliveries filed, plus one
+   when a batch went out (0: nothing to do until the parse task wakes the
+   writer). idle: no batch is out. start with pool NULL parses in the
+   writer (tests); stop after the writer task is off the pool. */
+int parse_stage_step(server_tenant *st, int max);
+int parse_stage_idle(server_tenant *st);
+void parse_stage_start(server_tenant *st, work_pool *pool);
+void parse_stage_stop(server_tenant *st);
 /* Whether orders are arriving fast (the current and previous window). */
 int writer_intake_heavy(server_tenant *st, int64_t now_ms);
 /* Counts `orders` committed at now_ms (the intake rate the policy uses). */

@@ -257,7 +257,8 @@ int server_tenants_start(server_state *s, const config_set *cfg, sl_error *err)
 {
     pthread_mutex_init(&s->broken_lock, NULL);
     s->writers = pool_new("sl-writer", writer_threads(s->opt), err);
-    s->checkpointer = s->writers ? pool_new("sl-checkpoint", 1, err) : NULL;
+    s->parsers = s->writers ? pool_new("sl-parse", writer_threads(s->opt), err) : NULL;
+    s->checkpointer = s->parsers ? pool_new("sl-checkpoint", 1, err) : NULL;
     if (s->checkpointer == NULL)
         return err->code;
     s->tenant_chunks =
@@ -292,12 +293,14 @@ void server_tenants_close(server_state *s)
     /* The pools first: each tenant then finishes its own queue in
        close_tenant, with no pool thread beside it. */
     pool_stop(s->writers);
+    pool_stop(s->parsers);
     pool_stop(s->checkpointer);
     for (size_t i = 0; s->tenant_chunks != NULL && i < n; i++)
         close_tenant(server_tenant_at(s, i));
     pool_free(s->writers);
+    pool_free(s->parsers);
     pool_free(s->checkpointer);
-    s->writers = s->checkpointer = NULL;
+    s->writers = s->parsers = s->checkpointer = NULL;
     for (size_t c = 0; s->tenant_chunks != NULL && c <= CONFIG_MAX_TENANTS / SERVER_TENANT_CHUNK;
          c++)
         free(s->tenant_chunks[c]);

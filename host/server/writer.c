@@ -345,7 +345,7 @@ static int64_t writer_close_store(server_tenant *st)
 static int writer_may_close(server_tenant *st, int64_t now)
 {
     if (st->writer.idle_close_ms <= 0 || st->rt->db == NULL || !syncer_idle(st) ||
-        now - atomic_load(&st->last_active_ms) < st->writer.idle_close_ms)
+        !parse_stage_idle(st) || now - atomic_load(&st->last_active_ms) < st->writer.idle_close_ms)
         return 0;
     pthread_mutex_lock(&st->queue.lock);
     int empty = st->queue.head == NULL; /* a job queued later wakes the task again */
@@ -450,8 +450,10 @@ int writer_start(server_state *s, server_tenant *st, sl_error *err)
         atomic_store(&st->deliveries_waiting, (long)waiting);
     err->code = SL_OK; /* an estimate only: the deferred work corrects it */
     pool_task_init(&st->writer.task, s->writers, writer_run, st);
+    parse_stage_start(st, s->parsers);
     int rc = syncer_start(st, s->writers, err);
     if (rc != SL_OK) {
+        parse_stage_stop(st);
         pthread_cond_destroy(&st->queue.done);
         pthread_mutex_destroy(&st->queue.lock);
         return rc;
@@ -481,7 +483,8 @@ void writer_stop(server_tenant *st)
     int stop;
     while (commit_step(st, &stop) > 0)
         ;
-    syncer_stop(st); /* answers what the writer handed it last */
+    syncer_stop(st);      /* answers what the writer handed it last */
+    parse_stage_stop(st); /* a batch parsed, not filed, is parsed again next time */
     pthread_cond_destroy(&st->queue.done);
     pthread_mutex_destroy(&st->queue.lock);
 }

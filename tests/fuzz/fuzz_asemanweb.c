@@ -15,8 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    /* utf8_results stays 0: a track error row can carry a message cut
-       inside a multibyte character (aw_track.c row_error), still open */
+    /* Every result value UTF-8: a track error row carries the service's
+       text as sl_error_set cut it, at a character boundary. */
+    g_t.utf8_results = 1;
     fuzz_postal_open(&g_t,
                      json_pack("{s:s,s:s,s:s}", "url", "http://aw.example/WebService/server.php",
                                "username", "shop1", "http_timeout_ms", "160000"),

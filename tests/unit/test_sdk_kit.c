@@ -248,6 +248,39 @@ static void push_edges(void **s)
     assert_string_equal(msg, "not pushed: budget spent");
 }
 
+/* A message is valid UTF-8: cut at the record's size it never ends
+   inside a character (the incomplete one goes, a whole one stays), and
+   bytes quoted from a remote that are not UTF-8 become '?'. */
+static void error_cut_at_a_character(void **s)
+{
+    (void)s;
+    sl_error e = {.size = sizeof e};
+    char pad[SL_ERROR_MSG_MAX];
+    for (size_t k = 1; k <= 4; k++) {
+        /* "\xd8\xb4" (2 bytes), "\xe0\xb8\x81" (3), "\xf0\x9f\x98\x80" (4): a character
+           that starts k bytes before the end of the record's text */
+        static const char *const chars[] = {"\xd8\xb4", "\xe0\xb8\x81", "\xf0\x9f\x98\x80"};
+        for (size_t c = 0; c < 3; c++) {
+            size_t keep = SL_ERROR_MSG_MAX - 1 - k;
+            memset(pad, 'a', keep);
+            pad[keep] = '\0';
+            sl_error_set(&e, SL_EIO, "", "%s%s%s", pad, chars[c], "tail");
+            size_t clen = strlen(chars[c]);
+            if (clen <= k) /* the whole character fits */
+                assert_memory_equal(e.message + keep, chars[c], clen);
+            else
+                assert_int_equal(strlen(e.message), keep);
+        }
+    }
+    sl_error_set(&e, SL_EIO, "", "short \xd8\xb4");
+    assert_string_equal(e.message, "short \xd8\xb4");
+    /* A service's stray bytes quoted in a message: each becomes '?'. */
+    sl_error_set(&e, SL_EIO, "", "'%s' is not a valid URI", "http://a.org\xaf/x");
+    assert_string_equal(e.message, "'http://a.org?/x' is not a valid URI");
+    sl_error_set(&e, SL_EIO, "", "%s", "\xed\xa0\x80 \xc0\xaf \xf4\x90\x80\x80 end");
+    assert_string_equal(e.message, "??? ?? ???? end");
+}
+
 static void put_on_the_order_or_a_line(void **s)
 {
     (void)s;
@@ -284,6 +317,7 @@ int main(void)
         cmocka_unit_test(webhook_body_and_hmac),
         cmocka_unit_test(push_edges),
         cmocka_unit_test(put_on_the_order_or_a_line),
+        cmocka_unit_test(error_cut_at_a_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
