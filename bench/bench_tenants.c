@@ -431,7 +431,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--bin") == 0 && i + 1 < argc)
             bin = argv[++i];
         else if (strcmp(argv[i], "--settle") == 0 && i + 1 < argc)
-            settle_s = atoi(argv[++i]);
+            settle_s = (int)strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--plugins") == 0 && i + 1 < argc)
             plugins = argv[++i];
         else if (strcmp(argv[i], "--keep") == 0)

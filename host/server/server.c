@@ -43,14 +43,6 @@ typedef struct conn_state {
     hook_call *pending; /* a delivery waiting for its commit */
 } conn_state;
 
-server_tenant *server_find_tenant(server_state *s, const char *id)
-{
-    for (size_t i = 0; i < s->tenant_count; i++)
-        if (strcmp(server_tenant_at(s, i)->rt->config->id, id) == 0)
-            return server_tenant_at(s, i);
-    return NULL;
-}
-
 int server_channel_index(server_tenant *st, const char *name)
 {
     for (size_t i = 0; i < st->rt->channel_count; i++)

@@ -249,6 +249,10 @@ typedef struct server_state {
        start and never moved or freed while serving (server_tenant_at). */
     server_tenant **tenant_chunks;
     _Atomic size_t tenant_count; /* raised when a started slot is complete */
+    /* Tenant ids to slots (tenants.c): open addressing over
+       SERVER_TENANT_INDEX slots, each 0 or slot + 1, written by the main
+       thread before the slot is published, read by any thread. */
+    atomic_size_t *tenant_index;
     pthread_mutex_t broken_lock; /* guards broken, broken_count */
     server_broken *broken;
     size_t broken_count;
@@ -275,6 +279,7 @@ typedef struct server_state {
 /* Slot i (< tenant_count) of the running tenants: its chunk is complete
    before tenant_count is raised, so any thread may read it without a lock. */
 #define SERVER_TENANT_CHUNK 64
+#define SERVER_TENANT_INDEX (2 * CONFIG_MAX_TENANTS) /* at most half full */
 static inline server_tenant *server_tenant_at(server_state *s, size_t i)
 {
     return &s->tenant_chunks[i / SERVER_TENANT_CHUNK][i % SERVER_TENANT_CHUNK];
@@ -405,6 +410,8 @@ int admin_storage(const char *database, int64_t page_size, admin_storage_figures
 
 /* Index of a channel in st->rt, or -1. */
 int server_channel_index(server_tenant *st, const char *name);
+/* The running tenant with this id, or NULL (tenants.c: through the id
+   index, any thread). */
 server_tenant *server_find_tenant(server_state *s, const char *id);
 
 /* hooks.c: POST /hooks/<tenant>/<channel>. A delivery that submitted

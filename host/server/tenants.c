@@ -78,6 +78,39 @@ static int open_tenant(server_state *s, server_tenant *st, size_t slot, const co
     return r;
 }
 
+/* FNV-1a: where an id's probe starts in the tenant index. */
+static size_t index_home(const char *id)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return (size_t)(h % SERVER_TENANT_INDEX);
+}
+
+/* Main thread, before the slot is published: readers that find the
+   entry early see a slot not below tenant_count and pass it by. */
+static void index_add(server_state *s, const char *id, size_t slot)
+{
+    size_t k = index_home(id);
+    while (atomic_load(&s->tenant_index[k]) != 0)
+        k = (k + 1) % SERVER_TENANT_INDEX; /* at most half full: a free one comes */
+    atomic_store(&s->tenant_index[k], slot + 1);
+}
+
+server_tenant *server_find_tenant(server_state *s, const char *id)
+{
+    size_t n = atomic_load(&s->tenant_count);
+    for (size_t k = index_home(id), probes = 0; probes < SERVER_TENANT_INDEX; probes++) {
+        size_t v = atomic_load(&s->tenant_index[k]);
+        if (v == 0)
+            return NULL;
+        if (v - 1 < n && strcmp(server_tenant_at(s, v - 1)->rt->config->id, id) == 0)
+            return server_tenant_at(s, v - 1);
+        k = (k + 1) % SERVER_TENANT_INDEX;
+    }
+    return NULL;
+}
+
 /* Allocates the chunk holding `slot` when it is the chunk's first (main
    thread; readers see it only through a raised tenant_count). */
 static int have_chunk(server_state *s, size_t slot, sl_error *err)
@@ -178,6 +211,7 @@ static size_t start_new(server_state *s, const config_set *set, broken_list *bl)
             broken_push(bl, t->id, t->file, t->admin_token, err.message, 0);
             continue;
         }
+        index_add(s, t->id, slot);
         atomic_store(&s->tenant_count, slot + 1); /* published: the slot is complete */
         services_log(NULL, SL_LOG_INFO, "tenant %s (%s) is served", t->id, t->file);
         started++;
@@ -263,7 +297,8 @@ int server_tenants_start(server_state *s, const config_set *cfg, sl_error *err)
         return err->code;
     s->tenant_chunks =
         calloc(CONFIG_MAX_TENANTS / SERVER_TENANT_CHUNK + 1, sizeof *s->tenant_chunks);
-    if (s->tenant_chunks == NULL)
+    s->tenant_index = calloc(SERVER_TENANT_INDEX, sizeof *s->tenant_index);
+    if (s->tenant_chunks == NULL || s->tenant_index == NULL)
         return sl_error_set(err, SL_ENOMEM, "", "out of memory");
     apply_set(s, (config_set *)cfg, 0);
     if (atomic_load(&s->tenant_count) == 0)
@@ -305,6 +340,7 @@ void server_tenants_close(server_state *s)
          c++)
         free(s->tenant_chunks[c]);
     free(s->tenant_chunks);
+    free(s->tenant_index);
     broken_free(s->broken, s->broken_count);
     for (size_t i = 0; i < s->set_count; i++)
         config_set_free(s->sets[i]);
