@@ -1,14 +1,16 @@
 /*
  * `shopledger serve`: the running mode. One process serves every tenant of
  * the config set:
- *   - an HTTP server (libmicrohttpd, a thread per connection) for webhooks
- *     at POST /hooks/<tenant>/<channel> and the admin API under /admin/;
- *   - per tenant one writer thread, the only writer of the tenant's
+ *   - HTTP servers (libmicrohttpd thread pools, epoll) for webhooks at
+ *     POST /hooks/<tenant>/<channel> and the admin API under /admin/;
+ *   - per tenant one writer task, the only writer of the tenant's
  *     database: it group-commits intake (many deliveries per transaction,
- *     each acknowledged only after its commit) and then processes pending
- *     inbox items by the tenant's rules;
- *   - one scheduler thread: polls each channel every poll_every, runs the
- *     daily stock sync at the tenant's local time, and sends the outbox.
+ *     each acknowledged only after its WAL flush) and then files and
+ *     books; the tasks of every tenant run on one writer pool, the
+ *     connectors' parsing on a parser pool (server_int.h);
+ *   - the scheduler: polls each channel every poll_every, runs the daily
+ *     stock sync at the tenant's local time, and sends the outbox;
+ *   - an idle tenant holds no store connection (--idle-close).
  * SIGTERM/SIGINT: stop accepting, abandon remote calls in flight (their
  * outbox rows stay to retry), answer what waits for a commit, exit 0.
  * A tenant that cannot run (its file, store or plugins fail) is logged

@@ -307,6 +307,39 @@ static void pending_merges_received_and_due_failed_by_id(void **state)
     assert_int_equal(ids[7], id[9]);
 }
 
+/* inbox_next_due says when inbox_pending next has work (serve's idle
+   writer sleeps until then): nothing, now for a received item, else the
+   earliest failed item's next attempt; a dead item never. */
+static void next_due_follows_pending(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    int64_t a = 0, b = 0, when = -1;
+    OK(inbox_next_due(f->s, &when, &err));
+    assert_int_equal(when, 0);
+    intake(f->s, "200", "processing", T0, T0, &a);
+    intake(f->s, "201", "processing", T0, T0, &b);
+    OK(inbox_next_due(f->s, &when, &err));
+    assert_int_equal(when, 1);
+    OK(inbox_mark_failed(f->s, a, T0, "later", &err));
+    OK(inbox_mark_failed(f->s, b, T0 + 5000, "later still", &err));
+    OK(inbox_next_due(f->s, &when, &err));
+    assert_int_equal(when, T0 + INBOX_BACKOFF_BASE_MS);
+    int64_t ids[4];
+    int n = 0;
+    OK(inbox_pending(f->s, when - 1, ids, 4, &n, &err));
+    assert_int_equal(n, 0);
+    OK(inbox_pending(f->s, when, ids, 4, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], a);
+    OK(inbox_mark(f->s, a, T0, INBOX_PROCESSED, "", &err));
+    OK(inbox_next_due(f->s, &when, &err));
+    assert_int_equal(when, T0 + 5000 + INBOX_BACKOFF_BASE_MS);
+    OK(inbox_mark(f->s, b, T0, INBOX_DEAD, "", &err));
+    OK(inbox_next_due(f->s, &when, &err));
+    assert_int_equal(when, 0);
+}
+
 static void operator_retry_restarts_the_item(void **state)
 {
     fixture *f = *state;
@@ -514,6 +547,7 @@ int main(void)
         T(intake_needs_a_transaction_and_a_valid_order),
         T(failures_back_off_then_die),
         T(pending_merges_received_and_due_failed_by_id),
+        T(next_due_follows_pending),
         T(operator_retry_restarts_the_item),
         T(json_views_list_and_show),
         T(filing_matches_direct_intake),

@@ -284,6 +284,35 @@ static void failures_back_off_and_honour_retry_after(void **state)
     store_close(s);
 }
 
+/* outbox_next_due says when outbox_dispatch next has a row (serve's
+   scheduler leaves an idle tenant's store closed until then): none, a
+   pending row's time, a failed row's backoff; a sent row never. */
+static void next_due_follows_dispatch(void **state)
+{
+    fixture *f = *state;
+    sl_error err = {.size = sizeof err};
+    store *s = open_store(f);
+    int queued, sent, failed;
+    int64_t when = -1;
+    OK(outbox_next_due(s, &when, &err));
+    assert_int_equal(when, 0);
+    put_note(s, "note:8:posted", &queued);
+    OK(outbox_next_due(s, &when, &err));
+    assert_int_equal(when, T0);
+    remote r = {.fail_times = 1, .rc = SL_EREMOTE};
+    OK(outbox_dispatch(s, T0, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(failed, 1);
+    OK(outbox_next_due(s, &when, &err));
+    assert_true(when > T0);
+    OK(outbox_dispatch(s, when - 1, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(r.calls, 1); /* not due before the time it gave */
+    OK(outbox_dispatch(s, when, 10, fake_send, &r, &sent, &failed, &err));
+    assert_int_equal(sent, 1);
+    OK(outbox_next_due(s, &when, &err));
+    assert_int_equal(when, 0);
+    store_close(s);
+}
+
 static void dead_after_max_attempts(void **state)
 {
     fixture *f = *state;
@@ -507,6 +536,7 @@ int main(void)
         T(batches_send_in_order_up_to_max),
         T(crash_between_claim_and_send_resends_once),
         T(failures_back_off_and_honour_retry_after),
+        T(next_due_follows_dispatch),
         T(dead_after_max_attempts),
         T(give_up_is_dead_at_once_with_the_reason),
         T(dispatch_by_key_sends_only_that_row),
