@@ -7,25 +7,7 @@
 #include <string.h>
 
 #include "shopledger/sdkutil.h"
-
-/* Length of the valid UTF-8 character at p (strict: no overlong form,
-   no surrogate, nothing past U+10FFFF), 0 when there is none. */
-static size_t utf8_char(const unsigned char *p)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
-               : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-               : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
-                                              : 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0; /* also stops at the NUL */
-    if ((n == 3 && p[0] == 0xE0 && p[1] < 0xA0) || (n == 3 && p[0] == 0xED && p[1] >= 0xA0) ||
-        (n == 4 && p[0] == 0xF0 && p[1] < 0x90) || (n == 4 && p[0] == 0xF4 && p[1] >= 0x90))
-        return 0;
-    return n;
-}
+#include "utf8.h"
 
 /* Messages quote remote text (a parser's complaint about a service's
    bytes, a body cut at the record's size): the message is kept valid
@@ -34,13 +16,14 @@ static size_t utf8_char(const unsigned char *p)
 static void keep_utf8(char *s)
 {
     unsigned char *p = (unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
     while (*p) {
-        size_t n = utf8_char(p);
+        size_t n = *p < 0x80 ? 1 : sl_utf8_length(p, end);
         if (n > 0) {
             p += n;
             continue;
         }
-        size_t rest = strlen((const char *)p);
+        size_t rest = (size_t)(end - p);
         if (rest < 4 && p[0] >= 0xC2 && p[0] <= 0xF4) { /* perhaps cut: */
             int cut = 1;
             for (size_t i = 1; i < rest; i++)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "json_load.h"
+#include "utf8.h"
 
 #define SCRATCH_SMALL 512
 #define NUMBER_SMALL 64
@@ -56,29 +57,6 @@ static void skip_space(reader *r)
 {
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
         r->p++;
-}
-
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0:
-   no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_length(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-    else
-        return 0;
-    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t k = 2; k < n; k++)
-        if ((p[k] & 0xc0) != 0x80)
-            return 0;
-    return n;
 }
 
 static int scratch_reserve(reader *r, size_t need)
@@ -213,7 +191,7 @@ static int read_string(reader *r, const char **text, size_t *n)
         size_t step = 1;
         if (c < 0x20)
             return fail(r, "control character in string"), 0;
-        if (c >= 0x80 && (step = utf8_length(r->p, r->end)) == 0)
+        if (c >= 0x80 && (step = sl_utf8_length(r->p, r->end)) == 0)
             return fail(r, "invalid UTF-8 in string"), 0;
         if (copied) {
             if (!scratch_reserve(r, len + step))

@@ -170,8 +170,6 @@ typedef struct inbox_delivery_row {
     size_t body_len;
     char state[12]; /* as read: new, parsed, failed or ignored */
 } inbox_delivery_row;
-/* The oldest `max` rows still 'new' (malloc'd; free with rows_free). */
-int inbox_deliveries_next(store *s, int max, inbox_delivery_row **rows, int *n, sl_error *err);
 void inbox_delivery_rows_free(inbox_delivery_row *rows, int n);
 /* Records a parse: state "parsed", "failed" or "ignored", the orders it
    filed and the refusal (or NULL). In the caller's transaction. */
@@ -179,9 +177,10 @@ int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders, con
                         int64_t now_ms, sl_error *err);
 /* How many rows are 'new'. */
 int inbox_deliveries_waiting(store *s, int64_t *n, sl_error *err);
-/* A page of rows for a replay, in id order after `after_id`: of one
-   channel (NULL: every channel), received at or after since_ms, in
-   `state` (NULL: any). */
+/* A page of rows in id order after `after_id` (malloc'd; free with
+   rows_free): of one channel (NULL: every channel), received at or after
+   since_ms, in `state` (NULL: any). A replay reads it, and serve's parse
+   stage its next 'new' deliveries. */
 int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, const char *state,
                           int64_t after_id, int max, inbox_delivery_row **rows, int *n,
                           sl_error *err);

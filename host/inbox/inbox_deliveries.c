@@ -132,19 +132,6 @@ static int read_rows(store *s, sqlite3_stmt *st, int max, inbox_delivery_row **o
     return SL_OK;
 }
 
-int inbox_deliveries_next(store *s, int max, inbox_delivery_row **out, int *n, sl_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT id, channel, received_ms, headers, body FROM inbox_deliveries "
-                           "WHERE state = 'new' ORDER BY id LIMIT ?1",
-                           &st, err);
-    if (rc != SL_OK)
-        return rc;
-    sqlite3_bind_int(st, 1, max);
-    return read_rows(s, st, max, out, n, err);
-}
-
 int inbox_delivery_mark(store *s, int64_t id, const char *state, int orders, const char *reason,
                         int64_t now_ms, sl_error *err)
 {

@@ -270,41 +270,51 @@ static void maybe_prune(server_tenant *st, visit *v, int64_t now)
     st->sched.next_prune_ms = sum.done ? now + PRUNE_EVERY_MS : now;
 }
 
-/* The sizes and modification times of the tenant's database and WAL:
-   any commit (the writer's, another process's) changes one of them. */
-static uint64_t store_files_sig(const char *database)
+/* Reads the sizes and modification times of the tenant's files. */
+static void store_files_read(const char *database, store_files *out)
 {
     char wal[4096];
-    struct stat sb;
-    uint64_t h = 1469598103934665603ull;
-    const char *paths[2] = {database, wal};
     snprintf(wal, sizeof wal, "%s-wal", database);
+    const char *paths[2] = {database, wal};
     for (int k = 0; k < 2; k++) {
-        uint64_t parts[3] = {0, 0, 0};
-        if (stat(paths[k], &sb) == 0) {
-            parts[0] = (uint64_t)sb.st_size;
-            parts[1] = (uint64_t)sb.st_mtim.tv_sec;
-            parts[2] = (uint64_t)sb.st_mtim.tv_nsec + 1;
-        }
-        for (int j = 0; j < 3; j++)
-            h = (h ^ parts[j]) * 1099511628211ull;
+        struct stat sb;
+        int there = stat(paths[k], &sb) == 0;
+        out->size[k] = there ? (int64_t)sb.st_size : 0;
+        out->mtime_ns[k] =
+            there ? (int64_t)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec : 0;
     }
-    return h;
 }
 
-/* The outbox, when a row is due by the time last seen, when the writer
-   booked something, when the store changed since the last look (another
-   process), or after OUTBOX_RECHECK_MS; then the earliest row due is
-   remembered. */
+static int store_files_same(const store_files *a, const store_files *b)
+{
+    return a->size[0] == b->size[0] && a->size[1] == b->size[1] &&
+           a->mtime_ns[0] == b->mtime_ns[0] && a->mtime_ns[1] == b->mtime_ns[1];
+}
+
+/* Whether the outbox needs a look: a row is due by the time last seen,
+   the writer booked something, or the store changed since the last look
+   (another process); the files are read only when nothing else says so.
+   The first visit takes the files as the tenant started. */
+static int outbox_wanted(server_tenant *st, int64_t now)
+{
+    int64_t next = st->sched.next_outbox_ms;
+    if (atomic_exchange(&st->outbox_poke, 0) || next == 0 || now >= next)
+        return 1;
+    store_files files;
+    store_files_read(st->rt->config->database, &files);
+    if (st->sched.files_seen) /* end_visit takes them again after the look */
+        return !store_files_same(&files, &st->sched.files);
+    st->sched.files = files;
+    st->sched.files_seen = 1;
+    return 0;
+}
+
+/* The outbox when outbox_wanted, or after OUTBOX_RECHECK_MS; then the
+   earliest row due is remembered. */
 static void maybe_send_outbox(visit *v, int64_t now)
 {
     server_tenant *st = v->st;
-    int64_t next = st->sched.next_outbox_ms;
-    uint64_t sig = store_files_sig(st->rt->config->database);
-    if (st->sched.store_sig == 0) /* the first visit: the files as the tenant started */
-        st->sched.store_sig = sig;
-    if (!atomic_exchange(&st->outbox_poke, 0) && next != 0 && now < next &&
-        sig == st->sched.store_sig)
+    if (!outbox_wanted(st, now))
         return;
     store *db = visit_db(v);
     if (db == NULL)
@@ -327,9 +337,8 @@ static void maybe_send_outbox(visit *v, int64_t now)
 static void release_if_idle(visit *v, int64_t now)
 {
     server_tenant *st = v->st;
-    int64_t idle_ms = v->sc->s->opt->idle_close_ms;
     int64_t active = atomic_load(&st->last_active_ms);
-    if (idle_ms <= 0 || now - active < idle_ms || (st->sched.released_ms == active + 1 && !v->used))
+    if (!server_tenant_resting(st, now) || (st->sched.released_ms == active + 1 && !v->used))
         return;
     for (size_t c = 0; c < st->rt->channel_count; c++) {
         pthread_mutex_lock(&st->channel_locks[c]);
@@ -344,17 +353,18 @@ static void release_if_idle(visit *v, int64_t now)
    the next tick; a tenant at rest gives it back at once. */
 static void end_visit(visit *v, int64_t now)
 {
-    int64_t idle_ms = v->sc->s->opt->idle_close_ms;
     store **db = &v->sc->dbs[v->i];
     int closed = 0;
-    if (*db != NULL && idle_ms > 0 && now - atomic_load(&v->st->last_active_ms) >= idle_ms) {
+    if (*db != NULL && server_tenant_resting(v->st, now)) {
         store_close(*db);
         *db = NULL;
         closed = 1;
         server_note_idle_close();
     }
-    if (v->used || closed) /* what this visit (or its close) changed is no news */
-        v->st->sched.store_sig = store_files_sig(v->st->rt->config->database);
+    if (v->used || closed) { /* what this visit (or its close) changed is no news */
+        store_files_read(v->st->rt->config->database, &v->st->sched.files);
+        v->st->sched.files_seen = 1;
+    }
     release_if_idle(v, now);
 }
 
@@ -367,7 +377,7 @@ void scheduler_tenant_init(server_tenant *st, size_t slot, store *db)
     else if (when == 0)
         when = now + OUTBOX_RECHECK_MS;
     st->sched.next_outbox_ms = when;
-    st->sched.store_sig = 0;
+    st->sched.files_seen = 0;
     /* The first retention batch: the first tenant's at once, the others
        spread over PRUNE_SPREAD_MS, so a host of many tenants does not
        open every store on its first tick. */

@@ -167,6 +167,12 @@ typedef struct tenant_ckpt {
     atomic_llong last_commit_ms;
 } tenant_ckpt;
 
+/* The sizes and modification times of a tenant's database and WAL (0
+   for a file that is not there): any commit changes one (scheduler.c). */
+typedef struct store_files {
+    int64_t size[2], mtime_ns[2];
+} store_files;
+
 /* The scheduler's due times of the tenant's channels (scheduler.c).
    Owner: the scheduler worker holding the tenant, one at a time. */
 typedef struct tenant_schedule {
@@ -178,8 +184,9 @@ typedef struct tenant_schedule {
     int64_t next_pay_ms[CONFIG_MAX_CHANNELS]; /* next recovery pass of a gateway */
     int64_t next_prune_ms;                    /* the deliveries log's retention (intake.h) */
     int64_t next_outbox_ms;                   /* 0: look now; else the earliest row due */
-    uint64_t store_sig;                       /* the files' sizes and times after the last look */
-    int64_t released_ms;                      /* last_active_ms when the contexts were released */
+    store_files files;                        /* as after the last look (files_seen) */
+    int files_seen;
+    int64_t released_ms; /* last_active_ms when the contexts were released */
 } tenant_schedule;
 
 /* A served tenant. Each kind of thread's state is its own member with its
@@ -225,6 +232,9 @@ typedef struct server_tenant {
 
 /* Notes that the tenant is active now (any thread; writer.c). */
 void server_tenant_touch(server_tenant *st);
+/* Whether the tenant has been idle for --idle-close at now_ms (never when
+   it is 0), so its owners give back what they hold (any thread). */
+int server_tenant_resting(server_tenant *st, int64_t now_ms);
 
 /* One listener: the webhook one or the admin API's (server.c). */
 typedef struct http_front {

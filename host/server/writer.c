@@ -306,6 +306,13 @@ void server_tenant_touch(server_tenant *st)
     atomic_store(&st->last_active_ms, services_now_ms());
 }
 
+int server_tenant_resting(server_tenant *st, int64_t now_ms)
+{
+    /* idle_close_ms is set at writer_start and read-only after. */
+    return st->writer.idle_close_ms > 0 &&
+           now_ms - atomic_load(&st->last_active_ms) >= st->writer.idle_close_ms;
+}
+
 /* Opens the writer's connection after an idle close (writer task, or
    writer_stop's thread once the task is off the pool). */
 static int writer_open_store(server_tenant *st, sl_error *err)
@@ -351,8 +358,8 @@ static int64_t writer_close_store(server_tenant *st)
    nothing queued, nothing waiting for a flush, nothing deferred. */
 static int writer_may_close(server_tenant *st, int64_t now)
 {
-    if (st->writer.idle_close_ms <= 0 || st->rt->db == NULL || !syncer_idle(st) ||
-        !parse_stage_idle(st) || now - atomic_load(&st->last_active_ms) < st->writer.idle_close_ms)
+    if (!server_tenant_resting(st, now) || st->rt->db == NULL || !syncer_idle(st) ||
+        !parse_stage_idle(st))
         return 0;
     pthread_mutex_lock(&st->queue.lock);
     int empty = st->queue.head == NULL; /* a job queued later wakes the task again */

@@ -89,18 +89,12 @@ int store_exec(store *s, const char *sql, sl_error *err)
 /* Reads a single-integer pragma such as user_version. */
 static int pragma_int(store *s, const char *sql, int *out, sl_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        int e = store_error(s, rc, err);
-        sqlite3_finalize(st);
-        return e;
-    }
-    *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return SL_OK;
+    int64_t v = 0;
+    int none = 1;
+    int rc = store_query_int64(s, sql, &v, &none, err);
+    if (rc == SL_OK)
+        *out = (int)v;
+    return rc;
 }
 
 int store_known_version(void)
