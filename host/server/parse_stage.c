@@ -78,7 +78,9 @@ static void drop_batch(tenant_parser *p)
     p->parsed = NULL;
     p->rows = NULL;
     p->count = p->ready = 0;
+    pthread_mutex_lock(&p->lock);
     p->state = PARSE_IDLE;
+    pthread_mutex_unlock(&p->lock);
 }
 
 /* Files the parsed rows [0, ready) in one transaction; returns how many.
