@@ -18,6 +18,17 @@
  * CHECKPOINT_WRITER_PAGES the writer checkpoints itself between two
  * transactions, as SQLite would have: it bounds the WAL under a load that
  * never pauses.
+ *
+ * It also keeps the WAL short, which matters more than it looks: a WAL
+ * that only grows has every commit write into new file blocks (the file
+ * system allocates and zeroes them), where one that starts over rewrites
+ * blocks already there, and it stays in the page cache. The WAL starts
+ * over only after a checkpoint that copied every frame, which a passive
+ * one beside a busy writer never does. So the checkpointer copies the
+ * bulk beside the writer, and the writer copies the short tail left
+ * (CHECKPOINT_TAIL_PAGES at most) itself right after the commit that
+ * finds it so short, as SQLite's own checkpoint would but with much less
+ * to copy: that one finishes, and the next commit starts the WAL over.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -29,6 +40,32 @@
 #define CHECKPOINT_PAGES 2000
 #define CHECKPOINT_WRITER_PAGES 40000
 #define CHECKPOINT_IDLE_MS 1000
+#define CHECKPOINT_TAIL_PAGES 1000
+/* No tail below this: when a reader keeps the WAL from starting over, a
+   finished checkpoint is not followed by a copy (and two syncs) per
+   commit. */
+#define CHECKPOINT_TAIL_MIN_PAGES 64
+
+/* Frames of a WAL of `pages` that no checkpoint copied yet. A WAL
+   smaller than what the last one copied has started over. */
+static int uncopied_pages(server_tenant *st, int pages)
+{
+    int copied = atomic_load(&st->ckpt.backfilled);
+    if (pages < copied) {
+        atomic_store(&st->ckpt.backfilled, 0);
+        copied = 0;
+    }
+    return pages - copied;
+}
+
+/* The writer copies what is left itself; SQLITE_BUSY while the
+   checkpointer runs, and the next commit tries again. */
+static void writer_checkpoint(server_tenant *st, sqlite3 *db, const char *name)
+{
+    int done = 0;
+    if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, &done) == SQLITE_OK)
+        atomic_store(&st->ckpt.backfilled, done);
+}
 
 /* Runs in the writer after each commit with the WAL's size in pages. */
 static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
@@ -37,11 +74,19 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     int64_t now = services_now_ms();
     atomic_store(&st->ckpt.wal_pages, pages);
     atomic_store(&st->ckpt.last_commit_ms, now);
-    if (pages >= CHECKPOINT_WRITER_PAGES) {
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    /* Counted from what the last checkpoint copied, not from the WAL's
+       start: the WAL stays past CHECKPOINT_PAGES until one finishes, and
+       a checkpoint after every commit copied the pages every commit
+       touches (the tables' last leaves, their indexes', the header) once
+       per commit instead of once per CHECKPOINT_PAGES. */
+    int uncopied = uncopied_pages(st, pages);
+    if (pages >= CHECKPOINT_WRITER_PAGES ||
+        (pages >= CHECKPOINT_PAGES && uncopied >= CHECKPOINT_TAIL_MIN_PAGES &&
+         uncopied <= CHECKPOINT_TAIL_PAGES)) {
+        writer_checkpoint(st, db, name);
         return SQLITE_OK;
     }
-    if (pages >= CHECKPOINT_PAGES) {
+    if (uncopied >= CHECKPOINT_PAGES) {
         atomic_store(&st->ckpt.wanted, 1);
         pool_wake(&st->ckpt.task);
     } else {
@@ -74,6 +119,8 @@ static int64_t checkpoint_run(void *arg)
         else
             rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt.db), NULL, SQLITE_CHECKPOINT_PASSIVE,
                                            &log, &done);
+        if (st->ckpt.db != NULL && rc == SQLITE_OK)
+            atomic_store(&st->ckpt.backfilled, done);
         if (st->ckpt.db != NULL && rc == SQLITE_OK && done == log) {
             atomic_store(&st->ckpt.wal_pages, 0); /* all copied: nothing to redo */
             /* A tenant at rest keeps no connection here: a host of many idle
@@ -118,6 +165,7 @@ int checkpoint_start(server_tenant *st, work_pool *pool, sl_error *err)
     st->ckpt.started = 1;
     atomic_store(&st->ckpt.wanted, 0);
     atomic_store(&st->ckpt.wal_pages, 0);
+    atomic_store(&st->ckpt.backfilled, 0);
     pool_task_init(&st->ckpt.task, pool, checkpoint_run, st);
     checkpoint_attach(st);
     return SL_OK;

@@ -163,6 +163,7 @@ typedef struct tenant_ckpt {
     int started;            /* checkpoint_start ran (main thread) */
     atomic_int wanted;      /* the WAL passed CHECKPOINT_PAGES */
     atomic_int wal_pages;   /* after the writer's last commit */
+    atomic_int backfilled;  /* of those, copied by the last checkpoint */
     atomic_llong page_size; /* the database's, read at open */
     atomic_llong last_commit_ms;
 } tenant_ckpt;
