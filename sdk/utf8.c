@@ -3,6 +3,8 @@
  */
 #include "utf8.h"
 
+#include "shopledger/sdkutil.h"
+
 size_t sl_utf8_length(const unsigned char *p, const unsigned char *end)
 {
     unsigned char c = p[0];
@@ -22,4 +24,16 @@ size_t sl_utf8_length(const unsigned char *p, const unsigned char *end)
         if ((p[k] & 0xc0) != 0x80)
             return 0;
     return n;
+}
+
+int sl_utf8_valid(const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    while (p < end) {
+        size_t n = *p < 0x80 ? 1 : sl_utf8_length(p, end);
+        if (n == 0)
+            return 0;
+        p += n;
+    }
+    return 1;
 }

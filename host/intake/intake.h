@@ -32,6 +32,13 @@ typedef struct intake_parsed {
     sl_error why; /* its refusal when rc != SL_OK */
 } intake_parsed;
 
+/* The request headers as the deliveries log keeps them (malloc'd JSON
+   object text, NULL when out of memory), in arrival order: credentials
+   (Authorization, Cookie, Proxy-Authorization) dropped, as are headers
+   whose name or value is not UTF-8; of a name given twice (letter case
+   aside) the first, which is the one a plugin's request_header finds. */
+char *intake_headers_json(const services_request_header *items, size_t count);
+
 /* A stored request as a plugin is handed it: the headers (a JSON object
    text, as the deliveries log and inbox_failed keep them; at most `max`
    string values kept) and the body; `verified` as request_verified says.

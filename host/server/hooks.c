@@ -22,9 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "inbox/inbox.h"
+#include "intake/intake.h"
 #include "loader/loader.h"
 #include "server/server_int.h"
 #include "services/services.h"
@@ -127,29 +127,10 @@ static int accept_delivery(server_tenant *st, int ci, const services_request *re
     return r;
 }
 
-/* Headers a replay must never see again: credentials, not content. */
-static int secret_header(const char *name)
-{
-    return strcasecmp(name, "Authorization") == 0 || strcasecmp(name, "Cookie") == 0 ||
-           strcasecmp(name, "Proxy-Authorization") == 0;
-}
-
-/* The request headers as JSON object text (malloc'd), or NULL. */
-static char *headers_json(const header_bag *bag)
-{
-    json_t *j = json_object();
-    for (size_t i = 0; j && i < bag->count; i++)
-        if (!secret_header(bag->items[i].name))
-            json_object_set_new(j, bag->items[i].name, json_string(bag->items[i].value));
-    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(j);
-    return text;
-}
-
 /* Makes the job the delivery itself, for the deferred parse. */
 static int log_delivery(intake_job *job, const header_bag *bag, const char *body, size_t len)
 {
-    char *headers = headers_json(bag);
+    char *headers = intake_headers_json(bag->items, bag->count);
     int r = headers ? intake_job_set_delivery(job, headers, body, len, &job->err)
                     : sl_error_set(&job->err, SL_ENOMEM, "", "out of memory");
     free(headers);

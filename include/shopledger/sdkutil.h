@@ -285,6 +285,12 @@ int sl_jalali_tehran_to_utc(int jy, int jm, int jd, int hour, int minute, int se
    no time = 00:00). SL_EINVALID naming field "date" otherwise. */
 int sl_jalali_parse_tehran(const char *text, int64_t *utc_ms, sl_error *err);
 
+/* ---- UTF-8 (sdk/utf8.c) --------------------------------------------------- */
+
+/* Whether text[0..len) is strict UTF-8: no overlong forms, no surrogates,
+   nothing above U+10FFFF (NUL bytes count as characters). */
+int sl_utf8_valid(const char *text, size_t len);
+
 /* ---- Persian text ----------------------------------------------------------- */
 
 /* Normalizes UTF-8 text from Iranian sources for comparison and numbers:

@@ -248,6 +248,21 @@ static void push_edges(void **s)
     assert_string_equal(msg, "not pushed: budget spent");
 }
 
+/* Strict UTF-8: whole characters of every length pass; a cut one, an
+   overlong form, a surrogate or a stray continuation byte does not. */
+static void utf8_valid_is_strict(void **s)
+{
+    (void)s;
+    static const char ok[] = "a\xd8\xb4\xe0\xb8\x81\xf0\x9f\x98\x80";
+    assert_true(sl_utf8_valid(ok, sizeof ok - 1));
+    assert_true(sl_utf8_valid("", 0));
+    assert_false(sl_utf8_valid(ok, sizeof ok - 2));     /* cut inside the last */
+    assert_false(sl_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    assert_false(sl_utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
+    assert_false(sl_utf8_valid("\x80", 1));             /* a continuation alone */
+    assert_false(sl_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+}
+
 /* A message is valid UTF-8: cut at the record's size it never ends
    inside a character (the incomplete one goes, a whole one stays), and
    bytes quoted from a remote that are not UTF-8 become '?'. */
@@ -318,6 +333,7 @@ int main(void)
         cmocka_unit_test(push_edges),
         cmocka_unit_test(put_on_the_order_or_a_line),
         cmocka_unit_test(error_cut_at_a_character),
+        cmocka_unit_test(utf8_valid_is_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
