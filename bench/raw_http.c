@@ -12,9 +12,11 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define RAW_MAX_BODY (1u << 20)
 
@@ -22,7 +24,7 @@ typedef struct raw_req {
     struct MHD_Connection *conn;
     char *body;
     size_t len, cap;
-    int queued, stored;
+    int queued, stored, settled;
     struct raw_req *next;
 } raw_req;
 
@@ -34,6 +36,16 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static raw_req *head, *tail;
 static int stopping;
 static long stored_count;
+static atomic_int suspended; /* queued, not yet answered or closed */
+
+/* A queued request is answered or its connection went: counted once. */
+static void settle(raw_req *r)
+{
+    if (r->queued && !r->settled) {
+        r->settled = 1;
+        atomic_fetch_sub(&suspended, 1);
+    }
+}
 
 /* Commits a batch of bodies; marks each stored. */
 static void commit_batch(raw_req *batch)
@@ -116,9 +128,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (!r->queued) { /* the whole body is here: queue it, wait for the commit */
-        r->queued = 1;
-        MHD_suspend_connection(conn);
         pthread_mutex_lock(&lock);
+        if (stopping) { /* the writer may be gone: nothing would resume it */
+            pthread_mutex_unlock(&lock);
+            return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE);
+        }
+        r->queued = 1;
+        atomic_fetch_add(&suspended, 1);
+        MHD_suspend_connection(conn);
         if (tail)
             tail->next = r;
         else
@@ -128,6 +145,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         pthread_mutex_unlock(&lock);
         return MHD_YES;
     }
+    settle(r);
     return reply(conn, r->stored ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE);
 }
 
@@ -137,6 +155,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     (void)cls, (void)conn, (void)why;
     raw_req *r = *state;
     if (r != NULL) {
+        settle(r);
         free(r->body);
         free(r);
     }
@@ -171,13 +190,19 @@ int raw_http_start(const char *db_path, int *port)
 
 long raw_http_stop(void)
 {
-    MHD_stop_daemon(daemon_);
-    daemon_ = NULL;
+    /* libmicrohttpd aborts when stopped with a connection suspended: the
+       writer answers what is queued and nothing is queued after, then
+       the resumed ones are given up to two seconds to be answered. */
     pthread_mutex_lock(&lock);
     stopping = 1;
     pthread_cond_signal(&wake);
     pthread_mutex_unlock(&lock);
     pthread_join(writer, NULL);
+    struct timespec tick = {0, 1000000};
+    for (int i = 0; i < 2000 && atomic_load(&suspended) > 0; i++)
+        nanosleep(&tick, NULL);
+    MHD_stop_daemon(daemon_);
+    daemon_ = NULL;
     sqlite3_close(db);
     db = NULL;
     return stored_count;
