@@ -219,8 +219,10 @@ typedef struct inbox_old_deliveries {
     int64_t total, failed, unparsed;
 } inbox_old_deliveries;
 int inbox_deliveries_old(store *s, int64_t cutoff_ms, inbox_old_deliveries *out, sl_error *err);
-/* Schema version 8: the inbox_deliveries table. */
+/* Schema version 8: the inbox_deliveries table; 10: their bytes in
+   inbox_delivery_bodies, apart from the parse state. */
 extern const store_migration inbox_deliveries_migration;
+extern const store_migration inbox_delivery_bodies_migration;
 
 /* One inbox item with its current revision. */
 typedef struct inbox_item {

@@ -9,6 +9,13 @@
  * here to be parsed again by a fixed one (`inbox replay`). Appending
  * touches one B-tree at its right edge, as the arrivals queue does.
  *
+ * Since schema version 10 the bytes live in a table of their own,
+ * inbox_delivery_bodies, keyed by the delivery's id: the state changes
+ * after each parse, and an UPDATE rewrites the whole row, so with the
+ * body (a page of its own, about 4 KB) in it every parse wrote the
+ * delivery out a second time, to the WAL and again at the checkpoint.
+ * Now a parse rewrites a small row of many on a page.
+ *
  * States: 'new' (acknowledged, not parsed yet), 'parsed' (its orders
  * were filed, in the transaction that set the state), 'failed' (the
  * parser refused it: the reason is kept here and in inbox_failed, which
@@ -47,26 +54,59 @@ const store_migration inbox_deliveries_migration = {
     .sql = DELIVERIES_SQL,
 };
 
+/* The bytes move out of the row the parse state is written to (see the
+   top of the file); `bytes` (body + headers, in bytes) stays with the
+   state, for the retention report without reading the bodies. */
+static const char BODIES_SQL[] =
+    "CREATE TABLE inbox_delivery_bodies("
+    "  delivery_id INTEGER PRIMARY KEY," /* inbox_deliveries.id */
+    "  headers TEXT NOT NULL,"
+    "  body BLOB NOT NULL);"
+    "INSERT INTO inbox_delivery_bodies(delivery_id, headers, body) "
+    "  SELECT id, headers, body FROM inbox_deliveries;"
+    "ALTER TABLE inbox_deliveries ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE inbox_deliveries SET bytes = length(body) + length(CAST(headers AS BLOB));"
+    "ALTER TABLE inbox_deliveries DROP COLUMN headers;"
+    "ALTER TABLE inbox_deliveries DROP COLUMN body;";
+
+const store_migration inbox_delivery_bodies_migration = {
+    .version = 10,
+    .name = "inbox deliveries: the bytes apart from the parse state",
+    .sql = BODIES_SQL,
+};
+
 int inbox_delivery_append(store *s, const char *channel, const char *headers, const void *body,
                           size_t body_len, int64_t now_ms, int64_t *id, sl_error *err)
 {
     if (!store_in_tx(s))
         return sl_error_set(err, SL_EINTERNAL, "", "a delivery is appended inside a transaction");
+    if (headers == NULL)
+        headers = "{}";
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
-                           "INSERT INTO inbox_deliveries(channel, received_ms, headers, body, "
-                           "state, orders, reason, parsed_ms) "
-                           "VALUES(?1, ?2, ?3, ?4, 'new', 0, '', 0)",
+                           "INSERT INTO inbox_deliveries(channel, received_ms, state, orders, "
+                           "reason, parsed_ms, bytes) VALUES(?1, ?2, 'new', 0, '', 0, ?3)",
                            &st, err);
     if (rc != SL_OK)
         return rc;
     sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
-    sqlite3_bind_text(st, 3, headers ? headers : "{}", -1, SQLITE_STATIC);
-    sqlite3_bind_blob64(st, 4, body_len ? body : "", body_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)(body_len + strlen(headers)));
+    if ((rc = store_step_done(s, st, err)) != SL_OK)
+        return rc;
+    int64_t row = sqlite3_last_insert_rowid(store_db(s));
+    rc = store_prepare(s,
+                       "INSERT INTO inbox_delivery_bodies(delivery_id, headers, body) "
+                       "VALUES(?1, ?2, ?3)",
+                       &st, err);
+    if (rc != SL_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, row);
+    sqlite3_bind_text(st, 2, headers, -1, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 3, body_len ? body : "", body_len, SQLITE_STATIC);
     rc = store_step_done(s, st, err);
     if (rc == SL_OK && id != NULL)
-        *id = sqlite3_last_insert_rowid(store_db(s));
+        *id = row;
     return rc;
 }
 
@@ -169,10 +209,12 @@ int inbox_deliveries_page(store *s, const char *channel, int64_t since_ms, const
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
-                           "SELECT id, channel, received_ms, headers, body, state "
-                           "FROM inbox_deliveries WHERE id > ?1 AND (?2 IS NULL OR channel = ?2) "
-                           "AND received_ms >= ?3 AND (?4 IS NULL OR state = ?4) "
-                           "ORDER BY id LIMIT ?5",
+                           "SELECT d.id, d.channel, d.received_ms, b.headers, b.body, d.state "
+                           "FROM inbox_deliveries d "
+                           "JOIN inbox_delivery_bodies b ON b.delivery_id = d.id "
+                           "WHERE d.id > ?1 AND (?2 IS NULL OR d.channel = ?2) "
+                           "AND d.received_ms >= ?3 AND (?4 IS NULL OR d.state = ?4) "
+                           "ORDER BY d.id LIMIT ?5",
                            &st, err);
     if (rc != SL_OK)
         return rc;

@@ -73,7 +73,7 @@ static int channel_candidates(store *s, const char *channel, int64_t below, int6
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
-                           "SELECT id, length(body) + length(headers) FROM inbox_deliveries "
+                           "SELECT id, bytes FROM inbox_deliveries "
                            "WHERE channel = ?1 AND received_ms < ?2 AND parsed_ms < ?3 "
                            "AND state IN ('parsed', 'ignored') ORDER BY received_ms, id",
                            &st, err);
@@ -96,18 +96,31 @@ static int channel_candidates(store *s, const char *channel, int64_t below, int6
     return bad ? store_error(s, step, err) : SL_OK;
 }
 
-static int delete_rows(store *s, const int64_t *ids, int n, sl_error *err)
+/* Deletes one delivery: its state row and its bytes. */
+static int delete_row(store *s, int64_t id, sl_error *err)
 {
-    for (int i = 0; i < n; i++) {
+    static const char *const sql[] = {
+        "DELETE FROM inbox_delivery_bodies WHERE delivery_id = ?1",
+        "DELETE FROM inbox_deliveries WHERE id = ?1",
+    };
+    for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++) {
         sqlite3_stmt *st = NULL;
-        int rc = store_prepare(s, "DELETE FROM inbox_deliveries WHERE id = ?1", &st, err);
+        int rc = store_prepare(s, sql[k], &st, err);
         if (rc != SL_OK)
             return rc;
-        sqlite3_bind_int64(st, 1, ids[i]);
+        sqlite3_bind_int64(st, 1, id);
         if ((rc = store_step_done(s, st, err)) != SL_OK)
             return rc;
     }
     return SL_OK;
+}
+
+static int delete_rows(store *s, const int64_t *ids, int n, sl_error *err)
+{
+    int rc = SL_OK;
+    for (int i = 0; rc == SL_OK && i < n; i++)
+        rc = delete_row(s, ids[i], err);
+    return rc;
 }
 
 /* Walks the channels: with ids, deletes up to max rows; without, counts

@@ -21,6 +21,7 @@ const store_migration *const store_migrations[] = {
     &stock_moves_by_product_migration, /* 7: the sync's "stock known" lookup */
     &inbox_deliveries_migration,       /* 8: webhook deliveries, verbatim */
     &shipments_migration,              /* 9: shipments, shipping and order-status history */
+    &inbox_delivery_bodies_migration,  /* 10: deliveries' bytes apart from their state */
 };
 
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -32,7 +32,8 @@ DAY=86400000
 # revisions, received and parsed DAYS earlier than they were.
 age() {
   q "update inbox_deliveries set received_ms = received_ms - $2 * $DAY,
-       parsed_ms = parsed_ms - $2 * $DAY where cast(body as text) like '%\"id\":\"$1\"%';
+       parsed_ms = parsed_ms - $2 * $DAY where id in (select delivery_id from
+       inbox_delivery_bodies where cast(body as text) like '%\"id\":\"$1\"%');
      update inbox_revisions set received_ms = received_ms - $2 * $DAY
        where item_id in (select id from inbox_items where external_id = '$1');"
 }
@@ -53,7 +54,8 @@ check "1002 is a draft" eq "$(q "select state from inbox_items where external_id
 age 1003 101
 age 1002 100
 age 1001 100
-BYTES=$(q "select length(body) + length(headers) from inbox_deliveries where cast(body as text) like '%\"id\":\"1003\"%'")
+BYTES=$(q "select length(body) + length(cast(headers as blob)) from inbox_delivery_bodies
+  where cast(body as text) like '%\"id\":\"1003\"%'")
 
 "${SLX[@]}" inbox prune shop --dry-run > "$SL_TMP/dry.txt"
 check "--dry-run names the booked old delivery and its bytes" grep -q \

@@ -35,7 +35,8 @@ check "a forged one is 401" eq "$(curl -s -o /dev/null -w '%{http_code}' --max-t
   "http://127.0.0.1:$PORT/hooks/shop/ts")" 401
 check "both are parsed after their 200" wait_parsed "$TOKEN" shop
 check "the log holds the two authentic deliveries verbatim" eq \
-  "$(q "select group_concat(state || ':' || length(body), ' ') from inbox_deliveries order by id")" \
+  "$(q "select group_concat(state || ':' || length(body), ' ') from (select state, body from
+       inbox_deliveries join inbox_delivery_bodies on delivery_id = id order by id)")" \
   "failed:$(wc -c < "$DATA/order-1001-paid.json") parsed:$(wc -c < "$DATA/order-1002-mismatch.json")"
 "${SLX[@]}" --json inbox failed shop > "$SL_TMP/failed.json"
 check "the refused one is listed as failed with the connector's reason" eq \

@@ -141,7 +141,8 @@ check "the burst was acknowledged" eq "$ACKED" "$BURST_N"
 STORED=$(sqlite3 "$SL_TMP/shop.db" "select count(distinct external_id) from (
   select external_id from inbox_items where external_id between '3001' and '3300'
   union all select external_id from inbox_arrivals where external_id between '3001' and '3300'
-  union all select json_extract(body, '\$.id') from inbox_deliveries where state = 'new'
+  union all select json_extract(body, '\$.id') from inbox_deliveries
+    join inbox_delivery_bodies on delivery_id = id where state = 'new'
     and json_extract(body, '\$.id') between '3001' and '3300')")
 QUEUED=$(sqlite3 "$SL_TMP/shop.db" "select (select count(*) from inbox_arrivals) +
   (select count(*) from inbox_deliveries where state = 'new')")

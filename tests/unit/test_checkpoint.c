@@ -20,7 +20,7 @@
 #include "server/server_int.h"
 
 #define OK(x) assert_int_equal((x), SL_OK)
-#define DELIVERIES 6000  /* about three WAL cycles: a delivery is a page */
+#define DELIVERIES 12000 /* several WAL cycles: a delivery is about a page */
 #define IN_FLIGHT 64     /* queued at once, as many connections would */
 #define BODY_BYTES 3400  /* a recorded WooCommerce order's size */
 #define WAIT_LIMIT_S 120 /* per wait for answers: bounded, never timed */
