@@ -20,27 +20,12 @@
 /* A body with a NUL byte and bytes that are not UTF-8: kept as sent. */
 static const char BODY[] = "{\"id\":7}\0\xff\xfe tail";
 
-typedef struct fixture {
-    char dir[64];
-    char path[96];
-} fixture;
-
-static int setup(void **state)
+/* The test's database, in its scratch directory (sl_test_dir_setup). */
+static const char *db_path(void **state, char *buf, size_t len)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (f == NULL || sl_test_mkdtemp(f->dir, sizeof f->dir, "deliveries") != 0)
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    sl_test_rmtree(f->dir);
-    free(f);
-    return 0;
+    const sl_test_dir *d = *state;
+    snprintf(buf, len, "%s/t.db", d->dir);
+    return buf;
 }
 
 /* Reads every delivery of the log and checks the one there is. */
@@ -70,10 +55,10 @@ static int64_t recorded_bytes(store *s)
 
 static void delivery_reads_back_and_mark_keeps_the_bytes(void **state)
 {
-    fixture *f = *state;
+    char path[96];
     store *s = NULL;
     sl_error err = {.size = sizeof err};
-    OK(store_open(f->path, &s, &err));
+    OK(store_open(db_path(state, path, sizeof path), &s, &err));
     int64_t id = 0;
     OK(store_begin(s, &err));
     OK(inbox_delivery_append(s, "shop", HEADERS, BODY, sizeof BODY - 1, 1000, &id, &err));
@@ -117,11 +102,11 @@ static void write_version_9(const char *path)
 
 static void migration_10_keeps_every_delivery(void **state)
 {
-    fixture *f = *state;
-    write_version_9(f->path);
+    char path[96];
+    write_version_9(db_path(state, path, sizeof path));
     store *s = NULL;
     sl_error err = {.size = sizeof err};
-    OK(store_open(f->path, &s, &err));
+    OK(store_open(path, &s, &err));
     assert_true(store_schema_version(s) >= 10);
     assert_one_verbatim(s, "new");
     /* In bytes, not characters: the header's é is two. */
@@ -135,9 +120,10 @@ static void migration_10_keeps_every_delivery(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(delivery_reads_back_and_mark_keeps_the_bytes, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(migration_10_keeps_every_delivery, setup, teardown),
+        cmocka_unit_test_setup_teardown(delivery_reads_back_and_mark_keeps_the_bytes,
+                                        sl_test_dir_setup, sl_test_dir_teardown),
+        cmocka_unit_test_setup_teardown(migration_10_keeps_every_delivery, sl_test_dir_setup,
+                                        sl_test_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
