@@ -58,13 +58,16 @@ static int uncopied_pages(server_tenant *st, int pages)
     return pages - copied;
 }
 
-/* The writer copies what is left itself; SQLITE_BUSY while the
-   checkpointer runs, and the next commit tries again. */
-static void writer_checkpoint(server_tenant *st, sqlite3 *db, const char *name)
+/* A passive checkpoint on `db` (the writer's or the checkpointer's
+   connection), noting how far it copied; *log and *done as SQLite fills
+   them. SQLITE_BUSY while the other connection checkpoints: the writer
+   tries again after its next commit, the checkpointer when next due. */
+static int copy_frames(server_tenant *st, sqlite3 *db, const char *name, int *log, int *done)
 {
-    int done = 0;
-    if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, &done) == SQLITE_OK)
-        atomic_store(&st->ckpt.backfilled, done);
+    int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, log, done);
+    if (rc == SQLITE_OK)
+        atomic_store(&st->ckpt.backfilled, *done);
+    return rc;
 }
 
 /* Runs in the writer after each commit with the WAL's size in pages. */
@@ -83,7 +86,8 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     if (pages >= CHECKPOINT_WRITER_PAGES ||
         (pages >= CHECKPOINT_PAGES && uncopied >= CHECKPOINT_TAIL_MIN_PAGES &&
          uncopied <= CHECKPOINT_TAIL_PAGES)) {
-        writer_checkpoint(st, db, name);
+        int log = 0, done = 0;
+        copy_frames(st, db, name, &log, &done);
         return SQLITE_OK;
     }
     if (uncopied >= CHECKPOINT_PAGES) {
@@ -117,10 +121,7 @@ static int64_t checkpoint_run(void *arg)
             services_log(NULL, SL_LOG_WARN, "tenant %s: checkpoint: %s", st->rt->config->id,
                          err.message);
         else
-            rc = sqlite3_wal_checkpoint_v2(store_db(st->ckpt.db), NULL, SQLITE_CHECKPOINT_PASSIVE,
-                                           &log, &done);
-        if (st->ckpt.db != NULL && rc == SQLITE_OK)
-            atomic_store(&st->ckpt.backfilled, done);
+            rc = copy_frames(st, store_db(st->ckpt.db), NULL, &log, &done);
         if (st->ckpt.db != NULL && rc == SQLITE_OK && done == log) {
             atomic_store(&st->ckpt.wal_pages, 0); /* all copied: nothing to redo */
             /* A tenant at rest keeps no connection here: a host of many idle
