@@ -19,6 +19,13 @@ sl_cleanup() {
 trap sl_cleanup EXIT
 trap "exit 130" INT TERM
 
+# sqlite3: the tests' own queries wait for a lock as the host's connections
+# do. A connection that closes (serve's pay-return route opens one per
+# request) holds the database's PENDING lock for a moment while it checks
+# whether it was the last; a reader starting then, without a busy timeout,
+# fails "database is locked" and the check reads an empty answer.
+sqlite3() { command sqlite3 -cmd '.timeout 10000' "$@"; }
+
 # sl_exec ARGS: replaces the calling (sub)shell with the host binary,
 # under valgrind when asked and not sanitized. Start servers with
 # `sl_exec ... &` so that $! is the host's own pid (signals reach it).
