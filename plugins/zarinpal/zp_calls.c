@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shopledger/money.h"
 #include "shopledger/sdkutil.h"
 #include "zarinpal.h"
 
@@ -207,6 +208,21 @@ int zp_reverse(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
     return rc;
 }
 
+/* The amount of one unVerified entry in rials into out: 1 when it is a
+   whole number (string or integer) whose rials fit, 0 otherwise (the row
+   is listed without it: the list is for an operator's reconcile). */
+static int listed_amount(const zp_chan *ch, const json_t *it, char *out, size_t cap)
+{
+    sl_error ignored = {.size = sizeof ignored};
+    char text[32];
+    int64_t v = 0;
+    if (sl_json_id(it, "amount", 0, text, sizeof text, &ignored) != SL_OK || text[0] == '\0' ||
+        sl_money_parse(text, 0, &v) != SL_OK || v < 0 || (ch->irt && v > INT64_MAX / 10))
+        return 0;
+    snprintf(out, cap, "%lld", (long long)(ch->irt ? v * 10 : v));
+    return 1;
+}
+
 int zp_list_unverified(void *state, sl_ctx *ctx, const sl_params *p, sl_error *err)
 {
     zp_chan *ch = state;
@@ -230,11 +246,11 @@ int zp_list_unverified(void *state, sl_ctx *ctx, const sl_params *p, sl_error *e
             h->result_row(ctx);
             h->result_set(ctx, "authority", a);
             char amount[32];
-            if (sl_json_id(it, "amount", 0, amount, sizeof amount, err) == SL_OK && amount[0]) {
-                long long v = strtoll(amount, NULL, 10);
-                snprintf(amount, sizeof amount, "%lld", v * (ch->irt ? 10 : 1));
+            if (listed_amount(ch, it, amount, sizeof amount))
                 h->result_set(ctx, "amount", amount);
-            }
+            else if (json_object_get(it, "amount") != NULL)
+                h->log(ctx, SL_LOG_WARN, "unVerified: authority %s listed without a usable amount",
+                       a);
             const char *date = json_string_value(json_object_get(it, "date"));
             if (date)
                 h->result_set(ctx, "date", date);
