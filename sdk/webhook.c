@@ -28,6 +28,13 @@ int sl_webhook_body(const sl_host *h, const sl_request *req, size_t max, const c
 int sl_webhook_check_hmac(const sl_host *h, const sl_request *req, const sl_webhook_hmac *how,
                           const char *body, size_t len, sl_error *err)
 {
+    return sl_webhook_check_hmac_prepared(h, req, how, NULL, body, len, err);
+}
+
+int sl_webhook_check_hmac_prepared(const sl_host *h, const sl_request *req,
+                                   const sl_webhook_hmac *how, sl_hmac_key *prepared,
+                                   const char *body, size_t len, sl_error *err)
+{
     if (h->request_verified(req))
         return SL_OK;
     const char *header = how->header, *key = how->key;
@@ -39,7 +46,9 @@ int sl_webhook_check_hmac(const sl_host *h, const sl_request *req, const sl_webh
                             how->key_name, header);
     unsigned char mac[SL_SHA256_LEN];
     char expect[((SL_SHA256_LEN + 2) / 3) * 4 + 1];
-    if (sl_hmac_sha256(key, strlen(key), body, len, mac) != SL_OK)
+    int rc = prepared ? sl_hmac_key_sha256(prepared, body, len, mac)
+                      : sl_hmac_sha256(key, strlen(key), body, len, mac);
+    if (rc != SL_OK)
         return sl_error_set(err, SL_EINTERNAL, "", "HMAC failed");
     size_t n = sl_base64_encode(mac, sizeof mac, expect);
     size_t slen = strlen(sig);

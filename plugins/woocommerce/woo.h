@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "shopledger/sdk.h"
+#include "shopledger/sdkutil.h"
 
 #define WOO_API_PREFIX "/wp-json/wc/v3"
 #define WOO_URL_MAX 512
@@ -40,6 +41,7 @@ typedef struct woo_chan {
     const char *key;            /* consumer key ck_..., borrowed until close */
     const char *secret;         /* consumer secret cs_... */
     const char *webhook_secret; /* may be NULL (then only replays pass) */
+    sl_hmac_key *webhook_key;   /* webhook_secret prepared, owned (NULL with it) */
     int per_page;               /* 1..100 */
     int64_t overlap_ms;         /* poll window overlap */
     int test_mode;              /* read everything, write nothing */

@@ -82,6 +82,10 @@ static int woo_settle(void *state, sl_ctx *ctx, sl_error *err)
         rc = woo_fetch_config(ch, ctx, err);
     if (rc == SL_OK && ch->webhook_secret == NULL)
         ch->host->log(ctx, SL_LOG_WARN, "no webhook_secret: signed webhooks will be refused");
+    /* last: a failed settle frees the state and nothing else */
+    if (rc == SL_OK && ch->webhook_secret != NULL &&
+        sl_hmac_key_open(ch->webhook_secret, strlen(ch->webhook_secret), &ch->webhook_key) != SL_OK)
+        rc = sl_error_set(err, SL_EINTERNAL, "webhook_secret", "cannot prepare the HMAC key");
     return rc;
 }
 
@@ -92,6 +96,15 @@ static const sl_channel_spec WOO_CHANNEL = {&WOO_OPTIONS, sizeof(woo_chan),
 static int woo_channel_open(const sl_host *host, sl_ctx *ctx, void **state, sl_error *err)
 {
     return sl_channel_open(host, ctx, &WOO_CHANNEL, state, err);
+}
+
+/* Slot channel_close. */
+static void woo_channel_close(void *state)
+{
+    woo_chan *ch = state;
+    if (ch != NULL)
+        sl_hmac_key_close(ch->webhook_key);
+    sl_channel_free(state);
 }
 
 /* Slot check_connection: one authenticated GET of a single order. */
@@ -117,7 +130,7 @@ static const sl_plugin WOO_PLUGIN = {
             SL_CAP_LIST_TAXES | SL_CAP_LIST_PAYMENTS | SL_CAP_LIST_SHIPPING | SL_CAP_REPORT_STATUS |
             SL_CAP_FETCH_PRODUCTS,
     .channel_open = woo_channel_open,
-    .channel_close = sl_channel_free,
+    .channel_close = woo_channel_close,
     .fetch_orders = woo_fetch_orders,
     .parse_webhook = woo_parse_webhook,
     .push_stock = woo_push_stock,

@@ -93,7 +93,7 @@ static int classify(woo_chan *ch, const sl_request *req, const char *body, size_
     }
     sl_webhook_hmac how = {"X-WC-Webhook-Signature", "webhook signature", ch->webhook_secret,
                            "webhook_secret"};
-    int rc = sl_webhook_check_hmac(h, req, &how, body, len, err);
+    int rc = sl_webhook_check_hmac_prepared(h, req, &how, ch->webhook_key, body, len, err);
     if (rc != SL_OK)
         return rc;
     if ((topic == NULL || *topic == '\0') && h->request_verified(req))

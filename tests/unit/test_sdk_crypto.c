@@ -23,6 +23,16 @@ static void check_sha256(const void *key, size_t klen, const void *data, size_t 
     assert_int_equal(sl_hmac_sha256(key, klen, data, dlen, mac), SL_OK);
     hex_of(mac, sizeof mac, hex);
     assert_string_equal(hex, want);
+    /* the same key prepared, used twice: the second use starts over */
+    sl_hmac_key *k = NULL;
+    assert_int_equal(sl_hmac_key_open(key, klen, &k), SL_OK);
+    for (int round = 0; round < 2; round++) {
+        memset(mac, 0, sizeof mac);
+        assert_int_equal(sl_hmac_key_sha256(k, data, dlen, mac), SL_OK);
+        hex_of(mac, sizeof mac, hex);
+        assert_string_equal(hex, want);
+    }
+    sl_hmac_key_close(k);
 }
 
 static void check_sha1(const void *key, size_t klen, const void *data, size_t dlen,
@@ -91,6 +101,38 @@ static void test_hmac_edges(void **state)
     assert_int_equal(sl_sha256("abc", 3, mac), SL_OK);
     hex_of(mac, 32, hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+/* A prepared key between messages of other lengths keeps nothing of the
+   previous message; its bytes are its own copy. */
+static void test_hmac_key_prepared(void **state)
+{
+    (void)state;
+    char key[] = "Jefe";
+    sl_hmac_key *k = NULL;
+    assert_int_equal(sl_hmac_key_open(key, 4, &k), SL_OK);
+    memset(key, 'x', 4);
+    const char *msgs[] = {"what do ya want for nothing?", "", "a", "what do ya want for nothing?"};
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+        unsigned char got[32], want[32];
+        assert_int_equal(sl_hmac_key_sha256(k, msgs[i], strlen(msgs[i]), got), SL_OK);
+        assert_int_equal(sl_hmac_sha256("Jefe", 4, msgs[i], strlen(msgs[i]), want), SL_OK);
+        assert_memory_equal(got, want, 32);
+    }
+    unsigned char mac[32];
+    assert_int_equal(sl_hmac_key_sha256(k, NULL, 1, mac), SL_EINVALID);
+    assert_int_equal(sl_hmac_key_sha256(NULL, "a", 1, mac), SL_EINVALID);
+    sl_hmac_key_close(k);
+    sl_hmac_key_close(NULL);
+    sl_hmac_key *none = NULL;
+    assert_int_equal(sl_hmac_key_open(NULL, 3, &none), SL_EINVALID);
+    assert_null(none);
+    assert_int_equal(sl_hmac_key_open(NULL, 0, &none), SL_OK); /* the empty key */
+    assert_int_equal(sl_hmac_key_sha256(none, "", 0, mac), SL_OK);
+    unsigned char empty[32];
+    assert_int_equal(sl_hmac_sha256(NULL, 0, NULL, 0, empty), SL_OK);
+    assert_memory_equal(mac, empty, 32);
+    sl_hmac_key_close(none);
 }
 
 static void test_base64_rfc4648(void **state)
@@ -218,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_hmac_sha256_rfc4231),
         cmocka_unit_test(test_hmac_sha1_rfc2202),
         cmocka_unit_test(test_hmac_edges),
+        cmocka_unit_test(test_hmac_key_prepared),
         cmocka_unit_test(test_base64_rfc4648),
         cmocka_unit_test(test_base64_refuses_bad_input),
         cmocka_unit_test(test_hex),
