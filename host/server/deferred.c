@@ -86,11 +86,17 @@ static int book_batch(server_tenant *st, int max)
 }
 
 /* One batch of each, filing first (the rules see only filed orders);
-   returns the work done, 0 when there is none. */
+   returns the work done, 0 when there is none. Parsing and filing commit
+   without a flush of their own: the booking commit after them flushes
+   them with it (writer_flush_mode), one fsync per step instead of three.
+   No booking when the connection cannot flush its commits. */
 static int deferred_step(server_tenant *st, int small)
 {
+    writer_flush_mode(st, 0);
     int parsed = parse_stage_step(st, small ? PARSE_BATCH_SMALL : PARSE_BATCH);
     int filed = parsed + file_batch(st, small ? FILE_BATCH_SMALL : FILE_BATCH);
+    if (writer_flush_mode(st, 1) != SL_OK)
+        return filed;
     return filed + book_batch(st, small ? BOOK_BATCH_SMALL : BOOK_BATCH);
 }
 

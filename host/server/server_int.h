@@ -352,6 +352,16 @@ int writer_submit(server_tenant *st, intake_job *job);
    then notify never runs. */
 int writer_submit_async(server_tenant *st, intake_job *job);
 void writer_request_processing(server_tenant *st);
+/* writer.c (writer thread): puts the writer's connection in a flush mode:
+   full 0 for commits whose flush can wait (intake, which the syncer
+   flushes before answering; parsing and filing, made again from the
+   deliveries on disk if a power cut loses them), 1 for the commits an
+   outside effect follows (booking: the outbox acts on it). A FULL commit
+   flushes the WAL up to its own end, the waiting commits before it too.
+   SL_OK when the connection is in the wanted mode; SL_EUNSUPPORTED for
+   0 without a syncer (the connection stays FULL). Only the PRAGMA of a
+   change is run. */
+int writer_flush_mode(server_tenant *st, int full);
 /* deferred.c (writer thread): files and books between commits. Returns
    when to call again (services_now_ms() clock; a job arriving earlier
    also does), or 0 when nothing is left. */

@@ -175,10 +175,7 @@ static int file_at_once(server_tenant *st, intake_job *batch, int64_t now)
            !writer_intake_heavy(st, now);
 }
 
-/* Intake commits leave the WAL flush to the syncer (synchronous=NORMAL);
-   everything else the writer commits flushes itself (FULL). SL_OK when
-   the connection is in the wanted mode. */
-static int set_flush_mode(server_tenant *st, int full)
+int writer_flush_mode(server_tenant *st, int full)
 {
     if (st->writer.flush_full == full)
         return SL_OK;
@@ -401,7 +398,7 @@ static int commit_step(server_tenant *st, int *stop)
         return jobs;
     }
     server_tenant_touch(st);
-    set_flush_mode(st, 0);
+    writer_flush_mode(st, 0);
     commit_batch(st, batch);
     count_batch(st, batch);
     if (st->writer.flush_full)
@@ -431,14 +428,12 @@ static int64_t writer_run(void *arg)
         services_log(NULL, SL_LOG_ERROR, "tenant %s: %s", st->rt->config->id, err.message);
         return again;
     }
-    /* Filing, booking and the outbox commit with their own flush. */
-    if (set_flush_mode(st, 1) == SL_OK) {
-        int64_t due = writer_deferred_work(st);
-        if (due != 0) {
-            again = due;
-            server_tenant_touch(st);
-            atomic_store(&st->outbox_poke, 1); /* booking may have queued notes, e-mails */
-        }
+    /* Filing and booking, each commit in the flush mode it needs. */
+    int64_t due = writer_deferred_work(st);
+    if (due != 0) {
+        again = due;
+        server_tenant_touch(st);
+        atomic_store(&st->outbox_poke, 1); /* booking may have queued notes, e-mails */
     }
     if (jobs == 0 && writer_may_close(st, services_now_ms()))
         return writer_close_store(st);
